@@ -1,0 +1,12 @@
+/*
+ * libcsvc - customer-service management for retail (umbrella header).
+ */
+#ifndef CSVC_H
+#define CSVC_H
+
+#include "csvc/common.h"
+#include "csvc/version.h"
+#include "csvc/error.h"
+#include "csvc/store.h"
+
+#endif /* CSVC_H */

@@ -1,0 +1,179 @@
+/*
+ * libcsvc - the store: one database connection and everything kept in it.
+ *
+ * A csvc_store is the one context object of the library. It wraps a single
+ * SQLite connection of its own (the host's SQLite use is never touched:
+ * no sqlite3_config, no global hooks), the injected clock and the log
+ * handler. Records read from it are detached values that outlive it.
+ */
+#ifndef CSVC_STORE_H
+#define CSVC_STORE_H
+
+#include "common.h"
+
+CSVC_BEGIN_DECL
+
+/** An open store. Opaque. @since 1.0 */
+typedef struct csvc_store csvc_store;
+
+/*
+ * Durability of commits (the `durability` option).
+ * @since 1.0
+ */
+typedef enum csvc_durability_t {
+	CSVC_DURABILITY_DEFAULT = 0, /* same as FULL */
+	CSVC_DURABILITY_NORMAL = 1,  /* survives a process crash; the last commits may be lost on power loss */
+	CSVC_DURABILITY_FULL = 2     /* every commit is on disk before it returns */
+} csvc_durability_t;
+
+/*
+ * Open flags (the `flags` option, bitwise OR).
+ * @since 1.0
+ */
+typedef enum csvc_open_flag_t {
+	CSVC_OPEN_READONLY = 1,          /* never write; fails if the store needs creating or upgrading */
+	CSVC_OPEN_NOCREATE = 2,          /* fail with CSVC_ENOTFOUND if the file does not exist */
+	CSVC_OPEN_NO_SECURE_DELETE = 4   /* do not overwrite deleted content (faster, less private) */
+} csvc_open_flag_t;
+
+/*
+ * Log levels for the log handler.
+ * @since 1.0
+ */
+typedef enum csvc_log_level_t {
+	CSVC_LOG_ERROR = 1,
+	CSVC_LOG_WARN = 2,
+	CSVC_LOG_INFO = 3,
+	CSVC_LOG_DEBUG = 4
+} csvc_log_level_t;
+
+/*
+ * A log handler. Called on the thread that made the libcsvc call, with a
+ * NUL-terminated UTF-8 message that is valid only during the call. It must
+ * not call back into the store that logs.
+ * @since 1.0
+ */
+typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
+
+/** Current version of csvc_store_options. @since 1.0 */
+#define CSVC_STORE_OPTIONS_VERSION 1
+
+/*
+ * Options for csvc_store_open. Zero in any field means its default, so a
+ * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults. Fields are
+ * only ever appended; set `version` to CSVC_STORE_OPTIONS_VERSION.
+ * @since 1.0
+ */
+typedef struct csvc_store_options {
+	uint32_t version;
+	/* Clock returning "now"; NULL means the system real-time clock. */
+	csvc_clock_fn clock;
+	void *clock_userdata;
+	/* Milliseconds to wait for a lock held by another connection before
+	 * returning CSVC_EBUSY. 0 means 5000; negative means do not wait. */
+	int32_t busy_timeout_ms;
+	/* One of csvc_durability_t. */
+	int32_t durability;
+	/* Bitwise OR of csvc_open_flag_t. */
+	uint32_t flags;
+	/* Log handler; NULL means silent. */
+	csvc_log_fn log;
+	void *log_userdata;
+	/* Highest csvc_log_level_t passed to the handler; 0 means CSVC_LOG_WARN. */
+	int32_t log_level;
+	/* Country calling code (digits only, e.g. "86" or "852") used to
+	 * normalise phone numbers written without one; NULL means "86". */
+	const char *default_country_code;
+} csvc_store_options;
+
+/** Static initialiser for csvc_store_options. @since 1.0 */
+#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL }
+
+/*
+ * Initialises `opts` to all defaults (same as CSVC_STORE_OPTIONS_INIT).
+ * Errors: CSVC_EINVAL if `opts` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
+
+/*
+ * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,
+ * creates) the store at `path`. ":memory:" opens a private in-memory store.
+ * `opts` may be NULL for all defaults.
+ *
+ * On open the store is put in WAL mode with foreign keys on, its
+ * application_id is checked, and pending schema migrations are applied in
+ * one transaction. Writes `*out` only on success.
+ *
+ * Errors:
+ *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
+ *   CSVC_ENOTFOUND  the file does not exist and creation is not allowed;
+ *   CSVC_ENOTSTORE  the file is an SQLite database of another application
+ *                   (it is left untouched);
+ *   CSVC_ECORRUPT   the file is not an SQLite database at all, or is damaged;
+ *   CSVC_EVERSION   the store was written by a newer libcsvc (left untouched),
+ *                   or needs an upgrade but was opened read-only;
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ * Ownership: close the store with csvc_store_close().
+ * Thread safety: a store is used by one thread at a time; open one store per
+ * thread or process for concurrency.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
+
+/*
+ * Closes the store and frees it. Rolls back a transaction left open.
+ * Records read from the store stay valid; iterators must be freed first.
+ * NULL is a no-op.
+ * @since 1.0
+ */
+CSVC_EXTERN(void) csvc_store_close(csvc_store *store);
+
+/*
+ * Returns the current time from the store's clock. 0 if `store` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(csvc_time_us) csvc_store_now(csvc_store *store);
+
+/*
+ * The schema version of the open store (the number of migrations applied).
+ * Errors: CSVC_EINVAL on NULL arguments.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_schema_version(csvc_store *store, int32_t *out);
+
+/*
+ * The newest schema version this library knows.
+ * @since 1.0
+ */
+CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
+
+/*
+ * Transactions. csvc_store_begin starts a write transaction (taking the
+ * write lock at once, so it fails early with CSVC_EBUSY rather than at
+ * commit); calls nest, the inner ones becoming savepoints. Each begin is
+ * matched by exactly one commit or rollback. Rolling back an inner level
+ * undoes only that level. Every API call that writes is atomic by itself,
+ * and joins the caller's transaction if one is open.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (commit/rollback without a
+ * matching begin), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ * If the outermost commit fails, the transaction is rolled back and the
+ * error returned: the store is as it was before begin.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_begin(csvc_store *store);
+/** See csvc_store_begin. @since 1.0 */
+CSVC_EXTERN(int) csvc_store_commit(csvc_store *store);
+/** See csvc_store_begin. @since 1.0 */
+CSVC_EXTERN(int) csvc_store_rollback(csvc_store *store);
+
+/*
+ * The current transaction depth: 0 outside a transaction.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_tx_depth(csvc_store *store);
+
+CSVC_END_DECL
+
+#endif /* CSVC_STORE_H */

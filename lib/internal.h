@@ -1,0 +1,77 @@
+/*
+ * Internal helpers shared by every module: error reporting, text
+ * validation, growable buffers. Not installed.
+ */
+#ifndef CSVC_INTERNAL_H
+#define CSVC_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvc/common.h"
+#include "csvc/error.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CSVC__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CSVC__PRINTF(a, b)
+#endif
+
+/* ---- errors (error.c) ---- */
+
+/* Reset the thread's error record; called on entry to every public call. */
+void csvc__error_clear(void);
+
+/* Set the thread's error record and return `code`, so callers can write
+ * `return csvc__error(CSVC_EINVAL, "...")`. */
+int csvc__error(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
+
+/* Same, recording the SQLite extended code as well. */
+int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...) CSVC__PRINTF(3, 4);
+
+/* Map an SQLite result code to a csvc code (BUSY -> EBUSY, NOMEM -> ENOMEM,
+ * CORRUPT/NOTADB -> ECORRUPT, READONLY -> EREADONLY, CONSTRAINT -> EEXISTS,
+ * anything else -> ESTORAGE). */
+int csvc__code_from_sqlite(int rc);
+
+#define CSVC__CHECK_ARG(cond, name)                                                \
+	do {                                                                           \
+		if (!(cond))                                                               \
+			return csvc__error(CSVC_EINVAL, "%s: invalid argument '%s'", __func__, \
+			                   name);                                              \
+	} while (0)
+
+/* ---- text (text.c) ---- */
+
+/* Returns 1 if `s[0..len)` is well-formed UTF-8 (no overlongs, no
+ * surrogates, no code points above U+10FFFF, no NUL), else 0. */
+int csvc__utf8_valid(const char *s, size_t len);
+
+/* Validate an optional UTF-8 argument: NULL is allowed when `nullable`;
+ * otherwise it must be valid UTF-8 of at most `max_bytes` bytes. Returns
+ * CSVC_OK or sets the error (naming `field`) and returns EINVAL/ERANGE. */
+int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *field);
+
+/* malloc'ed copy of s (NULL stays NULL). On ENOMEM sets the error. */
+int csvc__strdup(const char *s, char **out);
+
+/* A growable byte buffer for building JSON and other text. */
+typedef struct csvc__buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	int failed; /* sticky ENOMEM */
+} csvc__buf;
+
+void csvc__buf_free(csvc__buf *b);
+void csvc__buf_put(csvc__buf *b, const char *s, size_t n);
+void csvc__buf_puts(csvc__buf *b, const char *s);
+void csvc__buf_printf(csvc__buf *b, const char *fmt, ...) CSVC__PRINTF(2, 3);
+/* Appends `s` as a JSON string literal, quotes included. */
+void csvc__buf_json_string(csvc__buf *b, const char *s);
+
+/* ---- UUIDs (uuid.c) ---- */
+void csvc__uuid_generate(csvc_uuid *out);
+
+#endif /* CSVC_INTERNAL_H */

@@ -1,0 +1,79 @@
+/*
+ * The store's insides, shared by the storage (*-sql.c) files.
+ *
+ * Layering: only store.c, schema.c and the *-sql.c files include
+ * <sqlite3.h>. Domain code (customer.c, ...) calls the csvc__<module>_db_*
+ * functions declared in each module's *-db.h, so a second backend can
+ * provide the same functions without touching the domain logic.
+ */
+#ifndef CSVC_STORE_INTERNAL_H
+#define CSVC_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "csvc/store.h"
+#include "internal.h"
+
+/* 'CSVC' in the SQLite header's application_id field. */
+#define CSVC__APPLICATION_ID 0x43535643
+
+typedef struct csvc__stmt_slot {
+	const char *sql; /* static string; its address is the key */
+	sqlite3_stmt *stmt;
+} csvc__stmt_slot;
+
+struct csvc_store {
+	sqlite3 *db;
+	csvc_clock_fn clock;
+	void *clock_userdata;
+	csvc_log_fn log;
+	void *log_userdata;
+	int32_t log_level;
+	uint32_t flags;
+	char country_code[8];
+
+	int tx_depth;   /* 0: no transaction; 1: BEGIN; >1: savepoints */
+	int tx_lost;    /* SQLite rolled the whole transaction back under us */
+
+	csvc__stmt_slot *stmts; /* open-addressing table keyed by SQL address */
+	size_t stmt_cap;
+	size_t stmt_count;
+};
+
+void csvc__log(csvc_store *s, int level, const char *fmt, ...) CSVC__PRINTF(3, 4);
+
+/* Returns a cached, reset prepared statement for the static string `sql`.
+ * Sets the error on failure. */
+int csvc__stmt(csvc_store *s, const char *sql, sqlite3_stmt **out);
+
+/* Steps `stmt`: returns SQLITE_ROW or SQLITE_DONE, or a negative csvc code
+ * with the error set (and the statement reset). */
+int csvc__step(csvc_store *s, sqlite3_stmt *stmt);
+
+/* Runs a statement expected to return no rows, then resets it. */
+int csvc__exec_stmt(csvc_store *s, sqlite3_stmt *stmt);
+
+/* Sets the error from the connection's last SQLite error. */
+int csvc__sqlite_error(csvc_store *s, int rc, const char *what);
+
+/* Internal transactions, used by every writing API call. They do not clear
+ * the thread's error record. */
+int csvc__tx_begin(csvc_store *s);
+int csvc__tx_commit(csvc_store *s);
+int csvc__tx_rollback(csvc_store *s);
+
+/* Finish an internal transaction: commit if rc == 0, else roll back and
+ * return rc unchanged (keeping its error message). */
+int csvc__tx_end(csvc_store *s, int rc);
+
+/* Bind helpers: text may be NULL (binds SQL NULL). */
+int csvc__bind_text(sqlite3_stmt *st, int idx, const char *text);
+int csvc__bind_uuid(sqlite3_stmt *st, int idx, const csvc_uuid *id);
+/* Reads a 16-byte blob column into *out; returns 0 if it is not one. */
+int csvc__column_uuid(sqlite3_stmt *st, int col, csvc_uuid *out);
+
+/* Schema (schema.c). Applies every pending migration. */
+int csvc__schema_migrate(csvc_store *s, int32_t from_version);
+int32_t csvc__schema_latest(void);
+
+#endif

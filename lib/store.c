@@ -1,0 +1,507 @@
+/*
+ * Store lifecycle, statement cache and transactions (SQLite backend).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store-internal.h"
+
+#define DEFAULT_BUSY_TIMEOUT_MS 5000
+
+static csvc_time_us system_clock(void *userdata)
+{
+	(void)userdata;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (csvc_time_us)ts.tv_sec * CSVC_SECOND_US + ts.tv_nsec / 1000;
+}
+
+void csvc__log(csvc_store *s, int level, const char *fmt, ...)
+{
+	if (!s->log || level > s->log_level)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->log(level, msg, s->log_userdata);
+}
+
+int csvc__sqlite_error(csvc_store *s, int rc, const char *what)
+{
+	int code = csvc__code_from_sqlite(rc);
+	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	if (code == CSVC_EBUSY)
+		return csvc__error_sqlite(code, rc, "%s: store is locked by another connection (%s)", what,
+		                          detail);
+	return csvc__error_sqlite(code, rc, "%s: %s", what, detail);
+}
+
+/* ---- statement cache ---- */
+
+static size_t slot_of(const char *sql, size_t cap)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 7) & (cap - 1);
+}
+
+static int stmt_cache_grow(csvc_store *s)
+{
+	size_t cap = s->stmt_cap ? s->stmt_cap * 2 : 64;
+	csvc__stmt_slot *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return csvc__error(CSVC_ENOMEM, "out of memory growing the statement cache");
+	for (size_t i = 0; i < s->stmt_cap; i++) {
+		if (!s->stmts[i].sql)
+			continue;
+		size_t j = slot_of(s->stmts[i].sql, cap);
+		while (slots[j].sql)
+			j = (j + 1) & (cap - 1);
+		slots[j] = s->stmts[i];
+	}
+	free(s->stmts);
+	s->stmts = slots;
+	s->stmt_cap = cap;
+	return CSVC_OK;
+}
+
+int csvc__stmt(csvc_store *s, const char *sql, sqlite3_stmt **out)
+{
+	if (s->stmt_cap) {
+		size_t j = slot_of(sql, s->stmt_cap);
+		while (s->stmts[j].sql) {
+			if (s->stmts[j].sql == sql) {
+				*out = s->stmts[j].stmt;
+				return CSVC_OK;
+			}
+			j = (j + 1) & (s->stmt_cap - 1);
+		}
+	}
+	if ((s->stmt_count + 1) * 2 > s->stmt_cap) {
+		int rc = stmt_cache_grow(s);
+		if (rc)
+			return rc;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return csvc__sqlite_error(s, rc, "preparing a statement");
+	}
+	size_t j = slot_of(sql, s->stmt_cap);
+	while (s->stmts[j].sql)
+		j = (j + 1) & (s->stmt_cap - 1);
+	s->stmts[j].sql = sql;
+	s->stmts[j].stmt = st;
+	s->stmt_count++;
+	*out = st;
+	return CSVC_OK;
+}
+
+int csvc__step(csvc_store *s, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	int err = csvc__sqlite_error(s, rc, "executing a statement");
+	sqlite3_reset(stmt);
+	return err;
+}
+
+int csvc__exec_stmt(csvc_store *s, sqlite3_stmt *stmt)
+{
+	int rc = csvc__step(s, stmt);
+	if (rc < 0)
+		return rc;
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return CSVC_OK;
+}
+
+int csvc__bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+int csvc__bind_uuid(sqlite3_stmt *st, int idx, const csvc_uuid *id)
+{
+	return sqlite3_bind_blob(st, idx, id->bytes, 16, SQLITE_STATIC);
+}
+
+int csvc__column_uuid(sqlite3_stmt *st, int col, csvc_uuid *out)
+{
+	if (sqlite3_column_bytes(st, col) != 16) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	memcpy(out->bytes, sqlite3_column_blob(st, col), 16);
+	return 1;
+}
+
+/* Runs a fixed SQL text through the cache. */
+static int run_cached(csvc_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc)
+		return rc;
+	return csvc__exec_stmt(s, st);
+}
+
+/* ---- transactions ---- */
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT csvc_sp";
+static const char SQL_RELEASE[] = "RELEASE csvc_sp";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO csvc_sp";
+
+int csvc__tx_begin(csvc_store *s)
+{
+	if (s->flags & CSVC_OPEN_READONLY)
+		return csvc__error(CSVC_EREADONLY, "the store was opened read-only");
+	int rc = run_cached(s, s->tx_depth == 0 ? SQL_BEGIN : SQL_SAVEPOINT);
+	if (rc)
+		return rc;
+	if (s->tx_depth == 0)
+		s->tx_lost = 0;
+	s->tx_depth++;
+	return CSVC_OK;
+}
+
+int csvc__tx_commit(csvc_store *s)
+{
+	if (s->tx_depth == 0)
+		return csvc__error(CSVC_ESTATE, "commit without a matching begin");
+	if (s->tx_depth > 1) {
+		if (s->tx_lost) {
+			s->tx_depth--;
+			return csvc__error(CSVC_ESTORAGE,
+			                   "the transaction was rolled back by the storage layer");
+		}
+		int rc = run_cached(s, SQL_RELEASE);
+		if (rc)
+			return rc;
+		s->tx_depth--;
+		return CSVC_OK;
+	}
+	s->tx_depth = 0;
+	if (s->tx_lost || sqlite3_get_autocommit(s->db)) {
+		s->tx_lost = 0;
+		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back by the storage layer");
+	}
+	int rc = run_cached(s, SQL_COMMIT);
+	if (rc) {
+		/* A failed COMMIT may leave the transaction open: end it so the
+		 * store is exactly as before begin. */
+		if (!sqlite3_get_autocommit(s->db)) {
+			sqlite3_stmt *st;
+			if (csvc__stmt(s, SQL_ROLLBACK, &st) == CSVC_OK) {
+				sqlite3_step(st);
+				sqlite3_reset(st);
+			}
+		}
+		return rc;
+	}
+	return CSVC_OK;
+}
+
+int csvc__tx_rollback(csvc_store *s)
+{
+	if (s->tx_depth == 0)
+		return csvc__error(CSVC_ESTATE, "rollback without a matching begin");
+	/* Keep the caller's error message: rollback failures are rarer and less
+	 * informative than what made the caller roll back. */
+	sqlite3_stmt *st;
+	if (sqlite3_get_autocommit(s->db)) {
+		/* SQLite already rolled the whole transaction back. */
+		s->tx_depth--;
+		s->tx_lost = s->tx_depth > 0;
+		return CSVC_OK;
+	}
+	if (s->tx_depth > 1) {
+		if (csvc__stmt(s, SQL_ROLLBACK_TO, &st) == CSVC_OK) {
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+		if (csvc__stmt(s, SQL_RELEASE, &st) == CSVC_OK) {
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+	} else if (csvc__stmt(s, SQL_ROLLBACK, &st) == CSVC_OK) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	s->tx_depth--;
+	return CSVC_OK;
+}
+
+int csvc__tx_end(csvc_store *s, int rc)
+{
+	if (rc == CSVC_OK)
+		return csvc__tx_commit(s);
+	csvc_error saved = *csvc_error_last();
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__tx_rollback(s);
+	csvc__error_sqlite(saved.code, saved.sqlite_code, "%s", msg);
+	return rc;
+}
+
+int csvc_store_begin(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	return csvc__tx_begin(store);
+}
+
+int csvc_store_commit(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	return csvc__tx_commit(store);
+}
+
+int csvc_store_rollback(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	return csvc__tx_rollback(store);
+}
+
+int csvc_store_tx_depth(csvc_store *store)
+{
+	return store ? store->tx_depth : 0;
+}
+
+/* ---- open / close ---- */
+
+int csvc_store_options_init(csvc_store_options *opts)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(opts, "opts");
+	csvc_store_options init = CSVC_STORE_OPTIONS_INIT;
+	*opts = init;
+	return CSVC_OK;
+}
+
+static int pragma_int(csvc_store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return csvc__sqlite_error(s, rc, "reading the store header");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*out = 0;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return csvc__sqlite_error(s, rc, "reading the store header");
+	return CSVC_OK;
+}
+
+static int exec_sql(csvc_store *s, const char *sql, const char *what)
+{
+	char *errmsg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &errmsg);
+	sqlite3_free(errmsg);
+	if (rc != SQLITE_OK)
+		return csvc__sqlite_error(s, rc, what);
+	return CSVC_OK;
+}
+
+static int validate_options(const csvc_store_options *o)
+{
+	if (o->version == 0 || o->version > CSVC_STORE_OPTIONS_VERSION)
+		return csvc__error(CSVC_EINVAL, "csvc_store_options.version %u is not supported (max %d)",
+		                   o->version, CSVC_STORE_OPTIONS_VERSION);
+	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)
+		return csvc__error(CSVC_EINVAL, "unknown durability %d", (int)o->durability);
+	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE))
+		return csvc__error(CSVC_EINVAL, "unknown open flags 0x%x", o->flags);
+	if (o->log_level < 0 || o->log_level > CSVC_LOG_DEBUG)
+		return csvc__error(CSVC_EINVAL, "unknown log level %d", (int)o->log_level);
+	if (o->default_country_code) {
+		size_t n = strlen(o->default_country_code);
+		if (n == 0 || n > 3 || o->default_country_code[0] == '0')
+			return csvc__error(CSVC_EINVAL, "default_country_code must be 1 to 3 digits, not starting with 0");
+		for (size_t i = 0; i < n; i++)
+			if (o->default_country_code[i] < '0' || o->default_country_code[i] > '9')
+				return csvc__error(CSVC_EINVAL, "default_country_code must be digits only");
+	}
+	return CSVC_OK;
+}
+
+/* Checks the header and applies migrations. Never writes to a file that is
+ * not (or not yet) known to be ours. */
+static int prepare_schema(csvc_store *s, int readonly)
+{
+	int64_t app_id, user_version, tables;
+	int rc = pragma_int(s, "PRAGMA application_id", &app_id);
+	if (rc) {
+		if (csvc_error_last()->code == CSVC_ECORRUPT)
+			return csvc__error_sqlite(CSVC_ECORRUPT, csvc_error_last()->sqlite_code,
+			                          "the file is not an SQLite database or is damaged");
+		return rc;
+	}
+	if ((rc = pragma_int(s, "PRAGMA user_version", &user_version)) ||
+	    (rc = pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables)))
+		return rc;
+	int fresh = app_id == 0 && user_version == 0 && tables == 0;
+	if (!fresh && app_id != CSVC__APPLICATION_ID)
+		return csvc__error(CSVC_ENOTSTORE,
+		                   "the file is an SQLite database of another application (application_id 0x%08x); "
+		                   "it was not modified",
+		                   (unsigned)app_id);
+	int32_t latest = csvc__schema_latest();
+	if (user_version > latest)
+		return csvc__error(CSVC_EVERSION,
+		                   "the store has schema version %lld, newer than this library's %d; "
+		                   "it was not modified",
+		                   (long long)user_version, latest);
+	if (readonly) {
+		if (fresh)
+			return csvc__error(CSVC_ENOTSTORE, "the file is empty and the store was opened read-only");
+		if (user_version < latest)
+			return csvc__error(CSVC_EVERSION,
+			                   "the store has schema version %lld and needs an upgrade to %d, "
+			                   "which a read-only open cannot do",
+			                   (long long)user_version, latest);
+		return CSVC_OK;
+	}
+	/* The file is ours (or empty): switching to WAL is now safe. */
+	if ((rc = exec_sql(s, "PRAGMA journal_mode=WAL", "enabling WAL")))
+		return rc;
+	if (user_version < latest) {
+		rc = csvc__schema_migrate(s, (int32_t)user_version);
+		if (rc)
+			return rc;
+	}
+	return CSVC_OK;
+}
+
+int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(out, "out");
+	CSVC__CHECK_ARG(path, "path");
+	csvc_store_options defaults = CSVC_STORE_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	int rc = validate_options(opts);
+	if (rc)
+		return rc;
+	if ((rc = csvc__check_text(path, 0, 4096, "path")))
+		return rc;
+
+	csvc_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return csvc__error(CSVC_ENOMEM, "out of memory allocating a store");
+	s->clock = opts->clock ? opts->clock : system_clock;
+	s->clock_userdata = opts->clock ? opts->clock_userdata : NULL;
+	s->log = opts->log;
+	s->log_userdata = opts->log_userdata;
+	s->log_level = opts->log_level ? opts->log_level : CSVC_LOG_WARN;
+	s->flags = opts->flags;
+	snprintf(s->country_code, sizeof(s->country_code), "%s",
+	         opts->default_country_code ? opts->default_country_code : "86");
+
+	int readonly = (opts->flags & CSVC_OPEN_READONLY) != 0;
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	if (readonly)
+		flags |= SQLITE_OPEN_READONLY;
+	else if (opts->flags & CSVC_OPEN_NOCREATE)
+		flags |= SQLITE_OPEN_READWRITE;
+	else
+		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	int src = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (src != SQLITE_OK) {
+		if ((src & 0xff) == SQLITE_CANTOPEN && (flags & SQLITE_OPEN_CREATE) == 0)
+			rc = csvc__error_sqlite(CSVC_ENOTFOUND, src, "cannot open store '%s': %s", path,
+			                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+		else
+			rc = csvc__sqlite_error(s, src, "opening the store");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, opts->busy_timeout_ms < 0 ? 0
+	                            : opts->busy_timeout_ms ? opts->busy_timeout_ms
+	                                                    : DEFAULT_BUSY_TIMEOUT_MS);
+	/* Per-connection hardening; never process-wide settings. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)0);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
+
+	if ((rc = prepare_schema(s, readonly)))
+		goto fail;
+	if ((rc = exec_sql(s,
+	                   opts->durability == CSVC_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
+	                                                              : "PRAGMA synchronous=FULL",
+	                   "setting durability")))
+		goto fail;
+	if ((rc = exec_sql(s,
+	                   (opts->flags & CSVC_OPEN_NO_SECURE_DELETE) ? "PRAGMA secure_delete=OFF"
+	                                                              : "PRAGMA secure_delete=ON",
+	                   "setting secure_delete")))
+		goto fail;
+	*out = s;
+	return CSVC_OK;
+fail:
+	csvc_store_close(s);
+	return rc;
+}
+
+void csvc_store_close(csvc_store *store)
+{
+	if (!store)
+		return;
+	if (store->db && !sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	for (size_t i = 0; i < store->stmt_cap; i++)
+		if (store->stmts[i].sql)
+			sqlite3_finalize(store->stmts[i].stmt);
+	free(store->stmts);
+	sqlite3_close_v2(store->db);
+	free(store);
+}
+
+csvc_time_us csvc_store_now(csvc_store *store)
+{
+	if (!store)
+		return 0;
+	return store->clock(store->clock_userdata);
+}
+
+int csvc_store_schema_version(csvc_store *store, int32_t *out)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(out, "out");
+	int64_t v;
+	int rc = pragma_int(store, "PRAGMA user_version", &v);
+	if (rc)
+		return rc;
+	*out = (int32_t)v;
+	return CSVC_OK;
+}
+
+int32_t csvc_store_schema_version_supported(void)
+{
+	return csvc__schema_latest();
+}
