@@ -8,5 +8,6 @@
 #include "csvc/version.h"
 #include "csvc/error.h"
 #include "csvc/store.h"
+#include "csvc/customer.h"
 
 #endif /* CSVC_H */

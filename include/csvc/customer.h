@@ -337,7 +337,8 @@ typedef struct csvc_customer_query {
 } csvc_customer_query;
 
 /** Static initialiser: no filters. @since 1.0 */
-#define CSVC_CUSTOMER_QUERY_INIT { CSVC_CUSTOMER_QUERY_VERSION }
+#define CSVC_CUSTOMER_QUERY_INIT \
+	{ CSVC_CUSTOMER_QUERY_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}, 0 }
 
 /** Initialises a query to "no filters". @since 1.0 */
 CSVC_EXTERN(int) csvc_customer_query_init(csvc_customer_query *q);
