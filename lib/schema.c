@@ -49,7 +49,7 @@ static const char MIGRATION_1[] =
 	"  position INTEGER NOT NULL,"
 	"  PRIMARY KEY (kind, value)"
 	") WITHOUT ROWID;"
-	"CREATE INDEX customer_external_ids_customer ON customer_external_ids(customer_id);"
+	"CREATE INDEX customer_external_ids_customer ON customer_external_ids(customer_id, position);"
 	"CREATE TABLE customer_lifecycle ("
 	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
 	"  seq INTEGER NOT NULL, stage INTEGER NOT NULL, at_us INTEGER NOT NULL,"
