@@ -1,0 +1,250 @@
+/*
+ * Fault injection: sqlite3_step is wrapped (-Wl,--wrap=sqlite3_step) so
+ * that the N-th call fails. For every writing API call and every N up to
+ * the call's own number of steps, the call must fail cleanly and leave
+ * the database byte-for-byte equal in content to what it was before.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvc-test.h"
+
+int __real_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st);
+
+static int countdown; /* 0: disarmed; n: the n-th step from now fails */
+static int fail_code = SQLITE_IOERR;
+
+int __wrap_sqlite3_step(sqlite3_stmt *st)
+{
+	if (countdown > 0 && --countdown == 0)
+		return fail_code;
+	return __real_sqlite3_step(st);
+}
+
+static char dir[64];
+static char path[128];
+static csvc_time_us now_cell = (csvc_time_us)1767225600 * CSVC_SECOND_US;
+
+/* Every row of every table, as text, in a stable order. */
+static char *dump(void)
+{
+	int saved = countdown;
+	countdown = 0;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *tables;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	                                    " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	                                    -1, &tables, NULL),
+	                 SQLITE_OK);
+	size_t cap = 1 << 16, len = 0;
+	char *out = malloc(cap);
+	out[0] = '\0';
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(tables, 0);
+		if (strstr(t, "customer_search_")) /* FTS shadow tables: covered via the table itself */
+			continue;
+		char sql[256];
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1, 2", t);
+		sqlite3_stmt *rows;
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &rows, NULL), SQLITE_OK);
+		while (sqlite3_step(rows) == SQLITE_ROW) {
+			for (int i = 0; i < sqlite3_column_count(rows); i++) {
+				const char *v = (const char *)sqlite3_column_text(rows, i);
+				size_t n = strlen(t) + (v ? strlen(v) : 4) + 4;
+				if (len + n >= cap) {
+					cap = (cap + n) * 2;
+					out = realloc(out, cap);
+				}
+				len += (size_t)snprintf(out + len, cap - len, "%s|%s%c", t, v ? v : "NULL",
+				                        i + 1 == sqlite3_column_count(rows) ? '\n' : ' ');
+			}
+		}
+		sqlite3_finalize(rows);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(db);
+	countdown = saved;
+	return out;
+}
+
+typedef int (*op_fn)(csvc_store *s, void *ctx);
+
+/* Runs `op` with the 1st, 2nd, ... step failing until it succeeds; each
+ * failure must leave the store unchanged. Returns how many failures. */
+static int fail_every_step(csvc_store *s, op_fn op, void *ctx, int code)
+{
+	fail_code = code;
+	char *before = dump();
+	int failures = 0;
+	for (int k = 1;; k++) {
+		countdown = k;
+		int rc = op(s, ctx);
+		int fired = countdown == 0;
+		countdown = 0;
+		if (!fired) {
+			assert_int_equal(rc, CSVC_OK);
+			break;
+		}
+		if (rc == CSVC_OK) {
+			/* A failing step that the library may legitimately absorb
+			 * (e.g. a best-effort checkpoint after commit). */
+			break;
+		}
+		assert_true(rc < 0);
+		assert_true(csvc_error_last()->message[0] != '\0');
+		assert_int_equal(csvc_store_tx_depth(s), 0);
+		char *after = dump();
+		if (strcmp(before, after) != 0)
+			print_error("store changed after failing step %d (code %d)\n", k, rc);
+		assert_string_equal(before, after);
+		free(after);
+		failures++;
+	}
+	free(before);
+	return failures;
+}
+
+static csvc_customer *rich_draft(const char *name, const char *card)
+{
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, name));
+	csvc_assert_ok(csvc_customer_add_phone(c, "13800000000"));
+	csvc_assert_ok(csvc_customer_add_email(c, "a@example.cn"));
+	csvc_assert_ok(csvc_customer_add_tag(c, "t1"));
+	csvc_assert_ok(csvc_customer_set_attr(c, "k", "v"));
+	csvc_assert_ok(csvc_customer_add_external_id(c, "member_card", card));
+	return c;
+}
+
+static int op_create(csvc_store *s, void *ctx)
+{
+	static int serial;
+	char card[32];
+	snprintf(card, sizeof(card), "CARD-%d", ++serial);
+	csvc_customer *c = rich_draft("新顾客", card);
+	int rc = csvc_customer_create(s, c, "op");
+	if (rc == CSVC_OK)
+		*(csvc_uuid *)ctx = *csvc_customer_id(c);
+	else
+		assert_int_equal(csvc_customer_revision(c), 0);
+	csvc_customer_free(c);
+	return rc;
+}
+
+static int op_update(csvc_store *s, void *ctx)
+{
+	csvc_customer *c = NULL;
+	int saved = countdown;
+	countdown = 0;
+	csvc_assert_ok(csvc_customer_get(s, (csvc_uuid *)ctx, &c));
+	countdown = saved;
+	csvc_assert_ok(csvc_customer_set_name(c, "renamed"));
+	csvc_assert_ok(csvc_customer_add_phone(c, "13900000000"));
+	csvc_assert_ok(csvc_customer_remove_tag(c, "t1"));
+	csvc_assert_ok(csvc_customer_set_lifecycle(c, CSVC_LIFECYCLE_MATURE));
+	int64_t rev = csvc_customer_revision(c);
+	int rc = csvc_customer_update(s, c, "op");
+	if (rc)
+		assert_int_equal(csvc_customer_revision(c), rev);
+	csvc_customer_free(c);
+	return rc;
+}
+
+typedef struct pair {
+	csvc_uuid keep, absorb;
+} pair;
+
+static int op_merge(csvc_store *s, void *ctx)
+{
+	pair *p = ctx;
+	csvc_merge_report *r = NULL;
+	int rc = csvc_customer_merge(s, &p->keep, &p->absorb, "op", &r);
+	if (rc)
+		assert_null(r);
+	csvc_merge_report_free(r);
+	return rc;
+}
+
+static int op_erase(csvc_store *s, void *ctx)
+{
+	return csvc_customer_erase(s, (csvc_uuid *)ctx, "op");
+}
+
+static void test_every_write_fails_cleanly(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/csvc-faults-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.db", dir);
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_customer *base = rich_draft("老顾客", "CARD-OLD");
+	csvc_assert_ok(csvc_customer_create(s, base, NULL));
+
+	static const int codes[] = {SQLITE_IOERR, SQLITE_FULL, SQLITE_BUSY, SQLITE_NOMEM};
+	for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
+		csvc_uuid created;
+		assert_true(fail_every_step(s, op_create, &created, codes[ci]) > 5);
+		assert_true(fail_every_step(s, op_update, &created, codes[ci]) > 5);
+		pair p = {*csvc_customer_id(base), created};
+		assert_true(fail_every_step(s, op_merge, &p, codes[ci]) > 5);
+		/* a fresh one to erase */
+		csvc_uuid victim;
+		assert_int_equal(op_create(s, &victim), CSVC_OK);
+		assert_true(fail_every_step(s, op_erase, &victim, codes[ci]) > 3);
+	}
+	csvc_customer_free(base);
+	csvc_store_close(s);
+}
+
+static void test_failure_inside_caller_transaction(void **state)
+{
+	(void)state;
+	csvc_store *s = NULL;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	int64_t before;
+	csvc_assert_ok(csvc_customer_count(s, NULL, &before));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *a = rich_draft("in tx", "CARD-TX-A");
+	csvc_assert_ok(csvc_customer_create(s, a, NULL));
+	csvc_customer *b = rich_draft("fails", "CARD-TX-B");
+	fail_code = SQLITE_IOERR;
+	countdown = 4;
+	assert_true(csvc_customer_create(s, b, NULL) < 0);
+	countdown = 0;
+	assert_int_equal(csvc_store_tx_depth(s), 1); /* the caller's transaction survives */
+	csvc_assert_ok(csvc_store_commit(s));
+	int64_t after;
+	csvc_assert_ok(csvc_customer_count(s, NULL, &after));
+	assert_int_equal(after, before + 1);
+	csvc_customer *f = NULL;
+	csvc_assert_ok(csvc_customer_find_by_external_id(s, "member_card", "CARD-TX-A", &f));
+	csvc_customer_free(f);
+	csvc_assert_err(csvc_customer_find_by_external_id(s, "member_card", "CARD-TX-B", &f), CSVC_ENOTFOUND);
+	csvc_customer_free(a);
+	csvc_customer_free(b);
+	csvc_store_close(s);
+
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_write_fails_cleanly),
+		cmocka_unit_test(test_failure_inside_caller_transaction),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
