@@ -40,6 +40,26 @@ static int compute_norms(csvc_store *s, const csvc_customer *c, norms *n)
 	return CSVC_OK;
 }
 
+/* External IDs must be free (or already ours) before anything is written:
+ * inside a caller's transaction a failure after the first write would
+ * cost the caller the whole transaction. */
+static int check_extids_free(csvc_store *s, const csvc_customer *c, int64_t self)
+{
+	for (size_t i = 0; i < c->extids.n; i++) {
+		int64_t owner;
+		int rc = csvc__customer_db_find_extid(s, c->extids.items[i].key, c->extids.items[i].value, &owner);
+		if (rc == CSVC_ENOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (owner != self)
+			return csvc__error(CSVC_EEXISTS, "external ID %s:%s belongs to another customer",
+			                   c->extids.items[i].key, c->extids.items[i].value);
+	}
+	csvc__error_clear();
+	return CSVC_OK;
+}
+
 static int check_actor(const char *actor)
 {
 	return csvc__check_text(actor, 1, CSVC_CUSTOMER_MAX_ACTOR, "actor");
@@ -87,7 +107,8 @@ int csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor)
 	int64_t rowid = 0;
 	if ((rc = csvc__tx_begin(store)))
 		goto out;
-	if (!(rc = csvc__customer_db_insert(store, &row, &rowid)) &&
+	if (!(rc = check_extids_free(store, &saved, 0)) &&
+	    !(rc = csvc__customer_db_insert(store, &row, &rowid)) &&
 	    !(rc = csvc__customer_db_lifecycle_append(store, rowid, saved.lifecycle, now)))
 		rc = csvc__customer_db_event(store, rowid, "created", actor, now, NULL);
 	if ((rc = csvc__tx_end(store, rc)))
@@ -214,6 +235,8 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 	}
 	if (!parts)
 		goto end; /* nothing changed: no new revision, no event */
+	if ((parts & CSVC__PART_EXTIDS) && (rc = check_extids_free(store, c, st.rowid)))
+		goto end;
 	csvc_customer saved = *c;
 	saved.revision = c->revision + 1;
 	saved.updated_at = now;

@@ -17,6 +17,8 @@
 /* 'CSVC' in the SQLite header's application_id field. */
 #define CSVC__APPLICATION_ID 0x43535643
 
+#define CSVC__TX_MAX_DEPTH 64
+
 typedef struct csvc__stmt_slot {
 	const char *sql; /* static string; its address is the key */
 	sqlite3_stmt *stmt;
@@ -32,8 +34,10 @@ struct csvc_store {
 	uint32_t flags;
 	char country_code[8];
 
-	int tx_depth;   /* 0: no transaction; 1: BEGIN; >1: savepoints */
-	int tx_lost;    /* SQLite rolled the whole transaction back under us */
+	int tx_depth;   /* 0: no transaction; see store.c for the levels */
+	int tx_aborted; /* the transaction was rolled back under open levels */
+	char tx_savepoint[CSVC__TX_MAX_DEPTH];     /* level i has a savepoint */
+	int64_t tx_mark[CSVC__TX_MAX_DEPTH];       /* total_changes at level i's begin */
 
 	csvc__stmt_slot *stmts; /* open-addressing table keyed by SQL address */
 	size_t stmt_cap;

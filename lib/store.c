@@ -164,83 +164,92 @@ static const char SQL_SAVEPOINT[] = "SAVEPOINT csvc_sp";
 static const char SQL_RELEASE[] = "RELEASE csvc_sp";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO csvc_sp";
 
-int csvc__tx_begin(csvc_store *s)
+/*
+ * Transaction levels. Level 1 is a real transaction (BEGIN IMMEDIATE).
+ * A nested csvc_store_begin() is a savepoint. A nested internal level (an
+ * API call inside the caller's transaction) takes no savepoint: each call
+ * validates everything it can before its first write, so only a storage
+ * failure can stop it half-way, and then the whole transaction is rolled
+ * back and marked aborted (SQLite itself rolls back on many such errors).
+ * Savepoints would cost each call a copy of every page it touches.
+ */
+
+static void step_quietly(csvc_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (csvc__stmt(s, sql, &st) == CSVC_OK) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+static int tx_begin(csvc_store *s, int savepoint)
 {
 	if (s->flags & CSVC_OPEN_READONLY)
 		return csvc__error(CSVC_EREADONLY, "the store was opened read-only");
-	int rc = run_cached(s, s->tx_depth == 0 ? SQL_BEGIN : SQL_SAVEPOINT);
+	if (s->tx_depth >= CSVC__TX_MAX_DEPTH)
+		return csvc__error(CSVC_ERANGE, "transactions nest at most %d deep", CSVC__TX_MAX_DEPTH);
+	if (s->tx_aborted)
+		return csvc__error(CSVC_ESTATE, "the transaction was aborted by an earlier storage failure; "
+		                                "roll it back first");
+	int rc = CSVC_OK;
+	if (s->tx_depth == 0)
+		rc = run_cached(s, SQL_BEGIN);
+	else if (savepoint)
+		rc = run_cached(s, SQL_SAVEPOINT);
 	if (rc)
 		return rc;
-	if (s->tx_depth == 0)
-		s->tx_lost = 0;
+	s->tx_savepoint[s->tx_depth] = (char)(s->tx_depth > 0 && savepoint);
+	s->tx_mark[s->tx_depth] = sqlite3_total_changes64(s->db);
 	s->tx_depth++;
 	return CSVC_OK;
+}
+
+int csvc__tx_begin(csvc_store *s)
+{
+	return tx_begin(s, 0);
 }
 
 int csvc__tx_commit(csvc_store *s)
 {
 	if (s->tx_depth == 0)
 		return csvc__error(CSVC_ESTATE, "commit without a matching begin");
-	if (s->tx_depth > 1) {
-		if (s->tx_lost) {
-			s->tx_depth--;
-			return csvc__error(CSVC_ESTORAGE,
-			                   "the transaction was rolled back by the storage layer");
-		}
-		int rc = run_cached(s, SQL_RELEASE);
-		if (rc)
-			return rc;
+	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_depth--;
-		return CSVC_OK;
+		s->tx_aborted = s->tx_depth > 0;
+		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back after a storage failure");
 	}
-	s->tx_depth = 0;
-	if (s->tx_lost || sqlite3_get_autocommit(s->db)) {
-		s->tx_lost = 0;
-		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back by the storage layer");
-	}
+	int level = --s->tx_depth;
+	if (level > 0)
+		return s->tx_savepoint[level] ? run_cached(s, SQL_RELEASE) : CSVC_OK;
 	int rc = run_cached(s, SQL_COMMIT);
-	if (rc) {
-		/* A failed COMMIT may leave the transaction open: end it so the
-		 * store is exactly as before begin. */
-		if (!sqlite3_get_autocommit(s->db)) {
-			sqlite3_stmt *st;
-			if (csvc__stmt(s, SQL_ROLLBACK, &st) == CSVC_OK) {
-				sqlite3_step(st);
-				sqlite3_reset(st);
-			}
-		}
-		return rc;
-	}
-	return CSVC_OK;
+	if (rc && !sqlite3_get_autocommit(s->db))
+		step_quietly(s, SQL_ROLLBACK); /* the store stays as before begin */
+	return rc;
 }
 
 int csvc__tx_rollback(csvc_store *s)
 {
 	if (s->tx_depth == 0)
 		return csvc__error(CSVC_ESTATE, "rollback without a matching begin");
-	/* Keep the caller's error message: rollback failures are rarer and less
-	 * informative than what made the caller roll back. */
-	sqlite3_stmt *st;
-	if (sqlite3_get_autocommit(s->db)) {
-		/* SQLite already rolled the whole transaction back. */
-		s->tx_depth--;
-		s->tx_lost = s->tx_depth > 0;
+	int level = --s->tx_depth;
+	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
+		s->tx_aborted = level > 0;
 		return CSVC_OK;
 	}
-	if (s->tx_depth > 1) {
-		if (csvc__stmt(s, SQL_ROLLBACK_TO, &st) == CSVC_OK) {
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-		if (csvc__stmt(s, SQL_RELEASE, &st) == CSVC_OK) {
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-	} else if (csvc__stmt(s, SQL_ROLLBACK, &st) == CSVC_OK) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
+	if (level == 0) {
+		step_quietly(s, SQL_ROLLBACK);
+	} else if (s->tx_savepoint[level]) {
+		step_quietly(s, SQL_ROLLBACK_TO);
+		step_quietly(s, SQL_RELEASE);
+	} else if (sqlite3_total_changes64(s->db) != s->tx_mark[level]) {
+		/* A call failed after writing: only the whole transaction can
+		 * undo it. */
+		step_quietly(s, SQL_ROLLBACK);
+		s->tx_aborted = 1;
+		csvc__log(s, CSVC_LOG_WARN, "a call failed half-way inside a transaction; "
+		                            "the transaction was rolled back");
 	}
-	s->tx_depth--;
 	return CSVC_OK;
 }
 
@@ -260,7 +269,7 @@ int csvc_store_begin(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	return csvc__tx_begin(store);
+	return tx_begin(store, 1);
 }
 
 int csvc_store_commit(csvc_store *store)
@@ -454,6 +463,10 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	                   opts->durability == CSVC_DURABILITY_NORMAL ? "PRAGMA synchronous=NORMAL"
 	                                                              : "PRAGMA synchronous=FULL",
 	                   "setting durability")))
+		goto fail;
+	/* Savepoint sub-journals and sort spills stay in memory: writing
+	 * them to temporary files costs more than the work they protect. */
+	if ((rc = exec_sql(s, "PRAGMA temp_store=MEMORY", "setting temp_store")))
 		goto fail;
 	if ((rc = exec_sql(s,
 	                   (opts->flags & CSVC_OPEN_NO_SECURE_DELETE) ? "PRAGMA secure_delete=OFF"

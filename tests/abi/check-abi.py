@@ -4,7 +4,11 @@
 Python 3 standard library only. Run by `meson test --suite abi`; each
 subcommand is one test and exits non-zero, listing every problem it found.
 
-  symbols  --header H... --map lib/libcsvc.map --lib libcsvc.so --nm nm
+All subcommands read the public headers from the --include-dir
+directories (the source include/ and the build tree's include/, which holds
+the generated csvc/version.h): D/csvc.h and D/csvc/*.h.
+
+  symbols  --include-dir D... --map lib/libcsvc.map --lib libcsvc.so --nm nm
       The functions declared with CSVC_EXTERN(type) name( in the headers,
       the global symbols of the version script and the defined dynamic
       symbols of the built library (nm -D --defined-only) must be the same
@@ -13,7 +17,7 @@ subcommand is one test and exits non-zero, listing every problem it found.
       (reserved for internal helpers). Where nm shows symbol versions, each
       symbol must carry the version node under which the map lists it.
 
-  docs     --header H...
+  docs     --include-dir D...
       Every CSVC_EXTERN declaration must have a doc comment that contains
       "@since". The rule: take the nearest comment (/* */ or a run of //
       lines) that ends before the declaration starts. It is the
@@ -25,7 +29,7 @@ subcommand is one test and exits non-zero, listing every problem it found.
       comment cut off by blank lines and code, a comment without @since,
       such as a section banner) is reported.
 
-  headers  --include-dir D... --header H... --cc CC... [--cxx CXX]
+  headers  --include-dir D... --cc CC... [--cxx CXX]
       Each public header alone, and the umbrella csvc.h, must compile as
       C99 and as C++11 with -pedantic -Werror -Wall -Wextra. No public
       header may include or mention sqlite3.h / uuid/uuid.h (or use their
@@ -35,6 +39,7 @@ subcommand is one test and exits non-zero, listing every problem it found.
 """
 
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -176,6 +181,33 @@ def extern_decls(src):
     return [(m.group(2), m.start()) for m in DECL_RE.finditer(src.code)]
 
 
+def public_headers(include_dirs):
+    """D/csvc.h and D/csvc/*.h for each include directory, sorted by name."""
+    headers = []
+    for d in include_dirs:
+        found = sorted(glob.glob(os.path.join(d, "csvc.h")))
+        found += sorted(glob.glob(os.path.join(d, "csvc", "*.h")))
+        if not found:
+            raise SystemExit("FAIL: no public headers in %s" % d)
+        headers += found
+    names = [include_name(h, include_dirs) for h in headers]
+    dup = sorted(set(n for n in names if names.count(n) > 1))
+    if dup:
+        raise SystemExit("FAIL: headers found in more than one include directory: %s"
+                         % ", ".join(dup))
+    return sorted(headers, key=lambda h: include_name(h, include_dirs))
+
+
+def include_name(path, include_dirs):
+    """The name to #include a header by, relative to its include directory."""
+    path = os.path.abspath(path)
+    for d in include_dirs:
+        d = os.path.abspath(d)
+        if path.startswith(d + os.sep):
+            return os.path.relpath(path, d)
+    raise SystemExit("%s is under none of the include directories" % path)
+
+
 def fail(problems, title):
     print("FAIL: " + title)
     for p in problems:
@@ -277,10 +309,10 @@ def cmd_symbols(args):
     problems = []
 
     declared = {}
-    for h in args.header:
+    for h in public_headers(args.include_dir):
         src = Source(h)
         for name, off in extern_decls(src):
-            where = "%s:%d" % (os.path.basename(h), src.line_of(off))
+            where = "%s:%d" % (h, src.line_of(off))
             if name in declared:
                 problems.append("%s: %s is declared again (first at %s)"
                                 % (where, name, declared[name]))
@@ -353,14 +385,14 @@ def doc_problem(src, name, offset):
 def cmd_docs(args):
     problems = []
     count = 0
-    for h in args.header:
+    for h in public_headers(args.include_dir):
         src = Source(h)
         for name, off in extern_decls(src):
             count += 1
             reason = doc_problem(src, name, off)
             if reason:
                 problems.append("%s:%d: %s: %s"
-                                % (os.path.basename(h), src.line_of(off), name, reason))
+                                % (h, src.line_of(off), name, reason))
     print("%d declarations checked" % count)
     if problems:
         return fail(problems, "declarations without a doc comment with @since")
@@ -376,16 +408,6 @@ FORBIDDEN_INCLUDE_RE = re.compile(r"#\s*include\s*[<\"]\s*(sqlite3\.h|sqlite3ext
 FORBIDDEN_CODE_RE = re.compile(r"\b(sqlite3\w*|uuid_t)\b")
 STRUCT_RE = re.compile(r"\b(struct|union)\s*(" + IDENT + r")?\s*\{")
 ENUM_TYPEDEF_RE = re.compile(r"\btypedef\s+enum\s*(" + IDENT + r")?\s*\{[^}]*\}\s*(" + IDENT + r")")
-
-
-def include_name(path, include_dirs):
-    """The name to #include a header by, relative to an include directory."""
-    path = os.path.abspath(path)
-    for d in include_dirs:
-        d = os.path.abspath(d)
-        if path.startswith(d + os.sep):
-            return os.path.relpath(path, d)
-    raise SystemExit("%s is under none of the include directories" % path)
 
 
 def compile_header(compiler, flags, include_dirs, name):
@@ -412,14 +434,14 @@ def struct_field_problems(src, enum_names):
     problems = []
     code = src.code
     for m in STRUCT_RE.finditer(code):
-        # Skip enum bodies that happen to follow "struct" (cannot) and nested
-        # struct bodies, which are checked as part of their outer struct too.
+        # Every struct/union body, nested ones included, is one match.
         body_start = m.end()
         body_end = matching_brace(code, m.end() - 1)
         body = code[body_start:body_end]
         label = "%s %s" % (m.group(1), m.group(2) or "(anonymous)")
-        # Split into member declarations at ';' on the outermost level, then
-        # drop nested bodies (their members are visited via their own match).
+        # Split into member declarations at ';' on this body's own level;
+        # a nested body is replaced by a space (its members are checked
+        # through its own match), leaving e.g. "struct nested".
         depth = 0
         decl_start = 0
         for i, ch in enumerate(body + ";"):
@@ -436,17 +458,17 @@ def struct_field_problems(src, enum_names):
                 if not flat:
                     continue
                 line = src.line_of(decl_off + len(decl) - len(decl.lstrip()))
-                where = "%s:%d: %s" % (os.path.basename(src.path), line, label)
+                where = "%s:%d: %s" % (src.path, line, label)
                 if re.search(r"\b(bool|_Bool)\b", flat):
                     problems.append("%s: bool field: %s" % (where, flat))
                 if re.search(r":\s*[A-Za-z0-9_()+\-* ]+$", flat):
                     problems.append("%s: bit-field: %s" % (where, flat))
-                for t in re.findall(IDENT, flat):
-                    if t in enum_names or re.fullmatch(r"csvc_\w+_t", t):
-                        problems.append("%s: enum-typed field (%s): %s" % (where, t, flat))
-                        break
-                if re.search(r"\benum\b", flat):
-                    problems.append("%s: enum-typed field: %s" % (where, flat))
+                enum_types = [t for t in re.findall(IDENT, flat)
+                              if t in enum_names or re.fullmatch(r"csvc_\w+_t", t)]
+                if enum_types or re.search(r"\benum\b", flat):
+                    problems.append("%s: enum-typed field%s: %s"
+                                    % (where, " (%s)" % enum_types[0] if enum_types else "",
+                                       flat))
     return problems
 
 
@@ -464,7 +486,7 @@ def cmd_headers(args):
     if args.cxx:
         compilers.append(("C++11", [args.cxx], cxx_flags))
 
-    sources = [Source(h) for h in args.header]
+    sources = [Source(h) for h in public_headers(include_dirs)]
     enum_names = set()
     for src in sources:
         for m in ENUM_TYPEDEF_RE.finditer(src.code):
@@ -486,10 +508,10 @@ def cmd_headers(args):
         for line, directive in src.directives():
             if FORBIDDEN_INCLUDE_RE.search(directive):
                 problems.append("%s:%d: public headers must not include it: %s"
-                                % (name, line, directive.strip()))
+                                % (src.path, line, directive.strip()))
         for m in FORBIDDEN_CODE_RE.finditer(src.code):
             problems.append("%s:%d: public headers must not use SQLite or libuuid types: %s"
-                            % (name, src.line_of(m.start()), m.group(1)))
+                            % (src.path, src.line_of(m.start()), m.group(1)))
         problems += struct_field_problems(src, enum_names)
 
     if problems:
@@ -506,18 +528,17 @@ def main():
     sub.required = True
 
     p = sub.add_parser("symbols")
-    p.add_argument("--header", action="append", required=True)
+    p.add_argument("--include-dir", action="append", required=True)
     p.add_argument("--map", required=True)
     p.add_argument("--lib", required=True)
     p.add_argument("--nm", default="nm")
     p.set_defaults(func=cmd_symbols)
 
     p = sub.add_parser("docs")
-    p.add_argument("--header", action="append", required=True)
+    p.add_argument("--include-dir", action="append", required=True)
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("headers")
-    p.add_argument("--header", action="append", required=True)
     p.add_argument("--include-dir", action="append", required=True)
     p.add_argument("--cc", action="append", required=True,
                    help="C compiler command (repeat for each word, e.g. ccache cc)")

@@ -206,6 +206,9 @@ static void test_every_write_fails_cleanly(void **state)
 	csvc_store_close(s);
 }
 
+/* Inside the caller's transaction: a call that fails before writing
+ * leaves the caller's work alone; one that fails after writing rolls the
+ * whole transaction back and the transaction reports itself aborted. */
 static void test_failure_inside_caller_transaction(void **state)
 {
 	(void)state;
@@ -214,25 +217,67 @@ static void test_failure_inside_caller_transaction(void **state)
 	csvc_assert_ok(csvc_store_open(&s, path, &o));
 	int64_t before;
 	csvc_assert_ok(csvc_customer_count(s, NULL, &before));
+	char *snapshot = dump();
+
+	/* Validation failure: the transaction goes on. */
 	csvc_assert_ok(csvc_store_begin(s));
 	csvc_customer *a = rich_draft("in tx", "CARD-TX-A");
 	csvc_assert_ok(csvc_customer_create(s, a, NULL));
-	csvc_customer *b = rich_draft("fails", "CARD-TX-B");
-	fail_code = SQLITE_IOERR;
-	countdown = 4;
-	assert_true(csvc_customer_create(s, b, NULL) < 0);
-	countdown = 0;
-	assert_int_equal(csvc_store_tx_depth(s), 1); /* the caller's transaction survives */
+	csvc_customer *dup = rich_draft("dup card", "CARD-TX-A");
+	csvc_assert_err(csvc_customer_create(s, dup, NULL), CSVC_EEXISTS);
+	assert_int_equal(csvc_store_tx_depth(s), 1);
 	csvc_assert_ok(csvc_store_commit(s));
 	int64_t after;
 	csvc_assert_ok(csvc_customer_count(s, NULL, &after));
 	assert_int_equal(after, before + 1);
-	csvc_customer *f = NULL;
-	csvc_assert_ok(csvc_customer_find_by_external_id(s, "member_card", "CARD-TX-A", &f));
-	csvc_customer_free(f);
-	csvc_assert_err(csvc_customer_find_by_external_id(s, "member_card", "CARD-TX-B", &f), CSVC_ENOTFOUND);
+	free(snapshot);
+	snapshot = dump();
+
+	/* Storage failure at every step of a create inside a transaction that
+	 * already holds work: either the call fails before writing and the
+	 * work survives, or the whole transaction is rolled back. */
+	int survived = 0, aborted = 0;
+	for (int k = 1;; k++) {
+		csvc_assert_ok(csvc_store_begin(s));
+		csvc_customer *w = rich_draft("earlier work", "CARD-TX-W");
+		csvc_assert_ok(csvc_customer_create(s, w, NULL));
+		csvc_customer *b = rich_draft("fails", "CARD-TX-B");
+		fail_code = SQLITE_IOERR;
+		countdown = k;
+		int rc = csvc_customer_create(s, b, NULL);
+		int fired = countdown == 0;
+		countdown = 0;
+		csvc_customer_free(w);
+		csvc_customer_free(b);
+		if (!fired) {
+			csvc_assert_ok(rc);
+			csvc_assert_ok(csvc_store_rollback(s));
+			break;
+		}
+		assert_true(rc < 0);
+		assert_int_equal(csvc_store_tx_depth(s), 1);
+		csvc_customer *f = NULL;
+		if (csvc_customer_find_by_external_id(s, "member_card", "CARD-TX-W", &f) == CSVC_OK) {
+			csvc_customer_free(f);
+			survived++;
+			csvc_assert_ok(csvc_store_rollback(s));
+		} else {
+			aborted++;
+			csvc_customer *more = rich_draft("more", "CARD-TX-C");
+			csvc_assert_err(csvc_customer_create(s, more, NULL), CSVC_ESTATE);
+			csvc_customer_free(more);
+			csvc_assert_err(csvc_store_commit(s), CSVC_ESTORAGE);
+		}
+		assert_int_equal(csvc_store_tx_depth(s), 0);
+		char *now_dump = dump();
+		assert_string_equal(snapshot, now_dump);
+		free(now_dump);
+	}
+	assert_true(survived > 0);
+	assert_true(aborted > 0);
+	free(snapshot);
 	csvc_customer_free(a);
-	csvc_customer_free(b);
+	csvc_customer_free(dup);
 	csvc_store_close(s);
 
 	char cmd[128];
@@ -240,11 +285,34 @@ static void test_failure_inside_caller_transaction(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* User savepoints still roll back just their own level. */
+static void test_user_savepoints(void **state)
+{
+	(void)state;
+	csvc_time_us t = 0;
+	csvc_store *s = csvc_test_store(&t);
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *a = rich_draft("outer", "SP-A");
+	csvc_assert_ok(csvc_customer_create(s, a, NULL));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *b = rich_draft("inner", "SP-B");
+	csvc_assert_ok(csvc_customer_create(s, b, NULL));
+	csvc_assert_ok(csvc_store_rollback(s));
+	csvc_assert_ok(csvc_store_commit(s));
+	int64_t n;
+	csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+	assert_int_equal(n, 1);
+	csvc_customer_free(a);
+	csvc_customer_free(b);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_write_fails_cleanly),
 		cmocka_unit_test(test_failure_inside_caller_transaction),
+		cmocka_unit_test(test_user_savepoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
