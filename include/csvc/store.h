@@ -151,13 +151,22 @@ CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
 /*
  * Transactions. csvc_store_begin starts a write transaction (taking the
  * write lock at once, so it fails early with CSVC_EBUSY rather than at
- * commit); calls nest, the inner ones becoming savepoints. Each begin is
- * matched by exactly one commit or rollback. Rolling back an inner level
- * undoes only that level. Every API call that writes is atomic by itself,
- * and joins the caller's transaction if one is open.
+ * commit); calls nest up to 64 deep, the inner ones becoming savepoints.
+ * Each begin is matched by exactly one commit or rollback. Rolling back an
+ * inner level undoes only that level.
+ *
+ * Every API call that writes is atomic by itself. Outside a transaction it
+ * runs in its own. Inside the caller's transaction it joins it without a
+ * savepoint: it checks everything it can (arguments, states, revisions,
+ * unique values) before its first write, so such a failure leaves the
+ * caller's transaction as it was; if storage fails after the call has
+ * written (I/O error, disk full, out of memory), the whole transaction is
+ * rolled back and stays aborted: later writes return CSVC_ESTATE and the
+ * outermost commit returns CSVC_ESTORAGE. See docs/error-handling.md.
  *
  * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (commit/rollback without a
- * matching begin), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ * matching begin; begin in an aborted transaction), CSVC_ERANGE (nested
+ * too deep), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * If the outermost commit fails, the transaction is rolled back and the
  * error returned: the store is as it was before begin.
  * @since 1.0

@@ -4,7 +4,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
+
+#include "csvc/customer.h"
 
 #include "csvc-test.h"
 
@@ -249,6 +252,86 @@ static void test_log_handler(void **state)
 	csvc_store_close(s);
 }
 
+typedef struct worker {
+	const char *path;
+	int index;
+	int created;
+	int failed;
+} worker;
+
+/* Each thread has its own store on the same file; every create must
+ * commit (the busy timeout absorbs the lock waits). */
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	csvc_store *s = NULL;
+	if (csvc_store_open(&s, w->path, NULL) != CSVC_OK) {
+		w->failed = 1000;
+		return NULL;
+	}
+	for (int i = 0; i < 100; i++) {
+		csvc_customer *c = NULL;
+		char card[32];
+		snprintf(card, sizeof(card), "T%d-%d", w->index, i);
+		if (csvc_customer_new(&c) || csvc_customer_add_external_id(c, "member_card", card) ||
+		    csvc_customer_create(s, c, NULL))
+			w->failed++;
+		else
+			w->created++;
+		csvc_customer_free(c);
+	}
+	csvc_store_close(s);
+	return NULL;
+}
+
+static void test_threads_share_a_file(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "threads.db");
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	pthread_t th[4];
+	worker w[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (worker){path, i, 0, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failed, 0);
+		assert_int_equal(w[i].created, 100);
+	}
+	int64_t n = 0;
+	csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+	assert_int_equal(n, 400);
+	csvc_store_close(s);
+}
+
+static void test_busy_without_timeout(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "busy.db");
+	csvc_store *a = NULL, *b = NULL;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.busy_timeout_ms = -1;
+	csvc_assert_ok(csvc_store_open(&a, path, &o));
+	csvc_assert_ok(csvc_store_open(&b, path, &o));
+	csvc_assert_ok(csvc_store_begin(a));
+	csvc_assert_err(csvc_store_begin(b), CSVC_EBUSY);
+	assert_int_equal(csvc_error_last()->sqlite_code & 0xff, 5 /* SQLITE_BUSY */);
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_err(csvc_customer_create(b, c, NULL), CSVC_EBUSY);
+	assert_int_equal(csvc_customer_revision(c), 0);
+	csvc_assert_ok(csvc_store_commit(a));
+	csvc_assert_ok(csvc_customer_create(b, c, NULL));
+	csvc_customer_free(c);
+	csvc_store_close(a);
+	csvc_store_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_newer_store_refused),
 		cmocka_unit_test(test_transactions_nest),
 		cmocka_unit_test(test_log_handler),
+		cmocka_unit_test(test_threads_share_a_file),
+		cmocka_unit_test(test_busy_without_timeout),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
