@@ -139,6 +139,18 @@ static void test_record_defaults_and_setters(void **state)
 	csvc_assert_ok(csvc_customer_add_phone(c, "138 1234 5678"));
 	csvc_assert_ok(csvc_customer_add_email(c, "Wang@Example.CN"));
 	csvc_assert_err(csvc_customer_remove_phone(c, "139"), CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_customer_add_email(c, "second@example.cn"));
+	assert_int_equal(csvc_customer_email_count(c), 2);
+	csvc_assert_err(csvc_customer_remove_email(c, "second@EXAMPLE.cn"), CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_customer_remove_email(c, "second@example.cn"));
+	assert_int_equal(csvc_customer_email_count(c), 1);
+	assert_string_equal(csvc_customer_email(c, 0), "Wang@Example.CN");
+	csvc_assert_ok(csvc_customer_add_external_id(c, "pos", "P-9"));
+	csvc_assert_err(csvc_customer_remove_external_id(c, "pos", "P-8"), CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_customer_remove_external_id(c, "pos", "P-9"));
+	assert_int_equal(csvc_customer_external_id_count(c), 1);
+	/* csvc_free releases library-allocated memory and accepts NULL. */
+	csvc_free(NULL);
 
 	csvc_customer *d = NULL;
 	csvc_assert_ok(csvc_customer_dup(c, &d));
