@@ -9,5 +9,6 @@
 #include "csvc/error.h"
 #include "csvc/store.h"
 #include "csvc/customer.h"
+#include "csvc/workflow.h"
 
 #endif /* CSVC_H */

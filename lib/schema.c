@@ -71,8 +71,32 @@ static const char MIGRATION_1[] =
 	"CREATE VIRTUAL TABLE customer_search USING fts5("
 	"  name, phones, emails, notes, tokenize = 'trigram');";
 
+static const char MIGRATION_2[] =
+	/* Workflows: one row per stored version, never updated. */
+	"CREATE TABLE workflows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, initial_state TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TABLE workflow_states ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id),"
+	"  position INTEGER NOT NULL, name TEXT NOT NULL, category INTEGER NOT NULL,"
+	"  label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (workflow_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE workflow_transitions ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id),"
+	"  position INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  from_state TEXT NOT NULL, to_state TEXT NOT NULL,"
+	"  PRIMARY KEY (workflow_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER workflows_no_update BEFORE UPDATE ON workflows"
+	"  BEGIN SELECT RAISE(ABORT, 'stored workflow versions are immutable'); END;";
+
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
+	MIGRATION_2,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -76,6 +76,10 @@ int csvc__stmt(csvc_store *s, const char *sql, sqlite3_stmt **out)
 		size_t j = slot_of(sql, s->stmt_cap);
 		while (s->stmts[j].sql) {
 			if (s->stmts[j].sql == sql) {
+				/* Always hand out a fresh statement, whatever the last
+				 * user left behind. */
+				sqlite3_reset(s->stmts[j].stmt);
+				sqlite3_clear_bindings(s->stmts[j].stmt);
 				*out = s->stmts[j].stmt;
 				return CSVC_OK;
 			}

@@ -1,0 +1,43 @@
+/*
+ * Workflows: the in-memory definition and its storage functions.
+ */
+#ifndef CSVC_WORKFLOW_INTERNAL_H
+#define CSVC_WORKFLOW_INTERNAL_H
+
+#include "csvc/workflow.h"
+#include "internal.h"
+
+typedef struct csvc__wf_state {
+	char *name, *label_zh, *label_en;
+	int32_t category;
+} csvc__wf_state;
+
+typedef struct csvc__wf_transition {
+	char *name, *from, *to;
+} csvc__wf_transition;
+
+struct csvc_workflow {
+	char *name;
+	char *initial;
+	int32_t version; /* 0: not stored as is */
+	csvc__wf_state *states;
+	size_t n_states;
+	csvc__wf_transition *transitions;
+	size_t n_transitions;
+};
+
+/* 1 if the two definitions are equal (names, states, transitions, initial). */
+int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b);
+int csvc__check_machine_name(const char *name, const char *what);
+
+struct csvc_store;
+/* newest version number of `name`, 0 if none */
+int csvc__workflow_db_latest(struct csvc_store *s, const char *name, int32_t *version);
+int csvc__workflow_db_insert(struct csvc_store *s, const csvc_workflow *wf, int32_t version);
+int csvc__workflow_db_load(struct csvc_store *s, const char *name, int32_t version,
+                           csvc_workflow **out);
+
+/* Builds the handbook workflows; used by csvc_store_install_defaults. */
+int csvc__workflow_defaults(csvc_workflow ***out, size_t *n);
+
+#endif
