@@ -10,5 +10,6 @@
 #include "csvc/store.h"
 #include "csvc/customer.h"
 #include "csvc/workflow.h"
+#include "csvc/ticket.h"
 
 #endif /* CSVC_H */

@@ -116,7 +116,9 @@ int csvc__customer_db_find_extid(struct csvc_store *s, const char *kind, const c
 /* merge: point absorb at keep, move every reference, re-home sublists */
 int csvc__customer_db_mark_merged(struct csvc_store *s, int64_t absorb, int64_t keep,
                                   csvc_time_us at);
-int csvc__customer_db_move_references(struct csvc_store *s, int64_t from, int64_t to);
+int csvc__customer_db_move_references(struct csvc_store *s, int64_t from, int64_t to,
+                                      const csvc_uuid *from_id, const csvc_uuid *to_id,
+                                      const char *actor, csvc_time_us at);
 /* erase: delete personal data of rowid; then purge index remnants */
 int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at);
 int csvc__customer_db_purge(struct csvc_store *s);

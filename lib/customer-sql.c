@@ -56,8 +56,6 @@ static const char SQL_FIND_EXTID[] =
 	"SELECT customer_id FROM customer_external_ids WHERE kind = ? AND value = ?";
 static const char SQL_MARK_MERGED[] =
 	"UPDATE customers SET merged_into = ?, updated_us = ? WHERE id = ?";
-static const char SQL_FLATTEN_MERGED[] =
-	"UPDATE customers SET merged_into = ? WHERE merged_into = ?";
 static const char SQL_ERASE[] =
 	"UPDATE customers SET name = NULL, address = NULL, birthday = NULL, notes = NULL,"
 	" erased_us = ?1, updated_us = ?1, revision = revision + 1 WHERE id = ?2";
@@ -68,12 +66,26 @@ static const char SQL_ABSORBED[] =
 
 /*
  * Every table column that refers to a customer and must follow a merge.
- * Modules that add such columns add their statement here (the statement
- * takes ?1 = keep, ?2 = absorbed). Customer-owned lists are re-homed by
+ * Modules that add such columns add their statements here; parameters are
+ * bound by name: :keep and :from (internal ids), :at (time), :actor,
+ * :keep_uuid and :from_uuid (text). Customer-owned lists are re-homed by
  * the merge itself; history rows (events, lifecycle) stay with the record
  * they describe.
  */
+static const char SQL_TICKET_EVENTS_FOR_MERGE[] =
+	"INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
+	" SELECT id, revision + 1, 'customer_merged', :actor, :at,"
+	"  json_object('from_customer', :from_uuid, 'set', json_object('customer', :keep_uuid))"
+	" FROM tickets WHERE customer_id = :from";
+static const char SQL_TICKETS_FOR_MERGE[] =
+	"UPDATE tickets SET customer_id = :keep, revision = revision + 1, updated_us = :at"
+	" WHERE customer_id = :from";
+static const char SQL_FLATTEN_MERGED[] =
+	"UPDATE customers SET merged_into = :keep WHERE merged_into = :from";
+
 static const char *const SQL_MOVE_REFERENCES[] = {
+	SQL_TICKET_EVENTS_FOR_MERGE, /* before the rows move: it selects by :from */
+	SQL_TICKETS_FOR_MERGE,
 	SQL_FLATTEN_MERGED,
 };
 
@@ -504,15 +516,34 @@ int csvc__customer_db_mark_merged(csvc_store *s, int64_t absorb, int64_t keep, c
 	return csvc__exec_stmt(s, st);
 }
 
-int csvc__customer_db_move_references(csvc_store *s, int64_t from, int64_t to)
+static void bind_named(sqlite3_stmt *st, const char *name, const char *text, int64_t v)
 {
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (!i)
+		return;
+	if (text)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+int csvc__customer_db_move_references(csvc_store *s, int64_t from, int64_t to, const csvc_uuid *from_id,
+                                      const csvc_uuid *to_id, const char *actor, csvc_time_us at)
+{
+	char from_text[CSVC_UUID_STRLEN + 1], to_text[CSVC_UUID_STRLEN + 1];
+	csvc_uuid_to_string(from_id, from_text);
+	csvc_uuid_to_string(to_id, to_text);
 	for (size_t i = 0; i < sizeof(SQL_MOVE_REFERENCES) / sizeof(SQL_MOVE_REFERENCES[0]); i++) {
 		sqlite3_stmt *st;
 		int rc = prep(s, SQL_MOVE_REFERENCES[i], &st);
 		if (rc)
 			return rc;
-		sqlite3_bind_int64(st, 1, to);
-		sqlite3_bind_int64(st, 2, from);
+		bind_named(st, ":keep", NULL, to);
+		bind_named(st, ":from", NULL, from);
+		bind_named(st, ":at", NULL, at);
+		bind_named(st, ":actor", actor, 0);
+		bind_named(st, ":keep_uuid", to_text, 0);
+		bind_named(st, ":from_uuid", from_text, 0);
 		if ((rc = csvc__exec_stmt(s, st)))
 			return rc;
 	}

@@ -673,7 +673,7 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	if ((rc = csvc__customer_db_update(store, as.rowid, &arow, all)) ||
 	    (rc = csvc__customer_db_mark_merged(store, as.rowid, ks.rowid, now)) ||
 	    (rc = csvc__customer_db_update(store, ks.rowid, &krow, all)) ||
-	    (rc = csvc__customer_db_move_references(store, as.rowid, ks.rowid)) ||
+	    (rc = csvc__customer_db_move_references(store, as.rowid, ks.rowid, &a->id, &k->id, actor, now)) ||
 	    (rc = csvc__customer_db_event(store, ks.rowid, "merged", actor, now, payload.data)) ||
 	    (rc = csvc__customer_db_event(store, as.rowid, "absorbed", actor, now, into)))
 		goto end;

@@ -94,9 +94,76 @@ static const char MIGRATION_2[] =
 	"CREATE TRIGGER workflows_no_update BEFORE UPDATE ON workflows"
 	"  BEGIN SELECT RAISE(ABORT, 'stored workflow versions are immutable'); END;";
 
+static const char MIGRATION_3[] =
+	"CREATE TABLE ticket_kinds ("
+	"  name TEXT PRIMARY KEY, workflow TEXT NOT NULL, label_zh TEXT, label_en TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE ticket_channels ("
+	"  name TEXT PRIMARY KEY, label_zh TEXT, label_en TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE priority_matrix ("
+	"  urgency INTEGER NOT NULL, importance INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL, PRIMARY KEY (urgency, importance, impact)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE ticket_counters (store_code TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;"
+	/* Current fields: derived from ticket_events, kept for indexed reads. */
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  number TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL, store_code TEXT NOT NULL,"
+	"  customer_id INTEGER REFERENCES customers(id),"
+	"  channel TEXT, category TEXT,"
+	"  urgency INTEGER NOT NULL, importance INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL, priority_override INTEGER NOT NULL,"
+	"  assignee TEXT, team TEXT, subject TEXT, description TEXT, order_ref TEXT,"
+	"  state TEXT NOT NULL, state_category INTEGER NOT NULL,"
+	"  workflow TEXT NOT NULL, workflow_version INTEGER NOT NULL,"
+	"  revision INTEGER NOT NULL, created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX tickets_store ON tickets(store_code, state_category);"
+	/* Open tickets of a store in creation order: the busiest list. */
+	"CREATE INDEX tickets_store_open ON tickets(store_code) WHERE state_category < 5;"
+	"CREATE INDEX tickets_category ON tickets(state_category);"
+	"CREATE INDEX tickets_assignee ON tickets(assignee, state_category) WHERE assignee IS NOT NULL;"
+	"CREATE INDEX tickets_team ON tickets(team, state_category) WHERE team IS NOT NULL;"
+	"CREATE INDEX tickets_customer ON tickets(customer_id) WHERE customer_id IS NOT NULL;"
+	"CREATE INDEX tickets_kind ON tickets(kind);"
+	"CREATE INDEX tickets_channel ON tickets(channel) WHERE channel IS NOT NULL;"
+	"CREATE INDEX tickets_priority ON tickets(priority);"
+	"CREATE INDEX tickets_created ON tickets(created_us);"
+	"CREATE INDEX tickets_updated ON tickets(updated_us);"
+	/* The record: one row per change, never updated or deleted. */
+	"CREATE TABLE ticket_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  seq INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT, at_us INTEGER NOT NULL,"
+	"  from_state TEXT, to_state TEXT, payload TEXT,"
+	"  UNIQUE (ticket_id, seq)"
+	");"
+	"CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+	"  BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events"
+	"  BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"CREATE TABLE ticket_comments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind INTEGER NOT NULL, method TEXT, body TEXT NOT NULL, actor TEXT, at_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX ticket_comments_ticket ON ticket_comments(ticket_id);"
+	"CREATE TABLE ticket_links ("
+	"  a INTEGER NOT NULL REFERENCES tickets(id), b INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind INTEGER NOT NULL, created_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (a, b, kind)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX ticket_links_b ON ticket_links(b);"
+	/* rowid = ticket id: subject and description; rowid = -comment id: a comment. */
+	"CREATE VIRTUAL TABLE ticket_search USING fts5(body, tokenize = 'trigram');";
+
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
 	MIGRATION_2,
+	MIGRATION_3,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

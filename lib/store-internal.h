@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include "csvc/store.h"
+#include "csvc/ticket.h"
+#include "csvc/workflow.h"
 #include "internal.h"
 
 /* 'CSVC' in the SQLite header's application_id field. */
@@ -38,6 +40,18 @@ struct csvc_store {
 	int tx_aborted; /* the transaction was rolled back under open levels */
 	char tx_savepoint[CSVC__TX_MAX_DEPTH];     /* level i has a savepoint */
 	int64_t tx_mark[CSVC__TX_MAX_DEPTH];       /* total_changes at level i's begin */
+
+	/* Change hook and the events waiting for the outermost commit. */
+	csvc_change_fn hook;
+	void *hook_userdata;
+	csvc_event **pending;
+	size_t pending_n, pending_cap;
+	size_t tx_pending_mark[CSVC__TX_MAX_DEPTH];
+	int dispatching;
+
+	/* Stored workflow versions never change: loaded ones are kept. */
+	csvc_workflow **wf_cache;
+	size_t wf_cache_n;
 
 	csvc__stmt_slot *stmts; /* open-addressing table keyed by SQL address */
 	size_t stmt_cap;

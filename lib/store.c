@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store-internal.h"
+#include "ticket-internal.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
@@ -187,6 +188,87 @@ static void step_quietly(csvc_store *s, const char *sql)
 	}
 }
 
+/* ---- change hook ---- */
+
+static void drop_pending(csvc_store *s, size_t keep)
+{
+	while (s->pending_n > keep)
+		csvc_event_free(s->pending[--s->pending_n]);
+}
+
+int csvc__event_queue(csvc_store *s, const csvc_event *ev)
+{
+	if (!s->hook)
+		return CSVC_OK;
+	if (s->pending_n == s->pending_cap) {
+		size_t cap = s->pending_cap ? s->pending_cap * 2 : 16;
+		csvc_event **p = realloc(s->pending, cap * sizeof(*p));
+		if (!p)
+			return csvc__error(CSVC_ENOMEM, "out of memory queueing an event");
+		s->pending = p;
+		s->pending_cap = cap;
+	}
+	csvc_event *copy = NULL;
+	int rc = csvc__event_new(&copy, &ev->ticket, ev->number, ev->seq, ev->type, ev->actor, ev->at,
+	                         ev->from_state, ev->to_state, ev->payload);
+	if (rc)
+		return rc;
+	s->pending[s->pending_n++] = copy;
+	return CSVC_OK;
+}
+
+/* Delivers queued events after the outermost commit. A hook that writes
+ * queues more events; this loop delivers them too, in order. */
+static void dispatch_pending(csvc_store *s)
+{
+	if (s->dispatching || !s->pending_n)
+		return;
+	s->dispatching = 1;
+	size_t next = 0;
+	while (next < s->pending_n) {
+		csvc_event *ev = s->pending[next];
+		s->pending[next++] = NULL;
+		if (s->hook)
+			s->hook(ev, s->hook_userdata);
+		csvc_event_free(ev);
+	}
+	s->pending_n = 0;
+	s->dispatching = 0;
+	csvc__error_clear();
+}
+
+int csvc_store_set_change_hook(csvc_store *store, csvc_change_fn fn, void *userdata)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	store->hook = fn;
+	store->hook_userdata = userdata;
+	return CSVC_OK;
+}
+
+/* ---- workflow cache ---- */
+
+int csvc__workflow_cached(csvc_store *s, const char *name, int32_t version, const csvc_workflow **out)
+{
+	for (size_t i = 0; i < s->wf_cache_n; i++)
+		if (csvc_workflow_version(s->wf_cache[i]) == version &&
+		    strcmp(csvc_workflow_name(s->wf_cache[i]), name) == 0) {
+			*out = s->wf_cache[i];
+			return CSVC_OK;
+		}
+	csvc_workflow **p = realloc(s->wf_cache, (s->wf_cache_n + 1) * sizeof(*p));
+	if (!p)
+		return csvc__error(CSVC_ENOMEM, "out of memory caching a workflow");
+	s->wf_cache = p;
+	csvc_workflow *wf = NULL;
+	int rc = csvc_workflow_load(s, name, version, &wf);
+	if (rc)
+		return rc;
+	s->wf_cache[s->wf_cache_n++] = wf;
+	*out = wf;
+	return CSVC_OK;
+}
+
 static int tx_begin(csvc_store *s, int savepoint)
 {
 	if (s->flags & CSVC_OPEN_READONLY)
@@ -204,6 +286,7 @@ static int tx_begin(csvc_store *s, int savepoint)
 	if (rc)
 		return rc;
 	s->tx_savepoint[s->tx_depth] = (char)(s->tx_depth > 0 && savepoint);
+	s->tx_pending_mark[s->tx_depth] = s->pending_n;
 	s->tx_mark[s->tx_depth] = sqlite3_total_changes64(s->db);
 	s->tx_depth++;
 	return CSVC_OK;
@@ -221,15 +304,21 @@ int csvc__tx_commit(csvc_store *s)
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_depth--;
 		s->tx_aborted = s->tx_depth > 0;
+		drop_pending(s, 0);
 		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back after a storage failure");
 	}
 	int level = --s->tx_depth;
 	if (level > 0)
 		return s->tx_savepoint[level] ? run_cached(s, SQL_RELEASE) : CSVC_OK;
 	int rc = run_cached(s, SQL_COMMIT);
-	if (rc && !sqlite3_get_autocommit(s->db))
-		step_quietly(s, SQL_ROLLBACK); /* the store stays as before begin */
-	return rc;
+	if (rc) {
+		if (!sqlite3_get_autocommit(s->db))
+			step_quietly(s, SQL_ROLLBACK); /* the store stays as before begin */
+		drop_pending(s, 0);
+		return rc;
+	}
+	dispatch_pending(s);
+	return CSVC_OK;
 }
 
 int csvc__tx_rollback(csvc_store *s)
@@ -239,14 +328,17 @@ int csvc__tx_rollback(csvc_store *s)
 	int level = --s->tx_depth;
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_aborted = level > 0;
+		drop_pending(s, 0);
 		return CSVC_OK;
 	}
+	drop_pending(s, s->tx_pending_mark[level]);
 	if (level == 0) {
 		step_quietly(s, SQL_ROLLBACK);
 	} else if (s->tx_savepoint[level]) {
 		step_quietly(s, SQL_ROLLBACK_TO);
 		step_quietly(s, SQL_RELEASE);
 	} else if (sqlite3_total_changes64(s->db) != s->tx_mark[level]) {
+		drop_pending(s, 0);
 		/* A call failed after writing: only the whole transaction can
 		 * undo it. */
 		step_quietly(s, SQL_ROLLBACK);
@@ -490,6 +582,11 @@ void csvc_store_close(csvc_store *store)
 		return;
 	if (store->db && !sqlite3_get_autocommit(store->db))
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	drop_pending(store, 0);
+	free(store->pending);
+	for (size_t i = 0; i < store->wf_cache_n; i++)
+		csvc_workflow_free(store->wf_cache[i]);
+	free(store->wf_cache);
 	for (size_t i = 0; i < store->stmt_cap; i++)
 		if (store->stmts[i].sql)
 			sqlite3_finalize(store->stmts[i].stmt);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store-internal.h"
+#include "ticket-internal.h"
 #include "workflow-internal.h"
 
 int csvc__check_machine_name(const char *name, const char *what)
@@ -358,6 +359,8 @@ int csvc_store_install_defaults(csvc_store *store)
 		int32_t v;
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = save_one(store, wfs[i], &v);
+		if (!rc)
+			rc = csvc__ticket_install_defaults(store);
 		rc = csvc__tx_end(store, rc);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -1,0 +1,872 @@
+/*
+ * Ticket storage on SQLite: tickets (current fields, derived from events),
+ * the append-only event log, comments, links, per-store counters, kinds,
+ * channels and the priority matrix.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-internal.h"
+#include "ticket-internal.h"
+
+static const char SQL_KIND[] =
+	"SELECT k.workflow, (SELECT max(version) FROM workflows w WHERE w.name = k.workflow)"
+	" FROM ticket_kinds k WHERE k.name = ?";
+static const char SQL_CHANNEL[] = "SELECT 1 FROM ticket_channels WHERE name = ?";
+static const char SQL_CUSTOMER[] =
+	"SELECT id FROM customers WHERE uuid = ? AND merged_into IS NULL AND erased_us IS NULL";
+static const char SQL_PRIORITY[] =
+	"SELECT priority FROM priority_matrix WHERE urgency = ? AND importance = ? AND impact = ?";
+static const char SQL_PRIORITY_SET[] =
+	"INSERT INTO priority_matrix (urgency, importance, impact, priority) VALUES (?,?,?,?)"
+	" ON CONFLICT (urgency, importance, impact) DO UPDATE SET priority = excluded.priority";
+static const char SQL_KIND_DEFINE[] =
+	"INSERT INTO ticket_kinds (name, workflow, label_zh, label_en) VALUES (?,?,?,?)"
+	" ON CONFLICT (name) DO UPDATE SET workflow = excluded.workflow,"
+	" label_zh = excluded.label_zh, label_en = excluded.label_en";
+static const char SQL_CHANNEL_DEFINE[] =
+	"INSERT INTO ticket_channels (name, label_zh, label_en) VALUES (?,?,?)"
+	" ON CONFLICT (name) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en";
+static const char SQL_NEXT_NUMBER[] =
+	"INSERT INTO ticket_counters (store_code, last) VALUES (?, 1)"
+	" ON CONFLICT (store_code) DO UPDATE SET last = last + 1 RETURNING last";
+static const char SQL_INSERT[] =
+	"INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category, urgency,"
+	" importance, impact, priority, priority_override, assignee, team, subject, description,"
+	" order_ref, state, state_category, workflow, workflow_version, revision, created_us, updated_us)"
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_UPDATE[] =
+	"UPDATE tickets SET customer_id = ?, channel = ?, category = ?, urgency = ?, importance = ?,"
+	" impact = ?, priority = ?, priority_override = ?, subject = ?, description = ?, order_ref = ?,"
+	" revision = ?, updated_us = ? WHERE id = ?";
+static const char SQL_SET_STATE[] =
+	"UPDATE tickets SET state = ?, state_category = ?, revision = ?, updated_us = ? WHERE id = ?";
+static const char SQL_SET_ASSIGNEE[] =
+	"UPDATE tickets SET assignee = ?, team = ?, revision = ?, updated_us = ? WHERE id = ?";
+static const char SQL_TOUCH[] = "UPDATE tickets SET revision = ?, updated_us = ? WHERE id = ?";
+static const char SQL_HEAD[] =
+	"SELECT id, revision, state, state_category, workflow, workflow_version, number FROM tickets"
+	" WHERE uuid = ?";
+static const char SQL_BY_NUMBER[] = "SELECT id FROM tickets WHERE number = ?";
+static const char SQL_LOAD[] =
+	"SELECT t.uuid, t.number, t.kind, t.store_code, c.uuid, t.channel, t.category, t.urgency,"
+	" t.importance, t.impact, t.priority, t.priority_override, t.assignee, t.team, t.subject,"
+	" t.description, t.order_ref, t.state, t.state_category, t.workflow, t.workflow_version,"
+	" t.revision, t.created_us, t.updated_us"
+	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = ?";
+static const char SQL_EVENT[] =
+	"INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state, payload)"
+	" VALUES (?,?,?,?,?,?,?,?)";
+static const char SQL_COMMENT[] =
+	"INSERT INTO ticket_comments (ticket_id, kind, method, body, actor, at_us) VALUES (?,?,?,?,?,?)";
+static const char SQL_SEARCH_INSERT[] = "INSERT INTO ticket_search (rowid, body) VALUES (?, ?)";
+static const char SQL_SEARCH_DELETE[] = "DELETE FROM ticket_search WHERE rowid = ?";
+static const char SQL_LINK[] =
+	"INSERT INTO ticket_links (a, b, kind, created_us) VALUES (?,?,?,?)";
+static const char SQL_REPLAY[] =
+	"SELECT e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload, j.key, j.value"
+	" FROM ticket_events e LEFT JOIN json_each(e.payload, '$.set') j"
+	" WHERE e.ticket_id = ? ORDER BY e.seq";
+static const char SQL_HISTORY[] =
+	"SELECT t.uuid, t.number, e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload"
+	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.ticket_id = ? ORDER BY e.seq";
+
+int csvc__ticket_db_kind(csvc_store *s, const char *kind, char *workflow, size_t n, int32_t *version)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_KIND, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, kind);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return csvc__error(CSVC_ENOTFOUND, "no ticket kind '%s' (define it or install the defaults)",
+		                   kind);
+	}
+	snprintf(workflow, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	*version = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	if (*version == 0)
+		return csvc__error(CSVC_ENOTFOUND, "ticket kind '%s' runs under workflow '%s', which is not stored",
+		                   kind, workflow);
+	return CSVC_OK;
+}
+
+static int exists(csvc_store *s, const char *sql, const char *key, const char *what)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, key);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return csvc__error(CSVC_ENOTFOUND, "no %s '%s'", what, key);
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_channel_exists(csvc_store *s, const char *channel)
+{
+	return exists(s, SQL_CHANNEL, channel, "channel");
+}
+
+int csvc__ticket_db_customer_rowid(csvc_store *s, const csvc_uuid *id, int64_t *rowid)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CUSTOMER, &st);
+	if (rc)
+		return rc;
+	csvc__bind_uuid(st, 1, id);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		char text[CSVC_UUID_STRLEN + 1];
+		csvc_uuid_to_string(id, text);
+		return csvc__error(CSVC_ENOTFOUND, "no active customer %s", text);
+	}
+	*rowid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_priority(csvc_store *s, int32_t u, int32_t i, int32_t m, int32_t *p)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_PRIORITY, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, u);
+	sqlite3_bind_int(st, 2, i);
+	sqlite3_bind_int(st, 3, m);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	/* 0 when the cell has no override: the caller applies the default. */
+	*p = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_priority_set(csvc_store *s, int32_t u, int32_t i, int32_t m, int32_t p)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_PRIORITY_SET, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, u);
+	sqlite3_bind_int(st, 2, i);
+	sqlite3_bind_int(st, 3, m);
+	sqlite3_bind_int(st, 4, p);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_kind_define(csvc_store *s, const char *name, const char *workflow, const char *zh,
+                                const char *en)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_KIND_DEFINE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	csvc__bind_text(st, 2, workflow);
+	csvc__bind_text(st, 3, zh);
+	csvc__bind_text(st, 4, en);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_channel_define(csvc_store *s, const char *name, const char *zh, const char *en)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CHANNEL_DEFINE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	csvc__bind_text(st, 2, zh);
+	csvc__bind_text(st, 3, en);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_next_number(csvc_store *s, const char *store_code, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_NEXT_NUMBER, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+static void bind_int_or_null(sqlite3_stmt *st, int idx, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, idx, v);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+/* The main search row of a ticket: subject and description. */
+static int write_search(csvc_store *s, int64_t rowid, const csvc_ticket *t)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_SEARCH_INSERT, &st);
+	if (rc)
+		return rc;
+	csvc__buf body = {0};
+	if (t->subject)
+		csvc__buf_puts(&body, t->subject);
+	if (t->description) {
+		csvc__buf_put(&body, "\n", 1);
+		csvc__buf_puts(&body, t->description);
+	}
+	if (body.failed) {
+		csvc__buf_free(&body);
+		return csvc__error(CSVC_ENOMEM, "out of memory building a search row");
+	}
+	sqlite3_bind_int64(st, 1, rowid);
+	csvc__bind_text(st, 2, body.data ? body.data : "");
+	rc = csvc__exec_stmt(s, st);
+	csvc__buf_free(&body);
+	return rc;
+}
+
+int csvc__ticket_db_insert(csvc_store *s, const csvc_ticket *t, int64_t customer_rowid, int64_t *rowid)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_INSERT, &st);
+	if (rc)
+		return rc;
+	csvc__bind_uuid(st, 1, &t->id);
+	csvc__bind_text(st, 2, t->number);
+	csvc__bind_text(st, 3, t->kind);
+	csvc__bind_text(st, 4, t->store_code);
+	bind_int_or_null(st, 5, customer_rowid);
+	csvc__bind_text(st, 6, t->channel);
+	csvc__bind_text(st, 7, t->category);
+	sqlite3_bind_int(st, 8, t->urgency);
+	sqlite3_bind_int(st, 9, t->importance);
+	sqlite3_bind_int(st, 10, t->impact);
+	sqlite3_bind_int(st, 11, t->priority);
+	sqlite3_bind_int(st, 12, t->priority_override);
+	csvc__bind_text(st, 13, t->assignee);
+	csvc__bind_text(st, 14, t->team);
+	csvc__bind_text(st, 15, t->subject);
+	csvc__bind_text(st, 16, t->description);
+	csvc__bind_text(st, 17, t->order_ref);
+	csvc__bind_text(st, 18, t->state);
+	sqlite3_bind_int(st, 19, t->state_category);
+	csvc__bind_text(st, 20, t->workflow);
+	sqlite3_bind_int(st, 21, t->workflow_version);
+	sqlite3_bind_int64(st, 22, t->revision);
+	sqlite3_bind_int64(st, 23, t->created_at);
+	sqlite3_bind_int64(st, 24, t->updated_at);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	int64_t id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = write_search(s, id, t)))
+		return rc;
+	*rowid = id;
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_update(csvc_store *s, int64_t rowid, const csvc_ticket *t, int64_t customer_rowid,
+                           int search_changed)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_UPDATE, &st);
+	if (rc)
+		return rc;
+	bind_int_or_null(st, 1, customer_rowid);
+	csvc__bind_text(st, 2, t->channel);
+	csvc__bind_text(st, 3, t->category);
+	sqlite3_bind_int(st, 4, t->urgency);
+	sqlite3_bind_int(st, 5, t->importance);
+	sqlite3_bind_int(st, 6, t->impact);
+	sqlite3_bind_int(st, 7, t->priority);
+	sqlite3_bind_int(st, 8, t->priority_override);
+	csvc__bind_text(st, 9, t->subject);
+	csvc__bind_text(st, 10, t->description);
+	csvc__bind_text(st, 11, t->order_ref);
+	sqlite3_bind_int64(st, 12, t->revision);
+	sqlite3_bind_int64(st, 13, t->updated_at);
+	sqlite3_bind_int64(st, 14, rowid);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	if (!search_changed)
+		return CSVC_OK;
+	if ((rc = csvc__stmt(s, SQL_SEARCH_DELETE, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	return write_search(s, rowid, t);
+}
+
+int csvc__ticket_db_set_state(csvc_store *s, int64_t rowid, const char *state, int32_t category,
+                              int64_t revision, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_SET_STATE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, state);
+	sqlite3_bind_int(st, 2, category);
+	sqlite3_bind_int64(st, 3, revision);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int64(st, 5, rowid);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_set_assignee(csvc_store *s, int64_t rowid, const char *assignee, const char *team,
+                                 int64_t revision, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_SET_ASSIGNEE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, assignee);
+	csvc__bind_text(st, 2, team);
+	sqlite3_bind_int64(st, 3, revision);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int64(st, 5, rowid);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_touch(csvc_store *s, int64_t rowid, int64_t revision, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_TOUCH, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, revision);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, rowid);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_HEAD, &st);
+	if (rc)
+		return rc;
+	csvc__bind_uuid(st, 1, id);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		char text[CSVC_UUID_STRLEN + 1];
+		csvc_uuid_to_string(id, text);
+		return csvc__error(CSVC_ENOTFOUND, "no ticket %s", text);
+	}
+	out->rowid = sqlite3_column_int64(st, 0);
+	out->revision = sqlite3_column_int64(st, 1);
+	snprintf(out->state, sizeof(out->state), "%s", (const char *)sqlite3_column_text(st, 2));
+	out->state_category = sqlite3_column_int(st, 3);
+	snprintf(out->workflow, sizeof(out->workflow), "%s", (const char *)sqlite3_column_text(st, 4));
+	out->workflow_version = sqlite3_column_int(st, 5);
+	snprintf(out->number, sizeof(out->number), "%s", (const char *)sqlite3_column_text(st, 6));
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_rowid_by_number(csvc_store *s, const char *number, int64_t *rowid)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_BY_NUMBER, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, number);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return csvc__error(CSVC_ENOTFOUND, "no ticket numbered '%s'", number);
+	}
+	*rowid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+static int take_text(sqlite3_stmt *st, int col, char **out)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	return csvc__strdup(t, out);
+}
+
+int csvc__ticket_db_load(csvc_store *s, int64_t rowid, csvc_ticket **out)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LOAD, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return csvc__error(CSVC_ENOTFOUND, "no ticket with internal id %lld", (long long)rowid);
+	}
+	csvc_ticket *t = calloc(1, sizeof(*t));
+	if (!t) {
+		sqlite3_reset(st);
+		return csvc__error(CSVC_ENOMEM, "out of memory loading a ticket");
+	}
+	csvc__column_uuid(st, 0, &t->id);
+	csvc__column_uuid(st, 4, &t->customer);
+	t->urgency = sqlite3_column_int(st, 7);
+	t->importance = sqlite3_column_int(st, 8);
+	t->impact = sqlite3_column_int(st, 9);
+	t->priority = sqlite3_column_int(st, 10);
+	t->priority_override = sqlite3_column_int(st, 11);
+	t->state_category = sqlite3_column_int(st, 18);
+	t->workflow_version = sqlite3_column_int(st, 20);
+	t->revision = sqlite3_column_int64(st, 21);
+	t->created_at = sqlite3_column_int64(st, 22);
+	t->updated_at = sqlite3_column_int64(st, 23);
+	if ((rc = take_text(st, 1, &t->number)) || (rc = take_text(st, 2, &t->kind)) ||
+	    (rc = take_text(st, 3, &t->store_code)) || (rc = take_text(st, 5, &t->channel)) ||
+	    (rc = take_text(st, 6, &t->category)) || (rc = take_text(st, 12, &t->assignee)) ||
+	    (rc = take_text(st, 13, &t->team)) || (rc = take_text(st, 14, &t->subject)) ||
+	    (rc = take_text(st, 15, &t->description)) || (rc = take_text(st, 16, &t->order_ref)) ||
+	    (rc = take_text(st, 17, &t->state)) || (rc = take_text(st, 19, &t->workflow))) {
+		sqlite3_reset(st);
+		csvc_ticket_free(t);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*out = t;
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_event(csvc_store *s, int64_t rowid, int64_t seq, const char *type, const char *actor,
+                          csvc_time_us at, const char *from_state, const char *to_state,
+                          const char *payload)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_EVENT, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_int64(st, 2, seq);
+	csvc__bind_text(st, 3, type);
+	csvc__bind_text(st, 4, actor);
+	sqlite3_bind_int64(st, 5, at);
+	csvc__bind_text(st, 6, from_state);
+	csvc__bind_text(st, 7, to_state);
+	csvc__bind_text(st, 8, payload);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_comment(csvc_store *s, int64_t rowid, int32_t kind, const char *method,
+                            const char *body, const char *actor, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_COMMENT, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_int(st, 2, kind);
+	csvc__bind_text(st, 3, method);
+	csvc__bind_text(st, 4, body);
+	csvc__bind_text(st, 5, actor);
+	sqlite3_bind_int64(st, 6, at);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	/* Comment rows get negative rowids in the search table, so that the
+	 * ticket's own row keeps rowid = ticket id. */
+	int64_t comment_id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = csvc__stmt(s, SQL_SEARCH_INSERT, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, -comment_id);
+	csvc__bind_text(st, 2, body);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__ticket_db_link(csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LINK, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, 4, at);
+	return csvc__exec_stmt(s, st);
+}
+
+/* ---- replay and history ---- */
+
+#define MAX_SET 64
+
+int csvc__ticket_db_replay(csvc_store *s, int64_t rowid, csvc__ticket_event_fn fn, void *ud)
+{
+	/* A cursor of its own: the callback does not touch the store. */
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, SQL_REPLAY, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return csvc__sqlite_error(s, rc, "preparing a replay");
+	}
+	sqlite3_bind_int64(st, 1, rowid);
+	char *keys[MAX_SET], *values[MAX_SET];
+	size_t n = 0;
+	csvc_event ev = {0};
+	int64_t cur_seq = -1;
+	int have = 0;
+	rc = CSVC_OK;
+	for (;;) {
+		int step = sqlite3_step(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = csvc__sqlite_error(s, step, "replaying events");
+			break;
+		}
+		int64_t seq = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2;
+		if (have && seq != cur_seq) {
+			rc = fn(&ev, (const char *const *)keys, (const char *const *)values, n, ud);
+			for (size_t i = 0; i < n; i++) {
+				free(keys[i]);
+				free(values[i]);
+			}
+			n = 0;
+			free(ev.type);
+			free(ev.actor);
+			free(ev.from_state);
+			free(ev.to_state);
+			free(ev.payload);
+			memset(&ev, 0, sizeof(ev));
+			have = 0;
+			if (rc)
+				break;
+		}
+		if (step == SQLITE_DONE)
+			break;
+		if (!have) {
+			have = 1;
+			cur_seq = seq;
+			ev.seq = seq;
+			ev.at = sqlite3_column_int64(st, 3);
+			if (take_text(st, 1, &ev.type) || take_text(st, 2, &ev.actor) ||
+			    take_text(st, 4, &ev.from_state) || take_text(st, 5, &ev.to_state) ||
+			    take_text(st, 6, &ev.payload)) {
+				rc = csvc__error(CSVC_ENOMEM, "out of memory replaying events");
+				break;
+			}
+		}
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+			if (n == MAX_SET) {
+				rc = csvc__error(CSVC_ECORRUPT, "event %lld sets too many fields", (long long)seq);
+				break;
+			}
+			keys[n] = NULL;
+			values[n] = NULL;
+			if (take_text(st, 7, &keys[n]) || take_text(st, 8, &values[n])) {
+				free(keys[n]);
+				rc = csvc__error(CSVC_ENOMEM, "out of memory replaying events");
+				break;
+			}
+			n++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(keys[i]);
+		free(values[i]);
+	}
+	free(ev.type);
+	free(ev.actor);
+	free(ev.from_state);
+	free(ev.to_state);
+	free(ev.payload);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct csvc__event_cursor {
+	csvc_store *store;
+	sqlite3_stmt *stmt;
+};
+
+int csvc__ticket_db_history(csvc_store *s, int64_t rowid, csvc__event_cursor **out)
+{
+	csvc__event_cursor *c = calloc(1, sizeof(*c));
+	if (!c)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	c->store = s;
+	int rc = sqlite3_prepare_v2(s->db, SQL_HISTORY, -1, &c->stmt, NULL);
+	if (rc != SQLITE_OK) {
+		rc = csvc__sqlite_error(s, rc, "preparing a history query");
+		csvc__event_cursor_free(c);
+		return rc;
+	}
+	sqlite3_bind_int64(c->stmt, 1, rowid);
+	*out = c;
+	return CSVC_OK;
+}
+
+int csvc__event_cursor_next(csvc__event_cursor *c, csvc_event **out)
+{
+	int rc = csvc__step(c->store, c->stmt);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE)
+		return CSVC_ITEROVER;
+	sqlite3_stmt *st = c->stmt;
+	csvc_uuid id;
+	csvc__column_uuid(st, 0, &id);
+	return csvc__event_new(out, &id, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
+	                       (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+	                       sqlite3_column_int64(st, 5), (const char *)sqlite3_column_text(st, 6),
+	                       (const char *)sqlite3_column_text(st, 7), (const char *)sqlite3_column_text(st, 8));
+}
+
+void csvc__event_cursor_free(csvc__event_cursor *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->stmt);
+	free(c);
+}
+
+/* ---- queries ---- */
+
+struct csvc__ticket_cursor {
+	csvc_store *store;
+	sqlite3_stmt *stmt;
+};
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
+{
+	csvc__buf b = {0};
+	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE 1"
+	                              : "SELECT t.id FROM tickets t WHERE 1");
+	if (!csvc_uuid_is_nil(&q->after))
+		csvc__buf_puts(&b, " AND t.id > :after");
+	if (q->store_code)
+		csvc__buf_puts(&b, " AND t.store_code = :store_code");
+	if (q->state)
+		csvc__buf_puts(&b, " AND t.state = :state");
+	if (q->state_category)
+		csvc__buf_puts(&b, " AND t.state_category = :state_category");
+	if (q->open_only)
+		csvc__buf_puts(&b, " AND t.state_category < 5");
+	if (q->kind)
+		csvc__buf_puts(&b, " AND t.kind = :kind");
+	if (q->assignee)
+		csvc__buf_puts(&b, " AND t.assignee = :assignee");
+	if (q->team)
+		csvc__buf_puts(&b, " AND t.team = :team");
+	if (q->channel)
+		csvc__buf_puts(&b, " AND t.channel = :channel");
+	if (q->customer)
+		csvc__buf_puts(&b, " AND t.customer_id = :customer");
+	if (q->priority)
+		csvc__buf_puts(&b, " AND t.priority = :priority");
+	if (q->created_from)
+		csvc__buf_puts(&b, " AND t.created_us >= :created_from");
+	if (q->created_to)
+		csvc__buf_puts(&b, " AND t.created_us < :created_to");
+	if (q->updated_from)
+		csvc__buf_puts(&b, " AND t.updated_us >= :updated_from");
+	if (q->updated_to)
+		csvc__buf_puts(&b, " AND t.updated_us < :updated_to");
+	if (q->text) {
+		/* Search rows: rowid = ticket id for subject and description,
+		 * -comment id for comments. */
+		const char *match = utf8_chars(q->text) >= 3 ? "ticket_search MATCH :text"
+		                                             : "instr(lower(body), lower(:text))";
+		csvc__buf_puts(&b, " AND (t.id IN (SELECT rowid FROM ticket_search WHERE rowid > 0 AND ");
+		csvc__buf_puts(&b, match);
+		csvc__buf_puts(&b, ") OR t.id IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.id IN"
+		                   " (SELECT -rowid FROM ticket_search WHERE rowid < 0 AND ");
+		csvc__buf_puts(&b, match);
+		csvc__buf_puts(&b, ")))");
+	}
+	csvc__buf_puts(&b, " ORDER BY t.id");
+	if (q->limit)
+		csvc__buf_puts(&b, " LIMIT :limit");
+	if (count_only)
+		csvc__buf_puts(&b, ")");
+	if (b.failed) {
+		csvc__buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+static void bind_text_named(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_int_named(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_int64(st, i, v);
+}
+
+int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
+                          int64_t after_rowid, int count_only, csvc__ticket_cursor **out)
+{
+	char *sql = csvc__ticket_db_query_sql(q, count_only);
+	csvc__ticket_cursor *c = sql ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		free(sql);
+		return csvc__error(CSVC_ENOMEM, "out of memory building a ticket query");
+	}
+	c->store = s;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		rc = csvc__sqlite_error(s, rc, "preparing a ticket query");
+		csvc__ticket_cursor_free(c);
+		return rc;
+	}
+	sqlite3_stmt *st = c->stmt;
+	bind_int_named(st, ":after", after_rowid);
+	bind_text_named(st, ":store_code", q->store_code);
+	bind_text_named(st, ":state", q->state);
+	bind_int_named(st, ":state_category", q->state_category);
+	bind_text_named(st, ":kind", q->kind);
+	bind_text_named(st, ":assignee", q->assignee);
+	bind_text_named(st, ":team", q->team);
+	bind_text_named(st, ":channel", q->channel);
+	bind_int_named(st, ":customer", customer_rowid);
+	bind_int_named(st, ":priority", q->priority);
+	bind_int_named(st, ":created_from", q->created_from);
+	bind_int_named(st, ":created_to", q->created_to);
+	bind_int_named(st, ":updated_from", q->updated_from);
+	bind_int_named(st, ":updated_to", q->updated_to);
+	bind_int_named(st, ":limit", q->limit);
+	if (q->text) {
+		if (utf8_chars(q->text) >= 3) {
+			csvc__buf phrase = {0};
+			csvc__buf_put(&phrase, "\"", 1);
+			for (const char *p = q->text; *p; p++) {
+				if (*p == '"')
+					csvc__buf_put(&phrase, "\"\"", 2);
+				else
+					csvc__buf_put(&phrase, p, 1);
+			}
+			csvc__buf_put(&phrase, "\"", 1);
+			if (phrase.failed) {
+				csvc__buf_free(&phrase);
+				csvc__ticket_cursor_free(c);
+				return csvc__error(CSVC_ENOMEM, "out of memory building a search phrase");
+			}
+			bind_text_named(st, ":text", phrase.data);
+			csvc__buf_free(&phrase);
+		} else {
+			bind_text_named(st, ":text", q->text);
+		}
+	}
+	*out = c;
+	return CSVC_OK;
+}
+
+int csvc__ticket_cursor_next(csvc__ticket_cursor *c, int64_t *rowid)
+{
+	int rc = csvc__step(c->store, c->stmt);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE)
+		return CSVC_ITEROVER;
+	*rowid = sqlite3_column_int64(c->stmt, 0);
+	return CSVC_OK;
+}
+
+int csvc__ticket_cursor_count(csvc__ticket_cursor *c, int64_t *n)
+{
+	int rc = csvc__step(c->store, c->stmt);
+	if (rc < 0)
+		return rc;
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(c->stmt, 0) : 0;
+	return CSVC_OK;
+}
+
+void csvc__ticket_cursor_free(csvc__ticket_cursor *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->stmt);
+	free(c);
+}
+
+/* ---- defaults ---- */
+
+static const struct {
+	const char *name, *workflow, *zh, *en;
+} default_kinds[] = {
+	{"inquiry", "inquiry", "咨询", "Inquiry"},
+	{"complaint", "complaint", "投诉", "Complaint"},
+	{"after_sales", "after_sales", "售后/退换货", "After-sales / return"},
+	{"need", "need", "需求", "Need"},
+	{"suggestion", "general", "建议", "Suggestion"},
+	{"facility", "general", "设施问题", "Facility issue"},
+	{"emergency", "general", "突发事件", "Emergency"},
+	{"reservation", "general", "预约", "Reservation"},
+};
+
+static const struct {
+	const char *name, *zh, *en;
+} default_channels[] = {
+	{"store_counter", "门店前台", "Store counter"},
+	{"phone", "电话热线", "Phone hotline"},
+	{"online_chat", "在线客服", "Online chat"},
+	{"email", "电子邮件", "E-mail"},
+	{"wechat", "微信/社交媒体", "WeChat / social media"},
+	{"app", "APP/网店", "App / e-shop"},
+	{"on_site", "现场", "On site"},
+	{"suggestion_box", "意见箱", "Suggestion box"},
+	{"kiosk", "自助终端", "Self-service kiosk"},
+	{"chatbot", "智能客服", "Chatbot"},
+};
+
+/* Inserts only what is missing, so that a user's own bindings and labels
+ * survive a second install. */
+static const char SQL_KIND_MISSING[] =
+	"INSERT OR IGNORE INTO ticket_kinds (name, workflow, label_zh, label_en) VALUES (?,?,?,?)";
+static const char SQL_CHANNEL_MISSING[] =
+	"INSERT OR IGNORE INTO ticket_channels (name, label_zh, label_en) VALUES (?,?,?)";
+
+int csvc__ticket_install_defaults(csvc_store *s)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_KIND_MISSING, &st);
+	for (size_t i = 0; !rc && i < sizeof(default_kinds) / sizeof(default_kinds[0]); i++) {
+		csvc__bind_text(st, 1, default_kinds[i].name);
+		csvc__bind_text(st, 2, default_kinds[i].workflow);
+		csvc__bind_text(st, 3, default_kinds[i].zh);
+		csvc__bind_text(st, 4, default_kinds[i].en);
+		rc = csvc__exec_stmt(s, st);
+	}
+	if (rc || (rc = csvc__stmt(s, SQL_CHANNEL_MISSING, &st)))
+		return rc;
+	for (size_t i = 0; !rc && i < sizeof(default_channels) / sizeof(default_channels[0]); i++) {
+		csvc__bind_text(st, 1, default_channels[i].name);
+		csvc__bind_text(st, 2, default_channels[i].zh);
+		csvc__bind_text(st, 3, default_channels[i].en);
+		rc = csvc__exec_stmt(s, st);
+	}
+	return rc;
+}
