@@ -183,6 +183,39 @@ static int op_erase(csvc_store *s, void *ctx)
 	return csvc_customer_erase(s, (csvc_uuid *)ctx, "op");
 }
 
+static int op_ticket_create(csvc_store *s, void *ctx)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "投诉"));
+	csvc_assert_ok(csvc_ticket_set_channel(t, "phone"));
+	int rc = csvc_ticket_create(s, t, "op");
+	if (rc == CSVC_OK)
+		*(csvc_uuid *)ctx = *csvc_ticket_id(t);
+	else
+		assert_null(csvc_ticket_number(t));
+	csvc_ticket_free(t);
+	return rc;
+}
+
+static int op_ticket_transition(csvc_store *s, void *ctx)
+{
+	return csvc_ticket_transition(s, (csvc_uuid *)ctx, "analyse", 0, "op", "note", NULL);
+}
+
+static int op_ticket_comment(csvc_store *s, void *ctx)
+{
+	return csvc_ticket_comment(s, (csvc_uuid *)ctx, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op", NULL);
+}
+
+static int hook_calls;
+static void count_hook(const csvc_event *ev, void *ud)
+{
+	(void)ev;
+	(void)ud;
+	hook_calls++;
+}
+
 static void test_every_write_fails_cleanly(void **state)
 {
 	(void)state;
@@ -194,6 +227,8 @@ static void test_every_write_fails_cleanly(void **state)
 	o.clock_userdata = &now_cell;
 	csvc_store *s = NULL;
 	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_ok(csvc_store_set_change_hook(s, count_hook, NULL));
 	csvc_customer *base = rich_draft("老顾客", "CARD-OLD");
 	csvc_assert_ok(csvc_customer_create(s, base, NULL));
 
@@ -208,6 +243,15 @@ static void test_every_write_fails_cleanly(void **state)
 		csvc_uuid victim;
 		assert_int_equal(op_create(s, &victim), CSVC_OK);
 		assert_true(fail_every_step(s, op_erase, &victim, codes[ci]) > 3);
+
+		/* Tickets: a failed call writes nothing and tells the hook nothing. */
+		csvc_uuid ticket;
+		hook_calls = 0;
+		assert_true(fail_every_step(s, op_ticket_create, &ticket, codes[ci]) > 5);
+		assert_int_equal(hook_calls, 1);
+		assert_true(fail_every_step(s, op_ticket_transition, &ticket, codes[ci]) > 2);
+		assert_true(fail_every_step(s, op_ticket_comment, &ticket, codes[ci]) > 2);
+		assert_int_equal(hook_calls, 3);
 	}
 	csvc_customer_free(base);
 	csvc_store_close(s);
