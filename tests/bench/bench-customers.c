@@ -239,9 +239,9 @@ int bench_customers(double scale, const char *dir)
 {
 	int n = (int)(100000 * scale);
 	int n_durable = (int)(2000 * scale);
-	int lookups = n;
 	if (n < 10)
 		n = 10;
+	int lookups = n;
 	if (n_durable < 10)
 		n_durable = 10;
 	char lib_path[512], raw_path[512];

@@ -28,9 +28,10 @@ static inline void bench_ratio(const char *name, double ratio)
 	fflush(stdout);
 }
 
-/* Each section takes a scale factor (1.0 = the sizes the issues name;
- * smaller for a quick run) and a scratch directory for database files. */
+/* Each section takes a scale factor (1.0 = the design sizes, such as
+ * 100,000 customers; smaller for a quick run) and a scratch directory for
+ * database files. */
 int bench_customers(double scale, const char *dir);
-int bench_calendar(double scale, const char *dir);
+int bench_tickets(double scale, const char *dir);
 
 #endif

@@ -6,7 +6,7 @@
  *   csvc-bench [--scale X] [--dir DIR] [SECTION...]
  *
  * --scale 1 gives the sizes the design targets (e.g. 100,000 customers);
- * a smaller scale gives a quick run. Sections: customers, calendar.
+ * a smaller scale gives a quick run. Sections: customers, tickets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,9 @@ typedef struct section {
 
 static const section sections[] = {
 	{"customers", bench_customers},
-#ifdef CSVC_BENCH_CALENDAR
-	{"calendar", bench_calendar},
-#endif
+	{"tickets", bench_tickets},
 };
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 int main(int argc, char **argv)
 {
@@ -48,7 +47,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvc-bench: --scale must be positive\n");
 		return 2;
 	}
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+	for (int j = 0; j < n_only; j++) {
+		size_t i = 0;
+		while (i < N_SECTIONS && strcmp(only[j], sections[i].name) != 0)
+			i++;
+		if (i == N_SECTIONS) {
+			fprintf(stderr, "csvc-bench: unknown section '%s'\n", only[j]);
+			return 2;
+		}
+	}
+	for (size_t i = 0; i < N_SECTIONS; i++) {
 		int wanted = n_only == 0;
 		for (int j = 0; j < n_only; j++)
 			wanted |= strcmp(only[j], sections[i].name) == 0;
