@@ -500,7 +500,7 @@ int csvc_customer_add_phone(csvc_customer *c, const char *phone)
 	CSVC__CHECK_ARG(c, "c");
 	char norm[CSVC__NORM_MAX];
 	/* Syntax only here: the store's country code applies when saving. */
-	int rc = csvc__phone_normalize(phone, NULL, norm, sizeof(norm));
+	int rc = csvc__phone_normalize(phone, "", norm, sizeof(norm));
 	if (rc)
 		return rc;
 	if (csvc__strvec_find(&c->phones, phone) >= 0)

@@ -339,7 +339,7 @@ static int open_query(csvc_store *s, const csvc_customer_query *q, int count_onl
 	csvc_customer_query all = CSVC_CUSTOMER_QUERY_INIT;
 	if (!q)
 		q = &all;
-	if (q->version == 0 || q->version > CSVC_CUSTOMER_QUERY_VERSION)
+	if (q->version > CSVC_CUSTOMER_QUERY_VERSION) /* 0: a zeroed struct */
 		return csvc__error(CSVC_EINVAL, "csvc_customer_query.version %u is not supported", q->version);
 	if (q->customer_class < 0 || q->customer_class > CSVC_CUSTOMER_POTENTIAL)
 		return csvc__error(CSVC_EINVAL, "unknown customer class %d", (int)q->customer_class);

@@ -12,6 +12,8 @@
  *   - after the default country code a trunk '0' written as "+86 (0)21..."
  *     is dropped too;
  *   - the key is "+" followed by 3 to 15 digits (the E.164 maximum).
+ * An empty country code checks the syntax only (used before a record
+ * meets its store, whose country code then applies).
  */
 #include <string.h>
 
@@ -78,9 +80,9 @@ int csvc__phone_normalize(const char *phone, const char *country_code, char *out
 	key[nk++] = '+';
 	const char *d = digits;
 	if (plus || (nd >= 2 && d[0] == '0' && d[1] == '0')) {
-		if (!plus)
+		if (d[0] == '0' && d[1] == '0') /* "0086 ..." and the typo "+0086 ..." */
 			d += 2;
-		if (strncmp(d, cc, cclen) == 0 && d[cclen] == '0') {
+		if (cclen && strncmp(d, cc, cclen) == 0 && d[cclen] == '0') {
 			/* "+86 (0)21 ..." : the bracketed trunk zero */
 			memcpy(key + nk, d, cclen);
 			nk += cclen;

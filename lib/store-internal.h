@@ -1,10 +1,14 @@
 /*
- * The store's insides, shared by the storage (*-sql.c) files.
+ * The store's insides: the connection, statement cache, transactions,
+ * change-hook queue and workflow cache.
  *
- * Layering: only store.c, schema.c and the *-sql.c files include
- * <sqlite3.h>. Domain code (customer.c, ...) calls the csvc__<module>_db_*
- * functions declared in each module's *-db.h, so a second backend can
- * provide the same functions without touching the domain logic.
+ * Layering: SQL text lives only in store.c, schema.c and the *-sql.c
+ * files. Domain code (customer.c, ticket.c, ...) calls the
+ * csvc__<module>_db_* functions declared in each module's *-internal.h,
+ * so a second backend can provide the same functions without touching the
+ * domain logic. Domain code still includes this header for the
+ * transaction functions and store settings; a second backend would move
+ * those behind a backend table (docs/architecture.md).
  */
 #ifndef CSVC_STORE_INTERNAL_H
 #define CSVC_STORE_INTERNAL_H

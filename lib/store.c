@@ -432,7 +432,7 @@ static int exec_sql(csvc_store *s, const char *sql, const char *what)
 
 static int validate_options(const csvc_store_options *o)
 {
-	if (o->version == 0 || o->version > CSVC_STORE_OPTIONS_VERSION)
+	if (o->version > CSVC_STORE_OPTIONS_VERSION) /* 0: a zeroed struct, current version */
 		return csvc__error(CSVC_EINVAL, "csvc_store_options.version %u is not supported (max %d)",
 		                   o->version, CSVC_STORE_OPTIONS_VERSION);
 	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)

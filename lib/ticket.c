@@ -739,7 +739,7 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 	csvc_ticket_query all = CSVC_TICKET_QUERY_INIT;
 	if (!q)
 		q = &all;
-	if (q->version == 0 || q->version > CSVC_TICKET_QUERY_VERSION)
+	if (q->version > CSVC_TICKET_QUERY_VERSION) /* 0: a zeroed struct */
 		return csvc__error(CSVC_EINVAL, "csvc_ticket_query.version %u is not supported", q->version);
 	if (q->state_category < 0 || q->state_category > CSVC_STATE_CANCELLED)
 		return csvc__error(CSVC_EINVAL, "unknown state category %d", (int)q->state_category);

@@ -280,8 +280,8 @@ CSVC_EXTERN(int) csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_
 
 /*
  * Finds the active (not merged, not erased) customer with this phone
- * number (compared after normalisation), e-mail address (compared case-
- * insensitively) or external ID. If several customers share a phone or
+ * number (compared after normalisation), e-mail address (compared with
+ * ASCII letters folded to lower case) or external ID. If several customers share a phone or
  * e-mail, the one created first is returned; list them all with a query.
  * Errors: CSVC_EINVAL (malformed value), CSVC_ENOTFOUND, CSVC_ESTORAGE.
  * @since 1.0
@@ -321,7 +321,9 @@ CSVC_EXTERN(int) csvc_phone_normalize(const char *phone, const char *country_cod
  */
 typedef struct csvc_customer_query {
 	uint32_t version;         /* CSVC_CUSTOMER_QUERY_VERSION */
-	const char *text;         /* substring of name, phones, e-mails or notes (see docs) */
+	const char *text;         /* substring of name, phones, e-mails or notes; 3+ characters
+	                             use the trigram index (case folded), 1-2 characters scan
+	                             (ASCII case folded); see docs/customers.md */
 	const char *phone;        /* has this phone (normalised comparison) */
 	const char *email;        /* has this e-mail (case-insensitive) */
 	const char *tag;          /* has this tag */

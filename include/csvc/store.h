@@ -60,8 +60,9 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 
 /*
  * Options for csvc_store_open. Zero in any field means its default, so a
- * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults. Fields are
- * only ever appended; set `version` to CSVC_STORE_OPTIONS_VERSION.
+ * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults; a zero
+ * `version` means the current one. Fields are only ever appended; set
+ * `version` to CSVC_STORE_OPTIONS_VERSION.
  * @since 1.0
  */
 typedef struct csvc_store_options {
@@ -109,7 +110,8 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
  *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
  *   CSVC_ENOTFOUND  the file does not exist and creation is not allowed;
  *   CSVC_ENOTSTORE  the file is an SQLite database of another application
- *                   (it is left untouched);
+ *                   (it is left untouched), or an empty file opened
+ *                   read-only;
  *   CSVC_ECORRUPT   the file is not an SQLite database at all, or is damaged;
  *   CSVC_EVERSION   the store was written by a newer libcsvc (left untouched),
  *                   or needs an upgrade but was opened read-only;

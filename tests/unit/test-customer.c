@@ -181,6 +181,7 @@ static void test_phone_normalization(void **state)
 		{"+852 9123 4567", NULL, "+85291234567"},
 		{"9123 4567", "852", "+85291234567"},
 		{"+1 (415) 555-0100", "86", "+14155550100"},
+		{"+0086 138 1234 5678", NULL, "+8613812345678"},
 	};
 	char out[64];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

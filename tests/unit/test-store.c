@@ -84,8 +84,14 @@ static void test_options_validation(void **state)
 	csvc_store *s = NULL;
 	csvc_store_options o;
 	csvc_assert_ok(csvc_store_options_init(&o));
-	o.version = 0;
+	o.version = CSVC_STORE_OPTIONS_VERSION + 1;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
+	/* A zeroed struct means all defaults. */
+	csvc_store_options zero;
+	memset(&zero, 0, sizeof(zero));
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", &zero));
+	csvc_store_close(s);
+	s = NULL;
 	csvc_assert_ok(csvc_store_options_init(&o));
 	o.durability = 7;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
