@@ -109,6 +109,18 @@ int csvc__ticket_db_comment(struct csvc_store *s, int64_t rowid, int32_t kind, c
                             const char *body, const char *actor, csvc_time_us at);
 int csvc__ticket_db_link(struct csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc_time_us at);
 
+/* The open tickets running under (workflow, version). */
+typedef struct csvc__ticket_ref {
+	int64_t rowid, revision;
+	csvc_uuid id;
+	char number[CSVC_TICKET_MAX_NUMBER + 1];
+	char state[CSVC_WORKFLOW_MAX_NAME + 1];
+} csvc__ticket_ref;
+int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32_t version,
+                               csvc__ticket_ref **out, size_t *n);
+int csvc__ticket_db_set_workflow(struct csvc_store *s, int64_t rowid, int32_t version, const char *state,
+                                 int32_t category, int64_t revision, csvc_time_us at);
+
 /* Event rows of a ticket, oldest first, with each event's "set" map. */
 typedef int (*csvc__ticket_event_fn)(const csvc_event *ev, const char *const *keys,
                                      const char *const *values, size_t n, void *ud);

@@ -504,6 +504,68 @@ int csvc__ticket_db_link(csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc
 	return csvc__exec_stmt(s, st);
 }
 
+static const char SQL_OPEN_UNDER[] =
+	"SELECT id, revision, uuid, number, state FROM tickets"
+	" WHERE workflow = ? AND workflow_version = ? AND state_category < 5 ORDER BY id";
+static const char SQL_SET_WORKFLOW[] =
+	"UPDATE tickets SET workflow_version = ?, state = ?, state_category = ?, revision = ?, updated_us = ?"
+	" WHERE id = ?";
+
+int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t version, csvc__ticket_ref **out,
+                               size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_OPEN_UNDER, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, workflow);
+	sqlite3_bind_int(st, 2, version);
+	csvc__ticket_ref *list = NULL;
+	size_t count = 0, cap = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			csvc__ticket_ref *p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				free(list);
+				sqlite3_reset(st);
+				return csvc__error(CSVC_ENOMEM, "out of memory listing tickets");
+			}
+			list = p;
+		}
+		csvc__ticket_ref *r = &list[count++];
+		r->rowid = sqlite3_column_int64(st, 0);
+		r->revision = sqlite3_column_int64(st, 1);
+		csvc__column_uuid(st, 2, &r->id);
+		snprintf(r->number, sizeof(r->number), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(r->state, sizeof(r->state), "%s", (const char *)sqlite3_column_text(st, 4));
+	}
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*out = list;
+	*n = count;
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_set_workflow(csvc_store *s, int64_t rowid, int32_t version, const char *state,
+                                 int32_t category, int64_t revision, csvc_time_us at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_SET_WORKFLOW, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int(st, 1, version);
+	csvc__bind_text(st, 2, state);
+	sqlite3_bind_int(st, 3, category);
+	sqlite3_bind_int64(st, 4, revision);
+	sqlite3_bind_int64(st, 5, at);
+	sqlite3_bind_int64(st, 6, rowid);
+	return csvc__exec_stmt(s, st);
+}
+
 /* ---- replay and history ---- */
 
 #define MAX_SET 64

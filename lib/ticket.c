@@ -628,6 +628,89 @@ end:
 	return csvc__tx_end(store, rc);
 }
 
+/* ---- workflow migration ---- */
+
+int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32_t from_version,
+                                  int32_t to_version, const char *const *map_from,
+                                  const char *const *map_to, size_t n_map, const char *actor,
+                                  int64_t *moved)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(n_map == 0 || (map_from && map_to), "map");
+	int rc = csvc__check_machine_name(workflow, "workflow");
+	if (rc || (rc = check_actor(actor)))
+		return rc;
+	if (from_version < 1 || to_version < 1 || from_version == to_version)
+		return csvc__error(CSVC_EINVAL, "migrating needs two different versions (got %d and %d)",
+		                   (int)from_version, (int)to_version);
+	const csvc_workflow *old_wf = NULL, *new_wf = NULL;
+	csvc__ticket_ref *refs = NULL;
+	size_t n = 0;
+	const char **targets = NULL;
+	csvc_time_us now = csvc_store_now(store);
+	if ((rc = csvc__tx_begin(store)))
+		return rc;
+	if ((rc = csvc__workflow_cached(store, workflow, from_version, &old_wf)) ||
+	    (rc = csvc__workflow_cached(store, workflow, to_version, &new_wf)))
+		goto end;
+	for (size_t i = 0; i < n_map; i++) {
+		if (!map_from[i] || !map_to[i]) {
+			rc = csvc__error(CSVC_EINVAL, "state map entry %zu is NULL", i);
+			goto end;
+		}
+		if (!csvc_workflow_state_category(old_wf, map_from[i]) ||
+		    !csvc_workflow_state_category(new_wf, map_to[i])) {
+			rc = csvc__error(CSVC_EINVAL, "state map %s -> %s: '%s' is not a state of version %d",
+			                 map_from[i], map_to[i],
+			                 csvc_workflow_state_category(old_wf, map_from[i]) ? map_to[i] : map_from[i],
+			                 csvc_workflow_state_category(old_wf, map_from[i]) ? (int)to_version
+			                                                                   : (int)from_version);
+			goto end;
+		}
+	}
+	if ((rc = csvc__ticket_db_open_under(store, workflow, from_version, &refs, &n)))
+		goto end;
+	/* Every target first: a missing state refuses the whole migration. */
+	if (n && !(targets = calloc(n, sizeof(*targets)))) {
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		goto end;
+	}
+	for (size_t i = 0; i < n; i++) {
+		targets[i] = refs[i].state;
+		for (size_t k = 0; k < n_map; k++)
+			if (strcmp(map_from[k], refs[i].state) == 0)
+				targets[i] = map_to[k];
+		if (!csvc_workflow_state_category(new_wf, targets[i])) {
+			rc = csvc__error(CSVC_EINVAL, "ticket %s is in state '%s', which version %d of '%s' lacks; map it",
+			                 refs[i].number, refs[i].state, (int)to_version, workflow);
+			goto end;
+		}
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		int32_t cat = csvc_workflow_state_category(new_wf, targets[i]);
+		csvc__buf p = {0};
+		csvc__buf_printf(&p, "{\"from_version\":%d,\"set\":{\"workflow_version\":%d,\"state\":",
+		                 (int)from_version, (int)to_version);
+		csvc__buf_json_string(&p, targets[i]);
+		csvc__buf_printf(&p, ",\"state_category\":%d}}", (int)cat);
+		if (p.failed)
+			rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		else if (!(rc = csvc__ticket_db_set_workflow(store, refs[i].rowid, to_version, targets[i], cat,
+		                                             refs[i].revision + 1, now)))
+			rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
+			            "workflow_migrated", actor, now, refs[i].state, targets[i], p.data);
+		csvc__buf_free(&p);
+	}
+end:
+	rc = csvc__tx_end(store, rc);
+	if (rc == CSVC_OK && moved)
+		*moved = (int64_t)n;
+	free(targets);
+	free(refs);
+	return rc;
+}
+
 /* ---- replay ---- */
 
 typedef struct replay_ctx {

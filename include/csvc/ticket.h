@@ -289,6 +289,24 @@ CSVC_EXTERN(int) csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, con
                                    const char *actor);
 
 /*
+ * Moves the open tickets (state category new, open, waiting or resolved)
+ * of workflow `workflow` version `from_version` to version `to_version`.
+ * Each ticket's state is mapped through the pairs map_from[i] -> map_to[i]
+ * (n_map pairs; states not listed keep their name) and must exist in the
+ * new version. Each moved ticket gets a "workflow_migrated" event. Closed
+ * and cancelled tickets keep their version. `moved` (may be NULL) receives
+ * the number of tickets moved. Atomic: on any error nothing moves.
+ * Errors: CSVC_EINVAL (a mapped state missing from its version, a ticket
+ * state with no counterpart in the new version, same version twice),
+ * CSVC_ENOTFOUND (a workflow version), storage errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow,
+                                               int32_t from_version, int32_t to_version,
+                                               const char *const *map_from, const char *const *map_to,
+                                               size_t n_map, const char *actor, int64_t *moved);
+
+/*
  * Rebuilds the ticket from its event log alone. For every ticket it must
  * equal csvc_ticket_get (a test checks this after random operations).
  * @since 1.0

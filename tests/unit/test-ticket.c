@@ -452,6 +452,9 @@ static void test_workflow_version_pinned(void **state)
 	(void)state;
 	csvc_store *s = open_store();
 	csvc_ticket *old = open_ticket(s, "need", "SH01", "old");
+	csvc_ticket *other = open_ticket(s, "need", "SH01", "identified only");
+	csvc_ticket *done = open_ticket(s, "need", "SH01", "done");
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(done), "cancel", 0, NULL, NULL, NULL));
 	/* A new version of "need" without the "evaluate" transition. */
 	csvc_workflow *wf = NULL;
 	csvc_assert_ok(csvc_workflow_new(&wf, "need"));
@@ -467,6 +470,33 @@ static void test_workflow_version_pinned(void **state)
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(old), "evaluate", 0, NULL, NULL, NULL));
 	csvc_assert_err(csvc_ticket_transition(s, csvc_ticket_id(fresh), "evaluate", 0, NULL, NULL, NULL), CSVC_ESTATE);
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(fresh), "archive", 0, NULL, NULL, NULL));
+
+	/* Explicit migration of open v1 tickets to v2. */
+	int64_t moved = -1;
+	/* "evaluated" has no counterpart in v2: refused, nothing moves. */
+	csvc_assert_err(csvc_workflow_migrate_tickets(s, "need", 1, 2, NULL, NULL, 0, "admin", &moved), CSVC_EINVAL);
+	assert_non_null(strstr(csvc_error_last()->message, "evaluated"));
+	assert_int_equal(moved, -1);
+	const char *from[] = {"evaluated"}, *bad[] = {"nowhere"}, *to[] = {"identified"};
+	csvc_assert_err(csvc_workflow_migrate_tickets(s, "need", 1, 2, from, bad, 1, "admin", &moved), CSVC_EINVAL);
+	csvc_assert_err(csvc_workflow_migrate_tickets(s, "need", 1, 1, from, to, 1, "admin", &moved), CSVC_EINVAL);
+	csvc_assert_err(csvc_workflow_migrate_tickets(s, "need", 1, 7, from, to, 1, "admin", &moved), CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_workflow_migrate_tickets(s, "need", 1, 2, from, to, 1, "admin", &moved));
+	assert_int_equal(moved, 2); /* old (evaluated) and other (identified); not the cancelled one */
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(old), &g));
+	assert_int_equal(csvc_ticket_workflow_version(g), 2);
+	assert_string_equal(csvc_ticket_state(g), "identified");
+	csvc_ticket_free(g);
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(done), &g));
+	assert_int_equal(csvc_ticket_workflow_version(g), 1);
+	csvc_ticket_free(g);
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(old), "archive", 0, NULL, NULL, NULL));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'workflow_migrated'"), 2);
+	assert_replay_equal(s, csvc_ticket_id(old));
+	assert_replay_equal(s, csvc_ticket_id(other));
+	csvc_ticket_free(other);
+	csvc_ticket_free(done);
 	csvc_ticket_free(old);
 	csvc_ticket_free(fresh);
 	csvc_store_close(s);
