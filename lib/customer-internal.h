@@ -7,6 +7,7 @@
 #define CSVC_CUSTOMER_INTERNAL_H
 
 #include "csvc/customer.h"
+#include "cursor.h"
 #include "internal.h"
 
 /* A growable array of owned strings. */
@@ -127,15 +128,10 @@ int csvc__customer_db_absorbed(struct csvc_store *s, int64_t rowid, int64_t **id
 /* best-effort WAL checkpoint after an erase, outside transactions */
 void csvc__customer_db_checkpoint(struct csvc_store *s);
 
-/* query cursor */
-typedef struct csvc__customer_cursor csvc__customer_cursor;
+/* query cursor (cursor.h) */
 int csvc__customer_db_query(struct csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
                             const char *email_norm, int64_t after_rowid, int count_only,
-                            csvc__customer_cursor **out);
-/* 0 with *rowid set, CSVC_ITEROVER at the end, or an error */
-int csvc__customer_cursor_next(csvc__customer_cursor *cur, int64_t *rowid);
-int csvc__customer_cursor_count(csvc__customer_cursor *cur, int64_t *count);
-void csvc__customer_cursor_free(csvc__customer_cursor *cur);
+                            csvc__cursor **out);
 /* The SQL a query would run (for EXPLAIN QUERY PLAN tests); caller frees. */
 char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only);
 

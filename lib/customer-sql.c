@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "customer-internal.h"
+#include "cursor.h"
 #include "store-internal.h"
 
 static const char SQL_INSERT[] =
@@ -613,21 +614,6 @@ void csvc__customer_db_checkpoint(csvc_store *s)
 
 /* ---- queries ---- */
 
-struct csvc__customer_cursor {
-	csvc_store *store;
-	sqlite3_stmt *stmt; /* owned: one per cursor, so cursors can interleave */
-};
-
-/* Counts code points of valid UTF-8. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 {
 	csvc__buf b = {0};
@@ -662,7 +648,7 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 		csvc__buf_puts(&b, " AND c.id IN (SELECT customer_id FROM customer_contacts"
 		                   " WHERE kind = 2 AND norm = :email)");
 	if (q->text) {
-		if (utf8_chars(q->text) >= 3)
+		if (csvc__search_indexed(q->text))
 			csvc__buf_puts(&b, " AND c.id IN (SELECT rowid FROM customer_search"
 			                   " WHERE customer_search MATCH :text)");
 		else
@@ -683,106 +669,31 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 	return b.data;
 }
 
-static void bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_int64(st, i, v);
-}
-
 int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
                             const char *email_norm, int64_t after_rowid, int count_only,
-                            csvc__customer_cursor **out)
+                            csvc__cursor **out)
 {
-	char *sql = csvc__customer_db_query_sql(q, count_only);
-	if (!sql)
-		return csvc__error(CSVC_ENOMEM, "out of memory building a query");
-	csvc__customer_cursor *cur = calloc(1, sizeof(*cur));
-	if (!cur) {
-		free(sql);
-		return csvc__error(CSVC_ENOMEM, "out of memory allocating a cursor");
-	}
-	cur->store = s;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &cur->stmt, NULL);
-	free(sql);
-	if (rc != SQLITE_OK) {
-		rc = csvc__sqlite_error(s, rc, "preparing a customer query");
-		csvc__customer_cursor_free(cur);
+	csvc__cursor *c;
+	int rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only), &c);
+	if (rc)
+		return rc;
+	csvc__cursor_bind_int(c, ":after", after_rowid);
+	csvc__cursor_bind_int(c, ":class", q->customer_class);
+	csvc__cursor_bind_int(c, ":tier", q->tier);
+	csvc__cursor_bind_int(c, ":lifecycle", q->lifecycle);
+	csvc__cursor_bind_text(c, ":home_store", q->home_store);
+	csvc__cursor_bind_int(c, ":created_from", q->created_from);
+	csvc__cursor_bind_int(c, ":created_to", q->created_to);
+	csvc__cursor_bind_int(c, ":updated_from", q->updated_from);
+	csvc__cursor_bind_int(c, ":updated_to", q->updated_to);
+	csvc__cursor_bind_text(c, ":tag", q->tag);
+	csvc__cursor_bind_text(c, ":phone", phone_norm);
+	csvc__cursor_bind_text(c, ":email", email_norm);
+	csvc__cursor_bind_int(c, ":limit", q->limit);
+	if ((rc = csvc__cursor_bind_search(c, ":text", q->text))) {
+		csvc__cursor_free(c);
 		return rc;
 	}
-	sqlite3_stmt *st = cur->stmt;
-	bind_named_int(st, ":after", after_rowid);
-	bind_named_int(st, ":class", q->customer_class);
-	bind_named_int(st, ":tier", q->tier);
-	bind_named_int(st, ":lifecycle", q->lifecycle);
-	bind_named_text(st, ":home_store", q->home_store);
-	bind_named_int(st, ":created_from", q->created_from);
-	bind_named_int(st, ":created_to", q->created_to);
-	bind_named_int(st, ":updated_from", q->updated_from);
-	bind_named_int(st, ":updated_to", q->updated_to);
-	bind_named_text(st, ":tag", q->tag);
-	bind_named_text(st, ":phone", phone_norm);
-	bind_named_text(st, ":email", email_norm);
-	bind_named_int(st, ":limit", q->limit);
-	if (q->text) {
-		if (utf8_chars(q->text) >= 3) {
-			/* An FTS5 phrase: with the trigram tokenizer it matches the
-			 * text as a substring. Quotes are doubled inside the phrase. */
-			csvc__buf phrase = {0};
-			csvc__buf_put(&phrase, "\"", 1);
-			for (const char *p = q->text; *p; p++) {
-				if (*p == '"')
-					csvc__buf_put(&phrase, "\"\"", 2);
-				else
-					csvc__buf_put(&phrase, p, 1);
-			}
-			csvc__buf_put(&phrase, "\"", 1);
-			if (phrase.failed) {
-				csvc__buf_free(&phrase);
-				csvc__customer_cursor_free(cur);
-				return csvc__error(CSVC_ENOMEM, "out of memory building a search phrase");
-			}
-			bind_named_text(st, ":text", phrase.data);
-			csvc__buf_free(&phrase);
-		} else {
-			bind_named_text(st, ":text", q->text);
-		}
-	}
-	*out = cur;
+	*out = c;
 	return CSVC_OK;
-}
-
-int csvc__customer_cursor_next(csvc__customer_cursor *cur, int64_t *rowid)
-{
-	int rc = csvc__step(cur->store, cur->stmt);
-	if (rc < 0)
-		return rc;
-	if (rc == SQLITE_DONE)
-		return CSVC_ITEROVER;
-	*rowid = sqlite3_column_int64(cur->stmt, 0);
-	return CSVC_OK;
-}
-
-int csvc__customer_cursor_count(csvc__customer_cursor *cur, int64_t *count)
-{
-	int rc = csvc__step(cur->store, cur->stmt);
-	if (rc < 0)
-		return rc;
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(cur->stmt, 0) : 0;
-	return CSVC_OK;
-}
-
-void csvc__customer_cursor_free(csvc__customer_cursor *cur)
-{
-	if (!cur)
-		return;
-	sqlite3_finalize(cur->stmt);
-	free(cur);
 }

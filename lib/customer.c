@@ -320,7 +320,7 @@ int csvc_customer_find_by_external_id(csvc_store *store, const char *kind, const
 
 struct csvc_customer_iter {
 	csvc_store *store;
-	csvc__customer_cursor *cursor;
+	csvc__cursor *cursor;
 };
 
 int csvc_customer_query_init(csvc_customer_query *q)
@@ -334,7 +334,7 @@ int csvc_customer_query_init(csvc_customer_query *q)
 
 /* Validates a query and opens a cursor for it. */
 static int open_query(csvc_store *s, const csvc_customer_query *q, int count_only,
-                      csvc__customer_cursor **out)
+                      csvc__cursor **out)
 {
 	csvc_customer_query all = CSVC_CUSTOMER_QUERY_INIT;
 	if (!q)
@@ -390,7 +390,7 @@ int csvc_customer_iter_next(csvc_customer_iter *it, csvc_customer **out)
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
 	int64_t rowid;
-	int rc = csvc__customer_cursor_next(it->cursor, &rowid);
+	int rc = csvc__cursor_next_id(it->cursor, &rowid);
 	if (rc)
 		return rc;
 	return csvc__customer_db_load(it->store, rowid, out);
@@ -400,7 +400,7 @@ void csvc_customer_iter_free(csvc_customer_iter *it)
 {
 	if (!it)
 		return;
-	csvc__customer_cursor_free(it->cursor);
+	csvc__cursor_free(it->cursor);
 	free(it);
 }
 
@@ -409,13 +409,13 @@ int csvc_customer_count(csvc_store *store, const csvc_customer_query *q, int64_t
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	csvc__customer_cursor *cur;
+	csvc__cursor *cur;
 	int rc = open_query(store, q, 1, &cur);
 	if (rc)
 		return rc;
 	int64_t n;
-	rc = csvc__customer_cursor_count(cur, &n);
-	csvc__customer_cursor_free(cur);
+	rc = csvc__cursor_count(cur, &n);
+	csvc__cursor_free(cur);
 	if (!rc)
 		*out = n;
 	return rc;

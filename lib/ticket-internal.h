@@ -7,6 +7,7 @@
 
 #include "csvc/ticket.h"
 #include "csvc/workflow.h"
+#include "cursor.h"
 #include "internal.h"
 
 struct csvc_ticket {
@@ -131,12 +132,8 @@ int csvc__ticket_db_history(struct csvc_store *s, int64_t rowid, csvc__event_cur
 int csvc__event_cursor_next(csvc__event_cursor *c, csvc_event **out);
 void csvc__event_cursor_free(csvc__event_cursor *c);
 
-typedef struct csvc__ticket_cursor csvc__ticket_cursor;
 int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
-                          int64_t after_rowid, int count_only, csvc__ticket_cursor **out);
-int csvc__ticket_cursor_next(csvc__ticket_cursor *c, int64_t *rowid);
-int csvc__ticket_cursor_count(csvc__ticket_cursor *c, int64_t *n);
-void csvc__ticket_cursor_free(csvc__ticket_cursor *c);
+                          int64_t after_rowid, int count_only, csvc__cursor **out);
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only);
 
 /* Defaults: kinds and channels (ticket-sql.c data). */

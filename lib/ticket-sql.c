@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "store-internal.h"
 #include "ticket-internal.h"
 
@@ -700,20 +701,6 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 
 /* ---- queries ---- */
 
-struct csvc__ticket_cursor {
-	csvc_store *store;
-	sqlite3_stmt *stmt;
-};
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
 {
 	csvc__buf b = {0};
@@ -752,7 +739,7 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
 	if (q->text) {
 		/* Search rows: rowid = ticket id for subject and description,
 		 * -comment id for comments. */
-		const char *match = utf8_chars(q->text) >= 3 ? "ticket_search MATCH :text"
+		const char *match = csvc__search_indexed(q->text) ? "ticket_search MATCH :text"
 		                                             : "instr(lower(body), lower(:text))";
 		csvc__buf_puts(&b, " AND (t.id IN (SELECT rowid FROM ticket_search WHERE rowid > 0 AND ");
 		csvc__buf_puts(&b, match);
@@ -773,105 +760,34 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
 	return b.data;
 }
 
-static void bind_text_named(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_int_named(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_int64(st, i, v);
-}
-
 int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
-                          int64_t after_rowid, int count_only, csvc__ticket_cursor **out)
+                          int64_t after_rowid, int count_only, csvc__cursor **out)
 {
-	char *sql = csvc__ticket_db_query_sql(q, count_only);
-	csvc__ticket_cursor *c = sql ? calloc(1, sizeof(*c)) : NULL;
-	if (!c) {
-		free(sql);
-		return csvc__error(CSVC_ENOMEM, "out of memory building a ticket query");
-	}
-	c->store = s;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
-	free(sql);
-	if (rc != SQLITE_OK) {
-		rc = csvc__sqlite_error(s, rc, "preparing a ticket query");
-		csvc__ticket_cursor_free(c);
+	csvc__cursor *c;
+	int rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only), &c);
+	if (rc)
 		return rc;
-	}
-	sqlite3_stmt *st = c->stmt;
-	bind_int_named(st, ":after", after_rowid);
-	bind_text_named(st, ":store_code", q->store_code);
-	bind_text_named(st, ":state", q->state);
-	bind_int_named(st, ":state_category", q->state_category);
-	bind_text_named(st, ":kind", q->kind);
-	bind_text_named(st, ":assignee", q->assignee);
-	bind_text_named(st, ":team", q->team);
-	bind_text_named(st, ":channel", q->channel);
-	bind_int_named(st, ":customer", customer_rowid);
-	bind_int_named(st, ":priority", q->priority);
-	bind_int_named(st, ":created_from", q->created_from);
-	bind_int_named(st, ":created_to", q->created_to);
-	bind_int_named(st, ":updated_from", q->updated_from);
-	bind_int_named(st, ":updated_to", q->updated_to);
-	bind_int_named(st, ":limit", q->limit);
-	if (q->text) {
-		if (utf8_chars(q->text) >= 3) {
-			csvc__buf phrase = {0};
-			csvc__buf_put(&phrase, "\"", 1);
-			for (const char *p = q->text; *p; p++) {
-				if (*p == '"')
-					csvc__buf_put(&phrase, "\"\"", 2);
-				else
-					csvc__buf_put(&phrase, p, 1);
-			}
-			csvc__buf_put(&phrase, "\"", 1);
-			if (phrase.failed) {
-				csvc__buf_free(&phrase);
-				csvc__ticket_cursor_free(c);
-				return csvc__error(CSVC_ENOMEM, "out of memory building a search phrase");
-			}
-			bind_text_named(st, ":text", phrase.data);
-			csvc__buf_free(&phrase);
-		} else {
-			bind_text_named(st, ":text", q->text);
-		}
+	csvc__cursor_bind_int(c, ":after", after_rowid);
+	csvc__cursor_bind_text(c, ":store_code", q->store_code);
+	csvc__cursor_bind_text(c, ":state", q->state);
+	csvc__cursor_bind_int(c, ":state_category", q->state_category);
+	csvc__cursor_bind_text(c, ":kind", q->kind);
+	csvc__cursor_bind_text(c, ":assignee", q->assignee);
+	csvc__cursor_bind_text(c, ":team", q->team);
+	csvc__cursor_bind_text(c, ":channel", q->channel);
+	csvc__cursor_bind_int(c, ":customer", customer_rowid);
+	csvc__cursor_bind_int(c, ":priority", q->priority);
+	csvc__cursor_bind_int(c, ":created_from", q->created_from);
+	csvc__cursor_bind_int(c, ":created_to", q->created_to);
+	csvc__cursor_bind_int(c, ":updated_from", q->updated_from);
+	csvc__cursor_bind_int(c, ":updated_to", q->updated_to);
+	csvc__cursor_bind_int(c, ":limit", q->limit);
+	if ((rc = csvc__cursor_bind_search(c, ":text", q->text))) {
+		csvc__cursor_free(c);
+		return rc;
 	}
 	*out = c;
 	return CSVC_OK;
-}
-
-int csvc__ticket_cursor_next(csvc__ticket_cursor *c, int64_t *rowid)
-{
-	int rc = csvc__step(c->store, c->stmt);
-	if (rc < 0)
-		return rc;
-	if (rc == SQLITE_DONE)
-		return CSVC_ITEROVER;
-	*rowid = sqlite3_column_int64(c->stmt, 0);
-	return CSVC_OK;
-}
-
-int csvc__ticket_cursor_count(csvc__ticket_cursor *c, int64_t *n)
-{
-	int rc = csvc__step(c->store, c->stmt);
-	if (rc < 0)
-		return rc;
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(c->stmt, 0) : 0;
-	return CSVC_OK;
-}
-
-void csvc__ticket_cursor_free(csvc__ticket_cursor *c)
-{
-	if (!c)
-		return;
-	sqlite3_finalize(c->stmt);
-	free(c);
 }
 
 /* ---- defaults ---- */

@@ -805,7 +805,7 @@ void csvc_ticket_history_free(csvc_event_iter *it)
 
 struct csvc_ticket_iter {
 	csvc_store *store;
-	csvc__ticket_cursor *cursor;
+	csvc__cursor *cursor;
 };
 
 int csvc_ticket_query_init(csvc_ticket_query *q)
@@ -817,7 +817,7 @@ int csvc_ticket_query_init(csvc_ticket_query *q)
 	return CSVC_OK;
 }
 
-static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, csvc__ticket_cursor **out)
+static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, csvc__cursor **out)
 {
 	csvc_ticket_query all = CSVC_TICKET_QUERY_INIT;
 	if (!q)
@@ -876,7 +876,7 @@ int csvc_ticket_iter_next(csvc_ticket_iter *it, csvc_ticket **out)
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
 	int64_t rowid;
-	int rc = csvc__ticket_cursor_next(it->cursor, &rowid);
+	int rc = csvc__cursor_next_id(it->cursor, &rowid);
 	if (rc)
 		return rc;
 	return csvc__ticket_db_load(it->store, rowid, out);
@@ -886,7 +886,7 @@ void csvc_ticket_iter_free(csvc_ticket_iter *it)
 {
 	if (!it)
 		return;
-	csvc__ticket_cursor_free(it->cursor);
+	csvc__cursor_free(it->cursor);
 	free(it);
 }
 
@@ -895,13 +895,13 @@ int csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *ou
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	csvc__ticket_cursor *c;
+	csvc__cursor *c;
 	int rc = open_query(store, q, 1, &c);
 	if (rc)
 		return rc;
 	int64_t n = 0;
-	rc = csvc__ticket_cursor_count(c, &n);
-	csvc__ticket_cursor_free(c);
+	rc = csvc__cursor_count(c, &n);
+	csvc__cursor_free(c);
 	if (!rc)
 		*out = n;
 	return rc;
