@@ -494,59 +494,60 @@ int csvc_customer_set_id(csvc_customer *c, const csvc_uuid *id)
 	return CSVC_OK;
 }
 
+/* Phones and e-mails share the list rules; only the syntax check differs. */
+static int add_contact(csvc__strvec *v, const char *value, int is_phone)
+{
+	char norm[CSVC__NORM_MAX];
+	/* Syntax only here: a phone gets the store's country code when saved. */
+	int rc = is_phone ? csvc__phone_normalize(value, "", norm, sizeof(norm))
+	                  : csvc__email_normalize(value, norm, sizeof(norm));
+	if (rc)
+		return rc;
+	if (csvc__strvec_find(v, value) >= 0)
+		return CSVC_OK;
+	size_t max = is_phone ? CSVC_CUSTOMER_MAX_PHONES : CSVC_CUSTOMER_MAX_EMAILS;
+	if (v->n >= max)
+		return csvc__error(CSVC_ERANGE, "a customer has at most %zu %s", max, is_phone ? "phones" : "e-mails");
+	return csvc__strvec_push(v, value);
+}
+
+static int remove_contact(csvc__strvec *v, const char *value, const char *what)
+{
+	if (!value)
+		return csvc__error(CSVC_EINVAL, "%s must not be NULL", what);
+	int i = csvc__strvec_find(v, value);
+	if (i < 0)
+		return csvc__error(CSVC_ENOTFOUND, "the customer has no %s '%s'", what, value);
+	strvec_remove(v, (size_t)i);
+	return CSVC_OK;
+}
+
 int csvc_customer_add_phone(csvc_customer *c, const char *phone)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	char norm[CSVC__NORM_MAX];
-	/* Syntax only here: the store's country code applies when saving. */
-	int rc = csvc__phone_normalize(phone, "", norm, sizeof(norm));
-	if (rc)
-		return rc;
-	if (csvc__strvec_find(&c->phones, phone) >= 0)
-		return CSVC_OK;
-	if (c->phones.n >= CSVC_CUSTOMER_MAX_PHONES)
-		return csvc__error(CSVC_ERANGE, "a customer has at most %d phones", CSVC_CUSTOMER_MAX_PHONES);
-	return csvc__strvec_push(&c->phones, phone);
+	return add_contact(&c->phones, phone, 1);
 }
 
 int csvc_customer_remove_phone(csvc_customer *c, const char *phone)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	CSVC__CHECK_ARG(phone, "phone");
-	int i = csvc__strvec_find(&c->phones, phone);
-	if (i < 0)
-		return csvc__error(CSVC_ENOTFOUND, "the customer has no phone '%s'", phone);
-	strvec_remove(&c->phones, (size_t)i);
-	return CSVC_OK;
+	return remove_contact(&c->phones, phone, "phone");
 }
 
 int csvc_customer_add_email(csvc_customer *c, const char *email)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	char norm[CSVC__NORM_MAX];
-	int rc = csvc__email_normalize(email, norm, sizeof(norm));
-	if (rc)
-		return rc;
-	if (csvc__strvec_find(&c->emails, email) >= 0)
-		return CSVC_OK;
-	if (c->emails.n >= CSVC_CUSTOMER_MAX_EMAILS)
-		return csvc__error(CSVC_ERANGE, "a customer has at most %d e-mails", CSVC_CUSTOMER_MAX_EMAILS);
-	return csvc__strvec_push(&c->emails, email);
+	return add_contact(&c->emails, email, 0);
 }
 
 int csvc_customer_remove_email(csvc_customer *c, const char *email)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	CSVC__CHECK_ARG(email, "email");
-	int i = csvc__strvec_find(&c->emails, email);
-	if (i < 0)
-		return csvc__error(CSVC_ENOTFOUND, "the customer has no e-mail '%s'", email);
-	strvec_remove(&c->emails, (size_t)i);
-	return CSVC_OK;
+	return remove_contact(&c->emails, email, "e-mail");
 }
 
 int csvc_customer_add_tag(csvc_customer *c, const char *tag)
