@@ -8,5 +8,7 @@
 #include "csvc/version.h"
 #include "csvc/error.h"
 #include "csvc/store.h"
+#include "csvc/tz.h"
+#include "csvc/calendar.h"
 
 #endif /* CSVC_H */
