@@ -811,9 +811,6 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(name, "name");
-	int rc = check_zone_name(name);
-	if (rc)
-		return rc;
 	int32_t off;
 	if (strcmp(name, "UTC") == 0)
 		return make_fixed(out, "UTC", 0, "UTC");
@@ -822,6 +819,9 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 			return csvc__error(CSVC_ERANGE, "fixed offset '%s' is outside -25 h .. +26 h", name);
 		return make_fixed(out, name, off, name);
 	}
+	int rc = check_zone_name(name);
+	if (rc)
+		return rc;
 	const char *dir = zoneinfo_dir ? zoneinfo_dir : DEFAULT_ZONEINFO_DIR;
 	if ((rc = csvc__check_text(dir, 0, 4096, "zoneinfo_dir")))
 		return rc;
