@@ -52,6 +52,7 @@
 /* Offset changes are listed over the instant range widened by this. */
 #define MARGIN_S ((int64_t)5 * DAY_S)
 #define MAX_JSON_DEPTH 32
+#define IRR_BLOCK_SHIFT 6 /* blocks of 64 days */
 
 /* ------------------------------------------------------------------ */
 /* Model                                                              */
@@ -95,12 +96,10 @@ typedef struct version_rt {
 	int64_t prefix[8]; /* prefix[w] = open time of weekdays 0 .. w-1 */
 } version_rt;
 
-typedef struct irr_day {
-	int64_t day;
-	int64_t F;       /* local business time from the origin to the day's start */
+typedef struct irr_meta {
 	uint32_t slice;
 	int32_t version; /* version in force from this day to the next irregular day; -1 none */
-} irr_day;
+} irr_meta;
 
 typedef struct period {
 	int64_t tau;   /* start instant (us) */
@@ -127,8 +126,17 @@ struct csvc_calendar {
 	size_t n_slices, cap_slices;
 	slice_iv *siv;
 	size_t n_siv, cap_siv;
-	irr_day *irrs;
+	/* Irregular days, as parallel arrays so that searches touch few cache
+	 * lines: the day, the local business time from the origin to its
+	 * start, and its slice and version. */
 	size_t n_irrs;
+	int64_t *irr_days;
+	int64_t *irr_F;
+	irr_meta *irr_meta;
+	/* For each block of IRR_BLOCK_DAYS days from DMIN_L, the number of
+	 * irregular days before the block: a day's search covers one block. */
+	uint32_t *irr_block;
+	size_t n_blocks;
 	period *periods;
 	size_t n_periods;
 };
@@ -593,7 +601,8 @@ static int sem_day(sem *m, const jnode *arr, const char *what, spec_day *out)
 			                what);
 		n++;
 	}
-	qsort(tmp, n, sizeof(tmp[0]), cmp_iv);
+	if (n)
+		qsort(tmp, n, sizeof(tmp[0]), cmp_iv);
 	for (size_t i = 1; i < n; i++)
 		if (tmp[i].start < tmp[i - 1].end)
 			return sem_fail(m, arr->pos, CSVC_EINVAL, "%s: intervals overlap", what);
@@ -787,7 +796,8 @@ static int sem_top(sem *m, const jnode *root, char **zone_out)
 				return -1;
 		}
 	cal->n_excs = k;
-	qsort(cal->excs, cal->n_excs, sizeof(*cal->excs), cmp_exc);
+	if (k) /* excs is NULL when there are none */
+		qsort(cal->excs, cal->n_excs, sizeof(*cal->excs), cmp_exc);
 	for (size_t j = 1; j < cal->n_excs; j++)
 		if (cal->excs[j].day == cal->excs[j - 1].day)
 			return sem_fail(m, cal->excs[j].pos > cal->excs[j - 1].pos ? cal->excs[j].pos : cal->excs[j - 1].pos,
@@ -953,7 +963,8 @@ static int make_slice(csvc_calendar *cal, const spec_day *prev, const spec_day *
 			pc[n++] = (piece){(int64_t)iv->start * SEC_US,
 			                  (int64_t)(iv->end < DAY_S ? iv->end : DAY_S) * SEC_US};
 		}
-	qsort(pc, n, sizeof(pc[0]), cmp_piece);
+	if (n)
+		qsort(pc, n, sizeof(pc[0]), cmp_piece);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (m && pc[i].s <= pc[m - 1].e) {
@@ -961,6 +972,22 @@ static int make_slice(csvc_calendar *cal, const spec_day *prev, const spec_day *
 				pc[m - 1].e = pc[i].e;
 		} else {
 			pc[m++] = pc[i];
+		}
+	}
+	/* Most irregular days share a slice with another day (a holiday's is
+	 * usually empty, the day after it usually the plain weekday's): reuse
+	 * a recent identical slice to keep the tables small and cache-hot. */
+	for (size_t back = 0; back < 16 && back < cal->n_slices; back++) {
+		size_t k = back < 8 ? cal->n_slices - 1 - back : back - 8; /* latest 8, first 8 */
+		const slice *o = &cal->slices[k];
+		if (o->count != m)
+			continue;
+		size_t i = 0;
+		while (i < m && cal->siv[o->first + i].s == pc[i].s && cal->siv[o->first + i].e == pc[i].e)
+			i++;
+		if (i == m) {
+			*out = (uint32_t)k;
+			return 0;
 		}
 	}
 	if (cal->n_slices == cal->cap_slices) {
@@ -1010,23 +1037,40 @@ static int64_t regsum(const csvc_calendar *cal, int32_t v, int64_t a, int64_t b)
 	return sum;
 }
 
+/* The number of elements <= key in the sorted array a[0 .. n), by a
+ * branch-free binary search. */
+static size_t count_le(const int64_t *a, size_t n, int64_t key)
+{
+	if (n == 0)
+		return 0;
+	const int64_t *base = a;
+	while (n > 1) {
+		size_t half = n / 2;
+		base = base[half - 1] <= key ? base + half : base;
+		n -= half;
+	}
+	return (size_t)(base - a) + (*base <= key);
+}
+
 /* The slice of local day N and the business time before it. */
 static const slice *day_info(const csvc_calendar *cal, int64_t N, int64_t *F)
 {
-	size_t lo = 0, hi = cal->n_irrs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cal->irrs[mid].day <= N)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	const irr_day *ir = &cal->irrs[lo - 1]; /* irrs[0].day == DMIN_L <= N */
-	if (ir->day == N) {
-		*F = ir->F;
+	/* Irregular days before N's block, and before the next block: the
+	 * last one <= N lies in between. */
+	if (N < DMIN_L) /* callers stay within the tables; keep memory safe */
+		N = DMIN_L;
+	size_t b = (size_t)((N - DMIN_L) >> IRR_BLOCK_SHIFT);
+	if (b >= cal->n_blocks)
+		b = cal->n_blocks - 1;
+	size_t lo = cal->irr_block[b], hi = cal->irr_block[b + 1];
+	size_t j = lo + count_le(cal->irr_days + lo, hi - lo, N) - 1;
+	const irr_meta *ir = &cal->irr_meta[j]; /* irr_days[0] == DMIN_L <= N */
+	int64_t day = cal->irr_days[j];
+	if (day == N) {
+		*F = cal->irr_F[j];
 		return &cal->slices[ir->slice];
 	}
-	*F = ir->F + cal->slices[ir->slice].total + regsum(cal, ir->version, ir->day + 1, N);
+	*F = cal->irr_F[j] + cal->slices[ir->slice].total + regsum(cal, ir->version, day + 1, N);
 	if (ir->version < 0)
 		return &cal->slices[0];
 	return &cal->slices[cal->vrt[ir->version].wslice[csvc__weekday_mon0(N)]];
@@ -1079,21 +1123,14 @@ static int out_of_range(void)
 /* min { x : F_loc(x) >= v } for v > 0. */
 static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x)
 {
-	size_t lo = 0, hi = cal->n_irrs;
-	while (lo < hi) { /* first irregular day with F >= v */
-		size_t mid = lo + (hi - lo) / 2;
-		if (cal->irrs[mid].F < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t j = lo - 1; /* irrs[0].F == 0 < v */
-	const irr_day *ir = &cal->irrs[j];
+	/* the last irregular day with F < v (irr_F[0] == 0 < v) */
+	size_t j = count_le(cal->irr_F, cal->n_irrs, v - 1) - 1;
+	const irr_meta *ir = &cal->irr_meta[j];
 	const slice *sl = &cal->slices[ir->slice];
-	int64_t N, rem;
-	if (ir->F + sl->total >= v) {
-		N = ir->day;
-		rem = v - ir->F;
+	int64_t N, rem, irF = cal->irr_F[j], irday = cal->irr_days[j];
+	if (irF + sl->total >= v) {
+		N = irday;
+		rem = v - irF;
 	} else {
 		int32_t ver = ir->version;
 		if (j + 1 == cal->n_irrs) {
@@ -1103,8 +1140,8 @@ static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x)
 		}
 		/* irrs[j + 1].F >= v, so the run of regular days has open time. */
 		const version_rt *r = &cal->vrt[ver];
-		int64_t R = v - ir->F - sl->total, T = r->prefix[7];
-		int64_t q = (R - 1) / T, base = ir->day + 1 + 7 * q, cum = q * T;
+		int64_t R = v - irF - sl->total, T = r->prefix[7];
+		int64_t q = (R - 1) / T, base = irday + 1 + 7 * q, cum = q * T;
 		N = base;
 		for (int k = 0; k < 7; k++) {
 			N = base + k;
@@ -1115,7 +1152,7 @@ static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x)
 			cum += len;
 		}
 		rem = R - cum;
-		if (N >= cal->irrs[j + 1].day)
+		if (N >= cal->irr_days[j + 1])
 			return csvc__error(CSVC_ECORRUPT, "calendar tables are inconsistent");
 		sl = &cal->slices[r->wslice[csvc__weekday_mon0(N)]];
 	}
@@ -1191,8 +1228,12 @@ static int build_local(csvc_calendar *cal)
 		if (cal->versions[i].from != NO_FROM)
 			days[n++] = cal->versions[i].from;
 	qsort(days, n, sizeof(*days), cmp_i64);
-	cal->irrs = calloc(n, sizeof(*cal->irrs));
-	if (!cal->irrs) {
+	cal->n_blocks = (size_t)((DMAX_L - DMIN_L) >> IRR_BLOCK_SHIFT) + 1;
+	cal->irr_days = malloc(n * sizeof(*cal->irr_days));
+	cal->irr_F = malloc(n * sizeof(*cal->irr_F));
+	cal->irr_meta = malloc(n * sizeof(*cal->irr_meta));
+	cal->irr_block = malloc((cal->n_blocks + 1) * sizeof(*cal->irr_block));
+	if (!cal->irr_days || !cal->irr_F || !cal->irr_meta || !cal->irr_block) {
 		free(days);
 		return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 	}
@@ -1200,19 +1241,31 @@ static int build_local(csvc_calendar *cal)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (i && days[i] == days[i - 1])
 			continue;
-		irr_day *ir = &cal->irrs[m];
-		ir->day = days[i];
-		ir->version = (int32_t)version_index(cal, ir->day);
-		rc = make_slice(cal, sched(cal, ir->day - 1), sched(cal, ir->day), &ir->slice);
+		int64_t day = days[i];
+		irr_meta *ir = &cal->irr_meta[m];
+		ir->version = (int32_t)version_index(cal, day);
+		rc = make_slice(cal, sched(cal, day - 1), sched(cal, day), &ir->slice);
+		cal->irr_days[m] = day;
+		cal->irr_F[m] = 0;
 		if (m) {
-			const irr_day *pr = &cal->irrs[m - 1];
-			ir->F = pr->F + cal->slices[pr->slice].total + regsum(cal, pr->version, pr->day + 1, ir->day);
+			const irr_meta *pr = &cal->irr_meta[m - 1];
+			cal->irr_F[m] = cal->irr_F[m - 1] + cal->slices[pr->slice].total +
+			                regsum(cal, pr->version, cal->irr_days[m - 1] + 1, day);
 		}
 		m++;
 	}
 	cal->n_irrs = m;
 	free(days);
-	return rc;
+	if (rc)
+		return rc;
+	size_t j = 0;
+	for (size_t b = 0; b <= cal->n_blocks; b++) {
+		int64_t block_start = DMIN_L + ((int64_t)b << IRR_BLOCK_SHIFT);
+		while (j < m && cal->irr_days[j] < block_start)
+			j++;
+		cal->irr_block[b] = (uint32_t)j;
+	}
+	return 0;
 }
 
 static int build_periods(csvc_calendar *cal)
@@ -1372,7 +1425,10 @@ void csvc_calendar_free(csvc_calendar *cal)
 	free(cal->vrt);
 	free(cal->slices);
 	free(cal->siv);
-	free(cal->irrs);
+	free(cal->irr_meta);
+	free(cal->irr_days);
+	free(cal->irr_F);
+	free(cal->irr_block);
 	free(cal->periods);
 	free(cal);
 }

@@ -153,6 +153,9 @@ static const char *const ROUND_TRIP[] = {
 	" {\n\t\"versions\" : [ { \"from\" : \"1900-01-01\", \"week\" : { } } ] , \"zone\" : \"\\u0055TC\" } \r\n",
 	"{\"zone\":\"+05:30\",\"versions\":[{\"week\":{\"fri\":[\"00:00-00:00\"]}},"
 	"{\"from\":\"2199-12-31\",\"week\":{}}]}",
+	/* Found by fuzzing: empty day lists must not reach qsort with NULL. */
+	"{\"zone\":\"\\u0055TC\",\"versions\":[{\"week\":{\"mon\":[\"\\u0030\\u0039:00-10:00\"],"
+	"\"tue\":[]}}],\"holidays\":[],\"special_days\":[]}",
 };
 
 static void test_json_round_trip(void **state)
