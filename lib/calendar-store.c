@@ -2,6 +2,7 @@
  * Calendars in the store: argument checks and text form on top of the
  * storage functions of calendar-db.h. No SQL here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,9 +55,11 @@ static int parse_stored(const char *name, const char *spec, const csvc_calendar_
                         csvc_calendar **out)
 {
 	int rc = csvc_calendar_parse(out, spec, strlen(spec), opts);
-	if (rc == CSVC_EINVAL || rc == CSVC_ERANGE)
-		return csvc__error(CSVC_ECORRUPT, "stored calendar '%s' is invalid: %s", name,
-		                   csvc_error_last()->message);
+	if (rc == CSVC_EINVAL || rc == CSVC_ERANGE) {
+		char msg[400]; /* the record's own buffer is rewritten below */
+		snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);
+		return csvc__error(CSVC_ECORRUPT, "stored calendar '%s' is invalid: %s", name, msg);
+	}
 	return rc;
 }
 

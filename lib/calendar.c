@@ -1120,8 +1120,10 @@ static int out_of_range(void)
 	return csvc__error(CSVC_ERANGE, "the result is beyond the calendar's range (before %s)", "2200-01-01");
 }
 
-/* min { x : F_loc(x) >= v } for v > 0. */
-static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x)
+/* min { x : F_loc(x) >= v } for v > 0. *inside (may be NULL) is set to 1
+ * when x lies strictly inside an open interval (so x is open), 0 when it
+ * is an interval's end. */
+static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x, int *inside)
 {
 	/* the last irregular day with F < v (irr_F[0] == 0 < v) */
 	size_t j = count_le(cal->irr_F, cal->n_irrs, v - 1) - 1;
@@ -1170,6 +1172,8 @@ static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x)
 		return csvc__error(CSVC_ECORRUPT, "calendar tables are inconsistent");
 	const slice_iv *iv = &cal->siv[sl->first + a];
 	*x = N * DAY_US + iv->s + (rem - iv->cum);
+	if (inside)
+		*inside = rem - iv->cum < iv->e - iv->s;
 	return 0;
 }
 
@@ -1181,7 +1185,7 @@ static int next_open_loc(const csvc_calendar *cal, int64_t y, int64_t *z)
 		return 0;
 	}
 	int64_t x;
-	int rc = F_loc_inv(cal, F_loc(cal, y) + 1, &x);
+	int rc = F_loc_inv(cal, F_loc(cal, y) + 1, &x, NULL);
 	if (rc)
 		return rc;
 	*z = x - 1;
@@ -1508,8 +1512,11 @@ int csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len, const
 		rc = csvc__tz_clone(opts->tz, &cal->tz);
 	} else {
 		rc = csvc_tz_load(&cal->tz, zone, opts->zoneinfo_dir);
-		if (rc == CSVC_EINVAL)
-			rc = csvc__error(CSVC_EINVAL, "calendar zone: %s", csvc_error_last()->message);
+		if (rc == CSVC_EINVAL) {
+			char msg[256]; /* the record's own buffer is rewritten below */
+			snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);
+			rc = csvc__error(CSVC_EINVAL, "calendar zone: %s", msg);
+		}
 	}
 	if (rc)
 		goto fail;
@@ -1588,6 +1595,7 @@ int csvc_calendar_add(const csvc_calendar *cal, csvc_time_us t, int64_t duration
 	if (duration_us > CSVC_CALENDAR_MAX_US - CSVC_CALENDAR_MIN_US)
 		return out_of_range();
 	int64_t m = t, r;
+	int open = 0; /* m is known to be open */
 	if (duration_us > 0) {
 		int64_t V = F_utc(cal, t) + duration_us;
 		/* last period (after the first) whose start value is below V */
@@ -1603,18 +1611,32 @@ int csvc_calendar_add(const csvc_calendar *cal, csvc_time_us t, int64_t duration
 		const period *p = &cal->periods[i];
 		if (i > 0 && p->open && V <= p->U + p->delta) {
 			m = p->tau + (V - p->U);
+			open = m < p->tau + p->delta; /* inside the open frozen stretch */
 		} else {
 			int64_t x;
-			if ((rc = F_loc_inv(cal, V - p->K, &x)))
+			if ((rc = F_loc_inv(cal, V - p->K, &x, &open)))
 				return rc;
 			m = x - p->off;
-			if (m < p->tau + p->delta)
+			if (m < p->tau + p->delta) {
 				m = p->tau + p->delta;
+				open = 0;
+			}
 		}
-		if (m < t)
+		/* At the next period's start the local time may jump (clocks go
+		 * forward) past the interval: then m need not be open. */
+		if (i + 1 < cal->n_periods && m >= cal->periods[i + 1].tau)
+			open = 0;
+		if (m < t) {
 			m = t;
+			open = 0;
+		}
 		if (m >= CSVC_CALENDAR_MAX_US)
 			return out_of_range();
+	}
+	if (open) {
+		/* Strictly inside open time: m is the due time itself. */
+		*due = m;
+		return 0;
 	}
 	if ((rc = next_open_utc(cal, m, &r)))
 		return rc;

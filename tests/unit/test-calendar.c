@@ -543,6 +543,21 @@ static void test_dst_new_york(void **state)
 	assert_int_equal(week_total(cal, utc(2024, 3, 10, 7, 0, 0)), 0);
 	assert_int_equal(next_open(cal, utc(2024, 3, 9, 12, 0, 0)), utc(2024, 3, 17, 6, 10, 0));
 	csvc_calendar_free(cal);
+	/* Business time that runs out exactly at the change, with the rest of
+	 * the interval skipped: 01:00-02:30 has one real hour, ending at the
+	 * change (03:00 EDT, closed), so the due time is the next Sunday. */
+	cal = one_day_cal("America/New_York", "sun", "01:00-02:30");
+	assert_int_equal(week_total(cal, utc(2024, 3, 10, 7, 0, 0)), H_US);
+	assert_int_equal(add(cal, utc(2024, 3, 10, 6, 0, 0), H_US), utc(2024, 3, 17, 5, 0, 0));
+	assert_int_equal(add(cal, utc(2024, 3, 10, 6, 0, 0), H_US - 1), utc(2024, 3, 10, 7, 0, 0) - 1);
+	assert_int_equal(add(cal, utc(2024, 3, 9, 0, 0, 0), H_US), utc(2024, 3, 17, 5, 0, 0));
+	assert_false(is_open(cal, utc(2024, 3, 10, 7, 0, 0)));
+	csvc_calendar_free(cal);
+	/* Same with the interval reaching past the gap: the change instant is open. */
+	cal = one_day_cal("America/New_York", "sun", "01:00-04:00");
+	assert_int_equal(add(cal, utc(2024, 3, 10, 6, 0, 0), H_US), utc(2024, 3, 10, 7, 0, 0));
+	assert_int_equal(add(cal, utc(2024, 3, 10, 6, 0, 0), 2 * H_US), utc(2024, 3, 17, 5, 0, 0));
+	csvc_calendar_free(cal);
 	/* Office hours on the change days are not affected by the night change. */
 	cal = one_day_cal("America/New_York", "sun", "09:00-17:00");
 	assert_int_equal(add(cal, utc(2024, 3, 10, 0, 0, 0), 8 * H_US - 1), utc(2024, 3, 10, 21, 0, 0) - 1);
@@ -770,7 +785,16 @@ static void random_free(random_cal *rc)
 
 /* An instant near a change of UTC offset (found by search from a random
  * instant), or a random one if the zone has none nearby. */
+static csvc_time_us change_instant(const random_cal *rc);
+
 static csvc_time_us near_change(const random_cal *rc)
+{
+	return change_instant(rc) + rnd_in(-2 * DAY_US, DAY_US);
+}
+
+/* A change of UTC offset found by search from a random instant (or a
+ * random instant if the zone has none nearby). */
+static csvc_time_us change_instant(const random_cal *rc)
 {
 	csvc_time_us t = rnd_in(rc->lo, rc->hi);
 	int32_t o1 = 0, o2 = 0;
@@ -793,7 +817,7 @@ static csvc_time_us near_change(const random_cal *rc)
 		else
 			hi = mid;
 	}
-	return hi + rnd_in(-2 * DAY_US, DAY_US);
+	return hi;
 }
 
 /* A random instant: uniform, or near a clock change, on a whole minute,
@@ -884,6 +908,10 @@ static void test_properties(void **state)
 			assert_int_equal(between(cal, t, a1), d1);
 			assert_int_equal(add(cal, a1, d2), add(cal, t, d1 + d2));
 			assert_true(is_open(cal, a1));
+			/* Durations that run out exactly at a clock change. */
+			csvc_time_us ch = change_instant(&rc) + rnd_in(-1, 1);
+			csvc_time_us before = ch - rnd_in(0, 3 * DAY_US);
+			assert_int_equal(add(cal, before, between(cal, before, ch)), next_open(cal, ch));
 			/* One microsecond less ends inside open time, before a1. */
 			if (d1 > 0) {
 				csvc_time_us a0 = add(cal, t, d1 - 1);
