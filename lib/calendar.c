@@ -52,6 +52,8 @@
 /* Offset changes are listed over the instant range widened by this. */
 #define MARGIN_S ((int64_t)5 * DAY_S)
 #define MAX_JSON_DEPTH 32
+/* Most JSON values in a calendar text (bounds the parser's memory). */
+#define MAX_JSON_NODES 400000
 #define IRR_BLOCK_SHIFT 6 /* blocks of 64 days */
 
 /* ------------------------------------------------------------------ */
@@ -149,13 +151,14 @@ static const char *const DAY_KEYS[7] = {"mon", "tue", "wed", "thu", "fri", "sat"
 
 enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
 
+/* Offsets fit in 32 bits: the text is at most CSVC_CALENDAR_TEXT_MAX. */
 typedef struct jnode {
-	int type;
-	size_t pos;      /* byte offset of the value */
-	size_t str, slen; /* J_STR: decoded text in the string buffer */
-	size_t key, keylen, keypos; /* members of objects */
-	int64_t first, next;        /* first child, next sibling; -1 none */
-	size_t count;
+	int32_t type;
+	uint32_t pos;               /* byte offset of the value */
+	uint32_t str, slen;         /* J_STR: decoded text in the string buffer */
+	uint32_t key, keylen, keypos; /* members of objects */
+	int32_t first, next;        /* first child, next sibling; -1 none */
+	uint32_t count;
 } jnode;
 
 typedef struct jparser {
@@ -197,6 +200,8 @@ static void jws(jparser *p)
 
 static int64_t jnew(jparser *p, int type, size_t pos)
 {
+	if (p->n >= MAX_JSON_NODES)
+		return jfail(p, pos, CSVC_ERANGE, "more than %d JSON values", MAX_JSON_NODES);
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		jnode *v = realloc(p->nodes, cap * sizeof(*v));
@@ -208,7 +213,7 @@ static int64_t jnew(jparser *p, int type, size_t pos)
 	jnode *n = &p->nodes[p->n];
 	memset(n, 0, sizeof(*n));
 	n->type = type;
-	n->pos = pos;
+	n->pos = (uint32_t)pos;
 	n->first = n->next = -1;
 	return (int64_t)p->n++;
 }
@@ -368,13 +373,13 @@ static int64_t jcontainer(jparser *p, int type)
 		if (child < 0)
 			return -1;
 		jnode *c = &p->nodes[child];
-		c->key = key;
-		c->keylen = keylen;
-		c->keypos = keypos;
+		c->key = (uint32_t)key;
+		c->keylen = (uint32_t)keylen;
+		c->keypos = (uint32_t)keypos;
 		if (last < 0)
-			p->nodes[self].first = child;
+			p->nodes[self].first = (int32_t)child;
 		else
-			p->nodes[last].next = child;
+			p->nodes[last].next = (int32_t)child;
 		last = child;
 		p->nodes[self].count++;
 		jws(p);
@@ -413,8 +418,8 @@ static int64_t jvalue(jparser *p)
 		size_t off, len;
 		if (jstring(p, &off, &len))
 			return -1;
-		p->nodes[n].str = off;
-		p->nodes[n].slen = len;
+		p->nodes[n].str = (uint32_t)off;
+		p->nodes[n].slen = (uint32_t)len;
 		return n;
 	}
 	static const struct {
@@ -588,7 +593,7 @@ static int sem_day(sem *m, const jnode *arr, const char *what, spec_day *out)
 		                what, jtype_name(arr->type));
 	if (arr->count > CSVC_CALENDAR_DAY_INTERVALS_MAX)
 		return sem_fail(m, arr->pos, CSVC_ERANGE, "%s has %zu intervals, more than %d", what,
-		                arr->count, CSVC_CALENDAR_DAY_INTERVALS_MAX);
+		                (size_t)arr->count, CSVC_CALENDAR_DAY_INTERVALS_MAX);
 	spec_iv tmp[CSVC_CALENDAR_DAY_INTERVALS_MAX];
 	size_t n = 0;
 	for (int64_t c = arr->first; c >= 0; c = p->nodes[c].next) {

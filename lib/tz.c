@@ -21,7 +21,7 @@
 #define DEFAULT_ZONEINFO_DIR "/usr/share/zoneinfo"
 #define MAX_NAME 255
 #define MAX_TZIF_FILE (4u << 20)
-#define MAX_TIMECNT 1000000u
+#define MAX_TIMECNT 100000u
 #define MAX_TYPECNT 256u
 #define MAX_CHARCNT 65536u
 #define MAX_LEAPCNT 65536u

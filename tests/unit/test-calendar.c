@@ -292,6 +292,33 @@ static void test_json_errors(void **state)
 	snprintf(big + n, 200000 - n, "]}}]}");
 	parse_err(big, CSVC_ERANGE, "more than");
 	free(big);
+	/* Bounded memory: too many JSON values, too many days. */
+	size_t cap = 4 * 1024 * 1024;
+	char *huge = malloc(cap);
+	assert_non_null(huge);
+	n = (size_t)snprintf(huge, cap, "{\"zone\":\"UTC\",%s,\"holidays\":[", W);
+	for (int i = 0; i < 400001; i++)
+		n += (size_t)snprintf(huge + n, cap - n, i ? ",1" : "1");
+	snprintf(huge + n, cap - n, "]}");
+	parse_err(huge, CSVC_ERANGE, "JSON values");
+	csvc_calendar *many = NULL;
+	for (int extra = 0; extra < 2; extra++) {
+		n = (size_t)snprintf(huge, cap, "{\"zone\":\"Europe/London\",%s,\"holidays\":[", W);
+		for (int i = 0; i < CSVC_CALENDAR_DAYS_MAX + extra; i++) {
+			csvc_civil_time c;
+			csvc_assert_ok(csvc_civil_from_local((utc(1900, 1, 1, 0, 0, 0) / DAY_US + 2 * i) * DAY_US, &c));
+			n += (size_t)snprintf(huge + n, cap - n, "%s\"%04d-%02d-%02d\"", i ? "," : "", (int)c.year,
+			                      (int)c.month, (int)c.day);
+		}
+		snprintf(huge + n, cap - n, "]}");
+		if (extra)
+			parse_err(huge, CSVC_ERANGE, "holidays and special days");
+		else
+			many = cal_from(huge);
+	}
+	assert_int_equal(between(many, utc(1990, 1, 1, 0, 0, 0), utc(2000, 1, 1, 0, 0, 0)), 0);
+	csvc_calendar_free(many);
+	free(huge);
 	/* arguments */
 	csvc_calendar *cal = NULL;
 	csvc_assert_err(csvc_calendar_parse(NULL, "{}", 2, NULL), CSVC_EINVAL);
