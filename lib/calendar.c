@@ -1125,10 +1125,18 @@ static int out_of_range(void)
 	return csvc__error(CSVC_ERANGE, "the result is beyond the calendar's range (before %s)", "2200-01-01");
 }
 
-/* min { x : F_loc(x) >= v } for v > 0. *inside (may be NULL) is set to 1
- * when x lies strictly inside an open interval (so x is open), 0 when it
- * is an interval's end. */
-static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x, int *inside)
+/* What F_loc_inv finds. */
+typedef struct inv_result {
+	int64_t x;          /* min { x : F_loc(x) >= v } */
+	int inside;         /* x lies strictly inside an open interval (so it is open) */
+	int64_t end;        /* the end of that interval (local time) */
+	int64_t next_s;     /* the next interval of the same day, INT64_MIN if none */
+	int64_t next_e;
+	int64_t F_next_day; /* F_loc at the start of the following day */
+} inv_result;
+
+/* The inverse of F_loc, for v > 0. */
+static int F_loc_inv(const csvc_calendar *cal, int64_t v, inv_result *res)
 {
 	/* the last irregular day with F < v (irr_F[0] == 0 < v) */
 	size_t j = count_le(cal->irr_F, cal->n_irrs, v - 1) - 1;
@@ -1176,24 +1184,45 @@ static int F_loc_inv(const csvc_calendar *cal, int64_t v, int64_t *x, int *insid
 	if (a == sl->count)
 		return csvc__error(CSVC_ECORRUPT, "calendar tables are inconsistent");
 	const slice_iv *iv = &cal->siv[sl->first + a];
-	*x = N * DAY_US + iv->s + (rem - iv->cum);
-	if (inside)
-		*inside = rem - iv->cum < iv->e - iv->s;
+	int64_t day0 = N * DAY_US;
+	res->x = day0 + iv->s + (rem - iv->cum);
+	res->inside = rem - iv->cum < iv->e - iv->s;
+	res->end = day0 + iv->e;
+	res->next_s = res->next_e = INT64_MIN;
+	if (a + 1 < sl->count) {
+		res->next_s = day0 + iv[1].s;
+		res->next_e = day0 + iv[1].e;
+	}
+	res->F_next_day = v - rem + sl->total;
 	return 0;
 }
 
-/* Smallest open local time >= y. */
-static int next_open_loc(const csvc_calendar *cal, int64_t y, int64_t *z)
+/* The first open local time z >= y and the end e of its interval in its
+ * day's slice (the open time may continue into the next day). */
+static int next_open_loc(const csvc_calendar *cal, int64_t y, int64_t *z, int64_t *e)
 {
-	if (open_loc(cal, y, NULL)) {
+	int64_t N = csvc__floor_div(y, DAY_US), off = y - N * DAY_US, F;
+	const slice *sl = day_info(cal, N, &F);
+	int64_t k = slice_find(cal, sl, off);
+	if (k >= 0 && off < cal->siv[sl->first + (size_t)k].e) {
 		*z = y;
+		*e = N * DAY_US + cal->siv[sl->first + (size_t)k].e;
 		return 0;
 	}
-	int64_t x;
-	int rc = F_loc_inv(cal, F_loc(cal, y) + 1, &x, NULL);
+	if (k + 1 < (int64_t)sl->count) {
+		const slice_iv *iv = &cal->siv[sl->first + (size_t)(k + 1)];
+		*z = N * DAY_US + iv->s;
+		*e = N * DAY_US + iv->e;
+		return 0;
+	}
+	/* Nothing more today: the first opening from tomorrow on is where one
+	 * more microsecond of business time is reached, minus that microsecond. */
+	inv_result r;
+	int rc = F_loc_inv(cal, F + sl->total + 1, &r);
 	if (rc)
 		return rc;
-	*z = x - 1;
+	*z = r.x - 1;
+	*e = r.end;
 	return 0;
 }
 
@@ -1382,22 +1411,22 @@ static int check_instant(int64_t t, const char *what)
 	return 0;
 }
 
-static int next_open_utc(const csvc_calendar *cal, int64_t t, int64_t *out)
+/* The first open instant >= t, searching local times from y (t + offset
+ * when t is in a period's linear part, `linear` set; the frozen local time
+ * otherwise). */
+static int next_open_from(const csvc_calendar *cal, int64_t t, int64_t y, int linear, int64_t *out)
 {
-	if (is_open_utc(cal, t)) {
-		*out = t;
-		return 0;
-	}
-	const period *p = period_at(cal, t);
-	int64_t y = t < p->tau + p->delta ? p->P : t + p->off;
 	/* Each round skips one local interval that falls wholly inside a
 	 * forward clock change, so it ends after a few rounds. */
 	for (int round = 0; round < 100000; round++) {
-		int64_t z, e = 0;
-		int rc = next_open_loc(cal, y, &z);
+		int64_t z, e;
+		int rc = next_open_loc(cal, y, &z, &e);
 		if (rc)
 			return rc;
-		open_loc(cal, z, &e);
+		if (linear && round == 0 && z == y) {
+			*out = t; /* t itself is open */
+			return 0;
+		}
 		int64_t bz = first_reach(cal, z), be = first_reach(cal, e);
 		if (bz < be) {
 			*out = bz > t ? bz : t;
@@ -1408,6 +1437,19 @@ static int next_open_utc(const csvc_calendar *cal, int64_t t, int64_t *out)
 		y = e;
 	}
 	return csvc__error(CSVC_ECORRUPT, "calendar tables are inconsistent");
+}
+
+static int next_open_utc(const csvc_calendar *cal, int64_t t, int64_t *out)
+{
+	const period *p = period_at(cal, t);
+	if (t < p->tau + p->delta) {
+		if (p->open) {
+			*out = t;
+			return 0;
+		}
+		return next_open_from(cal, t, p->P, 0, out);
+	}
+	return next_open_from(cal, t, t + p->off, 1, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1614,34 +1656,57 @@ int csvc_calendar_add(const csvc_calendar *cal, csvc_time_us t, int64_t duration
 		}
 		size_t i = lo - 1;
 		const period *p = &cal->periods[i];
+		int linear = 0; /* m = inv.x - offset, in the period's linear part */
+		inv_result inv;
 		if (i > 0 && p->open && V <= p->U + p->delta) {
 			m = p->tau + (V - p->U);
 			open = m < p->tau + p->delta; /* inside the open frozen stretch */
 		} else {
-			int64_t x;
-			if ((rc = F_loc_inv(cal, V - p->K, &x, &open)))
+			if ((rc = F_loc_inv(cal, V - p->K, &inv)))
 				return rc;
-			m = x - p->off;
+			m = inv.x - p->off;
+			open = inv.inside;
+			linear = 1;
 			if (m < p->tau + p->delta) {
 				m = p->tau + p->delta;
-				open = 0;
+				open = linear = 0;
 			}
 		}
 		/* At the next period's start the local time may jump (clocks go
 		 * forward) past the interval: then m need not be open. */
 		if (i + 1 < cal->n_periods && m >= cal->periods[i + 1].tau)
-			open = 0;
+			open = linear = 0;
 		if (m < t) {
 			m = t;
-			open = 0;
+			open = linear = 0;
 		}
 		if (m >= CSVC_CALENDAR_MAX_US)
 			return out_of_range();
-	}
-	if (open) {
-		/* Strictly inside open time: m is the due time itself. */
-		*due = m;
-		return 0;
+		if (open) {
+			/* Strictly inside open time: m is the due time itself. */
+			*due = m;
+			return 0;
+		}
+		if (linear) {
+			/* m is a closing instant (inv.x ends an interval): the next
+			 * opening is the day's next interval, or the first opening
+			 * from the next day on, unless a clock change intervenes. */
+			int64_t z = inv.next_s, e = inv.next_e;
+			if (z == INT64_MIN) {
+				inv_result nx;
+				if ((rc = F_loc_inv(cal, inv.F_next_day + 1, &nx)))
+					return rc;
+				z = nx.x - 1;
+				e = nx.end;
+			}
+			int64_t bz = first_reach(cal, z), be = first_reach(cal, e);
+			if (bz < be && bz >= m) {
+				if (bz >= CSVC_CALENDAR_MAX_US)
+					return out_of_range();
+				*due = bz;
+				return 0;
+			}
+		}
 	}
 	if ((rc = next_open_utc(cal, m, &r)))
 		return rc;
