@@ -11,5 +11,7 @@
 #include "csvc/customer.h"
 #include "csvc/workflow.h"
 #include "csvc/ticket.h"
+#include "csvc/tz.h"
+#include "csvc/calendar.h"
 
 #endif /* CSVC_H */

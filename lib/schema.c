@@ -160,10 +160,29 @@ static const char MIGRATION_3[] =
 	/* rowid = ticket id: subject and description; rowid = -comment id: a comment. */
 	"CREATE VIRTUAL TABLE ticket_search USING fts5(body, tokenize = 'trigram');";
 
+static const char MIGRATION_4[] =
+	/* Business calendars, stored as their canonical JSON text. */
+	"CREATE TABLE calendars ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  spec TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL"
+	");"
+	/* The calendar of each retail store (by store code, as in
+	 * customers.home_store). */
+	"CREATE TABLE store_calendars ("
+	"  store_code TEXT PRIMARY KEY,"
+	"  calendar_id INTEGER NOT NULL REFERENCES calendars(id),"
+	"  attached_us INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX store_calendars_calendar ON store_calendars(calendar_id);";
+
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
 	MIGRATION_2,
 	MIGRATION_3,
+	MIGRATION_4,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -6,7 +6,7 @@
  *   csvc-bench [--scale X] [--dir DIR] [SECTION...]
  *
  * --scale 1 gives the sizes the design targets (e.g. 100,000 customers);
- * a smaller scale gives a quick run. Sections: customers, tickets.
+ * a smaller scale gives a quick run. Sections: customers, tickets, calendar.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ typedef struct section {
 static const section sections[] = {
 	{"customers", bench_customers},
 	{"tickets", bench_tickets},
+	{"calendar", bench_calendar},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

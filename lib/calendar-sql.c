@@ -1,0 +1,276 @@
+/*
+ * Calendar storage, SQLite backend. The only calendar file that speaks SQL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar-db.h"
+#include "store-internal.h"
+
+static const char SQL_FIND[] = "SELECT id FROM calendars WHERE name = ?1";
+static const char SQL_INSERT[] =
+	"INSERT INTO calendars (uuid, name, spec, created_us, updated_us) VALUES (?1, ?2, ?3, ?4, ?4)";
+static const char SQL_UPDATE[] = "UPDATE calendars SET spec = ?2, updated_us = ?3 WHERE id = ?1";
+static const char SQL_LOAD[] = "SELECT spec FROM calendars WHERE name = ?1";
+static const char SQL_INFO[] = "SELECT uuid, created_us, updated_us FROM calendars WHERE name = ?1";
+static const char SQL_COUNT_ATTACHED[] = "SELECT count(*) FROM store_calendars WHERE calendar_id = ?1";
+static const char SQL_DELETE[] = "DELETE FROM calendars WHERE id = ?1";
+static const char SQL_LIST[] = "SELECT name FROM calendars ORDER BY name";
+static const char SQL_ATTACH[] =
+	"INSERT INTO store_calendars (store_code, calendar_id, attached_us) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (store_code) DO UPDATE SET calendar_id = excluded.calendar_id, "
+	"attached_us = excluded.attached_us";
+static const char SQL_DETACH[] = "DELETE FROM store_calendars WHERE store_code = ?1";
+static const char SQL_NAME_FOR_STORE[] =
+	"SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id "
+	"WHERE s.store_code = ?1";
+
+/* Looks up a calendar's row id: 1 found, 0 not found, < 0 error. */
+static int find_id(csvc_store *s, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_FIND, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	int found = rc == SQLITE_ROW;
+	if (found)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return found;
+}
+
+static int save_in_tx(csvc_store *s, const char *name, const char *spec, const csvc_uuid *new_uuid,
+                      csvc_time_us now)
+{
+	int64_t id = 0;
+	int found = find_id(s, name, &id);
+	if (found < 0)
+		return found;
+	sqlite3_stmt *st;
+	int rc;
+	if (found) {
+		if ((rc = csvc__stmt(s, SQL_UPDATE, &st)))
+			return rc;
+		sqlite3_bind_int64(st, 1, id);
+		csvc__bind_text(st, 2, spec);
+		sqlite3_bind_int64(st, 3, now);
+	} else {
+		if ((rc = csvc__stmt(s, SQL_INSERT, &st)))
+			return rc;
+		csvc__bind_uuid(st, 1, new_uuid);
+		csvc__bind_text(st, 2, name);
+		csvc__bind_text(st, 3, spec);
+		sqlite3_bind_int64(st, 4, now);
+	}
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__calendar_db_save(csvc_store *s, const char *name, const char *spec, const csvc_uuid *new_uuid,
+                           csvc_time_us now)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, save_in_tx(s, name, spec, new_uuid, now));
+}
+
+int csvc__calendar_db_load(csvc_store *s, const char *name, char **spec)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LOAD, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return csvc__error(CSVC_ENOTFOUND, "no calendar named '%s'", name);
+	}
+	const char *text = (const char *)sqlite3_column_text(st, 0);
+	rc = csvc__strdup(text ? text : "", spec);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int csvc__calendar_db_info(csvc_store *s, const char *name, csvc_uuid *uuid, csvc_time_us *created_us,
+                           csvc_time_us *updated_us)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_INFO, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return csvc__error(CSVC_ENOTFOUND, "no calendar named '%s'", name);
+	}
+	if (uuid)
+		csvc__column_uuid(st, 0, uuid);
+	if (created_us)
+		*created_us = sqlite3_column_int64(st, 1);
+	if (updated_us)
+		*updated_us = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return 0;
+}
+
+static int delete_in_tx(csvc_store *s, const char *name)
+{
+	int64_t id = 0;
+	int found = find_id(s, name, &id);
+	if (found < 0)
+		return found;
+	if (!found)
+		return csvc__error(CSVC_ENOTFOUND, "no calendar named '%s'", name);
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_COUNT_ATTACHED, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	int64_t attached = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (attached)
+		return csvc__error(CSVC_ESTATE, "calendar '%s' is attached to %lld store code(s); detach it first",
+		                   name, (long long)attached);
+	if ((rc = csvc__stmt(s, SQL_DELETE, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__calendar_db_delete(csvc_store *s, const char *name)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, delete_in_tx(s, name));
+}
+
+int csvc__calendar_db_list(csvc_store *s, char ***names, size_t *count)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LIST, &st);
+	if (rc)
+		return rc;
+	csvc__buf text = {0};
+	size_t n = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		csvc__buf_put(&text, name ? name : "", name ? strlen(name) + 1 : 1);
+		n++;
+	}
+	if (rc < 0) {
+		csvc__buf_free(&text);
+		return rc;
+	}
+	sqlite3_reset(st);
+	if (text.failed) {
+		csvc__buf_free(&text);
+		return csvc__error(CSVC_ENOMEM, "out of memory listing calendars");
+	}
+	char **out = NULL;
+	if (n) {
+		out = malloc(n * sizeof(char *) + text.len);
+		if (!out) {
+			csvc__buf_free(&text);
+			return csvc__error(CSVC_ENOMEM, "out of memory listing calendars");
+		}
+		char *strings = (char *)(out + n);
+		memcpy(strings, text.data, text.len);
+		for (size_t i = 0; i < n; i++) {
+			out[i] = strings;
+			strings += strlen(strings) + 1;
+		}
+	}
+	csvc__buf_free(&text);
+	*names = out;
+	*count = n;
+	return 0;
+}
+
+static int attach_in_tx(csvc_store *s, const char *store_code, const char *name, csvc_time_us now)
+{
+	int64_t id = 0;
+	int found = find_id(s, name, &id);
+	if (found < 0)
+		return found;
+	if (!found)
+		return csvc__error(CSVC_ENOTFOUND, "no calendar named '%s'", name);
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_ATTACH, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, now);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__calendar_db_attach(csvc_store *s, const char *store_code, const char *name, csvc_time_us now)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, attach_in_tx(s, store_code, name, now));
+}
+
+static int detach_in_tx(csvc_store *s, const char *store_code)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_DETACH, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return csvc__error(CSVC_ENOTFOUND, "no calendar is attached to store code '%s'", store_code);
+	return 0;
+}
+
+int csvc__calendar_db_detach(csvc_store *s, const char *store_code)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, detach_in_tx(s, store_code));
+}
+
+int csvc__calendar_db_name_for_store(csvc_store *s, const char *store_code, char **name)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_NAME_FOR_STORE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return csvc__error(CSVC_ENOTFOUND, "no calendar is attached to store code '%s'", store_code);
+	}
+	const char *text = (const char *)sqlite3_column_text(st, 0);
+	rc = csvc__strdup(text ? text : "", name);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
