@@ -13,5 +13,6 @@
 #include "csvc/ticket.h"
 #include "csvc/tz.h"
 #include "csvc/calendar.h"
+#include "csvc/sla.h"
 
 #endif /* CSVC_H */

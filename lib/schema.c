@@ -178,11 +178,65 @@ static const char MIGRATION_4[] =
 	") WITHOUT ROWID;"
 	"CREATE INDEX store_calendars_calendar ON store_calendars(calendar_id);";
 
+static const char MIGRATION_5[] =
+	/* SLA policies: one row per version, never updated. */
+	"CREATE TABLE sla_policy_names (name TEXT PRIMARY KEY, retired INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE sla_policies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	"  match_kind TEXT, match_store TEXT, match_channel TEXT, match_category TEXT,"
+	"  match_priority INTEGER NOT NULL, match_urgency INTEGER NOT NULL,"
+	"  match_class INTEGER NOT NULL, match_tier INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TRIGGER sla_policies_no_update BEFORE UPDATE ON sla_policies"
+	"  BEGIN SELECT RAISE(ABORT, 'stored SLA policy versions are immutable'); END;"
+	"CREATE TABLE sla_policy_targets ("
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id), idx INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, duration_us INTEGER NOT NULL,"
+	"  calendar INTEGER NOT NULL, calendar_name TEXT,"
+	"  met_reply INTEGER NOT NULL, met_categories INTEGER NOT NULL, met_states TEXT NOT NULL,"
+	"  pause_categories INTEGER NOT NULL, pause_states TEXT NOT NULL,"
+	"  warnings TEXT NOT NULL, recurring INTEGER NOT NULL,"
+	"  PRIMARY KEY (policy_id, idx)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sla_policy_escalations ("
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  target_idx INTEGER NOT NULL, pos INTEGER NOT NULL,"
+	"  percent INTEGER NOT NULL, action INTEGER NOT NULL, value INTEGER NOT NULL,"
+	"  assignee TEXT, team TEXT, transition TEXT,"
+	"  PRIMARY KEY (policy_id, target_idx, pos)"
+	") WITHOUT ROWID;"
+	/* Each ticket's policy (initial and current) and its target clocks. */
+	"CREATE TABLE sla_tickets ("
+	"  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  initial_policy_id INTEGER NOT NULL REFERENCES sla_policies(id)"
+	");"
+	"CREATE INDEX sla_tickets_policy ON sla_tickets(policy_id);"
+	"CREATE TABLE sla_targets ("
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id), idx INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, calendar TEXT,"
+	"  phase INTEGER NOT NULL, used_us INTEGER NOT NULL, since_us INTEGER NOT NULL,"
+	"  met_at INTEGER, met_via_state INTEGER NOT NULL, breached_at INTEGER,"
+	"  fired INTEGER NOT NULL, cycle INTEGER NOT NULL,"
+	"  due_us INTEGER, next_alarm_us INTEGER, next_pct INTEGER NOT NULL, warned INTEGER NOT NULL,"
+	"  PRIMARY KEY (ticket_id, idx)"
+	") WITHOUT ROWID;"
+	/* Pending alarms: what csvc_sla_advance and next_wakeup read. */
+	"CREATE INDEX sla_targets_alarm ON sla_targets(next_alarm_us) WHERE next_alarm_us IS NOT NULL;"
+	"CREATE INDEX sla_targets_at_risk ON sla_targets(due_us)"
+	"  WHERE phase = 1 AND warned = 1 AND breached_at IS NULL;"
+	"CREATE INDEX sla_targets_breached ON sla_targets(breached_at)"
+	"  WHERE breached_at IS NOT NULL AND phase IN (1, 2);";
+
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
 	MIGRATION_2,
 	MIGRATION_3,
 	MIGRATION_4,
+	MIGRATION_5,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

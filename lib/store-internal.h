@@ -53,6 +53,10 @@ struct csvc_store {
 	size_t tx_pending_mark[CSVC__TX_MAX_DEPTH];
 	int dispatching;
 
+	/* SLA: parsed calendars and policies, and the escalation depth. */
+	struct csvc__sla_cache *sla;
+	int sla_depth;
+
 	/* Stored workflow versions never change: loaded ones are kept. */
 	csvc_workflow **wf_cache;
 	size_t wf_cache_n;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store-internal.h"
+#include "sla-internal.h"
 #include "ticket-internal.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
@@ -584,6 +585,7 @@ void csvc_store_close(csvc_store *store)
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	drop_pending(store, 0);
 	free(store->pending);
+	csvc__sla_cache_free(store->sla);
 	for (size_t i = 0; i < store->wf_cache_n; i++)
 		csvc_workflow_free(store->wf_cache[i]);
 	free(store->wf_cache);

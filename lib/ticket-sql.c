@@ -45,7 +45,8 @@ static const char SQL_SET_STATE[] =
 	"UPDATE tickets SET state = ?, state_category = ?, revision = ?, updated_us = ? WHERE id = ?";
 static const char SQL_SET_ASSIGNEE[] =
 	"UPDATE tickets SET assignee = ?, team = ?, revision = ?, updated_us = ? WHERE id = ?";
-static const char SQL_TOUCH[] = "UPDATE tickets SET revision = ?, updated_us = ? WHERE id = ?";
+static const char SQL_TOUCH[] =
+	"UPDATE tickets SET revision = ?1, updated_us = max(updated_us, ?2) WHERE id = ?3";
 static const char SQL_HEAD[] =
 	"SELECT id, revision, state, state_category, workflow, workflow_version, number FROM tickets"
 	" WHERE uuid = ?";

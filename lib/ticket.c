@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "customer-internal.h"
+#include "sla-internal.h"
 #include "store-internal.h"
 #include "ticket-internal.h"
 #include "workflow-internal.h"
@@ -184,6 +185,27 @@ static int set_str(char **field, const char *value)
 	return CSVC_OK;
 }
 
+/* What the SLA engine matches policies on. */
+static int sla_subject(csvc_store *s, const csvc_ticket *t, int64_t customer_rowid, csvc__sla_subject *subj)
+{
+	subj->kind = t->kind;
+	subj->store_code = t->store_code;
+	subj->channel = t->channel;
+	subj->category = t->category;
+	subj->priority = t->priority;
+	subj->urgency = t->urgency;
+	subj->customer_class = subj->tier = 0;
+	if (!customer_rowid)
+		return CSVC_OK;
+	return csvc__sla_db_customer_class(s, customer_rowid, &subj->customer_class, &subj->tier);
+}
+
+static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at)
+{
+	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category};
+	return csvc__sla_ticket_event(s, rowid, &ev);
+}
+
 /* ---- create ---- */
 
 int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
@@ -235,8 +257,11 @@ int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
 	}
 	if ((rc = csvc__ticket_db_insert(store, saved, customer_rowid, &rowid)))
 		goto end;
-	rc = record(store, rowid, &saved->id, saved->number, 1, "created", actor, now, NULL, saved->state,
-	            payload.data);
+	csvc__sla_subject subj;
+	if (!(rc = record(store, rowid, &saved->id, saved->number, 1, "created", actor, now, NULL, saved->state,
+	                  payload.data)) &&
+	    !(rc = sla_subject(store, saved, customer_rowid, &subj)))
+		rc = csvc__sla_ticket_created(store, rowid, &subj, saved->state, saved->state_category, now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK) {
@@ -342,8 +367,18 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	             !csvc__ticket_field_equal(old, saved, csvc__ticket_field_find("description"));
 	if ((rc = csvc__ticket_db_update(store, h.rowid, saved, customer_rowid, search)))
 		goto end;
-	rc = record(store, h.rowid, &saved->id, saved->number, saved->revision, "updated", actor, now, NULL,
-	            NULL, payload.data);
+	if ((rc = record(store, h.rowid, &saved->id, saved->number, saved->revision, "updated", actor, now, NULL,
+	                 NULL, payload.data)))
+		goto end;
+	/* A change of what policies match on may change the SLA policy. */
+	static const char *const matched[] = {"priority", "urgency", "channel", "category", "customer"};
+	for (size_t i = 0; i < sizeof(matched) / sizeof(matched[0]); i++)
+		if (!csvc__ticket_field_equal(old, saved, csvc__ticket_field_find(matched[i]))) {
+			csvc__sla_subject subj;
+			if (!(rc = sla_subject(store, saved, customer_rowid, &subj)))
+				rc = csvc__sla_ticket_rematch(store, h.rowid, &subj, saved->state, saved->state_category, now);
+			break;
+		}
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && changed) {
@@ -396,8 +431,9 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	}
 	if ((rc = csvc__ticket_db_set_state(store, h.rowid, to, category, h.revision + 1, now)))
 		goto end;
-	rc = record(store, h.rowid, id, h.number, h.revision + 1, "transition", actor, now, h.state, to,
-	            payload.data);
+	if (!(rc = record(store, h.rowid, id, h.number, h.revision + 1, "transition", actor, now, h.state, to,
+	                  payload.data)))
+		rc = sla_state(store, h.rowid, to, category, now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
@@ -494,9 +530,14 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 	}
 	if (!(rc = csvc__ticket_db_head(store, id, &h)) && !(rc = check_revision(&h, expected_revision)) &&
 	    !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
-	    !(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)))
-		rc = record(store, h.rowid, id, h.number, h.revision + 1, "comment", actor, now, NULL, NULL,
-		            payload.data);
+	    !(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)) &&
+	    !(rc = record(store, h.rowid, id, h.number, h.revision + 1, "comment", actor, now, NULL, NULL,
+	                  payload.data)) &&
+	    kind != CSVC_COMMENT_NOTE) {
+		/* Everything but an internal note reaches the customer. */
+		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0};
+		rc = csvc__sla_ticket_event(store, h.rowid, &ev);
+	}
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
 		*revision = h.revision + 1;
@@ -621,9 +662,10 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 		                 hf.workflow);
 		goto end;
 	}
-	if (!(rc = csvc__ticket_db_link(store, hf.rowid, hi.rowid, CSVC_LINK_MERGED_INTO, now)))
-		rc = link_events(store, &hf, from, &hi, into, "merged", "absorbed", "merged_into", actor, now,
-		                 cancelled, CSVC_STATE_CANCELLED);
+	if (!(rc = csvc__ticket_db_link(store, hf.rowid, hi.rowid, CSVC_LINK_MERGED_INTO, now)) &&
+	    !(rc = link_events(store, &hf, from, &hi, into, "merged", "absorbed", "merged_into", actor, now,
+	                       cancelled, CSVC_STATE_CANCELLED)))
+		rc = sla_state(store, hf.rowid, cancelled, CSVC_STATE_CANCELLED, now);
 end:
 	return csvc__tx_end(store, rc);
 }
@@ -697,9 +739,10 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 		if (p.failed)
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
 		else if (!(rc = csvc__ticket_db_set_workflow(store, refs[i].rowid, to_version, targets[i], cat,
-		                                             refs[i].revision + 1, now)))
-			rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
-			            "workflow_migrated", actor, now, refs[i].state, targets[i], p.data);
+		                                             refs[i].revision + 1, now)) &&
+		         !(rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
+		                       "workflow_migrated", actor, now, refs[i].state, targets[i], p.data)))
+			rc = sla_state(store, refs[i].rowid, targets[i], cat, now);
 		csvc__buf_free(&p);
 	}
 end:
@@ -730,7 +773,10 @@ static int apply_event(const csvc_event *ev, const char *const *keys, const char
 		return csvc__error(CSVC_ECORRUPT, "event sequence jumps from %lld to %lld",
 		                   (long long)ctx->t->revision, (long long)ev->seq);
 	ctx->t->revision = ev->seq;
-	ctx->t->updated_at = ev->at;
+	/* SLA alarms are dated at their crossing instant, which may precede
+	 * the event before them. */
+	if (ev->at > ctx->t->updated_at)
+		ctx->t->updated_at = ev->at;
 	if (ev->seq == 1)
 		ctx->t->created_at = ev->at;
 	return CSVC_OK;

@@ -1,0 +1,301 @@
+/*
+ * libcsvc - SLA timers (服务时限): policies, per-ticket targets, warnings
+ * and breaches computed exactly from business calendars and the injected
+ * clock. See docs/sla.md for the exact semantics.
+ *
+ * A policy matches tickets (kind, priority, urgency, channel, store,
+ * category, customer class and tier) and carries targets. When a ticket is
+ * created the first matching policy (lowest rank) is chosen and recorded
+ * with its version; its targets are instantiated and then moved by every
+ * ticket event in the same transaction. csvc_sla_advance() emits the
+ * warnings and breaches whose time has come, each exactly once and dated
+ * at the instant the threshold was crossed.
+ */
+#ifndef CSVC_SLA_H
+#define CSVC_SLA_H
+
+#include "common.h"
+#include "store.h"
+
+CSVC_BEGIN_DECL
+
+#define CSVC_SLA_MAX_NAME 64        /* policy and target names: [a-z0-9_.-] */
+#define CSVC_SLA_MAX_TARGETS 16     /* per policy */
+#define CSVC_SLA_MAX_WARNINGS 4     /* warning thresholds per target */
+#define CSVC_SLA_MAX_STATES 16      /* named states per target list */
+#define CSVC_SLA_MAX_ESCALATIONS 8  /* per target */
+
+/* Which calendar a target's business time counts on. @since 1.0 */
+typedef enum csvc_sla_calendar_t {
+	CSVC_SLA_CALENDAR_STORE = 1, /* the calendar attached to the ticket's store; 24/7 if none */
+	CSVC_SLA_CALENDAR_NAMED = 2, /* a calendar saved under a name */
+	CSVC_SLA_CALENDAR_24X7 = 3   /* wall-clock time */
+} csvc_sla_calendar_t;
+
+/* A target's status. @since 1.0 */
+typedef enum csvc_sla_status_t {
+	CSVC_SLA_RUNNING = 1,   /* counting */
+	CSVC_SLA_PAUSED = 2,    /* the ticket is in a state that pauses it */
+	CSVC_SLA_MET = 3,       /* satisfied (see breached_at for lateness) */
+	CSVC_SLA_BREACHED = 4,  /* past due, not yet satisfied */
+	CSVC_SLA_CANCELLED = 5, /* the ticket ended without satisfying it */
+	CSVC_SLA_WAITING = 6    /* not started yet (next_update before the first reply) */
+} csvc_sla_status_t;
+
+/* Escalation actions. @since 1.0 */
+typedef enum csvc_sla_action_t {
+	CSVC_SLA_RAISE_PRIORITY = 1, /* set the priority to `value` (if more pressing) */
+	CSVC_SLA_ASSIGN = 2,         /* hand the ticket to `assignee` / `team` */
+	CSVC_SLA_TRANSITION = 3      /* apply transition `transition` if the state allows it */
+} csvc_sla_action_t;
+
+/* ------------------------------------------------------------------ */
+/* Policies                                                            */
+/* ------------------------------------------------------------------ */
+
+/** A policy definition (detached value). Opaque. @since 1.0 */
+typedef struct csvc_sla_policy csvc_sla_policy;
+
+/*
+ * A new, empty policy. `rank` orders matching: the lowest rank whose
+ * conditions all hold wins (ties by name). A policy with no conditions
+ * matches every ticket: give it the highest rank to make it the default.
+ * Errors: CSVC_EINVAL (bad name), CSVC_ENOMEM.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_policy_new(csvc_sla_policy **out, const char *name, int32_t rank);
+/** NULL is a no-op. @since 1.0 */
+CSVC_EXTERN(void) csvc_sla_policy_free(csvc_sla_policy *p);
+/** @since 1.0 */
+CSVC_EXTERN(const char *) csvc_sla_policy_name(const csvc_sla_policy *p);
+/** Stored version, 0 if not saved as is. @since 1.0 */
+CSVC_EXTERN(int32_t) csvc_sla_policy_version(const csvc_sla_policy *p);
+
+/*
+ * Match conditions; each one set must hold. Text conditions take NULL to
+ * clear; numeric ones 0. `priority` matches tickets whose priority is at
+ * least as pressing (numerically <=) as the value.
+ * Errors: CSVC_EINVAL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_policy_match_kind(csvc_sla_policy *p, const char *kind);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_store(csvc_sla_policy *p, const char *store_code);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_channel(csvc_sla_policy *p, const char *channel);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_category(csvc_sla_policy *p, const char *category);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_priority(csvc_sla_policy *p, int32_t priority);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_urgency(csvc_sla_policy *p, int32_t urgency);
+/** Customer class (csvc_customer_class_t) of the ticket's customer. @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_customer_class(csvc_sla_policy *p, int32_t customer_class);
+/** Value tier (csvc_value_tier_t) of the ticket's customer. @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier);
+
+/*
+ * Adds a target `name` (e.g. "first_response", "resolution") of
+ * `duration_us` business microseconds counted on `calendar`
+ * (csvc_sla_calendar_t; `calendar_name` for CSVC_SLA_CALENDAR_NAMED).
+ * Counting starts when the ticket is created. Writes the target's index.
+ * Errors: CSVC_EINVAL, CSVC_EEXISTS (name taken), CSVC_ERANGE (too many).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us,
+                                            int32_t calendar, const char *calendar_name,
+                                            size_t *index);
+/*
+ * What satisfies target `index`: a reply to the customer (public reply,
+ * result notice or follow-up call), entering a state of category
+ * `category`, or entering state `state`. Several may be given; any one
+ * satisfies. A target satisfied by a state or category is unsatisfied
+ * again when the ticket moves on to a state that satisfies nothing and is
+ * not closed or cancelled (a reopen): it then resumes with the time it had
+ * used. A target with no condition is satisfied by nothing.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_met_by_reply(csvc_sla_policy *p, size_t index);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index, int32_t category);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, const char *state);
+/*
+ * States in which target `index` pauses (by category or by name). A
+ * waiting-on-customer state may pause resolution but not first response.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index, int32_t category);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state);
+/*
+ * A warning when `percent` (1..99) of the target's time is used.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent);
+/*
+ * Makes target `index` a recurring "next update" target: it starts at the
+ * first reply to the customer and restarts at each following reply; it
+ * stops when the ticket enters a state that satisfies it (give it
+ * met-by-category conditions such as resolved).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_recurring(csvc_sla_policy *p, size_t index);
+/*
+ * An escalation of target `index` when `percent` of its time is used (100
+ * = at the breach; other values must be warning thresholds of the target).
+ * `action` is csvc_sla_action_t: RAISE_PRIORITY uses `value`; ASSIGN uses
+ * `assignee` and `team`; TRANSITION uses `transition`.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent,
+                                          int32_t action, int32_t value, const char *assignee,
+                                          const char *team, const char *transition);
+
+/*
+ * Validates and stores the policy; an unchanged policy keeps its version,
+ * a changed one becomes version newest + 1. Tickets keep the version they
+ * were created with unless csvc_sla_recompute() is asked to re-match.
+ * Errors: CSVC_EINVAL (no targets, a warning threshold or escalation
+ * that does not fit), storage errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version);
+/** Loads version `version` (0: newest) of policy `name`. @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version,
+                                      csvc_sla_policy **out);
+/*
+ * Retires policy `name`: new tickets no longer match it (tickets running
+ * under it keep it). Errors: CSVC_ENOTFOUND.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
+
+/*
+ * Installs the handbook defaults (each documented in docs/sla.md as a
+ * "handbook default"): inquiry first response 20 min on the store calendar
+ * and answer within 24 h; complaint response 24 h, handled 48 h, reported
+ * back 72 h from receipt; after-sales and the other kinds a library
+ * default. Installing twice changes nothing.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_install_defaults(csvc_store *store);
+
+/* ------------------------------------------------------------------ */
+/* Per-ticket targets                                                  */
+/* ------------------------------------------------------------------ */
+
+/** One target of one ticket, as read (detached). Opaque. @since 1.0 */
+typedef struct csvc_sla_target csvc_sla_target;
+
+/** @since 1.0 */
+CSVC_EXTERN(const char *) csvc_sla_target_name(const csvc_sla_target *t);
+/** @since 1.0 */
+CSVC_EXTERN(const csvc_uuid *) csvc_sla_target_ticket(const csvc_sla_target *t);
+/** @since 1.0 */
+CSVC_EXTERN(const char *) csvc_sla_target_ticket_number(const csvc_sla_target *t);
+/** Policy name and version the ticket runs under. @since 1.0 */
+CSVC_EXTERN(const char *) csvc_sla_target_policy(const csvc_sla_target *t);
+/** @since 1.0 */
+CSVC_EXTERN(int32_t) csvc_sla_target_policy_version(const csvc_sla_target *t);
+/** csvc_sla_status_t as of the time the target was read. @since 1.0 */
+CSVC_EXTERN(int32_t) csvc_sla_target_status(const csvc_sla_target *t);
+/** The business duration of the target. @since 1.0 */
+CSVC_EXTERN(int64_t) csvc_sla_target_duration(const csvc_sla_target *t);
+/** Business time used, as of the time read. @since 1.0 */
+CSVC_EXTERN(int64_t) csvc_sla_target_used(const csvc_sla_target *t);
+/** Business time left (negative once past due), as of the time read. @since 1.0 */
+CSVC_EXTERN(int64_t) csvc_sla_target_remaining(const csvc_sla_target *t);
+/** Percentage of the duration used (may exceed 100). @since 1.0 */
+CSVC_EXTERN(double) csvc_sla_target_percent_used(const csvc_sla_target *t);
+/** The last on-time instant while running, else 0. @since 1.0 */
+CSVC_EXTERN(csvc_time_us) csvc_sla_target_due_at(const csvc_sla_target *t);
+/** When it was satisfied, else 0. @since 1.0 */
+CSVC_EXTERN(csvc_time_us) csvc_sla_target_met_at(const csvc_sla_target *t);
+/** The instant it was breached (its deadline passed), else 0. @since 1.0 */
+CSVC_EXTERN(csvc_time_us) csvc_sla_target_breached_at(const csvc_sla_target *t);
+/** Frees a target. NULL is a no-op. @since 1.0 */
+CSVC_EXTERN(void) csvc_sla_target_free(csvc_sla_target *t);
+
+/** An iterator over targets. Opaque. @since 1.0 */
+typedef struct csvc_sla_iter csvc_sla_iter;
+
+/*
+ * The targets of ticket `ticket`, in policy order, as of the store clock.
+ * Errors: CSVC_EINVAL, CSVC_ENOTFOUND.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *ticket, csvc_sla_iter **out);
+/*
+ * Store-wide: running targets that have crossed a warning threshold but
+ * not their deadline ("at risk"), by due time; and targets breached and
+ * not yet satisfied, by breach time. `limit` 0 means no limit.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_iter **out);
+/** @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_breached(csvc_store *store, uint32_t limit, csvc_sla_iter **out);
+/** CSVC_ITEROVER at the end; free each target. @since 1.0 */
+CSVC_EXTERN(int) csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out);
+/** @since 1.0 */
+CSVC_EXTERN(void) csvc_sla_iter_free(csvc_sla_iter *it);
+
+/* ------------------------------------------------------------------ */
+/* Time                                                                */
+/* ------------------------------------------------------------------ */
+
+/* An alarm delivered by csvc_sla_advance. @since 1.0 */
+typedef struct csvc_sla_alarm {
+	uint32_t version;          /* CSVC_SLA_ALARM_VERSION */
+	const csvc_uuid *ticket;
+	const char *ticket_number;
+	const char *target;
+	int32_t percent;           /* the threshold: 1..99 warning, 100 breach */
+	csvc_time_us at;           /* the exact instant it was crossed */
+} csvc_sla_alarm;
+
+/** @since 1.0 */
+#define CSVC_SLA_ALARM_VERSION 1
+
+/*
+ * Called by csvc_sla_advance for each alarm after it is committed. A
+ * non-zero return stops the walk and is returned; alarms already
+ * delivered stay committed, the rest stay pending. It may read the store;
+ * it must not write to it.
+ * @since 1.0
+ */
+typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
+
+/*
+ * Emits every warning and breach whose instant is before `now` (warnings
+ * at or before), in time order, each exactly once: each is written as a
+ * ticket event ("sla_warning" / "sla_breach", dated at the crossing
+ * instant) with its escalations, atomically, then passed to `fn` (may be
+ * NULL). Alarms crossed before a later ticket event were already emitted
+ * by that event. Calling it again, or after a crash, never duplicates or
+ * loses one. Its cost is proportional to the alarms due.
+ * `emitted` (may be NULL) receives how many were emitted.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn,
+                                  void *userdata, int64_t *emitted);
+
+/*
+ * The earliest pending warning or breach in the store, so that a host sets
+ * one timer instead of polling. CSVC_ENOTFOUND when nothing is pending.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at);
+
+/*
+ * Rebuilds every target of `ticket` from its event log and the policy
+ * version it recorded, and compares with the maintained state: `*equal`
+ * (may be NULL) is 1 when they agree. With `rewrite` non-zero the rebuilt
+ * state replaces the stored one.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, int *equal);
+
+CSVC_END_DECL
+
+#endif /* CSVC_SLA_H */

@@ -1,0 +1,564 @@
+/*
+ * SLA policies: building, validation, versioned storage, matching and the
+ * handbook defaults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "customer-internal.h"
+#include "sla-internal.h"
+#include "store-internal.h"
+#include "workflow-internal.h"
+
+int csvc_sla_policy_new(csvc_sla_policy **out, const char *name, int32_t rank)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(out, "out");
+	int rc = csvc__check_machine_name(name, "policy name");
+	if (rc)
+		return rc;
+	csvc_sla_policy *p = calloc(1, sizeof(*p));
+	if (!p || csvc__strdup(name, &p->name)) {
+		free(p);
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	}
+	p->rank = rank;
+	*out = p;
+	return CSVC_OK;
+}
+
+void csvc_sla_policy_free(csvc_sla_policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_targets; i++) {
+		csvc__sla_target_def *t = &p->targets[i];
+		free(t->name);
+		free(t->calendar_name);
+		for (size_t k = 0; k < t->n_met_states; k++)
+			free(t->met_states[k]);
+		for (size_t k = 0; k < t->n_pause_states; k++)
+			free(t->pause_states[k]);
+		for (size_t k = 0; k < t->n_esc; k++) {
+			free(t->esc[k].assignee);
+			free(t->esc[k].team);
+			free(t->esc[k].transition);
+		}
+	}
+	free(p->name);
+	free(p->kind);
+	free(p->store_code);
+	free(p->channel);
+	free(p->category);
+	free(p);
+}
+
+const char *csvc_sla_policy_name(const csvc_sla_policy *p) { return p ? p->name : NULL; }
+int32_t csvc_sla_policy_version(const csvc_sla_policy *p) { return p ? p->version : 0; }
+
+static int set_condition(csvc_sla_policy *p, char **field, const char *value, int machine, const char *what)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(p, "p");
+	int rc = CSVC_OK;
+	if (value)
+		rc = machine ? csvc__check_machine_name(value, what) : csvc__check_text(value, 0, 64, what);
+	char *copy = NULL;
+	if (rc || (rc = csvc__strdup(value, &copy)))
+		return rc;
+	free(*field);
+	*field = copy;
+	p->version = 0;
+	return CSVC_OK;
+}
+
+int csvc_sla_policy_match_kind(csvc_sla_policy *p, const char *kind)
+{
+	return set_condition(p, p ? &p->kind : NULL, kind, 1, "kind");
+}
+
+int csvc_sla_policy_match_store(csvc_sla_policy *p, const char *store_code)
+{
+	if (store_code && csvc__check_store_code(store_code))
+		return csvc_error_last()->code;
+	return set_condition(p, p ? &p->store_code : NULL, store_code, 0, "store code");
+}
+
+int csvc_sla_policy_match_channel(csvc_sla_policy *p, const char *channel)
+{
+	return set_condition(p, p ? &p->channel : NULL, channel, 1, "channel");
+}
+
+int csvc_sla_policy_match_category(csvc_sla_policy *p, const char *category)
+{
+	return set_condition(p, p ? &p->category : NULL, category, 0, "category");
+}
+
+static int set_level(csvc_sla_policy *p, int32_t *field, int32_t value, int32_t max, const char *what)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(p, "p");
+	if (value < 0 || value > max)
+		return csvc__error(CSVC_EINVAL, "unknown %s %d", what, (int)value);
+	*field = value;
+	p->version = 0;
+	return CSVC_OK;
+}
+
+int csvc_sla_policy_match_priority(csvc_sla_policy *p, int32_t priority)
+{
+	return set_level(p, p ? &p->priority : NULL, priority, 4, "priority");
+}
+
+int csvc_sla_policy_match_urgency(csvc_sla_policy *p, int32_t urgency)
+{
+	return set_level(p, p ? &p->urgency : NULL, urgency, 3, "urgency");
+}
+
+int csvc_sla_policy_match_customer_class(csvc_sla_policy *p, int32_t customer_class)
+{
+	return set_level(p, p ? &p->customer_class : NULL, customer_class, CSVC_CUSTOMER_POTENTIAL,
+	                 "customer class");
+}
+
+int csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier)
+{
+	return set_level(p, p ? &p->tier : NULL, tier, CSVC_TIER_3, "tier");
+}
+
+int csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us, int32_t calendar,
+                               const char *calendar_name, size_t *index)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(p, "p");
+	int rc = csvc__check_machine_name(name, "target name");
+	if (rc)
+		return rc;
+	if (duration_us <= 0)
+		return csvc__error(CSVC_EINVAL, "target '%s' needs a positive duration", name);
+	if (calendar < CSVC_SLA_CALENDAR_STORE || calendar > CSVC_SLA_CALENDAR_24X7)
+		return csvc__error(CSVC_EINVAL, "unknown SLA calendar mode %d", (int)calendar);
+	if ((calendar == CSVC_SLA_CALENDAR_NAMED) != (calendar_name != NULL))
+		return csvc__error(CSVC_EINVAL, "a calendar name goes with CSVC_SLA_CALENDAR_NAMED only");
+	if (calendar_name && (rc = csvc__check_text(calendar_name, 0, CSVC_CALENDAR_NAME_MAX, "calendar name")))
+		return rc;
+	for (size_t i = 0; i < p->n_targets; i++)
+		if (strcmp(p->targets[i].name, name) == 0)
+			return csvc__error(CSVC_EEXISTS, "policy '%s' already has a target '%s'", p->name, name);
+	if (p->n_targets >= CSVC_SLA_MAX_TARGETS)
+		return csvc__error(CSVC_ERANGE, "a policy has at most %d targets", CSVC_SLA_MAX_TARGETS);
+	csvc__sla_target_def *t = &p->targets[p->n_targets];
+	memset(t, 0, sizeof(*t));
+	if (csvc__strdup(name, &t->name) || csvc__strdup(calendar_name, &t->calendar_name)) {
+		free(t->name);
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	}
+	t->duration = duration_us;
+	t->calendar = calendar;
+	if (index)
+		*index = p->n_targets;
+	p->n_targets++;
+	p->version = 0;
+	return CSVC_OK;
+}
+
+static csvc__sla_target_def *target_at(csvc_sla_policy *p, size_t index)
+{
+	csvc__error_clear();
+	if (!p) {
+		csvc__error(CSVC_EINVAL, "invalid argument 'p'");
+		return NULL;
+	}
+	if (index >= p->n_targets) {
+		csvc__error(CSVC_ERANGE, "policy '%s' has no target %zu", p->name, index);
+		return NULL;
+	}
+	p->version = 0;
+	return &p->targets[index];
+}
+
+int csvc_sla_target_met_by_reply(csvc_sla_policy *p, size_t index)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	t->met_reply = 1;
+	return CSVC_OK;
+}
+
+static int check_category(int32_t category)
+{
+	if (category < CSVC_STATE_NEW || category > CSVC_STATE_CANCELLED)
+		return csvc__error(CSVC_EINVAL, "unknown state category %d", (int)category);
+	return CSVC_OK;
+}
+
+int csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index, int32_t category)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	int rc = check_category(category);
+	if (!rc)
+		t->met_categories |= 1u << category;
+	return rc;
+}
+
+static int add_state(char **list, size_t *n, const char *state)
+{
+	int rc = csvc__check_machine_name(state, "state");
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], state) == 0)
+			return CSVC_OK;
+	if (*n >= CSVC_SLA_MAX_STATES)
+		return csvc__error(CSVC_ERANGE, "at most %d states per list", CSVC_SLA_MAX_STATES);
+	if ((rc = csvc__strdup(state, &list[*n])))
+		return rc;
+	(*n)++;
+	return CSVC_OK;
+}
+
+int csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, const char *state)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	return t ? add_state(t->met_states, &t->n_met_states, state) : csvc_error_last()->code;
+}
+
+int csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index, int32_t category)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	int rc = check_category(category);
+	if (!rc)
+		t->pause_categories |= 1u << category;
+	return rc;
+}
+
+int csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	return t ? add_state(t->pause_states, &t->n_pause_states, state) : csvc_error_last()->code;
+}
+
+int csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	if (percent < 1 || percent > 99)
+		return csvc__error(CSVC_EINVAL, "a warning threshold is 1 to 99 percent, not %d", (int)percent);
+	size_t i = 0;
+	while (i < t->n_warn && t->warn[i] < percent)
+		i++;
+	if (i < t->n_warn && t->warn[i] == percent)
+		return CSVC_OK;
+	if (t->n_warn >= CSVC_SLA_MAX_WARNINGS)
+		return csvc__error(CSVC_ERANGE, "at most %d warnings per target", CSVC_SLA_MAX_WARNINGS);
+	memmove(&t->warn[i + 1], &t->warn[i], (t->n_warn - i) * sizeof(t->warn[0]));
+	t->warn[i] = percent;
+	t->n_warn++;
+	return CSVC_OK;
+}
+
+int csvc_sla_target_recurring(csvc_sla_policy *p, size_t index)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	t->recurring = 1;
+	return CSVC_OK;
+}
+
+int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, int32_t action, int32_t value,
+                             const char *assignee, const char *team, const char *transition)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	if (percent < 1 || percent > 100)
+		return csvc__error(CSVC_EINVAL, "an escalation threshold is 1 to 100 percent");
+	int rc = CSVC_OK;
+	switch (action) {
+	case CSVC_SLA_RAISE_PRIORITY:
+		if (value < 1 || value > 4)
+			rc = csvc__error(CSVC_EINVAL, "RAISE_PRIORITY needs a priority 1 to 4");
+		break;
+	case CSVC_SLA_ASSIGN:
+		if ((!assignee && !team) || (rc = csvc__check_text(assignee, 1, 128, "assignee")) ||
+		    (rc = csvc__check_text(team, 1, 128, "team")))
+			rc = rc ? rc : csvc__error(CSVC_EINVAL, "ASSIGN needs an assignee or a team");
+		break;
+	case CSVC_SLA_TRANSITION:
+		rc = csvc__check_machine_name(transition, "transition");
+		break;
+	default:
+		rc = csvc__error(CSVC_EINVAL, "unknown escalation action %d", (int)action);
+	}
+	if (rc)
+		return rc;
+	if (t->n_esc >= CSVC_SLA_MAX_ESCALATIONS)
+		return csvc__error(CSVC_ERANGE, "at most %d escalations per target", CSVC_SLA_MAX_ESCALATIONS);
+	csvc__sla_escalation *e = &t->esc[t->n_esc];
+	memset(e, 0, sizeof(*e));
+	e->percent = percent;
+	e->action = action;
+	e->value = value;
+	if ((action == CSVC_SLA_ASSIGN && (csvc__strdup(assignee, &e->assignee) || csvc__strdup(team, &e->team))) ||
+	    (action == CSVC_SLA_TRANSITION && csvc__strdup(transition, &e->transition))) {
+		free(e->assignee);
+		free(e->team);
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	}
+	t->n_esc++;
+	return CSVC_OK;
+}
+
+static int validate(const csvc_sla_policy *p)
+{
+	if (p->n_targets == 0)
+		return csvc__error(CSVC_EINVAL, "policy '%s' has no targets", p->name);
+	for (size_t i = 0; i < p->n_targets; i++) {
+		const csvc__sla_target_def *t = &p->targets[i];
+		if (!t->met_reply && !t->met_categories && !t->n_met_states)
+			return csvc__error(CSVC_EINVAL, "target '%s' of policy '%s' can never be met", t->name, p->name);
+		for (size_t k = 0; k < t->n_esc; k++) {
+			int ok = t->esc[k].percent == 100;
+			for (size_t w = 0; w < t->n_warn && !ok; w++)
+				ok = t->warn[w] == t->esc[k].percent;
+			if (!ok)
+				return csvc__error(CSVC_EINVAL,
+				                   "target '%s': escalation at %d%% is neither a warning threshold nor the breach",
+				                   t->name, (int)t->esc[k].percent);
+		}
+	}
+	return CSVC_OK;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int policy_equal(const csvc_sla_policy *a, const csvc_sla_policy *b)
+{
+	if (a->rank != b->rank || !str_eq(a->kind, b->kind) || !str_eq(a->store_code, b->store_code) ||
+	    !str_eq(a->channel, b->channel) || !str_eq(a->category, b->category) || a->priority != b->priority ||
+	    a->urgency != b->urgency || a->customer_class != b->customer_class || a->tier != b->tier ||
+	    a->n_targets != b->n_targets)
+		return 0;
+	for (size_t i = 0; i < a->n_targets; i++) {
+		const csvc__sla_target_def *x = &a->targets[i], *y = &b->targets[i];
+		if (strcmp(x->name, y->name) || x->duration != y->duration || x->calendar != y->calendar ||
+		    !str_eq(x->calendar_name, y->calendar_name) || x->met_reply != y->met_reply ||
+		    x->met_categories != y->met_categories || x->pause_categories != y->pause_categories ||
+		    x->n_met_states != y->n_met_states || x->n_pause_states != y->n_pause_states ||
+		    x->n_warn != y->n_warn || x->recurring != y->recurring || x->n_esc != y->n_esc)
+			return 0;
+		for (size_t k = 0; k < x->n_met_states; k++)
+			if (strcmp(x->met_states[k], y->met_states[k]))
+				return 0;
+		for (size_t k = 0; k < x->n_pause_states; k++)
+			if (strcmp(x->pause_states[k], y->pause_states[k]))
+				return 0;
+		for (size_t k = 0; k < x->n_warn; k++)
+			if (x->warn[k] != y->warn[k])
+				return 0;
+		for (size_t k = 0; k < x->n_esc; k++) {
+			const csvc__sla_escalation *e = &x->esc[k], *f = &y->esc[k];
+			if (e->percent != f->percent || e->action != f->action || e->value != f->value ||
+			    !str_eq(e->assignee, f->assignee) || !str_eq(e->team, f->team) ||
+			    !str_eq(e->transition, f->transition))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int save_one(csvc_store *s, const csvc_sla_policy *p, int32_t *version)
+{
+	int32_t latest = 0;
+	int rc = csvc__sla_db_policy_latest(s, p->name, &latest);
+	if (rc)
+		return rc;
+	if (latest) {
+		csvc_sla_policy *stored = NULL;
+		if ((rc = csvc__sla_db_policy_load(s, p->name, latest, 0, &stored)))
+			return rc;
+		int same = policy_equal(stored, p);
+		csvc_sla_policy_free(stored);
+		if (same) {
+			*version = latest;
+			return CSVC_OK;
+		}
+	}
+	if ((rc = csvc__sla_db_policy_insert(s, p, latest + 1)))
+		return rc;
+	*version = latest + 1;
+	return CSVC_OK;
+}
+
+int csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(p, "p");
+	int rc = validate(p);
+	int32_t v = 0;
+	if (rc || (rc = csvc__tx_begin(store)))
+		return rc;
+	if ((rc = csvc__tx_end(store, save_one(store, p, &v))))
+		return rc;
+	p->version = v;
+	if (version)
+		*version = v;
+	return CSVC_OK;
+}
+
+int csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version, csvc_sla_policy **out)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(out, "out");
+	CSVC__CHECK_ARG(version >= 0, "version");
+	int rc = csvc__check_machine_name(name, "policy name");
+	if (rc)
+		return rc;
+	if (version == 0) {
+		if ((rc = csvc__sla_db_policy_latest(store, name, &version)))
+			return rc;
+		if (!version)
+			return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s'", name);
+	}
+	return csvc__sla_db_policy_load(store, name, version, 0, out);
+}
+
+int csvc_sla_policy_retire(csvc_store *store, const char *name)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	int rc = csvc__check_machine_name(name, "policy name");
+	if (rc || (rc = csvc__tx_begin(store)))
+		return rc;
+	return csvc__tx_end(store, csvc__sla_db_policy_retire(store, name));
+}
+
+int csvc__sla_policy_matches(const csvc_sla_policy *p, const csvc__sla_subject *t)
+{
+	return (!p->kind || str_eq(p->kind, t->kind)) && (!p->store_code || str_eq(p->store_code, t->store_code)) &&
+	       (!p->channel || str_eq(p->channel, t->channel)) &&
+	       (!p->category || str_eq(p->category, t->category)) &&
+	       (!p->priority || (t->priority && t->priority <= p->priority)) &&
+	       (!p->urgency || p->urgency == t->urgency) &&
+	       (!p->customer_class || p->customer_class == t->customer_class) && (!p->tier || p->tier == t->tier);
+}
+
+/* ---- handbook defaults ---- */
+
+#define MINUTES(n) ((int64_t)(n) * 60 * CSVC_SECOND_US)
+#define HOURS(n) ((int64_t)(n) * 3600 * CSVC_SECOND_US)
+
+/* Resolution: met by resolved or closed, paused while waiting. */
+static int add_resolution(csvc_sla_policy *p, const char *name, int64_t duration, int32_t calendar)
+{
+	size_t i;
+	int rc = csvc_sla_policy_add_target(p, name, duration, calendar, NULL, &i);
+	if (!rc)
+		rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED);
+	if (!rc)
+		rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED);
+	if (!rc)
+		rc = csvc_sla_target_pause_on_category(p, i, CSVC_STATE_WAITING);
+	if (!rc)
+		rc = csvc_sla_target_warn_at(p, i, 80);
+	return rc;
+}
+
+static int add_first_response(csvc_sla_policy *p, int64_t duration, int32_t calendar)
+{
+	size_t i;
+	int rc = csvc_sla_policy_add_target(p, "first_response", duration, calendar, NULL, &i);
+	if (!rc)
+		rc = csvc_sla_target_met_by_reply(p, i);
+	if (!rc)
+		rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED);
+	if (!rc)
+		rc = csvc_sla_target_warn_at(p, i, 80);
+	return rc;
+}
+
+static int build_defaults(csvc_sla_policy **list, size_t *n)
+{
+	int rc;
+	size_t i;
+	csvc_sla_policy *p;
+	*n = 0;
+	/* 咨询: first response 20 min (handbook default), complex inquiries
+	 * answered within 24 h (handbook default), on the store calendar. */
+	if ((rc = csvc_sla_policy_new(&p, "handbook_inquiry", 10)))
+		return rc;
+	list[(*n)++] = p;
+	if ((rc = csvc_sla_policy_match_kind(p, "inquiry")) ||
+	    (rc = add_first_response(p, MINUTES(20), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(24), CSVC_SLA_CALENDAR_STORE)))
+		return rc;
+	/* 投诉: respond 24 h, handled 48 h, reported back 72 h, all from
+	 * receipt (handbook defaults), in wall-clock time. */
+	if ((rc = csvc_sla_policy_new(&p, "handbook_complaint", 10)))
+		return rc;
+	list[(*n)++] = p;
+	if ((rc = csvc_sla_policy_match_kind(p, "complaint")))
+		return rc;
+	if ((rc = csvc_sla_policy_add_target(p, "respond", HOURS(24), CSVC_SLA_CALENDAR_24X7, NULL, &i)) ||
+	    (rc = csvc_sla_target_met_by_reply(p, i)) || (rc = csvc_sla_target_met_by_state(p, i, "analysing")) ||
+	    (rc = csvc_sla_target_met_by_state(p, i, "handling")) || (rc = csvc_sla_target_warn_at(p, i, 80)))
+		return rc;
+	if ((rc = csvc_sla_policy_add_target(p, "handled", HOURS(48), CSVC_SLA_CALENDAR_24X7, NULL, &i)) ||
+	    (rc = csvc_sla_target_met_by_state(p, i, "reported_back")) ||
+	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED)) ||
+	    (rc = csvc_sla_target_warn_at(p, i, 80)))
+		return rc;
+	if ((rc = csvc_sla_policy_add_target(p, "reported_back", HOURS(72), CSVC_SLA_CALENDAR_24X7, NULL, &i)) ||
+	    (rc = csvc_sla_target_met_by_state(p, i, "reported_back")) ||
+	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED)) ||
+	    (rc = csvc_sla_target_warn_at(p, i, 80)) ||
+	    (rc = csvc_sla_target_escalate(p, i, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL, NULL, NULL,
+	                                   NULL)))
+		return rc;
+	/* Everything else: a library default (not from the handbooks). */
+	if ((rc = csvc_sla_policy_new(&p, "default", 1000)))
+		return rc;
+	list[(*n)++] = p;
+	if ((rc = add_first_response(p, HOURS(4), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(72), CSVC_SLA_CALENDAR_STORE)))
+		return rc;
+	if ((rc = csvc_sla_policy_add_target(p, "next_update", HOURS(24), CSVC_SLA_CALENDAR_STORE, NULL, &i)) ||
+	    (rc = csvc_sla_target_recurring(p, i)) ||
+	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED)) ||
+	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED)) ||
+	    (rc = csvc_sla_target_pause_on_category(p, i, CSVC_STATE_WAITING)))
+		return rc;
+	return CSVC_OK;
+}
+
+int csvc_sla_install_defaults(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	csvc_sla_policy *list[8] = {0};
+	size_t n = 0;
+	int rc = build_defaults(list, &n);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = validate(list[i]);
+	if (!rc && !(rc = csvc__tx_begin(store))) {
+		int32_t v;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = save_one(store, list[i], &v);
+		rc = csvc__tx_end(store, rc);
+	}
+	for (size_t i = 0; i < 8; i++)
+		csvc_sla_policy_free(list[i]);
+	return rc;
+}

@@ -1,0 +1,626 @@
+/*
+ * SLA storage on SQLite: policy versions, each ticket's policy and its
+ * target clocks, with partial indexes for pending alarms, at-risk and
+ * breached lists.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sla-internal.h"
+#include "store-internal.h"
+
+static const char SQL_LATEST[] = "SELECT max(version) FROM sla_policies WHERE name = ?";
+static const char SQL_INSERT_POLICY[] =
+	"INSERT INTO sla_policies (name, version, rank, match_kind, match_store, match_channel,"
+	" match_category, match_priority, match_urgency, match_class, match_tier, created_us)"
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_UNRETIRE[] =
+	"INSERT INTO sla_policy_names (name, retired) VALUES (?, 0)"
+	" ON CONFLICT (name) DO UPDATE SET retired = 0";
+static const char SQL_RETIRE[] = "UPDATE sla_policy_names SET retired = 1 WHERE name = ?";
+static const char SQL_INSERT_TARGET[] =
+	"INSERT INTO sla_policy_targets (policy_id, idx, name, duration_us, calendar, calendar_name, met_reply,"
+	" met_categories, met_states, pause_categories, pause_states, warnings, recurring)"
+	" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_INSERT_ESCALATION[] =
+	"INSERT INTO sla_policy_escalations (policy_id, target_idx, pos, percent, action, value, assignee,"
+	" team, transition) VALUES (?,?,?,?,?,?,?,?,?)";
+static const char SQL_LOAD_POLICY[] =
+	"SELECT id, name, version, rank, match_kind, match_store, match_channel, match_category,"
+	" match_priority, match_urgency, match_class, match_tier FROM sla_policies"
+	" WHERE (name = ?1 AND version = ?2) OR id = ?3";
+static const char SQL_LOAD_TARGETS[] =
+	"SELECT name, duration_us, calendar, calendar_name, met_reply, met_categories, met_states,"
+	" pause_categories, pause_states, warnings, recurring FROM sla_policy_targets WHERE policy_id = ?"
+	" ORDER BY idx";
+static const char SQL_LOAD_ESCALATIONS[] =
+	"SELECT target_idx, percent, action, value, assignee, team, transition FROM sla_policy_escalations"
+	" WHERE policy_id = ? ORDER BY target_idx, pos";
+static const char SQL_CURRENT[] =
+	"SELECT p.id FROM sla_policy_names n JOIN sla_policies p ON p.name = n.name"
+	" AND p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = n.name)"
+	" WHERE n.retired = 0 ORDER BY p.rank, p.name";
+static const char SQL_STAMP[] =
+	"SELECT coalesce((SELECT max(id) FROM sla_policies), 0) * 65536"
+	" + coalesce((SELECT sum(retired) FROM sla_policy_names), 0)";
+static const char SQL_STORE_CALENDAR[] =
+	"SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id WHERE s.store_code = ?";
+static const char SQL_CALENDAR_STAMP[] = "SELECT updated_us FROM calendars WHERE name = ?";
+static const char SQL_CUSTOMER_CLASS[] = "SELECT class, tier FROM customers WHERE id = ?";
+static const char SQL_TICKET_POLICY[] = "SELECT policy_id FROM sla_tickets WHERE ticket_id = ?";
+static const char SQL_TICKET_INITIAL_POLICY[] =
+	"SELECT initial_policy_id FROM sla_tickets WHERE ticket_id = ?";
+static const char SQL_TICKET_CLOCKS[] =
+	"SELECT idx, name, calendar, phase, used_us, since_us, met_at, met_via_state, breached_at, fired, cycle,"
+	" due_us, next_alarm_us, next_pct FROM sla_targets WHERE ticket_id = ? ORDER BY idx";
+static const char SQL_SET_TICKET_POLICY[] =
+	"INSERT INTO sla_tickets (ticket_id, policy_id, initial_policy_id) VALUES (?1, ?2, ?2)"
+	" ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id";
+static const char SQL_UPSERT_CLOCK[] =
+	"INSERT INTO sla_targets (ticket_id, idx, name, calendar, phase, used_us, since_us, met_at, met_via_state,"
+	" breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
+	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+	" ON CONFLICT (ticket_id, idx) DO UPDATE SET name = ?3, calendar = ?4, phase = ?5, used_us = ?6,"
+	" since_us = ?7, met_at = ?8, met_via_state = ?9, breached_at = ?10, fired = ?11, cycle = ?12,"
+	" due_us = ?13, next_alarm_us = ?14, next_pct = ?15, warned = ?16";
+static const char SQL_INSERT_CLOCK[] =
+	"INSERT INTO sla_targets (ticket_id, idx, name, calendar, phase, used_us, since_us, met_at, met_via_state,"
+	" breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
+	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
+static const char SQL_DELETE_CLOCKS[] = "DELETE FROM sla_targets WHERE ticket_id = ?";
+static const char SQL_NEXT_ALARM[] =
+	"SELECT ticket_id, next_alarm_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+	" ORDER BY next_alarm_us LIMIT 1";
+static const char SQL_LOG[] =
+	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
+	" FROM ticket_events WHERE ticket_id = ? ORDER BY seq";
+
+int csvc__sla_db_policy_latest(csvc_store *s, const char *name, int32_t *version)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LATEST, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+/* Lists of state names are stored comma-joined (names cannot hold commas). */
+static void join_names(csvc__buf *b, char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			csvc__buf_put(b, ",", 1);
+		csvc__buf_puts(b, list[i]);
+	}
+}
+
+int csvc__sla_db_policy_insert(csvc_store *s, const csvc_sla_policy *p, int32_t version)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_INSERT_POLICY, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, p->name);
+	sqlite3_bind_int(st, 2, version);
+	sqlite3_bind_int(st, 3, p->rank);
+	csvc__bind_text(st, 4, p->kind);
+	csvc__bind_text(st, 5, p->store_code);
+	csvc__bind_text(st, 6, p->channel);
+	csvc__bind_text(st, 7, p->category);
+	sqlite3_bind_int(st, 8, p->priority);
+	sqlite3_bind_int(st, 9, p->urgency);
+	sqlite3_bind_int(st, 10, p->customer_class);
+	sqlite3_bind_int(st, 11, p->tier);
+	sqlite3_bind_int64(st, 12, csvc_store_now(s));
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	int64_t id = sqlite3_last_insert_rowid(s->db);
+	if ((rc = csvc__stmt(s, SQL_UNRETIRE, &st)))
+		return rc;
+	csvc__bind_text(st, 1, p->name);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	for (size_t i = 0; i < p->n_targets && !rc; i++) {
+		const csvc__sla_target_def *t = &p->targets[i];
+		csvc__buf met = {0}, pause = {0}, warn = {0};
+		join_names(&met, t->met_states, t->n_met_states);
+		join_names(&pause, t->pause_states, t->n_pause_states);
+		for (size_t k = 0; k < t->n_warn; k++)
+			csvc__buf_printf(&warn, k ? ",%d" : "%d", (int)t->warn[k]);
+		if (met.failed || pause.failed || warn.failed)
+			rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		else if (!(rc = csvc__stmt(s, SQL_INSERT_TARGET, &st))) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, (int64_t)i);
+			csvc__bind_text(st, 3, t->name);
+			sqlite3_bind_int64(st, 4, t->duration);
+			sqlite3_bind_int(st, 5, t->calendar);
+			csvc__bind_text(st, 6, t->calendar_name);
+			sqlite3_bind_int(st, 7, t->met_reply);
+			sqlite3_bind_int64(st, 8, t->met_categories);
+			csvc__bind_text(st, 9, met.data ? met.data : "");
+			sqlite3_bind_int64(st, 10, t->pause_categories);
+			csvc__bind_text(st, 11, pause.data ? pause.data : "");
+			csvc__bind_text(st, 12, warn.data ? warn.data : "");
+			sqlite3_bind_int(st, 13, t->recurring);
+			rc = csvc__exec_stmt(s, st);
+		}
+		csvc__buf_free(&met);
+		csvc__buf_free(&pause);
+		csvc__buf_free(&warn);
+		for (size_t k = 0; k < t->n_esc && !rc; k++) {
+			const csvc__sla_escalation *e = &t->esc[k];
+			if ((rc = csvc__stmt(s, SQL_INSERT_ESCALATION, &st)))
+				break;
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, (int64_t)i);
+			sqlite3_bind_int64(st, 3, (int64_t)k);
+			sqlite3_bind_int(st, 4, e->percent);
+			sqlite3_bind_int(st, 5, e->action);
+			sqlite3_bind_int(st, 6, e->value);
+			csvc__bind_text(st, 7, e->assignee);
+			csvc__bind_text(st, 8, e->team);
+			csvc__bind_text(st, 9, e->transition);
+			rc = csvc__exec_stmt(s, st);
+		}
+	}
+	return rc;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Splits a comma list into a policy's name list through `add`. */
+static int split_names(csvc_sla_policy *p, size_t idx, const char *text,
+                       int (*add)(csvc_sla_policy *, size_t, const char *))
+{
+	char buf[CSVC_SLA_MAX_STATES * (CSVC_SLA_MAX_NAME + 1) + 1];
+	snprintf(buf, sizeof(buf), "%s", text ? text : "");
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int rc = add(p, idx, tok);
+		if (rc)
+			return rc;
+	}
+	return CSVC_OK;
+}
+
+static int load_targets(csvc_store *s, csvc_sla_policy *p)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LOAD_TARGETS, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->rowid);
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		size_t i;
+		int32_t cal = sqlite3_column_int(st, 2);
+		rc = csvc_sla_policy_add_target(p, col(st, 0), sqlite3_column_int64(st, 1), cal,
+		                                cal == CSVC_SLA_CALENDAR_NAMED ? col(st, 3) : NULL, &i);
+		if (!rc && sqlite3_column_int(st, 4))
+			rc = csvc_sla_target_met_by_reply(p, i);
+		if (!rc) {
+			p->targets[i].met_categories = (uint32_t)sqlite3_column_int64(st, 5);
+			p->targets[i].pause_categories = (uint32_t)sqlite3_column_int64(st, 7);
+		}
+		if (!rc)
+			rc = split_names(p, i, col(st, 6), csvc_sla_target_met_by_state);
+		if (!rc)
+			rc = split_names(p, i, col(st, 8), csvc_sla_target_pause_on_state);
+		if (!rc && sqlite3_column_int(st, 10))
+			rc = csvc_sla_target_recurring(p, i);
+		const char *w = col(st, 9);
+		while (!rc && w && *w) {
+			rc = csvc_sla_target_warn_at(p, i, (int32_t)strtol(w, (char **)&w, 10));
+			if (*w == ',')
+				w++;
+		}
+		if (rc) {
+			sqlite3_reset(st);
+			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad target: %s", p->name,
+			                   csvc_error_last()->message);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = csvc__stmt(s, SQL_LOAD_ESCALATIONS, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, p->rowid);
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		rc = csvc_sla_target_escalate(p, (size_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+		                              sqlite3_column_int(st, 2), sqlite3_column_int(st, 3), col(st, 4),
+		                              col(st, 5), col(st, 6));
+		if (rc) {
+			sqlite3_reset(st);
+			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad escalation", p->name);
+		}
+	}
+	return rc < 0 ? rc : CSVC_OK;
+}
+
+int csvc__sla_db_policy_load(csvc_store *s, const char *name, int32_t version, int64_t rowid,
+                             csvc_sla_policy **out)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_LOAD_POLICY, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, version);
+	sqlite3_bind_int64(st, 3, rowid);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s' version %d", name ? name : "?", (int)version);
+	}
+	csvc_sla_policy *p = NULL;
+	if ((rc = csvc_sla_policy_new(&p, col(st, 1), sqlite3_column_int(st, 3)))) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	p->rowid = sqlite3_column_int64(st, 0);
+	int32_t v = sqlite3_column_int(st, 2);
+	if ((rc = csvc__strdup(col(st, 4), &p->kind)) || (rc = csvc__strdup(col(st, 5), &p->store_code)) ||
+	    (rc = csvc__strdup(col(st, 6), &p->channel)) || (rc = csvc__strdup(col(st, 7), &p->category))) {
+		sqlite3_reset(st);
+		csvc_sla_policy_free(p);
+		return rc;
+	}
+	p->priority = sqlite3_column_int(st, 8);
+	p->urgency = sqlite3_column_int(st, 9);
+	p->customer_class = sqlite3_column_int(st, 10);
+	p->tier = sqlite3_column_int(st, 11);
+	sqlite3_reset(st);
+	if ((rc = load_targets(s, p))) {
+		csvc_sla_policy_free(p);
+		return rc;
+	}
+	p->version = v;
+	csvc__error_clear();
+	*out = p;
+	return CSVC_OK;
+}
+
+int csvc__sla_db_policy_retire(csvc_store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_RETIRE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s'", name);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_current(csvc_store *s, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CURRENT, &st);
+	if (rc)
+		return rc;
+	int64_t *list = NULL;
+	size_t count = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		int64_t *p = realloc(list, (count + 1) * sizeof(*p));
+		if (!p) {
+			free(list);
+			sqlite3_reset(st);
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		}
+		list = p;
+		list[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*ids = list;
+	*n = count;
+	return CSVC_OK;
+}
+
+static int single_int(csvc_store *s, const char *sql, int64_t key, int64_t *out, int *found)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, 1, key);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	*found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	*out = *found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_stamp(csvc_store *s, int64_t *stamp)
+{
+	int found;
+	return single_int(s, SQL_STAMP, 0, stamp, &found);
+}
+
+int csvc__sla_db_store_calendar(csvc_store *s, const char *store_code, char *name, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_STORE_CALENDAR, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	snprintf(name, n, "%s", rc == SQLITE_ROW ? col(st, 0) : "");
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_calendar_stamp(csvc_store *s, const char *name, int64_t *updated)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CALENDAR_STAMP, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	int found = rc == SQLITE_ROW;
+	*updated = found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (!found)
+		return csvc__error(CSVC_ENOTFOUND, "no calendar '%s'", name);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_customer_class(csvc_store *s, int64_t customer_rowid, int32_t *klass, int32_t *tier)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CUSTOMER_CLASS, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, customer_rowid);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	*klass = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	*tier = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+static void read_clock(sqlite3_stmt *st, int first, csvc__sla_clock *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->idx = sqlite3_column_int(st, first);
+	snprintf(c->name, sizeof(c->name), "%s", col(st, first + 1) ? col(st, first + 1) : "");
+	snprintf(c->calendar, sizeof(c->calendar), "%s", col(st, first + 2) ? col(st, first + 2) : "");
+	c->phase = sqlite3_column_int(st, first + 3);
+	c->used = sqlite3_column_int64(st, first + 4);
+	c->since = sqlite3_column_int64(st, first + 5);
+	c->met_at = sqlite3_column_int64(st, first + 6);
+	c->met_via_state = sqlite3_column_int(st, first + 7);
+	c->breached_at = sqlite3_column_int64(st, first + 8);
+	c->fired = (uint32_t)sqlite3_column_int64(st, first + 9);
+	c->cycle = sqlite3_column_int(st, first + 10);
+	c->due = sqlite3_column_int64(st, first + 11);
+	c->next_alarm = sqlite3_column_int64(st, first + 12);
+	c->next_pct = sqlite3_column_int(st, first + 13);
+}
+
+int csvc__sla_db_ticket_load(csvc_store *s, int64_t rowid, csvc__sla_ticket *out)
+{
+	int found;
+	int rc = single_int(s, SQL_TICKET_POLICY, rowid, &out->policy_id, &found);
+	out->rowid = rowid;
+	out->n = 0;
+	if (rc || !found)
+		return rc;
+	sqlite3_stmt *st;
+	if ((rc = csvc__stmt(s, SQL_TICKET_CLOCKS, &st)))
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW && out->n < CSVC_SLA_MAX_TARGETS)
+		read_clock(st, 0, &out->clocks[out->n++]);
+	if (rc < 0)
+		return rc;
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+static void bind_null_zero(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int csvc__sla_db_ticket_save(csvc_store *s, const csvc__sla_ticket *t, int inserted)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_SET_TICKET_POLICY, &st);
+	if (rc)
+		return rc;
+	if (inserted || t->policy_changed) {
+		sqlite3_bind_int64(st, 1, t->rowid);
+		sqlite3_bind_int64(st, 2, t->policy_id);
+		if ((rc = csvc__exec_stmt(s, st)))
+			return rc;
+	}
+	for (size_t i = 0; i < t->n && !rc; i++) {
+		const csvc__sla_clock *c = &t->clocks[i];
+		if ((rc = csvc__stmt(s, inserted ? SQL_INSERT_CLOCK : SQL_UPSERT_CLOCK, &st)))
+			break;
+		sqlite3_bind_int64(st, 1, t->rowid);
+		sqlite3_bind_int(st, 2, c->idx);
+		csvc__bind_text(st, 3, c->name);
+		csvc__bind_text(st, 4, c->calendar[0] ? c->calendar : NULL);
+		sqlite3_bind_int(st, 5, c->phase);
+		sqlite3_bind_int64(st, 6, c->used);
+		sqlite3_bind_int64(st, 7, c->since);
+		bind_null_zero(st, 8, c->met_at);
+		sqlite3_bind_int(st, 9, c->met_via_state);
+		bind_null_zero(st, 10, c->breached_at);
+		sqlite3_bind_int64(st, 11, c->fired);
+		sqlite3_bind_int(st, 12, c->cycle);
+		bind_null_zero(st, 13, c->due);
+		bind_null_zero(st, 14, c->next_alarm);
+		sqlite3_bind_int(st, 15, c->next_pct);
+		sqlite3_bind_int(st, 16, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
+		rc = csvc__exec_stmt(s, st);
+	}
+	return rc;
+}
+
+int csvc__sla_db_ticket_uuid(csvc_store *s, int64_t rowid, csvc_uuid *id)
+{
+	static const char sql[] = "SELECT uuid FROM tickets WHERE id = ?";
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	int found = rc == SQLITE_ROW && csvc__column_uuid(st, 0, id);
+	sqlite3_reset(st);
+	if (!found)
+		return csvc__error(CSVC_ENOTFOUND, "no ticket with internal id %lld", (long long)rowid);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_ticket_initial_policy(csvc_store *s, int64_t rowid, int64_t *policy_id)
+{
+	int found;
+	int rc = single_int(s, SQL_TICKET_INITIAL_POLICY, rowid, policy_id, &found);
+	if (!rc && !found)
+		*policy_id = 0;
+	return rc;
+}
+
+int csvc__sla_db_ticket_delete_clocks(csvc_store *s, int64_t rowid)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_DELETE_CLOCKS, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__sla_db_next_alarm(csvc_store *s, csvc_time_us until, int64_t *ticket_rowid, csvc_time_us *at)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_NEXT_ALARM, &st);
+	if (rc)
+		return rc;
+	if ((rc = csvc__step(s, st)) < 0)
+		return rc;
+	if (rc == SQLITE_DONE || sqlite3_column_int64(st, 1) > until) {
+		sqlite3_reset(st);
+		return CSVC_ITEROVER;
+	}
+	*ticket_rowid = sqlite3_column_int64(st, 0);
+	*at = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__sla_db_log(csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, SQL_LOG, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return csvc__sqlite_error(s, rc, "reading a ticket's events");
+	}
+	sqlite3_bind_int64(st, 1, rowid);
+	rc = CSVC_OK;
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(col(st, 0), sqlite3_column_int64(st, 1), col(st, 2), sqlite3_column_int(st, 3), col(st, 4), ud);
+	if (!rc && step != SQLITE_DONE)
+		rc = csvc__sqlite_error(s, step, "reading a ticket's events");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- lists ---- */
+
+struct csvc__sla_row_cursor {
+	csvc_store *store;
+	sqlite3_stmt *stmt;
+};
+
+#define LIST_COLUMNS \
+	"SELECT t.uuid, t.number, p.name, p.version, d.duration_us, c.idx, c.name, c.calendar, c.phase," \
+	" c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us," \
+	" c.next_alarm_us, c.next_pct FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
+	" JOIN sla_tickets k ON k.ticket_id = c.ticket_id JOIN sla_policies p ON p.id = k.policy_id" \
+	" JOIN sla_policy_targets d ON d.policy_id = k.policy_id AND d.idx = c.idx"
+
+static const char SQL_LIST_TICKET[] = LIST_COLUMNS " WHERE c.ticket_id = ?1 ORDER BY c.idx";
+static const char SQL_LIST_AT_RISK[] =
+	LIST_COLUMNS " WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL ORDER BY c.due_us LIMIT ?2";
+static const char SQL_LIST_BREACHED[] =
+	LIST_COLUMNS " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2) ORDER BY c.breached_at LIMIT ?2";
+
+int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc__sla_row_cursor **out)
+{
+	const char *sql = list == CSVC__SLA_LIST_TICKET     ? SQL_LIST_TICKET
+	                  : list == CSVC__SLA_LIST_AT_RISK ? SQL_LIST_AT_RISK
+	                                                   : SQL_LIST_BREACHED;
+	csvc__sla_row_cursor *c = calloc(1, sizeof(*c));
+	if (!c)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	c->store = s;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
+	if (rc != SQLITE_OK) {
+		rc = csvc__sqlite_error(s, rc, "preparing an SLA list");
+		csvc__sla_db_list_free(c);
+		return rc;
+	}
+	if (list == CSVC__SLA_LIST_TICKET)
+		sqlite3_bind_int64(c->stmt, 1, ticket_rowid);
+	else
+		sqlite3_bind_int64(c->stmt, 2, limit ? (int64_t)limit : -1);
+	*out = c;
+	return CSVC_OK;
+}
+
+int csvc__sla_db_list_next(csvc__sla_row_cursor *c, csvc_uuid *ticket, char *number, size_t number_n,
+                           char *policy, size_t policy_n, int32_t *policy_version, int64_t *duration,
+                           csvc__sla_clock *clock)
+{
+	int rc = csvc__step(c->store, c->stmt);
+	if (rc < 0)
+		return rc;
+	if (rc == SQLITE_DONE)
+		return CSVC_ITEROVER;
+	sqlite3_stmt *st = c->stmt;
+	csvc__column_uuid(st, 0, ticket);
+	snprintf(number, number_n, "%s", col(st, 1));
+	snprintf(policy, policy_n, "%s", col(st, 2));
+	*policy_version = sqlite3_column_int(st, 3);
+	*duration = sqlite3_column_int64(st, 4);
+	read_clock(st, 5, clock);
+	return CSVC_OK;
+}
+
+void csvc__sla_db_list_free(csvc__sla_row_cursor *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->stmt);
+	free(c);
+}
