@@ -124,6 +124,8 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 		return CSVC_OK;
 	csvc__sla_cache *c = NULL;
 	int64_t stamp;
+	csvc_calendar_options opts = CSVC_CALENDAR_OPTIONS_INIT;
+	opts.zoneinfo_dir = s->zoneinfo_dir;
 	int rc = cache_of(s, &c);
 	if (rc || (rc = csvc__sla_db_calendar_stamp(s, name, &stamp)))
 		return rc;
@@ -131,7 +133,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 		if (strcmp(c->calendars[i].name, name) == 0) {
 			if (c->calendars[i].stamp != stamp) {
 				csvc_calendar *cal = NULL;
-				if ((rc = csvc_calendar_load(s, name, NULL, &cal)))
+				if ((rc = csvc_calendar_load(s, name, &opts, &cal)))
 					return rc;
 				csvc_calendar_free(c->calendars[i].cal);
 				c->calendars[i].cal = cal;
@@ -145,7 +147,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->calendars = p;
 	csvc_calendar *cal = NULL;
-	if ((rc = csvc_calendar_load(s, name, NULL, &cal)))
+	if ((rc = csvc_calendar_load(s, name, &opts, &cal)))
 		return rc;
 	cached_calendar *e = &c->calendars[c->n_calendars++];
 	snprintf(e->name, sizeof(e->name), "%s", name);
@@ -207,7 +209,9 @@ static int refresh(const csvc_calendar *cal, csvc__sla_clock *c, const csvc__sla
 		return CSVC_OK;
 	}
 	if (!(c->fired & CSVC__SLA_BREACH_BIT)) {
-		c->next_alarm = c->due + 1; /* due is the last on-time instant */
+		/* due is the last on-time instant; a clock already over its
+		 * duration (after a policy change) is breached at once. */
+		c->next_alarm = c->used > d->duration ? c->since : c->due + 1;
 		c->next_pct = 100;
 	}
 	return CSVC_OK;
@@ -523,6 +527,13 @@ static int switch_policy(ctx *x, const csvc_sla_policy *policy, const char *stor
 	x->t.n = fresh.t.n;
 	memcpy(x->t.clocks, fresh.t.clocks, sizeof(x->t.clocks));
 	memcpy(x->cals, fresh.cals, sizeof(x->cals));
+	/* A new regime: alarms of the new policy are new alarms. */
+	int32_t epoch = 0;
+	for (size_t i = 0; i < old.n; i++)
+		if (old.clocks[i].cycle >= epoch)
+			epoch = old.clocks[i].cycle + 1;
+	for (size_t i = 0; i < x->t.n; i++)
+		x->t.clocks[i].cycle = epoch;
 	x->policy = policy;
 	x->t.policy_id = policy->rowid;
 	x->t.policy_changed = 1;

@@ -39,6 +39,7 @@ struct csvc_store {
 	int32_t log_level;
 	uint32_t flags;
 	char country_code[8];
+	char *zoneinfo_dir; /* NULL: the system's */
 
 	int tx_depth;   /* 0: no transaction; see store.c for the levels */
 	int tx_aborted; /* the transaction was rolled back under open levels */

@@ -526,6 +526,9 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	s->flags = opts->flags;
 	snprintf(s->country_code, sizeof(s->country_code), "%s",
 	         opts->default_country_code ? opts->default_country_code : "86");
+	if (opts->zoneinfo_dir && ((rc = csvc__check_text(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir")) ||
+	                           (rc = csvc__strdup(opts->zoneinfo_dir, &s->zoneinfo_dir))))
+		goto fail;
 
 	int readonly = (opts->flags & CSVC_OPEN_READONLY) != 0;
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
@@ -594,6 +597,7 @@ void csvc_store_close(csvc_store *store)
 			sqlite3_finalize(store->stmts[i].stmt);
 	free(store->stmts);
 	sqlite3_close_v2(store->db);
+	free(store->zoneinfo_dir);
 	free(store);
 }
 

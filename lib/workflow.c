@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store-internal.h"
+#include "csvc/sla.h"
 #include "ticket-internal.h"
 #include "workflow-internal.h"
 
@@ -361,6 +362,8 @@ int csvc_store_install_defaults(csvc_store *store)
 			rc = save_one(store, wfs[i], &v);
 		if (!rc)
 			rc = csvc__ticket_install_defaults(store);
+		if (!rc)
+			rc = csvc_sla_install_defaults(store);
 		rc = csvc__tx_end(store, rc);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -85,10 +85,13 @@ typedef struct csvc_store_options {
 	/* Country calling code (digits only, e.g. "86" or "852") used to
 	 * normalise phone numbers written without one; NULL means "86". */
 	const char *default_country_code;
+	/* Directory of TZif time-zone files for the calendars the store uses
+	 * (SLA targets); NULL means "/usr/share/zoneinfo". Copied. */
+	const char *zoneinfo_dir;
 } csvc_store_options;
 
 /** Static initialiser for csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL }
+#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL }
 
 /*
  * Initialises `opts` to all defaults (same as CSVC_STORE_OPTIONS_INIT).

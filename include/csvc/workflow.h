@@ -139,8 +139,9 @@ CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from,
  * (接收→分析→处理→反馈→closed), "need" (识别→评估→响应→跟踪→归档),
  * "after_sales" (intake→classified→solution proposed→executing→result
  * notified→surveyed→closed) and "general", each with waiting, reopen,
- * escalate and cancel where they make sense. Installing twice changes
- * nothing. Atomic.
+ * escalate and cancel where they make sense; the ticket kinds and
+ * channels (ticket.h) and the SLA policy pack (csvc_sla_install_defaults).
+ * Installing twice changes nothing. Atomic.
  * Errors: CSVC_EINVAL, CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * @since 1.0
  */
