@@ -208,6 +208,45 @@ static int op_ticket_comment(csvc_store *s, void *ctx)
 	return csvc_ticket_comment(s, (csvc_uuid *)ctx, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op", NULL);
 }
 
+/* csvc_sla_advance commits alarm by alarm: a failure keeps the alarms
+ * already committed and loses or half-writes none; calling again goes on. */
+static int64_t advance_through_failures(csvc_store *s, csvc_time_us to, int code)
+{
+	fail_code = code;
+	int64_t total = 0;
+	int failures = 0;
+	for (int k = 1;; k++) {
+		int64_t n = 0;
+		countdown = k;
+		int rc = csvc_sla_advance(s, to, NULL, NULL, &n);
+		int fired = countdown == 0;
+		countdown = 0;
+		total += n;
+		assert_int_equal(csvc_store_tx_depth(s), 0);
+		if (!fired) {
+			csvc_assert_ok(rc);
+			break;
+		}
+		if (rc != CSVC_OK)
+			failures++;
+	}
+	assert_true(failures > 3);
+	return total;
+}
+
+static int64_t sql_count(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
 static int hook_calls;
 static void count_hook(const csvc_event *ev, void *ud)
 {
@@ -252,6 +291,25 @@ static void test_every_write_fails_cleanly(void **state)
 		assert_true(fail_every_step(s, op_ticket_transition, &ticket, codes[ci]) > 2);
 		assert_true(fail_every_step(s, op_ticket_comment, &ticket, codes[ci]) > 2);
 		assert_int_equal(hook_calls, 3);
+
+		/* SLA advance: a failure anywhere, the final commit included,
+		 * leaves no alarm half-written; retried, each alarm appears once. */
+		csvc_time_us to = now_cell + 200 * 3600 * CSVC_SECOND_US;
+		int64_t before = sql_count("SELECT count(*) FROM ticket_events WHERE type LIKE 'sla_%'");
+		int64_t emitted = advance_through_failures(s, to, codes[ci]);
+		assert_true(emitted >= 4); /* handled and reported_back: warning and breach each */
+		assert_int_equal(sql_count("SELECT count(*) FROM ticket_events WHERE type LIKE 'sla_%'"), before + emitted);
+		assert_int_equal(sql_count("SELECT count(*) FROM (SELECT ticket_id, payload FROM ticket_events"
+		                           " WHERE type IN ('sla_warning', 'sla_breach')"
+		                           " GROUP BY ticket_id, payload HAVING count(*) > 1)"),
+		                 0);
+		int equal = 0;
+		csvc_assert_ok(csvc_sla_recompute(s, &ticket, 0, &equal));
+		assert_true(equal);
+		int64_t again = 0;
+		csvc_assert_ok(csvc_sla_advance(s, to, NULL, NULL, &again));
+		assert_int_equal(again, 0);
+		now_cell = to;
 	}
 	csvc_customer_free(base);
 	csvc_store_close(s);
