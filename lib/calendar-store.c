@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calendar-db.h"
+#include "sla-internal.h"
 #include "csvc/calendar.h"
 #include "internal.h"
 
@@ -33,6 +34,8 @@ static int check_store_code(const char *code)
 int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar *cal)
 {
 	csvc__error_clear();
+	if (store)
+		csvc__sla_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(cal, "cal");
@@ -99,6 +102,8 @@ int csvc_calendar_info(csvc_store *store, const char *name, csvc_uuid *uuid, csv
 int csvc_calendar_delete(csvc_store *store, const char *name)
 {
 	csvc__error_clear();
+	if (store)
+		csvc__sla_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	int rc = check_name(name);
@@ -119,6 +124,8 @@ int csvc_calendar_list(csvc_store *store, char ***names, size_t *count)
 int csvc_calendar_attach(csvc_store *store, const char *store_code, const char *name)
 {
 	csvc__error_clear();
+	if (store)
+		csvc__sla_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(name, "name");
@@ -131,6 +138,8 @@ int csvc_calendar_attach(csvc_store *store, const char *store_code, const char *
 int csvc_calendar_detach(csvc_store *store, const char *store_code)
 {
 	csvc__error_clear();
+	if (store)
+		csvc__sla_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	int rc = check_store_code(store_code);

@@ -208,16 +208,13 @@ static const char MIGRATION_5[] =
 	"  assignee TEXT, team TEXT, transition TEXT,"
 	"  PRIMARY KEY (policy_id, target_idx, pos)"
 	") WITHOUT ROWID;"
-	/* Each ticket's policy (initial and current) and its target clocks. */
-	"CREATE TABLE sla_tickets ("
-	"  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
-	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
-	"  initial_policy_id INTEGER NOT NULL REFERENCES sla_policies(id)"
-	");"
-	"CREATE INDEX sla_tickets_policy ON sla_tickets(policy_id);"
+	/* Each ticket's target clocks, with the policy (current and the one
+	 * chosen at creation) it runs under. */
 	"CREATE TABLE sla_targets ("
 	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id), idx INTEGER NOT NULL,"
-	"  name TEXT NOT NULL, calendar TEXT,"
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  initial_policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  calendar TEXT,"
 	"  phase INTEGER NOT NULL, used_us INTEGER NOT NULL, since_us INTEGER NOT NULL,"
 	"  met_at INTEGER, met_via_state INTEGER NOT NULL, breached_at INTEGER,"
 	"  fired INTEGER NOT NULL, cycle INTEGER NOT NULL,"

@@ -120,7 +120,8 @@ int csvc__sla_db_customer_class(struct csvc_store *s, int64_t customer_rowid, in
                                 int32_t *tier);
 
 int csvc__sla_db_ticket_load(struct csvc_store *s, int64_t rowid, csvc__sla_ticket *out);
-int csvc__sla_db_ticket_save(struct csvc_store *s, const csvc__sla_ticket *t, int inserted);
+int csvc__sla_db_ticket_save(struct csvc_store *s, const csvc__sla_ticket *t, int inserted,
+                             int64_t initial_policy);
 int csvc__sla_db_ticket_delete_clocks(struct csvc_store *s, int64_t rowid);
 int csvc__sla_db_ticket_uuid(struct csvc_store *s, int64_t rowid, csvc_uuid *id);
 int csvc__sla_db_ticket_initial_policy(struct csvc_store *s, int64_t rowid, int64_t *policy_id);
@@ -145,5 +146,8 @@ void csvc__sla_db_list_free(csvc__sla_row_cursor *c);
 /* The store's cache of parsed calendars and current policies. */
 typedef struct csvc__sla_cache csvc__sla_cache;
 void csvc__sla_cache_free(csvc__sla_cache *c);
+/* Forget what was checked in this transaction (after policy or calendar
+ * writes through this store). */
+void csvc__sla_invalidate(struct csvc_store *s);
 
 #endif

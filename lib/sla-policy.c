@@ -409,6 +409,7 @@ int csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version
 	int32_t v = 0;
 	if (rc || (rc = csvc__tx_begin(store)))
 		return rc;
+	csvc__sla_invalidate(store);
 	if ((rc = csvc__tx_end(store, save_one(store, p, &v))))
 		return rc;
 	p->version = v;
@@ -442,6 +443,7 @@ int csvc_sla_policy_retire(csvc_store *store, const char *name)
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc || (rc = csvc__tx_begin(store)))
 		return rc;
+	csvc__sla_invalidate(store);
 	return csvc__tx_end(store, csvc__sla_db_policy_retire(store, name));
 }
 
@@ -554,6 +556,7 @@ int csvc_sla_install_defaults(csvc_store *store)
 		rc = validate(list[i]);
 	if (!rc && !(rc = csvc__tx_begin(store))) {
 		int32_t v;
+		csvc__sla_invalidate(store);
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = save_one(store, list[i], &v);
 		rc = csvc__tx_end(store, rc);

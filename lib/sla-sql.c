@@ -48,26 +48,24 @@ static const char SQL_STORE_CALENDAR[] =
 	"SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id WHERE s.store_code = ?";
 static const char SQL_CALENDAR_STAMP[] = "SELECT updated_us FROM calendars WHERE name = ?";
 static const char SQL_CUSTOMER_CLASS[] = "SELECT class, tier FROM customers WHERE id = ?";
-static const char SQL_TICKET_POLICY[] = "SELECT policy_id FROM sla_tickets WHERE ticket_id = ?";
 static const char SQL_TICKET_INITIAL_POLICY[] =
-	"SELECT initial_policy_id FROM sla_tickets WHERE ticket_id = ?";
+	"SELECT initial_policy_id FROM sla_targets WHERE ticket_id = ? ORDER BY idx LIMIT 1";
 static const char SQL_TICKET_CLOCKS[] =
-	"SELECT idx, name, calendar, phase, used_us, since_us, met_at, met_via_state, breached_at, fired, cycle,"
-	" due_us, next_alarm_us, next_pct FROM sla_targets WHERE ticket_id = ? ORDER BY idx";
-static const char SQL_SET_TICKET_POLICY[] =
-	"INSERT INTO sla_tickets (ticket_id, policy_id, initial_policy_id) VALUES (?1, ?2, ?2)"
-	" ON CONFLICT (ticket_id) DO UPDATE SET policy_id = excluded.policy_id";
-static const char SQL_UPSERT_CLOCK[] =
-	"INSERT INTO sla_targets (ticket_id, idx, name, calendar, phase, used_us, since_us, met_at, met_via_state,"
-	" breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
-	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-	" ON CONFLICT (ticket_id, idx) DO UPDATE SET name = ?3, calendar = ?4, phase = ?5, used_us = ?6,"
-	" since_us = ?7, met_at = ?8, met_via_state = ?9, breached_at = ?10, fired = ?11, cycle = ?12,"
-	" due_us = ?13, next_alarm_us = ?14, next_pct = ?15, warned = ?16";
-static const char SQL_INSERT_CLOCK[] =
-	"INSERT INTO sla_targets (ticket_id, idx, name, calendar, phase, used_us, since_us, met_at, met_via_state,"
-	" breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
-	" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)";
+	"SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at,"
+	" c.fired, c.cycle, c.due_us, c.next_alarm_us, c.next_pct, c.policy_id FROM sla_targets c"
+	" JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
+	" WHERE c.ticket_id = ? ORDER BY c.idx";
+static const char SQL_UPDATE_CLOCK[] =
+	"UPDATE sla_targets SET phase = ?3, used_us = ?4, since_us = ?5, met_at = ?6, met_via_state = ?7,"
+	" breached_at = ?8, fired = ?9, cycle = ?10, due_us = ?11, next_alarm_us = ?12, next_pct = ?13,"
+	" warned = ?14 WHERE ticket_id = ?1 AND idx = ?2";
+/* One row of the multi-row insert below. */
+#define CLOCK_COLUMNS 17
+static const char SQL_INSERT_CLOCKS_HEAD[] =
+	"INSERT INTO sla_targets (ticket_id, idx, policy_id, initial_policy_id, calendar, phase, used_us,"
+	" since_us, met_at, met_via_state, breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
+	" VALUES ";
+static const char SQL_INSERT_CLOCKS_ROW[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char SQL_DELETE_CLOCKS[] = "DELETE FROM sla_targets WHERE ticket_id = ?";
 static const char SQL_NEXT_ALARM[] =
 	"SELECT ticket_id, next_alarm_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
@@ -419,18 +417,19 @@ static void read_clock(sqlite3_stmt *st, int first, csvc__sla_clock *c)
 
 int csvc__sla_db_ticket_load(csvc_store *s, int64_t rowid, csvc__sla_ticket *out)
 {
-	int found;
-	int rc = single_int(s, SQL_TICKET_POLICY, rowid, &out->policy_id, &found);
 	out->rowid = rowid;
 	out->n = 0;
-	if (rc || !found)
-		return rc;
+	out->policy_id = 0;
+	out->policy_changed = 0;
 	sqlite3_stmt *st;
-	if ((rc = csvc__stmt(s, SQL_TICKET_CLOCKS, &st)))
+	int rc = csvc__stmt(s, SQL_TICKET_CLOCKS, &st);
+	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, rowid);
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW && out->n < CSVC_SLA_MAX_TARGETS)
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW && out->n < CSVC_SLA_MAX_TARGETS) {
+		out->policy_id = sqlite3_column_int64(st, 14);
 		read_clock(st, 0, &out->clocks[out->n++]);
+	}
 	if (rc < 0)
 		return rc;
 	sqlite3_reset(st);
@@ -445,38 +444,83 @@ static void bind_null_zero(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-int csvc__sla_db_ticket_save(csvc_store *s, const csvc__sla_ticket *t, int inserted)
+/* The insert of n clock rows in one statement; its text is built once per
+ * store and kept (the statement cache is keyed by the text's address). */
+static int insert_clocks_stmt(csvc_store *s, size_t n, sqlite3_stmt **st)
+{
+	if (!s->sla_insert_sql[n]) {
+		csvc__buf b = {0};
+		csvc__buf_puts(&b, SQL_INSERT_CLOCKS_HEAD);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				csvc__buf_put(&b, ",", 1);
+			csvc__buf_puts(&b, SQL_INSERT_CLOCKS_ROW);
+		}
+		if (b.failed) {
+			csvc__buf_free(&b);
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		}
+		s->sla_insert_sql[n] = b.data;
+	}
+	return csvc__stmt(s, s->sla_insert_sql[n], st);
+}
+
+/* Inserts every clock (a new ticket, or after a policy change: the caller
+ * deleted the old rows). */
+static int insert_clocks(csvc_store *s, const csvc__sla_ticket *t, int64_t initial_policy)
 {
 	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_SET_TICKET_POLICY, &st);
+	int rc = insert_clocks_stmt(s, t->n, &st);
 	if (rc)
 		return rc;
-	if (inserted || t->policy_changed) {
-		sqlite3_bind_int64(st, 1, t->rowid);
-		sqlite3_bind_int64(st, 2, t->policy_id);
-		if ((rc = csvc__exec_stmt(s, st)))
-			return rc;
+	for (size_t i = 0; i < t->n; i++) {
+		const csvc__sla_clock *c = &t->clocks[i];
+		int k = (int)i * CLOCK_COLUMNS;
+		sqlite3_bind_int64(st, k + 1, t->rowid);
+		sqlite3_bind_int(st, k + 2, c->idx);
+		sqlite3_bind_int64(st, k + 3, t->policy_id);
+		sqlite3_bind_int64(st, k + 4, initial_policy);
+		csvc__bind_text(st, k + 5, c->calendar[0] ? c->calendar : NULL);
+		sqlite3_bind_int(st, k + 6, c->phase);
+		sqlite3_bind_int64(st, k + 7, c->used);
+		sqlite3_bind_int64(st, k + 8, c->since);
+		bind_null_zero(st, k + 9, c->met_at);
+		sqlite3_bind_int(st, k + 10, c->met_via_state);
+		bind_null_zero(st, k + 11, c->breached_at);
+		sqlite3_bind_int64(st, k + 12, c->fired);
+		sqlite3_bind_int(st, k + 13, c->cycle);
+		bind_null_zero(st, k + 14, c->due);
+		bind_null_zero(st, k + 15, c->next_alarm);
+		sqlite3_bind_int(st, k + 16, c->next_pct);
+		sqlite3_bind_int(st, k + 17, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
 	}
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__sla_db_ticket_save(csvc_store *s, const csvc__sla_ticket *t, int inserted, int64_t initial_policy)
+{
+	if (inserted || t->policy_changed)
+		return t->n ? insert_clocks(s, t, initial_policy) : CSVC_OK;
+	int rc = CSVC_OK;
 	for (size_t i = 0; i < t->n && !rc; i++) {
 		const csvc__sla_clock *c = &t->clocks[i];
-		if ((rc = csvc__stmt(s, inserted ? SQL_INSERT_CLOCK : SQL_UPSERT_CLOCK, &st)))
+		sqlite3_stmt *st;
+		if ((rc = csvc__stmt(s, SQL_UPDATE_CLOCK, &st)))
 			break;
 		sqlite3_bind_int64(st, 1, t->rowid);
 		sqlite3_bind_int(st, 2, c->idx);
-		csvc__bind_text(st, 3, c->name);
-		csvc__bind_text(st, 4, c->calendar[0] ? c->calendar : NULL);
-		sqlite3_bind_int(st, 5, c->phase);
-		sqlite3_bind_int64(st, 6, c->used);
-		sqlite3_bind_int64(st, 7, c->since);
-		bind_null_zero(st, 8, c->met_at);
-		sqlite3_bind_int(st, 9, c->met_via_state);
-		bind_null_zero(st, 10, c->breached_at);
-		sqlite3_bind_int64(st, 11, c->fired);
-		sqlite3_bind_int(st, 12, c->cycle);
-		bind_null_zero(st, 13, c->due);
-		bind_null_zero(st, 14, c->next_alarm);
-		sqlite3_bind_int(st, 15, c->next_pct);
-		sqlite3_bind_int(st, 16, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
+		sqlite3_bind_int(st, 3, c->phase);
+		sqlite3_bind_int64(st, 4, c->used);
+		sqlite3_bind_int64(st, 5, c->since);
+		bind_null_zero(st, 6, c->met_at);
+		sqlite3_bind_int(st, 7, c->met_via_state);
+		bind_null_zero(st, 8, c->breached_at);
+		sqlite3_bind_int64(st, 9, c->fired);
+		sqlite3_bind_int(st, 10, c->cycle);
+		bind_null_zero(st, 11, c->due);
+		bind_null_zero(st, 12, c->next_alarm);
+		sqlite3_bind_int(st, 13, c->next_pct);
+		sqlite3_bind_int(st, 14, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
 		rc = csvc__exec_stmt(s, st);
 	}
 	return rc;
@@ -563,11 +607,11 @@ struct csvc__sla_row_cursor {
 };
 
 #define LIST_COLUMNS \
-	"SELECT t.uuid, t.number, p.name, p.version, d.duration_us, c.idx, c.name, c.calendar, c.phase," \
+	"SELECT t.uuid, t.number, p.name, p.version, d.duration_us, c.idx, d.name, c.calendar, c.phase," \
 	" c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us," \
 	" c.next_alarm_us, c.next_pct FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
-	" JOIN sla_tickets k ON k.ticket_id = c.ticket_id JOIN sla_policies p ON p.id = k.policy_id" \
-	" JOIN sla_policy_targets d ON d.policy_id = k.policy_id AND d.idx = c.idx"
+	" JOIN sla_policies p ON p.id = c.policy_id" \
+	" JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
 
 static const char SQL_LIST_TICKET[] = LIST_COLUMNS " WHERE c.ticket_id = ?1 ORDER BY c.idx";
 static const char SQL_LIST_AT_RISK[] =

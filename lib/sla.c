@@ -20,13 +20,28 @@
 
 /* ---- the store's cache ---- */
 
+/*
+ * Inside one write transaction nothing else can change the store, so each
+ * freshness check (policy set, store calendars, calendar texts) is made
+ * once per transaction (tx_serial) rather than once per ticket event.
+ */
 typedef struct cached_calendar {
 	char name[CSVC_CALENDAR_NAME_MAX + 1];
 	int64_t stamp;
+	uint64_t checked; /* tx_serial of the last freshness check */
 	csvc_calendar *cal;
 } cached_calendar;
 
+typedef struct cached_store_calendar {
+	char store_code[CSVC_STORE_CODE_MAX + 1];
+	char calendar[CSVC_CALENDAR_NAME_MAX + 1];
+	uint64_t checked;
+} cached_store_calendar;
+
 struct csvc__sla_cache {
+	uint64_t checked;         /* tx_serial of the last policy-set check */
+	cached_store_calendar stores[8]; /* small: a terminal serves few stores */
+	size_t next_store;
 	int64_t stamp;            /* of the current policy set; -1: not loaded */
 	int64_t *current;         /* ids of the current policies, in match order */
 	size_t n_current;
@@ -48,6 +63,39 @@ void csvc__sla_cache_free(csvc__sla_cache *c)
 		csvc_calendar_free(c->calendars[i].cal);
 	free(c->calendars);
 	free(c);
+}
+
+void csvc__sla_invalidate(csvc_store *s)
+{
+	csvc__sla_cache *c = s->sla;
+	if (!c)
+		return;
+	c->checked = 0;
+	for (size_t i = 0; i < 8; i++)
+		c->stores[i].checked = 0;
+	for (size_t i = 0; i < c->n_calendars; i++)
+		c->calendars[i].checked = 0;
+}
+
+/* The calendar attached to a store code ("" if none), checked once per
+ * transaction. */
+static int store_calendar_of(csvc_store *s, const char *store_code, char *name, size_t n)
+{
+	csvc__sla_cache *c = s->sla;
+	for (size_t i = 0; c && i < 8; i++)
+		if (c->stores[i].checked == s->tx_serial && s->tx_depth && strcmp(c->stores[i].store_code, store_code) == 0) {
+			snprintf(name, n, "%s", c->stores[i].calendar);
+			return CSVC_OK;
+		}
+	int rc = csvc__sla_db_store_calendar(s, store_code, name, n);
+	if (rc || !c || strlen(store_code) > CSVC_STORE_CODE_MAX)
+		return rc;
+	cached_store_calendar *e = &c->stores[c->next_store];
+	c->next_store = (c->next_store + 1) % 8;
+	snprintf(e->store_code, sizeof(e->store_code), "%s", store_code);
+	snprintf(e->calendar, sizeof(e->calendar), "%s", name);
+	e->checked = s->tx_serial;
+	return CSVC_OK;
 }
 
 static int cache_of(csvc_store *s, csvc__sla_cache **out)
@@ -91,8 +139,15 @@ static int select_policy(csvc_store *s, const csvc__sla_subject *subj, const csv
 	csvc__sla_cache *c = NULL;
 	int64_t stamp;
 	int rc = cache_of(s, &c);
-	if (rc || (rc = csvc__sla_db_stamp(s, &stamp)))
+	if (rc)
 		return rc;
+	if (!s->tx_depth || c->checked != s->tx_serial) {
+		if ((rc = csvc__sla_db_stamp(s, &stamp)))
+			return rc;
+		c->checked = s->tx_serial;
+	} else {
+		stamp = c->stamp;
+	}
 	if (stamp != c->stamp) {
 		int64_t *ids = NULL;
 		size_t n = 0;
@@ -127,10 +182,18 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 	csvc_calendar_options opts = CSVC_CALENDAR_OPTIONS_INIT;
 	opts.zoneinfo_dir = s->zoneinfo_dir;
 	int rc = cache_of(s, &c);
-	if (rc || (rc = csvc__sla_db_calendar_stamp(s, name, &stamp)))
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->n_calendars; i++)
+		if (strcmp(c->calendars[i].name, name) == 0 && s->tx_depth && c->calendars[i].checked == s->tx_serial) {
+			*out = c->calendars[i].cal;
+			return CSVC_OK;
+		}
+	if ((rc = csvc__sla_db_calendar_stamp(s, name, &stamp)))
 		return rc;
 	for (size_t i = 0; i < c->n_calendars; i++)
 		if (strcmp(c->calendars[i].name, name) == 0) {
+			c->calendars[i].checked = s->tx_serial;
 			if (c->calendars[i].stamp != stamp) {
 				csvc_calendar *cal = NULL;
 				if ((rc = csvc_calendar_load(s, name, &opts, &cal)))
@@ -152,6 +215,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 	cached_calendar *e = &c->calendars[c->n_calendars++];
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->stamp = stamp;
+	e->checked = s->tx_serial;
 	e->cal = cal;
 	*out = cal;
 	return CSVC_OK;
@@ -230,6 +294,7 @@ typedef struct ctx {
 	csvc_uuid id;
 	int write;               /* 0: recompute (no events, no escalations) */
 	csvc__sla_ticket t;
+	int64_t initial_policy; /* for rewriting the rows after a policy change */
 	const csvc_sla_policy *policy;
 	const csvc_calendar *cals[CSVC_SLA_MAX_TARGETS];
 	pending_escalation esc[64];
@@ -605,7 +670,7 @@ static int load_head(ctx *x)
 
 static int finish(ctx *x, int inserted)
 {
-	int rc = csvc__sla_db_ticket_save(x->s, &x->t, inserted);
+	int rc = csvc__sla_db_ticket_save(x->s, &x->t, inserted, x->initial_policy);
 	/* Escalations may escalate again: bound the chain. */
 	if (!rc && x->n_esc && x->s->sla_depth < 4) {
 		x->s->sla_depth++;
@@ -625,7 +690,7 @@ int csvc__sla_ticket_created(csvc_store *s, int64_t rowid, const csvc__sla_subje
 	if (rc || !policy)
 		return rc;
 	char store_calendar[CSVC_CALENDAR_NAME_MAX + 1];
-	if ((rc = csvc__sla_db_store_calendar(s, subj->store_code, store_calendar, sizeof(store_calendar))))
+	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))))
 		return rc;
 	ctx x;
 	memset(&x, 0, sizeof(x));
@@ -634,6 +699,7 @@ int csvc__sla_ticket_created(csvc_store *s, int64_t rowid, const csvc__sla_subje
 	x.write = 1;
 	x.t.rowid = rowid;
 	x.t.policy_id = policy->rowid;
+	x.initial_policy = policy->rowid;
 	if ((rc = instantiate(&x, policy, store_calendar, at, state, category)))
 		return rc;
 	return finish(&x, 1);
@@ -673,7 +739,8 @@ int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subje
 	if (!policy || policy->rowid == x.t.policy_id)
 		return CSVC_OK; /* no match now: keep what the ticket has */
 	char store_calendar[CSVC_CALENDAR_NAME_MAX + 1];
-	if ((rc = csvc__sla_db_store_calendar(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
+	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
+	    (rc = csvc__sla_db_ticket_initial_policy(s, rowid, &x.initial_policy)) ||
 	    (rc = load_head(&x)) || (rc = write_policy_event(&x, policy, at)) ||
 	    (rc = switch_policy(&x, policy, store_calendar, at, state, category)) ||
 	    (rc = csvc__sla_db_ticket_delete_clocks(s, rowid)))
@@ -872,7 +939,7 @@ int csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, 
 		if (rewrite && !same) {
 			r->x.t.policy_changed = 1;
 			if (!(rc = csvc__sla_db_ticket_delete_clocks(store, h.rowid)))
-				rc = csvc__sla_db_ticket_save(store, &r->x.t, 0);
+				rc = csvc__sla_db_ticket_save(store, &r->x.t, 0, initial);
 		}
 	} else {
 		same = stored->t.n == 0;

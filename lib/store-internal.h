@@ -43,6 +43,8 @@ struct csvc_store {
 
 	int tx_depth;   /* 0: no transaction; see store.c for the levels */
 	int tx_aborted; /* the transaction was rolled back under open levels */
+	uint64_t tx_serial; /* counts outermost transactions: caches keyed on it
+	                     * hold while this connection has the write lock */
 	char tx_savepoint[CSVC__TX_MAX_DEPTH];     /* level i has a savepoint */
 	int64_t tx_mark[CSVC__TX_MAX_DEPTH];       /* total_changes at level i's begin */
 
@@ -57,6 +59,7 @@ struct csvc_store {
 	/* SLA: parsed calendars and policies, and the escalation depth. */
 	struct csvc__sla_cache *sla;
 	int sla_depth;
+	char *sla_insert_sql[17]; /* multi-row clock inserts, by row count */
 
 	/* Stored workflow versions never change: loaded ones are kept. */
 	csvc_workflow **wf_cache;

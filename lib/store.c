@@ -280,8 +280,10 @@ static int tx_begin(csvc_store *s, int savepoint)
 		return csvc__error(CSVC_ESTATE, "the transaction was aborted by an earlier storage failure; "
 		                                "roll it back first");
 	int rc = CSVC_OK;
-	if (s->tx_depth == 0)
+	if (s->tx_depth == 0) {
 		rc = run_cached(s, SQL_BEGIN);
+		s->tx_serial++;
+	}
 	else if (savepoint)
 		rc = run_cached(s, SQL_SAVEPOINT);
 	if (rc)
@@ -589,6 +591,8 @@ void csvc_store_close(csvc_store *store)
 	drop_pending(store, 0);
 	free(store->pending);
 	csvc__sla_cache_free(store->sla);
+	for (size_t i = 0; i < sizeof(store->sla_insert_sql) / sizeof(store->sla_insert_sql[0]); i++)
+		free(store->sla_insert_sql[i]);
 	for (size_t i = 0; i < store->wf_cache_n; i++)
 		csvc_workflow_free(store->wf_cache[i]);
 	free(store->wf_cache);

@@ -34,5 +34,6 @@ static inline void bench_ratio(const char *name, double ratio)
 int bench_customers(double scale, const char *dir);
 int bench_tickets(double scale, const char *dir);
 int bench_calendar(double scale, const char *dir);
+int bench_sla(double scale, const char *dir);
 
 #endif

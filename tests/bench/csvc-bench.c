@@ -6,7 +6,7 @@
  *   csvc-bench [--scale X] [--dir DIR] [SECTION...]
  *
  * --scale 1 gives the sizes the design targets (e.g. 100,000 customers);
- * a smaller scale gives a quick run. Sections: customers, tickets, calendar.
+ * a smaller scale gives a quick run. Sections: customers, tickets, calendar, sla.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@ static const section sections[] = {
 	{"customers", bench_customers},
 	{"tickets", bench_tickets},
 	{"calendar", bench_calendar},
+	{"sla", bench_sla},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

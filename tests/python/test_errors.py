@@ -1,0 +1,118 @@
+import os
+import sqlite3
+
+import csvc
+from csvc_testutil import StoreTestCase
+
+EXPECTED = {
+    -1: csvc.GenericError, -2: csvc.InvalidArgument, -3: csvc.OutOfMemory, -4: csvc.NotFound,
+    -5: csvc.AlreadyExists, -6: csvc.InvalidTransition, -7: csvc.Conflict, -8: csvc.Busy,
+    -9: csvc.StorageError, -10: csvc.Corrupt, -11: csvc.Stopped, -12: csvc.OutOfRange,
+    -13: csvc.VersionMismatch, -14: csvc.NotAStore, -15: csvc.ReadOnly,
+}
+
+
+class ErrorMappingTest(StoreTestCase):
+    def test_every_code_has_its_class(self):
+        for code, cls in EXPECTED.items():
+            with self.assertRaises(cls) as cm:
+                csvc._csvc._raise_error(code, "detail", 5)
+            e = cm.exception
+            self.assertIs(type(e), cls)
+            self.assertIsInstance(e, csvc.Error)
+            self.assertEqual(e.code, code)
+            self.assertIsInstance(e.code, csvc.ErrorCode)
+            self.assertEqual(e.sqlite_code, 5)
+            self.assertEqual(e.message, "detail")
+            self.assertEqual(str(e), "detail")
+        with self.assertRaises(csvc.Error) as cm:
+            csvc._csvc._raise_error(-99, "")
+        self.assertIs(type(cm.exception), csvc.Error)
+        self.assertEqual(cm.exception.code, -99)
+        self.assertEqual(cm.exception.message, "unknown error")
+
+    def test_builtin_bases(self):
+        self.assertTrue(issubclass(csvc.InvalidArgument, ValueError))
+        self.assertTrue(issubclass(csvc.OutOfRange, ValueError))
+        self.assertTrue(issubclass(csvc.NotFound, LookupError))
+        self.assertTrue(issubclass(csvc.OutOfMemory, MemoryError))
+        self.assertTrue(issubclass(csvc.StoreClosed, csvc.InvalidTransition))
+
+    def test_real_errors(self):
+        s = self.store
+        with self.assertRaises(csvc.InvalidArgument) as cm:
+            csvc.Customer(phones=["abc"])
+        self.assertTrue(cm.exception.message)
+        with self.assertRaises(csvc.OutOfRange):
+            csvc.Customer(name="名" * 100)
+        with self.assertRaises(csvc.NotFound):
+            s.get_customer("00000000-0000-4000-8000-000000000001")
+        self.customer(external_ids=[("member_card", "M-1")])
+        with self.assertRaises(csvc.AlreadyExists) as cm:
+            self.customer("李四", external_ids=[("member_card", "M-1")])
+        self.assertIn("M-1", cm.exception.message)
+        t = self.ticket()
+        with self.assertRaises(csvc.InvalidTransition):
+            s.transition_ticket(t, "no-such-transition")
+        s.transition_ticket(t, "analyse")
+        with self.assertRaises(csvc.Conflict):
+            s.transition_ticket(t, "handle", expected_revision=1)
+        with self.assertRaises(csvc.Conflict):
+            t.subject = "changed"
+            s.update_ticket(t)
+
+    def test_busy(self):
+        other = csvc.Store(self.path, busy_timeout_ms=-1)
+        try:
+            self.store.begin()
+            with self.assertRaises(csvc.Busy) as cm:
+                other.begin()
+            self.assertEqual(cm.exception.sqlite_code & 0xff, 5)  # SQLITE_BUSY
+            with self.assertRaises(csvc.Busy):
+                other.create_customer(csvc.Customer(name="x"))
+            self.store.commit()
+            other.create_customer(csvc.Customer(name="x"))
+        finally:
+            other.close()
+
+    def test_file_errors(self):
+        garbage = os.path.join(self.dir, "garbage.db")
+        with open(garbage, "wb") as f:
+            f.write(b"this is not an sqlite file at all" * 200)
+        with self.assertRaises(csvc.Corrupt):
+            csvc.Store(garbage)
+
+        foreign = os.path.join(self.dir, "foreign.db")
+        db = sqlite3.connect(foreign)
+        db.execute("CREATE TABLE pos_sales (id INTEGER PRIMARY KEY)")
+        db.commit()
+        db.close()
+        with self.assertRaises(csvc.NotAStore):
+            csvc.Store(foreign)
+
+        newer = os.path.join(self.dir, "newer.db")
+        csvc.Store(newer).close()
+        db = sqlite3.connect(newer)
+        db.execute(f"PRAGMA user_version = {csvc.SCHEMA_VERSION_SUPPORTED + 10}")
+        db.commit()
+        db.close()
+        with self.assertRaises(csvc.VersionMismatch):
+            csvc.Store(newer)
+
+        with self.assertRaises((csvc.StorageError, csvc.NotFound)) as cm:
+            csvc.Store(os.path.join(self.dir, "no", "such", "dir", "x.db"))
+        with self.assertRaises(csvc.StorageError):
+            csvc.Store(self.dir)  # a directory
+        self.assertIsInstance(cm.exception, csvc.Error)
+
+    def test_type_errors_are_not_library_errors(self):
+        with self.assertRaises(TypeError):
+            csvc.Customer(name=42)
+        with self.assertRaises(TypeError):
+            csvc.Customer(nosuchfield=1)
+        with self.assertRaises(TypeError):
+            self.store.get_customer(3.14)
+        with self.assertRaises(TypeError):
+            self.store.customers(created_from=__import__("datetime").datetime(2026, 1, 1))  # naive
+        with self.assertRaises(ValueError):
+            csvc.Customer(name="a\0b")

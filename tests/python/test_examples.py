@@ -1,0 +1,96 @@
+"""Runs each example in examples/python on temporary files."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import csvc
+
+EXAMPLES = os.environ.get("CSVC_EXAMPLES_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
+
+CSV_TEXT = """Name,Phone,EMail,member_card,home_store,class,tier,birthday,notes,tags,colour
+王芳,138-0013-8000,wang.fang@example.cn,M-10001,SH01,vip,2,1985-04-12,喜欢红色,会员;常客,red
+李娜,139 0000 1111;021-6321 0000,,M-10002,SH01,普通,,,,,
+,,,,,,,,,,
+张伟,not-a-phone,,,SH02,,,,,,
+赵敏,13700000000,,M-10001,BJ02,,,,,,
+Nancy Li,+852 9123 4567,nancy@example.com,,HK01,potential,3,1990-13-01,,,
+Nancy Li,+852 9123 4567,nancy@example.com,,HK01,potential,3,1990-12-01,,,
+"""
+
+
+def run(script, *args):
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, os.path.join(EXAMPLES, script), *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+class ExamplesTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="csvc-examples-")
+        self.db = os.path.join(self.dir, "shop.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_import_customers(self):
+        path = os.path.join(self.dir, "customers.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(CSV_TEXT)
+        r = run("import_customers.py", self.db, path, "--batch", "2")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("imported 3, rejected 4", r.stdout)
+        errors = [line for line in r.stderr.splitlines() if line.startswith("line ")]
+        self.assertEqual([e.split(":")[0] for e in errors], ["line 4", "line 5", "line 6", "line 7"])
+        self.assertIn("colour", r.stderr.splitlines()[0])  # unknown columns reported
+        self.assertIn("M-10001", errors[2])  # the duplicate member card is named
+        with csvc.Store(self.db) as s:
+            self.assertEqual(s.count_customers(), 3)
+            wang = s.find_customer_by_external_id("member_card", "M-10001")
+            self.assertEqual((wang.name, wang.customer_class, wang.tier, str(wang.birthday)),
+                             ("王芳", csvc.CustomerClass.VIP, csvc.Tier.TIER_2, "1985-04-12"))
+            self.assertEqual(wang.tags, ("会员", "常客"))
+            self.assertEqual(s.find_customer_by_phone("02163210000").name, "李娜")
+            self.assertEqual(s.find_customer_by_email("NANCY@example.com").home_store, "HK01")
+
+    def test_nightly_report(self):
+        with csvc.Store(self.db) as s:
+            s.install_defaults()
+            for i in range(5):
+                t = s.create_ticket(csvc.Ticket("complaint", "SH01" if i < 3 else "BJ02", subject=f"问题{i}"))
+                if i == 0:
+                    s.transition_ticket(t, "analyse")
+                if i == 4:
+                    s.transition_ticket(t, "cancel")
+            s.create_ticket(csvc.Ticket("inquiry", "HK01", subject="营业时间"))
+        r = run("nightly_report.py", self.db, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.reader(r.stdout.splitlines()))
+        self.assertEqual(rows[0], ["store", "new", "open", "waiting", "resolved", "total"])
+        table = {row[0]: [int(x) for x in row[1:]] for row in rows[1:]}
+        self.assertEqual(table["SH01"], [2, 1, 0, 0, 3])
+        self.assertEqual(table["BJ02"], [1, 0, 0, 0, 1])
+        self.assertEqual(table["HK01"], [1, 0, 0, 0, 1])
+        self.assertEqual(table["all"], [4, 1, 0, 0, 5])
+        r = run("nightly_report.py", self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("SH01", r.stdout)
+
+    def test_outbox_writer(self):
+        outbox = os.path.join(self.dir, "outbox.jsonl")
+        r = run("outbox_writer.py", self.db, outbox, "--demo")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("wrote 4 events", r.stdout)
+        with open(outbox, encoding="utf-8") as f:
+            events = [json.loads(line) for line in f]
+        self.assertEqual([e["type"] for e in events], ["created", "transition", "comment", "assigned"])
+        self.assertEqual(events[0]["payload"]["set"]["subject"], "收银台排队太久")
+        self.assertEqual(events[2]["payload"]["body"], "查看了监控")
+        self.assertEqual([e["seq"] for e in events], [1, 2, 3, 4])
+        self.assertTrue(all(e["ticket_number"] == "SH01-000001" for e in events))
