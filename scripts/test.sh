@@ -4,6 +4,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
-[ -f build-test/build.ninja ] || meson setup build-test -Dwerror=true -Dtests=enabled
+[ -f build-test/build.ninja ] || meson setup build-test -Dwerror=true -Dtests=enabled -Dpython=enabled
 ninja -C build-test
 meson test -C build-test --print-errorlogs "$@"

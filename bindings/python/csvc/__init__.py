@@ -1,0 +1,76 @@
+"""csvc: Python bindings of libcsvc, customer-service management for retail.
+
+A Store holds customers (顾客档案), versioned workflows and tickets (工单) in
+one SQLite file::
+
+    import csvc
+
+    with csvc.Store("shop.db") as store:
+        store.install_defaults()
+        c = store.create_customer(csvc.Customer(name="王芳", phones=["138-0013-8000"]))
+        t = csvc.Ticket("complaint", "SH01", customer=c, subject="收银台排队太久")
+        store.create_ticket(t, actor="counter-1")
+        store.transition_ticket(t, "analyse", actor="clerk-7")
+        for ticket in store.tickets(store_code="SH01", open_only=True):
+            print(ticket.number, ticket.state)
+
+Times are timezone-aware datetimes (UTC), ids are uuid.UUID, enums are
+IntEnums with the C values, and each library error code has its own
+exception class under csvc.Error. See docs/python.md.
+"""
+
+import uuid as _uuid
+
+from . import _csvc
+from ._enums import (CommentKind, CustomerClass, Durability, ErrorCode, Impact, Importance,
+                     Lifecycle, LinkKind, LogLevel, Priority, StateCategory, Tier, Urgency)
+from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
+                      InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
+                      OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
+                      _ERROR_CLASSES)
+from ._values import Event, LifecycleEntry, MergeConflict, State, Transition
+from ._store import Store
+from ._csvc import (Customer, StoreIterator, Ticket, Workflow, normalize_phone, library_version,
+                    strerror, SCHEMA_VERSION_SUPPORTED)
+
+__version__ = _csvc.LIBRARY_VERSION
+
+_csvc._bind({
+    "Error": Error,
+    "_ERROR_CLASSES": _ERROR_CLASSES,
+    "StoreClosed": StoreClosed,
+    "UUID": _uuid.UUID,
+    "Event": Event,
+    "MergeConflict": MergeConflict,
+    "State": State,
+    "Transition": Transition,
+    "LifecycleEntry": LifecycleEntry,
+    "CustomerClass": CustomerClass,
+    "Tier": Tier,
+    "Lifecycle": Lifecycle,
+    "StateCategory": StateCategory,
+    "Urgency": Urgency,
+    "Importance": Importance,
+    "Impact": Impact,
+    "Priority": Priority,
+    "CommentKind": CommentKind,
+    "LinkKind": LinkKind,
+    "LogLevel": LogLevel,
+    "Durability": Durability,
+})
+
+__all__ = [
+    # store and records
+    "Store", "Customer", "Ticket", "Workflow", "StoreIterator",
+    # values
+    "Event", "MergeConflict", "State", "Transition", "LifecycleEntry",
+    # enums
+    "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
+    "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
+    # errors
+    "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
+    "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",
+    "VersionMismatch", "NotAStore", "ReadOnly", "StoreClosed",
+    # functions and constants
+    "normalize_phone", "library_version", "strerror", "SCHEMA_VERSION_SUPPORTED", "__version__",
+]

@@ -1,0 +1,119 @@
+"""csvc.Store: the Pythonic face of a libcsvc store."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+from typing import Callable, Iterator, Optional, Union
+
+from . import _csvc
+from ._enums import Durability, LogLevel
+
+__all__ = ["Store"]
+
+Clock = Callable[[], Union[datetime.datetime, int]]
+LogHandler = Callable[[LogLevel, str], None]
+
+
+class Store(_csvc.Store):
+    """An open libcsvc store: one SQLite file and everything kept in it.
+
+    Store(path, clock=None, *, busy_timeout_ms=0, durability=Durability.DEFAULT,
+          readonly=False, create=True, secure_delete=True,
+          default_country_code=None, log=None, log_level=0)
+
+    path
+        File name (str or os.PathLike); ":memory:" for a private in-memory store.
+    clock
+        A callable returning "now", as a timezone-aware datetime or as int
+        microseconds since the Unix epoch (UTC); None uses the system clock.
+        Meant for tests and simulations. If it raises, or returns anything
+        else, the call that asked for the time fails with that exception and
+        changes nothing (each writing call then runs in a transaction level
+        of its own, so that it can be undone).
+    busy_timeout_ms
+        How long to wait for a lock held by another connection before
+        raising Busy: 0 means 5000, negative means do not wait.
+    durability
+        Durability.FULL (the default) or Durability.NORMAL.
+    readonly, create, secure_delete
+        The open flags: never write; create the file if missing; overwrite
+        deleted content.
+    default_country_code
+        Country calling code used to normalise phone numbers written
+        without one (None: "86").
+    log, log_level
+        A callable log(level: LogLevel, message: str) and the highest level it
+        receives (0: LogLevel.WARN).
+
+    A Store is a context manager that closes it on exit. Every method is
+    serialised by a per-store lock, so one Store may be shared by threads;
+    calls that reach the disk release the GIL. Records (Customer, Ticket,
+    Workflow) are detached values that stay valid after close(); iterators
+    keep the store alive and are invalidated by close().
+
+    Exceptions raised by the clock, the log handler or the change hook are
+    raised again, unchanged, by the Store call that ran them.
+    """
+
+    def __init__(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        clock: Optional[Clock] = None,
+        *,
+        busy_timeout_ms: int = 0,
+        durability: Durability = Durability.DEFAULT,
+        readonly: bool = False,
+        create: bool = True,
+        secure_delete: bool = True,
+        default_country_code: Optional[str] = None,
+        log: Optional[LogHandler] = None,
+        log_level: int = 0,
+    ) -> None:
+        super().__init__(
+            path, clock, busy_timeout_ms=busy_timeout_ms, durability=durability,
+            readonly=readonly, create=create, secure_delete=secure_delete,
+            default_country_code=default_country_code, log=log, log_level=log_level)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<csvc.Store {self.path!r} {state}>"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """A transaction as a context manager: begin on entry, commit on a
+        normal exit, roll back if the block raises (the exception goes on).
+
+        Transactions nest (the inner ones are savepoints). While the block
+        runs, the calling thread holds the store's lock, so other threads
+        using this Store wait until the transaction ends instead of joining
+        it. If the outermost commit fails, the library has rolled it back
+        and the error is raised. The change hook runs after the outermost
+        commit; an exception it raises comes out of the with statement, with
+        the changes committed.
+        """
+        self._lock()
+        try:
+            depth = self.tx_depth
+            self.begin()
+            try:
+                yield self
+            except BaseException:
+                if self.tx_depth > depth:
+                    self.rollback()
+                raise
+            try:
+                self.commit()
+            except BaseException:
+                if not self.closed and self.tx_depth > depth:
+                    self.rollback()
+                raise
+        finally:
+            self._unlock()
