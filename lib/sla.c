@@ -478,8 +478,11 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 		int met = satisfies(d, state, category);
 		switch (c->phase) {
 		case CSVC__SLA_WAITING:
-			if (met || is_end(category))
+			if (met || is_end(category)) {
 				c->phase = met ? CSVC__SLA_MET : CSVC__SLA_CANCELLED;
+				c->met_at = met ? ev->at : 0;
+				c->met_via_state = met;
+			}
 			break;
 		case CSVC__SLA_RUNNING:
 		case CSVC__SLA_PAUSED:
