@@ -513,8 +513,9 @@ static int add_contact(csvc__strvec *v, const char *value, int is_phone)
 
 static int remove_contact(csvc__strvec *v, const char *value, const char *what)
 {
-	if (!value)
-		return csvc__error(CSVC_EINVAL, "%s must not be NULL", what);
+	int rc = csvc__check_text(value, 0, CSVC_CUSTOMER_MAX_EMAIL, what);
+	if (rc)
+		return rc;
 	int i = csvc__strvec_find(v, value);
 	if (i < 0)
 		return csvc__error(CSVC_ENOTFOUND, "the customer has no %s '%s'", what, value);
@@ -570,7 +571,9 @@ int csvc_customer_remove_tag(csvc_customer *c, const char *tag)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	CSVC__CHECK_ARG(tag, "tag");
+	int rc = csvc__check_text(tag, 0, CSVC_CUSTOMER_MAX_TAG, "tag");
+	if (rc)
+		return rc;
 	long pos = strvec_search(&c->tags, tag);
 	if (pos < 0)
 		return csvc__error(CSVC_ENOTFOUND, "the customer has no tag '%s'", tag);
@@ -637,8 +640,9 @@ int csvc_customer_remove_external_id(csvc_customer *c, const char *kind, const c
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	CSVC__CHECK_ARG(kind, "kind");
-	CSVC__CHECK_ARG(value, "value");
+	int rc = csvc__check_extid(kind, value);
+	if (rc)
+		return rc;
 	int i = csvc__kvvec_find(&c->extids, kind, value);
 	if (i < 0)
 		return csvc__error(CSVC_ENOTFOUND, "the customer has no external ID %s:%s", kind, value);

@@ -280,7 +280,11 @@ int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, 
 		return csvc_error_last()->code;
 	if (percent < 1 || percent > 100)
 		return csvc__error(CSVC_EINVAL, "an escalation threshold is 1 to 100 percent");
-	int rc = CSVC_OK;
+	/* Every text argument is checked, whichever the action uses. */
+	int rc = csvc__check_text(assignee, 1, 128, "assignee");
+	if (rc || (rc = csvc__check_text(team, 1, 128, "team")) ||
+	    (transition && (rc = csvc__check_machine_name(transition, "transition"))))
+		return rc;
 	switch (action) {
 	case CSVC_SLA_RAISE_PRIORITY:
 		if (value < 1 || value > 4)

@@ -333,9 +333,10 @@ int csvc_workflow_target(const csvc_workflow *wf, const char *from, const char *
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(wf, "wf");
-	CSVC__CHECK_ARG(from, "from");
-	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(to, "to");
+	int rc = csvc__check_machine_name(from, "from state");
+	if (rc || (rc = csvc__check_machine_name(name, "transition")))
+		return rc;
 	for (size_t i = 0; i < wf->n_transitions; i++)
 		if (strcmp(wf->transitions[i].name, name) == 0 && strcmp(wf->transitions[i].from, from) == 0) {
 			*to = wf->transitions[i].to;

@@ -1,0 +1,129 @@
+/*
+ * Support for the generated misuse test: a populated store, a content dump
+ * to prove a failed call changed nothing, and the bad inputs.
+ */
+#ifndef CSVC_MISUSE_SUPPORT_H
+#define CSVC_MISUSE_SUPPORT_H
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvc-test.h"
+#include "store-internal.h"
+
+static csvc_time_us misuse_clock = (csvc_time_us)1767225600 * CSVC_SECOND_US;
+
+/* Invalid UTF-8 (a lone continuation byte and an overlong form). */
+static const char misuse_bad_utf8[] = "ab\x80\xc0\xaf";
+static char *misuse_huge;
+
+static csvc_store *misuse_store(void)
+{
+	csvc_store *s = csvc_test_store(&misuse_clock);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "顾客"));
+	csvc_assert_ok(csvc_customer_add_phone(c, "13800000000"));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	csvc_customer_free(c);
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+	csvc_ticket_free(t);
+	if (!misuse_huge) {
+		misuse_huge = malloc(1 << 20);
+		memset(misuse_huge, 'a', (1 << 20) - 1);
+		misuse_huge[(1 << 20) - 1] = '\0';
+	}
+	return s;
+}
+
+static void misuse_store_close(csvc_store *s)
+{
+	csvc_store_close(s);
+}
+
+/* Every row of every table, as text. */
+static char *misuse_dump(csvc_store *s)
+{
+	sqlite3_stmt *tables;
+	assert_int_equal(sqlite3_prepare_v2(s->db,
+	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
+	                                    " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search_%'"
+	                                    " ORDER BY name",
+	                                    -1, &tables, NULL),
+	                 SQLITE_OK);
+	csvc__buf b = {0};
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		char sql[256];
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", (const char *)sqlite3_column_text(tables, 0));
+		sqlite3_stmt *rows;
+		assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &rows, NULL), SQLITE_OK);
+		while (sqlite3_step(rows) == SQLITE_ROW)
+			for (int i = 0; i < sqlite3_column_count(rows); i++) {
+				const char *v = (const char *)sqlite3_column_text(rows, i);
+				csvc__buf_puts(&b, v ? v : "NULL");
+				csvc__buf_put(&b, "|", 1);
+			}
+		sqlite3_finalize(rows);
+		csvc__buf_put(&b, "\n", 1);
+	}
+	sqlite3_finalize(tables);
+	assert_false(b.failed);
+	return b.data;
+}
+
+static void misuse_assert_unchanged(csvc_store *s, const char *before)
+{
+	assert_int_equal(csvc_store_tx_depth(s), 0);
+	char *after = misuse_dump(s);
+	assert_string_equal(before, after);
+	free(after);
+}
+
+static void misuse_expect_invalid(int rc, const char *fn, int arg)
+{
+	if (rc != CSVC_EINVAL)
+		print_error("%s: invalid UTF-8 in argument %d gave %d (%s)\n", fn, arg, rc, csvc_error_last()->message);
+	assert_int_equal(rc, CSVC_EINVAL);
+}
+
+static void misuse_expect_too_long(int rc, const char *fn, int arg)
+{
+	if (rc != CSVC_ERANGE && rc != CSVC_EINVAL)
+		print_error("%s: 1 MiB in argument %d gave %d (%s)\n", fn, arg, rc, csvc_error_last()->message);
+	assert_true(rc == CSVC_ERANGE || rc == CSVC_EINVAL);
+}
+
+static csvc_customer *fresh_customer(void)
+{
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	return c;
+}
+
+static csvc_ticket *fresh_ticket(void)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	return t;
+}
+
+static csvc_workflow *fresh_workflow(void)
+{
+	csvc_workflow *w = NULL;
+	csvc_assert_ok(csvc_workflow_new(&w, "w"));
+	return w;
+}
+
+static csvc_sla_policy *fresh_policy(void)
+{
+	csvc_sla_policy *p = NULL;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "p", 1));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "t", 1000000, CSVC_SLA_CALENDAR_24X7, NULL, NULL));
+	return p;
+}
+
+#endif
