@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages that building and testing libcsvc need,
 # when they are missing. Run as root (or with sudo available).
 set -eu
-pkgs="gcc g++ clang meson ninja-build pkg-config libsqlite3-dev uuid-dev libcmocka-dev tzdata valgrind binutils python3 python3-dev"
+pkgs="gcc g++ clang meson ninja-build pkg-config libsqlite3-dev uuid-dev libcmocka-dev tzdata valgrind binutils python3 python3-dev libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
