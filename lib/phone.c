@@ -9,8 +9,8 @@
  *     begin with the country calling code;
  *   - otherwise the number is national: one leading trunk '0' is dropped
  *     and the default country code is put in front;
- *   - after the default country code a trunk '0' written as "+86 (0)21..."
- *     is dropped too;
+ *   - after the default country code, trunk zeros written as "+86 (0)21..."
+ *     are dropped too (all of them, so that a key normalises to itself);
  *   - the key is "+" followed by 3 to 15 digits (the E.164 maximum).
  * An empty country code checks the syntax only (used before a record
  * meets its store, whose country code then applies).
@@ -83,10 +83,13 @@ int csvc__phone_normalize(const char *phone, const char *country_code, char *out
 		if (d[0] == '0' && d[1] == '0') /* "0086 ..." and the typo "+0086 ..." */
 			d += 2;
 		if (cclen && strncmp(d, cc, cclen) == 0 && d[cclen] == '0') {
-			/* "+86 (0)21 ..." : the bracketed trunk zero */
+			/* "+86 (0)21 ...": trunk zeros after the default code are
+			 * dropped, all of them, so that a key normalises to itself. */
 			memcpy(key + nk, d, cclen);
 			nk += cclen;
-			d += cclen + 1;
+			d += cclen;
+			while (*d == '0')
+				d++;
 		}
 	} else {
 		if (d[0] == '0')

@@ -182,6 +182,7 @@ static void test_phone_normalization(void **state)
 		{"9123 4567", "852", "+85291234567"},
 		{"+1 (415) 555-0100", "86", "+14155550100"},
 		{"+0086 138 1234 5678", NULL, "+8613812345678"},
+		{"+860(0))2(0)1", NULL, "+86201"}, /* found by fuzzing: keys must be fixed points */
 	};
 	char out[64];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
