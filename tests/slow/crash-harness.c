@@ -139,8 +139,11 @@ static void writer(const char *path, int fd, unsigned seed, csvc_time_us base)
 typedef struct acked {
 	csvc_uuid id;
 	int64_t revision;
+	int round; /* the last round that acknowledged something of it */
 	char kind;
 } acked;
+
+static int current_round;
 
 static acked *acks;
 static size_t n_acks, cap_acks;
@@ -151,6 +154,7 @@ static void remember(char kind, const csvc_uuid *id, int64_t revision)
 		if (acks[i].kind == kind && csvc_uuid_equal(&acks[i].id, id)) {
 			if (revision > acks[i].revision)
 				acks[i].revision = revision;
+			acks[i].round = current_round;
 			return;
 		}
 	if (n_acks == cap_acks) {
@@ -162,6 +166,7 @@ static void remember(char kind, const csvc_uuid *id, int64_t revision)
 	acks[n_acks].kind = kind;
 	acks[n_acks].id = *id;
 	acks[n_acks].revision = revision;
+	acks[n_acks].round = current_round;
 	n_acks++;
 }
 
@@ -202,7 +207,11 @@ static void check(const char *path, int full)
 	csvc_store *s = NULL;
 	if (csvc_store_open(&s, path, NULL))
 		fail("open", csvc_error_last()->message);
+	/* The SQL checks above cover every row; the API checks cover what this
+	 * round acknowledged (everything in the final round). */
 	for (size_t i = 0; i < n_acks; i++) {
+		if (!full && acks[i].round != current_round)
+			continue;
 		if (acks[i].kind == 'C' || acks[i].kind == 'M') {
 			csvc_customer *c = NULL;
 			if (csvc_customer_get(s, &acks[i].id, &c))
@@ -248,6 +257,7 @@ int main(int argc, char **argv)
 	csvc_time_us base = (csvc_time_us)1767225600 * 1000000;
 	long total_acks = 0;
 	for (int k = 0; k < kills; k++) {
+		current_round = k;
 		int fds[2];
 		if (pipe(fds))
 			fail("pipe", strerror(errno));
