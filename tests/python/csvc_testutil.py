@@ -11,6 +11,11 @@ import csvc
 UTC = datetime.timezone.utc
 T0 = datetime.datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 
+# TZif copies of a few zones (tests/data/zoneinfo), so that the tests do
+# not depend on the system's tzdata.
+ZONEINFO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "..", "data", "zoneinfo"))
+
 
 class FakeClock:
     """A clock for tests: starts at T0 and advances one second per call."""
@@ -23,6 +28,16 @@ class FakeClock:
     def __call__(self):
         self.calls += 1
         self.now += self.step
+        return self.now
+
+
+class ManualClock:
+    """A clock for tests that stays where it is set: clock.now = ..."""
+
+    def __init__(self, start=T0):
+        self.now = start
+
+    def __call__(self):
         return self.now
 
 

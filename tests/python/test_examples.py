@@ -1,6 +1,7 @@
 """Runs each example in examples/python on temporary files."""
 
 import csv
+import datetime
 import json
 import os
 import shutil
@@ -94,3 +95,45 @@ class ExamplesTest(unittest.TestCase):
         self.assertEqual(events[2]["payload"]["body"], "查看了监控")
         self.assertEqual([e["seq"] for e in events], [1, 2, 3, 4])
         self.assertTrue(all(e["ticket_number"] == "SH01-000001" for e in events))
+
+    def test_sla_watcher(self):
+        r = run("sla_watcher.py", self.db)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        alarms = [line.split() for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri")]
+        # (local time, ticket, target, kind) in time order, as sla_next_wakeup led the loop
+        self.assertEqual([(a[2], a[3], a[4], a[5]) for a in alarms], [
+            ("09:06", "SH01-000001", "first_response", "warning"),
+            ("13:02", "SH01-000002", "respond", "warning"),
+            ("17:50", "SH01-000002", "respond", "BREACH"),
+            ("08:14", "SH01-000002", "handled", "warning"),  # complaints count 24/7, holiday or not
+            ("17:50", "SH01-000002", "handled", "BREACH"),
+            ("03:26", "SH01-000002", "reported_back", "warning"),
+            ("17:50", "SH01-000002", "reported_back", "BREACH"),
+            ("13:02", "SH01-000001", "resolution", "warning"),
+        ])
+        self.assertEqual([a[1] for a in alarms], ["2026-11-24"] * 3 + ["2026-11-25"] * 2 + ["2026-11-26"] * 2
+                         + ["2026-11-27"])
+        self.assertTrue(alarms[0][-1] == "replied" and alarms[-1][-1] == "answered")
+        self.assertIn("8 alarms in 8 wakeups; nothing pending", lines)
+        self.assertEqual([line for line in lines if line.startswith("breached:")], [
+            "breached: SH01-000002 respond since Tue 2026-11-24 17:50",
+            "breached: SH01-000002 handled since Wed 2026-11-25 17:50",
+            "breached: SH01-000002 reported_back since Thu 2026-11-26 17:50",
+        ])
+        self.assertIn("SH01-000002 priority: CRITICAL", lines)  # the reported_back escalation
+        with csvc.Store(self.db) as s:
+            inquiry = s.get_ticket_by_number("SH01-000001")
+            self.assertEqual(inquiry.state, "answered")
+            self.assertEqual({t.name: t.status for t in s.sla_targets(inquiry)},
+                             {"first_response": csvc.SlaStatus.MET, "resolution": csvc.SlaStatus.MET})
+            self.assertIsNone(s.sla_next_wakeup())
+
+    def test_sla_watcher_bounded(self):
+        r = run("sla_watcher.py", self.db, "--iterations", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("3 alarms in 3 wakeups; stopped after 3 wakeups", r.stdout.splitlines())
+        with csvc.Store(self.db) as s:
+            complaint = s.get_ticket_by_number("SH01-000002")
+            # next: the 80 % warning of "handled" (48 h from receipt)
+            self.assertEqual(s.sla_next_wakeup(), complaint.created_at + datetime.timedelta(hours=48 * 0.8))

@@ -182,6 +182,12 @@ static int64_t sql_int(sqlite3 *db, const char *sql)
 
 static void check(const char *path, int full)
 {
+	/* Opening recovers the store (and finishes creating it when the writer
+	 * was killed before its first commit). */
+	csvc_store *first = NULL;
+	if (csvc_store_open(&first, path, NULL))
+		fail("open after the kill", csvc_error_last()->message);
+	csvc_store_close(first);
 	sqlite3 *db;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		fail("open raw", NULL);

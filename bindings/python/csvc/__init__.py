@@ -14,24 +14,32 @@ one SQLite file::
         for ticket in store.tickets(store_code="SH01", open_only=True):
             print(ticket.number, ticket.state)
 
-Times are timezone-aware datetimes (UTC), ids are uuid.UUID, enums are
-IntEnums with the C values, and each library error code has its own
-exception class under csvc.Error. See docs/python.md.
+Business calendars (Calendar, with TimeZone) give exact business-time
+arithmetic, and SLA policies (SlaPolicy) put deadlines on tickets that
+Store.sla_advance turns into warnings and breaches.
+
+Times are timezone-aware datetimes (UTC), durations are timedeltas, ids
+are uuid.UUID, enums are IntEnums with the C values, and each library
+error code has its own exception class under csvc.Error. See
+docs/python.md.
 """
 
 import uuid as _uuid
 
 from . import _csvc
-from ._enums import (CommentKind, CustomerClass, Durability, ErrorCode, Impact, Importance,
-                     Lifecycle, LinkKind, LogLevel, Priority, StateCategory, Tier, Urgency)
+from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
+                     Importance, Lifecycle, LinkKind, LogLevel, Priority, SlaAction, SlaCalendar,
+                     SlaStatus, StateCategory, Tier, Urgency)
 from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
-from ._values import Event, LifecycleEntry, MergeConflict, State, Transition
+from ._values import (CalendarInfo, Event, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget, State,
+                      Transition, ZoneOffset)
+from ._sla import SlaPolicyTarget
 from ._store import Store
-from ._csvc import (Customer, StoreIterator, Ticket, Workflow, normalize_phone, library_version,
-                    strerror, SCHEMA_VERSION_SUPPORTED)
+from ._csvc import (Calendar, Customer, SlaPolicy, StoreIterator, Ticket, TimeZone, Workflow,
+                    normalize_phone, library_version, strerror, SCHEMA_VERSION_SUPPORTED)
 
 __version__ = _csvc.LIBRARY_VERSION
 
@@ -45,6 +53,11 @@ _csvc._bind({
     "State": State,
     "Transition": Transition,
     "LifecycleEntry": LifecycleEntry,
+    "ZoneOffset": ZoneOffset,
+    "CalendarInfo": CalendarInfo,
+    "SlaTarget": SlaTarget,
+    "SlaAlarm": SlaAlarm,
+    "SlaPolicyTarget": SlaPolicyTarget,
     "CustomerClass": CustomerClass,
     "Tier": Tier,
     "Lifecycle": Lifecycle,
@@ -57,16 +70,21 @@ _csvc._bind({
     "LinkKind": LinkKind,
     "LogLevel": LogLevel,
     "Durability": Durability,
+    "SlaStatus": SlaStatus,
 })
 
 __all__ = [
     # store and records
     "Store", "Customer", "Ticket", "Workflow", "StoreIterator",
+    # time zones, calendars, SLA
+    "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
     # values
-    "Event", "MergeConflict", "State", "Transition", "LifecycleEntry",
+    "Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
+    "SlaTarget", "SlaAlarm",
     # enums
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
-    "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
+    "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
+    "SlaCalendar", "SlaStatus", "SlaAction",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

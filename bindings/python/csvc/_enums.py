@@ -9,6 +9,7 @@ from enum import IntEnum
 __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
+    "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction",
 ]
 
 
@@ -104,6 +105,43 @@ class LogLevel(IntEnum):
     WARN = 2
     INFO = 3
     DEBUG = 4
+
+
+class Disambiguation(IntEnum):
+    """How TimeZone.from_local resolves a wall-clock time skipped by a forward
+    clock change (a gap) or repeated by a backward one (an overlap)
+    (csvc_tz_disambiguation_t). The strings 'compatible', 'earlier', 'later'
+    and 'reject' are accepted too."""
+    COMPATIBLE = 0  #: overlap: the earlier instant; gap: read with the offset before the change
+    EARLIER = 1     #: overlap: the earlier instant; gap: read with the offset after the change
+    LATER = 2       #: overlap: the later instant; gap: as COMPATIBLE
+    REJECT = 3      #: gap or overlap: OutOfRange
+
+
+class SlaCalendar(IntEnum):
+    """Which calendar an SLA target's business time counts on
+    (csvc_sla_calendar_t). SlaPolicy.add_target also takes 'store', '24x7'
+    and ('named', calendar_name)."""
+    STORE = 1              #: the calendar attached to the ticket's store; 24/7 if none
+    NAMED = 2              #: a calendar saved under a name
+    TWENTY_FOUR_SEVEN = 3  #: wall-clock time (CSVC_SLA_CALENDAR_24X7)
+
+
+class SlaStatus(IntEnum):
+    """Status of one SLA target of one ticket (csvc_sla_status_t)."""
+    RUNNING = 1    #: counting
+    PAUSED = 2     #: the ticket is in a state that pauses it
+    MET = 3        #: satisfied (breached_at tells whether it was late)
+    BREACHED = 4   #: past due, not yet satisfied
+    CANCELLED = 5  #: the ticket ended without satisfying it
+    WAITING = 6    #: not started yet (a recurring target before the first reply)
+
+
+class SlaAction(IntEnum):
+    """Escalation actions of an SLA target (csvc_sla_action_t)."""
+    RAISE_PRIORITY = 1  #: set the priority to `value` (if more pressing)
+    ASSIGN = 2          #: hand the ticket to `assignee` / `team`
+    TRANSITION = 3      #: apply `transition` if the current state offers it
 
 
 class ErrorCode(IntEnum):

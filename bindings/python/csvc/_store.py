@@ -21,7 +21,7 @@ class Store(_csvc.Store):
 
     Store(path, clock=None, *, busy_timeout_ms=0, durability=Durability.DEFAULT,
           readonly=False, create=True, secure_delete=True,
-          default_country_code=None, log=None, log_level=0)
+          default_country_code=None, log=None, log_level=0, zoneinfo_dir=None)
 
     path
         File name (str or os.PathLike); ":memory:" for a private in-memory store.
@@ -46,6 +46,10 @@ class Store(_csvc.Store):
     log, log_level
         A callable log(level: LogLevel, message: str) and the highest level it
         receives (0: LogLevel.WARN).
+    zoneinfo_dir
+        Directory of TZif time-zone files (str or os.PathLike) for the
+        calendars the SLA engine uses; None means /usr/share/zoneinfo. It is
+        also the default of load_calendar() and calendar_for_store().
 
     A Store is a context manager that closes it on exit. Every method is
     serialised by a per-store lock, so one Store may be shared by threads;
@@ -53,8 +57,9 @@ class Store(_csvc.Store):
     Workflow) are detached values that stay valid after close(); iterators
     keep the store alive and are invalidated by close().
 
-    Exceptions raised by the clock, the log handler or the change hook are
-    raised again, unchanged, by the Store call that ran them.
+    Exceptions raised by the clock, the log handler, the change hook or the
+    sla_advance callback are raised again, unchanged, by the Store call that
+    ran them.
     """
 
     def __init__(
@@ -70,11 +75,13 @@ class Store(_csvc.Store):
         default_country_code: Optional[str] = None,
         log: Optional[LogHandler] = None,
         log_level: int = 0,
+        zoneinfo_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
         super().__init__(
             path, clock, busy_timeout_ms=busy_timeout_ms, durability=durability,
             readonly=readonly, create=create, secure_delete=secure_delete,
-            default_country_code=default_country_code, log=log, log_level=log_level)
+            default_country_code=default_country_code, log=log, log_level=log_level,
+            zoneinfo_dir=zoneinfo_dir)
 
     def __enter__(self) -> "Store":
         return self

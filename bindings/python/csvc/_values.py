@@ -5,9 +5,10 @@ import json
 import uuid
 from typing import Any, NamedTuple, Optional, Union
 
-from ._enums import Lifecycle, StateCategory
+from ._enums import Lifecycle, SlaStatus, StateCategory
 
-__all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry"]
+__all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset",
+           "CalendarInfo", "SlaTarget", "SlaAlarm"]
 
 
 class Event(NamedTuple):
@@ -87,3 +88,73 @@ class LifecycleEntry(NamedTuple):
 
     stage: Union[Lifecycle, int]
     at: datetime.datetime
+
+
+class ZoneOffset(NamedTuple):
+    """The UTC offset of a time zone at an instant (TimeZone.offset_at)."""
+
+    offset: datetime.timedelta
+    """East of Greenwich positive: timedelta(hours=1) for BST."""
+    is_dst: bool
+    """True if the zone data marks the period as daylight-saving time."""
+    abbreviation: str
+    """'BST', 'GMT', 'CST', '+1030' ..."""
+
+
+class CalendarInfo(NamedTuple):
+    """What the store keeps about a saved calendar besides its text
+    (Store.calendar_info)."""
+
+    name: str
+    id: uuid.UUID
+    created_at: datetime.datetime
+    """When the name was first saved (store clock)."""
+    updated_at: datetime.datetime
+    """When it was last saved."""
+
+
+class SlaTarget(NamedTuple):
+    """One SLA target of one ticket, as read (Store.sla_targets, sla_at_risk,
+    sla_breached): a detached copy, computed as of the store clock."""
+
+    name: str
+    """The target's name: 'first_response', 'resolution', 'next_update' ..."""
+    ticket: uuid.UUID
+    ticket_number: str
+    policy: str
+    """The policy the ticket runs under ..."""
+    policy_version: int
+    """... and its version."""
+    status: Union[SlaStatus, int]
+    duration: datetime.timedelta
+    """The target's business duration."""
+    used: datetime.timedelta
+    """Business time used."""
+    remaining: datetime.timedelta
+    """Business time left (negative once past due)."""
+    percent_used: float
+    """Percentage of the duration used (may exceed 100)."""
+    due_at: Optional[datetime.datetime]
+    """The last on-time instant while running, else None."""
+    met_at: Optional[datetime.datetime]
+    """When it was satisfied, else None."""
+    breached_at: Optional[datetime.datetime]
+    """The instant its deadline passed, else None (kept when met late)."""
+
+
+class SlaAlarm(NamedTuple):
+    """A warning or a breach, as passed to the Store.sla_advance callback."""
+
+    ticket: uuid.UUID
+    ticket_number: str
+    target: str
+    """The target's name."""
+    percent: int
+    """The threshold crossed: 1..99 for a warning, 100 for the breach."""
+    at: datetime.datetime
+    """The exact instant it was crossed (aware datetime, UTC)."""
+
+    @property
+    def is_breach(self) -> bool:
+        """True for the breach (percent 100), False for a warning."""
+        return self.percent >= 100

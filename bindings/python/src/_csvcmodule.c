@@ -4,8 +4,10 @@
  * It wraps the public libcsvc API (include/csvc.h) and nothing else. The
  * pure-Python package on top (csvc/__init__.py) defines the enums, the
  * exception classes and the small value types, and hands them to this
- * module with _bind() at import time; the Store, the records and the
- * iterators live here.
+ * module with _bind() at import time; the Store, the records, the
+ * iterators, the time zones, the calendars and the SLA policies live here.
+ * Time zones and calendars are immutable: their methods keep the GIL
+ * (they are fast), their constructors release it (they read files).
  *
  * Concurrency: a csvc_store is used by one thread at a time, so every
  * Store object has a lock (recursive for its owning thread, so that a
@@ -42,6 +44,7 @@ enum {
 	E_LINK_KIND,
 	E_LOG_LEVEL,
 	E_DURABILITY,
+	E_SLA_STATUS,
 	E_COUNT
 };
 
@@ -49,7 +52,7 @@ enum {
 
 static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
-	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability",
+	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -64,6 +67,11 @@ static PyObject *g_conflict_type;   /* csvc.MergeConflict */
 static PyObject *g_state_type;      /* csvc.State */
 static PyObject *g_transition_type; /* csvc.Transition */
 static PyObject *g_lifecycle_entry_type; /* csvc.LifecycleEntry */
+static PyObject *g_zone_offset_type;   /* csvc.ZoneOffset */
+static PyObject *g_calendar_info_type; /* csvc.CalendarInfo */
+static PyObject *g_sla_target_type;    /* csvc.SlaTarget */
+static PyObject *g_sla_alarm_type;     /* csvc.SlaAlarm */
+static PyObject *g_policy_target_type; /* csvc.SlaPolicyTarget */
 static PyObject *g_epoch;           /* datetime(1970, 1, 1, tzinfo=timezone.utc) */
 static PyObject *g_str_bytes;       /* "bytes" */
 static PyObject *g_empty_tuple;     /* () */
@@ -244,6 +252,7 @@ static PyObject *uuid_out(const csvc_uuid *id)
 }
 
 static PyTypeObject CustomerType, TicketType, WorkflowType, StoreType, IterType;
+static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType;
 
 typedef struct {
 	PyObject_HEAD
@@ -339,12 +348,11 @@ static int conv_opt_uuid(PyObject *o, void *out)
 	return uuid_in(o, &u->id) == 0;
 }
 
-static PyObject *time_out(csvc_time_us us)
+/* An instant as an aware datetime (UTC); 0 is the epoch. */
+static PyObject *instant_out(csvc_time_us us)
 {
 	PyObject *delta, *r;
 	int64_t days, rem;
-	if (us == 0)
-		Py_RETURN_NONE;
 	days = us / US_PER_DAY;
 	rem = us % US_PER_DAY;
 	if (rem < 0) {
@@ -357,6 +365,14 @@ static PyObject *time_out(csvc_time_us us)
 	r = PyNumber_Add(g_epoch, delta);
 	Py_DECREF(delta);
 	return r;
+}
+
+/* A record's time: 0 means "not set" and reads as None. */
+static PyObject *time_out(csvc_time_us us)
+{
+	if (us == 0)
+		Py_RETURN_NONE;
+	return instant_out(us);
 }
 
 /* A timezone-aware datetime or an int (microseconds since the epoch). */
@@ -404,6 +420,132 @@ static int time_in(PyObject *o, csvc_time_us *out, const char *what)
 static int conv_time(PyObject *o, void *out)
 {
 	return time_in(o, out, "time") == 0;
+}
+
+/* A required instant (time zones, calendars, SLA): None is not allowed. */
+static int instant_in(PyObject *o, csvc_time_us *out, const char *what)
+{
+	if (o == NULL || o == Py_None) {
+		PyErr_Format(PyExc_TypeError, "%s must be a timezone-aware datetime or int microseconds, not None",
+		             what);
+		return -1;
+	}
+	return time_in(o, out, what);
+}
+
+static int conv_instant(PyObject *o, void *out)
+{
+	return instant_in(o, out, "time") == 0;
+}
+
+/* A duration: datetime.timedelta or int microseconds. */
+static int duration_in(PyObject *o, int64_t *out, const char *what)
+{
+	if (o != NULL && PyDelta_Check(o)) {
+		int64_t days = PyDateTime_DELTA_GET_DAYS(o);
+		if (days > INT64_MAX / US_PER_DAY - 1 || days < -(INT64_MAX / US_PER_DAY)) {
+			PyErr_Format(PyExc_OverflowError, "%s is too long", what);
+			return -1;
+		}
+		*out = days * US_PER_DAY + (int64_t)PyDateTime_DELTA_GET_SECONDS(o) * 1000000 +
+		       PyDateTime_DELTA_GET_MICROSECONDS(o);
+		return 0;
+	}
+	if (o != NULL && PyLong_Check(o) && !PyBool_Check(o)) {
+		long long v = PyLong_AsLongLong(o);
+		if (v == -1 && PyErr_Occurred())
+			return -1;
+		*out = v;
+		return 0;
+	}
+	PyErr_Format(PyExc_TypeError, "%s must be a datetime.timedelta or int microseconds, not %.100s", what,
+	             o ? Py_TYPE(o)->tp_name : "nothing");
+	return -1;
+}
+
+static int conv_duration(PyObject *o, void *out)
+{
+	return duration_in(o, out, "duration") == 0;
+}
+
+static PyObject *duration_out(int64_t us)
+{
+	int64_t days = us / US_PER_DAY, rem = us % US_PER_DAY;
+	if (rem < 0) {
+		rem += US_PER_DAY;
+		days--;
+	}
+	return PyDelta_FromDSU((int)days, (int)(rem / 1000000), (int)(rem % 1000000));
+}
+
+/* A naive datetime read as local wall-clock time -> local microseconds. */
+static int local_in(PyObject *o, int64_t *out)
+{
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
+	if (!PyDateTime_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "expected a naive datetime (wall-clock time), not %.100s",
+		             Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	if (PyDateTime_DATE_GET_TZINFO(o) != Py_None) {
+		PyErr_SetString(PyExc_TypeError,
+		                "expected a naive datetime (wall-clock time), not a timezone-aware one");
+		return -1;
+	}
+	c.year = PyDateTime_GET_YEAR(o);
+	c.month = PyDateTime_GET_MONTH(o);
+	c.day = PyDateTime_GET_DAY(o);
+	c.hour = PyDateTime_DATE_GET_HOUR(o);
+	c.minute = PyDateTime_DATE_GET_MINUTE(o);
+	c.second = PyDateTime_DATE_GET_SECOND(o);
+	c.microsecond = PyDateTime_DATE_GET_MICROSECOND(o);
+	int rc = csvc_civil_to_local(&c, out);
+	if (rc != CSVC_OK) {
+		raise_last(rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Local microseconds -> a naive datetime of the wall-clock reading. */
+static PyObject *local_out(int64_t local)
+{
+	csvc_civil_time c;
+	int rc = csvc_civil_from_local(local, &c);
+	if (rc != CSVC_OK)
+		return raise_last(rc);
+	return PyDateTime_FromDateAndTime(c.year, c.month, c.day, c.hour, c.minute, c.second, c.microsecond);
+}
+
+/* 'compatible', 'earlier', 'later', 'reject', or a Disambiguation (int). */
+static int conv_disambiguation(PyObject *o, void *out)
+{
+	static const char *const names[] = {"compatible", "earlier", "later", "reject"};
+	int32_t *d = out;
+	if (PyUnicode_Check(o)) {
+		const char *s = PyUnicode_AsUTF8(o);
+		if (s == NULL)
+			return 0;
+		for (int32_t i = 0; i < 4; i++)
+			if (strcmp(s, names[i]) == 0) {
+				*d = i;
+				return 1;
+			}
+		PyErr_Format(PyExc_ValueError,
+		             "disambiguation must be 'compatible', 'earlier', 'later' or 'reject', not %R", o);
+		return 0;
+	}
+	return int32_in(o, d, "disambiguation") == 0;
+}
+
+/* An optional directory argument (str, bytes or os.PathLike; None) as a
+ * new bytes object, or NULL for None. */
+static int fspath_in(PyObject *o, PyObject **out)
+{
+	*out = NULL;
+	if (o == NULL || o == Py_None)
+		return 0;
+	return PyUnicode_FSConverter(o, out) ? 0 : -1;
 }
 
 static PyObject *date_out(int32_t ymd)
@@ -1460,6 +1602,827 @@ static PyTypeObject WorkflowType = {
 };
 
 /* ------------------------------------------------------------------ */
+/* TimeZone                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	csvc_tz *tz;     /* owned, unless `owner` is set */
+	PyObject *owner; /* the Calendar whose zone this is (keeps it alive), or NULL */
+} TimeZoneObject;
+
+static PyObject *tz_wrap(csvc_tz *tz, PyObject *owner)
+{
+	TimeZoneObject *o = PyObject_New(TimeZoneObject, &TimeZoneType);
+	if (o == NULL) {
+		if (owner == NULL)
+			csvc_tz_free(tz);
+		return NULL;
+	}
+	o->tz = tz;
+	o->owner = Py_XNewRef(owner);
+	return (PyObject *)o;
+}
+
+/* The end of a constructor that ran with the GIL released (the error
+ * record is the thread's, so nothing can have overwritten it). */
+static PyObject *tz_result(int rc, csvc_tz *tz)
+{
+	if (rc != CSVC_OK)
+		return raise_last(rc);
+	return tz_wrap(tz, NULL);
+}
+
+static void TimeZone_dealloc(TimeZoneObject *self)
+{
+	if (self->owner != NULL)
+		Py_DECREF(self->owner);
+	else
+		csvc_tz_free(self->tz);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *TimeZone_load(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "zoneinfo_dir", NULL};
+	const char *name;
+	PyObject *dir = Py_None, *dirb = NULL;
+	csvc_tz *tz = NULL;
+	int rc;
+	(void)cls;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|O:load", kw, &name, &dir) || fspath_in(dir, &dirb))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = csvc_tz_load(&tz, name, dirb ? PyBytes_AS_STRING(dirb) : NULL);
+	Py_END_ALLOW_THREADS
+	Py_XDECREF(dirb);
+	return tz_result(rc, tz);
+}
+
+static PyObject *TimeZone_from_tzif(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "data", NULL};
+	const char *name;
+	Py_buffer data;
+	csvc_tz *tz = NULL;
+	int rc;
+	(void)cls;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sy*:from_tzif", kw, &name, &data))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = csvc_tz_from_tzif(&tz, name, data.buf, (size_t)data.len);
+	Py_END_ALLOW_THREADS
+	PyBuffer_Release(&data);
+	return tz_result(rc, tz);
+}
+
+static PyObject *TimeZone_from_posix(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"tz_string", NULL};
+	const char *s;
+	csvc_tz *tz = NULL;
+	(void)cls;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:from_posix", kw, &s))
+		return NULL;
+	int rc = csvc_tz_from_posix(&tz, s);
+	return tz_result(rc, tz);
+}
+
+static PyObject *TimeZone_fixed(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"offset", NULL};
+	PyObject *off;
+	int64_t us;
+	csvc_tz *tz = NULL;
+	(void)cls;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:fixed", kw, &off))
+		return NULL;
+	if (!PyDelta_Check(off)) {
+		PyErr_Format(PyExc_TypeError, "offset must be a datetime.timedelta, not %.100s", Py_TYPE(off)->tp_name);
+		return NULL;
+	}
+	if (duration_in(off, &us, "offset"))
+		return NULL;
+	if (us % 1000000 != 0) {
+		PyErr_SetString(PyExc_ValueError, "offset must be a whole number of seconds");
+		return NULL;
+	}
+	if (us / 1000000 < INT32_MIN || us / 1000000 > INT32_MAX)
+		return raise_code(CSVC_ERANGE, "UTC offset out of range (-25 h to +26 h)", 0);
+	int rc = csvc_tz_fixed(&tz, (int32_t)(us / 1000000));
+	return tz_result(rc, tz);
+}
+
+static PyObject *TimeZone_utc(PyObject *cls, PyObject *unused)
+{
+	csvc_tz *tz = NULL;
+	(void)cls;
+	(void)unused;
+	int rc = csvc_tz_utc(&tz);
+	return tz_result(rc, tz);
+}
+
+static PyObject *TimeZone_get_name(TimeZoneObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_tz_name(self->tz));
+}
+
+static PyObject *TimeZone_offset_at(TimeZoneObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"t", NULL};
+	csvc_time_us t;
+	int32_t off = 0, dst = 0;
+	const char *abbr = NULL;
+	PyObject *a[3], *r = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:offset_at", kw, conv_instant, &t) ||
+	    check_rc(csvc_tz_offset_at(self->tz, t, &off, &dst, &abbr)))
+		return NULL;
+	a[0] = PyDelta_FromDSU(0, off, 0);
+	a[1] = PyBool_FromLong(dst);
+	a[2] = str_out(abbr);
+	if (a[0] && a[1] && a[2])
+		r = PyObject_Vectorcall(g_zone_offset_type, a, 3, NULL);
+	for (int i = 0; i < 3; i++)
+		Py_XDECREF(a[i]);
+	return r;
+}
+
+static PyObject *TimeZone_to_local(TimeZoneObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"t", NULL};
+	csvc_time_us t;
+	int64_t local = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:to_local", kw, conv_instant, &t) ||
+	    check_rc(csvc_tz_utc_to_local(self->tz, t, &local)))
+		return NULL;
+	return local_out(local);
+}
+
+static PyObject *TimeZone_from_local(TimeZoneObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"local", "disambiguation", NULL};
+	PyObject *lo;
+	int32_t d = CSVC_TZ_COMPATIBLE;
+	int64_t local;
+	csvc_time_us t = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|O&:from_local", kw, &lo, conv_disambiguation, &d) ||
+	    local_in(lo, &local) || check_rc(csvc_tz_local_to_utc(self->tz, local, d, &t)))
+		return NULL;
+	return instant_out(t);
+}
+
+/* Immutable values: a copy is the object itself. */
+static PyObject *same_object(PyObject *self, PyObject *unused)
+{
+	(void)unused;
+	return Py_NewRef(self);
+}
+
+static PyObject *TimeZone_repr(TimeZoneObject *self)
+{
+	PyObject *n = str_out(csvc_tz_name(self->tz)), *r;
+	if (n == NULL)
+		return NULL;
+	r = PyUnicode_FromFormat("<csvc.TimeZone %R>", n);
+	Py_DECREF(n);
+	return r;
+}
+
+static PyGetSetDef TimeZone_getset[] = {
+	G(TimeZone, name, "The zone's name: 'Europe/London', 'UTC', '+08:00', or the POSIX TZ string."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+#define METH_CLS(type, name, doc)                                                            \
+	{#name, (PyCFunction)(void (*)(void))type##_##name, METH_VARARGS | METH_KEYWORDS | METH_CLASS, doc}
+
+static PyMethodDef TimeZone_methods[] = {
+	METH_CLS(TimeZone, load, "load(name, zoneinfo_dir=None)\n--\n\n"
+	         "Loads zone `name` ('Europe/London', 'Asia/Shanghai' ...) from the TZif file\n"
+	         "<zoneinfo_dir>/<name>; zoneinfo_dir None means /usr/share/zoneinfo. 'UTC' and\n"
+	         "fixed offsets such as '+08:00' need no file. NotFound if there is no such\n"
+	         "zone, Corrupt if its file is not valid TZif, InvalidArgument for a bad name."),
+	METH_CLS(TimeZone, from_tzif, "from_tzif(name, data)\n--\n\n"
+	         "A zone from TZif data in memory (bytes), for devices without a zoneinfo\n"
+	         "directory. Corrupt if the data is not valid TZif."),
+	METH_CLS(TimeZone, from_posix, "from_posix(tz_string)\n--\n\n"
+	         "A zone from a POSIX TZ string such as 'CST6CDT,M3.2.0,M11.1.0'; its name is\n"
+	         "the string. InvalidArgument if it does not parse."),
+	METH_CLS(TimeZone, fixed, "fixed(offset)\n--\n\n"
+	         "A zone with a fixed UTC offset (a datetime.timedelta of whole seconds, east\n"
+	         "positive, -25 h to +26 h), named '+HH:MM'. OutOfRange past the limits."),
+	{"utc", (PyCFunction)TimeZone_utc, METH_NOARGS | METH_CLASS, "utc()\n--\n\nThe UTC zone (named 'UTC')."},
+	METH_KW(TimeZone, offset_at, "offset_at($self, /, t)\n--\n\n"
+	        "The UTC offset in force at instant `t` (aware datetime or int microseconds):\n"
+	        "ZoneOffset(offset: timedelta, is_dst: bool, abbreviation: str)."),
+	METH_KW(TimeZone, to_local, "to_local($self, /, t)\n--\n\n"
+	        "The local wall-clock reading at instant `t`, as a naive datetime."),
+	METH_KW(TimeZone, from_local, "from_local($self, /, local, disambiguation='compatible')\n--\n\n"
+	        "The instant (aware datetime, UTC) of the wall-clock reading `local` (a naive\n"
+	        "datetime; its fold is ignored). A time skipped by a forward change (gap) or\n"
+	        "repeated by a backward change (overlap) is resolved by `disambiguation`:\n"
+	        "'compatible' (overlap: earlier; gap: read with the offset before the change),\n"
+	        "'earlier' (gap: read with the offset after it), 'later' (overlap: later) or\n"
+	        "'reject' (OutOfRange); or a Disambiguation."),
+	{"__copy__", (PyCFunction)same_object, METH_NOARGS, "The zone itself (zones are immutable)."},
+	{"__deepcopy__", (PyCFunction)same_object, METH_O, "The zone itself (zones are immutable)."},
+	{NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TimeZoneType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.TimeZone",
+	.tp_basicsize = sizeof(TimeZoneObject),
+	.tp_dealloc = (destructor)TimeZone_dealloc,
+	.tp_repr = (reprfunc)TimeZone_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("A time zone: IANA zone data (TZif), a POSIX TZ rule, UTC or a fixed offset.\n\n"
+	                    "Create one with TimeZone.load, from_tzif, from_posix, fixed or utc. A zone\n"
+	                    "is immutable and needs no store; share it freely between threads.\n"
+	                    "Instants are aware datetimes (or int microseconds since the epoch); local\n"
+	                    "wall-clock times are naive datetimes."),
+	.tp_methods = TimeZone_methods,
+	.tp_getset = TimeZone_getset,
+};
+
+/* ------------------------------------------------------------------ */
+/* Calendar                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	csvc_calendar *cal;
+} CalendarObject;
+
+static PyObject *calendar_wrap(csvc_calendar *cal)
+{
+	CalendarObject *o = PyObject_New(CalendarObject, &CalendarType);
+	if (o == NULL) {
+		csvc_calendar_free(cal);
+		return NULL;
+	}
+	o->cal = cal;
+	return (PyObject *)o;
+}
+
+static void Calendar_dealloc(CalendarObject *self)
+{
+	csvc_calendar_free(self->cal);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* A `tz` argument: a TimeZone or None. */
+static int tz_arg(PyObject *o, const csvc_tz **out)
+{
+	*out = NULL;
+	if (o == NULL || o == Py_None)
+		return 0;
+	if (!PyObject_TypeCheck(o, &TimeZoneType)) {
+		PyErr_Format(PyExc_TypeError, "tz must be a csvc.TimeZone or None, not %.100s", Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	*out = ((TimeZoneObject *)o)->tz;
+	return 0;
+}
+
+static PyObject *Calendar_parse(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"json_text", "zoneinfo_dir", "tz", NULL};
+	PyObject *text, *dir = Py_None, *tzo = Py_None, *dirb = NULL;
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	csvc_calendar *cal = NULL;
+	Py_buffer buf;
+	int have_buf = 0, rc;
+	const char *data;
+	Py_ssize_t len;
+	(void)cls;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:parse", kw, &text, &dir, &tzo) || tz_arg(tzo, &o.tz))
+		return NULL;
+	if (PyUnicode_Check(text)) {
+		data = PyUnicode_AsUTF8AndSize(text, &len);
+		if (data == NULL)
+			return NULL;
+	} else if (PyObject_CheckBuffer(text)) {
+		if (PyObject_GetBuffer(text, &buf, PyBUF_SIMPLE) < 0)
+			return NULL;
+		have_buf = 1;
+		data = buf.buf;
+		len = buf.len;
+	} else {
+		PyErr_Format(PyExc_TypeError, "json_text must be str or bytes, not %.100s", Py_TYPE(text)->tp_name);
+		return NULL;
+	}
+	if (fspath_in(dir, &dirb)) {
+		if (have_buf)
+			PyBuffer_Release(&buf);
+		return NULL;
+	}
+	o.zoneinfo_dir = dirb ? PyBytes_AS_STRING(dirb) : NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = csvc_calendar_parse(&cal, data, (size_t)len, &o);
+	Py_END_ALLOW_THREADS
+	if (have_buf)
+		PyBuffer_Release(&buf);
+	Py_XDECREF(dirb);
+	if (rc != CSVC_OK)
+		return raise_last(rc);
+	return calendar_wrap(cal);
+}
+
+static PyObject *Calendar_to_json(CalendarObject *self, PyObject *unused)
+{
+	char *text = NULL;
+	PyObject *r;
+	(void)unused;
+	if (check_rc(csvc_calendar_to_json(self->cal, &text)))
+		return NULL;
+	r = PyUnicode_FromString(text);
+	csvc_free(text);
+	return r;
+}
+
+static PyObject *Calendar_get_zone(CalendarObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_calendar_zone(self->cal));
+}
+
+static PyObject *Calendar_get_tz(CalendarObject *self, void *cl)
+{
+	(void)cl;
+	/* Borrowed from the calendar: the TimeZone keeps the calendar alive. */
+	return tz_wrap((csvc_tz *)csvc_calendar_tz(self->cal), (PyObject *)self);
+}
+
+static PyObject *Calendar_is_open(CalendarObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"t", NULL};
+	csvc_time_us t;
+	int32_t open = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:is_open", kw, conv_instant, &t) ||
+	    check_rc(csvc_calendar_is_open(self->cal, t, &open)))
+		return NULL;
+	return PyBool_FromLong(open);
+}
+
+static PyObject *Calendar_next_open(CalendarObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"t", NULL};
+	csvc_time_us t, out = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:next_open", kw, conv_instant, &t) ||
+	    check_rc(csvc_calendar_next_open(self->cal, t, &out)))
+		return NULL;
+	return instant_out(out);
+}
+
+static PyObject *Calendar_add(CalendarObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"t", "duration", NULL};
+	csvc_time_us t, due = 0;
+	int64_t d;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&:add", kw, conv_instant, &t, conv_duration, &d) ||
+	    check_rc(csvc_calendar_add(self->cal, t, d, &due)))
+		return NULL;
+	return instant_out(due);
+}
+
+static PyObject *Calendar_between(CalendarObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"start", "end", NULL};
+	csvc_time_us a, b;
+	int64_t us = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&:between", kw, conv_instant, &a, conv_instant, &b) ||
+	    check_rc(csvc_calendar_between(self->cal, a, b, &us)))
+		return NULL;
+	return duration_out(us);
+}
+
+static PyObject *Calendar_richcompare(PyObject *a, PyObject *b, int op)
+{
+	char *ta = NULL, *tb = NULL;
+	int eq;
+	if (!PyObject_TypeCheck(b, &CalendarType) || (op != Py_EQ && op != Py_NE))
+		Py_RETURN_NOTIMPLEMENTED;
+	if (check_rc(csvc_calendar_to_json(((CalendarObject *)a)->cal, &ta)))
+		return NULL;
+	if (check_rc(csvc_calendar_to_json(((CalendarObject *)b)->cal, &tb))) {
+		csvc_free(ta);
+		return NULL;
+	}
+	eq = strcmp(ta, tb) == 0;
+	csvc_free(ta);
+	csvc_free(tb);
+	return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static PyObject *Calendar_repr(CalendarObject *self)
+{
+	PyObject *z = str_out(csvc_calendar_zone(self->cal)), *r;
+	if (z == NULL)
+		return NULL;
+	r = PyUnicode_FromFormat("<csvc.Calendar zone=%R>", z);
+	Py_DECREF(z);
+	return r;
+}
+
+static PyGetSetDef Calendar_getset[] = {
+	G(Calendar, zone, "The calendar's zone name ('Asia/Shanghai', 'UTC', '+08:00')."),
+	G(Calendar, tz, "The calendar's TimeZone (it keeps the calendar alive)."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Calendar_methods[] = {
+	METH_CLS(Calendar, parse, "parse(json_text, zoneinfo_dir=None, tz=None)\n--\n\n"
+	         "Builds a calendar from its JSON text form (str or UTF-8 bytes; see\n"
+	         "docs/calendars.md). Its zone is loaded from zoneinfo_dir (None:\n"
+	         "/usr/share/zoneinfo), or taken from `tz`, a TimeZone whose name equals the\n"
+	         "text's \"zone\". InvalidArgument names the problem and where it is;\n"
+	         "OutOfRange past a limit; NotFound for an unknown zone; Corrupt for a damaged\n"
+	         "zone file."),
+	{"to_json", (PyCFunction)Calendar_to_json, METH_NOARGS,
+	 "to_json($self, /)\n--\n\nThe canonical JSON text (one line; parse(to_json()) is an equal calendar)."},
+	METH_KW(Calendar, is_open, "is_open($self, /, t)\n--\n\n"
+	        "True if the calendar is open at instant `t` (working intervals are half-open:\n"
+	        "a closing instant is closed)."),
+	METH_KW(Calendar, next_open, "next_open($self, /, t)\n--\n\n"
+	        "The first open instant at or after `t` (`t` itself when open). NotFound if the\n"
+	        "calendar never opens again."),
+	METH_KW(Calendar, add, "add($self, /, t, duration)\n--\n\n"
+	        "The due instant of `duration` (timedelta or int microseconds, >= 0) of business\n"
+	        "time counted from `t`: the earliest instant with exactly that much open time\n"
+	        "since `t`, or the next opening when that instant is a closing time (1 h from\n"
+	        "Monday 17:00 on a 09:00-18:00 calendar is Tuesday 09:00). Exact to the\n"
+	        "microsecond. InvalidArgument for a negative duration; NotFound if the\n"
+	        "calendar has not that much business time left."),
+	METH_KW(Calendar, between, "between($self, /, start, end)\n--\n\n"
+	        "The business time in [start, end) as a timedelta; negative when end < start."),
+	{"__copy__", (PyCFunction)same_object, METH_NOARGS, "The calendar itself (calendars are immutable)."},
+	{"__deepcopy__", (PyCFunction)same_object, METH_O, "The calendar itself (calendars are immutable)."},
+	{NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CalendarType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Calendar",
+	.tp_basicsize = sizeof(CalendarObject),
+	.tp_dealloc = (destructor)Calendar_dealloc,
+	.tp_repr = (reprfunc)Calendar_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("A business calendar: when a retail store's service desk is open, in a time\n"
+	                    "zone, with weekly schedules, holidays and special days.\n\n"
+	                    "Build one with Calendar.parse(json_text) or read one with\n"
+	                    "Store.load_calendar. It is an immutable, detached value: it needs no\n"
+	                    "store, stays valid after the store is closed, and may be shared between\n"
+	                    "threads. Arithmetic (is_open, next_open, add, between) is exact to the\n"
+	                    "microsecond. Two calendars are equal when their canonical texts are."),
+	.tp_methods = Calendar_methods,
+	.tp_getset = Calendar_getset,
+	.tp_richcompare = Calendar_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+};
+
+/* ------------------------------------------------------------------ */
+/* SlaPolicy                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	csvc_sla_policy *p;
+} SlaPolicyObject;
+
+static PyObject *policy_wrap(csvc_sla_policy *p)
+{
+	SlaPolicyObject *o = PyObject_New(SlaPolicyObject, &SlaPolicyType);
+	if (o == NULL) {
+		csvc_sla_policy_free(p);
+		return NULL;
+	}
+	o->p = p;
+	return (PyObject *)o;
+}
+
+static PyObject *SlaPolicy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* p stays NULL until __init__ */
+}
+
+static void SlaPolicy_dealloc(SlaPolicyObject *self)
+{
+	csvc_sla_policy_free(self->p);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static const char *const policy_match_names[] = {
+	"match_kind", "match_store", "match_channel", "match_category",
+	"match_priority", "match_urgency", "match_customer_class", "match_tier",
+};
+
+/* Sets match condition `which` (an index into policy_match_names). */
+static int policy_match(csvc_sla_policy *p, int which, PyObject *v)
+{
+	if (which < 4) {
+		const char *s;
+		if (str_in(v, &s, policy_match_names[which]))
+			return -1;
+		switch (which) {
+		case 0: return check_rc(csvc_sla_policy_match_kind(p, s));
+		case 1: return check_rc(csvc_sla_policy_match_store(p, s));
+		case 2: return check_rc(csvc_sla_policy_match_channel(p, s));
+		default: return check_rc(csvc_sla_policy_match_category(p, s));
+		}
+	} else {
+		int32_t x;
+		if (int32_in(v, &x, policy_match_names[which]))
+			return -1;
+		switch (which) {
+		case 4: return check_rc(csvc_sla_policy_match_priority(p, x));
+		case 5: return check_rc(csvc_sla_policy_match_urgency(p, x));
+		case 6: return check_rc(csvc_sla_policy_match_customer_class(p, x));
+		default: return check_rc(csvc_sla_policy_match_tier(p, x));
+		}
+	}
+}
+
+static int SlaPolicy_init(SlaPolicyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "rank", "match_kind", "match_store", "match_channel", "match_category",
+	                     "match_priority", "match_urgency", "match_customer_class", "match_tier", NULL};
+	const char *name;
+	int rank;
+	PyObject *m[8] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+	csvc_sla_policy *p = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "si|$OOOOOOOO:SlaPolicy", kw, &name, &rank, &m[0], &m[1],
+	                                 &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]) ||
+	    check_rc(csvc_sla_policy_new(&p, name, rank)))
+		return -1;
+	for (int i = 0; i < 8; i++) {
+		if (m[i] != NULL && m[i] != Py_None && policy_match(p, i, m[i])) {
+			csvc_sla_policy_free(p);
+			return -1;
+		}
+	}
+	csvc_sla_policy_free(self->p);
+	self->p = p;
+	return 0;
+}
+
+static int policy_ready(SlaPolicyObject *self)
+{
+	if (self->p == NULL) {
+		raise_code(CSVC_EINVAL, "the SlaPolicy was not initialised", 0);
+		return -1;
+	}
+	return 0;
+}
+
+#define POLICY_MATCH(idx, meth)                                                              \
+	static PyObject *SlaPolicy_##meth(SlaPolicyObject *self, PyObject *v)                    \
+	{                                                                                        \
+		if (policy_ready(self) || policy_match(self->p, idx, v))                             \
+			return NULL;                                                                     \
+		Py_RETURN_NONE;                                                                      \
+	}
+POLICY_MATCH(0, match_kind)
+POLICY_MATCH(1, match_store)
+POLICY_MATCH(2, match_channel)
+POLICY_MATCH(3, match_category)
+POLICY_MATCH(4, match_priority)
+POLICY_MATCH(5, match_urgency)
+POLICY_MATCH(6, match_customer_class)
+POLICY_MATCH(7, match_tier)
+
+/* 'store', '24x7', 'named' (with calendar_name), ('named', name), or a
+ * SlaCalendar (int). */
+static int sla_calendar_in(PyObject *o, int32_t *cal, PyObject **name_obj)
+{
+	if (PyTuple_Check(o)) {
+		if (PyTuple_GET_SIZE(o) != 2) {
+			PyErr_SetString(PyExc_ValueError, "calendar tuple must be ('named', calendar_name)");
+			return -1;
+		}
+		if (sla_calendar_in(PyTuple_GET_ITEM(o, 0), cal, name_obj))
+			return -1;
+		if (*cal != CSVC_SLA_CALENDAR_NAMED) {
+			PyErr_SetString(PyExc_ValueError, "calendar tuple must be ('named', calendar_name)");
+			return -1;
+		}
+		*name_obj = PyTuple_GET_ITEM(o, 1);
+		return 0;
+	}
+	if (PyUnicode_Check(o)) {
+		const char *s = PyUnicode_AsUTF8(o);
+		if (s == NULL)
+			return -1;
+		if (strcmp(s, "store") == 0)
+			*cal = CSVC_SLA_CALENDAR_STORE;
+		else if (strcmp(s, "24x7") == 0)
+			*cal = CSVC_SLA_CALENDAR_24X7;
+		else if (strcmp(s, "named") == 0)
+			*cal = CSVC_SLA_CALENDAR_NAMED;
+		else {
+			PyErr_Format(PyExc_ValueError,
+			             "calendar must be 'store', '24x7', ('named', name) or a SlaCalendar, not %R", o);
+			return -1;
+		}
+		return 0;
+	}
+	return int32_in(o, cal, "calendar");
+}
+
+static PyObject *SlaPolicy_add_target(SlaPolicyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "duration", "calendar", "calendar_name", NULL};
+	const char *name, *cal_name = NULL;
+	int64_t d;
+	PyObject *calendar = NULL, *name_obj = Py_None;
+	int32_t cal = CSVC_SLA_CALENDAR_STORE;
+	size_t index = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO&|OO:add_target", kw, &name, conv_duration, &d,
+	                                 &calendar, &name_obj) ||
+	    policy_ready(self))
+		return NULL;
+	if (calendar != NULL && sla_calendar_in(calendar, &cal, &name_obj))
+		return NULL;
+	if (str_in(name_obj, &cal_name, "calendar_name") ||
+	    check_rc(csvc_sla_policy_add_target(self->p, name, d, cal, cal_name, &index)))
+		return NULL;
+	if (g_policy_target_type == NULL)
+		return PyLong_FromSize_t(index);
+	return PyObject_CallFunction(g_policy_target_type, "Ons", (PyObject *)self, (Py_ssize_t)index, name);
+}
+
+/* A target index: an int or anything with __index__ (SlaPolicyTarget). */
+static int conv_index(PyObject *o, void *out)
+{
+	Py_ssize_t i = PyNumber_AsSsize_t(o, PyExc_OverflowError);
+	if (i == -1 && PyErr_Occurred())
+		return 0;
+	if (i < 0) {
+		raise_code(CSVC_ERANGE, "target index out of range", 0);
+		return 0;
+	}
+	*(size_t *)out = (size_t)i;
+	return 1;
+}
+
+static PyObject *SlaPolicy_target_met_by_reply(SlaPolicyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"index", NULL};
+	size_t i;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:target_met_by_reply", kw, conv_index, &i) ||
+	    policy_ready(self) || check_rc(csvc_sla_target_met_by_reply(self->p, i)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *SlaPolicy_target_recurring(SlaPolicyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"index", NULL};
+	size_t i;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:target_recurring", kw, conv_index, &i) ||
+	    policy_ready(self) || check_rc(csvc_sla_target_recurring(self->p, i)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+#define POLICY_TARGET_INT(meth, arg, fn)                                                     \
+	static PyObject *SlaPolicy_##meth(SlaPolicyObject *self, PyObject *args, PyObject *kwargs) \
+	{                                                                                        \
+		static char *kw[] = {"index", arg, NULL};                                            \
+		size_t i;                                                                            \
+		int32_t v;                                                                           \
+		if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&:" #meth, kw, conv_index, &i,    \
+		                                 conv_int32, &v) ||                                  \
+		    policy_ready(self) || check_rc(fn(self->p, i, v)))                               \
+			return NULL;                                                                     \
+		Py_RETURN_NONE;                                                                      \
+	}
+POLICY_TARGET_INT(target_met_by_category, "category", csvc_sla_target_met_by_category)
+POLICY_TARGET_INT(target_pause_on_category, "category", csvc_sla_target_pause_on_category)
+POLICY_TARGET_INT(target_warn_at, "percent", csvc_sla_target_warn_at)
+
+#define POLICY_TARGET_STR(meth, fn)                                                          \
+	static PyObject *SlaPolicy_##meth(SlaPolicyObject *self, PyObject *args, PyObject *kwargs) \
+	{                                                                                        \
+		static char *kw[] = {"index", "state", NULL};                                        \
+		size_t i;                                                                            \
+		const char *s;                                                                       \
+		if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&s:" #meth, kw, conv_index, &i, &s) || \
+		    policy_ready(self) || check_rc(fn(self->p, i, s)))                               \
+			return NULL;                                                                     \
+		Py_RETURN_NONE;                                                                      \
+	}
+POLICY_TARGET_STR(target_met_by_state, csvc_sla_target_met_by_state)
+POLICY_TARGET_STR(target_pause_on_state, csvc_sla_target_pause_on_state)
+
+static PyObject *SlaPolicy_target_escalate(SlaPolicyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"index", "percent", "action", "value", "assignee", "team", "transition", NULL};
+	size_t i;
+	int32_t percent, action, value = 0;
+	const char *assignee = NULL, *team = NULL, *transition = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&O&|O&zzz:target_escalate", kw, conv_index, &i,
+	                                 conv_int32, &percent, conv_int32, &action, conv_int32, &value, &assignee,
+	                                 &team, &transition) ||
+	    policy_ready(self) ||
+	    check_rc(csvc_sla_target_escalate(self->p, i, percent, action, value, assignee, team, transition)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *SlaPolicy_get_name(SlaPolicyObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_sla_policy_name(self->p));
+}
+
+static PyObject *SlaPolicy_get_version(SlaPolicyObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLong(csvc_sla_policy_version(self->p));
+}
+
+static PyObject *SlaPolicy_repr(SlaPolicyObject *self)
+{
+	const char *name = csvc_sla_policy_name(self->p);
+	return PyUnicode_FromFormat("<csvc.SlaPolicy %s version=%d>", name ? name : "?",
+	                            (int)csvc_sla_policy_version(self->p));
+}
+
+static PyGetSetDef SlaPolicy_getset[] = {
+	G(SlaPolicy, name, "The policy's name ([a-z0-9_.-], up to 64 bytes)."),
+	G(SlaPolicy, version, "The stored version; 0 if never saved or changed since."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+#define POLICY_MATCH_DOC(name, what)                                                         \
+	METH_O_(SlaPolicy, name, #name "($self, value, /)\n--\n\n" what)
+
+static PyMethodDef SlaPolicy_methods[] = {
+	POLICY_MATCH_DOC(match_kind, "Matches tickets of this kind only (None clears)."),
+	POLICY_MATCH_DOC(match_store, "Matches tickets of this store code only (None clears)."),
+	POLICY_MATCH_DOC(match_channel, "Matches tickets of this channel only (None clears)."),
+	POLICY_MATCH_DOC(match_category, "Matches tickets of this category only (None clears)."),
+	POLICY_MATCH_DOC(match_priority, "Matches tickets whose Priority is at least as pressing (None clears)."),
+	POLICY_MATCH_DOC(match_urgency, "Matches tickets of this Urgency only (None clears)."),
+	POLICY_MATCH_DOC(match_customer_class, "Matches tickets whose customer has this CustomerClass (None clears)."),
+	POLICY_MATCH_DOC(match_tier, "Matches tickets whose customer has this Tier (None clears)."),
+	METH_KW(SlaPolicy, add_target, "add_target($self, /, name, duration, calendar='store', calendar_name=None)\n--\n\n"
+	        "Adds target `name` ('first_response', 'resolution' ...) of `duration` business\n"
+	        "time (timedelta or int microseconds) counted on `calendar`: 'store' (the\n"
+	        "calendar attached to the ticket's store; 24/7 if none), '24x7' (wall-clock\n"
+	        "time) or ('named', calendar_name); a SlaCalendar is accepted too. Returns an\n"
+	        "SlaPolicyTarget to configure it (it is also the target's index).\n"
+	        "AlreadyExists if the name is taken; OutOfRange past 16 targets."),
+	METH_KW(SlaPolicy, target_met_by_reply, "target_met_by_reply($self, /, index)\n--\n\n"
+	        "A reply to the customer satisfies target `index`."),
+	METH_KW(SlaPolicy, target_met_by_category, "target_met_by_category($self, /, index, category)\n--\n\n"
+	        "Entering a state of StateCategory `category` satisfies target `index`."),
+	METH_KW(SlaPolicy, target_met_by_state, "target_met_by_state($self, /, index, state)\n--\n\n"
+	        "Entering state `state` satisfies target `index`."),
+	METH_KW(SlaPolicy, target_pause_on_category, "target_pause_on_category($self, /, index, category)\n--\n\n"
+	        "Target `index` pauses in states of StateCategory `category`."),
+	METH_KW(SlaPolicy, target_pause_on_state, "target_pause_on_state($self, /, index, state)\n--\n\n"
+	        "Target `index` pauses in state `state`."),
+	METH_KW(SlaPolicy, target_warn_at, "target_warn_at($self, /, index, percent)\n--\n\n"
+	        "A warning when `percent` (1..99) of target `index`'s time is used."),
+	METH_KW(SlaPolicy, target_recurring, "target_recurring($self, /, index)\n--\n\n"
+	        "Makes target `index` a recurring 'next update' target (starts at the first\n"
+	        "reply, restarts at each following one)."),
+	METH_KW(SlaPolicy, target_escalate, "target_escalate($self, /, index, percent, action, value=None, "
+	        "assignee=None, team=None, transition=None)\n--\n\n"
+	        "An escalation of target `index` at `percent` (100: at the breach; else one of\n"
+	        "its warning thresholds). `action` is a SlaAction: RAISE_PRIORITY uses `value`\n"
+	        "(a Priority), ASSIGN `assignee` and `team`, TRANSITION `transition`."),
+	{NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SlaPolicyType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.SlaPolicy",
+	.tp_basicsize = sizeof(SlaPolicyObject),
+	.tp_dealloc = (destructor)SlaPolicy_dealloc,
+	.tp_repr = (reprfunc)SlaPolicy_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("SlaPolicy(name, rank, *, match_kind=None, match_store=None, match_channel=None,\n"
+	                    "          match_category=None, match_priority=None, match_urgency=None,\n"
+	                    "          match_customer_class=None, match_tier=None)\n--\n\n"
+	                    "An SLA policy definition (服务时限; a detached value): match conditions and up\n"
+	                    "to 16 targets. The lowest rank whose conditions all hold wins; a policy\n"
+	                    "without conditions matches every ticket. Keyword arguments and the\n"
+	                    "match_* methods set the conditions; add_target adds a target and returns\n"
+	                    "an SlaPolicyTarget to configure it. Store it with Store.save_sla_policy\n"
+	                    "(a changed definition becomes a new version)."),
+	.tp_methods = SlaPolicy_methods,
+	.tp_getset = SlaPolicy_getset,
+	.tp_init = (initproc)SlaPolicy_init,
+	.tp_new = SlaPolicy_new,
+};
+
+/* ------------------------------------------------------------------ */
 /* Store: lock, callbacks, exception hand-over                         */
 /* ------------------------------------------------------------------ */
 
@@ -1477,8 +2440,10 @@ typedef struct {
 	int depth;           /* recursion depth of the owner */
 	int restricted;      /* inside the clock or the log handler: no re-entry */
 	int clock_failed;    /* the clock raised during the current call */
+	int in_alarm;        /* inside the sla_advance callback: no writes */
 	pending_t pending;   /* first exception raised by a callback during the current call */
 	PyObject *clock, *log, *hook, *path;
+	PyObject *zoneinfo_dir; /* bytes given to the constructor, or NULL */
 	IterObject *iters;   /* open iterators (borrowed; each holds a reference to us) */
 } StoreObject;
 
@@ -1491,7 +2456,7 @@ struct IterObject {
 	IterObject *prev, *next;
 };
 
-enum { IT_CUSTOMER, IT_TICKET, IT_EVENT };
+enum { IT_CUSTOMER, IT_TICKET, IT_EVENT, IT_SLA };
 
 typedef struct callctx {
 	pending_t saved;
@@ -1672,14 +2637,114 @@ static void hook_trampoline(const csvc_event *ev, void *userdata)
 	PyGILState_Release(g);
 }
 
+static PyObject *sla_target_out(const csvc_sla_target *t)
+{
+	PyObject *a[13], *r = NULL;
+	int ok = 1;
+	a[0] = str_out(csvc_sla_target_name(t));
+	a[1] = uuid_out(csvc_sla_target_ticket(t));
+	a[2] = str_out(csvc_sla_target_ticket_number(t));
+	a[3] = str_out(csvc_sla_target_policy(t));
+	a[4] = PyLong_FromLong(csvc_sla_target_policy_version(t));
+	a[5] = enum_out(E_SLA_STATUS, csvc_sla_target_status(t));
+	a[6] = duration_out(csvc_sla_target_duration(t));
+	a[7] = duration_out(csvc_sla_target_used(t));
+	a[8] = duration_out(csvc_sla_target_remaining(t));
+	a[9] = PyFloat_FromDouble(csvc_sla_target_percent_used(t));
+	a[10] = time_out(csvc_sla_target_due_at(t));
+	a[11] = time_out(csvc_sla_target_met_at(t));
+	a[12] = time_out(csvc_sla_target_breached_at(t));
+	for (int i = 0; i < 13; i++)
+		ok &= a[i] != NULL;
+	if (ok)
+		r = PyObject_Vectorcall(g_sla_target_type, a, 13, NULL);
+	for (int i = 0; i < 13; i++)
+		Py_XDECREF(a[i]);
+	return r;
+}
+
+static PyObject *sla_alarm_out(const csvc_sla_alarm *al)
+{
+	PyObject *a[5], *r = NULL;
+	int ok = 1;
+	a[0] = uuid_out(al->ticket);
+	a[1] = str_out(al->ticket_number);
+	a[2] = str_out(al->target);
+	a[3] = PyLong_FromLong(al->percent);
+	a[4] = instant_out(al->at);
+	for (int i = 0; i < 5; i++)
+		ok &= a[i] != NULL;
+	if (ok)
+		r = PyObject_Vectorcall(g_sla_alarm_type, a, 5, NULL);
+	for (int i = 0; i < 5; i++)
+		Py_XDECREF(a[i]);
+	return r;
+}
+
+/* userdata of alarm_trampoline: the store and the Python callback. */
+typedef struct alarm_ctx {
+	StoreObject *s;
+	PyObject *callback;
+	int raised; /* the callback raised (its exception is pending on the store) */
+} alarm_ctx;
+
+/* The sla_advance callback: a true result stops the walk (1, returned as
+ * a success); an exception stops it with CSVC_EUSER and is raised again by
+ * sla_advance. */
+static int alarm_trampoline(const csvc_sla_alarm *alarm, void *userdata)
+{
+	alarm_ctx *ax = userdata;
+	StoreObject *s = ax->s;
+	int stop = 0, truth = -1;
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *a = sla_alarm_out(alarm), *r = NULL;
+	if (a != NULL) {
+		s->in_alarm++;
+		r = PyObject_CallOneArg(ax->callback, a);
+		s->in_alarm--;
+		Py_DECREF(a);
+	}
+	if (r != NULL) {
+		truth = PyObject_IsTrue(r);
+		Py_DECREF(r);
+	}
+	if (truth < 0) {
+		stash_exception(s, ax->callback);
+		ax->raised = 1;
+		stop = CSVC_EUSER;
+	} else if (truth > 0) {
+		stop = 1;
+	} else if (s->clock_failed) {
+		stop = CSVC_EUSER; /* the walk will be undone: end it now */
+	}
+	PyGILState_Release(g);
+	return stop;
+}
+
+/* Writes (and transaction control) are refused inside the sla_advance
+ * callback, which the library allows to read the store only. */
+static int refuse_in_alarm(StoreObject *s, errsnap *e)
+{
+	if (!s->in_alarm)
+		return 0;
+	e->code = CSVC_ESTATE;
+	e->sqlite_code = 0;
+	snprintf(e->message, sizeof(e->message), "%s",
+	         "the sla_advance callback may read the store but must not write to it");
+	return CSVC_ESTATE;
+}
+
 /*
- * Runs `expr` (a libcsvc call on self->store) with the GIL released. For
- * a writing call on a store with a Python clock, the call is wrapped in a
+ * Runs `expr` (a libcsvc call on self->store) with the GIL released.
+ * `write` is 0 for a read, 1 for a write and 2 for transaction control.
+ * A writing call on a store with a Python clock is wrapped in a
  * begin/commit of its own so that a clock that raised can undo it.
  */
 #define CALL(self, write, rc, e, expr)                                                       \
 	do {                                                                                     \
-		int wrap_ = (write) && (self)->clock != NULL;                                        \
+		int wrap_ = (write) == 1 && (self)->clock != NULL;                                   \
+		if ((write) && (rc = refuse_in_alarm(self, e)) != 0)                                 \
+			break;                                                                           \
 		Py_BEGIN_ALLOW_THREADS                                                               \
 		rc = wrap_ ? csvc_store_begin((self)->store) : 0;                                    \
 		if (rc != 0) {                                                                       \
@@ -1731,15 +2796,22 @@ static PyObject *finish(StoreObject *self, callctx *cx, int rc, const errsnap *e
 /* Iterators                                                           */
 /* ------------------------------------------------------------------ */
 
+static void iter_free_kind(int kind, void *cit)
+{
+	if (kind == IT_CUSTOMER)
+		csvc_customer_iter_free(cit);
+	else if (kind == IT_TICKET)
+		csvc_ticket_iter_free(cit);
+	else if (kind == IT_SLA)
+		csvc_sla_iter_free(cit);
+	else
+		csvc_ticket_history_free(cit);
+}
+
 static void iter_free_c(IterObject *it)
 {
 	if (it->it != NULL) {
-		if (it->kind == IT_CUSTOMER)
-			csvc_customer_iter_free(it->it);
-		else if (it->kind == IT_TICKET)
-			csvc_ticket_iter_free(it->it);
-		else
-			csvc_ticket_history_free(it->it);
+		iter_free_kind(it->kind, it->it);
 		it->it = NULL;
 	}
 	if (it->store != NULL && (it->prev != NULL || it->store->iters == it)) {
@@ -1766,12 +2838,7 @@ static PyObject *iter_wrap(StoreObject *s, int kind, void *cit)
 {
 	IterObject *it = PyObject_GC_New(IterObject, &IterType);
 	if (it == NULL) {
-		if (kind == IT_CUSTOMER)
-			csvc_customer_iter_free(cit);
-		else if (kind == IT_TICKET)
-			csvc_ticket_iter_free(cit);
-		else
-			csvc_ticket_history_free(cit);
+		iter_free_kind(kind, cit);
 		return NULL;
 	}
 	it->store = (StoreObject *)Py_NewRef((PyObject *)s);
@@ -1818,6 +2885,8 @@ static PyObject *Iter_next(IterObject *self)
 		CALL(s, 0, rc_, &e_, csvc_customer_iter_next(self->it, (csvc_customer **)&rec));
 	else if (self->kind == IT_TICKET)
 		CALL(s, 0, rc_, &e_, csvc_ticket_iter_next(self->it, (csvc_ticket **)&rec));
+	else if (self->kind == IT_SLA)
+		CALL(s, 0, rc_, &e_, csvc_sla_iter_next(self->it, (csvc_sla_target **)&rec));
 	else
 		CALL(s, 0, rc_, &e_, csvc_ticket_history_next(self->it, (csvc_event **)&rec));
 	if (rc_ == CSVC_ITEROVER) {
@@ -1828,7 +2897,10 @@ static PyObject *Iter_next(IterObject *self)
 			out = customer_wrap(rec);
 		else if (self->kind == IT_TICKET)
 			out = ticket_wrap(rec);
-		else {
+		else if (self->kind == IT_SLA) {
+			out = sla_target_out(rec);
+			csvc_sla_target_free(rec);
+		} else {
 			out = event_out(rec);
 			csvc_event_free(rec);
 		}
@@ -1941,8 +3013,8 @@ static PyObject *Store_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"path", "clock", "busy_timeout_ms", "durability", "readonly", "create",
-	                     "secure_delete", "default_country_code", "log", "log_level", NULL};
-	PyObject *path = NULL, *clock = Py_None, *log = Py_None;
+	                     "secure_delete", "default_country_code", "log", "log_level", "zoneinfo_dir", NULL};
+	PyObject *path = NULL, *clock = Py_None, *log = Py_None, *zdir = Py_None, *zdirb = NULL;
 	int busy = 0, readonly = 0, create = 1, secure = 1;
 	int32_t durability = 0, log_level = 0;
 	const char *cc = NULL;
@@ -1952,10 +3024,10 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	int rc;
 	pending_t p;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&:Store", kw,
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&O:Store", kw,
 	                                 PyUnicode_FSConverter, &path, &clock, &busy, conv_int32,
 	                                 &durability, &readonly, &create, &secure, &cc, &log, conv_int32,
-	                                 &log_level))
+	                                 &log_level, &zdir))
 		return -1;
 	if (self->store != NULL) {
 		Py_DECREF(path);
@@ -1967,6 +3039,11 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 		PyErr_SetString(PyExc_TypeError, "clock and log must be callables or None");
 		return -1;
 	}
+	if (fspath_in(zdir, &zdirb)) {
+		Py_DECREF(path);
+		return -1;
+	}
+	Py_XSETREF(self->zoneinfo_dir, zdirb);
 	Py_XSETREF(self->clock, clock == Py_None ? NULL : Py_NewRef(clock));
 	Py_XSETREF(self->log, log == Py_None ? NULL : Py_NewRef(log));
 	Py_XSETREF(self->path, PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(path)));
@@ -1976,6 +3053,7 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	          (secure ? 0 : CSVC_OPEN_NO_SECURE_DELETE);
 	o.default_country_code = cc;
 	o.log_level = log_level;
+	o.zoneinfo_dir = self->zoneinfo_dir ? PyBytes_AS_STRING(self->zoneinfo_dir) : NULL;
 	if (self->clock) {
 		o.clock = clock_trampoline;
 		o.clock_userdata = self;
@@ -2083,6 +3161,7 @@ static void Store_dealloc(StoreObject *self)
 	}
 	Store_clear(self);
 	Py_CLEAR(self->path);
+	Py_CLEAR(self->zoneinfo_dir);
 	if (self->lock)
 		PyThread_free_lock(self->lock);
 	/* For a Python subclass, subtype_dealloc drops the type reference. */
@@ -2099,6 +3178,14 @@ static PyObject *Store_get_path(StoreObject *self, void *cl)
 {
 	(void)cl;
 	return Py_NewRef(self->path ? self->path : Py_None);
+}
+
+static PyObject *Store_get_zoneinfo_dir(StoreObject *self, void *cl)
+{
+	(void)cl;
+	if (self->zoneinfo_dir == NULL)
+		Py_RETURN_NONE;
+	return PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(self->zoneinfo_dir));
 }
 
 static PyObject *Store_get_clock(StoreObject *self, void *cl)
@@ -2174,10 +3261,11 @@ static PyObject *Store_now(StoreObject *self, PyObject *unused)
 		CALL(self, write, rc_, &e_, fn(self->store));                                        \
 		return DONE(self, Py_NewRef(Py_None));                                               \
 	}
-SIMPLE(begin, 0, csvc_store_begin)
-SIMPLE(commit, 0, csvc_store_commit)
-SIMPLE(rollback, 0, csvc_store_rollback)
+SIMPLE(begin, 2, csvc_store_begin)
+SIMPLE(commit, 2, csvc_store_commit)
+SIMPLE(rollback, 2, csvc_store_rollback)
 SIMPLE(install_defaults, 1, csvc_store_install_defaults)
+SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 
 static PyObject *Store_lock(StoreObject *self, PyObject *unused)
 {
@@ -2779,6 +3867,351 @@ static PyObject *Store_ticket_history(StoreObject *self, PyObject *args, PyObjec
 }
 
 /* ------------------------------------------------------------------ */
+/* Store: calendars                                                    */
+/* ------------------------------------------------------------------ */
+
+static PyObject *Store_save_calendar(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "calendar", NULL};
+	const char *name;
+	PyObject *cal;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO!:save_calendar", kw, &name, &CalendarType, &cal))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_save(self->store, name, ((CalendarObject *)cal)->cal));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+/* Loads a calendar by name (for_store 0) or by store code (1). The zone
+ * comes from `dir` (NULL: the store's zoneinfo_dir) or from `tz`. */
+static PyObject *load_calendar_as(StoreObject *self, int for_store, const char *key, PyObject *dir,
+                                  PyObject *tzo)
+{
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	csvc_calendar *cal = NULL;
+	PyObject *dirb = NULL, *r;
+	if (tz_arg(tzo, &o.tz))
+		return NULL;
+	if (dir != NULL && dir != Py_None) {
+		if (fspath_in(dir, &dirb))
+			return NULL;
+	} else {
+		dirb = Py_XNewRef(self->zoneinfo_dir);
+	}
+	o.zoneinfo_dir = dirb ? PyBytes_AS_STRING(dirb) : NULL;
+	{
+		callctx cx_;
+		errsnap e_;
+		int rc_ = 0;
+		if (store_enter(self, &cx_) < 0) {
+			Py_XDECREF(dirb);
+			return NULL;
+		}
+		if (for_store)
+			CALL(self, 0, rc_, &e_, csvc_calendar_for_store(self->store, key, &o, &cal));
+		else
+			CALL(self, 0, rc_, &e_, csvc_calendar_load(self->store, key, &o, &cal));
+		if (rc_ != CSVC_OK) {
+			csvc_calendar_free(cal);
+			cal = NULL;
+		}
+		r = DONE(self, cal ? calendar_wrap(cal) : NULL);
+	}
+	Py_XDECREF(dirb);
+	return r;
+}
+
+static PyObject *Store_load_calendar(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "zoneinfo_dir", "tz", NULL};
+	const char *name;
+	PyObject *dir = Py_None, *tzo = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|$OO:load_calendar", kw, &name, &dir, &tzo))
+		return NULL;
+	return load_calendar_as(self, 0, name, dir, tzo);
+}
+
+static PyObject *Store_calendar_for_store(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", "zoneinfo_dir", "tz", NULL};
+	const char *code;
+	PyObject *dir = Py_None, *tzo = Py_None;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|$OO:calendar_for_store", kw, &code, &dir, &tzo))
+		return NULL;
+	return load_calendar_as(self, 1, code, dir, tzo);
+}
+
+static PyObject *Store_calendar_info(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", NULL};
+	PyObject *pname;
+	const char *name;
+	csvc_uuid id;
+	csvc_time_us created = 0, updated = 0;
+	PyObject *out = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "U:calendar_info", kw, &pname) ||
+	    str_in(pname, &name, "name"))
+		return NULL;
+	memset(&id, 0, sizeof(id));
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_info(self->store, name, &id, &created, &updated));
+	if (rc_ == CSVC_OK) {
+		PyObject *a[4];
+		a[0] = Py_NewRef(pname);
+		a[1] = uuid_out(&id);
+		a[2] = time_out(created);
+		a[3] = time_out(updated);
+		if (a[1] && a[2] && a[3])
+			out = PyObject_Vectorcall(g_calendar_info_type, a, 4, NULL);
+		for (int i = 0; i < 4; i++)
+			Py_XDECREF(a[i]);
+		if (out == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, out);
+}
+
+static PyObject *Store_delete_calendar(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", NULL};
+	const char *name;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:delete_calendar", kw, &name))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_delete(self->store, name));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_calendars(StoreObject *self, PyObject *unused)
+{
+	char **names = NULL;
+	size_t count = 0;
+	PyObject *out = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_list(self->store, &names, &count));
+	if (rc_ == CSVC_OK) {
+		out = PyList_New((Py_ssize_t)count);
+		for (size_t i = 0; out != NULL && i < count; i++) {
+			PyObject *n = PyUnicode_FromString(names[i]);
+			if (n == NULL)
+				Py_CLEAR(out);
+			else
+				PyList_SET_ITEM(out, (Py_ssize_t)i, n);
+		}
+		csvc_free(names);
+		if (out == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, out);
+}
+
+static PyObject *Store_attach_calendar(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", "name", NULL};
+	const char *code, *name;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss:attach_calendar", kw, &code, &name))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_attach(self->store, code, name));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_detach_calendar(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", NULL};
+	const char *code;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:detach_calendar", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_detach(self->store, code));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_calendar_name_for_store(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", NULL};
+	const char *code;
+	char *name = NULL;
+	PyObject *out = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:calendar_name_for_store", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_name_for_store(self->store, code, &name));
+	if (rc_ == CSVC_OK) {
+		out = PyUnicode_FromString(name);
+		csvc_free(name);
+		if (out == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Store: SLA                                                          */
+/* ------------------------------------------------------------------ */
+
+static PyObject *Store_save_sla_policy(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"policy", NULL};
+	PyObject *p;
+	int32_t version = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!:save_sla_policy", kw, &SlaPolicyType, &p) ||
+	    policy_ready((SlaPolicyObject *)p))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_sla_policy_save(self->store, ((SlaPolicyObject *)p)->p, &version));
+	return DONE(self, PyLong_FromLong(version));
+}
+
+static PyObject *Store_load_sla_policy(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "version", NULL};
+	const char *name;
+	int version = 0;
+	csvc_sla_policy *p = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:load_sla_policy", kw, &name, &version))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_sla_policy_load(self->store, name, version, &p));
+	if (rc_ != CSVC_OK) {
+		csvc_sla_policy_free(p);
+		p = NULL;
+	}
+	return DONE(self, p ? policy_wrap(p) : NULL);
+}
+
+static PyObject *Store_retire_sla_policy(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", NULL};
+	const char *name;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:retire_sla_policy", kw, &name))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_sla_policy_retire(self->store, name));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_sla_targets(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", NULL};
+	csvc_uuid id;
+	csvc_sla_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:sla_targets", kw, conv_uuid, &id))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_sla_ticket_targets(self->store, &id, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_SLA, it) : NULL);
+}
+
+static PyObject *Store_sla_at_risk(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"limit", NULL};
+	unsigned int limit = 0;
+	csvc_sla_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|I:sla_at_risk", kw, &limit))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_sla_at_risk(self->store, limit, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_SLA, it) : NULL);
+}
+
+static PyObject *Store_sla_breached(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"limit", NULL};
+	unsigned int limit = 0;
+	csvc_sla_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|I:sla_breached", kw, &limit))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_sla_breached(self->store, limit, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_SLA, it) : NULL);
+}
+
+/*
+ * sla_advance: with a Python clock the walk runs in a transaction level of
+ * its own (the escalations read the clock), committed unless the clock
+ * failed; an exception from the callback keeps the alarms emitted so far,
+ * as in C. A true result of the callback (stop = 1) is not an error.
+ */
+static PyObject *Store_sla_advance(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"now", "callback", NULL};
+	csvc_time_us now;
+	PyObject *cb = Py_None;
+	int64_t n = 0;
+	alarm_ctx ax;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O:sla_advance", kw, conv_instant, &now, &cb))
+		return NULL;
+	if (cb != Py_None && !PyCallable_Check(cb)) {
+		PyErr_SetString(PyExc_TypeError, "callback must be a callable or None");
+		return NULL;
+	}
+	ax.s = self;
+	ax.callback = cb;
+	ax.raised = 0;
+	ENTER(self);
+	if ((rc_ = refuse_in_alarm(self, &e_)) == 0) {
+		int wrap = self->clock != NULL;
+		Py_BEGIN_ALLOW_THREADS
+		rc_ = wrap ? csvc_store_begin(self->store) : 0;
+		if (rc_ != 0) {
+			snap_take(&e_, rc_);
+		} else {
+			rc_ = csvc_sla_advance(self->store, now, cb != Py_None ? alarm_trampoline : NULL, &ax, &n);
+			if (rc_ < 0)
+				snap_take(&e_, rc_);
+			if (wrap) {
+				if (!self->clock_failed && (rc_ >= 0 || ax.raised)) {
+					int c = csvc_store_commit(self->store);
+					if (c != 0 && rc_ >= 0) {
+						rc_ = c;
+						snap_take(&e_, rc_);
+					}
+				} else {
+					csvc_store_rollback(self->store);
+				}
+			}
+		}
+		Py_END_ALLOW_THREADS
+	}
+	if (rc_ > 0)
+		rc_ = 0; /* stopped by the callback */
+	return DONE(self, PyLong_FromLongLong(n));
+}
+
+static PyObject *Store_sla_next_wakeup(StoreObject *self, PyObject *unused)
+{
+	csvc_time_us at = 0;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_sla_next_wakeup(self->store, &at));
+	if (rc_ == CSVC_ENOTFOUND) { /* nothing pending */
+		rc_ = 0;
+		return DONE(self, Py_NewRef(Py_None));
+	}
+	return DONE(self, rc_ == CSVC_OK ? instant_out(at) : NULL);
+}
+
+static PyObject *Store_sla_recompute(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", "rewrite", NULL};
+	csvc_uuid id;
+	int rewrite = 0, equal = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|p:sla_recompute", kw, conv_uuid, &id, &rewrite))
+		return NULL;
+	ENTER(self);
+	CALL(self, rewrite ? 1 : 0, rc_, &e_, csvc_sla_recompute(self->store, &id, rewrite, &equal));
+	return DONE(self, PyBool_FromLong(equal));
+}
+
+/* ------------------------------------------------------------------ */
 /* Store: type                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -2786,6 +4219,8 @@ static PyGetSetDef Store_getset[] = {
 	{"closed", (getter)Store_get_closed, NULL, "True once the store is closed.", NULL},
 	{"path", (getter)Store_get_path, NULL, "The path the store was opened with.", NULL},
 	{"clock", (getter)Store_get_clock, NULL, "The clock callable given to the constructor, or None.", NULL},
+	{"zoneinfo_dir", (getter)Store_get_zoneinfo_dir, NULL,
+	 "The directory of TZif files given to the constructor, or None (/usr/share/zoneinfo).", NULL},
 	{"log", (getter)Store_get_log, NULL, "The log handler given to the constructor, or None.", NULL},
 	{"change_hook", (getter)Store_get_change_hook, (setter)Store_set_change_hook,
 	 "The change hook: a callable receiving each committed ticket Event, or None.\n\n"
@@ -2890,6 +4325,60 @@ static PyMethodDef Store_methods[] = {
 	   "text=None, created_from=None, created_to=None, updated_from=None, updated_to=None, after=None, "
 	   "limit=0)\n--\n\nCounts the tickets matching the filters (same arguments as tickets())."),
 	SM(ticket_history, "ticket_history($self, /, id)\n--\n\nIterates a ticket's events (Event), oldest first."),
+	SM(save_calendar, "save_calendar($self, /, name, calendar)\n--\n\n"
+	   "Saves a Calendar under `name` (1 to 128 bytes of UTF-8). Saving over a name\n"
+	   "replaces the calendar, keeping its id and creation time, for every store code\n"
+	   "attached to it."),
+	SM(load_calendar, "load_calendar($self, /, name, *, zoneinfo_dir=None, tz=None)\n--\n\n"
+	   "Loads the calendar saved as `name` (a detached Calendar). Its zone is loaded\n"
+	   "from zoneinfo_dir, by default the store's zoneinfo_dir, or taken from `tz`.\n"
+	   "NotFound if there is no such calendar or zone; Corrupt if the stored text no\n"
+	   "longer parses."),
+	SM(calendar_info, "calendar_info($self, /, name)\n--\n\n"
+	   "CalendarInfo(name, id, created_at, updated_at) of the calendar saved as `name`."),
+	SM(delete_calendar, "delete_calendar($self, /, name)\n--\n\n"
+	   "Deletes a saved calendar (InvalidTransition while a store code is attached to it)."),
+	{"calendars", (PyCFunction)Store_calendars, METH_NOARGS,
+	 "calendars($self, /)\n--\n\nThe names of the saved calendars, in byte order (a list of str)."},
+	SM(attach_calendar, "attach_calendar($self, /, store_code, name)\n--\n\n"
+	   "Gives retail store code `store_code` (e.g. 'SH01') the saved calendar `name`,\n"
+	   "replacing any attached before."),
+	SM(detach_calendar, "detach_calendar($self, /, store_code)\n--\n\n"
+	   "Detaches the calendar of `store_code` (NotFound if none is attached)."),
+	SM(calendar_name_for_store, "calendar_name_for_store($self, /, store_code)\n--\n\n"
+	   "The name of the calendar attached to `store_code` (NotFound if none)."),
+	SM(calendar_for_store, "calendar_for_store($self, /, store_code, *, zoneinfo_dir=None, tz=None)\n--\n\n"
+	   "Loads the calendar attached to `store_code` (as load_calendar; NotFound if none)."),
+	SM(save_sla_policy, "save_sla_policy($self, /, policy)\n--\n\n"
+	   "Validates and stores an SlaPolicy; returns its version (unchanged if equal to the\n"
+	   "newest). InvalidArgument for a policy without targets, a target nothing\n"
+	   "satisfies, or an escalation that does not fit."),
+	SM(load_sla_policy, "load_sla_policy($self, /, name, version=0)\n--\n\n"
+	   "Loads a version of an SLA policy (0: the newest)."),
+	SM(retire_sla_policy, "retire_sla_policy($self, /, name)\n--\n\n"
+	   "Stops policy `name` from matching new tickets (running tickets keep it)."),
+	{"install_sla_defaults", (PyCFunction)Store_install_sla_defaults, METH_NOARGS,
+	 "install_sla_defaults($self, /)\n--\n\nInstalls the handbook SLA policies (idempotent; also part of install_defaults)."},
+	SM(sla_targets, "sla_targets($self, /, ticket)\n--\n\n"
+	   "Iterates the SlaTarget values of a ticket, in policy order, as of the store clock."),
+	SM(sla_at_risk, "sla_at_risk($self, /, limit=0)\n--\n\n"
+	   "Iterates the running targets past a warning but not their deadline, by due time."),
+	SM(sla_breached, "sla_breached($self, /, limit=0)\n--\n\n"
+	   "Iterates the targets breached and not yet satisfied, by breach time."),
+	SM(sla_advance, "sla_advance($self, /, now, callback=None)\n--\n\n"
+	   "Emits every SLA warning and breach whose instant has come by `now`, in time\n"
+	   "order, each exactly once (as ticket events dated at the crossing instant, with\n"
+	   "their escalations); returns how many were emitted. `callback(alarm)` receives\n"
+	   "each SlaAlarm after it is committed. It may read the store; writing raises\n"
+	   "InvalidTransition. A true return value stops the walk (the rest stay pending);\n"
+	   "an exception stops it and is raised again, unchanged, by sla_advance."),
+	{"sla_next_wakeup", (PyCFunction)Store_sla_next_wakeup, METH_NOARGS,
+	 "sla_next_wakeup($self, /)\n--\n\n"
+	 "The instant of the earliest pending warning or breach (aware datetime), or None:\n"
+	 "call sla_advance then, instead of polling."},
+	SM(sla_recompute, "sla_recompute($self, /, ticket, rewrite=False)\n--\n\n"
+	   "Rebuilds a ticket's SLA targets from its event log; True when they agree with the\n"
+	   "maintained state. With rewrite=True the rebuilt state replaces it."),
 	{NULL, NULL, 0, NULL},
 };
 
@@ -2974,7 +4463,11 @@ static PyObject *mod_bind(PyObject *m, PyObject *ns)
 	    bind_get(ns, "StoreClosed", &g_store_closed) || bind_get(ns, "UUID", &g_uuid_type) ||
 	    bind_get(ns, "Event", &g_event_type) || bind_get(ns, "MergeConflict", &g_conflict_type) ||
 	    bind_get(ns, "State", &g_state_type) || bind_get(ns, "Transition", &g_transition_type) ||
-	    bind_get(ns, "LifecycleEntry", &g_lifecycle_entry_type))
+	    bind_get(ns, "LifecycleEntry", &g_lifecycle_entry_type) ||
+	    bind_get(ns, "ZoneOffset", &g_zone_offset_type) ||
+	    bind_get(ns, "CalendarInfo", &g_calendar_info_type) ||
+	    bind_get(ns, "SlaTarget", &g_sla_target_type) || bind_get(ns, "SlaAlarm", &g_sla_alarm_type) ||
+	    bind_get(ns, "SlaPolicyTarget", &g_policy_target_type))
 		return NULL;
 	for (int e = 0; e < E_COUNT; e++) {
 		PyObject *cls = PyDict_GetItemString(ns, enum_names[e]);
@@ -3011,7 +4504,8 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef csvc_module = {
 	PyModuleDef_HEAD_INIT,
 	.m_name = "csvc._csvc",
-	.m_doc = "The C extension behind the csvc package: libcsvc's stores, records and iterators.",
+	.m_doc = "The C extension behind the csvc package: libcsvc's stores, records, iterators,\n"
+	         "time zones, calendars and SLA policies.",
 	.m_size = -1,
 	.m_methods = module_methods,
 };
@@ -3023,7 +4517,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	if (PyDateTimeAPI == NULL)
 		return NULL;
 	if (PyType_Ready(&CustomerType) < 0 || PyType_Ready(&TicketType) < 0 ||
-	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0)
+	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
+	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -3039,6 +4534,9 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "Workflow", (PyObject *)&WorkflowType) < 0 ||
 	    PyModule_AddObjectRef(m, "Store", (PyObject *)&StoreType) < 0 ||
 	    PyModule_AddObjectRef(m, "StoreIterator", (PyObject *)&IterType) < 0 ||
+	    PyModule_AddObjectRef(m, "TimeZone", (PyObject *)&TimeZoneType) < 0 ||
+	    PyModule_AddObjectRef(m, "Calendar", (PyObject *)&CalendarType) < 0 ||
+	    PyModule_AddObjectRef(m, "SlaPolicy", (PyObject *)&SlaPolicyType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
@@ -3048,7 +4546,10 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	if (LIMIT(CUSTOMER_MAX_NAME) || LIMIT(CUSTOMER_MAX_ADDRESS) || LIMIT(CUSTOMER_MAX_NOTES) ||
 	    LIMIT(CUSTOMER_MAX_PHONES) || LIMIT(CUSTOMER_MAX_TAGS) || LIMIT(CUSTOMER_MAX_ACTOR) ||
 	    LIMIT(TICKET_MAX_SUBJECT) || LIMIT(TICKET_MAX_DESCRIPTION) || LIMIT(TICKET_MAX_COMMENT) ||
-	    LIMIT(WORKFLOW_MAX_NAME) || LIMIT(WORKFLOW_MAX_STATES)) {
+	    LIMIT(WORKFLOW_MAX_NAME) || LIMIT(WORKFLOW_MAX_STATES) || LIMIT(CALENDAR_TEXT_MAX) ||
+	    LIMIT(CALENDAR_NAME_MAX) || LIMIT(CALENDAR_DAY_INTERVALS_MAX) || LIMIT(CALENDAR_VERSIONS_MAX) ||
+	    LIMIT(CALENDAR_DAYS_MAX) || LIMIT(STORE_CODE_MAX) || LIMIT(SLA_MAX_NAME) || LIMIT(SLA_MAX_TARGETS) ||
+	    LIMIT(SLA_MAX_WARNINGS) || LIMIT(SLA_MAX_STATES) || LIMIT(SLA_MAX_ESCALATIONS)) {
 		Py_DECREF(m);
 		return NULL;
 	}
