@@ -14,20 +14,9 @@
 
 #define BATCH 1000
 
-static csvc_time_us fixed_clock(void *ud)
-{
-	return ++*(csvc_time_us *)ud;
-}
-
 static void phone_of(int i, char *out, size_t n)
 {
 	snprintf(out, n, "138%08d", i);
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench: %s: %s\n", what, csvc_error_last()->message);
-	exit(1);
 }
 
 /* ---- through libcsvc ---- */
@@ -37,17 +26,17 @@ static double lib_create(csvc_store *s, int from, int n, int batch)
 	double t0 = bench_seconds();
 	for (int i = from; i < from + n; i++) {
 		if (batch > 1 && i % batch == 0 && csvc_store_begin(s))
-			die("begin");
+			bench_die("begin");
 		csvc_customer *c = NULL;
 		char name[32], phone[32];
 		snprintf(name, sizeof(name), "顾客%d", i);
 		phone_of(i, phone, sizeof(phone));
 		if (csvc_customer_new(&c) || csvc_customer_set_name(c, name) ||
 		    csvc_customer_add_phone(c, phone) || csvc_customer_create(s, c, "bench"))
-			die("create");
+			bench_die("create");
 		csvc_customer_free(c);
 		if (batch > 1 && (i % batch == batch - 1 || i == from + n - 1) && csvc_store_commit(s))
-			die("commit");
+			bench_die("commit");
 	}
 	return bench_seconds() - t0;
 }
@@ -62,7 +51,7 @@ static double lib_lookup(csvc_store *s, int n, int lookups)
 		phone_of((int)(x % (unsigned)n), phone, sizeof(phone));
 		csvc_customer *c = NULL;
 		if (csvc_customer_find_by_phone(s, phone, &c))
-			die("find");
+			bench_die("find");
 		csvc_customer_free(c);
 	}
 	return bench_seconds() - t0;
@@ -101,7 +90,7 @@ static void raw_open(raw *r, const char *path)
 	/* The schema comes from libcsvc so both sides write identical tables. */
 	csvc_store *s = NULL;
 	if (csvc_store_open(&s, path, NULL))
-		die("open raw schema");
+		bench_die("open raw schema");
 	csvc_store_close(s);
 	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		exit(1);
@@ -225,16 +214,6 @@ static double raw_lookup(raw *r, int n, int lookups)
 	return bench_seconds() - t0;
 }
 
-static void remove_db(const char *path)
-{
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
-
 int bench_customers(double scale, const char *dir)
 {
 	int n = (int)(100000 * scale);
@@ -251,15 +230,15 @@ int bench_customers(double scale, const char *dir)
 	for (int durable = 0; durable < 2; durable++) {
 		int count = durable ? n_durable : n;
 		int batch = durable ? 1 : BATCH;
-		remove_db(lib_path);
-		remove_db(raw_path);
+		bench_remove_db(lib_path);
+		bench_remove_db(raw_path);
 		csvc_time_us clock = 1767225600LL * 1000000;
 		csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
-		o.clock = fixed_clock;
+		o.clock = bench_tick;
 		o.clock_userdata = &clock;
 		csvc_store *s = NULL;
 		if (csvc_store_open(&s, lib_path, &o))
-			die("open");
+			bench_die("open");
 		raw r;
 		raw_open(&r, raw_path);
 		/* Alternate chunks so both sides meet the same disk conditions. */
@@ -286,8 +265,8 @@ int bench_customers(double scale, const char *dir)
 		}
 		raw_close(&r);
 		csvc_store_close(s);
-		remove_db(lib_path);
-		remove_db(raw_path);
+		bench_remove_db(lib_path);
+		bench_remove_db(raw_path);
 	}
 	return 0;
 }

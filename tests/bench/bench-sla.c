@@ -13,38 +13,17 @@
 
 #define HOUR ((int64_t)3600 * 1000000)
 
-static csvc_time_us tick(void *ud)
-{
-	return ++*(csvc_time_us *)ud;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench: %s: %s\n", what, csvc_error_last()->message);
-	exit(1);
-}
-
-static void remove_db(const char *path)
-{
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
-
 static csvc_store *open_store(const char *path, csvc_time_us *clock, int with_sla)
 {
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
-	o.clock = tick;
+	o.clock = bench_tick;
 	o.clock_userdata = clock;
 	csvc_store *s = NULL;
 	if (csvc_store_open(&s, path, &o) || csvc_store_install_defaults(s))
-		die("open");
+		bench_die("open");
 	if (!with_sla && (csvc_sla_policy_retire(s, "handbook_inquiry") || csvc_sla_policy_retire(s, "handbook_complaint") ||
 	                  csvc_sla_policy_retire(s, "default")))
-		die("retire");
+		bench_die("retire");
 	return s;
 }
 
@@ -52,16 +31,16 @@ static double create(csvc_store *s, int from, int n)
 {
 	double t0 = bench_seconds();
 	if (csvc_store_begin(s))
-		die("begin");
+		bench_die("begin");
 	for (int i = from; i < from + n; i++) {
 		csvc_ticket *t = NULL;
 		if (csvc_ticket_new(&t, "complaint", i % 2 ? "SH01" : "SH02") || csvc_ticket_set_subject(t, "排队") ||
 		    csvc_ticket_create(s, t, "bench"))
-			die("create");
+			bench_die("create");
 		csvc_ticket_free(t);
 	}
 	if (csvc_store_commit(s))
-		die("commit");
+		bench_die("commit");
 	return bench_seconds() - t0;
 }
 
@@ -75,7 +54,7 @@ static void fill(const char *path, long n, long every, csvc_time_us now)
 	if (csvc_sla_policy_new(&p, "bench", 1) || csvc_sla_policy_match_kind(p, "complaint") ||
 	    csvc_sla_policy_add_target(p, "resolution", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i) ||
 	    csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED) || csvc_sla_policy_save(s, p, NULL))
-		die("policy");
+		bench_die("policy");
 	csvc_sla_policy_free(p);
 	csvc_store_close(s);
 	sqlite3 *db;
@@ -114,14 +93,14 @@ static double advance(const char *path, csvc_time_us now, int64_t *emitted)
 {
 	csvc_time_us clock = now;
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
-	o.clock = tick;
+	o.clock = bench_tick;
 	o.clock_userdata = &clock;
 	csvc_store *s = NULL;
 	if (csvc_store_open(&s, path, &o))
-		die("open");
+		bench_die("open");
 	double t0 = bench_seconds();
 	if (csvc_sla_advance(s, now, NULL, NULL, emitted))
-		die("advance");
+		bench_die("advance");
 	double dt = bench_seconds() - t0;
 	csvc_store_close(s);
 	return dt;
@@ -132,8 +111,8 @@ int bench_sla(double scale, const char *dir)
 	char with_path[512], without_path[512];
 	snprintf(with_path, sizeof(with_path), "%s/bench-sla-with.db", dir);
 	snprintf(without_path, sizeof(without_path), "%s/bench-sla-without.db", dir);
-	remove_db(with_path);
-	remove_db(without_path);
+	bench_remove_db(with_path);
+	bench_remove_db(without_path);
 	int n = (int)(100000 * scale);
 	if (n < 1000)
 		n = 1000;
@@ -146,8 +125,8 @@ int bench_sla(double scale, const char *dir)
 	}
 	csvc_store_close(with);
 	csvc_store_close(without);
-	remove_db(with_path);
-	remove_db(without_path);
+	bench_remove_db(with_path);
+	bench_remove_db(without_path);
 	bench_figure("sla.create.with_sla", n / t_with, "ops/s");
 	bench_figure("sla.create.without_sla", n / t_without, "ops/s");
 	/* without / with: 1 means free; the target is at most 1.3x, >= 0.77 */
@@ -160,10 +139,10 @@ int bench_sla(double scale, const char *dir)
 	int64_t e1 = 0, e2 = 0;
 	fill(with_path, total, 100, now);
 	double a1 = advance(with_path, now, &e1);
-	remove_db(with_path);
+	bench_remove_db(with_path);
 	fill(with_path, total, 10000, now);
 	double a2 = advance(with_path, now, &e2);
-	remove_db(with_path);
+	bench_remove_db(with_path);
 	char label[96];
 	snprintf(label, sizeof(label), "sla.advance.%ld_open.1pct", total);
 	bench_figure(label, a1, "s");

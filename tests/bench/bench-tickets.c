@@ -15,40 +15,19 @@
 
 #define BATCH 1000
 
-static csvc_time_us tick(void *ud)
-{
-	return ++*(csvc_time_us *)ud;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench: %s: %s\n", what, csvc_error_last()->message);
-	exit(1);
-}
-
-static void remove_db(const char *path)
-{
-	char p[600];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
-
 static csvc_store *open_lib(const char *path, csvc_time_us *clock)
 {
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
-	o.clock = tick;
+	o.clock = bench_tick;
 	o.clock_userdata = clock;
 	csvc_store *s = NULL;
 	if (csvc_store_open(&s, path, &o) || csvc_store_install_defaults(s))
-		die("open");
+		bench_die("open");
 	/* The ticket machinery alone, as the raw side does it: SLA costs are
 	 * measured in the sla section. */
 	if (csvc_sla_policy_retire(s, "handbook_inquiry") || csvc_sla_policy_retire(s, "handbook_complaint") ||
 	    csvc_sla_policy_retire(s, "default"))
-		die("retire");
+		bench_die("retire");
 	return s;
 }
 
@@ -59,16 +38,16 @@ static double lib_create(csvc_store *s, int from, int n, int batch, csvc_uuid *i
 	double t0 = bench_seconds();
 	for (int i = from; i < from + n; i++) {
 		if (batch > 1 && i % batch == 0 && csvc_store_begin(s))
-			die("begin");
+			bench_die("begin");
 		csvc_ticket *t = NULL;
 		if (csvc_ticket_new(&t, "complaint", i % 2 ? "SH01" : "SH02") ||
 		    csvc_ticket_set_subject(t, "收银台排队太久") || csvc_ticket_set_channel(t, "phone") ||
 		    csvc_ticket_create(s, t, "bench"))
-			die("create");
+			bench_die("create");
 		ids[i] = *csvc_ticket_id(t);
 		csvc_ticket_free(t);
 		if (batch > 1 && (i % batch == batch - 1 || i == from + n - 1) && csvc_store_commit(s))
-			die("commit");
+			bench_die("commit");
 	}
 	return bench_seconds() - t0;
 }
@@ -78,11 +57,11 @@ static double lib_transition(csvc_store *s, int from, int n, int batch, const cs
 	double t0 = bench_seconds();
 	for (int i = from; i < from + n; i++) {
 		if (batch > 1 && i % batch == 0 && csvc_store_begin(s))
-			die("begin");
+			bench_die("begin");
 		if (csvc_ticket_transition(s, &ids[i], "analyse", 0, "bench", NULL, NULL))
-			die("transition");
+			bench_die("transition");
 		if (batch > 1 && (i % batch == batch - 1 || i == from + n - 1) && csvc_store_commit(s))
-			die("commit");
+			bench_die("commit");
 	}
 	return bench_seconds() - t0;
 }
@@ -304,7 +283,7 @@ static double list_pages(const char *path, int pages)
 			csvc_ticket_iter *it = NULL;
 			csvc_ticket *t = NULL;
 			if (csvc_ticket_iter_new(s, &q, &it))
-				die("list");
+				bench_die("list");
 			int got = 0;
 			while (csvc_ticket_iter_next(it, &t) == CSVC_OK) {
 				q.after = *csvc_ticket_id(t);
@@ -337,8 +316,8 @@ int bench_tickets(double scale, const char *dir)
 
 	for (int durable = 0; durable < 2; durable++) {
 		int count = durable ? n_durable : n, batch = durable ? 1 : BATCH;
-		remove_db(lib_path);
-		remove_db(raw_path);
+		bench_remove_db(lib_path);
+		bench_remove_db(raw_path);
 		csvc_time_us clock = 1767225600LL * 1000000;
 		csvc_store *s = open_lib(lib_path, &clock);
 		raw r;
@@ -373,8 +352,8 @@ int bench_tickets(double scale, const char *dir)
 		raw_close(&r);
 		csvc_store_close(s);
 	}
-	remove_db(lib_path);
-	remove_db(raw_path);
+	bench_remove_db(lib_path);
+	bench_remove_db(raw_path);
 	free(lib_ids);
 	free(raw_ids);
 
@@ -383,10 +362,10 @@ int bench_tickets(double scale, const char *dir)
 		large = small * 10;
 	fill(lib_path, small);
 	double t_small = list_pages(lib_path, 200);
-	remove_db(lib_path);
+	bench_remove_db(lib_path);
 	fill(lib_path, large);
 	double t_large = list_pages(lib_path, 200);
-	remove_db(lib_path);
+	bench_remove_db(lib_path);
 	char label[96];
 	snprintf(label, sizeof(label), "ticket.list_open_page.%ld", small);
 	bench_figure(label, t_small * 1e6, "us");

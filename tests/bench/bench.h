@@ -7,7 +7,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "csvc.h"
 
 static inline double bench_seconds(void)
 {
@@ -26,6 +30,30 @@ static inline void bench_ratio(const char *name, double ratio)
 {
 	printf("%s.ratio: %.3f\n", name, ratio);
 	fflush(stdout);
+}
+
+/* A clock for stores under test: one microsecond further at every reading. */
+static inline csvc_time_us bench_tick(void *userdata)
+{
+	return ++*(csvc_time_us *)userdata;
+}
+
+/* Stops the run with the library's message. */
+static inline void bench_die(const char *what)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, csvc_error_last()->message);
+	exit(1);
+}
+
+/* Removes a store file and its WAL companions. */
+static inline void bench_remove_db(const char *path)
+{
+	char p[600];
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
 }
 
 /* Each section takes a scale factor (1.0 = the design sizes, such as
