@@ -62,7 +62,7 @@ typedef struct csvc__sla_clock {
 	int32_t phase;
 	int64_t used;
 	csvc_time_us since, met_at, breached_at;
-	int32_t met_via_state;
+	int32_t met_via_state; /* category of the state that met it; 0: a reply */
 	uint32_t fired; /* bit i: warning i emitted this cycle; BREACH_BIT: breach */
 	int32_t cycle;
 	/* derived, kept for indexed reads */

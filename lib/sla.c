@@ -481,7 +481,7 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 			if (met || is_end(category)) {
 				c->phase = met ? CSVC__SLA_MET : CSVC__SLA_CANCELLED;
 				c->met_at = met ? ev->at : 0;
-				c->met_via_state = met;
+				c->met_via_state = met ? category : 0;
 			}
 			break;
 		case CSVC__SLA_RUNNING:
@@ -492,7 +492,7 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 				c->phase = met ? CSVC__SLA_MET : CSVC__SLA_CANCELLED;
 				if (met) {
 					c->met_at = ev->at;
-					c->met_via_state = 1;
+					c->met_via_state = category;
 				}
 			} else {
 				int32_t phase = live_phase(d, state, category);
@@ -507,9 +507,13 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 			break;
 		case CSVC__SLA_MET:
 		case CSVC__SLA_CANCELLED:
-			/* Reopened: a target met by a state, or ended unmet, resumes
-			 * with the time it had used. One met by a reply stays met. */
-			if (!met && !is_end(category) && (c->phase == CSVC__SLA_CANCELLED || c->met_via_state)) {
+			/* Reopened: the ticket went back from resolved, closed or
+			 * cancelled to an active state. A target met there, or ended
+			 * unmet, resumes with the time it had used. One met by a reply,
+			 * or by reaching an active state (moving on is not a reopen),
+			 * stays met. */
+			if (!met && category < CSVC_STATE_RESOLVED &&
+			    (c->phase == CSVC__SLA_CANCELLED || c->met_via_state >= CSVC_STATE_RESOLVED)) {
 				c->phase = d->recurring && c->cycle == 0 ? CSVC__SLA_WAITING : live_phase(d, state, category);
 				c->met_at = 0;
 				c->met_via_state = 0;

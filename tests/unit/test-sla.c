@@ -243,6 +243,36 @@ static void test_complaint_and_late_breach(void **state)
 	csvc_store_close(s);
 }
 
+/* Moving on from the state that met a target is progress, not a reopen. */
+static void test_progress_is_not_reopen(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON + 2 * HOUR;
+	csvc_store *s = open_store(t0);
+	csvc_ticket *t = open_ticket(s, "complaint", t0);
+	now_cell = t0 + 10 * MIN;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "analyse", 0, NULL, NULL, NULL));
+	now_cell = t0 + 3 * HOUR;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "handle", 0, NULL, NULL, NULL));
+	now_cell = t0 + 5 * HOUR;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "report_back", 0, NULL, NULL, NULL));
+	csvc_sla_target *x = target(s, t, "respond");
+	assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_MET);
+	assert_int_equal(csvc_sla_target_met_at(x), t0 + 10 * MIN);
+	assert_int_equal(csvc_sla_target_used(x), 10 * MIN);
+	csvc_sla_target_free(x);
+	expect(s, t, "reported_back", CSVC_SLA_MET, 0, 0);
+	/* Reopened from reported back: "handled" and "reported_back" resume,
+	 * "respond" does not. */
+	now_cell = t0 + 6 * HOUR;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "reopen", 0, NULL, NULL, NULL));
+	expect(s, t, "respond", CSVC_SLA_MET, 0, 0);
+	expect(s, t, "handled", CSVC_SLA_RUNNING, t0 + 6 * HOUR + 43 * HOUR, 0);
+	assert_recompute_equal(s, t);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 static csvc_sla_policy *policy(const char *name, int32_t rank, int64_t duration, int32_t calendar)
 {
 	csvc_sla_policy *p = NULL;
@@ -607,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_inquiry_handbook_default),
 		cmocka_unit_test(test_complaint_and_late_breach),
 		cmocka_unit_test(test_pause_resume_reopen),
+		cmocka_unit_test(test_progress_is_not_reopen),
 		cmocka_unit_test(test_priority_change_mid_flight),
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_policy_validation),
