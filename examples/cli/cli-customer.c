@@ -117,7 +117,7 @@ static const char *enum_label(const cli_enum *e, int32_t v, char *buf, size_t si
 static void print_customer(const csvc_customer *c)
 {
 	char buf[8192], t[CLI_TIME_LEN];
-	const size_t w = 12;
+	const size_t w = 14;
 	csvc_uuid_to_string(csvc_customer_id(c), buf);
 	cli_kv("id", buf, w);
 	cli_kv("name", csvc_customer_name(c), w);
@@ -280,11 +280,8 @@ static int get_customer(cli_ctx *ctx, const char *text, csvc_customer **out)
 	int rc = cli_parse_uuid(ctx, text, "customer", &id);
 	if (rc != CLI_OK)
 		return rc;
-	if ((rc = csvc_customer_get(ctx->store, &id, out)) != CSVC_OK) {
-		char what[80];
-		snprintf(what, sizeof(what), "customer %s", text);
-		return cli_lib_error(ctx, rc, what);
-	}
+	if ((rc = csvc_customer_get(ctx->store, &id, out)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, NULL);
 	return CLI_OK;
 }
 
@@ -339,7 +336,7 @@ static int cmd_add(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		goto out;
 	if ((rc = csvc_customer_create(ctx->store, c, ctx->actor)) != CSVC_OK) {
-		rc = cli_lib_error(ctx, rc, "create");
+		rc = cli_lib_error(ctx, rc, NULL);
 		goto out;
 	}
 	if (ctx->json) {
@@ -413,7 +410,7 @@ static int cmd_update(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = apply_options(ctx, c, &a)) == CLI_OK) {
 		if ((rc = csvc_customer_update(ctx->store, c, ctx->actor)) != CSVC_OK)
-			rc = cli_lib_error(ctx, rc, "update");
+			rc = cli_lib_error(ctx, rc, NULL);
 		else
 			output_customer(ctx, c);
 	}
@@ -518,7 +515,7 @@ static int cmd_search(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	csvc_customer_iter *it = NULL;
 	if ((rc = csvc_customer_iter_new(ctx->store, &q, &it)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "search");
+		return cli_lib_error(ctx, rc, NULL);
 	static const char *const headers[] = {"ID", "NAME", "PHONE", "STORE", "CLASS", "TIER", "TAGS"};
 	cli_table *t = ctx->json ? NULL : cli_table_new(7, headers);
 	if (t) {
@@ -553,7 +550,7 @@ static int cmd_search(cli_ctx *ctx, int argc, char **argv)
 	if (rc != CSVC_ITEROVER) {
 		if (t)
 			cli_table_print(t, stdout);
-		return cli_lib_error(ctx, rc, "search");
+		return cli_lib_error(ctx, rc, NULL);
 	}
 	if (ctx->json) {
 		cj_end_arr(&j);
@@ -593,7 +590,7 @@ static int cmd_merge(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	csvc_merge_report *report = NULL;
 	if ((rc = csvc_customer_merge(ctx->store, &keep, &absorb, ctx->actor, &report)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "merge");
+		return cli_lib_error(ctx, rc, NULL);
 	cli_json j;
 	cj_init(&j, stdout);
 	if (ctx->json) {
@@ -652,7 +649,7 @@ static int cmd_erase(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		return rc;
 	if ((rc = csvc_customer_erase(ctx->store, &id, ctx->actor)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "erase");
+		return cli_lib_error(ctx, rc, NULL);
 	if (ctx->json)
 		printf("{\n  \"erased\": \"%s\"\n}\n", a.pos[0]);
 	else
@@ -941,7 +938,7 @@ static int row_customer(const csv_reader *r, const column *cols, size_t ncols, c
 	return 0;
 }
 
-static int parse_header(cli_ctx *ctx, const csv_reader *r, column *cols)
+static int parse_header(cli_ctx *ctx, const char *path, const csv_reader *r, column *cols)
 {
 	size_t n = csv_nfields(r);
 	for (size_t i = 0; i < n; i++) {
@@ -959,11 +956,12 @@ static int parse_header(cli_ctx *ctx, const csv_reader *r, column *cols)
 			cols[i].key = (char *)name + 5;
 		}
 		if (cols[i].kind < 0)
-			return cli_error(ctx, "line %zu: unknown column \"%s\" (see csvc customer import --help)",
-			                 csv_record_line(r), name);
+			return cli_error(ctx, "%s: line %zu: unknown column \"%s\" (see csvc customer import --help)",
+			                 path, csv_record_line(r), name);
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(csv_field(r, k), name))
-				return cli_error(ctx, "line %zu: column \"%s\" appears twice", csv_record_line(r), name);
+				return cli_error(ctx, "%s: line %zu: column \"%s\" appears twice", path, csv_record_line(r),
+				                 name);
 	}
 	/* Keep the keys: the reader's buffer is reused for the next record. */
 	for (size_t i = 0; i < n; i++)
@@ -1037,7 +1035,7 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		rc = cli_error(ctx, "out of memory");
 		goto out;
 	}
-	if ((rc = parse_header(ctx, &r, cols)) != CLI_OK)
+	if ((rc = parse_header(ctx, path, &r, cols)) != CLI_OK)
 		goto out;
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		goto out;

@@ -123,7 +123,7 @@ static int cmd_advance(cli_ctx *ctx, int argc, char **argv)
 		printf("%lld alarm%s emitted up to %s\n", (long long)emitted, emitted == 1 ? "" : "s", until_text);
 	}
 	if (rc != CSVC_OK)
-		return cli_lib_error(ctx, rc, "advance");
+		return cli_lib_error(ctx, rc, NULL);
 	return CLI_OK;
 }
 
@@ -238,7 +238,7 @@ static int cmd_next_wakeup(cli_ctx *ctx, int argc, char **argv)
 	csvc_time_us at = 0;
 	rc = csvc_sla_next_wakeup(ctx->store, &at);
 	if (rc != CSVC_OK && rc != CSVC_ENOTFOUND)
-		return cli_lib_error(ctx, rc, "next-wakeup");
+		return cli_lib_error(ctx, rc, NULL);
 	char text[CLI_TIME_LEN];
 	cli_format_time(at, text);
 	if (ctx->json) {

@@ -129,7 +129,7 @@ static void print_targets(cli_ctx *ctx, const csvc_uuid *id)
 static void print_ticket(cli_ctx *ctx, const csvc_ticket *t)
 {
 	char buf[256], tm[CLI_TIME_LEN];
-	const size_t w = 12;
+	const size_t w = 14;
 	cli_kv("number", csvc_ticket_number(t), w);
 	csvc_uuid_to_string(csvc_ticket_id(t), buf);
 	cli_kv("id", buf, w);
@@ -300,7 +300,7 @@ static int cmd_open(cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = cli_open_store(ctx, 0)) == CLI_OK) {
 		if ((rc = csvc_ticket_create(ctx->store, t, ctx->actor)) != CSVC_OK)
-			rc = cli_lib_error(ctx, rc, "open");
+			rc = cli_lib_error(ctx, rc, NULL);
 		else if (ctx->json)
 			output_ticket(ctx, t, 0);
 		else
@@ -385,7 +385,7 @@ static int cmd_list(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	csvc_ticket_iter *it = NULL;
 	if ((rc = csvc_ticket_iter_new(ctx->store, &q, &it)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "list");
+		return cli_lib_error(ctx, rc, NULL);
 	static const char *const headers[] = {"NUMBER", "KIND", "STATE", "PRIORITY", "ASSIGNEE", "SUBJECT"};
 	cli_table *tab = ctx->json ? NULL : cli_table_new(6, headers);
 	if (tab)
@@ -413,7 +413,7 @@ static int cmd_list(cli_ctx *ctx, int argc, char **argv)
 	csvc_ticket_iter_free(it);
 	if (rc != CSVC_ITEROVER) {
 		cli_table_free(tab);
-		return cli_lib_error(ctx, rc, "list");
+		return cli_lib_error(ctx, rc, NULL);
 	}
 	if (ctx->json) {
 		cj_end_arr(&j);
@@ -569,7 +569,7 @@ static int cmd_assign(cli_ctx *ctx, int argc, char **argv)
 	                        ctx->actor, NULL);
 	csvc_ticket_free(t);
 	if (rc != CSVC_OK)
-		return cli_lib_error(ctx, rc, "assign");
+		return cli_lib_error(ctx, rc, NULL);
 	return after_change(ctx, &id, "assigned");
 }
 
@@ -621,7 +621,7 @@ static int cmd_link(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = two_tickets(ctx, &a, &x, &y, nx, ny)) != CLI_OK)
 		return rc;
 	if ((rc = csvc_ticket_link(ctx->store, &x, &y, kind, ctx->actor)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "link");
+		return cli_lib_error(ctx, rc, NULL);
 	if (ctx->json)
 		printf("{\n  \"ticket\": \"%s\",\n  \"link\": \"%s\",\n  \"other\": \"%s\"\n}\n", nx,
 		       cli_enum_name(cli_link_enum, kind), ny);
@@ -649,7 +649,7 @@ static int cmd_merge(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = two_tickets(ctx, &a, &into, &from, ninto, nfrom)) != CLI_OK)
 		return rc;
 	if ((rc = csvc_ticket_merge(ctx->store, &into, &from, ctx->actor)) != CSVC_OK)
-		return cli_lib_error(ctx, rc, "merge");
+		return cli_lib_error(ctx, rc, NULL);
 	if (ctx->json)
 		printf("{\n  \"into\": \"%s\",\n  \"merged\": \"%s\"\n}\n", ninto, nfrom);
 	else
@@ -678,7 +678,7 @@ static int cmd_history(cli_ctx *ctx, int argc, char **argv)
 	rc = csvc_ticket_history_new(ctx->store, csvc_ticket_id(t), &it);
 	csvc_ticket_free(t);
 	if (rc != CSVC_OK)
-		return cli_lib_error(ctx, rc, "history");
+		return cli_lib_error(ctx, rc, NULL);
 	static const char *const headers[] = {"SEQ", "AT", "EVENT", "ACTOR", "STATE", "DETAILS"};
 	cli_table *tab = ctx->json ? NULL : cli_table_new(6, headers);
 	if (tab)
@@ -710,7 +710,7 @@ static int cmd_history(cli_ctx *ctx, int argc, char **argv)
 	csvc_ticket_history_free(it);
 	if (rc != CSVC_ITEROVER) {
 		cli_table_free(tab);
-		return cli_lib_error(ctx, rc, "history");
+		return cli_lib_error(ctx, rc, NULL);
 	}
 	if (ctx->json) {
 		cj_end_arr(&j);

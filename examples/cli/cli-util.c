@@ -54,6 +54,8 @@ int cli_lib_error(cli_ctx *ctx, int rc, const char *what)
 {
 	const csvc_error *e = csvc_error_last();
 	const char *msg = e->code == rc && e->message[0] ? e->message : csvc_strerror(rc);
+	if (!what)
+		return cli_error(ctx, "%s", msg);
 	return cli_error(ctx, "%s: %s", what, msg);
 }
 

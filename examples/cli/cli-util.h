@@ -97,7 +97,7 @@ int cli_want_pos(cli_ctx *ctx, const cli_args *a, size_t min, size_t max, const 
 int cli_usage(cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "csvc: <prog>: <message>"; returns CLI_ERROR. */
 int cli_error(cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "csvc: <prog>: <what>: <library message>"; returns CLI_ERROR. */
+/* "csvc: <prog>: <what>: <library message>" (no "<what>: " when NULL); returns CLI_ERROR. */
 int cli_lib_error(cli_ctx *ctx, int rc, const char *what);
 
 /* ---- the store ---- */
