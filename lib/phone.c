@@ -5,8 +5,8 @@
  * Phones (docs/customers.md has the full rule):
  *   - ASCII and full-width digits count; spaces (also U+3000), '-', '.',
  *     '/', '(' and ')' are separators and dropped; anything else is an error;
- *   - a leading '+' or "00" starts an international number: its digits
- *     begin with the country calling code;
+ *   - a leading '+' or "00" starts an international number: its digits,
+ *     leading zeros dropped, begin with the country calling code;
  *   - otherwise the number is national: one leading trunk '0' is dropped
  *     and the default country code is put in front;
  *   - after the default country code, trunk zeros written as "+86 (0)21..."
@@ -80,8 +80,10 @@ int csvc__phone_normalize(const char *phone, const char *country_code, char *out
 	key[nk++] = '+';
 	const char *d = digits;
 	if (plus || (nd >= 2 && d[0] == '0' && d[1] == '0')) {
-		if (d[0] == '0' && d[1] == '0') /* "0086 ..." and the typo "+0086 ..." */
-			d += 2;
+		/* "0086 ...", and typos such as "+0086 ...": no country code
+		 * starts with 0, so every leading zero goes. */
+		while (*d == '0')
+			d++;
 		if (cclen && strncmp(d, cc, cclen) == 0 && d[cclen] == '0') {
 			/* "+86 (0)21 ...": trunk zeros after the default code are
 			 * dropped, all of them, so that a key normalises to itself. */

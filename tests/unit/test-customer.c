@@ -183,6 +183,7 @@ static void test_phone_normalization(void **state)
 		{"+1 (415) 555-0100", "86", "+14155550100"},
 		{"+0086 138 1234 5678", NULL, "+8613812345678"},
 		{"+860(0))2(0)1", NULL, "+86201"}, /* found by fuzzing: keys must be fixed points */
+		{"0))0(0)0)86))00(0)))86))00(0)))", NULL, "+8686000"}, /* likewise */
 	};
 	char out[64];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
