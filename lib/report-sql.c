@@ -22,10 +22,10 @@ static const char SQL_TICKET_STATES[] =
 
 /* ---- query text ---- */
 
-static void ticket_filters(csvc__buf *b, const csvc_report_query *q)
+static void ticket_filters(csvc__buf *b, const csvc_report_query *q, int store_indexed)
 {
 	if (q->store_code)
-		csvc__buf_puts(b, " AND t.store_code = :store");
+		csvc__buf_puts(b, store_indexed ? " AND t.store_code = :store" : " AND +t.store_code = :store");
 	if (q->staff)
 		csvc__buf_puts(b, " AND t.assignee = :staff");
 	if (q->channel)
@@ -72,38 +72,40 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 	case 1:
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q);
+		ticket_filters(&b, q, 1);
 		break;
 	case 2:
 		csvc__buf_puts(&b, "SELECT st.ticket_id, pt.name, st.phase, st.used_us, st.met_at, st.breached_at"
 		                   " FROM tickets t JOIN sla_targets st ON st.ticket_id = t.id"
 		                   " JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q);
+		ticket_filters(&b, q, 1);
 		break;
 	case 3:
 		csvc__buf_puts(&b, "SELECT e.ticket_id, e.seq, e.at_us, e.to_state,"
 		                   " json_extract(e.payload, '$.set.state_category'), e.type = 'transition'"
 		                   " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q);
+		ticket_filters(&b, q, 1);
 		csvc__buf_puts(&b, " AND e.to_state IS NOT NULL");
 		break;
 	case 4:
 		csvc__buf_puts(&b, "SELECT c.ticket_id, count(*) FROM tickets t JOIN ticket_comments c"
 		                   " ON c.ticket_id = t.id");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q);
+		ticket_filters(&b, q, 1);
 		csvc__buf_puts(&b, " AND c.kind = 1 GROUP BY c.ticket_id");
 		break;
 	default:
 		/* Unresolved now, or changed since `since`. */
+		/* Unary + keeps the planner on the open-ticket index and on
+		 * tickets_updated rather than a store's whole history. */
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5"
-		                   " AND t.created_us < :to");
-		ticket_filters(&b, q);
+		                   " AND +t.created_us < :to");
+		ticket_filters(&b, q, 1);
 		csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= :since"
-		                   " AND t.state_category >= 5 AND t.created_us < :to");
-		ticket_filters(&b, q);
+		                   " AND +t.state_category >= 5 AND +t.created_us < :to");
+		ticket_filters(&b, q, 0);
 		break;
 	}
 	if (b.failed) {

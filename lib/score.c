@@ -47,7 +47,7 @@ double csvc__percentile(const int64_t *sorted, size_t n, double p)
 {
 	if (n == 0)
 		return NAN;
-	double r = ceil(p / 100.0 * (double)n);
+	double r = ceil(p * (double)n / 100.0); /* p * n first: exact for whole p */
 	size_t rank = r < 1 ? 1 : (size_t)r;
 	if (rank > n)
 		rank = n;
