@@ -98,14 +98,21 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 		break;
 	default:
 		/* Unresolved now, or changed since `since`. */
-		/* Unary + keeps the planner on the open-ticket index and on
-		 * tickets_updated rather than a store's whole history. */
+		/* Unary + steers the planner: the open tickets come from the
+		 * open-ticket index; the closed ones changed since `since` from
+		 * the store's tickets created before `to` (one store: a fraction
+		 * of its history) or from tickets_updated (every store: the
+		 * tickets changed since, which for a recent `since` are few). */
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5"
 		                   " AND +t.created_us < :to");
 		ticket_filters(&b, q, 1);
-		csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= :since"
-		                   " AND +t.state_category >= 5 AND +t.created_us < :to");
-		ticket_filters(&b, q, 0);
+		if (q->store_code)
+			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE +t.updated_us >= :since"
+			                   " AND +t.state_category >= 5 AND t.created_us < :to");
+		else
+			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= :since"
+			                   " AND +t.state_category >= 5 AND +t.created_us < :to");
+		ticket_filters(&b, q, 1);
 		break;
 	}
 	if (b.failed) {

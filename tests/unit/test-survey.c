@@ -1051,7 +1051,7 @@ static void plans(csvc_store *s)
 	check_plan(s, &q, 3, "tickets_store_created");
 	check_plan(s, &q, 4, "tickets_store_created");
 	check_plan(s, &q, 5, "USING INDEX tickets_store");
-	check_plan(s, &q, 5, "tickets_updated");
+	check_plan(s, &q, 5, "tickets_store_created (store_code=? AND created_us<?)");
 }
 
 static void test_query_plans(void **state)
