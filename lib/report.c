@@ -804,7 +804,8 @@ static int is_active(int32_t category)
  * reopen (KPIs), or the time spent in each state (state report). */
 static int walk_states(builder *b, int states_report)
 {
-	qsort(b->events, b->n_events, sizeof(*b->events), cmp_event);
+	if (b->n_events)
+		qsort(b->events, b->n_events, sizeof(*b->events), cmp_event);
 	csvc_time_us now = csvc_store_now(b->s);
 	int rc = CSVC_OK;
 	for (size_t i = 0; i < b->n_events && !rc;) {
@@ -1345,7 +1346,8 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 		csvc_report_free(r);
 		return rc;
 	}
-	qsort(r->rows, r->n, sizeof(*r->rows), cmp_row);
+	if (r->n)
+		qsort(r->rows, r->n, sizeof(*r->rows), cmp_row);
 	*out = r;
 	return CSVC_OK;
 }
