@@ -14,5 +14,7 @@
 #include "csvc/tz.h"
 #include "csvc/calendar.h"
 #include "csvc/sla.h"
+#include "csvc/survey.h"
+#include "csvc/report.h"
 
 #endif /* CSVC_H */

@@ -81,12 +81,18 @@ static const char SQL_TICKET_EVENTS_FOR_MERGE[] =
 static const char SQL_TICKETS_FOR_MERGE[] =
 	"UPDATE tickets SET customer_id = :keep, revision = revision + 1, updated_us = :at"
 	" WHERE customer_id = :from";
+static const char SQL_INVITATIONS_FOR_MERGE[] =
+	"UPDATE survey_invitations SET customer_id = :keep WHERE customer_id = :from";
+static const char SQL_RESPONSES_FOR_MERGE[] =
+	"UPDATE survey_responses SET customer_id = :keep WHERE customer_id = :from";
 static const char SQL_FLATTEN_MERGED[] =
 	"UPDATE customers SET merged_into = :keep WHERE merged_into = :from";
 
 static const char *const SQL_MOVE_REFERENCES[] = {
 	SQL_TICKET_EVENTS_FOR_MERGE, /* before the rows move: it selects by :from */
 	SQL_TICKETS_FOR_MERGE,
+	SQL_INVITATIONS_FOR_MERGE,
+	SQL_RESPONSES_FOR_MERGE,
 	SQL_FLATTEN_MERGED,
 };
 

@@ -228,12 +228,83 @@ static const char MIGRATION_5[] =
 	"CREATE INDEX sla_targets_breached ON sla_targets(breached_at)"
 	"  WHERE breached_at IS NOT NULL AND phase IN (1, 2);";
 
+static const char MIGRATION_6[] =
+	/* Survey definitions: one row per stored version, never updated. */
+	"CREATE TABLE surveys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, title TEXT, anonymous INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TRIGGER surveys_no_update BEFORE UPDATE ON surveys"
+	"  BEGIN SELECT RAISE(ABORT, 'stored survey versions are immutable'); END;"
+	"CREATE TABLE survey_dimensions ("
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id), position INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, weight REAL NOT NULL, label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (survey_id, position)"
+	") WITHOUT ROWID;"
+	/* options: a JSON array of option names (choice questions). */
+	"CREATE TABLE survey_questions ("
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id), position INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, type INTEGER NOT NULL, dimension TEXT, required INTEGER NOT NULL,"
+	"  scale_max INTEGER NOT NULL, options TEXT, label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (survey_id, position)"
+	") WITHOUT ROWID;"
+	/* Single-use invitations: survey_id is the version invited to. */
+	"CREATE TABLE survey_invitations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id),"
+	"  ticket_id INTEGER REFERENCES tickets(id), customer_id INTEGER REFERENCES customers(id),"
+	"  store_code TEXT NOT NULL, staff TEXT, channel TEXT, method INTEGER NOT NULL,"
+	"  ticket_kind TEXT, ticket_category TEXT,"
+	"  created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL, responded_us INTEGER"
+	");"
+	"CREATE INDEX survey_invitations_ticket ON survey_invitations(ticket_id) WHERE ticket_id IS NOT NULL;"
+	"CREATE INDEX survey_invitations_customer ON survey_invitations(customer_id) WHERE customer_id IS NOT NULL;"
+	/* Responses: where, how and about what; the ticket's kind and category
+	 * as they were when the invitation was made. */
+	"CREATE TABLE survey_responses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id),"
+	"  invitation_id INTEGER UNIQUE REFERENCES survey_invitations(id),"
+	"  ticket_id INTEGER REFERENCES tickets(id), customer_id INTEGER REFERENCES customers(id),"
+	"  store_code TEXT NOT NULL, staff TEXT, channel TEXT, method INTEGER NOT NULL,"
+	"  ticket_kind TEXT, ticket_category TEXT,"
+	"  submitted_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX survey_responses_store ON survey_responses(store_code, submitted_us);"
+	"CREATE INDEX survey_responses_time ON survey_responses(submitted_us);"
+	"CREATE INDEX survey_responses_ticket ON survey_responses(ticket_id) WHERE ticket_id IS NOT NULL;"
+	"CREATE INDEX survey_responses_customer ON survey_responses(customer_id) WHERE customer_id IS NOT NULL;"
+	/* value: score, yes/no (0/1) or SERVQUAL expectation; value2: SERVQUAL
+	 * perception; text: choice option or free text. */
+	"CREATE TABLE survey_answers ("
+	"  response_id INTEGER NOT NULL REFERENCES survey_responses(id), position INTEGER NOT NULL,"
+	"  value INTEGER, value2 INTEGER, text TEXT,"
+	"  PRIMARY KEY (response_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER survey_answers_no_update BEFORE UPDATE ON survey_answers"
+	"  BEGIN SELECT RAISE(ABORT, 'survey answers are never changed'); END;"
+	"CREATE TRIGGER survey_answers_no_delete BEFORE DELETE ON survey_answers"
+	"  BEGIN SELECT RAISE(ABORT, 'survey answers are never deleted'); END;"
+	/* Daily transaction counts per store (local date YYYYMMDD), for the
+	 * complaint rate. */
+	"CREATE TABLE store_transactions ("
+	"  store_code TEXT NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  PRIMARY KEY (store_code, day)"
+	") WITHOUT ROWID;"
+	/* Reports: one store's tickets created in a period. */
+	"CREATE INDEX tickets_store_created ON tickets(store_code, created_us);";
+
 static const char *const MIGRATIONS[] = {
 	MIGRATION_1,
 	MIGRATION_2,
 	MIGRATION_3,
 	MIGRATION_4,
 	MIGRATION_5,
+	MIGRATION_6,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

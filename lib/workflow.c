@@ -6,6 +6,7 @@
 
 #include "store-internal.h"
 #include "csvc/sla.h"
+#include "csvc/survey.h"
 #include "ticket-internal.h"
 #include "workflow-internal.h"
 
@@ -365,6 +366,8 @@ int csvc_store_install_defaults(csvc_store *store)
 			rc = csvc__ticket_install_defaults(store);
 		if (!rc)
 			rc = csvc_sla_install_defaults(store);
+		if (!rc)
+			rc = csvc_survey_install_defaults(store);
 		rc = csvc__tx_end(store, rc);
 	}
 	for (size_t i = 0; i < n; i++)

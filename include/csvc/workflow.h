@@ -140,7 +140,8 @@ CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from,
  * "after_sales" (intake→classified→solution proposed→executing→result
  * notified→surveyed→closed) and "general", each with waiting, reopen,
  * escalate and cancel where they make sense; the ticket kinds and
- * channels (ticket.h) and the SLA policy pack (csvc_sla_install_defaults).
+ * channels (ticket.h), the SLA policy pack (csvc_sla_install_defaults)
+ * and the survey templates (csvc_survey_install_defaults).
  * Installing twice changes nothing. Atomic.
  * Errors: CSVC_EINVAL, CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * @since 1.0

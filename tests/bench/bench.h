@@ -63,5 +63,6 @@ int bench_customers(double scale, const char *dir);
 int bench_tickets(double scale, const char *dir);
 int bench_calendar(double scale, const char *dir);
 int bench_sla(double scale, const char *dir);
+int bench_reports(double scale, const char *dir);
 
 #endif

@@ -6,7 +6,8 @@
  *   csvc-bench [--scale X] [--dir DIR] [SECTION...]
  *
  * --scale 1 gives the sizes the design targets (e.g. 100,000 customers);
- * a smaller scale gives a quick run. Sections: customers, tickets, calendar, sla.
+ * a smaller scale gives a quick run. Sections: customers, tickets, calendar, sla,
+ * reports.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ static const section sections[] = {
 	{"tickets", bench_tickets},
 	{"calendar", bench_calendar},
 	{"sla", bench_sla},
+	{"reports", bench_reports},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -37,15 +37,19 @@ def check(path, problems):
         if SQL_WORDS.search(literals) and STRING_CONV.search(literals):
             problems.append('%s:%d: SQL text formatted with a string conversion' %
                             (name, text.count('\n', 0, m.start()) + 1))
-    # Query builders: only literals or constants appended.
+    # Query builders: only literals, constants, string macros and locals
+    # initialised from literals are appended.
+    macros = set(re.findall(r'#define\s+([A-Z_][A-Z0-9_]*)\s*\\?\s*\n?\s*"', text))
     for fm in re.finditer(r'\n[a-z_ *]+?\b([a-z_0-9]+_sql)\s*\([^)]*\)\s*\{(.*?)\n\}', text, re.S):
         body = fm.group(2)
+        consts = set(re.findall(r'const char \*(\w+)\s*=\s*"', body))
+        piece = r'(?:"(?:[^"\\]|\\.)*"|' + '|'.join(sorted(macros) or ['(?!)']) + r')'
+        lit = r'(?:\s*' + piece + r'\s*)+'
         for am in re.finditer(r'csvc__buf_(puts|put|printf)\s*\(\s*&?\w+\s*,\s*([^;]*)\);', body):
             arg = am.group(2).strip()
-            lit = r'(?:\s*"(?:[^"\\]|\\.)*"\s*)+'
             ok = re.fullmatch(lit + r'(,\s*\d+)?', arg) or \
-                re.fullmatch(r'\w+\s*\?' + lit + ':' + lit, arg) or \
-                re.fullmatch(r'(SQL_[A-Z0-9_]+|match)(,\s*\d+)?', arg)
+                re.fullmatch(r'[\w>.-]+\s*\?' + lit + ':' + lit, arg) or \
+                re.fullmatch(r'(SQL_[A-Z0-9_]+|match)(,\s*\d+)?', arg) or arg in consts
             if am.group(1) == 'printf' or not ok:
                 problems.append('%s: %s appends a non-constant to SQL: %s' % (name, fm.group(1), arg[:60]))
     for m in re.finditer(r'\b(sqlite3_exec|sqlite3_prepare_v2|sqlite3_prepare_v3|csvc__stmt|prep|exec_rowid|'

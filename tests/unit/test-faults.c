@@ -208,6 +208,75 @@ static int op_ticket_comment(csvc_store *s, void *ctx)
 	return csvc_ticket_comment(s, (csvc_uuid *)ctx, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op", NULL);
 }
 
+
+/* Surveys: an invitation, a response by token (every step of it) and an
+ * anonymous response. The token is made by the test outside the failing
+ * window. */
+static int op_survey_invite(csvc_store *s, void *ctx)
+{
+	csvc_survey_context c = CSVC_SURVEY_CONTEXT_INIT;
+	c.ticket = (const csvc_uuid *)ctx;
+	c.method = CSVC_METHOD_PHONE_CALLBACK;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1] = "";
+	int rc = csvc_survey_invite(s, "post_resolution", &c, token);
+	if (rc)
+		assert_string_equal(token, "");
+	return rc;
+}
+
+static csvc_survey_answers *post_answers(void)
+{
+	csvc_survey_answers *a = NULL;
+	csvc_assert_ok(csvc_survey_answers_new(&a));
+	csvc_assert_ok(csvc_survey_answers_score(a, "response_speed", 5));
+	csvc_assert_ok(csvc_survey_answers_score(a, "resolution_efficiency", 4));
+	csvc_assert_ok(csvc_survey_answers_score(a, "solution_satisfaction", 4));
+	csvc_assert_ok(csvc_survey_answers_text(a, "comment", "很好"));
+	return a;
+}
+
+static int op_survey_respond(csvc_store *s, void *ctx)
+{
+	csvc_survey_answers *a = post_answers();
+	csvc_uuid id = {{0}};
+	int rc = csvc_survey_respond(s, (const char *)ctx, a, &id);
+	if (rc)
+		assert_true(csvc_uuid_is_nil(&id));
+	csvc_survey_answers_free(a);
+	return rc;
+}
+
+static int op_survey_anonymous(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_survey_answers *a = NULL;
+	csvc_assert_ok(csvc_survey_answers_new(&a));
+	csvc_assert_ok(csvc_survey_answers_score(a, "recommend", 9));
+	csvc_survey_context c = CSVC_SURVEY_CONTEXT_INIT;
+	c.store_code = "SH01";
+	c.method = CSVC_METHOD_TILL;
+	int rc = csvc_survey_respond_anonymous(s, "nps", &c, a, NULL);
+	csvc_survey_answers_free(a);
+	return rc;
+}
+
+static int op_transactions(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_report_record_transactions(s, "SH01", 20260101, 1234);
+}
+
+static int64_t sql_count(const char *sql);
+
+/* A fresh invitation token for `ticket`, made with no failure armed. */
+static void fresh_token(csvc_store *s, const csvc_uuid *ticket, char *token)
+{
+	csvc_survey_context c = CSVC_SURVEY_CONTEXT_INIT;
+	c.ticket = ticket;
+	c.method = CSVC_METHOD_RECEIPT_QR;
+	csvc_assert_ok(csvc_survey_invite(s, "post_resolution", &c, token));
+}
+
 /* csvc_sla_advance commits alarm by alarm: a failure keeps the alarms
  * already committed and loses or half-writes none; calling again goes on. */
 static int64_t advance_through_failures(csvc_store *s, csvc_time_us to, int code)
@@ -291,6 +360,18 @@ static void test_every_write_fails_cleanly(void **state)
 		assert_true(fail_every_step(s, op_ticket_transition, &ticket, codes[ci]) > 2);
 		assert_true(fail_every_step(s, op_ticket_comment, &ticket, codes[ci]) > 2);
 		assert_int_equal(hook_calls, 3);
+
+		/* Surveys: a failed invitation or response writes nothing; the
+		 * invitation stays answerable, and is answered exactly once. */
+		int64_t responses = sql_count("SELECT count(*) FROM survey_responses");
+		assert_true(fail_every_step(s, op_survey_invite, &ticket, codes[ci]) > 3);
+		char token[CSVC_SURVEY_TOKEN_LEN + 1];
+		fresh_token(s, &ticket, token);
+		assert_true(fail_every_step(s, op_survey_respond, token, codes[ci]) > 5);
+		assert_int_equal(sql_count("SELECT count(*) FROM survey_responses"), responses + 1);
+		assert_int_equal(op_survey_respond(s, token), CSVC_EEXISTS);
+		assert_true(fail_every_step(s, op_survey_anonymous, NULL, codes[ci]) > 3);
+		assert_true(fail_every_step(s, op_transactions, NULL, codes[ci]) > 1);
 
 		/* SLA advance: a failure anywhere, the final commit included,
 		 * leaves no alarm half-written; retried, each alarm appears once. */

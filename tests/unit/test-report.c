@@ -1,0 +1,403 @@
+/*
+ * Service KPIs on a hand-built week of tickets whose every figure is
+ * worked out below: response and resolution times (mean, nearest-rank
+ * median and p90), SLA compliance, complaint timeliness, first-contact
+ * resolution, reopen rate, backlog and ageing (at the end and per day),
+ * complaint rate per 1,000 transactions, satisfaction per staff member,
+ * time in each state, the SLA report, JSON; plus the formulas' edge cases
+ * (percentile ties at the boundary, Wilson at 0 and n).
+ */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvc-test.h"
+#include "report-internal.h"
+
+#define SEC CSVC_SECOND_US
+#define MIN (60 * SEC)
+#define HOUR (60 * MIN)
+#define DAY (24 * HOUR)
+#define T0 ((csvc_time_us)1767225600 * SEC) /* 2026-01-01 00:00 UTC */
+#define EPS 1e-6
+#define V(r, i, m) csvc_report_value((r), (i), (m))
+#define assert_near(a, b) assert_true(fabs((a) - (b)) < EPS)
+
+static csvc_time_us now_cell;
+
+static csvc_ticket *ticket_at(csvc_store *s, const char *kind, const char *assignee, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, kind, "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "kpi"));
+	csvc_assert_ok(csvc_ticket_set_channel(t, kind[0] == 'c' ? "phone" : "store_counter"));
+	if (assignee)
+		csvc_assert_ok(csvc_ticket_set_assignee(t, assignee, NULL));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+static void move(csvc_store *s, const csvc_ticket *t, const char *transition, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), transition, 0, "agent", NULL, NULL));
+}
+
+static void reply(csvc_store *s, const csvc_ticket *t, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+}
+
+/*
+ * The week (SH01 has no calendar: business time is wall-clock time):
+ *   A inquiry (li)   T0: reply +10 min, answer +30 min, close +40 min.
+ *   B inquiry (li)   T0+1h: escalate +5 min, reply +15 min, answer at 3h,
+ *                    reopen at 4h, answer at 5h.
+ *   C complaint (wang) T0+2h: reply and analyse at 3h, handle at 4h, report
+ *                    back at 52h (handled, due at 50h, is met late).
+ *   D inquiry        T0+3d, left received.
+ *   E suggestion     T0+6.5d, left new (default policy).
+ * Report: [T0, T0+7d), clock and SLA advanced to T0+7d.
+ */
+static csvc_store *week(void)
+{
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *a = ticket_at(s, "inquiry", "li", T0);
+	reply(s, a, T0 + 10 * MIN);
+	move(s, a, "answer", T0 + 30 * MIN);
+	move(s, a, "close", T0 + 40 * MIN);
+	csvc_ticket *b = ticket_at(s, "inquiry", "li", T0 + HOUR);
+	move(s, b, "escalate", T0 + HOUR + 5 * MIN);
+	reply(s, b, T0 + HOUR + 15 * MIN);
+	move(s, b, "answer", T0 + 3 * HOUR);
+	move(s, b, "reopen", T0 + 4 * HOUR);
+	move(s, b, "answer", T0 + 5 * HOUR);
+	csvc_ticket *c = ticket_at(s, "complaint", "wang", T0 + 2 * HOUR);
+	reply(s, c, T0 + 3 * HOUR);
+	move(s, c, "analyse", T0 + 3 * HOUR);
+	move(s, c, "handle", T0 + 4 * HOUR);
+	move(s, c, "report_back", T0 + 52 * HOUR);
+	csvc_ticket *d = ticket_at(s, "inquiry", NULL, T0 + 3 * DAY);
+	csvc_ticket *e = ticket_at(s, "suggestion", NULL, T0 + 6 * DAY + 12 * HOUR);
+	now_cell = T0 + 7 * DAY;
+	csvc_assert_ok(csvc_sla_advance(s, now_cell, NULL, NULL, NULL));
+
+	/* Satisfaction: A's customer answers the post-resolution survey. */
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	ctx.ticket = csvc_ticket_id(a);
+	ctx.method = CSVC_METHOD_PHONE_CALLBACK;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	csvc_assert_ok(csvc_survey_invite(s, "post_resolution", &ctx, token));
+	csvc_survey_answers *ans = NULL;
+	csvc_assert_ok(csvc_survey_answers_new(&ans));
+	csvc_assert_ok(csvc_survey_answers_score(ans, "response_speed", 5));
+	csvc_assert_ok(csvc_survey_answers_score(ans, "resolution_efficiency", 5));
+	csvc_assert_ok(csvc_survey_answers_score(ans, "solution_satisfaction", 3));
+	now_cell = T0 + 2 * DAY;
+	csvc_assert_ok(csvc_survey_respond(s, token, ans, NULL));
+	now_cell = T0 + 7 * DAY;
+	csvc_survey_answers_free(ans);
+
+	/* 1,000 transactions a day, 2026-01-01 to 01-08 (the 8th is outside). */
+	for (int day = 1; day <= 8; day++)
+		csvc_assert_ok(csvc_report_record_transactions(s, "SH01", 20260100 + day, 1000));
+	csvc_ticket_free(a);
+	csvc_ticket_free(b);
+	csvc_ticket_free(c);
+	csvc_ticket_free(d);
+	csvc_ticket_free(e);
+	return s;
+}
+
+static csvc_report_query week_query(void)
+{
+	csvc_report_query q = CSVC_REPORT_QUERY_INIT;
+	q.from = T0;
+	q.to = T0 + 7 * DAY;
+	return q;
+}
+
+static void test_kpis(void **state)
+{
+	(void)state;
+	csvc_store *s = week();
+	csvc_report_query q = week_query();
+	csvc_report *r = NULL;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), 1);
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 5);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLVED), 3); /* A, B, C */
+	/* First response (first_response / respond met): 10 min, 15 min, 1 h. */
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_N), 3);
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_MEAN), (10 + 15 + 60) * MIN / 3.0);
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_MEDIAN), 15 * MIN); /* rank ceil(1.5) = 2 */
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_P90), 60 * MIN);    /* rank ceil(2.7) = 3 */
+	/* Resolution (resolution / handled met): A 30 min; B 2 h, reopened, +1 h
+	 * = 3 h; C 50 h (late). */
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_N), 3);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_MEAN), (30 * MIN + 3 * HOUR + 50 * HOUR) / 3.0);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_MEDIAN), 3 * HOUR);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_P90), 50 * HOUR);
+	/* On time: A 2, B 2, C respond + reported_back; breached: C handled,
+	 * D first_response and resolution, E first_response. 6 / 10. */
+	assert_near(V(r, 0, CSVC_METRIC_SLA_ON_TIME), 6);
+	assert_near(V(r, 0, CSVC_METRIC_SLA_BREACHED), 4);
+	assert_near(V(r, 0, CSVC_METRIC_SLA_COMPLIANCE), 0.6);
+	assert_true(V(r, 0, CSVC_METRIC_SLA_COMPLIANCE_LOW) < 0.6);
+	assert_true(V(r, 0, CSVC_METRIC_SLA_COMPLIANCE_HIGH) > 0.6);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINTS), 1);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_24H), 1);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_48H), 0);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_72H), 1);
+	/* FCR: A only (straight to answered, then closed; one reply). */
+	assert_near(V(r, 0, CSVC_METRIC_FCR), 1);
+	assert_near(V(r, 0, CSVC_METRIC_FCR_RATE), 1.0 / 3);
+	assert_near(V(r, 0, CSVC_METRIC_REOPENED), 1);
+	assert_near(V(r, 0, CSVC_METRIC_REOPEN_RATE), 1.0 / 3);
+	/* Backlog at T0+7d: D (4 d old), E (12 h old); C is reported back. */
+	assert_near(V(r, 0, CSVC_METRIC_BACKLOG), 2);
+	assert_near(V(r, 0, CSVC_METRIC_AGE_UNDER_1D), 1);
+	assert_near(V(r, 0, CSVC_METRIC_AGE_1_3D), 0);
+	assert_near(V(r, 0, CSVC_METRIC_AGE_3_7D), 1);
+	assert_near(V(r, 0, CSVC_METRIC_AGE_OVER_7D), 0);
+	/* 7 days of 1,000 transactions, one complaint. */
+	assert_near(V(r, 0, CSVC_METRIC_TRANSACTIONS), 7000);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_RATE), 1000.0 / 7000);
+	/* Satisfaction figures ride along: 5 5 3 -> top two 2 of 3. */
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSES), 1);
+	assert_near(V(r, 0, CSVC_METRIC_CSAT), 2.0 / 3);
+	assert_true(csvc_report_low_sample(r, 0));
+	char *json = NULL;
+	csvc_assert_ok(csvc_report_to_json(r, &json));
+	assert_non_null(strstr(json, "\"report\":\"kpis\""));
+	assert_non_null(strstr(json, "\"tickets\":5,\"resolved\":3"));
+	assert_non_null(strstr(json, "\"sla_compliance\":0.6,"));
+	assert_non_null(strstr(json, "\"complaint_48h\":0,"));
+	assert_non_null(strstr(json, "\"nps\":null"));
+	csvc_free(json);
+	csvc_report_free(r);
+
+	/* Per staff member (appraisal). */
+	q.group_by = CSVC_REPORT_BY_STAFF;
+	q.min_sample = 2;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), 3);
+	assert_string_equal(csvc_report_key(r, 0), "");
+	assert_string_equal(csvc_report_key(r, 1), "li");
+	assert_string_equal(csvc_report_key(r, 2), "wang");
+	assert_near(V(r, 1, CSVC_METRIC_TICKETS), 2);
+	assert_near(V(r, 1, CSVC_METRIC_RESOLVED), 2);
+	assert_near(V(r, 1, CSVC_METRIC_RESPONSE_MEAN), 12.5 * MIN);
+	assert_near(V(r, 1, CSVC_METRIC_SLA_COMPLIANCE), 1);
+	assert_near(V(r, 1, CSVC_METRIC_CSAT_MEAN), 13.0 / 3);
+	assert_false(csvc_report_low_sample(r, 1));
+	assert_true(csvc_report_low_sample(r, 2));
+	assert_near(V(r, 2, CSVC_METRIC_SLA_COMPLIANCE), 2.0 / 3);
+	assert_true(isnan(V(r, 2, CSVC_METRIC_CSAT)));
+	assert_near(V(r, 0, CSVC_METRIC_BACKLOG), 2);
+	assert_true(isnan(V(r, 0, CSVC_METRIC_TRANSACTIONS))); /* not per staff */
+	csvc_report_free(r);
+
+	/* Per channel and per kind. */
+	q.group_by = CSVC_REPORT_BY_CHANNEL;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_string_equal(csvc_report_key(r, 0), "phone");
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 1);
+	assert_string_equal(csvc_report_key(r, 1), "store_counter");
+	assert_near(V(r, 1, CSVC_METRIC_TICKETS), 4);
+	assert_near(V(r, 1, CSVC_METRIC_RESPONSES), 1);
+	csvc_report_free(r);
+	q.group_by = CSVC_REPORT_BY_KIND;
+	q.kind = "inquiry";
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), 1);
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 3);
+	assert_true(isnan(V(r, 0, CSVC_METRIC_COMPLAINT_24H)));
+	csvc_report_free(r);
+	q.kind = NULL;
+
+	/* By store: transactions and complaint rate per store. */
+	q.group_by = CSVC_REPORT_BY_STORE;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_string_equal(csvc_report_key(r, 0), "SH01");
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_RATE), 1000.0 / 7000);
+	csvc_report_free(r);
+
+	/* Daily trend: backlog at each day's end. Day 1 (ends T0+1d): C open,
+	 * 22 h old; day 2: C, 46 h; day 3: none (C reported back at 52 h, D
+	 * not yet created); day 4: D, exactly 1 d old; day 7: D and E. */
+	q.group_by = CSVC_REPORT_BY_PERIOD;
+	q.period = CSVC_PERIOD_DAY;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), 7);
+	static const double backlog[7] = {1, 1, 0, 1, 1, 1, 2};
+	for (size_t i = 0; i < 7; i++)
+		assert_near(V(r, i, CSVC_METRIC_BACKLOG), backlog[i]);
+	assert_near(V(r, 0, CSVC_METRIC_AGE_UNDER_1D), 1);
+	assert_near(V(r, 1, CSVC_METRIC_AGE_1_3D), 1);
+	assert_near(V(r, 3, CSVC_METRIC_AGE_1_3D), 1);
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 3);
+	assert_near(V(r, 0, CSVC_METRIC_TRANSACTIONS), 1000);
+	assert_near(V(r, 0, CSVC_METRIC_COMPLAINT_RATE), 1);
+	assert_true(isnan(V(r, 1, CSVC_METRIC_COMPLAINT_RATE)) == 0);
+	assert_near(V(r, 1, CSVC_METRIC_COMPLAINT_RATE), 0);
+	csvc_report_free(r);
+
+	/* A chosen response target. */
+	q.group_by = 0;
+	q.response_target = "respond";
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_N), 1);
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_MEAN), HOUR);
+	csvc_report_free(r);
+	q.response_target = NULL;
+
+	/* A range with nothing in it. */
+	q.from = T0 - 7 * DAY;
+	q.to = T0;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 0);
+	assert_true(isnan(V(r, 0, CSVC_METRIC_RESPONSE_MEAN)));
+	assert_true(isnan(V(r, 0, CSVC_METRIC_FCR_RATE)));
+	assert_near(V(r, 0, CSVC_METRIC_BACKLOG), 0);
+	assert_true(isnan(V(r, 0, CSVC_METRIC_COMPLAINT_RATE))); /* no transactions */
+	csvc_report_free(r);
+	csvc_store_close(s);
+}
+
+static void test_sla_and_states(void **state)
+{
+	(void)state;
+	csvc_store *s = week();
+	csvc_report_query q = week_query();
+	csvc_report *r = NULL;
+	csvc_assert_ok(csvc_report_sla(s, &q, &r));
+	/* Rows by target name, sorted. */
+	static const struct {
+		const char *name;
+		double on, bad;
+	} want[] = {
+		{"first_response", 2, 2}, {"handled", 0, 1}, {"next_update", 0, 0}, {"reported_back", 1, 0},
+		{"resolution", 2, 1},     {"respond", 1, 0},
+	};
+	assert_int_equal(csvc_report_row_count(r), 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(csvc_report_key(r, i), want[i].name);
+		assert_near(V(r, i, CSVC_METRIC_SLA_ON_TIME), want[i].on);
+		assert_near(V(r, i, CSVC_METRIC_SLA_BREACHED), want[i].bad);
+	}
+	assert_near(V(r, 0, CSVC_METRIC_SLA_COMPLIANCE), 0.5);
+	assert_true(isnan(V(r, 2, CSVC_METRIC_SLA_COMPLIANCE)));
+	assert_true(isnan(V(r, 0, CSVC_METRIC_TICKETS)));
+	csvc_report_free(r);
+
+	/* Time in state. inquiry/received: A 30 min, B 5 min, D 4 d (still
+	 * there at the clock). */
+	csvc_assert_ok(csvc_report_state_times(s, &q, &r));
+	size_t n = csvc_report_row_count(r), i = 0;
+	while (i < n && strcmp(csvc_report_key(r, i), "inquiry/received") != 0)
+		i++;
+	assert_true(i < n);
+	assert_near(V(r, i, CSVC_METRIC_STATE_VISITS), 3);
+	assert_near(V(r, i, CSVC_METRIC_STATE_TIME_TOTAL), 4 * DAY + 35 * MIN);
+	assert_near(V(r, i, CSVC_METRIC_STATE_TIME_MEDIAN), 30 * MIN);
+	assert_near(V(r, i, CSVC_METRIC_STATE_TIME_P90), 4 * DAY);
+	for (i = 0; i < n && strcmp(csvc_report_key(r, i), "inquiry/assigned_handler") != 0;)
+		i++;
+	assert_true(i < n);
+	/* B: 5 min .. 3 h and 4 h .. 5 h. */
+	assert_near(V(r, i, CSVC_METRIC_STATE_VISITS), 2);
+	assert_near(V(r, i, CSVC_METRIC_STATE_TIME_MEAN), (115 * MIN + 60 * MIN) / 2.0);
+	for (i = 0; i < n && strcmp(csvc_report_key(r, i), "complaint/handling") != 0;)
+		i++;
+	assert_near(V(r, i, CSVC_METRIC_STATE_TIME_TOTAL), 48 * HOUR);
+	for (i = 0; i < n; i++)
+		assert_null(strstr(csvc_report_key(r, i), "/closed"));
+	char *json = NULL;
+	csvc_assert_ok(csvc_report_to_json(r, &json));
+	assert_non_null(strstr(json, "\"report\":\"state_times\""));
+	assert_non_null(strstr(json, "\"key\":\"complaint/handling\""));
+	csvc_free(json);
+	csvc_report_free(r);
+
+	/* Transactions: argument checks. */
+	csvc_assert_err(csvc_report_record_transactions(NULL, "SH01", 20260101, 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_record_transactions(s, NULL, 20260101, 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_record_transactions(s, "SH 01", 20260101, 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_record_transactions(s, "SH01", 20260230, 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_record_transactions(s, "SH01", 0, 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_record_transactions(s, "SH01", 20260101, -1), CSVC_EINVAL);
+	csvc_assert_ok(csvc_report_record_transactions(s, "SH01", 20260101, 500)); /* replaces */
+	q.group_by = CSVC_REPORT_BY_STORE;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_near(V(r, 0, CSVC_METRIC_TRANSACTIONS), 6500);
+	csvc_report_free(r);
+	csvc_assert_err(csvc_report_sla(s, NULL, &r), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_state_times(s, &q, NULL), CSVC_EINVAL);
+	csvc_store_close(s);
+}
+
+static void test_formulas(void **state)
+{
+	(void)state;
+	/* Nearest rank: rank ceil(p n / 100). */
+	static const int64_t ten[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	assert_near(csvc__percentile(ten, 10, 90), 9); /* rank exactly 9, not 10 */
+	assert_near(csvc__percentile(ten, 10, 50), 5);
+	assert_near(csvc__percentile(ten, 10, 91), 10);
+	assert_near(csvc__percentile(ten, 10, 100), 10);
+	assert_near(csvc__percentile(ten, 10, 70), 7); /* 0.7 * 10 is not exact in floating point */
+	/* Ties across the boundary: ranks 8 to 10 hold 20. */
+	static const int64_t ties[] = {1, 1, 5, 5, 5, 5, 5, 20, 20, 20};
+	assert_near(csvc__percentile(ties, 10, 70), 5);
+	assert_near(csvc__percentile(ties, 10, 71), 20);
+	assert_near(csvc__percentile(ties, 10, 90), 20);
+	assert_near(csvc__percentile(ties, 10, 20), 1);
+	assert_near(csvc__percentile(ties, 10, 21), 5);
+	static const int64_t one[] = {42};
+	assert_near(csvc__percentile(one, 1, 50), 42);
+	assert_near(csvc__percentile(one, 1, 90), 42);
+	assert_true(isnan(csvc__percentile(one, 0, 50)));
+	/* Wilson at the edges. */
+	double lo, hi;
+	csvc__wilson(0, 1, &lo, &hi);
+	assert_near(lo, 0);
+	assert_true(fabs(hi - 0.793450685623) < 1e-11);
+	csvc__wilson(1, 1, &lo, &hi);
+	assert_true(fabs(lo - 0.206549314377) < 1e-11);
+	assert_near(hi, 1);
+	csvc__wilson(1, 2, &lo, &hi);
+	assert_true(fabs(lo - 0.094531205734) < 1e-11);
+	assert_true(fabs(hi - 0.905468794266) < 1e-11);
+	csvc__wilson(0, 0, &lo, &hi);
+	assert_true(isnan(lo) && isnan(hi));
+	/* NPS: all detractors, all passives. */
+	double nps, se;
+	csvc__nps(0, 4, 4, &nps, &se);
+	assert_near(nps, -100);
+	assert_near(se, 0);
+	csvc__nps(0, 0, 4, &nps, &se);
+	assert_near(nps, 0);
+	assert_near(se, 0);
+	csvc__nps(1, 1, 2, &nps, &se); /* pp = pd = 0.5: var = 0.25 + 0.25 + 0.5 = 1 */
+	assert_near(nps, 0);
+	assert_near(se, 100 * sqrt(1.0 / 2));
+	assert_near(csvc__rescale(1, 5), 0);
+	assert_near(csvc__rescale(5, 5), 100);
+	assert_near(csvc__rescale(4, 7), 50);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kpis),
+		cmocka_unit_test(test_sla_and_states),
+		cmocka_unit_test(test_formulas),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
