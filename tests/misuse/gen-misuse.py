@@ -24,7 +24,8 @@ import sys
 # Return `int` but are predicates or counters, not fallible calls.
 VALUE_INT = {
     'csvc_uuid_is_nil', 'csvc_uuid_equal', 'csvc_customer_has_tag', 'csvc_ticket_priority_overridden',
-    'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number',
+    'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
+    'csvc_report_low_sample',
 }
 # Valid with NULL/0 arguments (and must still change nothing).
 MAY_SUCCEED = {
@@ -32,6 +33,7 @@ MAY_SUCCEED = {
     'csvc_sla_advance',            # nothing is due at time 0
     'csvc_store_install_defaults', # installed already: changes nothing
     'csvc_sla_install_defaults',
+    'csvc_survey_install_defaults',
 }
 # Never called blindly: they open or end transactions (tested elsewhere).
 SKIP = {'csvc_store_begin', 'csvc_store_close'}
