@@ -9,6 +9,7 @@
 
 #include "customer-internal.h"
 #include "store-internal.h"
+#include "ticket-internal.h"
 
 /* Normalised contact keys of a record, with duplicate detection. */
 typedef struct norms {
@@ -245,6 +246,10 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 		goto end;
 	if (old->lifecycle != c->lifecycle &&
 	    (rc = csvc__customer_db_lifecycle_append(store, st.rowid, c->lifecycle, now)))
+		goto end;
+	/* SLA policies may match on class and tier. */
+	if ((old->klass != c->klass || old->tier != c->tier) &&
+	    (rc = csvc__ticket_customer_changed(store, st.rowid, now)))
 		goto end;
 	rc = csvc__customer_db_event(store, st.rowid, "updated", actor, now, fields.data);
 end:

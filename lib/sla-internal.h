@@ -103,7 +103,7 @@ int csvc__sla_ticket_created(struct csvc_store *s, int64_t rowid, const csvc__sl
 int csvc__sla_ticket_event(struct csvc_store *s, int64_t rowid, const csvc__sla_event *ev);
 /* priority, urgency or customer changed: match the policy again */
 int csvc__sla_ticket_rematch(struct csvc_store *s, int64_t rowid, const csvc__sla_subject *subj,
-                             const char *state, int32_t category, csvc_time_us at);
+                             const char *state, int32_t category, csvc_time_us at, int *moved);
 
 /* ---- storage (sla-sql.c) ---- */
 int csvc__sla_db_policy_latest(struct csvc_store *s, const char *name, int32_t *version);

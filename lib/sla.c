@@ -736,15 +736,17 @@ static int write_policy_event(ctx *x, const csvc_sla_policy *p, csvc_time_us at)
 }
 
 int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subject *subj, const char *state,
-                             int32_t category, csvc_time_us at)
+                             int32_t category, csvc_time_us at, int *moved)
 {
 	ctx x;
 	const csvc_sla_policy *policy;
+	*moved = 0;
 	int rc = load_ticket(&x, s, rowid);
 	if (rc || !x.policy || (rc = select_policy(s, subj, &policy)))
 		return rc;
 	if (!policy || policy->rowid == x.t.policy_id)
 		return CSVC_OK; /* no match now: keep what the ticket has */
+	*moved = 1;
 	char store_calendar[CSVC_CALENDAR_NAME_MAX + 1];
 	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
 	    (rc = csvc__sla_db_ticket_initial_policy(s, rowid, &x.initial_policy)) ||
@@ -753,6 +755,25 @@ int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subje
 	    (rc = csvc__sla_db_ticket_delete_clocks(s, rowid)))
 		return rc;
 	return finish(&x, 0);
+}
+
+int csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(ticket, "ticket");
+	csvc__ticket_head h;
+	int changed = 0;
+	int rc = csvc__tx_begin(store);
+	if (rc)
+		return rc;
+	if (!(rc = csvc__ticket_db_head(store, ticket, &h)))
+		rc = csvc__ticket_sla_rematch(store, h.rowid, csvc_store_now(store), &changed);
+	if ((rc = csvc__tx_end(store, rc)))
+		return rc;
+	if (moved)
+		*moved = changed;
+	return CSVC_OK;
 }
 
 /* ---- advance ---- */

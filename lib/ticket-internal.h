@@ -136,6 +136,14 @@ int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, int6
                           int64_t after_rowid, int count_only, csvc__cursor **out);
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only);
 
+/* Matches ticket `rowid`'s SLA policy again at `at`; *moved = 1 if it
+ * changed (ticket.c). */
+int csvc__ticket_sla_rematch(struct csvc_store *s, int64_t rowid, csvc_time_us at, int *moved);
+/* Matches again every open ticket of a customer whose class or tier
+ * changed. */
+int csvc__ticket_customer_changed(struct csvc_store *s, int64_t customer_rowid, csvc_time_us at);
+int csvc__ticket_db_open_for_customer(struct csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n);
+
 /* Defaults: kinds and channels (ticket-sql.c data). */
 int csvc__ticket_install_defaults(struct csvc_store *s);
 

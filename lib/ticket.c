@@ -200,6 +200,35 @@ static int sla_subject(csvc_store *s, const csvc_ticket *t, int64_t customer_row
 	return csvc__sla_db_customer_class(s, customer_rowid, &subj->customer_class, &subj->tier);
 }
 
+int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int *moved)
+{
+	csvc_ticket *t = NULL;
+	int64_t customer_rowid = 0;
+	csvc__sla_subject subj;
+	int rc = csvc__ticket_db_load(s, rowid, &t);
+	if (rc)
+		return rc;
+	if (!csvc_uuid_is_nil(&t->customer) && csvc__ticket_db_customer_rowid(s, &t->customer, &customer_rowid))
+		customer_rowid = 0; /* merged away or erased: no class to match on */
+	if (!(rc = sla_subject(s, t, customer_rowid, &subj)))
+		rc = csvc__sla_ticket_rematch(s, rowid, &subj, t->state, t->state_category, at, moved);
+	csvc_ticket_free(t);
+	return rc;
+}
+
+int csvc__ticket_customer_changed(csvc_store *s, int64_t customer_rowid, csvc_time_us at)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = csvc__ticket_db_open_for_customer(s, customer_rowid, &ids, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		int moved;
+		rc = csvc__ticket_sla_rematch(s, ids[i], at, &moved);
+	}
+	free(ids);
+	return rc;
+}
+
 static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at)
 {
 	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category};
@@ -375,8 +404,10 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	for (size_t i = 0; i < sizeof(matched) / sizeof(matched[0]); i++)
 		if (!csvc__ticket_field_equal(old, saved, csvc__ticket_field_find(matched[i]))) {
 			csvc__sla_subject subj;
+			int moved;
 			if (!(rc = sla_subject(store, saved, customer_rowid, &subj)))
-				rc = csvc__sla_ticket_rematch(store, h.rowid, &subj, saved->state, saved->state_category, now);
+				rc = csvc__sla_ticket_rematch(store, h.rowid, &subj, saved->state, saved->state_category, now,
+				                              &moved);
 			break;
 		}
 end:

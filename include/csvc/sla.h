@@ -89,7 +89,12 @@ CSVC_EXTERN(int) csvc_sla_policy_match_category(csvc_sla_policy *p, const char *
 CSVC_EXTERN(int) csvc_sla_policy_match_priority(csvc_sla_policy *p, int32_t priority);
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_sla_policy_match_urgency(csvc_sla_policy *p, int32_t urgency);
-/** Customer class (csvc_customer_class_t) of the ticket's customer. @since 1.0 */
+/*
+ * Customer class (csvc_customer_class_t) of the ticket's customer. When a
+ * customer's class or tier changes, that customer's open tickets are
+ * matched again.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_customer_class(csvc_sla_policy *p, int32_t customer_class);
 /** Value tier (csvc_value_tier_t) of the ticket's customer. @since 1.0 */
 CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier);
@@ -286,6 +291,18 @@ CSVC_EXTERN(int) csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at);
+
+/*
+ * Matches `ticket` against the current policies now (store clock). If
+ * another policy, or a newer version of its own, wins, the ticket moves to
+ * it as for a priority change (docs/sla.md): an "sla_policy" event, clocks
+ * of the same name carried over. Tickets keep their policy version until
+ * this is called (or something they match on changes). `moved` (may be
+ * NULL) is set to 1 when the policy changed, else 0.
+ * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, storage errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved);
 
 /*
  * Rebuilds every target of `ticket` from its event log and the policy

@@ -386,6 +386,59 @@ static void test_priority_change_mid_flight(void **state)
 	csvc_store_close(s);
 }
 
+/* A customer becoming VIP moves their open tickets to the VIP policy; an
+ * explicit rematch moves a ticket to a policy's new version. */
+static void test_rematch_on_customer_class_and_explicit(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON + 2 * HOUR; /* 10:00 local: the store calendar is open */
+	csvc_store *s = open_store(t0);
+	csvc_sla_policy *vip = policy("vip", 1, 1 * HOUR, CSVC_SLA_CALENDAR_24X7);
+	csvc_assert_ok(csvc_sla_policy_match_customer_class(vip, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_sla_policy_save(s, vip, NULL));
+	csvc_sla_policy_free(vip);
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	now_cell = t0;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "facility", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(c)));
+	csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+	csvc_sla_target *x = target(s, t, "resolution");
+	assert_string_equal(csvc_sla_target_policy(x), "default");
+	csvc_sla_target_free(x);
+	now_cell = t0 + 30 * MIN;
+	csvc_assert_ok(csvc_customer_set_class(c, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_customer_update(s, c, "crm"));
+	x = target(s, t, "resolution");
+	assert_string_equal(csvc_sla_target_policy(x), "vip");
+	csvc_sla_target_free(x);
+	expect(s, t, "resolution", CSVC_SLA_RUNNING, t0 + HOUR, 0); /* 30 min used, 30 min left */
+	assert_recompute_equal(s, t);
+
+	/* A new version of "vip" applies to this ticket only when asked. */
+	csvc_sla_policy *v2 = policy("vip", 1, 2 * HOUR, CSVC_SLA_CALENDAR_24X7);
+	csvc_assert_ok(csvc_sla_policy_match_customer_class(v2, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_sla_policy_save(s, v2, NULL));
+	csvc_sla_policy_free(v2);
+	expect(s, t, "resolution", CSVC_SLA_RUNNING, t0 + HOUR, 0);
+	int moved = -1;
+	now_cell = t0 + 40 * MIN;
+	csvc_assert_ok(csvc_sla_rematch(s, csvc_ticket_id(t), &moved));
+	assert_int_equal(moved, 1);
+	x = target(s, t, "resolution");
+	assert_int_equal(csvc_sla_target_policy_version(x), 2);
+	csvc_sla_target_free(x);
+	expect(s, t, "resolution", CSVC_SLA_RUNNING, t0 + 2 * HOUR, 0);
+	csvc_assert_ok(csvc_sla_rematch(s, csvc_ticket_id(t), &moved));
+	assert_int_equal(moved, 0);
+	assert_recompute_equal(s, t);
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+}
+
 static void test_next_update_and_escalations(void **state)
 {
 	(void)state;
@@ -639,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_pause_resume_reopen),
 		cmocka_unit_test(test_progress_is_not_reopen),
 		cmocka_unit_test(test_priority_change_mid_flight),
+		cmocka_unit_test(test_rematch_on_customer_class_and_explicit),
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_policy_validation),
 		cmocka_unit_test(test_recompute_matches_incremental),
