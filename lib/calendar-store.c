@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calendar-db.h"
+#include "customer-internal.h"
 #include "sla-internal.h"
 #include "csvc/calendar.h"
 #include "internal.h"
@@ -21,14 +22,12 @@ static int check_name(const char *name)
 	return 0;
 }
 
+/* The same rule as every other module's store codes (customer.h). */
 static int check_store_code(const char *code)
 {
-	int rc = csvc__check_text(code, 0, CSVC_STORE_CODE_MAX, "store_code");
-	if (rc)
-		return rc;
-	if (!code[0])
-		return csvc__error(CSVC_EINVAL, "a store code must not be empty");
-	return 0;
+	if (!code)
+		return csvc__error(CSVC_EINVAL, "store_code must not be NULL");
+	return csvc__check_store_code(code);
 }
 
 int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar *cal)
@@ -73,7 +72,7 @@ int csvc_calendar_load(csvc_store *store, const char *name, const csvc_calendar_
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(out, "out");
-	if (opts && (opts->version == 0 || opts->version > CSVC_CALENDAR_OPTIONS_VERSION))
+	if (opts && opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported",
 		                   (unsigned)opts->version);
 	int rc = check_name(name);
@@ -167,7 +166,7 @@ int csvc_calendar_for_store(csvc_store *store, const char *store_code, const csv
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(out, "out");
-	if (opts && (opts->version == 0 || opts->version > CSVC_CALENDAR_OPTIONS_VERSION))
+	if (opts && opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported",
 		                   (unsigned)opts->version);
 	int rc = check_store_code(store_code);

@@ -1507,7 +1507,7 @@ int csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len, const
 	csvc_calendar_options defaults = CSVC_CALENDAR_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version == 0 || opts->version > CSVC_CALENDAR_OPTIONS_VERSION)
+	if (opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported (max %d)",
 		                   (unsigned)opts->version, CSVC_CALENDAR_OPTIONS_VERSION);
 	if (len > CSVC_CALENDAR_TEXT_MAX)

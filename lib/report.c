@@ -1230,7 +1230,7 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 {
 	if (!q)
 		return csvc__error(CSVC_EINVAL, "a report query is required");
-	if (q->version < 1 || q->version > CSVC_REPORT_QUERY_VERSION)
+	if (q->version > CSVC_REPORT_QUERY_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_report_query.version %u is not supported", q->version);
 	if (q->from >= q->to)
 		return csvc__error(CSVC_EINVAL, "a report needs from < to");

@@ -73,8 +73,11 @@ void csvc__sla_invalidate(csvc_store *s)
 	c->checked = 0;
 	for (size_t i = 0; i < 8; i++)
 		c->stores[i].checked = 0;
+	/* A calendar saved through this store is parsed again, even if its
+	 * time stamp did not move (a fixed clock). */
 	for (size_t i = 0; i < c->n_calendars; i++)
-		c->calendars[i].checked = 0;
+		csvc_calendar_free(c->calendars[i].cal);
+	c->n_calendars = 0;
 }
 
 /* The calendar attached to a store code ("" if none), checked once per

@@ -270,6 +270,17 @@ int csvc__workflow_cached(csvc_store *s, const char *name, int32_t version, cons
 	return CSVC_OK;
 }
 
+/* Cached stored versions (workflows, SLA policies, calendars) may come from
+ * the transaction being undone: forget them all. */
+static void drop_caches(csvc_store *s)
+{
+	for (size_t i = 0; i < s->wf_cache_n; i++)
+		csvc_workflow_free(s->wf_cache[i]);
+	s->wf_cache_n = 0;
+	csvc__sla_cache_free(s->sla);
+	s->sla = NULL;
+}
+
 static int tx_begin(csvc_store *s, int savepoint)
 {
 	if (s->flags & CSVC_OPEN_READONLY)
@@ -308,6 +319,7 @@ int csvc__tx_commit(csvc_store *s)
 		s->tx_depth--;
 		s->tx_aborted = s->tx_depth > 0;
 		drop_pending(s, 0);
+		drop_caches(s);
 		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back after a storage failure");
 	}
 	int level = --s->tx_depth;
@@ -318,6 +330,7 @@ int csvc__tx_commit(csvc_store *s)
 		if (!sqlite3_get_autocommit(s->db))
 			step_quietly(s, SQL_ROLLBACK); /* the store stays as before begin */
 		drop_pending(s, 0);
+		drop_caches(s);
 		return rc;
 	}
 	dispatch_pending(s);
@@ -329,6 +342,7 @@ int csvc__tx_rollback(csvc_store *s)
 	if (s->tx_depth == 0)
 		return csvc__error(CSVC_ESTATE, "rollback without a matching begin");
 	int level = --s->tx_depth;
+	drop_caches(s);
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_aborted = level > 0;
 		drop_pending(s, 0);

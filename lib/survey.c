@@ -625,7 +625,7 @@ static int check_context(const csvc_survey_context *ctx)
 {
 	if (!ctx)
 		return csvc__error(CSVC_EINVAL, "a survey context is required");
-	if (ctx->version < 1 || ctx->version > CSVC_SURVEY_CONTEXT_VERSION)
+	if (ctx->version > CSVC_SURVEY_CONTEXT_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_survey_context.version %u is not supported", ctx->version);
 	if (ctx->method < CSVC_METHOD_TILL || ctx->method > CSVC_METHOD_OBSERVATION)
 		return csvc__error(CSVC_EINVAL, "unknown survey method %d", (int)ctx->method);

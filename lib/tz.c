@@ -1069,7 +1069,7 @@ int csvc_civil_to_local(const csvc_civil_time *c, int64_t *local_us)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "civil");
 	CSVC__CHECK_ARG(local_us, "local_us");
-	if (c->version == 0 || c->version > CSVC_CIVIL_TIME_VERSION)
+	if (c->version > CSVC_CIVIL_TIME_VERSION) /* 0: current */
 		return csvc__error(CSVC_EINVAL, "csvc_civil_time.version %u is not supported",
 		                   (unsigned)c->version);
 	if (c->year < 1 || c->year > 9999 || c->month < 1 || c->month > 12 || c->day < 1 ||

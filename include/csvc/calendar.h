@@ -53,7 +53,7 @@ typedef struct csvc_calendar csvc_calendar;
 /** Longest calendar name in the store, in bytes. @since 1.0 */
 #define CSVC_CALENDAR_NAME_MAX 128
 /** Longest retail store code, in bytes. @since 1.0 */
-#define CSVC_STORE_CODE_MAX 64
+#define CSVC_STORE_CODE_MAX 32
 
 /** Current version of csvc_calendar_options. @since 1.0 */
 #define CSVC_CALENDAR_OPTIONS_VERSION 1
@@ -241,9 +241,9 @@ CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *co
 
 /*
  * Attaches the saved calendar `name` to the retail store code `store_code`
- * (e.g. "SH01", the code customers carry as their home store; 1 to
- * CSVC_STORE_CODE_MAX bytes of UTF-8), replacing any calendar attached
- * before.
+ * (e.g. "SH01", the code customers carry as their home store: 1 to
+ * CSVC_STORE_CODE_MAX bytes of printable ASCII without spaces, as in every
+ * module), replacing any calendar attached before.
  * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (no such calendar),
  *   CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * @since 1.0

@@ -1038,10 +1038,11 @@ static void test_store_round_trip(void **state)
 	csvc_assert_err(csvc_calendar_save(s, long_name, cal), CSVC_ERANGE);
 	csvc_assert_err(csvc_calendar_save(NULL, "x", cal), CSVC_EINVAL);
 	csvc_assert_err(csvc_calendar_save(s, "x", NULL), CSVC_EINVAL);
-	csvc_assert_err(csvc_calendar_attach(s, "", "Beijing"), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_attach(s, "", "Beijing"), CSVC_ERANGE);
+	csvc_assert_err(csvc_calendar_attach(s, "SH 01", "Beijing"), CSVC_EINVAL); /* the store-code rule of every module */
 	csvc_assert_err(csvc_calendar_list(s, NULL, &count), CSVC_EINVAL);
 	csvc_assert_err(csvc_calendar_info(s, "nope", NULL, NULL, NULL), CSVC_ENOTFOUND);
-	o.version = 0;
+	o.version = CSVC_CALENDAR_OPTIONS_VERSION + 1;
 	csvc_assert_err(csvc_calendar_load(s, "Beijing", &o, &none), CSVC_EINVAL);
 	o.version = CSVC_CALENDAR_OPTIONS_VERSION;
 	assert_null(none);
