@@ -441,8 +441,10 @@ class CalendarStoreTest(StoreTestCase):
             s.save_calendar("", cal)
         with self.assertRaises(csvc.OutOfRange):
             s.save_calendar("a" * (csvc._csvc.CALENDAR_NAME_MAX + 1), cal)
-        with self.assertRaises(csvc.InvalidArgument):
+        with self.assertRaises(csvc.OutOfRange):
             s.attach_calendar("", "office")
+        with self.assertRaises(csvc.InvalidArgument):
+            s.attach_calendar("SH 01", "office")
         with self.assertRaises(TypeError):
             s.save_calendar("office", OFFICE)
         with self.assertRaises(ValueError):

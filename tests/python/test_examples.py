@@ -11,6 +11,7 @@ import tempfile
 import unittest
 
 import csvc
+from csvc_testutil import ManualClock
 
 EXAMPLES = os.environ.get("CSVC_EXAMPLES_DIR") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
@@ -82,6 +83,52 @@ class ExamplesTest(unittest.TestCase):
         r = run("nightly_report.py", self.db)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("SH01", r.stdout)
+
+    def test_satisfaction_report(self):
+        clock = ManualClock(datetime.datetime(2026, 1, 1, 1, tzinfo=datetime.timezone.utc))
+        with csvc.Store(self.db, clock=clock) as s:
+            s.install_defaults()
+            # NPS: SH01 9 10 10 9 7 3 10 (5 promoters, 1 detractor of 7), SH02 8 6 0.
+            for code, v in [("SH01", 9), ("SH01", 10), ("SH01", 10), ("SH01", 9), ("SH02", 8), ("SH01", 7),
+                            ("SH02", 6), ("SH01", 3), ("SH02", 0), ("SH01", 10)]:
+                s.respond_anonymous("nps", {"recommend": v}, store_code=code, method="receipt_qr")
+            # CSAT: SH01 Likert answers 5 4 3 and 2 5 4, top two box 4 of 6.
+            for answers in ((5, 4, 3), (2, 5, 4)):
+                t = s.create_ticket(csvc.Ticket("complaint", "SH01", subject="收银台排队太久"))
+                token = s.invite("post_resolution", ticket=t, method="till")
+                s.respond(token, dict(zip(["response_speed", "resolution_efficiency", "solution_satisfaction"],
+                                          answers)))
+            clock.now += datetime.timedelta(days=1)
+            s.respond_anonymous("nps", {"recommend": 0}, store_code="BJ02", method="till")  # the next day
+        dates = ["--from", "2026-01-01", "--to", "2026-01-02"]
+        r = run("satisfaction_report.py", self.db, *dates, "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(r.stdout.splitlines()))
+        self.assertEqual([row["store"] for row in rows], ["SH01", "SH02", "all"])
+        sh01, sh02, total = rows
+        self.assertEqual((sh01["responses"], sh01["csat_n"], sh01["nps_n"]), ("9", "6", "7"))
+        self.assertAlmostEqual(float(sh01["csat"]), 4 / 6, places=6)
+        self.assertAlmostEqual(float(sh01["csat_low"]), 0.299993, places=6)  # Wilson(4, 6)
+        self.assertAlmostEqual(float(sh01["csat_high"]), 0.903229, places=6)
+        self.assertAlmostEqual(float(sh01["nps"]), 100 * 4 / 7, places=5)
+        self.assertEqual((sh02["csat"], sh02["nps"]), ("", "-66.666667"))
+        self.assertEqual((total["responses"], total["nps"], total["nps_se"]), ("12", "20.000000", "27.568098"))
+        self.assertEqual({row["low_sample"] for row in rows}, {"1"})
+        r = run("satisfaction_report.py", self.db, *dates, "--min-sample", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[1].split()[:6], ["SH01", "9", "66.7%", "[30.0%,", "90.3%]", "+57.1"])
+        self.assertEqual(lines[2].split(), ["SH02", "3", "-", "-", "-66.7", "±27.2", "*"])
+        self.assertEqual(lines[-1], "* fewer than 5 responses")
+        r = run("satisfaction_report.py", self.db, "--from", "2026-01-01", "--to", "2026-01-03", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = json.loads(r.stdout)
+        self.assertEqual((data["report"], data["group_by"]), ("scores", "store"))
+        self.assertEqual([(row["key"], row["metrics"]["responses"]) for row in data["rows"]],
+                         [("BJ02", 1), ("SH01", 9), ("SH02", 3)])
+        r = run("satisfaction_report.py", self.db, "--survey", "ghost")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("ghost", r.stderr)
 
     def test_outbox_writer(self):
         outbox = os.path.join(self.dir, "outbox.jsonl")

@@ -16,7 +16,10 @@ one SQLite file::
 
 Business calendars (Calendar, with TimeZone) give exact business-time
 arithmetic, and SLA policies (SlaPolicy) put deadlines on tickets that
-Store.sla_advance turns into warnings and breaches.
+Store.sla_advance turns into warnings and breaches. Satisfaction surveys
+(Survey, Store.invite, Store.respond) feed the reports (Store.report_scores,
+report_kpis, report_sla, report_state_times), which give CSAT, NPS, CES,
+CSI and SERVQUAL scores and the service KPIs as a Report of ReportRows.
 
 Times are timezone-aware datetimes (UTC), durations are timedeltas, ids
 are uuid.UUID, enums are IntEnums with the C values, and each library
@@ -28,18 +31,22 @@ import uuid as _uuid
 
 from . import _csvc
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
-                     Importance, Lifecycle, LinkKind, LogLevel, Priority, SlaAction, SlaCalendar,
-                     SlaStatus, StateCategory, Tier, Urgency)
+                     Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
+                     ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
+                     SurveyMethod, Tier, Urgency)
 from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
 from ._values import (CalendarInfo, Event, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget, State,
-                      Transition, ZoneOffset)
+                      SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
 from ._sla import SlaPolicyTarget
+from ._survey import Choice, SurveyQuestionRef
+from ._report import ReportRow
 from ._store import Store
-from ._csvc import (Calendar, Customer, SlaPolicy, StoreIterator, Ticket, TimeZone, Workflow,
-                    normalize_phone, library_version, strerror, SCHEMA_VERSION_SUPPORTED)
+from ._csvc import (Calendar, Customer, Report, SlaPolicy, StoreIterator, Survey, Ticket, TimeZone,
+                    Workflow, metric_name, normalize_phone, library_version, strerror,
+                    SCHEMA_VERSION_SUPPORTED)
 
 __version__ = _csvc.LIBRARY_VERSION
 
@@ -58,6 +65,11 @@ _csvc._bind({
     "SlaTarget": SlaTarget,
     "SlaAlarm": SlaAlarm,
     "SlaPolicyTarget": SlaPolicyTarget,
+    "SurveyDimension": SurveyDimension,
+    "SurveyQuestion": SurveyQuestion,
+    "SurveyQuestionRef": SurveyQuestionRef,
+    "Choice": Choice,
+    "ReportRow": ReportRow,
     "CustomerClass": CustomerClass,
     "Tier": Tier,
     "Lifecycle": Lifecycle,
@@ -71,6 +83,10 @@ _csvc._bind({
     "LogLevel": LogLevel,
     "Durability": Durability,
     "SlaStatus": SlaStatus,
+    "QuestionType": QuestionType,
+    "SurveyMethod": SurveyMethod,
+    "ReportGroup": ReportGroup,
+    "ReportPeriod": ReportPeriod,
 })
 
 __all__ = [
@@ -78,17 +94,20 @@ __all__ = [
     "Store", "Customer", "Ticket", "Workflow", "StoreIterator",
     # time zones, calendars, SLA
     "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
+    # surveys and reports
+    "Survey", "SurveyQuestionRef", "Choice", "Report", "ReportRow",
     # values
     "Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
-    "SlaTarget", "SlaAlarm",
+    "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion",
     # enums
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
-    "SlaCalendar", "SlaStatus", "SlaAction",
+    "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
+    "ReportPeriod", "Metric",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",
     "VersionMismatch", "NotAStore", "ReadOnly", "StoreClosed",
     # functions and constants
-    "normalize_phone", "library_version", "strerror", "SCHEMA_VERSION_SUPPORTED", "__version__",
+    "normalize_phone", "library_version", "strerror", "metric_name", "SCHEMA_VERSION_SUPPORTED", "__version__",
 ]

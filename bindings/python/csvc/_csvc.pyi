@@ -3,13 +3,17 @@
 import datetime
 import os
 import uuid
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar,
+                    Union, overload)
 
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Impact, Importance, Lifecycle,
-                     LinkKind, LogLevel, Priority, SlaAction, SlaCalendar, StateCategory, Tier, Urgency)
+                     LinkKind, LogLevel, Metric, Priority, QuestionType, ReportGroup, ReportPeriod, SlaAction,
+                     SlaCalendar, StateCategory, SurveyMethod, Tier, Urgency)
+from ._report import ReportRow
 from ._sla import SlaPolicyTarget
+from ._survey import Choice, SurveyQuestionRef
 from ._values import (CalendarInfo, Event, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget, State,
-                      Transition, ZoneOffset)
+                      SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
 
 _T = TypeVar("_T")
 IdLike = Union[uuid.UUID, str, bytes, "Customer", "Ticket"]
@@ -17,6 +21,12 @@ TimeLike = Union[datetime.datetime, int]
 DurationLike = Union[datetime.timedelta, int]
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 SlaCalendarLike = Union[str, SlaCalendar, int, Tuple[str, str], Tuple[SlaCalendar, str]]
+QuestionTypeLike = Union[QuestionType, int, str]
+SurveyMethodLike = Union[SurveyMethod, int, str]
+ReportGroupLike = Union[ReportGroup, int, str]
+ReportPeriodLike = Union[ReportPeriod, int, str]
+# An answer: a score, yes/no, an (expectation, perception) pair, free text, an option, or None (unanswered).
+Answer = Union[int, bool, Tuple[int, int], str, Choice, None]
 
 SCHEMA_VERSION_SUPPORTED: int
 LIBRARY_VERSION: str
@@ -42,10 +52,19 @@ SLA_MAX_TARGETS: int
 SLA_MAX_WARNINGS: int
 SLA_MAX_STATES: int
 SLA_MAX_ESCALATIONS: int
+SURVEY_MAX_NAME: int
+SURVEY_MAX_LABEL: int
+SURVEY_MAX_QUESTIONS: int
+SURVEY_MAX_DIMENSIONS: int
+SURVEY_MAX_OPTIONS: int
+SURVEY_MAX_TEXT: int
+SURVEY_MAX_PERSON: int
+SURVEY_TOKEN_LEN: int
 
 def normalize_phone(phone: str, country_code: Optional[str] = None) -> str: ...
 def library_version() -> str: ...
 def strerror(code: int, /) -> str: ...
+def metric_name(metric: Union[Metric, int], /) -> Optional[str]: ...
 def _raise_error(code: int, message: str = ..., sqlite_code: int = ..., /) -> None: ...
 def _bind(namespace: Dict[str, Any], /) -> None: ...
 
@@ -281,6 +300,56 @@ class SlaPolicy:
                         value: Optional[Union[Priority, int]] = ..., assignee: Optional[str] = ...,
                         team: Optional[str] = ..., transition: Optional[str] = ...) -> None: ...
 
+class Survey:
+    """A satisfaction survey definition (detached value)."""
+    def __init__(self, name: str, *, title: Optional[str] = ..., anonymous: bool = ...) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    title: Optional[str]
+    anonymous: bool
+    @property
+    def dimensions(self) -> Tuple[SurveyDimension, ...]: ...
+    @property
+    def questions(self) -> Tuple[SurveyQuestion, ...]: ...
+    def add_dimension(self, name: str, weight: float = ..., label_zh: Optional[str] = ...,
+                      label_en: Optional[str] = ...) -> None: ...
+    def add_servqual(self, with_security: bool = ...) -> None: ...
+    def add_question(self, name: str, type: QuestionTypeLike, dimension: Optional[str] = ...,
+                     required: bool = ..., label_zh: Optional[str] = ...,
+                     label_en: Optional[str] = ...) -> SurveyQuestionRef: ...
+    def set_scale(self, index: int, scale_max: int) -> None: ...
+    def add_option(self, index: int, option: str) -> None: ...
+    def validate(self) -> None: ...
+
+class Report(Sequence[ReportRow]):
+    """A computed report (immutable, detached from the store)."""
+    @property
+    def type(self) -> str: ...
+    @property
+    def from_(self) -> datetime.datetime: ...
+    @property
+    def to(self) -> datetime.datetime: ...
+    @property
+    def group_by(self) -> Optional[Union[ReportGroup, int]]: ...
+    @property
+    def period(self) -> Optional[Union[ReportPeriod, int]]: ...
+    @property
+    def min_sample(self) -> int: ...
+    @property
+    def dimensions(self) -> Dict[str, Optional[float]]: ...
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: int) -> ReportRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ReportRow]: ...
+    def __iter__(self) -> Iterator[ReportRow]: ...
+    def to_json(self) -> str: ...
+    def json(self) -> Dict[str, Any]: ...
+    def __copy__(self) -> "Report": ...
+    def __deepcopy__(self, memo: Any) -> "Report": ...
+
 class StoreIterator(Iterator[_T]):
     """A lazy iterator over query results or a ticket's history."""
     def __iter__(self) -> "StoreIterator[_T]": ...
@@ -426,3 +495,49 @@ class Store:
     def sla_advance(self, now: TimeLike, callback: Optional[Callable[[SlaAlarm], Any]] = ...) -> int: ...
     def sla_next_wakeup(self) -> Optional[datetime.datetime]: ...
     def sla_recompute(self, ticket: IdLike, rewrite: bool = ...) -> bool: ...
+    # surveys
+    def save_survey(self, survey: Survey) -> int: ...
+    def load_survey(self, name: str, version: int = ...) -> Survey: ...
+    def install_survey_defaults(self) -> None: ...
+    def invite(self, survey: str, *, ticket: Optional[IdLike] = ..., customer: Optional[IdLike] = ...,
+               store_code: Optional[str] = ..., staff: Optional[str] = ..., channel: Optional[str] = ...,
+               method: Optional[SurveyMethodLike] = ...,
+               expires: Optional[Union[DurationLike, datetime.datetime]] = ...) -> str: ...
+    def respond(self, token: str, answers: Mapping[str, Answer]) -> uuid.UUID: ...
+    def respond_anonymous(self, survey: str, answers: Mapping[str, Answer], *, store_code: Optional[str] = ...,
+                          method: Optional[SurveyMethodLike] = ..., channel: Optional[str] = ...,
+                          staff: Optional[str] = ...) -> uuid.UUID: ...
+    # reports
+    def report_scores(
+        self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
+        channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,
+        survey: Optional[str] = ..., survey_version: int = ..., question: Optional[str] = ...,
+        method: Optional[SurveyMethodLike] = ..., group_by: Optional[ReportGroupLike] = ...,
+        period: Optional[ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
+    ) -> Report: ...
+    def report_kpis(
+        self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
+        channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,
+        survey: Optional[str] = ..., survey_version: int = ..., question: Optional[str] = ...,
+        method: Optional[SurveyMethodLike] = ..., group_by: Optional[ReportGroupLike] = ...,
+        period: Optional[ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
+    ) -> Report: ...
+    def report_sla(
+        self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
+        channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,
+        survey: Optional[str] = ..., survey_version: int = ..., question: Optional[str] = ...,
+        method: Optional[SurveyMethodLike] = ..., group_by: Optional[ReportGroupLike] = ...,
+        period: Optional[ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
+    ) -> Report: ...
+    def report_state_times(
+        self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
+        channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,
+        survey: Optional[str] = ..., survey_version: int = ..., question: Optional[str] = ...,
+        method: Optional[SurveyMethodLike] = ..., group_by: Optional[ReportGroupLike] = ...,
+        period: Optional[ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
+    ) -> Report: ...
+    def record_transactions(self, store_code: str, date: datetime.date, count: int) -> None: ...

@@ -9,7 +9,8 @@ from enum import IntEnum
 __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
-    "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction",
+    "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod",
+    "ReportGroup", "ReportPeriod", "Metric",
 ]
 
 
@@ -142,6 +143,128 @@ class SlaAction(IntEnum):
     RAISE_PRIORITY = 1  #: set the priority to `value` (if more pressing)
     ASSIGN = 2          #: hand the ticket to `assignee` / `team`
     TRANSITION = 3      #: apply `transition` if the current state offers it
+
+
+class QuestionType(IntEnum):
+    """Type of a survey question (csvc_question_type_t). Survey.add_question
+    also takes the lower-case names: 'likert', 'nps', 'ces', 'servqual',
+    'yes_no', 'choice' and 'text'."""
+    LIKERT = 1    #: a score 1..N (default 1-5); counts for CSAT and CSI
+    NPS = 2       #: 0-10 "how likely to recommend"
+    CES = 3       #: customer effort, 1..N (default 1-7; lower is easier)
+    SERVQUAL = 4  #: an (expectation, perception) pair, each 1..N (default 1-7), of a dimension
+    YES_NO = 5    #: answered with True or False
+    CHOICE = 6    #: one of the question's options (answered with csvc.Choice)
+    TEXT = 7      #: free text, at most 4,096 bytes
+
+
+class SurveyMethod(IntEnum):
+    """How a survey response is collected, 调查方式 (csvc_survey_method_t).
+    The lower-case names ('till', 'receipt_qr', ...) are accepted too; they
+    are also the keys of a report grouped by method."""
+    TILL = 1             #: POS till / counter keypad
+    RECEIPT_QR = 2       #: QR code printed on the receipt
+    PHONE_CALLBACK = 3   #: phone follow-up 电话回访
+    QUESTIONNAIRE = 4    #: questionnaire 问卷调查
+    INTERVIEW = 5        #: interview 访谈
+    MYSTERY_SHOPPER = 6  #: mystery shopper 神秘顾客
+    ONLINE_REVIEW = 7    #: online review 在线评价
+    OBSERVATION = 8      #: observation 观察
+
+
+class ReportGroup(IntEnum):
+    """Grouping of a report's rows (csvc_report_group_t); None gives one row
+    keyed 'all'. The lower-case names ('store', 'staff', ...) are accepted
+    too."""
+    STORE = 1     #: store code
+    STAFF = 2     #: tickets: assignee; responses: the staff member served by
+    CHANNEL = 3
+    KIND = 4      #: ticket kind
+    CATEGORY = 5  #: ticket category
+    PERIOD = 6    #: trend: one row per period, in each store's time zone
+    METHOD = 7    #: survey method (score reports only)
+
+
+class ReportPeriod(IntEnum):
+    """Periods of a report grouped by ReportGroup.PERIOD
+    (csvc_report_period_t); None means MONTH. The lower-case names are
+    accepted too."""
+    DAY = 1      #: key '2026-01-15'
+    WEEK = 2     #: ISO 8601 week, Monday to Sunday, key '2026-W03'
+    MONTH = 3    #: key '2026-01'
+    QUARTER = 4  #: key '2026-Q1'
+
+
+class Metric(IntEnum):
+    """The figures of a report row (csvc_report_metric_t). A row's metrics
+    are keyed by their JSON names (csvc.metric_name(Metric.NPS_SE) is
+    'nps_se'); times are microseconds (names ending in '_us'), shares 0..1,
+    and _LOW / _HIGH the Wilson 95 % interval of the share before them."""
+    # scores (Store.report_scores; the KPI report too)
+    RESPONSES = 1
+    CSAT_N = 2
+    CSAT = 3
+    CSAT_LOW = 4
+    CSAT_HIGH = 5
+    CSAT_MEAN = 6
+    NPS_N = 7
+    NPS = 8
+    NPS_SE = 9
+    NPS_PROMOTERS = 10
+    NPS_DETRACTORS = 11
+    CES_N = 12
+    CES_MEAN = 13
+    CSI_N = 14
+    CSI = 15
+    CSI_TARGET = 16
+    CSI_MEETS_TARGET = 17
+    SERVQUAL_N = 18
+    SERVQUAL_GAP = 19
+    # KPIs (Store.report_kpis)
+    TICKETS = 20
+    RESOLVED = 21
+    RESPONSE_N = 22
+    RESPONSE_MEAN = 23
+    RESPONSE_MEDIAN = 24
+    RESPONSE_P90 = 25
+    RESOLUTION_N = 26
+    RESOLUTION_MEAN = 27
+    RESOLUTION_MEDIAN = 28
+    RESOLUTION_P90 = 29
+    SLA_ON_TIME = 30
+    SLA_BREACHED = 31
+    SLA_COMPLIANCE = 32
+    SLA_COMPLIANCE_LOW = 33
+    SLA_COMPLIANCE_HIGH = 34
+    COMPLAINTS = 35
+    COMPLAINT_24H = 36
+    COMPLAINT_48H = 37
+    COMPLAINT_72H = 38
+    FCR = 39
+    FCR_RATE = 40
+    FCR_LOW = 41
+    FCR_HIGH = 42
+    REOPENED = 43
+    REOPEN_RATE = 44
+    REOPEN_LOW = 45
+    REOPEN_HIGH = 46
+    BACKLOG = 47
+    AGE_UNDER_1D = 48
+    AGE_1_3D = 49
+    AGE_3_7D = 50
+    AGE_OVER_7D = 51
+    TRANSACTIONS = 52
+    COMPLAINT_RATE = 53
+    # time in state (Store.report_state_times)
+    STATE_VISITS = 54
+    STATE_TIME_TOTAL = 55
+    STATE_TIME_MEAN = 56
+    STATE_TIME_MEDIAN = 57
+    STATE_TIME_P90 = 58
+    # per dimension (ReportRow.dimensions)
+    SERVQUAL_EXPECTATION = 59
+    SERVQUAL_PERCEPTION = 60
+    WEIGHT = 61
 
 
 class ErrorCode(IntEnum):

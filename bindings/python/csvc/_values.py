@@ -3,12 +3,12 @@
 import datetime
 import json
 import uuid
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Optional, Tuple, Union
 
-from ._enums import Lifecycle, SlaStatus, StateCategory
+from ._enums import Lifecycle, QuestionType, SlaStatus, StateCategory
 
 __all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset",
-           "CalendarInfo", "SlaTarget", "SlaAlarm"]
+           "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion"]
 
 
 class Event(NamedTuple):
@@ -158,3 +158,31 @@ class SlaAlarm(NamedTuple):
     def is_breach(self) -> bool:
         """True for the breach (percent 100), False for a warning."""
         return self.percent >= 100
+
+
+class SurveyDimension(NamedTuple):
+    """A dimension of a survey (Survey.dimensions)."""
+
+    name: str
+    weight: float
+    """Its weight in the CSI and SERVQUAL indices (1.0 unless given)."""
+    label_zh: Optional[str]
+    label_en: Optional[str]
+
+
+class SurveyQuestion(NamedTuple):
+    """A question of a survey (Survey.questions)."""
+
+    name: str
+    type: Union[QuestionType, int]
+    dimension: Optional[str]
+    """The dimension it belongs to, or None."""
+    required: bool
+    """True if a response must answer it."""
+    scale_max: Optional[int]
+    """The top of its scale: 1..scale_max for Likert, CES and SERVQUAL, 10 for
+    NPS (0..10); None for yes/no, choice and text questions."""
+    label_zh: Optional[str]
+    label_en: Optional[str]
+    options: Tuple[str, ...]
+    """The options of a choice question, in the order added; () otherwise."""

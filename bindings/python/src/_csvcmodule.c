@@ -5,9 +5,11 @@
  * pure-Python package on top (csvc/__init__.py) defines the enums, the
  * exception classes and the small value types, and hands them to this
  * module with _bind() at import time; the Store, the records, the
- * iterators, the time zones, the calendars and the SLA policies live here.
- * Time zones and calendars are immutable: their methods keep the GIL
- * (they are fast), their constructors release it (they read files).
+ * iterators, the time zones, the calendars, the SLA policies, the surveys
+ * and the reports live here. Time zones, calendars and reports are
+ * immutable: their methods keep the GIL (they are fast); the constructors
+ * of time zones and calendars release it (they read files), and so do the
+ * Store calls that compute reports.
  *
  * Concurrency: a csvc_store is used by one thread at a time, so every
  * Store object has a lock (recursive for its owning thread, so that a
@@ -22,6 +24,7 @@
 #include <datetime.h>
 #include <pythread.h>
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -45,6 +48,10 @@ enum {
 	E_LOG_LEVEL,
 	E_DURABILITY,
 	E_SLA_STATUS,
+	E_QUESTION_TYPE,
+	E_SURVEY_METHOD,
+	E_REPORT_GROUP,
+	E_REPORT_PERIOD,
 	E_COUNT
 };
 
@@ -53,6 +60,7 @@ enum {
 static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
 	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
+	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -72,6 +80,11 @@ static PyObject *g_calendar_info_type; /* csvc.CalendarInfo */
 static PyObject *g_sla_target_type;    /* csvc.SlaTarget */
 static PyObject *g_sla_alarm_type;     /* csvc.SlaAlarm */
 static PyObject *g_policy_target_type; /* csvc.SlaPolicyTarget */
+static PyObject *g_survey_dim_type;    /* csvc.SurveyDimension */
+static PyObject *g_survey_question_type; /* csvc.SurveyQuestion */
+static PyObject *g_question_ref_type;  /* csvc.SurveyQuestionRef */
+static PyObject *g_choice_type;        /* csvc.Choice */
+static PyObject *g_report_row_type;    /* csvc.ReportRow */
 static PyObject *g_epoch;           /* datetime(1970, 1, 1, tzinfo=timezone.utc) */
 static PyObject *g_str_bytes;       /* "bytes" */
 static PyObject *g_empty_tuple;     /* () */
@@ -252,7 +265,7 @@ static PyObject *uuid_out(const csvc_uuid *id)
 }
 
 static PyTypeObject CustomerType, TicketType, WorkflowType, StoreType, IterType;
-static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType;
+static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType, SurveyType, ReportType;
 
 typedef struct {
 	PyObject_HEAD
@@ -536,6 +549,76 @@ static int conv_disambiguation(PyObject *o, void *out)
 		return 0;
 	}
 	return int32_in(o, d, "disambiguation") == 0;
+}
+
+/* Enums that are also given by lower-case name: names[v - 1] is the name
+ * of value v. None is 0; an int (IntEnum members included) is taken as it
+ * is, for the library to check. */
+typedef struct named_enum {
+	const char *what;      /* the argument */
+	const char *type_name; /* the IntEnum */
+	const char *const *names;
+	int32_t count;
+} named_enum;
+
+static const char *const question_type_names[] = {"likert", "nps", "ces", "servqual", "yes_no", "choice", "text"};
+static const char *const survey_method_names[] = {"till",      "receipt_qr",      "phone_callback", "questionnaire",
+                                                  "interview", "mystery_shopper", "online_review",  "observation"};
+static const char *const report_group_names[] = {"store", "staff", "channel", "kind", "category", "period", "method"};
+static const char *const report_period_names[] = {"day", "week", "month", "quarter"};
+
+static const named_enum QUESTION_TYPES = {"type", "QuestionType", question_type_names, 7};
+static const named_enum SURVEY_METHODS = {"method", "SurveyMethod", survey_method_names, 8};
+static const named_enum REPORT_GROUPS = {"group_by", "ReportGroup", report_group_names, 7};
+static const named_enum REPORT_PERIODS = {"period", "ReportPeriod", report_period_names, 4};
+
+static int named_in(PyObject *o, const named_enum *ne, int32_t *out)
+{
+	if (o != NULL && PyUnicode_Check(o)) {
+		const char *s;
+		if (str_in(o, &s, ne->what))
+			return -1;
+		for (int32_t i = 0; i < ne->count; i++)
+			if (strcmp(s, ne->names[i]) == 0) {
+				*out = i + 1;
+				return 0;
+			}
+		PyErr_Format(PyExc_ValueError, "%s must be a %s, its lower-case name ('%s' ... '%s') or None, not %R",
+		             ne->what, ne->type_name, ne->names[0], ne->names[ne->count - 1], o);
+		return -1;
+	}
+	return int32_in(o, out, ne->what);
+}
+
+static int conv_question_type(PyObject *o, void *out)
+{
+	return named_in(o, &QUESTION_TYPES, out) == 0;
+}
+
+static int conv_method(PyObject *o, void *out)
+{
+	return named_in(o, &SURVEY_METHODS, out) == 0;
+}
+
+static int conv_group(PyObject *o, void *out)
+{
+	return named_in(o, &REPORT_GROUPS, out) == 0;
+}
+
+static int conv_period(PyObject *o, void *out)
+{
+	return named_in(o, &REPORT_PERIODS, out) == 0;
+}
+
+/* A required calendar date (datetime.date, not a datetime) as YYYYMMDD. */
+static int conv_date(PyObject *o, void *out)
+{
+	if (PyDateTime_Check(o) || !PyDate_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "date must be a datetime.date, not %.100s", Py_TYPE(o)->tp_name);
+		return 0;
+	}
+	*(int32_t *)out = PyDateTime_GET_YEAR(o) * 10000 + PyDateTime_GET_MONTH(o) * 100 + PyDateTime_GET_DAY(o);
+	return 1;
 }
 
 /* An optional directory argument (str, bytes or os.PathLike; None) as a
@@ -2423,6 +2506,627 @@ static PyTypeObject SlaPolicyType = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Survey                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+	PyObject_HEAD
+	csvc_survey *s;
+} SurveyObject;
+
+static PyObject *survey_wrap(csvc_survey *sv)
+{
+	SurveyObject *o = PyObject_New(SurveyObject, &SurveyType);
+	if (o == NULL) {
+		csvc_survey_free(sv);
+		return NULL;
+	}
+	o->s = sv;
+	return (PyObject *)o;
+}
+
+static PyObject *Survey_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* s stays NULL until __init__ */
+}
+
+static void Survey_dealloc(SurveyObject *self)
+{
+	csvc_survey_free(self->s);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Survey_init(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "title", "anonymous", NULL};
+	const char *name, *title = NULL;
+	int anonymous = 0;
+	csvc_survey *sv = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|$zp:Survey", kw, &name, &title, &anonymous) ||
+	    check_rc(csvc_survey_new(&sv, name)))
+		return -1;
+	if ((title != NULL && check_rc(csvc_survey_set_title(sv, title))) ||
+	    check_rc(csvc_survey_set_anonymous(sv, anonymous))) {
+		csvc_survey_free(sv);
+		return -1;
+	}
+	csvc_survey_free(self->s);
+	self->s = sv;
+	return 0;
+}
+
+static int survey_ready(SurveyObject *self)
+{
+	if (self->s == NULL) {
+		raise_code(CSVC_EINVAL, "the Survey was not initialised", 0);
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *Survey_get_name(SurveyObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_survey_name(self->s));
+}
+
+static PyObject *Survey_get_version(SurveyObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLong(csvc_survey_version(self->s));
+}
+
+static PyObject *Survey_get_title(SurveyObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_survey_title(self->s));
+}
+
+static int Survey_set_title(SurveyObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (v == NULL) {
+		PyErr_SetString(PyExc_AttributeError, "cannot delete title; set it to None");
+		return -1;
+	}
+	if (survey_ready(self) || str_in(v, &s, "title"))
+		return -1;
+	return check_rc(csvc_survey_set_title(self->s, s));
+}
+
+static PyObject *Survey_get_anonymous(SurveyObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_survey_anonymous(self->s));
+}
+
+static int Survey_set_anonymous(SurveyObject *self, PyObject *v, void *cl)
+{
+	int allow;
+	(void)cl;
+	if (v == NULL) {
+		PyErr_SetString(PyExc_AttributeError, "cannot delete anonymous");
+		return -1;
+	}
+	if (survey_ready(self) || (allow = PyObject_IsTrue(v)) < 0)
+		return -1;
+	return check_rc(csvc_survey_set_anonymous(self->s, allow));
+}
+
+static PyObject *Survey_get_dimensions(SurveyObject *self, void *cl)
+{
+	size_t n = csvc_survey_dimension_count(self->s);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		const char *name = NULL, *zh = NULL, *en = NULL;
+		double weight = 0;
+		PyObject *a[4], *d = NULL;
+		if (check_rc(csvc_survey_dimension_at(self->s, i, &name, &weight, &zh, &en))) {
+			Py_CLEAR(t);
+			break;
+		}
+		a[0] = str_out(name);
+		a[1] = PyFloat_FromDouble(weight);
+		a[2] = str_out(zh);
+		a[3] = str_out(en);
+		if (a[0] && a[1] && a[2] && a[3])
+			d = PyObject_Vectorcall(g_survey_dim_type, a, 4, NULL);
+		for (int j = 0; j < 4; j++)
+			Py_XDECREF(a[j]);
+		if (d == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, d);
+	}
+	return t;
+}
+
+static PyObject *survey_options(const csvc_survey *sv, size_t i)
+{
+	size_t n = csvc_survey_option_count(sv, i);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	for (size_t j = 0; t != NULL && j < n; j++) {
+		PyObject *o = str_out(csvc_survey_option_at(sv, i, j));
+		if (o == NULL)
+			Py_CLEAR(t);
+		else
+			PyTuple_SET_ITEM(t, (Py_ssize_t)j, o);
+	}
+	return t;
+}
+
+static PyObject *Survey_get_questions(SurveyObject *self, void *cl)
+{
+	size_t n = csvc_survey_question_count(self->s);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		const char *name = NULL, *dim = NULL, *zh = NULL, *en = NULL;
+		int32_t type = 0, required = 0, scale = 0;
+		PyObject *a[8], *q = NULL;
+		int ok = 1;
+		if (check_rc(csvc_survey_question_at(self->s, i, &name, &type, &dim, &required, &scale)) ||
+		    check_rc(csvc_survey_question_labels(self->s, i, &zh, &en))) {
+			Py_CLEAR(t);
+			break;
+		}
+		a[0] = str_out(name);
+		a[1] = enum_out(E_QUESTION_TYPE, type);
+		a[2] = str_out(dim);
+		a[3] = PyBool_FromLong(required);
+		a[4] = scale ? PyLong_FromLong(scale) : Py_NewRef(Py_None);
+		a[5] = str_out(zh);
+		a[6] = str_out(en);
+		a[7] = survey_options(self->s, i);
+		for (int j = 0; j < 8; j++)
+			ok &= a[j] != NULL;
+		if (ok)
+			q = PyObject_Vectorcall(g_survey_question_type, a, 8, NULL);
+		for (int j = 0; j < 8; j++)
+			Py_XDECREF(a[j]);
+		if (q == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, q);
+	}
+	return t;
+}
+
+static PyObject *Survey_add_dimension(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "weight", "label_zh", "label_en", NULL};
+	const char *name, *zh = NULL, *en = NULL;
+	double weight = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|dzz:add_dimension", kw, &name, &weight, &zh, &en) ||
+	    survey_ready(self) || check_rc(csvc_survey_add_dimension(self->s, name, weight, zh, en)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Survey_add_servqual(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"with_security", NULL};
+	int with_security = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|p:add_servqual", kw, &with_security) ||
+	    survey_ready(self) || check_rc(csvc_survey_add_servqual(self->s, with_security)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Survey_add_question(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "type", "dimension", "required", "label_zh", "label_en", NULL};
+	const char *name, *dim = NULL, *zh = NULL, *en = NULL;
+	int32_t type;
+	int required = 0;
+	size_t index = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO&|zpzz:add_question", kw, &name, conv_question_type,
+	                                 &type, &dim, &required, &zh, &en) ||
+	    survey_ready(self) || check_rc(csvc_survey_add_question(self->s, name, type, dim, required, zh, en, &index)))
+		return NULL;
+	if (g_question_ref_type == NULL)
+		return PyLong_FromSize_t(index);
+	return PyObject_CallFunction(g_question_ref_type, "Ons", (PyObject *)self, (Py_ssize_t)index, name);
+}
+
+/* A question index: an int or anything with __index__ (SurveyQuestionRef). */
+static int conv_qindex(PyObject *o, void *out)
+{
+	Py_ssize_t i = PyNumber_AsSsize_t(o, PyExc_OverflowError);
+	if (i == -1 && PyErr_Occurred())
+		return 0;
+	if (i < 0) {
+		raise_code(CSVC_ERANGE, "question index out of range", 0);
+		return 0;
+	}
+	*(size_t *)out = (size_t)i;
+	return 1;
+}
+
+static PyObject *Survey_set_scale(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"index", "scale_max", NULL};
+	size_t i;
+	int32_t scale;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&:set_scale", kw, conv_qindex, &i, conv_int32, &scale) ||
+	    survey_ready(self) || check_rc(csvc_survey_set_scale(self->s, i, scale)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Survey_add_option(SurveyObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"index", "option", NULL};
+	size_t i;
+	const char *option;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&s:add_option", kw, conv_qindex, &i, &option) ||
+	    survey_ready(self) || check_rc(csvc_survey_add_option(self->s, i, option)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Survey_validate(SurveyObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (survey_ready(self) || check_rc(csvc_survey_validate(self->s)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Survey_repr(SurveyObject *self)
+{
+	const char *name = csvc_survey_name(self->s);
+	return PyUnicode_FromFormat("<csvc.Survey %s version=%d dimensions=%zu questions=%zu>", name ? name : "?",
+	                            (int)csvc_survey_version(self->s), csvc_survey_dimension_count(self->s),
+	                            csvc_survey_question_count(self->s));
+}
+
+static PyGetSetDef Survey_getset[] = {
+	G(Survey, name, "The survey's machine name ([a-z0-9_.-], up to 64 bytes)."),
+	G(Survey, version, "The stored version; 0 if never saved or changed since."),
+	GS(Survey, title, "The title shown to customers, or None (UTF-8, up to 256 bytes)."),
+	GS(Survey, anonymous, "Whether responses without an invitation are accepted (bool)."),
+	G(Survey, dimensions, "Dimensions in the order added: tuple of\n"
+	  "SurveyDimension(name, weight, label_zh, label_en)."),
+	G(Survey, questions, "Questions in the order added: tuple of SurveyQuestion(name, type,\n"
+	  "dimension, required, scale_max, label_zh, label_en, options)."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Survey_methods[] = {
+	METH_KW(Survey, add_dimension, "add_dimension($self, /, name, weight=0.0, label_zh=None, label_en=None)\n--\n\n"
+	        "Adds a dimension ('reliability', 'product_quality' ...) with its weight in the\n"
+	        "CSI and SERVQUAL indices: 0 means 1 (equal weights); otherwise a finite number\n"
+	        "above 0 and at most 1000. AlreadyExists if the name is taken."),
+	METH_KW(Survey, add_servqual, "add_servqual($self, /, with_security=False)\n--\n\n"
+	        "Adds the SERVQUAL dimensions tangibles, reliability, responsiveness, assurance\n"
+	        "and empathy (and security with with_security=True), each with weight 1 and one\n"
+	        "required SERVQUAL question (1-7) of the same name."),
+	METH_KW(Survey, add_question, "add_question($self, /, name, type, dimension=None, required=False, "
+	        "label_zh=None, label_en=None)\n--\n\n"
+	        "Adds a question of QuestionType `type` (or its lower-case name: 'likert', 'nps',\n"
+	        "'ces', 'servqual', 'yes_no', 'choice', 'text') with its type's default scale\n"
+	        "(Likert 1-5, CES 1-7, SERVQUAL 1-7, NPS 0-10). `dimension` must name a dimension\n"
+	        "added before; SERVQUAL questions need one. Returns a SurveyQuestionRef to set\n"
+	        "its scale or options (it is also the question's index)."),
+	METH_KW(Survey, set_scale, "set_scale($self, /, index, scale_max)\n--\n\n"
+	        "Sets the top of the 1..scale_max scale (3 to 11) of Likert, CES or SERVQUAL\n"
+	        "question `index`."),
+	METH_KW(Survey, add_option, "add_option($self, /, index, option)\n--\n\n"
+	        "Adds option `option` (a machine name) to choice question `index`."),
+	{"validate", (PyCFunction)Survey_validate, METH_NOARGS,
+	 "validate($self, /)\n--\n\nChecks the definition (at least one question, every choice question with\n"
+	 "at least two options); raises InvalidArgument naming the problem."},
+	{NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SurveyType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Survey",
+	.tp_basicsize = sizeof(SurveyObject),
+	.tp_dealloc = (destructor)Survey_dealloc,
+	.tp_repr = (reprfunc)Survey_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("Survey(name, *, title=None, anonymous=False)\n--\n\n"
+	                    "A satisfaction survey definition (满意度调查; a detached value): a title,\n"
+	                    "whether anonymous responses are allowed, weighted dimensions and questions\n"
+	                    "(QuestionType) with their scales and options. Store it with\n"
+	                    "Store.save_survey (a changed definition becomes a new version) and read it\n"
+	                    "with Store.load_survey."),
+	.tp_methods = Survey_methods,
+	.tp_getset = Survey_getset,
+	.tp_init = (initproc)Survey_init,
+	.tp_new = Survey_new,
+};
+
+/* ------------------------------------------------------------------ */
+/* Report                                                              */
+/* ------------------------------------------------------------------ */
+
+enum { REPORT_SCORES = 1, REPORT_KPIS, REPORT_SLA, REPORT_STATE_TIMES };
+
+static const char *const report_type_names[] = {NULL, "scores", "kpis", "sla", "state_times"};
+
+typedef struct {
+	PyObject_HEAD
+	csvc_report *r;
+	int type;
+	csvc_time_us from, to;
+	int32_t group_by;   /* as the report applies it: 0 for SLA and state-time reports */
+	int32_t period;     /* the period (month by default) */
+	int64_t min_sample; /* the threshold in force (30 by default) */
+} ReportObject;
+
+/* The metrics a report's JSON lists for each row (report.h: the score
+ * metrics, also on the KPI report; the KPIs; the SLA figures; the state
+ * times). */
+static int report_lists(int type, int32_t m)
+{
+	switch (type) {
+	case REPORT_SCORES: return m >= CSVC_METRIC_RESPONSES && m <= CSVC_METRIC_SERVQUAL_GAP;
+	case REPORT_KPIS: return m >= CSVC_METRIC_RESPONSES && m <= CSVC_METRIC_COMPLAINT_RATE;
+	case REPORT_SLA: return m >= CSVC_METRIC_SLA_ON_TIME && m <= CSVC_METRIC_SLA_COMPLIANCE_HIGH;
+	default: return m >= CSVC_METRIC_STATE_VISITS && m <= CSVC_METRIC_STATE_TIME_P90;
+	}
+}
+
+/* The per-dimension figures of a row, as the JSON lists them. */
+static const int32_t report_dim_metrics[] = {CSVC_METRIC_CSI_N, CSVC_METRIC_CSI, CSVC_METRIC_SERVQUAL_N,
+                                             CSVC_METRIC_SERVQUAL_GAP, CSVC_METRIC_SERVQUAL_EXPECTATION,
+                                             CSVC_METRIC_SERVQUAL_PERCEPTION};
+
+/* A figure: a float, or None for NaN (undefined). */
+static PyObject *figure_out(double v)
+{
+	if (isnan(v))
+		Py_RETURN_NONE;
+	return PyFloat_FromDouble(v);
+}
+
+static int dict_put_figure(PyObject *d, const char *name, double v)
+{
+	PyObject *f = figure_out(v);
+	int rc;
+	if (f == NULL)
+		return -1;
+	rc = PyDict_SetItemString(d, name, f);
+	Py_DECREF(f);
+	return rc;
+}
+
+static PyObject *report_row(ReportObject *self, size_t i)
+{
+	PyObject *a[5], *row = NULL;
+	int ok = 1;
+	a[0] = str_out(csvc_report_key(self->r, i));
+	a[1] = self->group_by == CSVC_REPORT_BY_PERIOD ? local_out(csvc_report_period_start(self->r, i))
+	                                                : Py_NewRef(Py_None);
+	a[2] = PyBool_FromLong(csvc_report_low_sample(self->r, i));
+	a[3] = PyDict_New();
+	a[4] = PyDict_New();
+	for (int32_t m = 1; a[3] != NULL; m++) {
+		const char *name = csvc_report_metric_name(m);
+		if (name == NULL)
+			break;
+		if (report_lists(self->type, m) && dict_put_figure(a[3], name, csvc_report_value(self->r, i, m)) < 0)
+			Py_CLEAR(a[3]);
+	}
+	if (a[4] != NULL && (self->type == REPORT_SCORES || self->type == REPORT_KPIS)) {
+		size_t nd = csvc_report_dimension_count(self->r);
+		for (size_t d = 0; a[4] != NULL && d < nd; d++) {
+			PyObject *dd = PyDict_New();
+			for (size_t k = 0; dd != NULL && k < sizeof(report_dim_metrics) / sizeof(report_dim_metrics[0]); k++) {
+				int32_t m = report_dim_metrics[k];
+				if (dict_put_figure(dd, csvc_report_metric_name(m), csvc_report_dimension_value(self->r, i, d, m)) < 0)
+					Py_CLEAR(dd);
+			}
+			if (dd == NULL || PyDict_SetItemString(a[4], csvc_report_dimension_name(self->r, d), dd) < 0)
+				Py_CLEAR(a[4]);
+			Py_XDECREF(dd);
+		}
+	}
+	for (int j = 0; j < 5; j++)
+		ok &= a[j] != NULL;
+	if (ok)
+		row = PyObject_Vectorcall(g_report_row_type, a, 5, NULL);
+	for (int j = 0; j < 5; j++)
+		Py_XDECREF(a[j]);
+	return row;
+}
+
+static void Report_dealloc(ReportObject *self)
+{
+	csvc_report_free(self->r);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static Py_ssize_t Report_length(ReportObject *self)
+{
+	return (Py_ssize_t)csvc_report_row_count(self->r);
+}
+
+static PyObject *Report_item(ReportObject *self, Py_ssize_t i)
+{
+	if (i < 0 || (size_t)i >= csvc_report_row_count(self->r)) {
+		PyErr_SetString(PyExc_IndexError, "report row index out of range");
+		return NULL;
+	}
+	return report_row(self, (size_t)i);
+}
+
+/* report[i] (negative counts from the end) and report[a:b:c] (a list). */
+static PyObject *Report_subscript(ReportObject *self, PyObject *key)
+{
+	Py_ssize_t n = Report_length(self), i;
+	if (PySlice_Check(key)) {
+		Py_ssize_t start, stop, step, count;
+		PyObject *list;
+		if (PySlice_Unpack(key, &start, &stop, &step) < 0)
+			return NULL;
+		count = PySlice_AdjustIndices(n, &start, &stop, step);
+		list = PyList_New(count);
+		for (Py_ssize_t k = 0; list != NULL && k < count; k++) {
+			PyObject *row = report_row(self, (size_t)(start + k * step));
+			if (row == NULL)
+				Py_CLEAR(list);
+			else
+				PyList_SET_ITEM(list, k, row);
+		}
+		return list;
+	}
+	if (!PyIndex_Check(key)) {
+		PyErr_Format(PyExc_TypeError, "report indices must be integers or slices, not %.100s",
+		             Py_TYPE(key)->tp_name);
+		return NULL;
+	}
+	i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+	if (i == -1 && PyErr_Occurred())
+		return NULL;
+	return Report_item(self, i < 0 ? i + n : i);
+}
+
+static PyObject *Report_to_json(ReportObject *self, PyObject *unused)
+{
+	char *text = NULL;
+	PyObject *out;
+	(void)unused;
+	if (check_rc(csvc_report_to_json(self->r, &text)))
+		return NULL;
+	out = PyUnicode_FromString(text);
+	csvc_free(text);
+	return out;
+}
+
+static PyObject *Report_json(ReportObject *self, PyObject *unused)
+{
+	PyObject *text = Report_to_json(self, unused), *json, *out;
+	if (text == NULL)
+		return NULL;
+	json = PyImport_ImportModule("json");
+	if (json == NULL) {
+		Py_DECREF(text);
+		return NULL;
+	}
+	out = PyObject_CallMethod(json, "loads", "O", text);
+	Py_DECREF(json);
+	Py_DECREF(text);
+	return out;
+}
+
+static PyObject *Report_get_type(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return PyUnicode_FromString(report_type_names[self->type]);
+}
+
+static PyObject *Report_get_from_(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return instant_out(self->from);
+}
+
+static PyObject *Report_get_to(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return instant_out(self->to);
+}
+
+static PyObject *Report_get_group_by(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_REPORT_GROUP, self->group_by);
+}
+
+static PyObject *Report_get_period(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_REPORT_PERIOD, self->group_by == CSVC_REPORT_BY_PERIOD ? self->period : 0);
+}
+
+static PyObject *Report_get_min_sample(ReportObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(self->min_sample);
+}
+
+static PyObject *Report_get_dimensions(ReportObject *self, void *cl)
+{
+	size_t n = csvc_report_dimension_count(self->r);
+	PyObject *d = PyDict_New();
+	(void)cl;
+	for (size_t i = 0; d != NULL && i < n; i++)
+		if (dict_put_figure(d, csvc_report_dimension_name(self->r, i),
+		                    csvc_report_dimension_value(self->r, 0, i, CSVC_METRIC_WEIGHT)) < 0)
+			Py_CLEAR(d);
+	return d;
+}
+
+static PyObject *Report_repr(ReportObject *self)
+{
+	const char *group = self->group_by >= 1 && self->group_by <= 7 ? report_group_names[self->group_by - 1] : "none";
+	return PyUnicode_FromFormat("<csvc.Report %s group_by=%s rows=%zu>", report_type_names[self->type], group,
+	                            csvc_report_row_count(self->r));
+}
+
+static PyGetSetDef Report_getset[] = {
+	G(Report, type, "Which report: 'scores', 'kpis', 'sla' or 'state_times'."),
+	G(Report, from_, "The start of the range (aware datetime, UTC; inclusive)."),
+	G(Report, to, "The end of the range (aware datetime, UTC; exclusive)."),
+	G(Report, group_by, "The ReportGroup of the rows, or None (one row 'all'; the SLA and\n"
+	  "state-time reports, which have a row per target or state)."),
+	G(Report, period, "The ReportPeriod of a report grouped by period, else None."),
+	G(Report, min_sample, "The minimum sample in force (30 unless given): rows resting on fewer\n"
+	  "observations are flagged low_sample."),
+	G(Report, dimensions, "The survey dimensions with figures (score and KPI reports), in report order:\n"
+	  "a dict of name -> weight (None when the report has no row)."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Report_methods[] = {
+	{"to_json", (PyCFunction)Report_to_json, METH_NOARGS,
+	 "to_json($self, /)\n--\n\nThe report as the library's JSON text (csvc_report_to_json): undefined\n"
+	 "figures are null, times are microseconds."},
+	{"json", (PyCFunction)Report_json, METH_NOARGS,
+	 "json($self, /)\n--\n\nThe report's JSON text parsed with json.loads (a dict)."},
+	{"__copy__", (PyCFunction)same_object, METH_NOARGS, "Reports are immutable: returns the report itself."},
+	{"__deepcopy__", (PyCFunction)same_object, METH_O, "Reports are immutable: returns the report itself."},
+	{NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods Report_as_sequence = {
+	.sq_length = (lenfunc)Report_length,
+	.sq_item = (ssizeargfunc)Report_item,
+};
+
+static PyMappingMethods Report_as_mapping = {
+	.mp_length = (lenfunc)Report_length,
+	.mp_subscript = (binaryfunc)Report_subscript,
+};
+
+static PyTypeObject ReportType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Report",
+	.tp_basicsize = sizeof(ReportObject),
+	.tp_dealloc = (destructor)Report_dealloc,
+	.tp_repr = (reprfunc)Report_repr,
+	.tp_as_sequence = &Report_as_sequence,
+	.tp_as_mapping = &Report_as_mapping,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("A computed report (immutable, detached from the store): a sequence of\n"
+	                    "ReportRow, and the same as JSON (to_json, json). Made by Store.report_scores,\n"
+	                    "report_kpis, report_sla and report_state_times; it stays valid after the\n"
+	                    "store is closed."),
+	.tp_methods = Report_methods,
+	.tp_getset = Report_getset,
+};
+
+/* ------------------------------------------------------------------ */
 /* Store: lock, callbacks, exception hand-over                         */
 /* ------------------------------------------------------------------ */
 
@@ -3266,6 +3970,7 @@ SIMPLE(commit, 2, csvc_store_commit)
 SIMPLE(rollback, 2, csvc_store_rollback)
 SIMPLE(install_defaults, 1, csvc_store_install_defaults)
 SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
+SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
 
 static PyObject *Store_lock(StoreObject *self, PyObject *unused)
 {
@@ -4212,6 +4917,283 @@ static PyObject *Store_sla_recompute(StoreObject *self, PyObject *args, PyObject
 }
 
 /* ------------------------------------------------------------------ */
+/* Store: surveys                                                      */
+/* ------------------------------------------------------------------ */
+
+static PyObject *Store_save_survey(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"survey", NULL};
+	PyObject *sv;
+	int32_t version = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!:save_survey", kw, &SurveyType, &sv) ||
+	    survey_ready((SurveyObject *)sv))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_survey_save(self->store, ((SurveyObject *)sv)->s, &version));
+	return DONE(self, PyLong_FromLong(version));
+}
+
+static PyObject *Store_load_survey(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "version", NULL};
+	const char *name;
+	int version = 0;
+	csvc_survey *sv = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:load_survey", kw, &name, &version))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_survey_load(self->store, name, version, &sv));
+	if (rc_ != CSVC_OK) {
+		csvc_survey_free(sv);
+		sv = NULL;
+	}
+	return DONE(self, sv ? survey_wrap(sv) : NULL);
+}
+
+/* The answers of a response: a mapping of question name -> int (a score),
+ * bool (yes/no), (expectation, perception), str (free text) or Choice (an
+ * option); None leaves the question unanswered. */
+static csvc_survey_answers *answers_in(PyObject *mapping)
+{
+	csvc_survey_answers *a = NULL;
+	PyObject *items;
+	Py_ssize_t n;
+	if (!PyMapping_Check(mapping) || PyUnicode_Check(mapping) || PyTuple_Check(mapping) || PyList_Check(mapping)) {
+		PyErr_Format(PyExc_TypeError, "answers must be a mapping of question name to answer, not %.100s",
+		             Py_TYPE(mapping)->tp_name);
+		return NULL;
+	}
+	items = PyMapping_Items(mapping);
+	if (items == NULL)
+		return NULL;
+	if (check_rc(csvc_survey_answers_new(&a))) {
+		Py_DECREF(items);
+		return NULL;
+	}
+	n = PyList_GET_SIZE(items);
+	for (Py_ssize_t i = 0; i < n; i++) {
+		PyObject *item = PyList_GET_ITEM(items, i), *k, *v;
+		const char *q, *s;
+		int32_t x, y;
+		int rc;
+		if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+			PyErr_SetString(PyExc_TypeError, "answers.items() must give (question, answer) pairs");
+			goto fail;
+		}
+		k = PyTuple_GET_ITEM(item, 0);
+		v = PyTuple_GET_ITEM(item, 1);
+		if (!PyUnicode_Check(k)) {
+			PyErr_Format(PyExc_TypeError, "a question name must be str, not %.100s", Py_TYPE(k)->tp_name);
+			goto fail;
+		}
+		if (str_in(k, &q, "question"))
+			goto fail;
+		if (v == Py_None)
+			continue;
+		if (g_choice_type != NULL && PyObject_TypeCheck(v, (PyTypeObject *)g_choice_type)) {
+			if (str_in(v, &s, "option"))
+				goto fail;
+			rc = csvc_survey_answers_choice(a, q, s);
+		} else if (PyBool_Check(v)) {
+			rc = csvc_survey_answers_yes_no(a, q, v == Py_True);
+		} else if (PyLong_Check(v)) {
+			if (int32_in(v, &x, "score"))
+				goto fail;
+			rc = csvc_survey_answers_score(a, q, x);
+		} else if (PyUnicode_Check(v)) {
+			if (str_in(v, &s, "text"))
+				goto fail;
+			rc = csvc_survey_answers_text(a, q, s);
+		} else if (PyTuple_Check(v) && PyTuple_GET_SIZE(v) == 2 && PyLong_Check(PyTuple_GET_ITEM(v, 0)) &&
+		           PyLong_Check(PyTuple_GET_ITEM(v, 1)) && !PyBool_Check(PyTuple_GET_ITEM(v, 0)) &&
+		           !PyBool_Check(PyTuple_GET_ITEM(v, 1))) {
+			if (int32_in(PyTuple_GET_ITEM(v, 0), &x, "expectation") ||
+			    int32_in(PyTuple_GET_ITEM(v, 1), &y, "perception"))
+				goto fail;
+			rc = csvc_survey_answers_pair(a, q, x, y);
+		} else {
+			PyErr_Format(PyExc_TypeError,
+			             "the answer to %R must be an int (score), a bool (yes/no), an (expectation, "
+			             "perception) tuple of ints, a str (text), a csvc.Choice or None, not %.100s",
+			             k, Py_TYPE(v)->tp_name);
+			goto fail;
+		}
+		if (check_rc(rc))
+			goto fail;
+	}
+	Py_DECREF(items);
+	return a;
+fail:
+	Py_DECREF(items);
+	csvc_survey_answers_free(a);
+	return NULL;
+}
+
+static PyObject *Store_invite(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"survey", "ticket", "customer", "store_code", "staff", "channel", "method", "expires", NULL};
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	opt_uuid ticket = {0, {{0}}}, customer = {0, {{0}}};
+	const char *name;
+	PyObject *expires = Py_None;
+	csvc_time_us expires_at = 0;
+	int absolute = 0;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|$O&O&zzzO&O:invite", kw, &name, conv_opt_uuid, &ticket,
+	                                 conv_opt_uuid, &customer, &ctx.store_code, &ctx.staff, &ctx.channel,
+	                                 conv_method, &ctx.method, &expires))
+		return NULL;
+	if (PyDateTime_Check(expires)) {
+		if (time_in(expires, &expires_at, "expires"))
+			return NULL;
+		absolute = 1;
+	} else if (expires != Py_None) {
+		if (duration_in(expires, &ctx.ttl_us, "expires"))
+			return NULL;
+		if (ctx.ttl_us <= 0)
+			ctx.ttl_us = -1; /* not the library's "0: 7 days": its error for a validity that is not positive */
+	}
+	ctx.ticket = ticket.set ? &ticket.id : NULL;
+	ctx.customer = customer.set ? &customer.id : NULL;
+	ENTER(self);
+	if (absolute) {
+		/* An expiry instant: the validity from the store clock now. */
+		ctx.ttl_us = expires_at - csvc_store_now(self->store);
+		if (ctx.ttl_us <= 0) {
+			rc_ = e_.code = CSVC_EINVAL;
+			e_.sqlite_code = 0;
+			snprintf(e_.message, sizeof(e_.message), "%s", "the invitation's expiry is not after the store clock");
+		}
+	}
+	if (rc_ == 0)
+		CALL(self, 1, rc_, &e_, csvc_survey_invite(self->store, name, &ctx, token));
+	return DONE(self, rc_ == CSVC_OK ? PyUnicode_FromString(token) : NULL);
+}
+
+static PyObject *Store_respond(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"token", "answers", NULL};
+	const char *token;
+	PyObject *answers;
+	csvc_survey_answers *a;
+	csvc_uuid id;
+	callctx cx_;
+	errsnap e_;
+	int rc_ = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO:respond", kw, &token, &answers) ||
+	    (a = answers_in(answers)) == NULL)
+		return NULL;
+	memset(&id, 0, sizeof(id));
+	if (store_enter(self, &cx_) < 0) {
+		csvc_survey_answers_free(a);
+		return NULL;
+	}
+	CALL(self, 1, rc_, &e_, csvc_survey_respond(self->store, token, a, &id));
+	csvc_survey_answers_free(a);
+	return DONE(self, rc_ == CSVC_OK ? uuid_out(&id) : NULL);
+}
+
+static PyObject *Store_respond_anonymous(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"survey", "answers", "store_code", "method", "channel", "staff", NULL};
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	const char *name;
+	PyObject *answers;
+	csvc_survey_answers *a;
+	csvc_uuid id;
+	callctx cx_;
+	errsnap e_;
+	int rc_ = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO|$zO&zz:respond_anonymous", kw, &name, &answers,
+	                                 &ctx.store_code, conv_method, &ctx.method, &ctx.channel, &ctx.staff) ||
+	    (a = answers_in(answers)) == NULL)
+		return NULL;
+	memset(&id, 0, sizeof(id));
+	if (store_enter(self, &cx_) < 0) {
+		csvc_survey_answers_free(a);
+		return NULL;
+	}
+	CALL(self, 1, rc_, &e_, csvc_survey_respond_anonymous(self->store, name, &ctx, a, &id));
+	csvc_survey_answers_free(a);
+	return DONE(self, rc_ == CSVC_OK ? uuid_out(&id) : NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Store: reports                                                      */
+/* ------------------------------------------------------------------ */
+
+static char *report_query_kw[] = {"from_", "to", "store_code", "staff", "channel", "kind", "category", "survey",
+                                  "survey_version", "question", "method", "group_by", "period", "min_sample",
+                                  "csi_target", "response_target", "resolution_target", NULL};
+
+static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs, int type, const char *fmt)
+{
+	csvc_report_query q;
+	csvc_report *r = NULL;
+	long long min_sample = 0;
+	int survey_version = 0;
+	ReportObject *out;
+	csvc_report_query_init(&q);
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, report_query_kw, conv_instant, &q.from, conv_instant,
+	                                 &q.to, &q.store_code, &q.staff, &q.channel, &q.kind, &q.category, &q.survey,
+	                                 &survey_version, &q.question, conv_method, &q.method, conv_group,
+	                                 &q.group_by, conv_period, &q.period, &min_sample, &q.csi_target,
+	                                 &q.response_target, &q.resolution_target))
+		return NULL;
+	q.survey_version = survey_version;
+	q.min_sample = min_sample;
+	ENTER(self);
+	switch (type) {
+	case REPORT_SCORES: CALL(self, 0, rc_, &e_, csvc_report_scores(self->store, &q, &r)); break;
+	case REPORT_KPIS: CALL(self, 0, rc_, &e_, csvc_report_kpis(self->store, &q, &r)); break;
+	case REPORT_SLA: CALL(self, 0, rc_, &e_, csvc_report_sla(self->store, &q, &r)); break;
+	default: CALL(self, 0, rc_, &e_, csvc_report_state_times(self->store, &q, &r)); break;
+	}
+	if (rc_ != CSVC_OK) {
+		csvc_report_free(r);
+		return DONE(self, NULL);
+	}
+	out = PyObject_New(ReportObject, &ReportType);
+	if (out == NULL) {
+		csvc_report_free(r);
+		store_leave(self, &cx_);
+		return NULL;
+	}
+	out->r = r;
+	out->type = type;
+	out->from = q.from;
+	out->to = q.to;
+	/* As the library applies them (and its JSON shows them). */
+	out->group_by = type == REPORT_SCORES || type == REPORT_KPIS ? q.group_by : 0;
+	out->period = q.period ? q.period : CSVC_PERIOD_MONTH;
+	out->min_sample = q.min_sample ? q.min_sample : 30;
+	return DONE(self, (PyObject *)out);
+}
+
+#define REPORT_METHOD(name, type)                                                            \
+	static PyObject *Store_##name(StoreObject *self, PyObject *args, PyObject *kwargs)       \
+	{                                                                                        \
+		return report_run(self, args, kwargs, type, "O&O&|$zzzzzzizO&O&O&Ldzz:" #name);      \
+	}
+REPORT_METHOD(report_scores, REPORT_SCORES)
+REPORT_METHOD(report_kpis, REPORT_KPIS)
+REPORT_METHOD(report_sla, REPORT_SLA)
+REPORT_METHOD(report_state_times, REPORT_STATE_TIMES)
+
+static PyObject *Store_record_transactions(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", "date", "count", NULL};
+	const char *code;
+	int32_t date;
+	long long count;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO&L:record_transactions", kw, &code, conv_date, &date, &count))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_report_record_transactions(self->store, code, date, count));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+/* ------------------------------------------------------------------ */
 /* Store: type                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -4379,6 +5361,67 @@ static PyMethodDef Store_methods[] = {
 	SM(sla_recompute, "sla_recompute($self, /, ticket, rewrite=False)\n--\n\n"
 	   "Rebuilds a ticket's SLA targets from its event log; True when they agree with the\n"
 	   "maintained state. With rewrite=True the rebuilt state replaces it."),
+	SM(save_survey, "save_survey($self, /, survey)\n--\n\n"
+	   "Validates and stores a Survey; returns its version (unchanged if equal to the\n"
+	   "newest stored version, else newest + 1). Stored versions never change."),
+	SM(load_survey, "load_survey($self, /, name, version=0)\n--\n\n"
+	   "Loads a version of a survey (0: the newest)."),
+	{"install_survey_defaults", (PyCFunction)Store_install_survey_defaults, METH_NOARGS,
+	 "install_survey_defaults($self, /)\n--\n\nInstalls the handbook survey templates 'post_resolution', 'mall',\n"
+	 "'nps', 'servqual' and 'servqual_handbook' (idempotent; also part of install_defaults)."},
+	SM(invite, "invite($self, /, survey, *, ticket=None, customer=None, store_code=None, staff=None, "
+	   "channel=None, method=None, expires=None)\n--\n\n"
+	   "Creates a single-use invitation to the newest version of survey `survey` and\n"
+	   "returns its token (32 lower-case hex digits). It is bound to a ticket and/or a\n"
+	   "customer (at least one; a UUID, a Ticket or a Customer), a store code, a staff\n"
+	   "member, a channel and a SurveyMethod `method` (required; or its lower-case\n"
+	   "name). The ticket fills in what is not given: its customer, store code,\n"
+	   "assignee (as the staff member) and channel. `expires` is a validity (timedelta\n"
+	   "or int microseconds from the store clock) or an aware datetime; None: 7 days."),
+	SM(respond, "respond($self, /, token, answers)\n--\n\n"
+	   "Records the response to invitation `token`, validated against the survey version\n"
+	   "it was made for, and returns the response's UUID. `answers` maps question names\n"
+	   "to an int (Likert, NPS, CES score), a bool (yes/no), an (expectation, perception)\n"
+	   "tuple (SERVQUAL), a str (free text) or a csvc.Choice (an option); None leaves a\n"
+	   "question unanswered. NotFound (no such token), AlreadyExists (answered already),\n"
+	   "InvalidTransition (expired), InvalidArgument (unknown question, wrong kind of\n"
+	   "answer, unknown option, required question unanswered), OutOfRange (a score off\n"
+	   "the scale). Nothing is written on any error."),
+	SM(respond_anonymous, "respond_anonymous($self, /, survey, answers, *, store_code=None, method=None, "
+	   "channel=None, staff=None)\n--\n\n"
+	   "Records a response without an invitation to the newest version of survey\n"
+	   "`survey`, which must allow anonymous responses (else InvalidTransition); returns\n"
+	   "the response's UUID. store_code and method are required. Answers and errors as\n"
+	   "for respond()."),
+	SM(report_scores, "report_scores($self, /, from_, to, *, store_code=None, staff=None, channel=None, "
+	   "kind=None, category=None, survey=None, survey_version=0, question=None, method=None, group_by=None, "
+	   "period=None, min_sample=0, csi_target=0.0, response_target=None, resolution_target=None)\n--\n\n"
+	   "Satisfaction scores (CSAT, NPS, CES, CSI, SERVQUAL gaps) of the responses\n"
+	   "submitted in [from_, to) that match the filters, one row per group; a Report.\n"
+	   "group_by is a ReportGroup or its name ('store', 'staff', 'channel', 'kind',\n"
+	   "'category', 'period', 'method'; None: one row 'all'); period a ReportPeriod or\n"
+	   "its name (None: month); method a SurveyMethod or its name. min_sample 0 means\n"
+	   "30, csi_target 0 means 85."),
+	SM(report_kpis, "report_kpis($self, /, from_, to, *, store_code=None, staff=None, channel=None, kind=None, "
+	   "category=None, survey=None, survey_version=0, question=None, method=None, group_by=None, period=None, "
+	   "min_sample=0, csi_target=0.0, response_target=None, resolution_target=None)\n--\n\n"
+	   "Service KPIs of the tickets created in [from_, to) (backlog: at each row's end),\n"
+	   "with the satisfaction scores of the responses in range in the same grouping;\n"
+	   "arguments as report_scores (grouping by method is InvalidArgument)."),
+	SM(report_sla, "report_sla($self, /, from_, to, *, store_code=None, staff=None, channel=None, kind=None, "
+	   "category=None, survey=None, survey_version=0, question=None, method=None, group_by=None, period=None, "
+	   "min_sample=0, csi_target=0.0, response_target=None, resolution_target=None)\n--\n\n"
+	   "SLA compliance per target name, for the tickets created in [from_, to): one row\n"
+	   "per name with on time, breached and compliance; group_by is ignored."),
+	SM(report_state_times, "report_state_times($self, /, from_, to, *, store_code=None, staff=None, channel=None, "
+	   "kind=None, category=None, survey=None, survey_version=0, question=None, method=None, group_by=None, "
+	   "period=None, min_sample=0, csi_target=0.0, response_target=None, resolution_target=None)\n--\n\n"
+	   "Time spent in each state by the tickets created in [from_, to): one row per\n"
+	   "'workflow/state' (visits, total, mean, median and p90 wall-clock time; the\n"
+	   "current state counts up to the store clock); group_by is ignored."),
+	SM(record_transactions, "record_transactions($self, /, store_code, date, count)\n--\n\n"
+	   "Records the number of sales transactions of store `store_code` on local date\n"
+	   "`date` (a datetime.date), replacing an earlier count, for the complaint rate."),
 	{NULL, NULL, 0, NULL},
 };
 
@@ -4430,6 +5473,15 @@ static PyObject *mod_raise_error(PyObject *m, PyObject *args)
 	return raise_code(code, message, sqlite_code);
 }
 
+static PyObject *mod_metric_name(PyObject *m, PyObject *arg)
+{
+	int32_t metric;
+	(void)m;
+	if (int32_in(arg, &metric, "metric"))
+		return NULL;
+	return str_out(csvc_report_metric_name(metric));
+}
+
 static PyObject *mod_strerror(PyObject *m, PyObject *arg)
 {
 	long code = PyLong_AsLong(arg);
@@ -4467,7 +5519,11 @@ static PyObject *mod_bind(PyObject *m, PyObject *ns)
 	    bind_get(ns, "ZoneOffset", &g_zone_offset_type) ||
 	    bind_get(ns, "CalendarInfo", &g_calendar_info_type) ||
 	    bind_get(ns, "SlaTarget", &g_sla_target_type) || bind_get(ns, "SlaAlarm", &g_sla_alarm_type) ||
-	    bind_get(ns, "SlaPolicyTarget", &g_policy_target_type))
+	    bind_get(ns, "SlaPolicyTarget", &g_policy_target_type) ||
+	    bind_get(ns, "SurveyDimension", &g_survey_dim_type) ||
+	    bind_get(ns, "SurveyQuestion", &g_survey_question_type) ||
+	    bind_get(ns, "SurveyQuestionRef", &g_question_ref_type) || bind_get(ns, "Choice", &g_choice_type) ||
+	    bind_get(ns, "ReportRow", &g_report_row_type))
 		return NULL;
 	for (int e = 0; e < E_COUNT; e++) {
 		PyObject *cls = PyDict_GetItemString(ns, enum_names[e]);
@@ -4496,6 +5552,9 @@ static PyMethodDef module_methods[] = {
 	{"library_version", mod_library_version, METH_NOARGS,
 	 "library_version()\n--\n\nThe version of the libcsvc library in use."},
 	{"strerror", mod_strerror, METH_O, "strerror(code, /)\n--\n\nThe library's description of an error code."},
+	{"metric_name", mod_metric_name, METH_O,
+	 "metric_name(metric, /)\n--\n\nThe JSON name of a report Metric ('csat', 'nps_se', 'response_p90_us' ...),\n"
+	 "or None for a value this version does not know."},
 	{"_raise_error", mod_raise_error, METH_VARARGS, "Raises the exception of a library error code (for tests)."},
 	{"_bind", mod_bind, METH_O, "Receives the Python-level types (called once by csvc/__init__.py)."},
 	{NULL, NULL, 0, NULL},
@@ -4505,7 +5564,7 @@ static struct PyModuleDef csvc_module = {
 	PyModuleDef_HEAD_INIT,
 	.m_name = "csvc._csvc",
 	.m_doc = "The C extension behind the csvc package: libcsvc's stores, records, iterators,\n"
-	         "time zones, calendars and SLA policies.",
+	         "time zones, calendars, SLA policies, surveys and reports.",
 	.m_size = -1,
 	.m_methods = module_methods,
 };
@@ -4518,7 +5577,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 		return NULL;
 	if (PyType_Ready(&CustomerType) < 0 || PyType_Ready(&TicketType) < 0 ||
 	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
-	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0)
+	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0 ||
+	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -4537,6 +5597,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "TimeZone", (PyObject *)&TimeZoneType) < 0 ||
 	    PyModule_AddObjectRef(m, "Calendar", (PyObject *)&CalendarType) < 0 ||
 	    PyModule_AddObjectRef(m, "SlaPolicy", (PyObject *)&SlaPolicyType) < 0 ||
+	    PyModule_AddObjectRef(m, "Survey", (PyObject *)&SurveyType) < 0 ||
+	    PyModule_AddObjectRef(m, "Report", (PyObject *)&ReportType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
@@ -4549,7 +5611,9 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    LIMIT(WORKFLOW_MAX_NAME) || LIMIT(WORKFLOW_MAX_STATES) || LIMIT(CALENDAR_TEXT_MAX) ||
 	    LIMIT(CALENDAR_NAME_MAX) || LIMIT(CALENDAR_DAY_INTERVALS_MAX) || LIMIT(CALENDAR_VERSIONS_MAX) ||
 	    LIMIT(CALENDAR_DAYS_MAX) || LIMIT(STORE_CODE_MAX) || LIMIT(SLA_MAX_NAME) || LIMIT(SLA_MAX_TARGETS) ||
-	    LIMIT(SLA_MAX_WARNINGS) || LIMIT(SLA_MAX_STATES) || LIMIT(SLA_MAX_ESCALATIONS)) {
+	    LIMIT(SLA_MAX_WARNINGS) || LIMIT(SLA_MAX_STATES) || LIMIT(SLA_MAX_ESCALATIONS) || LIMIT(SURVEY_MAX_NAME) ||
+	    LIMIT(SURVEY_MAX_LABEL) || LIMIT(SURVEY_MAX_QUESTIONS) || LIMIT(SURVEY_MAX_DIMENSIONS) ||
+	    LIMIT(SURVEY_MAX_OPTIONS) || LIMIT(SURVEY_MAX_TEXT) || LIMIT(SURVEY_MAX_PERSON) || LIMIT(SURVEY_TOKEN_LEN)) {
 		Py_DECREF(m);
 		return NULL;
 	}
