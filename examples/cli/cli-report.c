@@ -223,75 +223,16 @@ int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
-/*
- * Writes the library's JSON text indented as the other commands write
- * theirs: keys, values and the order of both are left as they are.
- */
-void cli_json_reindent(const char *json, FILE *out)
-{
-	int depth = 0, in_str = 0;
-	for (const char *p = json; *p; p++) {
-		char c = *p;
-		if (in_str) {
-			fputc(c, out);
-			if (c == '\\' && p[1])
-				fputc(*++p, out);
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = 1;
-			fputc(c, out);
-			break;
-		case '{':
-		case '[':
-			fputc(c, out);
-			if (p[1] == (c == '{' ? '}' : ']')) {
-				fputc(*++p, out);
-				break;
-			}
-			depth++;
-			fputc('\n', out);
-			for (int i = 0; i < depth; i++)
-				fputs("  ", out);
-			break;
-		case '}':
-		case ']':
-			depth--;
-			fputc('\n', out);
-			for (int i = 0; i < depth; i++)
-				fputs("  ", out);
-			fputc(c, out);
-			break;
-		case ',':
-			fputs(",\n", out);
-			for (int i = 0; i < depth; i++)
-				fputs("  ", out);
-			break;
-		case ':':
-			fputs(": ", out);
-			break;
-		case ' ':
-		case '\n':
-		case '\t':
-		case '\r':
-			break;
-		default:
-			fputc(c, out);
-		}
-	}
-	fputc('\n', out);
-}
-
 int cli_report_print_json(cli_ctx *ctx, const csvc_report *r)
 {
 	char *json = NULL;
 	int rc = csvc_report_to_json(r, &json);
 	if (rc != CSVC_OK)
 		return cli_lib_error(ctx, rc, "report JSON");
-	cli_json_reindent(json, stdout);
+	cli_json j;
+	cj_init(&j, stdout);
+	cj_raw_pretty(&j, json);
+	cj_done(&j);
 	csvc_free(json);
 	return CLI_OK;
 }

@@ -174,6 +174,9 @@ void cj_int(cli_json *j, int64_t v);
 void cj_bool(cli_json *j, int v);
 void cj_null(cli_json *j);
 void cj_raw(cli_json *j, const char *json);   /* already JSON text */
+/* Already JSON text (such as the library's reports), indented to fit:
+ * keys, values and their order are written as they are. */
+void cj_raw_pretty(cli_json *j, const char *json);
 void cj_time(cli_json *j, csvc_time_us t);    /* 0 gives null */
 void cj_seconds(cli_json *j, int64_t us);     /* a number of seconds */
 void cj_uuid(cli_json *j, const csvc_uuid *id); /* NULL or nil gives null */
@@ -235,8 +238,6 @@ int cli_parse_period_key(const char *text, int64_t *start, int64_t *end);
  */
 int cli_report_options(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q, int scores);
 int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q);
-/* The library's JSON text, indented like the other commands' output. */
-void cli_json_reindent(const char *json, FILE *out);
 /* csvc_report_to_json, indented, on stdout. */
 int cli_report_print_json(cli_ctx *ctx, const csvc_report *r);
 /* "45s", "12m30s", "1h05m", "2d03h"; "-" for NaN. */
