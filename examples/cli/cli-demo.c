@@ -623,14 +623,16 @@ static void satisfaction(demo *d)
 	static const char *const sh[] = {"STORE", "RESPONSES", "CSAT", "CSAT 95% CI", "MEAN (1-5)", "NPS", "CSI"};
 	cli_table *t = cli_table_new(7, sh);
 	for (size_t i = 0; i < n; i++) {
-		char a[32], b[32];
+		char a[32];
 		cli_table_cell(t, csvc_report_key(r, i));
 		cli_table_cellf(t, "%.0f", csvc_report_value(r, i, CSVC_METRIC_RESPONSES));
 		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_CSAT));
 		cli_table_cell(t, a);
-		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_CSAT_LOW));
-		pct(b, sizeof(b), csvc_report_value(r, i, CSVC_METRIC_CSAT_HIGH));
-		cli_table_cellf(t, "%s-%s", a, b);
+		double lo = csvc_report_value(r, i, CSVC_METRIC_CSAT_LOW), hi = csvc_report_value(r, i, CSVC_METRIC_CSAT_HIGH);
+		if (lo == lo && hi == hi)
+			cli_table_cellf(t, "%.1f-%.1f%%", 100 * lo, 100 * hi);
+		else
+			cli_table_cell(t, NULL);
 		cli_table_cellf(t, "%.2f", csvc_report_value(r, i, CSVC_METRIC_CSAT_MEAN));
 		double nps = csvc_report_value(r, i, CSVC_METRIC_NPS);
 		if (nps == nps)
