@@ -485,10 +485,15 @@ def test_golden(args, scenario):
             if len(step) > 2 and rc == 0:
                 tokens[step[2]] = captured_token(stdout)
             if "--json" in argv and rc == 0 and stdout.startswith(("{", "[")):
+                # One JSON document, or (calendar add/between) one per line.
                 try:
                     json.loads(stdout)
-                except ValueError as e:
-                    raise Failure("csvc %s: --json output is not JSON: %s" % (argv, e))
+                except ValueError:
+                    try:
+                        for line in stdout.splitlines():
+                            json.loads(line)
+                    except ValueError as e:
+                        raise Failure("csvc %s: --json output is not JSON: %s" % (argv, e))
             out.append("$ csvc %s\n" % " ".join(shlex.quote(a) for a in shown))
             out.append(hide(stdout))
             for line in stderr.splitlines():
