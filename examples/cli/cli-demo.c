@@ -8,12 +8,18 @@
  * complaint through 接收→分析→处理→反馈, a return linked to a purchase
  * that waits on the customer over lunch (its resolution clock pauses),
  * and an unanswered WeChat inquiry that draws an SLA warning and a breach
- * from csvc_sla_advance. The day ends with a KPI summary.
+ * from csvc_sla_advance. Customers rate the service: at the till after
+ * the return, by follow-up call (回访) after the complaint, by a chat
+ * questionnaire, and anonymously through the QR code on a receipt. The
+ * day ends with a KPI summary and the satisfaction and service report of
+ * csvc_report_kpis.
  *
  * Nothing sleeps: the store's clock is a variable the script moves, and
  * the SLA timer is driven the way a host would drive it, by
  * csvc_sla_next_wakeup and csvc_sla_advance. Customer UUIDs are fixed and
  * ticket numbers are per-store counters, so every run prints the same.
+ * Survey tokens are random: the demo hands them straight from the
+ * invitation to the response and prints which ticket was rated instead.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,13 +37,17 @@ const char cli_demo_help[] =
 	"calendars in Asia/Shanghai, customers registered, found by phone and\n"
 	"merged, an inquiry, a complaint through 接收→分析→处理→反馈, a return\n"
 	"linked to a purchase that waits on the customer over lunch (pausing its\n"
-	"SLA clock), an SLA warning and a breach, and a KPI summary at closing.\n"
+	"SLA clock), an SLA warning and a breach, till ratings, a follow-up call\n"
+	"(回访) and a receipt QR survey, and at closing a KPI summary with the\n"
+	"satisfaction and service report (CSAT, NPS, response and resolution\n"
+	"times, SLA compliance, complaint deadlines 24/48/72 h) per store.\n"
 	"\n"
 	"The day is written to FILE (default: csvc-demo.db; --db also names it),\n"
 	"which is created afresh; an existing file is replaced only if it is an\n"
 	"earlier demo store. Explore it afterwards with the other commands, e.g.\n"
 	"csvc --db csvc-demo.db ticket list. The output is the same on every run.\n"
-	"With --json, prints the alarms and the KPI summary as one JSON object.\n";
+	"With --json, prints the alarms, the surveys, the KPI summary and the\n"
+	"report as one JSON object.\n";
 
 /* The two store calendars, in the JSON form of docs/calendars.md. */
 static const char calendar_sh01[] =
@@ -60,6 +70,12 @@ typedef struct demo {
 	int json;
 	cli_json j;           /* --json: the alarms, then the summary */
 	int failed;
+	struct {              /* the responses of the day, for --json */
+		csvc_time_us at;
+		char ticket[CSVC_TICKET_MAX_NUMBER + 1]; /* "" for an anonymous response */
+		const char *survey, *method, *store;
+	} rated[8];
+	size_t n_rated;
 } demo;
 
 static csvc_time_us demo_clock(void *userdata)
@@ -276,6 +292,84 @@ static void show_target(demo *d, const ticket_ref *r, const char *name)
 }
 
 /* ------------------------------------------------------------------ */
+/* Surveys                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *method_name(int32_t method)
+{
+	switch (method) {
+	case CSVC_METHOD_TILL: return "till";
+	case CSVC_METHOD_RECEIPT_QR: return "receipt_qr";
+	case CSVC_METHOD_PHONE_CALLBACK: return "phone_callback";
+	case CSVC_METHOD_QUESTIONNAIRE: return "questionnaire";
+	default: return "?";
+	}
+}
+
+static void log_rating(demo *d, const char *ticket, const char *survey, int32_t method, const char *store)
+{
+	if (d->n_rated == sizeof(d->rated) / sizeof(d->rated[0]))
+		return;
+	d->rated[d->n_rated].at = d->now;
+	snprintf(d->rated[d->n_rated].ticket, sizeof(d->rated[0].ticket), "%s", ticket);
+	d->rated[d->n_rated].survey = survey;
+	d->rated[d->n_rated].method = method_name(method);
+	d->rated[d->n_rated].store = store;
+	d->n_rated++;
+}
+
+/*
+ * The post-resolution survey of a ticket (响应速度, 问题解决效率,
+ * 解决方案满意度, 1-5): an invitation bound to the ticket, which gives the
+ * customer, store and channel, then the customer's answers to its token.
+ */
+static void rate_ticket(demo *d, const ticket_ref *r, int32_t method, const char *staff, int speed,
+                        int efficiency, int solution, const char *comment)
+{
+	if (d->failed)
+		return;
+	csvc_survey_context sc = CSVC_SURVEY_CONTEXT_INIT;
+	sc.ticket = &r->id;
+	sc.method = method;
+	sc.staff = staff;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	check(d, csvc_survey_invite(d->store, "post_resolution", &sc, token), "survey invitation");
+	csvc_survey_answers *a = NULL;
+	check(d, csvc_survey_answers_new(&a), "answers");
+	if (!d->failed) {
+		check(d, csvc_survey_answers_score(a, "response_speed", speed), "answer");
+		check(d, csvc_survey_answers_score(a, "resolution_efficiency", efficiency), "answer");
+		check(d, csvc_survey_answers_score(a, "solution_satisfaction", solution), "answer");
+		if (comment)
+			check(d, csvc_survey_answers_text(a, "comment", comment), "answer");
+	}
+	if (!d->failed)
+		check(d, csvc_survey_respond(d->store, token, a, NULL), "survey response");
+	csvc_survey_answers_free(a);
+	if (!d->failed)
+		log_rating(d, r->number, "post_resolution", method, NULL);
+}
+
+/* "How likely are you to recommend us?" from the QR code on a receipt: no invitation. */
+static void rate_receipt(demo *d, const char *store, int recommend)
+{
+	if (d->failed)
+		return;
+	csvc_survey_context sc = CSVC_SURVEY_CONTEXT_INIT;
+	sc.store_code = store;
+	sc.method = CSVC_METHOD_RECEIPT_QR;
+	csvc_survey_answers *a = NULL;
+	check(d, csvc_survey_answers_new(&a), "answers");
+	if (!d->failed)
+		check(d, csvc_survey_answers_score(a, "recommend", recommend), "answer");
+	if (!d->failed)
+		check(d, csvc_survey_respond_anonymous(d->store, "nps", &sc, a, NULL), "anonymous response");
+	csvc_survey_answers_free(a);
+	if (!d->failed)
+		log_rating(d, "", "nps", CSVC_METHOD_RECEIPT_QR, store);
+}
+
+/* ------------------------------------------------------------------ */
 /* The day                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -421,9 +515,14 @@ static void day(demo *d, const csvc_uuid *wang, const csvc_uuid *li, const csvc_
 	move(d, &ret, "notify", "小陈", NULL);
 	comment(d, &ret, CSVC_COMMENT_RESULT_NOTICE, "已为您换货（L码），如有问题请联系SH01服务台。", "sms",
 	        "小陈");
-	move(d, &ret, "close", "小陈", NULL);
-	say(d, "%s  exchange done, result notice sent by SMS, closed", ret.number);
+	say(d, "%s  exchange done, result notice sent by SMS", ret.number);
 	show_target(d, &ret, "resolution");
+	clock_to(d, at(13, 42));
+	rate_ticket(d, &ret, CSVC_METHOD_TILL, "小陈", 5, 4, 5, NULL);
+	move(d, &ret, "survey", "小陈", NULL);
+	move(d, &ret, "close", "小陈", NULL);
+	say(d, "%s  till rating: 王芳 rates the exchange on the customer display: speed 5, efficiency 4, "
+	       "solution 5; 已回访, closed", ret.number);
 
 	clock_to(d, at(15, 0));
 	move(d, &complaint, "report_back", "刘经理", NULL);
@@ -435,6 +534,24 @@ static void day(demo *d, const csvc_uuid *wang, const csvc_uuid *li, const csvc_
 	say(d, "%s  closed after 5 hours (handbook: respond 24 h, handled 48 h, reported back 72 h)",
 	    complaint.number);
 
+	section(d, "Satisfaction: follow-up calls (回访), a chat questionnaire, a receipt QR code");
+	clock_to(d, at(16, 30));
+	rate_ticket(d, &complaint, CSVC_METHOD_PHONE_CALLBACK, NULL, 4, 4, 3, "试衣间好多了，店员态度还要加强");
+	say(d, "%s  回访: the SH02 desk calls 韩梅梅: speed 4, efficiency 4, solution 3, "
+	       "\"试衣间好多了，店员态度还要加强\"", complaint.number);
+	clock_to(d, at(16, 40));
+	rate_ticket(d, &inquiry, CSVC_METHOD_QUESTIONNAIRE, "小周", 5, 5, 4, NULL);
+	say(d, "%s  李雷 answers the questionnaire sent in the chat: speed 5, efficiency 5, solution 4",
+	    inquiry.number);
+	clock_to(d, at(16, 50));
+	rate_ticket(d, &wechat, CSVC_METHOD_QUESTIONNAIRE, "小李", 2, 3, 4, "回复太慢了");
+	say(d, "%s  the WeChat customer answers too: speed 2, efficiency 3, solution 4, \"回复太慢了\"",
+	    wechat.number);
+	clock_to(d, at(17, 0));
+	rate_receipt(d, "SH01", 9);
+	say(d, "a shopper scans the QR code on a SH01 receipt: would recommend the mall, 9 of 10 (anonymous)");
+
+	section(d, "Evening");
 	clock_to(d, at(17, 5));
 	ticket_ref facility = open_ticket(d, "facility", "SH01", NULL, "on_site", "设施",
 	                                  "二楼扶梯异响", NULL, CSVC_URGENCY_MAJOR, "保安-王");
@@ -451,6 +568,117 @@ static void day(demo *d, const csvc_uuid *wang, const csvc_uuid *li, const csvc_
 typedef struct sla_tally {
 	int64_t met_on_time, met_late, breached, open, cancelled;
 } sla_tally;
+
+/* A share as "75.0%", "-" when undefined. */
+static void pct(char *buf, size_t size, double v)
+{
+	if (v != v)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.1f%%", 100 * v);
+}
+
+/*
+ * The report of the day by store from csvc_report_kpis: satisfaction
+ * (CSAT, NPS, CSI) and service KPIs (first response and resolution in
+ * business time, SLA compliance, complaint deadlines 24/48/72 h,
+ * complaints per 1,000 transactions). Also the responses of the day.
+ */
+static void satisfaction(demo *d)
+{
+	csvc_report_query q = CSVC_REPORT_QUERY_INIT;
+	q.from = at(0, 0);
+	q.to = at(24, 0);
+	q.group_by = CSVC_REPORT_BY_STORE;
+	csvc_report *r = NULL;
+	check(d, csvc_report_kpis(d->store, &q, &r), "KPI report");
+	if (d->failed)
+		return;
+	size_t n = csvc_report_row_count(r);
+	if (d->json) {
+		cj_key(&d->j, "surveys");
+		cj_arr(&d->j);
+		for (size_t i = 0; i < d->n_rated; i++) {
+			cj_obj(&d->j);
+			cj_ktime(&d->j, "at", d->rated[i].at);
+			cj_kstr(&d->j, "ticket_number", d->rated[i].ticket[0] ? d->rated[i].ticket : NULL);
+			cj_kstr(&d->j, "survey", d->rated[i].survey);
+			cj_kstr(&d->j, "method", d->rated[i].method);
+			cj_key(&d->j, "anonymous");
+			cj_bool(&d->j, !d->rated[i].ticket[0]);
+			if (d->rated[i].store)
+				cj_kstr(&d->j, "store", d->rated[i].store);
+			cj_end_obj(&d->j);
+		}
+		cj_end_arr(&d->j);
+		char *json = NULL;
+		check(d, csvc_report_to_json(r, &json), "report JSON");
+		cj_key(&d->j, "report");
+		cj_raw_pretty(&d->j, json);
+		csvc_free(json);
+		csvc_report_free(r);
+		return;
+	}
+
+	static const char *const sh[] = {"STORE", "RESPONSES", "CSAT", "CSAT 95% CI", "MEAN (1-5)", "NPS", "CSI"};
+	cli_table *t = cli_table_new(7, sh);
+	for (size_t i = 0; i < n; i++) {
+		char a[32];
+		cli_table_cell(t, csvc_report_key(r, i));
+		cli_table_cellf(t, "%.0f", csvc_report_value(r, i, CSVC_METRIC_RESPONSES));
+		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_CSAT));
+		cli_table_cell(t, a);
+		double lo = csvc_report_value(r, i, CSVC_METRIC_CSAT_LOW), hi = csvc_report_value(r, i, CSVC_METRIC_CSAT_HIGH);
+		if (lo == lo && hi == hi)
+			cli_table_cellf(t, "%.1f-%.1f%%", 100 * lo, 100 * hi);
+		else
+			cli_table_cell(t, NULL);
+		cli_table_cellf(t, "%.2f", csvc_report_value(r, i, CSVC_METRIC_CSAT_MEAN));
+		double nps = csvc_report_value(r, i, CSVC_METRIC_NPS);
+		if (nps == nps)
+			cli_table_cellf(t, "%.0f (n=%.0f)", nps, csvc_report_value(r, i, CSVC_METRIC_NPS_N));
+		else
+			cli_table_cell(t, NULL);
+		cli_table_cellf(t, "%.1f", csvc_report_value(r, i, CSVC_METRIC_CSI));
+	}
+	printf("\nSatisfaction (csvc_report_kpis by store; CSAT: 4 or 5 of 5; CSI target 85):\n");
+	cli_table_print(t, stdout);
+
+	static const char *const kh[] = {"STORE",          "TICKETS", "FIRST RESPONSE", "RESOLUTION", "SLA ON TIME",
+	                                 "COMPLAINTS",     "24H",     "48H",            "72H",        "PER 1000 SALES"};
+	t = cli_table_new(10, kh);
+	for (size_t i = 0; i < n; i++) {
+		char a[32];
+		cli_table_cell(t, csvc_report_key(r, i));
+		cli_table_cellf(t, "%.0f", csvc_report_value(r, i, CSVC_METRIC_TICKETS));
+		cli_human_duration(csvc_report_value(r, i, CSVC_METRIC_RESPONSE_MEAN), a, sizeof(a));
+		cli_table_cellf(t, "%s (n=%.0f)", a, csvc_report_value(r, i, CSVC_METRIC_RESPONSE_N));
+		cli_human_duration(csvc_report_value(r, i, CSVC_METRIC_RESOLUTION_MEAN), a, sizeof(a));
+		cli_table_cellf(t, "%s (n=%.0f)", a, csvc_report_value(r, i, CSVC_METRIC_RESOLUTION_N));
+		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_SLA_COMPLIANCE));
+		cli_table_cellf(t, "%s (%.0f/%.0f)", a, csvc_report_value(r, i, CSVC_METRIC_SLA_ON_TIME),
+		                csvc_report_value(r, i, CSVC_METRIC_SLA_ON_TIME) +
+		                    csvc_report_value(r, i, CSVC_METRIC_SLA_BREACHED));
+		cli_table_cellf(t, "%.0f", csvc_report_value(r, i, CSVC_METRIC_COMPLAINTS));
+		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_COMPLAINT_24H));
+		cli_table_cell(t, a);
+		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_COMPLAINT_48H));
+		cli_table_cell(t, a);
+		pct(a, sizeof(a), csvc_report_value(r, i, CSVC_METRIC_COMPLAINT_72H));
+		cli_table_cell(t, a);
+		double rate = csvc_report_value(r, i, CSVC_METRIC_COMPLAINT_RATE);
+		if (rate == rate)
+			cli_table_cellf(t, "%.2f", rate);
+		else
+			cli_table_cell(t, NULL);
+	}
+	printf("\nService KPIs (business time; complaint deadlines met: respond 24 h, handled 48 h, "
+	       "reported back 72 h):\n");
+	cli_table_print(t, stdout);
+	printf("A day is a small sample: every row rests on fewer than 30 tickets and responses (\"low "
+	       "sample\" in csvc report kpi).\n");
+	csvc_report_free(r);
+}
 
 static void summary(demo *d)
 {
@@ -565,6 +793,7 @@ static void summary(demo *d)
 		else
 			cj_null(&d->j);
 		cli_table_free(fr);
+		satisfaction(d);
 		return;
 	}
 
@@ -603,13 +832,7 @@ static void summary(demo *d)
 		printf("average first response: %s (handbook target: 30m)\n", avg);
 	}
 
-	/*
-	 * Satisfaction: the survey and report modules (CSAT, NPS, CES, the
-	 * SERVQUAL gap, CSI against the handbook's 85 % target) will add their
-	 * part of the summary here, from the surveys taken during the day (the
-	 * return's "survey" step, till ratings, the complaint's follow-up
-	 * call), once those modules are part of the library.
-	 */
+	satisfaction(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -684,6 +907,10 @@ int cli_demo(cli_ctx *ctx, int argc, char **argv)
 	morning(&d, &wang, &li, &han);
 	day(&d, &wang, &li, &han);
 	clock_to(&d, at(21, 30));
+	/* The tills report the day's sales, for complaints per 1,000 transactions. */
+	check(&d, csvc_report_record_transactions(d.store, "SH01", 20261123, 1846), "transactions");
+	check(&d, csvc_report_record_transactions(d.store, "SH02", 20261123, 1203), "transactions");
+	say(&d, "the tills close: SH01 made 1846 sales transactions today, SH02 1203");
 	summary(&d);
 
 	if (d.json && !d.failed) {
@@ -695,6 +922,8 @@ int cli_demo(cli_ctx *ctx, int argc, char **argv)
 		printf("  csvc --db %s ticket history SH02-000002\n", path);
 		printf("  csvc --db %s customer search 王芳\n", path);
 		printf("  csvc --db %s customer export 00000000-0000-4000-8000-000000000001\n", path);
+		printf("  csvc --db %s survey score post_resolution --period 2026-11-23 --store SH01 --by staff\n", path);
+		printf("  csvc --db %s report kpi --period 2026-11 --store SH02\n", path);
 	}
 	csvc_store_close(d.store);
 	csvc_tz_free(d.tz);

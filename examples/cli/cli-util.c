@@ -784,6 +784,71 @@ void cj_raw(cli_json *j, const char *json)
 	fputs(json && *json ? json : "null", j->out);
 }
 
+void cj_raw_pretty(cli_json *j, const char *json)
+{
+	if (!json || !*json) {
+		cj_null(j);
+		return;
+	}
+	before_value(j);
+	FILE *out = j->out;
+	int depth = j->depth, in_str = 0;
+	for (const char *p = json; *p; p++) {
+		char c = *p;
+		if (in_str) {
+			fputc(c, out);
+			if (c == '\\' && p[1])
+				fputc(*++p, out);
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = 1;
+			fputc(c, out);
+			break;
+		case '{':
+		case '[':
+			fputc(c, out);
+			while (p[1] == ' ' || p[1] == '\n' || p[1] == '\t' || p[1] == '\r')
+				p++;
+			if (p[1] == (c == '{' ? '}' : ']')) {
+				fputc(*++p, out); /* empty: {} or [] */
+				break;
+			}
+			depth++;
+			fputc('\n', out);
+			for (int i = 0; i < depth; i++)
+				fputs("  ", out);
+			break;
+		case '}':
+		case ']':
+			depth--;
+			fputc('\n', out);
+			for (int i = 0; i < depth; i++)
+				fputs("  ", out);
+			fputc(c, out);
+			break;
+		case ',':
+			fputs(",\n", out);
+			for (int i = 0; i < depth; i++)
+				fputs("  ", out);
+			break;
+		case ':':
+			fputs(": ", out);
+			break;
+		case ' ':
+		case '\n':
+		case '\t':
+		case '\r':
+			break;
+		default:
+			fputc(c, out);
+		}
+	}
+}
+
 void cj_time(cli_json *j, csvc_time_us t)
 {
 	if (!t) {

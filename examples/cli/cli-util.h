@@ -52,6 +52,8 @@ extern const cli_command cli_customer_commands[];
 extern const cli_command cli_ticket_commands[];
 extern const cli_command cli_calendar_commands[];
 extern const cli_command cli_sla_commands[];
+extern const cli_command cli_survey_commands[];
+extern const cli_command cli_report_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];
@@ -172,6 +174,9 @@ void cj_int(cli_json *j, int64_t v);
 void cj_bool(cli_json *j, int v);
 void cj_null(cli_json *j);
 void cj_raw(cli_json *j, const char *json);   /* already JSON text */
+/* Already JSON text (such as the library's reports), indented to fit:
+ * keys, values and their order are written as they are. */
+void cj_raw_pretty(cli_json *j, const char *json);
 void cj_time(cli_json *j, csvc_time_us t);    /* 0 gives null */
 void cj_seconds(cli_json *j, int64_t us);     /* a number of seconds */
 void cj_uuid(cli_json *j, const csvc_uuid *id); /* NULL or nil gives null */
@@ -210,5 +215,37 @@ void cli_event_json(cli_json *j, const csvc_event *ev);
 void cli_sla_target_json(cli_json *j, const csvc_sla_target *t);
 /* Resolves a ticket given as a UUID or a number such as SH01-000001. */
 int cli_find_ticket(cli_ctx *ctx, const char *ref, csvc_ticket **out);
+
+/* ---- reports (cli-report.c), shared with 'survey score' ---- */
+
+/* The range of a report and how its rows are grouped. */
+typedef struct cli_range {
+	int have_period;              /* --period KEY rather than --from/--to */
+	int64_t local_from, local_to; /* --period: local wall-clock microseconds */
+	char label[128];              /* "2026-11 (Asia/Shanghai)" or "FROM to TO" */
+	char zone[64];
+	char by[16];                  /* --by, or "" */
+} cli_range;
+
+/* A period key (2026, 2026-Q4, 2026-11, 2026-W48, 2026-11-23) to local [start, end). */
+int cli_parse_period_key(const char *text, int64_t *start, int64_t *end);
+/*
+ * Reads --period/--from/--to, --by, --min-sample and the filters --store,
+ * --staff, --channel, --kind and --category into `q` (usage errors only;
+ * `scores` allows --by method). Then, with the store open,
+ * cli_report_resolve turns a --period into instants in the zone of --zone,
+ * else of the calendar attached to --store, else UTC.
+ */
+int cli_report_options(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q, int scores);
+int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q);
+/* csvc_report_to_json, indented, on stdout. */
+int cli_report_print_json(cli_ctx *ctx, const csvc_report *r);
+/* "45s", "12m30s", "1h05m", "2d03h"; "-" for NaN. */
+void cli_human_duration(double us, char *buf, size_t size);
+/* The satisfaction table (and per dimension, labelled from `survey` if given). */
+void cli_scores_print(const csvc_report *r, const cli_range *range, const csvc_report_query *q,
+                      const csvc_survey *survey, int sample_column);
+/* The KPI tables. */
+void cli_kpis_print(const csvc_report *r, const cli_range *range, const csvc_report_query *q);
 
 #endif /* CSVC_CLI_UTIL_H */

@@ -14,10 +14,15 @@
  *   3. at checkout, look the customer up by member card, else by phone;
  *   4. when a customer comes back with a problem, open an after-sales
  *      ticket linked to the receipt (order_ref);
- *   5. record what the till saw of the interaction.
+ *   5. record what the till saw of the interaction;
+ *   6. let the customer rate the service on the till's customer display
+ *      (a survey response bound to the ticket) and put the rating in the
+ *      outbox too: survey calls make no ticket events, so the change
+ *      hook does not carry it.
  *
  * Run it twice on the same files: the second run finds the member created
- * by the first and opens the next ticket number; the outbox grows.
+ * by the first and opens the next ticket number; the outbox grows by the
+ * ticket's events and its rating.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +141,38 @@ static void to_outbox(const csvc_event *ev, void *userdata)
 	t->events_written++;
 }
 
+/*
+ * The till's rating, as one outbox line of its own. Survey invitations and
+ * responses are not ticket events: libcsvc does not pass them to the
+ * change hook, and they have no per-ticket "seq". So the till writes the
+ * line itself, after the commit that recorded the response, in the same
+ * JSON-lines form with "type": "survey_response". Head office tells the
+ * lines apart by "type".
+ */
+static void rating_to_outbox(till *t, const csvc_uuid *response, const csvc_ticket *ticket, const char *survey,
+                             int32_t version, int score)
+{
+	char rid[CSVC_UUID_STRLEN + 1], tid[CSVC_UUID_STRLEN + 1], at[40];
+	csvc_uuid_to_string(response, rid);
+	csvc_uuid_to_string(csvc_ticket_id(ticket), tid);
+	iso_time(t->now, at, sizeof(at));
+	FILE *f = t->outbox;
+	fputs("{\"type\":\"survey_response\",\"response\":", f);
+	json_string(f, rid);
+	fputs(",\"ticket\":", f);
+	json_string(f, tid);
+	fputs(",\"number\":", f);
+	json_string(f, csvc_ticket_number(ticket));
+	fputs(",\"survey\":", f);
+	json_string(f, survey);
+	fprintf(f, ",\"survey_version\":%d,\"method\":\"till\",\"at\":", (int)version);
+	json_string(f, at);
+	fprintf(f, ",\"answers\":{\"satisfaction\":%d}}\n", score);
+	if (fflush(f) != 0)
+		t->outbox_failed = 1;
+	t->events_written++;
+}
+
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
@@ -187,6 +224,24 @@ static int seed_member(csvc_store *store)
 	return good;
 }
 
+/*
+ * The till's own survey: one question on the customer display, 满意度
+ * 1-5. Saving an unchanged definition keeps its version, so every start
+ * of the till may save it; a changed one becomes the next version, and
+ * ratings given under the old one keep pointing at it.
+ */
+static int define_till_rating(csvc_store *store, int32_t *version)
+{
+	csvc_survey *s = NULL;
+	int good = ok(csvc_survey_new(&s, "till_rating"), "new survey") &&
+	           ok(csvc_survey_set_title(s, "收银台服务评价 Till rating"), "title") &&
+	           ok(csvc_survey_add_question(s, "satisfaction", CSVC_QUESTION_LIKERT, NULL, 1, "满意度",
+	                                       "Satisfaction", NULL), "question") &&
+	           ok(csvc_survey_save(store, s, version), "save survey");
+	csvc_survey_free(s);
+	return good;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -219,8 +274,11 @@ int main(int argc, char **argv)
 	/* 2. Every committed ticket event goes to the outbox. */
 	ok(csvc_store_set_change_hook(store, to_outbox, &t), "change hook");
 
-	/* Workflows, kinds, channels and SLA policies (installing twice changes nothing). */
-	int good = ok(csvc_store_install_defaults(store), "defaults") && seed_member(store);
+	/* Workflows, kinds, channels, SLA policies and survey templates
+	 * (installing twice changes nothing), and the till's rating survey. */
+	int32_t rating_version = 0;
+	int good = ok(csvc_store_install_defaults(store), "defaults") && seed_member(store) &&
+	           define_till_rating(store, &rating_version);
 
 	/* 3. Checkout at 14:05: the cashier scans a member card. */
 	csvc_customer *member = good ? lookup_customer(store, "M-30001", "137 0000 1111") : NULL;
@@ -274,18 +332,53 @@ int main(int argc, char **argv)
 		                              "till-3", NULL), "result notice");
 
 		/*
-		 * TILL RATING (not yet possible): the customer would now rate the
-		 * service on the till's customer display (满意度, 1-5). Recording
-		 * that needs the survey module, which is not part of libcsvc yet;
-		 * when it is, the rating is recorded here, linked to this ticket
-		 * and to the receipt, with the method "POS till".
+		 * 6. TILL RATING. The customer display asks 满意度 (1-5) and the
+		 * customer presses 5. The till invites the rating (bound to the
+		 * ticket, which gives the customer, store and channel; method
+		 * "till"; the cashier as the staff member) and answers it at
+		 * once with the invitation's token, then moves the ticket to
+		 * 已回访 (surveyed). One transaction holds all three: either the
+		 * rating and the transition are both recorded or neither is.
+		 *
+		 * What reaches the outbox: the change hook delivers the
+		 * transition (a ticket event) when the transaction commits; the
+		 * invitation and the response are survey records, not ticket
+		 * events, so the hook never sees them. The till writes the
+		 * response's line itself once the commit has succeeded
+		 * (rating_to_outbox), so the outbox again holds exactly what the
+		 * store holds. The token is a single-use secret: it is used here
+		 * and never logged.
 		 */
+		t.now = shanghai(14, 47, 0);
+		const int score = 5;
+		csvc_survey_context sc = CSVC_SURVEY_CONTEXT_INIT;
+		sc.ticket = id;
+		sc.method = CSVC_METHOD_TILL;
+		sc.staff = "till-3";
+		char token[CSVC_SURVEY_TOKEN_LEN + 1];
+		csvc_survey_answers *answers = NULL;
+		csvc_uuid response;
+		int rated = good && ok(csvc_survey_answers_new(&answers), "answers") &&
+		            ok(csvc_survey_answers_score(answers, "satisfaction", score), "answer") &&
+		            ok(csvc_store_begin(store), "begin");
+		if (rated) {
+			rated = ok(csvc_survey_invite(store, "till_rating", &sc, token), "invite") &&
+			        ok(csvc_survey_respond(store, token, answers, &response), "rating") &&
+			        ok(csvc_ticket_transition(store, id, "survey", 0, "till-3", NULL, NULL), "surveyed");
+			rated = rated ? ok(csvc_store_commit(store), "commit") : (csvc_store_rollback(store), 0);
+		}
+		csvc_survey_answers_free(answers);
+		if (rated) {
+			rating_to_outbox(&t, &response, ticket, "till_rating", rating_version, score);
+			printf("till rating %d of 5 recorded for %s\n", score, csvc_ticket_number(ticket));
+		}
+		good = good && rated;
 	}
 
 	/* Upload later: make sure what was written survives a power cut. */
 	if (fflush(t.outbox) != 0 || fsync(fileno(t.outbox)) != 0)
 		t.outbox_failed = 1;
-	printf("outbox: %ld events written to %s\n", t.events_written, argv[2]);
+	printf("outbox: %ld lines written to %s\n", t.events_written, argv[2]);
 
 	csvc_ticket_free(ticket);
 	csvc_customer_free(member);

@@ -18,7 +18,7 @@ Tests:
                    equal to golden/demo.txt, and the store it leaves works
                    with the other commands
   pos              the POS example, run twice: its outbox is JSON lines with
-                   the expected events
+                   the expected ticket events and the till rating
 
 Set CSVC_UPDATE_GOLDEN=1 to rewrite the golden files from the current
 output (then review the diff).
@@ -47,8 +47,11 @@ def at(hhmm, day="2026-11-23"):
     return "%sT%s:00+08:00" % (day, hhmm)
 
 
-# A scenario is a list of steps: (args, stdin or None). Args starting with
-# "@" are paths in tests/cli/data.
+# A scenario is a list of steps: (args, stdin or None[, capture]). Args
+# starting with "@" are paths in tests/cli/data. A step with a third
+# element saves the survey token it prints (text, or "token" in JSON) under
+# that name; later args "{name}" use it. Tokens are random: transcripts show
+# them as <token:name>.
 SCENARIOS = {
     "customers": [
         (["--now", T0, "init", "--defaults"], None),
@@ -192,6 +195,171 @@ SCENARIOS = {
         (["customer", "import", "--csv", "@customers-good.csv", "--all-or-nothing", "--skip-bad-rows"], None),
         (["customer", "search", "--json", "--limit", "1"], None),
     ],
+    "survey": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", T0, "calendar", "set", "SH01", "--file", "@shanghai.json"], None),
+        (["--now", T0, "customer", "add", "--id", FIXED_UUID + "000000000001", "--name", "王芳",
+          "--phone", "138-0013-8000", "--home-store", "SH01"], None),
+        (["--now", at("10:01"), "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--customer", FIXED_UUID + "000000000001", "--channel", "store_counter", "--category", "服务态度",
+          "--assignee", "刘经理", "--subject", "收银台排队太久"], None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "after_sales", "--store", "SH01",
+          "--customer", FIXED_UUID + "000000000001", "--category", "商品质量", "--assignee", "小陈",
+          "--subject", "羊毛衫洗后缩水"], None),
+        (["survey", "show", "post_resolution"], None),
+        (["survey", "show", "mall", "--json"], None),
+        (["survey", "show", "servqual"], None),
+        (["--now", at("11:00"), "survey", "invite", "post_resolution", "--ticket", "SH01-000001",
+          "--method", "phone_callback"], None, "call"),
+        (["--now", at("11:00"), "survey", "invite", "post_resolution", "--ticket", "SH01-000002",
+          "--method", "till", "--json"], None, "till"),
+        (["--now", at("11:00"), "survey", "invite", "mall", "--customer", FIXED_UUID + "000000000001",
+          "--store", "SH01", "--staff", "小陈", "--channel", "wechat", "--method", "questionnaire",
+          "--expires", "1h"], None, "mall"),
+        (["--now", at("11:01"), "survey", "invite", "servqual", "--customer", FIXED_UUID + "000000000001",
+          "--store", "SH01", "--method", "mystery_shopper"], None, "sq"),
+        (["--now", at("11:05"), "survey", "respond", "{call}", "response_speed=4", "resolution_efficiency=4",
+          "solution_satisfaction=3", "comment=试衣间好多了，店员态度还要加强"], None),
+        (["--now", at("11:06"), "survey", "respond", "{till}", "--answers", "@answers-till.json", "--json"], None),
+        (["--now", at("11:10"), "survey", "respond", "{sq}", "tangibles=6/5", "reliability=7/5",
+          "responsiveness=6/6", "assurance=5/6", "empathy:pair=6/4"], None),
+        (["--now", at("11:20"), "survey", "respond", "--anonymous", "nps", "--store", "SH01",
+          "--method", "receipt_qr", "recommend=9"], None),
+        (["--now", at("11:21"), "survey", "respond", "--anonymous", "nps", "--store", "SH01",
+          "--method", "receipt_qr", "--staff", "小陈", "recommend=6", "--json"], None),
+        (["--now", at("11:22"), "survey", "respond", "--anonymous", "nps", "--store", "SH02",
+          "--method", "online_review", "recommend=10"], None),
+        (["--now", at("12:00"), "survey", "score", "post_resolution", "--period", "2026-11", "--store", "SH01"],
+         None),
+        (["--now", at("12:00"), "survey", "score", "--period", "2026-11-23", "--zone", "Asia/Shanghai",
+          "--by", "store"], None),
+        (["--now", at("12:00"), "survey", "score", "--period", "2026-W48", "--store", "SH01", "--by", "staff",
+          "--min-sample", "2"], None),
+        (["--now", at("12:00"), "survey", "score", "--period", "2026-11", "--store", "SH01", "--by", "method"],
+         None),
+        (["--now", at("12:00"), "survey", "score", "servqual", "--from", at("00:00"), "--to", at("00:00", "2026-11-24")],
+         None),
+        (["--now", at("12:00"), "survey", "score", "post_resolution", "--period", "2026-Q4", "--store", "SH01",
+          "--by", "month"], None),
+        (["--now", at("12:00"), "survey", "score", "nps", "--period", "2026-11", "--store", "SH01",
+          "--question", "recommend", "--json"], None),
+        (["--now", at("12:00"), "survey", "score", "post_resolution", "--period", "2026-11", "--store", "SH01",
+          "--by", "category", "--json"], None),
+        # error paths
+        (["--now", at("12:01"), "survey", "respond", "0123456789abcdef0123456789abcdef", "recommend=9"], None),
+        (["--now", at("12:01"), "survey", "respond", "not-a-token", "recommend=9"], None),
+        (["--now", at("12:02"), "survey", "respond", "{call}", "response_speed=5", "resolution_efficiency=5",
+          "solution_satisfaction=5"], None),
+        (["--now", at("12:03"), "survey", "respond", "{mall}", "product_quality=5", "shopping_environment=5",
+          "staff_service=5", "after_sales=5"], None),
+        (["--now", at("12:04"), "survey", "invite", "post_resolution", "--ticket", "SH01-000002",
+          "--method", "till"], None, "again"),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed=6", "resolution_efficiency=5",
+          "solution_satisfaction=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed=5", "resolution_efficiency=5"],
+         None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed=5", "resolution_efficiency=5",
+          "solution_satisfaction=5", "speed=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed=very", "resolution_efficiency=5",
+          "solution_satisfaction=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed=5", "--method", "till"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "response_speed:stars=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "{again}", "--answers", "@answers-bad.json"], None),
+        (["--now", at("12:05"), "survey", "respond", "--anonymous", "post_resolution", "--store", "SH01",
+          "--method", "till", "response_speed=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "--anonymous", "nps", "--store", "SH01",
+          "--method", "carrier_pigeon", "recommend=5"], None),
+        (["--now", at("12:05"), "survey", "respond", "--anonymous", "nps", "--method", "till", "recommend=5"],
+         None),
+        (["--now", at("12:06"), "survey", "invite", "post_resolution", "--method", "till"], None),
+        (["--now", at("12:06"), "survey", "invite", "post_resolution", "--ticket", "SH01-000001"], None),
+        (["--now", at("12:06"), "survey", "invite", "post_resolution", "--ticket", "SH09-000001",
+          "--method", "till"], None),
+        (["--now", at("12:06"), "survey", "invite", "no_such_survey", "--ticket", "SH01-000001",
+          "--method", "till"], None),
+        (["--now", at("12:06"), "survey", "invite", "nps", "--customer", FIXED_UUID + "000000000001",
+          "--method", "till"], None),
+        (["--now", at("12:06"), "survey", "invite", "nps", "--ticket", "SH01-000001", "--method", "till",
+          "--expires", "0"], None),
+        (["survey", "score", "--period", "2026-13"], None),
+        (["survey", "score", "--period", "month"], None),
+        (["survey", "score", "--period", "2026-W54"], None),
+        (["survey", "score", "--from", at("10:00")], None),
+        (["survey", "score", "--from", at("10:00"), "--to", at("09:00")], None),
+        (["survey", "score", "--period", "2026-11", "--by", "colour"], None),
+        (["survey", "score", "no_such_survey", "--period", "2026-11"], None),
+        (["survey", "score"], None),
+        (["survey", "show", "no_such_survey"], None),
+    ],
+    "report": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", T0, "calendar", "set", "SH01", "--file", "@shanghai.json"], None),
+        (["--now", T0, "calendar", "set", "SH02", "--file", "@shanghai.json"], None),
+        (["--now", T0, "customer", "add", "--id", FIXED_UUID + "000000000001", "--name", "王芳",
+          "--phone", "138-0013-8000", "--home-store", "SH01"], None),
+        (["--now", at("10:01"), "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--customer", FIXED_UUID + "000000000001", "--channel", "store_counter", "--category", "服务态度",
+          "--urgency", "major", "--subject", "收银台排队太久"], None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "inquiry", "--store", "SH01",
+          "--channel", "online_chat", "--subject", "停车场几点关门？"], None),
+        (["--now", at("10:03"), "ticket", "open", "--kind", "inquiry", "--store", "SH02",
+          "--channel", "wechat", "--subject", "会员积分怎么兑换？"], None),
+        (["--now", at("10:04"), "ticket", "open", "--kind", "after_sales", "--store", "SH01",
+          "--customer", FIXED_UUID + "000000000001", "--category", "商品质量", "--subject", "羊毛衫洗后缩水"],
+         None),
+        (["--now", at("10:10"), "--actor", "小周", "ticket", "reply", "SH01-000002", "23:00关门。"], None),
+        (["--now", at("10:11"), "--actor", "小周", "ticket", "move", "SH01-000002", "answer"], None),
+        (["--now", at("10:12"), "--actor", "小周", "ticket", "assign", "SH01-000002", "--to", "小周"], None),
+        (["--now", at("10:20"), "--actor", "刘经理", "ticket", "assign", "SH01-000001", "--to", "刘经理"], None),
+        (["--now", at("10:21"), "--actor", "刘经理", "ticket", "move", "SH01-000001", "analyse"], None),
+        (["--now", at("11:00"), "--actor", "刘经理", "ticket", "move", "SH01-000001", "handle"], None),
+        (["--now", at("12:00"), "--actor", "刘经理", "ticket", "move", "SH01-000001", "report_back"], None),
+        (["--now", at("12:01"), "--actor", "刘经理", "ticket", "reply", "SH01-000001", "已加开收银台。",
+          "--kind", "result_notice", "--method", "phone"], None),
+        (["--now", at("12:05"), "--actor", "刘经理", "ticket", "move", "SH01-000001", "close"], None),
+        (["--now", at("12:10"), "--actor", "小李", "ticket", "assign", "SH02-000001", "--to", "小李"], None),
+        (["--now", at("12:30"), "--actor", "小李", "ticket", "reply", "SH02-000001", "100积分换1小时。"], None),
+        (["--now", at("12:31"), "--actor", "小李", "ticket", "move", "SH02-000001", "answer"], None),
+        (["--now", at("13:00"), "sla", "advance"], None),
+        (["--now", at("13:00"), "survey", "invite", "post_resolution", "--ticket", "SH01-000001",
+          "--method", "phone_callback"], None, "call"),
+        (["--now", at("13:05"), "survey", "respond", "{call}", "response_speed=5", "resolution_efficiency=4",
+          "solution_satisfaction=4"], None),
+        (["--now", at("13:06"), "survey", "respond", "--anonymous", "nps", "--store", "SH01",
+          "--method", "receipt_qr", "recommend=10"], None),
+        (["report", "transactions", "SH01", "2026-11-23", "1846"], None),
+        (["report", "transactions", "SH02", "2026-11-23", "1203", "--json"], None),
+        (["report", "transactions", "SH01", "2026-11-23", "1850"], None),
+        (["--now", at("21:30"), "report", "kpi", "--store", "SH01", "--period", "2026-11"], None),
+        (["--now", at("21:30"), "report", "kpi", "--store", "SH01", "--period", "2026-11", "--by", "staff"], None),
+        (["--now", at("21:30"), "report", "kpi", "--period", "2026-11-23", "--zone", "Asia/Shanghai",
+          "--by", "store"], None),
+        (["--now", at("21:30"), "report", "kpi", "--period", "2026-11", "--zone", "Asia/Shanghai",
+          "--by", "channel"], None),
+        (["--now", at("21:30"), "report", "kpi", "--store", "SH01", "--period", "2026-11", "--by", "kind",
+          "--json"], None),
+        (["--now", at("21:30"), "report", "kpi", "--store", "SH01", "--from", "2026-11-23T00:00:00+08:00",
+          "--to", "2026-11-26T00:00:00+08:00", "--by", "day"], None),
+        (["--now", at("21:30"), "report", "sla", "--period", "2026-11", "--zone", "Asia/Shanghai"], None),
+        (["--now", at("21:30"), "report", "sla", "--store", "SH02", "--period", "2026-11", "--json"], None),
+        (["--now", at("21:30"), "report", "states", "--period", "2026-11", "--zone", "Asia/Shanghai"], None),
+        (["--now", at("21:30"), "report", "states", "--store", "SH01", "--kind", "complaint",
+          "--period", "2026-11", "--json"], None),
+        (["--now", at("21:30"), "report", "sla", "--store", "SH09", "--period", "2026-11"], None),
+        # error paths
+        (["report", "kpi", "--store", "SH01"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11-31"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "11/2026"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "quarter"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11", "--from", at("00:00")], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11", "--by", "method"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11", "--min-sample", "0"], None),
+        (["report", "kpi", "--store", "bad code!", "--period", "2026-11"], None),
+        (["report", "transactions", "SH01", "2026-02-30", "10"], None),
+        (["report", "transactions", "SH01", "2026-11-23", "-5"], None),
+        (["report", "transactions", "SH01", "2026-11-23"], None),
+    ],
     "errors": [
         ([], None),
         (["frobnicate"], None),
@@ -281,20 +449,55 @@ def golden_compare(name, actual):
         raise Failure("output differs from golden/%s:\n%s" % (name, diff))
 
 
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+def captured_token(stdout):
+    """The survey token printed by `survey invite` (text or JSON)."""
+    text = stdout.strip()
+    if text.startswith("{"):
+        text = json.loads(text).get("token", "")
+    if not TOKEN_RE.match(text):
+        raise Failure("survey invite printed no token: %r" % stdout)
+    return text
+
+
 def test_golden(args, scenario):
     steps = SCENARIOS[scenario]
     out = []
+    tokens = {}
+
+    def hide(text):
+        for name, token in tokens.items():
+            text = text.replace(token, "<token:%s>" % name)
+        return mask(text)
+
     with tempfile.TemporaryDirectory(prefix="csvc-cli-") as workdir:
-        for argv, stdin in steps:
-            argv = [resolve(a, workdir) for a in argv]
+        for step in steps:
+            argv, stdin = step[0], step[1]
+            shown = [resolve(a, workdir) for a in argv]
+            argv = [tokens.get(a[1:-1], a) if a.startswith("{") and a.endswith("}") else a for a in shown]
+            shown = [a if a == b else "<token:%s>" % a[1:-1] for a, b in zip(shown, argv)]
             if stdin and stdin.startswith("@"):
                 with open(os.path.join(DATA, stdin[1:]), encoding="utf-8") as f:
                     stdin = f.read()
             rc, stdout, stderr = run_csvc(args.csvc, argv, workdir, stdin)
-            out.append("$ csvc %s\n" % " ".join(shlex.quote(a) for a in argv))
-            out.append(mask(stdout))
+            if len(step) > 2 and rc == 0:
+                tokens[step[2]] = captured_token(stdout)
+            if "--json" in argv and rc == 0 and stdout.startswith(("{", "[")):
+                # One JSON document, or (calendar add/between) one per line.
+                try:
+                    json.loads(stdout)
+                except ValueError:
+                    try:
+                        for line in stdout.splitlines():
+                            json.loads(line)
+                    except ValueError as e:
+                        raise Failure("csvc %s: --json output is not JSON: %s" % (argv, e))
+            out.append("$ csvc %s\n" % " ".join(shlex.quote(a) for a in shown))
+            out.append(hide(stdout))
             for line in stderr.splitlines():
-                out.append("[stderr] %s\n" % mask(line))
+                out.append("[stderr] %s\n" % hide(line))
             out.append("[exit %d]\n\n" % rc)
             if rc != 0:
                 lines = stderr.splitlines()
@@ -375,6 +578,14 @@ def test_demo(args):
         if ("SH02-000002", "first_response", "warning") not in kinds or \
                 ("SH02-000002", "first_response", "breach") not in kinds:
             raise Failure("the demo's alarms lack the inquiry's warning and breach: %r" % kinds)
+        rated = [(s["ticket_number"], s["method"]) for s in doc["surveys"]]
+        if ("SH01-000002", "till") not in rated or ("SH02-000001", "phone_callback") not in rated or \
+                (None, "receipt_qr") not in rated:
+            raise Failure("the demo's surveys: %r" % rated)
+        rows = {r["key"]: r["metrics"] for r in doc["report"]["rows"]}
+        if doc["report"]["report"] != "kpis" or sorted(rows) != ["SH01", "SH02"] or \
+                rows["SH02"]["complaints"] != 1 or rows["SH01"]["responses"] != 3:
+            raise Failure("the demo's report: %r" % doc["report"])
         golden_compare("demo-json.txt", jruns[0])
         # The store it leaves works with the other commands.
         rc, out, err = run_csvc(args.csvc, ["--db", "day.db", "ticket", "list", "--json"], workdir)
@@ -389,6 +600,12 @@ def test_demo(args):
         absorbed = json.loads(out)
         if rc != 0 or absorbed["merged_into"] != FIXED_UUID + "000000000001" or absorbed["name"] != "王 芳":
             raise Failure("the demo's merge: %r" % absorbed)
+        # The survey and report commands it suggests work on it.
+        for cmd in (["survey", "score", "post_resolution", "--period", "2026-11-23", "--store", "SH01", "--by", "staff"],
+                    ["report", "kpi", "--period", "2026-11", "--store", "SH02"]):
+            rc, out, err = run_csvc(args.csvc, ["--db", "day.db"] + cmd, workdir)
+            if rc != 0 or err or "SH0" not in out:
+                raise Failure("csvc %s on the demo store: exit %d, %r" % (" ".join(cmd), rc, err))
         # It refuses to replace a file that is not a demo store.
         with open(os.path.join(workdir, "precious.db"), "w") as f:
             f.write("not a store")
@@ -414,14 +631,18 @@ def test_pos(args):
         with open(os.path.join(workdir, "outbox.jsonl"), encoding="utf-8") as f:
             lines = f.read().splitlines()
         events = [json.loads(l) for l in lines]
+        # Per run: the ticket's events from the change hook, then the till's
+        # own line for the rating (survey calls make no ticket events).
         expected_types = ["created", "comment", "transition", "transition", "comment", "transition",
-                          "transition", "comment"]
+                          "transition", "comment", "transition", "survey_response"]
+        per_run = len(expected_types)
         for run, number in ((0, "SH01-000001"), (1, "SH01-000002")):
-            mine = events[run * 8:(run + 1) * 8]
+            mine = events[run * per_run:(run + 1) * per_run]
             if [e["type"] for e in mine] != expected_types:
                 raise Failure("outbox event types for %s: %r" % (number, [e["type"] for e in mine]))
-            if [e["seq"] for e in mine] != list(range(1, 9)):
-                raise Failure("outbox seqs for %s: %r" % (number, [e["seq"] for e in mine]))
+            ticket_events, rating = mine[:-1], mine[-1]
+            if [e["seq"] for e in ticket_events] != list(range(1, per_run)):
+                raise Failure("outbox seqs for %s: %r" % (number, [e["seq"] for e in ticket_events]))
             if any(e["number"] != number or e["ticket"] != mine[0]["ticket"] for e in mine):
                 raise Failure("outbox events of %s name other tickets" % number)
             created = mine[0]["payload"]["set"]
@@ -430,15 +651,26 @@ def test_pos(args):
                 raise Failure("created event: %r" % created)
             if mine[0]["at"] != "2026-11-23T06:40:00Z" or mine[0]["actor"] != "till-3":
                 raise Failure("created event time or actor: %r" % mine[0])
-            if mine[-1]["payload"].get("kind") != "result_notice" or mine[-3]["to_state"] != "executing":
-                raise Failure("last events of %s: %r" % (number, mine[-3:]))
-        if len(events) != 16:
-            raise Failure("outbox has %d lines, expected 16" % len(events))
+            if ticket_events[-2]["payload"].get("kind") != "result_notice" or \
+                    ticket_events[-4]["to_state"] != "executing" or ticket_events[-1]["to_state"] != "surveyed":
+                raise Failure("last events of %s: %r" % (number, ticket_events[-4:]))
+            if rating["survey"] != "till_rating" or rating["survey_version"] != 1 or rating["method"] != "till" \
+                    or rating["answers"] != {"satisfaction": 5} or rating["at"] != "2026-11-23T06:47:00Z" \
+                    or not UUID_RE.fullmatch(rating["response"]):
+                raise Failure("till rating of %s: %r" % (number, rating))
+        if len(events) != 2 * per_run:
+            raise Failure("outbox has %d lines, expected %d" % (len(events), 2 * per_run))
         # The csvc tool reads the till's store.
         rc, out, err = run_csvc(args.csvc, ["--db", "till.db", "ticket", "list"], workdir)
         if rc != 0 or "SH01-000002" not in out:
             raise Failure("csvc on the till store: exit %d, %r %r" % (rc, out, err))
-    print("pos-embed: 2 runs, 16 outbox lines checked")
+        # ... and scores the till's ratings.
+        rc, out, err = run_csvc(args.csvc, ["--db", "till.db", "--json", "survey", "score", "till_rating",
+                                            "--period", "2026-11"], workdir)
+        rows = json.loads(out)["rows"] if rc == 0 else []
+        if len(rows) != 1 or rows[0]["metrics"]["responses"] != 2 or rows[0]["metrics"]["csat"] != 1:
+            raise Failure("csvc survey score on the till store: exit %d, %r %r" % (rc, out, err))
+    print("pos-embed: 2 runs, 20 outbox lines checked, ratings scored")
 
 
 def main():
