@@ -682,6 +682,9 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	    (rc = csvc__customer_db_event(store, ks.rowid, "merged", actor, now, payload.data)) ||
 	    (rc = csvc__customer_db_event(store, as.rowid, "absorbed", actor, now, into)))
 		goto end;
+	/* The kept customer may have gained a class or tier: SLA policies may
+	 * match on them, and the absorbed customer's tickets are now its own. */
+	rc = csvc__ticket_customer_changed(store, ks.rowid, now);
 end:
 	rc = csvc__tx_end(store, rc);
 out:

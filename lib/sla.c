@@ -829,7 +829,7 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 			alarms[0].ticket_number = x.head.number;
 			int stop = fn(&alarms[0], userdata);
 			if (stop) {
-				rc = stop;
+				rc = csvc__error(stop, "the alarm callback stopped the walk (it returned %d)", stop);
 				break;
 			}
 		}

@@ -351,9 +351,10 @@ typedef struct csvc_customer_iter csvc_customer_iter;
 /*
  * Starts iterating the customers matching `q` (NULL: all active ones).
  * The query is copied; `q` need not outlive the call. The iterator reads
- * from the store lazily: free it before closing the store, and do not
- * keep it across writes to the same store if you need a stable snapshot
- * (use a transaction).
+ * from the store lazily: free it before closing the store. It holds a read
+ * snapshot: while it is open, a write through the same store fails with
+ * CSVC_EBUSY if another connection has committed since it started, so
+ * finish or free iterators before writing.
  * Errors: CSVC_EINVAL (bad filter values), CSVC_ENOTFOUND (`after` names
  * no customer), CSVC_ESTORAGE.
  * @since 1.0

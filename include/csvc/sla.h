@@ -160,7 +160,7 @@ CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int3
 /*
  * Validates and stores the policy; an unchanged policy keeps its version,
  * a changed one becomes version newest + 1. Tickets keep the version they
- * were created with unless csvc_sla_recompute() is asked to re-match.
+ * run under until csvc_sla_rematch() (or a change to what they match on).
  * Errors: CSVC_EINVAL (no targets, a warning threshold or escalation
  * that does not fit), storage errors.
  * @since 1.0
@@ -263,10 +263,12 @@ typedef struct csvc_sla_alarm {
 #define CSVC_SLA_ALARM_VERSION 1
 
 /*
- * Called by csvc_sla_advance for each alarm after it is committed. A
- * non-zero return stops the walk and is returned; alarms already
- * delivered stay committed, the rest stay pending. It may read the store;
- * it must not write to it.
+ * Called by csvc_sla_advance for each alarm after it is committed (inside
+ * a caller's transaction: after it is written, the commit being the
+ * caller's). The alarm is valid only during the call. A non-zero return
+ * stops the walk and is returned (and set as the error record's code);
+ * alarms already delivered stay, the rest stay pending. It may read the
+ * store; it must not write to it.
  * @since 1.0
  */
 typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);

@@ -366,9 +366,11 @@ CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
  * A change hook, called after each successful commit with every ticket
  * event that commit made, in order; never inside the caller's transaction.
  * The event is valid only during the call. The hook may call any libcsvc
- * function, including writes to the same store: events of such writes are
- * delivered after the current ones, by the same loop. Its return value is
- * ignored (the changes are committed).
+ * function except csvc_store_close() on the same store, writes included:
+ * events of such writes are delivered after the current ones, by the same
+ * loop. Its return value is ignored (the changes are committed). Ticket
+ * events written in SQL on behalf of another module (the "customer_merged"
+ * events of csvc_customer_merge) are in the log but not delivered.
  * @since 1.0
  */
 typedef void (*csvc_change_fn)(const csvc_event *ev, void *userdata);
@@ -418,7 +420,12 @@ typedef struct csvc_ticket_query {
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q);
 
-/** Iterator over tickets. @since 1.0 */
+/*
+ * Iterator over tickets. It reads a snapshot: while one is open, a write
+ * through the same store fails with CSVC_EBUSY if another connection has
+ * committed since it started. Finish or free iterators before writing.
+ * @since 1.0
+ */
 typedef struct csvc_ticket_iter csvc_ticket_iter;
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q,
