@@ -585,31 +585,7 @@ int csvc__customer_db_purge(csvc_store *s)
 
 int csvc__customer_db_absorbed(csvc_store *s, int64_t rowid, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st;
-	int rc = prep(s, SQL_ABSORBED, &st);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, rowid);
-	int64_t *list = NULL;
-	size_t count = 0;
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
-		int64_t *p = realloc(list, (count + 1) * sizeof(*p));
-		if (!p) {
-			free(list);
-			sqlite3_reset(st);
-			return csvc__error(CSVC_ENOMEM, "out of memory listing merged customers");
-		}
-		list = p;
-		list[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	sqlite3_reset(st);
-	*ids = list;
-	*n = count;
-	return CSVC_OK;
+	return csvc__collect_ids(s, SQL_ABSORBED, rowid, ids, n);
 }
 
 void csvc__customer_db_checkpoint(csvc_store *s)

@@ -303,29 +303,7 @@ int csvc__sla_db_policy_retire(csvc_store *s, const char *name)
 
 int csvc__sla_db_current(csvc_store *s, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_CURRENT, &st);
-	if (rc)
-		return rc;
-	int64_t *list = NULL;
-	size_t count = 0;
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
-		int64_t *p = realloc(list, (count + 1) * sizeof(*p));
-		if (!p) {
-			free(list);
-			sqlite3_reset(st);
-			return csvc__error(CSVC_ENOMEM, "out of memory");
-		}
-		list = p;
-		list[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*ids = list;
-	*n = count;
-	return CSVC_OK;
+	return csvc__collect_ids(s, SQL_CURRENT, 0, ids, n);
 }
 
 static int single_int(csvc_store *s, const char *sql, int64_t key, int64_t *out, int *found)

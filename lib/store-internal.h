@@ -83,6 +83,11 @@ int csvc__step(csvc_store *s, sqlite3_stmt *stmt);
 /* Runs a statement expected to return no rows, then resets it. */
 int csvc__exec_stmt(csvc_store *s, sqlite3_stmt *stmt);
 
+/* Runs `sql` (a static SQL text taking at most one integer parameter,
+ * bound to `key`) and collects the first column of every row. The caller
+ * frees *ids. */
+int csvc__collect_ids(csvc_store *s, const char *sql, int64_t key, int64_t **ids, size_t *n);
+
 /* Sets the error from the connection's last SQLite error. */
 int csvc__sqlite_error(csvc_store *s, int rc, const char *what);
 

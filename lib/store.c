@@ -129,6 +129,39 @@ int csvc__exec_stmt(csvc_store *s, sqlite3_stmt *stmt)
 	return CSVC_OK;
 }
 
+int csvc__collect_ids(csvc_store *s, const char *sql, int64_t key, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_parameter_count(st))
+		sqlite3_bind_int64(st, 1, key);
+	int64_t *list = NULL;
+	size_t count = 0, cap = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *p = realloc(list, cap * sizeof(*p));
+			if (!p) {
+				free(list);
+				sqlite3_reset(st);
+				return csvc__error(CSVC_ENOMEM, "out of memory collecting ids");
+			}
+			list = p;
+		}
+		list[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*ids = list;
+	*n = count;
+	return CSVC_OK;
+}
+
 int csvc__bind_text(sqlite3_stmt *st, int idx, const char *text)
 {
 	if (!text)

@@ -573,30 +573,7 @@ static const char SQL_OPEN_FOR_CUSTOMER[] =
 
 int csvc__ticket_db_open_for_customer(csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_OPEN_FOR_CUSTOMER, &st);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, customer_rowid);
-	int64_t *list = NULL;
-	size_t count = 0;
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
-		int64_t *p = realloc(list, (count + 1) * sizeof(*p));
-		if (!p) {
-			free(list);
-			sqlite3_reset(st);
-			return csvc__error(CSVC_ENOMEM, "out of memory");
-		}
-		list = p;
-		list[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc < 0) {
-		free(list);
-		return rc;
-	}
-	*ids = list;
-	*n = count;
-	return CSVC_OK;
+	return csvc__collect_ids(s, SQL_OPEN_FOR_CUSTOMER, customer_rowid, ids, n);
 }
 
 /* ---- replay and history ---- */
