@@ -375,20 +375,26 @@ int csvc__tx_rollback(csvc_store *s)
 	if (s->tx_depth == 0)
 		return csvc__error(CSVC_ESTATE, "rollback without a matching begin");
 	int level = --s->tx_depth;
-	drop_caches(s);
+	/* Caches are dropped whenever stored data is undone. An API call's own
+	 * level that failed before writing undid nothing: the caches stay, and
+	 * so do the cached objects the calls around it are still using. */
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_aborted = level > 0;
 		drop_pending(s, 0);
+		drop_caches(s);
 		return CSVC_OK;
 	}
 	drop_pending(s, s->tx_pending_mark[level]);
 	if (level == 0) {
 		step_quietly(s, SQL_ROLLBACK);
+		drop_caches(s);
 	} else if (s->tx_savepoint[level]) {
 		step_quietly(s, SQL_ROLLBACK_TO);
 		step_quietly(s, SQL_RELEASE);
+		drop_caches(s);
 	} else if (sqlite3_total_changes64(s->db) != s->tx_mark[level]) {
 		drop_pending(s, 0);
+		drop_caches(s);
 		/* A call failed after writing: only the whole transaction can
 		 * undo it. */
 		step_quietly(s, SQL_ROLLBACK);

@@ -498,6 +498,36 @@ static void test_next_update_and_escalations(void **state)
 	csvc_store_close(s);
 }
 
+/* An escalation that does not apply (its call fails before writing) must
+ * not disturb the escalations after it. */
+static void test_escalation_not_applicable(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON;
+	csvc_store *s = open_store(t0);
+	csvc_sla_policy *p = policy("reservations", 1, HOUR, CSVC_SLA_CALENDAR_24X7);
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "reservation"));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "archive"));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_ASSIGN, 0, "night", "desk", NULL));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_HIGH, NULL, NULL,
+	                                        NULL));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	csvc_ticket *t = open_ticket(s, "reservation", t0);
+	int64_t n = 0;
+	csvc_assert_ok(csvc_sla_advance(s, t0 + 2 * HOUR, NULL, NULL, &n));
+	assert_int_equal(n, 2); /* the 50 % warning and the breach */
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(t), &g));
+	assert_string_equal(csvc_ticket_state(g), "new"); /* "archive" is not a transition here */
+	assert_string_equal(csvc_ticket_assignee(g), "night");
+	assert_int_equal(csvc_ticket_priority(g), CSVC_PRIORITY_HIGH);
+	csvc_ticket_free(g);
+	assert_recompute_equal(s, t);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 static void test_policy_validation(void **state)
 {
 	(void)state;
@@ -694,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_priority_change_mid_flight),
 		cmocka_unit_test(test_rematch_on_customer_class_and_explicit),
 		cmocka_unit_test(test_next_update_and_escalations),
+		cmocka_unit_test(test_escalation_not_applicable),
 		cmocka_unit_test(test_policy_validation),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
