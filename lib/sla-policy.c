@@ -136,6 +136,8 @@ int csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t dur
 		return rc;
 	if (duration_us <= 0)
 		return csvc__error(CSVC_EINVAL, "target '%s' needs a positive duration", name);
+	if (duration_us > CSVC_SLA_MAX_DURATION)
+		return csvc__error(CSVC_ERANGE, "target '%s' is longer than 100 years", name);
 	if (calendar < CSVC_SLA_CALENDAR_STORE || calendar > CSVC_SLA_CALENDAR_24X7)
 		return csvc__error(CSVC_EINVAL, "unknown SLA calendar mode %d", (int)calendar);
 	if ((calendar == CSVC_SLA_CALENDAR_NAMED) != (calendar_name != NULL))

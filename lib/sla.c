@@ -254,7 +254,14 @@ static int alarm_instant(const csvc_calendar *cal, const csvc__sla_clock *c, con
 		*at = c->since;
 		return CSVC_OK;
 	}
-	return cal_add(cal, c->since, left, at);
+	int rc = cal_add(cal, c->since, left, at);
+	if (rc == CSVC_ENOTFOUND) {
+		/* The calendar has no business time left: never due. */
+		*at = 0;
+		csvc__error_clear();
+		return CSVC_OK;
+	}
+	return rc;
 }
 
 /* Recomputes the derived columns: due time and the next pending alarm. */
@@ -265,8 +272,8 @@ static int refresh(const csvc_calendar *cal, csvc__sla_clock *c, const csvc__sla
 	if (c->phase != CSVC__SLA_RUNNING)
 		return CSVC_OK;
 	int rc = alarm_instant(cal, c, d, 100, &c->due);
-	if (rc)
-		return rc;
+	if (rc || !c->due)
+		return rc; /* no deadline: nothing is ever due */
 	for (size_t w = 0; w < d->n_warn; w++) {
 		if (c->fired & (1u << w))
 			continue;
@@ -370,7 +377,8 @@ static int fire(ctx *x, size_t i, csvc_time_us floor)
 		at = floor;
 	if (pct == 100) {
 		c->fired |= CSVC__SLA_BREACH_BIT;
-		c->breached_at = at;
+		if (!c->breached_at) /* a breach carried over a policy change keeps its instant */
+			c->breached_at = at;
 	} else {
 		for (size_t w = 0; w < d->n_warn; w++)
 			if (d->warn[w] == pct)
@@ -384,9 +392,14 @@ static int fire(ctx *x, size_t i, csvc_time_us floor)
 		if ((rc = write_event(x, pct == 100 ? "sla_breach" : "sla_warning", at, payload)) ||
 		    (rc = remember_alarm(x, c->name, pct, at)))
 			return rc;
-		for (size_t k = 0; k < d->n_esc && x->n_esc < 64; k++)
-			if (d->esc[k].percent == pct)
-				x->esc[x->n_esc++].e = &d->esc[k];
+		for (size_t k = 0; k < d->n_esc; k++)
+			if (d->esc[k].percent == pct) {
+				if (x->n_esc < 64)
+					x->esc[x->n_esc++].e = &d->esc[k];
+				else
+					csvc__log(x->s, CSVC_LOG_WARN, "too many escalations at once: one of %s was skipped",
+					          c->name);
+			}
 	}
 	return refresh(x->cals[i], c, d);
 }
@@ -686,6 +699,9 @@ static int finish(ctx *x, int inserted)
 		x->s->sla_depth++;
 		rc = run_escalations(x);
 		x->s->sla_depth--;
+	} else if (!rc && x->n_esc) {
+		csvc__log(x->s, CSVC_LOG_WARN, "escalations nested more than 4 deep were not run (ticket %s)",
+		          x->head.number);
 	}
 	return rc;
 }

@@ -320,6 +320,13 @@ static int tx_begin(csvc_store *s, int savepoint)
 		return csvc__error(CSVC_EREADONLY, "the store was opened read-only");
 	if (s->tx_depth >= CSVC__TX_MAX_DEPTH)
 		return csvc__error(CSVC_ERANGE, "transactions nest at most %d deep", CSVC__TX_MAX_DEPTH);
+	if (s->tx_depth > 0 && !s->tx_aborted && sqlite3_get_autocommit(s->db)) {
+		/* SQLite rolled the transaction back by itself (an I/O or memory
+		 * error, even in a read): nothing may run as if it were open. */
+		s->tx_aborted = 1;
+		drop_pending(s, s->tx_pending_mark[0]);
+		drop_caches(s);
+	}
 	if (s->tx_aborted)
 		return csvc__error(CSVC_ESTATE, "the transaction was aborted by an earlier storage failure; "
 		                                "roll it back first");
@@ -351,7 +358,7 @@ int csvc__tx_commit(csvc_store *s)
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_depth--;
 		s->tx_aborted = s->tx_depth > 0;
-		drop_pending(s, 0);
+		drop_pending(s, s->tx_pending_mark[0]);
 		drop_caches(s);
 		return csvc__error(CSVC_ESTORAGE, "the transaction was rolled back after a storage failure");
 	}
@@ -362,7 +369,7 @@ int csvc__tx_commit(csvc_store *s)
 	if (rc) {
 		if (!sqlite3_get_autocommit(s->db))
 			step_quietly(s, SQL_ROLLBACK); /* the store stays as before begin */
-		drop_pending(s, 0);
+		drop_pending(s, s->tx_pending_mark[0]);
 		drop_caches(s);
 		return rc;
 	}
@@ -380,7 +387,7 @@ int csvc__tx_rollback(csvc_store *s)
 	 * so do the cached objects the calls around it are still using. */
 	if (s->tx_aborted || sqlite3_get_autocommit(s->db)) {
 		s->tx_aborted = level > 0;
-		drop_pending(s, 0);
+		drop_pending(s, s->tx_pending_mark[0]);
 		drop_caches(s);
 		return CSVC_OK;
 	}
@@ -393,7 +400,7 @@ int csvc__tx_rollback(csvc_store *s)
 		step_quietly(s, SQL_RELEASE);
 		drop_caches(s);
 	} else if (sqlite3_total_changes64(s->db) != s->tx_mark[level]) {
-		drop_pending(s, 0);
+		drop_pending(s, s->tx_pending_mark[0]);
 		drop_caches(s);
 		/* A call failed after writing: only the whole transaction can
 		 * undo it. */

@@ -24,6 +24,8 @@ CSVC_BEGIN_DECL
 #define CSVC_SLA_MAX_WARNINGS 4     /* warning thresholds per target */
 #define CSVC_SLA_MAX_STATES 16      /* named states per target list */
 #define CSVC_SLA_MAX_ESCALATIONS 8  /* per target */
+/** Longest target duration: 100 years of 366 days, in microseconds. @since 1.0 */
+#define CSVC_SLA_MAX_DURATION ((int64_t)100 * 366 * 86400 * 1000000)
 
 /* Which calendar a target's business time counts on. @since 1.0 */
 typedef enum csvc_sla_calendar_t {
@@ -104,7 +106,8 @@ CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier);
  * `duration_us` business microseconds counted on `calendar`
  * (csvc_sla_calendar_t; `calendar_name` for CSVC_SLA_CALENDAR_NAMED).
  * Counting starts when the ticket is created. Writes the target's index.
- * Errors: CSVC_EINVAL, CSVC_EEXISTS (name taken), CSVC_ERANGE (too many).
+ * Errors: CSVC_EINVAL, CSVC_EEXISTS (name taken), CSVC_ERANGE (too many,
+ * or longer than CSVC_SLA_MAX_DURATION).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us,
