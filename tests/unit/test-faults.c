@@ -16,11 +16,15 @@ int __wrap_sqlite3_step(sqlite3_stmt *st);
 
 static int countdown; /* 0: disarmed; n: the n-th step from now fails */
 static int fail_code = SQLITE_IOERR;
+static int silent_rollback; /* also roll back, as SQLite itself does on some I/O errors */
 
 int __wrap_sqlite3_step(sqlite3_stmt *st)
 {
-	if (countdown > 0 && --countdown == 0)
+	if (countdown > 0 && --countdown == 0) {
+		if (silent_rollback)
+			sqlite3_exec(sqlite3_db_handle(st), "ROLLBACK", NULL, NULL, NULL);
 		return fail_code;
+	}
 	return __real_sqlite3_step(st);
 }
 
@@ -497,9 +501,90 @@ static void test_user_savepoints(void **state)
 	csvc_store_close(s);
 }
 
+/* SQLite may roll a transaction back on its own when a step fails, even
+ * a read's. The store must notice: later calls in that transaction fail,
+ * and the caller's commit reports the loss instead of committing half. */
+static void test_silent_rollback(void **state)
+{
+	(void)state;
+	csvc_time_us t = 0;
+	csvc_store *s = csvc_test_store(&t);
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *a = rich_draft("before", "SR-A");
+	csvc_assert_ok(csvc_customer_create(s, a, NULL));
+	csvc_customer *got = NULL;
+	silent_rollback = 1;
+	countdown = 1;
+	assert_true(csvc_customer_get(s, csvc_customer_id(a), &got) < 0);
+	countdown = 0;
+	silent_rollback = 0;
+	assert_null(got);
+	assert_int_equal(csvc_store_tx_depth(s), 1);
+	csvc_customer *b = rich_draft("after", "SR-B");
+	csvc_assert_err(csvc_customer_create(s, b, NULL), CSVC_ESTATE);
+	csvc_assert_err(csvc_store_begin(s), CSVC_ESTATE);
+	assert_int_equal(csvc_store_tx_depth(s), 1);
+	assert_true(csvc_store_commit(s) < 0);
+	assert_int_equal(csvc_store_tx_depth(s), 0);
+	int64_t n = -1;
+	csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+	assert_int_equal(n, 0);
+	/* The store is usable again. */
+	csvc_assert_ok(csvc_customer_create(s, b, NULL));
+	csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+	assert_int_equal(n, 1);
+	csvc_customer_free(a);
+	csvc_customer_free(b);
+	csvc_store_close(s);
+}
+
+/* A hook that runs a failing transaction of its own while the events of
+ * a committed transaction are being delivered must not lose the rest of
+ * them. */
+static csvc_store *hook_store;
+static int hook_seen, hook_inner_rc;
+static void failing_hook(const csvc_event *ev, void *ud)
+{
+	(void)ev;
+	(void)ud;
+	if (hook_seen++)
+		return;
+	csvc_customer *c = rich_draft("from hook", "HOOK-1");
+	csvc_assert_ok(csvc_store_begin(hook_store));
+	fail_code = SQLITE_IOERR;
+	countdown = 3;
+	hook_inner_rc = csvc_customer_create(hook_store, c, NULL);
+	countdown = 0;
+	csvc_store_rollback(hook_store);
+	csvc_customer_free(c);
+}
+
+static void test_hook_failure_keeps_committed_events(void **state)
+{
+	(void)state;
+	csvc_time_us t = 0;
+	csvc_store *s = hook_store = csvc_test_store(&t);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_ok(csvc_store_set_change_hook(s, failing_hook, NULL));
+	csvc_assert_ok(csvc_store_begin(s));
+	for (int k = 0; k < 3; k++) {
+		csvc_ticket *tk = NULL;
+		csvc_assert_ok(csvc_ticket_new(&tk, "inquiry", "SH01"));
+		csvc_assert_ok(csvc_ticket_set_subject(tk, "committed"));
+		csvc_assert_ok(csvc_ticket_create(s, tk, "clerk"));
+		csvc_ticket_free(tk);
+	}
+	csvc_assert_ok(csvc_store_commit(s));
+	assert_true(hook_inner_rc < 0);
+	assert_int_equal(hook_seen, 3);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_silent_rollback),
+		cmocka_unit_test(test_hook_failure_keeps_committed_events),
 		cmocka_unit_test(test_every_write_fails_cleanly),
 		cmocka_unit_test(test_failure_inside_caller_transaction),
 		cmocka_unit_test(test_user_savepoints),
