@@ -542,6 +542,10 @@ static void test_policy_validation(void **state)
 	csvc_assert_err(csvc_sla_policy_add_target(p, "t", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i), CSVC_EEXISTS);
 	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 100), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_target_warn_at(p, 5, 50), CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_policy_add_target(p, "long", CSVC_SLA_MAX_DURATION + 1, CSVC_SLA_CALENDAR_24X7, NULL,
+	                                           &i),
+	                CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_policy_add_target(p, "neg", -HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_target_met_by_category(p, 0, 9), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_target_escalate(p, 0, 100, 9, 0, NULL, NULL, NULL), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_RAISE_PRIORITY, 0, NULL, NULL, NULL), CSVC_EINVAL);
@@ -559,6 +563,47 @@ static void test_policy_validation(void **state)
 	csvc_sla_policy_free(p);
 	csvc_time_us at;
 	csvc_assert_err(csvc_sla_next_wakeup(s, &at), CSVC_ENOTFOUND);
+	csvc_store_close(s);
+}
+
+/* A calendar that runs out of business time (the store closes for good
+ * on 2026-11-25): a clock that cannot reach its due instant is never
+ * due, and creating the ticket still works. */
+static void test_calendar_without_business_time(void **state)
+{
+	(void)state;
+	static const char CLOSING[] =
+		"{\"zone\":\"+08:00\",\"versions\":[{\"week\":{"
+		"\"mon\":[\"09:00-18:00\"],\"tue\":[\"09:00-18:00\"],\"wed\":[\"09:00-18:00\"],"
+		"\"thu\":[\"09:00-18:00\"],\"fri\":[\"09:00-18:00\"],\"sat\":[],\"sun\":[]}},"
+		"{\"from\":\"2026-11-25\",\"week\":{\"mon\":[],\"tue\":[],\"wed\":[],\"thu\":[],"
+		"\"fri\":[],\"sat\":[],\"sun\":[]}}]}";
+	csvc_store *s = open_store(MON);
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, CLOSING, strlen(CLOSING), NULL));
+	csvc_assert_ok(csvc_calendar_save(s, "closing", cal));
+	csvc_calendar_free(cal);
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "closing", 1));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "inquiry"));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "resolution", 8 * HOUR, CSVC_SLA_CALENDAR_NAMED, "closing", &i));
+	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	/* Tue 13:00 local: 5 business hours left, 8 needed. */
+	csvc_ticket *t = open_ticket(s, "inquiry", MON + 29 * HOUR);
+	csvc_sla_target *x = target(s, t, "resolution");
+	assert_int_equal(csvc_sla_target_due_at(x), 0);
+	assert_int_equal(csvc_sla_target_breached_at(x), 0);
+	csvc_sla_target_free(x);
+	alarms log = {0};
+	int64_t n = -1;
+	csvc_assert_ok(csvc_sla_advance(s, MON + 400 * 24 * HOUR, on_alarm, &log, &n));
+	assert_int_equal(n, 0);
+	assert_int_equal(log.n, 0);
+	assert_recompute_equal(s, t);
+	csvc_ticket_free(t);
 	csvc_store_close(s);
 }
 
@@ -726,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_escalation_not_applicable),
 		cmocka_unit_test(test_policy_validation),
+		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
 	};
