@@ -1,4 +1,4 @@
-"""Type stubs of the C extension csvc._csvc (re-exported by csvc)."""
+"""Type annotations of the C extension csvc._csvc (re-exported by csvc)."""
 
 import datetime
 import os

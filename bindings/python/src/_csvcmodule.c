@@ -3996,12 +3996,14 @@ static PyObject *Store_unlock(StoreObject *self, PyObject *unused)
 /* Store: customers                                                    */
 /* ------------------------------------------------------------------ */
 
-static PyObject *Store_create_customer(StoreObject *self, PyObject *args, PyObject *kwargs)
+/* create_customer and update_customer: the same call shape, one body. */
+static PyObject *store_write_customer(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                    int (*fn)(csvc_store *, csvc_customer *, const char *))
 {
 	static char *kw[] = {"customer", "actor", NULL};
 	PyObject *c;
 	const char *actor = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|z:create_customer", kw, &CustomerType, &c, &actor))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &CustomerType, &c, &actor))
 		return NULL;
 	csvc_customer *backup = NULL;
 	ENTER(self);
@@ -4009,7 +4011,7 @@ static PyObject *Store_create_customer(StoreObject *self, PyObject *args, PyObje
 	if (self->clock != NULL && (rc_ = csvc_customer_dup(((CustomerObject *)c)->c, &backup)) != CSVC_OK)
 		snap_take(&e_, rc_);
 	else
-		CALL(self, 1, rc_, &e_, csvc_customer_create(self->store, ((CustomerObject *)c)->c, actor));
+		CALL(self, 1, rc_, &e_, fn(self->store, ((CustomerObject *)c)->c, actor));
 	if (backup != NULL) {
 		if (self->clock_failed) {
 			csvc_customer *changed = ((CustomerObject *)c)->c;
@@ -4021,29 +4023,14 @@ static PyObject *Store_create_customer(StoreObject *self, PyObject *args, PyObje
 	return DONE(self, Py_NewRef(c));
 }
 
+static PyObject *Store_create_customer(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_customer(self, args, kwargs, "O!|z:create_customer", csvc_customer_create);
+}
+
 static PyObject *Store_update_customer(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kw[] = {"customer", "actor", NULL};
-	PyObject *c;
-	const char *actor = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|z:update_customer", kw, &CustomerType, &c, &actor))
-		return NULL;
-	csvc_customer *backup = NULL;
-	ENTER(self);
-	/* With a Python clock the call may be undone: keep the record as it was. */
-	if (self->clock != NULL && (rc_ = csvc_customer_dup(((CustomerObject *)c)->c, &backup)) != CSVC_OK)
-		snap_take(&e_, rc_);
-	else
-		CALL(self, 1, rc_, &e_, csvc_customer_update(self->store, ((CustomerObject *)c)->c, actor));
-	if (backup != NULL) {
-		if (self->clock_failed) {
-			csvc_customer *changed = ((CustomerObject *)c)->c;
-			((CustomerObject *)c)->c = backup;
-			backup = changed;
-		}
-		csvc_customer_free(backup);
-	}
-	return DONE(self, Py_NewRef(c));
+	return store_write_customer(self, args, kwargs, "O!|z:update_customer", csvc_customer_update);
 }
 
 static PyObject *customer_result(StoreObject *self, callctx *cx, int rc, errsnap *e, csvc_customer *c)
@@ -4299,12 +4286,14 @@ static PyObject *ticket_result(StoreObject *self, callctx *cx, int rc, errsnap *
 	return finish(self, cx, rc, e, t ? ticket_wrap(t) : NULL);
 }
 
-static PyObject *Store_create_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+/* create_ticket and update_ticket: the same call shape, one body. */
+static PyObject *store_write_ticket(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                    int (*fn)(csvc_store *, csvc_ticket *, const char *))
 {
 	static char *kw[] = {"ticket", "actor", NULL};
 	PyObject *t;
 	const char *actor = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|z:create_ticket", kw, &TicketType, &t, &actor))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &TicketType, &t, &actor))
 		return NULL;
 	csvc_ticket *backup = NULL;
 	ENTER(self);
@@ -4312,7 +4301,7 @@ static PyObject *Store_create_ticket(StoreObject *self, PyObject *args, PyObject
 	if (self->clock != NULL && (rc_ = csvc_ticket_dup(((TicketObject *)t)->t, &backup)) != CSVC_OK)
 		snap_take(&e_, rc_);
 	else
-		CALL(self, 1, rc_, &e_, csvc_ticket_create(self->store, ((TicketObject *)t)->t, actor));
+		CALL(self, 1, rc_, &e_, fn(self->store, ((TicketObject *)t)->t, actor));
 	if (backup != NULL) {
 		if (self->clock_failed) {
 			csvc_ticket *changed = ((TicketObject *)t)->t;
@@ -4324,29 +4313,14 @@ static PyObject *Store_create_ticket(StoreObject *self, PyObject *args, PyObject
 	return DONE(self, Py_NewRef(t));
 }
 
+static PyObject *Store_create_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_ticket(self, args, kwargs, "O!|z:create_ticket", csvc_ticket_create);
+}
+
 static PyObject *Store_update_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kw[] = {"ticket", "actor", NULL};
-	PyObject *t;
-	const char *actor = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|z:update_ticket", kw, &TicketType, &t, &actor))
-		return NULL;
-	csvc_ticket *backup = NULL;
-	ENTER(self);
-	/* With a Python clock the call may be undone: keep the record as it was. */
-	if (self->clock != NULL && (rc_ = csvc_ticket_dup(((TicketObject *)t)->t, &backup)) != CSVC_OK)
-		snap_take(&e_, rc_);
-	else
-		CALL(self, 1, rc_, &e_, csvc_ticket_update(self->store, ((TicketObject *)t)->t, actor));
-	if (backup != NULL) {
-		if (self->clock_failed) {
-			csvc_ticket *changed = ((TicketObject *)t)->t;
-			((TicketObject *)t)->t = backup;
-			backup = changed;
-		}
-		csvc_ticket_free(backup);
-	}
-	return DONE(self, Py_NewRef(t));
+	return store_write_ticket(self, args, kwargs, "O!|z:update_ticket", csvc_ticket_update);
 }
 
 static PyObject *Store_get_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
