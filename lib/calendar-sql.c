@@ -79,26 +79,32 @@ int csvc__calendar_db_save(csvc_store *s, const char *name, const char *spec, co
 	return csvc__tx_end(s, save_in_tx(s, name, spec, new_uuid, now));
 }
 
-int csvc__calendar_db_load(csvc_store *s, const char *name, char **spec)
+/* The one text column of the row selected by a text key; CSVC_ENOTFOUND
+ * names the key after `missing`. */
+static int text_by_key(csvc_store *s, const char *sql, const char *key, const char *missing, char **out)
 {
 	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_LOAD, &st);
+	int rc = csvc__stmt(s, sql, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, name);
+	csvc__bind_text(st, 1, key);
 	rc = csvc__step(s, st);
 	if (rc < 0)
 		return rc;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		return csvc__error(CSVC_ENOTFOUND, "no calendar named '%s'", name);
+	if (rc == SQLITE_DONE)
+		rc = csvc__error(CSVC_ENOTFOUND, "%s '%s'", missing, key);
+	else {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+		rc = csvc__strdup(text ? text : "", out);
 	}
-	const char *text = (const char *)sqlite3_column_text(st, 0);
-	rc = csvc__strdup(text ? text : "", spec);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
+}
+
+int csvc__calendar_db_load(csvc_store *s, const char *name, char **spec)
+{
+	return text_by_key(s, SQL_LOAD, name, "no calendar named", spec);
 }
 
 int csvc__calendar_db_info(csvc_store *s, const char *name, csvc_uuid *uuid, csvc_time_us *created_us,
@@ -255,22 +261,5 @@ int csvc__calendar_db_detach(csvc_store *s, const char *store_code)
 
 int csvc__calendar_db_name_for_store(csvc_store *s, const char *store_code, char **name)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_NAME_FOR_STORE, &st);
-	if (rc)
-		return rc;
-	csvc__bind_text(st, 1, store_code);
-	rc = csvc__step(s, st);
-	if (rc < 0)
-		return rc;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		return csvc__error(CSVC_ENOTFOUND, "no calendar is attached to store code '%s'", store_code);
-	}
-	const char *text = (const char *)sqlite3_column_text(st, 0);
-	rc = csvc__strdup(text ? text : "", name);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	return text_by_key(s, SQL_NAME_FOR_STORE, store_code, "no calendar is attached to store code", name);
 }
