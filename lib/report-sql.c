@@ -241,25 +241,27 @@ static int ticket_row(sqlite3_stmt *st, void *ud)
 	return c->fn.ticket(&r, c->ud);
 }
 
-int csvc__report_db_tickets(csvc_store *s, const csvc_report_query *q, csvc__ticket_row_fn fn, void *ud)
+/* Ticket rows of query `which`: 1 all tickets, 5 the backlog since `since`. */
+static int ticket_rows(csvc_store *s, const csvc_report_query *q, int which, csvc_time_us since,
+                       csvc__ticket_row_fn fn, void *ud)
 {
 	sqlite3_stmt *st;
-	int rc = open_query(s, q, 1, 0, &st);
+	int rc = open_query(s, q, which, since, &st);
 	cb c;
 	c.fn.ticket = fn;
 	c.ud = ud;
 	return rc ? rc : run(s, st, ticket_row, &c);
 }
 
+int csvc__report_db_tickets(csvc_store *s, const csvc_report_query *q, csvc__ticket_row_fn fn, void *ud)
+{
+	return ticket_rows(s, q, 1, 0, fn, ud);
+}
+
 int csvc__report_db_backlog(csvc_store *s, const csvc_report_query *q, csvc_time_us since,
                             csvc__ticket_row_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
-	int rc = open_query(s, q, 5, since, &st);
-	cb c;
-	c.fn.ticket = fn;
-	c.ud = ud;
-	return rc ? rc : run(s, st, ticket_row, &c);
+	return ticket_rows(s, q, 5, since, fn, ud);
 }
 
 static int target_row(sqlite3_stmt *st, void *ud)
