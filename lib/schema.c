@@ -314,6 +314,18 @@ int32_t csvc__schema_latest(void)
 	return N_MIGRATIONS;
 }
 
+static int header_field(csvc_store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? CSVC_OK : csvc__sqlite_error(s, rc, "reading the store header");
+}
+
 int csvc__schema_migrate(csvc_store *s, int32_t from_version)
 {
 	char *errmsg = NULL;
@@ -322,16 +334,31 @@ int csvc__schema_migrate(csvc_store *s, int32_t from_version)
 	if (rc != SQLITE_OK)
 		return csvc__sqlite_error(s, rc, "starting the schema migration");
 
-	/* Another connection may have migrated while we waited for the lock. */
-	sqlite3_stmt *st = NULL;
-	int32_t current = from_version;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		current = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	/* Another connection may have migrated while we waited for the lock,
+	 * possibly a newer library: read the header again under the lock. */
+	int64_t current = from_version, app_id = 0;
+	int err = header_field(s, "PRAGMA user_version", &current);
+	if (!err)
+		err = header_field(s, "PRAGMA application_id", &app_id);
+	if (!err && app_id != 0 && app_id != CSVC__APPLICATION_ID)
+		err = csvc__error(CSVC_ENOTSTORE,
+		                  "another application claimed the file (application_id 0x%08x); "
+		                  "it was not modified",
+		                  (unsigned)app_id);
+	else if (!err && current > N_MIGRATIONS)
+		err = csvc__error(CSVC_EVERSION,
+		                  "the store was upgraded to schema version %lld, newer than this library's %d, "
+		                  "while it waited for the lock; it was not modified",
+		                  (long long)current, (int)N_MIGRATIONS);
+	else if (!err && current < 0)
+		err = csvc__error(CSVC_ECORRUPT, "the store's header is damaged (schema version %lld)",
+		                  (long long)current);
+	if (err) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
 
-	int err = CSVC_OK;
-	for (int32_t v = current; v < N_MIGRATIONS && !err; v++) {
+	for (int32_t v = (int32_t)current; v < N_MIGRATIONS && !err; v++) {
 		csvc__log(s, CSVC_LOG_INFO, "applying schema migration %d", (int)(v + 1));
 		rc = sqlite3_exec(s->db, MIGRATIONS[v], NULL, NULL, &errmsg);
 		if (rc != SQLITE_OK) {

@@ -1,10 +1,13 @@
 /*
  * Store lifecycle, statement cache and transactions (SQLite backend).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store-internal.h"
 #include "sla-internal.h"
@@ -262,8 +265,20 @@ static void dispatch_pending(csvc_store *s)
 	while (next < s->pending_n) {
 		csvc_event *ev = s->pending[next];
 		s->pending[next++] = NULL;
-		if (s->hook)
+		if (s->hook) {
 			s->hook(ev, s->hook_userdata);
+			/* A transaction the hook left open would swallow every
+			 * later call and vanish at close: undo it now. */
+			if (s->tx_depth > 0) {
+				csvc__log(s, CSVC_LOG_ERROR,
+				          "the change hook returned with %d transaction level(s) open; "
+				          "they were rolled back",
+				          s->tx_depth);
+				while (s->tx_depth > 0)
+					csvc__tx_rollback(s);
+				s->tx_aborted = 0;
+			}
+		}
 		csvc_event_free(ev);
 	}
 	s->pending_n = 0;
@@ -500,7 +515,8 @@ static int validate_options(const csvc_store_options *o)
 		                   o->version, CSVC_STORE_OPTIONS_VERSION);
 	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)
 		return csvc__error(CSVC_EINVAL, "unknown durability %d", (int)o->durability);
-	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE))
+	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE |
+	                          CSVC_OPEN_URI))
 		return csvc__error(CSVC_EINVAL, "unknown open flags 0x%x", o->flags);
 	if (o->log_level < 0 || o->log_level > CSVC_LOG_DEBUG)
 		return csvc__error(CSVC_EINVAL, "unknown log level %d", (int)o->log_level);
@@ -513,6 +529,102 @@ static int validate_options(const csvc_store_options *o)
 				return csvc__error(CSVC_EINVAL, "default_country_code must be digits only");
 	}
 	return CSVC_OK;
+}
+
+/* Only a missing file may become a new store: an existing file too short
+ * to hold an SQLite header is someone's data or a store that lost its
+ * contents, and initialising it would hide that (ticket numbers would
+ * start again at 1). */
+static int check_file(const char *path, int readonly, int *exists)
+{
+	struct stat st;
+	*exists = 0;
+	if (strcmp(path, ":memory:") == 0 || path[0] == '\0')
+		return CSVC_OK;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return CSVC_OK;
+		return csvc__error(CSVC_ESTORAGE, "cannot open store '%s': %s", path, strerror(errno));
+	}
+	*exists = 1;
+	if (S_ISDIR(st.st_mode))
+		return csvc__error(CSVC_ESTORAGE, "cannot open store '%s': it is a directory", path);
+	if (st.st_size == 0)
+		return csvc__error(CSVC_ENOTSTORE,
+		                   "the file '%s' exists but is empty: it is not a store, and only a missing "
+		                   "file is created as a new one",
+		                   path);
+	if (st.st_size < 512)
+		return csvc__error(CSVC_ECORRUPT,
+		                   "the file '%s' (%lld bytes) is too short to be an SQLite database; "
+		                   "it was not modified",
+		                   path, (long long)st.st_size);
+	if (access(path, readonly ? R_OK : R_OK | W_OK) != 0) {
+		if (errno == EACCES && !readonly && access(path, R_OK) == 0)
+			return csvc__error(CSVC_EREADONLY,
+			                   "the store '%s' can only be read (permission denied for writing); "
+			                   "open it with CSVC_OPEN_READONLY",
+			                   path);
+		if (errno == EROFS && !readonly)
+			return csvc__error(CSVC_EREADONLY,
+			                   "the store '%s' is on a read-only file system; open it with "
+			                   "CSVC_OPEN_READONLY",
+			                   path);
+		return csvc__error(CSVC_ESTORAGE, "cannot open store '%s': %s", path, strerror(errno));
+	}
+	return CSVC_OK;
+}
+
+/* Could any process write the store at `path`? Not if its directory
+ * cannot take the -wal file and none exists. */
+static int writer_possible(const char *path)
+{
+	csvc__buf b = { 0 };
+	struct stat st;
+	const char *slash = strrchr(path, '/');
+	csvc__buf_printf(&b, "%s-wal", path);
+	int wal = b.failed || stat(b.data, &st) == 0;
+	b.len = 0;
+	if (slash)
+		csvc__buf_printf(&b, "%.*s", (int)(slash - path) + 1, path);
+	else
+		csvc__buf_puts(&b, ".");
+	int writable = wal || b.failed || access(b.data, W_OK) == 0;
+	csvc__buf_free(&b);
+	return writable;
+}
+
+/* "file:" URI naming `path` with immutable=1; '%', '?' and '#' escaped. */
+static int immutable_uri(const char *path, char **out)
+{
+	csvc__buf b = { 0 };
+	csvc__buf_puts(&b, path[0] == '/' ? "file://" : "file:");
+	for (const char *p = path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#')
+			csvc__buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			csvc__buf_put(&b, p, 1);
+	csvc__buf_puts(&b, "?immutable=1");
+	if (b.failed) {
+		csvc__buf_free(&b);
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	}
+	*out = b.data;
+	return CSVC_OK;
+}
+
+static int open_error(csvc_store *s, const char *path, int src, int must_exist)
+{
+	const char *detail = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src);
+	int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+	if ((src & 0xff) == SQLITE_CANTOPEN && (sys == EACCES || sys == EPERM))
+		return csvc__error_sqlite(CSVC_ESTORAGE, src, "cannot open store '%s': permission denied",
+		                          path);
+	if ((src & 0xff) == SQLITE_CANTOPEN && must_exist && (sys == ENOENT || sys == 0))
+		return csvc__error_sqlite(CSVC_ENOTFOUND, src, "cannot open store '%s': %s", path,
+		                          sys == ENOENT ? "no such file" : detail);
+	return csvc__error_sqlite(csvc__code_from_sqlite(src), src, "cannot open store '%s': %s", path,
+	                          detail);
 }
 
 /* Checks the header and applies migrations. Never writes to a file that is
@@ -536,6 +648,13 @@ static int prepare_schema(csvc_store *s, int readonly)
 		                   "the file is an SQLite database of another application (application_id 0x%08x); "
 		                   "it was not modified",
 		                   (unsigned)app_id);
+	/* The header is read from disk: a flipped bit must not index the
+	 * migration list out of bounds or rebuild tables that exist. */
+	if (!fresh && (user_version <= 0 || tables == 0))
+		return csvc__error(CSVC_ECORRUPT,
+		                   "the store's header is damaged (schema version %lld, %lld tables); "
+		                   "it was not modified",
+		                   (long long)user_version, (long long)tables);
 	int32_t latest = csvc__schema_latest();
 	if (user_version > latest)
 		return csvc__error(CSVC_EVERSION,
@@ -593,21 +712,51 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		goto fail;
 
 	int readonly = (opts->flags & CSVC_OPEN_READONLY) != 0;
+	int uri = (opts->flags & CSVC_OPEN_URI) != 0;
+	int exists = 0;
+	if (!uri && (rc = check_file(path, readonly, &exists)))
+		goto fail;
 	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	if (uri)
+		flags |= SQLITE_OPEN_URI;
 	if (readonly)
 		flags |= SQLITE_OPEN_READONLY;
-	else if (opts->flags & CSVC_OPEN_NOCREATE)
+	else if ((opts->flags & CSVC_OPEN_NOCREATE) || exists)
 		flags |= SQLITE_OPEN_READWRITE;
 	else
 		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
-	int src = sqlite3_open_v2(path, &s->db, flags, NULL);
+	char *name = NULL;
+	if (!uri && readonly && exists && !writer_possible(path)) {
+		/* Read-only medium or directory: nobody can create the WAL
+		 * files, so nobody writes, and SQLite need not look for them. */
+		if ((rc = immutable_uri(path, &name)))
+			goto fail;
+		flags |= SQLITE_OPEN_URI;
+	} else if (!uri && strncmp(path, "file:", 5) == 0) {
+		/* SQLite may be built to read every "file:" name as a URI, where
+		 * query parameters switch off locking or open memory databases;
+		 * a plain path must stay a path. */
+		csvc__buf b = { 0 };
+		csvc__buf_printf(&b, "./%s", path);
+		if (b.failed) {
+			csvc__buf_free(&b);
+			rc = csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+			goto fail;
+		}
+		name = b.data;
+	}
+	int src = sqlite3_open_v2(name ? name : path, &s->db, flags, NULL);
+	free(name);
 	if (src != SQLITE_OK) {
-		if ((src & 0xff) == SQLITE_CANTOPEN && (flags & SQLITE_OPEN_CREATE) == 0)
-			rc = csvc__error_sqlite(CSVC_ENOTFOUND, src, "cannot open store '%s': %s", path,
-			                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
-		else
-			rc = csvc__sqlite_error(s, src, "opening the store");
+		rc = open_error(s, path, src, exists || !(flags & SQLITE_OPEN_CREATE));
+		goto fail;
+	}
+	if (!readonly && sqlite3_db_readonly(s->db, "main") == 1) {
+		rc = csvc__error(CSVC_EREADONLY,
+		                 "the store '%s' can only be read (file or medium is read-only); "
+		                 "open it with CSVC_OPEN_READONLY",
+		                 path);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);

@@ -33,7 +33,9 @@ typedef enum csvc_durability_t {
 typedef enum csvc_open_flag_t {
 	CSVC_OPEN_READONLY = 1,          /* never write; fails if the store needs creating or upgrading */
 	CSVC_OPEN_NOCREATE = 2,          /* fail with CSVC_ENOTFOUND if the file does not exist */
-	CSVC_OPEN_NO_SECURE_DELETE = 4   /* do not overwrite deleted content (faster, less private) */
+	CSVC_OPEN_NO_SECURE_DELETE = 4,  /* do not overwrite deleted content (faster, less private) */
+	CSVC_OPEN_URI = 8                /* `path` is an SQLite URI ("file:x.db?mode=ro"); without
+	                                  * this flag every path is a plain file name */
 } csvc_open_flag_t;
 
 /*
@@ -103,7 +105,14 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
 /*
  * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,
  * creates) the store at `path`. ":memory:" opens a private in-memory store.
- * `opts` may be NULL for all defaults.
+ * `opts` may be NULL for all defaults. `path` is a plain file name, even
+ * when it starts with "file:", unless CSVC_OPEN_URI is set.
+ *
+ * Only a missing file is created: an existing empty file, or one too short
+ * to be an SQLite database, is refused and left as it is. A read-only open
+ * of a store on a read-only medium or in a directory the caller cannot
+ * write (so nobody can be writing it) opens the file as immutable and
+ * creates no -wal or -shm files.
  *
  * On open the store is put in WAL mode with foreign keys on, its
  * application_id is checked, and pending schema migrations are applied in
@@ -113,12 +122,19 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
  *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
  *   CSVC_ENOTFOUND  the file does not exist and creation is not allowed;
  *   CSVC_ENOTSTORE  the file is an SQLite database of another application
- *                   (it is left untouched), or an empty file opened
+ *                   (it is left untouched), or an existing empty file;
+ *   CSVC_ECORRUPT   the file is not an SQLite database at all, is shorter
+ *                   than one, or is damaged (including a header whose
+ *                   schema version is out of range);
+ *   CSVC_EVERSION   the store was written by a newer libcsvc (left untouched,
+ *                   also when a newer library upgraded it while this one
+ *                   waited for the lock), or needs an upgrade but was opened
  *                   read-only;
- *   CSVC_ECORRUPT   the file is not an SQLite database at all, or is damaged;
- *   CSVC_EVERSION   the store was written by a newer libcsvc (left untouched),
- *                   or needs an upgrade but was opened read-only;
- *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *   CSVC_EREADONLY  a read-write open of a file or medium that can only be
+ *                   read (open it with CSVC_OPEN_READONLY);
+ *   CSVC_ESTORAGE   also: permission denied reading the file, or `path`
+ *                   names a directory;
+ *   CSVC_EBUSY, CSVC_ENOMEM.
  * Ownership: close the store with csvc_store_close().
  * Thread safety: a store is used by one thread at a time; open one store per
  * thread or process for concurrency.

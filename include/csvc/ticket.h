@@ -368,7 +368,9 @@ CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
  * The event is valid only during the call. The hook may call any libcsvc
  * function except csvc_store_close() on the same store, writes included:
  * events of such writes are delivered after the current ones, by the same
- * loop. Its return value is ignored (the changes are committed). Ticket
+ * loop. A transaction the hook begins must end before it returns: one
+ * left open is rolled back when the hook returns, with an error logged.
+ * Its return value is ignored (the changes are committed). Ticket
  * events written in SQL on behalf of another module (the "customer_merged"
  * events of csvc_customer_merge) are in the log but not delivered.
  * @since 1.0

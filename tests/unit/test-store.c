@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csvc/customer.h"
+#include "csvc/ticket.h"
 
 #include "csvc-test.h"
 
@@ -338,6 +341,374 @@ static void test_busy_without_timeout(void **state)
 	csvc_store_close(b);
 }
 
+
+static void read_file(const char *path, unsigned char **data, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*data = malloc(*n ? *n : 1);
+	assert_non_null(*data);
+	assert_int_equal(fread(*data, 1, *n, f), *n);
+	fclose(f);
+}
+
+static void write_file(const char *path, const unsigned char *data, size_t n)
+{
+	unlink(path);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+/* A store with a customer, checkpointed into the main file. */
+static void make_checkpointed_store(const char *path)
+{
+	csvc_store *s = NULL;
+	unlink(path);
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "Header Test"));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	csvc_customer_free(c);
+	csvc_store_close(s); /* the last close checkpoints and removes the WAL */
+	char wal[320];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_int_not_equal(access(wal, F_OK), 0);
+}
+
+static void test_negative_schema_version_refused(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "negative.db");
+	make_checkpointed_store(path);
+	const int versions[] = { -2147483647 - 1, -2, -1, 0 };
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		sqlite3 *db;
+		char sql[64];
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", versions[i]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		unsigned char *before, *after;
+		size_t nb, na;
+		read_file(path, &before, &nb);
+		csvc_store *s = NULL;
+		csvc_assert_err(csvc_store_open(&s, path, NULL), CSVC_ECORRUPT);
+		assert_null(s);
+		read_file(path, &after, &na);
+		assert_int_equal(na, nb);
+		assert_memory_equal(before, after, nb);
+		free(before);
+		free(after);
+	}
+}
+
+/* Every byte of the 100-byte SQLite header, flipped three ways: open
+ * either works (and the store then reads and writes) or fails with a
+ * clean error and leaves the file as it was. */
+static void test_header_byte_flips(void **state)
+{
+	(void)state;
+	char path[300], work[300];
+	path_in_tmp(path, sizeof(path), "flip-src.db");
+	path_in_tmp(work, sizeof(work), "flip.db");
+	make_checkpointed_store(path);
+	unsigned char *good;
+	size_t n;
+	read_file(path, &good, &n);
+	const unsigned char masks[] = { 0x01, 0x80, 0xff };
+	int opened = 0, refused = 0;
+	for (int byte = 0; byte < 100; byte++) {
+		for (size_t m = 0; m < sizeof(masks); m++) {
+			good[byte] ^= masks[m];
+			write_file(work, good, n);
+			csvc_store *s = NULL;
+			csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+			o.flags = CSVC_OPEN_NOCREATE;
+			int rc = csvc_store_open(&s, work, &o);
+			if (rc == CSVC_OK) {
+				opened++;
+				csvc_customer_iter *it = NULL;
+				csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
+				q.text = "Header";
+				if (csvc_customer_iter_new(s, &q, &it) == CSVC_OK) {
+					csvc_customer *c = NULL;
+					while (csvc_customer_iter_next(it, &c) == CSVC_OK)
+						csvc_customer_free(c);
+					csvc_customer_iter_free(it);
+				}
+				csvc_customer *c = NULL;
+				csvc_assert_ok(csvc_customer_new(&c));
+				int wrc = csvc_customer_create(s, c, NULL);
+				assert_true(wrc == CSVC_OK || wrc == CSVC_ECORRUPT || wrc == CSVC_ESTORAGE ||
+				            wrc == CSVC_EREADONLY);
+				csvc_customer_free(c);
+				csvc_store_close(s);
+			} else {
+				refused++;
+				assert_null(s);
+				assert_true(rc == CSVC_ECORRUPT || rc == CSVC_ENOTSTORE || rc == CSVC_EVERSION ||
+				            rc == CSVC_EREADONLY || rc == CSVC_ESTORAGE);
+				assert_true(csvc_error_last()->message[0] != '\0');
+				unsigned char *after;
+				size_t na;
+				read_file(work, &after, &na);
+				assert_int_equal(na, n);
+				assert_memory_equal(after, good, n);
+				free(after);
+			}
+			good[byte] ^= masks[m];
+		}
+	}
+	assert_true(opened > 0);
+	assert_true(refused > 0);
+	free(good);
+}
+
+/* Only a missing file becomes a new store. */
+static void test_short_files_refused(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "short.db");
+	const size_t sizes[] = { 0, 1, 99, 511 };
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		unsigned char bytes[512];
+		memset(bytes, 'q', sizeof(bytes));
+		write_file(path, bytes, sizes[i]);
+		for (int nocreate = 0; nocreate < 2; nocreate++) {
+			csvc_store *s = NULL;
+			csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+			o.flags = nocreate ? CSVC_OPEN_NOCREATE : 0;
+			csvc_assert_err(csvc_store_open(&s, path, &o),
+			                sizes[i] == 0 ? CSVC_ENOTSTORE : CSVC_ECORRUPT);
+			assert_null(s);
+			assert_int_equal(file_size(path), (int64_t)sizes[i]);
+		}
+	}
+	/* A directory is not a store either. */
+	path_in_tmp(path, sizeof(path), "adir.db");
+	assert_int_equal(mkdir(path, 0700), 0);
+	csvc_store *s = NULL;
+	csvc_assert_err(csvc_store_open(&s, path, NULL), CSVC_ESTORAGE);
+}
+
+/* "file:" names are paths unless CSVC_OPEN_URI asks for URIs. */
+static void test_paths_are_not_uris(void **state)
+{
+	(void)state;
+	char cwd[512];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(tmpdir), 0);
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, "file:uri.db?mode=memory", NULL));
+	csvc_store_close(s);
+	/* It made a file of exactly that name, not a memory database. */
+	assert_int_equal(access("file:uri.db?mode=memory", F_OK), 0);
+	assert_int_not_equal(access("uri.db", F_OK), 0);
+
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.flags = CSVC_OPEN_URI;
+	csvc_assert_ok(csvc_store_open(&s, "file:uri2.db?mode=memory", &o));
+	csvc_store_close(s);
+	assert_int_not_equal(access("uri2.db", F_OK), 0);
+	assert_int_not_equal(access("file:uri2.db?mode=memory", F_OK), 0);
+	csvc_assert_ok(csvc_store_open(&s, "file:uri3.db", &o));
+	csvc_store_close(s);
+	assert_int_equal(access("uri3.db", F_OK), 0);
+	assert_int_equal(chdir(cwd), 0);
+}
+
+/* Runs `fn` in a child process as user nobody, which file permissions
+ * bind (they do not bind root); returns the child's exit status. */
+static int as_nobody(int (*fn)(const char *), const char *path)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(90);
+		_exit(fn(path));
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static int open_rw_expect(const char *path, int expected)
+{
+	csvc_store *s = NULL;
+	int rc = csvc_store_open(&s, path, NULL);
+	csvc_store_close(s);
+	return rc == expected ? 0 : 10 + (-rc);
+}
+
+static int child_rw_readonly_file(const char *path)
+{
+	return open_rw_expect(path, CSVC_EREADONLY);
+}
+
+static int child_unreadable(const char *path)
+{
+	int rc = open_rw_expect(path, CSVC_ESTORAGE);
+	if (rc)
+		return rc;
+	return strstr(csvc_error_last()->message, "ermission denied") ? 0 : 3;
+}
+
+static int child_readonly_dir(const char *path)
+{
+	csvc_store *s = NULL;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.flags = CSVC_OPEN_READONLY;
+	int rc = csvc_store_open(&s, path, &o);
+	if (rc)
+		return 10 + (-rc);
+	int64_t n = -1;
+	rc = csvc_customer_count(s, NULL, &n);
+	csvc_store_close(s);
+	return rc ? 30 + (-rc) : n == 1 ? 0 : 4;
+}
+
+static void test_permissions(void **state)
+{
+	(void)state;
+	char dir[300], path[320];
+	path_in_tmp(dir, sizeof(dir), "perm");
+	assert_int_equal(chmod(tmpdir, 0755), 0); /* mkdtemp made it 0700 */
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/p.db", dir);
+	make_checkpointed_store(path);
+
+	/* Read-only directory: a read-only open works and leaves nothing. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(as_nobody(child_readonly_dir, path), 0);
+	char wal[340];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_int_not_equal(access(wal, F_OK), 0);
+
+	/* A file others may only read: a read-write open is refused. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(as_nobody(child_rw_readonly_file, path), 0);
+
+	/* Unreadable: permission denied, not "not found". */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(as_nobody(child_unreadable, path), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+}
+
+typedef struct racer {
+	const char *path;
+	int rc;
+} racer;
+
+static void *racer_main(void *arg)
+{
+	racer *r = arg;
+	csvc_store *s = NULL;
+	r->rc = csvc_store_open(&s, r->path, NULL);
+	csvc_store_close(s);
+	return NULL;
+}
+
+static int64_t raw_user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A newer library upgrades the store while this one waits for the lock
+ * to migrate: this one must refuse, not write its own version back. */
+static void test_migration_race_with_newer_library(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "race.db");
+	make_checkpointed_store(path);
+	int32_t latest = csvc_store_schema_version_supported();
+	sqlite3 *db;
+	char sql[64];
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", latest - 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	racer r = { path, 1 };
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, racer_main, &r), 0);
+	usleep(300 * 1000); /* the racer reads version latest-1 and waits */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", latest + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	pthread_join(th, NULL);
+	assert_int_equal(r.rc, CSVC_EVERSION);
+	assert_int_equal(raw_user_version(db), latest + 1);
+	sqlite3_close(db);
+}
+
+static int leaky_hook_calls;
+
+static void leaky_hook(const csvc_event *ev, void *userdata)
+{
+	(void)ev;
+	leaky_hook_calls++;
+	csvc_store_begin(userdata); /* and never commits */
+}
+
+static void count_log(int32_t level, const char *message, void *userdata)
+{
+	(void)message;
+	if (level == CSVC_LOG_ERROR)
+		++*(int *)userdata;
+}
+
+/* A change hook that leaves a transaction open: it is rolled back and
+ * logged, and later calls commit for real. */
+static void test_hook_leaves_transaction_open(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "hook.db");
+	csvc_store *s = NULL;
+	int errors = 0;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.log = count_log;
+	o.log_userdata = &errors;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_ok(csvc_store_set_change_hook(s, leaky_hook, s));
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "first"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "desk"));
+	assert_int_equal(leaky_hook_calls, 1);
+	assert_int_equal(csvc_store_tx_depth(s), 0);
+	assert_int_equal(errors, 1);
+	csvc_ticket_free(t);
+	csvc_assert_ok(csvc_store_set_change_hook(s, NULL, NULL));
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "second"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "desk"));
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	int64_t n = 0;
+	csvc_assert_ok(csvc_ticket_count(s, NULL, &n));
+	assert_int_equal(n, 2);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +723,13 @@ int main(void)
 		cmocka_unit_test(test_log_handler),
 		cmocka_unit_test(test_threads_share_a_file),
 		cmocka_unit_test(test_busy_without_timeout),
+		cmocka_unit_test(test_negative_schema_version_refused),
+		cmocka_unit_test(test_header_byte_flips),
+		cmocka_unit_test(test_short_files_refused),
+		cmocka_unit_test(test_paths_are_not_uris),
+		cmocka_unit_test(test_permissions),
+		cmocka_unit_test(test_migration_race_with_newer_library),
+		cmocka_unit_test(test_hook_leaves_transaction_open),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
