@@ -120,13 +120,17 @@ int csvc__customer_db_mark_merged(struct csvc_store *s, int64_t absorb, int64_t 
 int csvc__customer_db_move_references(struct csvc_store *s, int64_t from, int64_t to,
                                       const csvc_uuid *from_id, const csvc_uuid *to_id,
                                       const char *actor, csvc_time_us at);
-/* erase: delete personal data of rowid; then purge index remnants */
+/* erase: delete personal data of rowid; purge rebuilds the search index
+ * so no segment keeps erased text */
 int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at);
 int csvc__customer_db_purge(struct csvc_store *s);
 /* rowids of the customers merged into rowid (their tombstones); caller frees */
 int csvc__customer_db_absorbed(struct csvc_store *s, int64_t rowid, int64_t **ids, size_t *n);
-/* best-effort WAL checkpoint after an erase, outside transactions */
-void csvc__customer_db_checkpoint(struct csvc_store *s);
+/* the scrub marker: set by an erasure (keeps the oldest instant), read
+ * (0: none) and cleared by a scrub that saw `since` */
+int csvc__customer_db_scrub_mark(struct csvc_store *s, csvc_time_us at);
+int csvc__customer_db_scrub_pending(struct csvc_store *s, csvc_time_us *since);
+int csvc__customer_db_scrub_clear(struct csvc_store *s, csvc_time_us since);
 
 /* query cursor (cursor.h) */
 int csvc__customer_db_query(struct csvc_store *s, const csvc_customer_query *q, const char *phone_norm,

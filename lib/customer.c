@@ -703,6 +703,8 @@ out:
 
 /* ---- erase ---- */
 
+static int scrub(csvc_store *store, int wait);
+
 int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *actor)
 {
 	csvc__error_clear();
@@ -733,11 +735,57 @@ int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *acto
 		if (!(rc = csvc__customer_db_erase(store, absorbed[i], now)))
 			rc = csvc__customer_db_event(store, absorbed[i], "erased", actor, now, NULL);
 	if (!rc)
-		rc = csvc__customer_db_purge(store);
+		rc = csvc__customer_db_scrub_mark(store, now);
 end:
 	free(absorbed);
+	int outermost = store->tx_depth == 1;
 	rc = csvc__tx_end(store, rc);
-	if (rc == CSVC_OK)
-		csvc__customer_db_checkpoint(store);
+	/* The erasure is committed whatever the scrub does; a scrub that
+	 * cannot finish now stays pending (csvc_customer_scrub_pending). */
+	if (rc == CSVC_OK && outermost && scrub(store, 0) != CSVC_OK) {
+		csvc__log(store, CSVC_LOG_WARN, "erased data is not yet scrubbed from disk: %s",
+		          csvc_error_last()->message);
+		csvc__error_clear();
+	}
 	return rc;
+}
+
+/* Rebuilds the search index if an erasure is pending, then moves every
+ * committed page into the main file and empties the WAL; the marker is
+ * cleared only once nothing erased is left on disk. */
+static int scrub(csvc_store *store, int wait)
+{
+	csvc_time_us since = 0;
+	int rc = csvc__tx_begin(store);
+	if (rc)
+		return rc;
+	if (!(rc = csvc__customer_db_scrub_pending(store, &since)) && since)
+		rc = csvc__customer_db_purge(store);
+	if ((rc = csvc__tx_end(store, rc)) || !since)
+		return rc;
+	if ((rc = csvc__store_checkpoint(store, wait)))
+		return rc;
+	if ((rc = csvc__tx_begin(store)))
+		return rc;
+	rc = csvc__tx_end(store, csvc__customer_db_scrub_clear(store, since));
+	if (!rc && csvc__store_checkpoint(store, wait)) /* the marker's own frames hold nothing personal */
+		csvc__error_clear();
+	return rc;
+}
+
+int csvc_customer_scrub(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	if (store->tx_depth > 0)
+		return csvc__error(CSVC_ESTATE, "a scrub cannot finish inside a transaction; commit first");
+	return scrub(store, 1);
+}
+
+int csvc_customer_scrub_pending(csvc_store *store, csvc_time_us *since)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(since, "since");
+	return csvc__customer_db_scrub_pending(store, since);
 }

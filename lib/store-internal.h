@@ -38,6 +38,7 @@ struct csvc_store {
 	void *log_userdata;
 	int32_t log_level;
 	uint32_t flags;
+	int busy_timeout_ms;
 	char country_code[8];
 	char *zoneinfo_dir; /* NULL: the system's */
 
@@ -106,6 +107,11 @@ int csvc__bind_text(sqlite3_stmt *st, int idx, const char *text);
 int csvc__bind_uuid(sqlite3_stmt *st, int idx, const csvc_uuid *id);
 /* Reads a 16-byte blob column into *out; returns 0 if it is not one. */
 int csvc__column_uuid(sqlite3_stmt *st, int col, csvc_uuid *out);
+
+/* Checkpoints the WAL into the main file and truncates it: CSVC_EBUSY
+ * if a reader or writer kept it from finishing, at once unless `wait`
+ * (then after the busy timeout). Outside transactions. */
+int csvc__store_checkpoint(csvc_store *s, int wait);
 
 /* Schema (schema.c). Applies every pending migration. */
 int csvc__schema_migrate(csvc_store *s, int32_t from_version);

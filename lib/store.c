@@ -2,6 +2,7 @@
  * Store lifecycle, statement cache and transactions (SQLite backend).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,36 @@ int csvc_store_tx_depth(csvc_store *store)
 	return store ? store->tx_depth : 0;
 }
 
+/* ---- checkpoints ---- */
+
+int csvc__store_checkpoint(csvc_store *s, int wait)
+{
+	int log_frames = -1, done_frames = -1;
+	if (!wait)
+		sqlite3_busy_timeout(s->db, 0);
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done_frames);
+	if (!wait)
+		sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc == SQLITE_OK && log_frames > 0 && done_frames < log_frames))
+		return csvc__error_sqlite(CSVC_EBUSY, rc,
+		                          "the checkpoint could not finish: another connection is reading an "
+		                          "older snapshot or writing; try again when it is done");
+	if (rc != SQLITE_OK)
+		return csvc__sqlite_error(s, rc, "checkpointing the store");
+	return CSVC_OK;
+}
+
+int csvc_store_checkpoint(csvc_store *store)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	if (store->tx_depth > 0)
+		return csvc__error(CSVC_ESTATE, "a checkpoint cannot run inside a transaction; commit first");
+	if (store->flags & CSVC_OPEN_READONLY)
+		return csvc__error(CSVC_EREADONLY, "the store was opened read-only");
+	return csvc__store_checkpoint(store, 1);
+}
+
 /* ---- open / close ---- */
 
 int csvc_store_options_init(csvc_store_options *opts)
@@ -529,6 +560,19 @@ static int validate_options(const csvc_store_options *o)
 				return csvc__error(CSVC_EINVAL, "default_country_code must be digits only");
 	}
 	return CSVC_OK;
+}
+
+/* After a checkpoint that empties the WAL, SQLite cuts the file back to
+ * this size; without a limit a WAL that grew while a reader held an old
+ * snapshot keeps its size for as long as the store stays open. */
+static int set_wal_limit(csvc_store *s, const csvc_store_options *o)
+{
+	int64_t limit = CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT;
+	if (o->version == 0 || o->version >= 2)
+		limit = o->wal_size_limit < 0 ? -1 : o->wal_size_limit ? o->wal_size_limit : limit;
+	char sql[64];
+	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)limit);
+	return exec_sql(s, sql, "setting the WAL size limit");
 }
 
 /* Only a missing file may become a new store: an existing file too short
@@ -611,6 +655,122 @@ static int immutable_uri(const char *path, char **out)
 	}
 	*out = b.data;
 	return CSVC_OK;
+}
+
+/* SQLite may be built to read every "file:" name as a URI, where query
+ * parameters switch off locking or open memory databases: a plain path
+ * must stay a path. Writes NULL when `path` can be used as it is. */
+static int plain_name(const char *path, char **out)
+{
+	*out = NULL;
+	if (strncmp(path, "file:", 5) != 0)
+		return CSVC_OK;
+	csvc__buf b = { 0 };
+	csvc__buf_printf(&b, "./%s", path);
+	if (b.failed) {
+		csvc__buf_free(&b);
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	}
+	*out = b.data;
+	return CSVC_OK;
+}
+
+static int open_error(csvc_store *s, const char *path, int src, int must_exist);
+
+/* Opens the connection `s->db` on `name` (the file `path`) and sets it up:
+ * per-connection settings only, never process-wide ones. */
+static int connect(csvc_store *s, const char *name, const char *path, int flags,
+                   const csvc_store_options *opts, int must_exist)
+{
+	int src = sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL);
+	if (src != SQLITE_OK)
+		return open_error(s, path, src, must_exist);
+	sqlite3_extended_result_codes(s->db, 1);
+	s->busy_timeout_ms = opts->busy_timeout_ms < 0 ? 0
+	                     : opts->busy_timeout_ms ? opts->busy_timeout_ms
+	                                             : DEFAULT_BUSY_TIMEOUT_MS;
+	sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)0);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
+	return CSVC_OK;
+}
+
+static int prepare_schema(csvc_store *s, int readonly);
+
+static void fsync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	csvc__buf b = { 0 };
+	if (slash)
+		csvc__buf_printf(&b, "%.*s", (int)(slash - path) + 1, path);
+	else
+		csvc__buf_puts(&b, ".");
+	int fd = b.failed ? -1 : open(b.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	csvc__buf_free(&b);
+}
+
+/* Creates the store at the missing `path` as a whole: built at a temporary
+ * name beside it and linked into place only when complete, so a crash
+ * part-way never leaves an empty or half-made file at `path` (which a
+ * later open would refuse). Another process creating the same store at
+ * the same time wins or loses the link; either way `path` is one store. */
+static int create_file(csvc_store *s, const char *path, const csvc_store_options *opts)
+{
+	csvc__buf tmp = { 0 };
+	int fd = -1;
+	/* open() rather than mkstemp(): the new file gets SQLite's 0644 less
+	 * the host's umask, as a file SQLite creates would. */
+	for (int attempt = 0; attempt < 8 && fd < 0 && (attempt == 0 || errno == EEXIST); attempt++) {
+		csvc_uuid r;
+		char hex[CSVC_UUID_STRLEN + 1];
+		csvc__uuid_generate(&r);
+		csvc_uuid_to_string(&r, hex);
+		tmp.len = 0;
+		csvc__buf_printf(&tmp, "%s.new-%.8s", path, hex);
+		if (tmp.failed)
+			return csvc__error(CSVC_ENOMEM, "out of memory creating a store");
+		fd = open(tmp.data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	if (fd < 0) {
+		int e = errno;
+		csvc__buf_free(&tmp);
+		if (e == ENOENT)
+			return csvc__error(CSVC_ENOTFOUND, "cannot create store '%s': no such directory", path);
+		return csvc__error(e == EROFS ? CSVC_EREADONLY : CSVC_ESTORAGE, "cannot create store '%s': %s",
+		                   path, strerror(e));
+	}
+	close(fd);
+	char *name = NULL;
+	int rc = plain_name(tmp.data, &name);
+	if (!rc)
+		rc = connect(s, name ? name : tmp.data, path, SQLITE_OPEN_READWRITE, opts, 1);
+	free(name);
+	if (!rc)
+		rc = prepare_schema(s, 0);
+	/* The last connection checkpoints the WAL into the file and removes
+	 * the -wal and -shm files. */
+	if (sqlite3_close_v2(s->db) != SQLITE_OK && !rc)
+		rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': closing the new file failed", path);
+	s->db = NULL;
+	if (!rc && link(tmp.data, path) != 0 && errno != EEXIST) {
+		/* File systems without hard links (FAT on SD cards) can only
+		 * rename, which replaces a store created in between. */
+		if ((errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) && rename(tmp.data, path) == 0)
+			tmp.len = 0;
+		else
+			rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(errno));
+	}
+	if (!rc)
+		fsync_dir(path);
+	if (tmp.len)
+		unlink(tmp.data);
+	csvc__buf_free(&tmp);
+	return rc;
 }
 
 static int open_error(csvc_store *s, const char *path, int src, int must_exist)
@@ -716,15 +876,19 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int exists = 0;
 	if (!uri && (rc = check_file(path, readonly, &exists)))
 		goto fail;
-	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	int flags = SQLITE_OPEN_READWRITE;
 	if (uri)
 		flags |= SQLITE_OPEN_URI;
 	if (readonly)
-		flags |= SQLITE_OPEN_READONLY;
-	else if ((opts->flags & CSVC_OPEN_NOCREATE) || exists)
-		flags |= SQLITE_OPEN_READWRITE;
-	else
-		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		flags = SQLITE_OPEN_READONLY;
+	else if (!(opts->flags & CSVC_OPEN_NOCREATE) && !exists) {
+		if (uri || !*path || strcmp(path, ":memory:") == 0)
+			flags |= SQLITE_OPEN_CREATE;
+		else if ((rc = create_file(s, path, opts)))
+			goto fail;
+		else
+			exists = 1;
+	}
 
 	char *name = NULL;
 	if (!uri && readonly && exists && !writer_possible(path)) {
@@ -733,25 +897,13 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		if ((rc = immutable_uri(path, &name)))
 			goto fail;
 		flags |= SQLITE_OPEN_URI;
-	} else if (!uri && strncmp(path, "file:", 5) == 0) {
-		/* SQLite may be built to read every "file:" name as a URI, where
-		 * query parameters switch off locking or open memory databases;
-		 * a plain path must stay a path. */
-		csvc__buf b = { 0 };
-		csvc__buf_printf(&b, "./%s", path);
-		if (b.failed) {
-			csvc__buf_free(&b);
-			rc = csvc__error(CSVC_ENOMEM, "out of memory opening a store");
-			goto fail;
-		}
-		name = b.data;
-	}
-	int src = sqlite3_open_v2(name ? name : path, &s->db, flags, NULL);
-	free(name);
-	if (src != SQLITE_OK) {
-		rc = open_error(s, path, src, exists || !(flags & SQLITE_OPEN_CREATE));
+	} else if (!uri && (rc = plain_name(path, &name))) {
 		goto fail;
 	}
+	rc = connect(s, name ? name : path, path, flags, opts, exists || !(flags & SQLITE_OPEN_CREATE));
+	free(name);
+	if (rc)
+		goto fail;
 	if (!readonly && sqlite3_db_readonly(s->db, "main") == 1) {
 		rc = csvc__error(CSVC_EREADONLY,
 		                 "the store '%s' can only be read (file or medium is read-only); "
@@ -759,15 +911,6 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		                 path);
 		goto fail;
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, opts->busy_timeout_ms < 0 ? 0
-	                            : opts->busy_timeout_ms ? opts->busy_timeout_ms
-	                                                    : DEFAULT_BUSY_TIMEOUT_MS);
-	/* Per-connection hardening; never process-wide settings. */
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)0);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, (int *)0);
-
 	if ((rc = prepare_schema(s, readonly)))
 		goto fail;
 	if ((rc = exec_sql(s,
@@ -783,6 +926,8 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	                   (opts->flags & CSVC_OPEN_NO_SECURE_DELETE) ? "PRAGMA secure_delete=OFF"
 	                                                              : "PRAGMA secure_delete=ON",
 	                   "setting secure_delete")))
+		goto fail;
+	if (!readonly && (rc = set_wal_limit(s, opts)))
 		goto fail;
 	*out = s;
 	return CSVC_OK;

@@ -428,14 +428,48 @@ CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
  * phones, e-mails, address, birthday, notes, tags, attributes, external
  * IDs and search-index rows are deleted; the UUID, class, tier, lifecycle,
  * home store, times and every record that references the customer remain,
- * so statistics stay right. With secure delete on (the default) the freed
- * database pages are overwritten, and the write-ahead log is checkpointed
- * when no transaction is open. An "erased" event is recorded.
+ * so statistics stay right. An "erased" event is recorded.
+ *
+ * Deleted rows can survive on disk in three places until they are
+ * scrubbed: freed database pages (overwritten with secure delete on, the
+ * default), old search-index segments, and the write-ahead log. Called
+ * outside a transaction, erase scrubs at once (csvc_customer_scrub(): it
+ * rebuilds the search index, which costs time in proportion to the number
+ * of customers, about 1 s per 100,000). Called inside the caller's
+ * transaction, or when another connection's read snapshot keeps the
+ * write-ahead log from being emptied, the erasure is committed and the
+ * scrub stays pending: csvc_customer_scrub_pending() reports it and a
+ * later csvc_customer_scrub() finishes it. To erase many customers, erase
+ * them in one transaction and scrub once after the commit.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ESTATE (already erased),
- * storage errors.
+ * storage errors. A scrub that cannot finish is not an error of the
+ * erase (it is logged at CSVC_LOG_WARN).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *actor);
+
+/*
+ * Finishes pending erasures: rebuilds the customer search index so that
+ * no index segment keeps erased text, then checkpoints the write-ahead
+ * log into the main file and truncates it (csvc_store_checkpoint()).
+ * Clears the pending mark only when all of that succeeded. Does nothing
+ * when no erasure is pending.
+ * Errors: CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
+ * CSVC_EBUSY when another connection's read snapshot or write kept the
+ * log from being emptied (the scrub stays pending: call again later);
+ * CSVC_EREADONLY on a read-only store with a scrub pending; storage
+ * errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_customer_scrub(csvc_store *store);
+
+/*
+ * Writes to `*since` the instant of the oldest erasure whose data may
+ * still be on disk (see csvc_customer_erase()), or 0 when none is.
+ * Errors: CSVC_EINVAL, storage errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_customer_scrub_pending(csvc_store *store, csvc_time_us *since);
 
 CSVC_END_DECL
 

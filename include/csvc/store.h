@@ -58,7 +58,10 @@ typedef enum csvc_log_level_t {
 typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 
 /** Current version of csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_VERSION 1
+#define CSVC_STORE_OPTIONS_VERSION 2
+
+/** Default of csvc_store_options.wal_size_limit: 64 MiB. @since 1.0 */
+#define CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT (64 * 1024 * 1024)
 
 /*
  * Options for csvc_store_open. Zero in any field means its default, so a
@@ -90,10 +93,16 @@ typedef struct csvc_store_options {
 	/* Directory of TZif time-zone files for the calendars the store uses
 	 * (SLA targets); NULL means "/usr/share/zoneinfo". Copied. */
 	const char *zoneinfo_dir;
+	/* Version 2. Bytes the write-ahead log is cut back to after a
+	 * checkpoint empties it (SQLite's journal_size_limit). 0 means
+	 * CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT; negative means no limit. The
+	 * WAL grows past it while another connection holds an old read
+	 * snapshot; csvc_store_checkpoint() empties it once that ends. */
+	int64_t wal_size_limit;
 } csvc_store_options;
 
 /** Static initialiser for csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL }
+#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
 
 /*
  * Initialises `opts` to all defaults (same as CSVC_STORE_OPTIONS_INIT).
@@ -149,6 +158,22 @@ CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_
  * @since 1.0
  */
 CSVC_EXTERN(void) csvc_store_close(csvc_store *store);
+
+/*
+ * Copies every committed change from the write-ahead log into the store's
+ * main file and truncates the log to zero bytes, so that nothing deleted
+ * or overwritten (erased personal data among it) stays in the log. SQLite
+ * checkpoints by itself as the log grows, but cannot empty it while
+ * another connection reads an older snapshot; call this when the store is
+ * idle, e.g. in a nightly maintenance job. A no-op for ":memory:".
+ * Errors: CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
+ * CSVC_EREADONLY on a read-only store; CSVC_EBUSY when another
+ * connection's read snapshot or write kept the checkpoint from finishing
+ * (what could be copied was; call again later); CSVC_ESTORAGE.
+ * Thread safety: as every call on the store.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
 
 /*
  * Returns the current time from the store's clock. 0 if `store` is NULL.

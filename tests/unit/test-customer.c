@@ -772,6 +772,171 @@ static void test_erase_removes_bytes(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+
+static int64_t file_bytes(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	int64_t n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+/* The scrub happens while the store stays open, and waits for readers. */
+static void test_erase_scrub_pending_and_finished(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-scrub-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128], wal[140];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	now_cell = T0;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.busy_timeout_ms = 200; /* how long the scrub waits for the reader */
+	csvc_store *s = NULL, *reader = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_assert_ok(csvc_store_open(&reader, path, &o));
+	const char *name = "诸葛亮亮亮";
+	csvc_customer *victim = make(s, name, "19987654321", NULL);
+	csvc_customer *second = make(s, "欧阳锋锋锋", NULL, NULL);
+	for (int i = 0; i < 20; i++) {
+		char n[32];
+		snprintf(n, sizeof(n), "other %d", i);
+		csvc_customer_free(make(s, n, NULL, NULL));
+	}
+	csvc_time_us since = -1;
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_int_equal(since, 0);
+
+	/* A reader holds a snapshot: the erase commits, the scrub waits. */
+	csvc_customer_iter *it = NULL;
+	csvc_customer *row = NULL;
+	csvc_assert_ok(csvc_customer_iter_new(reader, NULL, &it));
+	csvc_assert_ok(csvc_customer_iter_next(it, &row));
+	csvc_customer_free(row);
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(victim), NULL));
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_int_equal(since, now_cell);
+	csvc_assert_err(csvc_customer_scrub(s), CSVC_EBUSY);
+	csvc_customer_iter_free(it);
+	csvc_assert_ok(csvc_customer_scrub_pending(reader, &since)); /* other connections see it */
+	assert_int_equal(since, now_cell);
+
+	/* Inside a transaction the scrub cannot run; the erase still can. */
+	csvc_assert_ok(csvc_store_begin(s));
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(second), NULL));
+	csvc_assert_err(csvc_customer_scrub(s), CSVC_ESTATE);
+	csvc_assert_ok(csvc_store_commit(s));
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_int_equal(since, now_cell - CSVC_SECOND_US); /* the oldest pending erasure */
+
+	csvc_assert_ok(csvc_customer_scrub(s));
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_int_equal(since, 0);
+	csvc_assert_ok(csvc_customer_scrub(s)); /* nothing pending: nothing to do */
+	/* Both stores still open: the WAL is empty and the file clean. */
+	assert_int_equal(file_bytes(wal), 0);
+	assert_false(file_contains(path, name, strlen(name)));
+	assert_false(file_contains(path, "19987654321", 11));
+	assert_false(file_contains(path, "欧阳锋锋锋", strlen("欧阳锋锋锋")));
+	assert_int_equal(search_count(s, "诸葛亮"), 0);
+	assert_int_equal(search_count(s, "other"), 20);
+
+	csvc_assert_err(csvc_customer_scrub(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_customer_scrub_pending(s, NULL), CSVC_EINVAL);
+	csvc_customer_free(victim);
+	csvc_customer_free(second);
+	csvc_store_close(reader);
+	csvc_store_close(s);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* SQLite 3.40's FTS5 deepened the index structure at every optimize, and
+ * the search table became unreadable after about a thousand erasures on
+ * a growing store. */
+static void test_erase_many_on_a_growing_store(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	enum { ERASURES = 2100, LAG = 5 };
+	csvc_customer *live[LAG] = { 0 };
+	for (int i = 0; i < ERASURES + LAG; i++) {
+		char n[48];
+		snprintf(n, sizeof(n), "shopper %05d zq", i);
+		csvc_customer *c = make(s, n, NULL, NULL);
+		if (live[i % LAG]) {
+			csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(live[i % LAG]), "retention"));
+			csvc_customer_free(live[i % LAG]);
+		}
+		live[i % LAG] = c;
+	}
+	assert_int_equal(search_count(s, "shopper"), LAG);
+	assert_int_equal(search_count(s, "zq"), LAG);
+	csvc_customer *c = make(s, "still works", "13800138000", NULL);
+	csvc_assert_ok(csvc_customer_set_name(c, "still works after"));
+	csvc_assert_ok(csvc_customer_update(s, c, NULL));
+	assert_int_equal(search_count(s, "works after"), 1);
+	csvc_customer_free(c);
+	for (int i = 0; i < LAG; i++)
+		csvc_customer_free(live[i]);
+	csvc_store_close(s);
+}
+
+/* A store whose search index an earlier version broke is repaired by the
+ * migration that stopped the optimizing. */
+static void test_broken_search_index_repaired(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-fts-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[128];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_free(make(s, "kept customer", NULL, NULL));
+	csvc_store_close(s);
+	/* What the old erase did, a thousand times over. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA synchronous=OFF", NULL, NULL, NULL), SQLITE_OK);
+	int rc = SQLITE_OK, i;
+	for (i = 0; i < 3000 && rc == SQLITE_OK; i++) {
+		char sql[200];
+		snprintf(sql, sizeof(sql),
+		         "INSERT INTO customer_search (rowid, name) VALUES (%d, 'gone %d');"
+		         "INSERT INTO customer_search (customer_search) VALUES ('optimize')",
+		         100000 + i, i);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	assert_int_not_equal(rc, SQLITE_OK); /* broken, as the old library left it */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM customer_search WHERE customer_search MATCH 'kept'",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_step(st), SQLITE_ROW);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE customer_scrub; PRAGMA user_version=6", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	assert_int_equal(search_count(s, "kept customer"), 1);
+	csvc_customer_free(make(s, "new customer", NULL, NULL));
+	assert_int_equal(search_count(s, "customer"), 2);
+	csvc_store_close(s);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_erase_covers_absorbed(void **state)
 {
 	(void)state;
@@ -900,6 +1065,9 @@ int main(void)
 		cmocka_unit_test(test_merge_limits),
 		cmocka_unit_test(test_erase_removes_bytes),
 		cmocka_unit_test(test_erase_covers_absorbed),
+		cmocka_unit_test(test_erase_scrub_pending_and_finished),
+		cmocka_unit_test(test_erase_many_on_a_growing_store),
+		cmocka_unit_test(test_broken_search_index_repaired),
 		cmocka_unit_test(test_query_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
