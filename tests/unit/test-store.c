@@ -709,6 +709,89 @@ static void test_hook_leaves_transaction_open(void **state)
 	csvc_store_close(s);
 }
 
+/* The store options as version 1 knew them: a caller built against those
+ * headers passes a struct this long. */
+typedef struct options_v1 {
+	uint32_t version;
+	csvc_clock_fn clock;
+	void *clock_userdata;
+	int32_t busy_timeout_ms;
+	int32_t durability;
+	uint32_t flags;
+	csvc_log_fn log;
+	void *log_userdata;
+	int32_t log_level;
+	const char *default_country_code;
+	const char *zoneinfo_dir;
+} options_v1;
+
+static void test_wal_limit_and_checkpoint(void **state)
+{
+	(void)state;
+	char path[300], wal[320];
+	path_in_tmp(path, sizeof(path), "wal.db");
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	csvc_store *w = NULL, *r = NULL;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.wal_size_limit = 64 * 1024;
+	o.busy_timeout_ms = 100;
+	csvc_assert_ok(csvc_store_open(&w, path, &o));
+	csvc_assert_ok(csvc_store_open(&r, path, &o));
+	/* A reader's snapshot keeps the WAL from being reused. */
+	csvc_customer_iter *it = NULL;
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_create(w, c, NULL));
+	csvc_customer_free(c);
+	csvc_assert_ok(csvc_customer_iter_new(r, NULL, &it));
+	csvc_assert_ok(csvc_customer_iter_next(it, &c));
+	csvc_customer_free(c);
+	for (int i = 0; i < 4000; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "customer number %d with a longer name", i);
+		csvc_assert_ok(csvc_customer_new(&c));
+		csvc_assert_ok(csvc_customer_set_name(c, name));
+		csvc_assert_ok(csvc_customer_create(w, c, NULL));
+		csvc_customer_free(c);
+	}
+	int64_t peak = file_size(wal);
+	assert_true(peak > 10 * 1024 * 1024);
+	csvc_assert_err(csvc_store_checkpoint(w), CSVC_EBUSY);
+	csvc_customer_iter_free(it);
+	/* Once the reader is done, the next automatic checkpoint lets the WAL
+	 * start over, and it is cut back to the limit: from then on it stays
+	 * near SQLite's automatic checkpoint size (1000 pages). */
+	for (int i = 0; i < 1200; i++) {
+		csvc_assert_ok(csvc_customer_new(&c));
+		csvc_assert_ok(csvc_customer_create(w, c, NULL));
+		csvc_customer_free(c);
+	}
+	assert_true(file_size(wal) < 5 * 1024 * 1024);
+	/* ...and a checkpoint empties it. */
+	csvc_assert_ok(csvc_store_checkpoint(w));
+	assert_int_equal(file_size(wal), 0);
+	csvc_assert_ok(csvc_store_begin(w));
+	csvc_assert_err(csvc_store_checkpoint(w), CSVC_ESTATE);
+	csvc_assert_ok(csvc_store_rollback(w));
+	csvc_assert_err(csvc_store_checkpoint(NULL), CSVC_EINVAL);
+	csvc_store_close(r);
+	csvc_store_close(w);
+
+	o.flags = CSVC_OPEN_READONLY;
+	csvc_assert_ok(csvc_store_open(&r, path, &o));
+	csvc_assert_err(csvc_store_checkpoint(r), CSVC_EREADONLY);
+	csvc_store_close(r);
+
+	/* A version-1 struct is read only as far as version 1 goes. */
+	options_v1 *v1 = calloc(1, sizeof(*v1));
+	assert_non_null(v1);
+	v1->version = 1;
+	v1->flags = CSVC_OPEN_NOCREATE;
+	csvc_assert_ok(csvc_store_open(&w, path, (const csvc_store_options *)(void *)v1));
+	csvc_store_close(w);
+	free(v1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_migration_race_with_newer_library),
 		cmocka_unit_test(test_hook_leaves_transaction_open),
+		cmocka_unit_test(test_wal_limit_and_checkpoint),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
