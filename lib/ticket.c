@@ -116,6 +116,23 @@ int csvc_ticket_channel_define(csvc_store *store, const char *name, const char *
 
 /* ---- events ---- */
 
+csvc_time_us csvc__ticket_event_time(csvc_store *s, const char *number, csvc_time_us last, csvc_time_us now)
+{
+	if (now >= last)
+		return now;
+	csvc__log(s, CSVC_LOG_WARN,
+	          "ticket %s: the store clock reads %lld us before the ticket's latest event (it stepped back);"
+	          " the new event is dated at the latest event's instant",
+	          number, (long long)(last - now));
+	return last;
+}
+
+/* The instant of a write to the ticket of head `h`. */
+static csvc_time_us write_time(csvc_store *s, const csvc__ticket_head *h, csvc_time_us now)
+{
+	return csvc__ticket_event_time(s, h->number, h->updated_at, now);
+}
+
 /* Writes an event and queues it for the change hook. */
 static int record(csvc_store *s, int64_t rowid, const csvc_uuid *id, const char *number, int64_t seq,
                   const char *type, const char *actor, csvc_time_us at, const char *from,
@@ -208,6 +225,7 @@ int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int 
 	int rc = csvc__ticket_db_load(s, rowid, &t);
 	if (rc)
 		return rc;
+	at = csvc__ticket_event_time(s, t->number, t->updated_at, at);
 	if (!csvc_uuid_is_nil(&t->customer) && csvc__ticket_db_customer_rowid(s, &t->customer, &customer_rowid))
 		customer_rowid = 0; /* merged away or erased: no class to match on */
 	if (!(rc = sla_subject(s, t, customer_rowid, &subj)))
@@ -361,6 +379,7 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	if ((rc = csvc__ticket_db_head(store, &t->id, &h)) || (rc = check_revision(&h, t->revision)) ||
 	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)))
 		goto end;
+	now = write_time(store, &h, now);
 	/* Editable fields come from t, everything else stays as stored. */
 	for (size_t i = 0; i < csvc__ticket_field_count; i++) {
 		const csvc__ticket_field *f = &csvc__ticket_fields[i];
@@ -447,6 +466,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	    (rc = csvc_workflow_target(wf, h.state, transition, &to)))
 		goto end;
 	int32_t category = csvc_workflow_state_category(wf, to);
+	now = write_time(store, &h, now);
 	csvc__buf_puts(&payload, "{\"transition\":");
 	csvc__buf_json_string(&payload, transition);
 	if (note) {
@@ -493,6 +513,7 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)) ||
 	    (rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
 		goto end;
+	now = write_time(store, &h, now);
 	set_payload(&payload, old, saved, 0, NULL);
 	if (payload.failed) {
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");
@@ -559,8 +580,10 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 		csvc__buf_free(&payload);
 		return rc;
 	}
-	if (!(rc = csvc__ticket_db_head(store, id, &h)) && !(rc = check_revision(&h, expected_revision)) &&
-	    !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
+	rc = csvc__ticket_db_head(store, id, &h);
+	if (!rc && !(rc = check_revision(&h, expected_revision)))
+		now = write_time(store, &h, now);
+	if (!rc && !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
 	    !(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)) &&
 	    !(rc = record(store, h.rowid, id, h.number, h.revision + 1, "comment", actor, now, NULL, NULL,
 	                  payload.data)) &&
@@ -641,6 +664,8 @@ int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, 
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if (!(rc = csvc__ticket_db_head(store, a, &ha)) && !(rc = csvc__ticket_db_head(store, b, &hb))) {
+		/* One instant on both tickets, after the latest event of each. */
+		now = write_time(store, &hb, write_time(store, &ha, now));
 		rc = csvc__ticket_db_link(store, ha.rowid, hb.rowid, kind, now);
 		if (rc == CSVC_EEXISTS)
 			rc = csvc__error(CSVC_EEXISTS, "tickets %s and %s are already linked as %s", ha.number,
@@ -669,6 +694,7 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, into, &hi)) || (rc = csvc__ticket_db_head(store, from, &hf)))
 		goto end;
+	now = write_time(store, &hf, write_time(store, &hi, now));
 	if (hi.state_category >= CSVC_STATE_CLOSED || hf.state_category >= CSVC_STATE_CLOSED) {
 		rc = csvc__error(CSVC_ESTATE, "ticket %s is %s and cannot take part in a merge",
 		                 hi.state_category >= CSVC_STATE_CLOSED ? hi.number : hf.number,
@@ -762,6 +788,7 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		int32_t cat = csvc_workflow_state_category(new_wf, targets[i]);
+		csvc_time_us at = csvc__ticket_event_time(store, refs[i].number, refs[i].updated_at, now);
 		csvc__buf p = {0};
 		csvc__buf_printf(&p, "{\"from_version\":%d,\"set\":{\"workflow_version\":%d,\"state\":",
 		                 (int)from_version, (int)to_version);
@@ -770,10 +797,10 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 		if (p.failed)
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
 		else if (!(rc = csvc__ticket_db_set_workflow(store, refs[i].rowid, to_version, targets[i], cat,
-		                                             refs[i].revision + 1, now)) &&
+		                                             refs[i].revision + 1, at)) &&
 		         !(rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
-		                       "workflow_migrated", actor, now, refs[i].state, targets[i], p.data)))
-			rc = sla_state(store, refs[i].rowid, targets[i], cat, now);
+		                       "workflow_migrated", actor, at, refs[i].state, targets[i], p.data)))
+			rc = sla_state(store, refs[i].rowid, targets[i], cat, at);
 		csvc__buf_free(&p);
 	}
 end:

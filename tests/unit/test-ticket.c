@@ -12,6 +12,8 @@
 #include "ticket-internal.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US)
+#define MIN_US (60 * CSVC_SECOND_US)
+#define HOUR_US (60 * MIN_US)
 
 static csvc_time_us now_cell;
 
@@ -778,6 +780,102 @@ static void test_query_plans(void **state)
 	csvc_store_close(s);
 }
 
+
+typedef struct warn_log {
+	int warnings;
+	char last[512];
+} warn_log;
+
+static void log_warnings(int32_t level, const char *message, void *userdata)
+{
+	warn_log *w = userdata;
+	if (level == CSVC_LOG_WARN) {
+		w->warnings++;
+		snprintf(w->last, sizeof(w->last), "%s", message);
+	}
+}
+
+/* A clock that steps back 2 h in the middle of a ticket's life: its events
+ * never go back in time, so the row, its replay and the SLA clocks agree. */
+static void test_clock_steps_back(void **state)
+{
+	(void)state;
+	warn_log w = {0};
+	now_cell = T0;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.log = log_warnings;
+	o.log_userdata = &w;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *other = open_ticket(s, "inquiry", "SH01", "另一张");
+
+	now_cell = T0 + 2 * HOUR_US;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "营业时间"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	const csvc_uuid *id = csvc_ticket_id(t);
+	now_cell = T0 + 2 * HOUR_US + 10 * MIN_US;
+	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	assert_int_equal(w.warnings, 0);
+
+	/* The clock steps back 2 h. */
+	now_cell -= 2 * HOUR_US;
+	csvc_assert_ok(csvc_ticket_assign(s, id, "li", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_transition(s, id, "answer", 0, "agent", NULL, NULL));
+	csvc_assert_ok(csvc_ticket_link(s, id, csvc_ticket_id(other), CSVC_LINK_RELATED, "agent"));
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	csvc_assert_ok(csvc_ticket_set_category(g, "营业时间"));
+	csvc_assert_ok(csvc_ticket_update(s, g, "agent"));
+	csvc_ticket_free(g);
+
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	assert_true(csvc_ticket_updated_at(g) >= csvc_ticket_created_at(g));
+	/* Clamped to the last event: the reply 10 min after creation. */
+	assert_int_equal(csvc_ticket_updated_at(g), T0 + 2 * HOUR_US + 10 * MIN_US);
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	assert_replay_equal(s, csvc_ticket_id(other));
+	/* Event times never go back within a ticket. */
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events a JOIN ticket_events b"
+	                            " ON a.ticket_id = b.ticket_id AND b.seq = a.seq + 1 WHERE b.at_us < a.at_us"),
+	                 0);
+	/* SLA used time never negative. */
+	csvc_sla_iter *it = NULL;
+	csvc_sla_target *x = NULL;
+	int n = 0;
+	csvc_assert_ok(csvc_sla_ticket_targets(s, id, &it));
+	while (csvc_sla_iter_next(it, &x) == CSVC_OK) {
+		n++;
+		if (csvc_sla_target_used(x) < 0)
+			print_error("%s used %lld\n", csvc_sla_target_name(x), (long long)csvc_sla_target_used(x));
+		assert_true(csvc_sla_target_used(x) >= 0);
+		csvc_sla_target_free(x);
+	}
+	csvc_sla_iter_free(it);
+	assert_true(n >= 2);
+	int equal = 0;
+	csvc_assert_ok(csvc_sla_recompute(s, id, 0, &equal));
+	assert_true(equal);
+	assert_true(w.warnings >= 1);
+	assert_non_null(strstr(w.last, "clock"));
+
+	/* The clock comes back: time moves on from there. */
+	now_cell = T0 + 3 * HOUR_US;
+	csvc_assert_ok(csvc_ticket_transition(s, id, "close", 0, "agent", NULL, NULL));
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	assert_int_equal(csvc_ticket_updated_at(g), T0 + 3 * HOUR_US);
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	csvc_ticket_free(t);
+	csvc_ticket_free(other);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -791,6 +889,7 @@ int main(void)
 		cmocka_unit_test(test_replay_matches_random_operations),
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_query_plans),
+		cmocka_unit_test(test_clock_steps_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
