@@ -283,7 +283,12 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  * instant) with its escalations, atomically, then passed to `fn` (may be
  * NULL). Alarms crossed before a later ticket event were already emitted
  * by that event. Calling it again, or after a crash, never duplicates or
- * loses one. Its cost is proportional to the alarms due.
+ * loses one. Its cost is proportional to the alarms due. It first looks
+ * for a due alarm with a read: with nothing due it returns CSVC_OK at once
+ * (0 emitted), without taking the write lock, so it does not wait for
+ * another connection that holds it; only when something is due does it
+ * start a write transaction (and may then wait up to the busy timeout and
+ * fail with CSVC_EBUSY).
  * `emitted` (may be NULL) receives how many were emitted.
  * @since 1.0
  */

@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "csvc-test.h"
 #include "store-internal.h"
@@ -759,6 +761,70 @@ static void test_plans(void **state)
 	csvc_store_close(s);
 }
 
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static csvc_store *open_file(const char *path, int32_t busy_ms)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.zoneinfo_dir = CSVC_TEST_DATA_DIR "/zoneinfo";
+	o.busy_timeout_ms = busy_ms;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	return s;
+}
+
+/* An advance with nothing due only reads: it does not wait for the write
+ * lock another connection holds. */
+static void test_advance_nothing_due_does_not_wait(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-test-sla-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	now_cell = MON;
+	csvc_store *a = open_file(path, 2000);
+	csvc_assert_ok(csvc_store_install_defaults(a));
+	csvc_ticket *t = open_ticket(a, "complaint", MON);
+	csvc_store *b = open_file(path, 2000);
+
+	csvc_assert_ok(csvc_store_begin(a)); /* holds the write lock */
+	int64_t n = -1;
+	int64_t start = monotonic_ms();
+	csvc_assert_ok(csvc_sla_advance(b, MON + HOUR, NULL, NULL, &n));
+	int64_t took = monotonic_ms() - start;
+	if (took >= 500)
+		print_error("advance with nothing due took %lld ms\n", (long long)took);
+	assert_true(took < 500);
+	assert_int_equal(n, 0);
+	csvc_assert_ok(csvc_store_commit(a));
+
+	/* With the lock free, what is due is emitted as before. */
+	alarms log = {0};
+	csvc_assert_ok(csvc_sla_advance(b, MON + 20 * HOUR, on_alarm, &log, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(log.target[0], "respond");
+	assert_int_equal(log.percent[0], 80);
+	csvc_ticket_free(t);
+	csvc_store_close(b);
+	csvc_store_close(a);
+	unlink(path);
+	char wal[80];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", path);
+	unlink(wal);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_advance_nothing_due_does_not_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
