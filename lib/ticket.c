@@ -429,6 +429,13 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 				                              &moved);
 			break;
 		}
+	/* The SLA engine may have written events after ours (a policy change,
+	 * alarms, their escalations): hand back the ticket as stored. */
+	csvc_ticket *stored = NULL;
+	if (!rc && !(rc = csvc__ticket_db_load(store, h.rowid, &stored))) {
+		csvc_ticket_free(saved);
+		saved = stored;
+	}
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && changed) {
@@ -443,6 +450,17 @@ end:
 
 /* ---- transition, assign, comment ---- */
 
+/* The stored revision after a call's writes: the SLA engine may have added
+ * events (alarms it caught up on, a policy change) after the call's own. */
+static int current_revision(csvc_store *s, const csvc_uuid *id, int64_t *out)
+{
+	csvc__ticket_head h;
+	int rc = csvc__ticket_db_head(s, id, &h);
+	if (!rc)
+		*out = h.revision;
+	return rc;
+}
+
 int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *transition,
                            int64_t expected_revision, const char *actor, const char *note,
                            int64_t *revision)
@@ -456,6 +474,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
+	int64_t final = 0;
 	const csvc_workflow *wf = NULL;
 	const char *to = NULL;
 	csvc__buf payload = {0};
@@ -483,12 +502,13 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	if ((rc = csvc__ticket_db_set_state(store, h.rowid, to, category, h.revision + 1, now)))
 		goto end;
 	if (!(rc = record(store, h.rowid, id, h.number, h.revision + 1, "transition", actor, now, h.state, to,
-	                  payload.data)))
-		rc = sla_state(store, h.rowid, to, category, now);
+	                  payload.data)) &&
+	    !(rc = sla_state(store, h.rowid, to, category, now)))
+		rc = current_revision(store, id, &final);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
-		*revision = h.revision + 1;
+		*revision = final;
 	csvc__buf_free(&payload);
 	return rc;
 }
@@ -592,9 +612,12 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0};
 		rc = csvc__sla_ticket_event(store, h.rowid, &ev);
 	}
+	int64_t final = 0;
+	if (!rc)
+		rc = current_revision(store, id, &final);
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
-		*revision = h.revision + 1;
+		*revision = final;
 	csvc__buf_free(&payload);
 	return rc;
 }

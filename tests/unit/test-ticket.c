@@ -876,6 +876,55 @@ static void test_clock_steps_back(void **state)
 	csvc_store_close(s);
 }
 
+
+/* The revision a call returns is the ticket's revision after every event
+ * the call wrote, SLA events included, so the caller can go on with it. */
+static void test_revision_after_sla_events(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	csvc_ticket *t = open_ticket(s, "inquiry", "SH01", "退货");
+	const csvc_uuid *id = csvc_ticket_id(t);
+	/* First response (20 min) passed unnoticed: the transition also
+	 * records the warning and the breach. */
+	now_cell += 30 * MIN_US;
+	int64_t rev = 0;
+	csvc_assert_ok(csvc_ticket_transition(s, id, "escalate", 1, "agent", NULL, &rev));
+	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'sla_breach'"), 1);
+	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_NOTE, "专人处理", NULL, rev, "agent", &rev));
+	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
+
+	/* An update that moves the ticket to another SLA policy. */
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "critical_inquiry", 1));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "inquiry"));
+	csvc_assert_ok(csvc_sla_policy_match_priority(p, CSVC_PRIORITY_CRITICAL));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "resolution", 2 * HOUR_US, CSVC_SLA_CALENDAR_24X7, NULL, &i));
+	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	csvc_assert_ok(csvc_ticket_set_priority(g, CSVC_PRIORITY_CRITICAL));
+	now_cell += MIN_US;
+	csvc_assert_ok(csvc_ticket_update(s, g, "supervisor"));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'sla_policy'"), 1);
+	assert_int_equal(csvc_ticket_revision(g), sql_int(s, "SELECT revision FROM tickets"));
+	csvc_ticket *stored = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &stored));
+	assert_true(csvc_ticket_equal(g, stored));
+	csvc_ticket_free(stored);
+	/* It carries on from there without a conflict. */
+	csvc_assert_ok(csvc_ticket_set_subject(g, "退货（加急）"));
+	csvc_assert_ok(csvc_ticket_update(s, g, "supervisor"));
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -890,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_query_plans),
 		cmocka_unit_test(test_clock_steps_back),
+		cmocka_unit_test(test_revision_after_sla_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
