@@ -180,11 +180,16 @@ CSVC_EXTERN(int) csvc_sla_policy_load(csvc_store *store, const char *name, int32
 CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
 
 /*
- * Installs the handbook defaults (each documented in docs/sla.md as a
- * "handbook default"): inquiry first response 20 min on the store calendar
- * and answer within 24 h; complaint response 24 h, handled 48 h, reported
- * back 72 h from receipt; after-sales and the other kinds a library
- * default. Installing twice changes nothing.
+ * Installs the default policies (docs/sla.md, "Handbook defaults"), in
+ * match order: emergencies (kind "emergency") and urgent tickets (urgency
+ * CSVC_URGENCY_EMERGENCY) get a 15 min first response in wall-clock time
+ * (library default; an urgent complaint also keeps the complaint
+ * deadlines); VIP customers (class CSVC_CUSTOMER_VIP or tier CSVC_TIER_1)
+ * a 15 min first response on the store calendar (library default); then
+ * the handbook defaults: inquiry first response 20 min on the store
+ * calendar and answer within 24 h; complaint response 24 h, handled 48 h,
+ * reported back 72 h from receipt; after-sales and the other kinds a
+ * library default. Installing twice changes nothing.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_install_defaults(csvc_store *store);

@@ -825,6 +825,122 @@ static void test_advance_nothing_due_does_not_wait(void **state)
 	rmdir(dir);
 }
 
+
+/* A ticket of `kind` for `customer` (may be NULL) at `urgency`, created at `at`. */
+static csvc_ticket *open_ticket_for(csvc_store *s, const char *kind, const csvc_customer *customer,
+                                    int32_t urgency, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, kind, "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "sla"));
+	if (customer)
+		csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(customer)));
+	csvc_assert_ok(csvc_ticket_set_urgency(t, urgency));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+static csvc_customer *customer_of(csvc_store *s, int32_t klass, int32_t tier)
+{
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "顾客"));
+	if (klass)
+		csvc_assert_ok(csvc_customer_set_class(c, klass));
+	if (tier)
+		csvc_assert_ok(csvc_customer_set_tier(c, tier));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	return c;
+}
+
+static void expect_policy(csvc_store *s, const csvc_ticket *t, const char *target_name, const char *policy,
+                          csvc_time_us due)
+{
+	csvc_sla_target *x = target(s, t, target_name);
+	if (strcmp(csvc_sla_target_policy(x), policy) != 0 || csvc_sla_target_due_at(x) != due)
+		print_error("%s %s: policy %s (want %s), due %lld (want %lld)\n", csvc_ticket_number(t), target_name,
+		            csvc_sla_target_policy(x), policy, (long long)csvc_sla_target_due_at(x), (long long)due);
+	assert_string_equal(csvc_sla_target_policy(x), policy);
+	assert_int_equal(csvc_sla_target_due_at(x), due);
+	csvc_sla_target_free(x);
+}
+
+/* Emergencies, urgent tickets and VIP customers get the faster defaults;
+ * the others keep theirs. */
+static void test_emergency_and_vip_defaults(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store(MON);
+	csvc_customer *vip = customer_of(s, CSVC_CUSTOMER_VIP, 0);
+	csvc_customer *tier1 = customer_of(s, CSVC_CUSTOMER_ORDINARY, CSVC_TIER_1);
+	csvc_customer *plain = customer_of(s, CSVC_CUSTOMER_ORDINARY, CSVC_TIER_3);
+	const int32_t G = CSVC_URGENCY_GENERAL, E = CSVC_URGENCY_EMERGENCY;
+	csvc_time_us at = LOCAL(0, 17, 50); /* 10 min before closing */
+
+	/* An emergency: 15 min in wall-clock time, whoever the customer. */
+	csvc_ticket *emergency = open_ticket_for(s, "emergency", plain, G, at);
+	expect_policy(s, emergency, "first_response", "default_emergency", at + 15 * MIN);
+	csvc_ticket *emergency_vip = open_ticket_for(s, "emergency", vip, G, at);
+	expect_policy(s, emergency_vip, "first_response", "default_emergency", at + 15 * MIN);
+	/* Urgency 紧急 on any kind. */
+	csvc_ticket *urgent = open_ticket_for(s, "reservation", NULL, E, at);
+	expect_policy(s, urgent, "first_response", "default_urgent", at + 15 * MIN);
+	csvc_ticket *urgent_inquiry = open_ticket_for(s, "inquiry", vip, E, at);
+	expect_policy(s, urgent_inquiry, "first_response", "default_urgent", at + 15 * MIN);
+	/* An urgent complaint keeps the complaint deadlines. */
+	csvc_ticket *urgent_complaint = open_ticket_for(s, "complaint", plain, E, at);
+	expect_policy(s, urgent_complaint, "fast_response", "default_urgent_complaint", at + 15 * MIN);
+	expect_policy(s, urgent_complaint, "respond", "default_urgent_complaint", at + 24 * HOUR);
+	expect_policy(s, urgent_complaint, "reported_back", "default_urgent_complaint", at + 72 * HOUR);
+	/* VIP class or tier 1: 15 min on the store calendar, before the kind's
+	 * own policy. */
+	csvc_ticket *vip_inquiry = open_ticket_for(s, "inquiry", vip, G, at);
+	expect_policy(s, vip_inquiry, "first_response", "default_vip", LOCAL(1, 9, 5));
+	csvc_ticket *vip_complaint = open_ticket_for(s, "complaint", vip, G, at);
+	expect_policy(s, vip_complaint, "fast_response", "default_vip_complaint", LOCAL(1, 9, 5));
+	expect_policy(s, vip_complaint, "handled", "default_vip_complaint", at + 48 * HOUR);
+	csvc_ticket *tier1_reservation = open_ticket_for(s, "reservation", tier1, G, at);
+	expect_policy(s, tier1_reservation, "first_response", "default_tier1", LOCAL(1, 9, 5));
+	csvc_ticket *tier1_complaint = open_ticket_for(s, "complaint", tier1, G, at);
+	expect_policy(s, tier1_complaint, "respond", "default_tier1_complaint", at + 24 * HOUR);
+	/* The others as before. */
+	csvc_ticket *inquiry = open_ticket_for(s, "inquiry", plain, G, at);
+	expect_policy(s, inquiry, "first_response", "handbook_inquiry", LOCAL(1, 9, 10));
+	csvc_ticket *complaint = open_ticket_for(s, "complaint", NULL, CSVC_URGENCY_MAJOR, at);
+	expect_policy(s, complaint, "respond", "handbook_complaint", at + 24 * HOUR);
+	csvc_ticket *reservation = open_ticket_for(s, "reservation", plain, G, at);
+	/* 4 h of business time: 10 min Monday, 3 h 50 Tuesday from 09:00 (13:00 after lunch). */
+	expect_policy(s, reservation, "first_response", "default", LOCAL(1, 13, 50));
+
+	/* A customer who becomes VIP moves to the VIP policy. */
+	csvc_customer *g = NULL;
+	csvc_assert_ok(csvc_customer_get(s, csvc_customer_id(plain), &g));
+	csvc_assert_ok(csvc_customer_set_class(g, CSVC_CUSTOMER_VIP));
+	now_cell = at + MIN;
+	csvc_assert_ok(csvc_customer_update(s, g, "clerk"));
+	csvc_customer_free(g);
+	csvc_sla_target *x = target(s, reservation, "first_response");
+	assert_string_equal(csvc_sla_target_policy(x), "default_vip");
+	csvc_sla_target_free(x);
+
+	/* Installing again changes nothing. */
+	int64_t policies = sql_int(s, "SELECT count(*) FROM sla_policies");
+	csvc_assert_ok(csvc_sla_install_defaults(s));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM sla_policies"), policies);
+
+	csvc_ticket *all[] = {emergency, emergency_vip, urgent, urgent_inquiry, urgent_complaint, vip_inquiry,
+	                      vip_complaint, tier1_reservation, tier1_complaint, inquiry, complaint, reservation};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		assert_recompute_equal(s, all[i]);
+		csvc_ticket_free(all[i]);
+	}
+	csvc_customer_free(vip);
+	csvc_customer_free(tier1);
+	csvc_customer_free(plain);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_emergency_and_vip_defaults),
 		cmocka_unit_test(test_advance_nothing_due_does_not_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

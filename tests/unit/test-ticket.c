@@ -301,11 +301,13 @@ static void test_revisions_update_assign_comment(void **state)
 	csvc_assert_ok(csvc_ticket_set_subject(t, "空调噪音"));
 	csvc_assert_ok(csvc_ticket_set_urgency(t, CSVC_URGENCY_EMERGENCY));
 	csvc_assert_ok(csvc_ticket_update(s, t, "supervisor"));
-	assert_int_equal(csvc_ticket_revision(t), 8);
+	/* The urgent complaint moves to the default_urgent_complaint SLA
+	 * policy: an "sla_policy" event follows the "updated" one. */
+	assert_int_equal(csvc_ticket_revision(t), 9);
 	assert_int_equal(csvc_ticket_priority(t), CSVC_PRIORITY_HIGH); /* 2 * 1 + 2 + 3 = 7 */
 	csvc_assert_ok(csvc_ticket_update(s, t, "supervisor"));      /* no change, no event */
-	assert_int_equal(csvc_ticket_revision(t), 8);
-	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events"), 8);
+	assert_int_equal(csvc_ticket_revision(t), 9);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events"), 9);
 	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'updated' AND"
 	                            " json_extract(payload, '$.old.subject') = '噪音' AND"
 	                            " json_extract(payload, '$.set.subject') = '空调噪音'"),
@@ -315,7 +317,8 @@ static void test_revisions_update_assign_comment(void **state)
 	/* History in order. */
 	csvc_event_iter *it = NULL;
 	csvc_assert_ok(csvc_ticket_history_new(s, id, &it));
-	const char *types[] = {"created", "transition", "assigned", "comment", "comment", "comment", "comment", "updated"};
+	const char *types[] = {"created", "transition", "assigned", "comment", "comment", "comment", "comment", "updated",
+	                       "sla_policy"};
 	csvc_event *ev = NULL;
 	size_t n = 0;
 	int rc;
@@ -333,7 +336,7 @@ static void test_revisions_update_assign_comment(void **state)
 		n++;
 	}
 	assert_int_equal(rc, CSVC_ITEROVER);
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 	csvc_ticket_history_free(it);
 
 	/* Events cannot be edited. */
