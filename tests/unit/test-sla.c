@@ -758,6 +758,37 @@ static void test_plans(void **state)
 		}
 		sqlite3_finalize(st);
 	}
+	/* The lists as of the clock: recorded rows in index order, merged with
+	 * the pending alarms already due (a range of the alarm index, sorted:
+	 * as many as advance has not yet emitted). No scan. */
+	const char *lists[] = {
+		"SELECT ticket_id, due_us FROM sla_targets WHERE phase = 1 AND warned = 1 AND breached_at IS NULL"
+		" AND due_us >= 5 UNION ALL SELECT ticket_id, due_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+		" AND next_alarm_us <= 5 AND next_pct < 100 AND phase = 1 AND warned = 0 AND breached_at IS NULL"
+		" AND due_us >= 5 ORDER BY 2",
+		"SELECT ticket_id, breached_at FROM sla_targets WHERE breached_at IS NOT NULL AND phase IN (1, 2)"
+		" UNION ALL SELECT ticket_id, due_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+		" AND next_alarm_us <= 5 AND phase = 1 AND breached_at IS NULL AND due_us < 5 ORDER BY 2",
+	};
+	const char *recorded_index[] = {"sla_targets_at_risk", "sla_targets_breached"};
+	for (size_t q = 0; q < 2; q++) {
+		char eqp[1024];
+		snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", lists[q]);
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+		int recorded = 0, pending = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+			if (strstr(d, "SCAN"))
+				print_error("%s\n%s\n", lists[q], d);
+			assert_null(strstr(d, "SCAN"));
+			recorded += strstr(d, recorded_index[q]) != NULL;
+			pending += strstr(d, "sla_targets_alarm") != NULL;
+		}
+		sqlite3_finalize(st);
+		assert_int_equal(recorded, 1);
+		assert_int_equal(pending, 1);
+	}
 	csvc_store_close(s);
 }
 
@@ -941,6 +972,93 @@ static void test_emergency_and_vip_defaults(void **state)
 	csvc_store_close(s);
 }
 
+
+/* The names of the targets a list returns, joined with spaces. */
+static void list_names(csvc_store *s, int breached, char *out, size_t n)
+{
+	csvc_sla_iter *it = NULL;
+	csvc_assert_ok(breached ? csvc_sla_breached(s, 0, &it) : csvc_sla_at_risk(s, 0, &it));
+	csvc_sla_target *x = NULL;
+	out[0] = '\0';
+	int rc;
+	while ((rc = csvc_sla_iter_next(it, &x)) == CSVC_OK) {
+		size_t len = strlen(out);
+		snprintf(out + len, n - len, "%s%s", len ? " " : "", csvc_sla_target_name(x));
+		if (breached) {
+			assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_BREACHED);
+			assert_true(csvc_sla_target_breached_at(x) != 0);
+		} else {
+			assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_RUNNING);
+		}
+		csvc_sla_target_free(x);
+	}
+	assert_int_equal(rc, CSVC_ITEROVER);
+	csvc_sla_iter_free(it);
+}
+
+/* A reader sees the status as of the store clock: a deadline that has
+ * passed reads as breached (dated at the deadline) before csvc_sla_advance
+ * records it, and the lists agree. */
+static void test_status_at_read_time(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON + 3 * HOUR;
+	csvc_store *s = open_store(t0);
+	csvc_ticket *t = open_ticket(s, "complaint", t0);
+	char names[256];
+
+	/* At the deadline itself: still on time. */
+	now_cell = t0 + 24 * HOUR;
+	expect(s, t, "respond", CSVC_SLA_RUNNING, t0 + 24 * HOUR, 0);
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "respond"); /* its 80 % warning passed at 19.2 h */
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "");
+
+	/* One microsecond later it is breached, though nothing ran advance. */
+	now_cell = t0 + 24 * HOUR + 1;
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	now_cell = t0 + 40 * HOUR;
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	expect(s, t, "handled", CSVC_SLA_RUNNING, t0 + 48 * HOUR, 0);
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond");
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "handled"); /* 80 % of 48 h = 38.4 h */
+	now_cell = t0 + 73 * HOUR;
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond handled reported_back"); /* by breach time */
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "");
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type LIKE 'sla_%'"), 0);
+
+	/* Advance records the same breaches: the reading does not change. */
+	int64_t n = 0;
+	csvc_assert_ok(csvc_sla_advance(s, now_cell, NULL, NULL, &n));
+	assert_int_equal(n, 6);
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	expect(s, t, "reported_back", CSVC_SLA_BREACHED, t0 + 72 * HOUR, t0 + 72 * HOUR);
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond handled reported_back");
+
+	/* Met late: met, with the breach on record. */
+	now_cell = t0 + 74 * HOUR;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "analyse", 0, "agent", NULL, NULL));
+	expect(s, t, "respond", CSVC_SLA_MET, 0, t0 + 24 * HOUR);
+	assert_recompute_equal(s, t);
+
+	/* A paused target is not overdue while paused. */
+	csvc_ticket *q = open_ticket(s, "inquiry", LOCAL(7, 10, 0));
+	now_cell = LOCAL(7, 10, 5);
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(q), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(q), "wait_customer", 0, "agent", NULL, NULL));
+	now_cell = LOCAL(21, 10, 0);
+	expect(s, q, "resolution", CSVC_SLA_PAUSED, 0, 0);
+	csvc_ticket_free(q);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_status_at_read_time),
 		cmocka_unit_test(test_emergency_and_vip_defaults),
 		cmocka_unit_test(test_advance_nothing_due_does_not_wait),
 	};
