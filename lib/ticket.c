@@ -379,7 +379,6 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	if ((rc = csvc__ticket_db_head(store, &t->id, &h)) || (rc = check_revision(&h, t->revision)) ||
 	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)))
 		goto end;
-	now = write_time(store, &h, now);
 	/* Editable fields come from t, everything else stays as stored. */
 	for (size_t i = 0; i < csvc__ticket_field_count; i++) {
 		const csvc__ticket_field *f = &csvc__ticket_fields[i];
@@ -409,6 +408,7 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	}
 	if (!changed)
 		goto end;
+	now = write_time(store, &h, now);
 	saved->revision = h.revision + 1;
 	saved->updated_at = now;
 	int search = !csvc__ticket_field_equal(old, saved, csvc__ticket_field_find("subject")) ||
