@@ -431,8 +431,10 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 		}
 	/* The SLA engine may have written events after ours (a policy change,
 	 * alarms, their escalations): hand back the ticket as stored. */
+	csvc__ticket_head after;
 	csvc_ticket *stored = NULL;
-	if (!rc && !(rc = csvc__ticket_db_load(store, h.rowid, &stored))) {
+	if (!rc && !(rc = csvc__ticket_db_head(store, &saved->id, &after)) && after.revision != saved->revision &&
+	    !(rc = csvc__ticket_db_load(store, h.rowid, &stored))) {
 		csvc_ticket_free(saved);
 		saved = stored;
 	}
