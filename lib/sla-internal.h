@@ -135,7 +135,10 @@ int csvc__sla_db_log(struct csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, v
 
 typedef enum { CSVC__SLA_LIST_TICKET = 1, CSVC__SLA_LIST_AT_RISK = 2, CSVC__SLA_LIST_BREACHED = 3 } csvc__sla_list_t;
 typedef struct csvc__sla_row_cursor csvc__sla_row_cursor;
-int csvc__sla_db_list(struct csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit,
+/* A ticket's targets, or the at-risk or breached list as of `now` (the
+ * store clock): rows recorded so, and rows whose alarm is due at `now` but
+ * not yet emitted. */
+int csvc__sla_db_list(struct csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc_time_us now,
                       csvc__sla_row_cursor **out);
 /* next row: ticket info and one clock */
 int csvc__sla_db_list_next(csvc__sla_row_cursor *c, csvc_uuid *ticket, char *number, size_t number_n,

@@ -497,28 +497,12 @@ static int add_first_response(csvc_sla_policy *p, int64_t duration, int32_t cale
 	return rc;
 }
 
-static int build_defaults(csvc_sla_policy **list, size_t *n)
+/* 投诉 (handbook defaults): respond 24 h, handled 48 h, reported back 72 h,
+ * all from receipt, in wall-clock time. */
+static int add_complaint_targets(csvc_sla_policy *p)
 {
-	int rc;
 	size_t i;
-	csvc_sla_policy *p;
-	*n = 0;
-	/* 咨询: first response 20 min (handbook default), complex inquiries
-	 * answered within 24 h (handbook default), on the store calendar. */
-	if ((rc = csvc_sla_policy_new(&p, "handbook_inquiry", 10)))
-		return rc;
-	list[(*n)++] = p;
-	if ((rc = csvc_sla_policy_match_kind(p, "inquiry")) ||
-	    (rc = add_first_response(p, MINUTES(20), CSVC_SLA_CALENDAR_STORE)) ||
-	    (rc = add_resolution(p, "resolution", HOURS(24), CSVC_SLA_CALENDAR_STORE)))
-		return rc;
-	/* 投诉: respond 24 h, handled 48 h, reported back 72 h, all from
-	 * receipt (handbook defaults), in wall-clock time. */
-	if ((rc = csvc_sla_policy_new(&p, "handbook_complaint", 10)))
-		return rc;
-	list[(*n)++] = p;
-	if ((rc = csvc_sla_policy_match_kind(p, "complaint")))
-		return rc;
+	int rc;
 	if ((rc = csvc_sla_policy_add_target(p, "respond", HOURS(24), CSVC_SLA_CALENDAR_24X7, NULL, &i)) ||
 	    (rc = csvc_sla_target_met_by_reply(p, i)) || (rc = csvc_sla_target_met_by_state(p, i, "analysing")) ||
 	    (rc = csvc_sla_target_met_by_state(p, i, "handling")) || (rc = csvc_sla_target_warn_at(p, i, 80)))
@@ -535,14 +519,31 @@ static int build_defaults(csvc_sla_policy **list, size_t *n)
 	    (rc = csvc_sla_target_escalate(p, i, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL, NULL, NULL,
 	                                   NULL)))
 		return rc;
-	/* Everything else: a library default (not from the handbooks). */
-	if ((rc = csvc_sla_policy_new(&p, "default", 1000)))
+	return CSVC_OK;
+}
+
+/* A faster first response to a complaint, met as the handbook's "respond"
+ * is: a reply, or taking it up (the states analysing and handling). It is
+ * named "fast_response" so that reports count one first response per
+ * complaint ("respond"). */
+static int add_complaint_first_response(csvc_sla_policy *p, int32_t calendar)
+{
+	size_t i;
+	int rc;
+	if ((rc = csvc_sla_policy_add_target(p, "fast_response", MINUTES(15), calendar, NULL, &i)) ||
+	    (rc = csvc_sla_target_met_by_reply(p, i)) || (rc = csvc_sla_target_met_by_state(p, i, "analysing")) ||
+	    (rc = csvc_sla_target_met_by_state(p, i, "handling")) ||
+	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED)) || (rc = csvc_sla_target_warn_at(p, i, 80)))
 		return rc;
-	list[(*n)++] = p;
-	if ((rc = add_first_response(p, HOURS(4), CSVC_SLA_CALENDAR_STORE)) ||
-	    (rc = add_resolution(p, "resolution", HOURS(72), CSVC_SLA_CALENDAR_STORE)))
-		return rc;
-	if ((rc = csvc_sla_policy_add_target(p, "next_update", HOURS(24), CSVC_SLA_CALENDAR_STORE, NULL, &i)) ||
+	return CSVC_OK;
+}
+
+/* A recurring progress update, paused while waiting on the customer. */
+static int add_next_update(csvc_sla_policy *p, int64_t duration, int32_t calendar)
+{
+	size_t i;
+	int rc;
+	if ((rc = csvc_sla_policy_add_target(p, "next_update", duration, calendar, NULL, &i)) ||
 	    (rc = csvc_sla_target_recurring(p, i)) ||
 	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED)) ||
 	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED)) ||
@@ -551,11 +552,114 @@ static int build_defaults(csvc_sla_policy **list, size_t *n)
 	return CSVC_OK;
 }
 
+/* Emergencies (library defaults; the handbooks ask for a response "in the
+ * shortest time" without a number): first response 15 min in wall-clock
+ * time, raising the priority to critical when missed. */
+static int add_emergency_first_response(csvc_sla_policy *p, int complaint)
+{
+	int rc = complaint ? add_complaint_first_response(p, CSVC_SLA_CALENDAR_24X7)
+	                   : add_first_response(p, MINUTES(15), CSVC_SLA_CALENDAR_24X7);
+	if (!rc)
+		rc = csvc_sla_target_escalate(p, p->n_targets - 1, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL,
+		                              NULL, NULL, NULL);
+	return rc;
+}
+
+static int add_emergency_targets(csvc_sla_policy *p)
+{
+	int rc;
+	if ((rc = add_emergency_first_response(p, 0)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(24), CSVC_SLA_CALENDAR_24X7)) ||
+	    (rc = add_next_update(p, HOURS(4), CSVC_SLA_CALENDAR_24X7)))
+		return rc;
+	return CSVC_OK;
+}
+
+/* VIP service (library defaults): first response 15 min, resolution 24 h,
+ * an update every 24 h, on the store calendar. */
+static int add_vip_targets(csvc_sla_policy *p)
+{
+	int rc;
+	if ((rc = add_first_response(p, MINUTES(15), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(24), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_next_update(p, HOURS(24), CSVC_SLA_CALENDAR_STORE)))
+		return rc;
+	return CSVC_OK;
+}
+
+static int new_default(csvc_sla_policy **list, size_t *n, const char *name, int32_t rank, csvc_sla_policy **out)
+{
+	int rc = csvc_sla_policy_new(out, name, rank);
+	if (!rc)
+		list[(*n)++] = *out;
+	return rc;
+}
+
+/*
+ * The default pack, in match order (docs/sla.md, "Handbook defaults"):
+ * emergencies and urgent tickets first, then VIP customers (class 核心 or
+ * tier 一级), then the handbook's kinds, then everything else. A complaint
+ * always keeps the handbook's three complaint deadlines.
+ */
+static int build_defaults(csvc_sla_policy **list, size_t *n)
+{
+	int rc;
+	csvc_sla_policy *p;
+	*n = 0;
+	/* 突发事件: the emergency kind, whatever its urgency. */
+	if ((rc = new_default(list, n, "default_emergency", 1, &p)) || (rc = csvc_sla_policy_match_kind(p, "emergency")) ||
+	    (rc = add_emergency_targets(p)))
+		return rc;
+	/* 紧急 urgency: a major complaint keeps its complaint deadlines. */
+	if ((rc = new_default(list, n, "default_urgent_complaint", 2, &p)) ||
+	    (rc = csvc_sla_policy_match_kind(p, "complaint")) ||
+	    (rc = csvc_sla_policy_match_urgency(p, CSVC_URGENCY_EMERGENCY)) ||
+	    (rc = add_emergency_first_response(p, 1)) || (rc = add_complaint_targets(p)))
+		return rc;
+	if ((rc = new_default(list, n, "default_urgent", 3, &p)) ||
+	    (rc = csvc_sla_policy_match_urgency(p, CSVC_URGENCY_EMERGENCY)) || (rc = add_emergency_targets(p)))
+		return rc;
+	/* 核心 (VIP) customers, and 一级 (highest value tier) customers. */
+	if ((rc = new_default(list, n, "default_vip_complaint", 5, &p)) || (rc = csvc_sla_policy_match_kind(p, "complaint")) ||
+	    (rc = csvc_sla_policy_match_customer_class(p, CSVC_CUSTOMER_VIP)) ||
+	    (rc = add_complaint_first_response(p, CSVC_SLA_CALENDAR_STORE)) || (rc = add_complaint_targets(p)))
+		return rc;
+	if ((rc = new_default(list, n, "default_vip", 6, &p)) ||
+	    (rc = csvc_sla_policy_match_customer_class(p, CSVC_CUSTOMER_VIP)) || (rc = add_vip_targets(p)))
+		return rc;
+	if ((rc = new_default(list, n, "default_tier1_complaint", 7, &p)) ||
+	    (rc = csvc_sla_policy_match_kind(p, "complaint")) || (rc = csvc_sla_policy_match_tier(p, CSVC_TIER_1)) ||
+	    (rc = add_complaint_first_response(p, CSVC_SLA_CALENDAR_STORE)) || (rc = add_complaint_targets(p)))
+		return rc;
+	if ((rc = new_default(list, n, "default_tier1", 8, &p)) || (rc = csvc_sla_policy_match_tier(p, CSVC_TIER_1)) ||
+	    (rc = add_vip_targets(p)))
+		return rc;
+	/* 咨询: first response 20 min (handbook default), complex inquiries
+	 * answered within 24 h (handbook default), on the store calendar. */
+	if ((rc = new_default(list, n, "handbook_inquiry", 10, &p)) || (rc = csvc_sla_policy_match_kind(p, "inquiry")) ||
+	    (rc = add_first_response(p, MINUTES(20), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(24), CSVC_SLA_CALENDAR_STORE)))
+		return rc;
+	/* 投诉: the handbook's three deadlines. */
+	if ((rc = new_default(list, n, "handbook_complaint", 10, &p)) ||
+	    (rc = csvc_sla_policy_match_kind(p, "complaint")) || (rc = add_complaint_targets(p)))
+		return rc;
+	/* Everything else: a library default (not from the handbooks). */
+	if ((rc = new_default(list, n, "default", 1000, &p)) ||
+	    (rc = add_first_response(p, HOURS(4), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_resolution(p, "resolution", HOURS(72), CSVC_SLA_CALENDAR_STORE)) ||
+	    (rc = add_next_update(p, HOURS(24), CSVC_SLA_CALENDAR_STORE)))
+		return rc;
+	return CSVC_OK;
+}
+
+#define N_DEFAULT_POLICIES 10
+
 int csvc_sla_install_defaults(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	csvc_sla_policy *list[8] = {0};
+	csvc_sla_policy *list[N_DEFAULT_POLICIES] = {0};
 	size_t n = 0;
 	int rc = build_defaults(list, &n);
 	for (size_t i = 0; i < n && !rc; i++)
@@ -567,7 +671,7 @@ int csvc_sla_install_defaults(csvc_store *store)
 			rc = save_one(store, list[i], &v);
 		rc = csvc__tx_end(store, rc);
 	}
-	for (size_t i = 0; i < 8; i++)
+	for (size_t i = 0; i < N_DEFAULT_POLICIES; i++)
 		csvc_sla_policy_free(list[i]);
 	return rc;
 }

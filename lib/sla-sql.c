@@ -584,20 +584,46 @@ struct csvc__sla_row_cursor {
 	sqlite3_stmt *stmt;
 };
 
-#define LIST_COLUMNS \
+#define LIST_SELECT \
 	"SELECT t.uuid, t.number, p.name, p.version, d.duration_us, c.idx, d.name, c.calendar, c.phase," \
 	" c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us," \
-	" c.next_alarm_us, c.next_pct FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
+	" c.next_alarm_us, c.next_pct"
+#define LIST_FROM \
+	" FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
 	" JOIN sla_policies p ON p.id = c.policy_id" \
 	" JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
 
-static const char SQL_LIST_TICKET[] = LIST_COLUMNS " WHERE c.ticket_id = ?1 ORDER BY c.idx";
+static const char SQL_LIST_TICKET[] = LIST_SELECT LIST_FROM " WHERE c.ticket_id = ?1 ORDER BY c.idx";
+/*
+ * The lists as of ?1 (the store clock), whether or not csvc_sla_advance has
+ * recorded what is due: each is the rows recorded (a partial index read in
+ * order) and the rows whose alarm is due but not yet emitted (a range of
+ * the pending-alarm index: as many as advance has left behind), merged by
+ * the 20th column.
+ *
+ * At risk: running, a warning crossed (recorded, or its instant reached),
+ * the deadline not passed (due >= now: the due instant is still on time).
+ */
 static const char SQL_LIST_AT_RISK[] =
-	LIST_COLUMNS " WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL ORDER BY c.due_us LIMIT ?2";
+	LIST_SELECT ", c.due_us" LIST_FROM
+	" WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL AND c.due_us >= ?1"
+	" UNION ALL "
+	LIST_SELECT ", c.due_us" LIST_FROM
+	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= ?1 AND c.next_pct < 100 AND c.phase = 1"
+	" AND c.warned = 0 AND c.breached_at IS NULL AND c.due_us >= ?1"
+	" ORDER BY 20 LIMIT ?2";
+/* Breached: recorded and not met or ended, or running past its deadline
+ * (breached at the due instant; its breach alarm is then pending). */
 static const char SQL_LIST_BREACHED[] =
-	LIST_COLUMNS " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2) ORDER BY c.breached_at LIMIT ?2";
+	LIST_SELECT ", c.breached_at" LIST_FROM " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2)"
+	" UNION ALL "
+	LIST_SELECT ", c.due_us" LIST_FROM
+	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= ?1 AND c.phase = 1 AND c.breached_at IS NULL"
+	" AND c.due_us < ?1"
+	" ORDER BY 20 LIMIT ?2";
 
-int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc__sla_row_cursor **out)
+int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc_time_us now,
+                      csvc__sla_row_cursor **out)
 {
 	const char *sql = list == CSVC__SLA_LIST_TICKET     ? SQL_LIST_TICKET
 	                  : list == CSVC__SLA_LIST_AT_RISK ? SQL_LIST_AT_RISK
@@ -612,10 +638,12 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 		csvc__sla_db_list_free(c);
 		return rc;
 	}
-	if (list == CSVC__SLA_LIST_TICKET)
+	if (list == CSVC__SLA_LIST_TICKET) {
 		sqlite3_bind_int64(c->stmt, 1, ticket_rowid);
-	else
+	} else {
+		sqlite3_bind_int64(c->stmt, 1, now);
 		sqlite3_bind_int64(c->stmt, 2, limit ? (int64_t)limit : -1);
+	}
 	*out = c;
 	return CSVC_OK;
 }

@@ -805,6 +805,21 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	int rc = CSVC_OK;
 	csvc_sla_alarm alarms[1];
 	char names[1][CSVC_SLA_MAX_NAME + 1];
+	/* Look first with a read, which another connection's write lock does
+	 * not block: with nothing due, advance returns without waiting for the
+	 * lock (and without writing). */
+	{
+		int64_t rowid;
+		csvc_time_us at;
+		rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
+		if (rc == CSVC_ITEROVER) {
+			if (emitted)
+				*emitted = 0;
+			return CSVC_OK;
+		}
+		if (rc)
+			return rc;
+	}
 	for (;;) {
 		/* One alarm per transaction, in time order: each is durable before
 		 * it is delivered, and a crash can neither lose nor repeat one. */
@@ -1045,7 +1060,7 @@ static int open_list(csvc_store *store, int list, int64_t rowid, uint32_t limit,
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	it->store = store;
 	it->now = csvc_store_now(store);
-	int rc = csvc__sla_db_list(store, list, rowid, limit, &it->cursor);
+	int rc = csvc__sla_db_list(store, list, rowid, limit, it->now, &it->cursor);
 	if (rc) {
 		free(it);
 		return rc;
@@ -1111,10 +1126,15 @@ int csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out)
 	t->due = c.due;
 	t->met_at = c.met_at;
 	t->breached_at = c.breached_at;
+	/* As of the store clock: a running target whose deadline has passed is
+	 * breached at its due instant (the instant csvc_sla_advance records),
+	 * whether or not advance has run. */
+	if (!t->breached_at && c.phase == CSVC__SLA_RUNNING && c.due && it->now > c.due)
+		t->breached_at = c.due;
 	t->status = c.phase == CSVC__SLA_MET         ? CSVC_SLA_MET
 	            : c.phase == CSVC__SLA_CANCELLED ? CSVC_SLA_CANCELLED
 	            : c.phase == CSVC__SLA_WAITING   ? CSVC_SLA_WAITING
-	            : c.breached_at                  ? CSVC_SLA_BREACHED
+	            : t->breached_at                 ? CSVC_SLA_BREACHED
 	            : c.phase == CSVC__SLA_PAUSED    ? CSVC_SLA_PAUSED
 	                                             : CSVC_SLA_RUNNING;
 	*out = t;

@@ -77,6 +77,7 @@ typedef struct csvc__ticket_head {
 	char workflow[CSVC_WORKFLOW_MAX_NAME + 1];
 	int32_t workflow_version;
 	char number[CSVC_TICKET_MAX_NUMBER + 1];
+	csvc_time_us updated_at; /* the instant of the ticket's latest event */
 } csvc__ticket_head;
 
 int csvc__ticket_db_kind(struct csvc_store *s, const char *kind, char *workflow, size_t n,
@@ -116,6 +117,7 @@ typedef struct csvc__ticket_ref {
 	csvc_uuid id;
 	char number[CSVC_TICKET_MAX_NUMBER + 1];
 	char state[CSVC_WORKFLOW_MAX_NAME + 1];
+	csvc_time_us updated_at;
 } csvc__ticket_ref;
 int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32_t version,
                                csvc__ticket_ref **out, size_t *n);
@@ -136,7 +138,15 @@ int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, int6
                           int64_t after_rowid, int count_only, csvc__cursor **out);
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only);
 
-/* Matches ticket `rowid`'s SLA policy again at `at`; *moved = 1 if it
+/* The instant of a write to a ticket whose latest event is at `last`: the
+ * store clock reading `now`, or `last` when the clock reads earlier (it
+ * stepped back), with a warning logged. Events never go back in time
+ * within a ticket. */
+csvc_time_us csvc__ticket_event_time(struct csvc_store *s, const char *number, csvc_time_us last,
+                                     csvc_time_us now);
+
+/* Matches ticket `rowid`'s SLA policy again at `at` (no earlier than its
+ * latest event); *moved = 1 if it
  * changed (ticket.c). */
 int csvc__ticket_sla_rematch(struct csvc_store *s, int64_t rowid, csvc_time_us at, int *moved);
 /* Matches again every open ticket of a customer whose class or tier

@@ -48,7 +48,7 @@ static const char SQL_SET_ASSIGNEE[] =
 static const char SQL_TOUCH[] =
 	"UPDATE tickets SET revision = ?1, updated_us = max(updated_us, ?2) WHERE id = ?3";
 static const char SQL_HEAD[] =
-	"SELECT id, revision, state, state_category, workflow, workflow_version, number FROM tickets"
+	"SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us FROM tickets"
 	" WHERE uuid = ?";
 static const char SQL_BY_NUMBER[] = "SELECT id FROM tickets WHERE number = ?";
 static const char SQL_LOAD[] =
@@ -376,6 +376,7 @@ int csvc__ticket_db_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *
 	snprintf(out->workflow, sizeof(out->workflow), "%s", (const char *)sqlite3_column_text(st, 4));
 	out->workflow_version = sqlite3_column_int(st, 5);
 	snprintf(out->number, sizeof(out->number), "%s", (const char *)sqlite3_column_text(st, 6));
+	out->updated_at = sqlite3_column_int64(st, 7);
 	sqlite3_reset(st);
 	return CSVC_OK;
 }
@@ -507,7 +508,7 @@ int csvc__ticket_db_link(csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc
 }
 
 static const char SQL_OPEN_UNDER[] =
-	"SELECT id, revision, uuid, number, state FROM tickets"
+	"SELECT id, revision, uuid, number, state, updated_us FROM tickets"
 	" WHERE workflow = ? AND workflow_version = ? AND state_category < 5 ORDER BY id";
 static const char SQL_SET_WORKFLOW[] =
 	"UPDATE tickets SET workflow_version = ?, state = ?, state_category = ?, revision = ?, updated_us = ?"
@@ -541,6 +542,7 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
 		csvc__column_uuid(st, 2, &r->id);
 		snprintf(r->number, sizeof(r->number), "%s", (const char *)sqlite3_column_text(st, 3));
 		snprintf(r->state, sizeof(r->state), "%s", (const char *)sqlite3_column_text(st, 4));
+		r->updated_at = sqlite3_column_int64(st, 5);
 	}
 	if (rc < 0) {
 		free(list);

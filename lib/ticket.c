@@ -116,6 +116,23 @@ int csvc_ticket_channel_define(csvc_store *store, const char *name, const char *
 
 /* ---- events ---- */
 
+csvc_time_us csvc__ticket_event_time(csvc_store *s, const char *number, csvc_time_us last, csvc_time_us now)
+{
+	if (now >= last)
+		return now;
+	csvc__log(s, CSVC_LOG_WARN,
+	          "ticket %s: the store clock reads %lld us before the ticket's latest event (it stepped back);"
+	          " the new event is dated at the latest event's instant",
+	          number, (long long)(last - now));
+	return last;
+}
+
+/* The instant of a write to the ticket of head `h`. */
+static csvc_time_us write_time(csvc_store *s, const csvc__ticket_head *h, csvc_time_us now)
+{
+	return csvc__ticket_event_time(s, h->number, h->updated_at, now);
+}
+
 /* Writes an event and queues it for the change hook. */
 static int record(csvc_store *s, int64_t rowid, const csvc_uuid *id, const char *number, int64_t seq,
                   const char *type, const char *actor, csvc_time_us at, const char *from,
@@ -208,6 +225,7 @@ int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int 
 	int rc = csvc__ticket_db_load(s, rowid, &t);
 	if (rc)
 		return rc;
+	at = csvc__ticket_event_time(s, t->number, t->updated_at, at);
 	if (!csvc_uuid_is_nil(&t->customer) && csvc__ticket_db_customer_rowid(s, &t->customer, &customer_rowid))
 		customer_rowid = 0; /* merged away or erased: no class to match on */
 	if (!(rc = sla_subject(s, t, customer_rowid, &subj)))
@@ -390,6 +408,7 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	}
 	if (!changed)
 		goto end;
+	now = write_time(store, &h, now);
 	saved->revision = h.revision + 1;
 	saved->updated_at = now;
 	int search = !csvc__ticket_field_equal(old, saved, csvc__ticket_field_find("subject")) ||
@@ -410,6 +429,15 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 				                              &moved);
 			break;
 		}
+	/* The SLA engine may have written events after ours (a policy change,
+	 * alarms, their escalations): hand back the ticket as stored. */
+	csvc__ticket_head after;
+	csvc_ticket *stored = NULL;
+	if (!rc && !(rc = csvc__ticket_db_head(store, &saved->id, &after)) && after.revision != saved->revision &&
+	    !(rc = csvc__ticket_db_load(store, h.rowid, &stored))) {
+		csvc_ticket_free(saved);
+		saved = stored;
+	}
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && changed) {
@@ -424,6 +452,17 @@ end:
 
 /* ---- transition, assign, comment ---- */
 
+/* The stored revision after a call's writes: the SLA engine may have added
+ * events (alarms it caught up on, a policy change) after the call's own. */
+static int current_revision(csvc_store *s, const csvc_uuid *id, int64_t *out)
+{
+	csvc__ticket_head h;
+	int rc = csvc__ticket_db_head(s, id, &h);
+	if (!rc)
+		*out = h.revision;
+	return rc;
+}
+
 int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *transition,
                            int64_t expected_revision, const char *actor, const char *note,
                            int64_t *revision)
@@ -437,6 +476,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
+	int64_t final = 0;
 	const csvc_workflow *wf = NULL;
 	const char *to = NULL;
 	csvc__buf payload = {0};
@@ -447,6 +487,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	    (rc = csvc_workflow_target(wf, h.state, transition, &to)))
 		goto end;
 	int32_t category = csvc_workflow_state_category(wf, to);
+	now = write_time(store, &h, now);
 	csvc__buf_puts(&payload, "{\"transition\":");
 	csvc__buf_json_string(&payload, transition);
 	if (note) {
@@ -463,12 +504,13 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	if ((rc = csvc__ticket_db_set_state(store, h.rowid, to, category, h.revision + 1, now)))
 		goto end;
 	if (!(rc = record(store, h.rowid, id, h.number, h.revision + 1, "transition", actor, now, h.state, to,
-	                  payload.data)))
-		rc = sla_state(store, h.rowid, to, category, now);
+	                  payload.data)) &&
+	    !(rc = sla_state(store, h.rowid, to, category, now)))
+		rc = current_revision(store, id, &final);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
-		*revision = h.revision + 1;
+		*revision = final;
 	csvc__buf_free(&payload);
 	return rc;
 }
@@ -493,6 +535,7 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)) ||
 	    (rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
 		goto end;
+	now = write_time(store, &h, now);
 	set_payload(&payload, old, saved, 0, NULL);
 	if (payload.failed) {
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");
@@ -559,8 +602,10 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 		csvc__buf_free(&payload);
 		return rc;
 	}
-	if (!(rc = csvc__ticket_db_head(store, id, &h)) && !(rc = check_revision(&h, expected_revision)) &&
-	    !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
+	rc = csvc__ticket_db_head(store, id, &h);
+	if (!rc && !(rc = check_revision(&h, expected_revision)))
+		now = write_time(store, &h, now);
+	if (!rc && !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
 	    !(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)) &&
 	    !(rc = record(store, h.rowid, id, h.number, h.revision + 1, "comment", actor, now, NULL, NULL,
 	                  payload.data)) &&
@@ -569,9 +614,12 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0};
 		rc = csvc__sla_ticket_event(store, h.rowid, &ev);
 	}
+	int64_t final = 0;
+	if (!rc)
+		rc = current_revision(store, id, &final);
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
-		*revision = h.revision + 1;
+		*revision = final;
 	csvc__buf_free(&payload);
 	return rc;
 }
@@ -641,6 +689,8 @@ int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, 
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if (!(rc = csvc__ticket_db_head(store, a, &ha)) && !(rc = csvc__ticket_db_head(store, b, &hb))) {
+		/* One instant on both tickets, after the latest event of each. */
+		now = write_time(store, &hb, write_time(store, &ha, now));
 		rc = csvc__ticket_db_link(store, ha.rowid, hb.rowid, kind, now);
 		if (rc == CSVC_EEXISTS)
 			rc = csvc__error(CSVC_EEXISTS, "tickets %s and %s are already linked as %s", ha.number,
@@ -669,6 +719,7 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, into, &hi)) || (rc = csvc__ticket_db_head(store, from, &hf)))
 		goto end;
+	now = write_time(store, &hf, write_time(store, &hi, now));
 	if (hi.state_category >= CSVC_STATE_CLOSED || hf.state_category >= CSVC_STATE_CLOSED) {
 		rc = csvc__error(CSVC_ESTATE, "ticket %s is %s and cannot take part in a merge",
 		                 hi.state_category >= CSVC_STATE_CLOSED ? hi.number : hf.number,
@@ -762,6 +813,7 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		int32_t cat = csvc_workflow_state_category(new_wf, targets[i]);
+		csvc_time_us at = csvc__ticket_event_time(store, refs[i].number, refs[i].updated_at, now);
 		csvc__buf p = {0};
 		csvc__buf_printf(&p, "{\"from_version\":%d,\"set\":{\"workflow_version\":%d,\"state\":",
 		                 (int)from_version, (int)to_version);
@@ -770,10 +822,10 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 		if (p.failed)
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
 		else if (!(rc = csvc__ticket_db_set_workflow(store, refs[i].rowid, to_version, targets[i], cat,
-		                                             refs[i].revision + 1, now)) &&
+		                                             refs[i].revision + 1, at)) &&
 		         !(rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
-		                       "workflow_migrated", actor, now, refs[i].state, targets[i], p.data)))
-			rc = sla_state(store, refs[i].rowid, targets[i], cat, now);
+		                       "workflow_migrated", actor, at, refs[i].state, targets[i], p.data)))
+			rc = sla_state(store, refs[i].rowid, targets[i], cat, at);
 		csvc__buf_free(&p);
 	}
 end:

@@ -135,15 +135,16 @@ static const char at_risk_help[] =
 	"usage: csvc sla at-risk [--limit N]\n"
 	"\n"
 	"Lists the running SLA targets that have crossed a warning threshold but\n"
-	"not their deadline, soonest due first, as of the store clock (--now).\n"
-	"Run 'csvc sla advance' first so that the latest warnings are recorded.\n";
+	"not their deadline, soonest due first, as of the store clock (--now),\n"
+	"whether or not 'csvc sla advance' has recorded the warnings yet.\n";
 
 static const char breached_help[] =
 	"usage: csvc sla breached [--limit N]\n"
 	"\n"
 	"Lists the SLA targets that are breached and not yet satisfied, by breach\n"
-	"time. Run 'csvc sla advance' first so that the latest breaches are\n"
-	"recorded.\n";
+	"time, as of the store clock (--now): a target past its deadline is\n"
+	"listed as breached, dated at its deadline, even before 'csvc sla\n"
+	"advance' records the breach and runs its escalations.\n";
 
 static int list_targets(cli_ctx *ctx, int argc, char **argv, int breached)
 {

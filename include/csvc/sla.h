@@ -34,12 +34,18 @@ typedef enum csvc_sla_calendar_t {
 	CSVC_SLA_CALENDAR_24X7 = 3   /* wall-clock time */
 } csvc_sla_calendar_t;
 
-/* A target's status. @since 1.0 */
+/*
+ * A target's status, as of the store clock when it is read (not as of the
+ * last csvc_sla_advance): a running target whose due instant has passed
+ * reads CSVC_SLA_BREACHED, with its due instant as breached_at, whether or
+ * not advance has recorded the breach yet (advance records that same
+ * instant). @since 1.0
+ */
 typedef enum csvc_sla_status_t {
-	CSVC_SLA_RUNNING = 1,   /* counting */
+	CSVC_SLA_RUNNING = 1,   /* counting, on time (at or before its due instant) */
 	CSVC_SLA_PAUSED = 2,    /* the ticket is in a state that pauses it */
 	CSVC_SLA_MET = 3,       /* satisfied (see breached_at for lateness) */
-	CSVC_SLA_BREACHED = 4,  /* past due, not yet satisfied */
+	CSVC_SLA_BREACHED = 4,  /* past due (now > due instant), not yet satisfied; running or paused */
 	CSVC_SLA_CANCELLED = 5, /* the ticket ended without satisfying it */
 	CSVC_SLA_WAITING = 6    /* not started yet (next_update before the first reply) */
 } csvc_sla_status_t;
@@ -180,11 +186,16 @@ CSVC_EXTERN(int) csvc_sla_policy_load(csvc_store *store, const char *name, int32
 CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
 
 /*
- * Installs the handbook defaults (each documented in docs/sla.md as a
- * "handbook default"): inquiry first response 20 min on the store calendar
- * and answer within 24 h; complaint response 24 h, handled 48 h, reported
- * back 72 h from receipt; after-sales and the other kinds a library
- * default. Installing twice changes nothing.
+ * Installs the default policies (docs/sla.md, "Handbook defaults"), in
+ * match order: emergencies (kind "emergency") and urgent tickets (urgency
+ * CSVC_URGENCY_EMERGENCY) get a 15 min first response in wall-clock time
+ * (library default; an urgent complaint also keeps the complaint
+ * deadlines); VIP customers (class CSVC_CUSTOMER_VIP or tier CSVC_TIER_1)
+ * a 15 min first response on the store calendar (library default); then
+ * the handbook defaults: inquiry first response 20 min on the store
+ * calendar and answer within 24 h; complaint response 24 h, handled 48 h,
+ * reported back 72 h from receipt; after-sales and the other kinds a
+ * library default. Installing twice changes nothing.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_install_defaults(csvc_store *store);
@@ -206,7 +217,15 @@ CSVC_EXTERN(const char *) csvc_sla_target_ticket_number(const csvc_sla_target *t
 CSVC_EXTERN(const char *) csvc_sla_target_policy(const csvc_sla_target *t);
 /** @since 1.0 */
 CSVC_EXTERN(int32_t) csvc_sla_target_policy_version(const csvc_sla_target *t);
-/** csvc_sla_status_t as of the time the target was read. @since 1.0 */
+/*
+ * csvc_sla_status_t as of the store clock when the target was read
+ * (csvc_sla_ticket_targets, csvc_sla_at_risk, csvc_sla_breached): a
+ * running target read after its due instant is CSVC_SLA_BREACHED even
+ * before csvc_sla_advance has emitted its breach (and run its
+ * escalations). Whether the breach is recorded yet shows in the ticket's
+ * history ("sla_breach" event) and in csvc_sla_next_wakeup.
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_sla_target_status(const csvc_sla_target *t);
 /** The business duration of the target. @since 1.0 */
 CSVC_EXTERN(int64_t) csvc_sla_target_duration(const csvc_sla_target *t);
@@ -220,7 +239,12 @@ CSVC_EXTERN(double) csvc_sla_target_percent_used(const csvc_sla_target *t);
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_due_at(const csvc_sla_target *t);
 /** When it was satisfied, else 0. @since 1.0 */
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_met_at(const csvc_sla_target *t);
-/** The instant it was breached (its deadline passed), else 0. @since 1.0 */
+/*
+ * The instant it was breached, else 0: its due instant, the last on-time
+ * one, once the store clock is past it (recorded or not: the same instant
+ * either way), or the instant a policy change put it over its duration.
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_breached_at(const csvc_sla_target *t);
 /** Frees a target. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_sla_target_free(csvc_sla_target *t);
@@ -235,9 +259,13 @@ typedef struct csvc_sla_iter csvc_sla_iter;
  */
 CSVC_EXTERN(int) csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *ticket, csvc_sla_iter **out);
 /*
- * Store-wide: running targets that have crossed a warning threshold but
- * not their deadline ("at risk"), by due time; and targets breached and
- * not yet satisfied, by breach time. `limit` 0 means no limit.
+ * Store-wide, as of the store clock (whether or not csvc_sla_advance has
+ * run): running targets that have crossed a warning threshold but not
+ * their deadline ("at risk": the warning instant reached, now <= due
+ * instant; status CSVC_SLA_RUNNING), by due time; and targets breached
+ * and not yet satisfied (status CSVC_SLA_BREACHED: recorded, or running
+ * past their due instant), by breach time. A target is in at most one of
+ * the two. `limit` 0 means no limit.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_iter **out);
@@ -283,7 +311,12 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  * instant) with its escalations, atomically, then passed to `fn` (may be
  * NULL). Alarms crossed before a later ticket event were already emitted
  * by that event. Calling it again, or after a crash, never duplicates or
- * loses one. Its cost is proportional to the alarms due.
+ * loses one. Its cost is proportional to the alarms due. It first looks
+ * for a due alarm with a read: with nothing due it returns CSVC_OK at once
+ * (0 emitted), without taking the write lock, so it does not wait for
+ * another connection that holds it; only when something is due does it
+ * start a write transaction (and may then wait up to the busy timeout and
+ * fail with CSVC_EBUSY).
  * `emitted` (may be NULL) receives how many were emitted.
  * @since 1.0
  */

@@ -72,7 +72,12 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
  */
 typedef struct csvc_store_options {
 	uint32_t version;
-	/* Clock returning "now"; NULL means the system real-time clock. */
+	/* Clock returning "now"; NULL means the system real-time clock. It may
+	 * step back (an NTP correction, a host moved between time zones badly
+	 * configured): events never go back in time within a ticket. A write to
+	 * a ticket whose clock reading is earlier than the ticket's latest event
+	 * is dated at that event's instant instead, and a CSVC_LOG_WARN message
+	 * is logged. New tickets take the reading as it is (docs/tickets.md). */
 	csvc_clock_fn clock;
 	void *clock_userdata;
 	/* Milliseconds to wait for a lock held by another connection before

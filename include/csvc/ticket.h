@@ -226,7 +226,10 @@ CSVC_EXTERN(int) csvc_ticket_get_by_number(csvc_store *store, const char *number
  * Saves changed editable fields of `t` (read from this store) with an
  * "updated" event holding each changed field's old and new value. The
  * revision of `t` is the expected stored revision: CSVC_ECONFLICT if the
- * ticket changed since. Nothing changed: success, no event.
+ * ticket changed since. Nothing changed: success, no event. On success
+ * `t` holds the ticket as stored, with its revision after every event the
+ * call wrote: a change of what SLA policies match on may add an
+ * "sla_policy" event, alarms and escalations after the "updated" one.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor);
@@ -235,7 +238,10 @@ CSVC_EXTERN(int) csvc_ticket_update(csvc_store *store, csvc_ticket *t, const cha
  * The operations below act on the stored ticket `id`. `expected_revision`
  * is the revision the caller last read (CSVC_ECONFLICT if it differs), or
  * 0 to skip the check. Each appends one event and returns the ticket's new
- * revision in `*revision` when that is not NULL.
+ * revision in `*revision` when that is not NULL: the revision after every
+ * event the call wrote, including the SLA warnings and breaches a
+ * transition or reply catches up on (docs/sla.md), so it can be passed as
+ * the next call's `expected_revision`.
  */
 
 /*

@@ -149,6 +149,27 @@ class SlaScenarioTest(SlaTestCase):
         self.assertTrue(s.sla_recompute(t))
         self.assertTrue(s.sla_recompute(t.id, rewrite=True))
 
+    def test_status_as_of_the_store_clock(self):
+        # Nothing runs sla_advance: a passed deadline still reads as breached.
+        s = self.store
+        t0 = MON + 3 * H
+        t = self.open_ticket("complaint", t0)
+        self.clock.now = t0 + 24 * H
+        self.assertIs(self.targets(t)["respond"].status, csvc.SlaStatus.RUNNING)
+        self.assertEqual([x.name for x in s.sla_at_risk()], ["respond"])
+        self.assertEqual(list(s.sla_breached()), [])
+        self.clock.now = t0 + 24 * H + US
+        respond = self.targets(t)["respond"]
+        self.assertIs(respond.status, csvc.SlaStatus.BREACHED)
+        self.assertEqual(respond.breached_at, t0 + 24 * H)
+        self.assertEqual([(x.name, x.status, x.breached_at) for x in s.sla_breached()],
+                         [("respond", csvc.SlaStatus.BREACHED, t0 + 24 * H)])
+        self.assertEqual(list(s.sla_at_risk()), [])
+        self.assertEqual(self.history(t, "sla_breach"), [])
+        # Advance records the same instant.
+        self.assertEqual(s.sla_advance(self.clock.now), 2)
+        self.assertEqual(self.targets(t)["respond"].breached_at, t0 + 24 * H)
+
     def test_complaint_late_breach_and_escalation(self):
         s = self.store
         t0 = MON + 3 * H

@@ -392,12 +392,42 @@ static void test_formulas(void **state)
 	assert_near(csvc__rescale(4, 7), 50);
 }
 
+
+/* A clock that steps back 2 h before a ticket is resolved: the resolution
+ * is dated at the ticket's latest event, never before it, so the times
+ * reported are never negative. */
+static void test_clock_steps_back(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *t = ticket_at(s, "inquiry", "li", T0 + 2 * HOUR);
+	reply(s, t, T0 + 2 * HOUR + 10 * MIN);
+	move(s, t, "answer", T0 + 10 * MIN); /* the clock stepped back 2 h */
+	now_cell = T0 + DAY;
+	csvc_report_query q = CSVC_REPORT_QUERY_INIT;
+	q.from = T0;
+	q.to = T0 + DAY;
+	csvc_report *r = NULL;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_near(V(r, 0, CSVC_METRIC_RESOLVED), 1);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_N), 1);
+	assert_true(V(r, 0, CSVC_METRIC_RESOLUTION_MEAN) >= 0);
+	assert_near(V(r, 0, CSVC_METRIC_RESOLUTION_MEAN), 10 * MIN);
+	assert_near(V(r, 0, CSVC_METRIC_RESPONSE_MEAN), 10 * MIN);
+	csvc_report_free(r);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kpis),
 		cmocka_unit_test(test_sla_and_states),
 		cmocka_unit_test(test_formulas),
+		cmocka_unit_test(test_clock_steps_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

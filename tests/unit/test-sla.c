@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "csvc-test.h"
 #include "store-internal.h"
@@ -756,6 +758,304 @@ static void test_plans(void **state)
 		}
 		sqlite3_finalize(st);
 	}
+	/* The lists as of the clock: recorded rows in index order, merged with
+	 * the pending alarms already due (a range of the alarm index, sorted:
+	 * as many as advance has not yet emitted). No scan. */
+	const char *lists[] = {
+		"SELECT ticket_id, due_us FROM sla_targets WHERE phase = 1 AND warned = 1 AND breached_at IS NULL"
+		" AND due_us >= 5 UNION ALL SELECT ticket_id, due_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+		" AND next_alarm_us <= 5 AND next_pct < 100 AND phase = 1 AND warned = 0 AND breached_at IS NULL"
+		" AND due_us >= 5 ORDER BY 2",
+		"SELECT ticket_id, breached_at FROM sla_targets WHERE breached_at IS NOT NULL AND phase IN (1, 2)"
+		" UNION ALL SELECT ticket_id, due_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+		" AND next_alarm_us <= 5 AND phase = 1 AND breached_at IS NULL AND due_us < 5 ORDER BY 2",
+	};
+	const char *recorded_index[] = {"sla_targets_at_risk", "sla_targets_breached"};
+	for (size_t q = 0; q < 2; q++) {
+		char eqp[1024];
+		snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", lists[q]);
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+		int recorded = 0, pending = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+			if (strstr(d, "SCAN"))
+				print_error("%s\n%s\n", lists[q], d);
+			assert_null(strstr(d, "SCAN"));
+			recorded += strstr(d, recorded_index[q]) != NULL;
+			pending += strstr(d, "sla_targets_alarm") != NULL;
+		}
+		sqlite3_finalize(st);
+		assert_int_equal(recorded, 1);
+		assert_int_equal(pending, 1);
+	}
+	csvc_store_close(s);
+}
+
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static csvc_store *open_file(const char *path, int32_t busy_ms)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.zoneinfo_dir = CSVC_TEST_DATA_DIR "/zoneinfo";
+	o.busy_timeout_ms = busy_ms;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	return s;
+}
+
+/* An advance with nothing due only reads: it does not wait for the write
+ * lock another connection holds. */
+static void test_advance_nothing_due_does_not_wait(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-test-sla-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	now_cell = MON;
+	csvc_store *a = open_file(path, 2000);
+	csvc_assert_ok(csvc_store_install_defaults(a));
+	csvc_ticket *t = open_ticket(a, "complaint", MON);
+	csvc_store *b = open_file(path, 2000);
+
+	csvc_assert_ok(csvc_store_begin(a)); /* holds the write lock */
+	int64_t n = -1;
+	int64_t start = monotonic_ms();
+	csvc_assert_ok(csvc_sla_advance(b, MON + HOUR, NULL, NULL, &n));
+	int64_t took = monotonic_ms() - start;
+	if (took >= 500)
+		print_error("advance with nothing due took %lld ms\n", (long long)took);
+	assert_true(took < 500);
+	assert_int_equal(n, 0);
+	csvc_assert_ok(csvc_store_commit(a));
+
+	/* With the lock free, what is due is emitted as before. */
+	alarms log = {0};
+	csvc_assert_ok(csvc_sla_advance(b, MON + 20 * HOUR, on_alarm, &log, &n));
+	assert_int_equal(n, 1);
+	assert_string_equal(log.target[0], "respond");
+	assert_int_equal(log.percent[0], 80);
+	csvc_ticket_free(t);
+	csvc_store_close(b);
+	csvc_store_close(a);
+	unlink(path);
+	char wal[80];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", path);
+	unlink(wal);
+	rmdir(dir);
+}
+
+
+/* A ticket of `kind` for `customer` (may be NULL) at `urgency`, created at `at`. */
+static csvc_ticket *open_ticket_for(csvc_store *s, const char *kind, const csvc_customer *customer,
+                                    int32_t urgency, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, kind, "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "sla"));
+	if (customer)
+		csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(customer)));
+	csvc_assert_ok(csvc_ticket_set_urgency(t, urgency));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+static csvc_customer *customer_of(csvc_store *s, int32_t klass, int32_t tier)
+{
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "顾客"));
+	if (klass)
+		csvc_assert_ok(csvc_customer_set_class(c, klass));
+	if (tier)
+		csvc_assert_ok(csvc_customer_set_tier(c, tier));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	return c;
+}
+
+static void expect_policy(csvc_store *s, const csvc_ticket *t, const char *target_name, const char *policy,
+                          csvc_time_us due)
+{
+	csvc_sla_target *x = target(s, t, target_name);
+	if (strcmp(csvc_sla_target_policy(x), policy) != 0 || csvc_sla_target_due_at(x) != due)
+		print_error("%s %s: policy %s (want %s), due %lld (want %lld)\n", csvc_ticket_number(t), target_name,
+		            csvc_sla_target_policy(x), policy, (long long)csvc_sla_target_due_at(x), (long long)due);
+	assert_string_equal(csvc_sla_target_policy(x), policy);
+	assert_int_equal(csvc_sla_target_due_at(x), due);
+	csvc_sla_target_free(x);
+}
+
+/* Emergencies, urgent tickets and VIP customers get the faster defaults;
+ * the others keep theirs. */
+static void test_emergency_and_vip_defaults(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store(MON);
+	csvc_customer *vip = customer_of(s, CSVC_CUSTOMER_VIP, 0);
+	csvc_customer *tier1 = customer_of(s, CSVC_CUSTOMER_ORDINARY, CSVC_TIER_1);
+	csvc_customer *plain = customer_of(s, CSVC_CUSTOMER_ORDINARY, CSVC_TIER_3);
+	const int32_t G = CSVC_URGENCY_GENERAL, E = CSVC_URGENCY_EMERGENCY;
+	csvc_time_us at = LOCAL(0, 17, 50); /* 10 min before closing */
+
+	/* An emergency: 15 min in wall-clock time, whoever the customer. */
+	csvc_ticket *emergency = open_ticket_for(s, "emergency", plain, G, at);
+	expect_policy(s, emergency, "first_response", "default_emergency", at + 15 * MIN);
+	csvc_ticket *emergency_vip = open_ticket_for(s, "emergency", vip, G, at);
+	expect_policy(s, emergency_vip, "first_response", "default_emergency", at + 15 * MIN);
+	/* Urgency 紧急 on any kind. */
+	csvc_ticket *urgent = open_ticket_for(s, "reservation", NULL, E, at);
+	expect_policy(s, urgent, "first_response", "default_urgent", at + 15 * MIN);
+	csvc_ticket *urgent_inquiry = open_ticket_for(s, "inquiry", vip, E, at);
+	expect_policy(s, urgent_inquiry, "first_response", "default_urgent", at + 15 * MIN);
+	/* An urgent complaint keeps the complaint deadlines. */
+	csvc_ticket *urgent_complaint = open_ticket_for(s, "complaint", plain, E, at);
+	expect_policy(s, urgent_complaint, "fast_response", "default_urgent_complaint", at + 15 * MIN);
+	expect_policy(s, urgent_complaint, "respond", "default_urgent_complaint", at + 24 * HOUR);
+	expect_policy(s, urgent_complaint, "reported_back", "default_urgent_complaint", at + 72 * HOUR);
+	/* VIP class or tier 1: 15 min on the store calendar, before the kind's
+	 * own policy. */
+	csvc_ticket *vip_inquiry = open_ticket_for(s, "inquiry", vip, G, at);
+	expect_policy(s, vip_inquiry, "first_response", "default_vip", LOCAL(1, 9, 5));
+	csvc_ticket *vip_complaint = open_ticket_for(s, "complaint", vip, G, at);
+	expect_policy(s, vip_complaint, "fast_response", "default_vip_complaint", LOCAL(1, 9, 5));
+	expect_policy(s, vip_complaint, "handled", "default_vip_complaint", at + 48 * HOUR);
+	csvc_ticket *tier1_reservation = open_ticket_for(s, "reservation", tier1, G, at);
+	expect_policy(s, tier1_reservation, "first_response", "default_tier1", LOCAL(1, 9, 5));
+	csvc_ticket *tier1_complaint = open_ticket_for(s, "complaint", tier1, G, at);
+	expect_policy(s, tier1_complaint, "respond", "default_tier1_complaint", at + 24 * HOUR);
+	/* The others as before. */
+	csvc_ticket *inquiry = open_ticket_for(s, "inquiry", plain, G, at);
+	expect_policy(s, inquiry, "first_response", "handbook_inquiry", LOCAL(1, 9, 10));
+	csvc_ticket *complaint = open_ticket_for(s, "complaint", NULL, CSVC_URGENCY_MAJOR, at);
+	expect_policy(s, complaint, "respond", "handbook_complaint", at + 24 * HOUR);
+	csvc_ticket *reservation = open_ticket_for(s, "reservation", plain, G, at);
+	/* 4 h of business time: 10 min Monday, 3 h 50 Tuesday from 09:00 (13:00 after lunch). */
+	expect_policy(s, reservation, "first_response", "default", LOCAL(1, 13, 50));
+
+	/* A customer who becomes VIP moves to the VIP policy. */
+	csvc_customer *g = NULL;
+	csvc_assert_ok(csvc_customer_get(s, csvc_customer_id(plain), &g));
+	csvc_assert_ok(csvc_customer_set_class(g, CSVC_CUSTOMER_VIP));
+	now_cell = at + MIN;
+	csvc_assert_ok(csvc_customer_update(s, g, "clerk"));
+	csvc_customer_free(g);
+	csvc_sla_target *x = target(s, reservation, "first_response");
+	assert_string_equal(csvc_sla_target_policy(x), "default_vip");
+	csvc_sla_target_free(x);
+
+	/* Installing again changes nothing. */
+	int64_t policies = sql_int(s, "SELECT count(*) FROM sla_policies");
+	csvc_assert_ok(csvc_sla_install_defaults(s));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM sla_policies"), policies);
+
+	csvc_ticket *all[] = {emergency, emergency_vip, urgent, urgent_inquiry, urgent_complaint, vip_inquiry,
+	                      vip_complaint, tier1_reservation, tier1_complaint, inquiry, complaint, reservation};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		assert_recompute_equal(s, all[i]);
+		csvc_ticket_free(all[i]);
+	}
+	csvc_customer_free(vip);
+	csvc_customer_free(tier1);
+	csvc_customer_free(plain);
+	csvc_store_close(s);
+}
+
+
+/* The names of the targets a list returns, joined with spaces. */
+static void list_names(csvc_store *s, int breached, char *out, size_t n)
+{
+	csvc_sla_iter *it = NULL;
+	csvc_assert_ok(breached ? csvc_sla_breached(s, 0, &it) : csvc_sla_at_risk(s, 0, &it));
+	csvc_sla_target *x = NULL;
+	out[0] = '\0';
+	int rc;
+	while ((rc = csvc_sla_iter_next(it, &x)) == CSVC_OK) {
+		size_t len = strlen(out);
+		snprintf(out + len, n - len, "%s%s", len ? " " : "", csvc_sla_target_name(x));
+		if (breached) {
+			assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_BREACHED);
+			assert_true(csvc_sla_target_breached_at(x) != 0);
+		} else {
+			assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_RUNNING);
+		}
+		csvc_sla_target_free(x);
+	}
+	assert_int_equal(rc, CSVC_ITEROVER);
+	csvc_sla_iter_free(it);
+}
+
+/* A reader sees the status as of the store clock: a deadline that has
+ * passed reads as breached (dated at the deadline) before csvc_sla_advance
+ * records it, and the lists agree. */
+static void test_status_at_read_time(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON + 3 * HOUR;
+	csvc_store *s = open_store(t0);
+	csvc_ticket *t = open_ticket(s, "complaint", t0);
+	char names[256];
+
+	/* At the deadline itself: still on time. */
+	now_cell = t0 + 24 * HOUR;
+	expect(s, t, "respond", CSVC_SLA_RUNNING, t0 + 24 * HOUR, 0);
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "respond"); /* its 80 % warning passed at 19.2 h */
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "");
+
+	/* One microsecond later it is breached, though nothing ran advance. */
+	now_cell = t0 + 24 * HOUR + 1;
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	now_cell = t0 + 40 * HOUR;
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	expect(s, t, "handled", CSVC_SLA_RUNNING, t0 + 48 * HOUR, 0);
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond");
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "handled"); /* 80 % of 48 h = 38.4 h */
+	now_cell = t0 + 73 * HOUR;
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond handled reported_back"); /* by breach time */
+	list_names(s, 0, names, sizeof(names));
+	assert_string_equal(names, "");
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type LIKE 'sla_%'"), 0);
+
+	/* Advance records the same breaches: the reading does not change. */
+	int64_t n = 0;
+	csvc_assert_ok(csvc_sla_advance(s, now_cell, NULL, NULL, &n));
+	assert_int_equal(n, 6);
+	expect(s, t, "respond", CSVC_SLA_BREACHED, t0 + 24 * HOUR, t0 + 24 * HOUR);
+	expect(s, t, "reported_back", CSVC_SLA_BREACHED, t0 + 72 * HOUR, t0 + 72 * HOUR);
+	list_names(s, 1, names, sizeof(names));
+	assert_string_equal(names, "respond handled reported_back");
+
+	/* Met late: met, with the breach on record. */
+	now_cell = t0 + 74 * HOUR;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "analyse", 0, "agent", NULL, NULL));
+	expect(s, t, "respond", CSVC_SLA_MET, 0, t0 + 24 * HOUR);
+	assert_recompute_equal(s, t);
+
+	/* A paused target is not overdue while paused. */
+	csvc_ticket *q = open_ticket(s, "inquiry", LOCAL(7, 10, 0));
+	now_cell = LOCAL(7, 10, 5);
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(q), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(q), "wait_customer", 0, "agent", NULL, NULL));
+	now_cell = LOCAL(21, 10, 0);
+	expect(s, q, "resolution", CSVC_SLA_PAUSED, 0, 0);
+	csvc_ticket_free(q);
+	csvc_ticket_free(t);
 	csvc_store_close(s);
 }
 
@@ -774,6 +1074,9 @@ int main(void)
 		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
 		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_status_at_read_time),
+		cmocka_unit_test(test_emergency_and_vip_defaults),
+		cmocka_unit_test(test_advance_nothing_due_does_not_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,8 @@
 #include "ticket-internal.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US)
+#define MIN_US (60 * CSVC_SECOND_US)
+#define HOUR_US (60 * MIN_US)
 
 static csvc_time_us now_cell;
 
@@ -299,11 +301,13 @@ static void test_revisions_update_assign_comment(void **state)
 	csvc_assert_ok(csvc_ticket_set_subject(t, "空调噪音"));
 	csvc_assert_ok(csvc_ticket_set_urgency(t, CSVC_URGENCY_EMERGENCY));
 	csvc_assert_ok(csvc_ticket_update(s, t, "supervisor"));
-	assert_int_equal(csvc_ticket_revision(t), 8);
+	/* The urgent complaint moves to the default_urgent_complaint SLA
+	 * policy: an "sla_policy" event follows the "updated" one. */
+	assert_int_equal(csvc_ticket_revision(t), 9);
 	assert_int_equal(csvc_ticket_priority(t), CSVC_PRIORITY_HIGH); /* 2 * 1 + 2 + 3 = 7 */
 	csvc_assert_ok(csvc_ticket_update(s, t, "supervisor"));      /* no change, no event */
-	assert_int_equal(csvc_ticket_revision(t), 8);
-	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events"), 8);
+	assert_int_equal(csvc_ticket_revision(t), 9);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events"), 9);
 	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'updated' AND"
 	                            " json_extract(payload, '$.old.subject') = '噪音' AND"
 	                            " json_extract(payload, '$.set.subject') = '空调噪音'"),
@@ -313,7 +317,8 @@ static void test_revisions_update_assign_comment(void **state)
 	/* History in order. */
 	csvc_event_iter *it = NULL;
 	csvc_assert_ok(csvc_ticket_history_new(s, id, &it));
-	const char *types[] = {"created", "transition", "assigned", "comment", "comment", "comment", "comment", "updated"};
+	const char *types[] = {"created", "transition", "assigned", "comment", "comment", "comment", "comment", "updated",
+	                       "sla_policy"};
 	csvc_event *ev = NULL;
 	size_t n = 0;
 	int rc;
@@ -331,7 +336,7 @@ static void test_revisions_update_assign_comment(void **state)
 		n++;
 	}
 	assert_int_equal(rc, CSVC_ITEROVER);
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 	csvc_ticket_history_free(it);
 
 	/* Events cannot be edited. */
@@ -778,6 +783,151 @@ static void test_query_plans(void **state)
 	csvc_store_close(s);
 }
 
+
+typedef struct warn_log {
+	int warnings;
+	char last[512];
+} warn_log;
+
+static void log_warnings(int32_t level, const char *message, void *userdata)
+{
+	warn_log *w = userdata;
+	if (level == CSVC_LOG_WARN) {
+		w->warnings++;
+		snprintf(w->last, sizeof(w->last), "%s", message);
+	}
+}
+
+/* A clock that steps back 2 h in the middle of a ticket's life: its events
+ * never go back in time, so the row, its replay and the SLA clocks agree. */
+static void test_clock_steps_back(void **state)
+{
+	(void)state;
+	warn_log w = {0};
+	now_cell = T0;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.log = log_warnings;
+	o.log_userdata = &w;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *other = open_ticket(s, "inquiry", "SH01", "另一张");
+
+	now_cell = T0 + 2 * HOUR_US;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "营业时间"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	const csvc_uuid *id = csvc_ticket_id(t);
+	now_cell = T0 + 2 * HOUR_US + 10 * MIN_US;
+	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	assert_int_equal(w.warnings, 0);
+
+	/* The clock steps back 2 h. */
+	now_cell -= 2 * HOUR_US;
+	csvc_assert_ok(csvc_ticket_assign(s, id, "li", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_transition(s, id, "answer", 0, "agent", NULL, NULL));
+	csvc_assert_ok(csvc_ticket_link(s, id, csvc_ticket_id(other), CSVC_LINK_RELATED, "agent"));
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	csvc_assert_ok(csvc_ticket_set_category(g, "营业时间"));
+	csvc_assert_ok(csvc_ticket_update(s, g, "agent"));
+	csvc_ticket_free(g);
+
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	assert_true(csvc_ticket_updated_at(g) >= csvc_ticket_created_at(g));
+	/* Clamped to the last event: the reply 10 min after creation. */
+	assert_int_equal(csvc_ticket_updated_at(g), T0 + 2 * HOUR_US + 10 * MIN_US);
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	assert_replay_equal(s, csvc_ticket_id(other));
+	/* Event times never go back within a ticket. */
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events a JOIN ticket_events b"
+	                            " ON a.ticket_id = b.ticket_id AND b.seq = a.seq + 1 WHERE b.at_us < a.at_us"),
+	                 0);
+	/* SLA used time never negative. */
+	csvc_sla_iter *it = NULL;
+	csvc_sla_target *x = NULL;
+	int n = 0;
+	csvc_assert_ok(csvc_sla_ticket_targets(s, id, &it));
+	while (csvc_sla_iter_next(it, &x) == CSVC_OK) {
+		n++;
+		if (csvc_sla_target_used(x) < 0)
+			print_error("%s used %lld\n", csvc_sla_target_name(x), (long long)csvc_sla_target_used(x));
+		assert_true(csvc_sla_target_used(x) >= 0);
+		csvc_sla_target_free(x);
+	}
+	csvc_sla_iter_free(it);
+	assert_true(n >= 2);
+	int equal = 0;
+	csvc_assert_ok(csvc_sla_recompute(s, id, 0, &equal));
+	assert_true(equal);
+	assert_true(w.warnings >= 1);
+	assert_non_null(strstr(w.last, "clock"));
+
+	/* The clock comes back: time moves on from there. */
+	now_cell = T0 + 3 * HOUR_US;
+	csvc_assert_ok(csvc_ticket_transition(s, id, "close", 0, "agent", NULL, NULL));
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	assert_int_equal(csvc_ticket_updated_at(g), T0 + 3 * HOUR_US);
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	csvc_ticket_free(t);
+	csvc_ticket_free(other);
+	csvc_store_close(s);
+}
+
+
+/* The revision a call returns is the ticket's revision after every event
+ * the call wrote, SLA events included, so the caller can go on with it. */
+static void test_revision_after_sla_events(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	csvc_ticket *t = open_ticket(s, "inquiry", "SH01", "退货");
+	const csvc_uuid *id = csvc_ticket_id(t);
+	/* First response (20 min) passed unnoticed: the transition also
+	 * records the warning and the breach. */
+	now_cell += 30 * MIN_US;
+	int64_t rev = 0;
+	csvc_assert_ok(csvc_ticket_transition(s, id, "escalate", 1, "agent", NULL, &rev));
+	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'sla_breach'"), 1);
+	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_NOTE, "专人处理", NULL, rev, "agent", &rev));
+	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
+
+	/* An update that moves the ticket to another SLA policy. */
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "critical_inquiry", 1));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "inquiry"));
+	csvc_assert_ok(csvc_sla_policy_match_priority(p, CSVC_PRIORITY_CRITICAL));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "resolution", 2 * HOUR_US, CSVC_SLA_CALENDAR_24X7, NULL, &i));
+	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &g));
+	csvc_assert_ok(csvc_ticket_set_priority(g, CSVC_PRIORITY_CRITICAL));
+	now_cell += MIN_US;
+	csvc_assert_ok(csvc_ticket_update(s, g, "supervisor"));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'sla_policy'"), 1);
+	assert_int_equal(csvc_ticket_revision(g), sql_int(s, "SELECT revision FROM tickets"));
+	csvc_ticket *stored = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, id, &stored));
+	assert_true(csvc_ticket_equal(g, stored));
+	csvc_ticket_free(stored);
+	/* It carries on from there without a conflict. */
+	csvc_assert_ok(csvc_ticket_set_subject(g, "退货（加急）"));
+	csvc_assert_ok(csvc_ticket_update(s, g, "supervisor"));
+	csvc_ticket_free(g);
+	assert_replay_equal(s, id);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -791,6 +941,8 @@ int main(void)
 		cmocka_unit_test(test_replay_matches_random_operations),
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_query_plans),
+		cmocka_unit_test(test_clock_steps_back),
+		cmocka_unit_test(test_revision_after_sla_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

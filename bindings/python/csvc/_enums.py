@@ -129,11 +129,13 @@ class SlaCalendar(IntEnum):
 
 
 class SlaStatus(IntEnum):
-    """Status of one SLA target of one ticket (csvc_sla_status_t)."""
-    RUNNING = 1    #: counting
+    """Status of one SLA target of one ticket (csvc_sla_status_t), as of the
+    store clock when read: a running target past its deadline reads BREACHED
+    (breached_at its deadline) even before Store.sla_advance records it."""
+    RUNNING = 1    #: counting, on time
     PAUSED = 2     #: the ticket is in a state that pauses it
     MET = 3        #: satisfied (breached_at tells whether it was late)
-    BREACHED = 4   #: past due, not yet satisfied
+    BREACHED = 4   #: past due as of the store clock, not yet satisfied
     CANCELLED = 5  #: the ticket ended without satisfying it
     WAITING = 6    #: not started yet (a recurring target before the first reply)
 

@@ -5318,9 +5318,12 @@ static PyMethodDef Store_methods[] = {
 	SM(sla_targets, "sla_targets($self, /, ticket)\n--\n\n"
 	   "Iterates the SlaTarget values of a ticket, in policy order, as of the store clock."),
 	SM(sla_at_risk, "sla_at_risk($self, /, limit=0)\n--\n\n"
-	   "Iterates the running targets past a warning but not their deadline, by due time."),
+	   "Iterates the running targets past a warning but not their deadline, by due time,\n"
+	   "as of the store clock (whether or not sla_advance has recorded the warning)."),
 	SM(sla_breached, "sla_breached($self, /, limit=0)\n--\n\n"
-	   "Iterates the targets breached and not yet satisfied, by breach time."),
+	   "Iterates the targets breached and not yet satisfied, by breach time, as of the\n"
+	   "store clock: a running target past its deadline is listed (status BREACHED,\n"
+	   "breached_at its deadline) before sla_advance records the breach."),
 	SM(sla_advance, "sla_advance($self, /, now, callback=None)\n--\n\n"
 	   "Emits every SLA warning and breach whose instant has come by `now`, in time\n"
 	   "order, each exactly once (as ticket events dated at the crossing instant, with\n"
