@@ -105,6 +105,33 @@ class ErrorMappingTest(StoreTestCase):
             csvc.Store(self.dir)  # a directory
         self.assertIsInstance(cm.exception, csvc.Error)
 
+    def test_long_multibyte_message(self):
+        # The message quotes two e-mails of about 250 bytes each: it is cut
+        # at 511 bytes, on a character boundary.
+        local = "名" * 82
+        emails = ["A" + local + "@b.cn", "a" + local + "@b.cn"]
+        with self.assertRaises(csvc.AlreadyExists) as cm:
+            self.store.create_customer(csvc.Customer(name="x", emails=emails))
+        message = cm.exception.message
+        self.assertTrue(message.startswith("e-mails 'A名名"))
+        self.assertLessEqual(len(message.encode("utf-8")), 511)
+        self.assertGreater(len(message.encode("utf-8")), 500)
+
+    def test_message_quoting_damaged_schema(self):
+        # SQLite's message names a schema object whose name is not UTF-8.
+        damaged = os.path.join(self.dir, "damaged.db")
+        csvc.Store(damaged).close()
+        db = sqlite3.connect(damaged)
+        db.execute("CREATE TABLE extra (x)")
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET name = CAST(X'6578ff747261' AS TEXT),"
+                   " sql = 'CREATE TABLE ' || CAST(X'ff' AS TEXT) || ' x (' WHERE name = 'extra'")
+        db.commit()
+        db.close()
+        with self.assertRaises(csvc.Corrupt) as cm:
+            csvc.Store(damaged)
+        self.assertIn("ex\\xfftra", cm.exception.message)
+
     def test_type_errors_are_not_library_errors(self):
         with self.assertRaises(TypeError):
             csvc.Customer(name=42)

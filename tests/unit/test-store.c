@@ -10,6 +10,7 @@
 #include "csvc/customer.h"
 
 #include "csvc-test.h"
+#include "internal.h"
 
 static char tmpdir[256];
 
@@ -47,6 +48,58 @@ static void test_error_basics(void **state)
 	assert_string_equal(csvc_error_last()->message, "");
 	csvc_store_close(s);
 	csvc_store_close(NULL);
+}
+
+/* The message is always valid UTF-8: a long message is cut on a character
+ * boundary, and quoted bytes that are not UTF-8 are escaped. */
+static void test_error_message_is_utf8(void **state)
+{
+	(void)state;
+	char big[2048];
+	size_t n = 0;
+	while (n + 3 < sizeof(big)) {
+		memcpy(big + n, "\xe5\x90\x8d", 3); /* 名 */
+		n += 3;
+	}
+	big[n] = '\0';
+	for (int shift = 0; shift < 4; shift++) {
+		/* Shift the text so that the cut falls at every offset in a character. */
+		assert_int_equal(csvc__error(CSVC_EINVAL, "%.*s'%s'", shift, "abc", big), CSVC_EINVAL);
+		const csvc_error *e = csvc_error_last();
+		size_t len = strlen(e->message);
+		assert_true(len > 400 && len <= 511);
+		assert_true(csvc__utf8_valid(e->message, len));
+		assert_memory_equal(e->message, "abc", (size_t)shift);
+	}
+	/* Invalid bytes are escaped as \xNN; valid text around them is kept. */
+	csvc__error_sqlite(CSVC_ECORRUPT, 11, "schema (%s) - %s", "ex\xfftra", "\xe5\x90 cut \xc3\xa9\x80");
+	const csvc_error *e = csvc_error_last();
+	assert_int_equal(e->code, CSVC_ECORRUPT);
+	assert_int_equal(e->sqlite_code, 11);
+	assert_string_equal(e->message, "schema (ex\\xfftra) - \\xe5\\x90 cut \xc3\xa9\\x80");
+	assert_true(csvc__utf8_valid(e->message, strlen(e->message)));
+	/* Overlongs, surrogates and code points above U+10FFFF are escaped too. */
+	csvc__error(CSVC_EINVAL, "%s|%s|%s", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80");
+	assert_string_equal(csvc_error_last()->message,
+	                    "\\xc0\\xaf|\\xed\\xa0\\x80|\\xf4\\x90\\x80\\x80");
+	/* The escapes themselves never push the message past 511 bytes, nor
+	 * get cut in half. */
+	char bad[1200];
+	memset(bad, 0xff, sizeof(bad) - 1);
+	bad[sizeof(bad) - 1] = '\0';
+	for (int shift = 0; shift < 4; shift++) {
+		csvc__error(CSVC_ECORRUPT, "%.*s%s", shift, "abc", bad);
+		const char *m = csvc_error_last()->message;
+		size_t len = strlen(m);
+		assert_true(len > 500 && len <= 511);
+		assert_true(csvc__utf8_valid(m, len));
+		assert_int_equal((len - (size_t)shift) % 4, 0);
+	}
+	/* A message may quote the previous one. */
+	csvc__error(CSVC_EINVAL, "inner \xff");
+	csvc__error(CSVC_ECORRUPT, "outer: %s", csvc_error_last()->message);
+	assert_string_equal(csvc_error_last()->message, "outer: inner \\xff");
+	csvc__error_clear();
 }
 
 static void test_version(void **state)
@@ -342,6 +395,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
+		cmocka_unit_test(test_error_message_is_utf8),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_uuid_text),
 		cmocka_unit_test(test_options_validation),
