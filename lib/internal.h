@@ -70,6 +70,18 @@ void csvc__buf_puts(csvc__buf *b, const char *s);
 void csvc__buf_printf(csvc__buf *b, const char *fmt, ...) CSVC__PRINTF(2, 3);
 /* Appends `s` as a JSON string literal, quotes included. */
 void csvc__buf_json_string(csvc__buf *b, const char *s);
+/* Appends `v` as a JSON number, or `null` when it is not finite. */
+void csvc__buf_json_number(csvc__buf *b, double v);
+
+/* Room for any text csvc__format_double() writes, NUL included. */
+#define CSVC__DOUBLE_TEXT_MAX 32
+
+/* Writes `v` as printf's "%.15g" in the C locale when that reads back as
+ * exactly `v`, else as "%.17g" (which always does), whatever the
+ * LC_NUMERIC locale: a '.' decimal point and no grouping. NaN and the
+ * infinities give "nan", "inf" and "-inf". Integer arithmetic only.
+ * Returns the length written, the NUL not counted. */
+size_t csvc__format_double(char out[CSVC__DOUBLE_TEXT_MAX], double v);
 
 /* ---- UUIDs (uuid.c) ---- */
 void csvc__uuid_generate(csvc_uuid *out);

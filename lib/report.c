@@ -1452,19 +1452,6 @@ const char *csvc_report_metric_name(int32_t metric)
 	return metric >= 1 && metric <= N_METRICS ? METRIC_NAMES[metric] : NULL;
 }
 
-static void json_number(csvc__buf *b, double v)
-{
-	if (!isfinite(v)) {
-		csvc__buf_puts(b, "null");
-		return;
-	}
-	char text[40];
-	snprintf(text, sizeof(text), "%.15g", v);
-	if (strtod(text, NULL) != v)
-		snprintf(text, sizeof(text), "%.17g", v);
-	csvc__buf_puts(b, text);
-}
-
 /* The metrics a report type lists. */
 static int listed(int type, int metric)
 {
@@ -1505,7 +1492,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 		csvc__buf_puts(&b, "{\"name\":");
 		csvc__buf_json_string(&b, r->dim_names[d]);
 		csvc__buf_puts(&b, ",\"weight\":");
-		json_number(&b, r->dim_weights[d]);
+		csvc__buf_json_number(&b, r->dim_weights[d]);
 		csvc__buf_put(&b, "}", 1);
 	}
 	csvc__buf_puts(&b, "],\"rows\":[");
@@ -1521,7 +1508,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 			if (!listed(r->type, k))
 				continue;
 			csvc__buf_printf(&b, "%s\"%s\":", n++ ? "," : "", METRIC_NAMES[k]);
-			json_number(&b, w->m[k]);
+			csvc__buf_json_number(&b, w->m[k]);
 		}
 		csvc__buf_put(&b, "}", 1);
 		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS) {
@@ -1532,7 +1519,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 				csvc__buf_put(&b, ":{", 2);
 				for (size_t k = 0; k < sizeof(dim_metrics) / sizeof(dim_metrics[0]); k++) {
 					csvc__buf_printf(&b, "%s\"%s\":", k ? "," : "", METRIC_NAMES[dim_metrics[k]]);
-					json_number(&b, csvc_report_dimension_value(r, i, d, dim_metrics[k]));
+					csvc__buf_json_number(&b, csvc_report_dimension_value(r, i, d, dim_metrics[k]));
 				}
 				csvc__buf_put(&b, "}", 1);
 			}

@@ -261,7 +261,10 @@ CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, 
  * "period", "min_sample", "dimensions": [...], "rows": [{"key",
  * "period_start"?, "low_sample", "metrics": {name: value}, "dimensions":
  * {name: {metric: value}}}]}. Metric names are those of
- * csvc_report_metric_name(); undefined figures are null.
+ * csvc_report_metric_name(); undefined figures are null. Numbers are
+ * written as printf's "%.15g" in the C locale, or "%.17g" when 15 digits
+ * do not read back exactly, whatever the process's LC_NUMERIC locale
+ * (always a '.' decimal point).
  * Errors: CSVC_EINVAL (NULL), CSVC_ENOMEM.
  * Ownership: free `*out` with csvc_free().
  * @since 1.0
