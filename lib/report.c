@@ -411,9 +411,17 @@ static int from_local(const zone *z, int64_t local, csvc_time_us *t)
 	return csvc_tz_local_to_utc(z->tz, local, CSVC_TZ_EARLIER, t);
 }
 
+static int too_many_rows(void)
+{
+	return csvc__error(CSVC_ERANGE, "a report may have at most %d rows (CSVC_REPORT_MAX_ROWS); narrow the range or the filters",
+	                   CSVC_REPORT_MAX_ROWS);
+}
+
 static int add_row(builder *b, const char *key, size_t *out)
 {
 	csvc_report *r = b->r;
+	if (r->n >= CSVC_REPORT_MAX_ROWS)
+		return too_many_rows();
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		row *p = realloc(r->rows, cap * sizeof(*p));
@@ -505,6 +513,19 @@ static int period_rows(builder *b)
 	int64_t lo, hi;
 	if ((rc = to_local(z, b->q->from, &lo)) || (rc = to_local(z, b->q->to - 1, &hi)))
 		return rc;
+	/* Count the periods before building any row. */
+	static const char *const names[] = {NULL, "day", "week", "month", "quarter"};
+	char first[32], last[32];
+	int64_t first_start, last_start, end;
+	if ((rc = csvc__period_of(lo, b->q->period, first, &first_start, &end)) ||
+	    (rc = csvc__period_of(hi, b->q->period, last, &last_start, &end)))
+		return rc;
+	int64_t n = csvc__period_count(first_start, last_start, b->q->period);
+	if (n > CSVC_REPORT_MAX_ROWS)
+		return csvc__error(CSVC_ERANGE,
+		                   "a report by %s from %s to %s would have %lld rows, more than the limit of %d "
+		                   "(CSVC_REPORT_MAX_ROWS); use a shorter range or a longer period",
+		                   names[b->q->period], first, last, (long long)n, CSVC_REPORT_MAX_ROWS);
 	for (int64_t t = lo; t <= hi && !rc;) {
 		size_t i;
 		if (!(rc = period_row(b, t, &i)))

@@ -20,6 +20,16 @@
 CSVC_BEGIN_DECL
 
 /*
+ * The most rows a report may have (about 1 KiB of memory each). A report
+ * whose rows would exceed it fails with CSVC_ERANGE: with
+ * CSVC_REPORT_BY_PERIOD the number of periods between `from` and `to` is
+ * counted before any row is built (100,000 days is about 273 years);
+ * other groupings stop at the first row past the limit.
+ * @since 1.0
+ */
+#define CSVC_REPORT_MAX_ROWS 100000
+
+/*
  * Grouping of a report's rows (csvc_report_query.group_by). 0: one row
  * for everything, keyed "all".
  * @since 1.0
@@ -167,7 +177,8 @@ typedef struct csvc_report csvc_report;
  * CSVC_REPORT_BY_PERIOD, one row per period from `from` to `to`, empty
  * periods included), each with per-dimension figures.
  * Errors: CSVC_EINVAL (NULL arguments, bad query: version, from >= to,
- *   unknown enum, bad text), CSVC_ERANGE (text too long), CSVC_ENOTFOUND
+ *   unknown enum, bad text), CSVC_ERANGE (text too long, or more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there), CSVC_ENOTFOUND
  *   (the survey, or that version of it), CSVC_ECORRUPT, CSVC_ESTORAGE,
  *   CSVC_ENOMEM.
  * Ownership: free with csvc_report_free(); `*out` only on success.

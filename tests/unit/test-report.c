@@ -558,6 +558,48 @@ static void test_json_under_comma_locale(void **state)
 	csvc_store_close(s);
 }
 
+/* Reports have at most CSVC_REPORT_MAX_ROWS rows; a period grouping that
+ * would exceed it is refused before any row is built. */
+static void test_row_cap(void **state)
+{
+	(void)state;
+	csvc_store *s = week();
+	csvc_report *r = NULL;
+	csvc_report_query q = CSVC_REPORT_QUERY_INIT;
+	q.group_by = CSVC_REPORT_BY_PERIOD;
+	q.period = CSVC_PERIOD_DAY;
+	q.from = (csvc_time_us)-30610224000 * SEC; /* 1000-01-01 */
+	q.to = (csvc_time_us)32503680000 * SEC;    /* 3000-01-01 */
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ERANGE);
+	assert_null(r);
+	assert_non_null(strstr(csvc_error_last()->message, "730485 rows"));
+	assert_non_null(strstr(csvc_error_last()->message, "100000"));
+	csvc_assert_err(csvc_report_scores(s, &q, &r), CSVC_ERANGE);
+	/* 0001-01-01 to 9999-12-31 by week, month and quarter. */
+	q.from = (csvc_time_us)-62135596800 * SEC;
+	q.to = (csvc_time_us)253402214400 * SEC;
+	q.period = CSVC_PERIOD_WEEK;
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ERANGE);
+	q.period = CSVC_PERIOD_MONTH; /* 119,988 months */
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ERANGE);
+	q.period = CSVC_PERIOD_QUARTER; /* 39,996 quarters: allowed */
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), 39996);
+	csvc_report_free(r);
+	/* Exactly the limit of days is allowed, one more is not. */
+	q.period = CSVC_PERIOD_DAY;
+	q.from = T0;
+	q.to = T0 + (csvc_time_us)CSVC_REPORT_MAX_ROWS * DAY;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	assert_int_equal(csvc_report_row_count(r), CSVC_REPORT_MAX_ROWS);
+	assert_near(V(r, 0, CSVC_METRIC_TICKETS), 3);
+	csvc_report_free(r);
+	q.to += 1;
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ERANGE);
+	assert_non_null(strstr(csvc_error_last()->message, "100001 rows"));
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_formulas),
 		cmocka_unit_test(test_number_text),
 		cmocka_unit_test(test_json_under_comma_locale),
+		cmocka_unit_test(test_row_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
