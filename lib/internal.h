@@ -48,9 +48,28 @@ int csvc__code_from_sqlite(int rc);
  * surrogates, no code points above U+10FFFF, no NUL), else 0. */
 int csvc__utf8_valid(const char *s, size_t len);
 
+/* What text may contain besides valid UTF-8 (csvc__check_text_mode). */
+enum {
+	/* A single-line name-like value: a name, subject, label, tag, code,
+	 * person. No control character at all: no C0 control (tab and line
+	 * feed included), no DEL, no C1 control (U+0080..U+009F). */
+	CSVC__TEXT_LINE = 0,
+	/* Multi-line free text (descriptions, notes, comments, answers): tab,
+	 * line feed and carriage return are allowed, other controls are not. */
+	CSVC__TEXT_MULTILINE = 1,
+	/* Any valid UTF-8 (file system paths). */
+	CSVC__TEXT_ANY = 2
+};
+
 /* Validate an optional UTF-8 argument: NULL is allowed when `nullable`;
- * otherwise it must be valid UTF-8 of at most `max_bytes` bytes. Returns
- * CSVC_OK or sets the error (naming `field`) and returns EINVAL/ERANGE. */
+ * otherwise it must be valid UTF-8 of at most `max_bytes` bytes without
+ * the control characters `mode` refuses. Returns CSVC_OK or sets the
+ * error (naming `field`) and returns EINVAL (NULL, bad UTF-8, a control
+ * character) or ERANGE (too long). */
+int csvc__check_text_mode(const char *s, int nullable, size_t max_bytes, const char *field, int mode);
+
+/* csvc__check_text_mode() for a single-line value (CSVC__TEXT_LINE): the
+ * check for names and other name-like fields. */
 int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *field);
 
 /* malloc'ed copy of s (NULL stays NULL). On ENOMEM sets the error. */

@@ -574,7 +574,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int rc = validate_options(opts);
 	if (rc)
 		return rc;
-	if ((rc = csvc__check_text(path, 0, 4096, "path")))
+	if ((rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY)))
 		return rc;
 
 	csvc_store *s = calloc(1, sizeof(*s));
@@ -588,7 +588,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	s->flags = opts->flags;
 	snprintf(s->country_code, sizeof(s->country_code), "%s",
 	         opts->default_country_code ? opts->default_country_code : "86");
-	if (opts->zoneinfo_dir && ((rc = csvc__check_text(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir")) ||
+	if (opts->zoneinfo_dir && ((rc = csvc__check_text_mode(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir", CSVC__TEXT_ANY)) ||
 	                           (rc = csvc__strdup(opts->zoneinfo_dir, &s->zoneinfo_dir))))
 		goto fail;
 

@@ -51,7 +51,27 @@ int csvc__utf8_valid(const char *str, size_t len)
 	return 1;
 }
 
-int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *field)
+/* Whether s[0..len) (valid UTF-8) holds a control character the mode
+ * refuses: C0 controls, DEL, and C1 controls (U+0080..U+009F, encoded
+ * C2 80..C2 9F); multi-line text may keep tab, line feed and carriage
+ * return. */
+static int has_control(const char *str, size_t len, int mode)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = s[i];
+		if (c < 0x20) {
+			if (mode == CSVC__TEXT_MULTILINE && (c == '\t' || c == '\n' || c == '\r'))
+				continue;
+			return 1;
+		}
+		if (c == 0x7F || (c == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F))
+			return 1;
+	}
+	return 0;
+}
+
+int csvc__check_text_mode(const char *s, int nullable, size_t max_bytes, const char *field, int mode)
 {
 	if (!s) {
 		if (nullable)
@@ -63,7 +83,18 @@ int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *
 		return csvc__error(CSVC_ERANGE, "%s is longer than %zu bytes", field, max_bytes);
 	if (!csvc__utf8_valid(s, len))
 		return csvc__error(CSVC_EINVAL, "%s is not valid UTF-8", field);
+	if (mode != CSVC__TEXT_ANY && has_control(s, len, mode))
+		return csvc__error(CSVC_EINVAL,
+		                   mode == CSVC__TEXT_LINE
+		                       ? "%s must not contain control characters"
+		                       : "%s must not contain control characters other than tab and line breaks",
+		                   field);
 	return CSVC_OK;
+}
+
+int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *field)
+{
+	return csvc__check_text_mode(s, nullable, max_bytes, field, CSVC__TEXT_LINE);
 }
 
 int csvc__strdup(const char *s, char **out)

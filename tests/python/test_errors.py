@@ -132,6 +132,21 @@ class ErrorMappingTest(StoreTestCase):
             csvc.Store(damaged)
         self.assertIn("ex\\xfftra", cm.exception.message)
 
+    def test_control_characters(self):
+        # Names are single-line: no C0, DEL or C1 control characters.
+        for bad in ("a\x1b[31mb", "a\nb", "a\tb", "a\x7f", "a\x85b", "\x9b31m"):
+            with self.assertRaises(csvc.InvalidArgument):
+                csvc.Customer(name=bad)
+            with self.assertRaises(csvc.InvalidArgument):
+                csvc.Ticket("inquiry", "SH01", subject=bad)
+        # Free text keeps tab and line breaks, and refuses other controls.
+        c = self.customer(notes="line 1\nline 2\ttab")
+        self.assertEqual(self.store.get_customer(c.id).notes, "line 1\nline 2\ttab")
+        t = self.ticket(description="first\r\nsecond")
+        self.assertEqual(self.store.get_ticket(t.id).description, "first\r\nsecond")
+        with self.assertRaises(csvc.InvalidArgument):
+            csvc.Ticket("inquiry", "SH01", subject="s", description="bell\x07")
+
     def test_type_errors_are_not_library_errors(self):
         with self.assertRaises(TypeError):
             csvc.Customer(name=42)

@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "csvc/customer.h"
+#include "csvc.h"
 
 #include "csvc-test.h"
 #include "internal.h"
@@ -100,6 +100,94 @@ static void test_error_message_is_utf8(void **state)
 	csvc__error(CSVC_ECORRUPT, "outer: %s", csvc_error_last()->message);
 	assert_string_equal(csvc_error_last()->message, "outer: inner \\xff");
 	csvc__error_clear();
+}
+
+/* Single-line name-like fields refuse control characters (C0, DEL, C1);
+ * multi-line free text keeps tab and line breaks but refuses the others.
+ * A refused value leaves the record as it was. */
+static void test_control_characters(void **state)
+{
+	(void)state;
+	static const char *const bad_line[] = {"a\x1b[31mb", "a\nb", "a\tb", "a\rb", "a\x07", "a\x7f",
+	                                       "a\xc2\x85" "b", "\xc2\x9b" "31m", "a\x01"};
+	static const char *const bad_text[] = {"a\x1b[31mb", "a\x07", "a\x7f", "a\xc2\x85" "b", "\xc2\x9b", "\x0c"};
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "王芳 O'Brien \xc2\xa0 \xc2\xa9"));
+	csvc_assert_ok(csvc_customer_set_address(c, "上海市\n南京路 1 号\r\n\t3 楼"));
+	csvc_assert_ok(csvc_customer_set_notes(c, "line 1\nline 2\ttab"));
+	csvc_assert_ok(csvc_customer_set_attr(c, "allergy", "nuts\nshellfish"));
+	for (size_t i = 0; i < sizeof(bad_line) / sizeof(bad_line[0]); i++) {
+		csvc_assert_err(csvc_customer_set_name(c, bad_line[i]), CSVC_EINVAL);
+		assert_non_null(strstr(csvc_error_last()->message, "control"));
+		csvc_assert_err(csvc_customer_add_tag(c, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_attr(c, bad_line[i], "v"), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_add_external_id(c, "member_card", bad_line[i]), CSVC_EINVAL);
+	}
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		csvc_assert_err(csvc_customer_set_address(c, bad_text[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_notes(c, bad_text[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_attr(c, "allergy", bad_text[i]), CSVC_EINVAL);
+	}
+	assert_string_equal(csvc_customer_name(c), "王芳 O'Brien \xc2\xa0 \xc2\xa9");
+	assert_string_equal(csvc_customer_address(c), "上海市\n南京路 1 号\r\n\t3 楼");
+	assert_string_equal(csvc_customer_notes(c), "line 1\nline 2\ttab");
+
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "退货 «return»"));
+	csvc_assert_ok(csvc_ticket_set_description(t, "first line\r\nsecond\tline"));
+	for (size_t i = 0; i < sizeof(bad_line) / sizeof(bad_line[0]); i++) {
+		csvc_assert_err(csvc_ticket_set_subject(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_category(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_order_ref(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_assignee(t, bad_line[i], NULL), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_assignee(t, NULL, bad_line[i]), CSVC_EINVAL);
+	}
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++)
+		csvc_assert_err(csvc_ticket_set_description(t, bad_text[i]), CSVC_EINVAL);
+	assert_string_equal(csvc_ticket_subject(t), "退货 «return»");
+	assert_string_equal(csvc_ticket_description(t), "first line\r\nsecond\tline");
+
+	/* In a store: actors, comments, names of stored things. */
+	csvc_time_us now = (csvc_time_us)1767225600 * 1000000;
+	csvc_store *s = csvc_test_store(&now);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_err(csvc_customer_create(s, c, "clerk\x1b[2J"), CSVC_EINVAL);
+	csvc_assert_ok(csvc_customer_create(s, c, "clerk-7"));
+	csvc_assert_err(csvc_ticket_create(s, t, "clerk\n"), CSVC_EINVAL);
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk-7"));
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0,
+	                                    "clerk", NULL),
+	                CSVC_EINVAL);
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0,
+	                                   "clerk", NULL));
+	csvc_calendar *cal = NULL;
+	static const char cal_json[] = "{\"zone\":\"UTC\",\"versions\":[{\"from\":\"2026-01-01\","
+	                               "\"week\":{\"mon\":[\"09:00-17:00\"]}}]}";
+	csvc_assert_ok(csvc_calendar_parse(&cal, cal_json, strlen(cal_json), NULL));
+	csvc_assert_err(csvc_calendar_save(s, "hq\x1b", cal), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_save(s, "hq\xc2\x9b", cal), CSVC_EINVAL);
+	csvc_assert_ok(csvc_calendar_save(s, "总部 hq", cal));
+	csvc_calendar_free(cal);
+	csvc_workflow *wf = NULL;
+	csvc_assert_ok(csvc_workflow_new(&wf, "wf"));
+	csvc_assert_err(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "打开\n", NULL), CSVC_EINVAL);
+	csvc_assert_ok(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "打开", "Open"));
+	csvc_workflow_free(wf);
+	csvc_survey *sv = NULL;
+	csvc_assert_ok(csvc_survey_new(&sv, "sv"));
+	csvc_assert_err(csvc_survey_set_title(sv, "title\x1b"), CSVC_EINVAL);
+	csvc_survey_free(sv);
+	csvc_sla_policy *p = NULL;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "p", 1));
+	csvc_assert_err(csvc_sla_policy_add_target(p, "t", 3600000000, CSVC_SLA_CALENDAR_NAMED, "hq\x7f", NULL),
+	                CSVC_EINVAL);
+	csvc_sla_policy_free(p);
+	/* Free-text search may hold a line break; a filter name may not. */
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
 }
 
 static void test_version(void **state)
@@ -396,6 +484,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
 		cmocka_unit_test(test_error_message_is_utf8),
+		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_uuid_text),
 		cmocka_unit_test(test_options_validation),
