@@ -1265,8 +1265,10 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 		return csvc__error(CSVC_EINVAL, "unknown survey method %d", (int)q->method);
 	if (q->min_sample < 0)
 		return csvc__error(CSVC_EINVAL, "min_sample must not be negative");
-	if (!isfinite(q->csi_target) || q->csi_target < 0 || q->csi_target > 100)
-		return csvc__error(CSVC_EINVAL, "csi_target must be 0 (default) to 100");
+	if (!isfinite(q->csi_target))
+		return csvc__error(CSVC_EINVAL, "csi_target must be a number");
+	if (q->csi_target < 0 || q->csi_target > 100)
+		return csvc__error(CSVC_ERANGE, "csi_target must be 0 (default) to 100 percent");
 	if (q->survey_version < 0 || (q->survey_version && !q->survey))
 		return csvc__error(CSVC_EINVAL, "survey_version needs a survey name and must not be negative");
 	int rc;

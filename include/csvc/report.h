@@ -153,7 +153,7 @@ typedef struct csvc_report_query {
 	int32_t group_by;            /* csvc_report_group_t; 0: one row */
 	int32_t period;              /* csvc_report_period_t; 0: month */
 	int64_t min_sample;          /* rows below it are flagged; 0: 30 */
-	double csi_target;           /* 0: 85 (handbook default) */
+	double csi_target;           /* percent, 0..100 (else CSVC_ERANGE); 0: 85 (handbook default) */
 	const char *response_target; /* SLA target of first response; NULL: "first_response" or "respond" */
 	const char *resolution_target; /* NULL: "resolution" or "handled" */
 } csvc_report_query;
