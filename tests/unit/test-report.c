@@ -600,6 +600,66 @@ static void test_row_cap(void **state)
 	csvc_store_close(s);
 }
 
+/* A ticket event whose stored payload is damaged makes a report fail with
+ * CSVC_ECORRUPT, not a storage error. */
+static void test_damaged_event_data(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-test-report-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[300];
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	now_cell = T0;
+	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
+	opts.clock = csvc_test_clock;
+	opts.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &opts));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *t = ticket_at(s, "inquiry", "li", T0);
+	move(s, t, "answer", T0 + HOUR);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "BEGIN;"
+	                              "CREATE TEMP TABLE trig AS SELECT sql FROM sqlite_master"
+	                              " WHERE name = 'ticket_events_no_update';"
+	                              "DROP TRIGGER ticket_events_no_update;"
+	                              "UPDATE ticket_events SET payload = '{\"set\":{\"state_category\":' WHERE seq = 2;"
+	                              "COMMIT;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	/* Put the trigger back as it was. */
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM temp.trig", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *trigger = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, trigger, NULL, NULL, NULL), SQLITE_OK);
+	free(trigger);
+	sqlite3_close(db);
+
+	csvc_assert_ok(csvc_store_open(&s, path, &opts));
+	csvc_report_query q = week_query();
+	csvc_report *r = NULL;
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ECORRUPT);
+	assert_null(r);
+	assert_non_null(strstr(csvc_error_last()->message, "damaged"));
+	csvc_assert_err(csvc_report_state_times(s, &q, &r), CSVC_ECORRUPT);
+	q.group_by = CSVC_REPORT_BY_STAFF;
+	csvc_assert_err(csvc_report_kpis(s, &q, &r), CSVC_ECORRUPT);
+	/* Other reports do not read ticket events. */
+	csvc_assert_ok(csvc_report_sla(s, &q, &r));
+	csvc_report_free(r);
+	csvc_store_close(s);
+	char cmd[350];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -609,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_number_text),
 		cmocka_unit_test(test_json_under_comma_locale),
 		cmocka_unit_test(test_row_cap),
+		cmocka_unit_test(test_damaged_event_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
