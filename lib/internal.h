@@ -35,6 +35,17 @@ int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...) CSVC__PR
  * anything else -> ESTORAGE). */
 int csvc__code_from_sqlite(int rc);
 
+/* Room for csvc__sqlite_detail()'s text. */
+#define CSVC__SQLITE_DETAIL_MAX 256
+
+/* Writes SQLite's message `detail` for result `rc` into `out` in the
+ * words of the API: the store's internal objects (the customer and ticket
+ * search indexes and their FTS5 shadow tables) are named as what they
+ * are, and a search index with missing parts or a bad format is "damaged"
+ * rather than a "vtable constructor failed". Returns the csvc code:
+ * CSVC_ECORRUPT for a damaged index, else csvc__code_from_sqlite(rc). */
+int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size);
+
 #define CSVC__CHECK_ARG(cond, name)                                                \
 	do {                                                                           \
 		if (!(cond))                                                               \

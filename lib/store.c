@@ -34,8 +34,8 @@ void csvc__log(csvc_store *s, int level, const char *fmt, ...)
 
 int csvc__sqlite_error(csvc_store *s, int rc, const char *what)
 {
-	int code = csvc__code_from_sqlite(rc);
-	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char detail[CSVC__SQLITE_DETAIL_MAX];
+	int code = csvc__sqlite_detail(rc, s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), detail, sizeof(detail));
 	if (code == CSVC_EBUSY)
 		return csvc__error_sqlite(code, rc, "%s: store is locked by another connection (%s)", what,
 		                          detail);

@@ -147,6 +147,20 @@ class ErrorMappingTest(StoreTestCase):
         with self.assertRaises(csvc.InvalidArgument):
             csvc.Ticket("inquiry", "SH01", subject="s", description="bell\x07")
 
+    def test_damaged_search_index(self):
+        self.customer()
+        self.store.close()
+        db = sqlite3.connect(self.path)
+        db.execute("DROP TABLE customer_search_config")
+        db.commit()
+        db.close()
+        self.store = csvc.Store(self.path, clock=self.fake_clock)
+        with self.assertRaises(csvc.Corrupt) as cm:
+            list(self.store.customers(text="王芳芳"))
+        self.assertIn("customer search index", cm.exception.message)
+        self.assertNotIn("customer_search", cm.exception.message)
+        self.assertNotIn("vtable", cm.exception.message)
+
     def test_type_errors_are_not_library_errors(self):
         with self.assertRaises(TypeError):
             csvc.Customer(name=42)

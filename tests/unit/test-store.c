@@ -190,6 +190,65 @@ static void test_control_characters(void **state)
 	csvc_store_close(s);
 }
 
+/* A damaged full-text index is reported as damaged data, in the words of
+ * the API: no SQLite virtual-table jargon, no internal table names. */
+static void test_damaged_search_index_message(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "search-index.db");
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "王芳"));
+	csvc_assert_ok(csvc_customer_create(s, c, "clerk"));
+	csvc_customer_free(c);
+	csvc_store_close(s);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE customer_search_config; DROP TABLE ticket_search_config", NULL,
+	                              NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
+	q.text = "王芳和";
+	csvc_customer_iter *it = NULL;
+	int64_t n = 0;
+	int rc = csvc_customer_iter_new(s, &q, &it);
+	if (rc == CSVC_OK) {
+		csvc_customer *out = NULL;
+		rc = csvc_customer_iter_next(it, &out);
+		csvc_customer_free(out);
+		csvc_customer_iter_free(it);
+	}
+	assert_int_equal(rc, CSVC_ECORRUPT);
+	const char *m = csvc_error_last()->message;
+	assert_non_null(strstr(m, "customer search index"));
+	assert_null(strstr(m, "customer_search"));
+	assert_null(strstr(m, "vtable"));
+	/* Writing a customer touches the index too. */
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "李雷"));
+	csvc_assert_err(csvc_customer_create(s, c, "clerk"), CSVC_ECORRUPT);
+	assert_non_null(strstr(csvc_error_last()->message, "customer search index"));
+	assert_null(strstr(csvc_error_last()->message, "customer_search"));
+	csvc_customer_free(c);
+	csvc_ticket_query tq = CSVC_TICKET_QUERY_INIT;
+	tq.text = "退货退款";
+	csvc_assert_err(csvc_ticket_count(s, &tq, &n), CSVC_ECORRUPT);
+	assert_non_null(strstr(csvc_error_last()->message, "ticket search index"));
+	assert_null(strstr(csvc_error_last()->message, "ticket_search"));
+	/* Queries that do not use the index still work. */
+	csvc_customer_query all = CSVC_CUSTOMER_QUERY_INIT;
+	csvc_assert_ok(csvc_customer_count(s, &all, &n));
+	assert_int_equal(n, 1);
+	csvc_store_close(s);
+}
+
 static void test_version(void **state)
 {
 	(void)state;
@@ -485,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_error_basics),
 		cmocka_unit_test(test_error_message_is_utf8),
 		cmocka_unit_test(test_control_characters),
+		cmocka_unit_test(test_damaged_search_index_message),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_uuid_text),
 		cmocka_unit_test(test_options_validation),
