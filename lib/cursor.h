@@ -18,8 +18,9 @@ int csvc__cursor_open(struct csvc_store *s, char *sql, csvc__cursor **out);
  * NULL text binds nothing. */
 void csvc__cursor_bind_text(csvc__cursor *c, const char *name, const char *text);
 void csvc__cursor_bind_int(csvc__cursor *c, const char *name, int64_t v);
-/* Binds a substring search for the search-table fragment that
- * csvc__search_condition() chose for the same text. */
+/* Binds a substring search for the fragment the module's query builder
+ * chose for the same text with csvc__search_indexed(): an FTS5 phrase for
+ * the MATCH of the trigram index, else the text itself for instr(). */
 int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text);
 /* 0 with *id set, CSVC_ITEROVER at the end, or an error. */
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id);

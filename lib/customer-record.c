@@ -376,9 +376,9 @@ int csvc_customer_lifecycle_at(const csvc_customer *c, size_t i, int32_t *stage,
 
 /* ---- setters ---- */
 
-static int set_string(char **field, const char *value, size_t max, const char *name)
+static int set_string(char **field, const char *value, size_t max, const char *name, int mode)
 {
-	int rc = csvc__check_text(value, 1, max, name);
+	int rc = csvc__check_text_mode(value, 1, max, name, mode);
 	char *copy;
 	if (rc || (rc = csvc__strdup(value, &copy)))
 		return rc;
@@ -391,21 +391,21 @@ int csvc_customer_set_name(csvc_customer *c, const char *name)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	return set_string(&c->name, name, CSVC_CUSTOMER_MAX_NAME, "name");
+	return set_string(&c->name, name, CSVC_CUSTOMER_MAX_NAME, "name", CSVC__TEXT_LINE);
 }
 
 int csvc_customer_set_address(csvc_customer *c, const char *address)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	return set_string(&c->address, address, CSVC_CUSTOMER_MAX_ADDRESS, "address");
+	return set_string(&c->address, address, CSVC_CUSTOMER_MAX_ADDRESS, "address", CSVC__TEXT_MULTILINE);
 }
 
 int csvc_customer_set_notes(csvc_customer *c, const char *notes)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
-	return set_string(&c->notes, notes, CSVC_CUSTOMER_MAX_NOTES, "notes");
+	return set_string(&c->notes, notes, CSVC_CUSTOMER_MAX_NOTES, "notes", CSVC__TEXT_MULTILINE);
 }
 
 int csvc__check_store_code(const char *code)
@@ -430,7 +430,7 @@ int csvc_customer_set_home_store(csvc_customer *c, const char *store_code)
 		if (rc)
 			return rc;
 	}
-	return set_string(&c->home_store, store_code, CSVC_CUSTOMER_MAX_STORE_CODE, "home_store");
+	return set_string(&c->home_store, store_code, CSVC_CUSTOMER_MAX_STORE_CODE, "home_store", CSVC__TEXT_LINE);
 }
 
 static int valid_date(int32_t ymd)
@@ -586,7 +586,7 @@ int csvc_customer_set_attr(csvc_customer *c, const char *key, const char *value)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
 	int rc = csvc__check_text(key, 0, CSVC_CUSTOMER_MAX_ATTR_KEY, "attribute key");
-	if (rc || (rc = csvc__check_text(value, 1, CSVC_CUSTOMER_MAX_ATTR_VALUE, "attribute value")))
+	if (rc || (rc = csvc__check_text_mode(value, 1, CSVC_CUSTOMER_MAX_ATTR_VALUE, "attribute value", CSVC__TEXT_MULTILINE)))
 		return rc;
 	if (!key[0])
 		return csvc__error(CSVC_EINVAL, "an attribute key must not be empty");

@@ -353,7 +353,7 @@ static int open_query(csvc_store *s, const csvc_customer_query *q, int count_onl
 	if (q->lifecycle < 0 || q->lifecycle > CSVC_LIFECYCLE_CHURNED)
 		return csvc__error(CSVC_EINVAL, "unknown lifecycle stage %d", (int)q->lifecycle);
 	int rc;
-	if ((rc = csvc__check_text(q->text, 1, CSVC_CUSTOMER_MAX_NOTES, "text")) ||
+	if ((rc = csvc__check_text_mode(q->text, 1, CSVC_CUSTOMER_MAX_NOTES, "text", CSVC__TEXT_MULTILINE)) ||
 	    (rc = csvc__check_text(q->tag, 1, CSVC_CUSTOMER_MAX_TAG, "tag")) ||
 	    (rc = csvc__check_text(q->home_store, 1, CSVC_CUSTOMER_MAX_STORE_CODE, "home_store")))
 		return rc;

@@ -1,6 +1,9 @@
 /*
  * Thread-local error record. One per thread, so concurrent stores on
- * different threads never see each other's messages.
+ * different threads never see each other's messages. Messages are always
+ * valid UTF-8 of at most 511 bytes: cut on a character boundary, with any
+ * byte that is not UTF-8 (quoted from damaged data or an SQLite message)
+ * escaped as \xNN.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,9 +23,78 @@ void csvc__error_clear(void)
 	tls_message[0] = '\0';
 }
 
+/* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
+ * bytes there are not one: a stray continuation byte, a bad lead byte, a
+ * cut sequence, an overlong, a surrogate, a code point above U+10FFFF.
+ * Never reads past a NUL. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0; /* also stops at the NUL */
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+/* Copies the NUL-terminated `in` to `out` (`cap` bytes, NUL included) as
+ * valid UTF-8: every byte that is not part of a well-formed sequence
+ * becomes the four characters "\xNN", and the text is cut before the
+ * first character or escape that would not fit whole. */
+static void copy_utf8_safe(char *out, size_t cap, const char *in)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+	while (*p) {
+		size_t n = utf8_seq_len(p);
+		if (n == 0) {
+			if (o + 4 >= cap)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xF];
+			p++;
+			continue;
+		}
+		if (o + n >= cap)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+}
+
 static int set_error(int code, int sqlite_code, const char *fmt, va_list ap)
 {
-	vsnprintf(tls_message, sizeof(tls_message), fmt, ap);
+	/* Formatted apart from the record, so that an argument may be the
+	 * current message itself. Each byte of input gives at least one byte
+	 * of output, so 4 times the message size is always enough. */
+	char raw[4 * CSVC__MSG_MAX];
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	copy_utf8_safe(tls_message, sizeof(tls_message), raw);
 	tls_error.code = code;
 	tls_error.sqlite_code = sqlite_code;
 	return code;
@@ -64,6 +136,63 @@ int csvc__code_from_sqlite(int rc)
 	default:
 		return CSVC_ESTORAGE;
 	}
+}
+
+/* The store's internal objects that SQLite's messages may name, in the
+ * words of the API. A name matches with any suffix, so the FTS5 shadow
+ * tables (customer_search_config, ...) count as their index. */
+static const struct {
+	const char *prefix;
+	const char *words;
+} internal_names[] = {
+	{"customer_search", "the store's customer search index"},
+	{"ticket_search", "the store's ticket search index"},
+};
+
+static const char *internal_words(const char *name)
+{
+	for (size_t i = 0; i < sizeof(internal_names) / sizeof(internal_names[0]); i++)
+		if (strncmp(name, internal_names[i].prefix, strlen(internal_names[i].prefix)) == 0)
+			return internal_names[i].words;
+	return NULL;
+}
+
+int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size)
+{
+	int code = csvc__code_from_sqlite(rc);
+	if (!detail)
+		detail = "";
+	/* A full-text index whose parts are missing or whose format is not
+	 * FTS5's: damaged data, said without SQLite's virtual-table words. */
+	static const char *const damaged[] = {"vtable constructor failed: ", "no such table: main.", "no such table: "};
+	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		size_t n = strlen(damaged[i]);
+		const char *words;
+		if (strncmp(detail, damaged[i], n) == 0 && (words = internal_words(detail + n))) {
+			snprintf(out, size, "%s is damaged: part of it is missing", words);
+			return CSVC_ECORRUPT;
+		}
+	}
+	if (strncmp(detail, "invalid fts5 file format", 24) == 0 || strcmp(detail, "fts5: corrupt") == 0 ||
+	    rc == SQLITE_CORRUPT_VTAB) {
+		snprintf(out, size, "a search index of the store is damaged: its format is not valid");
+		return CSVC_ECORRUPT;
+	}
+	/* Any other mention of an internal name is put in words. */
+	size_t o = 0;
+	while (*detail && o + 1 < size) {
+		const char *words = NULL;
+		if ((detail[0] == 'c' || detail[0] == 't') && (words = internal_words(detail))) {
+			snprintf(out + o, size - o, "%s", words);
+			o += strlen(out + o);
+			while (*detail == '_' || (*detail >= 'a' && *detail <= 'z'))
+				detail++;
+			continue;
+		}
+		out[o++] = *detail++;
+	}
+	out[o < size ? o : size - 1] = '\0';
+	return code;
 }
 
 const csvc_error *csvc_error_last(void)

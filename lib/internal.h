@@ -35,6 +35,17 @@ int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...) CSVC__PR
  * anything else -> ESTORAGE). */
 int csvc__code_from_sqlite(int rc);
 
+/* Room for csvc__sqlite_detail()'s text. */
+#define CSVC__SQLITE_DETAIL_MAX 256
+
+/* Writes SQLite's message `detail` for result `rc` into `out` in the
+ * words of the API: the store's internal objects (the customer and ticket
+ * search indexes and their FTS5 shadow tables) are named as what they
+ * are, and a search index with missing parts or a bad format is "damaged"
+ * rather than a "vtable constructor failed". Returns the csvc code:
+ * CSVC_ECORRUPT for a damaged index, else csvc__code_from_sqlite(rc). */
+int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size);
+
 #define CSVC__CHECK_ARG(cond, name)                                                \
 	do {                                                                           \
 		if (!(cond))                                                               \
@@ -48,9 +59,28 @@ int csvc__code_from_sqlite(int rc);
  * surrogates, no code points above U+10FFFF, no NUL), else 0. */
 int csvc__utf8_valid(const char *s, size_t len);
 
+/* What text may contain besides valid UTF-8 (csvc__check_text_mode). */
+enum {
+	/* A single-line name-like value: a name, subject, label, tag, code,
+	 * person. No control character at all: no C0 control (tab and line
+	 * feed included), no DEL, no C1 control (U+0080..U+009F). */
+	CSVC__TEXT_LINE = 0,
+	/* Multi-line free text (descriptions, notes, comments, answers): tab,
+	 * line feed and carriage return are allowed, other controls are not. */
+	CSVC__TEXT_MULTILINE = 1,
+	/* Any valid UTF-8 (file system paths). */
+	CSVC__TEXT_ANY = 2
+};
+
 /* Validate an optional UTF-8 argument: NULL is allowed when `nullable`;
- * otherwise it must be valid UTF-8 of at most `max_bytes` bytes. Returns
- * CSVC_OK or sets the error (naming `field`) and returns EINVAL/ERANGE. */
+ * otherwise it must be valid UTF-8 of at most `max_bytes` bytes without
+ * the control characters `mode` refuses. Returns CSVC_OK or sets the
+ * error (naming `field`) and returns EINVAL (NULL, bad UTF-8, a control
+ * character) or ERANGE (too long). */
+int csvc__check_text_mode(const char *s, int nullable, size_t max_bytes, const char *field, int mode);
+
+/* csvc__check_text_mode() for a single-line value (CSVC__TEXT_LINE): the
+ * check for names and other name-like fields. */
 int csvc__check_text(const char *s, int nullable, size_t max_bytes, const char *field);
 
 /* malloc'ed copy of s (NULL stays NULL). On ENOMEM sets the error. */
@@ -70,6 +100,18 @@ void csvc__buf_puts(csvc__buf *b, const char *s);
 void csvc__buf_printf(csvc__buf *b, const char *fmt, ...) CSVC__PRINTF(2, 3);
 /* Appends `s` as a JSON string literal, quotes included. */
 void csvc__buf_json_string(csvc__buf *b, const char *s);
+/* Appends `v` as a JSON number, or `null` when it is not finite. */
+void csvc__buf_json_number(csvc__buf *b, double v);
+
+/* Room for any text csvc__format_double() writes, NUL included. */
+#define CSVC__DOUBLE_TEXT_MAX 32
+
+/* Writes `v` as printf's "%.15g" in the C locale when that reads back as
+ * exactly `v`, else as "%.17g" (which always does), whatever the
+ * LC_NUMERIC locale: a '.' decimal point and no grouping. NaN and the
+ * infinities give "nan", "inf" and "-inf". Integer arithmetic only.
+ * Returns the length written, the NUL not counted. */
+size_t csvc__format_double(char out[CSVC__DOUBLE_TEXT_MAX], double v);
 
 /* ---- UUIDs (uuid.c) ---- */
 void csvc__uuid_generate(csvc_uuid *out);

@@ -27,6 +27,11 @@ double csvc__rescale(int32_t x, int32_t scale_max);
  * end. Errors: CSVC_ERANGE. */
 int csvc__period_of(int64_t local_us, int32_t period, char *key, int64_t *start, int64_t *end);
 
+/* Number of periods from the one starting at `first_start` to the one
+ * starting at `last_start` (local starts from csvc__period_of), both
+ * included. */
+int64_t csvc__period_count(int64_t first_start, int64_t last_start, int32_t period);
+
 /* ---- storage (report-sql.c) ---- */
 
 struct csvc_store;

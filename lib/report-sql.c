@@ -16,9 +16,19 @@ static const char SQL_RECORD[] =
 	" ON CONFLICT (store_code, day) DO UPDATE SET count = excluded.count";
 static const char SQL_SURVEY_EXISTS[] =
 	"SELECT 1 FROM surveys WHERE name = ?1 AND (?2 = 0 OR version = ?2) LIMIT 1";
+/* The state rows of ticket events. A payload that is not JSON would make
+ * json_extract() fail the whole statement with a generic SQLite error:
+ * it is read only when valid, and the last column flags it, so that
+ * state_row() reports damaged data as such. */
 static const char SQL_TICKET_STATES[] =
-	"SELECT ticket_id, seq, at_us, to_state, json_extract(payload, '$.set.state_category'),"
-	" type = 'transition' FROM ticket_events WHERE ticket_id = ? AND to_state IS NOT NULL ORDER BY seq";
+	"SELECT ticket_id, seq, at_us, to_state,"
+	" CASE WHEN json_valid(payload) THEN json_extract(payload, '$.set.state_category') END,"
+	" type = 'transition', payload IS NULL OR json_valid(payload)"
+	" FROM ticket_events WHERE ticket_id = ? AND to_state IS NOT NULL ORDER BY seq";
+#define STATE_COLUMNS                                                                                  \
+	"e.ticket_id, e.seq, e.at_us, e.to_state,"                                                         \
+	" CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.set.state_category') END,"       \
+	" e.type = 'transition', e.payload IS NULL OR json_valid(e.payload)"
 
 /* ---- query text ---- */
 
@@ -82,9 +92,7 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 		ticket_filters(&b, q, 1);
 		break;
 	case 3:
-		csvc__buf_puts(&b, "SELECT e.ticket_id, e.seq, e.at_us, e.to_state,"
-		                   " json_extract(e.payload, '$.set.state_category'), e.type = 'transition'"
-		                   " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id");
+		csvc__buf_puts(&b, "SELECT " STATE_COLUMNS " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id");
 		csvc__buf_puts(&b, range);
 		ticket_filters(&b, q, 1);
 		csvc__buf_puts(&b, " AND e.to_state IS NOT NULL");
@@ -291,6 +299,9 @@ static int state_row(sqlite3_stmt *st, void *ud)
 {
 	cb *c = ud;
 	csvc__state_row r;
+	if (!sqlite3_column_int(st, 6))
+		return csvc__error(CSVC_ECORRUPT, "a ticket event holds damaged data (event %lld of its ticket is not JSON)",
+		                   (long long)sqlite3_column_int64(st, 1));
 	r.ticket_id = sqlite3_column_int64(st, 0);
 	r.seq = sqlite3_column_int64(st, 1);
 	r.at = sqlite3_column_int64(st, 2);

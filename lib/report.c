@@ -411,9 +411,17 @@ static int from_local(const zone *z, int64_t local, csvc_time_us *t)
 	return csvc_tz_local_to_utc(z->tz, local, CSVC_TZ_EARLIER, t);
 }
 
+static int too_many_rows(void)
+{
+	return csvc__error(CSVC_ERANGE, "a report may have at most %d rows (CSVC_REPORT_MAX_ROWS); narrow the range or the filters",
+	                   CSVC_REPORT_MAX_ROWS);
+}
+
 static int add_row(builder *b, const char *key, size_t *out)
 {
 	csvc_report *r = b->r;
+	if (r->n >= CSVC_REPORT_MAX_ROWS)
+		return too_many_rows();
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		row *p = realloc(r->rows, cap * sizeof(*p));
@@ -505,6 +513,19 @@ static int period_rows(builder *b)
 	int64_t lo, hi;
 	if ((rc = to_local(z, b->q->from, &lo)) || (rc = to_local(z, b->q->to - 1, &hi)))
 		return rc;
+	/* Count the periods before building any row. */
+	static const char *const names[] = {NULL, "day", "week", "month", "quarter"};
+	char first[32], last[32];
+	int64_t first_start, last_start, end;
+	if ((rc = csvc__period_of(lo, b->q->period, first, &first_start, &end)) ||
+	    (rc = csvc__period_of(hi, b->q->period, last, &last_start, &end)))
+		return rc;
+	int64_t n = csvc__period_count(first_start, last_start, b->q->period);
+	if (n > CSVC_REPORT_MAX_ROWS)
+		return csvc__error(CSVC_ERANGE,
+		                   "a report by %s from %s to %s would have %lld rows, more than the limit of %d "
+		                   "(CSVC_REPORT_MAX_ROWS); use a shorter range or a longer period",
+		                   names[b->q->period], first, last, (long long)n, CSVC_REPORT_MAX_ROWS);
 	for (int64_t t = lo; t <= hi && !rc;) {
 		size_t i;
 		if (!(rc = period_row(b, t, &i)))
@@ -1244,8 +1265,10 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 		return csvc__error(CSVC_EINVAL, "unknown survey method %d", (int)q->method);
 	if (q->min_sample < 0)
 		return csvc__error(CSVC_EINVAL, "min_sample must not be negative");
-	if (!isfinite(q->csi_target) || q->csi_target < 0 || q->csi_target > 100)
-		return csvc__error(CSVC_EINVAL, "csi_target must be 0 (default) to 100");
+	if (!isfinite(q->csi_target))
+		return csvc__error(CSVC_EINVAL, "csi_target must be a number");
+	if (q->csi_target < 0 || q->csi_target > 100)
+		return csvc__error(CSVC_ERANGE, "csi_target must be 0 (default) to 100 percent");
 	if (q->survey_version < 0 || (q->survey_version && !q->survey))
 		return csvc__error(CSVC_EINVAL, "survey_version needs a survey name and must not be negative");
 	int rc;
@@ -1452,19 +1475,6 @@ const char *csvc_report_metric_name(int32_t metric)
 	return metric >= 1 && metric <= N_METRICS ? METRIC_NAMES[metric] : NULL;
 }
 
-static void json_number(csvc__buf *b, double v)
-{
-	if (!isfinite(v)) {
-		csvc__buf_puts(b, "null");
-		return;
-	}
-	char text[40];
-	snprintf(text, sizeof(text), "%.15g", v);
-	if (strtod(text, NULL) != v)
-		snprintf(text, sizeof(text), "%.17g", v);
-	csvc__buf_puts(b, text);
-}
-
 /* The metrics a report type lists. */
 static int listed(int type, int metric)
 {
@@ -1505,7 +1515,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 		csvc__buf_puts(&b, "{\"name\":");
 		csvc__buf_json_string(&b, r->dim_names[d]);
 		csvc__buf_puts(&b, ",\"weight\":");
-		json_number(&b, r->dim_weights[d]);
+		csvc__buf_json_number(&b, r->dim_weights[d]);
 		csvc__buf_put(&b, "}", 1);
 	}
 	csvc__buf_puts(&b, "],\"rows\":[");
@@ -1521,7 +1531,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 			if (!listed(r->type, k))
 				continue;
 			csvc__buf_printf(&b, "%s\"%s\":", n++ ? "," : "", METRIC_NAMES[k]);
-			json_number(&b, w->m[k]);
+			csvc__buf_json_number(&b, w->m[k]);
 		}
 		csvc__buf_put(&b, "}", 1);
 		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS) {
@@ -1532,7 +1542,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 				csvc__buf_put(&b, ":{", 2);
 				for (size_t k = 0; k < sizeof(dim_metrics) / sizeof(dim_metrics[0]); k++) {
 					csvc__buf_printf(&b, "%s\"%s\":", k ? "," : "", METRIC_NAMES[dim_metrics[k]]);
-					json_number(&b, csvc_report_dimension_value(r, i, d, dim_metrics[k]));
+					csvc__buf_json_number(&b, csvc_report_dimension_value(r, i, d, dim_metrics[k]));
 				}
 				csvc__buf_put(&b, "}", 1);
 			}

@@ -117,3 +117,20 @@ int csvc__period_of(int64_t local_us, int32_t period, char *key, int64_t *start,
 	}
 	return CSVC_OK;
 }
+
+int64_t csvc__period_count(int64_t first_start, int64_t last_start, int32_t period)
+{
+	if (last_start < first_start)
+		return 0;
+	switch (period) {
+	case CSVC_PERIOD_DAY: return (last_start - first_start) / DAY_US + 1;
+	case CSVC_PERIOD_WEEK: return (last_start - first_start) / (7 * DAY_US) + 1;
+	default: {
+		csvc_civil_time a, b;
+		if (csvc_civil_from_local(first_start, &a) || csvc_civil_from_local(last_start, &b))
+			return INT64_MAX;
+		int64_t months = ((int64_t)b.year * 12 + b.month) - ((int64_t)a.year * 12 + a.month);
+		return (period == CSVC_PERIOD_QUARTER ? months / 3 : months) + 1;
+	}
+	}
+}

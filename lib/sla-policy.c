@@ -251,7 +251,7 @@ int csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent)
 	if (!t)
 		return csvc_error_last()->code;
 	if (percent < 1 || percent > 99)
-		return csvc__error(CSVC_EINVAL, "a warning threshold is 1 to 99 percent, not %d", (int)percent);
+		return csvc__error(CSVC_ERANGE, "a warning threshold is 1 to 99 percent, not %d", (int)percent);
 	size_t i = 0;
 	while (i < t->n_warn && t->warn[i] < percent)
 		i++;
@@ -281,7 +281,7 @@ int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, 
 	if (!t)
 		return csvc_error_last()->code;
 	if (percent < 1 || percent > 100)
-		return csvc__error(CSVC_EINVAL, "an escalation threshold is 1 to 100 percent");
+		return csvc__error(CSVC_ERANGE, "an escalation threshold is 1 to 100 percent, not %d", (int)percent);
 	/* Every text argument is checked, whichever the action uses. */
 	int rc = csvc__check_text(assignee, 1, 128, "assignee");
 	if (rc || (rc = csvc__check_text(team, 1, 128, "team")) ||

@@ -38,8 +38,8 @@ void csvc__log(csvc_store *s, int level, const char *fmt, ...)
 
 int csvc__sqlite_error(csvc_store *s, int rc, const char *what)
 {
-	int code = csvc__code_from_sqlite(rc);
-	const char *detail = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char detail[CSVC__SQLITE_DETAIL_MAX];
+	int code = csvc__sqlite_detail(rc, s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), detail, sizeof(detail));
 	if (code == CSVC_EBUSY)
 		return csvc__error_sqlite(code, rc, "%s: store is locked by another connection (%s)", what,
 		                          detail);
@@ -853,7 +853,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int rc = validate_options(opts);
 	if (rc)
 		return rc;
-	if ((rc = csvc__check_text(path, 0, 4096, "path")))
+	if ((rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY)))
 		return rc;
 
 	csvc_store *s = calloc(1, sizeof(*s));
@@ -867,7 +867,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	s->flags = opts->flags;
 	snprintf(s->country_code, sizeof(s->country_code), "%s",
 	         opts->default_country_code ? opts->default_country_code : "86");
-	if (opts->zoneinfo_dir && ((rc = csvc__check_text(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir")) ||
+	if (opts->zoneinfo_dir && ((rc = csvc__check_text_mode(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir", CSVC__TEXT_ANY)) ||
 	                           (rc = csvc__strdup(opts->zoneinfo_dir, &s->zoneinfo_dir))))
 		goto fail;
 

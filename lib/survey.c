@@ -563,7 +563,7 @@ int csvc_survey_answers_text(csvc_survey_answers *a, const char *question, const
 	csvc__error_clear();
 	CSVC__CHECK_ARG(a, "a");
 	int rc = check_name(question, "question name");
-	if (rc || (rc = csvc__check_text(text, 0, CSVC_SURVEY_MAX_TEXT, "text")))
+	if (rc || (rc = csvc__check_text_mode(text, 0, CSVC_SURVEY_MAX_TEXT, "text", CSVC__TEXT_MULTILINE)))
 		return rc;
 	return put_answer(a, question, CSVC__ANSWER_TEXT, 0, 0, text);
 }

@@ -230,9 +230,9 @@ const csvc_uuid *csvc_ticket_customer(const csvc_ticket *t)
 
 /* ---- setters ---- */
 
-static int set_text(char **field, const char *value, size_t max, const char *name)
+static int set_text(char **field, const char *value, size_t max, const char *name, int mode)
 {
-	int rc = csvc__check_text(value, 1, max, name);
+	int rc = csvc__check_text_mode(value, 1, max, name, mode);
 	char *copy = NULL;
 	if (rc || (rc = csvc__strdup(value, &copy)))
 		return rc;
@@ -248,7 +248,7 @@ static int set_name(char **field, const char *value, const char *what)
 		if (rc)
 			return rc;
 	}
-	return set_text(field, value, CSVC_WORKFLOW_MAX_NAME, what);
+	return set_text(field, value, CSVC_WORKFLOW_MAX_NAME, what, CSVC__TEXT_LINE);
 }
 
 static int set_level(int32_t *field, int32_t value, int32_t dflt, int32_t max, const char *what)
@@ -281,7 +281,7 @@ int csvc_ticket_set_category(csvc_ticket *t, const char *category)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
-	return set_text(&t->category, category, CSVC_TICKET_MAX_CATEGORY, "category");
+	return set_text(&t->category, category, CSVC_TICKET_MAX_CATEGORY, "category", CSVC__TEXT_LINE);
 }
 
 int csvc_ticket_set_urgency(csvc_ticket *t, int32_t urgency)
@@ -322,21 +322,21 @@ int csvc_ticket_set_subject(csvc_ticket *t, const char *subject)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
-	return set_text(&t->subject, subject, CSVC_TICKET_MAX_SUBJECT, "subject");
+	return set_text(&t->subject, subject, CSVC_TICKET_MAX_SUBJECT, "subject", CSVC__TEXT_LINE);
 }
 
 int csvc_ticket_set_description(csvc_ticket *t, const char *description)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
-	return set_text(&t->description, description, CSVC_TICKET_MAX_DESCRIPTION, "description");
+	return set_text(&t->description, description, CSVC_TICKET_MAX_DESCRIPTION, "description", CSVC__TEXT_MULTILINE);
 }
 
 int csvc_ticket_set_order_ref(csvc_ticket *t, const char *order_ref)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
-	return set_text(&t->order_ref, order_ref, CSVC_TICKET_MAX_ORDER_REF, "order_ref");
+	return set_text(&t->order_ref, order_ref, CSVC_TICKET_MAX_ORDER_REF, "order_ref", CSVC__TEXT_LINE);
 }
 
 int csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, const char *team)

@@ -472,7 +472,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	CSVC__CHECK_ARG(id, "id");
 	int rc = csvc__check_machine_name(transition, "transition");
 	if (rc || (rc = check_actor(actor)) ||
-	    (rc = csvc__check_text(note, 1, CSVC_TICKET_MAX_COMMENT, "note")))
+	    (rc = csvc__check_text_mode(note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
@@ -577,7 +577,7 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 	if (!kind_name)
 		return csvc__error(CSVC_EINVAL, "unknown comment kind %d", (int)kind);
 	int rc = check_actor(actor);
-	if (rc || (rc = csvc__check_text(body, 0, CSVC_TICKET_MAX_COMMENT, "body")) ||
+	if (rc || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
 	    (method && (rc = csvc__check_machine_name(method, "method"))))
 		return rc;
 	if (!body[0])
@@ -964,7 +964,7 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 	    (rc = csvc__check_text(q->assignee, 1, CSVC_TICKET_MAX_PERSON, "assignee")) ||
 	    (rc = csvc__check_text(q->team, 1, CSVC_TICKET_MAX_PERSON, "team")) ||
 	    (rc = csvc__check_text(q->channel, 1, CSVC_WORKFLOW_MAX_NAME, "channel")) ||
-	    (rc = csvc__check_text(q->text, 1, CSVC_TICKET_MAX_SUBJECT, "text")))
+	    (rc = csvc__check_text_mode(q->text, 1, CSVC_TICKET_MAX_SUBJECT, "text", CSVC__TEXT_MULTILINE)))
 		return rc;
 	if (q->text && !q->text[0])
 		return csvc__error(CSVC_EINVAL, "search text must not be empty");

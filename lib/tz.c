@@ -823,7 +823,7 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 	if (rc)
 		return rc;
 	const char *dir = zoneinfo_dir ? zoneinfo_dir : DEFAULT_ZONEINFO_DIR;
-	if ((rc = csvc__check_text(dir, 0, 4096, "zoneinfo_dir")))
+	if ((rc = csvc__check_text_mode(dir, 0, 4096, "zoneinfo_dir", CSVC__TEXT_ANY)))
 		return rc;
 	size_t plen = strlen(dir) + 1 + strlen(name) + 1;
 	char *path = malloc(plen);

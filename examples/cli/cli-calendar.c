@@ -77,11 +77,19 @@ static int cmd_set(cli_ctx *ctx, int argc, char **argv)
 		csvc_calendar_free(cal);
 		return cli_lib_error(ctx, rc, step);
 	}
-	if (ctx->json)
-		printf("{\n  \"store\": \"%s\",\n  \"calendar\": \"%s\",\n  \"zone\": \"%s\"\n}\n", store_code, name,
-		       csvc_calendar_zone(cal));
-	else
-		printf("calendar %s (%s) attached to store %s\n", name, csvc_calendar_zone(cal), store_code);
+	if (ctx->json) {
+		cli_json j;
+		cj_init(&j, stdout);
+		cj_obj(&j);
+		cj_kstr(&j, "store", store_code);
+		cj_kstr(&j, "calendar", name);
+		cj_kstr(&j, "zone", csvc_calendar_zone(cal));
+		cj_end_obj(&j);
+		cj_done(&j);
+	} else {
+		printf("calendar %s (%s) attached to store %s\n", cli_show(name), cli_show(csvc_calendar_zone(cal)),
+		       cli_show(store_code));
+	}
 	csvc_calendar_free(cal);
 	return CLI_OK;
 }
@@ -124,7 +132,10 @@ static int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		cj_end_obj(&j);
 		cj_done(&j);
 	} else {
-		printf("store     %s\ncalendar  %s\nzone      %s\n%s\n", a.pos[0], name, csvc_calendar_zone(cal), text);
+		char *spec = cli_visible(text, CLI_VIS_LINES);
+		printf("store     %s\ncalendar  %s\nzone      %s\n%s\n", cli_show(a.pos[0]), cli_show(name),
+		       cli_show(csvc_calendar_zone(cal)), spec);
+		free(spec);
 	}
 	rc = CLI_OK;
 out:

@@ -614,7 +614,7 @@ static int cmd_merge(cli_ctx *ctx, int argc, char **argv)
 			cj_end_obj(&j);
 		} else {
 			printf("conflict on %s%s%s: kept \"%s\", the absorbed record keeps \"%s\"\n", field,
-			       key ? " " : "", key ? key : "", kept, absorbed);
+			       key ? " " : "", key ? cli_show(key) : "", cli_show(kept), cli_show(absorbed));
 		}
 	}
 	csvc_merge_report_free(report);
@@ -1067,8 +1067,10 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		}
 		csvc_customer_free(c);
 		if (bad) {
-			fprintf(stderr, "%scsvc: customer import: %s: line %zu: %s\n", tty ? "\r\033[K" : "", path,
-			        csv_record_line(&r), reason);
+			char *shown = cli_visible(reason, CLI_VIS_SPACES);
+			fprintf(stderr, "%scsvc: customer import: %s: line %zu: %s\n", tty ? "\r\033[K" : "", cli_show(path),
+			        csv_record_line(&r), shown);
+			free(shown);
 			rejected++;
 			if (nrej == cap) {
 				void *p = realloc(rej, cap * 2 * sizeof(*rej));

@@ -17,14 +17,14 @@ static void vmessage(cli_ctx *ctx, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* One line on stderr, whatever the message holds. */
-	for (char *p = msg; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	/* One line on stderr, whatever the message holds: line breaks and tabs
+	 * become spaces, other control characters are shown escaped. */
+	char *text = cli_visible(msg, CLI_VIS_SPACES);
 	if (ctx && ctx->prog)
-		fprintf(stderr, "csvc: %s: %s", ctx->prog, msg);
+		fprintf(stderr, "csvc: %s: %s", ctx->prog, text);
 	else
-		fprintf(stderr, "csvc: %s", msg);
+		fprintf(stderr, "csvc: %s", text);
+	free(text);
 }
 
 int cli_usage(cli_ctx *ctx, const char *fmt, ...)
@@ -557,37 +557,109 @@ void cli_table_max_width(cli_table *t, size_t col, size_t width)
 		t->max[col] = width;
 }
 
-/* A cell's text: control characters become spaces, cut to `max` columns. */
+/* A cell's text: tabs and line breaks become spaces, other control
+ * characters are shown escaped (cli_visible), cut to `max` columns. */
 static char *cell_text(const char *s, size_t max)
 {
-	size_t n = strlen(s);
+	char *vis = cli_visible(s, CLI_VIS_SPACES);
+	size_t n = strlen(vis);
 	char *out = malloc(n + 4);
 	if (!out) {
 		fputs("csvc: out of memory\n", stderr);
 		exit(CLI_ERROR);
 	}
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)vis;
 	size_t w = 0, o = 0;
-	size_t total = cli_display_width(s);
+	size_t total = cli_display_width(vis);
 	while (*p) {
 		const unsigned char *start = p;
 		uint32_t c = utf8_next(&p);
-		int cw = c < 0x20 || c == 0x7f ? 1 : cli_wcwidth(c);
+		int cw = cli_wcwidth(c);
 		if (max && total > max && w + (size_t)cw > max - 1) {
 			memcpy(out + o, "\xe2\x80\xa6", 3); /* … */
 			o += 3;
 			break;
 		}
-		if (c < 0x20 || c == 0x7f)
-			out[o++] = ' ';
-		else {
-			memcpy(out + o, start, (size_t)(p - start));
-			o += (size_t)(p - start);
-		}
+		memcpy(out + o, start, (size_t)(p - start));
+		o += (size_t)(p - start);
 		w += (size_t)cw;
 	}
 	out[o] = '\0';
+	free(vis);
 	return out;
+}
+
+char *cli_visible(const char *s, int mode)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	char *out = malloc(4 * n + 1); /* the longest escape is 4 bytes per input byte */
+	if (!out) {
+		fputs("csvc: out of memory\n", stderr);
+		exit(CLI_ERROR);
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	while (*p) {
+		const unsigned char *start = p;
+		uint32_t c = utf8_next(&p);
+		if (c == 0xfffd && p - start == 1) {
+			c = *start; /* a byte that is not UTF-8: shown as \xNN */
+		} else if (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f)) {
+			memcpy(out + o, start, (size_t)(p - start));
+			o += (size_t)(p - start);
+			continue;
+		}
+		if (c == '\t' || c == '\n' || c == '\r') {
+			if (mode == CLI_VIS_SPACES) {
+				out[o++] = ' ';
+				continue;
+			}
+			if (mode == CLI_VIS_LINES && c != '\r') {
+				out[o++] = (char)c;
+				continue;
+			}
+			out[o++] = '\\';
+			out[o++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+			continue;
+		}
+		out[o++] = '\\';
+		if (c >= 0x80 && p - start == 2) { /* C1 control, U+0080..U+009F */
+			memcpy(out + o, "u00", 3);
+			o += 3;
+		} else {
+			out[o++] = 'x';
+		}
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 0xf];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The strings cli_show() handed out, freed as slots are reused and at exit. */
+static char *show_slots[8];
+static size_t show_next;
+
+static void free_show_slots(void)
+{
+	for (size_t i = 0; i < sizeof(show_slots) / sizeof(show_slots[0]); i++) {
+		free(show_slots[i]);
+		show_slots[i] = NULL;
+	}
+}
+
+const char *cli_show(const char *s)
+{
+	static int registered;
+	if (!registered) {
+		atexit(free_show_slots);
+		registered = 1;
+	}
+	size_t slot = show_next++ % (sizeof(show_slots) / sizeof(show_slots[0]));
+	free(show_slots[slot]);
+	show_slots[slot] = cli_visible(s ? s : "", CLI_VIS_ESCAPE);
+	return show_slots[slot];
 }
 
 void cli_table_cell(cli_table *t, const char *text)
@@ -723,21 +795,29 @@ void cj_end_obj(cli_json *j) { close_container(j, '}'); }
 void cj_arr(cli_json *j) { open_container(j, '['); }
 void cj_end_arr(cli_json *j) { close_container(j, ']'); }
 
+/* A JSON string: control characters (C0 as JSON requires, and DEL and
+ * C1 too) as \uXXXX escapes, and a byte that is not UTF-8 (from a damaged
+ * store) as \ufffd, so that the output is always valid JSON. */
 static void write_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		const unsigned char *start = p;
+		uint32_t c = utf8_next(&p);
+		switch (c) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
 		case '\n': fputs("\\n", out); break;
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
+			if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+				fprintf(out, "\\u%04x", (unsigned)c);
+			else if (c == 0xfffd && p - start == 1)
+				fputs("\\ufffd", out);
 			else
-				fputc(*p, out);
+				fwrite(start, 1, (size_t)(p - start), out);
 		}
 	}
 	fputc('"', out);

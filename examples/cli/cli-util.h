@@ -136,6 +136,29 @@ int cli_wcwidth(uint32_t cp);
 /* Columns taken by UTF-8 text (invalid bytes count one each). */
 size_t cli_display_width(const char *s);
 
+/* ---- text for the terminal ---- */
+
+/* How cli_visible() shows tab, line feed and carriage return. */
+enum {
+	CLI_VIS_SPACES = 0, /* as a space: one-line output (table cells, records, messages) */
+	CLI_VIS_LINES = 1,  /* tab and line feed as they are, carriage return escaped (multi-line text) */
+	CLI_VIS_ESCAPE = 2  /* as \t, \n and \r */
+};
+/*
+ * A copy of UTF-8 text that is safe to print on a terminal: control
+ * characters that could drive it (ESC, BEL and the other C0 controls, DEL,
+ * the C1 controls U+0080..U+009F) are written as \x1b, \x7f or \u009b,
+ * bytes that are not UTF-8 as \xNN, and tab and line breaks as `mode`
+ * says. JSON output does not use it: JSON escapes control characters
+ * itself. Free with free().
+ */
+char *cli_visible(const char *s, int mode);
+/*
+ * cli_visible(s, CLI_VIS_ESCAPE) for printf: the result stays valid for
+ * the next 7 calls (NULL gives "").
+ */
+const char *cli_show(const char *s);
+
 /* ---- tables ---- */
 
 typedef struct cli_table cli_table;

@@ -7,7 +7,10 @@
  * the store, so it stays valid after the store is closed.
  *
  * Limits (bytes of UTF-8 unless noted) are the CSVC_CUSTOMER_MAX_* macros;
- * a longer value gives CSVC_ERANGE and invalid UTF-8 gives CSVC_EINVAL.
+ * a longer value gives CSVC_ERANGE and invalid UTF-8 gives CSVC_EINVAL, as
+ * does a control character: none in single-line fields (name, tags,
+ * attribute keys, external IDs, actors), and none but tab, line feed and
+ * carriage return in the address, the notes and attribute values.
  * See docs/customers.md for the phone, e-mail and search rules.
  */
 #ifndef CSVC_CUSTOMER_H

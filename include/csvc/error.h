@@ -45,7 +45,9 @@ typedef enum csvc_error_t {
 typedef struct csvc_error {
 	int32_t code;        /* one of csvc_error_t; CSVC_OK when the last call succeeded */
 	int32_t sqlite_code; /* the SQLite extended result code behind the error, or 0 */
-	const char *message; /* human-readable detail, UTF-8, never NULL */
+	const char *message; /* human-readable detail, never NULL; always valid UTF-8 of
+	                        at most 511 bytes, cut on a character boundary, with
+	                        bytes that are not UTF-8 written as "\xNN" */
 } csvc_error;
 
 /*

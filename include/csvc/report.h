@@ -20,6 +20,16 @@
 CSVC_BEGIN_DECL
 
 /*
+ * The most rows a report may have (about 1 KiB of memory each). A report
+ * whose rows would exceed it fails with CSVC_ERANGE: with
+ * CSVC_REPORT_BY_PERIOD the number of periods between `from` and `to` is
+ * counted before any row is built (100,000 days is about 273 years);
+ * other groupings stop at the first row past the limit.
+ * @since 1.0
+ */
+#define CSVC_REPORT_MAX_ROWS 100000
+
+/*
  * Grouping of a report's rows (csvc_report_query.group_by). 0: one row
  * for everything, keyed "all".
  * @since 1.0
@@ -143,7 +153,7 @@ typedef struct csvc_report_query {
 	int32_t group_by;            /* csvc_report_group_t; 0: one row */
 	int32_t period;              /* csvc_report_period_t; 0: month */
 	int64_t min_sample;          /* rows below it are flagged; 0: 30 */
-	double csi_target;           /* 0: 85 (handbook default) */
+	double csi_target;           /* percent, 0..100 (else CSVC_ERANGE); 0: 85 (handbook default) */
 	const char *response_target; /* SLA target of first response; NULL: "first_response" or "respond" */
 	const char *resolution_target; /* NULL: "resolution" or "handled" */
 } csvc_report_query;
@@ -167,7 +177,8 @@ typedef struct csvc_report csvc_report;
  * CSVC_REPORT_BY_PERIOD, one row per period from `from` to `to`, empty
  * periods included), each with per-dimension figures.
  * Errors: CSVC_EINVAL (NULL arguments, bad query: version, from >= to,
- *   unknown enum, bad text), CSVC_ERANGE (text too long), CSVC_ENOTFOUND
+ *   unknown enum, bad text), CSVC_ERANGE (text too long, or more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there), CSVC_ENOTFOUND
  *   (the survey, or that version of it), CSVC_ECORRUPT, CSVC_ESTORAGE,
  *   CSVC_ENOMEM.
  * Ownership: free with csvc_report_free(); `*out` only on success.
@@ -261,7 +272,10 @@ CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, 
  * "period", "min_sample", "dimensions": [...], "rows": [{"key",
  * "period_start"?, "low_sample", "metrics": {name: value}, "dimensions":
  * {name: {metric: value}}}]}. Metric names are those of
- * csvc_report_metric_name(); undefined figures are null.
+ * csvc_report_metric_name(); undefined figures are null. Numbers are
+ * written as printf's "%.15g" in the C locale, or "%.17g" when 15 digits
+ * do not read back exactly, whatever the process's LC_NUMERIC locale
+ * (always a '.' decimal point).
  * Errors: CSVC_EINVAL (NULL), CSVC_ENOMEM.
  * Ownership: free `*out` with csvc_free().
  * @since 1.0

@@ -144,6 +144,8 @@ CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t in
 CSVC_EXTERN(int) csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state);
 /*
  * A warning when `percent` (1..99) of the target's time is used.
+ * Errors: CSVC_ERANGE (`percent` out of 1..99, a fifth threshold, no
+ *   target `index`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent);
@@ -160,6 +162,8 @@ CSVC_EXTERN(int) csvc_sla_target_recurring(csvc_sla_policy *p, size_t index);
  * = at the breach; other values must be warning thresholds of the target).
  * `action` is csvc_sla_action_t: RAISE_PRIORITY uses `value`; ASSIGN uses
  * `assignee` and `team`; TRANSITION uses `transition`.
+ * Errors: CSVC_ERANGE (`percent` out of 1..100, no target `index`, too
+ *   many escalations), CSVC_EINVAL (unknown action, bad arguments).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent,

@@ -177,7 +177,10 @@ CSVC_EXTERN(csvc_time_us) csvc_ticket_updated_at(const csvc_ticket *t);
  * ticket before csvc_ticket_update). NULL clears optional strings; 0
  * resets an enum to its default. The assignee and team change through
  * csvc_ticket_assign, the state through csvc_ticket_transition.
- * Errors: CSVC_EINVAL, CSVC_ERANGE.
+ * Text is UTF-8 without control characters, except that the description
+ * (like comment bodies and transition notes) may hold tab, line feed and
+ * carriage return.
+ * Errors: CSVC_EINVAL (also for a control character), CSVC_ERANGE.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_set_customer(csvc_ticket *t, const csvc_uuid *customer);

@@ -51,7 +51,10 @@ def at(hhmm, day="2026-11-23"):
 # starting with "@" are paths in tests/cli/data. A step with a third
 # element saves the survey token it prints (text, or "token" in JSON) under
 # that name; later args "{name}" use it. Tokens are random: transcripts show
-# them as <token:name>.
+# them as <token:name>. A step (["!sql", STATEMENT], None) runs an SQL
+# statement on the scenario's store with Python's sqlite3 module, to give
+# the tool data the library itself would refuse (an older or damaged
+# store).
 SCENARIOS = {
     "customers": [
         (["--now", T0, "init", "--defaults"], None),
@@ -363,6 +366,26 @@ SCENARIOS = {
         (["report", "transactions", "SH01", "2026-11-23", "-5"], None),
         (["report", "transactions", "SH01", "2026-11-23"], None),
     ],
+    # Control characters in data and messages never reach the terminal raw.
+    "controls": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", T0, "customer", "add", "--id", FIXED_UUID + "000000000001", "--name", "王芳",
+          "--notes", "第一行\n第二行\t完", "--class", "vip"], None),
+        (["customer", "add", "--name", "evil\x1b[2J"], None),
+        (["customer", "add", "--name", "C1\u009b31m"], None),
+        (["customer", "add", "--phone", "138\x1b]0;pwned\x07"], None),
+        (["customer", "add", "--na\x1bme", "x"], None),
+        (["--now", at("10:05"), "ticket", "open", "--kind", "complaint", "--store", "SH01", "--subject", "x",
+          "--description", "line 1\nline 2\x07"], None),
+        (["--now", at("10:05"), "ticket", "open", "--kind", "complaint", "--store", "SH01", "--subject",
+          "退货", "--description", "line 1\r\nline 2\tend"], None),
+        (["--now", at("10:06"), "ticket", "show", "SH01-000001"], None),
+        (["!sql", "UPDATE customers SET name = 'old' || char(27) || '[31mred' || char(7) || char(155)"
+          " || CAST(X'ff' AS TEXT) || char(127) WHERE name = '王芳'"], None),
+        (["customer", "show", FIXED_UUID + "000000000001"], None),
+        (["customer", "search", "--class", "vip"], None),
+        (["customer", "show", FIXED_UUID + "000000000001", "--json"], None),
+    ],
     "errors": [
         ([], None),
         (["frobnicate"], None),
@@ -404,6 +427,36 @@ SCENARIOS = {
 
 class Failure(Exception):
     pass
+
+
+def shown_arg(arg):
+    """An argument as the transcript shows it: shell quoting, with control
+    characters (and only then) in bash's $'...' form."""
+    if not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in arg):
+        return shlex.quote(arg)
+    out = []
+    for c in arg:
+        if c in "\\'":
+            out.append("\\" + c)
+        elif c in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[c])
+        elif ord(c) < 0x20 or ord(c) == 0x7f:
+            out.append("\\x%02x" % ord(c))
+        elif 0x80 <= ord(c) <= 0x9f:
+            out.append("\\u%04x" % ord(c))
+        else:
+            out.append(c)
+    return "$'" + "".join(out) + "'"
+
+
+def run_sql(workdir, statement):
+    import sqlite3
+    db = sqlite3.connect(os.path.join(workdir, "store.db"))
+    try:
+        db.execute(statement)
+        db.commit()
+    finally:
+        db.close()
 
 
 def mask(text):
@@ -484,6 +537,10 @@ def test_golden(args, scenario):
             if stdin and stdin.startswith("@"):
                 with open(os.path.join(DATA, stdin[1:]), encoding="utf-8") as f:
                     stdin = f.read()
+            if argv and argv[0] == "!sql":
+                run_sql(workdir, argv[1])
+                out.append('$ sqlite3 store.db "%s"\n\n' % argv[1])
+                continue
             rc, stdout, stderr = run_csvc(args.csvc, argv, workdir, stdin)
             if len(step) > 2 and rc == 0:
                 tokens[step[2]] = captured_token(stdout)
@@ -497,7 +554,7 @@ def test_golden(args, scenario):
                             json.loads(line)
                     except ValueError as e:
                         raise Failure("csvc %s: --json output is not JSON: %s" % (argv, e))
-            out.append("$ csvc %s\n" % " ".join(shlex.quote(a) for a in shown))
+            out.append("$ csvc %s\n" % " ".join(shown_arg(a) for a in shown))
             out.append(hide(stdout))
             for line in stderr.splitlines():
                 out.append("[stderr] %s\n" % hide(line))

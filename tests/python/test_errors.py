@@ -105,6 +105,62 @@ class ErrorMappingTest(StoreTestCase):
             csvc.Store(self.dir)  # a directory
         self.assertIsInstance(cm.exception, csvc.Error)
 
+    def test_long_multibyte_message(self):
+        # The message quotes two e-mails of about 250 bytes each: it is cut
+        # at 511 bytes, on a character boundary.
+        local = "名" * 82
+        emails = ["A" + local + "@b.cn", "a" + local + "@b.cn"]
+        with self.assertRaises(csvc.AlreadyExists) as cm:
+            self.store.create_customer(csvc.Customer(name="x", emails=emails))
+        message = cm.exception.message
+        self.assertTrue(message.startswith("e-mails 'A名名"))
+        self.assertLessEqual(len(message.encode("utf-8")), 511)
+        self.assertGreater(len(message.encode("utf-8")), 500)
+
+    def test_message_quoting_damaged_schema(self):
+        # SQLite's message names a schema object whose name is not UTF-8.
+        damaged = os.path.join(self.dir, "damaged.db")
+        csvc.Store(damaged).close()
+        db = sqlite3.connect(damaged)
+        db.execute("CREATE TABLE extra (x)")
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("UPDATE sqlite_master SET name = CAST(X'6578ff747261' AS TEXT),"
+                   " sql = 'CREATE TABLE ' || CAST(X'ff' AS TEXT) || ' x (' WHERE name = 'extra'")
+        db.commit()
+        db.close()
+        with self.assertRaises(csvc.Corrupt) as cm:
+            csvc.Store(damaged)
+        self.assertIn("ex\\xfftra", cm.exception.message)
+
+    def test_control_characters(self):
+        # Names are single-line: no C0, DEL or C1 control characters.
+        for bad in ("a\x1b[31mb", "a\nb", "a\tb", "a\x7f", "a\x85b", "\x9b31m"):
+            with self.assertRaises(csvc.InvalidArgument):
+                csvc.Customer(name=bad)
+            with self.assertRaises(csvc.InvalidArgument):
+                csvc.Ticket("inquiry", "SH01", subject=bad)
+        # Free text keeps tab and line breaks, and refuses other controls.
+        c = self.customer(notes="line 1\nline 2\ttab")
+        self.assertEqual(self.store.get_customer(c.id).notes, "line 1\nline 2\ttab")
+        t = self.ticket(description="first\r\nsecond")
+        self.assertEqual(self.store.get_ticket(t.id).description, "first\r\nsecond")
+        with self.assertRaises(csvc.InvalidArgument):
+            csvc.Ticket("inquiry", "SH01", subject="s", description="bell\x07")
+
+    def test_damaged_search_index(self):
+        self.customer()
+        self.store.close()
+        db = sqlite3.connect(self.path)
+        db.execute("DROP TABLE customer_search_config")
+        db.commit()
+        db.close()
+        self.store = csvc.Store(self.path, clock=self.fake_clock)
+        with self.assertRaises(csvc.Corrupt) as cm:
+            list(self.store.customers(text="王芳芳"))
+        self.assertIn("customer search index", cm.exception.message)
+        self.assertNotIn("customer_search", cm.exception.message)
+        self.assertNotIn("vtable", cm.exception.message)
+
     def test_type_errors_are_not_library_errors(self):
         with self.assertRaises(TypeError):
             csvc.Customer(name=42)

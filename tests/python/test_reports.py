@@ -351,7 +351,8 @@ class ReportObjectTest(WeekTestCase):
             (csvc.InvalidArgument, (T0, T0 + DAY), dict(method=9)),
             (ValueError, (T0, T0 + DAY), dict(method="pigeon")),
             (csvc.InvalidArgument, (T0, T0 + DAY), dict(min_sample=-1)),
-            (csvc.InvalidArgument, (T0, T0 + DAY), dict(csi_target=101)),
+            (csvc.OutOfRange, (T0, T0 + DAY), dict(csi_target=101)),
+            (csvc.OutOfRange, (T0, T0 + DAY), dict(csi_target=-1)),
             (csvc.InvalidArgument, (T0, T0 + DAY), dict(csi_target=float("nan"))),
             (csvc.InvalidArgument, (T0, T0 + DAY), dict(survey_version=1)),  # a version without a survey
             (csvc.NotFound, (T0, T0 + DAY), dict(survey="ghost")),

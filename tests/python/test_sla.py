@@ -335,8 +335,10 @@ class SlaPolicyTest(SlaTestCase):
         t = p.add_target("t", H, "24x7")
         with self.assertRaises(csvc.AlreadyExists):
             p.add_target("t", H, "24x7")
-        with self.assertRaises(csvc.InvalidArgument):
+        with self.assertRaises(csvc.OutOfRange):  # a percentage out of range
             t.warn_at(100)
+        with self.assertRaises(csvc.OutOfRange):
+            t.escalate(101, csvc.SlaAction.RAISE_PRIORITY, 1)
         with self.assertRaises(csvc.OutOfRange):
             p.target_warn_at(5, 50)
         with self.assertRaises(csvc.OutOfRange):

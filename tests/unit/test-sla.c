@@ -542,7 +542,10 @@ static void test_policy_validation(void **state)
 	csvc_assert_err(csvc_sla_policy_add_target(p, "t", HOUR, CSVC_SLA_CALENDAR_NAMED, NULL, &i), CSVC_EINVAL);
 	csvc_assert_ok(csvc_sla_policy_add_target(p, "t", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i));
 	csvc_assert_err(csvc_sla_policy_add_target(p, "t", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i), CSVC_EEXISTS);
-	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 100), CSVC_EINVAL);
+	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 100), CSVC_ERANGE); /* percentages out of range: ERANGE */
+	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 0), CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, 101, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL), CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, 0, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL), CSVC_ERANGE);
 	csvc_assert_err(csvc_sla_target_warn_at(p, 5, 50), CSVC_ERANGE);
 	csvc_assert_err(csvc_sla_policy_add_target(p, "long", CSVC_SLA_MAX_DURATION + 1, CSVC_SLA_CALENDAR_24X7, NULL,
 	                                           &i),

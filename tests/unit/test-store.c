@@ -11,8 +11,10 @@
 
 #include "csvc/customer.h"
 #include "csvc/ticket.h"
+#include "csvc.h"
 
 #include "csvc-test.h"
+#include "internal.h"
 
 static char tmpdir[256];
 
@@ -50,6 +52,205 @@ static void test_error_basics(void **state)
 	assert_string_equal(csvc_error_last()->message, "");
 	csvc_store_close(s);
 	csvc_store_close(NULL);
+}
+
+/* The message is always valid UTF-8: a long message is cut on a character
+ * boundary, and quoted bytes that are not UTF-8 are escaped. */
+static void test_error_message_is_utf8(void **state)
+{
+	(void)state;
+	char big[2048];
+	size_t n = 0;
+	while (n + 3 < sizeof(big)) {
+		memcpy(big + n, "\xe5\x90\x8d", 3); /* 名 */
+		n += 3;
+	}
+	big[n] = '\0';
+	for (int shift = 0; shift < 4; shift++) {
+		/* Shift the text so that the cut falls at every offset in a character. */
+		assert_int_equal(csvc__error(CSVC_EINVAL, "%.*s'%s'", shift, "abc", big), CSVC_EINVAL);
+		const csvc_error *e = csvc_error_last();
+		size_t len = strlen(e->message);
+		assert_true(len > 400 && len <= 511);
+		assert_true(csvc__utf8_valid(e->message, len));
+		assert_memory_equal(e->message, "abc", (size_t)shift);
+	}
+	/* Invalid bytes are escaped as \xNN; valid text around them is kept. */
+	csvc__error_sqlite(CSVC_ECORRUPT, 11, "schema (%s) - %s", "ex\xfftra", "\xe5\x90 cut \xc3\xa9\x80");
+	const csvc_error *e = csvc_error_last();
+	assert_int_equal(e->code, CSVC_ECORRUPT);
+	assert_int_equal(e->sqlite_code, 11);
+	assert_string_equal(e->message, "schema (ex\\xfftra) - \\xe5\\x90 cut \xc3\xa9\\x80");
+	assert_true(csvc__utf8_valid(e->message, strlen(e->message)));
+	/* Overlongs, surrogates and code points above U+10FFFF are escaped too. */
+	csvc__error(CSVC_EINVAL, "%s|%s|%s", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80");
+	assert_string_equal(csvc_error_last()->message,
+	                    "\\xc0\\xaf|\\xed\\xa0\\x80|\\xf4\\x90\\x80\\x80");
+	/* The escapes themselves never push the message past 511 bytes, nor
+	 * get cut in half. */
+	char bad[1200];
+	memset(bad, 0xff, sizeof(bad) - 1);
+	bad[sizeof(bad) - 1] = '\0';
+	for (int shift = 0; shift < 4; shift++) {
+		csvc__error(CSVC_ECORRUPT, "%.*s%s", shift, "abc", bad);
+		const char *m = csvc_error_last()->message;
+		size_t len = strlen(m);
+		assert_true(len > 500 && len <= 511);
+		assert_true(csvc__utf8_valid(m, len));
+		assert_int_equal((len - (size_t)shift) % 4, 0);
+	}
+	/* A message may quote the previous one. */
+	csvc__error(CSVC_EINVAL, "inner \xff");
+	csvc__error(CSVC_ECORRUPT, "outer: %s", csvc_error_last()->message);
+	assert_string_equal(csvc_error_last()->message, "outer: inner \\xff");
+	csvc__error_clear();
+}
+
+/* Single-line name-like fields refuse control characters (C0, DEL, C1);
+ * multi-line free text keeps tab and line breaks but refuses the others.
+ * A refused value leaves the record as it was. */
+static void test_control_characters(void **state)
+{
+	(void)state;
+	static const char *const bad_line[] = {"a\x1b[31mb", "a\nb", "a\tb", "a\rb", "a\x07", "a\x7f",
+	                                       "a\xc2\x85" "b", "\xc2\x9b" "31m", "a\x01"};
+	static const char *const bad_text[] = {"a\x1b[31mb", "a\x07", "a\x7f", "a\xc2\x85" "b", "\xc2\x9b", "\x0c"};
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "王芳 O'Brien \xc2\xa0 \xc2\xa9"));
+	csvc_assert_ok(csvc_customer_set_address(c, "上海市\n南京路 1 号\r\n\t3 楼"));
+	csvc_assert_ok(csvc_customer_set_notes(c, "line 1\nline 2\ttab"));
+	csvc_assert_ok(csvc_customer_set_attr(c, "allergy", "nuts\nshellfish"));
+	for (size_t i = 0; i < sizeof(bad_line) / sizeof(bad_line[0]); i++) {
+		csvc_assert_err(csvc_customer_set_name(c, bad_line[i]), CSVC_EINVAL);
+		assert_non_null(strstr(csvc_error_last()->message, "control"));
+		csvc_assert_err(csvc_customer_add_tag(c, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_attr(c, bad_line[i], "v"), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_add_external_id(c, "member_card", bad_line[i]), CSVC_EINVAL);
+	}
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		csvc_assert_err(csvc_customer_set_address(c, bad_text[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_notes(c, bad_text[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_customer_set_attr(c, "allergy", bad_text[i]), CSVC_EINVAL);
+	}
+	assert_string_equal(csvc_customer_name(c), "王芳 O'Brien \xc2\xa0 \xc2\xa9");
+	assert_string_equal(csvc_customer_address(c), "上海市\n南京路 1 号\r\n\t3 楼");
+	assert_string_equal(csvc_customer_notes(c), "line 1\nline 2\ttab");
+
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "退货 «return»"));
+	csvc_assert_ok(csvc_ticket_set_description(t, "first line\r\nsecond\tline"));
+	for (size_t i = 0; i < sizeof(bad_line) / sizeof(bad_line[0]); i++) {
+		csvc_assert_err(csvc_ticket_set_subject(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_category(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_order_ref(t, bad_line[i]), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_assignee(t, bad_line[i], NULL), CSVC_EINVAL);
+		csvc_assert_err(csvc_ticket_set_assignee(t, NULL, bad_line[i]), CSVC_EINVAL);
+	}
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++)
+		csvc_assert_err(csvc_ticket_set_description(t, bad_text[i]), CSVC_EINVAL);
+	assert_string_equal(csvc_ticket_subject(t), "退货 «return»");
+	assert_string_equal(csvc_ticket_description(t), "first line\r\nsecond\tline");
+
+	/* In a store: actors, comments, names of stored things. */
+	csvc_time_us now = (csvc_time_us)1767225600 * 1000000;
+	csvc_store *s = csvc_test_store(&now);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_err(csvc_customer_create(s, c, "clerk\x1b[2J"), CSVC_EINVAL);
+	csvc_assert_ok(csvc_customer_create(s, c, "clerk-7"));
+	csvc_assert_err(csvc_ticket_create(s, t, "clerk\n"), CSVC_EINVAL);
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk-7"));
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0,
+	                                    "clerk", NULL),
+	                CSVC_EINVAL);
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0,
+	                                   "clerk", NULL));
+	csvc_calendar *cal = NULL;
+	static const char cal_json[] = "{\"zone\":\"UTC\",\"versions\":[{\"from\":\"2026-01-01\","
+	                               "\"week\":{\"mon\":[\"09:00-17:00\"]}}]}";
+	csvc_assert_ok(csvc_calendar_parse(&cal, cal_json, strlen(cal_json), NULL));
+	csvc_assert_err(csvc_calendar_save(s, "hq\x1b", cal), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_save(s, "hq\xc2\x9b", cal), CSVC_EINVAL);
+	csvc_assert_ok(csvc_calendar_save(s, "总部 hq", cal));
+	csvc_calendar_free(cal);
+	csvc_workflow *wf = NULL;
+	csvc_assert_ok(csvc_workflow_new(&wf, "wf"));
+	csvc_assert_err(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "打开\n", NULL), CSVC_EINVAL);
+	csvc_assert_ok(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "打开", "Open"));
+	csvc_workflow_free(wf);
+	csvc_survey *sv = NULL;
+	csvc_assert_ok(csvc_survey_new(&sv, "sv"));
+	csvc_assert_err(csvc_survey_set_title(sv, "title\x1b"), CSVC_EINVAL);
+	csvc_survey_free(sv);
+	csvc_sla_policy *p = NULL;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "p", 1));
+	csvc_assert_err(csvc_sla_policy_add_target(p, "t", 3600000000, CSVC_SLA_CALENDAR_NAMED, "hq\x7f", NULL),
+	                CSVC_EINVAL);
+	csvc_sla_policy_free(p);
+	/* Free-text search may hold a line break; a filter name may not. */
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+}
+
+/* A damaged full-text index is reported as damaged data, in the words of
+ * the API: no SQLite virtual-table jargon, no internal table names. */
+static void test_damaged_search_index_message(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "search-index.db");
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "王芳"));
+	csvc_assert_ok(csvc_customer_create(s, c, "clerk"));
+	csvc_customer_free(c);
+	csvc_store_close(s);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE customer_search_config; DROP TABLE ticket_search_config", NULL,
+	                              NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
+	q.text = "王芳和";
+	csvc_customer_iter *it = NULL;
+	int64_t n = 0;
+	int rc = csvc_customer_iter_new(s, &q, &it);
+	if (rc == CSVC_OK) {
+		csvc_customer *out = NULL;
+		rc = csvc_customer_iter_next(it, &out);
+		csvc_customer_free(out);
+		csvc_customer_iter_free(it);
+	}
+	assert_int_equal(rc, CSVC_ECORRUPT);
+	const char *m = csvc_error_last()->message;
+	assert_non_null(strstr(m, "customer search index"));
+	assert_null(strstr(m, "customer_search"));
+	assert_null(strstr(m, "vtable"));
+	/* Writing a customer touches the index too. */
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "李雷"));
+	csvc_assert_err(csvc_customer_create(s, c, "clerk"), CSVC_ECORRUPT);
+	assert_non_null(strstr(csvc_error_last()->message, "customer search index"));
+	assert_null(strstr(csvc_error_last()->message, "customer_search"));
+	csvc_customer_free(c);
+	csvc_ticket_query tq = CSVC_TICKET_QUERY_INIT;
+	tq.text = "退货退款";
+	csvc_assert_err(csvc_ticket_count(s, &tq, &n), CSVC_ECORRUPT);
+	assert_non_null(strstr(csvc_error_last()->message, "ticket search index"));
+	assert_null(strstr(csvc_error_last()->message, "ticket_search"));
+	/* Queries that do not use the index still work. */
+	csvc_customer_query all = CSVC_CUSTOMER_QUERY_INIT;
+	csvc_assert_ok(csvc_customer_count(s, &all, &n));
+	assert_int_equal(n, 1);
+	csvc_store_close(s);
 }
 
 static void test_version(void **state)
@@ -796,6 +997,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
+		cmocka_unit_test(test_error_message_is_utf8),
+		cmocka_unit_test(test_control_characters),
+		cmocka_unit_test(test_damaged_search_index_message),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_uuid_text),
 		cmocka_unit_test(test_options_validation),

@@ -946,8 +946,10 @@ static void test_bad_queries(void **state)
 	b.min_sample = -1;
 	csvc_assert_err(csvc_report_scores(s, &b, &r), CSVC_EINVAL);
 	b = q;
-	b.csi_target = 101;
-	csvc_assert_err(csvc_report_scores(s, &b, &r), CSVC_EINVAL);
+	b.csi_target = 101; /* a percentage out of range */
+	csvc_assert_err(csvc_report_scores(s, &b, &r), CSVC_ERANGE);
+	b.csi_target = -1;
+	csvc_assert_err(csvc_report_scores(s, &b, &r), CSVC_ERANGE);
 	b = q;
 	b.csi_target = NAN;
 	csvc_assert_err(csvc_report_scores(s, &b, &r), CSVC_EINVAL);
