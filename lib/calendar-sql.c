@@ -158,7 +158,15 @@ static int delete_in_tx(csvc_store *s, const char *name)
 	if ((rc = csvc__stmt(s, SQL_DELETE, &st)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	return csvc__exec_stmt(s, st);
+	rc = csvc__exec_stmt(s, st);
+	if (rc && csvc_error_last()->sqlite_code == SQLITE_CONSTRAINT_TRIGGER &&
+	    strstr(csvc_error_last()->message, "in use by SLA"))
+		return csvc__error(CSVC_ESTATE,
+		                   "calendar '%s' is named by an SLA policy in force or counts time for an open "
+		                   "ticket's SLA target; save the policy without it (or retire the policy) and let "
+		                   "those tickets end first",
+		                   name);
+	return rc;
 }
 
 int csvc__calendar_db_delete(csvc_store *s, const char *name)

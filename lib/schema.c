@@ -317,6 +317,22 @@ static const char MIGRATION_7[] =
 	"DROP TABLE temp.customer_search_blank;"
 	"INSERT INTO customer_search (customer_search) VALUES ('rebuild');";
 
+static const char MIGRATION_8[] =
+	/* Why a clock counts wall-clock time instead of its calendar (the
+	 * calendar could not be loaded); NULL when it counts as it should. */
+	"ALTER TABLE sla_targets ADD COLUMN fault TEXT;"
+	/* A calendar that an SLA policy in force names, or that an open
+	 * ticket's clock counts on, cannot be deleted (the message is matched
+	 * by calendar-sql.c). */
+	"CREATE TRIGGER calendars_in_use_by_sla BEFORE DELETE ON calendars"
+	"  WHEN EXISTS (SELECT 1 FROM sla_policy_targets d"
+	"               JOIN sla_policies p ON p.id = d.policy_id"
+	"               JOIN sla_policy_names n ON n.name = p.name AND n.retired = 0"
+	"               WHERE d.calendar_name = OLD.name"
+	"                 AND p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = p.name))"
+	"    OR EXISTS (SELECT 1 FROM sla_targets c WHERE c.calendar = OLD.name AND c.phase IN (0, 1, 2))"
+	"  BEGIN SELECT RAISE(ABORT, 'calendar in use by SLA'); END;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -332,6 +348,7 @@ static const char *const MIGRATIONS[] = {
 	MIGRATION_5,
 	MIGRATION_6,
 	MIGRATION_7,
+	MIGRATION_8,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

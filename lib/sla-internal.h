@@ -68,6 +68,9 @@ typedef struct csvc__sla_clock {
 	/* derived, kept for indexed reads */
 	csvc_time_us due, next_alarm;
 	int32_t next_pct;
+	/* why it counts wall-clock time instead of its calendar; "" if it
+	 * does not */
+	char fault[192];
 } csvc__sla_clock;
 
 typedef struct csvc__sla_ticket {

@@ -386,8 +386,21 @@ static int policy_equal(const csvc_sla_policy *a, const csvc_sla_policy *b)
 static int save_one(csvc_store *s, const csvc_sla_policy *p, int32_t *version)
 {
 	int32_t latest = 0;
-	int rc = csvc__sla_db_policy_latest(s, p->name, &latest);
-	if (rc)
+	int rc;
+	/* A policy naming a calendar that does not exist would stop its
+	 * clocks; the calendar must be saved first. */
+	for (size_t i = 0; i < p->n_targets; i++) {
+		int64_t stamp;
+		const char *cal = p->targets[i].calendar_name;
+		if (cal && (rc = csvc__sla_db_calendar_stamp(s, cal, &stamp)))
+			return rc == CSVC_ENOTFOUND
+			           ? csvc__error(CSVC_ENOTFOUND,
+			                         "SLA policy '%s': target '%s' names calendar '%s', which is not "
+			                         "saved; save the calendar first",
+			                         p->name, p->targets[i].name, cal)
+			           : rc;
+	}
+	if ((rc = csvc__sla_db_policy_latest(s, p->name, &latest)))
 		return rc;
 	if (latest) {
 		csvc_sla_policy *stored = NULL;

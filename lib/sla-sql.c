@@ -52,20 +52,20 @@ static const char SQL_TICKET_INITIAL_POLICY[] =
 	"SELECT initial_policy_id FROM sla_targets WHERE ticket_id = ? ORDER BY idx LIMIT 1";
 static const char SQL_TICKET_CLOCKS[] =
 	"SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at,"
-	" c.fired, c.cycle, c.due_us, c.next_alarm_us, c.next_pct, c.policy_id FROM sla_targets c"
+	" c.fired, c.cycle, c.due_us, c.next_alarm_us, c.next_pct, c.fault, c.policy_id FROM sla_targets c"
 	" JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
 	" WHERE c.ticket_id = ? ORDER BY c.idx";
 static const char SQL_UPDATE_CLOCK[] =
 	"UPDATE sla_targets SET phase = ?3, used_us = ?4, since_us = ?5, met_at = ?6, met_via_state = ?7,"
 	" breached_at = ?8, fired = ?9, cycle = ?10, due_us = ?11, next_alarm_us = ?12, next_pct = ?13,"
-	" warned = ?14 WHERE ticket_id = ?1 AND idx = ?2";
+	" warned = ?14, fault = ?15 WHERE ticket_id = ?1 AND idx = ?2";
 /* One row of the multi-row insert below. */
-#define CLOCK_COLUMNS 17
+#define CLOCK_COLUMNS 18
 static const char SQL_INSERT_CLOCKS_HEAD[] =
 	"INSERT INTO sla_targets (ticket_id, idx, policy_id, initial_policy_id, calendar, phase, used_us,"
-	" since_us, met_at, met_via_state, breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned)"
-	" VALUES ";
-static const char SQL_INSERT_CLOCKS_ROW[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	" since_us, met_at, met_via_state, breached_at, fired, cycle, due_us, next_alarm_us, next_pct, warned,"
+	" fault) VALUES ";
+static const char SQL_INSERT_CLOCKS_ROW[] = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char SQL_DELETE_CLOCKS[] = "DELETE FROM sla_targets WHERE ticket_id = ?";
 static const char SQL_NEXT_ALARM[] =
 	"SELECT ticket_id, next_alarm_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
@@ -391,6 +391,7 @@ static void read_clock(sqlite3_stmt *st, int first, csvc__sla_clock *c)
 	c->due = sqlite3_column_int64(st, first + 11);
 	c->next_alarm = sqlite3_column_int64(st, first + 12);
 	c->next_pct = sqlite3_column_int(st, first + 13);
+	snprintf(c->fault, sizeof(c->fault), "%s", col(st, first + 14) ? col(st, first + 14) : "");
 }
 
 int csvc__sla_db_ticket_load(csvc_store *s, int64_t rowid, csvc__sla_ticket *out)
@@ -405,7 +406,7 @@ int csvc__sla_db_ticket_load(csvc_store *s, int64_t rowid, csvc__sla_ticket *out
 		return rc;
 	sqlite3_bind_int64(st, 1, rowid);
 	while ((rc = csvc__step(s, st)) == SQLITE_ROW && out->n < CSVC_SLA_MAX_TARGETS) {
-		out->policy_id = sqlite3_column_int64(st, 14);
+		out->policy_id = sqlite3_column_int64(st, 15);
 		read_clock(st, 0, &out->clocks[out->n++]);
 	}
 	if (rc < 0)
@@ -471,6 +472,7 @@ static int insert_clocks(csvc_store *s, const csvc__sla_ticket *t, int64_t initi
 		bind_null_zero(st, k + 15, c->next_alarm);
 		sqlite3_bind_int(st, k + 16, c->next_pct);
 		sqlite3_bind_int(st, k + 17, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
+		csvc__bind_text(st, k + 18, c->fault[0] ? c->fault : NULL);
 	}
 	return csvc__exec_stmt(s, st);
 }
@@ -499,6 +501,7 @@ int csvc__sla_db_ticket_save(csvc_store *s, const csvc__sla_ticket *t, int inser
 		bind_null_zero(st, 12, c->next_alarm);
 		sqlite3_bind_int(st, 13, c->next_pct);
 		sqlite3_bind_int(st, 14, (c->fired & ~CSVC__SLA_BREACH_BIT) != 0);
+		csvc__bind_text(st, 15, c->fault[0] ? c->fault : NULL);
 		rc = csvc__exec_stmt(s, st);
 	}
 	return rc;
@@ -587,7 +590,7 @@ struct csvc__sla_row_cursor {
 #define LIST_SELECT \
 	"SELECT t.uuid, t.number, p.name, p.version, d.duration_us, c.idx, d.name, c.calendar, c.phase," \
 	" c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us," \
-	" c.next_alarm_us, c.next_pct"
+	" c.next_alarm_us, c.next_pct, c.fault"
 #define LIST_FROM \
 	" FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
 	" JOIN sla_policies p ON p.id = c.policy_id" \

@@ -320,10 +320,41 @@ static const csvc__sla_target_def *def_of(const ctx *x, const csvc__sla_clock *c
 	return &x->policy->targets[c->idx];
 }
 
+/* A storage failure stops the call; anything else about a calendar (it
+ * was deleted, its text or its time zone cannot be read) is the
+ * calendar's fault, not the call's. */
+static int is_storage_failure(int rc)
+{
+	return rc == CSVC_ESTORAGE || rc == CSVC_EBUSY || rc == CSVC_ENOMEM || rc == CSVC_EREADONLY;
+}
+
+/* The calendar a clock counts on. One that cannot be loaded must stop
+ * neither this ticket nor the SLA engine: the clock counts wall-clock
+ * time, which reaches every deadline no later than business time would,
+ * and carries the reason in `fault` (logged once, when it appears). */
+static int clock_calendar(csvc_store *s, csvc__sla_clock *c, const csvc_calendar **out)
+{
+	int rc = calendar_named(s, c->calendar, out);
+	if (rc == CSVC_OK) {
+		c->fault[0] = '\0';
+		return CSVC_OK;
+	}
+	if (is_storage_failure(rc))
+		return rc;
+	*out = NULL;
+	if (!c->fault[0])
+		csvc__log(s, CSVC_LOG_ERROR, "SLA target '%s' counts wall-clock time: calendar '%s' cannot be used: %s",
+		          c->name, c->calendar, csvc_error_last()->message);
+	snprintf(c->fault, sizeof(c->fault), "calendar '%s' cannot be used (%s); counting wall-clock time",
+	         c->calendar, csvc_strerror(rc));
+	csvc__error_clear();
+	return CSVC_OK;
+}
+
 static int load_calendars(ctx *x)
 {
 	for (size_t i = 0; i < x->t.n; i++) {
-		int rc = calendar_named(x->s, x->t.clocks[i].calendar, &x->cals[i]);
+		int rc = clock_calendar(x->s, &x->t.clocks[i], &x->cals[i]);
 		if (rc)
 			return rc;
 	}
@@ -1026,6 +1057,7 @@ struct csvc_sla_target {
 	int32_t policy_version, status;
 	int64_t duration, used;
 	csvc_time_us due, met_at, breached_at;
+	char fault[sizeof(((csvc__sla_clock *)0)->fault)];
 };
 
 struct csvc_sla_iter {
@@ -1040,6 +1072,7 @@ const char *csvc_sla_target_ticket_number(const csvc_sla_target *t) { return t ?
 const char *csvc_sla_target_policy(const csvc_sla_target *t) { return t ? t->policy : NULL; }
 int32_t csvc_sla_target_policy_version(const csvc_sla_target *t) { return t ? t->policy_version : 0; }
 int32_t csvc_sla_target_status(const csvc_sla_target *t) { return t ? t->status : 0; }
+const char *csvc_sla_target_fault(const csvc_sla_target *t) { return t && t->fault[0] ? t->fault : NULL; }
 int64_t csvc_sla_target_duration(const csvc_sla_target *t) { return t ? t->duration : 0; }
 int64_t csvc_sla_target_used(const csvc_sla_target *t) { return t ? t->used : 0; }
 int64_t csvc_sla_target_remaining(const csvc_sla_target *t) { return t ? t->duration - t->used : 0; }
@@ -1116,13 +1149,13 @@ int csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out)
 	if (c.phase == CSVC__SLA_RUNNING && it->now > c.since) {
 		const csvc_calendar *cal = NULL;
 		int64_t spent = 0;
-		if ((rc = calendar_named(it->store, c.calendar, &cal)) ||
-		    (rc = cal_between(cal, c.since, it->now, &spent))) {
+		if ((rc = clock_calendar(it->store, &c, &cal)) || (rc = cal_between(cal, c.since, it->now, &spent))) {
 			free(t);
 			return rc;
 		}
 		t->used += spent;
 	}
+	memcpy(t->fault, c.fault, sizeof(t->fault));
 	t->due = c.due;
 	t->met_at = c.met_at;
 	t->breached_at = c.breached_at;

@@ -31,6 +31,7 @@ void cli_sla_target_json(cli_json *j, const csvc_sla_target *t)
 	cj_ktime(j, "due_at", csvc_sla_target_due_at(t));
 	cj_ktime(j, "met_at", csvc_sla_target_met_at(t));
 	cj_ktime(j, "breached_at", csvc_sla_target_breached_at(t));
+	cj_kstr(j, "fault", csvc_sla_target_fault(t));
 	cj_end_obj(j);
 }
 

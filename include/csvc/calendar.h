@@ -224,8 +224,9 @@ CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uu
 /*
  * Deletes the calendar saved as `name`.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ESTATE (the calendar is still
- *   attached to a store code; detach it first), CSVC_EREADONLY,
- *   CSVC_EBUSY, CSVC_ESTORAGE.
+ *   attached to a store code, named by the current version of an SLA
+ *   policy that is not retired, or counted on by an open ticket's SLA
+ *   target), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_delete(csvc_store *store, const char *name);

@@ -175,7 +175,8 @@ CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int3
  * a changed one becomes version newest + 1. Tickets keep the version they
  * run under until csvc_sla_rematch() (or a change to what they match on).
  * Errors: CSVC_EINVAL (no targets, a warning threshold or escalation
- * that does not fit), storage errors.
+ * that does not fit), CSVC_ENOTFOUND (a target names a calendar that is
+ * not saved: save the calendar first), storage errors.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version);
@@ -231,6 +232,19 @@ CSVC_EXTERN(int32_t) csvc_sla_target_policy_version(const csvc_sla_target *t);
  * @since 1.0
  */
 CSVC_EXTERN(int32_t) csvc_sla_target_status(const csvc_sla_target *t);
+/*
+ * Why the target counts wall-clock time instead of its calendar, or NULL
+ * when it counts as its policy says. A clock whose calendar cannot be
+ * loaded (deleted by an earlier version, unreadable text, a time zone the
+ * machine does not have) keeps running on wall-clock time, which reaches
+ * every deadline no later than business time would, so no warning or
+ * breach is missed; the SLA engine goes on for every other ticket, and the
+ * fault is logged at CSVC_LOG_ERROR when it appears. It clears itself the
+ * next time the ticket's clocks move with the calendar back. Borrowed from
+ * `t`.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_sla_target_fault(const csvc_sla_target *t);
 /** The business duration of the target. @since 1.0 */
 CSVC_EXTERN(int64_t) csvc_sla_target_duration(const csvc_sla_target *t);
 /** Business time used, as of the time read. @since 1.0 */

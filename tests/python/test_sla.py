@@ -219,6 +219,30 @@ class SlaScenarioTest(SlaTestCase):
         # is dated at the next opening.
         self.assertEqual(s.sla_next_wakeup(), datetime.datetime(2026, 3, 30, 8, tzinfo=UTC))
 
+    def test_missing_calendar_is_a_fault_not_a_stop(self):
+        s = self.store
+        s.save_calendar("london", csvc.Calendar.parse(LONDON_OFFICE, zoneinfo_dir=ZONEINFO))
+        p = csvc.SlaPolicy("uk_facilities", 1, match_kind="facility")
+        p.add_target("resolution", 2 * H, ("named", "london")).met_by_category(csvc.StateCategory.RESOLVED)
+        s.save_sla_policy(p)
+        with self.assertRaises(csvc.InvalidTransition):
+            s.delete_calendar("london")
+        t = self.open_ticket("facility", MON)
+        self.assertIsNone(self.targets(t)["resolution"].fault)
+        s.close()
+        # What an earlier version allowed: the calendar deleted under the policy.
+        import sqlite3
+        db = sqlite3.connect(self.path)
+        db.executescript("DROP TRIGGER calendars_in_use_by_sla; DELETE FROM calendars WHERE name = 'london';")
+        db.close()
+        self.store = s = csvc.Store(self.path, clock=self.clock, zoneinfo_dir=ZONEINFO)
+        other = self.open_ticket("facility", MON)
+        fault = self.targets(other)["resolution"].fault
+        self.assertIsInstance(fault, str)
+        self.assertIn("'london'", fault)
+        self.assertGreater(s.sla_advance(MON + 3 * H), 0)
+        self.assertEqual(self.targets(other)["resolution"].status, csvc.SlaStatus.BREACHED)
+
     def test_pause_resume(self):
         s = self.store
         p = csvc.SlaPolicy("suggestions", 1, match_kind="suggestion")

@@ -1062,9 +1062,198 @@ static void test_status_at_read_time(void **state)
 	csvc_store_close(s);
 }
 
+static const char MALL_CALENDAR[] =
+	"{\"zone\":\"+08:00\",\"versions\":[{\"week\":{"
+	"\"mon\":[\"10:00-22:00\"],\"tue\":[\"10:00-22:00\"],\"wed\":[\"10:00-22:00\"],\"thu\":[\"10:00-22:00\"],"
+	"\"fri\":[\"10:00-22:00\"],\"sat\":[\"10:00-22:00\"],\"sun\":[\"10:00-22:00\"]}}]}";
+
+static void save_mall_calendar(csvc_store *s, const char *name)
+{
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, MALL_CALENDAR, strlen(MALL_CALENDAR), NULL));
+	csvc_assert_ok(csvc_calendar_save(s, name, cal));
+	csvc_calendar_free(cal);
+}
+
+/* A complaint policy counting an hour on the named calendar `cal`. */
+static csvc_sla_policy *named_calendar_policy(const char *name, const char *cal)
+{
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p, name, 1));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "complaint"));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "respond", HOUR, CSVC_SLA_CALENDAR_NAMED, cal, &i));
+	csvc_assert_ok(csvc_sla_target_met_by_reply(p, i));
+	return p;
+}
+
+/* Neither end may leave a policy naming a calendar that is not there. */
+static void test_dangling_calendar_refused(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store(LOCAL(0, 10, 0));
+	csvc_sla_policy *p = named_calendar_policy("mall_complaints", "mall");
+	int32_t v = 0;
+	csvc_assert_err(csvc_sla_policy_save(s, p, &v), CSVC_ENOTFOUND);
+	assert_non_null(strstr(csvc_error_last()->message, "'mall'"));
+	csvc_sla_policy *none = NULL;
+	csvc_assert_err(csvc_sla_policy_load(s, "mall_complaints", 0, &none), CSVC_ENOTFOUND);
+
+	save_mall_calendar(s, "mall");
+	csvc_assert_ok(csvc_sla_policy_save(s, p, &v));
+	csvc_assert_err(csvc_calendar_delete(s, "mall"), CSVC_ESTATE);
+	csvc_calendar *still = NULL;
+	csvc_assert_ok(csvc_calendar_load(s, "mall", NULL, &still));
+	csvc_calendar_free(still);
+
+	/* An open ticket's clock counts on it: a new policy version without
+	 * it is not enough. */
+	csvc_ticket *t = open_ticket(s, "complaint", LOCAL(0, 10, 0));
+	csvc_sla_policy *p2 = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p2, "mall_complaints", 1));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p2, "complaint"));
+	csvc_assert_ok(csvc_sla_policy_add_target(p2, "respond", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i));
+	csvc_assert_ok(csvc_sla_target_met_by_reply(p2, i));
+	csvc_assert_ok(csvc_sla_policy_save(s, p2, &v));
+	assert_int_equal(v, 2);
+	csvc_assert_err(csvc_calendar_delete(s, "mall"), CSVC_ESTATE);
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "cancel", 0, "clerk", NULL, NULL));
+	csvc_assert_ok(csvc_calendar_delete(s, "mall"));
+
+	/* A retired policy no longer holds its calendar. */
+	save_mall_calendar(s, "mall2");
+	csvc_sla_policy *p3 = named_calendar_policy("other", "mall2");
+	csvc_assert_ok(csvc_sla_policy_save(s, p3, &v));
+	csvc_assert_err(csvc_calendar_delete(s, "mall2"), CSVC_ESTATE);
+	csvc_assert_ok(csvc_sla_policy_retire(s, "other"));
+	csvc_assert_ok(csvc_calendar_delete(s, "mall2"));
+	csvc_sla_policy_free(p);
+	csvc_sla_policy_free(p2);
+	csvc_sla_policy_free(p3);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
+typedef struct per_ticket {
+	char numbers[8][24];
+	int count[8];
+	int n;
+} per_ticket;
+
+static int count_per_ticket(const csvc_sla_alarm *a, void *ud)
+{
+	per_ticket *p = ud;
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->numbers[i], a->ticket_number) == 0) {
+			p->count[i]++;
+			return 0;
+		}
+	if (p->n < 8) {
+		snprintf(p->numbers[p->n], sizeof(p->numbers[0]), "%s", a->ticket_number);
+		p->count[p->n++] = 1;
+	}
+	return 0;
+}
+
+static int alarms_of(const per_ticket *p, const csvc_ticket *t)
+{
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->numbers[i], csvc_ticket_number(t)) == 0)
+			return p->count[i];
+	return 0;
+}
+
+static void count_errors(int32_t level, const char *message, void *userdata)
+{
+	(void)message;
+	if (level == CSVC_LOG_ERROR)
+		++*(int *)userdata;
+}
+
+/* A store where an earlier version let a named calendar be deleted: one
+ * bad clock must not stop the others, nor ticket creation. */
+static void test_missing_calendar_does_not_stop_the_engine(void **state)
+{
+	(void)state;
+	now_cell = LOCAL(0, 10, 0);
+	int errors = 0;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.log = count_errors;
+	o.log_userdata = &errors;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	save_mall_calendar(s, "mall");
+	csvc_sla_policy *p = named_calendar_policy("mall_complaints", "mall");
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_ticket *a = open_ticket(s, "complaint", LOCAL(0, 10, 0));
+	csvc_ticket *b = open_ticket(s, "inquiry", LOCAL(0, 10, 0));
+	assert_int_equal(sqlite3_exec(s->db,
+	                              "DROP TRIGGER calendars_in_use_by_sla;"
+	                              "DELETE FROM calendars WHERE name = 'mall'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+
+	/* Tickets the policy matches can still be created, alone or inside
+	 * the caller's transaction. */
+	csvc_ticket *c = open_ticket(s, "complaint", LOCAL(0, 10, 5));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_ticket *d = open_ticket(s, "complaint", LOCAL(0, 10, 6));
+	csvc_ticket *e = open_ticket(s, "inquiry", LOCAL(0, 10, 6));
+	csvc_assert_ok(csvc_store_commit(s));
+	assert_true(errors > 0);
+
+	per_ticket seen = {0};
+	int64_t n = 0;
+	csvc_assert_ok(csvc_sla_advance(s, LOCAL(3, 10, 0), count_per_ticket, &seen, &n));
+	assert_true(n > 0);
+	/* The complaints counted wall-clock time: breached an hour in. */
+	assert_true(alarms_of(&seen, a) > 0);
+	assert_true(alarms_of(&seen, c) > 0);
+	assert_true(alarms_of(&seen, d) > 0);
+	assert_true(alarms_of(&seen, b) > 0);
+	assert_true(alarms_of(&seen, e) > 0);
+	csvc_sla_target *x = target(s, a, "respond");
+	assert_int_equal(csvc_sla_target_status(x), CSVC_SLA_BREACHED);
+	assert_int_equal(csvc_sla_target_breached_at(x), LOCAL(0, 11, 0));
+	assert_non_null(csvc_sla_target_fault(x));
+	assert_non_null(strstr(csvc_sla_target_fault(x), "'mall'"));
+	csvc_sla_target_free(x);
+	x = target(s, d, "respond");
+	assert_non_null(csvc_sla_target_fault(x));
+	csvc_sla_target_free(x);
+	x = target(s, b, "first_response");
+	assert_null(csvc_sla_target_fault(x));
+	assert_null(csvc_sla_target_fault(NULL));
+	csvc_sla_target_free(x);
+	assert_recompute_equal(s, a);
+	assert_recompute_equal(s, d);
+
+	/* With the calendar back, the fault clears when the clock next moves. */
+	save_mall_calendar(s, "mall");
+	csvc_ticket *f = open_ticket(s, "complaint", LOCAL(3, 10, 0));
+	x = target(s, f, "respond");
+	assert_null(csvc_sla_target_fault(x));
+	assert_int_equal(csvc_sla_target_due_at(x), LOCAL(3, 11, 0));
+	csvc_sla_target_free(x);
+	csvc_sla_policy_free(p);
+	csvc_ticket_free(a);
+	csvc_ticket_free(b);
+	csvc_ticket_free(c);
+	csvc_ticket_free(d);
+	csvc_ticket_free(e);
+	csvc_ticket_free(f);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dangling_calendar_refused),
+		cmocka_unit_test(test_missing_calendar_does_not_stop_the_engine),
 		cmocka_unit_test(test_inquiry_handbook_default),
 		cmocka_unit_test(test_complaint_and_late_breach),
 		cmocka_unit_test(test_pause_resume_reopen),

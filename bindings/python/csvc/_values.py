@@ -140,6 +140,9 @@ class SlaTarget(NamedTuple):
     """When it was satisfied, else None."""
     breached_at: Optional[datetime.datetime]
     """The instant its deadline passed, else None (kept when met late)."""
+    fault: Optional[str] = None
+    """Why it counts wall-clock time instead of its calendar (the calendar
+    cannot be loaded), else None."""
 
 
 class SlaAlarm(NamedTuple):

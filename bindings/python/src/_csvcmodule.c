@@ -3343,7 +3343,7 @@ static void hook_trampoline(const csvc_event *ev, void *userdata)
 
 static PyObject *sla_target_out(const csvc_sla_target *t)
 {
-	PyObject *a[13], *r = NULL;
+	PyObject *a[14], *r = NULL;
 	int ok = 1;
 	a[0] = str_out(csvc_sla_target_name(t));
 	a[1] = uuid_out(csvc_sla_target_ticket(t));
@@ -3358,11 +3358,12 @@ static PyObject *sla_target_out(const csvc_sla_target *t)
 	a[10] = time_out(csvc_sla_target_due_at(t));
 	a[11] = time_out(csvc_sla_target_met_at(t));
 	a[12] = time_out(csvc_sla_target_breached_at(t));
-	for (int i = 0; i < 13; i++)
+	a[13] = str_out(csvc_sla_target_fault(t));
+	for (int i = 0; i < 14; i++)
 		ok &= a[i] != NULL;
 	if (ok)
-		r = PyObject_Vectorcall(g_sla_target_type, a, 13, NULL);
-	for (int i = 0; i < 13; i++)
+		r = PyObject_Vectorcall(g_sla_target_type, a, 14, NULL);
+	for (int i = 0; i < 14; i++)
 		Py_XDECREF(a[i]);
 	return r;
 }
