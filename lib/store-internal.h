@@ -41,6 +41,7 @@ struct csvc_store {
 	int busy_timeout_ms;
 	char country_code[8];
 	char *zoneinfo_dir; /* NULL: the system's */
+	char *side_files_to_remove; /* read-only: the -wal/-shm this open created */
 
 	int tx_depth;   /* 0: no transaction; see store.c for the levels */
 	int tx_aborted; /* the transaction was rolled back under open levels */

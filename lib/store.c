@@ -638,6 +638,43 @@ static int writer_possible(const char *path)
 	return writable;
 }
 
+static int side_file_size(const char *path, const char *suffix, int64_t *size)
+{
+	csvc__buf b = { 0 };
+	struct stat st;
+	csvc__buf_printf(&b, "%s%s", path, suffix);
+	int found = !b.failed && stat(b.data, &st) == 0;
+	csvc__buf_free(&b);
+	*size = found ? (int64_t)st.st_size : -1;
+	return found;
+}
+
+/* Does the store at `path` have its -wal or -shm file? */
+static int side_files_exist(const char *path)
+{
+	int64_t size;
+	return side_file_size(path, "-wal", &size) || side_file_size(path, "-shm", &size);
+}
+
+/* A read-only connection cannot remove the -wal and -shm files that
+ * opening a WAL store creates. When this store's open created them and the
+ * WAL is still empty (nobody wrote since), a read-write connection that
+ * opens and closes again removes them if it is the last one, as SQLite's
+ * last connection does; with an empty WAL its checkpoint writes nothing. */
+static void remove_side_files(const char *name)
+{
+	int64_t wal;
+	if (side_file_size(name, "-wal", &wal) && wal > 0)
+		return;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+		sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+	}
+	sqlite3_close_v2(db);
+}
+
 /* "file:" URI naming `path` with immutable=1; '%', '?' and '#' escaped. */
 static int immutable_uri(const char *path, char **out)
 {
@@ -899,6 +936,10 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		flags |= SQLITE_OPEN_URI;
 	} else if (!uri && (rc = plain_name(path, &name))) {
 		goto fail;
+	} else if (!uri && readonly && !side_files_exist(path) &&
+	           (rc = csvc__strdup(name ? name : path, &s->side_files_to_remove))) {
+		free(name);
+		goto fail;
 	}
 	rc = connect(s, name ? name : path, path, flags, opts, exists || !(flags & SQLITE_OPEN_CREATE));
 	free(name);
@@ -955,6 +996,9 @@ void csvc_store_close(csvc_store *store)
 			sqlite3_finalize(store->stmts[i].stmt);
 	free(store->stmts);
 	sqlite3_close_v2(store->db);
+	if (store->side_files_to_remove)
+		remove_side_files(store->side_files_to_remove);
+	free(store->side_files_to_remove);
 	free(store->zoneinfo_dir);
 	free(store);
 }

@@ -993,6 +993,49 @@ static void test_wal_limit_and_checkpoint(void **state)
 	free(v1);
 }
 
+static int side_file(const char *path, const char *suffix)
+{
+	char p[340];
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	return access(p, F_OK) == 0;
+}
+
+/* A read-only open leaves behind no -wal or -shm file it created, and
+ * never removes those another connection uses. */
+static void test_readonly_leaves_no_side_files(void **state)
+{
+	(void)state;
+	char path[300];
+	path_in_tmp(path, sizeof(path), "ro-side.db");
+	make_checkpointed_store(path);
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.flags = CSVC_OPEN_READONLY;
+	csvc_store *r = NULL, *w = NULL;
+	csvc_assert_ok(csvc_store_open(&r, path, &o));
+	int64_t n = 0;
+	csvc_assert_ok(csvc_customer_count(r, NULL, &n));
+	assert_int_equal(n, 1);
+	assert_true(side_file(path, "-shm"));
+	csvc_store_close(r);
+	assert_false(side_file(path, "-wal"));
+	assert_false(side_file(path, "-shm"));
+
+	/* A writer is open throughout: its files stay, and it goes on. */
+	csvc_assert_ok(csvc_store_open(&r, path, &o));
+	csvc_assert_ok(csvc_customer_count(r, NULL, &n));
+	csvc_assert_ok(csvc_store_open(&w, path, NULL));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_create(w, c, NULL));
+	csvc_customer_free(c);
+	csvc_store_close(r);
+	assert_true(side_file(path, "-wal"));
+	csvc_assert_ok(csvc_customer_count(w, NULL, &n));
+	assert_int_equal(n, 2);
+	csvc_store_close(w);
+	assert_false(side_file(path, "-wal"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1018,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_migration_race_with_newer_library),
 		cmocka_unit_test(test_hook_leaves_transaction_open),
 		cmocka_unit_test(test_wal_limit_and_checkpoint),
+		cmocka_unit_test(test_readonly_leaves_no_side_files),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
