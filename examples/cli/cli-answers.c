@@ -164,7 +164,10 @@ static char *read_string(jreader *r)
 			out[o++] = (char)c;
 			continue;
 		}
-		char e = *r->p++;
+		char e = *r->p;
+		if (!e)
+			break; /* a backslash at the very end: "unterminated string" below */
+		r->p++;
 		unsigned cp;
 		switch (e) {
 		case '"': out[o++] = '"'; break;
