@@ -5,7 +5,8 @@
  * format). The input is a sequence of builder calls with names from a
  * small vocabulary or raw bytes and numbers from the input. Checked:
  *   - every call returns CSVC_OK or a negative code with a message;
- *   - a policy that saves (in a fresh in-memory store) gets a version,
+ *   - a policy that saves (in a transaction of a store opened afresh, then
+ *     rolled back) gets a version,
  *     loads back under its name and version, and saving the loaded copy
  *     keeps the version (an equal definition); saving the original again
  *     keeps it too.
@@ -72,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK_RC(rc, "policy builder call");
 	}
 	csvc_store *s = NULL;
-	if (csvc_store_open(&s, ":memory:", NULL))
+	if (csvc_store_open(&s, fuzz_template_store(0), NULL) || csvc_store_begin(s))
 		abort();
 	int32_t v = 0, v2 = 0, v3 = 0;
 	rc = csvc_sla_policy_save(s, p, &v);
@@ -93,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc == CSVC_OK && v3 == v, "saving an unchanged policy keeps its version");
 		csvc_sla_policy_free(back);
 	}
+	csvc_store_rollback(s);
 	csvc_store_close(s);
 	csvc_sla_policy_free(p);
 	return 0;

@@ -5,10 +5,12 @@
 #ifndef CSVC_FUZZ_UTIL_H
 #define CSVC_FUZZ_UTIL_H
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvc.h"
 
@@ -70,5 +72,71 @@ static inline const char *fuzz_word(fuzz_in *in, const char *const *words, size_
 			abort();                                                                         \
 		}                                                                                        \
 	} while (0)
+
+/*
+ * A store file made once per process (migrated, and with the handbook
+ * defaults if `defaults`), in a private temporary directory. Opening an
+ * existing file is much cheaper than migrating a new in-memory store, and
+ * a store opened afresh for every input has no caches from the last one.
+ */
+static char fuzz_dir[64];
+
+/* Removes the temporary directory at exit. */
+static inline void fuzz_remove_dir(void)
+{
+	static const char *const names[] = {"template.db", "template.db-wal", "template.db-shm", "template.db.work",
+	                                    "template.db.work-wal", "template.db.work-shm"};
+	char path[128];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fuzz_dir, names[i]);
+		unlink(path);
+	}
+	rmdir(fuzz_dir);
+}
+
+static inline const char *fuzz_template_store(int defaults)
+{
+	static char path[96];
+	char *dir = fuzz_dir;
+	if (!path[0]) {
+		/* In memory where the system offers it. */
+		snprintf(dir, sizeof(fuzz_dir), "%s/csvc-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if (!mkdtemp(dir))
+			abort();
+		atexit(fuzz_remove_dir);
+		snprintf(path, sizeof(path), "%s/template.db", dir);
+		csvc_store *s = NULL;
+		if (csvc_store_open(&s, path, NULL) || (defaults && csvc_store_install_defaults(s)))
+			abort();
+		csvc_store_close(s);
+	}
+	return path;
+}
+
+/* A fresh copy of the template store, for inputs that commit. */
+static inline const char *fuzz_fresh_store(int defaults)
+{
+	static char path[128];
+	const char *tpl = fuzz_template_store(defaults);
+	snprintf(path, sizeof(path), "%.100s.work", tpl);
+	char side[160];
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	int in = open(tpl, O_RDONLY), out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (in < 0 || out < 0)
+		abort();
+	char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			abort();
+	if (n < 0)
+		abort();
+	close(in);
+	close(out);
+	return path;
+}
 
 #endif

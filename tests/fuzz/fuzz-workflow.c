@@ -6,7 +6,8 @@
  * a small vocabulary or raw bytes. Checked:
  *   - every call returns CSVC_OK or a negative code with a message;
  *   - a refused call changes nothing (state and transition counts);
- *   - a definition that validates saves (in a fresh in-memory store), loads
+ *   - a definition that validates saves (in a transaction of a store opened
+ *     afresh, then rolled back), loads
  *     back equal (states, categories, labels, transitions, initial state),
  *     and saving the loaded copy keeps the version.
  */
@@ -92,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK_RC(rc, "validate");
 	if (rc == CSVC_OK) {
 		csvc_store *s = NULL;
-		if (csvc_store_open(&s, ":memory:", NULL))
+		if (csvc_store_open(&s, fuzz_template_store(0), NULL) || csvc_store_begin(s))
 			abort();
 		int32_t v = 0, v2 = 0;
 		rc = csvc_workflow_save(s, wf, &v);
@@ -107,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK_RC(rc, "save again");
 		FUZZ_ASSERT(rc == CSVC_OK && v2 == v, "saving an equal definition keeps its version");
 		csvc_workflow_free(back);
+		csvc_store_rollback(s);
 		csvc_store_close(s);
 	}
 	csvc_workflow_free(wf);
