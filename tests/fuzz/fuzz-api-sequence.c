@@ -7,8 +7,9 @@
  * step:
  *   - the call returned CSVC_OK or a negative code that is also in the
  *     error record, with a message; no transaction is left open;
- *   - the ticket's row equals its replay from the event log, and its SLA
- *     state equals csvc_sla_recompute (docs/sla.md): for a step on one
+ *   - the ticket's row equals its replay from the event log, its SLA
+ *     state equals csvc_sla_recompute (docs/sla.md), and no SLA target has
+ *     a negative used time: for a step on one
  *     ticket that ticket, for any other step (SLA advance, policies,
  *     calendars, merges, erasures, customer changes) every ticket.
  *
@@ -89,6 +90,17 @@ static void check_ticket(state *st, const csvc_uuid *id)
 	rc = csvc_sla_recompute(st->s, id, 0, &equal);
 	FUZZ_CHECK_RC(rc, "sla_recompute");
 	FUZZ_ASSERT(rc == CSVC_OK && equal == 1, "SLA state equals its recompute");
+	csvc_sla_iter *it = NULL;
+	rc = csvc_sla_ticket_targets(st->s, id, &it);
+	FUZZ_CHECK_RC(rc, "sla_ticket_targets");
+	csvc_sla_target *target = NULL;
+	while (rc == CSVC_OK && (rc = csvc_sla_iter_next(it, &target)) == CSVC_OK) {
+		FUZZ_ASSERT(csvc_sla_target_used(target) >= 0, "an SLA target's used time is not negative");
+		FUZZ_ASSERT(csvc_sla_target_duration(target) > 0, "an SLA target has a duration");
+		csvc_sla_target_free(target);
+	}
+	FUZZ_ASSERT(rc == CSVC_OK || rc == CSVC_ITEROVER, "the SLA target list reads to its end");
+	csvc_sla_iter_free(it);
 	csvc_ticket_free(t);
 	csvc_ticket_free(r);
 }
