@@ -5,11 +5,15 @@
 #ifndef CSVC_FUZZ_UTIL_H
 #define CSVC_FUZZ_UTIL_H
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvc.h"
@@ -81,17 +85,42 @@ static inline const char *fuzz_word(fuzz_in *in, const char *const *words, size_
  */
 static char fuzz_dir[64];
 
-/* Removes the temporary directory at exit. */
-static inline void fuzz_remove_dir(void)
+/* Removes a temporary directory of these targets. */
+static inline void fuzz_remove(const char *dir)
 {
 	static const char *const names[] = {"template.db", "template.db-wal", "template.db-shm", "template.db.work",
 	                                    "template.db.work-wal", "template.db.work-shm"};
-	char path[128];
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", fuzz_dir, names[i]);
-		unlink(path);
+	char path[512];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) < (int)sizeof(path))
+			unlink(path);
+	rmdir(dir);
+}
+
+static inline void fuzz_remove_dir(void)
+{
+	fuzz_remove(fuzz_dir);
+}
+
+/* libFuzzer ends without running atexit handlers: the directories of
+ * processes that no longer exist (csvc-fuzz-<pid>) are removed by the next
+ * one. */
+static inline void fuzz_remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		long pid;
+		char rest;
+		if (sscanf(e->d_name, "csvc-fuzz-%ld%c", &pid, &rest) == 1 && pid > 0 && kill((pid_t)pid, 0) != 0 &&
+		    errno == ESRCH) {
+			char dir[512];
+			if (snprintf(dir, sizeof(dir), "%s/%s", base, e->d_name) < (int)sizeof(dir))
+				fuzz_remove(dir);
+		}
 	}
-	rmdir(fuzz_dir);
+	if (d)
+		closedir(d);
 }
 
 static inline const char *fuzz_template_store(int defaults)
@@ -100,8 +129,11 @@ static inline const char *fuzz_template_store(int defaults)
 	char *dir = fuzz_dir;
 	if (!path[0]) {
 		/* In memory where the system offers it. */
-		snprintf(dir, sizeof(fuzz_dir), "%s/csvc-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if (!mkdtemp(dir))
+		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		fuzz_remove_stale(base);
+		snprintf(dir, sizeof(fuzz_dir), "%s/csvc-fuzz-%ld", base, (long)getpid());
+		fuzz_remove(dir);
+		if (mkdir(dir, 0700) != 0)
 			abort();
 		atexit(fuzz_remove_dir);
 		snprintf(path, sizeof(path), "%s/template.db", dir);
