@@ -197,44 +197,56 @@ typedef struct figures {
 	double response_mean;
 } figures;
 
-#define FILTER " t.created_us >= :from AND t.created_us < :to AND (:store IS NULL OR t.store_code = :store)"
+/* Each query comes in two texts, as one would write them by hand: with the
+ * store's equality when a store is given, so that SQLite can use the
+ * (store_code, created_us) index, and without it for all stores. A single
+ * text with "(:store IS NULL OR t.store_code = :store)" is planned once for
+ * both cases, and SQLite then scans the whole index or table instead. */
+#define RANGE " t.created_us >= :from AND t.created_us < :to"
+#define BY_STORE(alias) " AND " alias ".store_code = :store"
 
-static const char RAW_TICKETS[] =
-	"WITH ev AS ("
-	"  SELECT e.ticket_id, e.seq, json_extract(e.payload, '$.set.state_category') AS c,"
-	"   lag(json_extract(e.payload, '$.set.state_category')) OVER (PARTITION BY e.ticket_id ORDER BY e.seq) AS p"
-	"  FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id WHERE" FILTER " AND e.to_state IS NOT NULL),"
-	" per AS (SELECT ticket_id, max(c IN (4, 5)) AS resolved,"
-	"  min(CASE WHEN seq > 1 THEN c IN (4, 5) ELSE 1 END) AS direct,"
-	"  max(coalesce(p IN (4, 5), 0) AND c IN (1, 2, 3)) AS reopened FROM ev GROUP BY ticket_id),"
-	" rp AS (SELECT c.ticket_id, count(*) AS n FROM tickets t JOIN ticket_comments c ON c.ticket_id = t.id"
-	"  WHERE" FILTER " AND c.kind = 1 GROUP BY c.ticket_id)"
-	" SELECT t.store_code, count(*), sum(per.resolved),"
-	"  sum(per.resolved AND per.direct AND NOT per.reopened AND coalesce(rp.n, 0) <= 1),"
-	"  sum(per.resolved AND per.reopened)"
-	" FROM tickets t LEFT JOIN per ON per.ticket_id = t.id LEFT JOIN rp ON rp.ticket_id = t.id"
-	" WHERE" FILTER " GROUP BY t.store_code";
-static const char RAW_SLA[] =
-	"SELECT t.store_code, sum(st.breached_at IS NULL AND st.phase = 3), sum(st.breached_at IS NOT NULL),"
-	" avg(CASE WHEN st.phase = 3 AND pt.name IN ('first_response', 'respond') THEN st.used_us END)"
-	" FROM tickets t JOIN sla_targets st ON st.ticket_id = t.id"
-	" JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx"
-	" WHERE" FILTER " GROUP BY t.store_code";
-static const char RAW_BACKLOG[] =
-	"SELECT store_code, count(*) FROM ("
-	" SELECT t.store_code, CASE WHEN t.updated_us < :to THEN t.state_category ELSE"
-	"  (SELECT json_extract(e.payload, '$.set.state_category') FROM ticket_events e WHERE e.ticket_id = t.id"
-	"   AND e.to_state IS NOT NULL AND e.at_us < :to ORDER BY e.seq DESC LIMIT 1) END AS c"
-	" FROM tickets t WHERE t.created_us < :to AND (:store IS NULL OR t.store_code = :store)"
-	"  AND (t.state_category < 5 OR t.updated_us >= :to))"
-	" WHERE c BETWEEN 1 AND 3 GROUP BY store_code";
-static const char RAW_SCORES[] =
-	"SELECT r.store_code, count(DISTINCT r.id), sum(q.type = 1), sum(q.type = 1 AND a.value >= q.scale_max - 1),"
-	" sum(q.type = 2), sum(q.type = 2 AND a.value >= 9), sum(q.type = 2 AND a.value <= 6)"
-	" FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id"
-	" JOIN survey_questions q ON q.survey_id = r.survey_id AND q.position = a.position"
-	" WHERE r.submitted_us >= :from AND r.submitted_us < :to AND (:store IS NULL OR r.store_code = :store)"
-	" GROUP BY r.store_code";
+#define RAW_TICKETS(F)                                                                                   \
+	"WITH ev AS ("                                                                                   \
+	"  SELECT e.ticket_id, e.seq, json_extract(e.payload, '$.set.state_category') AS c,"              \
+	"   lag(json_extract(e.payload, '$.set.state_category')) OVER (PARTITION BY e.ticket_id ORDER BY e.seq) AS p" \
+	"  FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id WHERE" RANGE F " AND e.to_state IS NOT NULL)," \
+	" per AS (SELECT ticket_id, max(c IN (4, 5)) AS resolved,"                                          \
+	"  min(CASE WHEN seq > 1 THEN c IN (4, 5) ELSE 1 END) AS direct,"                                 \
+	"  max(coalesce(p IN (4, 5), 0) AND c IN (1, 2, 3)) AS reopened FROM ev GROUP BY ticket_id),"      \
+	" rp AS (SELECT c.ticket_id, count(*) AS n FROM tickets t JOIN ticket_comments c ON c.ticket_id = t.id" \
+	"  WHERE" RANGE F " AND c.kind = 1 GROUP BY c.ticket_id)"                                          \
+	" SELECT t.store_code, count(*), sum(per.resolved),"                                             \
+	"  sum(per.resolved AND per.direct AND NOT per.reopened AND coalesce(rp.n, 0) <= 1),"              \
+	"  sum(per.resolved AND per.reopened)"                                                           \
+	" FROM tickets t LEFT JOIN per ON per.ticket_id = t.id LEFT JOIN rp ON rp.ticket_id = t.id"        \
+	" WHERE" RANGE F " GROUP BY t.store_code"
+#define RAW_SLA(F)                                                                                       \
+	"SELECT t.store_code, sum(st.breached_at IS NULL AND st.phase = 3), sum(st.breached_at IS NOT NULL)," \
+	" avg(CASE WHEN st.phase = 3 AND pt.name IN ('first_response', 'respond') THEN st.used_us END)"     \
+	" FROM tickets t JOIN sla_targets st ON st.ticket_id = t.id"                                      \
+	" JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx"                  \
+	" WHERE" RANGE F " GROUP BY t.store_code"
+#define RAW_BACKLOG(F)                                                                                   \
+	"SELECT store_code, count(*) FROM ("                                                             \
+	" SELECT t.store_code, CASE WHEN t.updated_us < :to THEN t.state_category ELSE"                  \
+	"  (SELECT json_extract(e.payload, '$.set.state_category') FROM ticket_events e WHERE e.ticket_id = t.id" \
+	"   AND e.to_state IS NOT NULL AND e.at_us < :to ORDER BY e.seq DESC LIMIT 1) END AS c"          \
+	" FROM tickets t WHERE t.created_us < :to" F                                                     \
+	"  AND (t.state_category < 5 OR t.updated_us >= :to))"                                           \
+	" WHERE c BETWEEN 1 AND 3 GROUP BY store_code"
+#define RAW_SCORES(F)                                                                                    \
+	"SELECT r.store_code, count(DISTINCT r.id), sum(q.type = 1), sum(q.type = 1 AND a.value >= q.scale_max - 1)," \
+	" sum(q.type = 2), sum(q.type = 2 AND a.value >= 9), sum(q.type = 2 AND a.value <= 6)"           \
+	" FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id"                         \
+	" JOIN survey_questions q ON q.survey_id = r.survey_id AND q.position = a.position"               \
+	" WHERE r.submitted_us >= :from AND r.submitted_us < :to" F                                      \
+	" GROUP BY r.store_code"
+
+/* [0]: all stores, [1]: one store. */
+static const char *const RAW_QUERIES[2][4] = {
+	{RAW_TICKETS(""), RAW_SLA(""), RAW_BACKLOG(""), RAW_SCORES("")},
+	{RAW_TICKETS(BY_STORE("t")), RAW_SLA(BY_STORE("t")), RAW_BACKLOG(BY_STORE("t")), RAW_SCORES(BY_STORE("r"))},
+};
 
 static void bind_range(sqlite3_stmt *st, int64_t from, int64_t to, const char *store)
 {
@@ -251,7 +263,7 @@ static void bind_range(sqlite3_stmt *st, int64_t from, int64_t to, const char *s
  * per report: the per-store rows are read and totalled). */
 static void raw_report(sqlite3 *db, int64_t from, int64_t to, const char *store, figures *f)
 {
-	const char *const sqls[] = {RAW_TICKETS, RAW_SLA, RAW_BACKLOG, RAW_SCORES};
+	const char *const *sqls = RAW_QUERIES[store != NULL];
 	memset(f, 0, sizeof(*f));
 	double resp_sum = 0;
 	int64_t resp_groups = 0;

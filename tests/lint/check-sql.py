@@ -9,8 +9,16 @@ ways text can get into SQL:
      (%d, %u, %lld ...), never strings (%s);
   3. the query builders (functions whose name ends in _sql, and the
      buffers they fill) append string literals or SQL_* constants only;
-  4. sqlite3_exec and sqlite3_prepare* take a string literal, an SQL_*
-     constant, a migration, or a variable that rules 2 and 3 cover.
+  4. every SQL argument of sqlite3_exec, sqlite3_prepare*, and of every
+     helper that passes one of its parameters on to them (found by
+     following the calls, in every file) is a string literal, an SQL_*
+     constant, a migration, a choice between those (?:), the result of a
+     query builder (*_sql), or a local variable whose every write is one
+     of those: an assignment, snprintf/sprintf with a literal format whose
+     string conversions (%s) take only such values, strcpy/strcat/memcpy
+     of such a value, or csvc__buf_* appends of literals and constants.
+     A parameter is accepted only where its function is such a helper
+     itself, so its callers are checked in turn.
 usage: check-sql.py LIBDIR
 """
 import os
@@ -52,19 +60,6 @@ def check(path, problems):
                 re.fullmatch(r'(SQL_[A-Z0-9_]+|match)(,\s*\d+)?', arg) or arg in consts
             if am.group(1) == 'printf' or not ok:
                 problems.append('%s: %s appends a non-constant to SQL: %s' % (name, fm.group(1), arg[:60]))
-    for m in re.finditer(r'\b(sqlite3_exec|sqlite3_prepare_v2|sqlite3_prepare_v3|csvc__stmt|prep|exec_rowid|'
-                         r'run_cached|single_int|exists|load_list|exec_sql|pragma_int)\s*\(', text):
-        args = call_args(text, m.end())
-        if len(args) < 2:
-            continue
-        arg = ' '.join(args[1].split())
-        if arg.startswith('const ') or arg.startswith('csvc_store'):
-            continue  # the helper's own definition
-        lit = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
-        if not (re.fullmatch(lit, arg) or re.fullmatch(r'[^?]+\?\s*' + lit + r':\s*' + lit, arg) or
-                re.fullmatch(r'(SQL_[A-Z0-9_]+)(\[\w+\])?|MIGRATIONS\[\w+\]|sql|eqp|s->sla_insert_sql\[n\]', arg) or
-                re.fullmatch(r's->tx_depth == 0 \? SQL_[A-Z_]+ : SQL_[A-Z_]+', arg)):
-            problems.append('%s:%d: %s gets SQL from %s' % (name, text.count('\n', 0, m.start()) + 1, m.group(1), arg))
 
 
 def call_args(text, start):
@@ -100,12 +95,161 @@ def call_args(text, start):
     return args
 
 
+# Where SQL text goes: function name -> index of its SQL argument. Helpers
+# that pass a parameter on to one of these are added by sql_sinks().
+SEED_SINKS = {'sqlite3_exec': 1, 'sqlite3_prepare': 1, 'sqlite3_prepare_v2': 1, 'sqlite3_prepare_v3': 1,
+              'sqlite3_prepare16': 1, 'sqlite3_prepare16_v2': 1, 'sqlite3_prepare16_v3': 1}
+LITERAL = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
+SAFE_ATOM = re.compile(r'(?:' + LITERAL + r'|SQL_[A-Z0-9_]+(?:\[\w+\])?|MIGRATIONS\[\w+\]|NULL|'
+                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|s->sla_insert_sql\[\w+\])', re.S)
+FUNC = re.compile(r'^(?:static\s+|inline\s+)*[A-Za-z_][\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\n\{(.*?)\n\}',
+                  re.M | re.S)
+CONV = re.compile(r'%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?([diouxXeEfgGcspn%])')
+
+
+def functions(text):
+    """(name, parameter names, body, offset of the body) of each definition."""
+    out = []
+    for m in FUNC.finditer(text):
+        params = []
+        for p in split_top(m.group(2), ','):
+            pm = re.search(r'(\w+)\s*(?:\[[^]]*\])?\s*$', p.strip())
+            params.append(pm.group(1) if pm and p.strip() != 'void' else '')
+        out.append((m.group(1), params, m.group(3), m.start(3)))
+    return out
+
+
+def split_top(expr, seps):
+    """expr split at the characters of seps outside strings and brackets."""
+    parts, cur, depth, in_str, i = [], '', 0, False, 0
+    while i < len(expr):
+        ch = expr[i]
+        if in_str:
+            cur += ch
+            if ch == '\\' and i + 1 < len(expr):
+                cur += expr[i + 1]
+                i += 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+            cur += ch
+        elif ch in '([{':
+            depth += 1
+            cur += ch
+        elif ch in ')]}':
+            depth -= 1
+            cur += ch
+        elif ch in seps and depth == 0 and not (ch == ':' and i + 1 < len(expr) and expr[i + 1] == ':'):
+            parts.append(cur)
+            cur = ''
+        else:
+            cur += ch
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+def safe_expr(expr):
+    """A literal, a constant, a builder's result, or a choice between them."""
+    expr = ' '.join(expr.split())
+    while expr.startswith('(') and expr.endswith(')') and len(split_top(expr[1:-1], '')) == 1 and \
+            not re.match(r'\(\s*char', expr):
+        expr = expr[1:-1].strip()
+    parts = split_top(expr, '?:')
+    values = parts if len(parts) == 1 else parts[1::2] + [parts[-1]]
+    return all(SAFE_ATOM.fullmatch(v.strip()) for v in values)
+
+
+def sql_sinks(all_funcs):
+    sinks = dict(SEED_SINKS)
+    changed = True
+    while changed:
+        changed = False
+        for name, params, body, _ in all_funcs:
+            for sink, idx in list(sinks.items()):
+                for m in re.finditer(r'\b' + re.escape(sink) + r'\s*\(', body):
+                    args = call_args(body, m.end())
+                    if len(args) > idx and args[idx].strip() in params and name not in sinks:
+                        sinks[name] = params.index(args[idx].strip())
+                        changed = True
+    return sinks
+
+
+def writes_ok(var, body, problems, where):
+    """Every write to local `var` in `body` puts only constant SQL in it."""
+    found = False
+    for m in re.finditer(r'\b' + re.escape(var) + r'\s*(?:\[\w*\]\s*)?=(?!=)\s*([^;]*);', body):
+        found = True
+        if not safe_expr(m.group(1)):
+            problems.append('%s: %s is set from a value: %s' % (where, var, ' '.join(m.group(1).split())[:60]))
+    for m in re.finditer(r'\b(snprintf|sprintf|vsnprintf)\s*\(\s*' + re.escape(var) + r'\b', body):
+        found = True
+        args = call_args(body, body.index('(', m.start()) + 1)
+        fi = 2 if m.group(1) != 'sprintf' else 1
+        fmt = args[fi].strip() if len(args) > fi else ''
+        if m.group(1) == 'vsnprintf' or not re.fullmatch(LITERAL, fmt):
+            problems.append('%s: %s is formatted with a format that is not a literal' % (where, var))
+            continue
+        rest, k = args[fi + 1:], 0
+        for c in CONV.finditer(''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', fmt))):
+            k += (c.group(1) == '*') + (c.group(2) == '*')
+            if c.group(3) == '%':
+                continue
+            if c.group(3) in 'sc' and (k >= len(rest) or not safe_expr(rest[k])):
+                problems.append('%s: %s is formatted from a value: %s' %
+                                (where, var, ' '.join(rest[k].split())[:60] if k < len(rest) else '?'))
+            k += 1
+    for m in re.finditer(r'\b(strcpy|strcat|strncpy|strncat|memcpy|memmove)\s*\(\s*' + re.escape(var) + r'\b', body):
+        found = True
+        args = call_args(body, body.index('(', m.start()) + 1)
+        if len(args) < 2 or not safe_expr(args[1]):
+            problems.append('%s: %s is copied from a value by %s' % (where, var, m.group(1)))
+    for m in re.finditer(r'\bcsvc__buf_(\w+)\s*\(\s*&\s*' + re.escape(var) + r'\b', body):
+        found = True
+        args = call_args(body, body.index('(', m.start()) + 1)
+        if m.group(1) in ('puts', 'put') and not safe_expr(args[1] if len(args) > 1 else ''):
+            problems.append('%s: %s appends a value: %s' % (where, var, ' '.join(args[1].split())[:60]))
+        elif m.group(1) == 'printf':
+            problems.append('%s: %s is appended to with csvc__buf_printf' % (where, var))
+    return found
+
+
+def check_sinks(files, problems):
+    all_funcs = {f: functions(strip_comments(open(f, encoding='utf-8').read())) for f in files}
+    sinks = sql_sinks([fn for fl in all_funcs.values() for fn in fl])
+    for path, funcs in all_funcs.items():
+        text = strip_comments(open(path, encoding='utf-8').read())
+        for name, params, body, off in funcs:
+            for sink, idx in sinks.items():
+                for m in re.finditer(r'(?<![\w>.])' + re.escape(sink) + r'\s*\(', body):
+                    args = call_args(body, m.end())
+                    if len(args) <= idx:
+                        continue
+                    arg = ' '.join(args[idx].split())
+                    where = '%s:%d: %s' % (os.path.basename(path), text.count('\n', 0, off + m.start()) + 1, name)
+                    if safe_expr(arg):
+                        continue
+                    if arg in params and sinks.get(name) == params.index(arg):
+                        continue  # a helper's own parameter: its callers are checked
+                    var = re.fullmatch(r'(\w+)(?:\.data)?', arg)
+                    if var and var.group(1) not in params and writes_ok(var.group(1), body, problems, where):
+                        continue
+                    if var and var.group(1) not in params and re.search(r'\b' + re.escape(var.group(1)) +
+                                                                       r'\s*(?:\[\w*\]\s*)?=', body) is None:
+                        problems.append('%s: %s gets SQL from %s, which is never set here' % (where, sink, arg))
+                    elif not var or var.group(1) in params:
+                        problems.append('%s: %s gets SQL from %s' % (where, sink, arg))
+    return sinks
+
+
 def main():
     libdir = sys.argv[1]
     problems = []
     files = sorted(f for f in os.listdir(libdir) if f.endswith('.c'))
     for f in files:
         check(os.path.join(libdir, f), problems)
+    check_sinks([os.path.join(libdir, f) for f in files], problems)
     for p in problems:
         print(p)
     if problems:
