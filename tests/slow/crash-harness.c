@@ -209,17 +209,23 @@ static void read_log(const char *log_path)
 }
 
 /* The ticket's event at `seq`, read through the API. */
+/* The event of the operation that returned revision `seq`: the last one at
+ * or before it not written by the SLA engine, whose events (alarms caught
+ * up on, a policy change) follow the operation's own in its transaction,
+ * and whose revision the call returns. */
 static csvc_event *event_at(csvc_store *s, const csvc_uuid *id, int64_t seq)
 {
 	csvc_event_iter *it = NULL;
 	csvc_event *ev = NULL, *found = NULL;
 	if (csvc_ticket_history_new(s, id, &it))
 		fail("history of a logged ticket", csvc_error_last()->message);
-	while (!found && csvc_ticket_history_next(it, &ev) == CSVC_OK) {
-		if (csvc_event_seq(ev) == seq)
+	while (csvc_ticket_history_next(it, &ev) == CSVC_OK) {
+		if (csvc_event_seq(ev) <= seq && !(csvc_event_actor(ev) && strcmp(csvc_event_actor(ev), "sla") == 0)) {
+			csvc_event_free(found);
 			found = ev;
-		else
+		} else {
 			csvc_event_free(ev);
+		}
 	}
 	csvc_ticket_history_free(it);
 	return found;
@@ -308,9 +314,25 @@ static void check(const char *path, int full)
 			if (csvc_customer_get(s, &r->id, &c))
 				fail("a logged customer is missing", what);
 			if (r->kind == 'M') {
+				/* A later merge of the survivor re-points the records
+				 * merged into it: follow the survivor's own merges. */
 				csvc_uuid into;
-				if (csvc_uuid_from_string(r->detail, &into) || !csvc_customer_merged_into(c) ||
-				    !csvc_uuid_equal(csvc_customer_merged_into(c), &into))
+				int found = 0;
+				if (csvc_uuid_from_string(r->detail, &into) == CSVC_OK && csvc_customer_merged_into(c))
+					for (int hop = 0; hop < 1000 && !found; hop++) {
+						csvc_customer *k = NULL;
+						found = csvc_uuid_equal(csvc_customer_merged_into(c), &into);
+						if (found || csvc_customer_get(s, &into, &k) != CSVC_OK)
+							break;
+						const csvc_uuid *next = csvc_customer_merged_into(k);
+						int more = next != NULL;
+						if (more)
+							into = *next;
+						csvc_customer_free(k);
+						if (!more)
+							break;
+					}
+				if (!found)
 					fail("a logged merge is missing or points elsewhere", what);
 			} else if (!csvc_customer_merged_into(c)) {
 				int has = 0;
