@@ -317,6 +317,26 @@ static const char MIGRATION_7[] =
 	"DROP TABLE temp.customer_search_blank;"
 	"INSERT INTO customer_search (customer_search) VALUES ('rebuild');";
 
+/* Time zones (its number is its place in MIGRATIONS: 8 when written).
+ * zone_data keeps the TZif data of every zone a saved calendar or a store
+ * zone uses, captured when it is saved or supplied by the host
+ * (csvc_calendar_add_zone), so that a store moved to a device without a
+ * zoneinfo directory still loads its calendars. store_zones holds the
+ * time zone of retail store codes without a calendar, for report periods;
+ * the row with the empty store code (never a valid code) is the
+ * store-wide default. */
+static const char MIGRATION_ZONES[] =
+	"CREATE TABLE zone_data ("
+	"  name TEXT PRIMARY KEY,"
+	"  tzif BLOB NOT NULL,"
+	"  saved_us INTEGER NOT NULL"
+	");"
+	"CREATE TABLE store_zones ("
+	"  store_code TEXT PRIMARY KEY,"
+	"  zone TEXT NOT NULL,"
+	"  set_us INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -332,6 +352,7 @@ static const char *const MIGRATIONS[] = {
 	MIGRATION_5,
 	MIGRATION_6,
 	MIGRATION_7,
+	MIGRATION_ZONES,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "calendar-naive.h"
 #include "csvc-test.h"
@@ -1075,6 +1077,108 @@ static void test_store_round_trip(void **state)
 	csvc_store_close(s);
 }
 
+/* ---- zones kept in the store (devices without tzdata) ---- */
+
+/* Mon-Fri 09:00-18:00 in Shanghai. */
+static const char SH_WEEKDAYS[] =
+	"{\"zone\":\"Asia/Shanghai\",\"versions\":[{\"week\":{"
+	"\"mon\":[\"09:00-18:00\"],\"tue\":[\"09:00-18:00\"],\"wed\":[\"09:00-18:00\"],"
+	"\"thu\":[\"09:00-18:00\"],\"fri\":[\"09:00-18:00\"],\"sat\":[],\"sun\":[]}}]}";
+
+/* A fresh temporary directory (empty: no zoneinfo at all). */
+static void temp_dir(char *out, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(out, n, "%s/csvc-zones-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	assert_non_null(mkdtemp(out));
+}
+
+static csvc_store *open_file_store(const char *path, const char *zone_dir, csvc_time_us *clock)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = clock;
+	o.zoneinfo_dir = zone_dir;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	return s;
+}
+
+/* The due instant of target `name` of a ticket. */
+static csvc_time_us due_of(csvc_store *s, const csvc_ticket *t, const char *name)
+{
+	csvc_sla_iter *it = NULL;
+	csvc_assert_ok(csvc_sla_ticket_targets(s, csvc_ticket_id(t), &it));
+	csvc_sla_target *x = NULL;
+	csvc_time_us due = -1;
+	while (csvc_sla_iter_next(it, &x) == CSVC_OK) {
+		if (strcmp(csvc_sla_target_name(x), name) == 0)
+			due = csvc_sla_target_due_at(x);
+		csvc_sla_target_free(x);
+	}
+	csvc_sla_iter_free(it);
+	return due;
+}
+
+static csvc_ticket *open_inquiry(csvc_store *s, const char *store_code)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", store_code));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "zone"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+/* A calendar saved where tzdata exists keeps working after the store moves
+ * to a device without any (an empty zoneinfo_dir): loading it and creating
+ * tickets with SLA targets on it. */
+static void test_calendar_without_tzdata(void **state)
+{
+	(void)state;
+	char dir[512], empty[600], path[700];
+	temp_dir(dir, sizeof(dir));
+	snprintf(empty, sizeof(empty), "%s/zoneinfo", dir);
+	assert_int_equal(mkdir(empty, 0700), 0);
+	snprintf(path, sizeof(path), "%s/till.db", dir);
+	/* Monday 2026-11-23 17:50 in Shanghai. */
+	csvc_time_us clock = utc(2026, 11, 23, 9, 50, 0);
+
+	csvc_store *s = open_file_store(path, zoneinfo, &clock);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_calendar *cal = cal_from(SH_WEEKDAYS);
+	csvc_assert_ok(csvc_calendar_save(s, "sh", cal));
+	csvc_assert_ok(csvc_calendar_attach(s, "SH01", "sh"));
+	csvc_calendar_free(cal);
+	csvc_store_close(s);
+
+	s = open_file_store(path, empty, &clock);
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	o.zoneinfo_dir = empty;
+	csvc_calendar *back = NULL;
+	csvc_assert_ok(csvc_calendar_load(s, "sh", &o, &back));
+	assert_string_equal(csvc_calendar_zone(back), "Asia/Shanghai");
+	int32_t off = 0;
+	csvc_assert_ok(csvc_tz_offset_at(csvc_calendar_tz(back), clock, &off, NULL, NULL));
+	assert_int_equal(off, 8 * 3600);
+	csvc_calendar_free(back);
+	csvc_assert_ok(csvc_calendar_for_store(s, "SH01", &o, &back));
+	csvc_calendar_free(back);
+
+	/* 10 min on Monday, 10 more from Tuesday 09:00 Shanghai time. */
+	csvc_ticket *t = open_inquiry(s, "SH01");
+	assert_int_equal(due_of(s, t, "first_response"), utc(2026, 11, 24, 1, 10, 0));
+	csvc_ticket_free(t);
+	clock += 60 * S_US;
+	t = open_inquiry(s, "SH01");
+	assert_int_equal(due_of(s, t, "first_response"), utc(2026, 11, 24, 1, 11, 0));
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+
+	unlink(path);
+	rmdir(empty);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1094,6 +1198,7 @@ int main(void)
 		cmocka_unit_test(test_random_vs_naive),
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_store_round_trip),
+		cmocka_unit_test(test_calendar_without_tzdata),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
