@@ -21,6 +21,16 @@ static const char SQL_ATTACH[] =
 	"ON CONFLICT (store_code) DO UPDATE SET calendar_id = excluded.calendar_id, "
 	"attached_us = excluded.attached_us";
 static const char SQL_DETACH[] = "DELETE FROM store_calendars WHERE store_code = ?1";
+static const char SQL_ZONE_DATA[] = "SELECT tzif FROM zone_data WHERE name = ?1";
+static const char SQL_PUT_ZONE_DATA[] =
+	"INSERT INTO zone_data (name, tzif, saved_us) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (name) DO UPDATE SET tzif = excluded.tzif, saved_us = excluded.saved_us "
+	"WHERE tzif IS NOT excluded.tzif";
+static const char SQL_SET_STORE_ZONE[] =
+	"INSERT INTO store_zones (store_code, zone, set_us) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (store_code) DO UPDATE SET zone = excluded.zone, set_us = excluded.set_us";
+static const char SQL_CLEAR_STORE_ZONE[] = "DELETE FROM store_zones WHERE store_code = ?1";
+static const char SQL_STORE_ZONE[] = "SELECT zone FROM store_zones WHERE store_code = ?1";
 static const char SQL_NAME_FOR_STORE[] =
 	"SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id "
 	"WHERE s.store_code = ?1";
@@ -70,13 +80,144 @@ static int save_in_tx(csvc_store *s, const char *name, const char *spec, const c
 	return csvc__exec_stmt(s, st);
 }
 
+static int put_zone_data(csvc_store *s, const char *name, const void *data, size_t len, csvc_time_us now)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_PUT_ZONE_DATA, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	sqlite3_bind_blob64(st, 2, len ? data : "", (sqlite3_uint64)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return csvc__exec_stmt(s, st);
+}
+
 int csvc__calendar_db_save(csvc_store *s, const char *name, const char *spec, const csvc_uuid *new_uuid,
-                           csvc_time_us now)
+                           csvc_time_us now, const char *zone, const void *tzif, size_t tzif_len)
 {
 	int rc = csvc__tx_begin(s);
 	if (rc)
 		return rc;
-	return csvc__tx_end(s, save_in_tx(s, name, spec, new_uuid, now));
+	rc = save_in_tx(s, name, spec, new_uuid, now);
+	if (!rc && tzif)
+		rc = put_zone_data(s, zone, tzif, tzif_len, now);
+	return csvc__tx_end(s, rc);
+}
+
+int csvc__calendar_db_zone_data(csvc_store *s, const char *name, uint8_t **data, size_t *len)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_ZONE_DATA, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, name);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	uint8_t *copy = NULL;
+	size_t n = 0;
+	if (rc == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(st, 0);
+		n = (size_t)sqlite3_column_bytes(st, 0);
+		copy = malloc(n ? n : 1);
+		if (!copy) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return csvc__error(CSVC_ENOMEM, "out of memory reading time zone '%s'", name);
+		}
+		if (n)
+			memcpy(copy, blob, n);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	*data = copy;
+	*len = n;
+	return 0;
+}
+
+int csvc__calendar_db_put_zone_data(csvc_store *s, const char *name, const void *data, size_t len,
+                                    csvc_time_us now)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, put_zone_data(s, name, data, len, now));
+}
+
+static int set_store_zone_in_tx(csvc_store *s, const char *store_code, const char *zone, const void *tzif,
+                                size_t tzif_len, csvc_time_us now)
+{
+	int rc;
+	if (tzif && (rc = put_zone_data(s, zone, tzif, tzif_len, now)))
+		return rc;
+	sqlite3_stmt *st;
+	if ((rc = csvc__stmt(s, SQL_SET_STORE_ZONE, &st)))
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	csvc__bind_text(st, 2, zone);
+	sqlite3_bind_int64(st, 3, now);
+	return csvc__exec_stmt(s, st);
+}
+
+int csvc__calendar_db_set_store_zone(csvc_store *s, const char *store_code, const char *zone,
+                                     const void *tzif, size_t tzif_len, csvc_time_us now)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	return csvc__tx_end(s, set_store_zone_in_tx(s, store_code, zone, tzif, tzif_len, now));
+}
+
+static int clear_store_zone_in_tx(csvc_store *s, const char *store_code)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_CLEAR_STORE_ZONE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	if ((rc = csvc__exec_stmt(s, st)))
+		return rc;
+	return sqlite3_changes(s->db) > 0;
+}
+
+int csvc__calendar_db_clear_store_zone(csvc_store *s, const char *store_code)
+{
+	int rc = csvc__tx_begin(s);
+	if (rc)
+		return rc;
+	rc = clear_store_zone_in_tx(s, store_code);
+	int end = csvc__tx_end(s, rc < 0 ? rc : 0);
+	return end ? end : rc;
+}
+
+int csvc__calendar_db_store_zone(csvc_store *s, const char *store_code, char **zone)
+{
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_STORE_ZONE, &st);
+	if (rc)
+		return rc;
+	csvc__bind_text(st, 1, store_code);
+	rc = csvc__step(s, st);
+	if (rc < 0)
+		return rc;
+	char *out = NULL;
+	if (rc == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+		if ((rc = csvc__strdup(text ? text : "", &out))) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	*zone = out;
+	return 0;
+}
+
+const char *csvc__calendar_db_zoneinfo_dir(csvc_store *s)
+{
+	return s->zoneinfo_dir;
 }
 
 /* The one text column of the row selected by a text key; CSVC_ENOTFOUND

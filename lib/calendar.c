@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar-db.h"
 #include "csvc/calendar.h"
 #include "internal.h"
 #include "tz-internal.h"
@@ -1501,6 +1502,12 @@ static void line_col(const char *text, size_t len, size_t pos, size_t *line, siz
 
 int csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len, const csvc_calendar_options *opts)
 {
+	return csvc__calendar_parse_with(out, text, len, opts, NULL, NULL);
+}
+
+int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len, const csvc_calendar_options *opts,
+                              csvc__zone_resolver resolve, void *userdata)
+{
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(text || len == 0, "text");
@@ -1558,7 +1565,7 @@ int csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len, const
 		}
 		rc = csvc__tz_clone(opts->tz, &cal->tz);
 	} else {
-		rc = csvc_tz_load(&cal->tz, zone, opts->zoneinfo_dir);
+		rc = resolve ? resolve(zone, userdata, &cal->tz) : csvc_tz_load(&cal->tz, zone, opts->zoneinfo_dir);
 		if (rc == CSVC_EINVAL) {
 			char msg[256]; /* the record's own buffer is rewritten below */
 			snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);

@@ -227,9 +227,8 @@ static void imap_free(imap *m)
 /* ---- the builder ---- */
 
 typedef struct zone {
-	char *store_code;
-	csvc_calendar *cal; /* NULL: UTC */
-	const csvc_tz *tz;
+	char *store_code;   /* "": reports over every store code */
+	csvc_tz *tz;        /* NULL: UTC */
 	int64_t *ends; /* per row: the period end as an instant, 0 = not computed */
 	size_t n_ends;
 } zone;
@@ -261,6 +260,8 @@ typedef struct builder {
 	smap zone_map;
 	zone *last_zone;
 	const zone *reference; /* zone of the period list */
+	size_t n_utc;          /* store codes whose zone is UTC for want of any setting */
+	char utc_first[CSVC_STORE_CODE_MAX + 1];
 	csvc_survey **surveys;
 	int64_t *survey_ids;
 	size_t n_surveys;
@@ -306,7 +307,7 @@ static void builder_free(builder *b)
 	smap_free(&b->rows);
 	for (size_t i = 0; i < b->n_zones; i++) {
 		free(b->zones[i].store_code);
-		csvc_calendar_free(b->zones[i].cal);
+		csvc_tz_free(b->zones[i].tz);
 		free(b->zones[i].ends);
 	}
 	free(b->zones);
@@ -350,37 +351,43 @@ static int intern(builder *b, const char *text, size_t *out)
 	return CSVC_OK;
 }
 
-/* The time zone of a store: its calendar's, else UTC. */
+/* The time zone of a store code's periods (csvc_calendar_tz_for_store):
+ * its calendar's, else its own, else the store's default, else UTC.
+ * `store_code` NULL: the zone of reports over every store code. */
 static int zone_of(builder *b, const char *store_code, zone **out)
 {
-	if (b->last_zone && strcmp(b->last_zone->store_code, store_code) == 0) {
+	const char *key = store_code ? store_code : "";
+	if (b->last_zone && strcmp(b->last_zone->store_code, key) == 0) {
 		*out = b->last_zone;
 		return CSVC_OK;
 	}
 	size_t i;
-	if (smap_get(&b->zone_map, store_code, &i)) {
+	if (smap_get(&b->zone_map, key, &i)) {
 		*out = b->last_zone = &b->zones[i];
 		return CSVC_OK;
 	}
-	csvc_calendar_options opts = CSVC_CALENDAR_OPTIONS_INIT;
-	opts.zoneinfo_dir = b->s->zoneinfo_dir;
-	csvc_calendar *cal = NULL;
-	int rc = csvc_calendar_for_store(b->s, store_code, &opts, &cal);
-	if (rc == CSVC_ENOTFOUND)
-		cal = NULL;
-	else if (rc)
+	csvc_tz *tz = NULL;
+	int32_t source = 0;
+	int rc = csvc_calendar_tz_for_store(b->s, store_code, &tz, &source);
+	if (rc)
 		return rc;
+	if (source == CSVC_ZONE_NONE) {
+		csvc_tz_free(tz); /* UTC: no conversion needed */
+		tz = NULL;
+		if (store_code && !b->n_utc++)
+			snprintf(b->utc_first, sizeof(b->utc_first), "%s", store_code);
+	}
 	csvc__error_clear();
 	/* Rebuild the map: the zones array may move. */
 	zone *z = realloc(b->zones, (b->n_zones + 1) * sizeof(*z));
 	if (!z) {
-		csvc_calendar_free(cal);
+		csvc_tz_free(tz);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
 	b->zones = z;
-	zone nz = {NULL, cal, cal ? csvc_calendar_tz(cal) : NULL, NULL, 0};
-	if ((rc = csvc__strdup(store_code, &nz.store_code))) {
-		csvc_calendar_free(cal);
+	zone nz = {NULL, tz, NULL, 0};
+	if ((rc = csvc__strdup(key, &nz.store_code))) {
+		csvc_tz_free(tz);
 		return rc;
 	}
 	b->zones[b->n_zones++] = nz;
@@ -502,12 +509,13 @@ static int group_row(builder *b, const char *store, const char *staff, const cha
 }
 
 /* One row per period from `from` to `to` in the reference zone (the
- * query's store, else UTC), so that a trend has no holes. */
+ * query's store's, else the store-wide default zone, else UTC), so that a
+ * trend has no holes. */
 static int period_rows(builder *b)
 {
 	zone *z = NULL;
-	int rc = CSVC_OK;
-	if (b->q->store_code && (rc = zone_of(b, b->q->store_code, &z)))
+	int rc = zone_of(b, b->q->store_code, &z);
+	if (rc)
 		return rc;
 	b->reference = z;
 	int64_t lo, hi;
@@ -1364,6 +1372,12 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 	}
 	if (!rc)
 		rc = finish(r);
+	if (!rc && b.n_utc)
+		csvc__log(store, CSVC_LOG_WARN,
+		          "report periods of %zu store code(s) are in UTC: no calendar and no time zone is set "
+		          "for them (first: '%s'); set one with csvc_calendar_set_store_zone() or a default with "
+		          "csvc_calendar_set_default_zone()",
+		          b.n_utc, b.utc_first);
 	builder_free(&b);
 	if (rc) {
 		csvc_report_free(r);

@@ -332,6 +332,24 @@ static const char MIGRATION_8[] =
 	"                 AND p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = p.name))"
 	"    OR EXISTS (SELECT 1 FROM sla_targets c WHERE c.calendar = OLD.name AND c.phase IN (0, 1, 2))"
 	"  BEGIN SELECT RAISE(ABORT, 'calendar in use by SLA'); END;";
+/* Time zones. zone_data keeps the TZif data of every zone a saved calendar or a store
+ * zone uses, captured when it is saved or supplied by the host
+ * (csvc_calendar_add_zone), so that a store moved to a device without a
+ * zoneinfo directory still loads its calendars. store_zones holds the
+ * time zone of retail store codes without a calendar, for report periods;
+ * the row with the empty store code (never a valid code) is the
+ * store-wide default. */
+static const char MIGRATION_9[] =
+	"CREATE TABLE zone_data ("
+	"  name TEXT PRIMARY KEY,"
+	"  tzif BLOB NOT NULL,"
+	"  saved_us INTEGER NOT NULL"
+	");"
+	"CREATE TABLE store_zones ("
+	"  store_code TEXT PRIMARY KEY,"
+	"  zone TEXT NOT NULL,"
+	"  set_us INTEGER NOT NULL"
+	") WITHOUT ROWID;";
 
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
@@ -349,6 +367,7 @@ static const char *const MIGRATIONS[] = {
 	MIGRATION_6,
 	MIGRATION_7,
 	MIGRATION_8,
+	MIGRATION_9,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -57,6 +57,15 @@ typedef struct csvc__tz_change {
 int csvc__tz_changes(const csvc_tz *tz, int64_t from_s, int64_t to_s, int32_t *offset_before,
                      csvc__tz_change **out, size_t *count);
 
+/* The TZif data `tz` was built from (csvc_tz_load, csvc_tz_from_tzif),
+ * borrowed from the zone, or NULL (*len 0) for UTC, fixed offsets and
+ * POSIX strings, which need no data. */
+const uint8_t *csvc__tz_tzif(const csvc_tz *tz, size_t *len);
+
+/* 1 if csvc_tz_load makes the zone `name` without data: "UTC" and fixed
+ * offsets ("+08:00"). */
+int csvc__tz_builtin(const char *name);
+
 /* A deep copy of `tz`. Sets the error on ENOMEM. */
 int csvc__tz_clone(const csvc_tz *tz, csvc_tz **out);
 

@@ -106,6 +106,10 @@ struct csvc_tz {
 	size_t abbrs_len;
 	int has_rule;
 	posix_rule rule;
+	/* The TZif data the zone was built from (NULL for UTC, fixed offsets
+	 * and POSIX strings), so that a store can keep a copy of it. */
+	uint8_t *tzif;
+	size_t tzif_len;
 };
 
 typedef struct parser {
@@ -464,6 +468,7 @@ static void tz_destroy(csvc_tz *tz)
 	free(tz->idx);
 	free(tz->types);
 	free(tz->abbrs);
+	free(tz->tzif);
 	free(tz);
 }
 
@@ -518,6 +523,24 @@ static csvc_tz *tz_alloc(const char *name)
 		return NULL;
 	}
 	return tz;
+}
+
+/* Keeps a copy of the TZif data `tz` was parsed from. */
+static int keep_tzif(csvc_tz *tz, const void *data, size_t len)
+{
+	tz->tzif = malloc(len ? len : 1);
+	if (!tz->tzif)
+		return csvc__error(CSVC_ENOMEM, "out of memory creating a time zone");
+	if (len)
+		memcpy(tz->tzif, data, len);
+	tz->tzif_len = len;
+	return 0;
+}
+
+const uint8_t *csvc__tz_tzif(const csvc_tz *tz, size_t *len)
+{
+	*len = tz->tzif ? tz->tzif_len : 0;
+	return tz->tzif;
 }
 
 /* A zone with one type and no transitions. */
@@ -798,12 +821,20 @@ int csvc_tz_from_tzif(csvc_tz **out, const char *name, const void *data, size_t 
 	if (!tz)
 		return csvc__error(CSVC_ENOMEM, "out of memory creating a time zone");
 	rc = parse_tzif(tz, data, len, name);
+	if (!rc)
+		rc = keep_tzif(tz, data, len);
 	if (rc) {
 		tz_destroy(tz);
 		return rc;
 	}
 	*out = tz;
 	return 0;
+}
+
+int csvc__tz_builtin(const char *name)
+{
+	int32_t off;
+	return strcmp(name, "UTC") == 0 || parse_fixed_name(name, &off);
 }
 
 int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
@@ -874,6 +905,11 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 		goto done;
 	}
 	rc = parse_tzif(tz, buf, size, name);
+	if (!rc) {
+		tz->tzif = buf; /* kept: the store may keep a copy of it */
+		tz->tzif_len = size;
+		buf = NULL;
+	}
 	if (rc)
 		tz_destroy(tz);
 	else
@@ -910,6 +946,10 @@ int csvc__tz_clone(const csvc_tz *src, csvc_tz **out)
 		memcpy(tz->idx, src->idx, src->n_trans);
 	}
 	memcpy(tz->abbrs, src->abbrs, src->abbrs_len);
+	if (src->tzif && keep_tzif(tz, src->tzif, src->tzif_len)) {
+		tz_destroy(tz);
+		return CSVC_ENOMEM;
+	}
 	for (size_t i = 0; i < src->n_types; i++) {
 		tz->types[i] = src->types[i];
 		tz->types[i].abbr = tz->abbrs + (src->types[i].abbr - src->abbrs);

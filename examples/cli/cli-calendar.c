@@ -1,5 +1,7 @@
 /*
- * csvc calendar: a store's business calendar (set, show) and business-time
+ * csvc calendar: a store's business calendar (set, show), the time zone of
+ * store codes without one (zone), zone data kept in the store (zone-data),
+ * and business-time
  * arithmetic on a calendar given as JSON (add, between), which needs no
  * store. The arithmetic commands print exactly one result per line, so
  * that other tools can check libcsvc's calendar arithmetic through them.
@@ -321,9 +323,149 @@ static int cmd_between(cli_ctx *ctx, int argc, char **argv)
 	return arithmetic(ctx, argc, argv, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Time zones                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char zone_help[] =
+	"usage: csvc calendar zone STORE [ZONE | --clear]\n"
+	"       csvc calendar zone --default [ZONE | --clear]\n"
+	"\n"
+	"Sets, clears or shows the time zone of the store code STORE, or with\n"
+	"--default the store-wide default zone. Reports cut days, weeks, months\n"
+	"and quarters in it for store codes without a calendar: a calendar's\n"
+	"zone wins, then the store code's own zone, then the default, then UTC\n"
+	"(docs/reports.md). A till serving one shop sets the default once; a\n"
+	"chain sets each store code's zone. ZONE is an IANA name such as\n"
+	"Asia/Shanghai, UTC or a fixed offset such as +08:00; its data is kept\n"
+	"in the store. Without ZONE or --clear, prints the zone reports use and\n"
+	"where it comes from (calendar, store, default or none).\n"
+	"\n"
+	"Options:\n"
+	"  --default   the store-wide default instead of one store code\n"
+	"  --clear     remove the zone\n";
+
+static const char *source_name(int32_t source)
+{
+	switch (source) {
+	case CSVC_ZONE_CALENDAR: return "calendar";
+	case CSVC_ZONE_STORE: return "store";
+	case CSVC_ZONE_DEFAULT: return "default";
+	default: return "none";
+	}
+}
+
+static const char *source_text(int32_t source)
+{
+	switch (source) {
+	case CSVC_ZONE_CALENDAR: return "the zone of its calendar";
+	case CSVC_ZONE_STORE: return "its own zone";
+	case CSVC_ZONE_DEFAULT: return "the store's default zone";
+	default: return "nothing set: UTC";
+	}
+}
+
+static int cmd_zone(cli_ctx *ctx, int argc, char **argv)
+{
+	static const cli_opt opts[] = {{"default", 0}, {"clear", 0}, {NULL, 0}};
+	cli_args a;
+	int rc = cli_parse(ctx, argc, argv, opts, &a);
+	if (rc)
+		return rc;
+	int dflt = cli_has(&a, "default"), clear = cli_has(&a, "clear");
+	size_t want = dflt ? 0 : 1;
+	if ((rc = cli_want_pos(ctx, &a, want, clear ? want : want + 1, dflt ? "zone" : "store code")))
+		return rc;
+	const char *code = dflt ? NULL : a.pos[0];
+	const char *zone = a.npos > want ? a.pos[want] : NULL;
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	const char *what = dflt ? "the default zone" : code;
+	if (clear) {
+		rc = dflt ? csvc_calendar_clear_default_zone(ctx->store) : csvc_calendar_clear_store_zone(ctx->store, code);
+		if (rc == CSVC_ENOTFOUND)
+			return dflt ? cli_error(ctx, "no default zone is set")
+			            : cli_error(ctx, "no zone is set for store %s", cli_show(code));
+		if (rc != CSVC_OK)
+			return cli_lib_error(ctx, rc, what);
+	} else if (zone) {
+		rc = dflt ? csvc_calendar_set_default_zone(ctx->store, zone)
+		          : csvc_calendar_set_store_zone(ctx->store, code, zone);
+		if (rc != CSVC_OK)
+			return cli_lib_error(ctx, rc, what);
+	}
+	csvc_tz *tz = NULL;
+	int32_t source = 0;
+	if ((rc = csvc_calendar_tz_for_store(ctx->store, code, &tz, &source)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, what);
+	if (ctx->json) {
+		cli_json j;
+		cj_init(&j, stdout);
+		cj_obj(&j);
+		if (code)
+			cj_kstr(&j, "store", code);
+		else
+			cj_kstr(&j, "store", NULL);
+		cj_kstr(&j, "zone", csvc_tz_name(tz));
+		cj_kstr(&j, "source", source_name(source));
+		cj_end_obj(&j);
+		cj_done(&j);
+	} else if (code) {
+		printf("store %s: %s (%s)\n", cli_show(code), cli_show(csvc_tz_name(tz)), source_text(source));
+	} else {
+		printf("default zone: %s\n", source == CSVC_ZONE_DEFAULT ? cli_show(csvc_tz_name(tz)) : "none (UTC)");
+	}
+	csvc_tz_free(tz);
+	return CLI_OK;
+}
+
+static const char zone_data_help[] =
+	"usage: csvc calendar zone-data ZONE FILE\n"
+	"\n"
+	"Keeps the TZif data in FILE (e.g. /usr/share/zoneinfo/Asia/Shanghai) in\n"
+	"the store as the zone ZONE, replacing the store's copy. Calendars and\n"
+	"store zones load ZONE from this copy, so the store works on a device\n"
+	"without a zoneinfo directory (docs/calendars.md). Saving a calendar or\n"
+	"setting a zone keeps its data by itself; use this to supply a zone\n"
+	"from elsewhere or to bring the store's copy up to date.\n";
+
+static int cmd_zone_data(cli_ctx *ctx, int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(ctx, argc, argv, NULL, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "zone and file")))
+		return rc;
+	char *data = NULL;
+	size_t len = 0;
+	if ((rc = cli_read_file(ctx, a.pos[1], &data, &len)) != CLI_OK)
+		return rc;
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK) {
+		free(data);
+		return rc;
+	}
+	rc = csvc_calendar_add_zone(ctx->store, a.pos[0], data, len);
+	free(data);
+	if (rc != CSVC_OK)
+		return cli_lib_error(ctx, rc, a.pos[0]);
+	if (ctx->json) {
+		cli_json j;
+		cj_init(&j, stdout);
+		cj_obj(&j);
+		cj_kstr(&j, "zone", a.pos[0]);
+		cj_kint(&j, "bytes", (int64_t)len);
+		cj_end_obj(&j);
+		cj_done(&j);
+	} else {
+		printf("zone %s kept in the store (%zu bytes)\n", cli_show(a.pos[0]), len);
+	}
+	return CLI_OK;
+}
+
 const cli_command cli_calendar_commands[] = {
 	{"set", "save a calendar and attach it to a store", set_help, cmd_set},
 	{"show", "print a store's calendar", show_help, cmd_show},
+	{"zone", "time zone of a store without a calendar, or the default", zone_help, cmd_zone},
+	{"zone-data", "keep a zone's TZif data in the store", zone_data_help, cmd_zone_data},
 	{"add", "due instant of a business duration from a start", add_help, cmd_add},
 	{"between", "business seconds between two instants", between_help, cmd_between},
 	{NULL, NULL, NULL, NULL}};

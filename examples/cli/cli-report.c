@@ -172,8 +172,9 @@ int cli_report_options(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 }
 
 /*
- * After the store is open: the zone of a --period (--zone, else the
- * calendar attached to --store, else UTC) and the range in UTC.
+ * After the store is open: the zone of a --period (--zone, else the zone
+ * reports use for --store: its calendar's, its own, the store's default,
+ * else UTC; without --store the default, else UTC) and the range in UTC.
  */
 int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q)
 {
@@ -185,7 +186,6 @@ int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 		return CLI_OK;
 	}
 	csvc_tz *own = NULL;
-	csvc_calendar *cal = NULL;
 	const csvc_tz *tz = NULL;
 	const char *zone = cli_arg(a, "zone");
 	int rc;
@@ -193,12 +193,12 @@ int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 		if ((rc = csvc_tz_load(&own, zone, NULL)) != CSVC_OK)
 			return cli_lib_error(ctx, rc, "--zone");
 		tz = own;
-	} else if (q->store_code) {
-		rc = csvc_calendar_for_store(ctx->store, q->store_code, NULL, &cal);
-		if (rc == CSVC_OK)
-			tz = csvc_calendar_tz(cal);
-		else if (rc != CSVC_ENOTFOUND)
-			return cli_lib_error(ctx, rc, "the store's calendar");
+	} else {
+		int32_t source = 0;
+		if ((rc = csvc_calendar_tz_for_store(ctx->store, q->store_code, &own, &source)) != CSVC_OK)
+			return cli_lib_error(ctx, rc, "the store's time zone");
+		if (source != CSVC_ZONE_NONE)
+			tz = own;
 	}
 	snprintf(r->zone, sizeof(r->zone), "%s", tz ? csvc_tz_name(tz) : "UTC");
 	rc = CSVC_OK;
@@ -210,7 +210,6 @@ int cli_report_resolve(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 		q->from = r->local_from;
 		q->to = r->local_to;
 	}
-	csvc_calendar_free(cal);
 	csvc_tz_free(own);
 	if (rc != CSVC_OK)
 		return cli_lib_error(ctx, rc, "the period");
@@ -494,8 +493,9 @@ void cli_kpis_print(const csvc_report *r, const cli_range *range, const csvc_rep
 /* ------------------------------------------------------------------ */
 
 #define RANGE_HELP \
-	"The range is --period KEY, in the time zone of the calendar attached to\n" \
-	"--store (UTC when there is none; --zone NAME chooses another): a year\n" \
+	"The range is --period KEY, in the time zone reports use for --store (its\n" \
+	"calendar's, its own, the default: csvc calendar zone; UTC when none is\n" \
+	"set; --zone NAME chooses another): a year\n" \
 	"2026, a quarter 2026-Q4, a month 2026-11, an ISO week 2026-W48 or a day\n" \
 	"2026-11-23. Or --from ISO --to ISO, an exact half-open range [from, to).\n"
 

@@ -190,7 +190,11 @@ CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us fr
  * of UTF-8), as its canonical text. A new name gets a new UUID and its
  * creation time from the store's clock; saving over an existing name
  * replaces the calendar, keeping its UUID and creation time, and affects
- * every store code attached to it.
+ * every store code attached to it. The TZif data of the calendar's zone
+ * (as the calendar was built: from a zoneinfo file, or from the `tz` of
+ * its options) is kept in the store too, replacing the store's copy of
+ * that zone, so that the calendar loads where there is no zoneinfo
+ * directory (docs/calendars.md).
  * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ERANGE (name
  *   too long), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
  * Thread safety: as for the store.
@@ -200,10 +204,15 @@ CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const c
 
 /*
  * Loads the calendar saved as `name`. `opts` (may be NULL) says how to
- * find its time zone. Writes `*out` only on success.
+ * find its time zone: `opts->tz` when given; else the TZif data the store
+ * keeps for the zone (see csvc_calendar_add_zone); else the file in
+ * `opts->zoneinfo_dir` (NULL: "/usr/share/zoneinfo"). Writes `*out` only
+ * on success.
  * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ENOTFOUND (no
- *   such calendar, or its zone cannot be found), CSVC_ECORRUPT (the stored
- *   text is not a valid calendar), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *   such calendar, or its zone is neither kept in the store nor in the
+ *   zoneinfo directory: the message names the zone and how to supply it),
+ *   CSVC_ECORRUPT (the stored text is not a valid calendar, or the store's
+ *   copy of its zone is damaged), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
  * Ownership: the calendar is detached from the store; free it with
  *   csvc_calendar_free().
  * @since 1.0
@@ -277,6 +286,117 @@ CSVC_EXTERN(int) csvc_calendar_name_for_store(csvc_store *store, const char *sto
  */
 CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_code,
                                          const csvc_calendar_options *opts, csvc_calendar **out);
+
+/* ---- time zones kept in the store, and retail stores' zones ---- */
+
+/*
+ * Keeps the TZif data (RFC 8536) of the zone `name` in the store,
+ * replacing any copy kept before: for hosts without a zoneinfo directory
+ * (Android tills), which supply the zones they need from their own
+ * resources. Calendars and store zones that use `name` load from this
+ * copy from then on, in preference to any zoneinfo file. `data` is
+ * copied.
+ * Errors: CSVC_EINVAL (NULL arguments, an invalid zone name, or "UTC" or
+ *   a fixed offset, which need no data), CSVC_ECORRUPT (not valid TZif
+ *   data; nothing is kept), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ENOMEM.
+ * Thread safety: as for the store.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_add_zone(csvc_store *store, const char *name, const void *data, size_t len);
+
+/*
+ * Where the time zone of a store code's reports comes from
+ * (csvc_calendar_tz_for_store). Values are only appended.
+ * @since 1.0
+ */
+typedef enum csvc_zone_source_t {
+	CSVC_ZONE_CALENDAR = 1, /* the zone of the calendar attached to the store code */
+	CSVC_ZONE_STORE = 2,    /* the store code's own zone (csvc_calendar_set_store_zone) */
+	CSVC_ZONE_DEFAULT = 3,  /* the store-wide default (csvc_calendar_set_default_zone) */
+	CSVC_ZONE_NONE = 4      /* nothing set: UTC */
+} csvc_zone_source_t;
+
+/*
+ * Sets the time zone of the retail store code `store_code` (rules as for
+ * csvc_calendar_attach), e.g. "Asia/Shanghai", replacing an earlier one.
+ * Reports use it for the day, week, month and quarter boundaries of that
+ * store code's tickets, transactions and responses whenever no calendar is
+ * attached to it; a calendar's zone always wins. The zone must be
+ * available: "UTC", a fixed offset ("+08:00"), a zone whose data the store
+ * keeps, or a file in the store's zoneinfo_dir (whose data is then kept in
+ * the store).
+ * Errors: CSVC_EINVAL (NULL arguments, invalid store code or zone name),
+ *   CSVC_ERANGE (store code or zone name too long), CSVC_ENOTFOUND (the zone is not
+ *   available), CSVC_ECORRUPT (its data is damaged), CSVC_EREADONLY,
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *store_code, const char *zone);
+
+/*
+ * Removes the time zone of `store_code`; its reports then use the default
+ * zone (or UTC).
+ * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (no zone was set),
+ *   CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_clear_store_zone(csvc_store *store, const char *store_code);
+
+/*
+ * The time zone set for `store_code` itself, as a new string (not the
+ * calendar's or the default: see csvc_calendar_tz_for_store).
+ * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
+ *   CSVC_ESTORAGE, CSVC_ENOMEM.
+ * Ownership: free `*zone` with csvc_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_code, char **zone);
+
+/*
+ * Sets the store-wide default time zone: the zone of every store code
+ * that has neither a calendar nor a zone of its own, and of reports over
+ * all store codes (no store_code in the query). A till that serves one
+ * shop sets it once; a chain sets each store code's zone and keeps the
+ * default for the head office's own. The zone must be available as for
+ * csvc_calendar_set_store_zone. Setting it to "UTC" says UTC on purpose.
+ * Errors: as csvc_calendar_set_store_zone.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_set_default_zone(csvc_store *store, const char *zone);
+
+/*
+ * Removes the store-wide default time zone.
+ * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none was set), CSVC_EREADONLY,
+ *   CSVC_EBUSY, CSVC_ESTORAGE.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_clear_default_zone(csvc_store *store);
+
+/*
+ * The store-wide default time zone, as a new string.
+ * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
+ *   CSVC_ESTORAGE, CSVC_ENOMEM.
+ * Ownership: free `*zone` with csvc_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_default_zone(csvc_store *store, char **zone);
+
+/*
+ * The time zone reports use for `store_code`: the zone of its calendar,
+ * else its own zone, else the store-wide default, else UTC. `store_code`
+ * NULL gives the zone of reports over all store codes: the default, else
+ * UTC. `source` (may be NULL) receives a csvc_zone_source_t. Writes the
+ * outputs only on success.
+ * Errors: CSVC_EINVAL (NULL store or `out`, invalid store code),
+ *   CSVC_ERANGE, CSVC_ENOTFOUND (the zone is set but not available: see
+ *   csvc_calendar_load), CSVC_ECORRUPT, CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ENOMEM.
+ * Ownership: free `*out` with csvc_tz_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_calendar_tz_for_store(csvc_store *store, const char *store_code, csvc_tz **out,
+                                            int32_t *source);
 
 CSVC_END_DECL
 

@@ -10,6 +10,15 @@
  * of figures read by metric (csvc_report_metric_t), and the same as JSON
  * text. Figures that a report does not compute, or that are undefined
  * (no data), are NaN (null in JSON).
+ *
+ * Periods (days, weeks, months, quarters, the local dates of recorded
+ * transactions) are cut in each store code's time zone: the zone of the
+ * calendar attached to it, else the zone set for it
+ * (csvc_calendar_set_store_zone), else the store-wide default
+ * (csvc_calendar_set_default_zone), else UTC, in which case the report
+ * logs one CSVC_LOG_WARN message naming the first such store code. The
+ * period list of a report without a store_code is in the default zone,
+ * else UTC. See csvc_calendar_tz_for_store and docs/reports.md.
  */
 #ifndef CSVC_REPORT_H
 #define CSVC_REPORT_H
@@ -40,7 +49,7 @@ typedef enum csvc_report_group_t {
 	CSVC_REPORT_BY_CHANNEL = 3,
 	CSVC_REPORT_BY_KIND = 4,     /* ticket kind */
 	CSVC_REPORT_BY_CATEGORY = 5, /* ticket category */
-	CSVC_REPORT_BY_PERIOD = 6,   /* trend: one row per period, in each store's time zone */
+	CSVC_REPORT_BY_PERIOD = 6,   /* trend: one row per period, in each store's time zone (see above) */
 	CSVC_REPORT_BY_METHOD = 7    /* survey method (scores only) */
 } csvc_report_group_t;
 
@@ -291,8 +300,8 @@ CSVC_EXTERN(const char *) csvc_report_metric_name(int32_t metric);
 
 /*
  * Records the number of sales transactions of store `store_code` on local
- * date `date` (YYYYMMDD), replacing an earlier count, for the complaint
- * rate.
+ * date `date` (YYYYMMDD, in the store code's time zone: see above),
+ * replacing an earlier count, for the complaint rate.
  * Errors: CSVC_EINVAL (NULL store, bad store code or date, negative count),
  *   CSVC_ERANGE, CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * @since 1.0

@@ -10,7 +10,7 @@ import sqlite3
 import threading
 
 import csvc
-from csvc_testutil import UTC, ZONEINFO, StoreTestCase
+from csvc_testutil import UTC, ZONEINFO, ManualClock, StoreTestCase
 
 H = datetime.timedelta(hours=1)
 MIN = datetime.timedelta(minutes=1)
@@ -470,18 +470,102 @@ class CalendarStoreTest(StoreTestCase):
             s.attach_calendar("LN01", "london")
             self.assertEqual(s.load_calendar("london"), london)  # the store's directory by default
             self.assertEqual(s.calendar_for_store("LN01"), london)
-            with self.assertRaises(csvc.NotFound):
-                s.load_calendar("london", zoneinfo_dir="/nonexistent")
+            # The store keeps the zone's data: no zoneinfo directory is needed.
+            self.assertEqual(s.load_calendar("london", zoneinfo_dir="/nonexistent"), london)
             tz = csvc.TimeZone.load("Europe/London", ZONEINFO)
             self.assertEqual(s.load_calendar("london", zoneinfo_dir="/nonexistent", tz=tz), london)
             self.assertEqual(s.calendar_for_store("LN01", zoneinfo_dir="/nonexistent", tz=tz), london)
         with csvc.Store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
-            with self.assertRaises(csvc.NotFound):
+            self.assertEqual(s.load_calendar("london"), london)
+        with sqlite3.connect(path) as db:
+            db.execute("DELETE FROM zone_data")
+        db.close()
+        with csvc.Store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
+            with self.assertRaisesRegex(csvc.NotFound, "'Europe/London'.*csvc_calendar_add_zone"):
                 s.load_calendar("london")
         with self.assertRaises(ValueError):
             csvc.Store(path, zoneinfo_dir="bad\0dir")
         with self.assertRaises(TypeError):
             csvc.Store(path, zoneinfo_dir=42)
+
+
+class StoreZoneTest(StoreTestCase):
+    """Zones kept in the store (hosts without tzdata) and the time zones of
+    store codes without a calendar."""
+
+    def tzif(self, name):
+        with open(os.path.join(ZONEINFO, name), "rb") as f:
+            return f.read()
+
+    def test_zone_from_host(self):
+        empty = os.path.join(self.dir, "empty")
+        os.mkdir(empty)
+        clock = ManualClock(utc(2026, 11, 23, 9, 50))  # Monday 17:50 in Shanghai
+        with csvc.Store(os.path.join(self.dir, "till.db"), clock=clock, zoneinfo_dir=empty) as s:
+            s.install_defaults()
+            with self.assertRaisesRegex(csvc.NotFound, "'Asia/Shanghai'"):
+                s.set_store_zone("SH01", "Asia/Shanghai")
+            with self.assertRaises(csvc.Corrupt):
+                s.add_zone("Asia/Shanghai", b"TZif")
+            with self.assertRaises(csvc.InvalidArgument):
+                s.add_zone("UTC", self.tzif("Asia/Shanghai"))
+            with self.assertRaises(TypeError):
+                s.add_zone("Asia/Shanghai", "not bytes")
+            s.add_zone("Asia/Shanghai", bytearray(self.tzif("Asia/Shanghai")))
+            tz = csvc.TimeZone.from_tzif("Asia/Shanghai", self.tzif("Asia/Shanghai"))
+            cal = csvc.Calendar.parse(SHANGHAI, tz=tz)
+            s.save_calendar("sh", cal)
+            s.attach_calendar("SH01", "sh")
+            self.assertEqual(s.calendar_for_store("SH01"), cal)
+            t = s.create_ticket(csvc.Ticket("inquiry", "SH01", subject="几点开门？"), actor="till")
+            first = [x for x in s.sla_targets(t) if x.name == "first_response"][0]
+            # 10 minutes on Monday, 10 more from Tuesday 09:00 Shanghai time.
+            self.assertEqual(first.due_at, utc(2026, 11, 24, 1, 10))
+
+    def test_store_and_default_zones(self):
+        s = self.store
+        with self.assertRaises(csvc.NotFound):
+            s.store_zone("SH01")
+        with self.assertRaises(csvc.NotFound):
+            s.default_zone()
+        tz, source = s.tz_for_store("SH01")
+        self.assertEqual((tz.name, source), ("UTC", csvc.ZoneSource.NONE))
+        s.set_store_zone("SH01", "+08:00")
+        self.assertEqual(s.store_zone("SH01"), "+08:00")
+        tz, source = s.tz_for_store("SH01")
+        self.assertEqual((tz.name, source), ("+08:00", csvc.ZoneSource.STORE))
+        s.set_default_zone("-05:00")
+        self.assertEqual(s.default_zone(), "-05:00")
+        self.assertEqual(s.tz_for_store("XX01")[1], csvc.ZoneSource.DEFAULT)
+        self.assertEqual(s.tz_for_store()[0].name, "-05:00")
+        with self.assertRaises(csvc.InvalidArgument):
+            s.set_store_zone("SH 01", "UTC")
+        with self.assertRaises(csvc.InvalidArgument):
+            s.set_default_zone("../etc/passwd")
+
+        # A ticket counts on its day in the store code's zone.
+        s.create_ticket(csvc.Ticket("inquiry", "SH01", subject="早"), actor="t")  # 2026-01-01 08:00Z
+
+        def by_day(store_code):
+            r = s.report_kpis(utc(2025, 12, 30), utc(2026, 1, 4), store_code=store_code, group_by="period",
+                              period="day")
+            return {x.key: x.tickets for x in r if x.tickets}
+
+        self.assertEqual(by_day("SH01"), {"2026-01-01": 1})      # 16:00 at +08:00
+        s.set_store_zone("SH01", "+16:30")
+        self.assertEqual(by_day("SH01"), {"2026-01-02": 1})      # 00:30 on the 2nd
+        s.set_store_zone("SH01", "-09:00")
+        self.assertEqual(by_day("SH01"), {"2025-12-31": 1})      # 23:00 on the 31st
+        s.clear_store_zone("SH01")
+        self.assertEqual(by_day("SH01"), {"2026-01-01": 1})      # the default -05:00: 03:00 on the 1st
+        s.set_default_zone("+16:30")
+        self.assertEqual(by_day(None), {"2026-01-02": 1})        # every store code: the default
+        s.clear_default_zone()
+        with self.assertRaises(csvc.NotFound):
+            s.clear_store_zone("SH01")
+        with self.assertRaises(csvc.NotFound):
+            s.clear_default_zone()
+        self.assertEqual(s.tz_for_store("SH01")[1], csvc.ZoneSource.NONE)
 
 
 class CalendarLifetimeTest(StoreTestCase):
@@ -530,6 +614,8 @@ class CalendarLifetimeTest(StoreTestCase):
                     continue
                 self.assertTrue(getattr(cls, attr).__doc__, f"{cls.__name__}.{attr}")
         for name in ("save_calendar", "load_calendar", "calendar_info", "delete_calendar", "calendars",
-                     "attach_calendar", "detach_calendar", "calendar_name_for_store", "calendar_for_store"):
+                     "attach_calendar", "detach_calendar", "calendar_name_for_store", "calendar_for_store",
+                     "add_zone", "set_store_zone", "clear_store_zone", "store_zone", "set_default_zone",
+                     "clear_default_zone", "default_zone", "tz_for_store"):
             self.assertTrue(getattr(csvc.Store, name).__doc__, name)
         self.assertTrue(csvc.Store.zoneinfo_dir.__doc__)

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "calendar-naive.h"
 #include "csvc-test.h"
@@ -1075,6 +1077,226 @@ static void test_store_round_trip(void **state)
 	csvc_store_close(s);
 }
 
+/* ---- zones kept in the store (devices without tzdata) ---- */
+
+/* Mon-Fri 09:00-18:00 in Shanghai. */
+static const char SH_WEEKDAYS[] =
+	"{\"zone\":\"Asia/Shanghai\",\"versions\":[{\"week\":{"
+	"\"mon\":[\"09:00-18:00\"],\"tue\":[\"09:00-18:00\"],\"wed\":[\"09:00-18:00\"],"
+	"\"thu\":[\"09:00-18:00\"],\"fri\":[\"09:00-18:00\"],\"sat\":[],\"sun\":[]}}]}";
+
+/* A fresh temporary directory (empty: no zoneinfo at all). */
+static void temp_dir(char *out, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(out, n, "%s/csvc-zones-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	assert_non_null(mkdtemp(out));
+}
+
+static csvc_store *open_file_store(const char *path, const char *zone_dir, csvc_time_us *clock)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = clock;
+	o.zoneinfo_dir = zone_dir;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	return s;
+}
+
+/* The due instant of target `name` of a ticket. */
+static csvc_time_us due_of(csvc_store *s, const csvc_ticket *t, const char *name)
+{
+	csvc_sla_iter *it = NULL;
+	csvc_assert_ok(csvc_sla_ticket_targets(s, csvc_ticket_id(t), &it));
+	csvc_sla_target *x = NULL;
+	csvc_time_us due = -1;
+	while (csvc_sla_iter_next(it, &x) == CSVC_OK) {
+		if (strcmp(csvc_sla_target_name(x), name) == 0)
+			due = csvc_sla_target_due_at(x);
+		csvc_sla_target_free(x);
+	}
+	csvc_sla_iter_free(it);
+	return due;
+}
+
+static csvc_ticket *open_inquiry(csvc_store *s, const char *store_code)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", store_code));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "zone"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+/* A calendar saved where tzdata exists keeps working after the store moves
+ * to a device without any (an empty zoneinfo_dir): loading it and creating
+ * tickets with SLA targets on it. */
+static void test_calendar_without_tzdata(void **state)
+{
+	(void)state;
+	char dir[512], empty[600], path[700];
+	temp_dir(dir, sizeof(dir));
+	snprintf(empty, sizeof(empty), "%s/zoneinfo", dir);
+	assert_int_equal(mkdir(empty, 0700), 0);
+	snprintf(path, sizeof(path), "%s/till.db", dir);
+	/* Monday 2026-11-23 17:50 in Shanghai. */
+	csvc_time_us clock = utc(2026, 11, 23, 9, 50, 0);
+
+	csvc_store *s = open_file_store(path, zoneinfo, &clock);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_calendar *cal = cal_from(SH_WEEKDAYS);
+	csvc_assert_ok(csvc_calendar_save(s, "sh", cal));
+	csvc_assert_ok(csvc_calendar_attach(s, "SH01", "sh"));
+	csvc_calendar_free(cal);
+	csvc_store_close(s);
+
+	s = open_file_store(path, empty, &clock);
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	o.zoneinfo_dir = empty;
+	csvc_calendar *back = NULL;
+	csvc_assert_ok(csvc_calendar_load(s, "sh", &o, &back));
+	assert_string_equal(csvc_calendar_zone(back), "Asia/Shanghai");
+	int32_t off = 0;
+	csvc_assert_ok(csvc_tz_offset_at(csvc_calendar_tz(back), clock, &off, NULL, NULL));
+	assert_int_equal(off, 8 * 3600);
+	csvc_calendar_free(back);
+	csvc_assert_ok(csvc_calendar_for_store(s, "SH01", &o, &back));
+	csvc_calendar_free(back);
+
+	/* 10 min on Monday, 10 more from Tuesday 09:00 Shanghai time. */
+	csvc_ticket *t = open_inquiry(s, "SH01");
+	assert_int_equal(due_of(s, t, "first_response"), utc(2026, 11, 24, 1, 10, 0));
+	csvc_ticket_free(t);
+	clock += 60 * S_US;
+	t = open_inquiry(s, "SH01");
+	assert_int_equal(due_of(s, t, "first_response"), utc(2026, 11, 24, 1, 11, 0));
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+
+	unlink(path);
+	rmdir(empty);
+	rmdir(dir);
+}
+
+static int64_t count_sql(csvc_store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A host without tzdata supplies a zone's TZif bytes itself; a zone found
+ * nowhere is a clear CSVC_ENOTFOUND. */
+static void test_zone_from_host(void **state)
+{
+	(void)state;
+	char dir[512];
+	temp_dir(dir, sizeof(dir)); /* empty: no zoneinfo */
+	csvc_time_us clock = utc(2026, 11, 23, 9, 50, 0);
+	csvc_store *s = open_file_store(":memory:", dir, &clock);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+
+	char path[600];
+	size_t len = 0;
+	unsigned char *bytes = csvc_test_read_file(csvc_test_data_path(path, sizeof(path), "zoneinfo/Asia/Shanghai"), &len);
+	assert_non_null(bytes);
+
+	/* Bad data, and zones that need none, are refused and keep nothing. */
+	csvc_assert_err(csvc_calendar_add_zone(s, "Asia/Shanghai", "TZif", 4), CSVC_ECORRUPT);
+	csvc_assert_err(csvc_calendar_add_zone(s, "UTC", bytes, len), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_add_zone(s, "+08:00", bytes, len), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_add_zone(s, "../Asia/Shanghai", bytes, len), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_add_zone(s, "Asia/Shanghai", NULL, len), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_add_zone(NULL, "Asia/Shanghai", bytes, len), CSVC_EINVAL);
+	assert_int_equal(count_sql(s, "SELECT count(*) FROM zone_data"), 0);
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "SH01", "Asia/Shanghai"), CSVC_ENOTFOUND);
+	assert_non_null(strstr(csvc_error_last()->message, "Asia/Shanghai"));
+	assert_non_null(strstr(csvc_error_last()->message, "csvc_calendar_add_zone"));
+
+	csvc_assert_ok(csvc_calendar_add_zone(s, "Asia/Shanghai", bytes, len));
+	/* The host builds its calendar on the same bytes and saves it. */
+	csvc_tz *tz = NULL;
+	csvc_assert_ok(csvc_tz_from_tzif(&tz, "Asia/Shanghai", bytes, len));
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	o.tz = tz;
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, SH_WEEKDAYS, strlen(SH_WEEKDAYS), &o));
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_save(s, "sh", cal));
+	csvc_assert_ok(csvc_calendar_attach(s, "SH01", "sh"));
+	csvc_calendar_free(cal);
+	csvc_ticket *t = open_inquiry(s, "SH01");
+	assert_int_equal(due_of(s, t, "first_response"), utc(2026, 11, 24, 1, 10, 0));
+	csvc_ticket_free(t);
+
+	/* Without the store's copy the zone is nowhere: the error says which
+	 * zone and how to supply it. */
+	o.tz = NULL;
+	o.zoneinfo_dir = dir;
+	assert_int_equal(sqlite3_exec(s->db, "DELETE FROM zone_data", NULL, NULL, NULL), SQLITE_OK);
+	csvc_calendar *none = NULL;
+	csvc_assert_err(csvc_calendar_load(s, "sh", &o, &none), CSVC_ENOTFOUND);
+	assert_non_null(strstr(csvc_error_last()->message, "'Asia/Shanghai'"));
+	assert_non_null(strstr(csvc_error_last()->message, "csvc_calendar_add_zone"));
+	assert_null(none);
+	csvc_assert_ok(csvc_calendar_add_zone(s, "Asia/Shanghai", bytes, len));
+	csvc_assert_ok(csvc_calendar_load(s, "sh", &o, &cal));
+	csvc_calendar_free(cal);
+
+	/* A damaged copy is reported as such. */
+	assert_int_equal(sqlite3_exec(s->db, "UPDATE zone_data SET tzif = x'00'", NULL, NULL, NULL), SQLITE_OK);
+	csvc_assert_err(csvc_calendar_load(s, "sh", &o, &none), CSVC_ECORRUPT);
+	assert_non_null(strstr(csvc_error_last()->message, "copy of time zone 'Asia/Shanghai'"));
+	csvc_assert_ok(csvc_calendar_add_zone(s, "Asia/Shanghai", bytes, len));
+
+	/* Store zones: the zone must be available; the store keeps it. */
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "SH02", "Asia/Shanghai"));
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "IN01", "+05:30"));
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "LN01", "Europe/London"), CSVC_ENOTFOUND);
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "LN01", "Europe/../London"), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "", "UTC"), CSVC_ERANGE);
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "SH 01", "UTC"), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_set_store_zone(s, "SH01", NULL), CSVC_EINVAL);
+	char *zone = NULL;
+	csvc_assert_ok(csvc_calendar_store_zone(s, "IN01", &zone));
+	assert_string_equal(zone, "+05:30");
+	csvc_free(zone);
+	zone = NULL;
+	csvc_assert_err(csvc_calendar_store_zone(s, "LN01", &zone), CSVC_ENOTFOUND);
+	csvc_assert_err(csvc_calendar_default_zone(s, &zone), CSVC_ENOTFOUND);
+	csvc_assert_err(csvc_calendar_clear_default_zone(s), CSVC_ENOTFOUND);
+	assert_null(zone);
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "Asia/Shanghai"));
+	csvc_assert_ok(csvc_calendar_default_zone(s, &zone));
+	assert_string_equal(zone, "Asia/Shanghai");
+	csvc_free(zone);
+	csvc_assert_ok(csvc_calendar_clear_store_zone(s, "IN01"));
+	csvc_assert_err(csvc_calendar_clear_store_zone(s, "IN01"), CSVC_ENOTFOUND);
+	/* Inside a transaction that is rolled back, nothing stays. */
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "IN02", "+05:30"));
+	csvc_assert_ok(csvc_calendar_clear_default_zone(s));
+	csvc_assert_ok(csvc_store_rollback(s));
+	csvc_assert_err(csvc_calendar_store_zone(s, "IN02", &zone), CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_calendar_default_zone(s, &zone));
+	csvc_free(zone);
+	csvc_store_close(s);
+	free(bytes);
+
+	/* Setting a store zone found in the zoneinfo directory keeps its data. */
+	s = open_file_store(":memory:", zoneinfo, &clock);
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "LN01", "Europe/London"));
+	assert_int_equal(count_sql(s, "SELECT count(*) FROM zone_data WHERE name = 'Europe/London'"), 1);
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "UTC"));
+	assert_int_equal(count_sql(s, "SELECT count(*) FROM zone_data"), 1);
+	csvc_store_close(s);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1094,6 +1316,8 @@ int main(void)
 		cmocka_unit_test(test_random_vs_naive),
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_store_round_trip),
+		cmocka_unit_test(test_calendar_without_tzdata),
+		cmocka_unit_test(test_zone_from_host),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

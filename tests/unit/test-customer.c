@@ -928,6 +928,7 @@ static void test_broken_search_index_repaired(void **state)
 	                              "DROP TABLE customer_scrub;"
 	                              "DROP TRIGGER calendars_in_use_by_sla;"
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
+	                              "DROP TABLE zone_data; DROP TABLE store_zones;"
 	                              "PRAGMA user_version=6",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);

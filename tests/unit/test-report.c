@@ -689,6 +689,163 @@ static void test_damaged_event_data(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- time zones of store codes without a calendar ---- */
+
+typedef struct log_lines {
+	int n;
+	char last[512];
+} log_lines;
+
+static void on_log(int32_t level, const char *message, void *ud)
+{
+	log_lines *l = ud;
+	if (level == CSVC_LOG_WARN && strstr(message, "UTC")) {
+		l->n++;
+		snprintf(l->last, sizeof(l->last), "%s", message);
+	}
+}
+
+static csvc_ticket *ticket_in(csvc_store *s, const char *store_code, csvc_time_us at)
+{
+	now_cell = at;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", store_code));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "zone"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+/* Tickets of `store_code` (NULL: every store) in the by-day row `key` of
+ * 2026-01-01 .. 2026-01-03 (UTC instants). */
+static double tickets_on(csvc_store *s, const char *store_code, const char *key)
+{
+	csvc_report_query q = CSVC_REPORT_QUERY_INIT;
+	q.from = T0;
+	q.to = T0 + 3 * DAY;
+	q.store_code = store_code;
+	q.group_by = CSVC_REPORT_BY_PERIOD;
+	q.period = CSVC_PERIOD_DAY;
+	csvc_report *r = NULL;
+	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
+	double v = -1;
+	for (size_t i = 0; i < csvc_report_row_count(r); i++)
+		if (strcmp(csvc_report_key(r, i), key) == 0)
+			v = V(r, i, CSVC_METRIC_TICKETS);
+	csvc_report_free(r);
+	return v;
+}
+
+/* A 07:00 Shanghai ticket of a store code without a calendar counts on its
+ * Shanghai day once the store code has a zone (or the store a default);
+ * a calendar's zone wins over both; with neither, UTC, logged once per
+ * report. */
+static void test_store_zones_for_periods(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	log_lines log = {0};
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	o.zoneinfo_dir = CSVC_TEST_DATA_DIR "/zoneinfo";
+	o.log = on_log;
+	o.log_userdata = &log;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", &o));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	/* NY01 has a New York calendar, open around the clock. */
+	static const char NY[] = "{\"zone\":\"America/New_York\",\"versions\":[{\"week\":{"
+	                         "\"mon\":[\"00:00-24:00\"],\"tue\":[\"00:00-24:00\"],\"wed\":[\"00:00-24:00\"],"
+	                         "\"thu\":[\"00:00-24:00\"],\"fri\":[\"00:00-24:00\"],\"sat\":[\"00:00-24:00\"],"
+	                         "\"sun\":[\"00:00-24:00\"]}}]}";
+	csvc_calendar_options co = CSVC_CALENDAR_OPTIONS_INIT;
+	co.zoneinfo_dir = CSVC_TEST_DATA_DIR "/zoneinfo";
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, NY, strlen(NY), &co));
+	csvc_assert_ok(csvc_calendar_save(s, "ny", cal));
+	csvc_assert_ok(csvc_calendar_attach(s, "NY01", "ny"));
+	csvc_calendar_free(cal);
+
+	/* 2026-01-01 23:00 UTC: 2026-01-02 07:00 in Shanghai, 18:00 on the 1st
+	 * in New York. */
+	csvc_time_us at = T0 + 23 * HOUR;
+	csvc_ticket_free(ticket_in(s, "SH01", at));
+	csvc_ticket_free(ticket_in(s, "NY01", at));
+	csvc_ticket_free(ticket_in(s, "XX01", at));
+
+	/* Nothing set: UTC, and one warning per report. */
+	log.n = 0;
+	assert_near(tickets_on(s, "SH01", "2026-01-01"), 1);
+	assert_int_equal(log.n, 1);
+	assert_non_null(strstr(log.last, "SH01"));
+	log.n = 0;
+	assert_near(tickets_on(s, NULL, "2026-01-01"), 3);
+	assert_int_equal(log.n, 1);
+
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "SH01", "Asia/Shanghai"));
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "NY01", "Asia/Shanghai"));
+	log.n = 0;
+	assert_near(tickets_on(s, "SH01", "2026-01-02"), 1);
+	assert_near(tickets_on(s, "SH01", "2026-01-01"), 0);
+	assert_int_equal(log.n, 0);
+	/* The calendar's zone wins over the store code's own. */
+	assert_near(tickets_on(s, "NY01", "2026-01-01"), 1);
+	assert_near(tickets_on(s, "NY01", "2026-01-02"), 0);
+	/* XX01 has nothing: still UTC. */
+	assert_near(tickets_on(s, "XX01", "2026-01-01"), 1);
+	assert_int_equal(log.n, 1);
+
+	/* A default, as a till sets once: every store code without its own
+	 * zone or a calendar, and reports over all store codes. */
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "Europe/London"));
+	log.n = 0;
+	assert_near(tickets_on(s, "XX01", "2026-01-01"), 1); /* 23:00 in London */
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "Asia/Shanghai"));
+	assert_near(tickets_on(s, "XX01", "2026-01-02"), 1);
+	/* All stores: periods of the default zone, each ticket on its own
+	 * store's day: SH01 and XX01 on the 2nd (Shanghai), NY01 on the 1st. */
+	assert_near(tickets_on(s, NULL, "2026-01-02"), 2);
+	assert_near(tickets_on(s, NULL, "2026-01-01"), 1);
+	assert_int_equal(log.n, 0);
+	/* The store code's own zone wins over the default. */
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "SH01", "Europe/London"));
+	assert_near(tickets_on(s, "SH01", "2026-01-01"), 1);
+
+	/* Which zone a report uses, and why. */
+	csvc_tz *tz = NULL;
+	int32_t source = 0;
+	csvc_assert_ok(csvc_calendar_tz_for_store(s, "NY01", &tz, &source));
+	assert_string_equal(csvc_tz_name(tz), "America/New_York");
+	assert_int_equal(source, CSVC_ZONE_CALENDAR);
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_tz_for_store(s, "SH01", &tz, &source));
+	assert_string_equal(csvc_tz_name(tz), "Europe/London");
+	assert_int_equal(source, CSVC_ZONE_STORE);
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_tz_for_store(s, "XX01", &tz, &source));
+	assert_string_equal(csvc_tz_name(tz), "Asia/Shanghai");
+	assert_int_equal(source, CSVC_ZONE_DEFAULT);
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_tz_for_store(s, NULL, &tz, &source));
+	assert_int_equal(source, CSVC_ZONE_DEFAULT);
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_clear_default_zone(s));
+	csvc_assert_ok(csvc_calendar_tz_for_store(s, "XX01", &tz, &source));
+	assert_string_equal(csvc_tz_name(tz), "UTC");
+	assert_int_equal(source, CSVC_ZONE_NONE);
+	csvc_tz_free(tz);
+	csvc_assert_ok(csvc_calendar_clear_store_zone(s, "SH01"));
+	log.n = 0;
+	assert_near(tickets_on(s, "SH01", "2026-01-01"), 1); /* UTC again */
+	assert_int_equal(log.n, 1);
+	/* "UTC" set on purpose is not warned about. */
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "UTC"));
+	log.n = 0;
+	assert_near(tickets_on(s, "SH01", "2026-01-01"), 1);
+	assert_int_equal(log.n, 0);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_json_under_comma_locale),
 		cmocka_unit_test(test_row_cap),
 		cmocka_unit_test(test_damaged_event_data),
+		cmocka_unit_test(test_store_zones_for_periods),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

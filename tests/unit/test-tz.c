@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csvc-test.h"
+#include "tz-internal.h"
 #include "test-data.h"
 
 #define S_US ((int64_t)1000000)
@@ -571,6 +572,40 @@ static void test_civil(void **state)
 	csvc_assert_err(csvc_civil_to_local(NULL, &v), CSVC_EINVAL);
 }
 
+/* A zone keeps the TZif data it was built from (a store keeps a copy of
+ * it); built-in zones have none. */
+static void test_tzif_kept(void **state)
+{
+	(void)state;
+	char path[600];
+	size_t len = 0, kept_len = 0;
+	unsigned char *bytes = csvc_test_read_file(csvc_test_data_path(path, sizeof(path), "zoneinfo/Europe/London"), &len);
+	assert_non_null(bytes);
+	csvc_tz *loaded = NULL, *given = NULL, *copy = NULL, *utc = NULL, *fixed = NULL;
+	csvc_assert_ok(csvc_tz_load(&loaded, "Europe/London", zoneinfo));
+	csvc_assert_ok(csvc_tz_from_tzif(&given, "Europe/London", bytes, len));
+	csvc_assert_ok(csvc__tz_clone(given, &copy));
+	csvc_tz *with[] = {loaded, given, copy};
+	for (int i = 0; i < 3; i++) {
+		const uint8_t *kept = csvc__tz_tzif(with[i], &kept_len);
+		assert_non_null(kept);
+		assert_int_equal(kept_len, len);
+		assert_memory_equal(kept, bytes, len);
+	}
+	csvc_assert_ok(csvc_tz_load(&utc, "UTC", zoneinfo));
+	csvc_assert_ok(csvc_tz_load(&fixed, "+08:00", zoneinfo));
+	assert_null(csvc__tz_tzif(utc, &kept_len));
+	assert_int_equal(kept_len, 0);
+	assert_null(csvc__tz_tzif(fixed, &kept_len));
+	assert_true(csvc__tz_builtin("UTC") && csvc__tz_builtin("+08:00") && !csvc__tz_builtin("Asia/Shanghai"));
+	csvc_tz_free(loaded);
+	csvc_tz_free(given);
+	csvc_tz_free(copy);
+	csvc_tz_free(utc);
+	csvc_tz_free(fixed);
+	free(bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_synthetic_versions),
 		cmocka_unit_test(test_truncated_and_damaged),
 		cmocka_unit_test(test_civil),
+		cmocka_unit_test(test_tzif_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -33,7 +33,7 @@ from . import _csvc
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
-                     SurveyMethod, Tier, Urgency)
+                     SurveyMethod, Tier, Urgency, ZoneSource)
 from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
@@ -103,7 +103,7 @@ __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
-    "ReportPeriod", "Metric",
+    "ReportPeriod", "Metric", "ZoneSource",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

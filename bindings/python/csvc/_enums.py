@@ -197,6 +197,15 @@ class ReportPeriod(IntEnum):
     QUARTER = 4  #: key '2026-Q1'
 
 
+class ZoneSource(IntEnum):
+    """Where the time zone of a store code's reports comes from
+    (csvc_zone_source_t; Store.tz_for_store)."""
+    CALENDAR = 1  #: the zone of the calendar attached to the store code
+    STORE = 2     #: the store code's own zone (Store.set_store_zone)
+    DEFAULT = 3   #: the store-wide default (Store.set_default_zone)
+    NONE = 4      #: nothing set: UTC
+
+
 class Metric(IntEnum):
     """The figures of a report row (csvc_report_metric_t). A row's metrics
     are keyed by their JSON names (csvc.metric_name(Metric.NPS_SE) is

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Tuple, Union
 
 from . import _csvc
-from ._enums import Durability, LogLevel
+from ._enums import Durability, LogLevel, ZoneSource
 
 __all__ = ["Store"]
 
@@ -92,6 +92,16 @@ class Store(_csvc.Store):
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
         return f"<csvc.Store {self.path!r} {state}>"
+
+    def tz_for_store(self, store_code: Optional[str] = None) -> Tuple["_csvc.TimeZone", ZoneSource]:
+        """The time zone reports use for the periods of `store_code`, and
+        where it comes from: the zone of its calendar (ZoneSource.CALENDAR),
+        else its own zone (STORE), else the store-wide default (DEFAULT),
+        else UTC (NONE). None asks for reports over every store code: the
+        default, else UTC.
+        """
+        tz, source = self._tz_for_store(store_code)
+        return tz, ZoneSource(source)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:

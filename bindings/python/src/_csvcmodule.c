@@ -4733,6 +4733,132 @@ static PyObject *Store_calendar_name_for_store(StoreObject *self, PyObject *args
 	return DONE(self, out);
 }
 
+/* A new string from the library (freed here) as str; NULL stays NULL. */
+static PyObject *owned_str(char *text)
+{
+	if (text == NULL)
+		return NULL;
+	PyObject *out = PyUnicode_FromString(text);
+	csvc_free(text);
+	return out;
+}
+
+static PyObject *Store_set_store_zone(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", "zone", NULL};
+	const char *code, *zone;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss:set_store_zone", kw, &code, &zone))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_set_store_zone(self->store, code, zone));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_clear_store_zone(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", NULL};
+	const char *code;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:clear_store_zone", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_clear_store_zone(self->store, code));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_store_zone(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", NULL};
+	const char *code;
+	char *zone = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:store_zone", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_store_zone(self->store, code, &zone));
+	PyObject *out = owned_str(zone);
+	if (rc_ == CSVC_OK && out == NULL) {
+		store_leave(self, &cx_);
+		return NULL;
+	}
+	return DONE(self, out);
+}
+
+static PyObject *Store_set_default_zone(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"zone", NULL};
+	const char *zone;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:set_default_zone", kw, &zone))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_set_default_zone(self->store, zone));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_clear_default_zone(StoreObject *self, PyObject *unused)
+{
+	(void)unused;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_calendar_clear_default_zone(self->store));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_default_zone(StoreObject *self, PyObject *unused)
+{
+	char *zone = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_default_zone(self->store, &zone));
+	PyObject *out = owned_str(zone);
+	if (rc_ == CSVC_OK && out == NULL) {
+		store_leave(self, &cx_);
+		return NULL;
+	}
+	return DONE(self, out);
+}
+
+static PyObject *Store_add_zone(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"name", "tzif", NULL};
+	const char *name;
+	Py_buffer data;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sy*:add_zone", kw, &name, &data))
+		return NULL;
+	/* The bytes stay valid: the buffer is held until released below. */
+	callctx cx_;
+	errsnap e_;
+	int rc_ = 0;
+	if (store_enter(self, &cx_) < 0) {
+		PyBuffer_Release(&data);
+		return NULL;
+	}
+	CALL(self, 1, rc_, &e_, csvc_calendar_add_zone(self->store, name, data.buf, (size_t)data.len));
+	PyBuffer_Release(&data);
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store__tz_for_store(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"store_code", NULL};
+	PyObject *code_obj = Py_None;
+	const char *code = NULL;
+	csvc_tz *tz = NULL;
+	int32_t source = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:_tz_for_store", kw, &code_obj) ||
+	    str_in(code_obj, &code, "store_code"))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_calendar_tz_for_store(self->store, code, &tz, &source));
+	PyObject *out = NULL;
+	if (rc_ == CSVC_OK) {
+		PyObject *t = tz_wrap(tz, NULL); /* frees tz on failure */
+		out = t ? Py_BuildValue("(Ni)", t, (int)source) : NULL;
+		if (out == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, out);
+}
+
 /* ------------------------------------------------------------------ */
 /* Store: SLA                                                          */
 /* ------------------------------------------------------------------ */
@@ -5306,6 +5432,30 @@ static PyMethodDef Store_methods[] = {
 	   "The name of the calendar attached to `store_code` (NotFound if none)."),
 	SM(calendar_for_store, "calendar_for_store($self, /, store_code, *, zoneinfo_dir=None, tz=None)\n--\n\n"
 	   "Loads the calendar attached to `store_code` (as load_calendar; NotFound if none)."),
+	SM(set_store_zone, "set_store_zone($self, /, store_code, zone)\n--\n\n"
+	   "Sets the time zone ('Asia/Shanghai', 'UTC', '+08:00') reports use for the day,\n"
+	   "week, month and quarter boundaries of `store_code` when no calendar is attached\n"
+	   "to it (a calendar's zone wins). The zone's data is kept in the store; NotFound\n"
+	   "if the zone is neither kept in the store nor in its zoneinfo_dir."),
+	SM(clear_store_zone, "clear_store_zone($self, /, store_code)\n--\n\n"
+	   "Removes the time zone of `store_code` (NotFound if none is set)."),
+	SM(store_zone, "store_zone($self, /, store_code)\n--\n\n"
+	   "The time zone set for `store_code` itself (NotFound if none; see tz_for_store)."),
+	SM(set_default_zone, "set_default_zone($self, /, zone)\n--\n\n"
+	   "Sets the store-wide default time zone: that of store codes with neither a\n"
+	   "calendar nor a zone of their own, and of reports over every store code. A\n"
+	   "till serving one shop sets it once."),
+	{"clear_default_zone", (PyCFunction)Store_clear_default_zone, METH_NOARGS,
+	 "clear_default_zone($self, /)\n--\n\nRemoves the default time zone (NotFound if none is set)."},
+	{"default_zone", (PyCFunction)Store_default_zone, METH_NOARGS,
+	 "default_zone($self, /)\n--\n\nThe store-wide default time zone (NotFound if none is set)."},
+	SM(add_zone, "add_zone($self, /, name, tzif)\n--\n\n"
+	   "Keeps TZif data (bytes, RFC 8536) in the store as the zone `name`, replacing the\n"
+	   "store's copy: calendars and store zones load `name` from it first, so the store\n"
+	   "works without a zoneinfo directory. Corrupt for data that is not TZif;\n"
+	   "InvalidArgument for 'UTC' and fixed offsets, which need none."),
+	SM(_tz_for_store, "_tz_for_store($self, /, store_code=None)\n--\n\n"
+	   "(TimeZone, source) reports use for `store_code`; see Store.tz_for_store."),
 	SM(save_sla_policy, "save_sla_policy($self, /, policy)\n--\n\n"
 	   "Validates and stores an SlaPolicy; returns its version (unchanged if equal to the\n"
 	   "newest). InvalidArgument for a policy without targets, a target nothing\n"
