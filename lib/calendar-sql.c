@@ -193,7 +193,7 @@ int csvc__calendar_db_list(csvc_store *s, char ***names, size_t *count)
 	}
 	char **out = NULL;
 	if (n) {
-		out = malloc(n * sizeof(char *) + text.len);
+		out = csvc__malloc(n * sizeof(char *) + text.len);
 		if (!out) {
 			csvc__buf_free(&text);
 			return csvc__error(CSVC_ENOMEM, "out of memory listing calendars");

@@ -47,7 +47,7 @@ int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar 
 	csvc_uuid id;
 	csvc__uuid_generate(&id);
 	rc = csvc__calendar_db_save(store, name, spec, &id, csvc_store_now(store));
-	free(spec);
+	csvc__free(spec);
 	return rc;
 }
 
@@ -82,7 +82,7 @@ int csvc_calendar_load(csvc_store *store, const char *name, const csvc_calendar_
 	if ((rc = csvc__calendar_db_load(store, name, &spec)))
 		return rc;
 	rc = parse_stored(name, spec, opts, out);
-	free(spec);
+	csvc__free(spec);
 	return rc;
 }
 
@@ -177,7 +177,7 @@ int csvc_calendar_for_store(csvc_store *store, const char *store_code, const csv
 		return rc;
 	if (!(rc = csvc__calendar_db_load(store, name, &spec)))
 		rc = parse_stored(name, spec, opts, out);
-	free(spec);
-	free(name);
+	csvc__free(spec);
+	csvc__free(name);
 	return rc;
 }

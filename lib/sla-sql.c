@@ -628,7 +628,7 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 	const char *sql = list == CSVC__SLA_LIST_TICKET     ? SQL_LIST_TICKET
 	                  : list == CSVC__SLA_LIST_AT_RISK ? SQL_LIST_AT_RISK
 	                                                   : SQL_LIST_BREACHED;
-	csvc__sla_row_cursor *c = calloc(1, sizeof(*c));
+	csvc__sla_row_cursor *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->store = s;
@@ -672,5 +672,5 @@ void csvc__sla_db_list_free(csvc__sla_row_cursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
-	free(c);
+	csvc__free(c);
 }

@@ -102,7 +102,7 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 	sqlite3_reset(st);
 	csvc_workflow *wf = NULL;
 	if (rc || (rc = csvc_workflow_new(&wf, name))) {
-		free(initial);
+		csvc__free(initial);
 		return rc;
 	}
 	if ((rc = csvc__stmt(s, SQL_LOAD_STATES, &st)))
@@ -135,14 +135,14 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 	if (rc < 0)
 		goto fail;
 	sqlite3_reset(st);
-	free(wf->initial);
+	csvc__free(wf->initial);
 	wf->initial = initial;
 	wf->version = version;
 	csvc__error_clear();
 	*out = wf;
 	return CSVC_OK;
 fail:
-	free(initial);
+	csvc__free(initial);
 	csvc_workflow_free(wf);
 	return rc;
 }
