@@ -222,6 +222,8 @@ static int load_targets(csvc_store *s, csvc_sla_policy *p)
 		}
 		if (rc) {
 			sqlite3_reset(st);
+			if (rc == CSVC_ENOMEM) /* not the data's fault */
+				return rc;
 			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad target: %s", p->name,
 			                   csvc_error_last()->message);
 		}
@@ -237,6 +239,8 @@ static int load_targets(csvc_store *s, csvc_sla_policy *p)
 		                              col(st, 5), col(st, 6));
 		if (rc) {
 			sqlite3_reset(st);
+			if (rc == CSVC_ENOMEM) /* not the data's fault */
+				return rc;
 			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad escalation", p->name);
 		}
 	}

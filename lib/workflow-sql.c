@@ -113,8 +113,9 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 		                             text_or_null(st, 2), text_or_null(st, 3));
 		if (rc) {
 			sqlite3_reset(st);
-			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad state: %s", name,
-			                 (int)version, csvc_error_last()->message);
+			if (rc != CSVC_ENOMEM)
+				rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad state: %s", name,
+				                 (int)version, csvc_error_last()->message);
 			goto fail;
 		}
 	}
@@ -127,8 +128,9 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 		                                  text_or_null(st, 2));
 		if (rc) {
 			sqlite3_reset(st);
-			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", name,
-			                 (int)version, csvc_error_last()->message);
+			if (rc != CSVC_ENOMEM)
+				rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", name,
+				                 (int)version, csvc_error_last()->message);
 			goto fail;
 		}
 	}
