@@ -23,13 +23,14 @@ static int armed;           /* count (and fail) allocations */
 static size_t calls;        /* allocations since arming */
 static size_t fail_at;      /* the one that fails */
 static int fired;           /* it did */
+static int persistent;      /* and so does every later one */
 static long live;           /* blocks currently allocated by libcsvc */
 
 static int should_fail(void)
 {
 	if (!armed)
 		return 0;
-	if (++calls == fail_at) {
+	if (++calls == fail_at || (persistent && calls > fail_at)) {
 		fired = 1;
 		return 1;
 	}
@@ -152,15 +153,17 @@ static long live_without_caches(csvc_store *s)
 	return live;
 }
 
-enum { READS = 1, QUICK = 2 };
+enum {
+	READS = 1,      /* the call only reads: it may absorb a failure */
+	QUICK = 2,      /* also under CSVC_OOM_QUICK */
+	WRITES_ONCE = 4 /* succeeds once only (a merge, an erase): one mode */
+};
 
 /* Runs `op` with its 1st, 2nd, ... allocation failing until it succeeds.
  * A call that reads only may absorb a failure and succeed; the loop then
  * goes on. Returns the number of failures. */
-static int fail_every_alloc(csvc_store *s, const char *name, op_fn op, void *ctx, int flags)
+static int fail_every_alloc_mode(csvc_store *s, const char *name, op_fn op, void *ctx, int flags)
 {
-	if (quick && !(flags & QUICK))
-		return 0;
 	char *before = dump();
 	int failures = 0;
 	for (size_t n = 1;; n++) {
@@ -207,11 +210,31 @@ static int fail_every_alloc(csvc_store *s, const char *name, op_fn op, void *ctx
 	}
 	free(before);
 	if (getenv("CSVC_OOM_VERBOSE"))
-		fprintf(stderr, "%s: %d failures\n", name, failures);
+		fprintf(stderr, "%s: %d failures%s\n", name, failures, persistent ? " (persistent)" : "");
+	return failures;
+}
+
+/* Each allocation failing alone, then (but for the quick run) failing
+ * with every one after it as well. */
+static int fail_every_alloc(csvc_store *s, const char *name, op_fn op, void *ctx, int flags)
+{
+	if (quick && !(flags & QUICK))
+		return 0;
+	persistent = 0;
+	int failures = fail_every_alloc_mode(s, name, op, ctx, flags);
+	if (!quick && !(flags & WRITES_ONCE)) {
+		persistent = 1;
+		failures += fail_every_alloc_mode(s, name, op, ctx, flags);
+		persistent = 0;
+	}
 	return failures;
 }
 
 #define OOM(s, op, ctx, flags) fail_every_alloc((s), #op, (op), (ctx), (flags))
+
+/* What an output pointer holds before a call: a failed call leaves it. */
+static char unset_cell;
+#define UNSET ((void *)&unset_cell)
 
 /* ---- fixtures ---- */
 
@@ -303,6 +326,20 @@ static int setup(void **state)
 	return 0;
 }
 
+/* A store with no definitions yet, for csvc_store_install_defaults. */
+static int setup_bare(void **state)
+{
+	(void)state;
+	armed = 0;
+	csvc_test_data_path(zoneinfo, sizeof(zoneinfo), "zoneinfo");
+	strcpy(dir, "/tmp/csvc-oom-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	csvc_store_options o = store_opts();
+	csvc_assert_ok(csvc_store_open(&fx.s, path, &o));
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -323,10 +360,12 @@ static int op_store_open(csvc_store *s, void *ctx)
 	(void)s;
 	(void)ctx;
 	csvc_store_options o = store_opts();
-	csvc_store *t = NULL;
+	csvc_store *t = UNSET;
 	int rc = csvc_store_open(&t, path, &o);
-	if (rc)
-		assert_null(t);
+	if (rc) {
+		assert_ptr_equal(t, UNSET);
+		return rc;
+	}
 	csvc_store_close(t);
 	return rc;
 }
@@ -335,6 +374,18 @@ static void test_store(void **state)
 {
 	(void)state;
 	OOM(NULL, op_store_open, NULL, QUICK);
+}
+
+static int op_install_defaults(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_store_install_defaults(s);
+}
+
+static void test_install_defaults(void **state)
+{
+	(void)state;
+	OOM(fx.s, op_install_defaults, NULL, 0);
 }
 
 /* ---- customers ---- */
@@ -361,11 +412,11 @@ static int op_customer_update(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_customer *c = NULL;
+	csvc_customer *c = UNSET;
 	csvc_assert_ok(csvc_customer_get(s, &fx.customer, &c));
 	csvc_assert_ok(csvc_customer_set_name(c, "张三 (改)"));
 	csvc_assert_ok(csvc_customer_add_phone(c, "13900000010"));
-	csvc_assert_ok(csvc_customer_remove_tag(c, "vip"));
+	csvc_customer_remove_tag(c, "vip"); /* gone after the first success */
 	csvc_assert_ok(csvc_customer_set_attr(c, "k2", "v2"));
 	csvc_assert_ok(csvc_customer_set_lifecycle(c, CSVC_LIFECYCLE_MATURE));
 	int64_t rev = csvc_customer_revision(c);
@@ -382,12 +433,13 @@ static int op_customer_update(csvc_store *s, void *ctx)
 static int op_customer_get(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_customer *c = NULL;
+	csvc_customer *c = UNSET;
 	int rc = csvc_customer_get(s, &fx.customer, &c);
-	if (rc)
-		assert_null(c);
-	else
-		assert_non_null(csvc_customer_name(c));
+	if (rc) {
+		assert_ptr_equal(c, UNSET);
+		return rc;
+	}
+	assert_non_null(csvc_customer_name(c));
 	csvc_customer_free(c);
 	return rc;
 }
@@ -395,24 +447,26 @@ static int op_customer_get(csvc_store *s, void *ctx)
 static int op_customer_find(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_customer *c = NULL;
+	csvc_customer *c = UNSET;
 	int rc = csvc_customer_find_by_phone(s, "138 0000 0001", &c);
 	if (rc) {
-		assert_null(c);
+		assert_ptr_equal(c, UNSET);
 		return rc;
 	}
 	csvc_customer_free(c);
-	c = NULL;
+	c = UNSET;
 	rc = csvc_customer_find_by_email(s, "A@example.cn", &c);
 	if (rc) {
-		assert_null(c);
+		assert_ptr_equal(c, UNSET);
 		return rc;
 	}
 	csvc_customer_free(c);
-	c = NULL;
+	c = UNSET;
 	rc = csvc_customer_find_by_external_id(s, "member_card", "CARD-2", &c);
-	if (rc)
-		assert_null(c);
+	if (rc) {
+		assert_ptr_equal(c, UNSET);
+		return rc;
+	}
 	csvc_customer_free(c);
 	return rc;
 }
@@ -422,20 +476,20 @@ static int op_customer_search(csvc_store *s, void *ctx)
 	(void)ctx;
 	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
 	q.text = "张三";
-	csvc_customer_iter *it = NULL;
+	csvc_customer_iter *it = UNSET;
 	int rc = csvc_customer_iter_new(s, &q, &it);
 	if (rc) {
-		assert_null(it);
+		assert_ptr_equal(it, UNSET);
 		return rc;
 	}
 	int n = 0;
-	csvc_customer *c = NULL;
+	csvc_customer *c = UNSET;
 	while ((rc = csvc_customer_iter_next(it, &c)) == CSVC_OK) {
 		n++;
 		csvc_customer_free(c);
-		c = NULL;
+		c = UNSET;
 	}
-	assert_null(c);
+	assert_ptr_equal(c, UNSET); /* the end writes nothing either */
 	csvc_customer_iter_free(it);
 	if (rc == CSVC_ITEROVER) {
 		assert_int_equal(n, 2);
@@ -447,10 +501,12 @@ static int op_customer_search(csvc_store *s, void *ctx)
 static int op_customer_merge(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_merge_report *r = NULL;
+	csvc_merge_report *r = UNSET;
 	int rc = csvc_customer_merge(s, &fx.customer, &fx.customer2, "op", &r);
-	if (rc)
-		assert_null(r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
 	csvc_merge_report_free(r);
 	return rc;
 }
@@ -460,18 +516,53 @@ static int op_customer_erase(csvc_store *s, void *ctx)
 	return csvc_customer_erase(s, (const csvc_uuid *)ctx, "op");
 }
 
+/* Setters and dup on a record in memory: a failed one leaves the record
+ * as it was. */
+static int op_customer_record(csvc_store *s, void *ctx)
+{
+	(void)s;
+	(void)ctx;
+	PAUSE();
+	csvc_customer *c = draft("王五", "13800000005", "CARD-5");
+	RESUME();
+	int rc;
+	if ((rc = csvc_customer_set_name(c, "王五五")) || (rc = csvc_customer_add_phone(c, "13800000006")) ||
+	    (rc = csvc_customer_add_email(c, "b@example.cn")) || (rc = csvc_customer_add_tag(c, "new")) ||
+	    (rc = csvc_customer_set_attr(c, "k", "v2")) || (rc = csvc_customer_set_attr(c, "k3", "v3")) ||
+	    (rc = csvc_customer_set_notes(c, "备注")) ||
+	    (rc = csvc_customer_add_external_id(c, "wechat", "wx-1"))) {
+		PAUSE();
+		csvc_customer_free(c);
+		RESUME();
+		return rc;
+	}
+	csvc_customer *d = UNSET;
+	rc = csvc_customer_dup(c, &d);
+	if (rc)
+		assert_ptr_equal(d, UNSET);
+	else
+		assert_string_equal(csvc_customer_name(d), "王五五");
+	PAUSE();
+	if (!rc)
+		csvc_customer_free(d);
+	csvc_customer_free(c);
+	RESUME();
+	return rc;
+}
+
 static void test_customers(void **state)
 {
 	(void)state;
 	csvc_store *s = fx.s;
+	OOM(NULL, op_customer_record, NULL, 0);
 	OOM(s, op_customer_create, NULL, QUICK);
 	OOM(s, op_customer_update, NULL, 0);
 	OOM(s, op_customer_get, NULL, READS | QUICK);
 	OOM(s, op_customer_find, NULL, READS);
 	OOM(s, op_customer_search, NULL, READS);
-	OOM(s, op_customer_merge, NULL, 0);
+	OOM(s, op_customer_merge, NULL, WRITES_ONCE);
 	csvc_uuid victim = new_customer(s, "李四", "13800000003", "CARD-3");
-	OOM(s, op_customer_erase, &victim, 0);
+	OOM(s, op_customer_erase, &victim, WRITES_ONCE);
 }
 
 /* ---- tickets ---- */
@@ -480,7 +571,7 @@ static int op_ticket_create(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_ticket *t = NULL;
+	csvc_ticket *t = UNSET;
 	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
 	csvc_assert_ok(csvc_ticket_set_subject(t, "新投诉"));
 	csvc_assert_ok(csvc_ticket_set_description(t, "详细描述"));
@@ -500,7 +591,7 @@ static int op_ticket_update(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_ticket *t = NULL;
+	csvc_ticket *t = UNSET;
 	csvc_assert_ok(csvc_ticket_get(s, &fx.ticket, &t));
 	csvc_assert_ok(csvc_ticket_set_subject(t, "改过的投诉"));
 	csvc_assert_ok(csvc_ticket_set_category(t, "quality"));
@@ -518,10 +609,12 @@ static int op_ticket_update(csvc_store *s, void *ctx)
 static int op_ticket_get(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_ticket *t = NULL;
+	csvc_ticket *t = UNSET;
 	int rc = csvc_ticket_get(s, &fx.ticket, &t);
-	if (rc)
-		assert_null(t);
+	if (rc) {
+		assert_ptr_equal(t, UNSET);
+		return rc;
+	}
 	csvc_ticket_free(t);
 	return rc;
 }
@@ -555,20 +648,20 @@ static int op_ticket_merge(csvc_store *s, void *ctx)
 static int op_ticket_history(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_event_iter *it = NULL;
+	csvc_event_iter *it = UNSET;
 	int rc = csvc_ticket_history_new(s, &fx.ticket, &it);
 	if (rc) {
-		assert_null(it);
+		assert_ptr_equal(it, UNSET);
 		return rc;
 	}
-	csvc_event *ev = NULL;
+	csvc_event *ev = UNSET;
 	int n = 0;
 	while ((rc = csvc_ticket_history_next(it, &ev)) == CSVC_OK) {
 		n++;
 		csvc_event_free(ev);
-		ev = NULL;
+		ev = UNSET;
 	}
-	assert_null(ev);
+	assert_ptr_equal(ev, UNSET); /* the end writes nothing either */
 	csvc_ticket_history_free(it);
 	if (rc == CSVC_ITEROVER) {
 		assert_true(n >= 2);
@@ -582,25 +675,44 @@ static int op_ticket_query(csvc_store *s, void *ctx)
 	(void)ctx;
 	csvc_ticket_query q = CSVC_TICKET_QUERY_INIT;
 	q.text = "投诉";
-	csvc_ticket_iter *it = NULL;
+	csvc_ticket_iter *it = UNSET;
 	int rc = csvc_ticket_iter_new(s, &q, &it);
 	if (rc) {
-		assert_null(it);
+		assert_ptr_equal(it, UNSET);
 		return rc;
 	}
-	csvc_ticket *t = NULL;
+	csvc_ticket *t = UNSET;
 	int n = 0;
 	while ((rc = csvc_ticket_iter_next(it, &t)) == CSVC_OK) {
 		n++;
 		csvc_ticket_free(t);
-		t = NULL;
+		t = UNSET;
 	}
-	assert_null(t);
+	assert_ptr_equal(t, UNSET); /* the end writes nothing either */
 	csvc_ticket_iter_free(it);
 	if (rc == CSVC_ITEROVER) {
 		assert_true(n >= 1);
 		rc = CSVC_OK;
 	}
+	return rc;
+}
+
+static int op_ticket_replay(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_ticket *t = UNSET;
+	int rc = csvc_ticket_replay(s, &fx.ticket, &t);
+	if (rc) {
+		assert_ptr_equal(t, UNSET);
+		return rc;
+	}
+	csvc_ticket *d = UNSET;
+	rc = csvc_ticket_dup(t, &d);
+	if (rc)
+		assert_ptr_equal(d, UNSET);
+	else
+		csvc_ticket_free(d);
+	csvc_ticket_free(t);
 	return rc;
 }
 
@@ -611,11 +723,12 @@ static void test_tickets(void **state)
 	OOM(s, op_ticket_create, NULL, QUICK);
 	OOM(s, op_ticket_update, NULL, 0);
 	OOM(s, op_ticket_get, NULL, READS);
-	OOM(s, op_ticket_transition, NULL, QUICK);
+	OOM(s, op_ticket_transition, NULL, QUICK | WRITES_ONCE);
 	OOM(s, op_ticket_comment, NULL, 0);
 	OOM(s, op_ticket_history, NULL, READS);
 	OOM(s, op_ticket_query, NULL, READS);
-	OOM(s, op_ticket_merge, NULL, 0);
+	OOM(s, op_ticket_replay, NULL, READS);
+	OOM(s, op_ticket_merge, NULL, WRITES_ONCE);
 }
 
 /* ---- workflows ---- */
@@ -624,7 +737,7 @@ static int op_workflow_save(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_workflow *wf = NULL;
+	csvc_workflow *wf = UNSET;
 	csvc_assert_ok(csvc_workflow_new(&wf, "oom_flow"));
 	csvc_assert_ok(csvc_workflow_add_state(wf, "new", CSVC_STATE_NEW, "新建", "New"));
 	csvc_assert_ok(csvc_workflow_add_state(wf, "doing", CSVC_STATE_OPEN, "处理中", "Doing"));
@@ -645,10 +758,12 @@ static int op_workflow_save(csvc_store *s, void *ctx)
 static int op_workflow_load(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_workflow *wf = NULL;
+	csvc_workflow *wf = UNSET;
 	int rc = csvc_workflow_load(s, "complaint", 0, &wf);
-	if (rc)
-		assert_null(wf);
+	if (rc) {
+		assert_ptr_equal(wf, UNSET);
+		return rc;
+	}
 	csvc_workflow_free(wf);
 	return rc;
 }
@@ -666,10 +781,12 @@ static int op_tz_load(csvc_store *s, void *ctx)
 {
 	(void)s;
 	(void)ctx;
-	csvc_tz *tz = NULL;
+	csvc_tz *tz = UNSET;
 	int rc = csvc_tz_load(&tz, "Asia/Shanghai", zoneinfo);
-	if (rc)
-		assert_null(tz);
+	if (rc) {
+		assert_ptr_equal(tz, UNSET);
+		return rc;
+	}
 	csvc_tz_free(tz);
 	return rc;
 }
@@ -680,10 +797,12 @@ static int op_calendar_parse(csvc_store *s, void *ctx)
 	(void)ctx;
 	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
 	o.zoneinfo_dir = zoneinfo;
-	csvc_calendar *cal = NULL;
+	csvc_calendar *cal = UNSET;
 	int rc = csvc_calendar_parse(&cal, CALENDAR, strlen(CALENDAR), &o);
-	if (rc)
-		assert_null(cal);
+	if (rc) {
+		assert_ptr_equal(cal, UNSET);
+		return rc;
+	}
 	csvc_calendar_free(cal);
 	return rc;
 }
@@ -691,10 +810,12 @@ static int op_calendar_parse(csvc_store *s, void *ctx)
 static int op_calendar_json(csvc_store *s, void *ctx)
 {
 	(void)s;
-	char *text = NULL;
+	char *text = UNSET;
 	int rc = csvc_calendar_to_json(ctx, &text);
-	if (rc)
-		assert_null(text);
+	if (rc) {
+		assert_ptr_equal(text, UNSET);
+		return rc;
+	}
 	csvc_free(text);
 	return rc;
 }
@@ -727,11 +848,37 @@ static int op_calendar_save(csvc_store *s, void *ctx)
 static int op_calendar_load(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_calendar *cal = NULL;
+	csvc_calendar *cal = UNSET;
 	int rc = csvc_calendar_load(s, "sh-hours", NULL, &cal);
-	if (rc)
-		assert_null(cal);
+	if (rc) {
+		assert_ptr_equal(cal, UNSET);
+		return rc;
+	}
 	csvc_calendar_free(cal);
+	return rc;
+}
+
+static int op_calendar_list(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	char **names = UNSET;
+	size_t n = 77;
+	int rc = csvc_calendar_list(s, &names, &n);
+	if (rc) {
+		assert_ptr_equal(names, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	assert_true(n >= 1);
+	csvc_free(names);
+	char *name = UNSET;
+	rc = csvc_calendar_name_for_store(s, "SH01", &name);
+	if (rc) {
+		assert_ptr_equal(name, UNSET);
+		return rc;
+	}
+	assert_string_equal(name, "sh-hours");
+	csvc_free(name);
 	return rc;
 }
 
@@ -746,6 +893,7 @@ static void test_calendars(void **state)
 	OOM(NULL, op_calendar_between, cal, READS);
 	OOM(fx.s, op_calendar_save, cal, 0);
 	OOM(fx.s, op_calendar_load, NULL, READS);
+	OOM(fx.s, op_calendar_list, NULL, READS);
 	csvc_calendar_free(cal);
 }
 
@@ -755,7 +903,7 @@ static int op_sla_policy_save(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_sla_policy *p = NULL;
+	csvc_sla_policy *p = UNSET;
 	size_t i = 0;
 	csvc_assert_ok(csvc_sla_policy_new(&p, "oom_policy", 50));
 	csvc_assert_ok(csvc_sla_policy_match_kind(p, "enquiry"));
@@ -780,10 +928,12 @@ static int op_sla_policy_save(csvc_store *s, void *ctx)
 static int op_sla_policy_load(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_sla_policy *p = NULL;
+	csvc_sla_policy *p = UNSET;
 	int rc = csvc_sla_policy_load(s, "oom_policy", 0, &p);
-	if (rc)
-		assert_null(p);
+	if (rc) {
+		assert_ptr_equal(p, UNSET);
+		return rc;
+	}
 	csvc_sla_policy_free(p);
 	return rc;
 }
@@ -791,15 +941,15 @@ static int op_sla_policy_load(csvc_store *s, void *ctx)
 static int drain(int rc, csvc_sla_iter *it)
 {
 	if (rc) {
-		assert_null(it);
+		assert_ptr_equal(it, UNSET);
 		return rc;
 	}
-	csvc_sla_target *t = NULL;
+	csvc_sla_target *t = UNSET;
 	while ((rc = csvc_sla_iter_next(it, &t)) == CSVC_OK) {
 		csvc_sla_target_free(t);
-		t = NULL;
+		t = UNSET;
 	}
-	assert_null(t);
+	assert_ptr_equal(t, UNSET); /* the end writes nothing either */
 	csvc_sla_iter_free(it);
 	return rc == CSVC_ITEROVER ? CSVC_OK : rc;
 }
@@ -807,7 +957,7 @@ static int drain(int rc, csvc_sla_iter *it)
 static int op_sla_targets(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_sla_iter *it = NULL;
+	csvc_sla_iter *it = UNSET;
 	int rc = csvc_sla_ticket_targets(s, &fx.ticket, &it);
 	return drain(rc, it);
 }
@@ -815,7 +965,7 @@ static int op_sla_targets(csvc_store *s, void *ctx)
 static int op_sla_at_risk(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_sla_iter *it = NULL;
+	csvc_sla_iter *it = UNSET;
 	int rc = csvc_sla_at_risk(s, 0, &it);
 	return drain(rc, it);
 }
@@ -823,7 +973,7 @@ static int op_sla_at_risk(csvc_store *s, void *ctx)
 static int op_sla_breached(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_sla_iter *it = NULL;
+	csvc_sla_iter *it = UNSET;
 	int rc = csvc_sla_breached(s, 0, &it);
 	return drain(rc, it);
 }
@@ -910,7 +1060,7 @@ static int op_survey_save(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	PAUSE();
-	csvc_survey *sv = NULL;
+	csvc_survey *sv = UNSET;
 	size_t i;
 	csvc_assert_ok(csvc_survey_new(&sv, "oom_survey"));
 	csvc_assert_ok(csvc_survey_add_dimension(sv, "service", 1.0, "服务", "Service"));
@@ -931,10 +1081,12 @@ static int op_survey_save(csvc_store *s, void *ctx)
 static int op_survey_load(csvc_store *s, void *ctx)
 {
 	(void)ctx;
-	csvc_survey *sv = NULL;
+	csvc_survey *sv = UNSET;
 	int rc = csvc_survey_load(s, "post_resolution", 0, &sv);
-	if (rc)
-		assert_null(sv);
+	if (rc) {
+		assert_ptr_equal(sv, UNSET);
+		return rc;
+	}
 	csvc_survey_free(sv);
 	return rc;
 }
@@ -998,7 +1150,7 @@ static void test_surveys(void **state)
 	OOM(s, op_survey_save, NULL, 0);
 	OOM(s, op_survey_load, NULL, READS);
 	OOM(s, op_survey_invite, NULL, 0);
-	OOM(s, op_survey_respond, NULL, QUICK);
+	OOM(s, op_survey_respond, NULL, QUICK | WRITES_ONCE);
 	OOM(s, op_survey_anonymous, NULL, 0);
 }
 
@@ -1016,24 +1168,51 @@ static csvc_report_query week(void)
 
 static int op_report_kpis(csvc_store *s, void *ctx)
 {
-	(void)ctx;
 	csvc_report_query q = week();
-	csvc_report *r = NULL;
+	if (ctx)
+		q.group_by = *(int32_t *)ctx;
+	csvc_report *r = UNSET;
 	int rc = csvc_report_kpis(s, &q, &r);
-	if (rc)
-		assert_null(r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
 	csvc_report_free(r);
 	return rc;
 }
 
 static int op_report_scores(csvc_store *s, void *ctx)
 {
+	csvc_report_query q = week();
+	if (ctx)
+		q.group_by = *(int32_t *)ctx;
+	csvc_report *r = UNSET;
+	int rc = csvc_report_scores(s, &q, &r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
+	csvc_report_free(r);
+	return rc;
+}
+
+static int op_report_sla(csvc_store *s, void *ctx)
+{
 	(void)ctx;
 	csvc_report_query q = week();
-	csvc_report *r = NULL;
-	int rc = csvc_report_scores(s, &q, &r);
-	if (rc)
-		assert_null(r);
+	csvc_report *r = UNSET;
+	int rc = csvc_report_sla(s, &q, &r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
+	csvc_report_free(r);
+	r = UNSET;
+	rc = csvc_report_state_times(s, &q, &r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
 	csvc_report_free(r);
 	return rc;
 }
@@ -1041,10 +1220,12 @@ static int op_report_scores(csvc_store *s, void *ctx)
 static int op_report_json(csvc_store *s, void *ctx)
 {
 	(void)s;
-	char *text = NULL;
+	char *text = UNSET;
 	int rc = csvc_report_to_json(ctx, &text);
-	if (rc)
-		assert_null(text);
+	if (rc) {
+		assert_ptr_equal(text, UNSET);
+		return rc;
+	}
 	csvc_free(text);
 	return rc;
 }
@@ -1053,10 +1234,22 @@ static void test_reports(void **state)
 {
 	(void)state;
 	csvc_store *s = fx.s;
+	/* Answers to report on. */
+	assert_int_equal(op_survey_respond(s, NULL), CSVC_OK);
+	assert_int_equal(op_survey_anonymous(s, NULL), CSVC_OK);
+	csvc_assert_ok(csvc_ticket_transition(s, &fx.ticket, "analyse", 0, "op", NULL, NULL));
 	OOM(s, op_report_kpis, NULL, READS | QUICK);
 	OOM(s, op_report_scores, NULL, READS);
+	static const int32_t groups[] = {CSVC_REPORT_BY_STAFF, CSVC_REPORT_BY_CHANNEL, CSVC_REPORT_BY_PERIOD};
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		OOM(s, op_report_kpis, (void *)&groups[i], READS);
+		OOM(s, op_report_scores, (void *)&groups[i], READS);
+	}
+	static const int32_t by_method = CSVC_REPORT_BY_METHOD;
+	OOM(s, op_report_scores, (void *)&by_method, READS);
+	OOM(s, op_report_sla, NULL, READS);
 	csvc_report_query q = week();
-	csvc_report *r = NULL;
+	csvc_report *r = UNSET;
 	csvc_assert_ok(csvc_report_kpis(s, &q, &r));
 	OOM(NULL, op_report_json, r, QUICK);
 	csvc_report_free(r);
@@ -1080,7 +1273,7 @@ static void test_set_allocator_rules(void **state)
 	csvc_assert_err(csvc_set_allocator(&a), CSVC_ESTATE);
 	/* Text handed to the caller counts until csvc_free(). */
 	csvc_calendar *cal = calendar();
-	char *text = NULL;
+	char *text = UNSET;
 	csvc_assert_ok(csvc_calendar_to_json(cal, &text));
 	csvc_calendar_free(cal);
 	assert_true(live > 0);
@@ -1101,6 +1294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_set_allocator_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install_defaults, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workflows, setup, teardown),
