@@ -5,6 +5,7 @@
 #define CSVC_H
 
 #include "csvc/common.h"
+#include "csvc/alloc.h"
 #include "csvc/version.h"
 #include "csvc/error.h"
 #include "csvc/store.h"

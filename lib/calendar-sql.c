@@ -119,7 +119,7 @@ int csvc__calendar_db_zone_data(csvc_store *s, const char *name, uint8_t **data,
 	if (rc == SQLITE_ROW) {
 		const void *blob = sqlite3_column_blob(st, 0);
 		n = (size_t)sqlite3_column_bytes(st, 0);
-		copy = malloc(n ? n : 1);
+		copy = csvc__malloc(n ? n : 1);
 		if (!copy) {
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
@@ -342,7 +342,7 @@ int csvc__calendar_db_list(csvc_store *s, char ***names, size_t *count)
 	}
 	char **out = NULL;
 	if (n) {
-		out = malloc(n * sizeof(char *) + text.len);
+		out = csvc__malloc(n * sizeof(char *) + text.len);
 		if (!out) {
 			csvc__buf_free(&text);
 			return csvc__error(CSVC_ENOMEM, "out of memory listing calendars");

@@ -52,7 +52,7 @@ static int resolve_zone(const char *zone, void *userdata, csvc_tz **out)
 		return rc;
 	if (data) {
 		rc = csvc_tz_from_tzif(out, zone, data, len);
-		free(data);
+		csvc__free(data);
 		if (rc == CSVC_ECORRUPT) {
 			char msg[300]; /* the record's own buffer is rewritten below */
 			snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);
@@ -97,7 +97,7 @@ int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar 
 	const uint8_t *tzif = csvc__tz_tzif(tz, &tzif_len);
 	rc = csvc__calendar_db_save(store, name, spec, &id, csvc_store_now(store), csvc_tz_name(tz), tzif,
 	                            tzif_len);
-	free(spec);
+	csvc__free(spec);
 	return rc;
 }
 
@@ -134,7 +134,7 @@ int csvc_calendar_load(csvc_store *store, const char *name, const csvc_calendar_
 	if ((rc = csvc__calendar_db_load(store, name, &spec)))
 		return rc;
 	rc = parse_stored(store, name, spec, opts, out);
-	free(spec);
+	csvc__free(spec);
 	return rc;
 }
 
@@ -229,8 +229,8 @@ int csvc_calendar_for_store(csvc_store *store, const char *store_code, const csv
 		return rc;
 	if (!(rc = csvc__calendar_db_load(store, name, &spec)))
 		rc = parse_stored(store, name, spec, opts, out);
-	free(spec);
-	free(name);
+	csvc__free(spec);
+	csvc__free(name);
 	return rc;
 }
 
@@ -393,8 +393,8 @@ int csvc_calendar_tz_for_store(csvc_store *store, const char *store_code, csvc_t
 			csvc_calendar *cal = NULL;
 			if (!(rc = csvc__calendar_db_load(store, name, &spec)))
 				rc = parse_stored(store, name, spec, &opts, &cal);
-			free(spec);
-			free(name);
+			csvc__free(spec);
+			csvc__free(name);
 			name = NULL;
 			if (!rc)
 				rc = csvc__tz_clone(csvc_calendar_tz(cal), &tz);
@@ -416,7 +416,7 @@ int csvc_calendar_tz_for_store(csvc_store *store, const char *store_code, csvc_t
 	}
 	if (!tz) {
 		rc = name ? load_store_zone(store, name, &tz, NULL) : csvc_tz_utc(&tz);
-		free(name);
+		csvc__free(name);
 		if (rc)
 			return rc;
 	}

@@ -205,7 +205,7 @@ static int64_t jnew(jparser *p, int type, size_t pos)
 		return jfail(p, pos, CSVC_ERANGE, "more than %d JSON values", MAX_JSON_NODES);
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
-		jnode *v = realloc(p->nodes, cap * sizeof(*v));
+		jnode *v = csvc__realloc(p->nodes, cap * sizeof(*v));
 		if (!v)
 			return jfail(p, pos, CSVC_ENOMEM, "out of memory");
 		p->nodes = v;
@@ -497,7 +497,7 @@ static int cal_push_iv(csvc_calendar *cal, spec_iv iv)
 {
 	if (cal->n_ivs == cal->cap_ivs) {
 		size_t cap = cal->cap_ivs ? cal->cap_ivs * 2 : 32;
-		spec_iv *v = realloc(cal->ivs, cap * sizeof(*v));
+		spec_iv *v = csvc__realloc(cal->ivs, cap * sizeof(*v));
 		if (!v)
 			return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 		cal->ivs = v;
@@ -730,7 +730,7 @@ static int sem_top(sem *m, const jnode *root, char **zone_out)
 		return sem_fail(m, versions->pos, CSVC_EINVAL, "\"versions\" must be a non-empty array");
 	if (versions->count > CSVC_CALENDAR_VERSIONS_MAX)
 		return sem_fail(m, versions->pos, CSVC_ERANGE, "more than %d versions", CSVC_CALENDAR_VERSIONS_MAX);
-	cal->versions = calloc(versions->count, sizeof(*cal->versions));
+	cal->versions = csvc__calloc(versions->count, sizeof(*cal->versions));
 	if (!cal->versions)
 		return sem_fail(m, 0, CSVC_ENOMEM, "out of memory");
 	int i = 0;
@@ -756,7 +756,7 @@ static int sem_top(sem *m, const jnode *root, char **zone_out)
 		return sem_fail(m, root->pos, CSVC_ERANGE, "more than %d holidays and special days",
 		                CSVC_CALENDAR_DAYS_MAX);
 	if (n_days) {
-		cal->excs = calloc(n_days, sizeof(*cal->excs));
+		cal->excs = csvc__calloc(n_days, sizeof(*cal->excs));
 		if (!cal->excs)
 			return sem_fail(m, 0, CSVC_ENOMEM, "out of memory");
 	}
@@ -998,7 +998,7 @@ static int make_slice(csvc_calendar *cal, const spec_day *prev, const spec_day *
 	}
 	if (cal->n_slices == cal->cap_slices) {
 		size_t cap = cal->cap_slices ? cal->cap_slices * 2 : 64;
-		slice *v = realloc(cal->slices, cap * sizeof(*v));
+		slice *v = csvc__realloc(cal->slices, cap * sizeof(*v));
 		if (!v)
 			return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 		cal->slices = v;
@@ -1008,7 +1008,7 @@ static int make_slice(csvc_calendar *cal, const spec_day *prev, const spec_day *
 		size_t cap = cal->cap_siv ? cal->cap_siv * 2 : 128;
 		while (cap < cal->n_siv + m)
 			cap *= 2;
-		slice_iv *v = realloc(cal->siv, cap * sizeof(*v));
+		slice_iv *v = csvc__realloc(cal->siv, cap * sizeof(*v));
 		if (!v)
 			return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 		cal->siv = v;
@@ -1239,7 +1239,7 @@ static int build_local(csvc_calendar *cal)
 	uint32_t empty;
 	if ((rc = make_slice(cal, NULL, NULL, &empty)))
 		return rc;
-	cal->vrt = calloc(cal->n_versions, sizeof(*cal->vrt));
+	cal->vrt = csvc__calloc(cal->n_versions, sizeof(*cal->vrt));
 	if (!cal->vrt)
 		return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 	for (size_t v = 0; v < cal->n_versions; v++) {
@@ -1254,7 +1254,7 @@ static int build_local(csvc_calendar *cal)
 	/* Irregular days: the sentinels, each holiday or special day and the
 	 * day after it, the first day of each version. */
 	size_t cap = 2 + 2 * cal->n_excs + cal->n_versions, n = 0;
-	int64_t *days = malloc(cap * sizeof(*days));
+	int64_t *days = csvc__malloc(cap * sizeof(*days));
 	if (!days)
 		return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 	days[n++] = DMIN_L;
@@ -1268,12 +1268,12 @@ static int build_local(csvc_calendar *cal)
 			days[n++] = cal->versions[i].from;
 	qsort(days, n, sizeof(*days), cmp_i64);
 	cal->n_blocks = (size_t)((DMAX_L - DMIN_L) >> IRR_BLOCK_SHIFT) + 1;
-	cal->irr_days = malloc(n * sizeof(*cal->irr_days));
-	cal->irr_F = malloc(n * sizeof(*cal->irr_F));
-	cal->irr_meta = malloc(n * sizeof(*cal->irr_meta));
-	cal->irr_block = malloc((cal->n_blocks + 1) * sizeof(*cal->irr_block));
+	cal->irr_days = csvc__malloc(n * sizeof(*cal->irr_days));
+	cal->irr_F = csvc__malloc(n * sizeof(*cal->irr_F));
+	cal->irr_meta = csvc__malloc(n * sizeof(*cal->irr_meta));
+	cal->irr_block = csvc__malloc((cal->n_blocks + 1) * sizeof(*cal->irr_block));
 	if (!cal->irr_days || !cal->irr_F || !cal->irr_meta || !cal->irr_block) {
-		free(days);
+		csvc__free(days);
 		return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 	}
 	size_t m = 0;
@@ -1294,7 +1294,7 @@ static int build_local(csvc_calendar *cal)
 		m++;
 	}
 	cal->n_irrs = m;
-	free(days);
+	csvc__free(days);
 	if (rc)
 		return rc;
 	size_t j = 0;
@@ -1317,9 +1317,9 @@ static int build_periods(csvc_calendar *cal)
 	int rc = csvc__tz_changes(cal->tz, from_s, to_s, &before, &ch, &n);
 	if (rc)
 		return rc;
-	cal->periods = calloc(n + 1, sizeof(*cal->periods));
+	cal->periods = csvc__calloc(n + 1, sizeof(*cal->periods));
 	if (!cal->periods) {
-		free(ch);
+		csvc__free(ch);
 		return csvc__error(CSVC_ENOMEM, "out of memory building a calendar");
 	}
 	cal->n_periods = n + 1;
@@ -1330,7 +1330,7 @@ static int build_periods(csvc_calendar *cal)
 		pp[i].tau = ch[i - 1].at_s * SEC_US;
 		pp[i].off = (int64_t)ch[i - 1].offset_after * SEC_US;
 	}
-	free(ch);
+	csvc__free(ch);
 	int64_t K = 0;
 	for (size_t i = 1; i <= n; i++) {
 		period *p = &pp[i];
@@ -1471,18 +1471,18 @@ void csvc_calendar_free(csvc_calendar *cal)
 	if (!cal)
 		return;
 	csvc_tz_free(cal->tz);
-	free(cal->ivs);
-	free(cal->versions);
-	free(cal->excs);
-	free(cal->vrt);
-	free(cal->slices);
-	free(cal->siv);
-	free(cal->irr_meta);
-	free(cal->irr_days);
-	free(cal->irr_F);
-	free(cal->irr_block);
-	free(cal->periods);
-	free(cal);
+	csvc__free(cal->ivs);
+	csvc__free(cal->versions);
+	csvc__free(cal->excs);
+	csvc__free(cal->vrt);
+	csvc__free(cal->slices);
+	csvc__free(cal->siv);
+	csvc__free(cal->irr_meta);
+	csvc__free(cal->irr_days);
+	csvc__free(cal->irr_F);
+	csvc__free(cal->irr_block);
+	csvc__free(cal->periods);
+	csvc__free(cal);
 }
 
 static void line_col(const char *text, size_t len, size_t pos, size_t *line, size_t *col)
@@ -1528,11 +1528,11 @@ int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len,
 	memset(&p, 0, sizeof(p));
 	p.text = text;
 	p.len = len;
-	p.sbuf = malloc(len + 1);
-	csvc_calendar *cal = calloc(1, sizeof(*cal));
+	p.sbuf = csvc__malloc(len + 1);
+	csvc_calendar *cal = csvc__calloc(1, sizeof(*cal));
 	if (!p.sbuf || !cal) {
-		free(p.sbuf);
-		free(cal);
+		csvc__free(p.sbuf);
+		csvc__free(cal);
 		return csvc__error(CSVC_ENOMEM, "out of memory parsing a calendar");
 	}
 	int rc = 0;
@@ -1576,13 +1576,13 @@ int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len,
 		goto fail;
 	if ((rc = build_local(cal)) || (rc = build_periods(cal)))
 		goto fail;
-	free(p.nodes);
-	free(p.sbuf);
+	csvc__free(p.nodes);
+	csvc__free(p.sbuf);
 	*out = cal;
 	return 0;
 fail:
-	free(p.nodes);
-	free(p.sbuf);
+	csvc__free(p.nodes);
+	csvc__free(p.sbuf);
 	csvc_calendar_free(cal);
 	return rc;
 }

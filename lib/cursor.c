@@ -14,14 +14,14 @@ struct csvc__cursor {
 
 int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
 {
-	csvc__cursor *c = sql ? calloc(1, sizeof(*c)) : NULL;
+	csvc__cursor *c = sql ? csvc__calloc(1, sizeof(*c)) : NULL;
 	if (!c) {
-		free(sql);
+		csvc__free(sql);
 		return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 	}
 	c->store = s;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
-	free(sql);
+	csvc__free(sql);
 	if (rc != SQLITE_OK) {
 		rc = csvc__sqlite_error(s, rc, "preparing a list query");
 		csvc__cursor_free(c);
@@ -107,5 +107,5 @@ void csvc__cursor_free(csvc__cursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
-	free(c);
+	csvc__free(c);
 }

@@ -12,8 +12,8 @@
 void csvc__strvec_free(csvc__strvec *v)
 {
 	for (size_t i = 0; i < v->n; i++)
-		free(v->items[i]);
-	free(v->items);
+		csvc__free(v->items[i]);
+	csvc__free(v->items);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -24,7 +24,7 @@ static int grow(void **items, size_t *cap, size_t need, size_t elem)
 	size_t ncap = *cap ? *cap * 2 : 4;
 	while (ncap < need)
 		ncap *= 2;
-	void *p = realloc(*items, ncap * elem);
+	void *p = csvc__realloc(*items, ncap * elem);
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory growing a list");
 	*items = p;
@@ -84,7 +84,7 @@ int csvc__strvec_add_sorted(csvc__strvec *v, const char *s)
 
 static void strvec_remove(csvc__strvec *v, size_t at)
 {
-	free(v->items[at]);
+	csvc__free(v->items[at]);
 	memmove(v->items + at, v->items + at + 1, (v->n - at - 1) * sizeof(char *));
 	v->n--;
 }
@@ -92,10 +92,10 @@ static void strvec_remove(csvc__strvec *v, size_t at)
 void csvc__kvvec_free(csvc__kvvec *v)
 {
 	for (size_t i = 0; i < v->n; i++) {
-		free(v->items[i].key);
-		free(v->items[i].value);
+		csvc__free(v->items[i].key);
+		csvc__free(v->items[i].value);
 	}
-	free(v->items);
+	csvc__free(v->items);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -106,7 +106,7 @@ static int kvvec_insert(csvc__kvvec *v, size_t at, const char *key, const char *
 	if (rc || (rc = csvc__strdup(key, &k)))
 		return rc;
 	if ((rc = csvc__strdup(value, &val))) {
-		free(k);
+		csvc__free(k);
 		return rc;
 	}
 	memmove(v->items + at + 1, v->items + at, (v->n - at) * sizeof(csvc__kv));
@@ -123,8 +123,8 @@ int csvc__kvvec_push(csvc__kvvec *v, const char *key, const char *value)
 
 static void kvvec_remove(csvc__kvvec *v, size_t at)
 {
-	free(v->items[at].key);
-	free(v->items[at].value);
+	csvc__free(v->items[at].key);
+	csvc__free(v->items[at].value);
 	memmove(v->items + at, v->items + at + 1, (v->n - at - 1) * sizeof(csvc__kv));
 	v->n--;
 }
@@ -162,14 +162,14 @@ int csvc__kvvec_set_sorted(csvc__kvvec *v, const char *key, const char *value)
 	int rc = csvc__strdup(value, &val);
 	if (rc)
 		return rc;
-	free(v->items[pos].value);
+	csvc__free(v->items[pos].value);
 	v->items[pos].value = val;
 	return CSVC_OK;
 }
 
 int csvc__customer_history_push(csvc_customer *c, int32_t stage, csvc_time_us at)
 {
-	csvc__lifecycle_entry *h = realloc(c->history, (c->history_n + 1) * sizeof(*h));
+	csvc__lifecycle_entry *h = csvc__realloc(c->history, (c->history_n + 1) * sizeof(*h));
 	if (!h)
 		return csvc__error(CSVC_ENOMEM, "out of memory growing the lifecycle history");
 	h[c->history_n].stage = stage;
@@ -183,7 +183,7 @@ int csvc__customer_history_push(csvc_customer *c, int32_t stage, csvc_time_us at
 
 int csvc__customer_alloc(csvc_customer **out)
 {
-	csvc_customer *c = calloc(1, sizeof(*c));
+	csvc_customer *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating a customer");
 	*out = c;
@@ -208,17 +208,17 @@ void csvc_customer_free(csvc_customer *c)
 {
 	if (!c)
 		return;
-	free(c->name);
-	free(c->address);
-	free(c->notes);
-	free(c->home_store);
+	csvc__free(c->name);
+	csvc__free(c->address);
+	csvc__free(c->notes);
+	csvc__free(c->home_store);
 	csvc__strvec_free(&c->phones);
 	csvc__strvec_free(&c->emails);
 	csvc__strvec_free(&c->tags);
 	csvc__kvvec_free(&c->attrs);
 	csvc__kvvec_free(&c->extids);
-	free(c->history);
-	free(c);
+	csvc__free(c->history);
+	csvc__free(c);
 }
 
 static int dup_strvec(const csvc__strvec *from, csvc__strvec *to)
@@ -382,7 +382,7 @@ static int set_string(char **field, const char *value, size_t max, const char *n
 	char *copy;
 	if (rc || (rc = csvc__strdup(value, &copy)))
 		return rc;
-	free(*field);
+	csvc__free(*field);
 	*field = copy;
 	return CSVC_OK;
 }

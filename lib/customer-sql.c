@@ -343,7 +343,7 @@ static char *col_text(sqlite3_stmt *st, int col, int *oom)
 	const unsigned char *t = sqlite3_column_text(st, col);
 	if (!t)
 		return NULL;
-	char *copy = strdup((const char *)t);
+	char *copy = csvc__strcopy((const char *)t);
 	if (!copy)
 		*oom = 1;
 	return copy;

@@ -70,7 +70,7 @@ static int check_actor(const char *actor)
  * cannot fail. */
 static int reserve_history(csvc_customer *c)
 {
-	csvc__lifecycle_entry *h = realloc(c->history, (c->history_n + 1) * sizeof(*h));
+	csvc__lifecycle_entry *h = csvc__realloc(c->history, (c->history_n + 1) * sizeof(*h));
 	if (!h)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->history = h;
@@ -89,7 +89,7 @@ int csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor)
 	if (rc)
 		return rc;
 	if (c->phones.n || c->emails.n) {
-		if (!(n = malloc(sizeof(*n))))
+		if (!(n = csvc__malloc(sizeof(*n))))
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		if ((rc = compute_norms(store, c, n)))
 			goto out;
@@ -122,7 +122,7 @@ int csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor)
 	c->history[c->history_n].at = now;
 	c->history_n++;
 out:
-	free(n);
+	csvc__free(n);
 	return rc;
 }
 
@@ -202,7 +202,7 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 	int rc = check_actor(actor);
 	if (rc)
 		return rc;
-	norms *n = malloc(sizeof(*n));
+	norms *n = csvc__malloc(sizeof(*n));
 	if (!n)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	csvc_customer *old = NULL;
@@ -265,7 +265,7 @@ end:
 out:
 	csvc_customer_free(old);
 	csvc__buf_free(&fields);
-	free(n);
+	csvc__free(n);
 	return rc;
 }
 
@@ -376,13 +376,13 @@ int csvc_customer_iter_new(csvc_store *store, const csvc_customer_query *q, csvc
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	csvc_customer_iter *it = calloc(1, sizeof(*it));
+	csvc_customer_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating an iterator");
 	it->store = store;
 	int rc = open_query(store, q, 0, &it->cursor);
 	if (rc) {
-		free(it);
+		csvc__free(it);
 		return rc;
 	}
 	*out = it;
@@ -406,7 +406,7 @@ void csvc_customer_iter_free(csvc_customer_iter *it)
 	if (!it)
 		return;
 	csvc__cursor_free(it->cursor);
-	free(it);
+	csvc__free(it);
 }
 
 int csvc_customer_count(csvc_store *store, const csvc_customer_query *q, int64_t *out)
@@ -471,7 +471,7 @@ void csvc_merge_report_free(csvc_merge_report *r)
 		return;
 	csvc__kvvec_free(&r->fields);
 	csvc__kvvec_free(&r->values);
-	free(r);
+	csvc__free(r);
 }
 
 /* Reconciles one optional string field: fills keep's gap from absorb, or
@@ -487,7 +487,7 @@ static int merge_string(char **keep, char **absorb, const char *field, csvc_merg
 		return CSVC_OK;
 	}
 	if (strcmp(*keep, *absorb) == 0) {
-		free(*absorb);
+		csvc__free(*absorb);
 		*absorb = NULL;
 		return CSVC_OK;
 	}
@@ -625,8 +625,8 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	int rc = check_actor(actor);
 	if (rc)
 		return rc;
-	csvc_merge_report *r = calloc(1, sizeof(*r));
-	norms *kn = malloc(sizeof(*kn));
+	csvc_merge_report *r = csvc__calloc(1, sizeof(*r));
+	norms *kn = csvc__malloc(sizeof(*kn));
 	csvc_customer *k = NULL, *a = NULL;
 	csvc__buf names = {0}, payload = {0};
 	if (!r || !kn) {
@@ -697,7 +697,7 @@ out:
 	csvc_customer_free(a);
 	csvc__buf_free(&names);
 	csvc__buf_free(&payload);
-	free(kn);
+	csvc__free(kn);
 	return rc;
 }
 
@@ -737,7 +737,7 @@ int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *acto
 	if (!rc)
 		rc = csvc__customer_db_scrub_mark(store, now);
 end:
-	free(absorbed);
+	csvc__free(absorbed);
 	int outermost = store->tx_depth == 1;
 	rc = csvc__tx_end(store, rc);
 	/* The erasure is committed whatever the scrub does; a scrub that

@@ -18,6 +18,21 @@
 #define CSVC__PRINTF(a, b)
 #endif
 
+/* ---- memory (alloc.c) ---- */
+
+/* Every allocation of the library goes through these, and so through the
+ * allocator of csvc_set_allocator(). They return NULL on failure and set
+ * no error: the caller reports CSVC_ENOMEM. A size of 0 is taken as 1;
+ * csvc__calloc() checks n * size for overflow; csvc__realloc(NULL, n) is
+ * csvc__malloc(n); csvc__free(NULL) does nothing. Memory from them is
+ * released with csvc__free() (or, by the caller, csvc_free()). */
+void *csvc__malloc(size_t size);
+void *csvc__calloc(size_t n, size_t size);
+void *csvc__realloc(void *ptr, size_t size);
+void csvc__free(void *ptr);
+/* A copy of `s` (not NULL), or NULL when out of memory (sets no error). */
+char *csvc__strcopy(const char *s);
+
 /* ---- errors (error.c) ---- */
 
 /* Reset the thread's error record; called on entry to every public call. */

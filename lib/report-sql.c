@@ -150,7 +150,7 @@ static int open_query(csvc_store *s, const csvc_report_query *q, int which, csvc
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	free(sql);
+	csvc__free(sql);
 	if (rc != SQLITE_OK)
 		return csvc__sqlite_error(s, rc, "preparing a report query");
 	bind_name(st, ":from", NULL, q->from, 0);

@@ -36,7 +36,7 @@ static int vec_push(i64vec *x, int64_t v)
 {
 	if (x->n == x->cap) {
 		size_t cap = x->cap ? x->cap * 2 : 16;
-		int64_t *p = realloc(x->v, cap * sizeof(*p));
+		int64_t *p = csvc__realloc(x->v, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		x->v = p;
@@ -120,11 +120,11 @@ static int smap_put(smap *m, const char *k, size_t v)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 64;
-		const char **keys = calloc(cap, sizeof(*keys));
-		size_t *vals = calloc(cap, sizeof(*vals));
+		const char **keys = csvc__calloc(cap, sizeof(*keys));
+		size_t *vals = csvc__calloc(cap, sizeof(*vals));
 		if (!keys || !vals) {
-			free(keys);
-			free(vals);
+			csvc__free(keys);
+			csvc__free(vals);
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		}
 		for (size_t i = 0; i < m->cap; i++)
@@ -135,8 +135,8 @@ static int smap_put(smap *m, const char *k, size_t v)
 				keys[j] = m->keys[i];
 				vals[j] = m->vals[i];
 			}
-		free(m->keys);
-		free(m->vals);
+		csvc__free(m->keys);
+		csvc__free(m->vals);
 		m->keys = keys;
 		m->vals = vals;
 		m->cap = cap;
@@ -152,8 +152,8 @@ static int smap_put(smap *m, const char *k, size_t v)
 
 static void smap_free(smap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	csvc__free(m->keys);
+	csvc__free(m->vals);
 }
 
 /* ---- id map (ticket row id -> index) ---- */
@@ -188,11 +188,11 @@ static int imap_put(imap *m, int64_t k, size_t v)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		int64_t *keys = calloc(cap, sizeof(*keys));
-		size_t *vals = calloc(cap, sizeof(*vals));
+		int64_t *keys = csvc__calloc(cap, sizeof(*keys));
+		size_t *vals = csvc__calloc(cap, sizeof(*vals));
 		if (!keys || !vals) {
-			free(keys);
-			free(vals);
+			csvc__free(keys);
+			csvc__free(vals);
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		}
 		for (size_t i = 0; i < m->cap; i++)
@@ -203,8 +203,8 @@ static int imap_put(imap *m, int64_t k, size_t v)
 				keys[j] = m->keys[i];
 				vals[j] = m->vals[i];
 			}
-		free(m->keys);
-		free(m->vals);
+		csvc__free(m->keys);
+		csvc__free(m->vals);
 		m->keys = keys;
 		m->vals = vals;
 		m->cap = cap;
@@ -220,8 +220,8 @@ static int imap_put(imap *m, int64_t k, size_t v)
 
 static void imap_free(imap *m)
 {
-	free(m->keys);
-	free(m->vals);
+	csvc__free(m->keys);
+	csvc__free(m->vals);
 }
 
 /* ---- the builder ---- */
@@ -280,11 +280,11 @@ typedef struct builder {
 
 static void row_free(row *w)
 {
-	free(w->key);
-	free(w->dim);
-	free(w->resp.v);
-	free(w->resol.v);
-	free(w->times.v);
+	csvc__free(w->key);
+	csvc__free(w->dim);
+	csvc__free(w->resp.v);
+	csvc__free(w->resol.v);
+	csvc__free(w->times.v);
 }
 
 void csvc_report_free(csvc_report *r)
@@ -293,36 +293,36 @@ void csvc_report_free(csvc_report *r)
 		return;
 	for (size_t i = 0; i < r->n; i++)
 		row_free(&r->rows[i]);
-	free(r->rows);
+	csvc__free(r->rows);
 	for (size_t d = 0; d < r->n_dims; d++)
-		free(r->dim_names[d]);
-	free(r->dim_names);
-	free(r->dim_weights);
-	free(r->dim_src);
-	free(r);
+		csvc__free(r->dim_names[d]);
+	csvc__free(r->dim_names);
+	csvc__free(r->dim_weights);
+	csvc__free(r->dim_src);
+	csvc__free(r);
 }
 
 static void builder_free(builder *b)
 {
 	smap_free(&b->rows);
 	for (size_t i = 0; i < b->n_zones; i++) {
-		free(b->zones[i].store_code);
+		csvc__free(b->zones[i].store_code);
 		csvc_tz_free(b->zones[i].tz);
-		free(b->zones[i].ends);
+		csvc__free(b->zones[i].ends);
 	}
-	free(b->zones);
+	csvc__free(b->zones);
 	smap_free(&b->zone_map);
 	for (size_t i = 0; i < b->n_surveys; i++)
 		csvc_survey_free(b->surveys[i]);
-	free(b->surveys);
-	free(b->survey_ids);
+	csvc__free(b->surveys);
+	csvc__free(b->survey_ids);
 	smap_free(&b->dim_map);
-	free(b->tickets);
+	csvc__free(b->tickets);
 	imap_free(&b->ticket_map);
-	free(b->events);
+	csvc__free(b->events);
 	for (size_t i = 0; i < b->n_names; i++)
-		free(b->names[i]);
-	free(b->names);
+		csvc__free(b->names[i]);
+	csvc__free(b->names);
 	smap_free(&b->name_map);
 }
 
@@ -332,7 +332,7 @@ static int intern(builder *b, const char *text, size_t *out)
 		return CSVC_OK;
 	if (b->n_names == b->cap_names) {
 		size_t cap = b->cap_names ? b->cap_names * 2 : 32;
-		char **p = realloc(b->names, cap * sizeof(*p));
+		char **p = csvc__realloc(b->names, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		b->names = p;
@@ -343,7 +343,7 @@ static int intern(builder *b, const char *text, size_t *out)
 	if (rc)
 		return rc;
 	if ((rc = smap_put(&b->name_map, copy, b->n_names))) {
-		free(copy);
+		csvc__free(copy);
 		return rc;
 	}
 	b->names[b->n_names] = copy;
@@ -379,7 +379,7 @@ static int zone_of(builder *b, const char *store_code, zone **out)
 	}
 	csvc__error_clear();
 	/* Rebuild the map: the zones array may move. */
-	zone *z = realloc(b->zones, (b->n_zones + 1) * sizeof(*z));
+	zone *z = csvc__realloc(b->zones, (b->n_zones + 1) * sizeof(*z));
 	if (!z) {
 		csvc_tz_free(tz);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
@@ -431,7 +431,7 @@ static int add_row(builder *b, const char *key, size_t *out)
 		return too_many_rows();
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
-		row *p = realloc(r->rows, cap * sizeof(*p));
+		row *p = csvc__realloc(r->rows, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		r->rows = p;
@@ -444,7 +444,7 @@ static int add_row(builder *b, const char *key, size_t *out)
 	if (rc)
 		return rc;
 	if ((rc = smap_put(&b->rows, w->key, r->n))) {
-		free(w->key);
+		csvc__free(w->key);
 		return rc;
 	}
 	*out = r->n++;
@@ -558,13 +558,13 @@ static int dim_index(builder *b, const char *name, double weight, int64_t survey
 	}
 	if (r->n_dims == r->dim_cap) {
 		size_t cap = r->dim_cap ? r->dim_cap * 2 : 8;
-		char **names = realloc(r->dim_names, cap * sizeof(*names));
+		char **names = csvc__realloc(r->dim_names, cap * sizeof(*names));
 		if (names)
 			r->dim_names = names;
-		double *w = names ? realloc(r->dim_weights, cap * sizeof(*w)) : NULL;
+		double *w = names ? csvc__realloc(r->dim_weights, cap * sizeof(*w)) : NULL;
 		if (w)
 			r->dim_weights = w;
-		int64_t *src = w ? realloc(r->dim_src, cap * sizeof(*src)) : NULL;
+		int64_t *src = w ? csvc__realloc(r->dim_src, cap * sizeof(*src)) : NULL;
 		if (!src)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		r->dim_src = src;
@@ -575,7 +575,7 @@ static int dim_index(builder *b, const char *name, double weight, int64_t survey
 	if (rc)
 		return rc;
 	if ((rc = smap_put(&b->dim_map, copy, r->n_dims))) {
-		free(copy);
+		csvc__free(copy);
 		return rc;
 	}
 	r->dim_names[r->n_dims] = copy;
@@ -591,7 +591,7 @@ static int row_dim(row *w, size_t d, double **acc)
 		size_t cap = w->dim_cap ? w->dim_cap : 4;
 		while (cap <= d)
 			cap *= 2;
-		double *p = realloc(w->dim, cap * D_ACC * sizeof(*p));
+		double *p = csvc__realloc(w->dim, cap * D_ACC * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		memset(p + w->dim_cap * D_ACC, 0, (cap - w->dim_cap) * D_ACC * sizeof(*p));
@@ -611,11 +611,11 @@ static int survey_by_id(builder *b, int64_t id, const csvc_survey **out)
 			*out = b->surveys[i];
 			return CSVC_OK;
 		}
-	csvc_survey **sv = realloc(b->surveys, (b->n_surveys + 1) * sizeof(*sv));
+	csvc_survey **sv = csvc__realloc(b->surveys, (b->n_surveys + 1) * sizeof(*sv));
 	if (!sv)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	b->surveys = sv;
-	int64_t *ids = realloc(b->survey_ids, (b->n_surveys + 1) * sizeof(*ids));
+	int64_t *ids = csvc__realloc(b->survey_ids, (b->n_surveys + 1) * sizeof(*ids));
 	if (!ids)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	b->survey_ids = ids;
@@ -712,7 +712,7 @@ static int on_ticket(const csvc__ticket_row *t, void *ud)
 		return rc;
 	if (b->n_tickets == b->cap_tickets) {
 		size_t cap = b->cap_tickets ? b->cap_tickets * 2 : 256;
-		ticket *p = realloc(b->tickets, cap * sizeof(*p));
+		ticket *p = csvc__realloc(b->tickets, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		b->tickets = p;
@@ -791,7 +791,7 @@ static int on_state(const csvc__state_row *e, void *ud)
 		return CSVC_OK;
 	if (b->n_events == b->cap_events) {
 		size_t cap = b->cap_events ? b->cap_events * 2 : 1024;
-		state_ev *p = realloc(b->events, cap * sizeof(*p));
+		state_ev *p = csvc__realloc(b->events, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		b->events = p;
@@ -899,10 +899,10 @@ static int on_ticket_state(const csvc__state_row *e, void *ud)
 		return CSVC_OK;
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 16;
-		csvc_time_us *at = realloc(h->at, cap * sizeof(*at));
+		csvc_time_us *at = csvc__realloc(h->at, cap * sizeof(*at));
 		if (at)
 			h->at = at;
-		int32_t *cat = at ? realloc(h->category, cap * sizeof(*cat)) : NULL;
+		int32_t *cat = at ? csvc__realloc(h->category, cap * sizeof(*cat)) : NULL;
 		if (!cat)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		h->category = cat;
@@ -948,7 +948,7 @@ static int row_end(builder *b, zone *z, size_t ri, csvc_time_us *end)
 		return CSVC_OK;
 	}
 	if (z && ri >= z->n_ends) {
-		int64_t *p = realloc(z->ends, b->r->n * sizeof(*p));
+		int64_t *p = csvc__realloc(z->ends, b->r->n * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		memset(p + z->n_ends, 0, (b->r->n - z->n_ends) * sizeof(*p));
@@ -990,8 +990,8 @@ static int on_backlog(const csvc__ticket_row *t, void *ud)
 				rc = backlog_at(b, t, &h, &loaded, &b->r->rows[ri], end);
 		}
 	}
-	free(h.at);
-	free(h.category);
+	csvc__free(h.at);
+	csvc__free(h.category);
 	return rc;
 }
 
@@ -1229,9 +1229,9 @@ static int finish(csvc_report *r)
 			if (rc)
 				return rc;
 		}
-		free(w->resp.v);
-		free(w->resol.v);
-		free(w->times.v);
+		csvc__free(w->resp.v);
+		csvc__free(w->resol.v);
+		csvc__free(w->times.v);
 		memset(&w->resp, 0, sizeof(w->resp));
 		memset(&w->resol, 0, sizeof(w->resol));
 		memset(&w->times, 0, sizeof(w->times));
@@ -1303,7 +1303,7 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 	int rc = check_query(store, q, type);
 	if (rc)
 		return rc;
-	csvc_report *r = calloc(1, sizeof(*r));
+	csvc_report *r = csvc__calloc(1, sizeof(*r));
 	if (!r)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	r->type = type;

@@ -17,9 +17,9 @@ int csvc_sla_policy_new(csvc_sla_policy **out, const char *name, int32_t rank)
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc)
 		return rc;
-	csvc_sla_policy *p = calloc(1, sizeof(*p));
+	csvc_sla_policy *p = csvc__calloc(1, sizeof(*p));
 	if (!p || csvc__strdup(name, &p->name)) {
-		free(p);
+		csvc__free(p);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
 	p->rank = rank;
@@ -33,24 +33,24 @@ void csvc_sla_policy_free(csvc_sla_policy *p)
 		return;
 	for (size_t i = 0; i < p->n_targets; i++) {
 		csvc__sla_target_def *t = &p->targets[i];
-		free(t->name);
-		free(t->calendar_name);
+		csvc__free(t->name);
+		csvc__free(t->calendar_name);
 		for (size_t k = 0; k < t->n_met_states; k++)
-			free(t->met_states[k]);
+			csvc__free(t->met_states[k]);
 		for (size_t k = 0; k < t->n_pause_states; k++)
-			free(t->pause_states[k]);
+			csvc__free(t->pause_states[k]);
 		for (size_t k = 0; k < t->n_esc; k++) {
-			free(t->esc[k].assignee);
-			free(t->esc[k].team);
-			free(t->esc[k].transition);
+			csvc__free(t->esc[k].assignee);
+			csvc__free(t->esc[k].team);
+			csvc__free(t->esc[k].transition);
 		}
 	}
-	free(p->name);
-	free(p->kind);
-	free(p->store_code);
-	free(p->channel);
-	free(p->category);
-	free(p);
+	csvc__free(p->name);
+	csvc__free(p->kind);
+	csvc__free(p->store_code);
+	csvc__free(p->channel);
+	csvc__free(p->category);
+	csvc__free(p);
 }
 
 const char *csvc_sla_policy_name(const csvc_sla_policy *p) { return p ? p->name : NULL; }
@@ -66,7 +66,7 @@ static int set_condition(csvc_sla_policy *p, char **field, const char *value, in
 	char *copy = NULL;
 	if (rc || (rc = csvc__strdup(value, &copy)))
 		return rc;
-	free(*field);
+	csvc__free(*field);
 	*field = copy;
 	p->version = 0;
 	return CSVC_OK;
@@ -152,7 +152,7 @@ int csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t dur
 	csvc__sla_target_def *t = &p->targets[p->n_targets];
 	memset(t, 0, sizeof(*t));
 	if (csvc__strdup(name, &t->name) || csvc__strdup(calendar_name, &t->calendar_name)) {
-		free(t->name);
+		csvc__free(t->name);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
 	t->duration = duration_us;
@@ -314,8 +314,8 @@ int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, 
 	e->value = value;
 	if ((action == CSVC_SLA_ASSIGN && (csvc__strdup(assignee, &e->assignee) || csvc__strdup(team, &e->team))) ||
 	    (action == CSVC_SLA_TRANSITION && csvc__strdup(transition, &e->transition))) {
-		free(e->assignee);
-		free(e->team);
+		csvc__free(e->assignee);
+		csvc__free(e->team);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
 	t->n_esc++;

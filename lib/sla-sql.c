@@ -222,6 +222,8 @@ static int load_targets(csvc_store *s, csvc_sla_policy *p)
 		}
 		if (rc) {
 			sqlite3_reset(st);
+			if (rc == CSVC_ENOMEM) /* not the data's fault */
+				return rc;
 			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad target: %s", p->name,
 			                   csvc_error_last()->message);
 		}
@@ -237,6 +239,8 @@ static int load_targets(csvc_store *s, csvc_sla_policy *p)
 		                              col(st, 5), col(st, 6));
 		if (rc) {
 			sqlite3_reset(st);
+			if (rc == CSVC_ENOMEM) /* not the data's fault */
+				return rc;
 			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad escalation", p->name);
 		}
 	}
@@ -631,7 +635,7 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 	const char *sql = list == CSVC__SLA_LIST_TICKET     ? SQL_LIST_TICKET
 	                  : list == CSVC__SLA_LIST_AT_RISK ? SQL_LIST_AT_RISK
 	                                                   : SQL_LIST_BREACHED;
-	csvc__sla_row_cursor *c = calloc(1, sizeof(*c));
+	csvc__sla_row_cursor *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->store = s;
@@ -675,5 +679,5 @@ void csvc__sla_db_list_free(csvc__sla_row_cursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
-	free(c);
+	csvc__free(c);
 }

@@ -55,14 +55,14 @@ void csvc__sla_cache_free(csvc__sla_cache *c)
 {
 	if (!c)
 		return;
-	free(c->current);
+	csvc__free(c->current);
 	for (size_t i = 0; i < c->n_loaded; i++)
 		csvc_sla_policy_free(c->loaded[i]);
-	free(c->loaded);
+	csvc__free(c->loaded);
 	for (size_t i = 0; i < c->n_calendars; i++)
 		csvc_calendar_free(c->calendars[i].cal);
-	free(c->calendars);
-	free(c);
+	csvc__free(c->calendars);
+	csvc__free(c);
 }
 
 void csvc__sla_invalidate(csvc_store *s)
@@ -104,7 +104,7 @@ static int store_calendar_of(csvc_store *s, const char *store_code, char *name, 
 static int cache_of(csvc_store *s, csvc__sla_cache **out)
 {
 	if (!s->sla) {
-		s->sla = calloc(1, sizeof(*s->sla));
+		s->sla = csvc__calloc(1, sizeof(*s->sla));
 		if (!s->sla)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
 		s->sla->stamp = -1;
@@ -124,7 +124,7 @@ static int policy_by_id(csvc_store *s, int64_t id, const csvc_sla_policy **out)
 			*out = c->loaded[i];
 			return CSVC_OK;
 		}
-	csvc_sla_policy **p = realloc(c->loaded, (c->n_loaded + 1) * sizeof(*p));
+	csvc_sla_policy **p = csvc__realloc(c->loaded, (c->n_loaded + 1) * sizeof(*p));
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->loaded = p;
@@ -156,7 +156,7 @@ static int select_policy(csvc_store *s, const csvc__sla_subject *subj, const csv
 		size_t n = 0;
 		if ((rc = csvc__sla_db_current(s, &ids, &n)))
 			return rc;
-		free(c->current);
+		csvc__free(c->current);
 		c->current = ids;
 		c->n_current = n;
 		c->stamp = stamp;
@@ -208,7 +208,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 			*out = c->calendars[i].cal;
 			return CSVC_OK;
 		}
-	cached_calendar *p = realloc(c->calendars, (c->n_calendars + 1) * sizeof(*p));
+	cached_calendar *p = csvc__realloc(c->calendars, (c->n_calendars + 1) * sizeof(*p));
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->calendars = p;
@@ -989,11 +989,11 @@ int csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, 
 	int rc = csvc__ticket_db_head(store, ticket, &h);
 	if (rc)
 		return rc;
-	replay *r = calloc(1, sizeof(*r));
-	ctx *stored = calloc(1, sizeof(*stored));
+	replay *r = csvc__calloc(1, sizeof(*r));
+	ctx *stored = csvc__calloc(1, sizeof(*stored));
 	if (!r || !stored) {
-		free(r);
-		free(stored);
+		csvc__free(r);
+		csvc__free(stored);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
 	int same = 1;
@@ -1042,8 +1042,8 @@ end:
 	if (!rc && equal)
 		*equal = same;
 out:
-	free(r);
-	free(stored);
+	csvc__free(r);
+	csvc__free(stored);
 	return rc;
 }
 
@@ -1079,7 +1079,7 @@ int64_t csvc_sla_target_remaining(const csvc_sla_target *t) { return t ? t->dura
 csvc_time_us csvc_sla_target_due_at(const csvc_sla_target *t) { return t ? t->due : 0; }
 csvc_time_us csvc_sla_target_met_at(const csvc_sla_target *t) { return t ? t->met_at : 0; }
 csvc_time_us csvc_sla_target_breached_at(const csvc_sla_target *t) { return t ? t->breached_at : 0; }
-void csvc_sla_target_free(csvc_sla_target *t) { free(t); }
+void csvc_sla_target_free(csvc_sla_target *t) { csvc__free(t); }
 
 double csvc_sla_target_percent_used(const csvc_sla_target *t)
 {
@@ -1088,14 +1088,14 @@ double csvc_sla_target_percent_used(const csvc_sla_target *t)
 
 static int open_list(csvc_store *store, int list, int64_t rowid, uint32_t limit, csvc_sla_iter **out)
 {
-	csvc_sla_iter *it = calloc(1, sizeof(*it));
+	csvc_sla_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	it->store = store;
 	it->now = csvc_store_now(store);
 	int rc = csvc__sla_db_list(store, list, rowid, limit, it->now, &it->cursor);
 	if (rc) {
-		free(it);
+		csvc__free(it);
 		return rc;
 	}
 	*out = it;
@@ -1134,14 +1134,14 @@ int csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
-	csvc_sla_target *t = calloc(1, sizeof(*t));
+	csvc_sla_target *t = csvc__calloc(1, sizeof(*t));
 	if (!t)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	csvc__sla_clock c;
 	int rc = csvc__sla_db_list_next(it->cursor, &t->ticket, t->number, sizeof(t->number), t->policy,
 	                                sizeof(t->policy), &t->policy_version, &t->duration, &c);
 	if (rc) {
-		free(t);
+		csvc__free(t);
 		return rc;
 	}
 	snprintf(t->name, sizeof(t->name), "%s", c.name);
@@ -1150,7 +1150,7 @@ int csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out)
 		const csvc_calendar *cal = NULL;
 		int64_t spent = 0;
 		if ((rc = clock_calendar(it->store, &c, &cal)) || (rc = cal_between(cal, c.since, it->now, &spent))) {
-			free(t);
+			csvc__free(t);
 			return rc;
 		}
 		t->used += spent;
@@ -1179,5 +1179,5 @@ void csvc_sla_iter_free(csvc_sla_iter *it)
 	if (!it)
 		return;
 	csvc__sla_db_list_free(it->cursor);
-	free(it);
+	csvc__free(it);
 }

@@ -59,7 +59,7 @@ static size_t slot_of(const char *sql, size_t cap)
 static int stmt_cache_grow(csvc_store *s)
 {
 	size_t cap = s->stmt_cap ? s->stmt_cap * 2 : 64;
-	csvc__stmt_slot *slots = calloc(cap, sizeof(*slots));
+	csvc__stmt_slot *slots = csvc__calloc(cap, sizeof(*slots));
 	if (!slots)
 		return csvc__error(CSVC_ENOMEM, "out of memory growing the statement cache");
 	for (size_t i = 0; i < s->stmt_cap; i++) {
@@ -70,7 +70,7 @@ static int stmt_cache_grow(csvc_store *s)
 			j = (j + 1) & (cap - 1);
 		slots[j] = s->stmts[i];
 	}
-	free(s->stmts);
+	csvc__free(s->stmts);
 	s->stmts = slots;
 	s->stmt_cap = cap;
 	return CSVC_OK;
@@ -146,9 +146,9 @@ int csvc__collect_ids(csvc_store *s, const char *sql, int64_t key, int64_t **ids
 	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 16;
-			int64_t *p = realloc(list, cap * sizeof(*p));
+			int64_t *p = csvc__realloc(list, cap * sizeof(*p));
 			if (!p) {
-				free(list);
+				csvc__free(list);
 				sqlite3_reset(st);
 				return csvc__error(CSVC_ENOMEM, "out of memory collecting ids");
 			}
@@ -157,7 +157,7 @@ int csvc__collect_ids(csvc_store *s, const char *sql, int64_t key, int64_t **ids
 		list[count++] = sqlite3_column_int64(st, 0);
 	}
 	if (rc < 0) {
-		free(list);
+		csvc__free(list);
 		return rc;
 	}
 	sqlite3_reset(st);
@@ -240,7 +240,7 @@ int csvc__event_queue(csvc_store *s, const csvc_event *ev)
 		return CSVC_OK;
 	if (s->pending_n == s->pending_cap) {
 		size_t cap = s->pending_cap ? s->pending_cap * 2 : 16;
-		csvc_event **p = realloc(s->pending, cap * sizeof(*p));
+		csvc_event **p = csvc__realloc(s->pending, cap * sizeof(*p));
 		if (!p)
 			return csvc__error(CSVC_ENOMEM, "out of memory queueing an event");
 		s->pending = p;
@@ -306,7 +306,7 @@ int csvc__workflow_cached(csvc_store *s, const char *name, int32_t version, cons
 			*out = s->wf_cache[i];
 			return CSVC_OK;
 		}
-	csvc_workflow **p = realloc(s->wf_cache, (s->wf_cache_n + 1) * sizeof(*p));
+	csvc_workflow **p = csvc__realloc(s->wf_cache, (s->wf_cache_n + 1) * sizeof(*p));
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory caching a workflow");
 	s->wf_cache = p;
@@ -786,7 +786,7 @@ static int create_file(csvc_store *s, const char *path, const csvc_store_options
 	int rc = plain_name(tmp.data, &name);
 	if (!rc)
 		rc = connect(s, name ? name : tmp.data, path, SQLITE_OPEN_READWRITE, opts, 1);
-	free(name);
+	csvc__free(name);
 	if (!rc)
 		rc = prepare_schema(s, 0);
 	/* The last connection checkpoints the WAL into the file and removes
@@ -893,7 +893,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	if ((rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY)))
 		return rc;
 
-	csvc_store *s = calloc(1, sizeof(*s));
+	csvc_store *s = csvc__calloc(1, sizeof(*s));
 	if (!s)
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating a store");
 	s->clock = opts->clock ? opts->clock : system_clock;
@@ -938,11 +938,11 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		goto fail;
 	} else if (!uri && readonly && !side_files_exist(path) &&
 	           (rc = csvc__strdup(name ? name : path, &s->side_files_to_remove))) {
-		free(name);
+		csvc__free(name);
 		goto fail;
 	}
 	rc = connect(s, name ? name : path, path, flags, opts, exists || !(flags & SQLITE_OPEN_CREATE));
-	free(name);
+	csvc__free(name);
 	if (rc)
 		goto fail;
 	if (!readonly && sqlite3_db_readonly(s->db, "main") == 1) {
@@ -984,23 +984,23 @@ void csvc_store_close(csvc_store *store)
 	if (store->db && !sqlite3_get_autocommit(store->db))
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	drop_pending(store, 0);
-	free(store->pending);
+	csvc__free(store->pending);
 	csvc__sla_cache_free(store->sla);
 	for (size_t i = 0; i < sizeof(store->sla_insert_sql) / sizeof(store->sla_insert_sql[0]); i++)
-		free(store->sla_insert_sql[i]);
+		csvc__free(store->sla_insert_sql[i]);
 	for (size_t i = 0; i < store->wf_cache_n; i++)
 		csvc_workflow_free(store->wf_cache[i]);
-	free(store->wf_cache);
+	csvc__free(store->wf_cache);
 	for (size_t i = 0; i < store->stmt_cap; i++)
 		if (store->stmts[i].sql)
 			sqlite3_finalize(store->stmts[i].stmt);
-	free(store->stmts);
+	csvc__free(store->stmts);
 	sqlite3_close_v2(store->db);
 	if (store->side_files_to_remove)
 		remove_side_files(store->side_files_to_remove);
-	free(store->side_files_to_remove);
-	free(store->zoneinfo_dir);
-	free(store);
+	csvc__free(store->side_files_to_remove);
+	csvc__free(store->zoneinfo_dir);
+	csvc__free(store);
 }
 
 csvc_time_us csvc_store_now(csvc_store *store)

@@ -85,7 +85,7 @@ int csvc__survey_defaults(csvc_survey ***out, size_t *n)
 		{"servqual_handbook", servqual_handbook},
 	};
 	size_t count = sizeof(templates) / sizeof(templates[0]);
-	csvc_survey **all = calloc(count, sizeof(*all));
+	csvc_survey **all = csvc__calloc(count, sizeof(*all));
 	if (!all)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	int rc = CSVC_OK;
@@ -95,7 +95,7 @@ int csvc__survey_defaults(csvc_survey ***out, size_t *n)
 	if (rc) {
 		for (size_t i = 0; i < count; i++)
 			csvc_survey_free(all[i]);
-		free(all);
+		csvc__free(all);
 		return rc;
 	}
 	*out = all;

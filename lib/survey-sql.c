@@ -136,6 +136,8 @@ static const char *col_text(sqlite3_stmt *st, int col)
 static int corrupt(sqlite3_stmt *st, int64_t id, const char *what)
 {
 	sqlite3_reset(st);
+	if (csvc_error_last()->code == CSVC_ENOMEM) /* not the data's fault */
+		return CSVC_ENOMEM;
 	return csvc__error(CSVC_ECORRUPT, "stored survey %lld has a bad %s: %s", (long long)id, what,
 	                   csvc_error_last()->message);
 }

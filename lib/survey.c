@@ -36,9 +36,9 @@ int csvc_survey_new(csvc_survey **out, const char *name)
 	int rc = check_name(name, "survey name");
 	if (rc)
 		return rc;
-	csvc_survey *s = calloc(1, sizeof(*s));
+	csvc_survey *s = csvc__calloc(1, sizeof(*s));
 	if (!s || csvc__strdup(name, &s->name)) {
-		free(s);
+		csvc__free(s);
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating a survey");
 	}
 	*out = s;
@@ -47,13 +47,13 @@ int csvc_survey_new(csvc_survey **out, const char *name)
 
 static void free_question(csvc__survey_question *q)
 {
-	free(q->name);
-	free(q->dimension);
-	free(q->label_zh);
-	free(q->label_en);
+	csvc__free(q->name);
+	csvc__free(q->dimension);
+	csvc__free(q->label_zh);
+	csvc__free(q->label_en);
 	for (size_t j = 0; j < q->n_options; j++)
-		free(q->options[j]);
-	free(q->options);
+		csvc__free(q->options[j]);
+	csvc__free(q->options);
 }
 
 void csvc_survey_free(csvc_survey *s)
@@ -61,15 +61,15 @@ void csvc_survey_free(csvc_survey *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n_dims; i++) {
-		free(s->dims[i].name);
-		free(s->dims[i].label_zh);
-		free(s->dims[i].label_en);
+		csvc__free(s->dims[i].name);
+		csvc__free(s->dims[i].label_zh);
+		csvc__free(s->dims[i].label_en);
 	}
 	for (size_t i = 0; i < s->n_questions; i++)
 		free_question(&s->questions[i]);
-	free(s->name);
-	free(s->title);
-	free(s);
+	csvc__free(s->name);
+	csvc__free(s->title);
+	csvc__free(s);
 }
 
 int csvc_survey_set_title(csvc_survey *s, const char *title)
@@ -80,7 +80,7 @@ int csvc_survey_set_title(csvc_survey *s, const char *title)
 	int rc = check_label(title, "title");
 	if (rc || (rc = csvc__strdup(title, &copy)))
 		return rc;
-	free(s->title);
+	csvc__free(s->title);
 	s->title = copy;
 	s->version = 0;
 	return CSVC_OK;
@@ -130,9 +130,9 @@ int csvc_survey_add_dimension(csvc_survey *s, const char *name, double weight, c
 	csvc__survey_dim d = {NULL, NULL, NULL, weight};
 	if ((rc = csvc__strdup(name, &d.name)) || (rc = csvc__strdup(label_zh, &d.label_zh)) ||
 	    (rc = csvc__strdup(label_en, &d.label_en))) {
-		free(d.name);
-		free(d.label_zh);
-		free(d.label_en);
+		csvc__free(d.name);
+		csvc__free(d.label_zh);
+		csvc__free(d.label_en);
 		return rc;
 	}
 	s->dims[s->n_dims++] = d;
@@ -261,7 +261,7 @@ int csvc_survey_add_option(csvc_survey *s, size_t index, const char *option)
 			return csvc__error(CSVC_EEXISTS, "question '%s' already has option '%s'", q->name, option);
 	if (q->n_options >= CSVC_SURVEY_MAX_OPTIONS)
 		return csvc__error(CSVC_ERANGE, "a question has at most %d options", CSVC_SURVEY_MAX_OPTIONS);
-	char **opts = realloc(q->options, (q->n_options + 1) * sizeof(*opts));
+	char **opts = csvc__realloc(q->options, (q->n_options + 1) * sizeof(*opts));
 	if (!opts)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	q->options = opts;
@@ -390,7 +390,7 @@ int csvc_survey_install_defaults(csvc_store *store)
 	}
 	for (size_t i = 0; i < n; i++)
 		csvc_survey_free(all[i]);
-	free(all);
+	csvc__free(all);
 	return rc;
 }
 
@@ -475,7 +475,7 @@ int csvc_survey_answers_new(csvc_survey_answers **out)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
-	csvc_survey_answers *a = calloc(1, sizeof(*a));
+	csvc_survey_answers *a = csvc__calloc(1, sizeof(*a));
 	if (!a)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	*out = a;
@@ -487,10 +487,10 @@ void csvc_survey_answers_free(csvc_survey_answers *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n; i++) {
-		free(a->items[i].question);
-		free(a->items[i].text);
+		csvc__free(a->items[i].question);
+		csvc__free(a->items[i].text);
 	}
-	free(a);
+	csvc__free(a);
 }
 
 static int put_answer(csvc_survey_answers *a, const char *question, int32_t kind, int32_t v1, int32_t v2,
@@ -506,7 +506,7 @@ static int put_answer(csvc_survey_answers *a, const char *question, int32_t kind
 	if (rc)
 		return rc;
 	if (i == a->n && (rc = csvc__strdup(question, &q))) {
-		free(t);
+		csvc__free(t);
 		return rc;
 	}
 	csvc__answer *ans = &a->items[i];
@@ -515,7 +515,7 @@ static int put_answer(csvc_survey_answers *a, const char *question, int32_t kind
 		ans->text = NULL;
 		a->n++;
 	}
-	free(ans->text);
+	csvc__free(ans->text);
 	ans->text = t;
 	ans->kind = kind;
 	ans->v1 = v1;

@@ -104,7 +104,7 @@ int csvc__strdup(const char *s, char **out)
 		return CSVC_OK;
 	}
 	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
+	char *p = csvc__malloc(n);
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory copying a string");
 	memcpy(p, s, n);
@@ -114,14 +114,14 @@ int csvc__strdup(const char *s, char **out)
 
 void csvc_free(void *ptr)
 {
-	free(ptr);
+	csvc__free(ptr);
 }
 
 /* ---- buffer ---- */
 
 void csvc__buf_free(csvc__buf *b)
 {
-	free(b->data);
+	csvc__free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
@@ -135,7 +135,7 @@ static int buf_reserve(csvc__buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
-	char *p = realloc(b->data, cap);
+	char *p = csvc__realloc(b->data, cap);
 	if (!p) {
 		b->failed = 1;
 		return 0;

@@ -102,7 +102,7 @@ int csvc__ticket_field_set_text(csvc_ticket *t, const char *name, const char *te
 		int rc = csvc__strdup(text, &copy);
 		if (rc)
 			return rc;
-		free(*FIELD_PTR(t, f, char *));
+		csvc__free(*FIELD_PTR(t, f, char *));
 		*FIELD_PTR(t, f, char *) = copy;
 		return CSVC_OK;
 	}
@@ -133,7 +133,7 @@ int csvc_ticket_new(csvc_ticket **out, const char *kind, const char *store_code)
 		return csvc__error(CSVC_EINVAL, "store code must not be NULL");
 	if ((rc = csvc__check_store_code(store_code)))
 		return rc;
-	csvc_ticket *t = calloc(1, sizeof(*t));
+	csvc_ticket *t = csvc__calloc(1, sizeof(*t));
 	if (!t || csvc__strdup(kind, &t->kind) || csvc__strdup(store_code, &t->store_code)) {
 		csvc_ticket_free(t);
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating a ticket");
@@ -151,8 +151,8 @@ void csvc_ticket_free(csvc_ticket *t)
 		return;
 	for (size_t i = 0; i < csvc__ticket_field_count; i++)
 		if (csvc__ticket_fields[i].type == CSVC__F_STR)
-			free(*FIELD_PTR(t, &csvc__ticket_fields[i], char *));
-	free(t);
+			csvc__free(*FIELD_PTR(t, &csvc__ticket_fields[i], char *));
+	csvc__free(t);
 }
 
 int csvc_ticket_dup(const csvc_ticket *t, csvc_ticket **out)
@@ -160,7 +160,7 @@ int csvc_ticket_dup(const csvc_ticket *t, csvc_ticket **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
 	CSVC__CHECK_ARG(out, "out");
-	csvc_ticket *d = malloc(sizeof(*d));
+	csvc_ticket *d = csvc__malloc(sizeof(*d));
 	if (!d)
 		return csvc__error(CSVC_ENOMEM, "out of memory copying a ticket");
 	*d = *t;
@@ -171,7 +171,7 @@ int csvc_ticket_dup(const csvc_ticket *t, csvc_ticket **out)
 			continue;
 		char **p = FIELD_PTR(d, f, char *);
 		if (*p && !failed) {
-			char *copy = strdup(*p);
+			char *copy = csvc__strcopy(*p);
 			failed = !copy;
 			*p = copy;
 		} else {
@@ -236,7 +236,7 @@ static int set_text(char **field, const char *value, size_t max, const char *nam
 	char *copy = NULL;
 	if (rc || (rc = csvc__strdup(value, &copy)))
 		return rc;
-	free(*field);
+	csvc__free(*field);
 	*field = copy;
 	return CSVC_OK;
 }
@@ -351,11 +351,11 @@ int csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, const char *t
 	    (rc = csvc__strdup(assignee, &a)))
 		return rc;
 	if ((rc = csvc__strdup(team, &b))) {
-		free(a);
+		csvc__free(a);
 		return rc;
 	}
-	free(t->assignee);
-	free(t->team);
+	csvc__free(t->assignee);
+	csvc__free(t->team);
 	t->assignee = a;
 	t->team = b;
 	return CSVC_OK;
@@ -367,7 +367,7 @@ int csvc__event_new(csvc_event **out, const csvc_uuid *ticket, const char *numbe
                     const char *type, const char *actor, csvc_time_us at, const char *from_state,
                     const char *to_state, const char *payload)
 {
-	csvc_event *ev = calloc(1, sizeof(*ev));
+	csvc_event *ev = csvc__calloc(1, sizeof(*ev));
 	if (!ev)
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating an event");
 	ev->ticket = *ticket;
@@ -387,13 +387,13 @@ void csvc_event_free(csvc_event *ev)
 {
 	if (!ev)
 		return;
-	free(ev->number);
-	free(ev->type);
-	free(ev->actor);
-	free(ev->from_state);
-	free(ev->to_state);
-	free(ev->payload);
-	free(ev);
+	csvc__free(ev->number);
+	csvc__free(ev->type);
+	csvc__free(ev->actor);
+	csvc__free(ev->from_state);
+	csvc__free(ev->to_state);
+	csvc__free(ev->payload);
+	csvc__free(ev);
 }
 
 const csvc_uuid *csvc_event_ticket(const csvc_event *ev) { return ev ? &ev->ticket : NULL; }

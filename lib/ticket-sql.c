@@ -418,7 +418,7 @@ int csvc__ticket_db_load(csvc_store *s, int64_t rowid, csvc_ticket **out)
 		sqlite3_reset(st);
 		return csvc__error(CSVC_ENOTFOUND, "no ticket with internal id %lld", (long long)rowid);
 	}
-	csvc_ticket *t = calloc(1, sizeof(*t));
+	csvc_ticket *t = csvc__calloc(1, sizeof(*t));
 	if (!t) {
 		sqlite3_reset(st);
 		return csvc__error(CSVC_ENOMEM, "out of memory loading a ticket");
@@ -528,9 +528,9 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
 	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 64;
-			csvc__ticket_ref *p = realloc(list, cap * sizeof(*p));
+			csvc__ticket_ref *p = csvc__realloc(list, cap * sizeof(*p));
 			if (!p) {
-				free(list);
+				csvc__free(list);
 				sqlite3_reset(st);
 				return csvc__error(CSVC_ENOMEM, "out of memory listing tickets");
 			}
@@ -545,7 +545,7 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
 		r->updated_at = sqlite3_column_int64(st, 5);
 	}
 	if (rc < 0) {
-		free(list);
+		csvc__free(list);
 		return rc;
 	}
 	sqlite3_reset(st);
@@ -608,15 +608,15 @@ int csvc__ticket_db_replay(csvc_store *s, int64_t rowid, csvc__ticket_event_fn f
 		if (have && seq != cur_seq) {
 			rc = fn(&ev, (const char *const *)keys, (const char *const *)values, n, ud);
 			for (size_t i = 0; i < n; i++) {
-				free(keys[i]);
-				free(values[i]);
+				csvc__free(keys[i]);
+				csvc__free(values[i]);
 			}
 			n = 0;
-			free(ev.type);
-			free(ev.actor);
-			free(ev.from_state);
-			free(ev.to_state);
-			free(ev.payload);
+			csvc__free(ev.type);
+			csvc__free(ev.actor);
+			csvc__free(ev.from_state);
+			csvc__free(ev.to_state);
+			csvc__free(ev.payload);
 			memset(&ev, 0, sizeof(ev));
 			have = 0;
 			if (rc)
@@ -644,7 +644,7 @@ int csvc__ticket_db_replay(csvc_store *s, int64_t rowid, csvc__ticket_event_fn f
 			keys[n] = NULL;
 			values[n] = NULL;
 			if (take_text(st, 7, &keys[n]) || take_text(st, 8, &values[n])) {
-				free(keys[n]);
+				csvc__free(keys[n]);
 				rc = csvc__error(CSVC_ENOMEM, "out of memory replaying events");
 				break;
 			}
@@ -652,14 +652,14 @@ int csvc__ticket_db_replay(csvc_store *s, int64_t rowid, csvc__ticket_event_fn f
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		free(keys[i]);
-		free(values[i]);
+		csvc__free(keys[i]);
+		csvc__free(values[i]);
 	}
-	free(ev.type);
-	free(ev.actor);
-	free(ev.from_state);
-	free(ev.to_state);
-	free(ev.payload);
+	csvc__free(ev.type);
+	csvc__free(ev.actor);
+	csvc__free(ev.from_state);
+	csvc__free(ev.to_state);
+	csvc__free(ev.payload);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -671,7 +671,7 @@ struct csvc__event_cursor {
 
 int csvc__ticket_db_history(csvc_store *s, int64_t rowid, csvc__event_cursor **out)
 {
-	csvc__event_cursor *c = calloc(1, sizeof(*c));
+	csvc__event_cursor *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->store = s;
@@ -707,7 +707,7 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
-	free(c);
+	csvc__free(c);
 }
 
 /* ---- queries ---- */

@@ -197,7 +197,7 @@ static int set_str(char **field, const char *value)
 	int rc = csvc__strdup(value, &copy);
 	if (rc)
 		return rc;
-	free(*field);
+	csvc__free(*field);
 	*field = copy;
 	return CSVC_OK;
 }
@@ -243,7 +243,7 @@ int csvc__ticket_customer_changed(csvc_store *s, int64_t customer_rowid, csvc_ti
 		int moved;
 		rc = csvc__ticket_sla_rematch(s, ids[i], at, &moved);
 	}
-	free(ids);
+	csvc__free(ids);
 	return rc;
 }
 
@@ -796,7 +796,7 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	if ((rc = csvc__ticket_db_open_under(store, workflow, from_version, &refs, &n)))
 		goto end;
 	/* Every target first: a missing state refuses the whole migration. */
-	if (n && !(targets = calloc(n, sizeof(*targets)))) {
+	if (n && !(targets = csvc__calloc(n, sizeof(*targets)))) {
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");
 		goto end;
 	}
@@ -832,8 +832,8 @@ end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && moved)
 		*moved = (int64_t)n;
-	free(targets);
-	free(refs);
+	csvc__free(targets);
+	csvc__free(refs);
 	return rc;
 }
 
@@ -875,7 +875,7 @@ int csvc_ticket_replay(csvc_store *store, const csvc_uuid *id, csvc_ticket **out
 	int rc = csvc__ticket_db_head(store, id, &h);
 	if (rc)
 		return rc;
-	replay_ctx ctx = {calloc(1, sizeof(csvc_ticket))};
+	replay_ctx ctx = {csvc__calloc(1, sizeof(csvc_ticket))};
 	if (!ctx.t)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	ctx.t->id = *id;
@@ -903,11 +903,11 @@ int csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_i
 	int rc = csvc__ticket_db_head(store, id, &h);
 	if (rc)
 		return rc;
-	csvc_event_iter *it = calloc(1, sizeof(*it));
+	csvc_event_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	if ((rc = csvc__ticket_db_history(store, h.rowid, &it->cursor))) {
-		free(it);
+		csvc__free(it);
 		return rc;
 	}
 	*out = it;
@@ -927,7 +927,7 @@ void csvc_ticket_history_free(csvc_event_iter *it)
 	if (!it)
 		return;
 	csvc__event_cursor_free(it->cursor);
-	free(it);
+	csvc__free(it);
 }
 
 /* ---- queries ---- */
@@ -986,13 +986,13 @@ int csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q, csvc_tic
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	csvc_ticket_iter *it = calloc(1, sizeof(*it));
+	csvc_ticket_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	it->store = store;
 	int rc = open_query(store, q, 0, &it->cursor);
 	if (rc) {
-		free(it);
+		csvc__free(it);
 		return rc;
 	}
 	*out = it;
@@ -1016,7 +1016,7 @@ void csvc_ticket_iter_free(csvc_ticket_iter *it)
 	if (!it)
 		return;
 	csvc__cursor_free(it->cursor);
-	free(it);
+	csvc__free(it);
 }
 
 int csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *out)

@@ -395,7 +395,7 @@ static int change_push(change_list *l, int64_t at, int32_t off)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		csvc__tz_change *v = realloc(l->v, cap * sizeof(*v));
+		csvc__tz_change *v = csvc__realloc(l->v, cap * sizeof(*v));
 		if (!v)
 			return csvc__error(CSVC_ENOMEM, "out of memory listing time-zone transitions");
 		l->v = v;
@@ -430,7 +430,7 @@ int csvc__tz_changes(const csvc_tz *tz, int64_t from_s, int64_t to_s, int32_t *o
 		int64_t lo = rule_from > from_s ? rule_from : from_s;
 		int64_t y0 = year_of_s(lo) - 1, y1 = year_of_s(to_s) + 1;
 		size_t cap = (size_t)(y1 - y0 + 1) * 2, n = 0;
-		int64_t *at = malloc(cap * sizeof(*at));
+		int64_t *at = csvc__malloc(cap * sizeof(*at));
 		if (!at)
 			rc = csvc__error(CSVC_ENOMEM, "out of memory listing time-zone transitions");
 		for (int64_t y = y0; y <= y1 && !rc; y++) {
@@ -446,10 +446,10 @@ int csvc__tz_changes(const csvc_tz *tz, int64_t from_s, int64_t to_s, int32_t *o
 		 * year) give no change. */
 		for (size_t k = 0; k < n && !rc; k++)
 			rc = change_push(&l, at[k], csvc__tz_offset_at_s(tz, at[k]));
-		free(at);
+		csvc__free(at);
 	}
 	if (rc) {
-		free(l.v);
+		csvc__free(l.v);
 		return rc;
 	}
 	*out = l.v;
@@ -463,13 +463,13 @@ static void tz_destroy(csvc_tz *tz)
 {
 	if (!tz)
 		return;
-	free(tz->name);
-	free(tz->trans);
-	free(tz->idx);
-	free(tz->types);
-	free(tz->abbrs);
-	free(tz->tzif);
-	free(tz);
+	csvc__free(tz->name);
+	csvc__free(tz->trans);
+	csvc__free(tz->idx);
+	csvc__free(tz->types);
+	csvc__free(tz->abbrs);
+	csvc__free(tz->tzif);
+	csvc__free(tz);
 }
 
 void csvc_tz_free(csvc_tz *tz)
@@ -514,12 +514,12 @@ static int check_zone_name(const char *name)
 
 static csvc_tz *tz_alloc(const char *name)
 {
-	csvc_tz *tz = calloc(1, sizeof(*tz));
+	csvc_tz *tz = csvc__calloc(1, sizeof(*tz));
 	if (!tz)
 		return NULL;
-	tz->name = strdup(name);
+	tz->name = csvc__strcopy(name);
 	if (!tz->name) {
-		free(tz);
+		csvc__free(tz);
 		return NULL;
 	}
 	return tz;
@@ -528,7 +528,7 @@ static csvc_tz *tz_alloc(const char *name)
 /* Keeps a copy of the TZif data `tz` was parsed from. */
 static int keep_tzif(csvc_tz *tz, const void *data, size_t len)
 {
-	tz->tzif = malloc(len ? len : 1);
+	tz->tzif = csvc__malloc(len ? len : 1);
 	if (!tz->tzif)
 		return csvc__error(CSVC_ENOMEM, "out of memory creating a time zone");
 	if (len)
@@ -549,8 +549,8 @@ static int make_fixed(csvc_tz **out, const char *name, int32_t off, const char *
 	csvc_tz *tz = tz_alloc(name);
 	if (!tz)
 		return csvc__error(CSVC_ENOMEM, "out of memory creating a time zone");
-	tz->types = calloc(1, sizeof(*tz->types));
-	tz->abbrs = strdup(abbr);
+	tz->types = csvc__calloc(1, sizeof(*tz->types));
+	tz->abbrs = csvc__strcopy(abbr);
 	tz->abbrs_len = strlen(abbr) + 1;
 	if (!tz->types || !tz->abbrs) {
 		tz_destroy(tz);
@@ -705,11 +705,11 @@ static int read_block(reader *r, const tzif_header *h, size_t tsize, csvc_tz *tz
 	tz->n_trans = h->timecnt;
 	tz->n_types = h->typecnt;
 	if (h->timecnt) {
-		tz->trans = malloc(h->timecnt * sizeof(*tz->trans));
-		tz->idx = malloc(h->timecnt);
+		tz->trans = csvc__malloc(h->timecnt * sizeof(*tz->trans));
+		tz->idx = csvc__malloc(h->timecnt);
 	}
-	tz->types = calloc(h->typecnt, sizeof(*tz->types));
-	tz->abbrs = malloc(h->charcnt);
+	tz->types = csvc__calloc(h->typecnt, sizeof(*tz->types));
+	tz->abbrs = csvc__malloc(h->charcnt);
 	tz->abbrs_len = h->charcnt;
 	if ((h->timecnt && (!tz->trans || !tz->idx)) || !tz->types || !tz->abbrs)
 		return csvc__error(CSVC_ENOMEM, "out of memory reading time zone '%s'", name);
@@ -857,7 +857,7 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 	if ((rc = csvc__check_text_mode(dir, 0, 4096, "zoneinfo_dir", CSVC__TEXT_ANY)))
 		return rc;
 	size_t plen = strlen(dir) + 1 + strlen(name) + 1;
-	char *path = malloc(plen);
+	char *path = csvc__malloc(plen);
 	if (!path)
 		return csvc__error(CSVC_ENOMEM, "out of memory loading time zone '%s'", name);
 	snprintf(path, plen, "%s/%s", dir, name);
@@ -867,7 +867,7 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 		rc = e == ENOENT || e == ENOTDIR
 		         ? csvc__error(CSVC_ENOTFOUND, "no time zone '%s' in '%s'", name, dir)
 		         : csvc__error(CSVC_ESTORAGE, "cannot open '%s': %s", path, strerror(e));
-		free(path);
+		csvc__free(path);
 		return rc;
 	}
 	struct stat st;
@@ -881,7 +881,7 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 		goto done;
 	}
 	size_t size = (size_t)st.st_size;
-	buf = malloc(size ? size : 1);
+	buf = csvc__malloc(size ? size : 1);
 	if (!buf) {
 		rc = csvc__error(CSVC_ENOMEM, "out of memory loading time zone '%s'", name);
 		goto done;
@@ -915,8 +915,8 @@ int csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir)
 	else
 		*out = tz;
 done:
-	free(buf);
-	free(path);
+	csvc__free(buf);
+	csvc__free(path);
 	close(fd);
 	return rc;
 }
@@ -932,11 +932,11 @@ int csvc__tz_clone(const csvc_tz *src, csvc_tz **out)
 	tz->has_rule = src->has_rule;
 	tz->rule = src->rule;
 	if (src->n_trans) {
-		tz->trans = malloc(src->n_trans * sizeof(*tz->trans));
-		tz->idx = malloc(src->n_trans);
+		tz->trans = csvc__malloc(src->n_trans * sizeof(*tz->trans));
+		tz->idx = csvc__malloc(src->n_trans);
 	}
-	tz->types = malloc(src->n_types * sizeof(*tz->types));
-	tz->abbrs = malloc(src->abbrs_len);
+	tz->types = csvc__malloc(src->n_types * sizeof(*tz->types));
+	tz->abbrs = csvc__malloc(src->abbrs_len);
 	if ((src->n_trans && (!tz->trans || !tz->idx)) || !tz->types || !tz->abbrs) {
 		tz_destroy(tz);
 		return csvc__error(CSVC_ENOMEM, "out of memory copying a time zone");
@@ -1054,7 +1054,7 @@ int csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, int32_t disambigua
 			}
 		}
 	}
-	free(ch);
+	csvc__free(ch);
 	if (n_found == 1) {
 		*out = found[0];
 		return 0;

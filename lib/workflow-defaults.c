@@ -185,7 +185,7 @@ static const workflow_def defaults[] = {
 
 int csvc__workflow_defaults(csvc_workflow ***out, size_t *n)
 {
-	csvc_workflow **list = calloc(N_DEFAULTS, sizeof(*list));
+	csvc_workflow **list = csvc__calloc(N_DEFAULTS, sizeof(*list));
 	if (!list)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	int rc = CSVC_OK;
@@ -201,7 +201,7 @@ int csvc__workflow_defaults(csvc_workflow ***out, size_t *n)
 	if (rc) {
 		for (size_t i = 0; i < N_DEFAULTS; i++)
 			csvc_workflow_free(list[i]);
-		free(list);
+		csvc__free(list);
 		return rc;
 	}
 	*out = list;

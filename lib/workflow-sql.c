@@ -102,7 +102,7 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 	sqlite3_reset(st);
 	csvc_workflow *wf = NULL;
 	if (rc || (rc = csvc_workflow_new(&wf, name))) {
-		free(initial);
+		csvc__free(initial);
 		return rc;
 	}
 	if ((rc = csvc__stmt(s, SQL_LOAD_STATES, &st)))
@@ -113,8 +113,9 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 		                             text_or_null(st, 2), text_or_null(st, 3));
 		if (rc) {
 			sqlite3_reset(st);
-			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad state: %s", name,
-			                 (int)version, csvc_error_last()->message);
+			if (rc != CSVC_ENOMEM)
+				rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad state: %s", name,
+				                 (int)version, csvc_error_last()->message);
 			goto fail;
 		}
 	}
@@ -127,22 +128,23 @@ int csvc__workflow_db_load(csvc_store *s, const char *name, int32_t version, csv
 		                                  text_or_null(st, 2));
 		if (rc) {
 			sqlite3_reset(st);
-			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", name,
-			                 (int)version, csvc_error_last()->message);
+			if (rc != CSVC_ENOMEM)
+				rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", name,
+				                 (int)version, csvc_error_last()->message);
 			goto fail;
 		}
 	}
 	if (rc < 0)
 		goto fail;
 	sqlite3_reset(st);
-	free(wf->initial);
+	csvc__free(wf->initial);
 	wf->initial = initial;
 	wf->version = version;
 	csvc__error_clear();
 	*out = wf;
 	return CSVC_OK;
 fail:
-	free(initial);
+	csvc__free(initial);
 	csvc_workflow_free(wf);
 	return rc;
 }

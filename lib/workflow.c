@@ -29,9 +29,9 @@ int csvc_workflow_new(csvc_workflow **out, const char *name)
 	int rc = csvc__check_machine_name(name, "workflow name");
 	if (rc)
 		return rc;
-	csvc_workflow *wf = calloc(1, sizeof(*wf));
+	csvc_workflow *wf = csvc__calloc(1, sizeof(*wf));
 	if (!wf || csvc__strdup(name, &wf->name)) {
-		free(wf);
+		csvc__free(wf);
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating a workflow");
 	}
 	*out = wf;
@@ -43,20 +43,20 @@ void csvc_workflow_free(csvc_workflow *wf)
 	if (!wf)
 		return;
 	for (size_t i = 0; i < wf->n_states; i++) {
-		free(wf->states[i].name);
-		free(wf->states[i].label_zh);
-		free(wf->states[i].label_en);
+		csvc__free(wf->states[i].name);
+		csvc__free(wf->states[i].label_zh);
+		csvc__free(wf->states[i].label_en);
 	}
 	for (size_t i = 0; i < wf->n_transitions; i++) {
-		free(wf->transitions[i].name);
-		free(wf->transitions[i].from);
-		free(wf->transitions[i].to);
+		csvc__free(wf->transitions[i].name);
+		csvc__free(wf->transitions[i].from);
+		csvc__free(wf->transitions[i].to);
 	}
-	free(wf->states);
-	free(wf->transitions);
-	free(wf->name);
-	free(wf->initial);
-	free(wf);
+	csvc__free(wf->states);
+	csvc__free(wf->transitions);
+	csvc__free(wf->name);
+	csvc__free(wf->initial);
+	csvc__free(wf);
 }
 
 static long find_state(const csvc_workflow *wf, const char *name)
@@ -84,16 +84,16 @@ int csvc_workflow_add_state(csvc_workflow *wf, const char *name, int32_t categor
 		return csvc__error(CSVC_ERANGE, "a workflow has at most %d states", CSVC_WORKFLOW_MAX_STATES);
 	csvc__wf_state st = {NULL, NULL, NULL, category};
 	char *initial = NULL;
-	csvc__wf_state *states = realloc(wf->states, (wf->n_states + 1) * sizeof(*states));
+	csvc__wf_state *states = csvc__realloc(wf->states, (wf->n_states + 1) * sizeof(*states));
 	if (!states)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	wf->states = states;
 	if ((rc = csvc__strdup(name, &st.name)) || (rc = csvc__strdup(label_zh, &st.label_zh)) ||
 	    (rc = csvc__strdup(label_en, &st.label_en)) ||
 	    (!wf->initial && (rc = csvc__strdup(name, &initial)))) {
-		free(st.name);
-		free(st.label_zh);
-		free(st.label_en);
+		csvc__free(st.name);
+		csvc__free(st.label_zh);
+		csvc__free(st.label_en);
 		return rc;
 	}
 	if (initial)
@@ -117,16 +117,16 @@ int csvc_workflow_add_transition(csvc_workflow *wf, const char *name, const char
 	if (wf->n_transitions >= CSVC_WORKFLOW_MAX_TRANSITIONS)
 		return csvc__error(CSVC_ERANGE, "a workflow has at most %d transitions",
 		                   CSVC_WORKFLOW_MAX_TRANSITIONS);
-	csvc__wf_transition *ts = realloc(wf->transitions, (wf->n_transitions + 1) * sizeof(*ts));
+	csvc__wf_transition *ts = csvc__realloc(wf->transitions, (wf->n_transitions + 1) * sizeof(*ts));
 	if (!ts)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	wf->transitions = ts;
 	csvc__wf_transition t = {NULL, NULL, NULL};
 	if ((rc = csvc__strdup(name, &t.name)) || (rc = csvc__strdup(from, &t.from)) ||
 	    (rc = csvc__strdup(to, &t.to))) {
-		free(t.name);
-		free(t.from);
-		free(t.to);
+		csvc__free(t.name);
+		csvc__free(t.from);
+		csvc__free(t.to);
 		return rc;
 	}
 	ts[wf->n_transitions++] = t;
@@ -142,7 +142,7 @@ int csvc_workflow_set_initial(csvc_workflow *wf, const char *state)
 	int rc = csvc__check_machine_name(state, "initial state");
 	if (rc || (rc = csvc__strdup(state, &copy)))
 		return rc;
-	free(wf->initial);
+	csvc__free(wf->initial);
 	wf->initial = copy;
 	wf->version = 0;
 	return CSVC_OK;
@@ -372,6 +372,6 @@ int csvc_store_install_defaults(csvc_store *store)
 	}
 	for (size_t i = 0; i < n; i++)
 		csvc_workflow_free(wfs[i]);
-	free(wfs);
+	csvc__free(wfs);
 	return rc;
 }

@@ -45,6 +45,7 @@ NULL_CODE = {
     'csvc_store_commit': 'CSVC_ESTATE',    # store.h: commit without a matching begin
     'csvc_store_rollback': 'CSVC_ESTATE',  # store.h: rollback without a matching begin
     'csvc_calendar_clear_default_zone': 'CSVC_ENOTFOUND',  # calendar.h: none set
+    'csvc_set_allocator': 'CSVC_ESTATE',   # alloc.h: NULL restores the default, refused while objects live
 }
 # The documented code for 1 MiB of text in argument k of a function, where it
 # is not CSVC_ERANGE ("a value that is too long gives CSVC_ERANGE",
