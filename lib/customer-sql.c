@@ -82,11 +82,11 @@ static const char SQL_ABSORBED[] =
  */
 static const char SQL_TICKET_EVENTS_FOR_MERGE[] =
 	"INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
-	" SELECT id, revision + 1, 'customer_merged', :actor, :at,"
+	" SELECT id, revision + 1, 'customer_merged', :actor, max(updated_us, :at),"
 	"  json_object('from_customer', :from_uuid, 'set', json_object('customer', :keep_uuid))"
 	" FROM tickets WHERE customer_id = :from";
 static const char SQL_TICKETS_FOR_MERGE[] =
-	"UPDATE tickets SET customer_id = :keep, revision = revision + 1, updated_us = :at"
+	"UPDATE tickets SET customer_id = :keep, revision = revision + 1, updated_us = max(updated_us, :at)"
 	" WHERE customer_id = :from";
 static const char SQL_INVITATIONS_FOR_MERGE[] =
 	"UPDATE survey_invitations SET customer_id = :keep WHERE customer_id = :from";

@@ -928,6 +928,41 @@ static void test_revision_after_sla_events(void **state)
 	csvc_store_close(s);
 }
 
+/* A customer merge after the clock stepped back dates the tickets'
+ * customer_merged events no earlier than their last event. */
+static void test_clock_steps_back_before_a_customer_merge(void **state)
+{
+	(void)state;
+	now_cell = T0 + 2 * HOUR_US;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_customer *keep = NULL, *gone = NULL;
+	csvc_assert_ok(csvc_customer_new(&keep));
+	csvc_assert_ok(csvc_customer_create(s, keep, NULL));
+	csvc_assert_ok(csvc_customer_new(&gone));
+	csvc_assert_ok(csvc_customer_create(s, gone, NULL));
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "合并"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(gone)));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	now_cell = T0; /* two hours back */
+	csvc_assert_ok(csvc_customer_merge(s, csvc_customer_id(keep), csvc_customer_id(gone), NULL, NULL));
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(t), &g));
+	assert_true(csvc_uuid_equal(csvc_ticket_customer(g), csvc_customer_id(keep)));
+	assert_int_equal(csvc_ticket_updated_at(g), T0 + 2 * HOUR_US);
+	csvc_ticket_free(g);
+	assert_replay_equal(s, csvc_ticket_id(t));
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events a JOIN ticket_events b"
+	                            " ON a.ticket_id = b.ticket_id AND b.seq = a.seq + 1 WHERE b.at_us < a.at_us"),
+	                 0);
+	csvc_customer_free(keep);
+	csvc_customer_free(gone);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -942,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_query_plans),
 		cmocka_unit_test(test_clock_steps_back),
+		cmocka_unit_test(test_clock_steps_back_before_a_customer_merge),
 		cmocka_unit_test(test_revision_after_sla_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
