@@ -13,12 +13,9 @@
  *     ticket that ticket, for any other step (SLA advance, policies,
  *     calendars, merges, erasures, customer changes) every ticket.
  *
- * Known defects are kept out until their fixes land, each behind a flag
- * that is off by default (build with -DFUZZ_CLOCK_BACKWARD=1 or
- * -DFUZZ_CALENDAR_DELETE=1 to include them):
- *   FUZZ_CLOCK_BACKWARD   a clock stepping back gives negative durations;
- *   FUZZ_CALENDAR_DELETE  deleting a calendar an SLA policy names stops
- *                         csvc_sla_advance.
+ * Clock steps backward (FUZZ_CLOCK_BACKWARD) and calendar deletes
+ * (FUZZ_CALENDAR_DELETE) are on; each can be turned off with -D...=0 to
+ * look at something else.
  * FUZZ_CALENDAR_EDIT lets a saved calendar be saved again with other
  * hours; docs/sla.md does not say what recompute then equals, so it is off
  * too.
@@ -28,10 +25,10 @@
 #include "fuzz-util.h"
 
 #ifndef FUZZ_CLOCK_BACKWARD
-#define FUZZ_CLOCK_BACKWARD 0
+#define FUZZ_CLOCK_BACKWARD 1
 #endif
 #ifndef FUZZ_CALENDAR_DELETE
-#define FUZZ_CALENDAR_DELETE 0
+#define FUZZ_CALENDAR_DELETE 1
 #endif
 #ifndef FUZZ_CALENDAR_EDIT
 #define FUZZ_CALENDAR_EDIT 0
