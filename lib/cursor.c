@@ -1,15 +1,36 @@
 /*
  * List-query cursors on SQLite. Each cursor owns its statement, so several
- * can be open at once on one store.
+ * can be open at once on one store. An iterator's cursor is paged (keyset
+ * pagination on the id): between two calls no statement of it is active,
+ * so it holds no read snapshot and never blocks a write through the store.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "cursor.h"
 #include "store-internal.h"
 
+/* A value bound by name, kept to bind the continuation query too. */
+#define MAX_BINDS 24
+typedef struct bound {
+	const char *name; /* a literal */
+	char *text;       /* NULL: an integer */
+	int64_t v;
+} bound;
+
 struct csvc__cursor {
 	csvc_store *store;
 	sqlite3_stmt *stmt;
+	/* paging (csvc__cursor_page); `paged` 0 for a plain cursor */
+	int paged, done, started;
+	char *next_sql;          /* the query for the pages after the first; NULL: `stmt` */
+	size_t nbinds;
+	bound binds[MAX_BINDS];
+	int64_t last;      /* the highest id read so far (keyset) */
+	int64_t until;     /* the highest id at the start */
+	int64_t remaining; /* of the query's limit; -1: none */
+	size_t n, pos;     /* ids buffered, next one to return */
+	int64_t ids[CSVC__CURSOR_PAGE];
 };
 
 int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
@@ -20,7 +41,7 @@ int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
 		return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 	}
 	c->store = s;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
 	csvc__free(sql);
 	if (rc != SQLITE_OK) {
 		rc = csvc__sqlite_error(s, rc, "preparing a list query");
@@ -31,18 +52,44 @@ int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
 	return CSVC_OK;
 }
 
+/* Remembers a binding for the continuation query; if that fails (out of
+ * memory), the cursor gives up paging by the second query and fails when
+ * it needs it. */
+static void remember(csvc__cursor *c, const char *name, const char *text, int64_t v)
+{
+	if (c->nbinds == MAX_BINDS) {
+		c->nbinds = MAX_BINDS + 1; /* overflow: refused at the second page */
+		return;
+	}
+	if (c->nbinds > MAX_BINDS)
+		return;
+	bound *b = &c->binds[c->nbinds];
+	b->name = name;
+	b->v = v;
+	b->text = NULL;
+	if (text && csvc__strdup(text, &b->text)) {
+		c->nbinds = MAX_BINDS + 1;
+		return;
+	}
+	c->nbinds++;
+}
+
 void csvc__cursor_bind_text(csvc__cursor *c, const char *name, const char *text)
 {
 	int i = sqlite3_bind_parameter_index(c->stmt, name);
-	if (i && text)
+	if (i && text) {
 		sqlite3_bind_text(c->stmt, i, text, -1, SQLITE_TRANSIENT);
+		remember(c, name, text, 0);
+	}
 }
 
 void csvc__cursor_bind_int(csvc__cursor *c, const char *name, int64_t v)
 {
 	int i = sqlite3_bind_parameter_index(c->stmt, name);
-	if (i)
+	if (i) {
 		sqlite3_bind_int64(c->stmt, i, v);
+		remember(c, name, NULL, v);
+	}
 }
 
 int csvc__search_indexed(const char *text)
@@ -82,8 +129,100 @@ int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text
 	return rc;
 }
 
+void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t limit, char *next_sql)
+{
+	c->next_sql = next_sql;
+	c->paged = 1;
+	c->done = 0;
+	c->last = after;
+	c->until = until;
+	c->remaining = limit > 0 ? limit : -1;
+	c->n = c->pos = 0;
+}
+
+/* Reads the next page of ids into the buffer, in one statement run. */
+static int read_page(csvc__cursor *c)
+{
+	int64_t want = CSVC__CURSOR_PAGE;
+	if (c->remaining >= 0 && c->remaining < want)
+		want = c->remaining;
+	if (want == 0 || c->last >= c->until) {
+		c->done = 1;
+		c->n = c->pos = 0;
+		return CSVC_OK;
+	}
+	if (c->started && c->next_sql) {
+		/* The second page: from now on, the continuation query. */
+		if (c->nbinds > MAX_BINDS)
+			return csvc__error(CSVC_ENOMEM, "out of memory continuing a list query");
+		sqlite3_stmt *st = NULL;
+		const char *sql = c->next_sql; /* from the module's query builder */
+		int rc = sqlite3_prepare_v3(c->store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return csvc__sqlite_error(c->store, rc, "preparing a list query");
+		}
+		for (size_t k = 0; k < c->nbinds; k++) {
+			int i = sqlite3_bind_parameter_index(st, c->binds[k].name);
+			if (!i)
+				continue;
+			if (c->binds[k].text)
+				sqlite3_bind_text(st, i, c->binds[k].text, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_int64(st, i, c->binds[k].v);
+		}
+		sqlite3_finalize(c->stmt);
+		c->stmt = st;
+		csvc__free(c->next_sql);
+		c->next_sql = NULL;
+	}
+	sqlite3_reset(c->stmt);
+	int i = sqlite3_bind_parameter_index(c->stmt, ":after");
+	if (i)
+		sqlite3_bind_int64(c->stmt, i, c->last);
+	if ((i = sqlite3_bind_parameter_index(c->stmt, ":limit")))
+		sqlite3_bind_int64(c->stmt, i, want);
+	size_t n = 0;
+	int rc;
+	while ((rc = csvc__step(c->store, c->stmt)) == SQLITE_ROW && n < (size_t)want) {
+		int64_t id = sqlite3_column_int64(c->stmt, 0);
+		if (id > c->until)
+			break;
+		c->ids[n++] = id;
+	}
+	if (rc < 0)
+		return rc; /* csvc__step reset the statement; nothing moved */
+	c->started = 1;
+	/* Ends the statement, and with it the read transaction outside a
+	 * caller's transaction. */
+	sqlite3_reset(c->stmt);
+	if ((int64_t)n < want || (n && c->ids[n - 1] >= c->until))
+		c->done = 1;
+	c->n = n;
+	c->pos = 0;
+	if (n) {
+		c->last = c->ids[n - 1];
+		if (c->remaining > 0)
+			c->remaining -= (int64_t)n;
+	}
+	return CSVC_OK;
+}
+
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id)
 {
+	if (c->paged) {
+		if (c->pos == c->n) {
+			if (c->done)
+				return CSVC_ITEROVER;
+			int rc = read_page(c);
+			if (rc)
+				return rc;
+			if (c->n == 0)
+				return CSVC_ITEROVER;
+		}
+		*id = c->ids[c->pos++];
+		return CSVC_OK;
+	}
 	int rc = csvc__step(c->store, c->stmt);
 	if (rc < 0)
 		return rc;
@@ -107,5 +246,8 @@ void csvc__cursor_free(csvc__cursor *c)
 	if (!c)
 		return;
 	sqlite3_finalize(c->stmt);
+	csvc__free(c->next_sql);
+	for (size_t k = 0; k < c->nbinds && k < MAX_BINDS; k++)
+		csvc__free(c->binds[k].text);
 	csvc__free(c);
 }

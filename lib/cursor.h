@@ -14,6 +14,22 @@ struct csvc_store;
 
 /* Prepares `sql` (always freed here). */
 int csvc__cursor_open(struct csvc_store *s, char *sql, csvc__cursor **out);
+/*
+ * Turns a cursor over an id query into a paged one, for iterators. The
+ * query selects the id alone, ordered by it, and has every other parameter
+ * bound. The first page runs it as it is (":after", ":limit" bound when
+ * present); the next pages run `next_sql` (freed here; NULL: the same
+ * query), the same query with " AND x.id > :after" and " LIMIT :limit",
+ * with the same values bound. The cursor then reads the ids in
+ * pages of at most CSVC__CURSOR_PAGE, each page in one short statement run
+ * that is reset before csvc__cursor_next_id returns, so no read snapshot
+ * stays open between calls and the store can write in between. Ids above
+ * `until` (the highest id when the iterator started) are never returned;
+ * `limit` (0: none) caps the total. A failed page read changes nothing:
+ * the next call reads the same page again.
+ */
+#define CSVC__CURSOR_PAGE 256
+void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t limit, char *next_sql);
 /* Bind by parameter name; names the query does not use are ignored, and a
  * NULL text binds nothing. */
 void csvc__cursor_bind_text(csvc__cursor *c, const char *name, const char *text);

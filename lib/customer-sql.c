@@ -684,12 +684,24 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 	return b.data;
 }
 
+static const char SQL_MAX_ID[] = "SELECT max(id) FROM customers";
+
 int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
                             const char *email_norm, int64_t after_rowid, int count_only,
                             csvc__cursor **out)
 {
+	int64_t until = 0;
+	int rc;
+	if (!count_only) {
+		/* Customers created after the iterator starts are not returned. */
+		sqlite3_stmt *st;
+		if ((rc = prep(s, SQL_MAX_ID, &st)) || (rc = csvc__step(s, st)) < 0)
+			return rc;
+		until = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
 	csvc__cursor *c;
-	int rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only), &c);
+	rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only), &c);
 	if (rc)
 		return rc;
 	csvc__cursor_bind_int(c, ":after", after_rowid);
@@ -708,6 +720,21 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 	if ((rc = csvc__cursor_bind_search(c, ":text", q->text))) {
 		csvc__cursor_free(c);
 		return rc;
+	}
+	if (!count_only) {
+		/* The first page runs the query as given; the next ones continue
+		 * after the last id (keyset), with a LIMIT of a page. */
+		char *next_sql = NULL;
+		if (csvc_uuid_is_nil(&q->after)) {
+			csvc_customer_query next = *q;
+			next.after.bytes[0] = 1;
+			next.limit = 1;
+			if (!(next_sql = csvc__customer_db_query_sql(&next, 0))) {
+				csvc__cursor_free(c);
+				return csvc__error(CSVC_ENOMEM, "out of memory building a query");
+			}
+		}
+		csvc__cursor_page(c, csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, q->limit, next_sql);
 	}
 	*out = c;
 	return CSVC_OK;

@@ -394,11 +394,18 @@ int csvc_customer_iter_next(csvc_customer_iter *it, csvc_customer **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
-	int64_t rowid;
-	int rc = csvc__cursor_next_id(it->cursor, &rowid);
-	if (rc)
-		return rc;
-	return csvc__customer_db_load(it->store, rowid, out);
+	/* Each record is read as it is now; one gone since its page was read
+	 * is skipped. */
+	for (;;) {
+		int64_t rowid;
+		int rc = csvc__cursor_next_id(it->cursor, &rowid);
+		if (rc)
+			return rc;
+		rc = csvc__customer_db_load(it->store, rowid, out);
+		if (rc != CSVC_ENOTFOUND)
+			return rc;
+		csvc__error_clear();
+	}
 }
 
 void csvc_customer_iter_free(csvc_customer_iter *it)

@@ -586,9 +586,16 @@ int csvc__sla_db_log(csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud
 
 /* ---- lists ---- */
 
+/*
+ * A list is a set of (ticket, target) keys taken when it opens, in list
+ * order; each target is read by its key when it is returned. So no
+ * statement stays active between two calls, no read snapshot is held and
+ * the store can write while a list is open. 16 bytes a key.
+ */
 struct csvc__sla_row_cursor {
 	csvc_store *store;
-	sqlite3_stmt *stmt;
+	size_t n, pos;
+	int64_t *keys; /* ticket rowid, target index; pairs */
 };
 
 #define LIST_SELECT \
@@ -599,35 +606,38 @@ struct csvc__sla_row_cursor {
 	" FROM sla_targets c JOIN tickets t ON t.id = c.ticket_id" \
 	" JOIN sla_policies p ON p.id = c.policy_id" \
 	" JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
+#define KEY_SELECT "SELECT c.ticket_id, c.idx"
+#define KEY_FROM " FROM sla_targets c"
 
-static const char SQL_LIST_TICKET[] = LIST_SELECT LIST_FROM " WHERE c.ticket_id = ?1 ORDER BY c.idx";
+static const char SQL_LIST_ONE[] = LIST_SELECT LIST_FROM " WHERE c.ticket_id = ?1 AND c.idx = ?2";
+static const char SQL_LIST_TICKET[] = KEY_SELECT KEY_FROM " WHERE c.ticket_id = ?1 ORDER BY c.idx";
 /*
  * The lists as of ?1 (the store clock), whether or not csvc_sla_advance has
  * recorded what is due: each is the rows recorded (a partial index read in
  * order) and the rows whose alarm is due but not yet emitted (a range of
  * the pending-alarm index: as many as advance has left behind), merged by
- * the 20th column.
+ * the 3rd column.
  *
  * At risk: running, a warning crossed (recorded, or its instant reached),
  * the deadline not passed (due >= now: the due instant is still on time).
  */
 static const char SQL_LIST_AT_RISK[] =
-	LIST_SELECT ", c.due_us" LIST_FROM
+	KEY_SELECT ", c.due_us" KEY_FROM
 	" WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL AND c.due_us >= ?1"
 	" UNION ALL "
-	LIST_SELECT ", c.due_us" LIST_FROM
+	KEY_SELECT ", c.due_us" KEY_FROM
 	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= ?1 AND c.next_pct < 100 AND c.phase = 1"
 	" AND c.warned = 0 AND c.breached_at IS NULL AND c.due_us >= ?1"
-	" ORDER BY 20 LIMIT ?2";
+	" ORDER BY 3 LIMIT ?2";
 /* Breached: recorded and not met or ended, or running past its deadline
  * (breached at the due instant; its breach alarm is then pending). */
 static const char SQL_LIST_BREACHED[] =
-	LIST_SELECT ", c.breached_at" LIST_FROM " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2)"
+	KEY_SELECT ", c.breached_at" KEY_FROM " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2)"
 	" UNION ALL "
-	LIST_SELECT ", c.due_us" LIST_FROM
+	KEY_SELECT ", c.due_us" KEY_FROM
 	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= ?1 AND c.phase = 1 AND c.breached_at IS NULL"
 	" AND c.due_us < ?1"
-	" ORDER BY 20 LIMIT ?2";
+	" ORDER BY 3 LIMIT ?2";
 
 int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc_time_us now,
                       csvc__sla_row_cursor **out)
@@ -639,18 +649,39 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->store = s;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL);
-	if (rc != SQLITE_OK) {
-		rc = csvc__sqlite_error(s, rc, "preparing an SLA list");
-		csvc__sla_db_list_free(c);
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, sql, &st);
+	if (rc) {
+		csvc__free(c);
 		return rc;
 	}
 	if (list == CSVC__SLA_LIST_TICKET) {
-		sqlite3_bind_int64(c->stmt, 1, ticket_rowid);
+		sqlite3_bind_int64(st, 1, ticket_rowid);
 	} else {
-		sqlite3_bind_int64(c->stmt, 1, now);
-		sqlite3_bind_int64(c->stmt, 2, limit ? (int64_t)limit : -1);
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
 	}
+	size_t cap = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *k = csvc__realloc(c->keys, cap * 2 * sizeof(*k));
+			if (!k) {
+				sqlite3_reset(st);
+				csvc__sla_db_list_free(c);
+				return csvc__error(CSVC_ENOMEM, "out of memory reading an SLA list");
+			}
+			c->keys = k;
+		}
+		c->keys[2 * c->n] = sqlite3_column_int64(st, 0);
+		c->keys[2 * c->n + 1] = sqlite3_column_int64(st, 1);
+		c->n++;
+	}
+	if (rc < 0) {
+		csvc__sla_db_list_free(c);
+		return rc;
+	}
+	sqlite3_reset(st);
 	*out = c;
 	return CSVC_OK;
 }
@@ -659,25 +690,35 @@ int csvc__sla_db_list_next(csvc__sla_row_cursor *c, csvc_uuid *ticket, char *num
                            char *policy, size_t policy_n, int32_t *policy_version, int64_t *duration,
                            csvc__sla_clock *clock)
 {
-	int rc = csvc__step(c->store, c->stmt);
-	if (rc < 0)
-		return rc;
-	if (rc == SQLITE_DONE)
-		return CSVC_ITEROVER;
-	sqlite3_stmt *st = c->stmt;
-	csvc__column_uuid(st, 0, ticket);
-	snprintf(number, number_n, "%s", col(st, 1));
-	snprintf(policy, policy_n, "%s", col(st, 2));
-	*policy_version = sqlite3_column_int(st, 3);
-	*duration = sqlite3_column_int64(st, 4);
-	read_clock(st, 5, clock);
-	return CSVC_OK;
+	while (c->pos < c->n) {
+		sqlite3_stmt *st;
+		int rc = csvc__stmt(c->store, SQL_LIST_ONE, &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_int64(st, 1, c->keys[2 * c->pos]);
+		sqlite3_bind_int64(st, 2, c->keys[2 * c->pos + 1]);
+		rc = csvc__step(c->store, st);
+		if (rc < 0)
+			return rc; /* the same target is read again next time */
+		c->pos++;
+		if (rc == SQLITE_DONE)
+			continue; /* gone since the list was taken */
+		csvc__column_uuid(st, 0, ticket);
+		snprintf(number, number_n, "%s", col(st, 1));
+		snprintf(policy, policy_n, "%s", col(st, 2));
+		*policy_version = sqlite3_column_int(st, 3);
+		*duration = sqlite3_column_int64(st, 4);
+		read_clock(st, 5, clock);
+		sqlite3_reset(st);
+		return CSVC_OK;
+	}
+	return CSVC_ITEROVER;
 }
 
 void csvc__sla_db_list_free(csvc__sla_row_cursor *c)
 {
 	if (!c)
 		return;
-	sqlite3_finalize(c->stmt);
+	csvc__free(c->keys);
 	csvc__free(c);
 }

@@ -130,7 +130,8 @@ typedef int (*csvc__ticket_event_fn)(const csvc_event *ev, const char *const *ke
 int csvc__ticket_db_replay(struct csvc_store *s, int64_t rowid, csvc__ticket_event_fn fn, void *ud);
 
 typedef struct csvc__event_cursor csvc__event_cursor;
-int csvc__ticket_db_history(struct csvc_store *s, int64_t rowid, csvc__event_cursor **out);
+/* Events 1 to `until_seq` of a ticket, read a page at a time. */
+int csvc__ticket_db_history(struct csvc_store *s, int64_t rowid, int64_t until_seq, csvc__event_cursor **out);
 int csvc__event_cursor_next(csvc__event_cursor *c, csvc_event **out);
 void csvc__event_cursor_free(csvc__event_cursor *c);
 

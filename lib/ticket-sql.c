@@ -70,9 +70,12 @@ static const char SQL_REPLAY[] =
 	"SELECT e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload, j.key, j.value"
 	" FROM ticket_events e LEFT JOIN json_each(e.payload, '$.set') j"
 	" WHERE e.ticket_id = ? ORDER BY e.seq";
+/* One page of a ticket's history: events after seq ?2 up to seq ?3. */
 static const char SQL_HISTORY[] =
 	"SELECT t.uuid, t.number, e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload"
-	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.ticket_id = ? ORDER BY e.seq";
+	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+	" WHERE e.ticket_id = ?1 AND e.seq > ?2 AND e.seq <= ?3 ORDER BY e.seq LIMIT ?4";
+static const char SQL_MAX_ID[] = "SELECT max(id) FROM tickets";
 
 int csvc__ticket_db_kind(csvc_store *s, const char *kind, char *workflow, size_t n, int32_t *version)
 {
@@ -664,49 +667,99 @@ int csvc__ticket_db_replay(csvc_store *s, int64_t rowid, csvc__ticket_event_fn f
 	return rc;
 }
 
+/* A ticket's history, read in pages: each page in one run of a cached
+ * statement, so no read snapshot stays open between two calls. */
+#define HISTORY_PAGE 64
+
 struct csvc__event_cursor {
 	csvc_store *store;
-	sqlite3_stmt *stmt;
+	int64_t rowid;
+	int64_t last, until; /* seqs: the last one read, the last one to read */
+	int done;
+	size_t n, pos;
+	csvc_event *page[HISTORY_PAGE];
 };
 
-int csvc__ticket_db_history(csvc_store *s, int64_t rowid, csvc__event_cursor **out)
+int csvc__ticket_db_history(csvc_store *s, int64_t rowid, int64_t until_seq, csvc__event_cursor **out)
 {
 	csvc__event_cursor *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->store = s;
-	int rc = sqlite3_prepare_v2(s->db, SQL_HISTORY, -1, &c->stmt, NULL);
-	if (rc != SQLITE_OK) {
-		rc = csvc__sqlite_error(s, rc, "preparing a history query");
-		csvc__event_cursor_free(c);
+	c->rowid = rowid;
+	c->until = until_seq;
+	*out = c;
+	return CSVC_OK;
+}
+
+static void history_drop(csvc__event_cursor *c)
+{
+	for (size_t i = c->pos; i < c->n; i++)
+		csvc_event_free(c->page[i]);
+	c->n = c->pos = 0;
+}
+
+static int history_page(csvc__event_cursor *c)
+{
+	csvc_store *s = c->store;
+	sqlite3_stmt *st;
+	int rc = csvc__stmt(s, SQL_HISTORY, &st);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->rowid);
+	sqlite3_bind_int64(st, 2, c->last);
+	sqlite3_bind_int64(st, 3, c->until);
+	sqlite3_bind_int64(st, 4, HISTORY_PAGE);
+	size_t n = 0;
+	while ((rc = csvc__step(s, st)) == SQLITE_ROW && n < HISTORY_PAGE) {
+		csvc_uuid id;
+		csvc__column_uuid(st, 0, &id);
+		rc = csvc__event_new(&c->page[n], &id, (const char *)sqlite3_column_text(st, 1),
+		                     sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
+		                     (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5),
+		                     (const char *)sqlite3_column_text(st, 6), (const char *)sqlite3_column_text(st, 7),
+		                     (const char *)sqlite3_column_text(st, 8));
+		if (rc) {
+			sqlite3_reset(st);
+			break;
+		}
+		n++;
+	}
+	if (rc < 0) {
+		c->n = n; /* frees what was read; the page is read again next time */
+		history_drop(c);
 		return rc;
 	}
-	sqlite3_bind_int64(c->stmt, 1, rowid);
-	*out = c;
+	sqlite3_reset(st);
+	c->n = n;
+	c->pos = 0;
+	if (n < HISTORY_PAGE)
+		c->done = 1;
+	if (n)
+		c->last = csvc_event_seq(c->page[n - 1]);
 	return CSVC_OK;
 }
 
 int csvc__event_cursor_next(csvc__event_cursor *c, csvc_event **out)
 {
-	int rc = csvc__step(c->store, c->stmt);
-	if (rc < 0)
-		return rc;
-	if (rc == SQLITE_DONE)
-		return CSVC_ITEROVER;
-	sqlite3_stmt *st = c->stmt;
-	csvc_uuid id;
-	csvc__column_uuid(st, 0, &id);
-	return csvc__event_new(out, &id, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
-	                       (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-	                       sqlite3_column_int64(st, 5), (const char *)sqlite3_column_text(st, 6),
-	                       (const char *)sqlite3_column_text(st, 7), (const char *)sqlite3_column_text(st, 8));
+	if (c->pos == c->n) {
+		if (c->done)
+			return CSVC_ITEROVER;
+		int rc = history_page(c);
+		if (rc)
+			return rc;
+		if (c->n == 0)
+			return CSVC_ITEROVER;
+	}
+	*out = c->page[c->pos++];
+	return CSVC_OK;
 }
 
 void csvc__event_cursor_free(csvc__event_cursor *c)
 {
 	if (!c)
 		return;
-	sqlite3_finalize(c->stmt);
+	history_drop(c);
 	csvc__free(c);
 }
 
@@ -774,8 +827,18 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
 int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
                           int64_t after_rowid, int count_only, csvc__cursor **out)
 {
+	int64_t until = 0;
+	int rc;
+	if (!count_only) {
+		/* Tickets created after the iterator starts are not returned. */
+		sqlite3_stmt *st;
+		if ((rc = csvc__stmt(s, SQL_MAX_ID, &st)) || (rc = csvc__step(s, st)) < 0)
+			return rc;
+		until = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
 	csvc__cursor *c;
-	int rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only), &c);
+	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only), &c);
 	if (rc)
 		return rc;
 	csvc__cursor_bind_int(c, ":after", after_rowid);
@@ -796,6 +859,21 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 	if ((rc = csvc__cursor_bind_search(c, ":text", q->text))) {
 		csvc__cursor_free(c);
 		return rc;
+	}
+	if (!count_only) {
+		/* The first page runs the query as given; the next ones continue
+		 * after the last id (keyset), with a LIMIT of a page. */
+		char *next_sql = NULL;
+		if (csvc_uuid_is_nil(&q->after)) {
+			csvc_ticket_query next = *q;
+			next.after.bytes[0] = 1;
+			next.limit = 1;
+			if (!(next_sql = csvc__ticket_db_query_sql(&next, 0))) {
+				csvc__cursor_free(c);
+				return csvc__error(CSVC_ENOMEM, "out of memory building a query");
+			}
+		}
+		csvc__cursor_page(c, csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, q->limit, next_sql);
 	}
 	*out = c;
 	return CSVC_OK;

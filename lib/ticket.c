@@ -906,7 +906,7 @@ int csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_i
 	csvc_event_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	if ((rc = csvc__ticket_db_history(store, h.rowid, &it->cursor))) {
+	if ((rc = csvc__ticket_db_history(store, h.rowid, h.revision, &it->cursor))) {
 		csvc__free(it);
 		return rc;
 	}
@@ -1004,11 +1004,18 @@ int csvc_ticket_iter_next(csvc_ticket_iter *it, csvc_ticket **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
-	int64_t rowid;
-	int rc = csvc__cursor_next_id(it->cursor, &rowid);
-	if (rc)
-		return rc;
-	return csvc__ticket_db_load(it->store, rowid, out);
+	/* Each record is read as it is now; one gone since its page was read
+	 * is skipped. */
+	for (;;) {
+		int64_t rowid;
+		int rc = csvc__cursor_next_id(it->cursor, &rowid);
+		if (rc)
+			return rc;
+		rc = csvc__ticket_db_load(it->store, rowid, out);
+		if (rc != CSVC_ENOTFOUND)
+			return rc;
+		csvc__error_clear();
+	}
 }
 
 void csvc_ticket_iter_free(csvc_ticket_iter *it)

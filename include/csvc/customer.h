@@ -354,10 +354,14 @@ typedef struct csvc_customer_iter csvc_customer_iter;
 /*
  * Starts iterating the customers matching `q` (NULL: all active ones).
  * The query is copied; `q` need not outlive the call. The iterator reads
- * from the store lazily: free it before closing the store. It holds a read
- * snapshot: while it is open, a write through the same store fails with
- * CSVC_EBUSY if another connection has committed since it started, so
- * finish or free iterators before writing.
+ * from the store lazily: free it before closing the store. It holds no
+ * read snapshot between calls, so the store may write while it is open
+ * (update each customer it returns, for example). It returns only
+ * customers that existed when it was created, in creation order; each
+ * one matched the query when its page of ids (up to 256, one short read)
+ * was read, and is itself read when csvc_customer_iter_next returns it,
+ * so it is current then but may no longer match. None is returned twice
+ * (docs/threading.md, "Iterators and writes").
  * Errors: CSVC_EINVAL (bad filter values), CSVC_ENOTFOUND (`after` names
  * no customer), CSVC_ESTORAGE.
  * @since 1.0

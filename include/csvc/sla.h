@@ -267,7 +267,15 @@ CSVC_EXTERN(csvc_time_us) csvc_sla_target_breached_at(const csvc_sla_target *t);
 /** Frees a target. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_sla_target_free(csvc_sla_target *t);
 
-/** An iterator over targets. Opaque. @since 1.0 */
+/*
+ * An iterator over targets. Opaque. Which targets it returns, and in what
+ * order, is fixed when it is opened, as of the store clock then; each
+ * target is read when csvc_sla_iter_next returns it (one whose clocks are
+ * gone by then is skipped), its status computed as of that same instant.
+ * It holds no read snapshot between calls, so the store may write while
+ * it is open.
+ * @since 1.0
+ */
 typedef struct csvc_sla_iter csvc_sla_iter;
 
 /*

@@ -362,7 +362,13 @@ CSVC_EXTERN(const char *) csvc_event_payload(const csvc_event *ev);
 /** Frees an event from csvc_ticket_history_next. @since 1.0 */
 CSVC_EXTERN(void) csvc_event_free(csvc_event *ev);
 
-/** Iterator over a ticket's events, oldest first. @since 1.0 */
+/*
+ * Iterator over a ticket's events, oldest first: the events up to the
+ * ticket's revision when csvc_ticket_history_new ran (events written
+ * later are not returned), read in pages; no read snapshot is held
+ * between calls, so the store may write while it is open.
+ * @since 1.0
+ */
 typedef struct csvc_event_iter csvc_event_iter;
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_iter **out);
@@ -432,9 +438,14 @@ typedef struct csvc_ticket_query {
 CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q);
 
 /*
- * Iterator over tickets. It reads a snapshot: while one is open, a write
- * through the same store fails with CSVC_EBUSY if another connection has
- * committed since it started. Finish or free iterators before writing.
+ * Iterator over tickets. It holds no read snapshot between calls, so the
+ * store may write while it is open (iterate the open tickets and
+ * transition each one, for example). It returns only tickets that existed
+ * when it was created, in creation order; each one matched the query when
+ * its page of ids (up to 256, one short read) was read, and is itself read
+ * when csvc_ticket_iter_next returns it, so it is current then (pass its
+ * revision as `expected_revision`) but may no longer match. None is
+ * returned twice (docs/threading.md, "Iterators and writes").
  * @since 1.0
  */
 typedef struct csvc_ticket_iter csvc_ticket_iter;

@@ -97,11 +97,15 @@ def call_args(text, start):
 
 # Where SQL text goes: function name -> index of its SQL argument. Helpers
 # that pass a parameter on to one of these are added by sql_sinks().
+# csvc__cursor_page keeps its SQL argument in the cursor (c->next_sql) to
+# prepare later: its callers are checked as if it prepared it, and the
+# field it fills counts as safe where it is read.
 SEED_SINKS = {'sqlite3_exec': 1, 'sqlite3_prepare': 1, 'sqlite3_prepare_v2': 1, 'sqlite3_prepare_v3': 1,
-              'sqlite3_prepare16': 1, 'sqlite3_prepare16_v2': 1, 'sqlite3_prepare16_v3': 1}
+              'sqlite3_prepare16': 1, 'sqlite3_prepare16_v2': 1, 'sqlite3_prepare16_v3': 1,
+              'csvc__cursor_page': 4}
 LITERAL = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
 SAFE_ATOM = re.compile(r'(?:' + LITERAL + r'|SQL_[A-Z0-9_]+(?:\[\w+\])?|MIGRATIONS\[\w+\]|NULL|'
-                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|s->sla_insert_sql\[\w+\])', re.S)
+                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|s->sla_insert_sql\[\w+\]|c->next_sql)', re.S)
 FUNC = re.compile(r'^(?:static\s+|inline\s+)*[A-Za-z_][\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\n\{(.*?)\n\}',
                   re.M | re.S)
 CONV = re.compile(r'%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?([diouxXeEfgGcspn%])')

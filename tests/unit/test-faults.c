@@ -1,8 +1,13 @@
 /*
- * Fault injection: sqlite3_step is wrapped (-Wl,--wrap=sqlite3_step) so
- * that the N-th call fails. For every writing API call and every N up to
- * the call's own number of steps, the call must fail cleanly and leave
- * the database byte-for-byte equal in content to what it was before.
+ * Fault injection: sqlite3_step, sqlite3_prepare_v2/v3, sqlite3_exec,
+ * sqlite3_open_v2 and sqlite3_wal_checkpoint_v2 are wrapped (-Wl,--wrap)
+ * so that the N-th call of one kind fails, or the N-th COMMIT (a step of
+ * the cached COMMIT statement, or an exec of it). For every writing API
+ * call and every N up to the call's own number of such calls, the call
+ * must fail cleanly and leave the database equal in content to what it
+ * was before. csvc_store_open must leave no store and no half-made file;
+ * csvc_customer_scrub and csvc_store_checkpoint must report the failure
+ * and keep the scrub pending.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -13,19 +18,97 @@
 
 int __real_sqlite3_step(sqlite3_stmt *st);
 int __wrap_sqlite3_step(sqlite3_stmt *st);
+int __real_sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail);
+int __wrap_sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail);
+int __real_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned int flags, sqlite3_stmt **st,
+                              const char **tail);
+int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned int flags, sqlite3_stmt **st,
+                              const char **tail);
+int __real_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *ud,
+                        char **err);
+int __wrap_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *ud,
+                        char **err);
+int __real_sqlite3_open_v2(const char *name, sqlite3 **db, int flags, const char *vfs);
+int __wrap_sqlite3_open_v2(const char *name, sqlite3 **db, int flags, const char *vfs);
+int __real_sqlite3_wal_checkpoint_v2(sqlite3 *db, const char *name, int mode, int *log, int *done);
+int __wrap_sqlite3_wal_checkpoint_v2(sqlite3 *db, const char *name, int mode, int *log, int *done);
 
-static int countdown; /* 0: disarmed; n: the n-th step from now fails */
+/* Which calls count down to the failure. */
+enum { F_STEP, F_PREPARE, F_EXEC, F_OPEN, F_CHECKPOINT, F_COMMIT };
+static int fault_kind = F_STEP;
+static int countdown; /* 0: disarmed; n: the n-th call of that kind from now fails */
 static int fail_code = SQLITE_IOERR;
 static int silent_rollback; /* also roll back, as SQLite itself does on some I/O errors */
 
+static int hit(int kind)
+{
+	return countdown > 0 && kind == fault_kind && --countdown == 0;
+}
+
+static int is_commit(const char *sql)
+{
+	return sql && strncmp(sql, "COMMIT", 6) == 0;
+}
+
 int __wrap_sqlite3_step(sqlite3_stmt *st)
 {
-	if (countdown > 0 && --countdown == 0) {
+	if (hit(F_STEP) || (is_commit(sqlite3_sql(st)) && hit(F_COMMIT))) {
 		if (silent_rollback)
 			sqlite3_exec(sqlite3_db_handle(st), "ROLLBACK", NULL, NULL, NULL);
 		return fail_code;
 	}
 	return __real_sqlite3_step(st);
+}
+
+int __wrap_sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail)
+{
+	if (hit(F_PREPARE)) {
+		*st = NULL;
+		return fail_code;
+	}
+	return __real_sqlite3_prepare_v2(db, sql, n, st, tail);
+}
+
+int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned int flags, sqlite3_stmt **st,
+                              const char **tail)
+{
+	if (hit(F_PREPARE)) {
+		*st = NULL;
+		return fail_code;
+	}
+	return __real_sqlite3_prepare_v3(db, sql, n, flags, st, tail);
+}
+
+int __wrap_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **), void *ud,
+                        char **err)
+{
+	if (hit(F_EXEC) || (is_commit(sql) && hit(F_COMMIT))) {
+		if (err)
+			*err = sqlite3_mprintf("injected failure");
+		return fail_code;
+	}
+	return __real_sqlite3_exec(db, sql, cb, ud, err);
+}
+
+/* As SQLite does: a handle comes back with the error, to be closed. */
+int __wrap_sqlite3_open_v2(const char *name, sqlite3 **db, int flags, const char *vfs)
+{
+	int rc = __real_sqlite3_open_v2(name, db, flags, vfs);
+	if (rc == SQLITE_OK && hit(F_OPEN))
+		return fail_code;
+	return rc;
+}
+
+int __wrap_sqlite3_wal_checkpoint_v2(sqlite3 *db, const char *name, int mode, int *log, int *done)
+{
+	if (hit(F_CHECKPOINT)) {
+		if (log)
+			*log = -1;
+		if (done)
+			*done = -1;
+		return fail_code;
+	}
+	return __real_sqlite3_wal_checkpoint_v2(db, name, mode, log, done);
 }
 
 static char dir[64];
@@ -85,18 +168,29 @@ static char *dump(void)
 
 typedef int (*op_fn)(csvc_store *s, void *ctx);
 
-/* Runs `op` with the 1st, 2nd, ... step failing until it succeeds; each
- * failure must leave the store unchanged. Returns how many failures. */
-static int fail_every_step(csvc_store *s, op_fn op, void *ctx, int code)
+/* For F_PREPARE: the store is reopened before each attempt, so that its
+ * statement cache is cold and the call prepares what it needs. */
+static csvc_store_options reopen_opts;
+static void reopen(csvc_store **sp);
+
+/* Runs `op` with the 1st, 2nd, ... call of the armed kind (fault_kind)
+ * failing until it succeeds; each failure must leave the store unchanged.
+ * Returns how many failures. */
+static int fail_every_call(csvc_store **sp, op_fn op, void *ctx, int kind, int code)
 {
 	fail_code = code;
 	char *before = dump();
 	int failures = 0;
 	for (int k = 1;; k++) {
+		if (kind == F_PREPARE)
+			reopen(sp);
+		csvc_store *s = *sp;
+		fault_kind = kind;
 		countdown = k;
 		int rc = op(s, ctx);
 		int fired = countdown == 0;
 		countdown = 0;
+		fault_kind = F_STEP;
 		if (!fired) {
 			assert_int_equal(rc, CSVC_OK);
 			break;
@@ -111,13 +205,18 @@ static int fail_every_step(csvc_store *s, op_fn op, void *ctx, int code)
 		assert_int_equal(csvc_store_tx_depth(s), 0);
 		char *after = dump();
 		if (strcmp(before, after) != 0)
-			print_error("store changed after failing step %d (code %d)\n", k, rc);
+			print_error("store changed after failing call %d of kind %d (code %d)\n", k, kind, rc);
 		assert_string_equal(before, after);
 		free(after);
 		failures++;
 	}
 	free(before);
 	return failures;
+}
+
+static int fail_every_step(csvc_store *s, op_fn op, void *ctx, int code)
+{
+	return fail_every_call(&s, op, ctx, F_STEP, code);
 }
 
 static csvc_customer *rich_draft(const char *name, const char *card)
@@ -400,6 +499,310 @@ static void test_every_write_fails_cleanly(void **state)
 	csvc_store_close(s);
 }
 
+static void reopen(csvc_store **sp)
+{
+	int saved = countdown;
+	countdown = 0;
+	csvc_store_close(*sp);
+	*sp = NULL;
+	csvc_assert_ok(csvc_store_open(sp, path, &reopen_opts));
+	csvc_assert_ok(csvc_store_set_change_hook(*sp, count_hook, NULL));
+	countdown = saved;
+}
+
+/* The writing calls again, with prepares, execs and COMMITs failing: each
+ * fails cleanly and changes nothing. `min` is the least number of failures
+ * each call must have seen (every call prepares on a cold cache and
+ * commits once). */
+static void fail_other_calls(csvc_store **sp, const csvc_uuid *base, int kind, int code, int min)
+{
+	csvc_uuid created;
+	assert_true(fail_every_call(sp, op_create, &created, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_update, &created, kind, code) >= min);
+	pair p = {*base, created};
+	assert_true(fail_every_call(sp, op_merge, &p, kind, code) >= min);
+	csvc_uuid victim;
+	assert_int_equal(op_create(*sp, &victim), CSVC_OK);
+	assert_true(fail_every_call(sp, op_erase, &victim, kind, code) >= min);
+	csvc_uuid ticket;
+	assert_true(fail_every_call(sp, op_ticket_create, &ticket, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_ticket_transition, &ticket, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_ticket_comment, &ticket, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_survey_invite, &ticket, kind, code) >= min);
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	fresh_token(*sp, &ticket, token);
+	int64_t responses = sql_count("SELECT count(*) FROM survey_responses");
+	assert_true(fail_every_call(sp, op_survey_respond, token, kind, code) >= min);
+	assert_int_equal(sql_count("SELECT count(*) FROM survey_responses"), responses + 1);
+	assert_true(fail_every_call(sp, op_survey_anonymous, NULL, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_transactions, NULL, kind, code) >= min);
+}
+
+static void test_prepare_exec_commit_failures(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/csvc-faults-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.db", dir);
+	reopen_opts = (csvc_store_options)CSVC_STORE_OPTIONS_INIT;
+	reopen_opts.clock = csvc_test_clock;
+	reopen_opts.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &reopen_opts));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_ok(csvc_store_set_change_hook(s, count_hook, NULL));
+	csvc_customer *base = rich_draft("老顾客", "CARD-OLD-2");
+	csvc_assert_ok(csvc_customer_create(s, base, NULL));
+	static const int codes[] = {SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM};
+	for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
+		fail_other_calls(&s, csvc_customer_id(base), F_PREPARE, codes[ci], 1);
+		fail_other_calls(&s, csvc_customer_id(base), F_EXEC, codes[ci], 0);
+	}
+	/* A failed COMMIT, busy or an I/O error: nothing of the call stays. */
+	static const int commit_codes[] = {SQLITE_BUSY, SQLITE_IOERR, SQLITE_IOERR_FSYNC, SQLITE_FULL};
+	for (size_t ci = 0; ci < sizeof(commit_codes) / sizeof(commit_codes[0]); ci++) {
+		hook_calls = 0;
+		fail_other_calls(&s, csvc_customer_id(base), F_COMMIT, commit_codes[ci], 1);
+		/* Only the committed ticket operations reached the hook. */
+		assert_int_equal(hook_calls, 3);
+	}
+	/* ...and when SQLite rolls the transaction back itself as it fails. */
+	silent_rollback = 1;
+	hook_calls = 0;
+	fail_other_calls(&s, csvc_customer_id(base), F_COMMIT, SQLITE_IOERR, 1);
+	assert_int_equal(hook_calls, 3);
+	silent_rollback = 0;
+	/* A failed COMMIT inside csvc_store_commit: the caller's transaction
+	 * is gone and nothing of it stays. */
+	for (size_t ci = 0; ci < sizeof(commit_codes) / sizeof(commit_codes[0]); ci++) {
+		char *before = dump();
+		csvc_assert_ok(csvc_store_begin(s));
+		csvc_customer *c = rich_draft("in tx", "CARD-COMMIT");
+		csvc_assert_ok(csvc_customer_create(s, c, NULL));
+		csvc_customer_free(c);
+		fail_code = commit_codes[ci];
+		fault_kind = F_COMMIT;
+		countdown = 1;
+		int rc = csvc_store_commit(s);
+		assert_int_equal(countdown, 0);
+		fault_kind = F_STEP;
+		assert_true(rc < 0);
+		assert_true(csvc_error_last()->message[0] != '\0');
+		assert_int_equal(csvc_store_tx_depth(s), 0);
+		char *after = dump();
+		assert_string_equal(before, after);
+		free(before);
+		free(after);
+	}
+	csvc_customer_free(base);
+	csvc_store_close(s);
+}
+
+/* csvc_customer_scrub and csvc_store_checkpoint: a failure anywhere is
+ * reported, changes no row, and leaves the scrub pending. */
+static int op_scrub(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_customer_scrub(s);
+}
+
+static int op_checkpoint(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_store_checkpoint(s);
+}
+
+/* Erases a fresh customer inside a transaction: the scrub is left pending. */
+static void make_scrub_pending(csvc_store *s)
+{
+	csvc_uuid victim;
+	csvc_assert_ok(csvc_store_begin(s));
+	assert_int_equal(op_create(s, &victim), CSVC_OK);
+	csvc_assert_ok(csvc_customer_erase(s, &victim, "op"));
+	csvc_assert_ok(csvc_store_commit(s));
+	csvc_time_us since = 0;
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_true(since != 0);
+}
+
+static void test_scrub_and_checkpoint_failures(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/csvc-faults-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f.db", dir);
+	reopen_opts = (csvc_store_options)CSVC_STORE_OPTIONS_INIT;
+	reopen_opts.clock = csvc_test_clock;
+	reopen_opts.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &reopen_opts));
+	for (int i = 0; i < 20; i++) {
+		csvc_uuid id;
+		assert_int_equal(op_create(s, &id), CSVC_OK);
+	}
+	static const int kinds[] = {F_STEP, F_PREPARE, F_EXEC, F_CHECKPOINT, F_COMMIT};
+	static const int codes[] = {SQLITE_IOERR, SQLITE_BUSY};
+	for (size_t ki = 0; ki < sizeof(kinds) / sizeof(kinds[0]); ki++)
+		for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
+			make_scrub_pending(s);
+			fail_code = codes[ci];
+			for (int k = 1;; k++) {
+				if (kinds[ki] == F_PREPARE)
+					reopen(&s);
+				fault_kind = kinds[ki];
+				countdown = k;
+				int rc = csvc_customer_scrub(s);
+				int fired = countdown == 0;
+				countdown = 0;
+				fault_kind = F_STEP;
+				int had_message = csvc_error_last()->message[0] != '\0';
+				csvc_time_us since = 0;
+				csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+				if (!fired) {
+					csvc_assert_ok(rc);
+					assert_int_equal(since, 0);
+					break;
+				}
+				if (rc == CSVC_OK) {
+					/* absorbed: then the scrub did finish */
+					assert_int_equal(since, 0);
+					break;
+				}
+				assert_true(rc < 0);
+				assert_true(had_message);
+				assert_int_equal(csvc_store_tx_depth(s), 0);
+				if (since == 0)
+					print_error("scrub failed (kind %d, call %d, code %d) and cleared the mark\n",
+					            kinds[ki], k, rc);
+				assert_true(since != 0);
+			}
+			/* A checkpoint fails cleanly too. */
+			int failures = fail_every_call(&s, op_checkpoint, NULL, kinds[ki], codes[ci]);
+			if (kinds[ki] == F_CHECKPOINT)
+				assert_int_equal(failures, 1);
+		}
+	/* An erase outside a transaction whose scrub fails: the erasure is
+	 * committed, the erase succeeds and the scrub stays pending. */
+	csvc_uuid victim;
+	assert_int_equal(op_create(s, &victim), CSVC_OK);
+	fail_code = SQLITE_IOERR;
+	fault_kind = F_CHECKPOINT;
+	countdown = 1;
+	csvc_assert_ok(csvc_customer_erase(s, &victim, "op"));
+	assert_int_equal(countdown, 0);
+	fault_kind = F_STEP;
+	csvc_time_us since = 0;
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_true(since != 0);
+	csvc_assert_ok(fail_every_call(&s, op_scrub, NULL, F_STEP, SQLITE_IOERR) >= 1 ? CSVC_OK : -1);
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_int_equal(since, 0);
+	csvc_store_close(s);
+}
+
+/* csvc_store_open: a failed open returns no store, and leaves no file or
+ * a complete store behind (never a half-migrated one), and no temporary
+ * files; on an existing store, changes nothing. */
+static int count_files(const char *d)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", d);
+	FILE *f = popen(cmd, "r");
+	int n = -1;
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	return n;
+}
+
+static void test_open_failures(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/csvc-faults-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/open.db", dir);
+	static const int kinds[] = {F_OPEN, F_STEP, F_PREPARE, F_EXEC, F_COMMIT, F_CHECKPOINT};
+	static const int codes[] = {SQLITE_IOERR, SQLITE_BUSY, SQLITE_CANTOPEN};
+	int32_t want = csvc_store_schema_version_supported();
+	for (size_t ki = 0; ki < sizeof(kinds) / sizeof(kinds[0]); ki++)
+		for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
+			fail_code = codes[ci];
+			/* creating a store */
+			for (int k = 1;; k++) {
+				csvc_store *s = NULL;
+				fault_kind = kinds[ki];
+				countdown = k;
+				int rc = csvc_store_open(&s, path, NULL);
+				int fired = countdown == 0;
+				countdown = 0;
+				fault_kind = F_STEP;
+				if (rc) {
+					assert_true(rc < 0);
+					assert_true(fired);
+					assert_true(csvc_error_last()->message[0] != '\0');
+					assert_null(s);
+					/* nothing, or a whole store at `path`: no temporary file */
+					int n = count_files(dir);
+					if (n != 0 && access(path, F_OK) != 0)
+						print_error("open failed (kind %d, call %d): %d stray files\n", kinds[ki], k, n);
+					assert_true(n == 0 || access(path, F_OK) == 0);
+				} else {
+					csvc_store_close(s);
+				}
+				if (access(path, F_OK) == 0) {
+					csvc_store *c = NULL;
+					int32_t v = 0;
+					csvc_assert_ok(csvc_store_open(&c, path, NULL));
+					csvc_assert_ok(csvc_store_schema_version(c, &v));
+					assert_int_equal(v, want);
+					csvc_store_close(c);
+				}
+				if (!fired)
+					break;
+				char cmd[160];
+				snprintf(cmd, sizeof(cmd), "rm -f '%s'/*", dir);
+				assert_int_equal(system(cmd), 0);
+			}
+			/* opening an existing store */
+			csvc_store *s = NULL;
+			csvc_assert_ok(csvc_store_open(&s, path, NULL));
+			csvc_uuid id;
+			assert_int_equal(op_create(s, &id), CSVC_OK);
+			csvc_store_close(s);
+			char *before = dump();
+			for (int k = 1;; k++) {
+				s = NULL;
+				fault_kind = kinds[ki];
+				countdown = k;
+				int rc = csvc_store_open(&s, path, NULL);
+				int fired = countdown == 0;
+				countdown = 0;
+				fault_kind = F_STEP;
+				if (rc) {
+					assert_true(rc < 0);
+					assert_true(csvc_error_last()->message[0] != '\0');
+					assert_null(s);
+				} else {
+					csvc_store_close(s);
+				}
+				char *after = dump();
+				assert_string_equal(before, after);
+				free(after);
+				if (!fired)
+					break;
+			}
+			free(before);
+			char cmd[160];
+			snprintf(cmd, sizeof(cmd), "rm -f '%s'/*", dir);
+			assert_int_equal(system(cmd), 0);
+		}
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Inside the caller's transaction: a call that fails before writing
  * leaves the caller's work alone; one that fails after writing rolls the
  * whole transaction back and the transaction reports itself aborted. */
@@ -587,6 +990,9 @@ int main(void)
 		cmocka_unit_test(test_hook_failure_keeps_committed_events),
 		cmocka_unit_test(test_every_write_fails_cleanly),
 		cmocka_unit_test(test_failure_inside_caller_transaction),
+		cmocka_unit_test(test_prepare_exec_commit_failures),
+		cmocka_unit_test(test_scrub_and_checkpoint_failures),
+		cmocka_unit_test(test_open_failures),
 		cmocka_unit_test(test_user_savepoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
