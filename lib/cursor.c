@@ -31,6 +31,10 @@ struct csvc__cursor {
 	int64_t remaining; /* of the query's limit; -1: none */
 	size_t n, pos;     /* ids buffered, next one to return */
 	int64_t ids[CSVC__CURSOR_PAGE];
+	/* records loaded ahead (csvc__cursor_next_record) */
+	void *records[CSVC__CURSOR_BATCH];
+	size_t nrec, rpos;
+	csvc__cursor_drop_fn drop;
 };
 
 int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
@@ -232,6 +236,42 @@ int csvc__cursor_next_id(csvc__cursor *c, int64_t *id)
 	return CSVC_OK;
 }
 
+int csvc__cursor_next_record(csvc__cursor *c, csvc__cursor_load_fn load, csvc__cursor_drop_fn drop, void **out)
+{
+	c->drop = drop;
+	if (c->rpos == c->nrec) {
+		c->nrec = c->rpos = 0;
+		int began, rc = csvc__read_begin(c->store, &began);
+		if (rc)
+			return rc;
+		while (c->nrec < CSVC__CURSOR_BATCH) {
+			int64_t id;
+			void *rec = NULL;
+			if ((rc = csvc__cursor_next_id(c, &id)))
+				break;
+			if ((rc = load(c->store, id, &rec)) == CSVC_OK) {
+				c->records[c->nrec++] = rec;
+			} else if (rc == CSVC_ENOTFOUND) {
+				csvc__error_clear(); /* gone since its page was read */
+			} else {
+				if (c->paged)
+					c->pos--; /* the next call tries this record again */
+				break;
+			}
+		}
+		csvc__read_end(c->store, began);
+		/* What was loaded is returned first; an error or the end comes
+		 * after it, from the next call. */
+		if (c->nrec == 0)
+			return rc == CSVC_OK ? CSVC_ITEROVER : rc;
+		if (rc != CSVC_OK && rc != CSVC_ITEROVER)
+			csvc__error_clear();
+	}
+	*out = c->records[c->rpos];
+	c->records[c->rpos++] = NULL;
+	return CSVC_OK;
+}
+
 int csvc__cursor_count(csvc__cursor *c, int64_t *n)
 {
 	int rc = csvc__step(c->store, c->stmt);
@@ -245,6 +285,9 @@ void csvc__cursor_free(csvc__cursor *c)
 {
 	if (!c)
 		return;
+	for (size_t k = c->rpos; k < c->nrec; k++)
+		if (c->records[k])
+			c->drop(c->records[k]);
 	sqlite3_finalize(c->stmt);
 	csvc__free(c->next_sql);
 	for (size_t k = 0; k < c->nbinds && k < MAX_BINDS; k++)

@@ -30,6 +30,18 @@ int csvc__cursor_open(struct csvc_store *s, char *sql, csvc__cursor **out);
  */
 #define CSVC__CURSOR_PAGE 256
 void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t limit, char *next_sql);
+/*
+ * The next record of a paged cursor, loaded by `load` (ENOTFOUND: the row
+ * has gone and is skipped). Records are loaded in batches of up to
+ * CSVC__CURSOR_BATCH in one read transaction, with the ids they need:
+ * a record is as of the moment its batch was read, and between batches no
+ * snapshot is held. Records left at the end are freed by `drop` when the
+ * cursor is freed.
+ */
+#define CSVC__CURSOR_BATCH 16
+typedef int (*csvc__cursor_load_fn)(struct csvc_store *s, int64_t id, void **out);
+typedef void (*csvc__cursor_drop_fn)(void *record);
+int csvc__cursor_next_record(csvc__cursor *c, csvc__cursor_load_fn load, csvc__cursor_drop_fn drop, void **out);
 /* Bind by parameter name; names the query does not use are ignored, and a
  * NULL text binds nothing. */
 void csvc__cursor_bind_text(csvc__cursor *c, const char *name, const char *text);

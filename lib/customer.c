@@ -389,23 +389,29 @@ int csvc_customer_iter_new(csvc_store *store, const csvc_customer_query *q, csvc
 	return CSVC_OK;
 }
 
+static int load_customer(csvc_store *s, int64_t rowid, void **out)
+{
+	csvc_customer *c = NULL;
+	int rc = csvc__customer_db_load(s, rowid, &c);
+	*out = c;
+	return rc;
+}
+
+static void drop_customer(void *c)
+{
+	csvc_customer_free(c);
+}
+
 int csvc_customer_iter_next(csvc_customer_iter *it, csvc_customer **out)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
-	/* Each record is read as it is now; one gone since its page was read
-	 * is skipped. */
-	for (;;) {
-		int64_t rowid;
-		int rc = csvc__cursor_next_id(it->cursor, &rowid);
-		if (rc)
-			return rc;
-		rc = csvc__customer_db_load(it->store, rowid, out);
-		if (rc != CSVC_ENOTFOUND)
-			return rc;
-		csvc__error_clear();
-	}
+	void *c = NULL;
+	int rc = csvc__cursor_next_record(it->cursor, load_customer, drop_customer, &c);
+	if (rc == CSVC_OK)
+		*out = c;
+	return rc;
 }
 
 void csvc_customer_iter_free(csvc_customer_iter *it)

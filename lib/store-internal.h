@@ -93,6 +93,13 @@ int csvc__collect_ids(csvc_store *s, const char *sql, int64_t key, int64_t **ids
 /* Sets the error from the connection's last SQLite error. */
 int csvc__sqlite_error(csvc_store *s, int rc, const char *what);
 
+/* A read transaction for several reads outside any transaction: one
+ * snapshot and one lock for all of them. `*began` says whether one was
+ * begun; pass it to csvc__read_end, which ends it (inside a transaction,
+ * the reads simply join it). */
+int csvc__read_begin(csvc_store *s, int *began);
+void csvc__read_end(csvc_store *s, int began);
+
 /* Internal transactions, used by every writing API call. They do not clear
  * the thread's error record. */
 int csvc__tx_begin(csvc_store *s);

@@ -201,6 +201,7 @@ static int run_cached(csvc_store *s, const char *sql)
 /* ---- transactions ---- */
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN_READ[] = "BEGIN DEFERRED";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SAVEPOINT[] = "SAVEPOINT csvc_sp";
@@ -360,6 +361,22 @@ static int tx_begin(csvc_store *s, int savepoint)
 	s->tx_mark[s->tx_depth] = sqlite3_total_changes64(s->db);
 	s->tx_depth++;
 	return CSVC_OK;
+}
+
+int csvc__read_begin(csvc_store *s, int *began)
+{
+	*began = 0;
+	if (s->tx_depth > 0 || !sqlite3_get_autocommit(s->db))
+		return CSVC_OK; /* the reads join the transaction that is open */
+	int rc = run_cached(s, SQL_BEGIN_READ);
+	*began = rc == CSVC_OK;
+	return rc;
+}
+
+void csvc__read_end(csvc_store *s, int began)
+{
+	if (began && !sqlite3_get_autocommit(s->db))
+		step_quietly(s, SQL_COMMIT);
 }
 
 int csvc__tx_begin(csvc_store *s)

@@ -999,23 +999,29 @@ int csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q, csvc_tic
 	return CSVC_OK;
 }
 
+static int load_ticket(csvc_store *s, int64_t rowid, void **out)
+{
+	csvc_ticket *t = NULL;
+	int rc = csvc__ticket_db_load(s, rowid, &t);
+	*out = t;
+	return rc;
+}
+
+static void drop_ticket(void *t)
+{
+	csvc_ticket_free(t);
+}
+
 int csvc_ticket_iter_next(csvc_ticket_iter *it, csvc_ticket **out)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(it, "it");
 	CSVC__CHECK_ARG(out, "out");
-	/* Each record is read as it is now; one gone since its page was read
-	 * is skipped. */
-	for (;;) {
-		int64_t rowid;
-		int rc = csvc__cursor_next_id(it->cursor, &rowid);
-		if (rc)
-			return rc;
-		rc = csvc__ticket_db_load(it->store, rowid, out);
-		if (rc != CSVC_ENOTFOUND)
-			return rc;
-		csvc__error_clear();
-	}
+	void *t = NULL;
+	int rc = csvc__cursor_next_record(it->cursor, load_ticket, drop_ticket, &t);
+	if (rc == CSVC_OK)
+		*out = t;
+	return rc;
 }
 
 void csvc_ticket_iter_free(csvc_ticket_iter *it)
