@@ -359,9 +359,10 @@ typedef struct csvc_customer_iter csvc_customer_iter;
  * (update each customer it returns, for example). It returns only
  * customers that existed when it was created, in creation order; each
  * one matched the query when its page of ids (up to 256, one short read)
- * was read, and is itself read when csvc_customer_iter_next returns it,
- * so it is current then but may no longer match. None is returned twice
- * (docs/threading.md, "Iterators and writes").
+ * was read; records are read in batches of up to 16 in one short read
+ * transaction, so each is as of the call that read its batch, and may no
+ * longer match. None is returned twice (docs/threading.md, "Iterators and
+ * writes").
  * Errors: CSVC_EINVAL (bad filter values), CSVC_ENOTFOUND (`after` names
  * no customer), CSVC_ESTORAGE.
  * @since 1.0

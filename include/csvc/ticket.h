@@ -442,10 +442,11 @@ CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q);
  * store may write while it is open (iterate the open tickets and
  * transition each one, for example). It returns only tickets that existed
  * when it was created, in creation order; each one matched the query when
- * its page of ids (up to 256, one short read) was read, and is itself read
- * when csvc_ticket_iter_next returns it, so it is current then (pass its
- * revision as `expected_revision`) but may no longer match. None is
- * returned twice (docs/threading.md, "Iterators and writes").
+ * its page of ids (up to 256, one short read) was read; tickets are read
+ * in batches of up to 16 in one short read transaction, so each is as of
+ * the call that read its batch (pass its revision as `expected_revision`:
+ * a change made since gives CSVC_ECONFLICT) and may no longer match. None
+ * is returned twice (docs/threading.md, "Iterators and writes").
  * @since 1.0
  */
 typedef struct csvc_ticket_iter csvc_ticket_iter;
