@@ -486,8 +486,10 @@ static int name_char_ok(char c)
 static int check_zone_name(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > MAX_NAME)
-		return csvc__error(CSVC_EINVAL, "zone name must be 1 to %d bytes", MAX_NAME);
+	if (n > MAX_NAME)
+		return csvc__error(CSVC_ERANGE, "zone name is %zu bytes; at most %d", n, MAX_NAME);
+	if (n == 0)
+		return csvc__error(CSVC_EINVAL, "zone name must not be empty");
 	if (name[0] == '/')
 		return csvc__error(CSVC_EINVAL, "zone name '%s' must not be an absolute path", name);
 	for (size_t i = 0; i < n; i++)
@@ -618,8 +620,10 @@ int csvc_tz_from_posix(csvc_tz **out, const char *tz_string)
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(tz_string, "tz_string");
 	size_t n = strlen(tz_string);
-	if (n == 0 || n > MAX_NAME)
-		return csvc__error(CSVC_EINVAL, "a POSIX TZ string must be 1 to %d bytes", MAX_NAME);
+	if (n > MAX_NAME)
+		return csvc__error(CSVC_ERANGE, "a POSIX TZ string is %zu bytes; at most %d", n, MAX_NAME);
+	if (n == 0)
+		return csvc__error(CSVC_EINVAL, "a POSIX TZ string must not be empty");
 	posix_rule r;
 	if (parse_posix(tz_string, n, &r))
 		return csvc__error(CSVC_EINVAL, "'%s' is not a valid POSIX TZ string", tz_string);

@@ -66,7 +66,8 @@ typedef enum csvc_tz_disambiguation_t {
  * start with "/" and has no empty, "." or ".." components.
  * Writes `*out` only on success.
  * Errors: CSVC_EINVAL (NULL `out`/`name`, invalid name or directory),
- *   CSVC_ENOTFOUND (no such zone file), CSVC_ECORRUPT (the file is not
+ *   CSVC_ERANGE (a name longer than 255 bytes), CSVC_ENOTFOUND (no such
+ *   zone file), CSVC_ECORRUPT (the file is not
  *   valid TZif), CSVC_ESTORAGE (the file could not be read), CSVC_ENOMEM.
  * Ownership: free the zone with csvc_tz_free().
  * Thread safety: safe from any thread.
@@ -80,8 +81,8 @@ CSVC_EXTERN(int) csvc_tz_load(csvc_tz **out, const char *name, const char *zonei
  * returned by csvc_tz_name() (same rules as csvc_tz_load). The bytes are
  * copied as needed; the caller keeps ownership of `data`.
  * Leap-second records are validated and ignored (instants are POSIX time).
- * Errors: CSVC_EINVAL (NULL arguments, invalid name),
- *   CSVC_ECORRUPT (malformed, truncated or inconsistent data, or a footer
+ * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ERANGE (a name
+ *   longer than 255 bytes), CSVC_ECORRUPT (malformed, truncated or inconsistent data, or a footer
  *   TZ string that does not parse), CSVC_ENOMEM.
  * Ownership: free the zone with csvc_tz_free().
  * Thread safety: safe from any thread.
@@ -94,8 +95,8 @@ CSVC_EXTERN(int) csvc_tz_from_tzif(csvc_tz **out, const char *name, const void *
  * or "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", with the RFC 8536 extensions
  * (rule times from -167 to 167 hours). A string with a DST name and no
  * rule uses the US rule ",M3.2.0,M11.1.0". The zone's name is the string.
- * Errors: CSVC_EINVAL (NULL arguments, a string that does not parse or is
- *   longer than 255 bytes), CSVC_ENOMEM.
+ * Errors: CSVC_EINVAL (NULL arguments, a string that does not parse),
+ *   CSVC_ERANGE (longer than 255 bytes), CSVC_ENOMEM.
  * Ownership: free the zone with csvc_tz_free().
  * @since 1.0
  */

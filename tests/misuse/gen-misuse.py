@@ -51,8 +51,6 @@ NULL_CODE = {
 # is not CSVC_ERANGE ("a value that is too long gives CSVC_ERANGE",
 # docs/conventions.md).
 HUGE_CODE = {
-    ('csvc_tz_load', 1): 'CSVC_EINVAL',          # tz.h: a name of 1 to 255 bytes, else "invalid name"
-    ('csvc_tz_from_posix', 1): 'CSVC_EINVAL',    # tz.h: "longer than 255 bytes" is CSVC_EINVAL
     ('csvc_uuid_from_string', 0): 'CSVC_EINVAL', # common.h: malformed text (a UUID has a fixed length)
 }
 # Arguments the string pass must give a particular record or number, so that
