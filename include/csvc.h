@@ -6,6 +6,7 @@
 
 #include "csvc/common.h"
 #include "csvc/alloc.h"
+#include "csvc/enum.h"
 #include "csvc/version.h"
 #include "csvc/error.h"
 #include "csvc/store.h"

@@ -453,7 +453,7 @@ int csvc_customer_set_birthday(csvc_customer *c, int32_t yyyymmdd)
 	return CSVC_OK;
 }
 
-int csvc_customer_set_class(csvc_customer *c, int32_t customer_class)
+int csvc_customer_set_class(csvc_customer *c, csvc_customer_class_t customer_class)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
@@ -463,7 +463,7 @@ int csvc_customer_set_class(csvc_customer *c, int32_t customer_class)
 	return CSVC_OK;
 }
 
-int csvc_customer_set_tier(csvc_customer *c, int32_t tier)
+int csvc_customer_set_tier(csvc_customer *c, csvc_value_tier_t tier)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");
@@ -473,7 +473,7 @@ int csvc_customer_set_tier(csvc_customer *c, int32_t tier)
 	return CSVC_OK;
 }
 
-int csvc_customer_set_lifecycle(csvc_customer *c, int32_t stage)
+int csvc_customer_set_lifecycle(csvc_customer *c, csvc_lifecycle_t stage)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "c");

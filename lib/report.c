@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csvc/calendar.h"
+#include "csvc/enum.h"
 #include "csvc/survey.h"
 #include "csvc/tz.h"
 #include "customer-internal.h"
@@ -478,9 +479,8 @@ static int period_row(builder *b, int64_t local, size_t *out)
 
 static const char *method_name(int32_t m)
 {
-	static const char *const names[] = {"",          "till",      "receipt_qr",      "phone_callback", "questionnaire",
-	                                    "interview", "mystery_shopper", "online_review", "observation"};
-	return m >= 1 && m <= 8 ? names[m] : "";
+	const char *name = csvc_enum_name(CSVC_ENUM_SURVEY_METHOD, m);
+	return name ? name : "";
 }
 
 /* The row of an item with these fields. */
@@ -522,7 +522,6 @@ static int period_rows(builder *b)
 	if ((rc = to_local(z, b->q->from, &lo)) || (rc = to_local(z, b->q->to - 1, &hi)))
 		return rc;
 	/* Count the periods before building any row. */
-	static const char *const names[] = {NULL, "day", "week", "month", "quarter"};
 	char first[32], last[32];
 	int64_t first_start, last_start, end;
 	if ((rc = csvc__period_of(lo, b->q->period, first, &first_start, &end)) ||
@@ -533,7 +532,7 @@ static int period_rows(builder *b)
 		return csvc__error(CSVC_ERANGE,
 		                   "a report by %s from %s to %s would have %lld rows, more than the limit of %d "
 		                   "(CSVC_REPORT_MAX_ROWS); use a shorter range or a longer period",
-		                   names[b->q->period], first, last, (long long)n, CSVC_REPORT_MAX_ROWS);
+		                   csvc_enum_name(CSVC_ENUM_REPORT_PERIOD, b->q->period), first, last, (long long)n, CSVC_REPORT_MAX_ROWS);
 	for (int64_t t = lo; t <= hi && !rc;) {
 		size_t i;
 		if (!(rc = period_row(b, t, &i)))
@@ -1426,7 +1425,7 @@ int64_t csvc_report_period_start(const csvc_report *r, size_t i)
 	return r && i < r->n && r->rows[i].is_period ? r->rows[i].period_start : 0;
 }
 
-double csvc_report_value(const csvc_report *r, size_t i, int32_t metric)
+double csvc_report_value(const csvc_report *r, size_t i, csvc_report_metric_t metric)
 {
 	if (!r || i >= r->n || metric < 1 || metric > N_METRICS)
 		return NAN;
@@ -1448,7 +1447,7 @@ const char *csvc_report_dimension_name(const csvc_report *r, size_t d)
 	return r && d < r->n_dims ? r->dim_names[d] : NULL;
 }
 
-double csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d, int32_t metric)
+double csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d, csvc_report_metric_t metric)
 {
 	if (!r || i >= r->n || d >= r->n_dims)
 		return NAN;
@@ -1465,30 +1464,6 @@ double csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d, int
 	}
 }
 
-static const char *const METRIC_NAMES[N_METRICS + 1] = {
-	NULL,
-	"responses", "csat_n", "csat", "csat_low", "csat_high", "csat_mean",
-	"nps_n", "nps", "nps_se", "nps_promoters", "nps_detractors",
-	"ces_n", "ces_mean", "csi_n", "csi", "csi_target", "csi_meets_target",
-	"servqual_n", "servqual_gap",
-	"tickets", "resolved",
-	"response_n", "response_mean_us", "response_median_us", "response_p90_us",
-	"resolution_n", "resolution_mean_us", "resolution_median_us", "resolution_p90_us",
-	"sla_on_time", "sla_breached", "sla_compliance", "sla_compliance_low", "sla_compliance_high",
-	"complaints", "complaint_24h", "complaint_48h", "complaint_72h",
-	"fcr", "fcr_rate", "fcr_low", "fcr_high",
-	"reopened", "reopen_rate", "reopen_low", "reopen_high",
-	"backlog", "age_under_1d", "age_1_3d", "age_3_7d", "age_over_7d",
-	"transactions", "complaint_rate",
-	"state_visits", "state_time_total_us", "state_time_mean_us", "state_time_median_us", "state_time_p90_us",
-	"servqual_expectation", "servqual_perception", "weight",
-};
-
-const char *csvc_report_metric_name(int32_t metric)
-{
-	return metric >= 1 && metric <= N_METRICS ? METRIC_NAMES[metric] : NULL;
-}
-
 /* The metrics a report type lists. */
 static int listed(int type, int metric)
 {
@@ -1503,8 +1478,6 @@ static int listed(int type, int metric)
 int csvc_report_to_json(const csvc_report *r, char **out)
 {
 	static const char *const types[] = {NULL, "scores", "kpis", "sla", "state_times"};
-	static const char *const groups[] = {NULL, "store", "staff", "channel", "kind", "category", "period", "method"};
-	static const char *const periods[] = {NULL, "day", "week", "month", "quarter"};
 	static const int32_t dim_metrics[] = {CSVC_METRIC_CSI_N, CSVC_METRIC_CSI, CSVC_METRIC_SERVQUAL_N,
 	                                      CSVC_METRIC_SERVQUAL_GAP, CSVC_METRIC_SERVQUAL_EXPECTATION,
 	                                      CSVC_METRIC_SERVQUAL_PERCEPTION};
@@ -1515,11 +1488,11 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 	csvc__buf_printf(&b, "{\"report\":\"%s\",\"from\":%lld,\"to\":%lld,\"group_by\":", types[r->type],
 	                 (long long)r->from, (long long)r->to);
 	if (r->group_by)
-		csvc__buf_printf(&b, "\"%s\"", groups[r->group_by]);
+		csvc__buf_printf(&b, "\"%s\"", csvc_enum_name(CSVC_ENUM_REPORT_GROUP, r->group_by));
 	else
 		csvc__buf_puts(&b, "null");
 	if (r->group_by == CSVC_REPORT_BY_PERIOD)
-		csvc__buf_printf(&b, ",\"period\":\"%s\"", periods[r->period]);
+		csvc__buf_printf(&b, ",\"period\":\"%s\"", csvc_enum_name(CSVC_ENUM_REPORT_PERIOD, r->period));
 	else
 		csvc__buf_puts(&b, ",\"period\":null");
 	csvc__buf_printf(&b, ",\"min_sample\":%lld,\"dimensions\":[", (long long)r->min_sample);
@@ -1544,7 +1517,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 		for (int k = 1; k <= N_METRICS; k++) {
 			if (!listed(r->type, k))
 				continue;
-			csvc__buf_printf(&b, "%s\"%s\":", n++ ? "," : "", METRIC_NAMES[k]);
+			csvc__buf_printf(&b, "%s\"%s\":", n++ ? "," : "", csvc_enum_name(CSVC_ENUM_REPORT_METRIC, k));
 			csvc__buf_json_number(&b, w->m[k]);
 		}
 		csvc__buf_put(&b, "}", 1);
@@ -1555,7 +1528,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 				csvc__buf_json_string(&b, r->dim_names[d]);
 				csvc__buf_put(&b, ":{", 2);
 				for (size_t k = 0; k < sizeof(dim_metrics) / sizeof(dim_metrics[0]); k++) {
-					csvc__buf_printf(&b, "%s\"%s\":", k ? "," : "", METRIC_NAMES[dim_metrics[k]]);
+					csvc__buf_printf(&b, "%s\"%s\":", k ? "," : "", csvc_enum_name(CSVC_ENUM_REPORT_METRIC, dim_metrics[k]));
 					csvc__buf_json_number(&b, csvc_report_dimension_value(r, i, d, dim_metrics[k]));
 				}
 				csvc__buf_put(&b, "}", 1);

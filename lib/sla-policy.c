@@ -105,28 +105,29 @@ static int set_level(csvc_sla_policy *p, int32_t *field, int32_t value, int32_t 
 	return CSVC_OK;
 }
 
-int csvc_sla_policy_match_priority(csvc_sla_policy *p, int32_t priority)
+int csvc_sla_policy_match_priority(csvc_sla_policy *p, csvc_priority_t priority)
 {
 	return set_level(p, p ? &p->priority : NULL, priority, 4, "priority");
 }
 
-int csvc_sla_policy_match_urgency(csvc_sla_policy *p, int32_t urgency)
+int csvc_sla_policy_match_urgency(csvc_sla_policy *p, csvc_urgency_t urgency)
 {
 	return set_level(p, p ? &p->urgency : NULL, urgency, 3, "urgency");
 }
 
-int csvc_sla_policy_match_customer_class(csvc_sla_policy *p, int32_t customer_class)
+int csvc_sla_policy_match_customer_class(csvc_sla_policy *p, csvc_customer_class_t customer_class)
 {
 	return set_level(p, p ? &p->customer_class : NULL, customer_class, CSVC_CUSTOMER_POTENTIAL,
 	                 "customer class");
 }
 
-int csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier)
+int csvc_sla_policy_match_tier(csvc_sla_policy *p, csvc_value_tier_t tier)
 {
 	return set_level(p, p ? &p->tier : NULL, tier, CSVC_TIER_3, "tier");
 }
 
-int csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us, int32_t calendar,
+int csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us,
+                               csvc_sla_calendar_t calendar,
                                const char *calendar_name, size_t *index)
 {
 	csvc__error_clear();
@@ -195,7 +196,7 @@ static int check_category(int32_t category)
 	return CSVC_OK;
 }
 
-int csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index, int32_t category)
+int csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index, csvc_state_category_t category)
 {
 	csvc__sla_target_def *t = target_at(p, index);
 	if (!t)
@@ -228,7 +229,7 @@ int csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, const char *s
 	return t ? add_state(t->met_states, &t->n_met_states, state) : csvc_error_last()->code;
 }
 
-int csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index, int32_t category)
+int csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index, csvc_state_category_t category)
 {
 	csvc__sla_target_def *t = target_at(p, index);
 	if (!t)

@@ -151,7 +151,7 @@ static int32_t default_scale(int32_t type)
 	}
 }
 
-int csvc_survey_add_question(csvc_survey *s, const char *name, int32_t type, const char *dimension,
+int csvc_survey_add_question(csvc_survey *s, const char *name, csvc_question_type_t type, const char *dimension,
                              int required, const char *label_zh, const char *label_en, size_t *index)
 {
 	csvc__error_clear();

@@ -284,14 +284,14 @@ int csvc_ticket_set_category(csvc_ticket *t, const char *category)
 	return set_text(&t->category, category, CSVC_TICKET_MAX_CATEGORY, "category", CSVC__TEXT_LINE);
 }
 
-int csvc_ticket_set_urgency(csvc_ticket *t, int32_t urgency)
+int csvc_ticket_set_urgency(csvc_ticket *t, csvc_urgency_t urgency)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
 	return set_level(&t->urgency, urgency, CSVC_URGENCY_GENERAL, CSVC_URGENCY_GENERAL, "urgency");
 }
 
-int csvc_ticket_set_importance(csvc_ticket *t, int32_t importance)
+int csvc_ticket_set_importance(csvc_ticket *t, csvc_importance_t importance)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
@@ -299,14 +299,14 @@ int csvc_ticket_set_importance(csvc_ticket *t, int32_t importance)
 	                 "importance");
 }
 
-int csvc_ticket_set_impact(csvc_ticket *t, int32_t impact)
+int csvc_ticket_set_impact(csvc_ticket *t, csvc_impact_t impact)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");
 	return set_level(&t->impact, impact, CSVC_IMPACT_INDIVIDUAL, CSVC_IMPACT_INDIVIDUAL, "impact");
 }
 
-int csvc_ticket_set_priority(csvc_ticket *t, int32_t priority)
+int csvc_ticket_set_priority(csvc_ticket *t, csvc_priority_t priority)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(t, "t");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvc/enum.h"
 #include "customer-internal.h"
 #include "sla-internal.h"
 #include "store-internal.h"
@@ -51,8 +52,8 @@ static int check_levels(int32_t u, int32_t i, int32_t m)
 	return CSVC_OK;
 }
 
-int csvc_priority_matrix_set(csvc_store *store, int32_t urgency, int32_t importance, int32_t impact,
-                             int32_t priority)
+int csvc_priority_matrix_set(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
+                             csvc_impact_t impact, csvc_priority_t priority)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
@@ -66,8 +67,8 @@ int csvc_priority_matrix_set(csvc_store *store, int32_t urgency, int32_t importa
 	return csvc__tx_end(store, csvc__ticket_db_priority_set(store, urgency, importance, impact, priority));
 }
 
-int csvc_priority_matrix_get(csvc_store *store, int32_t urgency, int32_t importance, int32_t impact,
-                             int32_t *priority)
+int csvc_priority_matrix_get(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
+                             csvc_impact_t impact, int32_t *priority)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
@@ -557,13 +558,7 @@ end:
 
 static const char *comment_kind_name(int32_t kind)
 {
-	switch (kind) {
-	case CSVC_COMMENT_REPLY: return "reply";
-	case CSVC_COMMENT_NOTE: return "note";
-	case CSVC_COMMENT_RESULT_NOTICE: return "result_notice";
-	case CSVC_COMMENT_FOLLOW_UP: return "follow_up";
-	default: return NULL;
-	}
+	return csvc_enum_name(CSVC_ENUM_COMMENT_KIND, kind);
 }
 
 int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, const char *body,
@@ -628,13 +623,7 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, co
 
 static const char *link_kind_name(int32_t kind)
 {
-	switch (kind) {
-	case CSVC_LINK_DUPLICATE_OF: return "duplicate_of";
-	case CSVC_LINK_RELATED: return "related";
-	case CSVC_LINK_PARENT_OF: return "parent_of";
-	case CSVC_LINK_MERGED_INTO: return "merged_into";
-	default: return NULL;
-	}
+	return csvc_enum_name(CSVC_ENUM_LINK_KIND, kind);
 }
 
 /* Appends the pair of events a link produces, one on each ticket. */
@@ -669,7 +658,7 @@ static int link_events(csvc_store *s, const csvc__ticket_head *a, const csvc_uui
 	return rc;
 }
 
-int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, int32_t kind,
+int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, csvc_link_kind_t kind,
                      const char *actor)
 {
 	csvc__error_clear();

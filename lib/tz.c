@@ -1008,7 +1008,7 @@ int csvc_tz_utc_to_local(const csvc_tz *tz, csvc_time_us t, int64_t *local_us)
 	return 0;
 }
 
-int csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, int32_t disambiguation,
+int csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, csvc_tz_disambiguation_t disambiguation,
                          csvc_time_us *out)
 {
 	csvc__error_clear();

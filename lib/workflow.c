@@ -67,7 +67,7 @@ static long find_state(const csvc_workflow *wf, const char *name)
 	return -1;
 }
 
-int csvc_workflow_add_state(csvc_workflow *wf, const char *name, int32_t category,
+int csvc_workflow_add_state(csvc_workflow *wf, const char *name, csvc_state_category_t category,
                             const char *label_zh, const char *label_en)
 {
 	csvc__error_clear();

@@ -347,12 +347,8 @@ static const char zone_help[] =
 
 static const char *source_name(int32_t source)
 {
-	switch (source) {
-	case CSVC_ZONE_CALENDAR: return "calendar";
-	case CSVC_ZONE_STORE: return "store";
-	case CSVC_ZONE_DEFAULT: return "default";
-	default: return "none";
-	}
+	const char *name = csvc_enum_name(CSVC_ENUM_ZONE_SOURCE, source);
+	return name ? name : "none";
 }
 
 static const char *source_text(int32_t source)

@@ -106,11 +106,11 @@ static void join(char *buf, size_t size, size_t n, const char *(*get)(const csvc
 
 static const char *enum_label(const cli_enum *e, int32_t v, char *buf, size_t size)
 {
-	for (const cli_enum *x = e; x->name; x++)
-		if (x->value == v) {
-			snprintf(buf, size, "%s %s", x->name, x->zh);
-			return buf;
-		}
+	const char *zh = cli_enum_zh(e, v);
+	if (zh) {
+		snprintf(buf, size, "%s %s", cli_enum_name(e, v), zh);
+		return buf;
+	}
 	return cli_enum_name(e, v);
 }
 

@@ -297,13 +297,8 @@ static void show_target(demo *d, const ticket_ref *r, const char *name)
 
 static const char *method_name(int32_t method)
 {
-	switch (method) {
-	case CSVC_METHOD_TILL: return "till";
-	case CSVC_METHOD_RECEIPT_QR: return "receipt_qr";
-	case CSVC_METHOD_PHONE_CALLBACK: return "phone_callback";
-	case CSVC_METHOD_QUESTIONNAIRE: return "questionnaire";
-	default: return "?";
-	}
+	const char *name = csvc_enum_name(CSVC_ENUM_SURVEY_METHOD, method);
+	return name ? name : "?";
 }
 
 static void log_rating(demo *d, const char *ticket, const char *survey, int32_t method, const char *store)

@@ -132,27 +132,34 @@ int cli_report_options(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_repor
 
 	const char *by = cli_arg(a, "by");
 	if (by) {
-		static const struct {
-			const char *name;
-			int32_t group, period;
-		} groups[] = {{"store", CSVC_REPORT_BY_STORE, 0},
-		              {"staff", CSVC_REPORT_BY_STAFF, 0},
-		              {"channel", CSVC_REPORT_BY_CHANNEL, 0},
-		              {"kind", CSVC_REPORT_BY_KIND, 0},
-		              {"category", CSVC_REPORT_BY_CATEGORY, 0},
-		              {"method", CSVC_REPORT_BY_METHOD, 0},
-		              {"day", CSVC_REPORT_BY_PERIOD, CSVC_PERIOD_DAY},
-		              {"week", CSVC_REPORT_BY_PERIOD, CSVC_PERIOD_WEEK},
-		              {"month", CSVC_REPORT_BY_PERIOD, CSVC_PERIOD_MONTH},
-		              {"quarter", CSVC_REPORT_BY_PERIOD, CSVC_PERIOD_QUARTER}};
-		size_t i = 0, n = sizeof(groups) / sizeof(groups[0]);
-		while (i < n && strcmp(groups[i].name, by) != 0)
-			i++;
-		if (i == n || (!scores && groups[i].group == CSVC_REPORT_BY_METHOD))
-			return cli_usage(ctx, "--by: unknown grouping \"%s\" (expected store|staff|channel|kind|category|%s"
-			                      "day|week|month|quarter)", by, scores ? "method|" : "");
-		q->group_by = groups[i].group;
-		q->period = groups[i].period;
+		/* A grouping (csvc_report_group_t, by period meaning a month) or
+		 * a period: the library's names, "period" itself aside. */
+		int32_t group = 0, period = 0;
+		if (csvc_enum_parse(CSVC_ENUM_REPORT_PERIOD, by, &period) == CSVC_OK)
+			group = CSVC_REPORT_BY_PERIOD;
+		else if (csvc_enum_parse(CSVC_ENUM_REPORT_GROUP, by, &group) != CSVC_OK || group == CSVC_REPORT_BY_PERIOD ||
+		         (!scores && group == CSVC_REPORT_BY_METHOD))
+			group = 0;
+		if (group == 0) {
+			char choices[256];
+			size_t o = 0;
+			choices[0] = '\0';
+			for (int32_t v = 1; v < 64; v++) {
+				const char *name = csvc_enum_name(CSVC_ENUM_REPORT_GROUP, v);
+				if (name && v != CSVC_REPORT_BY_PERIOD && (scores || v != CSVC_REPORT_BY_METHOD))
+					o += (size_t)snprintf(choices + o, sizeof(choices) - o, "%s|", name);
+			}
+			for (int32_t v = 1; v < 64; v++) {
+				const char *name = csvc_enum_name(CSVC_ENUM_REPORT_PERIOD, v);
+				if (name && o < sizeof(choices))
+					o += (size_t)snprintf(choices + o, sizeof(choices) - o, "%s|", name);
+			}
+			if (o > 0 && o <= sizeof(choices))
+				choices[o - 1] = '\0';
+			return cli_usage(ctx, "--by: unknown grouping \"%s\" (expected %s)", by, choices);
+		}
+		q->group_by = group;
+		q->period = period;
 		snprintf(r->by, sizeof(r->by), "%s", by);
 	}
 	const char *ms = cli_arg(a, "min-sample");

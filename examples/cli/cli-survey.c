@@ -12,26 +12,19 @@
 #include "cli-answers.h"
 #include "cli-util.h"
 
-/* How a response is collected: csvc_survey_method_t. */
-static const cli_enum method_enum[] = {
-	{CSVC_METHOD_TILL, "till", "收银台"},
-	{CSVC_METHOD_RECEIPT_QR, "receipt_qr", "小票二维码"},
-	{CSVC_METHOD_PHONE_CALLBACK, "phone_callback", "电话回访"},
-	{CSVC_METHOD_QUESTIONNAIRE, "questionnaire", "问卷调查"},
-	{CSVC_METHOD_INTERVIEW, "interview", "访谈"},
-	{CSVC_METHOD_MYSTERY_SHOPPER, "mystery_shopper", "神秘顾客"},
-	{CSVC_METHOD_ONLINE_REVIEW, "online_review", "在线评价"},
-	{CSVC_METHOD_OBSERVATION, "observation", "观察"},
-	{0, NULL, NULL}};
-
-static const char *const question_types[] = {NULL, "likert", "nps", "ces", "servqual", "yes_no", "choice", "text"};
+/* The machine name of a question type, "?" if unknown. */
+static const char *question_type_name(int32_t type)
+{
+	const char *name = csvc_enum_name(CSVC_ENUM_QUESTION_TYPE, type);
+	return name ? name : "?";
+}
 
 static int parse_method(cli_ctx *ctx, const char *text, int32_t *method)
 {
 	char choices[256];
-	if (cli_enum_parse(method_enum, text, method) != 0)
+	if (cli_enum_parse(cli_method_enum, text, method) != 0)
 		return cli_usage(ctx, "--method: unknown method \"%s\" (expected %s)", text,
-		                 cli_enum_choices(method_enum, choices, sizeof(choices)));
+		                 cli_enum_choices(cli_method_enum, choices, sizeof(choices)));
 	return CLI_OK;
 }
 
@@ -105,7 +98,7 @@ static int cmd_show(cli_ctx *ctx, int argc, char **argv)
 			csvc_survey_question_labels(s, i, &zh, &en);
 			cj_obj(&j);
 			cj_kstr(&j, "name", name);
-			cj_kstr(&j, "type", type >= 1 && type <= 7 ? question_types[type] : "?");
+			cj_kstr(&j, "type", question_type_name(type));
 			cj_kstr(&j, "dimension", dim);
 			cj_key(&j, "required");
 			cj_bool(&j, req);
@@ -158,7 +151,7 @@ static int cmd_show(cli_ctx *ctx, int argc, char **argv)
 			csvc_survey_question_at(s, i, &name, &type, &dim, &req, &scale);
 			csvc_survey_question_labels(s, i, &zh, &en);
 			cli_table_cell(t, name);
-			cli_table_cell(t, type >= 1 && type <= 7 ? question_types[type] : "?");
+			cli_table_cell(t, question_type_name(type));
 			cli_table_cell(t, dim);
 			cli_table_cell(t, req ? "yes" : "no");
 			char ans[512] = "";
@@ -270,7 +263,7 @@ static int cmd_invite(cli_ctx *ctx, int argc, char **argv)
 		cj_kstr(&j, "store", sc.store_code ? sc.store_code : t ? csvc_ticket_store_code(t) : NULL);
 		cj_kstr(&j, "staff", sc.staff ? sc.staff : t ? csvc_ticket_assignee(t) : NULL);
 		cj_kstr(&j, "channel", sc.channel ? sc.channel : t ? csvc_ticket_channel(t) : NULL);
-		cj_kstr(&j, "method", cli_enum_name(method_enum, sc.method));
+		cj_kstr(&j, "method", cli_enum_name(cli_method_enum, sc.method));
 		cj_ktime(&j, "expires_at", now + (sc.ttl_us ? sc.ttl_us : 7 * 86400 * CSVC_SECOND_US));
 		cj_end_obj(&j);
 		cj_done(&j);
@@ -428,13 +421,13 @@ static int cmd_respond(cli_ctx *ctx, int argc, char **argv)
 		if (survey) {
 			cj_kstr(&j, "survey", survey);
 			cj_kstr(&j, "store", sc.store_code);
-			cj_kstr(&j, "method", cli_enum_name(method_enum, sc.method));
+			cj_kstr(&j, "method", cli_enum_name(cli_method_enum, sc.method));
 		}
 		cj_end_obj(&j);
 		cj_done(&j);
 	} else if (survey) {
 		printf("anonymous response %s to %s recorded (%s, %s)\n", idtext, survey, sc.store_code,
-		       cli_enum_name(method_enum, sc.method));
+		       cli_enum_name(cli_method_enum, sc.method));
 	} else {
 		printf("response %s recorded\n", idtext);
 	}

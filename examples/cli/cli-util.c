@@ -973,87 +973,53 @@ void cj_kuuid(cli_json *j, const char *key, const csvc_uuid *id) { cj_key(j, key
 /* Enumerations                                                        */
 /* ------------------------------------------------------------------ */
 
-const cli_enum cli_class_enum[] = {
-	{CSVC_CUSTOMER_VIP, "vip", "核心"},
-	{CSVC_CUSTOMER_IMPORTANT, "important", "重要"},
-	{CSVC_CUSTOMER_ORDINARY, "ordinary", "普通"},
-	{CSVC_CUSTOMER_POTENTIAL, "potential", "潜在"},
-	{0, NULL, NULL}};
-const cli_enum cli_tier_enum[] = {
-	{CSVC_TIER_1, "1", "一级"}, {CSVC_TIER_2, "2", "二级"}, {CSVC_TIER_3, "3", "三级"}, {0, NULL, NULL}};
-const cli_enum cli_lifecycle_enum[] = {
-	{CSVC_LIFECYCLE_POTENTIAL, "potential", "潜在"},
-	{CSVC_LIFECYCLE_NEW, "new", "新"},
-	{CSVC_LIFECYCLE_GROWING, "growing", "成长"},
-	{CSVC_LIFECYCLE_MATURE, "mature", "成熟"},
-	{CSVC_LIFECYCLE_CHURNED, "churned", "流失"},
-	{0, NULL, NULL}};
-const cli_enum cli_urgency_enum[] = {
-	{CSVC_URGENCY_EMERGENCY, "emergency", "紧急"},
-	{CSVC_URGENCY_MAJOR, "major", "重大"},
-	{CSVC_URGENCY_GENERAL, "general", "一般"},
-	{0, NULL, NULL}};
-const cli_enum cli_importance_enum[] = {
-	{CSVC_IMPORTANCE_HIGH, "high", "高"},
-	{CSVC_IMPORTANCE_MEDIUM, "medium", "中"},
-	{CSVC_IMPORTANCE_LOW, "low", "低"},
-	{0, NULL, NULL}};
-const cli_enum cli_impact_enum[] = {
-	{CSVC_IMPACT_WIDE, "wide", "普遍"},
-	{CSVC_IMPACT_GROUP, "group", "群体"},
-	{CSVC_IMPACT_INDIVIDUAL, "individual", "个别"},
-	{0, NULL, NULL}};
-const cli_enum cli_priority_enum[] = {
-	{CSVC_PRIORITY_CRITICAL, "critical", "紧急"},
-	{CSVC_PRIORITY_HIGH, "high", "高"},
-	{CSVC_PRIORITY_NORMAL, "normal", "普通"},
-	{CSVC_PRIORITY_LOW, "low", "低"},
-	{0, NULL, NULL}};
-const cli_enum cli_category_enum[] = {
-	{CSVC_STATE_NEW, "new", "新建"},
-	{CSVC_STATE_OPEN, "open", "处理中"},
-	{CSVC_STATE_WAITING, "waiting", "等待"},
-	{CSVC_STATE_RESOLVED, "resolved", "已解决"},
-	{CSVC_STATE_CLOSED, "closed", "已关闭"},
-	{CSVC_STATE_CANCELLED, "cancelled", "已取消"},
-	{0, NULL, NULL}};
-const cli_enum cli_sla_status_enum[] = {
-	{CSVC_SLA_RUNNING, "running", "计时中"},
-	{CSVC_SLA_PAUSED, "paused", "暂停"},
-	{CSVC_SLA_MET, "met", "达成"},
-	{CSVC_SLA_BREACHED, "breached", "超时"},
-	{CSVC_SLA_CANCELLED, "cancelled", "取消"},
-	{CSVC_SLA_WAITING, "waiting", "未开始"},
-	{0, NULL, NULL}};
-const cli_enum cli_comment_enum[] = {
-	{CSVC_COMMENT_REPLY, "reply", "回复"},
-	{CSVC_COMMENT_NOTE, "note", "内部备注"},
-	{CSVC_COMMENT_RESULT_NOTICE, "result_notice", "结果通知"},
-	{CSVC_COMMENT_FOLLOW_UP, "follow_up", "回访"},
-	{0, NULL, NULL}};
-const cli_enum cli_link_enum[] = {
-	{CSVC_LINK_DUPLICATE_OF, "duplicate_of", "重复"},
-	{CSVC_LINK_RELATED, "related", "相关"},
-	{CSVC_LINK_PARENT_OF, "parent_of", "父工单"},
-	{0, NULL, NULL}};
+/* The machine names come from the library (csvc_enum_name); the CLI adds
+ * the Chinese labels, indexed by value. */
+#define CLI_ENUM(var, which, ...)                                                                 \
+	static const char *const var##_zh[] = {NULL, __VA_ARGS__};                                    \
+	static const cli_enum var##_def = {which, var##_zh, sizeof(var##_zh) / sizeof(var##_zh[0])}; \
+	const cli_enum *const var = &var##_def;
+
+CLI_ENUM(cli_class_enum, CSVC_ENUM_CUSTOMER_CLASS, "核心", "重要", "普通", "潜在")
+CLI_ENUM(cli_tier_enum, CSVC_ENUM_VALUE_TIER, "一级", "二级", "三级")
+CLI_ENUM(cli_lifecycle_enum, CSVC_ENUM_LIFECYCLE, "潜在", "新", "成长", "成熟", "流失")
+CLI_ENUM(cli_urgency_enum, CSVC_ENUM_URGENCY, "紧急", "重大", "一般")
+CLI_ENUM(cli_importance_enum, CSVC_ENUM_IMPORTANCE, "高", "中", "低")
+CLI_ENUM(cli_impact_enum, CSVC_ENUM_IMPACT, "普遍", "群体", "个别")
+CLI_ENUM(cli_priority_enum, CSVC_ENUM_PRIORITY, "紧急", "高", "普通", "低")
+CLI_ENUM(cli_category_enum, CSVC_ENUM_STATE_CATEGORY, "新建", "处理中", "等待", "已解决", "已关闭", "已取消")
+CLI_ENUM(cli_sla_status_enum, CSVC_ENUM_SLA_STATUS, "计时中", "暂停", "达成", "超时", "取消", "未开始")
+CLI_ENUM(cli_comment_enum, CSVC_ENUM_COMMENT_KIND, "回复", "内部备注", "结果通知", "回访")
+CLI_ENUM(cli_link_enum, CSVC_ENUM_LINK_KIND, "重复", "相关", "父工单", "合并")
+CLI_ENUM(cli_method_enum, CSVC_ENUM_SURVEY_METHOD, "收银台", "小票二维码", "电话回访", "问卷调查", "访谈", "神秘顾客",
+         "在线评价", "观察")
+
+/* The values with a name: value enums count from 1 and have fewer than 64. */
+#define CLI_ENUM_SCAN 64
 
 const char *cli_enum_name(const cli_enum *e, int32_t value)
 {
 	if (value == 0)
 		return "-";
-	for (; e->name; e++)
-		if (e->value == value)
-			return e->name;
-	return "?";
+	const char *name = csvc_enum_name(e->which, value);
+	return name ? name : "?";
+}
+
+const char *cli_enum_zh(const cli_enum *e, int32_t value)
+{
+	return value >= 1 && (size_t)value < e->n_zh && csvc_enum_name(e->which, value) ? e->zh[value] : NULL;
 }
 
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value)
 {
-	for (const cli_enum *x = e; x->name; x++) {
+	if (csvc_enum_parse(e->which, text, value) == CSVC_OK)
+		return 0;
+	for (int32_t v = 1; v < CLI_ENUM_SCAN; v++) {
+		const char *zh = cli_enum_zh(e, v);
 		char num[16];
-		snprintf(num, sizeof(num), "%d", (int)x->value);
-		if (!strcmp(text, x->name) || !strcmp(text, x->zh) || !strcmp(text, num)) {
-			*value = x->value;
+		snprintf(num, sizeof(num), "%d", (int)v);
+		if (csvc_enum_name(e->which, v) && ((zh && !strcmp(text, zh)) || !strcmp(text, num))) {
+			*value = v;
 			return 0;
 		}
 	}
@@ -1064,7 +1030,10 @@ const char *cli_enum_choices(const cli_enum *e, char *buf, size_t size)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	for (; e->name && o < size; e++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "|" : "", e->name);
+	for (int32_t v = 1; v < CLI_ENUM_SCAN && o < size; v++) {
+		const char *name = csvc_enum_name(e->which, v);
+		if (name)
+			o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "|" : "", name);
+	}
 	return buf;
 }

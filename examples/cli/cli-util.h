@@ -212,22 +212,25 @@ void cj_kuuid(cli_json *j, const char *key, const csvc_uuid *id);
 
 /* ---- enumerations ---- */
 
-/* A value of a library enum with its names: machine name, Chinese label. */
+/* A library enum (its machine names are csvc_enum_name's) with the
+ * Chinese labels of its values, zh[value] (zh[0] unused). */
 typedef struct cli_enum {
-	int32_t value;
-	const char *name;
-	const char *zh;
+	csvc_enum_t which;
+	const char *const *zh;
+	size_t n_zh;
 } cli_enum;
 
-extern const cli_enum cli_class_enum[], cli_tier_enum[], cli_lifecycle_enum[], cli_urgency_enum[],
-    cli_importance_enum[], cli_impact_enum[], cli_priority_enum[], cli_category_enum[],
-    cli_sla_status_enum[], cli_comment_enum[], cli_link_enum[];
+extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_lifecycle_enum,
+    *const cli_urgency_enum, *const cli_importance_enum, *const cli_impact_enum, *const cli_priority_enum,
+    *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
+    *const cli_method_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);
+/* The Chinese label of `value`, or NULL. */
+const char *cli_enum_zh(const cli_enum *e, int32_t value);
 /* Accepts the machine name, the Chinese label or the number. */
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value);
-/* "vip|important|ordinary|potential" for messages. */
 const char *cli_enum_choices(const cli_enum *e, char *buf, size_t size);
 
 /* ---- records shared between command groups ---- */

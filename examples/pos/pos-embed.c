@@ -68,8 +68,8 @@ static csvc_time_us shanghai(int h, int m, int s)
 static void till_log(int32_t level, const char *message, void *userdata)
 {
 	(void)userdata;
-	static const char *const names[] = {"?", "error", "warn", "info", "debug"};
-	fprintf(stderr, "pos-embed: libcsvc %s: %s\n", names[level >= 1 && level <= 4 ? level : 0], message);
+	const char *name = csvc_enum_name(CSVC_ENUM_LOG_LEVEL, level);
+	fprintf(stderr, "pos-embed: libcsvc %s: %s\n", name ? name : "?", message);
 }
 
 /* ------------------------------------------------------------------ */

@@ -147,11 +147,11 @@ CSVC_EXTERN(int) csvc_customer_set_notes(csvc_customer *c, const char *notes);
 /** A store code: printable ASCII without spaces, 1..32 bytes. @since 1.0 */
 CSVC_EXTERN(int) csvc_customer_set_home_store(csvc_customer *c, const char *store_code);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_customer_set_class(csvc_customer *c, int32_t customer_class);
+CSVC_EXTERN(int) csvc_customer_set_class(csvc_customer *c, csvc_customer_class_t customer_class);
 /** 0 clears. @since 1.0 */
-CSVC_EXTERN(int) csvc_customer_set_tier(csvc_customer *c, int32_t tier);
+CSVC_EXTERN(int) csvc_customer_set_tier(csvc_customer *c, csvc_value_tier_t tier);
 /** Saving a changed stage appends to the lifecycle history. @since 1.0 */
-CSVC_EXTERN(int) csvc_customer_set_lifecycle(csvc_customer *c, int32_t stage);
+CSVC_EXTERN(int) csvc_customer_set_lifecycle(csvc_customer *c, csvc_lifecycle_t stage);
 /*
  * Sets the UUID of a draft (for imports that carry their own IDs).
  * Errors: CSVC_EINVAL (nil UUID), CSVC_ESTATE (the record is saved already).

@@ -25,6 +25,7 @@
 
 #include "common.h"
 #include "store.h"
+#include "enum.h"
 
 CSVC_BEGIN_DECL
 
@@ -251,7 +252,7 @@ CSVC_EXTERN(int64_t) csvc_report_period_start(const csvc_report *r, size_t i);
  * does not compute it, it is undefined (no data), or i is out of range.
  * @since 1.0
  */
-CSVC_EXTERN(double) csvc_report_value(const csvc_report *r, size_t i, int32_t metric);
+CSVC_EXTERN(double) csvc_report_value(const csvc_report *r, size_t i, csvc_report_metric_t metric);
 
 /*
  * 1 when row i rests on fewer observations than the query's min_sample
@@ -274,14 +275,16 @@ CSVC_EXTERN(const char *) csvc_report_dimension_name(const csvc_report *r, size_
  * CSVC_METRIC_SERVQUAL_PERCEPTION or CSVC_METRIC_WEIGHT; NaN otherwise.
  * @since 1.0
  */
-CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d, int32_t metric);
+CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d,
+                                                    csvc_report_metric_t metric);
 
 /*
  * The report as JSON text: {"report": type, "from", "to", "group_by",
  * "period", "min_sample", "dimensions": [...], "rows": [{"key",
  * "period_start"?, "low_sample", "metrics": {name: value}, "dimensions":
- * {name: {metric: value}}}]}. Metric names are those of
- * csvc_report_metric_name(); undefined figures are null. Numbers are
+ * {name: {metric: value}}}]}. Metric names are
+ * csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metric) ("csat", "nps_se",
+ * "response_p90_us"...); undefined figures are null. Numbers are
  * written as printf's "%.15g" in the C locale, or "%.17g" when 15 digits
  * do not read back exactly, whatever the process's LC_NUMERIC locale
  * (always a '.' decimal point).
@@ -290,13 +293,6 @@ CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, 
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
-
-/*
- * The JSON name of a metric ("csat", "nps_se", "response_p90_us"...), or
- * NULL for an unknown value. Static.
- * @since 1.0
- */
-CSVC_EXTERN(const char *) csvc_report_metric_name(int32_t metric);
 
 /*
  * Records the number of sales transactions of store `store_code` on local

@@ -16,6 +16,9 @@
 
 #include "common.h"
 #include "store.h"
+#include "customer.h"
+#include "ticket.h"
+#include "workflow.h"
 
 CSVC_BEGIN_DECL
 
@@ -94,18 +97,18 @@ CSVC_EXTERN(int) csvc_sla_policy_match_channel(csvc_sla_policy *p, const char *c
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_sla_policy_match_category(csvc_sla_policy *p, const char *category);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_sla_policy_match_priority(csvc_sla_policy *p, int32_t priority);
+CSVC_EXTERN(int) csvc_sla_policy_match_priority(csvc_sla_policy *p, csvc_priority_t priority);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_sla_policy_match_urgency(csvc_sla_policy *p, int32_t urgency);
+CSVC_EXTERN(int) csvc_sla_policy_match_urgency(csvc_sla_policy *p, csvc_urgency_t urgency);
 /*
  * Customer class (csvc_customer_class_t) of the ticket's customer. When a
  * customer's class or tier changes, that customer's open tickets are
  * matched again.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_sla_policy_match_customer_class(csvc_sla_policy *p, int32_t customer_class);
+CSVC_EXTERN(int) csvc_sla_policy_match_customer_class(csvc_sla_policy *p, csvc_customer_class_t customer_class);
 /** Value tier (csvc_value_tier_t) of the ticket's customer. @since 1.0 */
-CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier);
+CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, csvc_value_tier_t tier);
 
 /*
  * Adds a target `name` (e.g. "first_response", "resolution") of
@@ -117,7 +120,7 @@ CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, int32_t tier);
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us,
-                                            int32_t calendar, const char *calendar_name,
+                                            csvc_sla_calendar_t calendar, const char *calendar_name,
                                             size_t *index);
 /*
  * What satisfies target `index`: a reply to the customer (public reply,
@@ -131,7 +134,8 @@ CSVC_EXTERN(int) csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name
  */
 CSVC_EXTERN(int) csvc_sla_target_met_by_reply(csvc_sla_policy *p, size_t index);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index, int32_t category);
+CSVC_EXTERN(int) csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index,
+                                                 csvc_state_category_t category);
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, const char *state);
 /*
@@ -139,7 +143,8 @@ CSVC_EXTERN(int) csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, 
  * waiting-on-customer state may pause resolution but not first response.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index, int32_t category);
+CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index,
+                                                   csvc_state_category_t category);
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state);
 /*

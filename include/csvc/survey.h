@@ -130,7 +130,7 @@ CSVC_EXTERN(int) csvc_survey_add_servqual(csvc_survey *s, int with_security);
  *   CSVC_ENOMEM.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_survey_add_question(csvc_survey *s, const char *name, int32_t type,
+CSVC_EXTERN(int) csvc_survey_add_question(csvc_survey *s, const char *name, csvc_question_type_t type,
                                           const char *dimension, int required, const char *label_zh,
                                           const char *label_en, size_t *index);
 

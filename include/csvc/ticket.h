@@ -95,11 +95,11 @@ CSVC_EXTERN(int) csvc_ticket_channel_define(csvc_store *store, const char *name,
  * one cell. Errors: CSVC_EINVAL (a value out of range), storage errors.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_priority_matrix_set(csvc_store *store, int32_t urgency, int32_t importance,
-                                          int32_t impact, int32_t priority);
+CSVC_EXTERN(int) csvc_priority_matrix_set(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
+                                          csvc_impact_t impact, csvc_priority_t priority);
 /** The derived priority for a cell. @since 1.0 */
-CSVC_EXTERN(int) csvc_priority_matrix_get(csvc_store *store, int32_t urgency, int32_t importance,
-                                          int32_t impact, int32_t *priority);
+CSVC_EXTERN(int) csvc_priority_matrix_get(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
+                                          csvc_impact_t impact, int32_t *priority);
 
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
@@ -189,13 +189,13 @@ CSVC_EXTERN(int) csvc_ticket_set_channel(csvc_ticket *t, const char *channel);
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_ticket_set_category(csvc_ticket *t, const char *category);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_set_urgency(csvc_ticket *t, int32_t urgency);
+CSVC_EXTERN(int) csvc_ticket_set_urgency(csvc_ticket *t, csvc_urgency_t urgency);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_set_importance(csvc_ticket *t, int32_t importance);
+CSVC_EXTERN(int) csvc_ticket_set_importance(csvc_ticket *t, csvc_importance_t importance);
 /** @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_set_impact(csvc_ticket *t, int32_t impact);
+CSVC_EXTERN(int) csvc_ticket_set_impact(csvc_ticket *t, csvc_impact_t impact);
 /** Overrides the derived priority; 0 returns to the matrix. @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_set_priority(csvc_ticket *t, int32_t priority);
+CSVC_EXTERN(int) csvc_ticket_set_priority(csvc_ticket *t, csvc_priority_t priority);
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_ticket_set_subject(csvc_ticket *t, const char *subject);
 /** @since 1.0 */
@@ -283,7 +283,7 @@ CSVC_EXTERN(int) csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b,
-                                  int32_t kind, const char *actor);
+                                  csvc_link_kind_t kind, const char *actor);
 
 /*
  * Merges ticket `from` into ticket `into`: `from` moves to the first

@@ -166,7 +166,7 @@ CSVC_EXTERN(int) csvc_tz_utc_to_local(const csvc_tz *tz, csvc_time_us t, int64_t
  * Thread safety: safe from any thread.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, int32_t disambiguation,
+CSVC_EXTERN(int) csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, csvc_tz_disambiguation_t disambiguation,
                                       csvc_time_us *out);
 
 /** Current version of csvc_civil_time. @since 1.0 */

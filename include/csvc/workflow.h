@@ -60,7 +60,7 @@ CSVC_EXTERN(void) csvc_workflow_free(csvc_workflow *wf);
  * (too long, too many), CSVC_EEXISTS (a state of that name exists).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_workflow_add_state(csvc_workflow *wf, const char *name, int32_t category,
+CSVC_EXTERN(int) csvc_workflow_add_state(csvc_workflow *wf, const char *name, csvc_state_category_t category,
                                          const char *label_zh, const char *label_en);
 
 /*

@@ -112,10 +112,15 @@ def parse(paths):
     return decls
 
 
+def is_number(t):
+    """A number, or an enum passed by value (csvc_<thing>_t)."""
+    return t in NUMBER or re.fullmatch(r'csvc_[a-z0-9_]+_t', t) is not None
+
+
 def null_arg(t):
     if t == 'csvc_store *':
         return 's'
-    if t in NUMBER:
+    if is_number(t):
         return '0'
     return 'NULL'
 
@@ -154,7 +159,7 @@ def emit(decls, out):
         # String pass.
         strings = [i for i, t in enumerate(params) if t == 'const char *']
         buildable = all(t in FACTORIES or t in SCALAR_OUT or t == 'csvc_store *' or t == 'const char *'
-                        or t in NUMBER or (t.endswith('**') and t not in SCALAR_OUT)
+                        or is_number(t) or (t.endswith('**') and t not in SCALAR_OUT)
                         for t in params)
         if ret == 'int' and name not in VALUE_INT and strings and buildable:
             for k in strings:
@@ -177,7 +182,7 @@ def emit(decls, out):
                             args.append(bad if i == k else '"x"')
                         elif t == 'size_t':
                             args.append('0')  # an index: the first element
-                        elif t in NUMBER:
+                        elif is_number(t):
                             args.append('1')
                         elif t == 'const char **' or t == 'char **':
                             w('\t\t%s %s = NULL;\n' % (t[:-1].strip(), v))

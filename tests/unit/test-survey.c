@@ -1003,10 +1003,10 @@ static void test_bad_queries(void **state)
 	assert_null(csvc_report_key(r, 1));
 	csvc_report_free(r);
 	csvc_report_free(NULL);
-	assert_string_equal(csvc_report_metric_name(CSVC_METRIC_NPS_SE), "nps_se");
-	assert_string_equal(csvc_report_metric_name(CSVC_METRIC_WEIGHT), "weight");
-	assert_null(csvc_report_metric_name(0));
-	assert_null(csvc_report_metric_name(62));
+	assert_string_equal(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, CSVC_METRIC_NPS_SE), "nps_se");
+	assert_string_equal(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, CSVC_METRIC_WEIGHT), "weight");
+	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 0));
+	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 62));
 	csvc_store_close(s);
 }
 

@@ -2,6 +2,10 @@
 
 Value enums start at 1; the library reports 0 ("not set") as None. Values
 a newer library adds are returned as plain ints.
+
+The machine names of the values live in the library (csvc_enum_name,
+csvc_enum_parse); tests/python/test_enums.py checks that every class here
+has exactly the library's values, each named as the library names it.
 """
 
 from enum import IntEnum
@@ -10,7 +14,7 @@ __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
     "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod",
-    "ReportGroup", "ReportPeriod", "Metric",
+    "ReportGroup", "ReportPeriod", "Metric", "ZoneSource",
 ]
 
 

@@ -530,47 +530,36 @@ static PyObject *local_out(int64_t local)
 	return PyDateTime_FromDateAndTime(c.year, c.month, c.day, c.hour, c.minute, c.second, c.microsecond);
 }
 
-/* 'compatible', 'earlier', 'later', 'reject', or a Disambiguation (int). */
-static int conv_disambiguation(PyObject *o, void *out)
-{
-	static const char *const names[] = {"compatible", "earlier", "later", "reject"};
-	int32_t *d = out;
-	if (PyUnicode_Check(o)) {
-		const char *s = PyUnicode_AsUTF8(o);
-		if (s == NULL)
-			return 0;
-		for (int32_t i = 0; i < 4; i++)
-			if (strcmp(s, names[i]) == 0) {
-				*d = i;
-				return 1;
-			}
-		PyErr_Format(PyExc_ValueError,
-		             "disambiguation must be 'compatible', 'earlier', 'later' or 'reject', not %R", o);
-		return 0;
-	}
-	return int32_in(o, d, "disambiguation") == 0;
-}
-
-/* Enums that are also given by lower-case name: names[v - 1] is the name
- * of value v. None is 0; an int (IntEnum members included) is taken as it
- * is, for the library to check. */
+/* Enums that are also given by lower-case name: the library's machine
+ * names (csvc_enum_parse). None is 0; an int (IntEnum members included)
+ * is taken as it is, for the library to check. */
 typedef struct named_enum {
 	const char *what;      /* the argument */
 	const char *type_name; /* the IntEnum */
-	const char *const *names;
-	int32_t count;
+	csvc_enum_t which;
 } named_enum;
 
-static const char *const question_type_names[] = {"likert", "nps", "ces", "servqual", "yes_no", "choice", "text"};
-static const char *const survey_method_names[] = {"till",      "receipt_qr",      "phone_callback", "questionnaire",
-                                                  "interview", "mystery_shopper", "online_review",  "observation"};
-static const char *const report_group_names[] = {"store", "staff", "channel", "kind", "category", "period", "method"};
-static const char *const report_period_names[] = {"day", "week", "month", "quarter"};
+static const named_enum DISAMBIGUATIONS = {"disambiguation", "Disambiguation", CSVC_ENUM_TZ_DISAMBIGUATION};
+static const named_enum QUESTION_TYPES = {"type", "QuestionType", CSVC_ENUM_QUESTION_TYPE};
+static const named_enum SURVEY_METHODS = {"method", "SurveyMethod", CSVC_ENUM_SURVEY_METHOD};
+static const named_enum REPORT_GROUPS = {"group_by", "ReportGroup", CSVC_ENUM_REPORT_GROUP};
+static const named_enum REPORT_PERIODS = {"period", "ReportPeriod", CSVC_ENUM_REPORT_PERIOD};
 
-static const named_enum QUESTION_TYPES = {"type", "QuestionType", question_type_names, 7};
-static const named_enum SURVEY_METHODS = {"method", "SurveyMethod", survey_method_names, 8};
-static const named_enum REPORT_GROUPS = {"group_by", "ReportGroup", report_group_names, 7};
-static const named_enum REPORT_PERIODS = {"period", "ReportPeriod", report_period_names, 4};
+/* "'a', 'b' or 'c'": the names of an enum's values, for messages. */
+static PyObject *enum_choices(csvc_enum_t which)
+{
+	const char *names[64];
+	size_t n = 0;
+	for (int32_t v = -64; v < 256 && n < 64; v++) {
+		const char *name = csvc_enum_name(which, v);
+		if (name)
+			names[n++] = name;
+	}
+	PyObject *s = PyUnicode_FromString("");
+	for (size_t i = 0; s != NULL && i < n; i++)
+		Py_SETREF(s, PyUnicode_FromFormat("%U%s'%s'", s, i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]));
+	return s;
+}
 
 static int named_in(PyObject *o, const named_enum *ne, int32_t *out)
 {
@@ -578,16 +567,22 @@ static int named_in(PyObject *o, const named_enum *ne, int32_t *out)
 		const char *s;
 		if (str_in(o, &s, ne->what))
 			return -1;
-		for (int32_t i = 0; i < ne->count; i++)
-			if (strcmp(s, ne->names[i]) == 0) {
-				*out = i + 1;
-				return 0;
-			}
-		PyErr_Format(PyExc_ValueError, "%s must be a %s, its lower-case name ('%s' ... '%s') or None, not %R",
-		             ne->what, ne->type_name, ne->names[0], ne->names[ne->count - 1], o);
+		if (csvc_enum_parse(ne->which, s, out) == CSVC_OK)
+			return 0;
+		PyObject *choices = enum_choices(ne->which);
+		if (choices != NULL)
+			PyErr_Format(PyExc_ValueError, "%s must be a %s, its lower-case name (%U) or None, not %R", ne->what,
+			             ne->type_name, choices, o);
+		Py_XDECREF(choices);
 		return -1;
 	}
 	return int32_in(o, out, ne->what);
+}
+
+/* 'compatible', 'earlier', 'later', 'reject', or a Disambiguation (int). */
+static int conv_disambiguation(PyObject *o, void *out)
+{
+	return named_in(o, &DISAMBIGUATIONS, out) == 0;
 }
 
 static int conv_question_type(PyObject *o, void *out)
@@ -2299,13 +2294,7 @@ static int sla_calendar_in(PyObject *o, int32_t *cal, PyObject **name_obj)
 		const char *s = PyUnicode_AsUTF8(o);
 		if (s == NULL)
 			return -1;
-		if (strcmp(s, "store") == 0)
-			*cal = CSVC_SLA_CALENDAR_STORE;
-		else if (strcmp(s, "24x7") == 0)
-			*cal = CSVC_SLA_CALENDAR_24X7;
-		else if (strcmp(s, "named") == 0)
-			*cal = CSVC_SLA_CALENDAR_NAMED;
-		else {
+		if (csvc_enum_parse(CSVC_ENUM_SLA_CALENDAR, s, cal) != CSVC_OK) {
 			PyErr_Format(PyExc_ValueError,
 			             "calendar must be 'store', '24x7', ('named', name) or a SlaCalendar, not %R", o);
 			return -1;
@@ -2911,7 +2900,7 @@ static PyObject *report_row(ReportObject *self, size_t i)
 	a[3] = PyDict_New();
 	a[4] = PyDict_New();
 	for (int32_t m = 1; a[3] != NULL; m++) {
-		const char *name = csvc_report_metric_name(m);
+		const char *name = csvc_enum_name(CSVC_ENUM_REPORT_METRIC, m);
 		if (name == NULL)
 			break;
 		if (report_lists(self->type, m) && dict_put_figure(a[3], name, csvc_report_value(self->r, i, m)) < 0)
@@ -2923,7 +2912,7 @@ static PyObject *report_row(ReportObject *self, size_t i)
 			PyObject *dd = PyDict_New();
 			for (size_t k = 0; dd != NULL && k < sizeof(report_dim_metrics) / sizeof(report_dim_metrics[0]); k++) {
 				int32_t m = report_dim_metrics[k];
-				if (dict_put_figure(dd, csvc_report_metric_name(m), csvc_report_dimension_value(self->r, i, d, m)) < 0)
+				if (dict_put_figure(dd, csvc_enum_name(CSVC_ENUM_REPORT_METRIC, m), csvc_report_dimension_value(self->r, i, d, m)) < 0)
 					Py_CLEAR(dd);
 			}
 			if (dd == NULL || PyDict_SetItemString(a[4], csvc_report_dimension_name(self->r, d), dd) < 0)
@@ -3069,7 +3058,9 @@ static PyObject *Report_get_dimensions(ReportObject *self, void *cl)
 
 static PyObject *Report_repr(ReportObject *self)
 {
-	const char *group = self->group_by >= 1 && self->group_by <= 7 ? report_group_names[self->group_by - 1] : "none";
+	const char *group = csvc_enum_name(CSVC_ENUM_REPORT_GROUP, self->group_by);
+	if (group == NULL)
+		group = "none";
 	return PyUnicode_FromFormat("<csvc.Report %s group_by=%s rows=%zu>", report_type_names[self->type], group,
 	                            csvc_report_row_count(self->r));
 }
@@ -5607,7 +5598,79 @@ static PyObject *mod_metric_name(PyObject *m, PyObject *arg)
 	(void)m;
 	if (int32_in(arg, &metric, "metric"))
 		return NULL;
-	return str_out(csvc_report_metric_name(metric));
+	return str_out(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metric));
+}
+
+/* _enum_name(which, value): csvc_enum_name, None when it has no name. */
+static PyObject *mod_enum_name(PyObject *m, PyObject *args)
+{
+	int which, value;
+	(void)m;
+	if (!PyArg_ParseTuple(args, "ii:_enum_name", &which, &value))
+		return NULL;
+	const char *name = csvc_enum_name((csvc_enum_t)which, value);
+	if (name == NULL)
+		Py_RETURN_NONE;
+	return PyUnicode_FromString(name);
+}
+
+/* _enum_parse(which, name): csvc_enum_parse; InvalidArgument when unknown. */
+static PyObject *mod_enum_parse(PyObject *m, PyObject *args)
+{
+	int which;
+	const char *name;
+	int32_t value = 0;
+	(void)m;
+	if (!PyArg_ParseTuple(args, "is:_enum_parse", &which, &name))
+		return NULL;
+	int rc = csvc_enum_parse((csvc_enum_t)which, name, &value);
+	if (rc != CSVC_OK)
+		return raise_last(rc);
+	return PyLong_FromLong(value);
+}
+
+/* The csvc_enum_t of each IntEnum of csvc/_enums.py, for _enum_name and
+ * _enum_parse. */
+static const struct {
+	const char *type_name;
+	csvc_enum_t which;
+} enum_ids[] = {
+	{"ErrorCode", CSVC_ENUM_ERROR},
+	{"Durability", CSVC_ENUM_DURABILITY},
+	{"OpenFlag", CSVC_ENUM_OPEN_FLAG},
+	{"LogLevel", CSVC_ENUM_LOG_LEVEL},
+	{"CustomerClass", CSVC_ENUM_CUSTOMER_CLASS},
+	{"Tier", CSVC_ENUM_VALUE_TIER},
+	{"Lifecycle", CSVC_ENUM_LIFECYCLE},
+	{"StateCategory", CSVC_ENUM_STATE_CATEGORY},
+	{"Urgency", CSVC_ENUM_URGENCY},
+	{"Importance", CSVC_ENUM_IMPORTANCE},
+	{"Impact", CSVC_ENUM_IMPACT},
+	{"Priority", CSVC_ENUM_PRIORITY},
+	{"CommentKind", CSVC_ENUM_COMMENT_KIND},
+	{"LinkKind", CSVC_ENUM_LINK_KIND},
+	{"Disambiguation", CSVC_ENUM_TZ_DISAMBIGUATION},
+	{"ZoneSource", CSVC_ENUM_ZONE_SOURCE},
+	{"SlaCalendar", CSVC_ENUM_SLA_CALENDAR},
+	{"SlaStatus", CSVC_ENUM_SLA_STATUS},
+	{"SlaAction", CSVC_ENUM_SLA_ACTION},
+	{"QuestionType", CSVC_ENUM_QUESTION_TYPE},
+	{"SurveyMethod", CSVC_ENUM_SURVEY_METHOD},
+	{"ReportGroup", CSVC_ENUM_REPORT_GROUP},
+	{"ReportPeriod", CSVC_ENUM_REPORT_PERIOD},
+	{"Metric", CSVC_ENUM_REPORT_METRIC},
+};
+
+static PyObject *enum_id_dict(void)
+{
+	PyObject *d = PyDict_New();
+	for (size_t i = 0; d != NULL && i < sizeof(enum_ids) / sizeof(enum_ids[0]); i++) {
+		PyObject *v = PyLong_FromLong(enum_ids[i].which);
+		if (v == NULL || PyDict_SetItemString(d, enum_ids[i].type_name, v) < 0)
+			Py_CLEAR(d);
+		Py_XDECREF(v);
+	}
+	return d;
 }
 
 static PyObject *mod_strerror(PyObject *m, PyObject *arg)
@@ -5683,6 +5746,12 @@ static PyMethodDef module_methods[] = {
 	{"metric_name", mod_metric_name, METH_O,
 	 "metric_name(metric, /)\n--\n\nThe JSON name of a report Metric ('csat', 'nps_se', 'response_p90_us' ...),\n"
 	 "or None for a value this version does not know."},
+	{"_enum_name", mod_enum_name, METH_VARARGS,
+	 "_enum_name(which, value, /)\n--\n\nThe library's machine name of a value of enum `which` (an entry of\n"
+	 "_ENUM_IDS), or None."},
+	{"_enum_parse", mod_enum_parse, METH_VARARGS,
+	 "_enum_parse(which, name, /)\n--\n\nThe value of the library's machine name `name` in enum `which`;\n"
+	 "InvalidArgument when it has none."},
 	{"_raise_error", mod_raise_error, METH_VARARGS, "Raises the exception of a library error code (for tests)."},
 	{"_bind", mod_bind, METH_O, "Receives the Python-level types (called once by csvc/__init__.py)."},
 	{NULL, NULL, 0, NULL},
@@ -5732,6 +5801,13 @@ PyMODINIT_FUNC PyInit__csvc(void)
 		Py_DECREF(m);
 		return NULL;
 	}
+	PyObject *ids = enum_id_dict();
+	if (ids == NULL || PyModule_AddObjectRef(m, "_ENUM_IDS", ids) < 0) {
+		Py_XDECREF(ids);
+		Py_DECREF(m);
+		return NULL;
+	}
+	Py_DECREF(ids);
 #define LIMIT(name) PyModule_AddIntConstant(m, #name, CSVC_##name)
 	if (LIMIT(CUSTOMER_MAX_NAME) || LIMIT(CUSTOMER_MAX_ADDRESS) || LIMIT(CUSTOMER_MAX_NOTES) ||
 	    LIMIT(CUSTOMER_MAX_PHONES) || LIMIT(CUSTOMER_MAX_TAGS) || LIMIT(CUSTOMER_MAX_ACTOR) ||
