@@ -267,7 +267,7 @@ static const char CSS[] =
 	".tile .status{font-size:.8rem;font-weight:600}\n"
 	".tile.ok .status{color:var(--ok)}.tile.bad .status{color:var(--bad)}\n"
 	".tile .detail{font-size:.8rem;color:var(--muted)}\n"
-	".grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,340px),1fr));gap:16px}\n"
+	".grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr));gap:16px}\n"
 	".chart{min-width:0}\n"
 	".chart svg.plot{width:100%;height:auto;display:block}\n"
 	"svg text{font-family:inherit;fill:var(--muted)}\n"
@@ -294,7 +294,7 @@ static const char CSS[] =
 	".note{font-size:.8rem;color:var(--muted);margin:8px 0 0}\n"
 	"footer{font-size:.8rem;color:var(--muted);padding:0 4px 24px}\n"
 	"@media (max-width:480px){main{padding:10px}section{padding:10px}.tile .big{font-size:1.35rem}"
-	".hbar{grid-template-columns:minmax(4.5em,32%) minmax(40px,1fr) auto;font-size:.85rem}}\n";
+	".hbar{grid-template-columns:minmax(40px,1fr) auto;gap:2px 8px;font-size:.85rem}.hbar .hl{grid-column:1/-1}}\n";
 
 /* A KPI tile: status 1 meets its target, 0 misses it, -1 no target or no data. */
 static void tile_open(dash *d, const char *id, const char *label, const char *en, int status)
@@ -488,11 +488,11 @@ static void trend_open(dash *d, const char *chart, const char *title, const char
 	}
 }
 
-/* The x labels of n slots, at most about 14 of them. */
+/* The x labels of n slots, at most 7 of them (every k-th). */
 static void trend_xlabels(dash *d, int rep, size_t n, int months)
 {
 	double slot = (double)(VW - ML - MR) / (double)n;
-	size_t every = n > 14 ? (n + 13) / 14 : 1;
+	size_t every = (n + 6) / 7;
 	for (size_t i = 0; i < n; i += every) {
 		csvc__buf_printf(&d->b, "<text class=\"axis-label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\">",
 		                 (int)lround(ML + slot * ((double)i + 0.5)), VH - MB + 16);

@@ -188,7 +188,7 @@ def check_numbers(numbers, data, where):
 # Measures the page at the window's width: the document's width, and the
 # elements that stick out of the window (those inside a scrolling table
 # box excepted), written into the DOM for --dump-dom.
-LAYOUT_SCRIPT = """<pre id="layout-result"></pre><script>
+LAYOUT_SCRIPT = """<script>
 (function () {
   var w = window.innerWidth, out = [];
   document.querySelectorAll('main *').forEach(function (e) {
@@ -203,12 +203,18 @@ LAYOUT_SCRIPT = """<pre id="layout-result"></pre><script>
     var r = e.getBoundingClientRect();
     charts[e.getAttribute('data-chart')] = [Math.round(r.width), Math.round(r.height)];
   });
-  document.getElementById('layout-result').textContent = JSON.stringify({
+  var target = window.parent !== window ? window.parent.document : document;
+  target.getElementById('layout-result').textContent = JSON.stringify({
     innerWidth: w, scrollWidth: document.documentElement.scrollWidth,
     bodyScrollWidth: document.body.scrollWidth, overflowing: out.slice(0, 20), charts: charts,
     fontSize: getComputedStyle(document.querySelector('.tile .big')).fontSize});
 })();
 </script>"""
+
+
+FRAME = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;background:#9aa3ad}
+iframe{border:0;display:block;background:#fff}pre{position:absolute;left:0;top:0;visibility:hidden}</style></head>
+<body><iframe width="%d" height="%d" srcdoc="%s"></iframe><pre id="layout-result"></pre></body></html>"""
 
 
 def chromium_cmd(chromium, extra, profile):
@@ -294,33 +300,39 @@ def main():
     check_numbers(rendered.numbers, json.loads("".join(rendered.json_text)), "rendered")
     print("chromium: %d charts and %d numbers rendered" % (len(rendered.charts), len(rendered.numbers)))
 
-    probe = os.path.join(out, "dashboard-layout-probe.html")
-    with open(probe, "w", encoding="utf-8") as f:
-        # Test-only copy: the policy lets the measuring script run.
-        f.write(text.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
-                    .replace("</body>", LAYOUT_SCRIPT + "\n</body>"))
+    # Headless Chromium keeps windows at least 500 px wide, so the page is
+    # laid out in a frame of the width under test (srcdoc, same origin),
+    # and a test-only copy of it measures itself into the outer page.
+    inner = (text.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
+                 .replace("</body>", LAYOUT_SCRIPT + "\n</body>"))
     for width, height in ((390, 844), (1366, 900)):
-        dom = chromium_run(chromium, ["--window-size=%d,%d" % (width, height), "--dump-dom"], "file://" + probe)
-        got = parse(dom)
-        if got.layout is None or not "".join(got.layout).strip():
-            raise Failure("%d px: the layout probe did not run" % width)
-        m = json.loads("".join(got.layout))
-        print("%d px: %s" % (width, json.dumps(m, ensure_ascii=False)))
-        if m["innerWidth"] != width:
-            raise Failure("%d px: the window is %d px wide" % (width, m["innerWidth"]))
-        if m["scrollWidth"] > width or m["bodyScrollWidth"] > width:
-            raise Failure("%d px: the page is %d px wide (horizontal overflow)" % (width, m["scrollWidth"]))
-        if m["overflowing"]:
-            raise Failure("%d px: elements stick out: %r" % (width, m["overflowing"]))
-        for c in CHARTS:
-            w, h = m["charts"].get(c, (0, 0))
-            if w < 200 or h < 20:
-                raise Failure("%d px: chart %s is %dx%d" % (width, c, w, h))
-        for full, size in ((False, (width, height)), (True, (width, 4200 if width < 500 else 2600))):
-            shot = os.path.join(out, "dashboard-%d%s.png" % (width, "-full" if full else ""))
+        for probe_height, shot_name in ((height, "dashboard-%d.png" % width),
+                                        (4200 if width < 500 else 2600, "dashboard-%d-full.png" % width)):
+            frame = os.path.join(out, "dashboard-frame-%d-%d.html" % (width, probe_height))
+            with open(frame, "w", encoding="utf-8") as f:
+                f.write(FRAME % (width, probe_height, html.escape(inner, quote=True)))
+            window = "--window-size=%d,%d" % (max(width, 500), probe_height)
+            if probe_height == height:
+                dom = chromium_run(chromium, [window, "--dump-dom"], "file://" + frame)
+                got = parse(dom)
+                if got.layout is None or not "".join(got.layout).strip():
+                    raise Failure("%d px: the layout probe did not run" % width)
+                m = json.loads("".join(got.layout))
+                print("%d px: %s" % (width, json.dumps(m, ensure_ascii=False)))
+                if m["innerWidth"] != width:
+                    raise Failure("%d px: the frame is %d px wide" % (width, m["innerWidth"]))
+                if m["scrollWidth"] > width or m["bodyScrollWidth"] > width:
+                    raise Failure("%d px: the page is %d px wide (horizontal overflow)" % (width, m["scrollWidth"]))
+                if m["overflowing"]:
+                    raise Failure("%d px: elements stick out: %r" % (width, m["overflowing"]))
+                for c in CHARTS:
+                    w, h = m["charts"].get(c, (0, 0))
+                    if w < 200 or h < 20:
+                        raise Failure("%d px: chart %s is %dx%d" % (width, c, w, h))
+            shot = os.path.join(out, shot_name)
             if os.path.exists(shot):
                 os.remove(shot)
-            chromium_run(chromium, ["--window-size=%d,%d" % size, "--screenshot=" + shot], "file://" + path)
+            chromium_run(chromium, [window, "--screenshot=" + shot], "file://" + frame)
             if not os.path.exists(shot) or os.path.getsize(shot) < 10000:
                 raise Failure("no screenshot %s" % shot)
         print("%d px: layout holds; screenshots in %s" % (width, out))
