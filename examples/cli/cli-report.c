@@ -737,7 +737,12 @@ static int cmd_transactions(cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+extern const char cli_dashboard_help[];
+int cli_cmd_dashboard(cli_ctx *ctx, int argc, char **argv); /* cli-dashboard.c */
+
 const cli_command cli_report_commands[] = {
+	{"dashboard", "one HTML page for a store manager: KPIs, trends, stores, SLA, states", cli_dashboard_help,
+	 cli_cmd_dashboard},
 	{"kpi", "service KPIs and satisfaction by store, staff, channel, kind or period", kpi_help, cmd_kpi},
 	{"sla", "SLA compliance per target", sla_help, cmd_sla},
 	{"states", "time spent in each workflow state (find the bottleneck)", states_help, cmd_states},

@@ -305,6 +305,87 @@ CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
 CSVC_EXTERN(int) csvc_report_record_transactions(csvc_store *store, const char *store_code, int32_t date,
                                                  int64_t count);
 
+/*
+ * The store manager's dashboard (csvc_report_dashboard_html).
+ * ---------------------------------------------------------------------
+ */
+
+/** Current version of csvc_report_dashboard_options. @since 1.0 */
+#define CSVC_REPORT_DASHBOARD_OPTIONS_VERSION 1
+
+/** The most bytes of a dashboard's title and period label. @since 1.0 */
+#define CSVC_REPORT_DASHBOARD_MAX_TEXT 256
+
+/** The most categories a dashboard may list. @since 1.0 */
+#define CSVC_REPORT_DASHBOARD_MAX_CATEGORIES 100
+
+/*
+ * What a dashboard covers and how it is labelled. Zero or NULL fields
+ * mean the default; `from` and `to` are required.
+ * @since 1.0
+ */
+typedef struct csvc_report_dashboard_options {
+	uint32_t version;            /* CSVC_REPORT_DASHBOARD_OPTIONS_VERSION */
+	csvc_time_us from, to;       /* required: from < to (tickets created, responses submitted) */
+	const char *store_code;      /* one store; NULL: every store */
+	const char *title;           /* single-line text; NULL: "客户服务看板" */
+	const char *period_label;    /* single-line text shown with the title, such as
+	                                "2026-Q4 (Asia/Shanghai)"; NULL: the range as local dates */
+	int64_t min_sample;          /* as csvc_report_query; 0: 30 */
+	double csi_target;           /* as csvc_report_query; 0: 85 */
+	int64_t response_target_us;  /* target of the mean first response; 0: 30 minutes (handbook) */
+	int32_t top_categories;      /* categories listed, 1..CSVC_REPORT_DASHBOARD_MAX_CATEGORIES; 0: 8 */
+} csvc_report_dashboard_options;
+
+/** Static initialiser (from and to must still be set). @since 1.0 */
+#define CSVC_REPORT_DASHBOARD_OPTIONS_INIT \
+	{ CSVC_REPORT_DASHBOARD_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, 0, 0.0, 0, 0 }
+
+/*
+ * Initialises the fields of `o` that version `version` of the struct has
+ * (as CSVC_REPORT_DASHBOARD_OPTIONS_INIT) and sets its version; 0 means
+ * the current version.
+ * Errors: CSVC_EINVAL if `o` is NULL or `version` is newer than the
+ *   library knows.
+ * Thread safety: touches only `o`.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, uint32_t version);
+
+/*
+ * A self-contained HTML5 page for a store manager: KPI tiles against their
+ * targets (CSI against csi_target, the mean first response against
+ * response_target_us, the complaint deadlines of 24, 48 and 72 h), ticket
+ * and rate trends by ISO week and by month, the stores side by side, SLA
+ * compliance per target, time in each state with the bottleneck marked,
+ * CSAT and NPS with their 95 % intervals, and the top categories.
+ *
+ * It is built from csvc_report_kpis (ungrouped, by week, by month, by
+ * store, by category), csvc_report_sla and csvc_report_state_times over
+ * the same range and store, whose JSON (csvc_report_to_json) is embedded
+ * in <script type="application/json" id="report-data">, as
+ * {"dashboard": 1, "title", "period_label", "store_code", "from", "to",
+ * "generated_at", "zone", "targets": {...}, "reports": {"kpis", "weeks",
+ * "months", "stores", "categories", "sla", "states"}}. Each number shown
+ * carries data-report, data-key, data-metric and data-value (the JSON
+ * number as in the report); dates are cut in the zone of `store_code`
+ * (else the default zone, else UTC), as the reports do.
+ *
+ * The page loads nothing: inline CSS and SVG, no script, system fonts (a
+ * list of common CJK ones), and a Content-Security-Policy that forbids
+ * every fetch. Text from the store (store codes, categories, states, the
+ * title) is escaped (& < > " '). Layout holds from phone to desktop width.
+ * Errors: CSVC_EINVAL (NULL arguments, version, from >= to, bad text),
+ *   CSVC_ERANGE (text too long, top_categories or a target out of range,
+ *   too many rows), CSVC_EBUSY, CSVC_ECORRUPT, CSVC_ESTORAGE, CSVC_ENOMEM;
+ *   as the reports it is made of.
+ * Ownership: free `*html` with csvc_free(); set only on success.
+ * Thread safety: as for the store.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_report_dashboard_html(csvc_store *store, const csvc_report_dashboard_options *opts,
+                                            char **html);
+
 CSVC_END_DECL
 
 #endif /* CSVC_REPORT_H */

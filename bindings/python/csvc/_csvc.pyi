@@ -533,6 +533,11 @@ class Store:
         period: Optional[ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
         response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
     ) -> Report: ...
+    def dashboard_html(
+        self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., title: Optional[str] = ...,
+        period_label: Optional[str] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[Union[datetime.timedelta, int]] = ..., top_categories: int = ...,
+    ) -> str: ...
     def report_sla(
         self, from_: TimeLike, to: TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
         channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,

@@ -5285,6 +5285,31 @@ static PyObject *Store_record_transactions(StoreObject *self, PyObject *args, Py
 	return DONE(self, Py_NewRef(Py_None));
 }
 
+/* The store manager's HTML dashboard (csvc_report_dashboard_html). */
+static PyObject *Store_dashboard_html(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"from_", "to", "store_code", "title", "period_label", "min_sample", "csi_target",
+	                     "response_target", "top_categories", NULL};
+	csvc_report_dashboard_options o = CSVC_REPORT_DASHBOARD_OPTIONS_INIT;
+	long long min_sample = 0;
+	int top = 0;
+	PyObject *target = Py_None;
+	char *html = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&|$zzzLdOi:dashboard_html", kw, conv_instant, &o.from,
+	                                 conv_instant, &o.to, &o.store_code, &o.title, &o.period_label, &min_sample,
+	                                 &o.csi_target, &target, &top))
+		return NULL;
+	if (target != Py_None && duration_in(target, &o.response_target_us, "response_target") < 0)
+		return NULL;
+	o.min_sample = min_sample;
+	o.top_categories = top;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_report_dashboard_html(self->store, &o, &html));
+	PyObject *out = rc_ == CSVC_OK ? PyUnicode_FromString(html) : NULL;
+	csvc_free(html);
+	return DONE(self, out);
+}
+
 /* ------------------------------------------------------------------ */
 /* Store: type                                                         */
 /* ------------------------------------------------------------------ */
@@ -5538,6 +5563,14 @@ static PyMethodDef Store_methods[] = {
 	   "Time spent in each state by the tickets created in [from_, to): one row per\n"
 	   "'workflow/state' (visits, total, mean, median and p90 wall-clock time; the\n"
 	   "current state counts up to the store clock); group_by is ignored."),
+	SM(dashboard_html, "dashboard_html($self, /, from_, to, *, store_code=None, title=None, period_label=None, "
+	   "min_sample=0, csi_target=0.0, response_target=None, top_categories=0)\n--\n\n"
+	   "The store manager's dashboard over [from_, to) as one self-contained HTML page\n"
+	   "(a str): KPI tiles against their targets, trends by week and month, stores side\n"
+	   "by side, SLA compliance, time in each state, CSAT and NPS with their intervals\n"
+	   "and the top categories, with the reports' JSON embedded (csvc_report_dashboard_html).\n"
+	   "response_target is a timedelta or int microseconds (None: 30 minutes);\n"
+	   "min_sample 0 means 30, csi_target 0 means 85, top_categories 0 means 8."),
 	SM(record_transactions, "record_transactions($self, /, store_code, date, count)\n--\n\n"
 	   "Records the number of sales transactions of store `store_code` on local date\n"
 	   "`date` (a datetime.date), replacing an earlier count, for the complaint rate."),
