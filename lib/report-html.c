@@ -162,7 +162,7 @@ static void put_attrs(dash *d, int rep, size_t i, int32_t metric, double v, int 
 	char text[CSVC__DOUBLE_TEXT_MAX];
 	csvc__buf_printf(&d->b, " data-report=\"%s\" data-key=\"", REPORT_NAMES[rep]);
 	esc(&d->b, csvc_report_key(d->r[rep], i));
-	csvc__buf_printf(&d->b, "\" data-metric=\"%s\" data-unit=\"%s\"", csvc_report_metric_name(metric),
+	csvc__buf_printf(&d->b, "\" data-metric=\"%s\" data-unit=\"%s\"", csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metric),
 	                 UNIT_NAMES[unit]);
 	if (derive)
 		csvc__buf_printf(&d->b, " data-derive=\"%s\"", derive);

@@ -160,7 +160,7 @@ static void test_numbers_are_the_reports(void **state)
 			snprintf(expect, sizeof(expect), "null");
 		else
 			csvc__format_double(expect, v);
-		assert_non_null(shown(html, "kpis", "all", csvc_report_metric_name(metrics[i]), value, sizeof(value)));
+		assert_non_null(shown(html, "kpis", "all", csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metrics[i]), value, sizeof(value)));
 		assert_string_equal(value, expect);
 	}
 	csvc_report_free(r);
