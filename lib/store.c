@@ -498,13 +498,15 @@ int csvc_store_checkpoint(csvc_store *store)
 
 /* ---- open / close ---- */
 
-int csvc_store_options_init(csvc_store_options *opts)
+/* Version 2 added wal_size_limit. */
+CSVC__STRUCT_LAYOUT(store_options_layout, csvc_store_options, CSVC_STORE_OPTIONS_VERSION,
+                    CSVC_STORE_OPTIONS_INIT, offsetof(csvc_store_options, wal_size_limit),
+                    sizeof(csvc_store_options));
+
+int csvc_store_options_init(csvc_store_options *opts, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(opts, "opts");
-	csvc_store_options init = CSVC_STORE_OPTIONS_INIT;
-	*opts = init;
-	return CSVC_OK;
+	return csvc__struct_init(&store_options_layout, opts, version);
 }
 
 static int pragma_int(csvc_store *s, const char *sql, int64_t *out)
@@ -541,9 +543,6 @@ static int exec_sql(csvc_store *s, const char *sql, const char *what)
 
 static int validate_options(const csvc_store_options *o)
 {
-	if (o->version > CSVC_STORE_OPTIONS_VERSION) /* 0: a zeroed struct, current version */
-		return csvc__error(CSVC_EINVAL, "csvc_store_options.version %u is not supported (max %d)",
-		                   o->version, CSVC_STORE_OPTIONS_VERSION);
 	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)
 		return csvc__error(CSVC_EINVAL, "unknown durability %d", (int)o->durability);
 	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE |
@@ -568,8 +567,8 @@ static int validate_options(const csvc_store_options *o)
 static int set_wal_limit(csvc_store *s, const csvc_store_options *o)
 {
 	int64_t limit = CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT;
-	if (o->version == 0 || o->version >= 2)
-		limit = o->wal_size_limit < 0 ? -1 : o->wal_size_limit ? o->wal_size_limit : limit;
+	if (o->wal_size_limit) /* 0 in a version-1 struct's copy (csvc__struct_read) */
+		limit = o->wal_size_limit < 0 ? -1 : o->wal_size_limit;
 	char sql[64];
 	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)limit);
 	return exec_sql(s, sql, "setting the WAL size limit");
@@ -884,11 +883,13 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(path, "path");
-	csvc_store_options defaults = CSVC_STORE_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	int rc = validate_options(opts);
-	if (rc)
+	/* The caller's struct is read only as far as its version goes. */
+	csvc_store_options copy = CSVC_STORE_OPTIONS_INIT;
+	int rc;
+	if (opts && (rc = csvc__struct_read(&store_options_layout, &copy, opts)))
+		return rc;
+	opts = &copy;
+	if ((rc = validate_options(opts)))
 		return rc;
 	if ((rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY)))
 		return rc;

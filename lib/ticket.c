@@ -937,27 +937,28 @@ struct csvc_ticket_iter {
 	csvc__cursor *cursor;
 };
 
-int csvc_ticket_query_init(csvc_ticket_query *q)
+CSVC__STRUCT_LAYOUT(query_layout, csvc_ticket_query, CSVC_TICKET_QUERY_VERSION, CSVC_TICKET_QUERY_INIT,
+                    sizeof(csvc_ticket_query));
+
+int csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(q, "q");
-	memset(q, 0, sizeof(*q));
-	q->version = CSVC_TICKET_QUERY_VERSION;
-	return CSVC_OK;
+	return csvc__struct_init(&query_layout, q, version);
 }
 
 static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, csvc__cursor **out)
 {
-	csvc_ticket_query all = CSVC_TICKET_QUERY_INIT;
-	if (!q)
-		q = &all;
-	if (q->version > CSVC_TICKET_QUERY_VERSION) /* 0: a zeroed struct */
-		return csvc__error(CSVC_EINVAL, "csvc_ticket_query.version %u is not supported", q->version);
+	/* NULL: every ticket. The caller's struct is read only as far as its
+	 * version goes. */
+	csvc_ticket_query copy = CSVC_TICKET_QUERY_INIT;
+	int rc;
+	if (q && (rc = csvc__struct_read(&query_layout, &copy, q)))
+		return rc;
+	q = &copy;
 	if (q->state_category < 0 || q->state_category > CSVC_STATE_CANCELLED)
 		return csvc__error(CSVC_EINVAL, "unknown state category %d", (int)q->state_category);
 	if (q->priority < 0 || q->priority > CSVC_PRIORITY_LOW)
 		return csvc__error(CSVC_EINVAL, "unknown priority %d", (int)q->priority);
-	int rc;
 	if ((rc = csvc__check_text(q->store_code, 1, CSVC_CUSTOMER_MAX_STORE_CODE, "store_code")) ||
 	    (rc = csvc__check_text(q->state, 1, CSVC_WORKFLOW_MAX_NAME, "state")) ||
 	    (rc = csvc__check_text(q->kind, 1, CSVC_WORKFLOW_MAX_NAME, "kind")) ||

@@ -102,7 +102,7 @@ static csvc_time_us at(int hour, int minute)
 static void local_hhmm(const demo *d, csvc_time_us t, char *buf, size_t size)
 {
 	int64_t local;
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_tz_utc_to_local(d->tz, t, &local) != CSVC_OK || csvc_civil_from_local(local, &c) != CSVC_OK) {
 		snprintf(buf, size, "??:??");
 		return;

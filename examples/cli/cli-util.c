@@ -301,7 +301,7 @@ int cli_parse_time(const char *text, csvc_time_us *out)
 
 void cli_format_time(csvc_time_us t, char *buf)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_civil_from_local(t, &c) != CSVC_OK) {
 		snprintf(buf, CLI_TIME_LEN, "(out of range)");
 		return;

@@ -96,7 +96,7 @@ static void json_string(FILE *f, const char *s)
 
 static void iso_time(csvc_time_us t, char *buf, size_t size)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_civil_from_local(t, &c) == CSVC_OK) /* a UTC instant splits like local time */
 		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)c.year, (int)c.month, (int)c.day,
 		         (int)c.hour, (int)c.minute, (int)c.second);

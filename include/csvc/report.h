@@ -172,11 +172,17 @@ typedef struct csvc_report_query {
 	{ CSVC_REPORT_QUERY_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0.0, NULL, NULL }
 
 /*
- * Initialises `q` (same as CSVC_REPORT_QUERY_INIT).
- * Errors: CSVC_EINVAL if `q` is NULL.
+ * Initialises `q` to the defaults of struct version `version` (pass
+ * CSVC_REPORT_QUERY_VERSION): the same as CSVC_REPORT_QUERY_INIT, but writing only the
+ * fields that `version` has, and `version` into q->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q);
+CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q, unsigned int version);
 
 /** A computed report (detached from the store). Opaque. @since 1.0 */
 typedef struct csvc_report csvc_report;

@@ -66,8 +66,10 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 /*
  * Options for csvc_store_open. Zero in any field means its default, so a
  * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults; a zero
- * `version` means the current one. Fields are only ever appended; set
- * `version` to CSVC_STORE_OPTIONS_VERSION.
+ * `version` means version 1, the first (its fields, no later ones: a
+ * zeroed struct has no wal_size_limit to read, and gets its default).
+ * Fields are only ever appended; set `version` to
+ * CSVC_STORE_OPTIONS_VERSION, or use csvc_store_options_init().
  * @since 1.0
  */
 typedef struct csvc_store_options {
@@ -110,11 +112,17 @@ typedef struct csvc_store_options {
 #define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
 
 /*
- * Initialises `opts` to all defaults (same as CSVC_STORE_OPTIONS_INIT).
- * Errors: CSVC_EINVAL if `opts` is NULL.
+ * Initialises `opts` to the defaults of struct version `version` (pass
+ * CSVC_STORE_OPTIONS_VERSION): the same as CSVC_STORE_OPTIONS_INIT, but writing only the
+ * fields that `version` has, and `version` into opts->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
+CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int version);
 
 /*
  * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,

@@ -434,8 +434,18 @@ typedef struct csvc_ticket_query {
 #define CSVC_TICKET_QUERY_INIT \
 	{ CSVC_TICKET_QUERY_VERSION, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, {{0}}, 0 }
 
-/** @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q);
+/*
+ * Initialises `q` to the defaults of struct version `version` (pass
+ * CSVC_TICKET_QUERY_VERSION): the same as CSVC_TICKET_QUERY_INIT ("no filters"), but writing only the
+ * fields that `version` has, and `version` into q->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version);
 
 /*
  * Iterator over tickets. It holds no read snapshot between calls, so the

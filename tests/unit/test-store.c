@@ -287,7 +287,7 @@ static void test_options_validation(void **state)
 	(void)state;
 	csvc_store *s = NULL;
 	csvc_store_options o;
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.version = CSVC_STORE_OPTIONS_VERSION + 1;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
 	/* A zeroed struct means all defaults. */
@@ -296,17 +296,17 @@ static void test_options_validation(void **state)
 	csvc_assert_ok(csvc_store_open(&s, ":memory:", &zero));
 	csvc_store_close(s);
 	s = NULL;
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.durability = 7;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.flags = 0x100;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.default_country_code = "+86";
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
 	assert_null(s);
-	csvc_assert_err(csvc_store_options_init(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_store_options_init(NULL, CSVC_STORE_OPTIONS_VERSION), CSVC_EINVAL);
 }
 
 static void test_create_and_reopen(void **state)

@@ -641,16 +641,16 @@ static void test_queries(void **state)
 	assert_int_equal(count_where(s, &q), 20); /* answered is resolved: still open */
 	q.state_category = CSVC_STATE_RESOLVED;
 	assert_int_equal(count_where(s, &q), 7); /* odd i divisible by 3 under 40: 3,9,15,21,27,33,39 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.state = "cancelled";
 	assert_int_equal(count_where(s, &q), 4); /* 0, 12, 24, 36 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.assignee = "zhao";
 	assert_int_equal(count_where(s, &q), 8);
 	q.team = "desk";
 	q.kind = "after_sales";
 	assert_int_equal(count_where(s, &q), 2); /* 0, 20 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.text = "退货申请";
 	assert_int_equal(count_where(s, &q), 10);
 	q.text = "发票"; /* two characters, in a comment */
@@ -662,7 +662,7 @@ static void test_queries(void **state)
 	assert_int_equal(count_where(s, &q), 30);
 
 	/* Keyset pages of 7 over SH02. */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.store_code = "SH02";
 	q.limit = 7;
 	int seen = 0;
@@ -684,11 +684,11 @@ static void test_queries(void **state)
 			break;
 	}
 	assert_int_equal(seen, 20);
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.state_category = 9;
 	int64_t n;
 	csvc_assert_err(csvc_ticket_count(s, &q, &n), CSVC_EINVAL);
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.text = "";
 	csvc_assert_err(csvc_ticket_count(s, &q, &n), CSVC_EINVAL);
 	for (int i = 0; i < 40; i++)

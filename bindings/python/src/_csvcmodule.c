@@ -523,7 +523,7 @@ static int local_in(PyObject *o, int64_t *out)
 /* Local microseconds -> a naive datetime of the wall-clock reading. */
 static PyObject *local_out(int64_t local)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	int rc = csvc_civil_from_local(local, &c);
 	if (rc != CSVC_OK)
 		return raise_last(rc);
@@ -4099,7 +4099,7 @@ static int parse_customer_query(PyObject *args, PyObject *kwargs, const char *fm
 {
 	opt_uuid after = {0, {{0}}};
 	int inactive = 0;
-	csvc_customer_query_init(q);
+	csvc_customer_query_init(q, CSVC_CUSTOMER_QUERY_VERSION);
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, customer_query_kw, &q->text, &q->phone,
 	                                 &q->email, &q->tag, &q->home_store, conv_int32, &q->customer_class,
 	                                 conv_int32, &q->tier, conv_int32, &q->lifecycle, &inactive, conv_time,
@@ -4495,7 +4495,7 @@ static int parse_ticket_query(PyObject *args, PyObject *kwargs, const char *fmt,
 {
 	opt_uuid after = {0, {{0}}};
 	int open_only = 0;
-	csvc_ticket_query_init(q);
+	csvc_ticket_query_init(q, CSVC_TICKET_QUERY_VERSION);
 	customer->set = 0;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, ticket_query_kw, &q->store_code, &q->state,
 	                                 conv_int32, &q->state_category, &open_only, &q->kind, &q->assignee,
@@ -5234,7 +5234,7 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 	long long min_sample = 0;
 	int survey_version = 0;
 	ReportObject *out;
-	csvc_report_query_init(&q);
+	csvc_report_query_init(&q, CSVC_REPORT_QUERY_VERSION);
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, report_query_kw, conv_instant, &q.from, conv_instant,
 	                                 &q.to, &q.store_code, &q.staff, &q.channel, &q.kind, &q.category, &q.survey,
 	                                 &survey_version, &q.question, conv_method, &q.method, conv_group,
