@@ -42,8 +42,20 @@ void csvc__error_clear(void);
  * `return csvc__error(CSVC_EINVAL, "...")`. */
 int csvc__error(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
-/* Same, recording the SQLite extended code as well. */
-int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...) CSVC__PRINTF(3, 4);
+/* The name of each storage engine in the error record (csvc_error.engine). */
+#define CSVC__ENGINE_SQLITE "sqlite"
+
+/* Same, recording the storage engine behind the error: its name (one of
+ * CSVC__ENGINE_*, static), its numeric code (SQLite: the extended result
+ * code; 0 when it has none) and its SQLSTATE (5 characters; NULL when it
+ * has none). */
+int csvc__error_engine(int code, const char *engine, int32_t engine_code, const char *sqlstate,
+                       const char *fmt, ...) CSVC__PRINTF(5, 6);
+
+/* Sets a new code and message, keeping the engine part (engine, code,
+ * SQLSTATE) of the current error record: for a caller that words an
+ * engine's failure in the API's terms. */
+int csvc__error_refine(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
 /* Map an SQLite result code to a csvc code (BUSY -> EBUSY, NOMEM -> ENOMEM,
  * CORRUPT/NOTADB -> ECORRUPT, READONLY -> EREADONLY, CONSTRAINT -> EEXISTS,

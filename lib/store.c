@@ -41,9 +41,9 @@ int csvc__sqlite_error(csvc_store *s, int rc, const char *what)
 	char detail[CSVC__SQLITE_DETAIL_MAX];
 	int code = csvc__sqlite_detail(rc, s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), detail, sizeof(detail));
 	if (code == CSVC_EBUSY)
-		return csvc__error_sqlite(code, rc, "%s: store is locked by another connection (%s)", what,
-		                          detail);
-	return csvc__error_sqlite(code, rc, "%s: %s", what, detail);
+		return csvc__error_engine(code, CSVC__ENGINE_SQLITE, rc, NULL,
+		                          "%s: store is locked by another connection (%s)", what, detail);
+	return csvc__error_engine(code, CSVC__ENGINE_SQLITE, rc, NULL, "%s: %s", what, detail);
 }
 
 /* ---- statement cache ---- */
@@ -436,7 +436,7 @@ int csvc__tx_end(csvc_store *s, int rc)
 	char msg[512];
 	snprintf(msg, sizeof(msg), "%s", saved.message);
 	csvc__tx_rollback(s);
-	csvc__error_sqlite(saved.code, saved.sqlite_code, "%s", msg);
+	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
 	return rc;
 }
 
@@ -477,7 +477,7 @@ int csvc__store_checkpoint(csvc_store *s, int wait)
 	if (!wait)
 		sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc == SQLITE_OK && log_frames > 0 && done_frames < log_frames))
-		return csvc__error_sqlite(CSVC_EBUSY, rc,
+		return csvc__error_engine(CSVC_EBUSY, CSVC__ENGINE_SQLITE, rc, NULL,
 		                          "the checkpoint could not finish: another connection is reading an "
 		                          "older snapshot or writing; try again when it is done");
 	if (rc != SQLITE_OK)
@@ -814,13 +814,13 @@ static int open_error(csvc_store *s, const char *path, int src, int must_exist)
 	const char *detail = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src);
 	int sys = s->db ? sqlite3_system_errno(s->db) : 0;
 	if ((src & 0xff) == SQLITE_CANTOPEN && (sys == EACCES || sys == EPERM))
-		return csvc__error_sqlite(CSVC_ESTORAGE, src, "cannot open store '%s': permission denied",
-		                          path);
+		return csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_SQLITE, src, NULL,
+		                          "cannot open store '%s': permission denied", path);
 	if ((src & 0xff) == SQLITE_CANTOPEN && must_exist && (sys == ENOENT || sys == 0))
-		return csvc__error_sqlite(CSVC_ENOTFOUND, src, "cannot open store '%s': %s", path,
-		                          sys == ENOENT ? "no such file" : detail);
-	return csvc__error_sqlite(csvc__code_from_sqlite(src), src, "cannot open store '%s': %s", path,
-	                          detail);
+		return csvc__error_engine(CSVC_ENOTFOUND, CSVC__ENGINE_SQLITE, src, NULL,
+		                          "cannot open store '%s': %s", path, sys == ENOENT ? "no such file" : detail);
+	return csvc__error_engine(csvc__code_from_sqlite(src), CSVC__ENGINE_SQLITE, src, NULL,
+	                          "cannot open store '%s': %s", path, detail);
 }
 
 /* Checks the header and applies migrations. Never writes to a file that is
@@ -831,8 +831,7 @@ static int prepare_schema(csvc_store *s, int readonly)
 	int rc = pragma_int(s, "PRAGMA application_id", &app_id);
 	if (rc) {
 		if (csvc_error_last()->code == CSVC_ECORRUPT)
-			return csvc__error_sqlite(CSVC_ECORRUPT, csvc_error_last()->sqlite_code,
-			                          "the file is not an SQLite database or is damaged");
+			return csvc__error_refine(CSVC_ECORRUPT, "the file is not an SQLite database or is damaged");
 		return rc;
 	}
 	if ((rc = pragma_int(s, "PRAGMA user_version", &user_version)) ||

@@ -54,6 +54,53 @@ static void test_error_basics(void **state)
 	csvc_store_close(NULL);
 }
 
+/* The engine part of the error record: set by engine failures only, and
+ * kept when the library rewords one. */
+static void test_error_engine(void **state)
+{
+	(void)state;
+	/* No engine behind an argument error. */
+	csvc_assert_err(csvc_store_open(NULL, ":memory:", NULL), CSVC_EINVAL);
+	assert_null(csvc_error_last()->engine);
+	assert_int_equal(csvc_error_last()->engine_code, 0);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
+	/* An engine with an SQLSTATE (as the PostgreSQL backend will set it):
+	 * five characters, longer text cut to five. */
+	csvc__error_engine(CSVC_EBUSY, "postgresql", 0, "40001", "serialization failure");
+	assert_string_equal(csvc_error_last()->engine, "postgresql");
+	assert_string_equal(csvc_error_last()->sqlstate, "40001");
+	csvc__error_engine(CSVC_EEXISTS, "postgresql", 0, "23505xyz", "unique violation");
+	assert_string_equal(csvc_error_last()->sqlstate, "23505");
+	/* Rewording keeps the engine part; a plain error clears it. */
+	csvc__error_refine(CSVC_EEXISTS, "external ID %s belongs to another customer", "x");
+	assert_int_equal(csvc_error_last()->code, CSVC_EEXISTS);
+	assert_string_equal(csvc_error_last()->message, "external ID x belongs to another customer");
+	assert_string_equal(csvc_error_last()->engine, "postgresql");
+	assert_string_equal(csvc_error_last()->sqlstate, "23505");
+	csvc__error(CSVC_EINVAL, "plain");
+	assert_null(csvc_error_last()->engine);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
+	/* A real SQLite failure: a file that is not a database. */
+	char path[300];
+	path_in_tmp(path, sizeof(path), "not-a-db.db");
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	char junk[4096];
+	memset(junk, 'x', sizeof(junk));
+	fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	csvc_store *s = NULL;
+	assert_true(csvc_store_open(&s, path, NULL) < 0);
+	assert_string_equal(csvc_error_last()->engine, "sqlite");
+	assert_int_equal(csvc_error_last()->engine_code & 0xff, 26 /* SQLITE_NOTADB */);
+	/* A successful call clears it. */
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", NULL));
+	assert_null(csvc_error_last()->engine);
+	assert_int_equal(csvc_error_last()->engine_code, 0);
+	csvc_store_close(s);
+	unlink(path);
+}
+
 /* The message is always valid UTF-8: a long message is cut on a character
  * boundary, and quoted bytes that are not UTF-8 are escaped. */
 static void test_error_message_is_utf8(void **state)
@@ -76,10 +123,13 @@ static void test_error_message_is_utf8(void **state)
 		assert_memory_equal(e->message, "abc", (size_t)shift);
 	}
 	/* Invalid bytes are escaped as \xNN; valid text around them is kept. */
-	csvc__error_sqlite(CSVC_ECORRUPT, 11, "schema (%s) - %s", "ex\xfftra", "\xe5\x90 cut \xc3\xa9\x80");
+	csvc__error_engine(CSVC_ECORRUPT, CSVC__ENGINE_SQLITE, 11, NULL, "schema (%s) - %s", "ex\xfftra",
+	                   "\xe5\x90 cut \xc3\xa9\x80");
 	const csvc_error *e = csvc_error_last();
 	assert_int_equal(e->code, CSVC_ECORRUPT);
-	assert_int_equal(e->sqlite_code, 11);
+	assert_string_equal(e->engine, "sqlite");
+	assert_int_equal(e->engine_code, 11);
+	assert_string_equal(e->sqlstate, "");
 	assert_string_equal(e->message, "schema (ex\\xfftra) - \\xe5\\x90 cut \xc3\xa9\\x80");
 	assert_true(csvc__utf8_valid(e->message, strlen(e->message)));
 	/* Overlongs, surrogates and code points above U+10FFFF are escaped too. */
@@ -530,7 +580,9 @@ static void test_busy_without_timeout(void **state)
 	csvc_assert_ok(csvc_store_open(&b, path, &o));
 	csvc_assert_ok(csvc_store_begin(a));
 	csvc_assert_err(csvc_store_begin(b), CSVC_EBUSY);
-	assert_int_equal(csvc_error_last()->sqlite_code & 0xff, 5 /* SQLITE_BUSY */);
+	assert_string_equal(csvc_error_last()->engine, "sqlite");
+	assert_int_equal(csvc_error_last()->engine_code & 0xff, 5 /* SQLITE_BUSY */);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
 	csvc_customer *c = NULL;
 	csvc_assert_ok(csvc_customer_new(&c));
 	csvc_assert_err(csvc_customer_create(b, c, NULL), CSVC_EBUSY);
@@ -1041,6 +1093,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
+		cmocka_unit_test(test_error_engine),
 		cmocka_unit_test(test_error_message_is_utf8),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_damaged_search_index_message),

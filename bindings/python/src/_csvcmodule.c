@@ -100,24 +100,36 @@ static int g_bound;
  * (a callback may make other libcsvc calls on the same thread later). */
 typedef struct errsnap {
 	int code;
-	int sqlite_code;
+	const char *engine; /* static text from the record, or NULL */
+	int engine_code;
+	char sqlstate[6];
 	char message[512];
 } errsnap;
+
+static void snap_no_engine(errsnap *e)
+{
+	e->engine = NULL;
+	e->engine_code = 0;
+	e->sqlstate[0] = '\0';
+}
 
 static void snap_take(errsnap *e, int rc)
 {
 	const csvc_error *le = csvc_error_last();
 	e->code = rc;
 	if (le->code == rc) {
-		e->sqlite_code = le->sqlite_code;
+		e->engine = le->engine;
+		e->engine_code = le->engine_code;
+		snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", le->sqlstate);
 		snprintf(e->message, sizeof(e->message), "%s", le->message);
 	} else {
-		e->sqlite_code = 0;
+		snap_no_engine(e);
 		snprintf(e->message, sizeof(e->message), "%s", csvc_strerror(rc));
 	}
 }
 
-static PyObject *raise_code(int code, const char *message, int sqlite_code)
+static PyObject *raise_code(int code, const char *message, const char *engine, int engine_code,
+                            const char *sqlstate)
 {
 	PyObject *cls = NULL, *key, *exc;
 	if (!g_bound) {
@@ -136,7 +148,8 @@ static PyObject *raise_code(int code, const char *message, int sqlite_code)
 	}
 	if (message == NULL || message[0] == '\0')
 		message = csvc_strerror(code);
-	exc = PyObject_CallFunction(cls, "sii", message, code, sqlite_code);
+	exc = PyObject_CallFunction(cls, "sizis", message, code, engine, engine_code,
+	                            sqlstate ? sqlstate : "");
 	if (exc == NULL)
 		return NULL;
 	PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
@@ -146,7 +159,7 @@ static PyObject *raise_code(int code, const char *message, int sqlite_code)
 
 static PyObject *raise_snap(const errsnap *e)
 {
-	return raise_code(e->code, e->message, e->sqlite_code);
+	return raise_code(e->code, e->message, e->engine, e->engine_code, e->sqlstate);
 }
 
 /* For calls that do not touch a store (record setters, parsers). */
@@ -289,7 +302,7 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 	if (PyObject_TypeCheck(o, &CustomerType)) {
 		const csvc_uuid *id = csvc_customer_id(((CustomerObject *)o)->c);
 		if (id == NULL || csvc_uuid_is_nil(id)) {
-			raise_code(CSVC_EINVAL, "the customer is a draft and has no id yet", 0);
+			raise_code(CSVC_EINVAL, "the customer is a draft and has no id yet", NULL, 0, NULL);
 			return -1;
 		}
 		*out = *id;
@@ -298,7 +311,7 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 	if (PyObject_TypeCheck(o, &TicketType)) {
 		const csvc_uuid *id = csvc_ticket_id(((TicketObject *)o)->t);
 		if (id == NULL || csvc_uuid_is_nil(id)) {
-			raise_code(CSVC_EINVAL, "the ticket is a draft and has no id yet", 0);
+			raise_code(CSVC_EINVAL, "the ticket is a draft and has no id yet", NULL, 0, NULL);
 			return -1;
 		}
 		*out = *id;
@@ -1791,7 +1804,7 @@ static PyObject *TimeZone_fixed(PyObject *cls, PyObject *args, PyObject *kwargs)
 		return NULL;
 	}
 	if (us / 1000000 < INT32_MIN || us / 1000000 > INT32_MAX)
-		return raise_code(CSVC_ERANGE, "UTC offset out of range (-25 h to +26 h)", 0);
+		return raise_code(CSVC_ERANGE, "UTC offset out of range (-25 h to +26 h)", NULL, 0, NULL);
 	int rc = csvc_tz_fixed(&tz, (int32_t)(us / 1000000));
 	return tz_result(rc, tz);
 }
@@ -2255,7 +2268,7 @@ static int SlaPolicy_init(SlaPolicyObject *self, PyObject *args, PyObject *kwarg
 static int policy_ready(SlaPolicyObject *self)
 {
 	if (self->p == NULL) {
-		raise_code(CSVC_EINVAL, "the SlaPolicy was not initialised", 0);
+		raise_code(CSVC_EINVAL, "the SlaPolicy was not initialised", NULL, 0, NULL);
 		return -1;
 	}
 	return 0;
@@ -2344,7 +2357,7 @@ static int conv_index(PyObject *o, void *out)
 	if (i == -1 && PyErr_Occurred())
 		return 0;
 	if (i < 0) {
-		raise_code(CSVC_ERANGE, "target index out of range", 0);
+		raise_code(CSVC_ERANGE, "target index out of range", NULL, 0, NULL);
 		return 0;
 	}
 	*(size_t *)out = (size_t)i;
@@ -2560,7 +2573,7 @@ static int Survey_init(SurveyObject *self, PyObject *args, PyObject *kwargs)
 static int survey_ready(SurveyObject *self)
 {
 	if (self->s == NULL) {
-		raise_code(CSVC_EINVAL, "the Survey was not initialised", 0);
+		raise_code(CSVC_EINVAL, "the Survey was not initialised", NULL, 0, NULL);
 		return -1;
 	}
 	return 0;
@@ -2742,7 +2755,7 @@ static int conv_qindex(PyObject *o, void *out)
 	if (i == -1 && PyErr_Occurred())
 		return 0;
 	if (i < 0) {
-		raise_code(CSVC_ERANGE, "question index out of range", 0);
+		raise_code(CSVC_ERANGE, "question index out of range", NULL, 0, NULL);
 		return 0;
 	}
 	*(size_t *)out = (size_t)i;
@@ -3433,7 +3446,7 @@ static int refuse_in_alarm(StoreObject *s, errsnap *e)
 	if (!s->in_alarm)
 		return 0;
 	e->code = CSVC_ESTATE;
-	e->sqlite_code = 0;
+	snap_no_engine(e);
 	snprintf(e->message, sizeof(e->message), "%s",
 	         "the sla_advance callback may read the store but must not write to it");
 	return CSVC_ESTATE;
@@ -3816,7 +3829,7 @@ static PyObject *Store_close(StoreObject *self, PyObject *unused)
 	pending_t p;
 	(void)unused;
 	if (self->depth > 0 && self->owner == PyThread_get_thread_ident())
-		return raise_code(CSVC_ESTATE, "a store cannot be closed from inside its own callback", 0);
+		return raise_code(CSVC_ESTATE, "a store cannot be closed from inside its own callback", NULL, 0, NULL);
 	if (self->store == NULL)
 		Py_RETURN_NONE;
 	lock_acquire(self);
@@ -5162,7 +5175,7 @@ static PyObject *Store_invite(StoreObject *self, PyObject *args, PyObject *kwarg
 		ctx.ttl_us = expires_at - csvc_store_now(self->store);
 		if (ctx.ttl_us <= 0) {
 			rc_ = e_.code = CSVC_EINVAL;
-			e_.sqlite_code = 0;
+			snap_no_engine(&e_);
 			snprintf(e_.message, sizeof(e_.message), "%s", "the invitation's expiry is not after the store clock");
 		}
 	}
@@ -5593,12 +5606,12 @@ static PyObject *mod_library_version(PyObject *m, PyObject *unused)
 
 static PyObject *mod_raise_error(PyObject *m, PyObject *args)
 {
-	int code, sqlite_code = 0;
-	const char *message = "";
+	int code, engine_code = 0;
+	const char *message = "", *engine = NULL, *sqlstate = "";
 	(void)m;
-	if (!PyArg_ParseTuple(args, "i|si:_raise_error", &code, &message, &sqlite_code))
+	if (!PyArg_ParseTuple(args, "i|szis:_raise_error", &code, &message, &engine, &engine_code, &sqlstate))
 		return NULL;
-	return raise_code(code, message, sqlite_code);
+	return raise_code(code, message, engine, engine_code, sqlstate);
 }
 
 static PyObject *mod_metric_name(PyObject *m, PyObject *arg)
