@@ -877,6 +877,8 @@ static int prepare_schema(csvc_store *s, int readonly)
 	return CSVC_OK;
 }
 
+static int close_store(csvc_store *store, int report);
+
 int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
 {
 	csvc__error_clear();
@@ -973,16 +975,35 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	*out = s;
 	return CSVC_OK;
 fail:
-	csvc_store_close(s);
+	close_store(s, 0);
 	return rc;
 }
 
-void csvc_store_close(csvc_store *store)
+int csvc_store_close(csvc_store *store)
+{
+	csvc__error_clear();
+	return close_store(store, 1);
+}
+
+/* Closes and frees `store`. With `report`, what happened is returned and
+ * set as the error record (csvc_store_close); without, the caller's
+ * error record is kept (a failed open). */
+static int close_store(csvc_store *store, int report)
 {
 	if (!store)
-		return;
-	if (store->db && !sqlite3_get_autocommit(store->db))
+		return CSVC_OK;
+	int rc = CSVC_OK;
+	int depth = store->tx_depth;
+	if (store->db && (depth > 0 || !sqlite3_get_autocommit(store->db))) {
+		/* Closing the connection would roll it back as well; a failed
+		 * ROLLBACK changes nothing to that. */
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		if (report)
+			rc = csvc__error(CSVC_ESTATE,
+			                 "a transaction was open (%d level%s of csvc_store_begin) and was rolled back",
+			                 depth, depth == 1 ? "" : "s");
+		csvc__log(store, CSVC_LOG_WARN, "the store was closed with a transaction open; it was rolled back");
+	}
 	drop_pending(store, 0);
 	csvc__free(store->pending);
 	csvc__sla_cache_free(store->sla);
@@ -995,12 +1016,29 @@ void csvc_store_close(csvc_store *store)
 		if (store->stmts[i].sql)
 			sqlite3_finalize(store->stmts[i].stmt);
 	csvc__free(store->stmts);
-	sqlite3_close_v2(store->db);
+	/* The statements left now are those of iterators not yet freed:
+	 * sqlite3_close() refuses to close with SQLITE_BUSY, and the
+	 * connection is then left to close when the last of them is
+	 * finalised (sqlite3_close_v2). */
+	int src = sqlite3_close(store->db);
+	int iterators = (src & 0xff) == SQLITE_BUSY;
+	if (iterators)
+		src = sqlite3_close_v2(store->db);
+	if (!report)
+		rc = CSVC_OK;
+	else if (src != SQLITE_OK && rc == CSVC_OK)
+		rc = csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_SQLITE, src, NULL, "closing the store: %s",
+		                        sqlite3_errstr(src));
+	else if (iterators && rc == CSVC_OK)
+		rc = csvc__error(CSVC_EBUSY,
+		                 "iterators of the store are still open: the store is freed, and its database "
+		                 "connection is closed when the last of them is freed");
 	if (store->side_files_to_remove)
 		remove_side_files(store->side_files_to_remove);
 	csvc__free(store->side_files_to_remove);
 	csvc__free(store->zoneinfo_dir);
 	csvc__free(store);
+	return rc;
 }
 
 csvc_time_us csvc_store_now(csvc_store *store)

@@ -226,7 +226,10 @@ int cli_open_store(cli_ctx *ctx, int create)
 
 void cli_close_store(cli_ctx *ctx)
 {
-	csvc_store_close(ctx->store);
+	/* Every command commits what it writes, so a rolled-back transaction
+	 * here is a defect worth telling (the store is closed either way). */
+	if (csvc_store_close(ctx->store) != CSVC_OK)
+		fprintf(stderr, "csvc: closing the store: %s\n", csvc_error_last()->message);
 	ctx->store = NULL;
 }
 

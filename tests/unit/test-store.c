@@ -101,6 +101,71 @@ static void test_error_engine(void **state)
 	unlink(path);
 }
 
+/* csvc_store_close reports a transaction it rolled back and iterators
+ * still open, and frees the store in every case. */
+static void test_close_reports(void **state)
+{
+	(void)state;
+	assert_int_equal(csvc_store_close(NULL), CSVC_OK);
+	char path[300];
+	path_in_tmp(path, sizeof(path), "close.db");
+	unlink(path);
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_err(csvc_store_open(NULL, path, NULL), CSVC_EINVAL);
+	assert_int_equal(csvc_store_close(s), CSVC_OK); /* and clears the record */
+	assert_int_equal(csvc_error_last()->code, CSVC_OK);
+
+	/* One level, then two: rolled back, and said so. */
+	for (int levels = 1; levels <= 2; levels++) {
+		csvc_assert_ok(csvc_store_open(&s, path, NULL));
+		for (int i = 0; i < levels; i++)
+			csvc_assert_ok(csvc_store_begin(s));
+		csvc_customer *c = NULL;
+		csvc_assert_ok(csvc_customer_new(&c));
+		csvc_assert_ok(csvc_customer_set_name(c, "rolled back"));
+		csvc_assert_ok(csvc_customer_create(s, c, NULL));
+		csvc_customer_free(c);
+		csvc_assert_err(csvc_store_close(s), CSVC_ESTATE);
+		assert_non_null(strstr(csvc_error_last()->message, "was rolled back"));
+		assert_non_null(strstr(csvc_error_last()->message, levels == 1 ? "1 level " : "2 levels "));
+		csvc_assert_ok(csvc_store_open(&s, path, NULL));
+		int64_t n = -1;
+		csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+		assert_int_equal(n, 0);
+		csvc_assert_ok(csvc_store_close(s));
+	}
+
+	/* Statements the engine keeps for itself (the search index's) are not
+	 * iterators. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
+	q.text = "search";
+	int64_t count = -1;
+	csvc_assert_ok(csvc_customer_count(s, &q, &count));
+	csvc_assert_ok(csvc_store_close(s));
+	/* An iterator still open: EBUSY; the store is freed, and the iterator
+	 * can still be freed (the connection closes then). */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_iter *it = NULL;
+	csvc_assert_ok(csvc_customer_iter_new(s, NULL, &it));
+	csvc_assert_err(csvc_store_close(s), CSVC_EBUSY);
+	assert_non_null(strstr(csvc_error_last()->message, "iterators of the store are still open"));
+	csvc_customer_iter_free(it);
+	/* Both: the rollback wins. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_customer_iter_new(s, NULL, &it));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_err(csvc_store_close(s), CSVC_ESTATE);
+	csvc_customer_iter_free(it);
+	/* The file is not held: another store writes to it. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_ok(csvc_store_commit(s));
+	csvc_assert_ok(csvc_store_close(s));
+	unlink(path);
+}
+
 /* The message is always valid UTF-8: a long message is cut on a character
  * boundary, and quoted bytes that are not UTF-8 are escaped. */
 static void test_error_message_is_utf8(void **state)
@@ -795,11 +860,14 @@ static int as_nobody(int (*fn)(const char *), const char *path)
 	return WEXITSTATUS(status);
 }
 
+/* Leaves the open's error record for the caller (s is NULL when it fails,
+ * and closing even NULL resets the record). */
 static int open_rw_expect(const char *path, int expected)
 {
 	csvc_store *s = NULL;
 	int rc = csvc_store_open(&s, path, NULL);
-	csvc_store_close(s);
+	if (s)
+		csvc_store_close(s);
 	return rc == expected ? 0 : 10 + (-rc);
 }
 
@@ -1094,6 +1162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
 		cmocka_unit_test(test_error_engine),
+		cmocka_unit_test(test_close_reports),
 		cmocka_unit_test(test_error_message_is_utf8),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_damaged_search_index_message),

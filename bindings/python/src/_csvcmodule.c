@@ -3810,23 +3810,31 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	return 0;
 }
 
-static void close_store(StoreObject *self, int release_gil)
+/* Closes the C store (freed in every case); returns what
+ * csvc_store_close reported, its error record copied into `e`. */
+static int close_store(StoreObject *self, int release_gil, errsnap *e)
 {
 	csvc_store *st = self->store;
+	int rc;
 	invalidate_iters(self);
 	self->store = NULL;
 	if (release_gil) {
 		Py_BEGIN_ALLOW_THREADS
-		csvc_store_close(st);
+		rc = csvc_store_close(st);
+		snap_take(e, rc);
 		Py_END_ALLOW_THREADS
 	} else {
-		csvc_store_close(st);
+		rc = csvc_store_close(st);
+		snap_take(e, rc);
 	}
+	return rc;
 }
 
 static PyObject *Store_close(StoreObject *self, PyObject *unused)
 {
 	pending_t p;
+	errsnap e;
+	int rc = CSVC_OK;
 	(void)unused;
 	if (self->depth > 0 && self->owner == PyThread_get_thread_ident())
 		return raise_code(CSVC_ESTATE, "a store cannot be closed from inside its own callback", NULL, 0, NULL);
@@ -3834,7 +3842,7 @@ static PyObject *Store_close(StoreObject *self, PyObject *unused)
 		Py_RETURN_NONE;
 	lock_acquire(self);
 	if (self->store != NULL)
-		close_store(self, 1);
+		rc = close_store(self, 1, &e);
 	p = self->pending;
 	memset(&self->pending, 0, sizeof(self->pending));
 	lock_release(self);
@@ -3842,6 +3850,8 @@ static PyObject *Store_close(StoreObject *self, PyObject *unused)
 		PyErr_Restore(p.type, p.value, p.tb);
 		return NULL;
 	}
+	if (rc != CSVC_OK)
+		return raise_snap(&e); /* closed all the same */
 	Py_RETURN_NONE;
 }
 
@@ -3868,8 +3878,9 @@ static void Store_dealloc(StoreObject *self)
 	if (self->store != NULL) {
 		/* Nobody else holds a reference, so nobody holds the lock. */
 		self->owner = PyThread_get_thread_ident();
+		errsnap e;
 		self->depth = 1;
-		close_store(self, 0);
+		close_store(self, 0, &e); /* a rollback here has no one to tell */
 		self->depth = 0;
 		if (self->pending.value != NULL) {
 			PyErr_Restore(self->pending.type, self->pending.value, self->pending.tb);
