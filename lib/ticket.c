@@ -566,18 +566,34 @@ static const char *comment_kind_name(int32_t kind)
 	}
 }
 
-int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, const char *body,
-                        const char *method, int64_t expected_revision, const char *actor,
-                        int64_t *revision)
+CSVC__STRUCT_LAYOUT(comment_layout, csvc_comment, CSVC_COMMENT_VERSION, CSVC_COMMENT_INIT,
+                    sizeof(csvc_comment));
+
+int csvc_comment_init(csvc_comment *c, unsigned int version)
+{
+	csvc__error_clear();
+	return csvc__struct_init(&comment_layout, c, version);
+}
+
+int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comment *c, int64_t *revision)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
+	CSVC__CHECK_ARG(c, "c");
+	csvc_comment copy; /* read only as far as the caller's version goes */
+	int rc = csvc__struct_read(&comment_layout, &copy, c);
+	if (rc)
+		return rc;
+	int32_t kind = copy.kind;
+	const char *body = copy.body, *method = copy.method, *actor = copy.actor;
+	int64_t expected_revision = copy.expected_revision;
 	const char *kind_name = comment_kind_name(kind);
 	if (!kind_name)
 		return csvc__error(CSVC_EINVAL, "unknown comment kind %d", (int)kind);
-	int rc = check_actor(actor);
-	if (rc || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
+	if (!body)
+		return csvc__error(CSVC_EINVAL, "a comment needs a body");
+	if ((rc = check_actor(actor)) || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
 	    (method && (rc = csvc__check_machine_name(method, "method"))))
 		return rc;
 	if (!body[0])

@@ -254,8 +254,13 @@ static void move(demo *d, const ticket_ref *r, const char *transition, const cha
 static void comment(demo *d, const ticket_ref *r, int32_t kind, const char *body, const char *method,
                     const char *actor)
 {
+	csvc_comment c = CSVC_COMMENT_INIT;
+	c.kind = kind;
+	c.body = body;
+	c.method = method;
+	c.actor = actor;
 	if (!d->failed)
-		check(d, csvc_ticket_comment(d->store, &r->id, kind, body, method, 0, actor, NULL), "comment");
+		check(d, csvc_ticket_comment(d->store, &r->id, &c, NULL), "comment");
 }
 
 /* "12m30s" from microseconds. */

@@ -276,11 +276,9 @@ static void test_control_characters(void **state)
 	csvc_assert_ok(csvc_customer_create(s, c, "clerk-7"));
 	csvc_assert_err(csvc_ticket_create(s, t, "clerk\n"), CSVC_EINVAL);
 	csvc_assert_ok(csvc_ticket_create(s, t, "clerk-7"));
-	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0,
-	                                    "clerk", NULL),
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0, "clerk"}, NULL),
 	                CSVC_EINVAL);
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0,
-	                                   "clerk", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0, "clerk"}, NULL));
 	csvc_calendar *cal = NULL;
 	static const char cal_json[] = "{\"zone\":\"UTC\",\"versions\":[{\"from\":\"2026-01-01\","
 	                               "\"week\":{\"mon\":[\"09:00-17:00\"]}}]}";

@@ -92,6 +92,8 @@ static int init_ticket_query(void *p, unsigned int v) { return csvc_ticket_query
 static int init_calendar_options(void *p, unsigned int v) { return csvc_calendar_options_init(p, v); }
 static int init_survey_context(void *p, unsigned int v) { return csvc_survey_context_init(p, v); }
 static int init_report_query(void *p, unsigned int v) { return csvc_report_query_init(p, v); }
+static int init_comment(void *p, unsigned int v) { return csvc_comment_init(p, v); }
+static int init_sla_escalation(void *p, unsigned int v) { return csvc_sla_escalation_init(p, v); }
 
 static void test_init_writes_only_its_version(void **state)
 {
@@ -106,6 +108,8 @@ static void test_init_writes_only_its_version(void **state)
 	check_init(init_calendar_options, sizeof(csvc_calendar_options), 1, CSVC_CALENDAR_OPTIONS_VERSION);
 	check_init(init_survey_context, sizeof(csvc_survey_context), 1, CSVC_SURVEY_CONTEXT_VERSION);
 	check_init(init_report_query, sizeof(csvc_report_query), 1, CSVC_REPORT_QUERY_VERSION);
+	check_init(init_comment, sizeof(csvc_comment), 1, CSVC_COMMENT_VERSION);
+	check_init(init_sla_escalation, sizeof(csvc_sla_escalation), 1, CSVC_SLA_ESCALATION_VERSION);
 
 	/* A version-1 store options struct gets the version-1 defaults. */
 	store_options_v1 v1;
@@ -226,6 +230,62 @@ static void test_queries_and_contexts_read_only_their_version(void **state)
 	csvc_store_close(s);
 }
 
+/* The argument structs of csvc_ticket_comment and csvc_sla_target_escalate. */
+static void test_argument_structs_read_only_their_version(void **state)
+{
+	(void)state;
+	csvc_time_us now = 1700000000000000;
+	csvc_store *s = csvc_test_store(&now);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "a comment"));
+	csvc_assert_ok(csvc_ticket_set_channel(t, "store_counter"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	csvc_sla_policy *p = NULL;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "escalating", 1));
+	size_t target = 0;
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "resolution", 3600000000, CSVC_SLA_CALENDAR_24X7, NULL, &target));
+	for (uint32_t version = 0; version <= 2; version++) {
+		int expect = version <= 1 ? CSVC_OK : CSVC_EINVAL;
+		fenced f;
+		csvc_comment *c = fence_alloc(&f, sizeof(*c));
+		c->version = version;
+		c->kind = CSVC_COMMENT_NOTE;
+		c->body = "noted";
+		c->actor = "clerk";
+		int64_t revision = 0;
+		assert_int_equal(csvc_ticket_comment(s, csvc_ticket_id(t), c, &revision), expect);
+		assert_int_equal(revision, expect == CSVC_OK ? 2 + (int64_t)version : 0);
+		fence_free(&f);
+
+		csvc_sla_escalation *e = fence_alloc(&f, sizeof(*e));
+		e->version = version;
+		e->percent = 100;
+		e->action = CSVC_SLA_ASSIGN;
+		e->team = "supervisors";
+		assert_int_equal(csvc_sla_target_escalate(p, target, e), expect);
+		fence_free(&f);
+	}
+	/* The action says which fields apply, and those must be given. */
+	csvc_sla_escalation e = CSVC_SLA_ESCALATION_INIT;
+	e.percent = 100;
+	e.action = CSVC_SLA_RAISE_PRIORITY;
+	csvc_assert_err(csvc_sla_target_escalate(p, target, &e), CSVC_EINVAL);
+	e.priority = CSVC_PRIORITY_CRITICAL;
+	csvc_assert_ok(csvc_sla_target_escalate(p, target, &e));
+	e.action = CSVC_SLA_TRANSITION;
+	csvc_assert_err(csvc_sla_target_escalate(p, target, &e), CSVC_EINVAL);
+	csvc_assert_err(csvc_sla_target_escalate(p, target, NULL), CSVC_EINVAL);
+	csvc_comment c = CSVC_COMMENT_INIT;
+	c.kind = CSVC_COMMENT_REPLY;
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &c, NULL), CSVC_EINVAL); /* no body */
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), NULL, NULL), CSVC_EINVAL);
+	csvc_sla_policy_free(p);
+	csvc_ticket_free(t);
+	csvc_assert_ok(csvc_store_close(s));
+}
+
 static void *a_malloc(size_t size, void *u) { (void)u; return malloc(size); }
 static void *a_realloc(void *p, size_t size, void *u) { (void)u; return realloc(p, size); }
 static void a_free(void *p, void *u) { (void)u; free(p); }
@@ -255,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_init_writes_only_its_version),
 		cmocka_unit_test(test_store_open_reads_only_its_version),
 		cmocka_unit_test(test_queries_and_contexts_read_only_their_version),
+		cmocka_unit_test(test_argument_structs_read_only_their_version),
 		cmocka_unit_test(test_allocator_reads_only_its_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

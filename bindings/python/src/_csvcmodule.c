@@ -2423,8 +2423,16 @@ static PyObject *SlaPolicy_target_escalate(SlaPolicyObject *self, PyObject *args
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&O&|O&zzz:target_escalate", kw, conv_index, &i,
 	                                 conv_int32, &percent, conv_int32, &action, conv_int32, &value, &assignee,
 	                                 &team, &transition) ||
-	    policy_ready(self) ||
-	    check_rc(csvc_sla_target_escalate(self->p, i, percent, action, value, assignee, team, transition)))
+	    policy_ready(self))
+		return NULL;
+	csvc_sla_escalation esc = CSVC_SLA_ESCALATION_INIT;
+	esc.percent = percent;
+	esc.action = action;
+	esc.priority = value;
+	esc.assignee = assignee;
+	esc.team = team;
+	esc.transition = transition;
+	if (check_rc(csvc_sla_target_escalate(self->p, i, &esc)))
 		return NULL;
 	Py_RETURN_NONE;
 }
@@ -4425,9 +4433,14 @@ static PyObject *Store_comment_ticket(StoreObject *self, PyObject *args, PyObjec
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&s|zLz:comment_ticket", kw, conv_uuid, &id,
 	                                 conv_int32, &kind, &body, &method, &expected, &actor))
 		return NULL;
+	csvc_comment c = CSVC_COMMENT_INIT;
+	c.kind = kind;
+	c.body = body;
+	c.method = method;
+	c.expected_revision = expected;
+	c.actor = actor;
 	ENTER(self);
-	CALL(self, 1, rc_, &e_,
-	     csvc_ticket_comment(self->store, &id, kind, body, method, expected, actor, &rev));
+	CALL(self, 1, rc_, &e_, csvc_ticket_comment(self->store, &id, &c, &rev));
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
