@@ -90,13 +90,18 @@ char *csvc__strcopy(const char *s)
 	return p;
 }
 
+CSVC__STRUCT_LAYOUT(allocator_layout, csvc_allocator, CSVC_ALLOCATOR_VERSION, CSVC_ALLOCATOR_INIT,
+                    sizeof(csvc_allocator));
+
 int csvc_set_allocator(const csvc_allocator *a)
 {
 	csvc__error_clear();
+	csvc_allocator copy; /* read only as far as the caller's version goes */
 	if (a) {
-		if (a->version > CSVC_ALLOCATOR_VERSION)
-			return csvc__error(CSVC_EINVAL, "csvc_set_allocator: allocator version %u is newer than %u",
-			                   (unsigned)a->version, (unsigned)CSVC_ALLOCATOR_VERSION);
+		int rc = csvc__struct_read(&allocator_layout, &copy, a);
+		if (rc)
+			return rc;
+		a = &copy;
 		if (!a->malloc || !a->realloc || !a->free)
 			return csvc__error(CSVC_EINVAL,
 			                   "csvc_set_allocator: malloc, realloc and free must all be given");

@@ -61,6 +61,10 @@ typedef int (*csvc__zone_resolver)(const char *name, void *userdata, csvc_tz **o
 
 /* csvc_calendar_parse, with the zone found by `resolve` (when opts->tz is
  * NULL) instead of csvc_tz_load. `resolve` NULL: csvc_tz_load. */
+/* Reads the caller's options (NULL: defaults) into `copy`, only as far as
+ * their version goes (docs/conventions.md "Versioned structs"). */
+int csvc__calendar_options_read(const csvc_calendar_options *opts, csvc_calendar_options *copy);
+
 int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len, const csvc_calendar_options *opts,
                               csvc__zone_resolver resolve, void *userdata);
 

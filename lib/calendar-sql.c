@@ -300,7 +300,7 @@ static int delete_in_tx(csvc_store *s, const char *name)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = csvc__exec_stmt(s, st);
-	if (rc && csvc_error_last()->sqlite_code == SQLITE_CONSTRAINT_TRIGGER &&
+	if (rc && csvc_error_last()->engine_code == SQLITE_CONSTRAINT_TRIGGER &&
 	    strstr(csvc_error_last()->message, "in use by SLA"))
 		return csvc__error(CSVC_ESTATE,
 		                   "calendar '%s' is named by an SLA policy in force or counts time for an open "

@@ -124,10 +124,12 @@ int csvc_calendar_load(csvc_store *store, const char *name, const csvc_calendar_
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(out, "out");
-	if (opts && opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported",
-		                   (unsigned)opts->version);
-	int rc = check_name(name);
+	csvc_calendar_options copy;
+	int rc = csvc__calendar_options_read(opts, &copy);
+	if (rc)
+		return rc;
+	opts = &copy;
+	rc = check_name(name);
 	if (rc)
 		return rc;
 	char *spec = NULL;
@@ -218,10 +220,12 @@ int csvc_calendar_for_store(csvc_store *store, const char *store_code, const csv
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(out, "out");
-	if (opts && opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported",
-		                   (unsigned)opts->version);
-	int rc = check_store_code(store_code);
+	csvc_calendar_options copy;
+	int rc = csvc__calendar_options_read(opts, &copy);
+	if (rc)
+		return rc;
+	opts = &copy;
+	rc = check_store_code(store_code);
 	if (rc)
 		return rc;
 	char *name = NULL, *spec = NULL;

@@ -1457,13 +1457,23 @@ static int next_open_utc(const csvc_calendar *cal, int64_t t, int64_t *out)
 /* Public API                                                         */
 /* ------------------------------------------------------------------ */
 
-int csvc_calendar_options_init(csvc_calendar_options *opts)
+CSVC__STRUCT_LAYOUT(options_layout, csvc_calendar_options, CSVC_CALENDAR_OPTIONS_VERSION,
+                    CSVC_CALENDAR_OPTIONS_INIT, sizeof(csvc_calendar_options));
+
+int csvc_calendar_options_init(csvc_calendar_options *opts, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(opts, "opts");
-	csvc_calendar_options init = CSVC_CALENDAR_OPTIONS_INIT;
-	*opts = init;
-	return 0;
+	return csvc__struct_init(&options_layout, opts, version);
+}
+
+int csvc__calendar_options_read(const csvc_calendar_options *opts, csvc_calendar_options *copy)
+{
+	csvc_calendar_options defaults = CSVC_CALENDAR_OPTIONS_INIT;
+	if (!opts) {
+		*copy = defaults;
+		return CSVC_OK;
+	}
+	return csvc__struct_read(&options_layout, copy, opts);
 }
 
 void csvc_calendar_free(csvc_calendar *cal)
@@ -1511,12 +1521,11 @@ int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len,
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(text || len == 0, "text");
-	csvc_calendar_options defaults = CSVC_CALENDAR_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	if (opts->version > CSVC_CALENDAR_OPTIONS_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_calendar_options.version %u is not supported (max %d)",
-		                   (unsigned)opts->version, CSVC_CALENDAR_OPTIONS_VERSION);
+	csvc_calendar_options copy;
+	int rc = csvc__calendar_options_read(opts, &copy);
+	if (rc)
+		return rc;
+	opts = &copy;
 	if (len > CSVC_CALENDAR_TEXT_MAX)
 		return csvc__error(CSVC_ERANGE, "calendar text is %zu bytes, more than %d", len,
 		                   CSVC_CALENDAR_TEXT_MAX);
@@ -1535,7 +1544,6 @@ int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len,
 		csvc__free(cal);
 		return csvc__error(CSVC_ENOMEM, "out of memory parsing a calendar");
 	}
-	int rc = 0;
 	int64_t root = jvalue(&p);
 	if (root >= 0) {
 		jws(&p);

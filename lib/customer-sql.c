@@ -115,8 +115,8 @@ static int prep(csvc_store *s, const char *sql, sqlite3_stmt **st)
 static int extid_taken(csvc_store *s, int rc, const char *kind, const char *value)
 {
 	if (rc == CSVC_EEXISTS)
-		return csvc__error_sqlite(CSVC_EEXISTS, csvc_error_last()->sqlite_code,
-		                          "external ID %s:%s belongs to another customer", kind, value);
+		return csvc__error_refine(CSVC_EEXISTS, "external ID %s:%s belongs to another customer", kind,
+		                          value);
 	(void)s;
 	return rc;
 }
@@ -263,8 +263,7 @@ int csvc__customer_db_insert(csvc_store *s, const csvc__customer_row *row, int64
 	sqlite3_bind_int64(st, 12, c->updated_at);
 	if ((rc = csvc__exec_stmt(s, st))) {
 		if (rc == CSVC_EEXISTS)
-			return csvc__error_sqlite(CSVC_EEXISTS, csvc_error_last()->sqlite_code,
-			                          "a customer with this UUID already exists");
+			return csvc__error_refine(CSVC_EEXISTS, "a customer with this UUID already exists");
 		return rc;
 	}
 	int64_t id = sqlite3_last_insert_rowid(s->db);

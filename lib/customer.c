@@ -328,31 +328,32 @@ struct csvc_customer_iter {
 	csvc__cursor *cursor;
 };
 
-int csvc_customer_query_init(csvc_customer_query *q)
+CSVC__STRUCT_LAYOUT(query_layout, csvc_customer_query, CSVC_CUSTOMER_QUERY_VERSION,
+                    CSVC_CUSTOMER_QUERY_INIT, sizeof(csvc_customer_query));
+
+int csvc_customer_query_init(csvc_customer_query *q, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(q, "q");
-	memset(q, 0, sizeof(*q));
-	q->version = CSVC_CUSTOMER_QUERY_VERSION;
-	return CSVC_OK;
+	return csvc__struct_init(&query_layout, q, version);
 }
 
 /* Validates a query and opens a cursor for it. */
 static int open_query(csvc_store *s, const csvc_customer_query *q, int count_only,
                       csvc__cursor **out)
 {
-	csvc_customer_query all = CSVC_CUSTOMER_QUERY_INIT;
-	if (!q)
-		q = &all;
-	if (q->version > CSVC_CUSTOMER_QUERY_VERSION) /* 0: a zeroed struct */
-		return csvc__error(CSVC_EINVAL, "csvc_customer_query.version %u is not supported", q->version);
+	/* NULL: every active customer. The caller's struct is read only as
+	 * far as its version goes. */
+	csvc_customer_query copy = CSVC_CUSTOMER_QUERY_INIT;
+	int rc;
+	if (q && (rc = csvc__struct_read(&query_layout, &copy, q)))
+		return rc;
+	q = &copy;
 	if (q->customer_class < 0 || q->customer_class > CSVC_CUSTOMER_POTENTIAL)
 		return csvc__error(CSVC_EINVAL, "unknown customer class %d", (int)q->customer_class);
 	if (q->tier < 0 || q->tier > CSVC_TIER_3)
 		return csvc__error(CSVC_EINVAL, "unknown value tier %d", (int)q->tier);
 	if (q->lifecycle < 0 || q->lifecycle > CSVC_LIFECYCLE_CHURNED)
 		return csvc__error(CSVC_EINVAL, "unknown lifecycle stage %d", (int)q->lifecycle);
-	int rc;
 	if ((rc = csvc__check_text_mode(q->text, 1, CSVC_CUSTOMER_MAX_NOTES, "text", CSVC__TEXT_MULTILINE)) ||
 	    (rc = csvc__check_text(q->tag, 1, CSVC_CUSTOMER_MAX_TAG, "tag")) ||
 	    (rc = csvc__check_text(q->home_store, 1, CSVC_CUSTOMER_MAX_STORE_CODE, "home_store")))

@@ -14,12 +14,21 @@
 #define CSVC__MSG_MAX 512
 
 static _Thread_local char tls_message[CSVC__MSG_MAX];
-static _Thread_local csvc_error tls_error = {0, 0, NULL};
+static _Thread_local csvc_error tls_error = {0, 0, NULL, NULL, {0}};
+
+static void set_engine(const char *engine, int32_t engine_code, const char *sqlstate)
+{
+	tls_error.engine = engine;
+	tls_error.engine_code = engine_code;
+	memset(tls_error.sqlstate, 0, sizeof(tls_error.sqlstate));
+	if (sqlstate)
+		memcpy(tls_error.sqlstate, sqlstate, strnlen(sqlstate, sizeof(tls_error.sqlstate) - 1));
+}
 
 void csvc__error_clear(void)
 {
 	tls_error.code = CSVC_OK;
-	tls_error.sqlite_code = 0;
+	set_engine(NULL, 0, NULL);
 	tls_message[0] = '\0';
 }
 
@@ -87,7 +96,7 @@ static void copy_utf8_safe(char *out, size_t cap, const char *in)
 	out[o] = '\0';
 }
 
-static int set_error(int code, int sqlite_code, const char *fmt, va_list ap)
+static int set_error(int code, const char *fmt, va_list ap)
 {
 	/* Formatted apart from the record, so that an argument may be the
 	 * current message itself. Each byte of input gives at least one byte
@@ -96,7 +105,6 @@ static int set_error(int code, int sqlite_code, const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	copy_utf8_safe(tls_message, sizeof(tls_message), raw);
 	tls_error.code = code;
-	tls_error.sqlite_code = sqlite_code;
 	return code;
 }
 
@@ -104,16 +112,32 @@ int csvc__error(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	set_error(code, 0, fmt, ap);
+	set_error(code, fmt, ap);
+	set_engine(NULL, 0, NULL);
 	va_end(ap);
 	return code;
 }
 
-int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...)
+int csvc__error_engine(int code, const char *engine, int32_t engine_code, const char *sqlstate,
+                       const char *fmt, ...)
+{
+	/* Copied first: `sqlstate` may be the record's own. */
+	char state[sizeof(tls_error.sqlstate)] = {0};
+	if (sqlstate)
+		memcpy(state, sqlstate, strnlen(sqlstate, sizeof(state) - 1));
+	va_list ap;
+	va_start(ap, fmt);
+	set_error(code, fmt, ap);
+	set_engine(engine, engine_code, state);
+	va_end(ap);
+	return code;
+}
+
+int csvc__error_refine(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	set_error(code, sqlite_code, fmt, ap);
+	set_error(code, fmt, ap);
 	va_end(ap);
 	return code;
 }

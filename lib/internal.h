@@ -42,8 +42,20 @@ void csvc__error_clear(void);
  * `return csvc__error(CSVC_EINVAL, "...")`. */
 int csvc__error(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
-/* Same, recording the SQLite extended code as well. */
-int csvc__error_sqlite(int code, int sqlite_code, const char *fmt, ...) CSVC__PRINTF(3, 4);
+/* The name of each storage engine in the error record (csvc_error.engine). */
+#define CSVC__ENGINE_SQLITE "sqlite"
+
+/* Same, recording the storage engine behind the error: its name (one of
+ * CSVC__ENGINE_*, static), its numeric code (SQLite: the extended result
+ * code; 0 when it has none) and its SQLSTATE (5 characters; NULL when it
+ * has none). */
+int csvc__error_engine(int code, const char *engine, int32_t engine_code, const char *sqlstate,
+                       const char *fmt, ...) CSVC__PRINTF(5, 6);
+
+/* Sets a new code and message, keeping the engine part (engine, code,
+ * SQLSTATE) of the current error record: for a caller that words an
+ * engine's failure in the API's terms. */
+int csvc__error_refine(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
 /* Map an SQLite result code to a csvc code (BUSY -> EBUSY, NOMEM -> ENOMEM,
  * CORRUPT/NOTADB -> ECORRUPT, READONLY -> EREADONLY, CONSTRAINT -> EEXISTS,
@@ -60,6 +72,53 @@ int csvc__code_from_sqlite(int rc);
  * rather than a "vtable constructor failed". Returns the csvc code:
  * CSVC_ECORRUPT for a damaged index, else csvc__code_from_sqlite(rc). */
 int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size);
+
+/* ---- versioned public structs (versioned.c) ---- */
+
+/* What the library knows of one versioned public struct (options, query,
+ * context, allocator, civil time): sizes[v - 1] is the size of version v,
+ * for v = 1 .. n_versions (the offset of the first field that version
+ * v + 1 added; the last is sizeof), and `defaults` is the current
+ * version's _INIT. A caller's struct may be of any of these versions
+ * (docs/conventions.md "Versioned structs"): the library reads and
+ * writes only the bytes of that version. */
+typedef struct csvc__struct_layout {
+	const char *name;
+	uint32_t n_versions;
+	const size_t *sizes;
+	const void *defaults;
+	size_t size;
+} csvc__struct_layout;
+
+/* Declares `static const csvc__struct_layout var` for `type`, whose
+ * current version is `current` and whose _INIT is `init`, followed by the
+ * size of each version, oldest first. */
+#define CSVC__STRUCT_LAYOUT(var, type, current, init, ...)                              \
+	static const size_t var##_sizes[] = {__VA_ARGS__};                                   \
+	_Static_assert(sizeof(var##_sizes) / sizeof(var##_sizes[0]) == (current),            \
+	               #type ": one size per version");                                      \
+	static const type var##_defaults = init;                                             \
+	static const csvc__struct_layout var = {#type, (current), var##_sizes, &var##_defaults, \
+	                                        sizeof(type)}
+
+/* The version a caller's struct claims: 0 is read as 1, the first
+ * version. CSVC_EINVAL (message naming the struct) for a version newer
+ * than the library knows; else writes *version and returns CSVC_OK. */
+int csvc__struct_version(const csvc__struct_layout *l, uint32_t claimed, uint32_t *version);
+
+/* `_init(dst, version)`: writes the defaults of `version` (1 ..
+ * n_versions) into the first sizes[version - 1] bytes of `dst`, and
+ * `version` into its version field; nothing past them. CSVC_EINVAL for
+ * version 0 or a newer one, writing nothing. */
+int csvc__struct_init(const csvc__struct_layout *l, void *dst, unsigned int version);
+
+/* Reads a caller's struct `src` (not NULL) into `full`, a struct of the
+ * current version (l->size bytes): the bytes of the caller's version from
+ * `src`, the fields it does not have from the defaults, and the version
+ * field set to the caller's version (0 read as 1). CSVC_EINVAL for a
+ * version newer than the library knows. Never reads past the caller's
+ * version. */
+int csvc__struct_read(const csvc__struct_layout *l, void *full, const void *src);
 
 #define CSVC__CHECK_ARG(cond, name)                                                \
 	do {                                                                           \

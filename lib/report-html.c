@@ -44,16 +44,14 @@ typedef struct dash {
 	csvc_time_us now;
 } dash;
 
-int csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, uint32_t version)
+CSVC__STRUCT_LAYOUT(dashboard_layout, csvc_report_dashboard_options, CSVC_REPORT_DASHBOARD_OPTIONS_VERSION,
+                    CSVC_REPORT_DASHBOARD_OPTIONS_INIT, sizeof(csvc_report_dashboard_options));
+
+int csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, unsigned int version)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(o, "o");
-	if (version > CSVC_REPORT_DASHBOARD_OPTIONS_VERSION)
-		return csvc__error(CSVC_EINVAL, "csvc_report_dashboard_options version %u is newer than this library's (%d)",
-		                   (unsigned)version, CSVC_REPORT_DASHBOARD_OPTIONS_VERSION);
-	csvc_report_dashboard_options init = CSVC_REPORT_DASHBOARD_OPTIONS_INIT;
-	*o = init;
-	return CSVC_OK;
+	return csvc__struct_init(&dashboard_layout, o, version);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1036,8 +1034,12 @@ int csvc_report_dashboard_html(csvc_store *store, const csvc_report_dashboard_op
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(opts, "opts");
 	CSVC__CHECK_ARG(html, "html");
-	int rc = check_options(opts);
+	csvc_report_dashboard_options o;
+	int rc = csvc__struct_read(&dashboard_layout, &o, opts);
 	if (rc != CSVC_OK)
+		return rc;
+	opts = &o; /* only the fields of the caller's version were read */
+	if ((rc = check_options(opts)) != CSVC_OK)
 		return rc;
 
 	dash d;
@@ -1048,7 +1050,7 @@ int csvc_report_dashboard_html(csvc_store *store, const csvc_report_dashboard_op
 	d.top = opts->top_categories ? opts->top_categories : DEFAULT_TOP_CATEGORIES;
 
 	csvc_report_query q;
-	csvc_report_query_init(&q);
+	csvc_report_query_init(&q, CSVC_REPORT_QUERY_VERSION);
 	q.from = opts->from;
 	q.to = opts->to;
 	q.store_code = opts->store_code;

@@ -1006,7 +1006,7 @@ static int collect_backlog(builder *b)
 
 static int32_t date_of(int64_t local)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_civil_from_local(local, &c))
 		return 0;
 	return c.year * 10000 + c.month * 100 + c.day;
@@ -1245,21 +1245,17 @@ static int cmp_row(const void *a, const void *b)
 
 /* ---- the calls ---- */
 
-int csvc_report_query_init(csvc_report_query *q)
+CSVC__STRUCT_LAYOUT(query_layout, csvc_report_query, CSVC_REPORT_QUERY_VERSION, CSVC_REPORT_QUERY_INIT,
+                    sizeof(csvc_report_query));
+
+int csvc_report_query_init(csvc_report_query *q, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(q, "q");
-	csvc_report_query init = CSVC_REPORT_QUERY_INIT;
-	*q = init;
-	return CSVC_OK;
+	return csvc__struct_init(&query_layout, q, version);
 }
 
 static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 {
-	if (!q)
-		return csvc__error(CSVC_EINVAL, "a report query is required");
-	if (q->version > CSVC_REPORT_QUERY_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_report_query.version %u is not supported", q->version);
 	if (q->from >= q->to)
 		return csvc__error(CSVC_EINVAL, "a report needs from < to");
 	if (q->group_by < 0 || q->group_by > CSVC_REPORT_BY_METHOD)
@@ -1299,8 +1295,15 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	int rc = check_query(store, q, type);
+	if (!q)
+		return csvc__error(CSVC_EINVAL, "a report query is required");
+	/* The caller's struct is read only as far as its version goes. */
+	csvc_report_query copy;
+	int rc = csvc__struct_read(&query_layout, &copy, q);
 	if (rc)
+		return rc;
+	q = &copy;
+	if ((rc = check_query(store, q, type)))
 		return rc;
 	csvc_report *r = csvc__calloc(1, sizeof(*r));
 	if (!r)

@@ -430,8 +430,9 @@ int csvc__schema_migrate(csvc_store *s, int32_t from_version)
 		if (shadow)
 			sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
 		if (rc != SQLITE_OK) {
-			err = csvc__error_sqlite(csvc__code_from_sqlite(rc), rc, "schema migration %d failed: %s",
-			                         (int)(v + 1), errmsg ? errmsg : sqlite3_errstr(rc));
+			err = csvc__error_engine(csvc__code_from_sqlite(rc), CSVC__ENGINE_SQLITE, rc, NULL,
+			                         "schema migration %d failed: %s", (int)(v + 1),
+			                         errmsg ? errmsg : sqlite3_errstr(rc));
 		}
 		sqlite3_free(errmsg);
 		errmsg = NULL;

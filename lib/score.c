@@ -79,7 +79,7 @@ static int64_t local_of(int64_t y, int64_t m, int64_t d)
 
 int csvc__period_of(int64_t local_us, int32_t period, char *key, int64_t *start, int64_t *end)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_civil_from_local(local_us, &c))
 		return csvc__error(CSVC_ERANGE, "time out of range for a report period");
 	int64_t day0 = local_of(c.year, c.month, c.day);
@@ -93,7 +93,7 @@ int csvc__period_of(int64_t local_us, int32_t period, char *key, int64_t *start,
 		/* ISO week: the week's Thursday decides its year. */
 		int64_t monday = day0 - (int64_t)(c.weekday - 1) * DAY_US;
 		int64_t thursday = monday + 3 * DAY_US;
-		csvc_civil_time t;
+		csvc_civil_time t = CSVC_CIVIL_TIME_INIT;
 		csvc_civil_from_local(thursday, &t);
 		int64_t jan1 = local_of(t.year, 1, 1);
 		int week = (int)((thursday - jan1) / DAY_US / 7) + 1;
@@ -126,7 +126,7 @@ int64_t csvc__period_count(int64_t first_start, int64_t last_start, int32_t peri
 	case CSVC_PERIOD_DAY: return (last_start - first_start) / DAY_US + 1;
 	case CSVC_PERIOD_WEEK: return (last_start - first_start) / (7 * DAY_US) + 1;
 	default: {
-		csvc_civil_time a, b;
+		csvc_civil_time a = CSVC_CIVIL_TIME_INIT, b = CSVC_CIVIL_TIME_INIT;
 		if (csvc_civil_from_local(first_start, &a) || csvc_civil_from_local(last_start, &b))
 			return INT64_MAX;
 		int64_t months = ((int64_t)b.year * 12 + b.month) - ((int64_t)a.year * 12 + a.month);

@@ -97,6 +97,12 @@ typedef struct csvc__sla_subject {
 	int32_t priority, urgency, customer_class, tier;
 } csvc__sla_subject;
 
+/* csvc_sla_target_escalate() with the escalation's fields as arguments
+ * (`value`: the priority of RAISE_PRIORITY), for the handbook policies
+ * and for loading stored ones. */
+int csvc__sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, int32_t action,
+                              int32_t value, const char *assignee, const char *team, const char *transition);
+
 int csvc__sla_policy_matches(const csvc_sla_policy *p, const csvc__sla_subject *t);
 
 struct csvc_store;

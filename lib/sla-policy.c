@@ -275,8 +275,30 @@ int csvc_sla_target_recurring(csvc_sla_policy *p, size_t index)
 	return CSVC_OK;
 }
 
-int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, int32_t action, int32_t value,
-                             const char *assignee, const char *team, const char *transition)
+CSVC__STRUCT_LAYOUT(escalation_layout, csvc_sla_escalation, CSVC_SLA_ESCALATION_VERSION,
+                    CSVC_SLA_ESCALATION_INIT, sizeof(csvc_sla_escalation));
+
+int csvc_sla_escalation_init(csvc_sla_escalation *e, unsigned int version)
+{
+	csvc__error_clear();
+	return csvc__struct_init(&escalation_layout, e, version);
+}
+
+int csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, const csvc_sla_escalation *e)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(p, "p");
+	CSVC__CHECK_ARG(e, "e");
+	csvc_sla_escalation copy; /* read only as far as the caller's version goes */
+	int rc = csvc__struct_read(&escalation_layout, &copy, e);
+	if (rc)
+		return rc;
+	return csvc__sla_target_escalate(p, index, copy.percent, copy.action, copy.priority, copy.assignee,
+	                                 copy.team, copy.transition);
+}
+
+int csvc__sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent, int32_t action,
+                              int32_t value, const char *assignee, const char *team, const char *transition)
 {
 	csvc__sla_target_def *t = target_at(p, index);
 	if (!t)
@@ -530,8 +552,8 @@ static int add_complaint_targets(csvc_sla_policy *p)
 	    (rc = csvc_sla_target_met_by_state(p, i, "reported_back")) ||
 	    (rc = csvc_sla_target_met_by_category(p, i, CSVC_STATE_CLOSED)) ||
 	    (rc = csvc_sla_target_warn_at(p, i, 80)) ||
-	    (rc = csvc_sla_target_escalate(p, i, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL, NULL, NULL,
-	                                   NULL)))
+	    (rc = csvc__sla_target_escalate(p, i, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL, NULL,
+	                                    NULL, NULL)))
 		return rc;
 	return CSVC_OK;
 }
@@ -574,8 +596,8 @@ static int add_emergency_first_response(csvc_sla_policy *p, int complaint)
 	int rc = complaint ? add_complaint_first_response(p, CSVC_SLA_CALENDAR_24X7)
 	                   : add_first_response(p, MINUTES(15), CSVC_SLA_CALENDAR_24X7);
 	if (!rc)
-		rc = csvc_sla_target_escalate(p, p->n_targets - 1, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_CRITICAL,
-		                              NULL, NULL, NULL);
+		rc = csvc__sla_target_escalate(p, p->n_targets - 1, 100, CSVC_SLA_RAISE_PRIORITY,
+		                               CSVC_PRIORITY_CRITICAL, NULL, NULL, NULL);
 	return rc;
 }
 

@@ -234,9 +234,9 @@ static int load_targets(csvc_store *s, csvc_sla_policy *p)
 		return rc;
 	sqlite3_bind_int64(st, 1, p->rowid);
 	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
-		rc = csvc_sla_target_escalate(p, (size_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-		                              sqlite3_column_int(st, 2), sqlite3_column_int(st, 3), col(st, 4),
-		                              col(st, 5), col(st, 6));
+		rc = csvc__sla_target_escalate(p, (size_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+		                               sqlite3_column_int(st, 2), sqlite3_column_int(st, 3), col(st, 4),
+		                               col(st, 5), col(st, 6));
 		if (rc) {
 			sqlite3_reset(st);
 			if (rc == CSVC_ENOMEM) /* not the data's fault */

@@ -41,9 +41,9 @@ int csvc__sqlite_error(csvc_store *s, int rc, const char *what)
 	char detail[CSVC__SQLITE_DETAIL_MAX];
 	int code = csvc__sqlite_detail(rc, s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), detail, sizeof(detail));
 	if (code == CSVC_EBUSY)
-		return csvc__error_sqlite(code, rc, "%s: store is locked by another connection (%s)", what,
-		                          detail);
-	return csvc__error_sqlite(code, rc, "%s: %s", what, detail);
+		return csvc__error_engine(code, CSVC__ENGINE_SQLITE, rc, NULL,
+		                          "%s: store is locked by another connection (%s)", what, detail);
+	return csvc__error_engine(code, CSVC__ENGINE_SQLITE, rc, NULL, "%s: %s", what, detail);
 }
 
 /* ---- statement cache ---- */
@@ -453,7 +453,7 @@ int csvc__tx_end(csvc_store *s, int rc)
 	char msg[512];
 	snprintf(msg, sizeof(msg), "%s", saved.message);
 	csvc__tx_rollback(s);
-	csvc__error_sqlite(saved.code, saved.sqlite_code, "%s", msg);
+	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
 	return rc;
 }
 
@@ -494,7 +494,7 @@ int csvc__store_checkpoint(csvc_store *s, int wait)
 	if (!wait)
 		sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc == SQLITE_OK && log_frames > 0 && done_frames < log_frames))
-		return csvc__error_sqlite(CSVC_EBUSY, rc,
+		return csvc__error_engine(CSVC_EBUSY, CSVC__ENGINE_SQLITE, rc, NULL,
 		                          "the checkpoint could not finish: another connection is reading an "
 		                          "older snapshot or writing; try again when it is done");
 	if (rc != SQLITE_OK)
@@ -515,13 +515,15 @@ int csvc_store_checkpoint(csvc_store *store)
 
 /* ---- open / close ---- */
 
-int csvc_store_options_init(csvc_store_options *opts)
+/* Version 2 added wal_size_limit. */
+CSVC__STRUCT_LAYOUT(store_options_layout, csvc_store_options, CSVC_STORE_OPTIONS_VERSION,
+                    CSVC_STORE_OPTIONS_INIT, offsetof(csvc_store_options, wal_size_limit),
+                    sizeof(csvc_store_options));
+
+int csvc_store_options_init(csvc_store_options *opts, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(opts, "opts");
-	csvc_store_options init = CSVC_STORE_OPTIONS_INIT;
-	*opts = init;
-	return CSVC_OK;
+	return csvc__struct_init(&store_options_layout, opts, version);
 }
 
 static int pragma_int(csvc_store *s, const char *sql, int64_t *out)
@@ -558,9 +560,6 @@ static int exec_sql(csvc_store *s, const char *sql, const char *what)
 
 static int validate_options(const csvc_store_options *o)
 {
-	if (o->version > CSVC_STORE_OPTIONS_VERSION) /* 0: a zeroed struct, current version */
-		return csvc__error(CSVC_EINVAL, "csvc_store_options.version %u is not supported (max %d)",
-		                   o->version, CSVC_STORE_OPTIONS_VERSION);
 	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)
 		return csvc__error(CSVC_EINVAL, "unknown durability %d", (int)o->durability);
 	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE |
@@ -585,8 +584,8 @@ static int validate_options(const csvc_store_options *o)
 static int set_wal_limit(csvc_store *s, const csvc_store_options *o)
 {
 	int64_t limit = CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT;
-	if (o->version == 0 || o->version >= 2)
-		limit = o->wal_size_limit < 0 ? -1 : o->wal_size_limit ? o->wal_size_limit : limit;
+	if (o->wal_size_limit) /* 0 in a version-1 struct's copy (csvc__struct_read) */
+		limit = o->wal_size_limit < 0 ? -1 : o->wal_size_limit;
 	char sql[64];
 	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%lld", (long long)limit);
 	return exec_sql(s, sql, "setting the WAL size limit");
@@ -832,13 +831,13 @@ static int open_error(csvc_store *s, const char *path, int src, int must_exist)
 	const char *detail = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src);
 	int sys = s->db ? sqlite3_system_errno(s->db) : 0;
 	if ((src & 0xff) == SQLITE_CANTOPEN && (sys == EACCES || sys == EPERM))
-		return csvc__error_sqlite(CSVC_ESTORAGE, src, "cannot open store '%s': permission denied",
-		                          path);
+		return csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_SQLITE, src, NULL,
+		                          "cannot open store '%s': permission denied", path);
 	if ((src & 0xff) == SQLITE_CANTOPEN && must_exist && (sys == ENOENT || sys == 0))
-		return csvc__error_sqlite(CSVC_ENOTFOUND, src, "cannot open store '%s': %s", path,
-		                          sys == ENOENT ? "no such file" : detail);
-	return csvc__error_sqlite(csvc__code_from_sqlite(src), src, "cannot open store '%s': %s", path,
-	                          detail);
+		return csvc__error_engine(CSVC_ENOTFOUND, CSVC__ENGINE_SQLITE, src, NULL,
+		                          "cannot open store '%s': %s", path, sys == ENOENT ? "no such file" : detail);
+	return csvc__error_engine(csvc__code_from_sqlite(src), CSVC__ENGINE_SQLITE, src, NULL,
+	                          "cannot open store '%s': %s", path, detail);
 }
 
 /* Checks the header and applies migrations. Never writes to a file that is
@@ -849,8 +848,7 @@ static int prepare_schema(csvc_store *s, int readonly)
 	int rc = pragma_int(s, "PRAGMA application_id", &app_id);
 	if (rc) {
 		if (csvc_error_last()->code == CSVC_ECORRUPT)
-			return csvc__error_sqlite(CSVC_ECORRUPT, csvc_error_last()->sqlite_code,
-			                          "the file is not an SQLite database or is damaged");
+			return csvc__error_refine(CSVC_ECORRUPT, "the file is not an SQLite database or is damaged");
 		return rc;
 	}
 	if ((rc = pragma_int(s, "PRAGMA user_version", &user_version)) ||
@@ -896,16 +894,20 @@ static int prepare_schema(csvc_store *s, int readonly)
 	return CSVC_OK;
 }
 
+static int close_store(csvc_store *store, int report);
+
 int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(path, "path");
-	csvc_store_options defaults = CSVC_STORE_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	int rc = validate_options(opts);
-	if (rc)
+	/* The caller's struct is read only as far as its version goes. */
+	csvc_store_options copy = CSVC_STORE_OPTIONS_INIT;
+	int rc;
+	if (opts && (rc = csvc__struct_read(&store_options_layout, &copy, opts)))
+		return rc;
+	opts = &copy;
+	if ((rc = validate_options(opts)))
 		return rc;
 	if ((rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY)))
 		return rc;
@@ -990,16 +992,35 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	*out = s;
 	return CSVC_OK;
 fail:
-	csvc_store_close(s);
+	close_store(s, 0);
 	return rc;
 }
 
-void csvc_store_close(csvc_store *store)
+int csvc_store_close(csvc_store *store)
+{
+	csvc__error_clear();
+	return close_store(store, 1);
+}
+
+/* Closes and frees `store`. With `report`, what happened is returned and
+ * set as the error record (csvc_store_close); without, the caller's
+ * error record is kept (a failed open). */
+static int close_store(csvc_store *store, int report)
 {
 	if (!store)
-		return;
-	if (store->db && !sqlite3_get_autocommit(store->db))
+		return CSVC_OK;
+	int rc = CSVC_OK;
+	int depth = store->tx_depth;
+	if (store->db && (depth > 0 || !sqlite3_get_autocommit(store->db))) {
+		/* Closing the connection would roll it back as well; a failed
+		 * ROLLBACK changes nothing to that. */
 		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		if (report)
+			rc = csvc__error(CSVC_ESTATE,
+			                 "a transaction was open (%d level%s of csvc_store_begin) and was rolled back",
+			                 depth, depth == 1 ? "" : "s");
+		csvc__log(store, CSVC_LOG_WARN, "the store was closed with a transaction open; it was rolled back");
+	}
 	drop_pending(store, 0);
 	csvc__free(store->pending);
 	csvc__sla_cache_free(store->sla);
@@ -1012,12 +1033,29 @@ void csvc_store_close(csvc_store *store)
 		if (store->stmts[i].sql)
 			sqlite3_finalize(store->stmts[i].stmt);
 	csvc__free(store->stmts);
-	sqlite3_close_v2(store->db);
+	/* The statements left now are those of iterators not yet freed:
+	 * sqlite3_close() refuses to close with SQLITE_BUSY, and the
+	 * connection is then left to close when the last of them is
+	 * finalised (sqlite3_close_v2). */
+	int src = sqlite3_close(store->db);
+	int iterators = (src & 0xff) == SQLITE_BUSY;
+	if (iterators)
+		src = sqlite3_close_v2(store->db);
+	if (!report)
+		rc = CSVC_OK;
+	else if (src != SQLITE_OK && rc == CSVC_OK)
+		rc = csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_SQLITE, src, NULL, "closing the store: %s",
+		                        sqlite3_errstr(src));
+	else if (iterators && rc == CSVC_OK)
+		rc = csvc__error(CSVC_EBUSY,
+		                 "iterators of the store are still open: the store is freed, and its database "
+		                 "connection is closed when the last of them is freed");
 	if (store->side_files_to_remove)
 		remove_side_files(store->side_files_to_remove);
 	csvc__free(store->side_files_to_remove);
 	csvc__free(store->zoneinfo_dir);
 	csvc__free(store);
+	return rc;
 }
 
 csvc_time_us csvc_store_now(csvc_store *store)

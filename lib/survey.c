@@ -621,17 +621,23 @@ static int check_answers(const csvc_survey *sv, const csvc_survey_answers *a, in
 	return CSVC_OK;
 }
 
-static int check_context(const csvc_survey_context *ctx)
+CSVC__STRUCT_LAYOUT(context_layout, csvc_survey_context, CSVC_SURVEY_CONTEXT_VERSION,
+                    CSVC_SURVEY_CONTEXT_INIT, sizeof(csvc_survey_context));
+
+/* Reads the caller's context into `copy`, only as far as its version
+ * goes, points `*ctx` at the copy and checks it. */
+static int check_context(const csvc_survey_context **pctx, csvc_survey_context *copy)
 {
-	if (!ctx)
+	if (!*pctx)
 		return csvc__error(CSVC_EINVAL, "a survey context is required");
-	if (ctx->version > CSVC_SURVEY_CONTEXT_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_survey_context.version %u is not supported", ctx->version);
+	int rc = csvc__struct_read(&context_layout, copy, *pctx);
+	if (rc)
+		return rc;
+	const csvc_survey_context *ctx = *pctx = copy;
 	if (ctx->method < CSVC_METHOD_TILL || ctx->method > CSVC_METHOD_OBSERVATION)
 		return csvc__error(CSVC_EINVAL, "unknown survey method %d", (int)ctx->method);
 	if (ctx->ttl_us < 0)
 		return csvc__error(CSVC_EINVAL, "an invitation's validity must be positive");
-	int rc;
 	if ((ctx->store_code && (rc = csvc__check_store_code(ctx->store_code))) ||
 	    (rc = csvc__check_text(ctx->staff, 1, CSVC_SURVEY_MAX_PERSON, "staff")) ||
 	    (ctx->channel && (rc = check_name(ctx->channel, "channel"))))
@@ -651,13 +657,10 @@ static int newest(csvc_store *s, const char *name, int64_t *id, csvc_survey **ou
 	return out ? csvc__survey_db_load_id(s, *id, out) : CSVC_OK;
 }
 
-int csvc_survey_context_init(csvc_survey_context *ctx)
+int csvc_survey_context_init(csvc_survey_context *ctx, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(ctx, "ctx");
-	csvc_survey_context init = CSVC_SURVEY_CONTEXT_INIT;
-	*ctx = init;
-	return CSVC_OK;
+	return csvc__struct_init(&context_layout, ctx, version);
 }
 
 int csvc_survey_invite(csvc_store *store, const char *name, const csvc_survey_context *ctx, char *token)
@@ -665,8 +668,9 @@ int csvc_survey_invite(csvc_store *store, const char *name, const csvc_survey_co
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(token, "token");
+	csvc_survey_context ctx_copy;
 	int rc = check_name(name, "survey name");
-	if (rc || (rc = check_context(ctx)))
+	if (rc || (rc = check_context(&ctx, &ctx_copy)))
 		return rc;
 	if (!ctx->ticket && !ctx->customer)
 		return csvc__error(CSVC_EINVAL, "an invitation is bound to a ticket, a customer or both");
@@ -797,8 +801,9 @@ int csvc_survey_respond_anonymous(csvc_store *store, const char *name, const csv
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(a, "a");
+	csvc_survey_context ctx_copy;
 	int rc = check_name(name, "survey name");
-	if (rc || (rc = check_context(ctx)))
+	if (rc || (rc = check_context(&ctx, &ctx_copy)))
 		return rc;
 	if (ctx->ticket || ctx->customer)
 		return csvc__error(CSVC_EINVAL, "an anonymous response names no ticket and no customer");

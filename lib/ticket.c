@@ -561,18 +561,34 @@ static const char *comment_kind_name(int32_t kind)
 	return csvc_enum_name(CSVC_ENUM_COMMENT_KIND, kind);
 }
 
-int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind, const char *body,
-                        const char *method, int64_t expected_revision, const char *actor,
-                        int64_t *revision)
+CSVC__STRUCT_LAYOUT(comment_layout, csvc_comment, CSVC_COMMENT_VERSION, CSVC_COMMENT_INIT,
+                    sizeof(csvc_comment));
+
+int csvc_comment_init(csvc_comment *c, unsigned int version)
+{
+	csvc__error_clear();
+	return csvc__struct_init(&comment_layout, c, version);
+}
+
+int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comment *c, int64_t *revision)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
+	CSVC__CHECK_ARG(c, "c");
+	csvc_comment copy; /* read only as far as the caller's version goes */
+	int rc = csvc__struct_read(&comment_layout, &copy, c);
+	if (rc)
+		return rc;
+	int32_t kind = copy.kind;
+	const char *body = copy.body, *method = copy.method, *actor = copy.actor;
+	int64_t expected_revision = copy.expected_revision;
 	const char *kind_name = comment_kind_name(kind);
 	if (!kind_name)
 		return csvc__error(CSVC_EINVAL, "unknown comment kind %d", (int)kind);
-	int rc = check_actor(actor);
-	if (rc || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
+	if (!body)
+		return csvc__error(CSVC_EINVAL, "a comment needs a body");
+	if ((rc = check_actor(actor)) || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
 	    (method && (rc = csvc__check_machine_name(method, "method"))))
 		return rc;
 	if (!body[0])
@@ -926,27 +942,28 @@ struct csvc_ticket_iter {
 	csvc__cursor *cursor;
 };
 
-int csvc_ticket_query_init(csvc_ticket_query *q)
+CSVC__STRUCT_LAYOUT(query_layout, csvc_ticket_query, CSVC_TICKET_QUERY_VERSION, CSVC_TICKET_QUERY_INIT,
+                    sizeof(csvc_ticket_query));
+
+int csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(q, "q");
-	memset(q, 0, sizeof(*q));
-	q->version = CSVC_TICKET_QUERY_VERSION;
-	return CSVC_OK;
+	return csvc__struct_init(&query_layout, q, version);
 }
 
 static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, csvc__cursor **out)
 {
-	csvc_ticket_query all = CSVC_TICKET_QUERY_INIT;
-	if (!q)
-		q = &all;
-	if (q->version > CSVC_TICKET_QUERY_VERSION) /* 0: a zeroed struct */
-		return csvc__error(CSVC_EINVAL, "csvc_ticket_query.version %u is not supported", q->version);
+	/* NULL: every ticket. The caller's struct is read only as far as its
+	 * version goes. */
+	csvc_ticket_query copy = CSVC_TICKET_QUERY_INIT;
+	int rc;
+	if (q && (rc = csvc__struct_read(&query_layout, &copy, q)))
+		return rc;
+	q = &copy;
 	if (q->state_category < 0 || q->state_category > CSVC_STATE_CANCELLED)
 		return csvc__error(CSVC_EINVAL, "unknown state category %d", (int)q->state_category);
 	if (q->priority < 0 || q->priority > CSVC_PRIORITY_LOW)
 		return csvc__error(CSVC_EINVAL, "unknown priority %d", (int)q->priority);
-	int rc;
 	if ((rc = csvc__check_text(q->store_code, 1, CSVC_CUSTOMER_MAX_STORE_CODE, "store_code")) ||
 	    (rc = csvc__check_text(q->state, 1, CSVC_WORKFLOW_MAX_NAME, "state")) ||
 	    (rc = csvc__check_text(q->kind, 1, CSVC_WORKFLOW_MAX_NAME, "kind")) ||

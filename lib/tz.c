@@ -1082,12 +1082,18 @@ int csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, csvc_tz_disambigua
 
 /* ---- civil fields ---- */
 
+CSVC__STRUCT_LAYOUT(civil_layout, csvc_civil_time, CSVC_CIVIL_TIME_VERSION, CSVC_CIVIL_TIME_INIT,
+                    sizeof(csvc_civil_time));
+
 int csvc_civil_from_local(int64_t local_us, csvc_civil_time *out)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
-	int rc = check_range(local_us, "local time");
-	if (rc)
+	/* Only the fields of the version the caller's struct carries are
+	 * written. */
+	uint32_t version;
+	int rc = csvc__struct_version(&civil_layout, out->version, &version);
+	if (rc || (rc = check_range(local_us, "local time")))
 		return rc;
 	int64_t days = csvc__floor_div(local_us, CSVC__DAY_US);
 	int64_t rem = local_us - days * CSVC__DAY_US;
@@ -1095,7 +1101,7 @@ int csvc_civil_from_local(int64_t local_us, csvc_civil_time *out)
 	int m, d;
 	csvc__civil_from_days(days, &y, &m, &d);
 	csvc_civil_time c;
-	c.version = CSVC_CIVIL_TIME_VERSION;
+	c.version = version;
 	c.year = (int32_t)y;
 	c.month = m;
 	c.day = d;
@@ -1104,7 +1110,7 @@ int csvc_civil_from_local(int64_t local_us, csvc_civil_time *out)
 	c.second = (int32_t)(rem / SEC_US % 60);
 	c.microsecond = (int32_t)(rem % SEC_US);
 	c.weekday = csvc__weekday_mon0(days) + 1;
-	*out = c;
+	memcpy(out, &c, civil_layout.sizes[version - 1]);
 	return 0;
 }
 
@@ -1113,9 +1119,11 @@ int csvc_civil_to_local(const csvc_civil_time *c, int64_t *local_us)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(c, "civil");
 	CSVC__CHECK_ARG(local_us, "local_us");
-	if (c->version > CSVC_CIVIL_TIME_VERSION) /* 0: current */
-		return csvc__error(CSVC_EINVAL, "csvc_civil_time.version %u is not supported",
-		                   (unsigned)c->version);
+	csvc_civil_time copy; /* read only as far as the caller's version goes */
+	int rc = csvc__struct_read(&civil_layout, &copy, c);
+	if (rc)
+		return rc;
+	c = &copy;
 	if (c->year < 1 || c->year > 9999 || c->month < 1 || c->month > 12 || c->day < 1 ||
 	    c->day > csvc__month_days(c->year, c->month) || c->hour < 0 || c->hour > 23 ||
 	    c->minute < 0 || c->minute > 59 || c->second < 0 || c->second > 59 || c->microsecond < 0 ||

@@ -211,7 +211,7 @@ static void put_day(sbuf *b, const naive_day *d)
 
 static void put_date(sbuf *b, int64_t day)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	csvc_civil_from_local(day * DAY_US, &c);
 	char t[16];
 	snprintf(t, sizeof(t), "\"%04d-%02d-%02d\"", (int)c.year, (int)c.month, (int)c.day);

@@ -102,7 +102,7 @@ static csvc_time_us at(int hour, int minute)
 static void local_hhmm(const demo *d, csvc_time_us t, char *buf, size_t size)
 {
 	int64_t local;
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_tz_utc_to_local(d->tz, t, &local) != CSVC_OK || csvc_civil_from_local(local, &c) != CSVC_OK) {
 		snprintf(buf, size, "??:??");
 		return;
@@ -254,8 +254,13 @@ static void move(demo *d, const ticket_ref *r, const char *transition, const cha
 static void comment(demo *d, const ticket_ref *r, int32_t kind, const char *body, const char *method,
                     const char *actor)
 {
+	csvc_comment c = CSVC_COMMENT_INIT;
+	c.kind = kind;
+	c.body = body;
+	c.method = method;
+	c.actor = actor;
 	if (!d->failed)
-		check(d, csvc_ticket_comment(d->store, &r->id, kind, body, method, 0, actor, NULL), "comment");
+		check(d, csvc_ticket_comment(d->store, &r->id, &c, NULL), "comment");
 }
 
 /* "12m30s" from microseconds. */

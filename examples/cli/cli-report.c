@@ -69,7 +69,7 @@ int cli_parse_period_key(const char *text, int64_t *start, int64_t *end)
 		if (num(&p, 2, &n) || *p || n < 1 || n > 53)
 			return -1;
 		int64_t jan4;
-		csvc_civil_time c;
+		csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 		if (local_date(y, 1, 4, &jan4) || csvc_civil_from_local(jan4, &c) != CSVC_OK)
 			return -1;
 		/* Week 1 is the week (Monday to Sunday) holding 4 January. */
@@ -100,7 +100,7 @@ int cli_parse_period_key(const char *text, int64_t *start, int64_t *end)
 int cli_report_options(cli_ctx *ctx, const cli_args *a, cli_range *r, csvc_report_query *q, int scores)
 {
 	memset(r, 0, sizeof(*r));
-	csvc_report_query_init(q);
+	csvc_report_query_init(q, CSVC_REPORT_QUERY_VERSION);
 	const char *period = cli_arg(a, "period"), *from = cli_arg(a, "from"), *to = cli_arg(a, "to");
 	if (period) {
 		static const char *const units[] = {"day", "week", "month", "quarter", "year"};

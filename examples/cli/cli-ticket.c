@@ -522,8 +522,13 @@ static int comment(cli_ctx *ctx, int argc, char **argv, int is_note)
 		return rc;
 	csvc_uuid id = *csvc_ticket_id(t);
 	csvc_ticket_free(t);
-	if ((rc = csvc_ticket_comment(ctx->store, &id, kind, a.pos[1], cli_arg(&a, "method"), rev, ctx->actor,
-	                              NULL)) != CSVC_OK)
+	csvc_comment comment = CSVC_COMMENT_INIT;
+	comment.kind = kind;
+	comment.body = a.pos[1];
+	comment.method = cli_arg(&a, "method");
+	comment.expected_revision = rev;
+	comment.actor = ctx->actor;
+	if ((rc = csvc_ticket_comment(ctx->store, &id, &comment, NULL)) != CSVC_OK)
 		return cli_lib_error(ctx, rc, is_note ? "note" : "reply");
 	char what[64];
 	snprintf(what, sizeof(what), "%s added", cli_enum_name(cli_comment_enum, kind));

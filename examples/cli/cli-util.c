@@ -226,7 +226,10 @@ int cli_open_store(cli_ctx *ctx, int create)
 
 void cli_close_store(cli_ctx *ctx)
 {
-	csvc_store_close(ctx->store);
+	/* Every command commits what it writes, so a rolled-back transaction
+	 * here is a defect worth telling (the store is closed either way). */
+	if (csvc_store_close(ctx->store) != CSVC_OK)
+		fprintf(stderr, "csvc: closing the store: %s\n", csvc_error_last()->message);
 	ctx->store = NULL;
 }
 
@@ -301,7 +304,7 @@ int cli_parse_time(const char *text, csvc_time_us *out)
 
 void cli_format_time(csvc_time_us t, char *buf)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (csvc_civil_from_local(t, &c) != CSVC_OK) {
 		snprintf(buf, CLI_TIME_LEN, "(out of range)");
 		return;

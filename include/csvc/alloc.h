@@ -45,7 +45,7 @@ CSVC_BEGIN_DECL
  * @since 1.0
  */
 typedef struct csvc_allocator {
-	uint32_t version; /* CSVC_ALLOCATOR_VERSION; 0 means the current version */
+	uint32_t version; /* CSVC_ALLOCATOR_VERSION; 0 means version 1 */
 	void *(*malloc)(size_t size, void *userdata);
 	void *(*realloc)(void *ptr, size_t size, void *userdata);
 	void (*free)(void *ptr, void *userdata);

@@ -77,11 +77,17 @@ typedef struct csvc_calendar_options {
 #define CSVC_CALENDAR_OPTIONS_INIT { CSVC_CALENDAR_OPTIONS_VERSION, NULL, NULL }
 
 /*
- * Initialises `opts` to all defaults (same as CSVC_CALENDAR_OPTIONS_INIT).
- * Errors: CSVC_EINVAL if `opts` is NULL.
+ * Initialises `opts` to the defaults of struct version `version` (pass
+ * CSVC_CALENDAR_OPTIONS_VERSION): the same as CSVC_CALENDAR_OPTIONS_INIT, but writing only the
+ * fields that `version` has, and `version` into opts->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_calendar_options_init(csvc_calendar_options *opts);
+CSVC_EXTERN(int) csvc_calendar_options_init(csvc_calendar_options *opts, unsigned int version);
 
 /*
  * Builds a calendar from its JSON text form: `len` bytes at `text` (no

@@ -345,8 +345,18 @@ typedef struct csvc_customer_query {
 #define CSVC_CUSTOMER_QUERY_INIT \
 	{ CSVC_CUSTOMER_QUERY_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}, 0 }
 
-/** Initialises a query to "no filters". @since 1.0 */
-CSVC_EXTERN(int) csvc_customer_query_init(csvc_customer_query *q);
+/*
+ * Initialises `q` to the defaults of struct version `version` (pass
+ * CSVC_CUSTOMER_QUERY_VERSION): the same as CSVC_CUSTOMER_QUERY_INIT ("no filters"), but writing only the
+ * fields that `version` has, and `version` into q->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_customer_query_init(csvc_customer_query *q, unsigned int version);
 
 /** An iterator over customers. Opaque. @since 1.0 */
 typedef struct csvc_customer_iter csvc_customer_iter;

@@ -44,10 +44,20 @@ typedef enum csvc_error_t {
  */
 typedef struct csvc_error {
 	int32_t code;        /* one of csvc_error_t; CSVC_OK when the last call succeeded */
-	int32_t sqlite_code; /* the SQLite extended result code behind the error, or 0 */
+	int32_t engine_code; /* the storage engine's own numeric code behind the error, or 0:
+	                        for "sqlite", its extended result code (SQLITE_BUSY, 5, or
+	                        SQLITE_CONSTRAINT_UNIQUE, 2067); engines whose codes are text
+	                        leave it 0 and fill `sqlstate` */
 	const char *message; /* human-readable detail, never NULL; always valid UTF-8 of
 	                        at most 511 bytes, cut on a character boundary, with
 	                        bytes that are not UTF-8 written as "\xNN" */
+	const char *engine;  /* the storage engine whose failure is behind the error:
+	                        "sqlite" (a later PostgreSQL backend: "postgresql"), or
+	                        NULL when no engine call failed (bad arguments, a state
+	                        the library refuses, a callback's stop). Static text. */
+	char sqlstate[6];    /* the engine's five-character SQLSTATE and a NUL (PostgreSQL:
+	                        "40001", "23505"), or "" when the engine has none or
+	                        gave none (SQLite never does) */
 } csvc_error;
 
 /*

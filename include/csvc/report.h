@@ -173,11 +173,17 @@ typedef struct csvc_report_query {
 	{ CSVC_REPORT_QUERY_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0.0, NULL, NULL }
 
 /*
- * Initialises `q` (same as CSVC_REPORT_QUERY_INIT).
- * Errors: CSVC_EINVAL if `q` is NULL.
+ * Initialises `q` to the defaults of struct version `version` (pass
+ * CSVC_REPORT_QUERY_VERSION): the same as CSVC_REPORT_QUERY_INIT, but writing only the
+ * fields that `version` has, and `version` into q->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q);
+CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q, unsigned int version);
 
 /** A computed report (detached from the store). Opaque. @since 1.0 */
 typedef struct csvc_report csvc_report;
@@ -343,14 +349,14 @@ typedef struct csvc_report_dashboard_options {
 
 /*
  * Initialises the fields of `o` that version `version` of the struct has
- * (as CSVC_REPORT_DASHBOARD_OPTIONS_INIT) and sets its version; 0 means
- * the current version.
- * Errors: CSVC_EINVAL if `o` is NULL or `version` is newer than the
+ * (as CSVC_REPORT_DASHBOARD_OPTIONS_INIT) and sets its version
+ * (docs/conventions.md, "Versioned structs").
+ * Errors: CSVC_EINVAL if `o` is NULL, or `version` is 0 or newer than the
  *   library knows.
  * Thread safety: touches only `o`.
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, uint32_t version);
+CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, unsigned int version);
 
 /*
  * A self-contained HTML5 page for a store manager: KPI tiles against their

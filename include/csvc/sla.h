@@ -162,18 +162,49 @@ CSVC_EXTERN(int) csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_recurring(csvc_sla_policy *p, size_t index);
+/** Current version of csvc_sla_escalation. @since 1.0 */
+#define CSVC_SLA_ESCALATION_VERSION 1
+
 /*
- * An escalation of target `index` when `percent` of its time is used (100
- * = at the breach; other values must be warning thresholds of the target).
- * `action` is csvc_sla_action_t: RAISE_PRIORITY uses `value`; ASSIGN uses
- * `assignee` and `team`; TRANSITION uses `transition`.
- * Errors: CSVC_ERANGE (`percent` out of 1..100, no target `index`, too
- *   many escalations), CSVC_EINVAL (unknown action, bad arguments).
+ * An escalation for csvc_sla_target_escalate(): what to do when a share
+ * of a target's time is used. `action` says which of the fields after it
+ * apply; every text field given is checked, whichever the action. Fields
+ * are only appended (docs/conventions.md "Versioned structs").
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent,
-                                          int32_t action, int32_t value, const char *assignee,
-                                          const char *team, const char *transition);
+typedef struct csvc_sla_escalation {
+	uint32_t version;       /* CSVC_SLA_ESCALATION_VERSION */
+	int32_t percent;        /* 100: at the breach; 1..99: one of the target's warning thresholds */
+	int32_t action;         /* csvc_sla_action_t: required */
+	int32_t priority;       /* RAISE_PRIORITY: the priority to raise to (csvc_priority_t, 1..4) */
+	const char *assignee;   /* ASSIGN: who to hand the ticket to (this and/or `team`) */
+	const char *team;       /* ASSIGN: the team */
+	const char *transition; /* TRANSITION: the transition to apply if the state allows it */
+} csvc_sla_escalation;
+
+/** Static initialiser (percent, action and its fields must still be set). @since 1.0 */
+#define CSVC_SLA_ESCALATION_INIT { CSVC_SLA_ESCALATION_VERSION, 0, 0, 0, NULL, NULL, NULL }
+
+/*
+ * Initialises `e` to the defaults of struct version `version` (pass
+ * CSVC_SLA_ESCALATION_VERSION), writing only that version's fields.
+ * Errors: CSVC_EINVAL if `e` is NULL, or `version` is 0 or newer than the
+ *   library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_escalation_init(csvc_sla_escalation *e, unsigned int version);
+
+/*
+ * Adds escalation `e` to target `index` (the struct is copied, read only
+ * as far as its version goes). RAISE_PRIORITY uses `priority`; ASSIGN
+ * uses `assignee` and `team`; TRANSITION uses `transition`.
+ * Errors: CSVC_ERANGE (`percent` out of 1..100, no target `index`, too
+ *   many escalations), CSVC_EINVAL (NULL `p` or `e`, unknown action, a
+ *   field the action needs missing or bad, a struct version newer than the
+ *   library knows).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, const csvc_sla_escalation *e);
 
 /*
  * Validates and stores the policy; an unchanged policy keeps its version,

@@ -66,8 +66,10 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 /*
  * Options for csvc_store_open. Zero in any field means its default, so a
  * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults; a zero
- * `version` means the current one. Fields are only ever appended; set
- * `version` to CSVC_STORE_OPTIONS_VERSION.
+ * `version` means version 1, the first (its fields, no later ones: a
+ * zeroed struct has no wal_size_limit to read, and gets its default).
+ * Fields are only ever appended; set `version` to
+ * CSVC_STORE_OPTIONS_VERSION, or use csvc_store_options_init().
  * @since 1.0
  */
 typedef struct csvc_store_options {
@@ -110,11 +112,17 @@ typedef struct csvc_store_options {
 #define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
 
 /*
- * Initialises `opts` to all defaults (same as CSVC_STORE_OPTIONS_INIT).
- * Errors: CSVC_EINVAL if `opts` is NULL.
+ * Initialises `opts` to the defaults of struct version `version` (pass
+ * CSVC_STORE_OPTIONS_VERSION): the same as CSVC_STORE_OPTIONS_INIT, but writing only the
+ * fields that `version` has, and `version` into opts->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
+CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int version);
 
 /*
  * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,
@@ -157,12 +165,36 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts);
 CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
 
 /*
- * Closes the store and frees it. Rolls back a transaction left open.
- * Records read from the store stay valid; iterators must be freed first.
- * NULL is a no-op.
+ * Closes the store and frees it, in every case: `store` must not be used
+ * afterwards, whatever the result. Records read from the store stay valid.
+ * NULL is a no-op that returns CSVC_OK.
+ *
+ * Returns CSVC_OK when the store closed cleanly, or:
+ *   CSVC_ESTATE    a transaction begun with csvc_store_begin() was still
+ *                  open: it was rolled back (every level), and the message
+ *                  says so ("a transaction was open ... and was rolled
+ *                  back"); a CSVC_LOG_WARN message is logged too. The
+ *                  store is closed and freed.
+ *   CSVC_EBUSY     iterators of the store (customer, ticket, history or
+ *                  SLA) were still open. Their statements keep the
+ *                  database connection open: as sqlite3_close_v2() does,
+ *                  closing the connection is deferred until the last of
+ *                  them is freed. The store is freed now; the iterators
+ *                  may only be freed (any other call on them is undefined),
+ *                  and the file stays open until then. An iterator holds
+ *                  no lock or read snapshot between calls, so other
+ *                  connections are not blocked.
+ *   CSVC_ESTORAGE  the storage engine refused to close the connection
+ *                  (the error record names the engine and its code); the
+ *                  store is freed all the same.
+ * When both a transaction and iterators were open, CSVC_ESTATE is
+ * returned. Unsaved data is never lost silently: a rolled-back
+ * transaction is always CSVC_ESTATE.
+ * Thread safety: not from a callback of the same store (change hook, SLA
+ * alarm, log handler).
  * @since 1.0
  */
-CSVC_EXTERN(void) csvc_store_close(csvc_store *store);
+CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
 
 /*
  * Copies every committed change from the write-ahead log into the store's

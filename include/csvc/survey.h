@@ -263,11 +263,17 @@ typedef struct csvc_survey_context {
 #define CSVC_SURVEY_CONTEXT_INIT { CSVC_SURVEY_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /*
- * Initialises `ctx` (same as CSVC_SURVEY_CONTEXT_INIT).
- * Errors: CSVC_EINVAL if `ctx` is NULL.
+ * Initialises `ctx` to the defaults of struct version `version` (pass
+ * CSVC_SURVEY_CONTEXT_VERSION): the same as CSVC_SURVEY_CONTEXT_INIT, but writing only the
+ * fields that `version` has, and `version` into ctx->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `ctx` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx);
+CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx, unsigned int version);
 
 /*
  * Creates a single-use invitation to the newest version of survey `name`,

@@ -265,16 +265,51 @@ CSVC_EXTERN(int) csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, cons
                                     const char *team, int64_t expected_revision, const char *actor,
                                     int64_t *revision);
 
+/** Current version of csvc_comment. @since 1.0 */
+#define CSVC_COMMENT_VERSION 1
+
 /*
- * Adds a comment of `kind` (csvc_comment_kind_t): a public reply, an
- * internal note, a result notice sent to the customer (`method` such as
- * "phone", "email", "sms", "wechat"), or a follow-up call 回访 and its
- * outcome. `method` may be NULL.
+ * A comment for csvc_ticket_comment(). Zero or NULL fields mean "not
+ * given", `kind` and `body` aside; fields are only appended
+ * (docs/conventions.md "Versioned structs").
  * @since 1.0
  */
-CSVC_EXTERN(int) csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, int32_t kind,
-                                     const char *body, const char *method, int64_t expected_revision,
-                                     const char *actor, int64_t *revision);
+typedef struct csvc_comment {
+	uint32_t version;          /* CSVC_COMMENT_VERSION */
+	int32_t kind;              /* csvc_comment_kind_t: required */
+	const char *body;          /* required: multi-line text, 1 to CSVC_TICKET_MAX_COMMENT bytes */
+	const char *method;        /* how a result notice or follow-up reached the customer: a
+	                              machine name such as "phone", "email", "sms", "wechat";
+	                              NULL: not given */
+	int64_t expected_revision; /* the ticket's revision the caller read; 0 skips the check */
+	const char *actor;         /* who wrote it; NULL: nobody named */
+} csvc_comment;
+
+/** Static initialiser (kind and body must still be set). @since 1.0 */
+#define CSVC_COMMENT_INIT { CSVC_COMMENT_VERSION, 0, NULL, NULL, 0, NULL }
+
+/*
+ * Initialises `c` to the defaults of struct version `version` (pass
+ * CSVC_COMMENT_VERSION), writing only that version's fields.
+ * Errors: CSVC_EINVAL if `c` is NULL, or `version` is 0 or newer than the
+ *   library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_comment_init(csvc_comment *c, unsigned int version);
+
+/*
+ * Adds comment `c` to the ticket: a public reply, an internal note, a
+ * result notice sent to the customer, or a follow-up call 回访 and its
+ * outcome (`c->kind`). `c` is read only as far as its version goes; it
+ * need not outlive the call. Writes `*revision` (may be NULL) on success.
+ * Errors: CSVC_EINVAL (NULL `store`, `id` or `c`, unknown kind, empty or
+ *   bad body, method or actor, a struct version newer than the library
+ *   knows), CSVC_ERANGE (text too long), CSVC_ENOTFOUND, CSVC_ECONFLICT,
+ *   storage errors.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comment *c,
+                                     int64_t *revision);
 
 /*
  * Links ticket `a` to ticket `b` (csvc_link_kind_t, not MERGED_INTO).
@@ -434,8 +469,18 @@ typedef struct csvc_ticket_query {
 #define CSVC_TICKET_QUERY_INIT \
 	{ CSVC_TICKET_QUERY_VERSION, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, {{0}}, 0 }
 
-/** @since 1.0 */
-CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q);
+/*
+ * Initialises `q` to the defaults of struct version `version` (pass
+ * CSVC_TICKET_QUERY_VERSION): the same as CSVC_TICKET_QUERY_INIT ("no filters"), but writing only the
+ * fields that `version` has, and `version` into q->version, so that a
+ * program built against older headers passes its own, smaller version and
+ * nothing past its struct is written (docs/conventions.md "Versioned
+ * structs").
+ * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version);
 
 /*
  * Iterator over tickets. It holds no read snapshot between calls, so the

@@ -193,8 +193,12 @@ typedef struct csvc_civil_time {
 
 /*
  * Splits local microseconds (or, equally, a UTC instant) into fields.
- * Sets out->version to CSVC_CIVIL_TIME_VERSION. Written only on success.
- * Errors: CSVC_EINVAL (NULL `out`), CSVC_ERANGE (outside year 1..9999).
+ * The caller sets out->version first (start from CSVC_CIVIL_TIME_INIT; 0
+ * means version 1): only the fields of that version are written, so a
+ * program built against older headers gets no write past its struct.
+ * Written only on success.
+ * Errors: CSVC_EINVAL (NULL `out`, out->version newer than the library
+ *   knows), CSVC_ERANGE (outside year 1..9999).
  * Thread safety: safe from any thread.
  * @since 1.0
  */

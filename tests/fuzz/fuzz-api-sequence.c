@@ -184,7 +184,7 @@ static int step(state *st, fuzz_in *in)
 	case 5:
 		if (ticket)
 			after_ticket_step(st,
-			                  csvc_ticket_comment(st->s, ticket, 1 + (int32_t)(b % 5), "您好", NULL, 0, "fuzz", NULL),
+			                  csvc_ticket_comment(st->s, ticket, &(csvc_comment){CSVC_COMMENT_VERSION, 1 + (int32_t)(b % 5), "您好", NULL, 0, "fuzz"}, NULL),
 			                  "ticket_comment", ticket);
 		break;
 	case 6:

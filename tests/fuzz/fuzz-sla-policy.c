@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *assignee = which & 1 ? fuzz_word(&in, words, N_WORDS, b1) : NULL;
 			const char *team = which & 2 ? fuzz_word(&in, words, N_WORDS, b2) : NULL;
 			const char *transition = which & 4 ? fuzz_word(&in, words, N_WORDS, b3) : NULL;
-			rc = csvc_sla_target_escalate(p, idx, n, action, value, assignee, team, transition);
+			rc = csvc_sla_target_escalate(p, idx, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, n, action, value, assignee, team, transition});
 		}
 		}
 		FUZZ_CHECK_RC(rc, "policy builder call");

@@ -88,7 +88,7 @@ FREE = {
 }
 SCALAR_OUT = {'int *', 'int32_t *', 'int64_t *', 'size_t *', 'csvc_time_us *', 'csvc_uuid *',
               'const char **', 'char **'}
-NUMBER = {'int', 'int32_t', 'int64_t', 'uint32_t', 'size_t', 'csvc_time_us', 'double'}
+NUMBER = {'int', 'unsigned int', 'int32_t', 'int64_t', 'uint32_t', 'size_t', 'csvc_time_us', 'double'}
 
 
 def parse(paths):

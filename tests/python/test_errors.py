@@ -16,13 +16,15 @@ class ErrorMappingTest(StoreTestCase):
     def test_every_code_has_its_class(self):
         for code, cls in EXPECTED.items():
             with self.assertRaises(cls) as cm:
-                csvc._csvc._raise_error(code, "detail", 5)
+                csvc._csvc._raise_error(code, "detail", "sqlite", 5, "")
             e = cm.exception
             self.assertIs(type(e), cls)
             self.assertIsInstance(e, csvc.Error)
             self.assertEqual(e.code, code)
             self.assertIsInstance(e.code, csvc.ErrorCode)
-            self.assertEqual(e.sqlite_code, 5)
+            self.assertEqual(e.engine, "sqlite")
+            self.assertEqual(e.engine_code, 5)
+            self.assertEqual(e.sqlstate, "")
             self.assertEqual(e.message, "detail")
             self.assertEqual(str(e), "detail")
         with self.assertRaises(csvc.Error) as cm:
@@ -30,6 +32,20 @@ class ErrorMappingTest(StoreTestCase):
         self.assertIs(type(cm.exception), csvc.Error)
         self.assertEqual(cm.exception.code, -99)
         self.assertEqual(cm.exception.message, "unknown error")
+        self.assertIsNone(cm.exception.engine)
+        self.assertEqual(cm.exception.engine_code, 0)
+        # An engine whose codes are text (PostgreSQL's SQLSTATE).
+        with self.assertRaises(csvc.Busy) as cm:
+            csvc._csvc._raise_error(-8, "serialization failure", "postgresql", 0, "40001")
+        self.assertEqual(cm.exception.engine, "postgresql")
+        self.assertEqual(cm.exception.sqlstate, "40001")
+        # An error with no engine behind it.
+        c = self.store.create_customer(csvc.Customer(name="x"))
+        with self.assertRaises(csvc.InvalidArgument) as cm:
+            self.store.create_customer(c)  # not a draft
+        self.assertIsNone(cm.exception.engine)
+        self.assertEqual(cm.exception.engine_code, 0)
+        self.assertEqual(cm.exception.sqlstate, "")
 
     def test_builtin_bases(self):
         self.assertTrue(issubclass(csvc.InvalidArgument, ValueError))
@@ -67,7 +83,9 @@ class ErrorMappingTest(StoreTestCase):
             self.store.begin()
             with self.assertRaises(csvc.Busy) as cm:
                 other.begin()
-            self.assertEqual(cm.exception.sqlite_code & 0xff, 5)  # SQLITE_BUSY
+            self.assertEqual(cm.exception.engine, "sqlite")
+            self.assertEqual(cm.exception.engine_code & 0xff, 5)  # SQLITE_BUSY
+            self.assertEqual(cm.exception.sqlstate, "")
             with self.assertRaises(csvc.Busy):
                 other.create_customer(csvc.Customer(name="x"))
             self.store.commit()

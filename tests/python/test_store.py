@@ -21,6 +21,29 @@ class StoreTest(StoreTestCase):
         with self.assertRaises(csvc.InvalidTransition):  # StoreClosed is an ESTATE error
             s.begin()
 
+    def test_close_reports_a_rolled_back_transaction(self):
+        path = os.path.join(self.dir, "rb.db")
+        s = csvc.Store(path)
+        s.begin()
+        s.create_customer(csvc.Customer(name="never committed"))
+        with self.assertRaises(csvc.InvalidTransition) as cm:
+            s.close()
+        self.assertIn("was rolled back", cm.exception.message)
+        self.assertTrue(s.closed)
+        s.close()  # closed already: nothing to report
+        with csvc.Store(path) as s:
+            self.assertEqual(s.count_customers(), 0)
+        # On `with` exit: raised when the block ends normally...
+        with self.assertRaises(csvc.InvalidTransition):
+            with csvc.Store(path) as s:
+                s.begin()
+        # ...and not over an exception leaving the block.
+        with self.assertRaises(KeyError):
+            with csvc.Store(path) as s:
+                s.begin()
+                raise KeyError("mine")
+        self.assertTrue(s.closed)
+
     def test_pathlike_and_memory(self):
         import pathlib
         with csvc.Store(pathlib.Path(self.dir) / "p.db") as s:

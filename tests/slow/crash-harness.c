@@ -142,7 +142,7 @@ static void writer(const char *path, int fd, unsigned seed, csvc_time_us base)
 			int32_t kind = 1 + (int32_t)((r >> 7) % 4);
 			char detail[16];
 			snprintf(detail, sizeof(detail), "%d", (int)kind);
-			if (csvc_ticket_comment(s, id, kind, "回复", NULL, 0, "w", &rev) == CSVC_OK)
+			if (csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, kind, "回复", NULL, 0, "w"}, &rev) == CSVC_OK)
 				ack(fd, 'K', id, rev, detail);
 		} else {
 			clock.now += 90 * MIN;

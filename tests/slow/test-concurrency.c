@@ -54,7 +54,7 @@ static void work(unsigned seed, counts *c)
 				rc = csvc_ticket_transition(s, &tickets[k], next_transition(csvc_ticket_state(t)), rev, "w",
 				                            NULL, NULL);
 			else
-				rc = csvc_ticket_comment(s, &tickets[k], CSVC_COMMENT_NOTE, "并发", NULL, rev, "w", NULL);
+				rc = csvc_ticket_comment(s, &tickets[k], &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "并发", NULL, rev, "w"}, NULL);
 			csvc_ticket_free(t);
 		}
 		if (rc == CSVC_OK)

@@ -307,7 +307,7 @@ static void test_json_errors(void **state)
 	for (int extra = 0; extra < 2; extra++) {
 		n = (size_t)snprintf(huge, cap, "{\"zone\":\"Europe/London\",%s,\"holidays\":[", W);
 		for (int i = 0; i < CSVC_CALENDAR_DAYS_MAX + extra; i++) {
-			csvc_civil_time c;
+			csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 			csvc_assert_ok(csvc_civil_from_local((utc(1900, 1, 1, 0, 0, 0) / DAY_US + 2 * i) * DAY_US, &c));
 			n += (size_t)snprintf(huge + n, cap - n, "%s\"%04d-%02d-%02d\"", i ? "," : "", (int)c.year,
 			                      (int)c.month, (int)c.day);
@@ -327,10 +327,10 @@ static void test_json_errors(void **state)
 	csvc_assert_err(csvc_calendar_parse(&cal, NULL, 2, NULL), CSVC_EINVAL);
 	csvc_assert_err(csvc_calendar_parse(&cal, "{\"zone\":\"UTC\"\0}", 15, NULL), CSVC_EINVAL);
 	csvc_calendar_options o;
-	csvc_assert_ok(csvc_calendar_options_init(&o));
+	csvc_assert_ok(csvc_calendar_options_init(&o, CSVC_CALENDAR_OPTIONS_VERSION));
 	o.version = 99;
 	csvc_assert_err(csvc_calendar_parse(&cal, ORACLE_CALENDAR, strlen(ORACLE_CALENDAR), &o), CSVC_EINVAL);
-	csvc_assert_err(csvc_calendar_options_init(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_calendar_options_init(NULL, CSVC_CALENDAR_OPTIONS_VERSION), CSVC_EINVAL);
 	csvc_assert_err(csvc_calendar_parse(&cal, ORACLE_CALENDAR, (size_t)CSVC_CALENDAR_TEXT_MAX + 1, NULL),
 	                CSVC_ERANGE);
 	assert_null(cal);

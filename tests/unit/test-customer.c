@@ -452,18 +452,18 @@ static void test_query_filters_and_pages(void **state)
 	q.home_store = "SH01";
 	csvc_assert_ok(csvc_customer_count(s, &q, &n));
 	assert_int_equal(n, 5); /* i = 3, 9, 15, 21, 27 */
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.tag = "elderly";
 	csvc_assert_ok(csvc_customer_count(s, &q, &n));
 	assert_int_equal(n, 6);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.created_from = T0 + 10 * CSVC_SECOND_US;
 	q.created_to = T0 + 20 * CSVC_SECOND_US;
 	csvc_assert_ok(csvc_customer_count(s, &q, &n));
 	assert_int_equal(n, 10);
 
 	/* Keyset pagination walks everything once, in creation order. */
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.limit = 7;
 	int seen = 0;
 	for (;;) {
@@ -486,16 +486,16 @@ static void test_query_filters_and_pages(void **state)
 	assert_int_equal(seen, 30);
 
 	/* Bad queries. */
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.customer_class = 9;
 	csvc_assert_err(csvc_customer_count(s, &q, &n), CSVC_EINVAL);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.version = 99;
 	csvc_assert_err(csvc_customer_count(s, &q, &n), CSVC_EINVAL);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.text = "";
 	csvc_assert_err(csvc_customer_count(s, &q, &n), CSVC_EINVAL);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	csvc_assert_ok(csvc_uuid_from_string("00000000-0000-4000-8000-000000000001", &q.after));
 	csvc_customer_iter *it = NULL;
 	csvc_assert_err(csvc_customer_iter_new(s, &q, &it), CSVC_ENOTFOUND);
@@ -1011,22 +1011,22 @@ static void check_plans(csvc_store *s)
 	char *sql = csvc__customer_db_query_sql(&q, 0);
 	assert_plan_indexed(s, sql, "INTEGER PRIMARY KEY");
 	free(sql);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.phone = "x";
 	sql = csvc__customer_db_query_sql(&q, 0);
 	assert_plan_indexed(s, sql, "customer_contacts_norm");
 	free(sql);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.tag = "x";
 	sql = csvc__customer_db_query_sql(&q, 1);
 	assert_plan_indexed(s, sql, "customer_tags_tag");
 	free(sql);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.text = "abcdef";
 	sql = csvc__customer_db_query_sql(&q, 0);
 	assert_plan_indexed(s, sql, "VIRTUAL TABLE INDEX");
 	free(sql);
-	csvc_customer_query_init(&q);
+	csvc_customer_query_init(&q, CSVC_CUSTOMER_QUERY_VERSION);
 	q.home_store = "SH01";
 	sql = csvc__customer_db_query_sql(&q, 0);
 	assert_plan_indexed(s, sql, "customers_home_store");

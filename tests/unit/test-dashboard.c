@@ -35,7 +35,7 @@ static csvc_store *quarter(void)
 		csvc_assert_ok(csvc_ticket_set_category(t, cats[i]));
 		csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
 		now_cell += 10 * MIN;
-		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent"}, NULL));
 		csvc_ticket_free(t);
 	}
 	now_cell = T0 + 60 * DAY;
@@ -144,7 +144,7 @@ static void test_numbers_are_the_reports(void **state)
 	csvc_assert_ok(csvc_report_dashboard_html(s, &o, &html));
 
 	csvc_report_query q;
-	csvc_assert_ok(csvc_report_query_init(&q));
+	csvc_assert_ok(csvc_report_query_init(&q, CSVC_REPORT_QUERY_VERSION));
 	q.from = o.from;
 	q.to = o.to;
 	q.store_code = "SH01";
@@ -210,10 +210,11 @@ static void test_bad_options(void **state)
 	csvc_assert_err(csvc_report_dashboard_html(s, &o, &html), CSVC_EINVAL);
 	assert_string_equal(html, "untouched");
 
-	/* init: a zeroed struct's version is the current one; newer ones are refused. */
+	/* init: version 0 and newer versions are refused; a named one is written. */
 	csvc_report_dashboard_options z;
 	memset(&z, 0x5a, sizeof(z));
-	csvc_assert_ok(csvc_report_dashboard_options_init(&z, 0));
+	csvc_assert_err(csvc_report_dashboard_options_init(&z, 0), CSVC_EINVAL);
+	csvc_assert_ok(csvc_report_dashboard_options_init(&z, CSVC_REPORT_DASHBOARD_OPTIONS_VERSION));
 	assert_int_equal(z.version, CSVC_REPORT_DASHBOARD_OPTIONS_VERSION);
 	assert_null(z.title);
 	assert_int_equal(z.top_categories, 0);

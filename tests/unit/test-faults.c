@@ -312,7 +312,7 @@ static int op_ticket_transition(csvc_store *s, void *ctx)
 
 static int op_ticket_comment(csvc_store *s, void *ctx)
 {
-	return csvc_ticket_comment(s, (csvc_uuid *)ctx, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op", NULL);
+	return csvc_ticket_comment(s, (csvc_uuid *)ctx, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op"}, NULL);
 }
 
 

@@ -221,8 +221,7 @@ static void test_comment_while_iterating_history(void **state)
 	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH02"));
 	csvc_assert_ok(csvc_ticket_create(s, t, "desk"));
 	for (int i = 1; i < EVENTS; i++)
-		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "note", NULL, 0,
-		                                   "agent", NULL));
+		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "note", NULL, 0, "agent"}, NULL));
 	writer w;
 	pthread_t th;
 	start_writer(&w, &th);
@@ -235,8 +234,7 @@ static void test_comment_while_iterating_history(void **state)
 		csvc_event_free(ev);
 		seen++;
 		wait_commit(&w, seen);
-		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "seen", NULL, 0,
-		                                   "agent", NULL));
+		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "seen", NULL, 0, "agent"}, NULL));
 	}
 	assert_int_equal(rc, CSVC_ITEROVER);
 	csvc_ticket_history_free(it);
@@ -272,8 +270,7 @@ static void test_write_while_iterating_sla_lists(void **state)
 		csvc_sla_target_free(x);
 		seen++;
 		wait_commit(&w, 0); /* a few targets: every time */
-		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "seen", NULL, 0,
-		                                   "agent", NULL));
+		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "seen", NULL, 0, "agent"}, NULL));
 	}
 	assert_int_equal(rc, CSVC_ITEROVER);
 	csvc_sla_iter_free(it);
@@ -281,8 +278,7 @@ static void test_write_while_iterating_sla_lists(void **state)
 	csvc_assert_ok(csvc_sla_breached(s, 0, &it));
 	while ((rc = csvc_sla_iter_next(it, &x)) == CSVC_OK) {
 		csvc_sla_target_free(x);
-		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "seen", NULL, 0,
-		                                   "agent", NULL));
+		csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "seen", NULL, 0, "agent"}, NULL));
 	}
 	assert_int_equal(rc, CSVC_ITEROVER);
 	csvc_sla_iter_free(it);

@@ -317,8 +317,7 @@ static int setup(void **state)
 	fx.customer2 = new_customer(fx.s, "张三丰", "13800000002", "CARD-2");
 	fx.ticket = new_ticket(fx.s, &fx.customer);
 	fx.ticket2 = new_ticket(fx.s, &fx.customer);
-	csvc_assert_ok(csvc_ticket_comment(fx.s, &fx.ticket, CSVC_COMMENT_REPLY, "已联系", NULL, 0, "setup",
-	                                   NULL));
+	csvc_assert_ok(csvc_ticket_comment(fx.s, &fx.ticket, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "已联系", NULL, 0, "setup"}, NULL));
 	csvc_survey_context c = CSVC_SURVEY_CONTEXT_INIT;
 	c.ticket = &fx.ticket;
 	c.method = CSVC_METHOD_RECEIPT_QR;
@@ -633,7 +632,7 @@ static int op_ticket_comment(csvc_store *s, void *ctx)
 {
 	(void)ctx;
 	int64_t rev = -7;
-	int rc = csvc_ticket_comment(s, &fx.ticket, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op", &rev);
+	int rc = csvc_ticket_comment(s, &fx.ticket, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op"}, &rev);
 	if (rc)
 		assert_int_equal(rev, -7);
 	return rc;

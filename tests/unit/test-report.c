@@ -51,7 +51,7 @@ static void move(csvc_store *s, const csvc_ticket *t, const char *transition, cs
 static void reply(csvc_store *s, const csvc_ticket *t, csvc_time_us at)
 {
 	now_cell = at;
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent"}, NULL));
 }
 
 /*

@@ -173,7 +173,7 @@ static void test_inquiry_handbook_default(void **state)
 
 	/* A reply at exactly the due instant is on time. */
 	now_cell = LOCAL(1, 9, 10);
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent"}, NULL));
 	expect(s, t, "first_response", CSVC_SLA_MET, 0, 0);
 	csvc_assert_ok(csvc_sla_advance(s, LOCAL(1, 12, 0), on_alarm, &log, &n));
 	assert_int_equal(n, 0);
@@ -454,9 +454,9 @@ static void test_next_update_and_escalations(void **state)
 	csvc_assert_ok(csvc_sla_target_recurring(p, i));
 	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
 	csvc_assert_ok(csvc_sla_target_warn_at(p, i, 50));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 50, CSVC_SLA_ASSIGN, 0, "lead", "escalations", NULL));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "respond"));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 70, CSVC_SLA_ASSIGN, 0, "x", NULL, NULL));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 50, CSVC_SLA_ASSIGN, 0, "lead", "escalations", NULL}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "respond"}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 70, CSVC_SLA_ASSIGN, 0, "x", NULL, NULL}));
 	csvc_assert_err(csvc_sla_policy_save(s, p, NULL), CSVC_EINVAL); /* 70 % is not a threshold */
 	csvc_sla_policy_free(p);
 	csvc_assert_ok(csvc_sla_policy_new(&p, "needs", 1));
@@ -465,18 +465,18 @@ static void test_next_update_and_escalations(void **state)
 	csvc_assert_ok(csvc_sla_target_recurring(p, i));
 	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
 	csvc_assert_ok(csvc_sla_target_warn_at(p, i, 50));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 50, CSVC_SLA_ASSIGN, 0, "lead", "escalations", NULL));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "respond"));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 50, CSVC_SLA_ASSIGN, 0, "lead", "escalations", NULL}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "respond"}));
 	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
 	csvc_sla_policy_free(p);
 
 	csvc_ticket *t = open_ticket(s, "need", t0);
 	expect(s, t, "next_update", CSVC_SLA_WAITING, 0, 0);
 	now_cell = t0 + 10 * MIN;
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "已收到", NULL, 0, NULL, NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "已收到", NULL, 0, NULL}, NULL));
 	expect(s, t, "next_update", CSVC_SLA_RUNNING, t0 + 70 * MIN, 0);
 	now_cell = t0 + 30 * MIN;
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "内部", NULL, 0, NULL, NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "内部", NULL, 0, NULL}, NULL));
 	expect(s, t, "next_update", CSVC_SLA_RUNNING, t0 + 70 * MIN, 0); /* a note does not count */
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "evaluate", 0, NULL, NULL, NULL));
 	/* Half-way: assigned to the lead; at the breach: transition "respond". */
@@ -490,7 +490,7 @@ static void test_next_update_and_escalations(void **state)
 	csvc_ticket_free(g);
 	/* A reply restarts the interval. */
 	now_cell = t0 + 3 * HOUR;
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_RESULT_NOTICE, "方案", "phone", 0, NULL, NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_RESULT_NOTICE, "方案", "phone", 0, NULL}, NULL));
 	expect(s, t, "next_update", CSVC_SLA_RUNNING, t0 + 4 * HOUR, 0);
 	now_cell = t0 + 3 * HOUR + MIN;
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "track", 0, NULL, NULL, NULL));
@@ -509,10 +509,9 @@ static void test_escalation_not_applicable(void **state)
 	csvc_store *s = open_store(t0);
 	csvc_sla_policy *p = policy("reservations", 1, HOUR, CSVC_SLA_CALENDAR_24X7);
 	csvc_assert_ok(csvc_sla_policy_match_kind(p, "reservation"));
-	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "archive"));
-	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_ASSIGN, 0, "night", "desk", NULL));
-	csvc_assert_ok(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_HIGH, NULL, NULL,
-	                                        NULL));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_TRANSITION, 0, NULL, NULL, "archive"}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_ASSIGN, 0, "night", "desk", NULL}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_HIGH, NULL, NULL, NULL}));
 	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
 	csvc_sla_policy_free(p);
 	csvc_ticket *t = open_ticket(s, "reservation", t0);
@@ -544,16 +543,16 @@ static void test_policy_validation(void **state)
 	csvc_assert_err(csvc_sla_policy_add_target(p, "t", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i), CSVC_EEXISTS);
 	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 100), CSVC_ERANGE); /* percentages out of range: ERANGE */
 	csvc_assert_err(csvc_sla_target_warn_at(p, 0, 0), CSVC_ERANGE);
-	csvc_assert_err(csvc_sla_target_escalate(p, 0, 101, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL), CSVC_ERANGE);
-	csvc_assert_err(csvc_sla_target_escalate(p, 0, 0, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL), CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 101, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL}), CSVC_ERANGE);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 0, CSVC_SLA_RAISE_PRIORITY, 1, NULL, NULL, NULL}), CSVC_ERANGE);
 	csvc_assert_err(csvc_sla_target_warn_at(p, 5, 50), CSVC_ERANGE);
 	csvc_assert_err(csvc_sla_policy_add_target(p, "long", CSVC_SLA_MAX_DURATION + 1, CSVC_SLA_CALENDAR_24X7, NULL,
 	                                           &i),
 	                CSVC_ERANGE);
 	csvc_assert_err(csvc_sla_policy_add_target(p, "neg", -HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_target_met_by_category(p, 0, 9), CSVC_EINVAL);
-	csvc_assert_err(csvc_sla_target_escalate(p, 0, 100, 9, 0, NULL, NULL, NULL), CSVC_EINVAL);
-	csvc_assert_err(csvc_sla_target_escalate(p, 0, 100, CSVC_SLA_RAISE_PRIORITY, 0, NULL, NULL, NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, 9, 0, NULL, NULL, NULL}), CSVC_EINVAL);
+	csvc_assert_err(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_RAISE_PRIORITY, 0, NULL, NULL, NULL}), CSVC_EINVAL);
 	csvc_assert_err(csvc_sla_policy_match_priority(p, 7), CSVC_EINVAL);
 	csvc_store *s = open_store(MON);
 	csvc_assert_err(csvc_sla_policy_save(s, p, NULL), CSVC_EINVAL); /* never met */
@@ -658,7 +657,7 @@ static void test_recompute_matches_incremental(void **state)
 	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
 	csvc_assert_ok(csvc_sla_target_pause_on_category(p, i, CSVC_STATE_WAITING));
 	csvc_assert_ok(csvc_sla_target_warn_at(p, i, 50));
-	csvc_assert_ok(csvc_sla_target_escalate(p, i, 50, CSVC_SLA_ASSIGN, 0, "night", NULL, NULL));
+	csvc_assert_ok(csvc_sla_target_escalate(p, i, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 50, CSVC_SLA_ASSIGN, 0, "night", NULL, NULL}));
 	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
 	csvc_sla_policy_free(p);
 	csvc_assert_ok(csvc_sla_policy_retire(s, "default"));
@@ -694,7 +693,7 @@ static void test_recompute_matches_incremental(void **state)
 		}
 		case 3:
 		case 4:
-			csvc_assert_ok(csvc_ticket_comment(s, id, 1 + (int32_t)RND(4), "x", NULL, 0, "r", NULL));
+			csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, 1 + (int32_t)RND(4), "x", NULL, 0, "r"}, NULL));
 			break;
 		case 5: {
 			csvc_ticket *t = NULL;
@@ -1053,7 +1052,7 @@ static void test_status_at_read_time(void **state)
 	/* A paused target is not overdue while paused. */
 	csvc_ticket *q = open_ticket(s, "inquiry", LOCAL(7, 10, 0));
 	now_cell = LOCAL(7, 10, 5);
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(q), CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(q), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent"}, NULL));
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(q), "wait_customer", 0, "agent", NULL, NULL));
 	now_cell = LOCAL(21, 10, 0);
 	expect(s, q, "resolution", CSVC_SLA_PAUSED, 0, 0);

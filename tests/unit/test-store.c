@@ -54,6 +54,118 @@ static void test_error_basics(void **state)
 	csvc_store_close(NULL);
 }
 
+/* The engine part of the error record: set by engine failures only, and
+ * kept when the library rewords one. */
+static void test_error_engine(void **state)
+{
+	(void)state;
+	/* No engine behind an argument error. */
+	csvc_assert_err(csvc_store_open(NULL, ":memory:", NULL), CSVC_EINVAL);
+	assert_null(csvc_error_last()->engine);
+	assert_int_equal(csvc_error_last()->engine_code, 0);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
+	/* An engine with an SQLSTATE (as the PostgreSQL backend will set it):
+	 * five characters, longer text cut to five. */
+	csvc__error_engine(CSVC_EBUSY, "postgresql", 0, "40001", "serialization failure");
+	assert_string_equal(csvc_error_last()->engine, "postgresql");
+	assert_string_equal(csvc_error_last()->sqlstate, "40001");
+	csvc__error_engine(CSVC_EEXISTS, "postgresql", 0, "23505xyz", "unique violation");
+	assert_string_equal(csvc_error_last()->sqlstate, "23505");
+	/* Rewording keeps the engine part; a plain error clears it. */
+	csvc__error_refine(CSVC_EEXISTS, "external ID %s belongs to another customer", "x");
+	assert_int_equal(csvc_error_last()->code, CSVC_EEXISTS);
+	assert_string_equal(csvc_error_last()->message, "external ID x belongs to another customer");
+	assert_string_equal(csvc_error_last()->engine, "postgresql");
+	assert_string_equal(csvc_error_last()->sqlstate, "23505");
+	csvc__error(CSVC_EINVAL, "plain");
+	assert_null(csvc_error_last()->engine);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
+	/* A real SQLite failure: a file that is not a database. */
+	char path[300];
+	path_in_tmp(path, sizeof(path), "not-a-db.db");
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	char junk[4096];
+	memset(junk, 'x', sizeof(junk));
+	fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	csvc_store *s = NULL;
+	assert_true(csvc_store_open(&s, path, NULL) < 0);
+	assert_string_equal(csvc_error_last()->engine, "sqlite");
+	assert_int_equal(csvc_error_last()->engine_code & 0xff, 26 /* SQLITE_NOTADB */);
+	/* A successful call clears it. */
+	csvc_assert_ok(csvc_store_open(&s, ":memory:", NULL));
+	assert_null(csvc_error_last()->engine);
+	assert_int_equal(csvc_error_last()->engine_code, 0);
+	csvc_store_close(s);
+	unlink(path);
+}
+
+/* csvc_store_close reports a transaction it rolled back and iterators
+ * still open, and frees the store in every case. */
+static void test_close_reports(void **state)
+{
+	(void)state;
+	assert_int_equal(csvc_store_close(NULL), CSVC_OK);
+	char path[300];
+	path_in_tmp(path, sizeof(path), "close.db");
+	unlink(path);
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_err(csvc_store_open(NULL, path, NULL), CSVC_EINVAL);
+	assert_int_equal(csvc_store_close(s), CSVC_OK); /* and clears the record */
+	assert_int_equal(csvc_error_last()->code, CSVC_OK);
+
+	/* One level, then two: rolled back, and said so. */
+	for (int levels = 1; levels <= 2; levels++) {
+		csvc_assert_ok(csvc_store_open(&s, path, NULL));
+		for (int i = 0; i < levels; i++)
+			csvc_assert_ok(csvc_store_begin(s));
+		csvc_customer *c = NULL;
+		csvc_assert_ok(csvc_customer_new(&c));
+		csvc_assert_ok(csvc_customer_set_name(c, "rolled back"));
+		csvc_assert_ok(csvc_customer_create(s, c, NULL));
+		csvc_customer_free(c);
+		csvc_assert_err(csvc_store_close(s), CSVC_ESTATE);
+		assert_non_null(strstr(csvc_error_last()->message, "was rolled back"));
+		assert_non_null(strstr(csvc_error_last()->message, levels == 1 ? "1 level " : "2 levels "));
+		csvc_assert_ok(csvc_store_open(&s, path, NULL));
+		int64_t n = -1;
+		csvc_assert_ok(csvc_customer_count(s, NULL, &n));
+		assert_int_equal(n, 0);
+		csvc_assert_ok(csvc_store_close(s));
+	}
+
+	/* Statements the engine keeps for itself (the search index's) are not
+	 * iterators. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
+	q.text = "search";
+	int64_t count = -1;
+	csvc_assert_ok(csvc_customer_count(s, &q, &count));
+	csvc_assert_ok(csvc_store_close(s));
+	/* An iterator still open: EBUSY; the store is freed, and the iterator
+	 * can still be freed (the connection closes then). */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_customer_iter *it = NULL;
+	csvc_assert_ok(csvc_customer_iter_new(s, NULL, &it));
+	csvc_assert_err(csvc_store_close(s), CSVC_EBUSY);
+	assert_non_null(strstr(csvc_error_last()->message, "iterators of the store are still open"));
+	csvc_customer_iter_free(it);
+	/* Both: the rollback wins. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_customer_iter_new(s, NULL, &it));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_err(csvc_store_close(s), CSVC_ESTATE);
+	csvc_customer_iter_free(it);
+	/* The file is not held: another store writes to it. */
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_ok(csvc_store_commit(s));
+	csvc_assert_ok(csvc_store_close(s));
+	unlink(path);
+}
+
 /* The message is always valid UTF-8: a long message is cut on a character
  * boundary, and quoted bytes that are not UTF-8 are escaped. */
 static void test_error_message_is_utf8(void **state)
@@ -76,10 +188,13 @@ static void test_error_message_is_utf8(void **state)
 		assert_memory_equal(e->message, "abc", (size_t)shift);
 	}
 	/* Invalid bytes are escaped as \xNN; valid text around them is kept. */
-	csvc__error_sqlite(CSVC_ECORRUPT, 11, "schema (%s) - %s", "ex\xfftra", "\xe5\x90 cut \xc3\xa9\x80");
+	csvc__error_engine(CSVC_ECORRUPT, CSVC__ENGINE_SQLITE, 11, NULL, "schema (%s) - %s", "ex\xfftra",
+	                   "\xe5\x90 cut \xc3\xa9\x80");
 	const csvc_error *e = csvc_error_last();
 	assert_int_equal(e->code, CSVC_ECORRUPT);
-	assert_int_equal(e->sqlite_code, 11);
+	assert_string_equal(e->engine, "sqlite");
+	assert_int_equal(e->engine_code, 11);
+	assert_string_equal(e->sqlstate, "");
 	assert_string_equal(e->message, "schema (ex\\xfftra) - \\xe5\\x90 cut \xc3\xa9\\x80");
 	assert_true(csvc__utf8_valid(e->message, strlen(e->message)));
 	/* Overlongs, surrogates and code points above U+10FFFF are escaped too. */
@@ -161,11 +276,9 @@ static void test_control_characters(void **state)
 	csvc_assert_ok(csvc_customer_create(s, c, "clerk-7"));
 	csvc_assert_err(csvc_ticket_create(s, t, "clerk\n"), CSVC_EINVAL);
 	csvc_assert_ok(csvc_ticket_create(s, t, "clerk-7"));
-	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0,
-	                                    "clerk", NULL),
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "hi\x1b]0;x\x07", NULL, 0, "clerk"}, NULL),
 	                CSVC_EINVAL);
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0,
-	                                   "clerk", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "line 1\nline 2\r\n\tend", NULL, 0, "clerk"}, NULL));
 	csvc_calendar *cal = NULL;
 	static const char cal_json[] = "{\"zone\":\"UTC\",\"versions\":[{\"from\":\"2026-01-01\","
 	                               "\"week\":{\"mon\":[\"09:00-17:00\"]}}]}";
@@ -287,7 +400,7 @@ static void test_options_validation(void **state)
 	(void)state;
 	csvc_store *s = NULL;
 	csvc_store_options o;
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.version = CSVC_STORE_OPTIONS_VERSION + 1;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
 	/* A zeroed struct means all defaults. */
@@ -296,17 +409,17 @@ static void test_options_validation(void **state)
 	csvc_assert_ok(csvc_store_open(&s, ":memory:", &zero));
 	csvc_store_close(s);
 	s = NULL;
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.durability = 7;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.flags = 0x100;
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
-	csvc_assert_ok(csvc_store_options_init(&o));
+	csvc_assert_ok(csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION));
 	o.default_country_code = "+86";
 	csvc_assert_err(csvc_store_open(&s, ":memory:", &o), CSVC_EINVAL);
 	assert_null(s);
-	csvc_assert_err(csvc_store_options_init(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_store_options_init(NULL, CSVC_STORE_OPTIONS_VERSION), CSVC_EINVAL);
 }
 
 static void test_create_and_reopen(void **state)
@@ -530,7 +643,9 @@ static void test_busy_without_timeout(void **state)
 	csvc_assert_ok(csvc_store_open(&b, path, &o));
 	csvc_assert_ok(csvc_store_begin(a));
 	csvc_assert_err(csvc_store_begin(b), CSVC_EBUSY);
-	assert_int_equal(csvc_error_last()->sqlite_code & 0xff, 5 /* SQLITE_BUSY */);
+	assert_string_equal(csvc_error_last()->engine, "sqlite");
+	assert_int_equal(csvc_error_last()->engine_code & 0xff, 5 /* SQLITE_BUSY */);
+	assert_string_equal(csvc_error_last()->sqlstate, "");
 	csvc_customer *c = NULL;
 	csvc_assert_ok(csvc_customer_new(&c));
 	csvc_assert_err(csvc_customer_create(b, c, NULL), CSVC_EBUSY);
@@ -743,11 +858,14 @@ static int as_nobody(int (*fn)(const char *), const char *path)
 	return WEXITSTATUS(status);
 }
 
+/* Leaves the open's error record for the caller (s is NULL when it fails,
+ * and closing even NULL resets the record). */
 static int open_rw_expect(const char *path, int expected)
 {
 	csvc_store *s = NULL;
 	int rc = csvc_store_open(&s, path, NULL);
-	csvc_store_close(s);
+	if (s)
+		csvc_store_close(s);
 	return rc == expected ? 0 : 10 + (-rc);
 }
 
@@ -1041,6 +1159,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_basics),
+		cmocka_unit_test(test_error_engine),
+		cmocka_unit_test(test_close_reports),
 		cmocka_unit_test(test_error_message_is_utf8),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_damaged_search_index_message),

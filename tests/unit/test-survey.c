@@ -920,7 +920,7 @@ static void test_bad_queries(void **state)
 	csvc_assert_err(csvc_report_scores(s, NULL, &r), CSVC_EINVAL);
 	csvc_assert_err(csvc_report_scores(s, &q, NULL), CSVC_EINVAL);
 	csvc_report_query b = q;
-	b.version = 0; /* a zeroed version means the current one */
+	b.version = 0; /* a zeroed version means version 1 */
 	csvc_assert_ok(csvc_report_scores(s, &b, &r));
 	csvc_report_free(r);
 	r = NULL;
@@ -981,13 +981,13 @@ static void test_bad_queries(void **state)
 	b.group_by = CSVC_REPORT_BY_METHOD;
 	csvc_assert_err(csvc_report_kpis(s, &b, &r), CSVC_EINVAL);
 	assert_null(r);
-	csvc_assert_ok(csvc_report_query_init(&b));
+	csvc_assert_ok(csvc_report_query_init(&b, CSVC_REPORT_QUERY_VERSION));
 	assert_int_equal(b.version, CSVC_REPORT_QUERY_VERSION);
-	csvc_assert_err(csvc_report_query_init(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_report_query_init(NULL, CSVC_REPORT_QUERY_VERSION), CSVC_EINVAL);
 	csvc_survey_context ctx;
-	csvc_assert_ok(csvc_survey_context_init(&ctx));
+	csvc_assert_ok(csvc_survey_context_init(&ctx, CSVC_SURVEY_CONTEXT_VERSION));
 	assert_int_equal(ctx.version, CSVC_SURVEY_CONTEXT_VERSION);
-	csvc_assert_err(csvc_survey_context_init(NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_survey_context_init(NULL, CSVC_SURVEY_CONTEXT_VERSION), CSVC_EINVAL);
 	csvc_assert_err(csvc_report_to_json(NULL, NULL), CSVC_EINVAL);
 	/* Getters on NULL and out of range. */
 	assert_int_equal(csvc_report_row_count(NULL), 0);

@@ -180,10 +180,10 @@ static void test_bad_input(void **state)
 	csvc_assert_err(csvc_ticket_transition(s, &nobody, "answer", 0, NULL, NULL, NULL), CSVC_ENOTFOUND);
 	csvc_assert_err(csvc_ticket_transition(s, csvc_ticket_id(t), "Bad Name", 0, NULL, NULL, NULL),
 	                CSVC_EINVAL);
-	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), 9, "x", NULL, 0, NULL, NULL), CSVC_EINVAL);
-	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "", NULL, 0, NULL, NULL),
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, 9, "x", NULL, 0, NULL}, NULL), CSVC_EINVAL);
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "", NULL, 0, NULL}, NULL),
 	                CSVC_EINVAL);
-	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), CSVC_COMMENT_REPLY, "\xc3", NULL, 0, NULL, NULL),
+	csvc_assert_err(csvc_ticket_comment(s, csvc_ticket_id(t), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "\xc3", NULL, 0, NULL}, NULL),
 	                CSVC_EINVAL);
 	csvc_ticket *g = NULL;
 	csvc_assert_err(csvc_ticket_get_by_number(s, "SH01-999999", &g), CSVC_ENOTFOUND);
@@ -278,15 +278,13 @@ static void test_revisions_update_assign_comment(void **state)
 	assert_int_equal(rev, 2);
 	/* A writer holding revision 1 loses. */
 	csvc_assert_err(csvc_ticket_transition(s, id, "handle", 1, "b", NULL, NULL), CSVC_ECONFLICT);
-	csvc_assert_err(csvc_ticket_comment(s, id, CSVC_COMMENT_NOTE, "x", NULL, 1, "b", NULL), CSVC_ECONFLICT);
+	csvc_assert_err(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "x", NULL, 1, "b"}, NULL), CSVC_ECONFLICT);
 	csvc_assert_ok(csvc_ticket_assign(s, id, "wang.wu", "property", 2, "supervisor", &rev));
 	assert_int_equal(rev, 3);
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_REPLY, "我们已经联系物业处理。", NULL, 0, "wang.wu", &rev));
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_NOTE, "空调外机噪音", NULL, 0, "wang.wu", &rev));
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_RESULT_NOTICE, "处理结果已电话告知", "phone", 0,
-	                                   "wang.wu", &rev));
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_FOLLOW_UP, "回访：顾客满意", "phone", 0, "wang.wu",
-	                                   &rev));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "我们已经联系物业处理。", NULL, 0, "wang.wu"}, &rev));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "空调外机噪音", NULL, 0, "wang.wu"}, &rev));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_RESULT_NOTICE, "处理结果已电话告知", "phone", 0, "wang.wu"}, &rev));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_FOLLOW_UP, "回访：顾客满意", "phone", 0, "wang.wu"}, &rev));
 	assert_int_equal(rev, 7);
 
 	/* Update: the record carries revision 1, stale now. */
@@ -404,8 +402,7 @@ static void hook(const csvc_event *ev, void *userdata)
 	if (log->write_back && strcmp(csvc_event_type(ev), "created") == 0) {
 		log->write_back = 0;
 		/* Re-entrant write: its event comes after the current ones. */
-		csvc_assert_ok(csvc_ticket_comment(log->store, csvc_event_ticket(ev), CSVC_COMMENT_NOTE, "auto",
-		                                   NULL, 0, "hook", NULL));
+		csvc_assert_ok(csvc_ticket_comment(log->store, csvc_event_ticket(ev), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "auto", NULL, 0, "hook"}, NULL));
 	}
 }
 
@@ -423,7 +420,7 @@ static void test_change_hook(void **state)
 	csvc_assert_ok(csvc_store_begin(s));
 	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(a), "answer", 0, NULL, NULL, NULL));
 	csvc_assert_ok(csvc_store_begin(s));
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(a), CSVC_COMMENT_NOTE, "inner", NULL, 0, NULL, NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(a), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "inner", NULL, 0, NULL}, NULL));
 	csvc_assert_ok(csvc_store_rollback(s)); /* drops the inner comment */
 	assert_int_equal(log.count, 1);
 	csvc_assert_ok(csvc_store_commit(s));
@@ -575,7 +572,7 @@ static void test_replay_matches_random_operations(void **state)
 			break;
 		}
 		case 3:
-			csvc_assert_ok(csvc_ticket_comment(s, id, 1 + (int32_t)RND(4), "随机评论", NULL, 0, "r", NULL));
+			csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, 1 + (int32_t)RND(4), "随机评论", NULL, 0, "r"}, NULL));
 			break;
 		case 4: {
 			csvc_ticket *t = NULL;
@@ -631,8 +628,7 @@ static void test_queries(void **state)
 			csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(all[i]), i % 4 == 0 ? "cancel" : "answer",
 			                                      0, NULL, NULL, NULL));
 	}
-	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(all[7]), CSVC_COMMENT_NOTE, "顾客要求开具发票", NULL, 0,
-	                                   NULL, NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, csvc_ticket_id(all[7]), &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "顾客要求开具发票", NULL, 0, NULL}, NULL));
 	csvc_ticket_query q = CSVC_TICKET_QUERY_INIT;
 	assert_int_equal(count_where(s, &q), 40);
 	q.store_code = "SH01";
@@ -641,16 +637,16 @@ static void test_queries(void **state)
 	assert_int_equal(count_where(s, &q), 20); /* answered is resolved: still open */
 	q.state_category = CSVC_STATE_RESOLVED;
 	assert_int_equal(count_where(s, &q), 7); /* odd i divisible by 3 under 40: 3,9,15,21,27,33,39 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.state = "cancelled";
 	assert_int_equal(count_where(s, &q), 4); /* 0, 12, 24, 36 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.assignee = "zhao";
 	assert_int_equal(count_where(s, &q), 8);
 	q.team = "desk";
 	q.kind = "after_sales";
 	assert_int_equal(count_where(s, &q), 2); /* 0, 20 */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.text = "退货申请";
 	assert_int_equal(count_where(s, &q), 10);
 	q.text = "发票"; /* two characters, in a comment */
@@ -662,7 +658,7 @@ static void test_queries(void **state)
 	assert_int_equal(count_where(s, &q), 30);
 
 	/* Keyset pages of 7 over SH02. */
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.store_code = "SH02";
 	q.limit = 7;
 	int seen = 0;
@@ -684,11 +680,11 @@ static void test_queries(void **state)
 			break;
 	}
 	assert_int_equal(seen, 20);
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.state_category = 9;
 	int64_t n;
 	csvc_assert_err(csvc_ticket_count(s, &q, &n), CSVC_EINVAL);
-	csvc_ticket_query_init(&q);
+	csvc_ticket_query_init(&q, CSVC_TICKET_QUERY_VERSION);
 	q.text = "";
 	csvc_assert_err(csvc_ticket_count(s, &q, &n), CSVC_EINVAL);
 	for (int i = 0; i < 40; i++)
@@ -822,7 +818,7 @@ static void test_clock_steps_back(void **state)
 	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
 	const csvc_uuid *id = csvc_ticket_id(t);
 	now_cell = T0 + 2 * HOUR_US + 10 * MIN_US;
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent", NULL));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "您好", NULL, 0, "agent"}, NULL));
 	assert_int_equal(w.warnings, 0);
 
 	/* The clock steps back 2 h. */
@@ -895,7 +891,7 @@ static void test_revision_after_sla_events(void **state)
 	csvc_assert_ok(csvc_ticket_transition(s, id, "escalate", 1, "agent", NULL, &rev));
 	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
 	assert_int_equal(sql_int(s, "SELECT count(*) FROM ticket_events WHERE type = 'sla_breach'"), 1);
-	csvc_assert_ok(csvc_ticket_comment(s, id, CSVC_COMMENT_NOTE, "专人处理", NULL, rev, "agent", &rev));
+	csvc_assert_ok(csvc_ticket_comment(s, id, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_NOTE, "专人处理", NULL, rev, "agent"}, &rev));
 	assert_int_equal(rev, sql_int(s, "SELECT revision FROM tickets"));
 
 	/* An update that moves the ticket to another SLA policy. */

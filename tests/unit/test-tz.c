@@ -528,7 +528,7 @@ static void test_truncated_and_damaged(void **state)
 static void test_civil(void **state)
 {
 	(void)state;
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	csvc_assert_ok(csvc_civil_from_local(0, &c));
 	assert_int_equal(c.year, 1970);
 	assert_int_equal(c.weekday, 4); /* Thursday */

@@ -18,12 +18,17 @@ class Error(Exception):
         message: the library's message (UTF-8 detail, may quote the rejected value).
         code: the library's error code (an ErrorCode, or an int for codes this
             version does not know).
-        sqlite_code: the SQLite extended result code behind the error, or 0.
+        engine: the storage engine whose failure is behind the error ("sqlite"),
+            or None when no engine call failed.
+        engine_code: the engine's own numeric code (SQLite: the extended result
+            code), or 0.
+        sqlstate: the engine's five-character SQLSTATE (PostgreSQL), or "".
     """
 
     code: int = ErrorCode.ERROR
 
-    def __init__(self, message: str = "", code: Optional[int] = None, sqlite_code: int = 0) -> None:
+    def __init__(self, message: str = "", code: Optional[int] = None, engine: Optional[str] = None,
+                 engine_code: int = 0, sqlstate: str = "") -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -31,7 +36,9 @@ class Error(Exception):
                 self.code = ErrorCode(code)
             except ValueError:
                 self.code = code
-        self.sqlite_code = sqlite_code
+        self.engine = engine
+        self.engine_code = engine_code
+        self.sqlstate = sqlstate
 
     def __str__(self) -> str:
         return self.message

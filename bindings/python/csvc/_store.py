@@ -9,6 +9,7 @@ from typing import Callable, Iterator, Optional, Tuple, Union
 
 from . import _csvc
 from ._enums import Durability, LogLevel, ZoneSource
+from ._errors import Error
 
 __all__ = ["Store"]
 
@@ -87,7 +88,13 @@ class Store(_csvc.Store):
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.close()
+        try:
+            self.close()
+        except Error:
+            # Leaving on an exception, a transaction still open is rolled
+            # back as expected: the exception in flight is what matters.
+            if exc_type is None:
+                raise
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"

@@ -100,24 +100,36 @@ static int g_bound;
  * (a callback may make other libcsvc calls on the same thread later). */
 typedef struct errsnap {
 	int code;
-	int sqlite_code;
+	const char *engine; /* static text from the record, or NULL */
+	int engine_code;
+	char sqlstate[6];
 	char message[512];
 } errsnap;
+
+static void snap_no_engine(errsnap *e)
+{
+	e->engine = NULL;
+	e->engine_code = 0;
+	e->sqlstate[0] = '\0';
+}
 
 static void snap_take(errsnap *e, int rc)
 {
 	const csvc_error *le = csvc_error_last();
 	e->code = rc;
 	if (le->code == rc) {
-		e->sqlite_code = le->sqlite_code;
+		e->engine = le->engine;
+		e->engine_code = le->engine_code;
+		snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", le->sqlstate);
 		snprintf(e->message, sizeof(e->message), "%s", le->message);
 	} else {
-		e->sqlite_code = 0;
+		snap_no_engine(e);
 		snprintf(e->message, sizeof(e->message), "%s", csvc_strerror(rc));
 	}
 }
 
-static PyObject *raise_code(int code, const char *message, int sqlite_code)
+static PyObject *raise_code(int code, const char *message, const char *engine, int engine_code,
+                            const char *sqlstate)
 {
 	PyObject *cls = NULL, *key, *exc;
 	if (!g_bound) {
@@ -136,7 +148,8 @@ static PyObject *raise_code(int code, const char *message, int sqlite_code)
 	}
 	if (message == NULL || message[0] == '\0')
 		message = csvc_strerror(code);
-	exc = PyObject_CallFunction(cls, "sii", message, code, sqlite_code);
+	exc = PyObject_CallFunction(cls, "sizis", message, code, engine, engine_code,
+	                            sqlstate ? sqlstate : "");
 	if (exc == NULL)
 		return NULL;
 	PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
@@ -146,7 +159,7 @@ static PyObject *raise_code(int code, const char *message, int sqlite_code)
 
 static PyObject *raise_snap(const errsnap *e)
 {
-	return raise_code(e->code, e->message, e->sqlite_code);
+	return raise_code(e->code, e->message, e->engine, e->engine_code, e->sqlstate);
 }
 
 /* For calls that do not touch a store (record setters, parsers). */
@@ -289,7 +302,7 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 	if (PyObject_TypeCheck(o, &CustomerType)) {
 		const csvc_uuid *id = csvc_customer_id(((CustomerObject *)o)->c);
 		if (id == NULL || csvc_uuid_is_nil(id)) {
-			raise_code(CSVC_EINVAL, "the customer is a draft and has no id yet", 0);
+			raise_code(CSVC_EINVAL, "the customer is a draft and has no id yet", NULL, 0, NULL);
 			return -1;
 		}
 		*out = *id;
@@ -298,7 +311,7 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 	if (PyObject_TypeCheck(o, &TicketType)) {
 		const csvc_uuid *id = csvc_ticket_id(((TicketObject *)o)->t);
 		if (id == NULL || csvc_uuid_is_nil(id)) {
-			raise_code(CSVC_EINVAL, "the ticket is a draft and has no id yet", 0);
+			raise_code(CSVC_EINVAL, "the ticket is a draft and has no id yet", NULL, 0, NULL);
 			return -1;
 		}
 		*out = *id;
@@ -523,7 +536,7 @@ static int local_in(PyObject *o, int64_t *out)
 /* Local microseconds -> a naive datetime of the wall-clock reading. */
 static PyObject *local_out(int64_t local)
 {
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	int rc = csvc_civil_from_local(local, &c);
 	if (rc != CSVC_OK)
 		return raise_last(rc);
@@ -1786,7 +1799,7 @@ static PyObject *TimeZone_fixed(PyObject *cls, PyObject *args, PyObject *kwargs)
 		return NULL;
 	}
 	if (us / 1000000 < INT32_MIN || us / 1000000 > INT32_MAX)
-		return raise_code(CSVC_ERANGE, "UTC offset out of range (-25 h to +26 h)", 0);
+		return raise_code(CSVC_ERANGE, "UTC offset out of range (-25 h to +26 h)", NULL, 0, NULL);
 	int rc = csvc_tz_fixed(&tz, (int32_t)(us / 1000000));
 	return tz_result(rc, tz);
 }
@@ -2250,7 +2263,7 @@ static int SlaPolicy_init(SlaPolicyObject *self, PyObject *args, PyObject *kwarg
 static int policy_ready(SlaPolicyObject *self)
 {
 	if (self->p == NULL) {
-		raise_code(CSVC_EINVAL, "the SlaPolicy was not initialised", 0);
+		raise_code(CSVC_EINVAL, "the SlaPolicy was not initialised", NULL, 0, NULL);
 		return -1;
 	}
 	return 0;
@@ -2333,7 +2346,7 @@ static int conv_index(PyObject *o, void *out)
 	if (i == -1 && PyErr_Occurred())
 		return 0;
 	if (i < 0) {
-		raise_code(CSVC_ERANGE, "target index out of range", 0);
+		raise_code(CSVC_ERANGE, "target index out of range", NULL, 0, NULL);
 		return 0;
 	}
 	*(size_t *)out = (size_t)i;
@@ -2399,8 +2412,16 @@ static PyObject *SlaPolicy_target_escalate(SlaPolicyObject *self, PyObject *args
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&O&|O&zzz:target_escalate", kw, conv_index, &i,
 	                                 conv_int32, &percent, conv_int32, &action, conv_int32, &value, &assignee,
 	                                 &team, &transition) ||
-	    policy_ready(self) ||
-	    check_rc(csvc_sla_target_escalate(self->p, i, percent, action, value, assignee, team, transition)))
+	    policy_ready(self))
+		return NULL;
+	csvc_sla_escalation esc = CSVC_SLA_ESCALATION_INIT;
+	esc.percent = percent;
+	esc.action = action;
+	esc.priority = value;
+	esc.assignee = assignee;
+	esc.team = team;
+	esc.transition = transition;
+	if (check_rc(csvc_sla_target_escalate(self->p, i, &esc)))
 		return NULL;
 	Py_RETURN_NONE;
 }
@@ -2549,7 +2570,7 @@ static int Survey_init(SurveyObject *self, PyObject *args, PyObject *kwargs)
 static int survey_ready(SurveyObject *self)
 {
 	if (self->s == NULL) {
-		raise_code(CSVC_EINVAL, "the Survey was not initialised", 0);
+		raise_code(CSVC_EINVAL, "the Survey was not initialised", NULL, 0, NULL);
 		return -1;
 	}
 	return 0;
@@ -2731,7 +2752,7 @@ static int conv_qindex(PyObject *o, void *out)
 	if (i == -1 && PyErr_Occurred())
 		return 0;
 	if (i < 0) {
-		raise_code(CSVC_ERANGE, "question index out of range", 0);
+		raise_code(CSVC_ERANGE, "question index out of range", NULL, 0, NULL);
 		return 0;
 	}
 	*(size_t *)out = (size_t)i;
@@ -3424,7 +3445,7 @@ static int refuse_in_alarm(StoreObject *s, errsnap *e)
 	if (!s->in_alarm)
 		return 0;
 	e->code = CSVC_ESTATE;
-	e->sqlite_code = 0;
+	snap_no_engine(e);
 	snprintf(e->message, sizeof(e->message), "%s",
 	         "the sla_advance callback may read the store but must not write to it");
 	return CSVC_ESTATE;
@@ -3788,31 +3809,39 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	return 0;
 }
 
-static void close_store(StoreObject *self, int release_gil)
+/* Closes the C store (freed in every case); returns what
+ * csvc_store_close reported, its error record copied into `e`. */
+static int close_store(StoreObject *self, int release_gil, errsnap *e)
 {
 	csvc_store *st = self->store;
+	int rc;
 	invalidate_iters(self);
 	self->store = NULL;
 	if (release_gil) {
 		Py_BEGIN_ALLOW_THREADS
-		csvc_store_close(st);
+		rc = csvc_store_close(st);
+		snap_take(e, rc);
 		Py_END_ALLOW_THREADS
 	} else {
-		csvc_store_close(st);
+		rc = csvc_store_close(st);
+		snap_take(e, rc);
 	}
+	return rc;
 }
 
 static PyObject *Store_close(StoreObject *self, PyObject *unused)
 {
 	pending_t p;
+	errsnap e;
+	int rc = CSVC_OK;
 	(void)unused;
 	if (self->depth > 0 && self->owner == PyThread_get_thread_ident())
-		return raise_code(CSVC_ESTATE, "a store cannot be closed from inside its own callback", 0);
+		return raise_code(CSVC_ESTATE, "a store cannot be closed from inside its own callback", NULL, 0, NULL);
 	if (self->store == NULL)
 		Py_RETURN_NONE;
 	lock_acquire(self);
 	if (self->store != NULL)
-		close_store(self, 1);
+		rc = close_store(self, 1, &e);
 	p = self->pending;
 	memset(&self->pending, 0, sizeof(self->pending));
 	lock_release(self);
@@ -3820,6 +3849,8 @@ static PyObject *Store_close(StoreObject *self, PyObject *unused)
 		PyErr_Restore(p.type, p.value, p.tb);
 		return NULL;
 	}
+	if (rc != CSVC_OK)
+		return raise_snap(&e); /* closed all the same */
 	Py_RETURN_NONE;
 }
 
@@ -3846,8 +3877,9 @@ static void Store_dealloc(StoreObject *self)
 	if (self->store != NULL) {
 		/* Nobody else holds a reference, so nobody holds the lock. */
 		self->owner = PyThread_get_thread_ident();
+		errsnap e;
 		self->depth = 1;
-		close_store(self, 0);
+		close_store(self, 0, &e); /* a rollback here has no one to tell */
 		self->depth = 0;
 		if (self->pending.value != NULL) {
 			PyErr_Restore(self->pending.type, self->pending.value, self->pending.tb);
@@ -4090,7 +4122,7 @@ static int parse_customer_query(PyObject *args, PyObject *kwargs, const char *fm
 {
 	opt_uuid after = {0, {{0}}};
 	int inactive = 0;
-	csvc_customer_query_init(q);
+	csvc_customer_query_init(q, CSVC_CUSTOMER_QUERY_VERSION);
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, customer_query_kw, &q->text, &q->phone,
 	                                 &q->email, &q->tag, &q->home_store, conv_int32, &q->customer_class,
 	                                 conv_int32, &q->tier, conv_int32, &q->lifecycle, &inactive, conv_time,
@@ -4392,9 +4424,14 @@ static PyObject *Store_comment_ticket(StoreObject *self, PyObject *args, PyObjec
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&s|zLz:comment_ticket", kw, conv_uuid, &id,
 	                                 conv_int32, &kind, &body, &method, &expected, &actor))
 		return NULL;
+	csvc_comment c = CSVC_COMMENT_INIT;
+	c.kind = kind;
+	c.body = body;
+	c.method = method;
+	c.expected_revision = expected;
+	c.actor = actor;
 	ENTER(self);
-	CALL(self, 1, rc_, &e_,
-	     csvc_ticket_comment(self->store, &id, kind, body, method, expected, actor, &rev));
+	CALL(self, 1, rc_, &e_, csvc_ticket_comment(self->store, &id, &c, &rev));
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
@@ -4486,7 +4523,7 @@ static int parse_ticket_query(PyObject *args, PyObject *kwargs, const char *fmt,
 {
 	opt_uuid after = {0, {{0}}};
 	int open_only = 0;
-	csvc_ticket_query_init(q);
+	csvc_ticket_query_init(q, CSVC_TICKET_QUERY_VERSION);
 	customer->set = 0;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, ticket_query_kw, &q->store_code, &q->state,
 	                                 conv_int32, &q->state_category, &open_only, &q->kind, &q->assignee,
@@ -5153,7 +5190,7 @@ static PyObject *Store_invite(StoreObject *self, PyObject *args, PyObject *kwarg
 		ctx.ttl_us = expires_at - csvc_store_now(self->store);
 		if (ctx.ttl_us <= 0) {
 			rc_ = e_.code = CSVC_EINVAL;
-			e_.sqlite_code = 0;
+			snap_no_engine(&e_);
 			snprintf(e_.message, sizeof(e_.message), "%s", "the invitation's expiry is not after the store clock");
 		}
 	}
@@ -5225,7 +5262,7 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 	long long min_sample = 0;
 	int survey_version = 0;
 	ReportObject *out;
-	csvc_report_query_init(&q);
+	csvc_report_query_init(&q, CSVC_REPORT_QUERY_VERSION);
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, report_query_kw, conv_instant, &q.from, conv_instant,
 	                                 &q.to, &q.store_code, &q.staff, &q.channel, &q.kind, &q.category, &q.survey,
 	                                 &survey_version, &q.question, conv_method, &q.method, conv_group,
@@ -5617,12 +5654,12 @@ static PyObject *mod_library_version(PyObject *m, PyObject *unused)
 
 static PyObject *mod_raise_error(PyObject *m, PyObject *args)
 {
-	int code, sqlite_code = 0;
-	const char *message = "";
+	int code, engine_code = 0;
+	const char *message = "", *engine = NULL, *sqlstate = "";
 	(void)m;
-	if (!PyArg_ParseTuple(args, "i|si:_raise_error", &code, &message, &sqlite_code))
+	if (!PyArg_ParseTuple(args, "i|szis:_raise_error", &code, &message, &engine, &engine_code, &sqlstate))
 		return NULL;
-	return raise_code(code, message, sqlite_code);
+	return raise_code(code, message, engine, engine_code, sqlstate);
 }
 
 static PyObject *mod_metric_name(PyObject *m, PyObject *arg)
