@@ -217,6 +217,32 @@ class SlaRematch(StoreTestCase):
             self.store.sla_rematch("00000000-0000-4000-8000-000000000000")
 
 
+class Maintenance(StoreTestCase):
+    """scrub_customers, scrub_pending and checkpoint: bound since the header
+    test (test_bindings_complete.py) found them unbound."""
+
+    def test_scrub_after_an_erasure_in_a_transaction(self):
+        c = self.customer("王芳", phones=["138-0013-8000"])
+        self.assertIsNone(self.store.scrub_pending())
+        with self.store.transaction():
+            self.store.erase_customer(c, actor="privacy")
+            with self.assertRaises(csvc.InvalidTransition):
+                self.store.scrub_customers()
+        since = self.store.scrub_pending()
+        self.assertIsInstance(since, datetime.datetime)
+        self.store.scrub_customers()
+        self.assertIsNone(self.store.scrub_pending())
+
+    def test_checkpoint(self):
+        self.customer()
+        self.store.checkpoint()
+        self.assertEqual(os.path.getsize(self.path + "-wal"), 0)
+        self.store.begin()
+        with self.assertRaises(csvc.InvalidTransition):
+            self.store.checkpoint()
+        self.store.rollback()
+
+
 class Stubs(unittest.TestCase):
     """The stubs name what the module has, and the module what the stubs name."""
 

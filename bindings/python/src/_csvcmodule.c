@@ -4108,6 +4108,18 @@ SIMPLE(rollback, 2, csvc_store_rollback)
 SIMPLE(install_defaults, 1, csvc_store_install_defaults)
 SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
+/* Refused inside a transaction, so never wrapped in one for a Python clock. */
+SIMPLE(scrub_customers, 2, csvc_customer_scrub)
+SIMPLE(checkpoint, 2, csvc_store_checkpoint)
+
+static PyObject *Store_scrub_pending(StoreObject *self, PyObject *unused)
+{
+	csvc_time_us since = 0;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_customer_scrub_pending(self->store, &since));
+	return DONE(self, rc_ == CSVC_OK ? time_out(since) : NULL);
+}
 
 static PyObject *Store_lock(StoreObject *self, PyObject *unused)
 {
@@ -5547,6 +5559,17 @@ static PyMethodDef Store_methods[] = {
 	   "MergeConflict(field, key, kept, absorbed) that could not be reconciled."),
 	SM(erase_customer, "erase_customer($self, /, id, actor=None)\n--\n\n"
 	   "Erases the personal data of a customer (privacy request)."),
+	{"scrub_customers", (PyCFunction)Store_scrub_customers, METH_NOARGS,
+	 "scrub_customers($self, /)\n--\n\nFinishes pending erasures (csvc_customer_scrub): rebuilds the\n"
+	 "search index and empties the write-ahead log. InvalidTransition inside a\n"
+	 "transaction; Busy when another connection kept the log (call again later)."},
+	{"scrub_pending", (PyCFunction)Store_scrub_pending, METH_NOARGS,
+	 "scrub_pending($self, /)\n--\n\nThe instant of the oldest erasure whose data may still be on\n"
+	 "disk (csvc_customer_scrub_pending), or None."},
+	{"checkpoint", (PyCFunction)Store_checkpoint, METH_NOARGS,
+	 "checkpoint($self, /)\n--\n\nCopies the write-ahead log into the main file and truncates it\n"
+	 "(csvc_store_checkpoint). InvalidTransition inside a transaction; Busy when\n"
+	 "another connection's snapshot kept it from finishing."},
 	SM(save_workflow, "save_workflow($self, /, workflow)\n--\n\n"
 	   "Validates and stores a Workflow; returns its version (unchanged if equal to the newest)."),
 	SM(load_workflow, "load_workflow($self, /, name, version=0)\n--\n\n"
