@@ -35,8 +35,9 @@ class CustomerRecordTest(StoreTestCase):
         self.assertIsNone(c.notes)
         c.birthday = None
         self.assertIsNone(c.birthday)
-        with self.assertRaises(csvc.InvalidArgument):
-            c.customer_class = None  # class always has a value
+        c.customer_class = csvc.CustomerClass.VIP
+        c.customer_class = None  # class always has a value: None sets the default
+        self.assertIs(c.customer_class, csvc.CustomerClass.ORDINARY)
         with self.assertRaises(csvc.InvalidArgument):
             c.customer_class = 9
         with self.assertRaises(csvc.InvalidArgument):

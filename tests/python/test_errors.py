@@ -68,14 +68,15 @@ class ErrorMappingTest(StoreTestCase):
             self.customer("李四", external_ids=[("member_card", "M-1")])
         self.assertIn("M-1", cm.exception.message)
         t = self.ticket()
+        stale = t.copy()
         with self.assertRaises(csvc.InvalidTransition):
             s.transition_ticket(t, "no-such-transition")
         s.transition_ticket(t, "analyse")
         with self.assertRaises(csvc.Conflict):
             s.transition_ticket(t, "handle", expected_revision=1)
         with self.assertRaises(csvc.Conflict):
-            t.subject = "changed"
-            s.update_ticket(t)
+            stale.subject = "changed"     # a copy from before the transition
+            s.update_ticket(stale)
 
     def test_busy(self):
         other = csvc.Store(self.path, busy_timeout_ms=-1)

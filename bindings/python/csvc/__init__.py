@@ -27,9 +27,25 @@ error code has its own exception class under csvc.Error. See
 docs/python.md.
 """
 
+import collections.abc as _abc
 import uuid as _uuid
 
-from . import _csvc
+try:
+    from . import _csvc
+except ImportError as _e:
+    # Only "there is no extension here" gets the explanation; an extension
+    # that exists but fails to load (a missing libcsvc.so.1, ...) keeps its
+    # own error. Without this, Python calls the first case a circular import.
+    if not (isinstance(_e, ModuleNotFoundError) or str(_e).startswith("cannot import name '_csvc'")):
+        raise
+    import os as _os
+    import sys as _sys
+    raise ImportError(
+        f"the extension module csvc._csvc was not found next to {_os.path.dirname(__file__)} "
+        f"(for this Python, {_sys.implementation.cache_tag}): this is the source tree, or a package "
+        "built for another interpreter. Install the package with `pip install .` (docs/python.md), "
+        "or build it with `meson setup build -Dpython=enabled && ninja -C build` and use "
+        "PYTHONPATH=build/bindings/python.", name="csvc._csvc") from None
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
@@ -49,6 +65,10 @@ from ._csvc import (Calendar, Customer, Report, SlaPolicy, StoreIterator, Survey
                     SCHEMA_VERSION_SUPPORTED)
 
 __version__ = _csvc.LIBRARY_VERSION
+
+# A Report has __len__, __getitem__ (ints and slices), index and count: it
+# is a Sequence of ReportRow, as its stub says.
+_abc.Sequence.register(Report)
 
 _csvc._bind({
     "Error": Error,

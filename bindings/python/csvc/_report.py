@@ -1,7 +1,8 @@
 """ReportRow: one row of a csvc.Report."""
 
 import datetime
-from typing import Dict, NamedTuple, Optional, Union
+from typing import Dict, Optional, Union
+import typing
 
 from . import _csvc
 from ._enums import Metric
@@ -9,7 +10,7 @@ from ._enums import Metric
 __all__ = ["ReportRow"]
 
 
-class ReportRow(NamedTuple):
+class ReportRow(typing.NamedTuple):
     """One row of a Report: a key and its figures (a detached value).
 
     The figures are in ``metrics``, keyed by their JSON names (those of

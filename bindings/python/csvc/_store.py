@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from typing import Callable, Iterator, Optional, Tuple, Union
+from typing import Callable, Optional, Tuple, Union
+import typing
 
 from . import _csvc
 from ._enums import Durability, LogLevel, ZoneSource
@@ -111,7 +112,7 @@ class Store(_csvc.Store):
         return tz, ZoneSource(source)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> typing.Iterator["Store"]:
         """A transaction as a context manager: begin on entry, commit on a
         normal exit, roll back if the block raises (the exception goes on).
 

@@ -3,7 +3,8 @@
 import datetime
 import json
 import uuid
-from typing import Any, NamedTuple, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
+import typing
 
 from ._enums import Lifecycle, QuestionType, SlaStatus, StateCategory
 
@@ -11,7 +12,7 @@ __all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "Z
            "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion"]
 
 
-class Event(NamedTuple):
+class Event(typing.NamedTuple):
     """One ticket event, as delivered to the change hook and by
     Store.ticket_history(). A detached copy: keep it as long as you like."""
 
@@ -54,7 +55,7 @@ class Event(NamedTuple):
         }
 
 
-class MergeConflict(NamedTuple):
+class MergeConflict(typing.NamedTuple):
     """A value Store.merge_customers could not reconcile: keep's value stays,
     absorb's stays on the absorbed record."""
 
@@ -66,7 +67,7 @@ class MergeConflict(NamedTuple):
     absorbed: str
 
 
-class State(NamedTuple):
+class State(typing.NamedTuple):
     """A workflow state."""
 
     name: str
@@ -75,7 +76,7 @@ class State(NamedTuple):
     label_en: Optional[str]
 
 
-class Transition(NamedTuple):
+class Transition(typing.NamedTuple):
     """A workflow transition."""
 
     name: str
@@ -83,14 +84,14 @@ class Transition(NamedTuple):
     to_state: str
 
 
-class LifecycleEntry(NamedTuple):
+class LifecycleEntry(typing.NamedTuple):
     """One entry of a customer's lifecycle history."""
 
     stage: Union[Lifecycle, int]
     at: datetime.datetime
 
 
-class ZoneOffset(NamedTuple):
+class ZoneOffset(typing.NamedTuple):
     """The UTC offset of a time zone at an instant (TimeZone.offset_at)."""
 
     offset: datetime.timedelta
@@ -101,7 +102,7 @@ class ZoneOffset(NamedTuple):
     """'BST', 'GMT', 'CST', '+1030' ..."""
 
 
-class CalendarInfo(NamedTuple):
+class CalendarInfo(typing.NamedTuple):
     """What the store keeps about a saved calendar besides its text
     (Store.calendar_info)."""
 
@@ -113,7 +114,7 @@ class CalendarInfo(NamedTuple):
     """When it was last saved."""
 
 
-class SlaTarget(NamedTuple):
+class SlaTarget(typing.NamedTuple):
     """One SLA target of one ticket, as read (Store.sla_targets, sla_at_risk,
     sla_breached): a detached copy, computed as of the store clock."""
 
@@ -145,7 +146,7 @@ class SlaTarget(NamedTuple):
     cannot be loaded), else None."""
 
 
-class SlaAlarm(NamedTuple):
+class SlaAlarm(typing.NamedTuple):
     """A warning or a breach, as passed to the Store.sla_advance callback."""
 
     ticket: uuid.UUID
@@ -163,7 +164,7 @@ class SlaAlarm(NamedTuple):
         return self.percent >= 100
 
 
-class SurveyDimension(NamedTuple):
+class SurveyDimension(typing.NamedTuple):
     """A dimension of a survey (Survey.dimensions)."""
 
     name: str
@@ -173,7 +174,7 @@ class SurveyDimension(NamedTuple):
     label_en: Optional[str]
 
 
-class SurveyQuestion(NamedTuple):
+class SurveyQuestion(typing.NamedTuple):
     """A question of a survey (Survey.questions)."""
 
     name: str

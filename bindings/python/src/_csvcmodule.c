@@ -251,6 +251,32 @@ static int int32_in(PyObject *o, int32_t *out, const char *what)
 	return 0;
 }
 
+/* "O&" converter for a `limit` (uint32_t, 0 = no limit): a negative value
+ * is a ValueError and one past 2^32 - 1 an OverflowError, instead of the
+ * silent wrap of the "I" format. */
+static int conv_limit(PyObject *o, void *out)
+{
+	int overflow = 0;
+	long long v;
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "limit must be int, not %.100s", Py_TYPE(o)->tp_name);
+		return 0;
+	}
+	v = PyLong_AsLongLongAndOverflow(o, &overflow);
+	if (v == -1 && PyErr_Occurred())
+		return 0;
+	if (overflow < 0 || v < 0) {
+		PyErr_SetString(PyExc_ValueError, "limit must be >= 0 (0 means no limit)");
+		return 0;
+	}
+	if (overflow > 0 || v > (long long)UINT32_MAX) {
+		PyErr_SetString(PyExc_OverflowError, "limit must be < 2**32");
+		return 0;
+	}
+	*(uint32_t *)out = (uint32_t)v;
+	return 1;
+}
+
 /* "O&" converter for enum-valued keyword arguments. */
 static int conv_int32(PyObject *o, void *out)
 {
@@ -874,7 +900,9 @@ CUST_STR(address)
 CUST_STR(notes)
 CUST_STR(home_store)
 
-#define CUST_ENUM(prop, field, e)                                                            \
+/* None sets `dflt`: the value of a new customer (class ordinary, lifecycle
+ * new, no tier), as None means "the default" everywhere else. */
+#define CUST_ENUM(prop, field, e, dflt)                                                      \
 	static PyObject *Customer_get_##prop(CustomerObject *self, void *cl)                     \
 	{                                                                                        \
 		(void)cl;                                                                            \
@@ -886,11 +914,11 @@ CUST_STR(home_store)
 		(void)cl;                                                                            \
 		if (int32_in(v, &x, #prop))                                                          \
 			return -1;                                                                       \
-		return check_rc(csvc_customer_set_##field(self->c, x));                              \
+		return check_rc(csvc_customer_set_##field(self->c, v == Py_None ? (dflt) : x));      \
 	}
-CUST_ENUM(customer_class, class, E_CUSTOMER_CLASS)
-CUST_ENUM(tier, tier, E_TIER)
-CUST_ENUM(lifecycle, lifecycle, E_LIFECYCLE)
+CUST_ENUM(customer_class, class, E_CUSTOMER_CLASS, CSVC_CUSTOMER_ORDINARY)
+CUST_ENUM(tier, tier, E_TIER, 0)
+CUST_ENUM(lifecycle, lifecycle, E_LIFECYCLE, CSVC_LIFECYCLE_NEW)
 
 #define CUST_TIME(field)                                                                     \
 	static PyObject *Customer_get_##field(CustomerObject *self, void *cl)                    \
@@ -983,6 +1011,12 @@ static PyObject *Customer_get_attributes(CustomerObject *self, void *cl)
 			Py_CLEAR(d);
 		Py_XDECREF(pk);
 		Py_XDECREF(pv);
+	}
+	/* A read-only view of a new dict: writing to it would change nothing. */
+	if (d != NULL) {
+		PyObject *view = PyDictProxy_New(d);
+		Py_DECREF(d);
+		d = view;
 	}
 	return d;
 }
@@ -1174,6 +1208,40 @@ static PyMethodDef Customer_methods[] = {
 	{NULL, NULL, 0, NULL},
 };
 
+/* Value equality of a mutable record: == compares the values of its
+ * `fields` (properties), in order. Like list and dict, the records are
+ * mutable and therefore unhashable (tp_hash = PyObject_HashNotImplemented):
+ * key them by their id. */
+static PyObject *fields_richcompare(PyObject *a, PyObject *b, int op, PyTypeObject *type,
+                                    const char *const *fields)
+{
+	int eq = 1;
+	if (!PyObject_TypeCheck(b, type) || (op != Py_EQ && op != Py_NE))
+		Py_RETURN_NOTIMPLEMENTED;
+	for (size_t i = 0; eq == 1 && a != b && fields[i] != NULL; i++) {
+		PyObject *va = PyObject_GetAttrString(a, fields[i]), *vb = NULL;
+		if (va != NULL)
+			vb = PyObject_GetAttrString(b, fields[i]);
+		eq = vb != NULL ? PyObject_RichCompareBool(va, vb, Py_EQ) : -1;
+		Py_XDECREF(va);
+		Py_XDECREF(vb);
+	}
+	if (eq < 0)
+		return NULL;
+	return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static const char *const customer_eq_fields[] = {
+	"id", "revision", "name", "address", "birthday", "notes", "home_store", "customer_class", "tier",
+	"lifecycle", "created_at", "updated_at", "merged_into", "erased_at", "phones", "emails", "tags",
+	"attributes", "external_ids", "lifecycle_history", NULL,
+};
+
+static PyObject *Customer_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &CustomerType, customer_eq_fields);
+}
+
 static PyTypeObject CustomerType = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "csvc.Customer",
@@ -1192,6 +1260,8 @@ static PyTypeObject CustomerType = {
 	                    "Store.create_customer / Store.update_customer."),
 	.tp_methods = Customer_methods,
 	.tp_getset = Customer_getset,
+	.tp_richcompare = Customer_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
 	.tp_init = (initproc)Customer_init,
 	.tp_new = Customer_new,
 };
@@ -1674,6 +1744,15 @@ static PyMethodDef Workflow_methods[] = {
 	{NULL, NULL, 0, NULL},
 };
 
+static const char *const workflow_eq_fields[] = {
+	"name", "version", "initial", "states", "transitions", NULL,
+};
+
+static PyObject *Workflow_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &WorkflowType, workflow_eq_fields);
+}
+
 static PyTypeObject WorkflowType = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "csvc.Workflow",
@@ -1688,6 +1767,8 @@ static PyTypeObject WorkflowType = {
 	                    "version) and read it with Store.load_workflow."),
 	.tp_methods = Workflow_methods,
 	.tp_getset = Workflow_getset,
+	.tp_richcompare = Workflow_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
 	.tp_init = (initproc)Workflow_init,
 	.tp_new = Workflow_new,
 };
@@ -2836,6 +2917,15 @@ static PyMethodDef Survey_methods[] = {
 	{NULL, NULL, 0, NULL},
 };
 
+static const char *const survey_eq_fields[] = {
+	"name", "version", "title", "anonymous", "dimensions", "questions", NULL,
+};
+
+static PyObject *Survey_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &SurveyType, survey_eq_fields);
+}
+
 static PyTypeObject SurveyType = {
 	PyVarObject_HEAD_INIT(NULL, 0)
 	.tp_name = "csvc.Survey",
@@ -2851,6 +2941,8 @@ static PyTypeObject SurveyType = {
 	                    "with Store.load_survey."),
 	.tp_methods = Survey_methods,
 	.tp_getset = Survey_getset,
+	.tp_richcompare = Survey_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
 	.tp_init = (initproc)Survey_init,
 	.tp_new = Survey_new,
 };
@@ -3001,6 +3093,45 @@ static PyObject *Report_subscript(ReportObject *self, PyObject *key)
 	return Report_item(self, i < 0 ? i + n : i);
 }
 
+/* Sequence.index(value[, start[, stop]]) and Sequence.count(value), so that a
+ * Report is a full collections.abc.Sequence (registered in csvc/__init__.py). */
+static PyObject *Report_index(ReportObject *self, PyObject *args)
+{
+	PyObject *value;
+	Py_ssize_t n = Report_length(self), start = 0, stop = PY_SSIZE_T_MAX;
+	if (!PyArg_ParseTuple(args, "O|nn:index", &value, &start, &stop))
+		return NULL;
+	if (start < 0 && (start += n) < 0)
+		start = 0;
+	if (stop < 0 && (stop += n) < 0)
+		stop = 0;
+	for (Py_ssize_t i = start; i < stop && i < n; i++) {
+		PyObject *row = report_row(self, (size_t)i);
+		int eq = row != NULL ? PyObject_RichCompareBool(row, value, Py_EQ) : -1;
+		Py_XDECREF(row);
+		if (eq < 0)
+			return NULL;
+		if (eq)
+			return PyLong_FromSsize_t(i);
+	}
+	PyErr_SetString(PyExc_ValueError, "Report.index(x): x not in report");
+	return NULL;
+}
+
+static PyObject *Report_count(ReportObject *self, PyObject *value)
+{
+	Py_ssize_t n = Report_length(self), count = 0;
+	for (Py_ssize_t i = 0; i < n; i++) {
+		PyObject *row = report_row(self, (size_t)i);
+		int eq = row != NULL ? PyObject_RichCompareBool(row, value, Py_EQ) : -1;
+		Py_XDECREF(row);
+		if (eq < 0)
+			return NULL;
+		count += eq;
+	}
+	return PyLong_FromSsize_t(count);
+}
+
 static PyObject *Report_to_json(ReportObject *self, PyObject *unused)
 {
 	char *text = NULL;
@@ -3106,6 +3237,11 @@ static PyMethodDef Report_methods[] = {
 	 "figures are null, times are microseconds."},
 	{"json", (PyCFunction)Report_json, METH_NOARGS,
 	 "json($self, /)\n--\n\nThe report's JSON text parsed with json.loads (a dict)."},
+	{"index", (PyCFunction)Report_index, METH_VARARGS,
+	 "index($self, value, start=0, stop=sys.maxsize, /)\n--\n\nThe index of the first row equal to\n"
+	 "`value`; ValueError if there is none."},
+	{"count", (PyCFunction)Report_count, METH_O,
+	 "count($self, value, /)\n--\n\nHow many rows equal `value`."},
 	{"__copy__", (PyCFunction)same_object, METH_NOARGS, "Reports are immutable: returns the report itself."},
 	{"__deepcopy__", (PyCFunction)same_object, METH_O, "Reports are immutable: returns the report itself."},
 	{NULL, NULL, 0, NULL},
@@ -3978,7 +4114,7 @@ static PyObject *Store_now(StoreObject *self, PyObject *unused)
 	(void)unused;
 	ENTER(self);
 	t = csvc_store_now(self->store);
-	return DONE(self, time_out(t));
+	return DONE(self, instant_out(t)); /* 0 is 1970-01-01, not "not set" */
 }
 
 #define SIMPLE(name, write, fn)                                                              \
@@ -3995,6 +4131,18 @@ SIMPLE(rollback, 2, csvc_store_rollback)
 SIMPLE(install_defaults, 1, csvc_store_install_defaults)
 SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
+/* Refused inside a transaction, so never wrapped in one for a Python clock. */
+SIMPLE(scrub_customers, 2, csvc_customer_scrub)
+SIMPLE(checkpoint, 2, csvc_store_checkpoint)
+
+static PyObject *Store_scrub_pending(StoreObject *self, PyObject *unused)
+{
+	csvc_time_us since = 0;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_customer_scrub_pending(self->store, &since));
+	return DONE(self, rc_ == CSVC_OK ? time_out(since) : NULL);
+}
 
 static PyObject *Store_lock(StoreObject *self, PyObject *unused)
 {
@@ -4128,7 +4276,7 @@ static int parse_customer_query(PyObject *args, PyObject *kwargs, const char *fm
 	                                 conv_int32, &q->tier, conv_int32, &q->lifecycle, &inactive, conv_time,
 	                                 &q->created_from, conv_time, &q->created_to, conv_time,
 	                                 &q->updated_from, conv_time, &q->updated_to, conv_opt_uuid, &after,
-	                                 &q->limit))
+	                                 conv_limit, &q->limit))
 		return -1;
 	q->include_inactive = inactive;
 	q->after = after.id;
@@ -4139,7 +4287,7 @@ static PyObject *Store_customers(StoreObject *self, PyObject *args, PyObject *kw
 {
 	csvc_customer_query q;
 	csvc_customer_iter *it = NULL;
-	if (parse_customer_query(args, kwargs, "|$zzzzzO&O&O&pO&O&O&O&O&I:customers", &q))
+	if (parse_customer_query(args, kwargs, "|$zzzzzO&O&O&pO&O&O&O&O&O&:customers", &q))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_customer_iter_new(self->store, &q, &it));
@@ -4150,7 +4298,7 @@ static PyObject *Store_count_customers(StoreObject *self, PyObject *args, PyObje
 {
 	csvc_customer_query q;
 	int64_t n = 0;
-	if (parse_customer_query(args, kwargs, "|$zzzzzO&O&O&pO&O&O&O&O&I:count_customers", &q))
+	if (parse_customer_query(args, kwargs, "|$zzzzzO&O&O&pO&O&O&O&O&O&:count_customers", &q))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_customer_count(self->store, &q, &n));
@@ -4383,18 +4531,45 @@ static PyObject *Store_replay_ticket(StoreObject *self, PyObject *args, PyObject
 	return ticket_result(self, &cx_, rc_, &e_, t);
 }
 
+/* transition_ticket, assign_ticket and comment_ticket given a Ticket object
+ * read it back after a successful write, so that the object carries the new
+ * state, revision and times and a later update_ticket(t) does not conflict.
+ * Given an id, they leave every object alone. */
+static int reread_ticket(StoreObject *self, PyObject *obj, errsnap *e)
+{
+	csvc_ticket *fresh = NULL;
+	csvc_uuid id;
+	int rc = 0;
+	if (!PyObject_TypeCheck(obj, &TicketType))
+		return 0;
+	id = *csvc_ticket_id(((TicketObject *)obj)->t);
+	CALL(self, 0, rc, e, csvc_ticket_get(self->store, &id, &fresh));
+	if (rc == CSVC_OK) {
+		csvc_ticket *old = ((TicketObject *)obj)->t;
+		((TicketObject *)obj)->t = fresh;
+		csvc_ticket_free(old);
+	} else {
+		csvc_ticket_free(fresh);
+	}
+	return rc;
+}
+
 static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", NULL};
 	csvc_uuid id;
+	PyObject *obj;
 	const char *tr, *actor = NULL, *note = NULL;
 	long long expected = 0;
 	int64_t rev = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&s|Lzz:transition_ticket", kw, conv_uuid, &id, &tr,
-	                                 &expected, &actor, &note))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|Lzz:transition_ticket", kw, &obj, &tr, &expected,
+	                                 &actor, &note) ||
+	    !conv_uuid(obj, &id))
 		return NULL;
 	ENTER(self);
 	CALL(self, 1, rc_, &e_, csvc_ticket_transition(self->store, &id, tr, expected, actor, note, &rev));
+	if (rc_ == CSVC_OK)
+		rc_ = reread_ticket(self, obj, &e_);
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
@@ -4402,14 +4577,18 @@ static PyObject *Store_assign_ticket(StoreObject *self, PyObject *args, PyObject
 {
 	static char *kw[] = {"id", "assignee", "team", "expected_revision", "actor", NULL};
 	csvc_uuid id;
+	PyObject *obj;
 	const char *assignee = NULL, *team = NULL, *actor = NULL;
 	long long expected = 0;
 	int64_t rev = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|zzLz:assign_ticket", kw, conv_uuid, &id, &assignee,
-	                                 &team, &expected, &actor))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|zzLz:assign_ticket", kw, &obj, &assignee, &team,
+	                                 &expected, &actor) ||
+	    !conv_uuid(obj, &id))
 		return NULL;
 	ENTER(self);
 	CALL(self, 1, rc_, &e_, csvc_ticket_assign(self->store, &id, assignee, team, expected, actor, &rev));
+	if (rc_ == CSVC_OK)
+		rc_ = reread_ticket(self, obj, &e_);
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
@@ -4417,12 +4596,14 @@ static PyObject *Store_comment_ticket(StoreObject *self, PyObject *args, PyObjec
 {
 	static char *kw[] = {"id", "kind", "body", "method", "expected_revision", "actor", NULL};
 	csvc_uuid id;
+	PyObject *obj;
 	int32_t kind;
 	const char *body, *method = NULL, *actor = NULL;
 	long long expected = 0;
 	int64_t rev = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&s|zLz:comment_ticket", kw, conv_uuid, &id,
-	                                 conv_int32, &kind, &body, &method, &expected, &actor))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO&s|zLz:comment_ticket", kw, &obj, conv_int32, &kind,
+	                                 &body, &method, &expected, &actor) ||
+	    !conv_uuid(obj, &id))
 		return NULL;
 	csvc_comment c = CSVC_COMMENT_INIT;
 	c.kind = kind;
@@ -4432,6 +4613,8 @@ static PyObject *Store_comment_ticket(StoreObject *self, PyObject *args, PyObjec
 	c.actor = actor;
 	ENTER(self);
 	CALL(self, 1, rc_, &e_, csvc_ticket_comment(self->store, &id, &c, &rev));
+	if (rc_ == CSVC_OK)
+		rc_ = reread_ticket(self, obj, &e_);
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
@@ -4530,7 +4713,8 @@ static int parse_ticket_query(PyObject *args, PyObject *kwargs, const char *fmt,
 	                                 &q->team, &q->channel, conv_opt_uuid, customer, conv_int32,
 	                                 &q->priority, &q->text, conv_time, &q->created_from, conv_time,
 	                                 &q->created_to, conv_time, &q->updated_from, conv_time,
-	                                 &q->updated_to, conv_opt_uuid, &after, &q->limit))
+	                                 &q->updated_to, conv_opt_uuid, &after, conv_limit,
+	                                 &q->limit))
 		return -1;
 	q->open_only = open_only;
 	q->customer = customer->set ? &customer->id : NULL;
@@ -4543,7 +4727,7 @@ static PyObject *Store_tickets(StoreObject *self, PyObject *args, PyObject *kwar
 	csvc_ticket_query q;
 	opt_uuid customer;
 	csvc_ticket_iter *it = NULL;
-	if (parse_ticket_query(args, kwargs, "|$zzO&pzzzzO&O&zO&O&O&O&O&I:tickets", &q, &customer))
+	if (parse_ticket_query(args, kwargs, "|$zzO&pzzzzO&O&zO&O&O&O&O&O&:tickets", &q, &customer))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_ticket_iter_new(self->store, &q, &it));
@@ -4555,7 +4739,7 @@ static PyObject *Store_count_tickets(StoreObject *self, PyObject *args, PyObject
 	csvc_ticket_query q;
 	opt_uuid customer;
 	int64_t n = 0;
-	if (parse_ticket_query(args, kwargs, "|$zzO&pzzzzO&O&zO&O&O&O&O&I:count_tickets", &q, &customer))
+	if (parse_ticket_query(args, kwargs, "|$zzO&pzzzzO&O&zO&O&O&O&O&O&:count_tickets", &q, &customer))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_ticket_count(self->store, &q, &n));
@@ -4947,9 +5131,9 @@ static PyObject *Store_sla_targets(StoreObject *self, PyObject *args, PyObject *
 static PyObject *Store_sla_at_risk(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"limit", NULL};
-	unsigned int limit = 0;
+	uint32_t limit = 0;
 	csvc_sla_iter *it = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|I:sla_at_risk", kw, &limit))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:sla_at_risk", kw, conv_limit, &limit))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_sla_at_risk(self->store, limit, &it));
@@ -4959,9 +5143,9 @@ static PyObject *Store_sla_at_risk(StoreObject *self, PyObject *args, PyObject *
 static PyObject *Store_sla_breached(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"limit", NULL};
-	unsigned int limit = 0;
+	uint32_t limit = 0;
 	csvc_sla_iter *it = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|I:sla_breached", kw, &limit))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:sla_breached", kw, conv_limit, &limit))
 		return NULL;
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_sla_breached(self->store, limit, &it));
@@ -5043,6 +5227,18 @@ static PyObject *Store_sla_recompute(StoreObject *self, PyObject *args, PyObject
 	ENTER(self);
 	CALL(self, rewrite ? 1 : 0, rc_, &e_, csvc_sla_recompute(self->store, &id, rewrite, &equal));
 	return DONE(self, PyBool_FromLong(equal));
+}
+
+static PyObject *Store_sla_rematch(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", NULL};
+	csvc_uuid id;
+	int moved = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:sla_rematch", kw, conv_uuid, &id))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_sla_rematch(self->store, &id, &moved));
+	return DONE(self, PyBool_FromLong(moved));
 }
 
 /* ------------------------------------------------------------------ */
@@ -5416,6 +5612,17 @@ static PyMethodDef Store_methods[] = {
 	   "MergeConflict(field, key, kept, absorbed) that could not be reconciled."),
 	SM(erase_customer, "erase_customer($self, /, id, actor=None)\n--\n\n"
 	   "Erases the personal data of a customer (privacy request)."),
+	{"scrub_customers", (PyCFunction)Store_scrub_customers, METH_NOARGS,
+	 "scrub_customers($self, /)\n--\n\nFinishes pending erasures (csvc_customer_scrub): rebuilds the\n"
+	 "search index and empties the write-ahead log. InvalidTransition inside a\n"
+	 "transaction; Busy when another connection kept the log (call again later)."},
+	{"scrub_pending", (PyCFunction)Store_scrub_pending, METH_NOARGS,
+	 "scrub_pending($self, /)\n--\n\nThe instant of the oldest erasure whose data may still be on\n"
+	 "disk (csvc_customer_scrub_pending), or None."},
+	{"checkpoint", (PyCFunction)Store_checkpoint, METH_NOARGS,
+	 "checkpoint($self, /)\n--\n\nCopies the write-ahead log into the main file and truncates it\n"
+	 "(csvc_store_checkpoint). InvalidTransition inside a transaction; Busy when\n"
+	 "another connection's snapshot kept it from finishing."},
 	SM(save_workflow, "save_workflow($self, /, workflow)\n--\n\n"
 	   "Validates and stores a Workflow; returns its version (unchanged if equal to the newest)."),
 	SM(load_workflow, "load_workflow($self, /, name, version=0)\n--\n\n"
@@ -5542,6 +5749,10 @@ static PyMethodDef Store_methods[] = {
 	SM(sla_recompute, "sla_recompute($self, /, ticket, rewrite=False)\n--\n\n"
 	   "Rebuilds a ticket's SLA targets from its event log; True when they agree with the\n"
 	   "maintained state. With rewrite=True the rebuilt state replaces it."),
+	SM(sla_rematch, "sla_rematch($self, /, ticket)\n--\n\n"
+	   "Matches the ticket against the current SLA policies now (csvc_sla_rematch): if\n"
+	   "another policy, or a newer version of its own, wins, the ticket moves to it.\n"
+	   "Returns True when it moved. NotFound for an unknown ticket."),
 	SM(save_survey, "save_survey($self, /, survey)\n--\n\n"
 	   "Validates and stores a Survey; returns its version (unchanged if equal to the\n"
 	   "newest stored version, else newest + 1). Stored versions never change."),
