@@ -126,11 +126,12 @@ int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at
 int csvc__customer_db_purge(struct csvc_store *s);
 /* rowids of the customers merged into rowid (their tombstones); caller frees */
 int csvc__customer_db_absorbed(struct csvc_store *s, int64_t rowid, int64_t **ids, size_t *n);
-/* the scrub marker: set by an erasure (keeps the oldest instant), read
- * (0: none) and cleared by a scrub that saw `since` */
+/* the scrub marker: set by an erasure (keeps the oldest instant, counts
+ * up `gen`), read (0: none; gen may be NULL) and cleared by a scrub only
+ * if no erasure came after it read `gen` */
 int csvc__customer_db_scrub_mark(struct csvc_store *s, csvc_time_us at);
-int csvc__customer_db_scrub_pending(struct csvc_store *s, csvc_time_us *since);
-int csvc__customer_db_scrub_clear(struct csvc_store *s, csvc_time_us since);
+int csvc__customer_db_scrub_pending(struct csvc_store *s, csvc_time_us *since, int64_t *gen);
+int csvc__customer_db_scrub_clear(struct csvc_store *s, int64_t gen);
 
 /* query cursor (cursor.h) */
 int csvc__customer_db_query(struct csvc_store *s, const csvc_customer_query *q, const char *phone_norm,

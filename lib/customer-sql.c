@@ -66,9 +66,10 @@ static const char SQL_ERASE[] =
 static const char SQL_PURGE_SEARCH[] =
 	"INSERT INTO customer_search (customer_search) VALUES ('rebuild')";
 static const char SQL_SCRUB_MARK[] =
-	"INSERT INTO customer_scrub (id, since_us) VALUES (1, ?) ON CONFLICT (id) DO NOTHING";
-static const char SQL_SCRUB_PENDING[] = "SELECT since_us FROM customer_scrub WHERE id = 1";
-static const char SQL_SCRUB_CLEAR[] = "DELETE FROM customer_scrub WHERE id = 1 AND since_us = ?";
+	"INSERT INTO customer_scrub (id, since_us, gen) VALUES (1, ?, 0)"
+	" ON CONFLICT (id) DO UPDATE SET gen = gen + 1";
+static const char SQL_SCRUB_PENDING[] = "SELECT since_us, gen FROM customer_scrub WHERE id = 1";
+static const char SQL_SCRUB_CLEAR[] = "DELETE FROM customer_scrub WHERE id = 1 AND gen = ?";
 static const char SQL_ABSORBED[] =
 	"SELECT id FROM customers WHERE merged_into = ? AND erased_us IS NULL ORDER BY id";
 
@@ -602,7 +603,7 @@ int csvc__customer_db_scrub_mark(csvc_store *s, csvc_time_us at)
 	return csvc__exec_stmt(s, st);
 }
 
-int csvc__customer_db_scrub_pending(csvc_store *s, csvc_time_us *since)
+int csvc__customer_db_scrub_pending(csvc_store *s, csvc_time_us *since, int64_t *gen)
 {
 	sqlite3_stmt *st;
 	int rc = prep(s, SQL_SCRUB_PENDING, &st);
@@ -612,17 +613,19 @@ int csvc__customer_db_scrub_pending(csvc_store *s, csvc_time_us *since)
 	if (rc < 0)
 		return rc;
 	*since = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (gen)
+		*gen = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return CSVC_OK;
 }
 
-int csvc__customer_db_scrub_clear(csvc_store *s, csvc_time_us since)
+int csvc__customer_db_scrub_clear(csvc_store *s, int64_t gen)
 {
 	sqlite3_stmt *st;
 	int rc = prep(s, SQL_SCRUB_CLEAR, &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 1, gen);
 	return csvc__exec_stmt(s, st);
 }
 

@@ -770,10 +770,13 @@ end:
 static int scrub(csvc_store *store, int wait)
 {
 	csvc_time_us since = 0;
+	int64_t gen = 0;
 	int rc = csvc__tx_begin(store);
 	if (rc)
 		return rc;
-	if (!(rc = csvc__customer_db_scrub_pending(store, &since)) && since)
+	/* The rebuild covers every erasure committed up to here: `gen` says
+	 * which, and a later one keeps the marker. */
+	if (!(rc = csvc__customer_db_scrub_pending(store, &since, &gen)) && since)
 		rc = csvc__customer_db_purge(store);
 	if ((rc = csvc__tx_end(store, rc)) || !since)
 		return rc;
@@ -781,7 +784,7 @@ static int scrub(csvc_store *store, int wait)
 		return rc;
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	rc = csvc__tx_end(store, csvc__customer_db_scrub_clear(store, since));
+	rc = csvc__tx_end(store, csvc__customer_db_scrub_clear(store, gen));
 	if (!rc && csvc__store_checkpoint(store, wait)) /* the marker's own frames hold nothing personal */
 		csvc__error_clear();
 	return rc;
@@ -801,5 +804,5 @@ int csvc_customer_scrub_pending(csvc_store *store, csvc_time_us *since)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(since, "since");
-	return csvc__customer_db_scrub_pending(store, since);
+	return csvc__customer_db_scrub_pending(store, since, NULL);
 }

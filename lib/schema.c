@@ -351,6 +351,11 @@ static const char MIGRATION_9[] =
 	"  set_us INTEGER NOT NULL"
 	") WITHOUT ROWID;";
 
+static const char MIGRATION_10[] =
+	/* Each erasure counts up the scrub marker, so that a scrub clears it
+	 * only when no erasure committed since the scrub read it. */
+	"ALTER TABLE customer_scrub ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -368,6 +373,7 @@ static const char *const MIGRATIONS[] = {
 	MIGRATION_7,
 	MIGRATION_8,
 	MIGRATION_9,
+	MIGRATION_10,
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
@@ -399,11 +405,21 @@ int csvc__schema_migrate(csvc_store *s, int32_t from_version)
 
 	/* Another connection may have migrated while we waited for the lock,
 	 * possibly a newer library: read the header again under the lock. */
-	int64_t current = from_version, app_id = 0;
+	int64_t current = from_version, app_id = 0, tables = 0;
 	int err = header_field(s, "PRAGMA user_version", &current);
 	if (!err)
 		err = header_field(s, "PRAGMA application_id", &app_id);
-	if (!err && app_id != 0 && app_id != CSVC__APPLICATION_ID)
+	if (!err)
+		err = header_field(s, "SELECT count(*) FROM sqlite_schema", &tables);
+	/* The same rule as before the lock: an empty file, or ours. */
+	if (!err && app_id == 0 && (current != 0 || tables != 0))
+		err = csvc__error(CSVC_ENOTSTORE,
+		                  "another program wrote to the file while the store waited for the lock; "
+		                  "it was not modified");
+	else if (!err && app_id == CSVC__APPLICATION_ID && current <= 0)
+		err = csvc__error(CSVC_ECORRUPT, "the store's header is damaged (schema version %lld)",
+		                  (long long)current);
+	else if (!err && app_id != 0 && app_id != CSVC__APPLICATION_ID)
 		err = csvc__error(CSVC_ENOTSTORE,
 		                  "another application claimed the file (application_id 0x%08x); "
 		                  "it was not modified",

@@ -196,8 +196,9 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 		return rc;
 	for (size_t i = 0; i < c->n_calendars; i++)
 		if (strcmp(c->calendars[i].name, name) == 0) {
-			c->calendars[i].checked = s->tx_serial;
 			if (c->calendars[i].stamp != stamp) {
+				/* Marked checked only once reloaded: after a failed
+				 * reload the old text must not be served again. */
 				csvc_calendar *cal = NULL;
 				if ((rc = csvc_calendar_load(s, name, &opts, &cal)))
 					return rc;
@@ -205,6 +206,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 				c->calendars[i].cal = cal;
 				c->calendars[i].stamp = stamp;
 			}
+			c->calendars[i].checked = s->tx_serial;
 			*out = c->calendars[i].cal;
 			return CSVC_OK;
 		}
@@ -325,7 +327,9 @@ static const csvc__sla_target_def *def_of(const ctx *x, const csvc__sla_clock *c
  * calendar's fault, not the call's. */
 static int is_storage_failure(int rc)
 {
-	return rc == CSVC_ESTORAGE || rc == CSVC_EBUSY || rc == CSVC_ENOMEM || rc == CSVC_EREADONLY;
+	/* A damaged database (the engine said so) is not a calendar's fault. */
+	return rc == CSVC_ESTORAGE || rc == CSVC_EBUSY || rc == CSVC_ENOMEM || rc == CSVC_EREADONLY ||
+	       csvc_error_last()->engine != NULL;
 }
 
 /* The calendar a clock counts on. One that cannot be loaded must stop

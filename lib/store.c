@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -635,12 +636,15 @@ static int check_file(const char *path, int readonly, int *exists)
 	return CSVC_OK;
 }
 
-/* Could any process write the store at `path`? Not if its directory
- * cannot take the -wal file and none exists. */
+/* Could any process write the store at `path`? Not if no -wal file
+ * exists and its directory can take none: on a read-only file system, or
+ * a directory without any write permission bit. (That this caller cannot
+ * write the directory is not enough: another user's service may.) */
 static int writer_possible(const char *path)
 {
 	csvc__buf b = { 0 };
 	struct stat st;
+	struct statvfs vfs;
 	const char *slash = strrchr(path, '/');
 	csvc__buf_printf(&b, "%s-wal", path);
 	int wal = b.failed || stat(b.data, &st) == 0;
@@ -649,9 +653,14 @@ static int writer_possible(const char *path)
 		csvc__buf_printf(&b, "%.*s", (int)(slash - path) + 1, path);
 	else
 		csvc__buf_puts(&b, ".");
-	int writable = wal || b.failed || access(b.data, W_OK) == 0;
+	int possible = wal || b.failed;
+	if (!possible) {
+		int ro_fs = statvfs(b.data, &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+		int no_write_bits = stat(b.data, &st) == 0 && (st.st_mode & 0222) == 0;
+		possible = !ro_fs && !no_write_bits;
+	}
 	csvc__buf_free(&b);
-	return writable;
+	return possible;
 }
 
 static int side_file_size(const char *path, const char *suffix, int64_t *size)
@@ -805,17 +814,29 @@ static int create_file(csvc_store *s, const char *path, const csvc_store_options
 	csvc__free(name);
 	if (!rc)
 		rc = prepare_schema(s, 0);
-	/* The last connection checkpoints the WAL into the file and removes
-	 * the -wal and -shm files. */
+	/* Everything must be in the main file, on disk, before it is linked
+	 * into place: SQLite's checkpoint at close is best effort, and a
+	 * failed one would leave the schema in a -wal file that stays behind
+	 * under the temporary name. */
+	if (!rc)
+		rc = csvc__store_checkpoint(s, 0);
 	if (sqlite3_close_v2(s->db) != SQLITE_OK && !rc)
 		rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': closing the new file failed", path);
 	s->db = NULL;
+	if (!rc) {
+		int fd = open(tmp.data, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0)
+			rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	if (!rc && link(tmp.data, path) != 0 && errno != EEXIST) {
-		/* File systems without hard links (FAT on SD cards) can only
-		 * rename, which replaces a store created in between. */
-		if ((errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) && rename(tmp.data, path) == 0)
+		/* File systems without hard links (FAT on SD cards): a rename
+		 * that never replaces, so a store created in between wins. */
+		if ((errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) &&
+		    renameat2(AT_FDCWD, tmp.data, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
 			tmp.len = 0;
-		else
+		else if (errno != EEXIST)
 			rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(errno));
 	}
 	if (!rc)
@@ -936,7 +957,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	if (uri)
 		flags |= SQLITE_OPEN_URI;
 	if (readonly)
-		flags = SQLITE_OPEN_READONLY;
+		flags = SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0);
 	else if (!(opts->flags & CSVC_OPEN_NOCREATE) && !exists) {
 		if (uri || !*path || strcmp(path, ":memory:") == 0)
 			flags |= SQLITE_OPEN_CREATE;

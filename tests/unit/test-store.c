@@ -896,6 +896,20 @@ static int child_readonly_dir(const char *path)
 	return rc ? 30 + (-rc) : n == 1 ? 0 : 4;
 }
 
+static int child_readonly_dir_refused(const char *path)
+{
+	csvc_store *s = NULL;
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.flags = CSVC_OPEN_READONLY;
+	int rc = csvc_store_open(&s, path, &o);
+	if (rc == CSVC_OK) {
+		int64_t n = -1;
+		rc = csvc_customer_count(s, NULL, &n);
+		csvc_store_close(s);
+	}
+	return rc < 0 && csvc_error_last()->message[0] ? 0 : 5;
+}
+
 static void test_permissions(void **state)
 {
 	(void)state;
@@ -906,12 +920,19 @@ static void test_permissions(void **state)
 	snprintf(path, sizeof(path), "%s/p.db", dir);
 	make_checkpointed_store(path);
 
-	/* Read-only directory: a read-only open works and leaves nothing. */
+	/* A directory nobody may write (no write bits, as on read-only
+	 * media): a read-only open works and leaves nothing. */
 	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chmod(dir, 0555), 0);
 	assert_int_equal(as_nobody(child_readonly_dir, path), 0);
 	char wal[340];
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	assert_int_not_equal(access(wal, F_OK), 0);
+	/* One its owner may write: the owner's service may be writing, so the
+	 * file is not read as immutable; without the -shm file SQLite cannot
+	 * share the WAL index, and the open fails cleanly. */
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(as_nobody(child_readonly_dir_refused, path), 0);
 
 	/* A file others may only read: a read-write open is refused. */
 	assert_int_equal(chmod(dir, 0777), 0);
