@@ -89,6 +89,7 @@ typedef struct csvc__sla_event {
 	csvc_time_us at;
 	const char *state;
 	int32_t category;
+	int wrote; /* out: the engine wrote ticket events (alarms, escalations) */
 } csvc__sla_event;
 
 /* The fields a policy matches on. */
@@ -109,7 +110,7 @@ struct csvc_store;
 /* ---- hooks called by ticket.c inside its transaction ---- */
 int csvc__sla_ticket_created(struct csvc_store *s, int64_t rowid, const csvc__sla_subject *subj,
                              const char *state, int32_t category, csvc_time_us at);
-int csvc__sla_ticket_event(struct csvc_store *s, int64_t rowid, const csvc__sla_event *ev);
+int csvc__sla_ticket_event(struct csvc_store *s, int64_t rowid, csvc__sla_event *ev);
 /* priority, urgency or customer changed: match the policy again */
 int csvc__sla_ticket_rematch(struct csvc_store *s, int64_t rowid, const csvc__sla_subject *subj,
                              const char *state, int32_t category, csvc_time_us at, int *moved);

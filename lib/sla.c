@@ -606,7 +606,7 @@ static int instantiate(ctx *x, const csvc_sla_policy *policy, const char *store_
 		c->phase = d->recurring ? CSVC__SLA_WAITING : live_phase(d, state, category);
 	}
 	int rc = load_calendars(x);
-	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category};
+	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category, 0};
 	for (size_t i = 0; i < x->t.n && !rc; i++)
 		rc = apply_one(x, i, &ev, state, category);
 	return rc;
@@ -766,18 +766,21 @@ int csvc__sla_ticket_created(csvc_store *s, int64_t rowid, const csvc__sla_subje
 	return finish(&x, 1);
 }
 
-int csvc__sla_ticket_event(csvc_store *s, int64_t rowid, const csvc__sla_event *ev)
+int csvc__sla_ticket_event(csvc_store *s, int64_t rowid, csvc__sla_event *ev)
 {
 	ctx x;
+	ev->wrote = 0;
 	int rc = load_ticket(&x, s, rowid);
 	if (rc || !x.policy)
 		return rc;
 	if ((rc = load_head(&x)))
 		return rc;
+	int64_t revision = x.head.revision;
 	const char *state = ev->state ? ev->state : x.head.state;
 	int32_t category = ev->state ? ev->category : x.head.state_category;
 	if ((rc = apply(&x, ev, state, category)))
 		return rc;
+	ev->wrote = x.head.revision != revision || x.n_esc > 0;
 	return finish(&x, 0);
 }
 
@@ -954,7 +957,7 @@ static int replay_event(const char *type, csvc_time_us at, const char *to_state,
 		return catch_up(x, at, 0);
 	if (strcmp(type, "sla_breach") == 0)
 		return catch_up(x, at + 1, 0);
-	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, r->state, r->category};
+	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, r->state, r->category, 0};
 	if (strcmp(type, "comment") == 0) {
 		if (!payload || !(strstr(payload, "\"kind\":\"reply\"") || strstr(payload, "\"kind\":\"result_notice\"") ||
 		                  strstr(payload, "\"kind\":\"follow_up\"")))

@@ -248,10 +248,15 @@ int csvc__ticket_customer_changed(csvc_store *s, int64_t customer_rowid, csvc_ti
 	return rc;
 }
 
-static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at)
+/* `*wrote` (may be NULL): the SLA engine wrote events after the caller's. */
+static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at,
+                     int *wrote)
 {
-	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category};
-	return csvc__sla_ticket_event(s, rowid, &ev);
+	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category, 0};
+	int rc = csvc__sla_ticket_event(s, rowid, &ev);
+	if (wrote)
+		*wrote = ev.wrote;
+	return rc;
 }
 
 /* ---- create ---- */
@@ -504,9 +509,11 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	}
 	if ((rc = csvc__ticket_db_set_state(store, h.rowid, to, category, h.revision + 1, now)))
 		goto end;
+	int wrote = 0;
+	final = h.revision + 1;
 	if (!(rc = record(store, h.rowid, id, h.number, h.revision + 1, "transition", actor, now, h.state, to,
 	                  payload.data)) &&
-	    !(rc = sla_state(store, h.rowid, to, category, now)))
+	    !(rc = sla_state(store, h.rowid, to, category, now, &wrote)) && wrote)
 		rc = current_revision(store, id, &final);
 end:
 	rc = csvc__tx_end(store, rc);
@@ -613,6 +620,7 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 		csvc__buf_free(&payload);
 		return rc;
 	}
+	int wrote = 0;
 	rc = csvc__ticket_db_head(store, id, &h);
 	if (!rc && !(rc = check_revision(&h, expected_revision)))
 		now = write_time(store, &h, now);
@@ -622,11 +630,12 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 	                  payload.data)) &&
 	    kind != CSVC_COMMENT_NOTE) {
 		/* Everything but an internal note reaches the customer. */
-		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0};
+		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0, 0};
 		rc = csvc__sla_ticket_event(store, h.rowid, &ev);
+		wrote = ev.wrote;
 	}
-	int64_t final = 0;
-	if (!rc)
+	int64_t final = h.revision + 1;
+	if (!rc && wrote)
 		rc = current_revision(store, id, &final);
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK && revision)
@@ -752,7 +761,7 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 	if (!(rc = csvc__ticket_db_link(store, hf.rowid, hi.rowid, CSVC_LINK_MERGED_INTO, now)) &&
 	    !(rc = link_events(store, &hf, from, &hi, into, "merged", "absorbed", "merged_into", actor, now,
 	                       cancelled, CSVC_STATE_CANCELLED)))
-		rc = sla_state(store, hf.rowid, cancelled, CSVC_STATE_CANCELLED, now);
+		rc = sla_state(store, hf.rowid, cancelled, CSVC_STATE_CANCELLED, now, NULL);
 end:
 	return csvc__tx_end(store, rc);
 }
@@ -830,7 +839,7 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 		                                             refs[i].revision + 1, at)) &&
 		         !(rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
 		                       "workflow_migrated", actor, at, refs[i].state, targets[i], p.data)))
-			rc = sla_state(store, refs[i].rowid, targets[i], cat, at);
+			rc = sla_state(store, refs[i].rowid, targets[i], cat, at, NULL);
 		csvc__buf_free(&p);
 	}
 end:
