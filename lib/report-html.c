@@ -222,7 +222,7 @@ static void low_badge(dash *d, int rep, size_t i)
 static void put_local(dash *d, csvc_time_us t, int with_time)
 {
 	int64_t local = t;
-	csvc_civil_time c;
+	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	if (d->tz && csvc_tz_utc_to_local(d->tz, t, &local) != CSVC_OK)
 		local = t;
 	if (csvc_civil_from_local(local, &c) != CSVC_OK) {

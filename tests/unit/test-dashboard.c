@@ -73,6 +73,9 @@ static void test_escaped(void **state)
 	/* No markup from the store reaches the page. */
 	assert_null(strstr(html, "<img"));
 	assert_null(strstr(html, "<看板>"));
+	/* Every date shown was formatted. */
+	assert_null(strstr(html, "generated ?"));
+	assert_non_null(strstr(html, "generated 20"));
 	assert_null(strstr(html, "<UTC>"));
 	assert_non_null(strstr(html, "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;退货&quot; &#39;x&#39; "
 	                             "&lt;/script&gt;"));
