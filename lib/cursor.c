@@ -254,8 +254,11 @@ int csvc__cursor_next_record(csvc__cursor *c, csvc__cursor_load_fn load, csvc__c
 			} else if (rc == CSVC_ENOTFOUND) {
 				csvc__error_clear(); /* gone since its page was read */
 			} else {
-				if (c->paged)
-					c->pos--; /* the next call tries this record again */
+				/* A passing failure (a lock, memory) is retried by the
+				 * next call; a record that cannot be read (damaged) is
+				 * reported once and then passed over. */
+				if (c->paged && (rc == CSVC_EBUSY || rc == CSVC_ENOMEM))
+					c->pos--;
 				break;
 			}
 		}

@@ -35,8 +35,10 @@ void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t li
  * has gone and is skipped). Records are loaded in batches of up to
  * CSVC__CURSOR_BATCH in one read transaction, with the ids they need:
  * a record is as of the moment its batch was read, and between batches no
- * snapshot is held. Records left at the end are freed by `drop` when the
- * cursor is freed.
+ * snapshot is held. A load that fails with CSVC_EBUSY or CSVC_ENOMEM is
+ * tried again by the next call; any other failure is returned once and
+ * that record passed over. Records left at the end are freed by `drop`
+ * when the cursor is freed.
  */
 #define CSVC__CURSOR_BATCH 16
 typedef int (*csvc__cursor_load_fn)(struct csvc_store *s, int64_t id, void **out);
