@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "csvc-test.h"
+#include "store-dump.h"
 
 int __real_sqlite3_step(sqlite3_stmt *st);
 int __wrap_sqlite3_step(sqlite3_stmt *st);
@@ -119,53 +120,12 @@ static char dir[64];
 static char path[128];
 static csvc_time_us now_cell = (csvc_time_us)1767225600 * CSVC_SECOND_US;
 
-/* Every row of every table, as text, in a stable order. */
+/* Every row of every table (tests/store-dump.h), with no fault armed. */
 static char *dump(void)
 {
 	int saved = countdown;
 	countdown = 0;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_stmt *tables;
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
-	                                    " AND name NOT LIKE 'sqlite_%' ORDER BY name",
-	                                    -1, &tables, NULL),
-	                 SQLITE_OK);
-	size_t cap = 1 << 16, len = 0;
-	char *out = malloc(cap);
-	out[0] = '\0';
-	while (sqlite3_step(tables) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(tables, 0);
-		if (strstr(t, "_search_")) /* FTS shadow tables: covered via the table itself */
-			continue;
-		char sql[512];
-		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", t);
-		sqlite3_stmt *rows;
-		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &rows, NULL), SQLITE_OK);
-		int ncol = sqlite3_column_count(rows);
-		sqlite3_finalize(rows);
-		size_t len_sql = strlen(sql);
-		len_sql += (size_t)snprintf(sql + len_sql, sizeof(sql) - len_sql, " ORDER BY 1");
-		for (int c = 2; c <= ncol; c++)
-			len_sql += (size_t)snprintf(sql + len_sql, sizeof(sql) - len_sql, ", %d", c);
-		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &rows, NULL), SQLITE_OK);
-		while (sqlite3_step(rows) == SQLITE_ROW) {
-			for (int i = 0; i < sqlite3_column_count(rows); i++) {
-				const char *v = (const char *)sqlite3_column_text(rows, i);
-				size_t n = strlen(t) + (v ? strlen(v) : 4) + 4;
-				if (len + n >= cap) {
-					cap = (cap + n) * 2;
-					out = realloc(out, cap);
-				}
-				len += (size_t)snprintf(out + len, cap - len, "%s|%s%c", t, v ? v : "NULL",
-				                        i + 1 == sqlite3_column_count(rows) ? '\n' : ' ');
-			}
-		}
-		sqlite3_finalize(rows);
-	}
-	sqlite3_finalize(tables);
-	sqlite3_close(db);
+	char *out = csvc_test_dump(path);
 	countdown = saved;
 	return out;
 }
