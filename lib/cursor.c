@@ -1,5 +1,5 @@
 /*
- * List-query cursors on SQLite. Each cursor owns its statement, so several
+ * List-query cursors over the database layer. Each cursor owns its statement, so several
  * can be open at once on one store. An iterator's cursor is paged (keyset
  * pagination on the id): between two calls no statement of it is active,
  * so it holds no read snapshot and never blocks a write through the store.
@@ -15,12 +15,13 @@
 typedef struct bound {
 	const char *name; /* a literal */
 	char *text;       /* NULL: an integer */
+	int search;       /* the text is a search (csvc__db_bind_search) */
 	int64_t v;
 } bound;
 
 struct csvc__cursor {
 	csvc_store *store;
-	sqlite3_stmt *stmt;
+	csvc__stmt *stmt;
 	/* paging (csvc__cursor_page); `paged` 0 for a plain cursor */
 	int paged, done, started;
 	char *next_sql;          /* the query for the pages after the first; NULL: `stmt` */
@@ -45,10 +46,9 @@ int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
 		return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 	}
 	c->store = s;
-	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
+	int rc = csvc__db_prepare_named(s->db, sql, &c->stmt);
 	csvc__free(sql);
-	if (rc != SQLITE_OK) {
-		rc = csvc__sqlite_error(s, rc, "preparing a list query");
+	if (rc) {
 		csvc__cursor_free(c);
 		return rc;
 	}
@@ -59,78 +59,55 @@ int csvc__cursor_open(csvc_store *s, char *sql, csvc__cursor **out)
 /* Remembers a binding for the continuation query; if that fails (out of
  * memory), the cursor gives up paging by the second query and fails when
  * it needs it. */
-static void remember(csvc__cursor *c, const char *name, const char *text, int64_t v)
+static const char *remember(csvc__cursor *c, const char *name, const char *text, int search, int64_t v)
 {
 	if (c->nbinds == MAX_BINDS) {
-		c->nbinds = MAX_BINDS + 1; /* overflow: refused at the second page */
-		return;
+		c->nbinds = MAX_BINDS + 1; /* overflow: the cursor fails when read */
+		return NULL;
 	}
 	if (c->nbinds > MAX_BINDS)
-		return;
+		return NULL;
 	bound *b = &c->binds[c->nbinds];
 	b->name = name;
+	b->search = search;
 	b->v = v;
 	b->text = NULL;
 	if (text && csvc__strdup(text, &b->text)) {
 		c->nbinds = MAX_BINDS + 1;
-		return;
+		return NULL;
 	}
 	c->nbinds++;
+	return text ? b->text : name;
 }
 
 void csvc__cursor_bind_text(csvc__cursor *c, const char *name, const char *text)
 {
-	int i = sqlite3_bind_parameter_index(c->stmt, name);
-	if (i && text) {
-		sqlite3_bind_text(c->stmt, i, text, -1, SQLITE_TRANSIENT);
-		remember(c, name, text, 0);
-	}
+	/* Bound values must outlive the caller's: the cursor's own copy is
+	 * bound. */
+	const char *copy;
+	if (csvc__db_param(c->stmt, name) && text && (copy = remember(c, name, text, 0, 0)))
+		csvc__db_bind_text_named(c->stmt, name, copy);
 }
 
 void csvc__cursor_bind_int(csvc__cursor *c, const char *name, int64_t v)
 {
-	int i = sqlite3_bind_parameter_index(c->stmt, name);
-	if (i) {
-		sqlite3_bind_int64(c->stmt, i, v);
-		remember(c, name, NULL, v);
-	}
+	if (csvc__db_param(c->stmt, name) && remember(c, name, NULL, 0, v))
+		csvc__db_bind_int_named(c->stmt, name, v);
 }
 
 int csvc__search_indexed(const char *text)
 {
-	size_t n = 0;
-	for (; *text && n < 3; text++)
-		if (((unsigned char)*text & 0xC0) != 0x80)
-			n++;
-	return n >= 3;
+	return csvc__db_search_indexed(text);
 }
 
 int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text)
 {
-	if (!text)
+	if (!text || !csvc__db_param(c->stmt, name))
 		return CSVC_OK;
-	if (!csvc__search_indexed(text)) {
-		csvc__cursor_bind_text(c, name, text);
-		return CSVC_OK;
-	}
-	/* An FTS5 phrase: with the trigram tokenizer it matches the text as a
-	 * substring. Quotes are doubled inside the phrase. */
-	csvc__buf phrase = {0};
-	csvc__buf_put(&phrase, "\"", 1);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			csvc__buf_put(&phrase, "\"\"", 2);
-		else
-			csvc__buf_put(&phrase, p, 1);
-	}
-	csvc__buf_put(&phrase, "\"", 1);
-	int rc = CSVC_OK;
-	if (phrase.failed)
-		rc = csvc__error(CSVC_ENOMEM, "out of memory building a search phrase");
-	else
-		csvc__cursor_bind_text(c, name, phrase.data);
-	csvc__buf_free(&phrase);
-	return rc;
+	/* The driver binds its own copy of what it derives from `text`. */
+	if (!remember(c, name, text, 1, 0))
+		return CSVC_OK; /* the cursor fails when read */
+	return csvc__db_bind_search_named(c->stmt, name, text);
 }
 
 void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t limit, char *next_sql)
@@ -159,47 +136,46 @@ static int read_page(csvc__cursor *c)
 		/* The second page: from now on, the continuation query. */
 		if (c->nbinds > MAX_BINDS)
 			return csvc__error(CSVC_ENOMEM, "out of memory continuing a list query");
-		sqlite3_stmt *st = NULL;
+		csvc__stmt *st = NULL;
 		const char *sql = c->next_sql; /* from the module's query builder */
-		int rc = sqlite3_prepare_v3(c->store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-		if (rc != SQLITE_OK) {
-			sqlite3_finalize(st);
-			return csvc__sqlite_error(c->store, rc, "preparing a list query");
-		}
-		for (size_t k = 0; k < c->nbinds; k++) {
-			int i = sqlite3_bind_parameter_index(st, c->binds[k].name);
-			if (!i)
-				continue;
-			if (c->binds[k].text)
-				sqlite3_bind_text(st, i, c->binds[k].text, -1, SQLITE_TRANSIENT);
+		int rc = csvc__db_prepare_named(c->store->db, sql, &st);
+		if (rc)
+			return rc;
+		for (size_t k = 0; k < c->nbinds && rc == CSVC_OK; k++) {
+			const bound *b = &c->binds[k];
+			if (b->search)
+				rc = csvc__db_bind_search_named(st, b->name, b->text);
+			else if (b->text)
+				rc = csvc__db_bind_text_named(st, b->name, b->text);
 			else
-				sqlite3_bind_int64(st, i, c->binds[k].v);
+				rc = csvc__db_bind_int_named(st, b->name, b->v);
 		}
-		sqlite3_finalize(c->stmt);
+		if (rc) {
+			csvc__db_finalize(st);
+			return rc;
+		}
+		csvc__db_finalize(c->stmt);
 		c->stmt = st;
 		csvc__free(c->next_sql);
 		c->next_sql = NULL;
 	}
-	sqlite3_reset(c->stmt);
-	int i = sqlite3_bind_parameter_index(c->stmt, ":after");
-	if (i)
-		sqlite3_bind_int64(c->stmt, i, c->last);
-	if ((i = sqlite3_bind_parameter_index(c->stmt, ":limit")))
-		sqlite3_bind_int64(c->stmt, i, want);
+	csvc__db_reset(c->stmt);
+	csvc__db_bind_int_named(c->stmt, ":after", c->last);
+	csvc__db_bind_int_named(c->stmt, ":limit", want);
 	size_t n = 0;
 	int rc;
-	while ((rc = csvc__step(c->store, c->stmt)) == SQLITE_ROW && n < (size_t)want) {
-		int64_t id = sqlite3_column_int64(c->stmt, 0);
+	while ((rc = csvc__db_step(c->stmt)) == CSVC__ROW && n < (size_t)want) {
+		int64_t id = csvc__db_int(c->stmt, 0);
 		if (id > c->until)
 			break;
 		c->ids[n++] = id;
 	}
 	if (rc < 0)
-		return rc; /* csvc__step reset the statement; nothing moved */
+		return rc; /* the failed step reset the statement; nothing moved */
 	c->started = 1;
 	/* Ends the statement, and with it the read transaction outside a
 	 * caller's transaction. */
-	sqlite3_reset(c->stmt);
+	csvc__db_reset(c->stmt);
 	if ((int64_t)n < want || (n && c->ids[n - 1] >= c->until))
 		c->done = 1;
 	c->n = n;
@@ -212,8 +188,20 @@ static int read_page(csvc__cursor *c)
 	return CSVC_OK;
 }
 
+/* A value the cursor could not keep (too many, or out of memory) was
+ * never bound: the query cannot run as asked. */
+static int check_binds(const csvc__cursor *c)
+{
+	if (c->nbinds > MAX_BINDS)
+		return csvc__error(CSVC_ENOMEM, "out of memory binding a list query's values");
+	return CSVC_OK;
+}
+
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id)
 {
+	int bad = check_binds(c);
+	if (bad)
+		return bad;
 	if (c->paged) {
 		if (c->pos == c->n) {
 			if (c->done)
@@ -227,12 +215,12 @@ int csvc__cursor_next_id(csvc__cursor *c, int64_t *id)
 		*id = c->ids[c->pos++];
 		return CSVC_OK;
 	}
-	int rc = csvc__step(c->store, c->stmt);
+	int rc = csvc__db_step(c->stmt);
 	if (rc < 0)
 		return rc;
-	if (rc == SQLITE_DONE)
+	if (rc == CSVC__DONE)
 		return CSVC_ITEROVER;
-	*id = sqlite3_column_int64(c->stmt, 0);
+	*id = csvc__db_int(c->stmt, 0);
 	return CSVC_OK;
 }
 
@@ -277,10 +265,13 @@ int csvc__cursor_next_record(csvc__cursor *c, csvc__cursor_load_fn load, csvc__c
 
 int csvc__cursor_count(csvc__cursor *c, int64_t *n)
 {
-	int rc = csvc__step(c->store, c->stmt);
+	int rc = check_binds(c);
+	if (rc)
+		return rc;
+	rc = csvc__db_step(c->stmt);
 	if (rc < 0)
 		return rc;
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(c->stmt, 0) : 0;
+	*n = rc == CSVC__ROW ? csvc__db_int(c->stmt, 0) : 0;
 	return CSVC_OK;
 }
 
@@ -291,7 +282,7 @@ void csvc__cursor_free(csvc__cursor *c)
 	for (size_t k = c->rpos; k < c->nrec; k++)
 		if (c->records[k])
 			c->drop(c->records[k]);
-	sqlite3_finalize(c->stmt);
+	csvc__db_finalize(c->stmt);
 	csvc__free(c->next_sql);
 	for (size_t k = 0; k < c->nbinds && k < MAX_BINDS; k++)
 		csvc__free(c->binds[k].text);

@@ -752,7 +752,7 @@ int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *acto
 		rc = csvc__customer_db_scrub_mark(store, now);
 end:
 	csvc__free(absorbed);
-	int outermost = store->tx_depth == 1;
+	int outermost = csvc__tx_depth(store) == 1;
 	rc = csvc__tx_end(store, rc);
 	/* The erasure is committed whatever the scrub does; a scrub that
 	 * cannot finish now stays pending (csvc_customer_scrub_pending). */
@@ -794,7 +794,7 @@ int csvc_customer_scrub(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	if (store->tx_depth > 0)
+	if (csvc__tx_depth(store) > 0)
 		return csvc__error(CSVC_ESTATE, "a scrub cannot finish inside a transaction; commit first");
 	return scrub(store, 1);
 }

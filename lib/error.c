@@ -5,7 +5,6 @@
  * byte that is not UTF-8 (quoted from damaged data or an SQLite message)
  * escaped as \xNN.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,83 +138,6 @@ int csvc__error_refine(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	set_error(code, fmt, ap);
 	va_end(ap);
-	return code;
-}
-
-int csvc__code_from_sqlite(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return CSVC_EBUSY;
-	case SQLITE_NOMEM:
-		return CSVC_ENOMEM;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return CSVC_ECORRUPT;
-	case SQLITE_READONLY:
-		return CSVC_EREADONLY;
-	case SQLITE_CONSTRAINT:
-		return CSVC_EEXISTS;
-	default:
-		return CSVC_ESTORAGE;
-	}
-}
-
-/* The store's internal objects that SQLite's messages may name, in the
- * words of the API. A name matches with any suffix, so the FTS5 shadow
- * tables (customer_search_config, ...) count as their index. */
-static const struct {
-	const char *prefix;
-	const char *words;
-} internal_names[] = {
-	{"customer_search", "the store's customer search index"},
-	{"ticket_search", "the store's ticket search index"},
-};
-
-static const char *internal_words(const char *name)
-{
-	for (size_t i = 0; i < sizeof(internal_names) / sizeof(internal_names[0]); i++)
-		if (strncmp(name, internal_names[i].prefix, strlen(internal_names[i].prefix)) == 0)
-			return internal_names[i].words;
-	return NULL;
-}
-
-int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size)
-{
-	int code = csvc__code_from_sqlite(rc);
-	if (!detail)
-		detail = "";
-	/* A full-text index whose parts are missing or whose format is not
-	 * FTS5's: damaged data, said without SQLite's virtual-table words. */
-	static const char *const damaged[] = {"vtable constructor failed: ", "no such table: main.", "no such table: "};
-	for (size_t i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
-		size_t n = strlen(damaged[i]);
-		const char *words;
-		if (strncmp(detail, damaged[i], n) == 0 && (words = internal_words(detail + n))) {
-			snprintf(out, size, "%s is damaged: part of it is missing", words);
-			return CSVC_ECORRUPT;
-		}
-	}
-	if (strncmp(detail, "invalid fts5 file format", 24) == 0 || strcmp(detail, "fts5: corrupt") == 0 ||
-	    rc == SQLITE_CORRUPT_VTAB) {
-		snprintf(out, size, "a search index of the store is damaged: its format is not valid");
-		return CSVC_ECORRUPT;
-	}
-	/* Any other mention of an internal name is put in words. */
-	size_t o = 0;
-	while (*detail && o + 1 < size) {
-		const char *words = NULL;
-		if ((detail[0] == 'c' || detail[0] == 't') && (words = internal_words(detail))) {
-			snprintf(out + o, size - o, "%s", words);
-			o += strlen(out + o);
-			while (*detail == '_' || (*detail >= 'a' && *detail <= 'z'))
-				detail++;
-			continue;
-		}
-		out[o++] = *detail++;
-	}
-	out[o < size ? o : size - 1] = '\0';
 	return code;
 }
 

@@ -42,11 +42,8 @@ void csvc__error_clear(void);
  * `return csvc__error(CSVC_EINVAL, "...")`. */
 int csvc__error(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
-/* The name of each storage engine in the error record (csvc_error.engine). */
-#define CSVC__ENGINE_SQLITE "sqlite"
-
-/* Same, recording the storage engine behind the error: its name (one of
- * CSVC__ENGINE_*, static), its numeric code (SQLite: the extended result
+/* Same, recording the storage engine behind the error: its name (the
+ * driver's, static: lib/db), its numeric code (SQLite: the extended result
  * code; 0 when it has none) and its SQLSTATE (5 characters; NULL when it
  * has none). */
 int csvc__error_engine(int code, const char *engine, int32_t engine_code, const char *sqlstate,
@@ -56,22 +53,6 @@ int csvc__error_engine(int code, const char *engine, int32_t engine_code, const 
  * SQLSTATE) of the current error record: for a caller that words an
  * engine's failure in the API's terms. */
 int csvc__error_refine(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
-
-/* Map an SQLite result code to a csvc code (BUSY -> EBUSY, NOMEM -> ENOMEM,
- * CORRUPT/NOTADB -> ECORRUPT, READONLY -> EREADONLY, CONSTRAINT -> EEXISTS,
- * anything else -> ESTORAGE). */
-int csvc__code_from_sqlite(int rc);
-
-/* Room for csvc__sqlite_detail()'s text. */
-#define CSVC__SQLITE_DETAIL_MAX 256
-
-/* Writes SQLite's message `detail` for result `rc` into `out` in the
- * words of the API: the store's internal objects (the customer and ticket
- * search indexes and their FTS5 shadow tables) are named as what they
- * are, and a search index with missing parts or a bad format is "damaged"
- * rather than a "vtable constructor failed". Returns the csvc code:
- * CSVC_ECORRUPT for a damaged index, else csvc__code_from_sqlite(rc). */
-int csvc__sqlite_detail(int rc, const char *detail, char *out, size_t size);
 
 /* ---- versioned public structs (versioned.c) ---- */
 

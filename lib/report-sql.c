@@ -1,5 +1,5 @@
 /*
- * Report queries on SQLite. Each report reads a few streams of rows for
+ * Report queries. Each report reads a few streams of rows for
  * the tickets or responses in its range (query-time aggregation, see
  * docs/reports.md); the text is built from fixed fragments and every value
  * is bound by name.
@@ -11,20 +11,19 @@
 #include "report-internal.h"
 #include "store-internal.h"
 
-static const char SQL_RECORD[] =
-	"INSERT INTO store_transactions (store_code, day, count) VALUES (?,?,?)"
-	" ON CONFLICT (store_code, day) DO UPDATE SET count = excluded.count";
-static const char SQL_SURVEY_EXISTS[] =
-	"SELECT 1 FROM surveys WHERE name = ?1 AND (?2 = 0 OR version = ?2) LIMIT 1";
+static const csvc__sql SQL_RECORD = CSVC__SQL("INSERT INTO store_transactions (store_code, day, count) VALUES ($1,$2,$3)"
+	" ON CONFLICT (store_code, day) DO UPDATE SET count = excluded.count");
+static const csvc__sql SQL_SURVEY_EXISTS = CSVC__SQL("SELECT 1 FROM surveys WHERE name = $1 AND ($2 = 0 OR version = $2) LIMIT 1");
 /* The state rows of ticket events. A payload that is not JSON would make
  * json_extract() fail the whole statement with a generic SQLite error:
  * it is read only when valid, and the last column flags it, so that
  * state_row() reports damaged data as such. */
-static const char SQL_TICKET_STATES[] =
+static const csvc__sql SQL_TICKET_STATES = CSVC__SQL_DIALECTS(
 	"SELECT ticket_id, seq, at_us, to_state,"
 	" CASE WHEN json_valid(payload) THEN json_extract(payload, '$.set.state_category') END,"
 	" type = 'transition', payload IS NULL OR json_valid(payload)"
-	" FROM ticket_events WHERE ticket_id = ? AND to_state IS NOT NULL ORDER BY seq";
+	" FROM ticket_events WHERE ticket_id = $1 AND to_state IS NOT NULL ORDER BY seq",
+	NULL);
 #define STATE_COLUMNS                                                                                  \
 	"e.ticket_id, e.seq, e.at_us, e.to_state,"                                                         \
 	" CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.set.state_category') END,"       \
@@ -130,29 +129,26 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 	return b.data;
 }
 
-static void bind_name(sqlite3_stmt *st, const char *name, const char *text, int64_t v, int is_text)
+static void bind_name(csvc__stmt *st, const char *name, const char *text, int64_t v, int is_text)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (!i)
-		return;
 	if (is_text)
-		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+		csvc__db_bind_text_named(st, name, text);
 	else
-		sqlite3_bind_int64(st, i, v);
+		csvc__db_bind_int_named(st, name, v);
 }
 
 /* Prepares report query `which` with every parameter bound. */
 static int open_query(csvc_store *s, const csvc_report_query *q, int which, csvc_time_us since,
-                      sqlite3_stmt **out)
+                      csvc__stmt **out)
 {
 	char *sql = csvc__report_db_sql(q, which);
 	if (!sql)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	csvc__stmt *st = NULL;
+	int rc = csvc__db_prepare_named(s->db, sql, &st);
 	csvc__free(sql);
-	if (rc != SQLITE_OK)
-		return csvc__sqlite_error(s, rc, "preparing a report query");
+	if (rc)
+		return rc;
 	bind_name(st, ":from", NULL, q->from, 0);
 	bind_name(st, ":to", NULL, q->to, 0);
 	bind_name(st, ":since", NULL, since, 0);
@@ -169,24 +165,23 @@ static int open_query(csvc_store *s, const csvc_report_query *q, int which, csvc
 }
 
 /* Steps `st` to the end, calling `row` for each row; finalizes it. */
-static int run(csvc_store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *, void *), void *ud)
+static int run(csvc__stmt *st, int (*row)(csvc__stmt *, void *), void *ud)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
 		int err = row(st, ud);
 		if (err) {
-			sqlite3_finalize(st);
+			csvc__db_finalize(st);
 			return err;
 		}
 	}
-	int err = rc == SQLITE_DONE ? CSVC_OK : csvc__sqlite_error(s, rc, "reading a report");
-	sqlite3_finalize(st);
-	return err;
+	csvc__db_finalize(st);
+	return rc < 0 ? rc : CSVC_OK;
 }
 
-static const char *text(sqlite3_stmt *st, int col)
+static const char *text(csvc__stmt *st, int col)
 {
-	return (const char *)sqlite3_column_text(st, col);
+	return csvc__db_textcol(st, col);
 }
 
 typedef struct cb {
@@ -201,51 +196,51 @@ typedef struct cb {
 	void *ud;
 } cb;
 
-static int answer_row(sqlite3_stmt *st, void *ud)
+static int answer_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
 	csvc__answer_row r;
-	r.response_id = sqlite3_column_int64(st, 0);
-	r.survey_id = sqlite3_column_int64(st, 1);
+	r.response_id = csvc__db_int(st, 0);
+	r.survey_id = csvc__db_int(st, 1);
 	r.store_code = text(st, 2);
 	r.staff = text(st, 3);
 	r.channel = text(st, 4);
 	r.kind = text(st, 5);
 	r.category = text(st, 6);
-	r.method = sqlite3_column_int(st, 7);
-	r.at = sqlite3_column_int64(st, 8);
-	r.has_answer = sqlite3_column_type(st, 9) != SQLITE_NULL;
-	r.position = sqlite3_column_int(st, 9);
-	r.value = sqlite3_column_int(st, 10);
-	r.has_value2 = sqlite3_column_type(st, 11) != SQLITE_NULL;
-	r.value2 = sqlite3_column_int(st, 11);
+	r.method = (int32_t)csvc__db_int(st, 7);
+	r.at = csvc__db_int(st, 8);
+	r.has_answer = !csvc__db_is_null(st, 9);
+	r.position = (int32_t)csvc__db_int(st, 9);
+	r.value = (int32_t)csvc__db_int(st, 10);
+	r.has_value2 = !csvc__db_is_null(st, 11);
+	r.value2 = (int32_t)csvc__db_int(st, 11);
 	return c->fn.answer(&r, c->ud);
 }
 
 int csvc__report_db_answers(csvc_store *s, const csvc_report_query *q, csvc__answer_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	int rc = open_query(s, q, 0, 0, &st);
 	cb c;
 	c.fn.answer = fn;
 	c.ud = ud;
-	return rc ? rc : run(s, st, answer_row, &c);
+	return rc ? rc : run(st, answer_row, &c);
 }
 
-static int ticket_row(sqlite3_stmt *st, void *ud)
+static int ticket_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
 	csvc__ticket_row r;
-	r.id = sqlite3_column_int64(st, 0);
+	r.id = csvc__db_int(st, 0);
 	r.store_code = text(st, 1);
 	r.assignee = text(st, 2);
 	r.channel = text(st, 3);
 	r.kind = text(st, 4);
 	r.category = text(st, 5);
 	r.workflow = text(st, 6);
-	r.created = sqlite3_column_int64(st, 7);
-	r.updated = sqlite3_column_int64(st, 8);
-	r.state_category = sqlite3_column_int(st, 9);
+	r.created = csvc__db_int(st, 7);
+	r.updated = csvc__db_int(st, 8);
+	r.state_category = (int32_t)csvc__db_int(st, 9);
 	return c->fn.ticket(&r, c->ud);
 }
 
@@ -253,12 +248,12 @@ static int ticket_row(sqlite3_stmt *st, void *ud)
 static int ticket_rows(csvc_store *s, const csvc_report_query *q, int which, csvc_time_us since,
                        csvc__ticket_row_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	int rc = open_query(s, q, which, since, &st);
 	cb c;
 	c.fn.ticket = fn;
 	c.ud = ud;
-	return rc ? rc : run(s, st, ticket_row, &c);
+	return rc ? rc : run(st, ticket_row, &c);
 }
 
 int csvc__report_db_tickets(csvc_store *s, const csvc_report_query *q, csvc__ticket_row_fn fn, void *ud)
@@ -272,96 +267,96 @@ int csvc__report_db_backlog(csvc_store *s, const csvc_report_query *q, csvc_time
 	return ticket_rows(s, q, 5, since, fn, ud);
 }
 
-static int target_row(sqlite3_stmt *st, void *ud)
+static int target_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
 	csvc__target_row r;
-	r.ticket_id = sqlite3_column_int64(st, 0);
+	r.ticket_id = csvc__db_int(st, 0);
 	r.name = text(st, 1);
-	r.phase = sqlite3_column_int(st, 2);
-	r.used = sqlite3_column_int64(st, 3);
-	r.met_at = sqlite3_column_int64(st, 4);
-	r.breached_at = sqlite3_column_int64(st, 5);
+	r.phase = (int32_t)csvc__db_int(st, 2);
+	r.used = csvc__db_int(st, 3);
+	r.met_at = csvc__db_int(st, 4);
+	r.breached_at = csvc__db_int(st, 5);
 	return c->fn.target(&r, c->ud);
 }
 
 int csvc__report_db_targets(csvc_store *s, const csvc_report_query *q, csvc__target_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	int rc = open_query(s, q, 2, 0, &st);
 	cb c;
 	c.fn.target = fn;
 	c.ud = ud;
-	return rc ? rc : run(s, st, target_row, &c);
+	return rc ? rc : run(st, target_row, &c);
 }
 
-static int state_row(sqlite3_stmt *st, void *ud)
+static int state_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
 	csvc__state_row r;
-	if (!sqlite3_column_int(st, 6))
+	if (!(int32_t)csvc__db_int(st, 6))
 		return csvc__error(CSVC_ECORRUPT, "a ticket event holds damaged data (event %lld of its ticket is not JSON)",
-		                   (long long)sqlite3_column_int64(st, 1));
-	r.ticket_id = sqlite3_column_int64(st, 0);
-	r.seq = sqlite3_column_int64(st, 1);
-	r.at = sqlite3_column_int64(st, 2);
+		                   (long long)csvc__db_int(st, 1));
+	r.ticket_id = csvc__db_int(st, 0);
+	r.seq = csvc__db_int(st, 1);
+	r.at = csvc__db_int(st, 2);
 	r.state = text(st, 3);
-	r.category = sqlite3_column_int(st, 4);
-	r.transition = sqlite3_column_int(st, 5);
+	r.category = (int32_t)csvc__db_int(st, 4);
+	r.transition = (int32_t)csvc__db_int(st, 5);
 	return c->fn.state(&r, c->ud);
 }
 
 int csvc__report_db_states(csvc_store *s, const csvc_report_query *q, csvc__state_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	int rc = open_query(s, q, 3, 0, &st);
 	cb c;
 	c.fn.state = fn;
 	c.ud = ud;
-	return rc ? rc : run(s, st, state_row, &c);
+	return rc ? rc : run(st, state_row, &c);
 }
 
 int csvc__report_db_ticket_states(csvc_store *s, int64_t ticket_id, csvc__state_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_TICKET_STATES, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_TICKET_STATES, &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, ticket_id);
+	csvc__db_bind_int(st, 1, ticket_id);
 	cb c;
 	c.fn.state = fn;
 	c.ud = ud;
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW)
+	while ((rc = csvc__db_step(st)) == CSVC__ROW)
 		if ((rc = state_row(st, &c))) {
-			sqlite3_reset(st);
+			csvc__db_reset(st);
 			return rc;
 		}
 	if (rc < 0)
 		return rc;
-	sqlite3_reset(st);
+	csvc__db_reset(st);
 	return CSVC_OK;
 }
 
-static int count_row(sqlite3_stmt *st, void *ud)
+static int count_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
-	return c->fn.count(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), c->ud);
+	return c->fn.count(csvc__db_int(st, 0), csvc__db_int(st, 1), c->ud);
 }
 
 int csvc__report_db_replies(csvc_store *s, const csvc_report_query *q, csvc__count_fn fn, void *ud)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	int rc = open_query(s, q, 4, 0, &st);
 	cb c;
 	c.fn.count = fn;
 	c.ud = ud;
-	return rc ? rc : run(s, st, count_row, &c);
+	return rc ? rc : run(st, count_row, &c);
 }
 
-static int transactions_row(sqlite3_stmt *st, void *ud)
+static int transactions_row(csvc__stmt *st, void *ud)
 {
 	cb *c = ud;
-	return c->fn.transactions(text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2),
+	return c->fn.transactions(text(st, 0), (int32_t)csvc__db_int(st, 1), csvc__db_int(st, 2),
 	                                      c->ud);
 }
 
@@ -372,43 +367,43 @@ int csvc__report_db_transactions(csvc_store *s, const char *store_code, int32_t 
 	                               " WHERE store_code = :store AND day >= :d0 AND day <= :d1"
 	                             : "SELECT store_code, day, count FROM store_transactions"
 	                               " WHERE day >= :d0 AND day <= :d1";
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return csvc__sqlite_error(s, rc, "preparing a report query");
+	csvc__stmt *st = NULL;
+	int rc = csvc__db_prepare_named(s->db, sql, &st);
+	if (rc)
+		return rc;
 	bind_name(st, ":store", store_code, 0, 1);
 	bind_name(st, ":d0", NULL, from_day, 0);
 	bind_name(st, ":d1", NULL, to_day, 0);
 	cb c;
 	c.fn.transactions = fn;
 	c.ud = ud;
-	return run(s, st, transactions_row, &c);
+	return run(st, transactions_row, &c);
 }
 
 int csvc__report_db_record_transactions(csvc_store *s, const char *store_code, int32_t day, int64_t count)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_RECORD, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RECORD, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, store_code);
-	sqlite3_bind_int(st, 2, day);
-	sqlite3_bind_int64(st, 3, count);
-	return csvc__exec_stmt(s, st);
+	csvc__db_bind_text(st, 1, store_code);
+	csvc__db_bind_int(st, 2, day);
+	csvc__db_bind_int(st, 3, count);
+	return csvc__db_run(st);
 }
 
 int csvc__report_db_survey_exists(csvc_store *s, const char *name, int32_t version)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_SURVEY_EXISTS, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_SURVEY_EXISTS, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, name);
-	sqlite3_bind_int(st, 2, version);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_text(st, 1, name);
+	csvc__db_bind_int(st, 2, version);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	csvc__db_reset(st);
+	if (rc == CSVC__DONE)
 		return version ? csvc__error(CSVC_ENOTFOUND, "no survey '%s' version %d", name, (int)version)
 		               : csvc__error(CSVC_ENOTFOUND, "no survey '%s'", name);
 	return CSVC_OK;

@@ -363,17 +363,19 @@ static int writes_shadow_tables(int32_t migration)
 	return migration == 7;
 }
 
-static const char *const MIGRATIONS[] = {
-	MIGRATION_1,
-	MIGRATION_2,
-	MIGRATION_3,
-	MIGRATION_4,
-	MIGRATION_5,
-	MIGRATION_6,
-	MIGRATION_7,
-	MIGRATION_8,
-	MIGRATION_9,
-	MIGRATION_10,
+/* Each migration's text per dialect (PostgreSQL's comes with its
+ * driver). */
+static const csvc__sql MIGRATIONS[] = {
+	CSVC__SQL_DIALECTS(MIGRATION_1, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_2, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_3, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_4, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_5, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_6, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_7, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_8, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_9, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_10, NULL),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
@@ -383,34 +385,25 @@ int32_t csvc__schema_latest(void)
 	return N_MIGRATIONS;
 }
 
-static int header_field(csvc_store *s, const char *sql, int64_t *out)
+/* Prefixes the current error's message with `what`. */
+static int refine(int rc, const char *what)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? CSVC_OK : csvc__sqlite_error(s, rc, "reading the store header");
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);
+	return csvc__error_refine(rc, "%s: %s", what, msg);
 }
 
-int csvc__schema_migrate(csvc_store *s, int32_t from_version)
+int csvc__schema_migrate(csvc_store *s, csvc__db *db, int32_t from_version)
 {
-	char *errmsg = NULL;
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &errmsg);
-	sqlite3_free(errmsg);
-	if (rc != SQLITE_OK)
-		return csvc__sqlite_error(s, rc, "starting the schema migration");
+	csvc__db_undo u;
+	int rc = csvc__db_begin(db, 0, &u);
+	if (rc)
+		return refine(rc, "starting the schema migration");
 
 	/* Another connection may have migrated while we waited for the lock,
 	 * possibly a newer library: read the header again under the lock. */
 	int64_t current = from_version, app_id = 0, tables = 0;
-	int err = header_field(s, "PRAGMA user_version", &current);
-	if (!err)
-		err = header_field(s, "PRAGMA application_id", &app_id);
-	if (!err)
-		err = header_field(s, "SELECT count(*) FROM sqlite_schema", &tables);
+	int err = csvc__db_header(db, &app_id, &current, &tables);
 	/* The same rule as before the lock: an empty file, or ours. */
 	if (!err && app_id == 0 && (current != 0 || tables != 0))
 		err = csvc__error(CSVC_ENOTSTORE,
@@ -432,41 +425,19 @@ int csvc__schema_migrate(csvc_store *s, int32_t from_version)
 	else if (!err && current < 0)
 		err = csvc__error(CSVC_ECORRUPT, "the store's header is damaged (schema version %lld)",
 		                  (long long)current);
-	if (err) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return err;
-	}
 
 	for (int32_t v = (int32_t)current; v < N_MIGRATIONS && !err; v++) {
 		csvc__log(s, CSVC_LOG_INFO, "applying schema migration %d", (int)(v + 1));
-		int shadow = writes_shadow_tables(v + 1);
-		if (shadow)
-			sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)0);
-		rc = sqlite3_exec(s->db, MIGRATIONS[v], NULL, NULL, &errmsg);
-		if (shadow)
-			sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
-		if (rc != SQLITE_OK) {
-			err = csvc__error_engine(csvc__code_from_sqlite(rc), CSVC__ENGINE_SQLITE, rc, NULL,
-			                         "schema migration %d failed: %s", (int)(v + 1),
-			                         errmsg ? errmsg : sqlite3_errstr(rc));
-		}
-		sqlite3_free(errmsg);
-		errmsg = NULL;
+		char what[48];
+		snprintf(what, sizeof(what), "schema migration %d failed", (int)(v + 1));
+		if ((err = csvc__db_exec_sql(db, &MIGRATIONS[v], writes_shadow_tables(v + 1))))
+			err = refine(err, what);
 	}
-	if (!err) {
-		char sql[96];
-		snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
-		         CSVC__APPLICATION_ID, (int)N_MIGRATIONS);
-		rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-		if (rc != SQLITE_OK)
-			err = csvc__sqlite_error(s, rc, "recording the schema version");
-	}
-	if (!err) {
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-		if (rc != SQLITE_OK)
-			err = csvc__sqlite_error(s, rc, "committing the schema migration");
-	}
-	if (err && !sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!err)
+		err = csvc__db_set_header(db, CSVC__APPLICATION_ID, N_MIGRATIONS);
+	if (!err && (err = csvc__db_commit(db, &u)))
+		err = refine(err, "committing the schema migration");
+	if (err && csvc__db_depth(db) > 0)
+		csvc__db_rollback(db, &u);
 	return err;
 }

@@ -86,7 +86,7 @@ static int store_calendar_of(csvc_store *s, const char *store_code, char *name, 
 {
 	csvc__sla_cache *c = s->sla;
 	for (size_t i = 0; c && i < 8; i++)
-		if (c->stores[i].checked == s->tx_serial && s->tx_depth && strcmp(c->stores[i].store_code, store_code) == 0) {
+		if (c->stores[i].checked == csvc__db_serial(s->db) && csvc__tx_depth(s) && strcmp(c->stores[i].store_code, store_code) == 0) {
 			snprintf(name, n, "%s", c->stores[i].calendar);
 			return CSVC_OK;
 		}
@@ -97,7 +97,7 @@ static int store_calendar_of(csvc_store *s, const char *store_code, char *name, 
 	c->next_store = (c->next_store + 1) % 8;
 	snprintf(e->store_code, sizeof(e->store_code), "%s", store_code);
 	snprintf(e->calendar, sizeof(e->calendar), "%s", name);
-	e->checked = s->tx_serial;
+	e->checked = csvc__db_serial(s->db);
 	return CSVC_OK;
 }
 
@@ -144,10 +144,10 @@ static int select_policy(csvc_store *s, const csvc__sla_subject *subj, const csv
 	int rc = cache_of(s, &c);
 	if (rc)
 		return rc;
-	if (!s->tx_depth || c->checked != s->tx_serial) {
+	if (!csvc__tx_depth(s) || c->checked != csvc__db_serial(s->db)) {
 		if ((rc = csvc__sla_db_stamp(s, &stamp)))
 			return rc;
-		c->checked = s->tx_serial;
+		c->checked = csvc__db_serial(s->db);
 	} else {
 		stamp = c->stamp;
 	}
@@ -188,7 +188,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < c->n_calendars; i++)
-		if (strcmp(c->calendars[i].name, name) == 0 && s->tx_depth && c->calendars[i].checked == s->tx_serial) {
+		if (strcmp(c->calendars[i].name, name) == 0 && csvc__tx_depth(s) && c->calendars[i].checked == csvc__db_serial(s->db)) {
 			*out = c->calendars[i].cal;
 			return CSVC_OK;
 		}
@@ -206,7 +206,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 				c->calendars[i].cal = cal;
 				c->calendars[i].stamp = stamp;
 			}
-			c->calendars[i].checked = s->tx_serial;
+			c->calendars[i].checked = csvc__db_serial(s->db);
 			*out = c->calendars[i].cal;
 			return CSVC_OK;
 		}
@@ -220,7 +220,7 @@ static int calendar_named(csvc_store *s, const char *name, const csvc_calendar *
 	cached_calendar *e = &c->calendars[c->n_calendars++];
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->stamp = stamp;
-	e->checked = s->tx_serial;
+	e->checked = csvc__db_serial(s->db);
 	e->cal = cal;
 	*out = cal;
 	return CSVC_OK;

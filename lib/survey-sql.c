@@ -9,91 +9,78 @@
 #include "store-internal.h"
 #include "survey-internal.h"
 
-static const char SQL_LATEST[] =
-	"SELECT version, id FROM surveys WHERE name = ? ORDER BY version DESC LIMIT 1";
-static const char SQL_INSERT[] =
-	"INSERT INTO surveys (name, version, title, anonymous, created_us) VALUES (?,?,?,?,?)";
-static const char SQL_INSERT_DIM[] =
-	"INSERT INTO survey_dimensions (survey_id, position, name, weight, label_zh, label_en)"
-	" VALUES (?,?,?,?,?,?)";
-static const char SQL_INSERT_QUESTION[] =
-	"INSERT INTO survey_questions (survey_id, position, name, type, dimension, required, scale_max,"
-	" options, label_zh, label_en) VALUES (?,?,?,?,?,?,?,?,?,?)";
-static const char SQL_BY_VERSION[] = "SELECT id FROM surveys WHERE name = ? AND version = ?";
-static const char SQL_LOAD[] = "SELECT name, version, title, anonymous FROM surveys WHERE id = ?";
-static const char SQL_LOAD_DIMS[] =
-	"SELECT name, weight, label_zh, label_en FROM survey_dimensions WHERE survey_id = ? ORDER BY position";
-static const char SQL_LOAD_QUESTIONS[] =
-	"SELECT position, name, type, dimension, required, scale_max, label_zh, label_en FROM survey_questions"
-	" WHERE survey_id = ? ORDER BY position";
-static const char SQL_LOAD_OPTIONS[] =
-	"SELECT q.position, j.value FROM survey_questions q, json_each(q.options) j"
-	" WHERE q.survey_id = ? AND q.options IS NOT NULL ORDER BY q.position, j.key";
-static const char SQL_TICKET[] =
-	"SELECT id, customer_id, store_code, assignee, channel, kind, category FROM tickets WHERE uuid = ?";
-static const char SQL_INVITE[] =
-	"INSERT INTO survey_invitations (token, survey_id, ticket_id, customer_id, store_code, staff, channel,"
-	" method, ticket_kind, ticket_category, created_us, expires_us) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
-static const char SQL_INVITATION[] =
-	"SELECT id, survey_id, ticket_id, customer_id, store_code, staff, channel, method, ticket_kind,"
-	" ticket_category, expires_us, responded_us FROM survey_invitations WHERE token = ?";
-static const char SQL_RESPONDED[] =
-	"UPDATE survey_invitations SET responded_us = ? WHERE id = ? AND responded_us IS NULL";
-static const char SQL_RESPONSE[] =
-	"INSERT INTO survey_responses (uuid, survey_id, invitation_id, ticket_id, customer_id, store_code, staff,"
-	" channel, method, ticket_kind, ticket_category, submitted_us) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
-static const char SQL_ANSWER[] =
-	"INSERT INTO survey_answers (response_id, position, value, value2, text) VALUES (?,?,?,?,?)";
+static const csvc__sql SQL_LATEST = CSVC__SQL("SELECT version, id FROM surveys WHERE name = $1 ORDER BY version DESC LIMIT 1");
+static const csvc__sql SQL_INSERT = CSVC__SQL("INSERT INTO surveys (name, version, title, anonymous, created_us) VALUES ($1,$2,$3,$4,$5) RETURNING id");
+static const csvc__sql SQL_INSERT_DIM = CSVC__SQL("INSERT INTO survey_dimensions (survey_id, position, name, weight, label_zh, label_en)"
+	" VALUES ($1,$2,$3,$4,$5,$6)");
+static const csvc__sql SQL_INSERT_QUESTION = CSVC__SQL("INSERT INTO survey_questions (survey_id, position, name, type, dimension, required, scale_max,"
+	" options, label_zh, label_en) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)");
+static const csvc__sql SQL_BY_VERSION = CSVC__SQL("SELECT id FROM surveys WHERE name = $1 AND version = $2");
+static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT name, version, title, anonymous FROM surveys WHERE id = $1");
+static const csvc__sql SQL_LOAD_DIMS = CSVC__SQL("SELECT name, weight, label_zh, label_en FROM survey_dimensions WHERE survey_id = $1 ORDER BY position");
+static const csvc__sql SQL_LOAD_QUESTIONS = CSVC__SQL("SELECT position, name, type, dimension, required, scale_max, label_zh, label_en FROM survey_questions"
+	" WHERE survey_id = $1 ORDER BY position");
+static const csvc__sql SQL_LOAD_OPTIONS = CSVC__SQL("SELECT q.position, j.value FROM survey_questions q, json_each(q.options) j"
+	" WHERE q.survey_id = $1 AND q.options IS NOT NULL ORDER BY q.position, j.key");
+static const csvc__sql SQL_TICKET = CSVC__SQL("SELECT id, customer_id, store_code, assignee, channel, kind, category FROM tickets WHERE uuid = $1");
+static const csvc__sql SQL_INVITE = CSVC__SQL("INSERT INTO survey_invitations (token, survey_id, ticket_id, customer_id, store_code, staff, channel,"
+	" method, ticket_kind, ticket_category, created_us, expires_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");
+static const csvc__sql SQL_INVITATION = CSVC__SQL("SELECT id, survey_id, ticket_id, customer_id, store_code, staff, channel, method, ticket_kind,"
+	" ticket_category, expires_us, responded_us FROM survey_invitations WHERE token = $1");
+static const csvc__sql SQL_RESPONDED = CSVC__SQL("UPDATE survey_invitations SET responded_us = $1 WHERE id = $2 AND responded_us IS NULL");
+static const csvc__sql SQL_RESPONSE = CSVC__SQL("INSERT INTO survey_responses (uuid, survey_id, invitation_id, ticket_id, customer_id, store_code, staff,"
+	" channel, method, ticket_kind, ticket_category, submitted_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id");
+static const csvc__sql SQL_ANSWER = CSVC__SQL("INSERT INTO survey_answers (response_id, position, value, value2, text) VALUES ($1,$2,$3,$4,$5)");
 
-static void bind_rowid(sqlite3_stmt *st, int idx, int64_t v)
+static void bind_rowid(csvc__stmt *st, int idx, int64_t v)
 {
 	if (v)
-		sqlite3_bind_int64(st, idx, v);
+		csvc__db_bind_int(st, idx, v);
 	else
-		sqlite3_bind_null(st, idx);
+		csvc__db_bind_null(st, idx);
 }
 
 int csvc__survey_db_latest(csvc_store *s, const char *name, int32_t *version, int64_t *id)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_LATEST, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_LATEST, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, name);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_text(st, 1, name);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
+	*version = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 0) : 0;
+	*id = rc == CSVC__ROW ? csvc__db_int(st, 1) : 0;
+	csvc__db_reset(st);
 	return CSVC_OK;
 }
 
 int csvc__survey_db_insert(csvc_store *s, const csvc_survey *sv, int32_t version, int64_t *id)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_INSERT, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_INSERT, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, sv->name);
-	sqlite3_bind_int(st, 2, version);
-	csvc__bind_text(st, 3, sv->title);
-	sqlite3_bind_int(st, 4, sv->anonymous);
-	sqlite3_bind_int64(st, 5, csvc_store_now(s));
-	if ((rc = csvc__exec_stmt(s, st)))
+	csvc__db_bind_text(st, 1, sv->name);
+	csvc__db_bind_int(st, 2, version);
+	csvc__db_bind_text(st, 3, sv->title);
+	csvc__db_bind_int(st, 4, sv->anonymous);
+	csvc__db_bind_int(st, 5, csvc_store_now(s));
+	if ((rc = csvc__db_insert_id(st, id)))
 		return rc;
-	*id = sqlite3_last_insert_rowid(s->db);
-	if ((rc = csvc__stmt(s, SQL_INSERT_DIM, &st)))
+
+	if ((rc = csvc__db_stmt(s->db, &SQL_INSERT_DIM, &st)))
 		return rc;
 	for (size_t i = 0; i < sv->n_dims && !rc; i++) {
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		csvc__bind_text(st, 3, sv->dims[i].name);
-		sqlite3_bind_double(st, 4, sv->dims[i].weight);
-		csvc__bind_text(st, 5, sv->dims[i].label_zh);
-		csvc__bind_text(st, 6, sv->dims[i].label_en);
-		rc = csvc__exec_stmt(s, st);
+		csvc__db_bind_int(st, 1, *id);
+		csvc__db_bind_int(st, 2, (int64_t)i);
+		csvc__db_bind_text(st, 3, sv->dims[i].name);
+		csvc__db_bind_double(st, 4, sv->dims[i].weight);
+		csvc__db_bind_text(st, 5, sv->dims[i].label_zh);
+		csvc__db_bind_text(st, 6, sv->dims[i].label_en);
+		rc = csvc__db_run(st);
 	}
-	if (rc || (rc = csvc__stmt(s, SQL_INSERT_QUESTION, &st)))
+	if (rc || (rc = csvc__db_stmt(s->db, &SQL_INSERT_QUESTION, &st)))
 		return rc;
 	for (size_t i = 0; i < sv->n_questions && !rc; i++) {
 		const csvc__survey_question *q = &sv->questions[i];
@@ -111,31 +98,31 @@ int csvc__survey_db_insert(csvc_store *s, const csvc_survey *sv, int32_t version
 				return csvc__error(CSVC_ENOMEM, "out of memory");
 			}
 		}
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		csvc__bind_text(st, 3, q->name);
-		sqlite3_bind_int(st, 4, q->type);
-		csvc__bind_text(st, 5, q->dimension);
-		sqlite3_bind_int(st, 6, q->required);
-		sqlite3_bind_int(st, 7, q->scale_max);
-		csvc__bind_text(st, 8, opts.data);
-		csvc__bind_text(st, 9, q->label_zh);
-		csvc__bind_text(st, 10, q->label_en);
-		rc = csvc__exec_stmt(s, st);
+		csvc__db_bind_int(st, 1, *id);
+		csvc__db_bind_int(st, 2, (int64_t)i);
+		csvc__db_bind_text(st, 3, q->name);
+		csvc__db_bind_int(st, 4, q->type);
+		csvc__db_bind_text(st, 5, q->dimension);
+		csvc__db_bind_int(st, 6, q->required);
+		csvc__db_bind_int(st, 7, q->scale_max);
+		csvc__db_bind_text(st, 8, opts.data);
+		csvc__db_bind_text(st, 9, q->label_zh);
+		csvc__db_bind_text(st, 10, q->label_en);
+		rc = csvc__db_run(st);
 		csvc__buf_free(&opts);
 	}
 	return rc;
 }
 
-static const char *col_text(sqlite3_stmt *st, int col)
+static const char *col_text(csvc__stmt *st, int col)
 {
-	return (const char *)sqlite3_column_text(st, col);
+	return csvc__db_textcol(st, col);
 }
 
 /* Reports a stored row the setters refuse. */
-static int corrupt(sqlite3_stmt *st, int64_t id, const char *what)
+static int corrupt(csvc__stmt *st, int64_t id, const char *what)
 {
-	sqlite3_reset(st);
+	csvc__db_reset(st);
 	if (csvc_error_last()->code == CSVC_ENOMEM) /* not the data's fault */
 		return CSVC_ENOMEM;
 	return csvc__error(CSVC_ECORRUPT, "stored survey %lld has a bad %s: %s", (long long)id, what,
@@ -144,66 +131,66 @@ static int corrupt(sqlite3_stmt *st, int64_t id, const char *what)
 
 int csvc__survey_db_load_id(csvc_store *s, int64_t id, csvc_survey **out)
 {
-	sqlite3_stmt *st;
+	csvc__stmt *st;
 	csvc_survey *sv = NULL;
 	int32_t version = 0;
-	int rc = csvc__stmt(s, SQL_LOAD, &st);
+	int rc = csvc__db_stmt(s->db, &SQL_LOAD, &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_int(st, 1, id);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	if (rc == CSVC__DONE) {
+		csvc__db_reset(st);
 		return csvc__error(CSVC_ENOTFOUND, "no stored survey %lld", (long long)id);
 	}
 	rc = csvc_survey_new(&sv, col_text(st, 0));
 	if (!rc)
 		rc = csvc_survey_set_title(sv, col_text(st, 2));
 	if (!rc)
-		rc = csvc_survey_set_anonymous(sv, sqlite3_column_int(st, 3));
-	version = sqlite3_column_int(st, 1);
+		rc = csvc_survey_set_anonymous(sv, (int32_t)csvc__db_int(st, 3));
+	version = (int32_t)csvc__db_int(st, 1);
 	if (rc) {
 		rc = corrupt(st, id, "header");
 		goto fail;
 	}
-	sqlite3_reset(st);
-	if ((rc = csvc__stmt(s, SQL_LOAD_DIMS, &st)))
+	csvc__db_reset(st);
+	if ((rc = csvc__db_stmt(s->db, &SQL_LOAD_DIMS, &st)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW)
-		if ((rc = csvc_survey_add_dimension(sv, col_text(st, 0), sqlite3_column_double(st, 1), col_text(st, 2),
+	csvc__db_bind_int(st, 1, id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW)
+		if ((rc = csvc_survey_add_dimension(sv, col_text(st, 0), csvc__db_double(st, 1), col_text(st, 2),
 		                                    col_text(st, 3)))) {
 			rc = corrupt(st, id, "dimension");
 			goto fail;
 		}
-	if (rc < 0 || (rc = csvc__stmt(s, SQL_LOAD_QUESTIONS, &st)))
+	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_QUESTIONS, &st)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW) {
+	csvc__db_bind_int(st, 1, id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
 		size_t idx = 0;
-		if ((rc = csvc_survey_add_question(sv, col_text(st, 1), sqlite3_column_int(st, 2), col_text(st, 3),
-		                                   sqlite3_column_int(st, 4), col_text(st, 6), col_text(st, 7), &idx))) {
+		if ((rc = csvc_survey_add_question(sv, col_text(st, 1), (int32_t)csvc__db_int(st, 2), col_text(st, 3),
+		                                   (int32_t)csvc__db_int(st, 4), col_text(st, 6), col_text(st, 7), &idx))) {
 			rc = corrupt(st, id, "question");
 			goto fail;
 		}
-		int32_t scale = sqlite3_column_int(st, 5);
+		int32_t scale = (int32_t)csvc__db_int(st, 5);
 		if (scale != sv->questions[idx].scale_max && (rc = csvc_survey_set_scale(sv, idx, scale))) {
 			rc = corrupt(st, id, "scale");
 			goto fail;
 		}
 	}
-	if (rc < 0 || (rc = csvc__stmt(s, SQL_LOAD_OPTIONS, &st)))
+	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_OPTIONS, &st)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = csvc__step(s, st)) == SQLITE_ROW)
-		if ((rc = csvc_survey_add_option(sv, (size_t)sqlite3_column_int64(st, 0), col_text(st, 1)))) {
+	csvc__db_bind_int(st, 1, id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW)
+		if ((rc = csvc_survey_add_option(sv, (size_t)csvc__db_int(st, 0), col_text(st, 1)))) {
 			rc = corrupt(st, id, "option");
 			goto fail;
 		}
 	if (rc < 0)
 		goto fail;
-	sqlite3_reset(st);
+	csvc__db_reset(st);
 	sv->version = version;
 	csvc__error_clear();
 	*out = sv;
@@ -224,22 +211,22 @@ int csvc__survey_db_load(csvc_store *s, const char *name, int32_t version, csvc_
 			return csvc__error(CSVC_ENOTFOUND, "no survey '%s'", name);
 		return csvc__survey_db_load_id(s, id, out);
 	}
-	sqlite3_stmt *st;
-	if ((rc = csvc__stmt(s, SQL_BY_VERSION, &st)))
+	csvc__stmt *st;
+	if ((rc = csvc__db_stmt(s->db, &SQL_BY_VERSION, &st)))
 		return rc;
-	csvc__bind_text(st, 1, name);
-	sqlite3_bind_int(st, 2, version);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_text(st, 1, name);
+	csvc__db_bind_int(st, 2, version);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	id = rc == CSVC__ROW ? csvc__db_int(st, 0) : 0;
+	csvc__db_reset(st);
 	if (!id)
 		return csvc__error(CSVC_ENOTFOUND, "no survey '%s' version %d", name, (int)version);
 	return csvc__survey_db_load_id(s, id, out);
 }
 
 /* Copies an optional text column; *has says whether it was set. */
-static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t n, int *has)
+static void copy_col(csvc__stmt *st, int col, char *buf, size_t n, int *has)
 {
 	const char *v = col_text(st, col);
 	if (has)
@@ -249,135 +236,135 @@ static void copy_col(sqlite3_stmt *st, int col, char *buf, size_t n, int *has)
 
 int csvc__survey_db_ticket(csvc_store *s, const csvc_uuid *id, csvc__survey_ticket *out)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_TICKET, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_TICKET, &st);
 	if (rc)
 		return rc;
-	csvc__bind_uuid(st, 1, id);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_uuid(st, 1, id);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	if (rc == CSVC__DONE) {
+		csvc__db_reset(st);
 		char text[CSVC_UUID_STRLEN + 1];
 		csvc_uuid_to_string(id, text);
 		return csvc__error(CSVC_ENOTFOUND, "no ticket %s", text);
 	}
-	out->rowid = sqlite3_column_int64(st, 0);
-	out->customer_id = sqlite3_column_int64(st, 1);
+	out->rowid = csvc__db_int(st, 0);
+	out->customer_id = csvc__db_int(st, 1);
 	copy_col(st, 2, out->store_code, sizeof(out->store_code), NULL);
 	copy_col(st, 3, out->assignee, sizeof(out->assignee), &out->has_assignee);
 	copy_col(st, 4, out->channel, sizeof(out->channel), &out->has_channel);
 	copy_col(st, 5, out->kind, sizeof(out->kind), NULL);
 	copy_col(st, 6, out->category, sizeof(out->category), &out->has_category);
-	sqlite3_reset(st);
+	csvc__db_reset(st);
 	return CSVC_OK;
 }
 
-static void bind_binding(sqlite3_stmt *st, int first, const csvc__survey_binding *b)
+static void bind_binding(csvc__stmt *st, int first, const csvc__survey_binding *b)
 {
 	/* survey_id, ticket_id, customer_id, store_code, staff, channel, method */
-	sqlite3_bind_int64(st, first, b->survey_id);
+	csvc__db_bind_int(st, first, b->survey_id);
 	bind_rowid(st, first + 1, b->ticket_id);
 	bind_rowid(st, first + 2, b->customer_id);
-	csvc__bind_text(st, first + 3, b->store_code);
-	csvc__bind_text(st, first + 4, b->staff);
-	csvc__bind_text(st, first + 5, b->channel);
-	sqlite3_bind_int(st, first + 6, b->method);
-	csvc__bind_text(st, first + 7, b->ticket_kind);
-	csvc__bind_text(st, first + 8, b->ticket_category);
+	csvc__db_bind_text(st, first + 3, b->store_code);
+	csvc__db_bind_text(st, first + 4, b->staff);
+	csvc__db_bind_text(st, first + 5, b->channel);
+	csvc__db_bind_int(st, first + 6, b->method);
+	csvc__db_bind_text(st, first + 7, b->ticket_kind);
+	csvc__db_bind_text(st, first + 8, b->ticket_category);
 }
 
 int csvc__survey_db_invite(csvc_store *s, const char *token, const csvc__survey_binding *b, csvc_time_us created,
                            csvc_time_us expires)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_INVITE, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_INVITE, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, token);
+	csvc__db_bind_text(st, 1, token);
 	bind_binding(st, 2, b);
-	sqlite3_bind_int64(st, 11, created);
-	sqlite3_bind_int64(st, 12, expires);
-	return csvc__exec_stmt(s, st);
+	csvc__db_bind_int(st, 11, created);
+	csvc__db_bind_int(st, 12, expires);
+	return csvc__db_run(st);
 }
 
 int csvc__survey_db_invitation(csvc_store *s, const char *token, csvc__survey_invitation *out)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_INVITATION, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_INVITATION, &st);
 	if (rc)
 		return rc;
-	csvc__bind_text(st, 1, token);
-	if ((rc = csvc__step(s, st)) < 0)
+	csvc__db_bind_text(st, 1, token);
+	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	if (rc == CSVC__DONE) {
+		csvc__db_reset(st);
 		return csvc__error(CSVC_ENOTFOUND, "no invitation with that token");
 	}
-	out->rowid = sqlite3_column_int64(st, 0);
-	out->survey_id = sqlite3_column_int64(st, 1);
-	out->ticket_id = sqlite3_column_int64(st, 2);
-	out->customer_id = sqlite3_column_int64(st, 3);
+	out->rowid = csvc__db_int(st, 0);
+	out->survey_id = csvc__db_int(st, 1);
+	out->ticket_id = csvc__db_int(st, 2);
+	out->customer_id = csvc__db_int(st, 3);
 	copy_col(st, 4, out->store_code, sizeof(out->store_code), NULL);
 	copy_col(st, 5, out->staff, sizeof(out->staff), &out->has_staff);
 	copy_col(st, 6, out->channel, sizeof(out->channel), &out->has_channel);
-	out->method = sqlite3_column_int(st, 7);
+	out->method = (int32_t)csvc__db_int(st, 7);
 	copy_col(st, 8, out->kind, sizeof(out->kind), &out->has_kind);
 	copy_col(st, 9, out->category, sizeof(out->category), &out->has_category);
-	out->expires = sqlite3_column_int64(st, 10);
-	out->responded = sqlite3_column_int64(st, 11);
-	sqlite3_reset(st);
+	out->expires = csvc__db_int(st, 10);
+	out->responded = csvc__db_int(st, 11);
+	csvc__db_reset(st);
 	return CSVC_OK;
 }
 
 int csvc__survey_db_mark_responded(csvc_store *s, int64_t invitation, csvc_time_us at)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_RESPONDED, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RESPONDED, &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_int64(st, 2, invitation);
-	return csvc__exec_stmt(s, st);
+	csvc__db_bind_int(st, 1, at);
+	csvc__db_bind_int(st, 2, invitation);
+	return csvc__db_run(st);
 }
 
 int csvc__survey_db_response(csvc_store *s, const csvc_uuid *uuid, const csvc__survey_binding *b,
                              int64_t invitation, csvc_time_us at, int64_t *rowid)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_RESPONSE, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RESPONSE, &st);
 	if (rc)
 		return rc;
-	csvc__bind_uuid(st, 1, uuid);
-	sqlite3_bind_int64(st, 2, b->survey_id);
+	csvc__db_bind_uuid(st, 1, uuid);
+	csvc__db_bind_int(st, 2, b->survey_id);
 	bind_rowid(st, 3, invitation);
 	bind_rowid(st, 4, b->ticket_id);
 	bind_rowid(st, 5, b->customer_id);
-	csvc__bind_text(st, 6, b->store_code);
-	csvc__bind_text(st, 7, b->staff);
-	csvc__bind_text(st, 8, b->channel);
-	sqlite3_bind_int(st, 9, b->method);
-	csvc__bind_text(st, 10, b->ticket_kind);
-	csvc__bind_text(st, 11, b->ticket_category);
-	sqlite3_bind_int64(st, 12, at);
-	if ((rc = csvc__exec_stmt(s, st)))
+	csvc__db_bind_text(st, 6, b->store_code);
+	csvc__db_bind_text(st, 7, b->staff);
+	csvc__db_bind_text(st, 8, b->channel);
+	csvc__db_bind_int(st, 9, b->method);
+	csvc__db_bind_text(st, 10, b->ticket_kind);
+	csvc__db_bind_text(st, 11, b->ticket_category);
+	csvc__db_bind_int(st, 12, at);
+	if ((rc = csvc__db_insert_id(st, rowid)))
 		return rc;
-	*rowid = sqlite3_last_insert_rowid(s->db);
+
 	return CSVC_OK;
 }
 
 int csvc__survey_db_answer(csvc_store *s, int64_t response, int32_t position, const csvc__answer *a)
 {
-	sqlite3_stmt *st;
-	int rc = csvc__stmt(s, SQL_ANSWER, &st);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_ANSWER, &st);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, response);
-	sqlite3_bind_int(st, 2, position);
+	csvc__db_bind_int(st, 1, response);
+	csvc__db_bind_int(st, 2, position);
 	if (a->kind == CSVC__ANSWER_SCORE || a->kind == CSVC__ANSWER_YES_NO || a->kind == CSVC__ANSWER_PAIR)
-		sqlite3_bind_int(st, 3, a->v1);
+		csvc__db_bind_int(st, 3, a->v1);
 	if (a->kind == CSVC__ANSWER_PAIR)
-		sqlite3_bind_int(st, 4, a->v2);
-	csvc__bind_text(st, 5, a->text);
-	return csvc__exec_stmt(s, st);
+		csvc__db_bind_int(st, 4, a->v2);
+	csvc__db_bind_text(st, 5, a->text);
+	return csvc__db_run(st);
 }

@@ -11,6 +11,7 @@
 
 #include "csvc-test.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 
 static csvc_time_us misuse_clock = (csvc_time_us)1767225600 * CSVC_SECOND_US;
 
@@ -49,7 +50,7 @@ static void misuse_store_close(csvc_store *s)
 static char *misuse_dump(csvc_store *s)
 {
 	sqlite3_stmt *tables;
-	assert_int_equal(sqlite3_prepare_v2(s->db,
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s),
 	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
 	                                    " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%search_%'"
 	                                    " ORDER BY name",
@@ -60,7 +61,7 @@ static char *misuse_dump(csvc_store *s)
 		char sql[256];
 		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", (const char *)sqlite3_column_text(tables, 0));
 		sqlite3_stmt *rows;
-		assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &rows, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &rows, NULL), SQLITE_OK);
 		while (sqlite3_step(rows) == SQLITE_ROW)
 			for (int i = 0; i < sqlite3_column_count(rows); i++) {
 				const char *v = (const char *)sqlite3_column_text(rows, i);

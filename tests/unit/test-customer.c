@@ -10,6 +10,7 @@
 #include "csvc-test.h"
 #include "customer-internal.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US) /* 2026-01-01T00:00:00Z */
 
@@ -47,7 +48,7 @@ static int64_t count_all(csvc_store *s, int inactive)
 static int64_t sql_int(csvc_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -395,7 +396,7 @@ static void test_update_revisions_and_history(void **state)
 
 	/* The event names the changed fields, not their values. */
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db,
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s),
 	                                    "SELECT payload FROM customer_events WHERE type = 'updated'",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
@@ -404,8 +405,8 @@ static void test_update_revisions_and_history(void **state)
 	sqlite3_finalize(st);
 
 	/* Events are append-only at the storage level too. */
-	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM customer_events", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE customer_events SET actor = 'x'", NULL, NULL, NULL),
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "DELETE FROM customer_events", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE customer_events SET actor = 'x'", NULL, NULL, NULL),
 	                     SQLITE_OK);
 
 	/* Draft cannot be updated; contacts replaced. */
@@ -1009,9 +1010,9 @@ static void assert_plan_indexed(csvc_store *s, const char *sql, const char *must
 	char eqp[4096];
 	snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql);
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), eqp, -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		print_error("%s: %s\n", sql, sqlite3_errmsg(s->db));
+		print_error("%s: %s\n", sql, sqlite3_errmsg(CSVC_TEST_SQLITE(s)));
 	assert_int_equal(rc, SQLITE_OK);
 	char plan[4096] = "";
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1088,7 +1089,7 @@ static void test_query_plans(void **state)
 		csvc_customer_free(c);
 	}
 	csvc_assert_ok(csvc_store_commit(s));
-	assert_int_equal(sqlite3_exec(s->db, "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
 	check_plans(s); /* and with the statistics of a populated store */
 	csvc_store_close(s);
 }

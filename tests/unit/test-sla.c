@@ -12,6 +12,7 @@
 
 #include "csvc-test.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 
 #define SEC CSVC_SECOND_US
 #define MIN (60 * SEC)
@@ -124,7 +125,7 @@ static int on_alarm(const csvc_sla_alarm *a, void *ud)
 static int64_t sql_int(csvc_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -749,7 +750,7 @@ static void test_plans(void **state)
 		char eqp[512];
 		snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", queries[q]);
 		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), eqp, -1, &st, NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(st, 3);
 			/* Reading a partial index whole is the list itself. */
@@ -777,7 +778,7 @@ static void test_plans(void **state)
 		char eqp[1024];
 		snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", lists[q]);
 		sqlite3_stmt *st;
-		assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), eqp, -1, &st, NULL), SQLITE_OK);
 		int recorded = 0, pending = 0;
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(st, 3);
@@ -1190,7 +1191,7 @@ static void test_missing_calendar_does_not_stop_the_engine(void **state)
 	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
 	csvc_ticket *a = open_ticket(s, "complaint", LOCAL(0, 10, 0));
 	csvc_ticket *b = open_ticket(s, "inquiry", LOCAL(0, 10, 0));
-	assert_int_equal(sqlite3_exec(s->db,
+	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s),
 	                              "DROP TRIGGER calendars_in_use_by_sla;"
 	                              "DELETE FROM calendars WHERE name = 'mall'",
 	                              NULL, NULL, NULL),

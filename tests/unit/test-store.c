@@ -188,7 +188,7 @@ static void test_error_message_is_utf8(void **state)
 		assert_memory_equal(e->message, "abc", (size_t)shift);
 	}
 	/* Invalid bytes are escaped as \xNN; valid text around them is kept. */
-	csvc__error_engine(CSVC_ECORRUPT, CSVC__ENGINE_SQLITE, 11, NULL, "schema (%s) - %s", "ex\xfftra",
+	csvc__error_engine(CSVC_ECORRUPT, "sqlite", 11, NULL, "schema (%s) - %s", "ex\xfftra",
 	                   "\xe5\x90 cut \xc3\xa9\x80");
 	const csvc_error *e = csvc_error_last();
 	assert_int_equal(e->code, CSVC_ECORRUPT);

@@ -13,6 +13,7 @@
 #include "csvc-test.h"
 #include "report-internal.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 
 #define SEC CSVC_SECOND_US
 #define HOUR (3600 * SEC)
@@ -40,7 +41,7 @@ static csvc_store *open_store(void)
 static int64_t sql_int(csvc_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -176,7 +177,7 @@ static void test_definitions(void **state)
 	csvc_assert_err(csvc_survey_load(s, "exit_poll", -1, &ld), CSVC_EINVAL);
 	csvc_assert_err(csvc_survey_load(s, "Bad", 0, &ld), CSVC_EINVAL);
 	/* Stored versions are immutable. */
-	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE surveys SET title = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE surveys SET title = 'x'", NULL, NULL, NULL), SQLITE_OK);
 
 	/* Getters are NULL-safe. */
 	assert_null(csvc_survey_name(NULL));
@@ -1020,7 +1021,7 @@ static void check_plan(csvc_store *s, const csvc_report_query *q, int which, con
 	sprintf(eqp, "EXPLAIN QUERY PLAN %s", sql);
 	free(sql);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), eqp, -1, &st, NULL), SQLITE_OK);
 	char plan[4096] = "";
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof(plan) - strlen(plan) - 2);
@@ -1076,7 +1077,7 @@ static void test_query_plans(void **state)
 		}
 		csvc_ticket_free(t);
 	}
-	assert_int_equal(sqlite3_exec(s->db, "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
 	plans(s);
 	csvc_store_close(s);
 }

@@ -9,6 +9,7 @@
 
 #include "csvc-test.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 #include "ticket-internal.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US)
@@ -39,7 +40,7 @@ static csvc_ticket *open_ticket(csvc_store *s, const char *kind, const char *sto
 static int64_t sql_int(csvc_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -338,8 +339,8 @@ static void test_revisions_update_assign_comment(void **state)
 	csvc_ticket_history_free(it);
 
 	/* Events cannot be edited. */
-	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE ticket_events SET actor = 'x'", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(s->db, "DELETE FROM ticket_events", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE ticket_events SET actor = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "DELETE FROM ticket_events", NULL, NULL, NULL), SQLITE_OK);
 	csvc_ticket_free(t);
 	csvc_store_close(s);
 }
@@ -697,7 +698,7 @@ static void assert_plan(csvc_store *s, const char *sql, const char *must)
 	char eqp[4096];
 	snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), eqp, -1, &st, NULL), SQLITE_OK);
 	char plan[4096] = "";
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof(plan) - strlen(plan) - 2);
@@ -774,7 +775,7 @@ static void test_query_plans(void **state)
 		csvc_ticket_free(t);
 	}
 	csvc_assert_ok(csvc_store_commit(s));
-	assert_int_equal(sqlite3_exec(s->db, "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
 	check_ticket_plans(s);
 	csvc_store_close(s);
 }

@@ -8,6 +8,7 @@
 #include "csvc-test.h"
 #include "csvc/workflow.h"
 #include "store-internal.h"
+#include "store-sqlite.h"
 
 static csvc_workflow *simple(void)
 {
@@ -122,7 +123,7 @@ static void test_versions(void **state)
 	csvc_workflow_free(bad);
 
 	/* Stored versions are immutable. */
-	assert_int_not_equal(sqlite3_exec(s->db, "UPDATE workflows SET initial_state = 'x'", NULL, NULL, NULL),
+	assert_int_not_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE workflows SET initial_state = 'x'", NULL, NULL, NULL),
 	                     SQLITE_OK);
 	csvc_workflow_free(wf);
 	csvc_store_close(s);
@@ -149,7 +150,7 @@ static void test_handbook_defaults(void **state)
 	csvc_store *s = csvc_test_store(&now);
 	csvc_assert_ok(csvc_store_install_defaults(s));
 	csvc_assert_ok(csvc_store_install_defaults(s)); /* harmless twice */
-	assert_int_equal(sqlite3_total_changes(s->db) > 0, 1);
+	assert_int_equal(sqlite3_total_changes(CSVC_TEST_SQLITE(s)) > 0, 1);
 
 	csvc_workflow *wf = NULL;
 	csvc_assert_ok(csvc_workflow_load(s, "complaint", 0, &wf));
@@ -210,7 +211,7 @@ static void test_handbook_defaults(void **state)
 
 	/* Exactly one version of each after two installs. */
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*), max(version) FROM workflows", -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), "SELECT count(*), max(version) FROM workflows", -1, &st, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 5);
@@ -225,7 +226,7 @@ static void test_handbook_defaults(void **state)
 		"EXPLAIN QUERY PLAN SELECT name FROM workflow_transitions WHERE workflow_id = 1 ORDER BY position",
 	};
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
-		assert_int_equal(sqlite3_prepare_v2(s->db, queries[i], -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), queries[i], -1, &st, NULL), SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *d = (const char *)sqlite3_column_text(st, 3);
 			assert_null(strstr(d, "SCAN"));
