@@ -501,11 +501,12 @@ int csvc__sla_db_ticket_save(csvc_store *s, const csvc__sla_ticket *t, int inser
 	return rc;
 }
 
+static const csvc__sql SQL_TICKET_UUID = CSVC__SQL("SELECT uuid FROM tickets WHERE id = $1");
+
 int csvc__sla_db_ticket_uuid(csvc_store *s, int64_t rowid, csvc_uuid *id)
 {
-	static const csvc__sql sql = CSVC__SQL("SELECT uuid FROM tickets WHERE id = $1");
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &sql, &st);
+	int rc = csvc__db_stmt(s->db, &SQL_TICKET_UUID, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_int(st, 1, rowid);

@@ -841,6 +841,8 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	CSVC__CHECK_ARG(store, "store");
 	int64_t count = 0;
 	int rc = CSVC_OK;
+	if (emitted)
+		*emitted = 0; /* also when the first look fails */
 	csvc_sla_alarm alarms[1];
 	char names[1][CSVC_SLA_MAX_NAME + 1];
 	/* Look first with a read, which another connection's write lock does

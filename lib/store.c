@@ -299,11 +299,8 @@ static int prepare_schema(csvc__db *db, int readonly, void *ctx)
 	csvc_store *s = ctx;
 	int64_t app_id, user_version, tables;
 	int rc = csvc__db_header(db, &app_id, &user_version, &tables);
-	if (rc) {
-		if (csvc_error_last()->code == CSVC_ECORRUPT)
-			return csvc__error_refine(CSVC_ECORRUPT, "the file is not an SQLite database or is damaged");
+	if (rc)
 		return rc;
-	}
 	int fresh = app_id == 0 && user_version == 0 && tables == 0;
 	if (!fresh && app_id != CSVC__APPLICATION_ID)
 		return csvc__error(CSVC_ENOTSTORE,

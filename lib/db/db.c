@@ -483,6 +483,16 @@ int csvc__db_exec_sql(csvc__db *db, const csvc__sql *sql, int internals)
 
 /* ---- close ---- */
 
+void csvc__db_drop_statements(csvc__db *db)
+{
+	for (size_t i = 0; i < db->slot_cap; i++)
+		if (db->slots[i].sql)
+			db->slots[i].stmt->ops->finalize(db->slots[i].stmt);
+	csvc__free(db->slots);
+	db->slots = NULL;
+	db->slot_cap = db->slot_count = 0;
+}
+
 int csvc__db_close(csvc__db *db)
 {
 	if (!db)
@@ -495,12 +505,7 @@ int csvc__db_close(csvc__db *db)
 		db->depth = 0;
 		db->aborted = 0;
 	}
-	for (size_t i = 0; i < db->slot_cap; i++)
-		if (db->slots[i].sql)
-			db->slots[i].stmt->ops->finalize(db->slots[i].stmt);
-	csvc__free(db->slots);
-	db->slots = NULL;
-	db->slot_cap = db->slot_count = 0;
+	csvc__db_drop_statements(db);
 	rc = db->ops->close(db);
 	if (db->open_stmts)
 		db->closing = 1;

@@ -332,6 +332,10 @@ static inline int64_t csvc__db_changes(csvc__db *db)
 	return db->ops->changes(db);
 }
 
+/* Finalises every cached statement (for a driver that reconnects the
+ * same csvc__db to another database). */
+void csvc__db_drop_statements(csvc__db *db);
+
 /* Closes the connection: rolls back an open transaction first (returning
  * CSVC_ESTATE after closing when one was open at csvc__db_begin level),
  * finalises the cached statements, and frees `db` now or, when

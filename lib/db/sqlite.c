@@ -33,6 +33,7 @@ typedef struct lite_stmt {
 	 * their order of appearance; NULL: $k is parameter k. */
 	int *map;
 	int map_n;
+	int map_room[]; /* where `map` points: one allocation a statement */
 } lite_stmt;
 
 #define LDB(db) ((lite_db *)(db))
@@ -151,43 +152,42 @@ static int dollar_number(const char *name, int *k)
 
 static int lite_prepare(csvc__db *db, const char *text, csvc__stmt **out)
 {
-	lite_stmt *st = csvc__calloc(1, sizeof(*st));
-	if (!st)
-		return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
-	int rc = sqlite3_prepare_v3(LDB(db)->h, text, -1, SQLITE_PREPARE_PERSISTENT, &st->h, NULL);
+	sqlite3_stmt *h = NULL;
+	int rc = sqlite3_prepare_v3(LDB(db)->h, text, -1, SQLITE_PREPARE_PERSISTENT, &h, NULL);
 	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st->h);
-		csvc__free(st);
+		sqlite3_finalize(h);
 		return lite_error(LDB(db)->h, rc, "preparing a statement");
 	}
 	/* SQLite numbers named parameters in order of first appearance, so
 	 * "$2 ... $1" makes $2 its parameter 1: map the numbers. */
-	int n = sqlite3_bind_parameter_count(st->h), max = 0, in_order = 1;
+	int n = sqlite3_bind_parameter_count(h), max = 0, in_order = 1;
 	for (int i = 1; i <= n; i++) {
 		int k;
-		if (!dollar_number(sqlite3_bind_parameter_name(st->h, i), &k)) {
-			const char *name = sqlite3_bind_parameter_name(st->h, i);
-			sqlite3_finalize(st->h);
-			csvc__free(st);
-			return csvc__error(CSVC_ESTORAGE, "statement parameter '%s' is not written $1..$n",
-			                   name ? name : "?");
+		const char *name = sqlite3_bind_parameter_name(h, i);
+		if (!dollar_number(name, &k)) {
+			rc = csvc__error(CSVC_ESTORAGE, "statement parameter '%s' is not written $1..$n",
+			                 name ? name : "?");
+			sqlite3_finalize(h);
+			return rc;
 		}
 		if (k != i)
 			in_order = 0;
 		if (k > max)
 			max = k;
 	}
+	size_t room = in_order ? 0 : (size_t)max + 1;
+	lite_stmt *st = csvc__calloc(1, sizeof(*st) + room * sizeof(int));
+	if (!st) {
+		sqlite3_finalize(h);
+		return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
+	}
+	st->h = h;
 	if (!in_order) {
-		st->map = csvc__calloc((size_t)max + 1, sizeof(int));
-		if (!st->map) {
-			sqlite3_finalize(st->h);
-			csvc__free(st);
-			return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
-		}
+		st->map = st->map_room;
 		st->map_n = max + 1;
 		for (int i = 1; i <= n; i++) {
 			int k = 0;
-			dollar_number(sqlite3_bind_parameter_name(st->h, i), &k);
+			dollar_number(sqlite3_bind_parameter_name(h, i), &k);
 			st->map[k] = i;
 		}
 	}
@@ -201,7 +201,6 @@ static int lite_prepare(csvc__db *db, const char *text, csvc__stmt **out)
 static void lite_finalize(csvc__stmt *st)
 {
 	sqlite3_finalize(LST(st)->h);
-	csvc__free(LST(st)->map);
 	csvc__free(st);
 }
 
@@ -382,9 +381,10 @@ static int pragma_int(sqlite3 *h, const char *sql, int64_t *out)
 static int lite_header(csvc__db *db, int64_t *app_id, int64_t *version, int64_t *objects)
 {
 	sqlite3 *h = LDB(db)->h;
-	int rc;
-	if ((rc = pragma_int(h, "PRAGMA application_id", app_id)) ||
-	    (rc = pragma_int(h, "PRAGMA user_version", version)) ||
+	int rc = pragma_int(h, "PRAGMA application_id", app_id);
+	if (rc == CSVC_ECORRUPT)
+		return csvc__error_refine(CSVC_ECORRUPT, "the file is not an SQLite database or is damaged");
+	if (rc || (rc = pragma_int(h, "PRAGMA user_version", version)) ||
 	    (rc = pragma_int(h, "SELECT count(*) FROM sqlite_schema", objects)))
 		return rc;
 	return CSVC_OK;
@@ -722,6 +722,9 @@ static int create_file(lite_db *s, const char *path, const csvc__sqlite_config *
 	 * under the temporary name. */
 	if (!rc)
 		rc = lite_checkpoint(&s->base, 0);
+	/* The statements belong to the temporary connection. */
+	csvc__db_drop_statements(&s->base);
+	s->base.depth = 0;
 	if (sqlite3_close_v2(s->h) != SQLITE_OK && !rc)
 		rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': closing the new file failed", path);
 	s->h = NULL;
