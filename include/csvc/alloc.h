@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - memory allocation.
  *
  * By default libcsvc allocates with the C library's malloc, realloc and
@@ -25,7 +26,7 @@ CSVC_BEGIN_DECL
 /** The current version of csvc_allocator. @since 1.0 */
 #define CSVC_ALLOCATOR_VERSION 1
 
-/*
+/**
  * An allocator for csvc_set_allocator(). Fields are only ever appended.
  *
  * - `malloc(size, userdata)` returns `size` bytes (size > 0), aligned for
@@ -45,7 +46,7 @@ CSVC_BEGIN_DECL
  * @since 1.0
  */
 typedef struct csvc_allocator {
-	uint32_t version; /* CSVC_ALLOCATOR_VERSION; 0 means version 1 */
+	uint32_t version; /**< CSVC_ALLOCATOR_VERSION; 0 means version 1 */
 	void *(*malloc)(size_t size, void *userdata);
 	void *(*realloc)(void *ptr, size_t size, void *userdata);
 	void (*free)(void *ptr, void *userdata);
@@ -55,7 +56,7 @@ typedef struct csvc_allocator {
 /** Initialiser for csvc_allocator (the functions must still be set). @since 1.0 */
 #define CSVC_ALLOCATOR_INIT {CSVC_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL}
 
-/*
+/**
  * Makes `a` the allocator of every later libcsvc allocation in the
  * process; NULL restores the C library's malloc, realloc and free. The
  * struct is copied: `a` need not outlive the call (its userdata must).

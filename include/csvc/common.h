@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - customer-service management for retail.
  *
  * common.h: export macros, basic types (time, UUID) and memory release.
@@ -27,7 +28,7 @@
 
 CSVC_BEGIN_DECL
 
-/*
+/**
  * A point in time: microseconds since the Unix epoch, UTC.
  * Durations are also int64_t microseconds.
  * @since 1.0
@@ -37,7 +38,7 @@ typedef int64_t csvc_time_us;
 /** One second, in csvc_time_us units. @since 1.0 */
 #define CSVC_SECOND_US ((int64_t)1000000)
 
-/*
+/**
  * A clock callback: returns the current time. The store calls it whenever
  * it needs "now" (creation times, event times); it never reads the system
  * clock itself when a clock is given. It must not call back into libcsvc.
@@ -45,7 +46,7 @@ typedef int64_t csvc_time_us;
  */
 typedef csvc_time_us (*csvc_clock_fn)(void *userdata);
 
-/*
+/**
  * A UUID, 16 bytes by value (RFC 9562 byte order). The all-zero value is
  * the nil UUID and never names a record.
  * @since 1.0
@@ -57,7 +58,7 @@ typedef struct csvc_uuid {
 /** Length of the text form of a UUID, without the terminating NUL. @since 1.0 */
 #define CSVC_UUID_STRLEN 36
 
-/*
+/**
  * Writes the canonical lower-case text form of `id`
  * ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx") and a NUL into `out`, which must
  * hold CSVC_UUID_STRLEN + 1 bytes.
@@ -67,7 +68,7 @@ typedef struct csvc_uuid {
  */
 CSVC_EXTERN(int) csvc_uuid_to_string(const csvc_uuid *id, char *out);
 
-/*
+/**
  * Parses the text form of a UUID (either case, with hyphens) into `*out`.
  * `*out` is written only on success.
  * Errors: CSVC_EINVAL on NULL arguments or malformed text.
@@ -76,19 +77,19 @@ CSVC_EXTERN(int) csvc_uuid_to_string(const csvc_uuid *id, char *out);
  */
 CSVC_EXTERN(int) csvc_uuid_from_string(const char *text, csvc_uuid *out);
 
-/*
+/**
  * Returns 1 if `id` is the nil UUID (or NULL), 0 otherwise.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_uuid_is_nil(const csvc_uuid *id);
 
-/*
+/**
  * Returns 1 if the two UUIDs are equal, 0 otherwise (NULL equals only NULL).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_uuid_equal(const csvc_uuid *a, const csvc_uuid *b);
 
-/*
+/**
  * Frees memory that libcsvc allocated for the caller (strings and arrays
  * documented as "free with csvc_free"). NULL is a no-op.
  * @since 1.0

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - the store: one database connection and everything kept in it.
  *
  * A csvc_store is the one context object of the library. It wraps a single
@@ -16,29 +17,29 @@ CSVC_BEGIN_DECL
 /** An open store. Opaque. @since 1.0 */
 typedef struct csvc_store csvc_store;
 
-/*
+/**
  * Durability of commits (the `durability` option).
  * @since 1.0
  */
 typedef enum csvc_durability_t {
-	CSVC_DURABILITY_DEFAULT = 0, /* same as FULL */
-	CSVC_DURABILITY_NORMAL = 1,  /* survives a process crash; the last commits may be lost on power loss */
-	CSVC_DURABILITY_FULL = 2     /* every commit is on disk before it returns */
+	CSVC_DURABILITY_DEFAULT = 0, /**< same as FULL */
+	CSVC_DURABILITY_NORMAL = 1,  /**< survives a process crash; the last commits may be lost on power loss */
+	CSVC_DURABILITY_FULL = 2     /**< every commit is on disk before it returns */
 } csvc_durability_t;
 
-/*
+/**
  * Open flags (the `flags` option, bitwise OR).
  * @since 1.0
  */
 typedef enum csvc_open_flag_t {
-	CSVC_OPEN_READONLY = 1,          /* never write; fails if the store needs creating or upgrading */
-	CSVC_OPEN_NOCREATE = 2,          /* fail with CSVC_ENOTFOUND if the file does not exist */
-	CSVC_OPEN_NO_SECURE_DELETE = 4,  /* do not overwrite deleted content (faster, less private) */
-	CSVC_OPEN_URI = 8                /* `path` is an SQLite URI ("file:x.db?mode=ro"); without
+	CSVC_OPEN_READONLY = 1,          /**< never write; fails if the store needs creating or upgrading */
+	CSVC_OPEN_NOCREATE = 2,          /**< fail with CSVC_ENOTFOUND if the file does not exist */
+	CSVC_OPEN_NO_SECURE_DELETE = 4,  /**< do not overwrite deleted content (faster, less private) */
+	CSVC_OPEN_URI = 8                /**< `path` is an SQLite URI ("file:x.db?mode=ro"); without
 	                                  * this flag every path is a plain file name */
 } csvc_open_flag_t;
 
-/*
+/**
  * Log levels for the log handler.
  * @since 1.0
  */
@@ -49,7 +50,7 @@ typedef enum csvc_log_level_t {
 	CSVC_LOG_DEBUG = 4
 } csvc_log_level_t;
 
-/*
+/**
  * A log handler. Called on the thread that made the libcsvc call, with a
  * NUL-terminated UTF-8 message that is valid only during the call. It must
  * not call back into the store that logs.
@@ -63,7 +64,7 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 /** Default of csvc_store_options.wal_size_limit: 64 MiB. @since 1.0 */
 #define CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT (64 * 1024 * 1024)
 
-/*
+/**
  * Options for csvc_store_open. Zero in any field means its default, so a
  * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults; a zero
  * `version` means version 1, the first (its fields, no later ones: a
@@ -74,7 +75,7 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
  */
 typedef struct csvc_store_options {
 	uint32_t version;
-	/* Clock returning "now"; NULL means the system real-time clock. It may
+	/** Clock returning "now"; NULL means the system real-time clock. It may
 	 * step back (an NTP correction, a host moved between time zones badly
 	 * configured): events never go back in time within a ticket. A write to
 	 * a ticket whose clock reading is earlier than the ticket's latest event
@@ -82,25 +83,25 @@ typedef struct csvc_store_options {
 	 * is logged. New tickets take the reading as it is (docs/tickets.md). */
 	csvc_clock_fn clock;
 	void *clock_userdata;
-	/* Milliseconds to wait for a lock held by another connection before
+	/** Milliseconds to wait for a lock held by another connection before
 	 * returning CSVC_EBUSY. 0 means 5000; negative means do not wait. */
 	int32_t busy_timeout_ms;
-	/* One of csvc_durability_t. */
+	/** One of csvc_durability_t. */
 	int32_t durability;
-	/* Bitwise OR of csvc_open_flag_t. */
+	/** Bitwise OR of csvc_open_flag_t. */
 	uint32_t flags;
-	/* Log handler; NULL means silent. */
+	/** Log handler; NULL means silent. */
 	csvc_log_fn log;
 	void *log_userdata;
-	/* Highest csvc_log_level_t passed to the handler; 0 means CSVC_LOG_WARN. */
+	/** Highest csvc_log_level_t passed to the handler; 0 means CSVC_LOG_WARN. */
 	int32_t log_level;
-	/* Country calling code (digits only, e.g. "86" or "852") used to
+	/** Country calling code (digits only, e.g. "86" or "852") used to
 	 * normalise phone numbers written without one; NULL means "86". */
 	const char *default_country_code;
-	/* Directory of TZif time-zone files for the calendars the store uses
+	/** Directory of TZif time-zone files for the calendars the store uses
 	 * (SLA targets); NULL means "/usr/share/zoneinfo". Copied. */
 	const char *zoneinfo_dir;
-	/* Version 2. Bytes the write-ahead log is cut back to after a
+	/** Version 2. Bytes the write-ahead log is cut back to after a
 	 * checkpoint empties it (SQLite's journal_size_limit). 0 means
 	 * CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT; negative means no limit. The
 	 * WAL grows past it while another connection holds an old read
@@ -111,7 +112,7 @@ typedef struct csvc_store_options {
 /** Static initialiser for csvc_store_options. @since 1.0 */
 #define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
 
-/*
+/**
  * Initialises `opts` to the defaults of struct version `version` (pass
  * CSVC_STORE_OPTIONS_VERSION): the same as CSVC_STORE_OPTIONS_INIT, but writing only the
  * fields that `version` has, and `version` into opts->version, so that a
@@ -124,7 +125,7 @@ typedef struct csvc_store_options {
  */
 CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int version);
 
-/*
+/**
  * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,
  * creates) the store at `path`. ":memory:" opens a private in-memory store.
  * `opts` may be NULL for all defaults. `path` is a plain file name, even
@@ -164,7 +165,7 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  */
 CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
 
-/*
+/**
  * Closes the store and frees it, in every case: `store` must not be used
  * afterwards, whatever the result. Records read from the store stay valid.
  * NULL is a no-op that returns CSVC_OK.
@@ -196,7 +197,7 @@ CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_
  */
 CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
 
-/*
+/**
  * Copies every committed change from the write-ahead log into the store's
  * main file and truncates the log to zero bytes, so that nothing deleted
  * or overwritten (erased personal data among it) stays in the log. SQLite
@@ -212,26 +213,26 @@ CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
  */
 CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
 
-/*
+/**
  * Returns the current time from the store's clock. 0 if `store` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(csvc_time_us) csvc_store_now(csvc_store *store);
 
-/*
+/**
  * The schema version of the open store (the number of migrations applied).
  * Errors: CSVC_EINVAL on NULL arguments.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_schema_version(csvc_store *store, int32_t *out);
 
-/*
+/**
  * The newest schema version this library knows.
  * @since 1.0
  */
 CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
 
-/*
+/**
  * Transactions. csvc_store_begin starts a write transaction (taking the
  * write lock at once, so it fails early with CSVC_EBUSY rather than at
  * commit); calls nest up to 64 deep, the inner ones becoming savepoints.
@@ -260,7 +261,7 @@ CSVC_EXTERN(int) csvc_store_commit(csvc_store *store);
 /** See csvc_store_begin. @since 1.0 */
 CSVC_EXTERN(int) csvc_store_rollback(csvc_store *store);
 
-/*
+/**
  * The current transaction depth: 0 outside a transaction.
  * @since 1.0
  */

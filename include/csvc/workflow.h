@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - workflows: ticket state machines defined as data.
  *
  * A workflow has named states, each in a category (new, open, waiting,
@@ -24,7 +25,7 @@ CSVC_BEGIN_DECL
 #define CSVC_WORKFLOW_MAX_STATES 64
 #define CSVC_WORKFLOW_MAX_TRANSITIONS 256
 
-/*
+/**
  * State categories. Waiting states are where SLA clocks may pause; closed
  * and cancelled states end a ticket's life (though a transition such as
  * "reopen" may leave them).
@@ -42,7 +43,7 @@ typedef enum csvc_state_category_t {
 /** A workflow definition (detached value). Opaque. @since 1.0 */
 typedef struct csvc_workflow csvc_workflow;
 
-/*
+/**
  * Starts an empty, unsaved workflow called `name`.
  * Errors: CSVC_EINVAL (NULL, bad name), CSVC_ENOMEM.
  * Ownership: free with csvc_workflow_free().
@@ -53,7 +54,7 @@ CSVC_EXTERN(int) csvc_workflow_new(csvc_workflow **out, const char *name);
 /** Frees a workflow. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_workflow_free(csvc_workflow *wf);
 
-/*
+/**
  * Adds a state. Labels may be NULL. The first state added becomes the
  * initial state unless csvc_workflow_set_initial() says otherwise.
  * Errors: CSVC_EINVAL (bad name, unknown category, bad UTF-8), CSVC_ERANGE
@@ -63,7 +64,7 @@ CSVC_EXTERN(void) csvc_workflow_free(csvc_workflow *wf);
 CSVC_EXTERN(int) csvc_workflow_add_state(csvc_workflow *wf, const char *name, csvc_state_category_t category,
                                          const char *label_zh, const char *label_en);
 
-/*
+/**
  * Adds a transition `name` from state `from` to state `to`. One name may
  * leave several states ("cancel" from any open state), but only once per
  * state. States need not exist yet; csvc_workflow_validate() checks.
@@ -76,7 +77,7 @@ CSVC_EXTERN(int) csvc_workflow_add_transition(csvc_workflow *wf, const char *nam
 /** Sets the initial state (checked by validate). @since 1.0 */
 CSVC_EXTERN(int) csvc_workflow_set_initial(csvc_workflow *wf, const char *state);
 
-/*
+/**
  * Checks the definition. Errors (CSVC_EINVAL, with a message naming the
  * problem): no states or no initial state, an unknown initial state, a
  * transition to or from an unknown state, a state not reachable from the
@@ -85,7 +86,7 @@ CSVC_EXTERN(int) csvc_workflow_set_initial(csvc_workflow *wf, const char *state)
  */
 CSVC_EXTERN(int) csvc_workflow_validate(const csvc_workflow *wf);
 
-/*
+/**
  * Validates and stores the workflow. If it equals the newest stored
  * version of the same name, nothing is written and that version is kept;
  * otherwise it is stored as version newest + 1. On success the version is
@@ -95,7 +96,7 @@ CSVC_EXTERN(int) csvc_workflow_validate(const csvc_workflow *wf);
  */
 CSVC_EXTERN(int) csvc_workflow_save(csvc_store *store, csvc_workflow *wf, int32_t *version);
 
-/*
+/**
  * Loads version `version` of workflow `name`; 0 means the newest.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ECORRUPT, CSVC_ESTORAGE.
  * @since 1.0
@@ -111,7 +112,7 @@ CSVC_EXTERN(int32_t) csvc_workflow_version(const csvc_workflow *wf);
 CSVC_EXTERN(const char *) csvc_workflow_initial(const csvc_workflow *wf);
 /** @since 1.0 */
 CSVC_EXTERN(size_t) csvc_workflow_state_count(const csvc_workflow *wf);
-/*
+/**
  * State i in the order added. Outputs may be NULL and borrow from `wf`.
  * Errors: CSVC_EINVAL, CSVC_ERANGE.
  * @since 1.0
@@ -126,7 +127,7 @@ CSVC_EXTERN(size_t) csvc_workflow_transition_count(const csvc_workflow *wf);
 /** Transition i in the order added. @since 1.0 */
 CSVC_EXTERN(int) csvc_workflow_transition_at(const csvc_workflow *wf, size_t i, const char **name,
                                              const char **from, const char **to);
-/*
+/**
  * Where transition `name` leads from state `from`.
  * Errors: CSVC_EINVAL, CSVC_ESTATE (no such transition from that state).
  * @since 1.0
@@ -134,7 +135,7 @@ CSVC_EXTERN(int) csvc_workflow_transition_at(const csvc_workflow *wf, size_t i, 
 CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from, const char *name,
                                       const char **to);
 
-/*
+/**
  * Installs the handbook defaults: the workflows "inquiry", "complaint"
  * (接收→分析→处理→反馈→closed), "need" (识别→评估→响应→跟踪→归档),
  * "after_sales" (intake→classified→solution proposed→executing→result
