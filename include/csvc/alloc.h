@@ -15,6 +15,9 @@
  * from one allocator must go back to the same one, and a record can move
  * from one store or thread to another, so the choice cannot belong to a
  * store. See docs/threading.md.
+ *
+ * Thread safety: see csvc_set_allocator: the call itself must not run
+ * concurrently with any other libcsvc call.
  */
 #ifndef CSVC_ALLOC_H
 #define CSVC_ALLOC_H
@@ -61,6 +64,10 @@ typedef struct csvc_allocator {
  * process; NULL restores the C library's malloc, realloc and free. The
  * struct is copied: `a` need not outlive the call (its userdata must).
  *
+ * @param a The allocator, read as far as its `version` goes (0 means 1),
+ *          or NULL for the C library's.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * When: call it before any other libcsvc call that allocates, typically
  * at program start before the first csvc_store_open(). It is refused with
  * CSVC_ESTATE, changing nothing, while any memory that libcsvc allocated
@@ -76,6 +83,9 @@ typedef struct csvc_allocator {
  *
  * Errors: CSVC_EINVAL when a function pointer is NULL or `version` is
  * newer than this library knows; CSVC_ESTATE while libcsvc memory is live.
+ *
+ * Ownership: libcsvc keeps a copy of `*a`, not the pointer; `a->userdata`
+ * stays the caller's and must outlive its use by the allocator.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_set_allocator(const csvc_allocator *a);

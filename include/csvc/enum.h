@@ -13,6 +13,9 @@
  * name read from a newer library may be unknown to an older one
  * (csvc_enum_parse gives CSVC_EINVAL), and a value from a newer library
  * may have no name in an older one (csvc_enum_name gives NULL).
+ *
+ * Thread safety: the names are constant tables; both functions may be
+ * called from any thread at any time.
  */
 #ifndef CSVC_ENUM_H
 #define CSVC_ENUM_H
@@ -60,7 +63,12 @@ typedef enum csvc_enum_t {
  * ("not set", "any") has no name, except where 0 is a real value
  * (CSVC_OK, CSVC_DURABILITY_DEFAULT, CSVC_TZ_COMPATIBLE). Never fails and
  * leaves the thread's error record alone.
- * Ownership: a static string. Thread-safe.
+ *
+ * @param which The enum.
+ * @param value A value of that enum, known to this library or not.
+ * @return The name, or NULL.
+ *
+ * Ownership: a static string, never to be freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_enum_name(csvc_enum_t which, int32_t value);
@@ -69,9 +77,14 @@ CSVC_EXTERN(const char *) csvc_enum_name(csvc_enum_t which, int32_t value);
  * Parses the machine name `name` of a value of enum `which` (exact,
  * case-sensitive: the spelling csvc_enum_name returns) and writes the
  * value to `*value`. Numbers and other spellings are not accepted.
+ *
+ * @param which The enum.
+ * @param name The machine name, NUL-terminated.
+ * @param value Receives the value; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL, unknown `which`, or no value of that name;
  *   `*value` is left unchanged).
- * Thread-safe.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_enum_parse(csvc_enum_t which, const char *name, int32_t *value);

@@ -7,6 +7,10 @@
  * same thread. A call that fails changes nothing: no rows, no output
  * parameters. The set of codes only grows; callers must treat an unknown
  * negative value as a generic failure.
+ *
+ * Thread safety: the error record is thread-local, so every function in
+ * this header may be called from any thread; a thread sees only the
+ * errors of its own calls.
  */
 #ifndef CSVC_ERROR_H
 #define CSVC_ERROR_H
@@ -64,17 +68,26 @@ typedef struct csvc_error {
 /**
  * Returns the error record of the last libcsvc call made on this thread.
  * Every public call resets it on entry, so it describes that call alone.
+ * It never fails and does not itself reset the record.
+ *
+ * @return The record, never NULL; its `code` is CSVC_OK after a call that
+ *         succeeded.
+ *
  * Ownership: the record and its message are owned by the thread and stay
- * valid until the next libcsvc call on the same thread. Never NULL.
- * Thread safety: thread-local; safe from any thread.
+ * valid until the next libcsvc call on the same thread. Copy what you
+ * keep.
  * @since 1.0
  */
 CSVC_EXTERN(const csvc_error *) csvc_error_last(void);
 
 /**
- * Returns a static English description of `code` (e.g. "not found").
- * Unknown codes give "unknown error". Never NULL.
- * Thread safety: safe from any thread.
+ * Describes an error code in English (e.g. "not found"). Never fails and
+ * leaves the thread's error record alone.
+ *
+ * @param code A csvc_error_t value; unknown codes give "unknown error".
+ * @return The description, never NULL.
+ *
+ * Ownership: a static string, never to be freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_strerror(int code);
