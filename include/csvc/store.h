@@ -6,6 +6,14 @@
  * SQLite connection of its own (the host's SQLite use is never touched:
  * no sqlite3_config, no global hooks), the injected clock and the log
  * handler. Records read from it are detached values that outlive it.
+ *
+ * Thread safety: a store is used by one thread at a time (the library
+ * takes no lock); it may move between threads when no call is in
+ * progress, and its open transaction moves with it. Separate stores on
+ * the same file may be used from separate threads and processes at once.
+ * csvc_store_options_init() and csvc_store_schema_version_supported()
+ * touch no store and may be called from any thread. See
+ * docs/threading.md.
  */
 #ifndef CSVC_STORE_H
 #define CSVC_STORE_H
@@ -119,6 +127,11 @@ typedef struct csvc_store_options {
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param opts The caller's options struct.
+ * @param version The caller's CSVC_STORE_OPTIONS_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
@@ -141,6 +154,12 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  * application_id is checked, and pending schema migrations are applied in
  * one transaction. Writes `*out` only on success.
  *
+ * @param out Receives the open store.
+ * @param path The file name (UTF-8), ":memory:", or with CSVC_OPEN_URI an
+ *             SQLite URI.
+ * @param opts Options read as far as their `version` goes, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors:
  *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
  *   CSVC_ENOTFOUND  the file does not exist and creation is not allowed;
@@ -158,9 +177,9 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  *   CSVC_ESTORAGE   also: permission denied reading the file, or `path`
  *                   names a directory;
  *   CSVC_EBUSY, CSVC_ENOMEM.
- * Ownership: close the store with csvc_store_close().
- * Thread safety: a store is used by one thread at a time; open one store per
- * thread or process for concurrency.
+ * Ownership: the caller owns `*out` and closes it with csvc_store_close().
+ * `opts` and `path` are not kept: the clock and log handlers and their
+ * userdata are, and must outlive the store.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
@@ -170,7 +189,13 @@ CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_
  * afterwards, whatever the result. Records read from the store stay valid.
  * NULL is a no-op that returns CSVC_OK.
  *
- * Returns CSVC_OK when the store closed cleanly, or:
+ * @param store The store to close, or NULL.
+ * @return CSVC_OK when the store closed cleanly, or a negative
+ *         csvc_error_t (see Errors); the store is freed either way.
+ *
+ * Ownership: takes `store` back and frees it, whatever the result.
+ *
+ * Errors:
  *   CSVC_ESTATE    a transaction begun with csvc_store_begin() was still
  *                  open: it was rolled back (every level), and the message
  *                  says so ("a transaction was open ... and was rolled
@@ -204,6 +229,10 @@ CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
  * checkpoints by itself as the log grows, but cannot empty it while
  * another connection reads an older snapshot; call this when the store is
  * idle, e.g. in a nightly maintenance job. A no-op for ":memory:".
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
  * CSVC_EREADONLY on a read-only store; CSVC_EBUSY when another
  * connection's read snapshot or write kept the checkpoint from finishing
@@ -214,26 +243,40 @@ CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
 CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
 
 /**
- * Returns the current time from the store's clock. 0 if `store` is NULL.
+ * Reads the store's clock: the clock callback of its options, else the
+ * system real-time clock. Never fails.
+ *
+ * @param store The open store.
+ * @return The current time, or 0 if `store` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(csvc_time_us) csvc_store_now(csvc_store *store);
 
 /**
- * The schema version of the open store (the number of migrations applied).
- * Errors: CSVC_EINVAL on NULL arguments.
+ * Reads the schema version of the open store (the number of migrations
+ * applied), from the database file.
+ *
+ * @param store The open store.
+ * @param out Receives the version; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL on NULL arguments; CSVC_EBUSY or CSVC_ESTORAGE when
+ * the file cannot be read.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_schema_version(csvc_store *store, int32_t *out);
 
 /**
- * The newest schema version this library knows.
+ * Tells the newest schema version this library knows and migrates stores
+ * to. Never fails.
+ *
+ * @return The schema version.
  * @since 1.0
  */
 CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
 
 /**
- * Transactions. csvc_store_begin starts a write transaction (taking the
+ * Starts a write transaction, or a nested level of one. csvc_store_begin starts a write transaction (taking the
  * write lock at once, so it fails early with CSVC_EBUSY rather than at
  * commit); calls nest up to 64 deep, the inner ones becoming savepoints.
  * Each begin is matched by exactly one commit or rollback. Rolling back an
@@ -248,21 +291,53 @@ CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
  * rolled back and stays aborted: later writes return CSVC_ESTATE and the
  * outermost commit returns CSVC_ESTORAGE. See docs/error-handling.md.
  *
- * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (commit/rollback without a
- * matching begin; begin in an aborted transaction), CSVC_ERANGE (nested
- * too deep), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * If the outermost commit fails, the transaction is rolled back and the
  * error returned: the store is as it was before begin.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_EREADONLY (a read-only
+ * store), CSVC_ERANGE (nested more than 64 deep), CSVC_ESTATE (in a
+ * transaction aborted by a storage failure), CSVC_EBUSY (the write lock
+ * was not granted within the busy timeout), CSVC_ESTORAGE.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_begin(csvc_store *store);
-/** See csvc_store_begin. @since 1.0 */
+/**
+ * Commits the innermost level begun with csvc_store_begin(): an inner
+ * level releases its savepoint, the outermost commits the transaction.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (no matching begin),
+ * CSVC_ESTORAGE (the transaction was aborted by a storage failure and has
+ * been rolled back, or the commit itself failed and rolled it back),
+ * CSVC_EBUSY (the commit could not get its lock; rolled back).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_store_commit(csvc_store *store);
-/** See csvc_store_begin. @since 1.0 */
+/**
+ * Rolls back the innermost level begun with csvc_store_begin(): an inner
+ * level only undoes what was written since its begin.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (no matching begin). A
+ * failure of the engine's own rollback is not reported: the level is
+ * undone either way (the whole transaction, if need be).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_store_rollback(csvc_store *store);
 
 /**
- * The current transaction depth: 0 outside a transaction.
+ * Tells how deep the store's transactions nest now. Never fails.
+ *
+ * @param store The open store.
+ * @return the number of csvc_store_begin() levels open: 0 outside a
+ *         transaction or for a NULL store (not an error code).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_tx_depth(csvc_store *store);

@@ -66,12 +66,17 @@ typedef enum csvc_tz_disambiguation_t {
  * A name is 1 to 255 bytes of ASCII letters, digits and "/_+-.", must not
  * start with "/" and has no empty, "." or ".." components.
  * Writes `*out` only on success.
+ *
+ * @param out Receives the zone.
+ * @param name The zone's IANA name, "UTC" or a fixed offset.
+ * @param zoneinfo_dir The directory of TZif files, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL `out`/`name`, invalid name or directory),
  *   CSVC_ERANGE (a name longer than 255 bytes), CSVC_ENOTFOUND (no such
  *   zone file), CSVC_ECORRUPT (the file is not
  *   valid TZif), CSVC_ESTORAGE (the file could not be read), CSVC_ENOMEM.
- * Ownership: free the zone with csvc_tz_free().
- * Thread safety: safe from any thread.
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_load(csvc_tz **out, const char *name, const char *zoneinfo_dir);
@@ -82,11 +87,18 @@ CSVC_EXTERN(int) csvc_tz_load(csvc_tz **out, const char *name, const char *zonei
  * returned by csvc_tz_name() (same rules as csvc_tz_load). The bytes are
  * copied as needed; the caller keeps ownership of `data`.
  * Leap-second records are validated and ignored (instants are POSIX time).
+ *
+ * @param out Receives the zone.
+ * @param name The name the zone reports.
+ * @param data The TZif bytes.
+ * @param len The number of bytes at `data`.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ERANGE (a name
  *   longer than 255 bytes), CSVC_ECORRUPT (malformed, truncated or inconsistent data, or a footer
  *   TZ string that does not parse), CSVC_ENOMEM.
- * Ownership: free the zone with csvc_tz_free().
- * Thread safety: safe from any thread.
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free();
+ * `data` stays the caller's and is not kept.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_from_tzif(csvc_tz **out, const char *name, const void *data, size_t len);
@@ -96,9 +108,14 @@ CSVC_EXTERN(int) csvc_tz_from_tzif(csvc_tz **out, const char *name, const void *
  * or "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0", with the RFC 8536 extensions
  * (rule times from -167 to 167 hours). A string with a DST name and no
  * rule uses the US rule ",M3.2.0,M11.1.0". The zone's name is the string.
+ *
+ * @param out Receives the zone.
+ * @param tz_string The POSIX TZ string.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments, a string that does not parse),
  *   CSVC_ERANGE (longer than 255 bytes), CSVC_ENOMEM.
- * Ownership: free the zone with csvc_tz_free().
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_from_posix(csvc_tz **out, const char *tz_string);
@@ -107,29 +124,50 @@ CSVC_EXTERN(int) csvc_tz_from_posix(csvc_tz **out, const char *tz_string);
  * Creates a zone with a fixed UTC offset of `offset_seconds` (east of
  * Greenwich positive), from -25 h to +26 h. Its name is "+HH:MM" (or
  * "+HH:MM:SS" when the offset has seconds); an offset of 0 gives "+00:00".
+ *
+ * @param out Receives the zone.
+ * @param offset_seconds The offset, seconds east of Greenwich.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL `out`), CSVC_ERANGE (offset out of range),
  *   CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_fixed(csvc_tz **out, int32_t offset_seconds);
 
 /**
- * Creates the UTC zone (named "UTC").
+ * Creates the UTC zone (named "UTC"), with no file.
+ *
+ * @param out Receives the zone.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL `out`), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_utc(csvc_tz **out);
 
 /**
- * Frees a zone. NULL is a no-op. The caller must make sure no other
- * thread still uses it.
+ * Frees a zone and the abbreviations borrowed from it. The caller must
+ * make sure no other thread still uses it.
+ *
+ * @param tz The zone, or NULL (a no-op).
+ *
+ * Ownership: takes `tz` back.
  * @since 1.0
  */
 CSVC_EXTERN(void) csvc_tz_free(csvc_tz *tz);
 
 /**
  * The zone's name ("Europe/London", "UTC", "+08:00", or the POSIX string).
- * Borrowed from the zone, valid until it is freed. NULL if `tz` is NULL.
+ *
+ * @param tz The zone.
+ * @return The name, or NULL if `tz` is NULL.
+ *
+ * Ownership: borrowed from the zone, valid until it is freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_tz_name(const csvc_tz *tz);
@@ -140,9 +178,19 @@ CSVC_EXTERN(const char *) csvc_tz_name(const csvc_tz *tz);
  * daylight-saving time, else 0; `abbreviation` (may be NULL) receives the
  * abbreviation ("BST", "+1030"), borrowed from the zone.
  * Outputs are written only on success.
+ *
+ * @param tz The zone.
+ * @param t The instant.
+ * @param offset_seconds Receives the offset.
+ * @param is_dst Receives 1 or 0; may be NULL.
+ * @param abbreviation Receives the abbreviation; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL `tz` or `offset_seconds`), CSVC_ERANGE (`t`
  *   outside CSVC_TZ_MIN_US..CSVC_TZ_MAX_US).
- * Thread safety: safe from any thread.
+ *
+ * Ownership: `*abbreviation` is borrowed from the zone, valid until it is
+ * freed.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_offset_at(const csvc_tz *tz, csvc_time_us t, int32_t *offset_seconds,
@@ -150,8 +198,13 @@ CSVC_EXTERN(int) csvc_tz_offset_at(const csvc_tz *tz, csvc_time_us t, int32_t *o
 
 /**
  * Converts instant `t` to local microseconds (wall-clock time).
+ *
+ * @param tz The zone.
+ * @param t The instant.
+ * @param local_us Receives the local time; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (out of range).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_utc_to_local(const csvc_tz *tz, csvc_time_us t, int64_t *local_us);
@@ -161,10 +214,16 @@ CSVC_EXTERN(int) csvc_tz_utc_to_local(const csvc_tz *tz, csvc_time_us t, int64_t
  * exactly once gives that instant whatever `disambiguation` says; one in a
  * gap or an overlap is resolved as `disambiguation` (a
  * csvc_tz_disambiguation_t) says. `*out` is written only on success.
+ *
+ * @param tz The zone.
+ * @param local_us The local time.
+ * @param disambiguation How to resolve a gap or an overlap.
+ * @param out Receives the instant.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments, unknown disambiguation),
  *   CSVC_ERANGE (out of range, or a gap/overlap with CSVC_TZ_REJECT; the
  *   message says which).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_tz_local_to_utc(const csvc_tz *tz, int64_t local_us, csvc_tz_disambiguation_t disambiguation,
@@ -198,18 +257,26 @@ typedef struct csvc_civil_time {
  * means version 1): only the fields of that version are written, so a
  * program built against older headers gets no write past its struct.
  * Written only on success.
+ *
+ * @param local_us Local microseconds (or a UTC instant).
+ * @param out The caller's fields, its `version` set.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL `out`, out->version newer than the library
  *   knows), CSVC_ERANGE (outside year 1..9999).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_civil_from_local(int64_t local_us, csvc_civil_time *out);
 
 /**
  * Joins fields into local microseconds; `weekday` is ignored.
+ *
+ * @param civil The fields, read as far as their `version` goes.
+ * @param local_us Receives the local time; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments, unsupported version, a field out of
  *   its range, e.g. February 30).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_civil_to_local(const csvc_civil_time *civil, int64_t *local_us);

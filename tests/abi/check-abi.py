@@ -498,7 +498,7 @@ def doc_gaps(src, offset, file_doc):
     if rtype != "void" and not re.search(r"@return|@retval", body):
         gaps.append(("return", "no @return"))
     if rtype == "int" and not NOT_ERROR_RE.search(body):
-        errors = re.search(r"\bErrors:(.*?)(?:\n\s*\n|\n\s*@|\Z)", body, re.S)
+        errors = re.search(r"(?m)^\s*Errors(?: \([^)]*\))?:(.*?)(?:\n\s*\n|\n\s*@|\Z)", body, re.S)
         if not errors or not ERROR_CODE_RE.search(errors.group(1)):
             gaps.append(("errors", "no \"Errors:\" paragraph naming its CSVC_E* codes"))
     allocates = any("**" in p for p in decl_params(src, offset)[2].split(","))
