@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - customer-service management for retail (umbrella header).
  */
 #ifndef CSVC_H

@@ -2,9 +2,11 @@
 # Installs the Debian 12 packages that building and testing libcsvc need,
 # when they are missing, and generates the de_DE.UTF-8 locale (a decimal
 # comma: the report test checks that JSON numbers do not follow the host's
-# LC_NUMERIC). mypy gives the Python suite's stubtest check. Run as root (or with sudo available).
+# LC_NUMERIC). mypy gives the Python suite's stubtest check.
+# doxygen builds the reference manual (ninja -C build-test manual) and runs
+# the manual test, which fails on any Doxygen warning. Run as root (or with sudo available).
 set -eu
-pkgs="gcc g++ clang meson ninja-build pkg-config libsqlite3-dev uuid-dev libcmocka-dev tzdata valgrind binutils python3 python3-dev mypy libclang-rt-14-dev locales"
+pkgs="gcc g++ clang meson ninja-build pkg-config libsqlite3-dev uuid-dev libcmocka-dev tzdata valgrind binutils python3 python3-dev mypy libclang-rt-14-dev locales doxygen"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli-progress.h"
 #include "cli-util.h"
 #include "csv.h"
 
@@ -813,8 +814,8 @@ static const char import_help[] =
 	"reported on stderr with its line number and the reason, and then:\n"
 	"  --all-or-nothing   (the default) nothing is imported;\n"
 	"  --skip-bad-rows    the other rows are imported.\n"
-	"The exit status is 1 when any row was rejected. A progress bar is drawn\n"
-	"on stderr when it is a terminal.\n";
+	"The exit status is 1 when any row was rejected. A progress bar (rows read\n"
+	"of the file) is drawn on stderr when it is a terminal, unless --quiet.\n";
 
 enum { COL_ID, COL_NAME, COL_PHONE, COL_EMAIL, COL_ADDRESS, COL_BIRTHDAY, COL_NOTES, COL_HOME_STORE,
        COL_CLASS, COL_TIER, COL_LIFECYCLE, COL_TAGS, COL_MEMBER_CARD, COL_EXT, COL_ATTR };
@@ -975,17 +976,6 @@ static int blank_record(const csv_reader *r)
 	return csv_nfields(r) == 1 && csv_field(r, 0)[0] == '\0';
 }
 
-static void progress(size_t done, size_t total)
-{
-	int width = 30;
-	int fill = total ? (int)((uint64_t)done * (uint64_t)width / total) : width;
-	fprintf(stderr, "\rimporting [%.*s%*s] %zu/%zu", fill, "##############################",
-	        width - fill, "", done, total);
-	if (done == total)
-		fprintf(stderr, "\r%*s\r", width + 40, "");
-	fflush(stderr);
-}
-
 static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
 	static const cli_opt opts[] = {{"csv", 1}, {"all-or-nothing", 0}, {"skip-bad-rows", 0}, {NULL, 0}};
@@ -1043,7 +1033,8 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		rc = cli_lib_error(ctx, rc, "begin");
 		goto out;
 	}
-	int tty = isatty(2);
+	cli_progress bar;
+	cli_progress_start(&bar, ctx, "importing", rows);
 	size_t done = 0, imported = 0, rejected = 0;
 	size_t cap = 16, nrej = 0;
 	struct rejection {
@@ -1068,7 +1059,8 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		csvc_customer_free(c);
 		if (bad) {
 			char *shown = cli_visible(reason, CLI_VIS_SPACES);
-			fprintf(stderr, "%scsvc: customer import: %s: line %zu: %s\n", tty ? "\r\033[K" : "", cli_show(path),
+			cli_progress_clear(&bar);
+			fprintf(stderr, "csvc: customer import: %s: line %zu: %s\n", cli_show(path),
 			        csv_record_line(&r), shown);
 			free(shown);
 			rejected++;
@@ -1086,9 +1078,9 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
 			imported++;
 		}
 		done++;
-		if (tty && (done == rows || done % 64 == 0))
-			progress(done, rows);
+		cli_progress_update(&bar, done);
 	}
+	cli_progress_end(&bar);
 	int commit = rej && more == CSV_END && (skip_bad || rejected == 0);
 	if (commit) {
 		if ((rc = csvc_store_commit(ctx->store)) != CSVC_OK) {

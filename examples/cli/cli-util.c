@@ -78,6 +78,12 @@ int cli_global_option(cli_ctx *ctx, int argc, char **argv, int *i)
 		ctx->json = 1;
 		return 1;
 	}
+	if (nlen == 5 && !strncmp(name, "quiet", 5)) {
+		if (eq)
+			return cli_usage(ctx, "--quiet takes no value"), -1;
+		ctx->quiet = 1;
+		return 1;
+	}
 	for (size_t k = 0; k < sizeof(with_arg) / sizeof(with_arg[0]); k++) {
 		if (strlen(with_arg[k]) != nlen || strncmp(name, with_arg[k], nlen) != 0)
 			continue;

@@ -29,6 +29,7 @@ typedef struct cli_ctx {
 	const char *db_path;  /* --db, else $CSVC_DB, else ./csvc.db */
 	int db_given;         /* --db was given explicitly */
 	int json;             /* --json */
+	int quiet;            /* --quiet: no progress bar */
 	int have_now;         /* --now was given */
 	csvc_time_us now;     /* the fixed clock of --now */
 	const char *actor;    /* --actor, else "csvc" */
@@ -79,7 +80,7 @@ typedef struct cli_args {
 
 /*
  * Parses argv[1..argc) against `opts` and the global options (--db,
- * --json, --now, --actor), which are stored into `ctx`. "--name=value"
+ * --json, --now, --actor, --quiet), which are stored into `ctx`. "--name=value"
  * and "--name value" both work; "--" ends the options. Returns CLI_OK or,
  * after printing one line, CLI_USAGE.
  */

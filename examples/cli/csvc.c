@@ -1,7 +1,7 @@
 /*
  * csvc - the libcsvc command-line tool.
  *
- *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] COMMAND [ARGS]
+ *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--quiet] COMMAND [ARGS]
  *
  * Commands come in groups (customer, ticket, calendar, sla, survey,
  * report) with git-style subcommands, plus init and demo. Every command takes --help. Exit

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - memory allocation.
  *
  * By default libcsvc allocates with the C library's malloc, realloc and
@@ -14,6 +15,9 @@
  * from one allocator must go back to the same one, and a record can move
  * from one store or thread to another, so the choice cannot belong to a
  * store. See docs/threading.md.
+ *
+ * Thread safety: see csvc_set_allocator: the call itself must not run
+ * concurrently with any other libcsvc call.
  */
 #ifndef CSVC_ALLOC_H
 #define CSVC_ALLOC_H
@@ -25,7 +29,7 @@ CSVC_BEGIN_DECL
 /** The current version of csvc_allocator. @since 1.0 */
 #define CSVC_ALLOCATOR_VERSION 1
 
-/*
+/**
  * An allocator for csvc_set_allocator(). Fields are only ever appended.
  *
  * - `malloc(size, userdata)` returns `size` bytes (size > 0), aligned for
@@ -45,7 +49,7 @@ CSVC_BEGIN_DECL
  * @since 1.0
  */
 typedef struct csvc_allocator {
-	uint32_t version; /* CSVC_ALLOCATOR_VERSION; 0 means version 1 */
+	uint32_t version; /**< CSVC_ALLOCATOR_VERSION; 0 means version 1 */
 	void *(*malloc)(size_t size, void *userdata);
 	void *(*realloc)(void *ptr, size_t size, void *userdata);
 	void (*free)(void *ptr, void *userdata);
@@ -55,10 +59,14 @@ typedef struct csvc_allocator {
 /** Initialiser for csvc_allocator (the functions must still be set). @since 1.0 */
 #define CSVC_ALLOCATOR_INIT {CSVC_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL}
 
-/*
+/**
  * Makes `a` the allocator of every later libcsvc allocation in the
  * process; NULL restores the C library's malloc, realloc and free. The
  * struct is copied: `a` need not outlive the call (its userdata must).
+ *
+ * @param a The allocator, read as far as its `version` goes (0 means 1),
+ *          or NULL for the C library's.
+ * @return CSVC_OK, or a negative csvc_error_t.
  *
  * When: call it before any other libcsvc call that allocates, typically
  * at program start before the first csvc_store_open(). It is refused with
@@ -75,6 +83,9 @@ typedef struct csvc_allocator {
  *
  * Errors: CSVC_EINVAL when a function pointer is NULL or `version` is
  * newer than this library knows; CSVC_ESTATE while libcsvc memory is live.
+ *
+ * Ownership: libcsvc keeps a copy of `*a`, not the pointer; `a->userdata`
+ * stays the caller's and must outlive its use by the allocator.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_set_allocator(const csvc_allocator *a);

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - business calendars: when a retail store's service desk is
  * open, and exact business-time arithmetic (is it open, when does it next
  * open, when is a duration of business time used up, how much business
@@ -31,7 +32,7 @@ CSVC_BEGIN_DECL
 /** A business calendar. Opaque and immutable. @since 1.0 */
 typedef struct csvc_calendar csvc_calendar;
 
-/*
+/**
  * The instants calendar operations accept and return:
  * 1900-01-01T00:00:00Z (inclusive) to 2200-01-01T00:00:00Z (exclusive).
  * Dates in the text form (holidays, special days, version starts) lie in
@@ -58,16 +59,16 @@ typedef struct csvc_calendar csvc_calendar;
 /** Current version of csvc_calendar_options. @since 1.0 */
 #define CSVC_CALENDAR_OPTIONS_VERSION 1
 
-/*
+/**
  * How a calendar finds its time zone. Zero in any field means its
  * default; fields are only appended.
  * @since 1.0
  */
 typedef struct csvc_calendar_options {
 	uint32_t version;
-	/* Directory of TZif files; NULL means "/usr/share/zoneinfo". */
+	/** Directory of TZif files; NULL means "/usr/share/zoneinfo". */
 	const char *zoneinfo_dir;
-	/* A zone to use instead of loading one (for devices without tzdata):
+	/** A zone to use instead of loading one (for devices without tzdata):
 	 * its csvc_tz_name() must equal the text's "zone". The calendar keeps
 	 * its own copy, so `tz` may be freed afterwards. NULL: load by name. */
 	const csvc_tz *tz;
@@ -76,7 +77,7 @@ typedef struct csvc_calendar_options {
 /** Static initialiser for csvc_calendar_options. @since 1.0 */
 #define CSVC_CALENDAR_OPTIONS_INIT { CSVC_CALENDAR_OPTIONS_VERSION, NULL, NULL }
 
-/*
+/**
  * Initialises `opts` to the defaults of struct version `version` (pass
  * CSVC_CALENDAR_OPTIONS_VERSION): the same as CSVC_CALENDAR_OPTIONS_INIT, but writing only the
  * fields that `version` has, and `version` into opts->version, so that a
@@ -89,7 +90,7 @@ typedef struct csvc_calendar_options {
  */
 CSVC_EXTERN(int) csvc_calendar_options_init(csvc_calendar_options *opts, unsigned int version);
 
-/*
+/**
  * Builds a calendar from its JSON text form: `len` bytes at `text` (no
  * terminating NUL needed; a NUL byte inside is an error). `opts` may be
  * NULL for defaults. Writes `*out` only on success.
@@ -107,7 +108,7 @@ CSVC_EXTERN(int) csvc_calendar_options_init(csvc_calendar_options *opts, unsigne
 CSVC_EXTERN(int) csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len,
                                      const csvc_calendar_options *opts);
 
-/*
+/**
  * Writes the calendar's canonical JSON text (one line, fixed key order,
  * every weekday listed, intervals and dates sorted) to a new NUL-terminated
  * string. Parsing it gives an identical calendar, and serialising that
@@ -119,27 +120,27 @@ CSVC_EXTERN(int) csvc_calendar_parse(csvc_calendar **out, const char *text, size
  */
 CSVC_EXTERN(int) csvc_calendar_to_json(const csvc_calendar *cal, char **out);
 
-/*
+/**
  * Frees a calendar. NULL is a no-op.
  * @since 1.0
  */
 CSVC_EXTERN(void) csvc_calendar_free(csvc_calendar *cal);
 
-/*
+/**
  * The calendar's zone name, borrowed from the calendar. NULL if `cal` is
  * NULL.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_calendar_zone(const csvc_calendar *cal);
 
-/*
+/**
  * The calendar's time zone, borrowed from the calendar (valid until it is
  * freed). NULL if `cal` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(const csvc_tz *) csvc_calendar_tz(const csvc_calendar *cal);
 
-/*
+/**
  * Sets `*open` to 1 if the calendar is open at instant `t`, else 0.
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (`t` outside
  *   CSVC_CALENDAR_MIN_US .. CSVC_CALENDAR_MAX_US).
@@ -148,7 +149,7 @@ CSVC_EXTERN(const csvc_tz *) csvc_calendar_tz(const csvc_calendar *cal);
  */
 CSVC_EXTERN(int) csvc_calendar_is_open(const csvc_calendar *cal, csvc_time_us t, int32_t *open);
 
-/*
+/**
  * The first instant at or after `t` at which the calendar is open (`t`
  * itself when open).
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (`t` or the result out
@@ -158,7 +159,7 @@ CSVC_EXTERN(int) csvc_calendar_is_open(const csvc_calendar *cal, csvc_time_us t,
  */
 CSVC_EXTERN(int) csvc_calendar_next_open(const csvc_calendar *cal, csvc_time_us t, csvc_time_us *out);
 
-/*
+/**
  * The due instant of `duration_us` microseconds of business time counted
  * from `t`: the earliest instant b such that [t, b) contains exactly
  * `duration_us` microseconds of open time, or the next opening after b
@@ -176,7 +177,7 @@ CSVC_EXTERN(int) csvc_calendar_next_open(const csvc_calendar *cal, csvc_time_us 
 CSVC_EXTERN(int) csvc_calendar_add(const csvc_calendar *cal, csvc_time_us t, int64_t duration_us,
                                    csvc_time_us *due);
 
-/*
+/**
  * The business time, in microseconds, in [from, to): how long the calendar
  * is open between the two instants. Negative (minus the business time in
  * [to, from)) when `to` is before `from`. Additive: between(a, b) +
@@ -191,7 +192,7 @@ CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us fr
 
 /* ---- calendars in the store ---- */
 
-/*
+/**
  * Saves `cal` in the store under `name` (1 to CSVC_CALENDAR_NAME_MAX bytes
  * of UTF-8), as its canonical text. A new name gets a new UUID and its
  * creation time from the store's clock; saving over an existing name
@@ -208,7 +209,7 @@ CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us fr
  */
 CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar *cal);
 
-/*
+/**
  * Loads the calendar saved as `name`. `opts` (may be NULL) says how to
  * find its time zone: `opts->tz` when given; else the TZif data the store
  * keeps for the zone (see csvc_calendar_add_zone); else the file in
@@ -226,7 +227,7 @@ CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const c
 CSVC_EXTERN(int) csvc_calendar_load(csvc_store *store, const char *name,
                                     const csvc_calendar_options *opts, csvc_calendar **out);
 
-/*
+/**
  * The UUID and the creation and last-save times of the calendar saved as
  * `name`. Any output pointer may be NULL. Outputs are written only on
  * success.
@@ -236,7 +237,7 @@ CSVC_EXTERN(int) csvc_calendar_load(csvc_store *store, const char *name,
 CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uuid *uuid,
                                     csvc_time_us *created_us, csvc_time_us *updated_us);
 
-/*
+/**
  * Deletes the calendar saved as `name`.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ESTATE (the calendar is still
  *   attached to a store code, named by the current version of an SLA
@@ -246,7 +247,7 @@ CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uu
  */
 CSVC_EXTERN(int) csvc_calendar_delete(csvc_store *store, const char *name);
 
-/*
+/**
  * Lists the names of the saved calendars, in byte order, as an array of
  * `*count` strings. `*names` is one allocation (the array and its strings)
  * to free with a single csvc_free(); NULL when there are none.
@@ -255,7 +256,7 @@ CSVC_EXTERN(int) csvc_calendar_delete(csvc_store *store, const char *name);
  */
 CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *count);
 
-/*
+/**
  * Attaches the saved calendar `name` to the retail store code `store_code`
  * (e.g. "SH01", the code customers carry as their home store: 1 to
  * CSVC_STORE_CODE_MAX bytes of printable ASCII without spaces, as in every
@@ -266,7 +267,7 @@ CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *co
  */
 CSVC_EXTERN(int) csvc_calendar_attach(csvc_store *store, const char *store_code, const char *name);
 
-/*
+/**
  * Detaches the calendar from `store_code`.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (nothing attached), CSVC_EREADONLY,
  *   CSVC_EBUSY, CSVC_ESTORAGE.
@@ -274,7 +275,7 @@ CSVC_EXTERN(int) csvc_calendar_attach(csvc_store *store, const char *store_code,
  */
 CSVC_EXTERN(int) csvc_calendar_detach(csvc_store *store, const char *store_code);
 
-/*
+/**
  * The name of the calendar attached to `store_code`, as a new string.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (nothing attached), CSVC_EBUSY,
  *   CSVC_ESTORAGE, CSVC_ENOMEM.
@@ -283,7 +284,7 @@ CSVC_EXTERN(int) csvc_calendar_detach(csvc_store *store, const char *store_code)
  */
 CSVC_EXTERN(int) csvc_calendar_name_for_store(csvc_store *store, const char *store_code, char **name);
 
-/*
+/**
  * Loads the calendar attached to `store_code`. `opts` as for
  * csvc_calendar_load.
  * Errors: as csvc_calendar_load; CSVC_ENOTFOUND when nothing is attached.
@@ -295,7 +296,7 @@ CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_co
 
 /* ---- time zones kept in the store, and retail stores' zones ---- */
 
-/*
+/**
  * Keeps the TZif data (RFC 8536) of the zone `name` in the store,
  * replacing any copy kept before: for hosts without a zoneinfo directory
  * (Android tills), which supply the zones they need from their own
@@ -311,19 +312,19 @@ CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_co
  */
 CSVC_EXTERN(int) csvc_calendar_add_zone(csvc_store *store, const char *name, const void *data, size_t len);
 
-/*
+/**
  * Where the time zone of a store code's reports comes from
  * (csvc_calendar_tz_for_store). Values are only appended.
  * @since 1.0
  */
 typedef enum csvc_zone_source_t {
-	CSVC_ZONE_CALENDAR = 1, /* the zone of the calendar attached to the store code */
-	CSVC_ZONE_STORE = 2,    /* the store code's own zone (csvc_calendar_set_store_zone) */
-	CSVC_ZONE_DEFAULT = 3,  /* the store-wide default (csvc_calendar_set_default_zone) */
-	CSVC_ZONE_NONE = 4      /* nothing set: UTC */
+	CSVC_ZONE_CALENDAR = 1, /**< the zone of the calendar attached to the store code */
+	CSVC_ZONE_STORE = 2,    /**< the store code's own zone (csvc_calendar_set_store_zone) */
+	CSVC_ZONE_DEFAULT = 3,  /**< the store-wide default (csvc_calendar_set_default_zone) */
+	CSVC_ZONE_NONE = 4      /**< nothing set: UTC */
 } csvc_zone_source_t;
 
-/*
+/**
  * Sets the time zone of the retail store code `store_code` (rules as for
  * csvc_calendar_attach), e.g. "Asia/Shanghai", replacing an earlier one.
  * Reports use it for the day, week, month and quarter boundaries of that
@@ -340,7 +341,7 @@ typedef enum csvc_zone_source_t {
  */
 CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *store_code, const char *zone);
 
-/*
+/**
  * Removes the time zone of `store_code`; its reports then use the default
  * zone (or UTC).
  * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (no zone was set),
@@ -349,7 +350,7 @@ CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *sto
  */
 CSVC_EXTERN(int) csvc_calendar_clear_store_zone(csvc_store *store, const char *store_code);
 
-/*
+/**
  * The time zone set for `store_code` itself, as a new string (not the
  * calendar's or the default: see csvc_calendar_tz_for_store).
  * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
@@ -359,7 +360,7 @@ CSVC_EXTERN(int) csvc_calendar_clear_store_zone(csvc_store *store, const char *s
  */
 CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_code, char **zone);
 
-/*
+/**
  * Sets the store-wide default time zone: the zone of every store code
  * that has neither a calendar nor a zone of its own, and of reports over
  * all store codes (no store_code in the query). A till that serves one
@@ -371,7 +372,7 @@ CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_c
  */
 CSVC_EXTERN(int) csvc_calendar_set_default_zone(csvc_store *store, const char *zone);
 
-/*
+/**
  * Removes the store-wide default time zone.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none was set), CSVC_EREADONLY,
  *   CSVC_EBUSY, CSVC_ESTORAGE.
@@ -379,7 +380,7 @@ CSVC_EXTERN(int) csvc_calendar_set_default_zone(csvc_store *store, const char *z
  */
 CSVC_EXTERN(int) csvc_calendar_clear_default_zone(csvc_store *store);
 
-/*
+/**
  * The store-wide default time zone, as a new string.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
  *   CSVC_ESTORAGE, CSVC_ENOMEM.
@@ -388,7 +389,7 @@ CSVC_EXTERN(int) csvc_calendar_clear_default_zone(csvc_store *store);
  */
 CSVC_EXTERN(int) csvc_calendar_default_zone(csvc_store *store, char **zone);
 
-/*
+/**
  * The time zone reports use for `store_code`: the zone of its calendar,
  * else its own zone, else the store-wide default, else UTC. `store_code`
  * NULL gives the zone of reports over all store codes: the default, else

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - customer records (顾客档案).
  *
  * A csvc_customer is a detached value: built in memory with the setters,
@@ -24,62 +25,62 @@ CSVC_BEGIN_DECL
 /** A customer record (detached value). Opaque. @since 1.0 */
 typedef struct csvc_customer csvc_customer;
 
-#define CSVC_CUSTOMER_MAX_NAME 256        /* display name */
+#define CSVC_CUSTOMER_MAX_NAME 256        /**< display name */
 #define CSVC_CUSTOMER_MAX_ADDRESS 1024
-#define CSVC_CUSTOMER_MAX_NOTES 4096      /* preferences and special needs */
-#define CSVC_CUSTOMER_MAX_STORE_CODE 32   /* home store code, e.g. "SH01" */
-#define CSVC_CUSTOMER_MAX_PHONE 64        /* as entered; 3 to 15 digits */
+#define CSVC_CUSTOMER_MAX_NOTES 4096      /**< preferences and special needs */
+#define CSVC_CUSTOMER_MAX_STORE_CODE 32   /**< home store code, e.g. "SH01" */
+#define CSVC_CUSTOMER_MAX_PHONE 64        /**< as entered; 3 to 15 digits */
 #define CSVC_CUSTOMER_MAX_EMAIL 254
 #define CSVC_CUSTOMER_MAX_TAG 64
 #define CSVC_CUSTOMER_MAX_ATTR_KEY 64
 #define CSVC_CUSTOMER_MAX_ATTR_VALUE 4096
-#define CSVC_CUSTOMER_MAX_EXTID_KIND 32   /* [a-z0-9_.-], e.g. "member_card" */
+#define CSVC_CUSTOMER_MAX_EXTID_KIND 32   /**< [a-z0-9_.-], e.g. "member_card" */
 #define CSVC_CUSTOMER_MAX_EXTID_VALUE 128
 #define CSVC_CUSTOMER_MAX_ACTOR 128
-#define CSVC_CUSTOMER_MAX_PHONES 16       /* counts per customer */
+#define CSVC_CUSTOMER_MAX_PHONES 16       /**< counts per customer */
 #define CSVC_CUSTOMER_MAX_EMAILS 16
 #define CSVC_CUSTOMER_MAX_TAGS 64
 #define CSVC_CUSTOMER_MAX_ATTRS 128
 #define CSVC_CUSTOMER_MAX_EXTIDS 32
 
-/*
+/**
  * Customer class (客户分类). 0 is "not set" (queries: any).
  * @since 1.0
  */
 typedef enum csvc_customer_class_t {
-	CSVC_CUSTOMER_VIP = 1,       /* 核心 */
-	CSVC_CUSTOMER_IMPORTANT = 2, /* 重要 */
-	CSVC_CUSTOMER_ORDINARY = 3,  /* 普通 (default for new customers) */
-	CSVC_CUSTOMER_POTENTIAL = 4  /* 潜在 */
+	CSVC_CUSTOMER_VIP = 1,       /**< 核心 */
+	CSVC_CUSTOMER_IMPORTANT = 2, /**< 重要 */
+	CSVC_CUSTOMER_ORDINARY = 3,  /**< 普通 (default for new customers) */
+	CSVC_CUSTOMER_POTENTIAL = 4  /**< 潜在 */
 } csvc_customer_class_t;
 
-/*
+/**
  * Value tier (价值等级). 0 is "not set".
  * @since 1.0
  */
 typedef enum csvc_value_tier_t {
-	CSVC_TIER_1 = 1, /* 一级, highest value */
-	CSVC_TIER_2 = 2, /* 二级 */
-	CSVC_TIER_3 = 3  /* 三级 */
+	CSVC_TIER_1 = 1, /**< 一级, highest value */
+	CSVC_TIER_2 = 2, /**< 二级 */
+	CSVC_TIER_3 = 3  /**< 三级 */
 } csvc_value_tier_t;
 
-/*
+/**
  * Lifecycle stage (生命周期). 0 is "not set".
  * @since 1.0
  */
 typedef enum csvc_lifecycle_t {
-	CSVC_LIFECYCLE_POTENTIAL = 1, /* 潜在 */
-	CSVC_LIFECYCLE_NEW = 2,       /* 新 (default for new customers) */
-	CSVC_LIFECYCLE_GROWING = 3,   /* 成长 */
-	CSVC_LIFECYCLE_MATURE = 4,    /* 成熟 */
-	CSVC_LIFECYCLE_CHURNED = 5    /* 流失 */
+	CSVC_LIFECYCLE_POTENTIAL = 1, /**< 潜在 */
+	CSVC_LIFECYCLE_NEW = 2,       /**< 新 (default for new customers) */
+	CSVC_LIFECYCLE_GROWING = 3,   /**< 成长 */
+	CSVC_LIFECYCLE_MATURE = 4,    /**< 成熟 */
+	CSVC_LIFECYCLE_CHURNED = 5    /**< 流失 */
 } csvc_lifecycle_t;
 
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
 
-/*
+/**
  * Allocates an empty draft record (nil UUID, class ordinary, lifecycle new).
  * Errors: CSVC_EINVAL (NULL out), CSVC_ENOMEM.
  * Ownership: free with csvc_customer_free().
@@ -87,7 +88,7 @@ typedef enum csvc_lifecycle_t {
  */
 CSVC_EXTERN(int) csvc_customer_new(csvc_customer **out);
 
-/*
+/**
  * Deep-copies a record. Errors: CSVC_EINVAL, CSVC_ENOMEM.
  * @since 1.0
  */
@@ -96,7 +97,7 @@ CSVC_EXTERN(int) csvc_customer_dup(const csvc_customer *c, csvc_customer **out);
 /** Frees a record. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_customer_free(csvc_customer *c);
 
-/*
+/**
  * Getters. Strings borrow from the record until it is modified or freed;
  * a field that is not set gives NULL (strings) or 0 (numbers). A NULL
  * record gives NULL/0.
@@ -130,7 +131,7 @@ CSVC_EXTERN(const csvc_uuid *) csvc_customer_merged_into(const csvc_customer *c)
 /** When the personal data was erased, or 0. @since 1.0 */
 CSVC_EXTERN(csvc_time_us) csvc_customer_erased_at(const csvc_customer *c);
 
-/*
+/**
  * Setters. Each validates its value (UTF-8, length, range) and changes the
  * record only on success. NULL clears an optional string.
  * Errors: CSVC_EINVAL (NULL record, bad UTF-8, unknown enum, bad date),
@@ -152,14 +153,14 @@ CSVC_EXTERN(int) csvc_customer_set_class(csvc_customer *c, csvc_customer_class_t
 CSVC_EXTERN(int) csvc_customer_set_tier(csvc_customer *c, csvc_value_tier_t tier);
 /** Saving a changed stage appends to the lifecycle history. @since 1.0 */
 CSVC_EXTERN(int) csvc_customer_set_lifecycle(csvc_customer *c, csvc_lifecycle_t stage);
-/*
+/**
  * Sets the UUID of a draft (for imports that carry their own IDs).
  * Errors: CSVC_EINVAL (nil UUID), CSVC_ESTATE (the record is saved already).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_customer_set_id(csvc_customer *c, const csvc_uuid *id);
 
-/*
+/**
  * Phones and e-mails: ordered lists of values as entered. Adding a value
  * already present (byte for byte) is a no-op. Two values that normalise
  * to the same number/address are rejected when the record is saved.
@@ -183,7 +184,7 @@ CSVC_EXTERN(size_t) csvc_customer_email_count(const csvc_customer *c);
 /** @since 1.0 */
 CSVC_EXTERN(const char *) csvc_customer_email(const csvc_customer *c, size_t i);
 
-/*
+/**
  * Tags: a set of non-empty UTF-8 labels, kept sorted by bytes. Adding a
  * present tag is a no-op; removing an absent one gives CSVC_ENOTFOUND.
  * @since 1.0
@@ -198,7 +199,7 @@ CSVC_EXTERN(size_t) csvc_customer_tag_count(const csvc_customer *c);
 /** @since 1.0 */
 CSVC_EXTERN(const char *) csvc_customer_tag(const csvc_customer *c, size_t i);
 
-/*
+/**
  * Attributes: key -> UTF-8 value, kept sorted by key. A NULL value removes
  * the key (CSVC_ENOTFOUND if absent).
  * @since 1.0
@@ -208,7 +209,7 @@ CSVC_EXTERN(int) csvc_customer_set_attr(csvc_customer *c, const char *key, const
 CSVC_EXTERN(const char *) csvc_customer_attr(const csvc_customer *c, const char *key);
 /** @since 1.0 */
 CSVC_EXTERN(size_t) csvc_customer_attr_count(const csvc_customer *c);
-/*
+/**
  * The i-th attribute (in key order). Errors: CSVC_EINVAL, CSVC_ERANGE
  * (i out of range). Outputs borrow from the record.
  * @since 1.0
@@ -216,7 +217,7 @@ CSVC_EXTERN(size_t) csvc_customer_attr_count(const csvc_customer *c);
 CSVC_EXTERN(int) csvc_customer_attr_at(const csvc_customer *c, size_t i, const char **key,
                                        const char **value);
 
-/*
+/**
  * External IDs: (kind, value) pairs such as ("member_card", "M-0001"),
  * ("pos", "C123"), ("wechat_openid", "o6_bmjr..."). A value is unique
  * within its kind across all customers (checked when saved:
@@ -233,7 +234,7 @@ CSVC_EXTERN(size_t) csvc_customer_external_id_count(const csvc_customer *c);
 CSVC_EXTERN(int) csvc_customer_external_id_at(const csvc_customer *c, size_t i, const char **kind,
                                               const char **value);
 
-/*
+/**
  * Lifecycle history as read from the store: entry i is (stage, time the
  * customer entered it), oldest first. Errors: CSVC_EINVAL, CSVC_ERANGE.
  * @since 1.0
@@ -247,7 +248,7 @@ CSVC_EXTERN(int) csvc_customer_lifecycle_at(const csvc_customer *c, size_t i, in
 /* Store operations                                                    */
 /* ------------------------------------------------------------------ */
 
-/*
+/**
  * Saves a draft as a new customer. Assigns a random UUID unless one was set
  * with csvc_customer_set_id(), sets created/updated to the store clock,
  * revision 1, and records the first lifecycle entry and a "created" event.
@@ -260,7 +261,7 @@ CSVC_EXTERN(int) csvc_customer_lifecycle_at(const csvc_customer *c, size_t i, in
  */
 CSVC_EXTERN(int) csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor);
 
-/*
+/**
  * Saves the changes in `c`, which must come from this store (get/find/
  * create). Optimistic concurrency: if the stored revision is not
  * csvc_customer_revision(c), returns CSVC_ECONFLICT and changes nothing.
@@ -272,7 +273,7 @@ CSVC_EXTERN(int) csvc_customer_create(csvc_store *store, csvc_customer *c, const
  */
 CSVC_EXTERN(int) csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor);
 
-/*
+/**
  * Reads a customer by UUID, including merged and erased ones (see
  * csvc_customer_merged_into / csvc_customer_erased_at).
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ESTORAGE.
@@ -281,7 +282,7 @@ CSVC_EXTERN(int) csvc_customer_update(csvc_store *store, csvc_customer *c, const
  */
 CSVC_EXTERN(int) csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_customer **out);
 
-/*
+/**
  * Finds the active (not merged, not erased) customer with this phone
  * number (compared after normalisation), e-mail address (compared with
  * ASCII letters folded to lower case) or external ID. If several customers share a phone or
@@ -298,7 +299,7 @@ CSVC_EXTERN(int) csvc_customer_find_by_email(csvc_store *store, const char *emai
 CSVC_EXTERN(int) csvc_customer_find_by_external_id(csvc_store *store, const char *kind,
                                                    const char *value, csvc_customer **out);
 
-/*
+/**
  * Normalises a phone number the way the store compares them (see
  * docs/customers.md): separators removed, "00" and "+" international
  * prefixes unified, a national trunk "0" dropped, and the country code
@@ -317,35 +318,35 @@ CSVC_EXTERN(int) csvc_phone_normalize(const char *phone, const char *country_cod
 /** Current version of csvc_customer_query. @since 1.0 */
 #define CSVC_CUSTOMER_QUERY_VERSION 1
 
-/*
+/**
  * Filters for listing and counting customers; all given filters must match
  * (AND). Zero/NULL fields do not filter. Results come in creation order.
  * @since 1.0
  */
 typedef struct csvc_customer_query {
-	uint32_t version;         /* CSVC_CUSTOMER_QUERY_VERSION */
-	const char *text;         /* substring of name, phones, e-mails or notes; 3+ characters
+	uint32_t version;         /**< CSVC_CUSTOMER_QUERY_VERSION */
+	const char *text;         /**< substring of name, phones, e-mails or notes; 3+ characters
 	                             use the trigram index (case folded), 1-2 characters scan
 	                             (ASCII case folded); see docs/customers.md */
-	const char *phone;        /* has this phone (normalised comparison) */
-	const char *email;        /* has this e-mail (case-insensitive) */
-	const char *tag;          /* has this tag */
-	const char *home_store;   /* home store code */
-	int32_t customer_class;   /* csvc_customer_class_t */
-	int32_t tier;             /* csvc_value_tier_t */
-	int32_t lifecycle;        /* csvc_lifecycle_t */
-	int32_t include_inactive; /* non-zero: also merged and erased customers */
-	csvc_time_us created_from, created_to; /* [from, to); 0 = unbounded */
-	csvc_time_us updated_from, updated_to; /* [from, to); 0 = unbounded */
-	csvc_uuid after;          /* keyset cursor: start after this customer (nil: from the start) */
-	uint32_t limit;           /* at most this many results; 0 = no limit */
+	const char *phone;        /**< has this phone (normalised comparison) */
+	const char *email;        /**< has this e-mail (case-insensitive) */
+	const char *tag;          /**< has this tag */
+	const char *home_store;   /**< home store code */
+	int32_t customer_class;   /**< csvc_customer_class_t */
+	int32_t tier;             /**< csvc_value_tier_t */
+	int32_t lifecycle;        /**< csvc_lifecycle_t */
+	int32_t include_inactive; /**< non-zero: also merged and erased customers */
+	csvc_time_us created_from, created_to; /**< [from, to); 0 = unbounded */
+	csvc_time_us updated_from, updated_to; /**< [from, to); 0 = unbounded */
+	csvc_uuid after;          /**< keyset cursor: start after this customer (nil: from the start) */
+	uint32_t limit;           /**< at most this many results; 0 = no limit */
 } csvc_customer_query;
 
 /** Static initialiser: no filters. @since 1.0 */
 #define CSVC_CUSTOMER_QUERY_INIT \
 	{ CSVC_CUSTOMER_QUERY_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}, 0 }
 
-/*
+/**
  * Initialises `q` to the defaults of struct version `version` (pass
  * CSVC_CUSTOMER_QUERY_VERSION): the same as CSVC_CUSTOMER_QUERY_INIT ("no filters"), but writing only the
  * fields that `version` has, and `version` into q->version, so that a
@@ -361,7 +362,7 @@ CSVC_EXTERN(int) csvc_customer_query_init(csvc_customer_query *q, unsigned int v
 /** An iterator over customers. Opaque. @since 1.0 */
 typedef struct csvc_customer_iter csvc_customer_iter;
 
-/*
+/**
  * Starts iterating the customers matching `q` (NULL: all active ones).
  * The query is copied; `q` need not outlive the call. The iterator reads
  * from the store lazily: free it before closing the store. It holds no
@@ -380,7 +381,7 @@ typedef struct csvc_customer_iter csvc_customer_iter;
 CSVC_EXTERN(int) csvc_customer_iter_new(csvc_store *store, const csvc_customer_query *q,
                                         csvc_customer_iter **out);
 
-/*
+/**
  * Returns the next customer in `*out` (caller frees), or CSVC_ITEROVER at
  * the end (`*out` untouched).
  * @since 1.0
@@ -390,7 +391,7 @@ CSVC_EXTERN(int) csvc_customer_iter_next(csvc_customer_iter *it, csvc_customer *
 /** Frees an iterator. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_customer_iter_free(csvc_customer_iter *it);
 
-/*
+/**
  * Counts the customers matching `q` (NULL: all active ones); `after` and
  * `limit` are honoured.
  * @since 1.0
@@ -404,7 +405,7 @@ CSVC_EXTERN(int) csvc_customer_count(csvc_store *store, const csvc_customer_quer
 /** What a merge could not reconcile. Opaque. @since 1.0 */
 typedef struct csvc_merge_report csvc_merge_report;
 
-/*
+/**
  * Merges customer `absorb` into `keep`, atomically:
  *  - every reference to `absorb` (tickets, surveys, ...) moves to `keep`;
  *  - phones, e-mails, tags and external IDs are united;
@@ -428,7 +429,7 @@ CSVC_EXTERN(int) csvc_customer_merge(csvc_store *store, const csvc_uuid *keep,
 /** Number of conflicts in a report (0 for NULL). @since 1.0 */
 CSVC_EXTERN(size_t) csvc_merge_report_count(const csvc_merge_report *r);
 
-/*
+/**
  * Conflict i: `field` is "name", "address", "birthday", "notes",
  * "home_store" or "attribute"; `key` is the attribute key (else NULL);
  * `kept` and `absorbed` the two values as text. Outputs may be NULL and
@@ -441,7 +442,7 @@ CSVC_EXTERN(int) csvc_merge_report_at(const csvc_merge_report *r, size_t i, cons
 /** Frees a report. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
 
-/*
+/**
  * Erases the personal data of a customer (privacy request): name,
  * phones, e-mails, address, birthday, notes, tags, attributes, external
  * IDs and search-index rows are deleted; the UUID, class, tier, lifecycle,
@@ -466,7 +467,7 @@ CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
  */
 CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *actor);
 
-/*
+/**
  * Finishes pending erasures: rebuilds the customer search index so that
  * no index segment keeps erased text, then checkpoints the write-ahead
  * log into the main file and truncates it (csvc_store_checkpoint()).
@@ -481,7 +482,7 @@ CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, con
  */
 CSVC_EXTERN(int) csvc_customer_scrub(csvc_store *store);
 
-/*
+/**
  * Writes to `*since` the instant of the oldest erasure whose data may
  * still be on disk (see csvc_customer_erase()), or 0 when none is.
  * Errors: CSVC_EINVAL, storage errors.

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - reports: satisfaction scores (CSAT, NPS, CES, SERVQUAL gaps,
  * CSI) and service KPIs (response and resolution times in business time,
  * SLA compliance, complaint timeliness, first-contact resolution, reopen
@@ -29,7 +30,7 @@
 
 CSVC_BEGIN_DECL
 
-/*
+/**
  * The most rows a report may have (about 1 KiB of memory each). A report
  * whose rows would exceed it fails with CSVC_ERANGE: with
  * CSVC_REPORT_BY_PERIOD the number of periods between `from` and `to` is
@@ -39,140 +40,140 @@ CSVC_BEGIN_DECL
  */
 #define CSVC_REPORT_MAX_ROWS 100000
 
-/*
+/**
  * Grouping of a report's rows (csvc_report_query.group_by). 0: one row
  * for everything, keyed "all".
  * @since 1.0
  */
 typedef enum csvc_report_group_t {
-	CSVC_REPORT_BY_STORE = 1,    /* store code */
-	CSVC_REPORT_BY_STAFF = 2,    /* tickets: assignee; responses: the staff member served by */
+	CSVC_REPORT_BY_STORE = 1,    /**< store code */
+	CSVC_REPORT_BY_STAFF = 2,    /**< tickets: assignee; responses: the staff member served by */
 	CSVC_REPORT_BY_CHANNEL = 3,
-	CSVC_REPORT_BY_KIND = 4,     /* ticket kind */
-	CSVC_REPORT_BY_CATEGORY = 5, /* ticket category */
-	CSVC_REPORT_BY_PERIOD = 6,   /* trend: one row per period, in each store's time zone (see above) */
-	CSVC_REPORT_BY_METHOD = 7    /* survey method (scores only) */
+	CSVC_REPORT_BY_KIND = 4,     /**< ticket kind */
+	CSVC_REPORT_BY_CATEGORY = 5, /**< ticket category */
+	CSVC_REPORT_BY_PERIOD = 6,   /**< trend: one row per period, in each store's time zone (see above) */
+	CSVC_REPORT_BY_METHOD = 7    /**< survey method (scores only) */
 } csvc_report_group_t;
 
-/*
+/**
  * Periods for CSVC_REPORT_BY_PERIOD. 0 means month.
  * @since 1.0
  */
 typedef enum csvc_report_period_t {
-	CSVC_PERIOD_DAY = 1,     /* key "2026-01-15" */
-	CSVC_PERIOD_WEEK = 2,    /* ISO 8601 week, Monday to Sunday, key "2026-W03" */
-	CSVC_PERIOD_MONTH = 3,   /* key "2026-01" */
-	CSVC_PERIOD_QUARTER = 4  /* key "2026-Q1" */
+	CSVC_PERIOD_DAY = 1,     /**< key "2026-01-15" */
+	CSVC_PERIOD_WEEK = 2,    /**< ISO 8601 week, Monday to Sunday, key "2026-W03" */
+	CSVC_PERIOD_MONTH = 3,   /**< key "2026-01" */
+	CSVC_PERIOD_QUARTER = 4  /**< key "2026-Q1" */
 } csvc_report_period_t;
 
-/*
+/**
  * The figures of a row. Shares are 0..1; "_LOW"/"_HIGH" are the bounds of
  * the Wilson 95 % interval of the share before them; times are
  * microseconds. Values are only appended.
  * @since 1.0
  */
 typedef enum csvc_report_metric_t {
-	/* scores (csvc_report_scores; the KPI report too) */
-	CSVC_METRIC_RESPONSES = 1,        /* survey responses */
-	CSVC_METRIC_CSAT_N = 2,           /* Likert answers */
-	CSVC_METRIC_CSAT = 3,             /* share of top-two-box Likert answers */
+	/** scores (csvc_report_scores; the KPI report too) */
+	CSVC_METRIC_RESPONSES = 1,        /**< survey responses */
+	CSVC_METRIC_CSAT_N = 2,           /**< Likert answers */
+	CSVC_METRIC_CSAT = 3,             /**< share of top-two-box Likert answers */
 	CSVC_METRIC_CSAT_LOW = 4,
 	CSVC_METRIC_CSAT_HIGH = 5,
-	CSVC_METRIC_CSAT_MEAN = 6,        /* mean Likert answer, on its own scale */
-	CSVC_METRIC_NPS_N = 7,            /* NPS answers */
-	CSVC_METRIC_NPS = 8,              /* points, -100..100 */
-	CSVC_METRIC_NPS_SE = 9,           /* standard error, points */
-	CSVC_METRIC_NPS_PROMOTERS = 10,   /* share of 9-10 */
-	CSVC_METRIC_NPS_DETRACTORS = 11,  /* share of 0-6 */
+	CSVC_METRIC_CSAT_MEAN = 6,        /**< mean Likert answer, on its own scale */
+	CSVC_METRIC_NPS_N = 7,            /**< NPS answers */
+	CSVC_METRIC_NPS = 8,              /**< points, -100..100 */
+	CSVC_METRIC_NPS_SE = 9,           /**< standard error, points */
+	CSVC_METRIC_NPS_PROMOTERS = 10,   /**< share of 9-10 */
+	CSVC_METRIC_NPS_DETRACTORS = 11,  /**< share of 0-6 */
 	CSVC_METRIC_CES_N = 12,
 	CSVC_METRIC_CES_MEAN = 13,
-	CSVC_METRIC_CSI_N = 14,           /* Likert answers in the index */
-	CSVC_METRIC_CSI = 15,             /* 0..100 */
+	CSVC_METRIC_CSI_N = 14,           /**< Likert answers in the index */
+	CSVC_METRIC_CSI = 15,             /**< 0..100 */
 	CSVC_METRIC_CSI_TARGET = 16,
-	CSVC_METRIC_CSI_MEETS_TARGET = 17,/* 1 or 0 */
-	CSVC_METRIC_SERVQUAL_N = 18,      /* SERVQUAL pairs */
-	CSVC_METRIC_SERVQUAL_GAP = 19,    /* weighted perception minus expectation */
-	/* KPIs (csvc_report_kpis) */
-	CSVC_METRIC_TICKETS = 20,         /* tickets created in the range */
-	CSVC_METRIC_RESOLVED = 21,        /* of those, resolved or closed at least once ("handled") */
+	CSVC_METRIC_CSI_MEETS_TARGET = 17,/**< 1 or 0 */
+	CSVC_METRIC_SERVQUAL_N = 18,      /**< SERVQUAL pairs */
+	CSVC_METRIC_SERVQUAL_GAP = 19,    /**< weighted perception minus expectation */
+	/** KPIs (csvc_report_kpis) */
+	CSVC_METRIC_TICKETS = 20,         /**< tickets created in the range */
+	CSVC_METRIC_RESOLVED = 21,        /**< of those, resolved or closed at least once ("handled") */
 	CSVC_METRIC_RESPONSE_N = 22,
-	CSVC_METRIC_RESPONSE_MEAN = 23,   /* first response, business time */
+	CSVC_METRIC_RESPONSE_MEAN = 23,   /**< first response, business time */
 	CSVC_METRIC_RESPONSE_MEDIAN = 24,
 	CSVC_METRIC_RESPONSE_P90 = 25,
 	CSVC_METRIC_RESOLUTION_N = 26,
-	CSVC_METRIC_RESOLUTION_MEAN = 27, /* resolution, business time */
+	CSVC_METRIC_RESOLUTION_MEAN = 27, /**< resolution, business time */
 	CSVC_METRIC_RESOLUTION_MEDIAN = 28,
 	CSVC_METRIC_RESOLUTION_P90 = 29,
-	CSVC_METRIC_SLA_ON_TIME = 30,     /* targets met on time */
-	CSVC_METRIC_SLA_BREACHED = 31,    /* targets breached (met late or not met) */
-	CSVC_METRIC_SLA_COMPLIANCE = 32,  /* on time / (on time + breached) */
+	CSVC_METRIC_SLA_ON_TIME = 30,     /**< targets met on time */
+	CSVC_METRIC_SLA_BREACHED = 31,    /**< targets breached (met late or not met) */
+	CSVC_METRIC_SLA_COMPLIANCE = 32,  /**< on time / (on time + breached) */
 	CSVC_METRIC_SLA_COMPLIANCE_LOW = 33,
 	CSVC_METRIC_SLA_COMPLIANCE_HIGH = 34,
-	CSVC_METRIC_COMPLAINTS = 35,      /* tickets of kind "complaint" */
-	CSVC_METRIC_COMPLAINT_24H = 36,   /* share meeting target "respond" (handbook: 24 h) */
-	CSVC_METRIC_COMPLAINT_48H = 37,   /* share meeting target "handled" (48 h) */
-	CSVC_METRIC_COMPLAINT_72H = 38,   /* share meeting target "reported_back" (72 h) */
-	CSVC_METRIC_FCR = 39,             /* first-contact resolved tickets */
-	CSVC_METRIC_FCR_RATE = 40,        /* FCR / RESOLVED */
+	CSVC_METRIC_COMPLAINTS = 35,      /**< tickets of kind "complaint" */
+	CSVC_METRIC_COMPLAINT_24H = 36,   /**< share meeting target "respond" (handbook: 24 h) */
+	CSVC_METRIC_COMPLAINT_48H = 37,   /**< share meeting target "handled" (48 h) */
+	CSVC_METRIC_COMPLAINT_72H = 38,   /**< share meeting target "reported_back" (72 h) */
+	CSVC_METRIC_FCR = 39,             /**< first-contact resolved tickets */
+	CSVC_METRIC_FCR_RATE = 40,        /**< FCR / RESOLVED */
 	CSVC_METRIC_FCR_LOW = 41,
 	CSVC_METRIC_FCR_HIGH = 42,
-	CSVC_METRIC_REOPENED = 43,        /* resolved tickets reopened at least once */
-	CSVC_METRIC_REOPEN_RATE = 44,     /* REOPENED / RESOLVED */
+	CSVC_METRIC_REOPENED = 43,        /**< resolved tickets reopened at least once */
+	CSVC_METRIC_REOPEN_RATE = 44,     /**< REOPENED / RESOLVED */
 	CSVC_METRIC_REOPEN_LOW = 45,
 	CSVC_METRIC_REOPEN_HIGH = 46,
-	CSVC_METRIC_BACKLOG = 47,         /* unresolved tickets at the row's end time */
-	CSVC_METRIC_AGE_UNDER_1D = 48,    /* backlog aged [0, 1 d) */
-	CSVC_METRIC_AGE_1_3D = 49,        /* [1 d, 3 d) */
-	CSVC_METRIC_AGE_3_7D = 50,        /* [3 d, 7 d) */
-	CSVC_METRIC_AGE_OVER_7D = 51,     /* 7 d and more */
-	CSVC_METRIC_TRANSACTIONS = 52,    /* recorded transactions in the range */
-	CSVC_METRIC_COMPLAINT_RATE = 53,  /* complaints per 1,000 transactions */
-	/* time in state (csvc_report_state_times) */
+	CSVC_METRIC_BACKLOG = 47,         /**< unresolved tickets at the row's end time */
+	CSVC_METRIC_AGE_UNDER_1D = 48,    /**< backlog aged [0, 1 d) */
+	CSVC_METRIC_AGE_1_3D = 49,        /**< [1 d, 3 d) */
+	CSVC_METRIC_AGE_3_7D = 50,        /**< [3 d, 7 d) */
+	CSVC_METRIC_AGE_OVER_7D = 51,     /**< 7 d and more */
+	CSVC_METRIC_TRANSACTIONS = 52,    /**< recorded transactions in the range */
+	CSVC_METRIC_COMPLAINT_RATE = 53,  /**< complaints per 1,000 transactions */
+	/** time in state (csvc_report_state_times) */
 	CSVC_METRIC_STATE_VISITS = 54,
 	CSVC_METRIC_STATE_TIME_TOTAL = 55,
 	CSVC_METRIC_STATE_TIME_MEAN = 56,
 	CSVC_METRIC_STATE_TIME_MEDIAN = 57,
 	CSVC_METRIC_STATE_TIME_P90 = 58,
-	/* per dimension (csvc_report_dimension_value) */
-	CSVC_METRIC_SERVQUAL_EXPECTATION = 59, /* mean expectation */
-	CSVC_METRIC_SERVQUAL_PERCEPTION = 60,  /* mean perception */
-	CSVC_METRIC_WEIGHT = 61                /* the dimension's weight */
+	/** per dimension (csvc_report_dimension_value) */
+	CSVC_METRIC_SERVQUAL_EXPECTATION = 59, /**< mean expectation */
+	CSVC_METRIC_SERVQUAL_PERCEPTION = 60,  /**< mean perception */
+	CSVC_METRIC_WEIGHT = 61                /**< the dimension's weight */
 } csvc_report_metric_t;
 
 /** Current version of csvc_report_query. @since 1.0 */
 #define CSVC_REPORT_QUERY_VERSION 1
 
-/*
+/**
  * What a report covers. Zero or NULL fields mean "any" or the default.
  * Tickets count when created in [from, to); responses when submitted in
  * [from, to). Filters are ANDed.
  * @since 1.0
  */
 typedef struct csvc_report_query {
-	uint32_t version;            /* CSVC_REPORT_QUERY_VERSION */
-	csvc_time_us from, to;       /* required: from < to */
+	uint32_t version;            /**< CSVC_REPORT_QUERY_VERSION */
+	csvc_time_us from, to;       /**< required: from < to */
 	const char *store_code;
-	const char *staff;           /* tickets: assignee; responses: staff member */
+	const char *staff;           /**< tickets: assignee; responses: staff member */
 	const char *channel;
-	const char *kind;            /* ticket kind */
-	const char *category;        /* ticket category */
-	const char *survey;          /* survey name; NULL: every survey */
-	int32_t survey_version;      /* 0: every version */
-	const char *question;        /* scores from this question only */
-	int32_t method;              /* csvc_survey_method_t; 0: any */
-	int32_t group_by;            /* csvc_report_group_t; 0: one row */
-	int32_t period;              /* csvc_report_period_t; 0: month */
-	int64_t min_sample;          /* rows below it are flagged; 0: 30 */
-	double csi_target;           /* percent, 0..100 (else CSVC_ERANGE); 0: 85 (handbook default) */
-	const char *response_target; /* SLA target of first response; NULL: "first_response" or "respond" */
-	const char *resolution_target; /* NULL: "resolution" or "handled" */
+	const char *kind;            /**< ticket kind */
+	const char *category;        /**< ticket category */
+	const char *survey;          /**< survey name; NULL: every survey */
+	int32_t survey_version;      /**< 0: every version */
+	const char *question;        /**< scores from this question only */
+	int32_t method;              /**< csvc_survey_method_t; 0: any */
+	int32_t group_by;            /**< csvc_report_group_t; 0: one row */
+	int32_t period;              /**< csvc_report_period_t; 0: month */
+	int64_t min_sample;          /**< rows below it are flagged; 0: 30 */
+	double csi_target;           /**< percent, 0..100 (else CSVC_ERANGE); 0: 85 (handbook default) */
+	const char *response_target; /**< SLA target of first response; NULL: "first_response" or "respond" */
+	const char *resolution_target; /**< NULL: "resolution" or "handled" */
 } csvc_report_query;
 
 /** Static initialiser (from and to must still be set). @since 1.0 */
 #define CSVC_REPORT_QUERY_INIT \
 	{ CSVC_REPORT_QUERY_VERSION, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0.0, NULL, NULL }
 
-/*
+/**
  * Initialises `q` to the defaults of struct version `version` (pass
  * CSVC_REPORT_QUERY_VERSION): the same as CSVC_REPORT_QUERY_INIT, but writing only the
  * fields that `version` has, and `version` into q->version, so that a
@@ -188,7 +189,7 @@ CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q, unsigned int versi
 /** A computed report (detached from the store). Opaque. @since 1.0 */
 typedef struct csvc_report csvc_report;
 
-/*
+/**
  * Satisfaction scores of the responses in range, one row per group (with
  * CSVC_REPORT_BY_PERIOD, one row per period from `from` to `to`, empty
  * periods included), each with per-dimension figures.
@@ -203,7 +204,7 @@ typedef struct csvc_report csvc_report;
  */
 CSVC_EXTERN(int) csvc_report_scores(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
-/*
+/**
  * Service KPIs of the tickets created in range (backlog: of the tickets
  * unresolved at each row's end), with the satisfaction figures of the
  * responses in range in the same grouping. CSVC_REPORT_BY_METHOD is
@@ -213,7 +214,7 @@ CSVC_EXTERN(int) csvc_report_scores(csvc_store *store, const csvc_report_query *
  */
 CSVC_EXTERN(int) csvc_report_kpis(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
-/*
+/**
  * SLA compliance per target name (one row per name, e.g. "first_response",
  * "respond"): on time, breached, compliance with its interval, for the
  * tickets created in range. `group_by` is ignored.
@@ -222,7 +223,7 @@ CSVC_EXTERN(int) csvc_report_kpis(csvc_store *store, const csvc_report_query *q,
  */
 CSVC_EXTERN(int) csvc_report_sla(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
-/*
+/**
  * Time spent in each state by the tickets created in range, one row per
  * "workflow/state" (visits, total, mean, median and p90 wall-clock time;
  * the current state counts up to the store clock). `group_by` is ignored.
@@ -237,7 +238,7 @@ CSVC_EXTERN(void) csvc_report_free(csvc_report *r);
 /** Number of rows (0 for NULL). @since 1.0 */
 CSVC_EXTERN(size_t) csvc_report_row_count(const csvc_report *r);
 
-/*
+/**
  * The key of row i: "all", a store code, staff member, channel, kind,
  * category, method name, period key or "workflow/state"; "" when the
  * grouped field is not set. NULL when out of range. Borrowed.
@@ -245,7 +246,7 @@ CSVC_EXTERN(size_t) csvc_report_row_count(const csvc_report *r);
  */
 CSVC_EXTERN(const char *) csvc_report_key(const csvc_report *r, size_t i);
 
-/*
+/**
  * For period rows: the period's start as local wall-clock microseconds
  * (zone-free, as csvc_tz_utc_to_local gives; split it with
  * csvc_civil_from_local). 0 for other rows.
@@ -253,14 +254,14 @@ CSVC_EXTERN(const char *) csvc_report_key(const csvc_report *r, size_t i);
  */
 CSVC_EXTERN(int64_t) csvc_report_period_start(const csvc_report *r, size_t i);
 
-/*
+/**
  * Figure `metric` (csvc_report_metric_t) of row i; NaN when the report
  * does not compute it, it is undefined (no data), or i is out of range.
  * @since 1.0
  */
 CSVC_EXTERN(double) csvc_report_value(const csvc_report *r, size_t i, csvc_report_metric_t metric);
 
-/*
+/**
  * 1 when row i rests on fewer observations than the query's min_sample
  * (responses for scores, tickets for KPIs, visits for states, decided
  * targets for SLA rows), else 0. Such rows are still reported.
@@ -274,7 +275,7 @@ CSVC_EXTERN(size_t) csvc_report_dimension_count(const csvc_report *r);
 /** Name of dimension d, or NULL. Borrowed. @since 1.0 */
 CSVC_EXTERN(const char *) csvc_report_dimension_name(const csvc_report *r, size_t d);
 
-/*
+/**
  * Figure of dimension d in row i: CSVC_METRIC_CSI_N, CSVC_METRIC_CSI (the
  * dimension's mean rescaled to 0..100), CSVC_METRIC_SERVQUAL_N,
  * CSVC_METRIC_SERVQUAL_GAP, CSVC_METRIC_SERVQUAL_EXPECTATION,
@@ -284,7 +285,7 @@ CSVC_EXTERN(const char *) csvc_report_dimension_name(const csvc_report *r, size_
 CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d,
                                                     csvc_report_metric_t metric);
 
-/*
+/**
  * The report as JSON text: {"report": type, "from", "to", "group_by",
  * "period", "min_sample", "dimensions": [...], "rows": [{"key",
  * "period_start"?, "low_sample", "metrics": {name: value}, "dimensions":
@@ -300,7 +301,7 @@ CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, 
  */
 CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
 
-/*
+/**
  * Records the number of sales transactions of store `store_code` on local
  * date `date` (YYYYMMDD, in the store code's time zone: see above),
  * replacing an earlier count, for the complaint rate.
@@ -325,29 +326,29 @@ CSVC_EXTERN(int) csvc_report_record_transactions(csvc_store *store, const char *
 /** The most categories a dashboard may list. @since 1.0 */
 #define CSVC_REPORT_DASHBOARD_MAX_CATEGORIES 100
 
-/*
+/**
  * What a dashboard covers and how it is labelled. Zero or NULL fields
  * mean the default; `from` and `to` are required.
  * @since 1.0
  */
 typedef struct csvc_report_dashboard_options {
-	uint32_t version;            /* CSVC_REPORT_DASHBOARD_OPTIONS_VERSION */
-	csvc_time_us from, to;       /* required: from < to (tickets created, responses submitted) */
-	const char *store_code;      /* one store; NULL: every store */
-	const char *title;           /* single-line text; NULL: "客户服务看板" */
-	const char *period_label;    /* single-line text shown with the title, such as
+	uint32_t version;            /**< CSVC_REPORT_DASHBOARD_OPTIONS_VERSION */
+	csvc_time_us from, to;       /**< required: from < to (tickets created, responses submitted) */
+	const char *store_code;      /**< one store; NULL: every store */
+	const char *title;           /**< single-line text; NULL: "客户服务看板" */
+	const char *period_label;    /**< single-line text shown with the title, such as
 	                                "2026-Q4 (Asia/Shanghai)"; NULL: the range as local dates */
-	int64_t min_sample;          /* as csvc_report_query; 0: 30 */
-	double csi_target;           /* as csvc_report_query; 0: 85 */
-	int64_t response_target_us;  /* target of the mean first response; 0: 30 minutes (handbook) */
-	int32_t top_categories;      /* categories listed, 1..CSVC_REPORT_DASHBOARD_MAX_CATEGORIES; 0: 8 */
+	int64_t min_sample;          /**< as csvc_report_query; 0: 30 */
+	double csi_target;           /**< as csvc_report_query; 0: 85 */
+	int64_t response_target_us;  /**< target of the mean first response; 0: 30 minutes (handbook) */
+	int32_t top_categories;      /**< categories listed, 1..CSVC_REPORT_DASHBOARD_MAX_CATEGORIES; 0: 8 */
 } csvc_report_dashboard_options;
 
 /** Static initialiser (from and to must still be set). @since 1.0 */
 #define CSVC_REPORT_DASHBOARD_OPTIONS_INIT \
 	{ CSVC_REPORT_DASHBOARD_OPTIONS_VERSION, 0, 0, NULL, NULL, NULL, 0, 0.0, 0, 0 }
 
-/*
+/**
  * Initialises the fields of `o` that version `version` of the struct has
  * (as CSVC_REPORT_DASHBOARD_OPTIONS_INIT) and sets its version
  * (docs/conventions.md, "Versioned structs").
@@ -358,7 +359,7 @@ typedef struct csvc_report_dashboard_options {
  */
 CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, unsigned int version);
 
-/*
+/**
  * A self-contained HTML5 page for a store manager: KPI tiles against their
  * targets (CSI against csi_target, the mean first response against
  * response_target_us, the complaint deadlines of 24, 48 and 72 h), ticket
@@ -369,7 +370,7 @@ CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_option
  * It is built from csvc_report_kpis (ungrouped, by week, by month, by
  * store, by category), csvc_report_sla and csvc_report_state_times over
  * the same range and store, whose JSON (csvc_report_to_json) is embedded
- * in <script type="application/json" id="report-data">, as
+ * in `<script type="application/json" id="report-data">`, as
  * {"dashboard": 1, "title", "period_label", "store_code", "from", "to",
  * "generated_at", "zone", "targets": {...}, "reports": {"kpis", "weeks",
  * "months", "stores", "categories", "sla", "states"}}. Each number shown

@@ -1,10 +1,19 @@
-/*
+/**
+ * @file
  * libcsvc - the store: one database connection and everything kept in it.
  *
  * A csvc_store is the one context object of the library. It wraps a single
  * SQLite connection of its own (the host's SQLite use is never touched:
  * no sqlite3_config, no global hooks), the injected clock and the log
  * handler. Records read from it are detached values that outlive it.
+ *
+ * Thread safety: a store is used by one thread at a time (the library
+ * takes no lock); it may move between threads when no call is in
+ * progress, and its open transaction moves with it. Separate stores on
+ * the same file may be used from separate threads and processes at once.
+ * csvc_store_options_init() and csvc_store_schema_version_supported()
+ * touch no store and may be called from any thread. See
+ * docs/threading.md.
  */
 #ifndef CSVC_STORE_H
 #define CSVC_STORE_H
@@ -16,29 +25,29 @@ CSVC_BEGIN_DECL
 /** An open store. Opaque. @since 1.0 */
 typedef struct csvc_store csvc_store;
 
-/*
+/**
  * Durability of commits (the `durability` option).
  * @since 1.0
  */
 typedef enum csvc_durability_t {
-	CSVC_DURABILITY_DEFAULT = 0, /* same as FULL */
-	CSVC_DURABILITY_NORMAL = 1,  /* survives a process crash; the last commits may be lost on power loss */
-	CSVC_DURABILITY_FULL = 2     /* every commit is on disk before it returns */
+	CSVC_DURABILITY_DEFAULT = 0, /**< same as FULL */
+	CSVC_DURABILITY_NORMAL = 1,  /**< survives a process crash; the last commits may be lost on power loss */
+	CSVC_DURABILITY_FULL = 2     /**< every commit is on disk before it returns */
 } csvc_durability_t;
 
-/*
+/**
  * Open flags (the `flags` option, bitwise OR).
  * @since 1.0
  */
 typedef enum csvc_open_flag_t {
-	CSVC_OPEN_READONLY = 1,          /* never write; fails if the store needs creating or upgrading */
-	CSVC_OPEN_NOCREATE = 2,          /* fail with CSVC_ENOTFOUND if the file does not exist */
-	CSVC_OPEN_NO_SECURE_DELETE = 4,  /* do not overwrite deleted content (faster, less private) */
-	CSVC_OPEN_URI = 8                /* `path` is an SQLite URI ("file:x.db?mode=ro"); without
+	CSVC_OPEN_READONLY = 1,          /**< never write; fails if the store needs creating or upgrading */
+	CSVC_OPEN_NOCREATE = 2,          /**< fail with CSVC_ENOTFOUND if the file does not exist */
+	CSVC_OPEN_NO_SECURE_DELETE = 4,  /**< do not overwrite deleted content (faster, less private) */
+	CSVC_OPEN_URI = 8                /**< `path` is an SQLite URI ("file:x.db?mode=ro"); without
 	                                  * this flag every path is a plain file name */
 } csvc_open_flag_t;
 
-/*
+/**
  * Log levels for the log handler.
  * @since 1.0
  */
@@ -49,7 +58,7 @@ typedef enum csvc_log_level_t {
 	CSVC_LOG_DEBUG = 4
 } csvc_log_level_t;
 
-/*
+/**
  * A log handler. Called on the thread that made the libcsvc call, with a
  * NUL-terminated UTF-8 message that is valid only during the call. It must
  * not call back into the store that logs.
@@ -63,7 +72,7 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 /** Default of csvc_store_options.wal_size_limit: 64 MiB. @since 1.0 */
 #define CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT (64 * 1024 * 1024)
 
-/*
+/**
  * Options for csvc_store_open. Zero in any field means its default, so a
  * zeroed struct (or CSVC_STORE_OPTIONS_INIT) gives all defaults; a zero
  * `version` means version 1, the first (its fields, no later ones: a
@@ -74,7 +83,7 @@ typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
  */
 typedef struct csvc_store_options {
 	uint32_t version;
-	/* Clock returning "now"; NULL means the system real-time clock. It may
+	/** Clock returning "now"; NULL means the system real-time clock. It may
 	 * step back (an NTP correction, a host moved between time zones badly
 	 * configured): events never go back in time within a ticket. A write to
 	 * a ticket whose clock reading is earlier than the ticket's latest event
@@ -82,25 +91,25 @@ typedef struct csvc_store_options {
 	 * is logged. New tickets take the reading as it is (docs/tickets.md). */
 	csvc_clock_fn clock;
 	void *clock_userdata;
-	/* Milliseconds to wait for a lock held by another connection before
+	/** Milliseconds to wait for a lock held by another connection before
 	 * returning CSVC_EBUSY. 0 means 5000; negative means do not wait. */
 	int32_t busy_timeout_ms;
-	/* One of csvc_durability_t. */
+	/** One of csvc_durability_t. */
 	int32_t durability;
-	/* Bitwise OR of csvc_open_flag_t. */
+	/** Bitwise OR of csvc_open_flag_t. */
 	uint32_t flags;
-	/* Log handler; NULL means silent. */
+	/** Log handler; NULL means silent. */
 	csvc_log_fn log;
 	void *log_userdata;
-	/* Highest csvc_log_level_t passed to the handler; 0 means CSVC_LOG_WARN. */
+	/** Highest csvc_log_level_t passed to the handler; 0 means CSVC_LOG_WARN. */
 	int32_t log_level;
-	/* Country calling code (digits only, e.g. "86" or "852") used to
+	/** Country calling code (digits only, e.g. "86" or "852") used to
 	 * normalise phone numbers written without one; NULL means "86". */
 	const char *default_country_code;
-	/* Directory of TZif time-zone files for the calendars the store uses
+	/** Directory of TZif time-zone files for the calendars the store uses
 	 * (SLA targets); NULL means "/usr/share/zoneinfo". Copied. */
 	const char *zoneinfo_dir;
-	/* Version 2. Bytes the write-ahead log is cut back to after a
+	/** Version 2. Bytes the write-ahead log is cut back to after a
 	 * checkpoint empties it (SQLite's journal_size_limit). 0 means
 	 * CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT; negative means no limit. The
 	 * WAL grows past it while another connection holds an old read
@@ -111,20 +120,25 @@ typedef struct csvc_store_options {
 /** Static initialiser for csvc_store_options. @since 1.0 */
 #define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
 
-/*
+/**
  * Initialises `opts` to the defaults of struct version `version` (pass
  * CSVC_STORE_OPTIONS_VERSION): the same as CSVC_STORE_OPTIONS_INIT, but writing only the
  * fields that `version` has, and `version` into opts->version, so that a
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param opts The caller's options struct.
+ * @param version The caller's CSVC_STORE_OPTIONS_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int version);
 
-/*
+/**
  * Opens (and unless CSVC_OPEN_NOCREATE or CSVC_OPEN_READONLY is set,
  * creates) the store at `path`. ":memory:" opens a private in-memory store.
  * `opts` may be NULL for all defaults. `path` is a plain file name, even
@@ -139,6 +153,12 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  * On open the store is put in WAL mode with foreign keys on, its
  * application_id is checked, and pending schema migrations are applied in
  * one transaction. Writes `*out` only on success.
+ *
+ * @param out Receives the open store.
+ * @param path The file name (UTF-8), ":memory:", or with CSVC_OPEN_URI an
+ *             SQLite URI.
+ * @param opts Options read as far as their `version` goes, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
  *
  * Errors:
  *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
@@ -157,19 +177,25 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  *   CSVC_ESTORAGE   also: permission denied reading the file, or `path`
  *                   names a directory;
  *   CSVC_EBUSY, CSVC_ENOMEM.
- * Ownership: close the store with csvc_store_close().
- * Thread safety: a store is used by one thread at a time; open one store per
- * thread or process for concurrency.
+ * Ownership: the caller owns `*out` and closes it with csvc_store_close().
+ * `opts` and `path` are not kept: the clock and log handlers and their
+ * userdata are, and must outlive the store.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
 
-/*
+/**
  * Closes the store and frees it, in every case: `store` must not be used
  * afterwards, whatever the result. Records read from the store stay valid.
  * NULL is a no-op that returns CSVC_OK.
  *
- * Returns CSVC_OK when the store closed cleanly, or:
+ * @param store The store to close, or NULL.
+ * @return CSVC_OK when the store closed cleanly, or a negative
+ *         csvc_error_t (see Errors); the store is freed either way.
+ *
+ * Ownership: takes `store` back and frees it, whatever the result.
+ *
+ * Errors:
  *   CSVC_ESTATE    a transaction begun with csvc_store_begin() was still
  *                  open: it was rolled back (every level), and the message
  *                  says so ("a transaction was open ... and was rolled
@@ -196,13 +222,17 @@ CSVC_EXTERN(int) csvc_store_open(csvc_store **out, const char *path, const csvc_
  */
 CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
 
-/*
+/**
  * Copies every committed change from the write-ahead log into the store's
  * main file and truncates the log to zero bytes, so that nothing deleted
  * or overwritten (erased personal data among it) stays in the log. SQLite
  * checkpoints by itself as the log grows, but cannot empty it while
  * another connection reads an older snapshot; call this when the store is
  * idle, e.g. in a nightly maintenance job. A no-op for ":memory:".
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
  * CSVC_EREADONLY on a read-only store; CSVC_EBUSY when another
  * connection's read snapshot or write kept the checkpoint from finishing
@@ -212,27 +242,41 @@ CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
  */
 CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
 
-/*
- * Returns the current time from the store's clock. 0 if `store` is NULL.
+/**
+ * Reads the store's clock: the clock callback of its options, else the
+ * system real-time clock. Never fails.
+ *
+ * @param store The open store.
+ * @return The current time, or 0 if `store` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(csvc_time_us) csvc_store_now(csvc_store *store);
 
-/*
- * The schema version of the open store (the number of migrations applied).
- * Errors: CSVC_EINVAL on NULL arguments.
+/**
+ * Reads the schema version of the open store (the number of migrations
+ * applied), from the database file.
+ *
+ * @param store The open store.
+ * @param out Receives the version; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL on NULL arguments; CSVC_EBUSY or CSVC_ESTORAGE when
+ * the file cannot be read.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_schema_version(csvc_store *store, int32_t *out);
 
-/*
- * The newest schema version this library knows.
+/**
+ * Tells the newest schema version this library knows and migrates stores
+ * to. Never fails.
+ *
+ * @return The schema version.
  * @since 1.0
  */
 CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
 
-/*
- * Transactions. csvc_store_begin starts a write transaction (taking the
+/**
+ * Starts a write transaction, or a nested level of one. csvc_store_begin starts a write transaction (taking the
  * write lock at once, so it fails early with CSVC_EBUSY rather than at
  * commit); calls nest up to 64 deep, the inner ones becoming savepoints.
  * Each begin is matched by exactly one commit or rollback. Rolling back an
@@ -247,21 +291,53 @@ CSVC_EXTERN(int32_t) csvc_store_schema_version_supported(void);
  * rolled back and stays aborted: later writes return CSVC_ESTATE and the
  * outermost commit returns CSVC_ESTORAGE. See docs/error-handling.md.
  *
- * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (commit/rollback without a
- * matching begin; begin in an aborted transaction), CSVC_ERANGE (nested
- * too deep), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
  * If the outermost commit fails, the transaction is rolled back and the
  * error returned: the store is as it was before begin.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_EREADONLY (a read-only
+ * store), CSVC_ERANGE (nested more than 64 deep), CSVC_ESTATE (in a
+ * transaction aborted by a storage failure), CSVC_EBUSY (the write lock
+ * was not granted within the busy timeout), CSVC_ESTORAGE.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_begin(csvc_store *store);
-/** See csvc_store_begin. @since 1.0 */
+/**
+ * Commits the innermost level begun with csvc_store_begin(): an inner
+ * level releases its savepoint, the outermost commits the transaction.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (no matching begin),
+ * CSVC_ESTORAGE (the transaction was aborted by a storage failure and has
+ * been rolled back, or the commit itself failed and rolled it back),
+ * CSVC_EBUSY (the commit could not get its lock; rolled back).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_store_commit(csvc_store *store);
-/** See csvc_store_begin. @since 1.0 */
+/**
+ * Rolls back the innermost level begun with csvc_store_begin(): an inner
+ * level only undoes what was written since its begin.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL store), CSVC_ESTATE (no matching begin). A
+ * failure of the engine's own rollback is not reported: the level is
+ * undone either way (the whole transaction, if need be).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_store_rollback(csvc_store *store);
 
-/*
- * The current transaction depth: 0 outside a transaction.
+/**
+ * Tells how deep the store's transactions nest now. Never fails.
+ *
+ * @param store The open store.
+ * @return the number of csvc_store_begin() levels open: 0 outside a
+ *         transaction or for a NULL store (not an error code).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_tx_depth(csvc_store *store);

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libcsvc - satisfaction surveys (满意度调查): versioned survey
  * definitions, single-use invitations bound to a ticket or customer, and
  * validated responses. Scores (CSAT, NPS, CES, SERVQUAL gaps, CSI) are
@@ -25,38 +26,38 @@ CSVC_BEGIN_DECL
 #define CSVC_SURVEY_MAX_LABEL 256
 #define CSVC_SURVEY_MAX_QUESTIONS 64
 #define CSVC_SURVEY_MAX_DIMENSIONS 16
-#define CSVC_SURVEY_MAX_OPTIONS 32     /* per choice question */
-#define CSVC_SURVEY_MAX_TEXT 4096      /* a free-text answer, in bytes */
-#define CSVC_SURVEY_MAX_PERSON 128     /* staff member */
-#define CSVC_SURVEY_TOKEN_LEN 32       /* invitation token: 32 lower-case hex digits */
+#define CSVC_SURVEY_MAX_OPTIONS 32     /**< per choice question */
+#define CSVC_SURVEY_MAX_TEXT 4096      /**< a free-text answer, in bytes */
+#define CSVC_SURVEY_MAX_PERSON 128     /**< staff member */
+#define CSVC_SURVEY_TOKEN_LEN 32       /**< invitation token: 32 lower-case hex digits */
 
-/*
+/**
  * Question types.
  * @since 1.0
  */
 typedef enum csvc_question_type_t {
-	CSVC_QUESTION_LIKERT = 1,   /* 1..N (default 1-5); counts for CSAT and CSI */
-	CSVC_QUESTION_NPS = 2,      /* 0-10 "how likely to recommend" */
-	CSVC_QUESTION_CES = 3,      /* customer effort, 1..N (default 1-7; lower is easier) */
-	CSVC_QUESTION_SERVQUAL = 4, /* expectation and perception, each 1..N (default 1-7), of a dimension */
-	CSVC_QUESTION_YES_NO = 5,   /* 0 = no, 1 = yes */
-	CSVC_QUESTION_CHOICE = 6,   /* one of the question's options */
-	CSVC_QUESTION_TEXT = 7      /* free text */
+	CSVC_QUESTION_LIKERT = 1,   /**< 1..N (default 1-5); counts for CSAT and CSI */
+	CSVC_QUESTION_NPS = 2,      /**< 0-10 "how likely to recommend" */
+	CSVC_QUESTION_CES = 3,      /**< customer effort, 1..N (default 1-7; lower is easier) */
+	CSVC_QUESTION_SERVQUAL = 4, /**< expectation and perception, each 1..N (default 1-7), of a dimension */
+	CSVC_QUESTION_YES_NO = 5,   /**< 0 = no, 1 = yes */
+	CSVC_QUESTION_CHOICE = 6,   /**< one of the question's options */
+	CSVC_QUESTION_TEXT = 7      /**< free text */
 } csvc_question_type_t;
 
-/*
+/**
  * How a response was collected (调查方式).
  * @since 1.0
  */
 typedef enum csvc_survey_method_t {
-	CSVC_METHOD_TILL = 1,            /* POS till / counter keypad */
-	CSVC_METHOD_RECEIPT_QR = 2,      /* QR code printed on the receipt */
-	CSVC_METHOD_PHONE_CALLBACK = 3,  /* phone follow-up 电话回访 */
-	CSVC_METHOD_QUESTIONNAIRE = 4,   /* questionnaire 问卷调查 */
-	CSVC_METHOD_INTERVIEW = 5,       /* interview 访谈 */
-	CSVC_METHOD_MYSTERY_SHOPPER = 6, /* mystery shopper 神秘顾客 */
-	CSVC_METHOD_ONLINE_REVIEW = 7,   /* online review 在线评价 */
-	CSVC_METHOD_OBSERVATION = 8      /* observation 观察 */
+	CSVC_METHOD_TILL = 1,            /**< POS till / counter keypad */
+	CSVC_METHOD_RECEIPT_QR = 2,      /**< QR code printed on the receipt */
+	CSVC_METHOD_PHONE_CALLBACK = 3,  /**< phone follow-up 电话回访 */
+	CSVC_METHOD_QUESTIONNAIRE = 4,   /**< questionnaire 问卷调查 */
+	CSVC_METHOD_INTERVIEW = 5,       /**< interview 访谈 */
+	CSVC_METHOD_MYSTERY_SHOPPER = 6, /**< mystery shopper 神秘顾客 */
+	CSVC_METHOD_ONLINE_REVIEW = 7,   /**< online review 在线评价 */
+	CSVC_METHOD_OBSERVATION = 8      /**< observation 观察 */
 } csvc_survey_method_t;
 
 /* ------------------------------------------------------------------ */
@@ -66,7 +67,7 @@ typedef enum csvc_survey_method_t {
 /** A survey definition (detached value). Opaque. @since 1.0 */
 typedef struct csvc_survey csvc_survey;
 
-/*
+/**
  * Starts an empty, unsaved survey called `name`. It allows no anonymous
  * responses until csvc_survey_set_anonymous() says so.
  * Errors: CSVC_EINVAL (NULL, bad name), CSVC_ERANGE (name too long),
@@ -80,21 +81,21 @@ CSVC_EXTERN(int) csvc_survey_new(csvc_survey **out, const char *name);
 /** Frees a survey. NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_survey_free(csvc_survey *s);
 
-/*
+/**
  * Sets the title shown to customers (NULL clears).
  * Errors: CSVC_EINVAL (NULL survey, bad UTF-8), CSVC_ERANGE, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_set_title(csvc_survey *s, const char *title);
 
-/*
+/**
  * Whether responses without an invitation are accepted (non-zero: yes).
  * Errors: CSVC_EINVAL (NULL survey).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_set_anonymous(csvc_survey *s, int allow);
 
-/*
+/**
  * Adds a dimension (e.g. "reliability", "product_quality") with a weight
  * for the CSI and SERVQUAL indices. `weight` 0 means the default 1 (equal
  * weights); otherwise it must be a finite number above 0 and at most 1000.
@@ -107,7 +108,7 @@ CSVC_EXTERN(int) csvc_survey_set_anonymous(csvc_survey *s, int allow);
 CSVC_EXTERN(int) csvc_survey_add_dimension(csvc_survey *s, const char *name, double weight,
                                            const char *label_zh, const char *label_en);
 
-/*
+/**
  * Adds the SERVQUAL dimensions: tangibles 有形性, reliability 可靠性,
  * responsiveness 响应性, assurance 保证性 and empathy 移情性, plus security
  * 保障性 when `with_security` is non-zero, each with weight 1 and one
@@ -119,7 +120,7 @@ CSVC_EXTERN(int) csvc_survey_add_dimension(csvc_survey *s, const char *name, dou
  */
 CSVC_EXTERN(int) csvc_survey_add_servqual(csvc_survey *s, int with_security);
 
-/*
+/**
  * Adds a question of `type` (csvc_question_type_t) with the default scale
  * of its type: Likert 1-5, CES 1-7, SERVQUAL 1-7, NPS 0-10. `dimension`
  * (NULL for none) must name a dimension added before; SERVQUAL questions
@@ -134,7 +135,7 @@ CSVC_EXTERN(int) csvc_survey_add_question(csvc_survey *s, const char *name, csvc
                                           const char *dimension, int required, const char *label_zh,
                                           const char *label_en, size_t *index);
 
-/*
+/**
  * Sets the top of the 1..`scale_max` scale of a Likert, CES or SERVQUAL
  * question (3 to 11).
  * Errors: CSVC_EINVAL (NULL survey, a question of another type),
@@ -143,7 +144,7 @@ CSVC_EXTERN(int) csvc_survey_add_question(csvc_survey *s, const char *name, csvc
  */
 CSVC_EXTERN(int) csvc_survey_set_scale(csvc_survey *s, size_t index, int32_t scale_max);
 
-/*
+/**
  * Adds option `option` (a machine name) to choice question `index`.
  * Errors: CSVC_EINVAL (not a choice question, bad name), CSVC_ERANGE,
  *   CSVC_EEXISTS (the option exists), CSVC_ENOMEM.
@@ -151,7 +152,7 @@ CSVC_EXTERN(int) csvc_survey_set_scale(csvc_survey *s, size_t index, int32_t sca
  */
 CSVC_EXTERN(int) csvc_survey_add_option(csvc_survey *s, size_t index, const char *option);
 
-/*
+/**
  * Checks the definition: at least one question, every dimension referred
  * to exists, every choice question has at least two options.
  * Errors: CSVC_EINVAL with a message naming the problem.
@@ -159,7 +160,7 @@ CSVC_EXTERN(int) csvc_survey_add_option(csvc_survey *s, size_t index, const char
  */
 CSVC_EXTERN(int) csvc_survey_validate(const csvc_survey *s);
 
-/*
+/**
  * Validates and stores the survey. Equal to the newest stored version of
  * the same name: nothing is written and that version is kept; otherwise it
  * is stored as version newest + 1. On success the version is set on `s`
@@ -170,7 +171,7 @@ CSVC_EXTERN(int) csvc_survey_validate(const csvc_survey *s);
  */
 CSVC_EXTERN(int) csvc_survey_save(csvc_store *store, csvc_survey *s, int32_t *version);
 
-/*
+/**
  * Loads version `version` of survey `name`; 0 means the newest.
  * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ECORRUPT, CSVC_ESTORAGE.
  * Ownership: free with csvc_survey_free(); detached from the store.
@@ -179,7 +180,7 @@ CSVC_EXTERN(int) csvc_survey_save(csvc_store *store, csvc_survey *s, int32_t *ve
 CSVC_EXTERN(int) csvc_survey_load(csvc_store *store, const char *name, int32_t version,
                                   csvc_survey **out);
 
-/*
+/**
  * Installs the handbook templates (each saved as version 1, or kept when
  * unchanged): "post_resolution" (response speed 响应速度, resolution
  * efficiency 问题解决效率, solution satisfaction 解决方案满意度; Likert 1-5,
@@ -205,7 +206,7 @@ CSVC_EXTERN(const char *) csvc_survey_title(const csvc_survey *s);
 CSVC_EXTERN(int) csvc_survey_anonymous(const csvc_survey *s);
 /** Number of dimensions. @since 1.0 */
 CSVC_EXTERN(size_t) csvc_survey_dimension_count(const csvc_survey *s);
-/*
+/**
  * Dimension i in the order added. Outputs may be NULL; strings borrow from
  * `s`. Errors: CSVC_EINVAL (NULL survey), CSVC_ERANGE (index).
  * @since 1.0
@@ -214,7 +215,7 @@ CSVC_EXTERN(int) csvc_survey_dimension_at(const csvc_survey *s, size_t i, const 
                                           double *weight, const char **label_zh, const char **label_en);
 /** Number of questions. @since 1.0 */
 CSVC_EXTERN(size_t) csvc_survey_question_count(const csvc_survey *s);
-/*
+/**
  * Question i in the order added: name, type (csvc_question_type_t),
  * dimension (NULL for none), required (0/1) and the top of its scale (0
  * for yes/no, choice and text; 10 for NPS). Outputs may be NULL; strings
@@ -223,7 +224,7 @@ CSVC_EXTERN(size_t) csvc_survey_question_count(const csvc_survey *s);
  */
 CSVC_EXTERN(int) csvc_survey_question_at(const csvc_survey *s, size_t i, const char **name, int32_t *type,
                                          const char **dimension, int32_t *required, int32_t *scale_max);
-/*
+/**
  * The labels of question i (either may be NULL). Errors: CSVC_EINVAL,
  * CSVC_ERANGE.
  * @since 1.0
@@ -242,27 +243,27 @@ CSVC_EXTERN(const char *) csvc_survey_option_at(const csvc_survey *s, size_t i, 
 /** Current version of csvc_survey_context. @since 1.0 */
 #define CSVC_SURVEY_CONTEXT_VERSION 1
 
-/*
+/**
  * Where and how a response is collected. For an invitation, the ticket
  * fills in what is not given: its customer, store code, assignee (staff)
  * and channel. Zero or NULL fields mean "not given".
  * @since 1.0
  */
 typedef struct csvc_survey_context {
-	uint32_t version;           /* CSVC_SURVEY_CONTEXT_VERSION */
-	const csvc_uuid *ticket;    /* a ticket the survey is about */
-	const csvc_uuid *customer;  /* an active customer */
-	const char *store_code;     /* required, unless the ticket gives it */
-	const char *staff;          /* the staff member served by; the ticket's assignee by default */
-	const char *channel;        /* a defined channel; the ticket's by default */
-	int32_t method;             /* csvc_survey_method_t: required */
-	int64_t ttl_us;             /* invitations: validity; 0 means 7 days */
+	uint32_t version;           /**< CSVC_SURVEY_CONTEXT_VERSION */
+	const csvc_uuid *ticket;    /**< a ticket the survey is about */
+	const csvc_uuid *customer;  /**< an active customer */
+	const char *store_code;     /**< required, unless the ticket gives it */
+	const char *staff;          /**< the staff member served by; the ticket's assignee by default */
+	const char *channel;        /**< a defined channel; the ticket's by default */
+	int32_t method;             /**< csvc_survey_method_t: required */
+	int64_t ttl_us;             /**< invitations: validity; 0 means 7 days */
 } csvc_survey_context;
 
 /** Static initialiser. @since 1.0 */
 #define CSVC_SURVEY_CONTEXT_INIT { CSVC_SURVEY_CONTEXT_VERSION, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
-/*
+/**
  * Initialises `ctx` to the defaults of struct version `version` (pass
  * CSVC_SURVEY_CONTEXT_VERSION): the same as CSVC_SURVEY_CONTEXT_INIT, but writing only the
  * fields that `version` has, and `version` into ctx->version, so that a
@@ -275,7 +276,7 @@ typedef struct csvc_survey_context {
  */
 CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx, unsigned int version);
 
-/*
+/**
  * Creates a single-use invitation to the newest version of survey `name`,
  * bound to a ticket and/or a customer (at least one), a store code, a
  * staff member, a channel and a method, valid for `ctx->ttl_us` from now
@@ -295,7 +296,7 @@ CSVC_EXTERN(int) csvc_survey_invite(csvc_store *store, const char *name, const c
 /** A response being filled in (answers by question name). Opaque. @since 1.0 */
 typedef struct csvc_survey_answers csvc_survey_answers;
 
-/*
+/**
  * Starts an empty set of answers.
  * Errors: CSVC_EINVAL (NULL), CSVC_ENOMEM.
  * Ownership: free with csvc_survey_answers_free().
@@ -305,7 +306,7 @@ CSVC_EXTERN(int) csvc_survey_answers_new(csvc_survey_answers **out);
 /** NULL is a no-op. @since 1.0 */
 CSVC_EXTERN(void) csvc_survey_answers_free(csvc_survey_answers *a);
 
-/*
+/**
  * Answers question `question` with a score (Likert, NPS, CES), a yes/no
  * (0 or 1), a SERVQUAL pair (expectation, perception), a choice option or
  * free text. Answering the same question again replaces the answer. The
@@ -325,7 +326,7 @@ CSVC_EXTERN(int) csvc_survey_answers_choice(csvc_survey_answers *a, const char *
 /** @since 1.0 */
 CSVC_EXTERN(int) csvc_survey_answers_text(csvc_survey_answers *a, const char *question, const char *text);
 
-/*
+/**
  * Records the response to invitation `token`, validated against the survey
  * version the invitation was made for. `response` (may be NULL) receives
  * the response's UUID. Nothing is written on any error.
@@ -341,7 +342,7 @@ CSVC_EXTERN(int) csvc_survey_answers_text(csvc_survey_answers *a, const char *qu
 CSVC_EXTERN(int) csvc_survey_respond(csvc_store *store, const char *token, const csvc_survey_answers *a,
                                      csvc_uuid *response);
 
-/*
+/**
  * Records a response without an invitation to the newest version of
  * survey `name`, which must allow anonymous responses. `ctx` gives the
  * store code and method, and optionally the channel and staff member; an

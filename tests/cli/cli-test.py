@@ -19,6 +19,10 @@ Tests:
                    with the other commands
   pos              the POS example, run twice: its outbox is JSON lines with
                    the expected ticket events and the till rating
+  progress         `customer import` and `sla recompute` draw a progress bar
+                   on stderr when it is a terminal (run under a
+                   pseudo-terminal), and none when stderr is a pipe or with
+                   --quiet; stdout is the same in every case
 
 Set CSVC_UPDATE_GOLDEN=1 to rewrite the golden files from the current
 output (then review the diff).
@@ -26,7 +30,9 @@ output (then review the diff).
 
 import argparse
 import json
+import errno
 import os
+import pty
 import re
 import shlex
 import shutil
@@ -759,6 +765,122 @@ def test_pos(args):
     print("pos-embed: 2 runs, 20 outbox lines checked, ratings scored")
 
 
+BAR_RE = re.compile(r"\r(importing|recomputing) \[[# ]{30}\] (\d+)/(\d+)\x1b\[K")
+
+
+def run_csvc_tty(csvc, args, workdir):
+    """Runs csvc with stderr on a pseudo-terminal (stdout and stdin are not
+    terminals). Returns (exit status, stdout, what the terminal received)."""
+    env = dict(os.environ)
+    env["CSVC_DB"] = "store.db"
+    env.pop("LANG", None)
+    env["LC_ALL"] = "C"
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([csvc] + args, cwd=workdir, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=slave, env=env)
+    finally:
+        os.close(slave)
+    term = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError as e:
+                if e.errno != errno.EIO:  # EIO: the child closed the terminal
+                    raise
+                break
+            if not chunk:
+                break
+            term += chunk
+        out = proc.stdout.read()
+        proc.wait()
+    finally:
+        os.close(master)
+        proc.stdout.close()
+    # The terminal turns "\n" into "\r\n" (ONLCR); undo it for comparison.
+    return proc.returncode, out.decode("utf-8"), term.decode("utf-8").replace("\r\n", "\n")
+
+
+def check_bar(what, term, label, total):
+    bars = BAR_RE.findall(term)
+    if not bars:
+        raise Failure("%s: no progress bar on the terminal: %r" % (what, term[-300:]))
+    if any(b[0] != label or int(b[2]) != total for b in bars):
+        raise Failure("%s: expected a %r bar of %d, got %r" % (what, label, total, bars[:3]))
+    counts = [int(b[1]) for b in bars]
+    if counts != sorted(counts) or counts[-1] != total:
+        raise Failure("%s: the bar does not count up to %d: %r" % (what, total, counts))
+    if not term.endswith("\r\x1b[K") and "\r\x1b[K" not in term[term.rfind(bars[-1][0]):]:
+        raise Failure("%s: the bar is not erased at the end: %r" % (what, term[-80:]))
+
+
+def check_no_bar(what, err):
+    if "\r" in err or "\x1b" in err or "importing" in err or "recomputing" in err:
+        raise Failure("%s: progress output where there must be none: %r" % (what, err[:200]))
+
+
+def test_progress(args):
+    tmp = tempfile.mkdtemp(prefix="csvc-progress-")
+    try:
+        rows = 300
+        with open(os.path.join(tmp, "many.csv"), "w", encoding="utf-8") as f:
+            f.write("name,phone\n")
+            for i in range(rows):
+                # Row 150 has a malformed phone: rejected, reported mid-bar.
+                f.write("顾客%d,%s\n" % (i, "12x" if i == 150 else "1380013%04d" % i))
+        import_args = ["--now", T0, "customer", "import", "--csv", "many.csv", "--skip-bad-rows"]
+        results = {}
+        for mode in ("tty", "pipe", "quiet"):
+            db = os.path.join(tmp, "store.db")
+            if os.path.exists(db):
+                os.remove(db)
+            rc, _, err = run_csvc(args.csvc, ["--now", T0, "init", "--defaults"], tmp)
+            if rc != 0:
+                raise Failure("init: exit %d: %s" % (rc, err))
+            if mode == "pipe":
+                rc, out, err = run_csvc(args.csvc, import_args, tmp)
+            else:
+                rc, out, err = run_csvc_tty(args.csvc, import_args + (["--quiet"] if mode == "quiet" else []), tmp)
+            results[mode] = (rc, out, err)
+        rc, out, term = results["tty"]
+        check_bar("customer import on a terminal", term, "importing", rows)
+        # The rejected row's message starts on a clean line.
+        if "\r\x1b[Kcsvc: customer import: many.csv: line 152: " not in term:
+            raise Failure("customer import: the rejection is not printed on an erased line: %r" % term[:400])
+        for mode in ("pipe", "quiet"):
+            check_no_bar("customer import (%s)" % mode, results[mode][2])
+            if results[mode][2].count("line 152") != 1:
+                raise Failure("customer import (%s): stderr %r" % (mode, results[mode][2]))
+        if len({(r[0], r[1]) for r in results.values()}) != 1:
+            raise Failure("customer import: stdout or exit status differ with a terminal: %r" % results)
+        if "\nline" in term or term.count("csvc: customer import:") != 1:
+            raise Failure("customer import: stray stderr %r" % term[-200:])
+
+        # sla recompute over the demo's tickets.
+        db = os.path.join(tmp, "store.db")
+        os.remove(db)
+        rc, _, err = run_csvc(args.csvc, ["demo", db], tmp)
+        if rc != 0:
+            raise Failure("demo: exit %d: %s" % (rc, err))
+        rc, n, _ = run_csvc(args.csvc, ["--json", "sla", "recompute", "--quiet"], tmp)
+        total = json.loads(n)["tickets"]
+        if rc != 0 or total < 1:
+            raise Failure("sla recompute --json: exit %d, %r" % (rc, n))
+        rc, out_tty, term = run_csvc_tty(args.csvc, ["sla", "recompute"], tmp)
+        check_bar("sla recompute on a terminal", term, "recomputing", total)
+        rc2, out_pipe, err = run_csvc(args.csvc, ["sla", "recompute"], tmp)
+        check_no_bar("sla recompute (pipe)", err)
+        rc3, out_quiet, err = run_csvc_tty(args.csvc, ["sla", "recompute", "--quiet"], tmp)
+        check_no_bar("sla recompute --quiet", err)
+        if not (rc == rc2 == rc3 == 0 and out_tty == out_pipe == out_quiet):
+            raise Failure("sla recompute: stdout or exit status differ: %r" % [(rc, out_tty), (rc2, out_pipe), (rc3, out_quiet)])
+        print("progress bars: import of %d rows and recompute of %d tickets on a terminal; "
+              "none on a pipe or with --quiet" % (rows, total))
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--csvc", required=True)
@@ -778,6 +900,8 @@ def main():
             test_demo(args)
         elif args.test == "pos":
             test_pos(args)
+        elif args.test == "progress":
+            test_progress(args)
         else:
             raise Failure("unknown test %s" % args.test)
     except Failure as e:
