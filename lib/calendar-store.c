@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "calendar-db.h"
+#include "store-internal.h"
 #include "customer-internal.h"
-#include "sla-internal.h"
 #include "csvc/calendar.h"
 #include "internal.h"
 #include "tz-internal.h"
@@ -78,7 +78,7 @@ int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar 
 {
 	csvc__error_clear();
 	if (store)
-		csvc__sla_invalidate(store); /* cached calendars may change */
+		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(cal, "cal");
@@ -156,7 +156,7 @@ int csvc_calendar_delete(csvc_store *store, const char *name)
 {
 	csvc__error_clear();
 	if (store)
-		csvc__sla_invalidate(store); /* cached calendars may change */
+		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	int rc = check_name(name);
@@ -178,7 +178,7 @@ int csvc_calendar_attach(csvc_store *store, const char *store_code, const char *
 {
 	csvc__error_clear();
 	if (store)
-		csvc__sla_invalidate(store); /* cached calendars may change */
+		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(name, "name");
@@ -192,7 +192,7 @@ int csvc_calendar_detach(csvc_store *store, const char *store_code)
 {
 	csvc__error_clear();
 	if (store)
-		csvc__sla_invalidate(store); /* cached calendars may change */
+		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	int rc = check_store_code(store_code);
@@ -253,7 +253,7 @@ int csvc_calendar_add_zone(csvc_store *store, const char *name, const void *data
 {
 	csvc__error_clear();
 	if (store)
-		csvc__sla_invalidate(store); /* cached calendars may use the zone */
+		csvc__store_invalidate(store); /* cached calendars may use the zone */
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(data, "data");

@@ -106,6 +106,8 @@ int csvc__customer_db_update(struct csvc_store *s, int64_t rowid, const csvc__cu
                              unsigned parts);
 int csvc__customer_db_state(struct csvc_store *s, const csvc_uuid *id, csvc__customer_state *out);
 int csvc__customer_db_load(struct csvc_store *s, int64_t rowid, csvc_customer **out);
+/* The class and tier of customer `rowid` (0 and 0 when there is none). */
+int csvc__customer_db_class(struct csvc_store *s, int64_t rowid, int32_t *klass, int32_t *tier);
 int csvc__customer_db_lifecycle_append(struct csvc_store *s, int64_t rowid, int32_t stage,
                                        csvc_time_us at);
 int csvc__customer_db_event(struct csvc_store *s, int64_t rowid, const char *type,
@@ -117,9 +119,26 @@ int csvc__customer_db_find_extid(struct csvc_store *s, const char *kind, const c
 /* merge: point absorb at keep, move every reference, re-home sublists */
 int csvc__customer_db_mark_merged(struct csvc_store *s, int64_t absorb, int64_t keep,
                                   csvc_time_us at);
-int csvc__customer_db_move_references(struct csvc_store *s, int64_t from, int64_t to,
-                                      const csvc_uuid *from_id, const csvc_uuid *to_id,
-                                      const char *actor, csvc_time_us at);
+/* ---- modules that follow customers (customer.c) ---- */
+
+/* A module above customers that keeps references to them (tickets,
+ * surveys), told inside the change's transaction; its errors fail the
+ * customer call. Either function may be NULL. */
+typedef struct csvc__customer_follower {
+	/* The class or tier of customer `rowid` changed. */
+	int (*changed)(struct csvc_store *s, int64_t rowid, csvc_time_us at);
+	/* Customer `from` was merged into `into`: its references move. */
+	int (*merged)(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
+	              const csvc_uuid *into_id, const char *actor, csvc_time_us at);
+} csvc__customer_follower;
+
+/* Attaches the customer module's state to a store being opened. */
+int csvc__customer_attach(struct csvc_store *s);
+/* Adds a follower (static; at most 4). */
+int csvc__customer_follow(struct csvc_store *s, const csvc__customer_follower *f);
+
+/* Points customers merged into `from` at `to` (their new root). */
+int csvc__customer_db_repoint_merged(struct csvc_store *s, int64_t from, int64_t to);
 /* erase: delete personal data of rowid; purge rebuilds the search index
  * so no segment keeps erased text */
 int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at);

@@ -51,42 +51,13 @@ static const csvc__sql SQL_SCRUB_PENDING = CSVC__SQL("SELECT since_us, gen FROM 
 static const csvc__sql SQL_SCRUB_CLEAR = CSVC__SQL("DELETE FROM customer_scrub WHERE id = 1 AND gen = $1");
 static const csvc__sql SQL_ABSORBED = CSVC__SQL("SELECT id FROM customers WHERE merged_into = $1 AND erased_us IS NULL ORDER BY id");
 
-/*
- * Every table column that refers to a customer and must follow a merge.
- * Modules that add such columns add their statements here; parameters are
- * bound by name: :keep and :from (internal ids), :at (time), :actor,
- * :keep_uuid and :from_uuid (text). Customer-owned lists are re-homed by
- * the merge itself; history rows (events, lifecycle) stay with the record
- * they describe.
- */
-/* Parameters of the statements below: $1 the kept customer's row id,
- * $2 the absorbed one's, $3 the time, $4 the actor, $5 and $6 the kept
- * and absorbed customers' UUIDs as text. */
-static const csvc__sql SQL_TICKET_EVENTS_FOR_MERGE = CSVC__SQL(
-	"INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
-	" SELECT id, revision + 1, 'customer_merged', $4, max(updated_us, $3),"
-	"  json_object('from_customer', $6, 'set', json_object('customer', $5))"
-	" FROM tickets WHERE customer_id = $2");
-static const csvc__sql SQL_TICKETS_FOR_MERGE = CSVC__SQL(
-	"UPDATE tickets SET customer_id = $1, revision = revision + 1, updated_us = max(updated_us, $3)"
-	" WHERE customer_id = $2");
-static const csvc__sql SQL_INVITATIONS_FOR_MERGE =
-	CSVC__SQL("UPDATE survey_invitations SET customer_id = $1 WHERE customer_id = $2");
-static const csvc__sql SQL_RESPONSES_FOR_MERGE =
-	CSVC__SQL("UPDATE survey_responses SET customer_id = $1 WHERE customer_id = $2");
+/* Customers merged into the absorbed one now point at the kept one. The
+ * references other modules keep move through their followers
+ * (csvc__customer_follow); customer-owned lists are re-homed by the merge
+ * itself; history rows (events, lifecycle) stay with the record they
+ * describe. */
 static const csvc__sql SQL_FLATTEN_MERGED =
 	CSVC__SQL("UPDATE customers SET merged_into = $1 WHERE merged_into = $2");
-
-static const struct {
-	const csvc__sql *sql;
-	int params; /* the highest parameter it uses */
-} SQL_MOVE_REFERENCES[] = {
-	{&SQL_TICKET_EVENTS_FOR_MERGE, 6}, /* before the rows move: it selects by $2 */
-	{&SQL_TICKETS_FOR_MERGE, 3},
-	{&SQL_INVITATIONS_FOR_MERGE, 2},
-	{&SQL_RESPONSES_FOR_MERGE, 2},
-	{&SQL_FLATTEN_MERGED, 2},
-};
 
 static int prep(csvc_store *s, const csvc__sql *sql, csvc__stmt **st)
 {
@@ -515,31 +486,10 @@ int csvc__customer_db_mark_merged(csvc_store *s, int64_t absorb, int64_t keep, c
 	return csvc__db_run(st);
 }
 
-int csvc__customer_db_move_references(csvc_store *s, int64_t from, int64_t to, const csvc_uuid *from_id,
-                                      const csvc_uuid *to_id, const char *actor, csvc_time_us at)
+int csvc__customer_db_repoint_merged(csvc_store *s, int64_t from, int64_t to)
 {
-	char from_text[CSVC_UUID_STRLEN + 1], to_text[CSVC_UUID_STRLEN + 1];
-	csvc_uuid_to_string(from_id, from_text);
-	csvc_uuid_to_string(to_id, to_text);
-	for (size_t i = 0; i < sizeof(SQL_MOVE_REFERENCES) / sizeof(SQL_MOVE_REFERENCES[0]); i++) {
-		csvc__stmt *st;
-		int rc = prep(s, SQL_MOVE_REFERENCES[i].sql, &st);
-		if (rc)
-			return rc;
-		int n = SQL_MOVE_REFERENCES[i].params;
-		csvc__db_bind_int(st, 1, to);
-		csvc__db_bind_int(st, 2, from);
-		if (n >= 3)
-			csvc__db_bind_int(st, 3, at);
-		if (n >= 6) {
-			csvc__db_bind_text(st, 4, actor);
-			csvc__db_bind_text(st, 5, to_text);
-			csvc__db_bind_text(st, 6, from_text);
-		}
-		if ((rc = csvc__db_run(st)))
-			return rc;
-	}
-	return CSVC_OK;
+	int64_t v[2] = {to, from};
+	return csvc__db_run_ints(s->db, &SQL_FLATTEN_MERGED, 2, v);
 }
 
 int csvc__customer_db_erase(csvc_store *s, int64_t rowid, csvc_time_us at)
@@ -717,5 +667,22 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 		csvc__cursor_page(c, csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, q->limit, next_sql);
 	}
 	*out = c;
+	return CSVC_OK;
+}
+
+static const csvc__sql SQL_CLASS = CSVC__SQL("SELECT class, tier FROM customers WHERE id = $1");
+
+int csvc__customer_db_class(csvc_store *s, int64_t rowid, int32_t *klass, int32_t *tier)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_CLASS, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	*klass = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 0) : 0;
+	*tier = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 1) : 0;
+	csvc__db_reset(st);
 	return CSVC_OK;
 }

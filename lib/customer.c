@@ -9,7 +9,58 @@
 
 #include "customer-internal.h"
 #include "store-internal.h"
-#include "ticket-internal.h"
+
+/* ---- followers ---- */
+
+#define MAX_FOLLOWERS 4
+
+typedef struct customer_state {
+	const csvc__customer_follower *f[MAX_FOLLOWERS];
+	size_t n;
+} customer_state;
+
+static const csvc__store_ext customer_ext = {
+	.name = "customer",
+	.free = csvc__free,
+};
+
+int csvc__customer_attach(csvc_store *s)
+{
+	customer_state *c = csvc__calloc(1, sizeof(*c));
+	if (!c)
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	return csvc__store_attach(s, &customer_ext, c);
+}
+
+int csvc__customer_follow(csvc_store *s, const csvc__customer_follower *f)
+{
+	customer_state *c = csvc__store_state(s, &customer_ext);
+	if (c->n == MAX_FOLLOWERS)
+		return csvc__error(CSVC_ERANGE, "too many modules follow customers");
+	c->f[c->n++] = f;
+	return CSVC_OK;
+}
+
+static int followers_changed(csvc_store *s, int64_t rowid, csvc_time_us at)
+{
+	customer_state *c = csvc__store_state(s, &customer_ext);
+	int rc = CSVC_OK;
+	for (size_t i = 0; i < c->n && !rc; i++)
+		if (c->f[i]->changed)
+			rc = c->f[i]->changed(s, rowid, at);
+	return rc;
+}
+
+static int followers_merged(csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
+                            const csvc_uuid *into_id, const char *actor, csvc_time_us at)
+{
+	customer_state *c = csvc__store_state(s, &customer_ext);
+	int rc = CSVC_OK;
+	for (size_t i = 0; i < c->n && !rc; i++)
+		if (c->f[i]->merged)
+			rc = c->f[i]->merged(s, from, into, from_id, into_id, actor, at);
+	return rc;
+}
 
 /* Normalised contact keys of a record, with duplicate detection. */
 typedef struct norms {
@@ -249,7 +300,7 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 		goto end;
 	/* SLA policies may match on class and tier. */
 	if ((old->klass != c->klass || old->tier != c->tier) &&
-	    (rc = csvc__ticket_customer_changed(store, st.rowid, now)))
+	    (rc = followers_changed(store, st.rowid, now)))
 		goto end;
 	rc = csvc__customer_db_event(store, st.rowid, "updated", actor, now, fields.data);
 end:
@@ -692,13 +743,14 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	if ((rc = csvc__customer_db_update(store, as.rowid, &arow, all)) ||
 	    (rc = csvc__customer_db_mark_merged(store, as.rowid, ks.rowid, now)) ||
 	    (rc = csvc__customer_db_update(store, ks.rowid, &krow, all)) ||
-	    (rc = csvc__customer_db_move_references(store, as.rowid, ks.rowid, &a->id, &k->id, actor, now)) ||
+	    (rc = followers_merged(store, as.rowid, ks.rowid, &a->id, &k->id, actor, now)) ||
+	    (rc = csvc__customer_db_repoint_merged(store, as.rowid, ks.rowid)) ||
 	    (rc = csvc__customer_db_event(store, ks.rowid, "merged", actor, now, payload.data)) ||
 	    (rc = csvc__customer_db_event(store, as.rowid, "absorbed", actor, now, into)))
 		goto end;
 	/* The kept customer may have gained a class or tier: SLA policies may
 	 * match on them, and the absorbed customer's tickets are now its own. */
-	rc = csvc__ticket_customer_changed(store, ks.rowid, now);
+	rc = followers_changed(store, ks.rowid, now);
 end:
 	rc = csvc__tx_end(store, rc);
 out:

@@ -7,7 +7,9 @@
 
 #include "csvc/calendar.h"
 #include "csvc/sla.h"
+#include "db/db.h"
 #include "internal.h"
+#include "ticket-internal.h"
 
 typedef struct csvc__sla_escalation {
 	int32_t percent, action, value;
@@ -81,22 +83,16 @@ typedef struct csvc__sla_ticket {
 	csvc__sla_clock clocks[CSVC_SLA_MAX_TARGETS];
 } csvc__sla_ticket;
 
-/* What a ticket event means to the SLA engine. */
-enum { CSVC__SLA_EV_STATE = 1, CSVC__SLA_EV_REPLY = 2, CSVC__SLA_EV_REMATCH = 3 };
-
-typedef struct csvc__sla_event {
-	int type;
-	csvc_time_us at;
-	const char *state;
-	int32_t category;
-	int wrote; /* out: the engine wrote ticket events (alarms, escalations) */
-} csvc__sla_event;
-
+/* What a ticket event means to the SLA engine: the ticket module's
+ * account of a change, which the engine follows (csvc__ticket_follow). */
+enum {
+	CSVC__SLA_EV_STATE = CSVC__TICKET_CHANGE_STATE,
+	CSVC__SLA_EV_REPLY = CSVC__TICKET_CHANGE_REPLY,
+	CSVC__SLA_EV_REMATCH = CSVC__TICKET_CHANGE_REMATCH
+};
+typedef csvc__ticket_change csvc__sla_event;
 /* The fields a policy matches on. */
-typedef struct csvc__sla_subject {
-	const char *kind, *store_code, *channel, *category;
-	int32_t priority, urgency, customer_class, tier;
-} csvc__sla_subject;
+typedef csvc__ticket_subject csvc__sla_subject;
 
 /* csvc_sla_target_escalate() with the escalation's fields as arguments
  * (`value`: the priority of RAISE_PRIORITY), for the handbook policies
@@ -126,8 +122,7 @@ int csvc__sla_db_current(struct csvc_store *s, int64_t **ids, size_t *n);
 int csvc__sla_db_stamp(struct csvc_store *s, int64_t *stamp);
 int csvc__sla_db_store_calendar(struct csvc_store *s, const char *store_code, char *name, size_t n);
 int csvc__sla_db_calendar_stamp(struct csvc_store *s, const char *name, int64_t *updated);
-int csvc__sla_db_customer_class(struct csvc_store *s, int64_t customer_rowid, int32_t *klass,
-                                int32_t *tier);
+
 
 int csvc__sla_db_ticket_load(struct csvc_store *s, int64_t rowid, csvc__sla_ticket *out);
 int csvc__sla_db_ticket_save(struct csvc_store *s, const csvc__sla_ticket *t, int inserted,
@@ -159,6 +154,17 @@ void csvc__sla_db_list_free(csvc__sla_row_cursor *c);
 /* The store's cache of parsed calendars and current policies. */
 typedef struct csvc__sla_cache csvc__sla_cache;
 void csvc__sla_cache_free(csvc__sla_cache *c);
+
+/* The SLA module's per-store state. */
+typedef struct csvc__sla_state {
+	csvc__sla_cache *cache; /* parsed calendars and policies; NULL: none yet */
+	int depth;              /* escalations running inside escalations */
+	csvc__sql *insert_sql[17]; /* multi-row clock inserts, by row count */
+} csvc__sla_state;
+csvc__sla_state *csvc__sla_state_of(struct csvc_store *s);
+/* Attaches the state to a store being opened; the engine then follows
+ * ticket changes. */
+int csvc__sla_attach(struct csvc_store *s);
 /* Forget what was checked in this transaction (after policy or calendar
  * writes through this store). */
 void csvc__sla_invalidate(struct csvc_store *s);

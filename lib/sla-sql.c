@@ -37,7 +37,6 @@ static const csvc__sql SQL_STAMP = CSVC__SQL("SELECT coalesce((SELECT max(id) FR
 	" + coalesce((SELECT sum(retired) FROM sla_policy_names), 0)");
 static const csvc__sql SQL_STORE_CALENDAR = CSVC__SQL("SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id WHERE s.store_code = $1");
 static const csvc__sql SQL_CALENDAR_STAMP = CSVC__SQL("SELECT updated_us FROM calendars WHERE name = $1");
-static const csvc__sql SQL_CUSTOMER_CLASS = CSVC__SQL("SELECT class, tier FROM customers WHERE id = $1");
 static const csvc__sql SQL_TICKET_INITIAL_POLICY = CSVC__SQL("SELECT initial_policy_id FROM sla_targets WHERE ticket_id = $1 ORDER BY idx LIMIT 1");
 static const csvc__sql SQL_TICKET_CLOCKS = CSVC__SQL("SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at, c.met_via_state, c.breached_at,"
 	" c.fired, c.cycle, c.due_us, c.next_alarm_us, c.next_pct, c.fault, c.policy_id FROM sla_targets c"
@@ -348,20 +347,6 @@ int csvc__sla_db_calendar_stamp(csvc_store *s, const char *name, int64_t *update
 	return CSVC_OK;
 }
 
-int csvc__sla_db_customer_class(csvc_store *s, int64_t customer_rowid, int32_t *klass, int32_t *tier)
-{
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_CUSTOMER_CLASS, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_int(st, 1, customer_rowid);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	*klass = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 0) : 0;
-	*tier = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 1) : 0;
-	csvc__db_reset(st);
-	return CSVC_OK;
-}
 
 static void read_clock(csvc__stmt *st, int first, csvc__sla_clock *c)
 {
@@ -416,7 +401,8 @@ static void bind_null_zero(csvc__stmt *st, int i, int64_t v)
  * store and kept (the statement cache is keyed by the text's address). */
 static int insert_clocks_stmt(csvc_store *s, size_t n, csvc__stmt **st)
 {
-	if (!s->sla_insert_sql[n]) {
+	csvc__sla_state *state = csvc__sla_state_of(s);
+	if (!state->insert_sql[n]) {
 		csvc__sql *sql = csvc__calloc(1, sizeof(*sql));
 		csvc__buf b = {0};
 		csvc__buf_puts(&b, csvc__db_text(s->db, &SQL_INSERT_CLOCKS_HEAD));
@@ -433,9 +419,9 @@ static int insert_clocks_stmt(csvc_store *s, size_t n, csvc__stmt **st)
 		}
 		/* Only this connection's dialect is filled in. */
 		sql->text[csvc__db_dialect(s->db)] = b.data;
-		s->sla_insert_sql[n] = sql;
+		state->insert_sql[n] = sql;
 	}
-	return csvc__db_stmt(s->db, s->sla_insert_sql[n], st);
+	return csvc__db_stmt(s->db, state->insert_sql[n], st);
 }
 
 /* Inserts every clock (a new ticket, or after a policy change: the caller

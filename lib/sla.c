@@ -65,9 +65,45 @@ void csvc__sla_cache_free(csvc__sla_cache *c)
 	csvc__free(c);
 }
 
+/* ---- the SLA module's per-store state ---- */
+
+static void state_free(void *state)
+{
+	csvc__sla_state *st = state;
+	csvc__sla_cache_free(st->cache);
+	for (size_t i = 0; i < sizeof(st->insert_sql) / sizeof(st->insert_sql[0]); i++)
+		if (st->insert_sql[i]) {
+			for (int d = 0; d < CSVC__DIALECTS; d++)
+				csvc__free((char *)st->insert_sql[i]->text[d]);
+			csvc__free(st->insert_sql[i]);
+		}
+	csvc__free(st);
+}
+
+/* Cached policies and calendars may come from undone writes. */
+static void state_undone(void *state, const csvc__db_undo *u)
+{
+	csvc__sla_state *st = state;
+	if (u->data) {
+		csvc__sla_cache_free(st->cache);
+		st->cache = NULL;
+	}
+}
+
+static const csvc__store_ext sla_ext = {
+	.name = "sla",
+	.free = state_free,
+	.undone = state_undone,
+};
+
+csvc__sla_state *csvc__sla_state_of(csvc_store *s)
+{
+	return csvc__store_state(s, &sla_ext);
+}
+
 void csvc__sla_invalidate(csvc_store *s)
 {
-	csvc__sla_cache *c = s->sla;
+	csvc__sla_cache *c = csvc__sla_state_of(s)->cache;
 	if (!c)
 		return;
 	c->checked = 0;
@@ -84,7 +120,7 @@ void csvc__sla_invalidate(csvc_store *s)
  * transaction. */
 static int store_calendar_of(csvc_store *s, const char *store_code, char *name, size_t n)
 {
-	csvc__sla_cache *c = s->sla;
+	csvc__sla_cache *c = csvc__sla_state_of(s)->cache;
 	for (size_t i = 0; c && i < 8; i++)
 		if (c->stores[i].checked == csvc__db_serial(s->db) && csvc__tx_depth(s) && strcmp(c->stores[i].store_code, store_code) == 0) {
 			snprintf(name, n, "%s", c->stores[i].calendar);
@@ -103,13 +139,14 @@ static int store_calendar_of(csvc_store *s, const char *store_code, char *name, 
 
 static int cache_of(csvc_store *s, csvc__sla_cache **out)
 {
-	if (!s->sla) {
-		s->sla = csvc__calloc(1, sizeof(*s->sla));
-		if (!s->sla)
+	csvc__sla_state *st = csvc__sla_state_of(s);
+	if (!st->cache) {
+		st->cache = csvc__calloc(1, sizeof(*st->cache));
+		if (!st->cache)
 			return csvc__error(CSVC_ENOMEM, "out of memory");
-		s->sla->stamp = -1;
+		st->cache->stamp = -1;
 	}
-	*out = s->sla;
+	*out = st->cache;
 	return CSVC_OK;
 }
 
@@ -375,7 +412,7 @@ static int write_event(ctx *x, const char *type, csvc_time_us at, const char *pa
 	if (rc)
 		return rc;
 	x->head.revision = seq;
-	if (x->s->hook) {
+	if (csvc__ticket_hook_on(x->s)) {
 		csvc_event ev = {x->id, x->head.number, (char *)type, "sla", NULL, NULL, (char *)payload, seq, at};
 		rc = csvc__event_queue(x->s, &ev);
 	}
@@ -730,10 +767,10 @@ static int finish(ctx *x, int inserted)
 {
 	int rc = csvc__sla_db_ticket_save(x->s, &x->t, inserted, x->initial_policy);
 	/* Escalations may escalate again: bound the chain. */
-	if (!rc && x->n_esc && x->s->sla_depth < 4) {
-		x->s->sla_depth++;
+	if (!rc && x->n_esc && csvc__sla_state_of(x->s)->depth < 4) {
+		csvc__sla_state_of(x->s)->depth++;
 		rc = run_escalations(x);
-		x->s->sla_depth--;
+		csvc__sla_state_of(x->s)->depth--;
 	} else if (!rc && x->n_esc) {
 		csvc__log(x->s, CSVC_LOG_WARN, "escalations nested more than 4 deep were not run (ticket %s)",
 		          x->head.number);
@@ -1189,4 +1226,22 @@ void csvc_sla_iter_free(csvc_sla_iter *it)
 		return;
 	csvc__sla_db_list_free(it->cursor);
 	csvc__free(it);
+}
+
+/* The SLA engine follows every ticket change. */
+static const csvc__ticket_follower ticket_follower = {
+	.created = csvc__sla_ticket_created,
+	.changed = csvc__sla_ticket_event,
+	.rematch = csvc__sla_ticket_rematch,
+};
+
+int csvc__sla_attach(csvc_store *s)
+{
+	csvc__sla_state *st = csvc__calloc(1, sizeof(*st));
+	if (!st)
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	int rc = csvc__store_attach(s, &sla_ext, st);
+	if (!rc)
+		csvc__ticket_follow(s, &ticket_follower);
+	return rc;
 }

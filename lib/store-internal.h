@@ -14,13 +14,31 @@
 #define CSVC_STORE_INTERNAL_H
 
 #include "csvc/store.h"
-#include "csvc/ticket.h"
-#include "csvc/workflow.h"
 #include "db/db.h"
 #include "internal.h"
 
 /* 'CSVC' in the store's header (SQLite: the application_id field). */
 #define CSVC__APPLICATION_ID 0x43535643
+
+/*
+ * Per-store state of a module above the store (its caches, the change
+ * hook's queue): the module describes it once, statically, and attaches
+ * it when the store opens (lib/csvc.c); the store calls these back and
+ * never names a module or its state. Callbacks may be NULL.
+ */
+#define CSVC__STORE_EXT_MAX 8
+typedef struct csvc__store_ext {
+	const char *name;
+	/* Frees the state when the store closes. */
+	void (*free)(void *state);
+	/* A transaction level began (0: the outermost). */
+	void (*begun)(void *state, int level);
+	/* Writes were undone (what csvc__db_undo says): drop what was
+	 * derived from them. Also called by csvc__store_invalidate(). */
+	void (*undone)(void *state, const csvc__db_undo *u);
+	/* The outermost transaction committed. */
+	void (*committed)(csvc_store *s, void *state);
+} csvc__store_ext;
 
 struct csvc_store {
 	csvc__db *db;
@@ -33,23 +51,12 @@ struct csvc_store {
 	char country_code[8];
 	char *zoneinfo_dir; /* NULL: the system's */
 
-	/* Change hook and the events waiting for the outermost commit;
-	 * tx_pending_mark[i]: events queued before level i began. */
-	csvc_change_fn hook;
-	void *hook_userdata;
-	csvc_event **pending;
-	size_t pending_n, pending_cap;
-	size_t tx_pending_mark[CSVC__DB_TX_MAX_DEPTH];
-	int dispatching;
-
-	/* SLA: parsed calendars and policies, and the escalation depth. */
-	struct csvc__sla_cache *sla;
-	int sla_depth;
-	csvc__sql *sla_insert_sql[17]; /* multi-row clock inserts, by row count */
-
-	/* Stored workflow versions never change: loaded ones are kept. */
-	csvc_workflow **wf_cache;
-	size_t wf_cache_n;
+	/* The modules' per-store state (csvc__store_ext). */
+	struct csvc__store_slot {
+		const struct csvc__store_ext *ext;
+		void *state;
+	} ext[CSVC__STORE_EXT_MAX];
+	size_t n_ext;
 };
 
 void csvc__log(csvc_store *s, int level, const char *fmt, ...) CSVC__PRINTF(3, 4);
@@ -75,6 +82,27 @@ int csvc__tx_end(csvc_store *s, int rc);
  * if a reader or writer kept it from finishing, at once unless `wait`
  * (then after the busy timeout). Outside transactions. */
 int csvc__store_checkpoint(csvc_store *s, int wait);
+
+/* Attaches `state` (owned by the store from now on, freed by ext->free
+ * even on failure) for `ext`. CSVC_ERANGE when full. */
+int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state);
+
+/* The state attached for `ext`, or NULL when none was. */
+static inline void *csvc__store_state(const csvc_store *s, const csvc__store_ext *ext)
+{
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext == ext)
+			return s->ext[i].state;
+	return NULL;
+}
+
+/* Stored definitions changed (a calendar, a policy): every module drops
+ * what it derived from stored data, as after undone writes. */
+void csvc__store_invalidate(csvc_store *s);
+
+/* Opens the store alone, with no module attached (csvc_store_open in
+ * lib/csvc.c attaches them). */
+int csvc__store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
 
 /* The open transaction level count (0: none). */
 static inline int csvc__tx_depth(const csvc_store *s)

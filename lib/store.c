@@ -14,8 +14,6 @@
 
 #include "db/sqlite.h"
 #include "store-internal.h"
-#include "sla-internal.h"
-#include "ticket-internal.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
@@ -39,118 +37,37 @@ void csvc__log(csvc_store *s, int level, const char *fmt, ...)
 	s->log(level, msg, s->log_userdata);
 }
 
-/* ---- change hook ---- */
+/* ---- module state ---- */
 
-static void drop_pending(csvc_store *s, size_t keep)
+int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state)
 {
-	while (s->pending_n > keep)
-		csvc_event_free(s->pending[--s->pending_n]);
-}
-
-int csvc__event_queue(csvc_store *s, const csvc_event *ev)
-{
-	if (!s->hook)
-		return CSVC_OK;
-	if (s->pending_n == s->pending_cap) {
-		size_t cap = s->pending_cap ? s->pending_cap * 2 : 16;
-		csvc_event **p = csvc__realloc(s->pending, cap * sizeof(*p));
-		if (!p)
-			return csvc__error(CSVC_ENOMEM, "out of memory queueing an event");
-		s->pending = p;
-		s->pending_cap = cap;
+	if (s->n_ext == CSVC__STORE_EXT_MAX) {
+		if (ext->free)
+			ext->free(state);
+		return csvc__error(CSVC_ERANGE, "too many modules attached to the store");
 	}
-	csvc_event *copy = NULL;
-	int rc = csvc__event_new(&copy, &ev->ticket, ev->number, ev->seq, ev->type, ev->actor, ev->at,
-	                         ev->from_state, ev->to_state, ev->payload);
-	if (rc)
-		return rc;
-	s->pending[s->pending_n++] = copy;
+	s->ext[s->n_ext].ext = ext;
+	s->ext[s->n_ext].state = state;
+	s->n_ext++;
 	return CSVC_OK;
 }
 
-/* Delivers queued events after the outermost commit. A hook that writes
- * queues more events; this loop delivers them too, in order. */
-static void dispatch_pending(csvc_store *s)
-{
-	if (s->dispatching || !s->pending_n)
-		return;
-	s->dispatching = 1;
-	size_t next = 0;
-	while (next < s->pending_n) {
-		csvc_event *ev = s->pending[next];
-		s->pending[next++] = NULL;
-		if (s->hook) {
-			s->hook(ev, s->hook_userdata);
-			/* A transaction the hook left open would swallow every
-			 * later call and vanish at close: undo it now. */
-			if (csvc__db_depth(s->db) > 0) {
-				csvc__log(s, CSVC_LOG_ERROR,
-				          "the change hook returned with %d transaction level(s) open; "
-				          "they were rolled back",
-				          csvc__db_depth(s->db));
-				while (csvc__db_depth(s->db) > 0)
-					csvc__tx_rollback(s);
-			}
-		}
-		csvc_event_free(ev);
-	}
-	s->pending_n = 0;
-	s->dispatching = 0;
-	csvc__error_clear();
-}
-
-int csvc_store_set_change_hook(csvc_store *store, csvc_change_fn fn, void *userdata)
-{
-	csvc__error_clear();
-	CSVC__CHECK_ARG(store, "store");
-	store->hook = fn;
-	store->hook_userdata = userdata;
-	return CSVC_OK;
-}
-
-/* ---- workflow cache ---- */
-
-int csvc__workflow_cached(csvc_store *s, const char *name, int32_t version, const csvc_workflow **out)
-{
-	for (size_t i = 0; i < s->wf_cache_n; i++)
-		if (csvc_workflow_version(s->wf_cache[i]) == version &&
-		    strcmp(csvc_workflow_name(s->wf_cache[i]), name) == 0) {
-			*out = s->wf_cache[i];
-			return CSVC_OK;
-		}
-	csvc_workflow **p = csvc__realloc(s->wf_cache, (s->wf_cache_n + 1) * sizeof(*p));
-	if (!p)
-		return csvc__error(CSVC_ENOMEM, "out of memory caching a workflow");
-	s->wf_cache = p;
-	csvc_workflow *wf = NULL;
-	int rc = csvc_workflow_load(s, name, version, &wf);
-	if (rc)
-		return rc;
-	s->wf_cache[s->wf_cache_n++] = wf;
-	*out = wf;
-	return CSVC_OK;
-}
-
-/* Cached stored versions (workflows, SLA policies, calendars) may come from
- * the transaction being undone: forget them all. */
-static void drop_caches(csvc_store *s)
-{
-	for (size_t i = 0; i < s->wf_cache_n; i++)
-		csvc_workflow_free(s->wf_cache[i]);
-	s->wf_cache_n = 0;
-	csvc__sla_cache_free(s->sla);
-	s->sla = NULL;
-}
-
-/* Forgets what the undone writes left behind: the events they queued and
- * the cached stored versions (workflows, SLA policies, calendars), which
- * may come from them. */
+/* Tells every module what the undone writes were: they forget the events
+ * those writes queued and the stored versions (workflows, SLA policies,
+ * calendars) they may have cached from them. */
 static void forget(csvc_store *s, const csvc__db_undo *u)
 {
-	if (u->level >= 0)
-		drop_pending(s, s->tx_pending_mark[u->level]);
-	if (u->data)
-		drop_caches(s);
+	if (u->level < 0 && !u->data)
+		return;
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext->undone)
+			s->ext[i].ext->undone(s->ext[i].state, u);
+}
+
+void csvc__store_invalidate(csvc_store *s)
+{
+	csvc__db_undo u = {.level = -1, .data = 1};
+	forget(s, &u);
 }
 
 static int tx_begin(csvc_store *s, int savepoint)
@@ -163,7 +80,9 @@ static int tx_begin(csvc_store *s, int savepoint)
 	forget(s, &u);
 	if (rc)
 		return rc;
-	s->tx_pending_mark[level] = s->pending_n;
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext->begun)
+			s->ext[i].ext->begun(s->ext[i].state, level);
 	return CSVC_OK;
 }
 
@@ -188,7 +107,9 @@ int csvc__tx_commit(csvc_store *s)
 	int rc = csvc__db_commit(s->db, &u);
 	forget(s, &u);
 	if (rc == CSVC_OK && csvc__db_depth(s->db) == 0)
-		dispatch_pending(s);
+		for (size_t i = 0; i < s->n_ext; i++)
+			if (s->ext[i].ext->committed)
+				s->ext[i].ext->committed(s, s->ext[i].state);
 	return rc;
 }
 
@@ -340,9 +261,8 @@ static int prepare_schema(csvc__db *db, int readonly, void *ctx)
 
 static int close_store(csvc_store *store, int report);
 
-int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
+int csvc__store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
 {
-	csvc__error_clear();
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(path, "path");
 	/* The caller's struct is read only as far as its version goes. */
@@ -410,17 +330,12 @@ static int close_store(csvc_store *store, int report)
 	int open_tx = store->db && (depth > 0 || store->db->ops->in_transaction(store->db));
 	if (open_tx)
 		csvc__log(store, CSVC_LOG_WARN, "the store was closed with a transaction open; it was rolled back");
-	drop_pending(store, 0);
-	csvc__free(store->pending);
-	csvc__sla_cache_free(store->sla);
-	for (size_t i = 0; i < sizeof(store->sla_insert_sql) / sizeof(store->sla_insert_sql[0]); i++)
-		if (store->sla_insert_sql[i]) {
-			csvc__free((char *)store->sla_insert_sql[i]->text[0]);
-			csvc__free(store->sla_insert_sql[i]);
-		}
-	for (size_t i = 0; i < store->wf_cache_n; i++)
-		csvc_workflow_free(store->wf_cache[i]);
-	csvc__free(store->wf_cache);
+	/* Modules attached last go first: they may use those below. */
+	while (store->n_ext > 0) {
+		struct csvc__store_slot *e = &store->ext[--store->n_ext];
+		if (e->ext->free)
+			e->ext->free(e->state);
+	}
 	int rc = csvc__db_close(store->db);
 	if (!report)
 		rc = CSVC_OK;

@@ -119,4 +119,9 @@ int csvc__survey_defaults(csvc_survey ***out, size_t *n);
  * transaction and validation). */
 int csvc__survey_save_one(struct csvc_store *s, const csvc_survey *sv, int32_t *version);
 
+/* Invitations and responses of customer `from` move to `into` (a merge). */
+int csvc__survey_db_customer_merged(struct csvc_store *s, int64_t from, int64_t into);
+/* Surveys follow their customers (merges): called when a store opens. */
+int csvc__survey_attach(struct csvc_store *s);
+
 #endif

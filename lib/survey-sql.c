@@ -368,3 +368,17 @@ int csvc__survey_db_answer(csvc_store *s, int64_t response, int32_t position, co
 	csvc__db_bind_text(st, 5, a->text);
 	return csvc__db_run(st);
 }
+
+static const csvc__sql SQL_INVITATIONS_FOR_MERGE =
+	CSVC__SQL("UPDATE survey_invitations SET customer_id = $1 WHERE customer_id = $2");
+static const csvc__sql SQL_RESPONSES_FOR_MERGE =
+	CSVC__SQL("UPDATE survey_responses SET customer_id = $1 WHERE customer_id = $2");
+
+int csvc__survey_db_customer_merged(csvc_store *s, int64_t from, int64_t into)
+{
+	int64_t v[2] = {into, from};
+	int rc = csvc__db_run_ints(s->db, &SQL_INVITATIONS_FOR_MERGE, 2, v);
+	if (!rc)
+		rc = csvc__db_run_ints(s->db, &SQL_RESPONSES_FOR_MERGE, 2, v);
+	return rc;
+}

@@ -838,3 +838,22 @@ end:
 		*response = id;
 	return rc;
 }
+
+static int customer_merged(csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
+                           const csvc_uuid *into_id, const char *actor, csvc_time_us at)
+{
+	(void)from_id;
+	(void)into_id;
+	(void)actor;
+	(void)at;
+	return csvc__survey_db_customer_merged(s, from, into);
+}
+
+static const csvc__customer_follower customer_follower = {
+	.merged = customer_merged,
+};
+
+int csvc__survey_attach(csvc_store *s)
+{
+	return csvc__customer_follow(s, &customer_follower);
+}

@@ -9,6 +9,7 @@
 #include "csvc/workflow.h"
 #include "cursor.h"
 #include "internal.h"
+#include "workflow-internal.h"
 
 struct csvc_ticket {
 	csvc_uuid id;
@@ -59,13 +60,50 @@ int csvc__event_new(csvc_event **out, const csvc_uuid *ticket, const char *numbe
                     const char *to_state, const char *payload);
 
 struct csvc_store;
+
+/* ---- the ticket module's per-store state (ticket-hook.c) ---- */
+
+/* What a ticket change means to a module that follows tickets (the SLA
+ * engine), told inside the change's transaction. */
+enum { CSVC__TICKET_CHANGE_STATE = 1, CSVC__TICKET_CHANGE_REPLY = 2, CSVC__TICKET_CHANGE_REMATCH = 3 };
+
+typedef struct csvc__ticket_change {
+	int type;
+	csvc_time_us at;
+	const char *state;
+	int32_t category;
+	int wrote; /* out: the follower wrote ticket events (alarms, escalations) */
+} csvc__ticket_change;
+
+/* The fields a follower matches tickets on (SLA policies). */
+typedef struct csvc__ticket_subject {
+	const char *kind, *store_code, *channel, *category;
+	int32_t priority, urgency, customer_class, tier;
+} csvc__ticket_subject;
+
+/* A module above tickets that follows their changes. Its errors fail the
+ * ticket call. */
+typedef struct csvc__ticket_follower {
+	int (*created)(struct csvc_store *s, int64_t rowid, const csvc__ticket_subject *subj, const char *state,
+	               int32_t category, csvc_time_us at);
+	int (*changed)(struct csvc_store *s, int64_t rowid, csvc__ticket_change *ch);
+	/* priority, urgency or customer changed: match again; *moved = 1 if
+	 * the ticket's policy changed */
+	int (*rematch)(struct csvc_store *s, int64_t rowid, const csvc__ticket_subject *subj, const char *state,
+	               int32_t category, csvc_time_us at, int *moved);
+} csvc__ticket_follower;
+
+/* Attaches the ticket module's state (change hook, queued events) to a
+ * store being opened. */
+int csvc__ticket_attach(struct csvc_store *s);
+/* Sets the follower (one; static). */
+void csvc__ticket_follow(struct csvc_store *s, const csvc__ticket_follower *f);
+const csvc__ticket_follower *csvc__ticket_follower_of(struct csvc_store *s);
+
+/* A change hook is set: events are worth queueing. */
+int csvc__ticket_hook_on(struct csvc_store *s);
 /* Queues an event for the change hook (no-op without a hook). */
 int csvc__event_queue(struct csvc_store *s, const csvc_event *ev);
-
-/* A workflow version from the store's cache (immutable once stored). The
- * pointer stays owned by the store. */
-int csvc__workflow_cached(struct csvc_store *s, const char *name, int32_t version,
-                          const csvc_workflow **out);
 
 /* ---- storage (ticket-sql.c) ---- */
 
@@ -121,6 +159,11 @@ typedef struct csvc__ticket_ref {
 } csvc__ticket_ref;
 int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32_t version,
                                csvc__ticket_ref **out, size_t *n);
+/* Every ticket of a customer, open or not, by id. */
+int csvc__ticket_db_of_customer(struct csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out,
+                                size_t *n);
+int csvc__ticket_db_set_customer(struct csvc_store *s, int64_t rowid, int64_t customer_rowid,
+                                 int64_t revision, csvc_time_us at);
 int csvc__ticket_db_set_workflow(struct csvc_store *s, int64_t rowid, int32_t version, const char *state,
                                  int32_t category, int64_t revision, csvc_time_us at);
 
@@ -153,6 +196,10 @@ int csvc__ticket_sla_rematch(struct csvc_store *s, int64_t rowid, csvc_time_us a
 /* Matches again every open ticket of a customer whose class or tier
  * changed. */
 int csvc__ticket_customer_changed(struct csvc_store *s, int64_t customer_rowid, csvc_time_us at);
+/* Moves every ticket of customer `from` to `into`, each with a
+ * "customer_merged" event written and queued like any other. */
+int csvc__ticket_customer_merged(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
+                                 const csvc_uuid *into_id, const char *actor, csvc_time_us at);
 int csvc__ticket_db_open_for_customer(struct csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n);
 
 /* Defaults: kinds and channels (ticket-sql.c data). */

@@ -501,17 +501,13 @@ static const csvc__sql SQL_OPEN_UNDER = CSVC__SQL("SELECT id, revision, uuid, nu
 static const csvc__sql SQL_SET_WORKFLOW = CSVC__SQL("UPDATE tickets SET workflow_version = $1, state = $2, state_category = $3, revision = $4, updated_us = $5"
 	" WHERE id = $6");
 
-int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t version, csvc__ticket_ref **out,
-                               size_t *n)
+/* Reads every row of `st` (id, revision, uuid, number, state,
+ * updated_us) into a list; resets it. */
+static int collect_refs(csvc__stmt *st, csvc__ticket_ref **out, size_t *n)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_OPEN_UNDER, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, workflow);
-	csvc__db_bind_int(st, 2, version);
 	csvc__ticket_ref *list = NULL;
 	size_t count = 0, cap = 0;
+	int rc;
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -539,6 +535,41 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
 	*out = list;
 	*n = count;
 	return CSVC_OK;
+}
+
+int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t version, csvc__ticket_ref **out,
+                               size_t *n)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_OPEN_UNDER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, workflow);
+	csvc__db_bind_int(st, 2, version);
+	return collect_refs(st, out, n);
+}
+
+static const csvc__sql SQL_OF_CUSTOMER = CSVC__SQL(
+	"SELECT id, revision, uuid, number, state, updated_us FROM tickets WHERE customer_id = $1 ORDER BY id");
+
+int csvc__ticket_db_of_customer(csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out, size_t *n)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_OF_CUSTOMER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, customer_rowid);
+	return collect_refs(st, out, n);
+}
+
+static const csvc__sql SQL_SET_CUSTOMER =
+	CSVC__SQL("UPDATE tickets SET customer_id = $1, revision = $2, updated_us = $3 WHERE id = $4");
+
+int csvc__ticket_db_set_customer(csvc_store *s, int64_t rowid, int64_t customer_rowid, int64_t revision,
+                                 csvc_time_us at)
+{
+	int64_t v[4] = {customer_rowid, revision, at, rowid};
+	return csvc__db_run_ints(s->db, &SQL_SET_CUSTOMER, 4, v);
 }
 
 int csvc__ticket_db_set_workflow(csvc_store *s, int64_t rowid, int32_t version, const char *state,

@@ -9,7 +9,6 @@
 
 #include "csvc/enum.h"
 #include "customer-internal.h"
-#include "sla-internal.h"
 #include "store-internal.h"
 #include "ticket-internal.h"
 #include "workflow-internal.h"
@@ -140,7 +139,7 @@ static int record(csvc_store *s, int64_t rowid, const csvc_uuid *id, const char 
                   const char *to, const char *payload)
 {
 	int rc = csvc__ticket_db_event(s, rowid, seq, type, actor, at, from, to, payload);
-	if (rc || !s->hook)
+	if (rc || !csvc__ticket_hook_on(s))
 		return rc;
 	csvc_event ev = {*id, (char *)number, (char *)type, (char *)actor, (char *)from, (char *)to,
 	                 (char *)payload, seq, at};
@@ -203,8 +202,8 @@ static int set_str(char **field, const char *value)
 	return CSVC_OK;
 }
 
-/* What the SLA engine matches policies on. */
-static int sla_subject(csvc_store *s, const csvc_ticket *t, int64_t customer_rowid, csvc__sla_subject *subj)
+/* What the follower (the SLA engine) matches policies on. */
+static int sla_subject(csvc_store *s, const csvc_ticket *t, int64_t customer_rowid, csvc__ticket_subject *subj)
 {
 	subj->kind = t->kind;
 	subj->store_code = t->store_code;
@@ -215,14 +214,18 @@ static int sla_subject(csvc_store *s, const csvc_ticket *t, int64_t customer_row
 	subj->customer_class = subj->tier = 0;
 	if (!customer_rowid)
 		return CSVC_OK;
-	return csvc__sla_db_customer_class(s, customer_rowid, &subj->customer_class, &subj->tier);
+	return csvc__customer_db_class(s, customer_rowid, &subj->customer_class, &subj->tier);
 }
 
 int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int *moved)
 {
 	csvc_ticket *t = NULL;
 	int64_t customer_rowid = 0;
-	csvc__sla_subject subj;
+	csvc__ticket_subject subj;
+	const csvc__ticket_follower *f = csvc__ticket_follower_of(s);
+	*moved = 0;
+	if (!f)
+		return CSVC_OK;
 	int rc = csvc__ticket_db_load(s, rowid, &t);
 	if (rc)
 		return rc;
@@ -230,7 +233,7 @@ int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int 
 	if (!csvc_uuid_is_nil(&t->customer) && csvc__ticket_db_customer_rowid(s, &t->customer, &customer_rowid))
 		customer_rowid = 0; /* merged away or erased: no class to match on */
 	if (!(rc = sla_subject(s, t, customer_rowid, &subj)))
-		rc = csvc__sla_ticket_rematch(s, rowid, &subj, t->state, t->state_category, at, moved);
+		rc = f->rematch(s, rowid, &subj, t->state, t->state_category, at, moved);
 	csvc_ticket_free(t);
 	return rc;
 }
@@ -248,12 +251,37 @@ int csvc__ticket_customer_changed(csvc_store *s, int64_t customer_rowid, csvc_ti
 	return rc;
 }
 
+int csvc__ticket_customer_merged(csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
+                                 const csvc_uuid *into_id, const char *actor, csvc_time_us at)
+{
+	char from_text[CSVC_UUID_STRLEN + 1], into_text[CSVC_UUID_STRLEN + 1];
+	csvc_uuid_to_string(from_id, from_text);
+	csvc_uuid_to_string(into_id, into_text);
+	char payload[160];
+	snprintf(payload, sizeof(payload), "{\"from_customer\":\"%s\",\"set\":{\"customer\":\"%s\"}}", from_text,
+	         into_text);
+	csvc__ticket_ref *refs = NULL;
+	size_t n = 0;
+	int rc = csvc__ticket_db_of_customer(s, from, &refs, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const csvc__ticket_ref *r = &refs[i];
+		int64_t seq = r->revision + 1;
+		csvc_time_us when = csvc__ticket_event_time(s, r->number, r->updated_at, at);
+		if (!(rc = record(s, r->rowid, &r->id, r->number, seq, "customer_merged", actor, when, NULL, NULL,
+		                  payload)))
+			rc = csvc__ticket_db_set_customer(s, r->rowid, into, seq, when);
+	}
+	csvc__free(refs);
+	return rc;
+}
+
 /* `*wrote` (may be NULL): the SLA engine wrote events after the caller's. */
 static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at,
                      int *wrote)
 {
-	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category, 0};
-	int rc = csvc__sla_ticket_event(s, rowid, &ev);
+	csvc__ticket_change ev = {CSVC__TICKET_CHANGE_STATE, at, state, category, 0};
+	const csvc__ticket_follower *f = csvc__ticket_follower_of(s);
+	int rc = f ? f->changed(s, rowid, &ev) : CSVC_OK;
 	if (wrote)
 		*wrote = ev.wrote;
 	return rc;
@@ -310,11 +338,12 @@ int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
 	}
 	if ((rc = csvc__ticket_db_insert(store, saved, customer_rowid, &rowid)))
 		goto end;
-	csvc__sla_subject subj;
+	csvc__ticket_subject subj;
 	if (!(rc = record(store, rowid, &saved->id, saved->number, 1, "created", actor, now, NULL, saved->state,
 	                  payload.data)) &&
-	    !(rc = sla_subject(store, saved, customer_rowid, &subj)))
-		rc = csvc__sla_ticket_created(store, rowid, &subj, saved->state, saved->state_category, now);
+	    !(rc = sla_subject(store, saved, customer_rowid, &subj)) && csvc__ticket_follower_of(store))
+		rc = csvc__ticket_follower_of(store)->created(store, rowid, &subj, saved->state, saved->state_category,
+		                                              now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (rc == CSVC_OK) {
@@ -428,11 +457,11 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	static const char *const matched[] = {"priority", "urgency", "channel", "category", "customer"};
 	for (size_t i = 0; i < sizeof(matched) / sizeof(matched[0]); i++)
 		if (!csvc__ticket_field_equal(old, saved, csvc__ticket_field_find(matched[i]))) {
-			csvc__sla_subject subj;
+			const csvc__ticket_follower *f = csvc__ticket_follower_of(store);
+			csvc__ticket_subject subj;
 			int moved;
-			if (!(rc = sla_subject(store, saved, customer_rowid, &subj)))
-				rc = csvc__sla_ticket_rematch(store, h.rowid, &subj, saved->state, saved->state_category, now,
-				                              &moved);
+			if (f && !(rc = sla_subject(store, saved, customer_rowid, &subj)))
+				rc = f->rematch(store, h.rowid, &subj, saved->state, saved->state_category, now, &moved);
 			break;
 		}
 	/* The SLA engine may have written events after ours (a policy change,
@@ -630,8 +659,9 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 	                  payload.data)) &&
 	    kind != CSVC_COMMENT_NOTE) {
 		/* Everything but an internal note reaches the customer. */
-		csvc__sla_event ev = {CSVC__SLA_EV_REPLY, now, NULL, 0, 0};
-		rc = csvc__sla_ticket_event(store, h.rowid, &ev);
+		csvc__ticket_change ev = {CSVC__TICKET_CHANGE_REPLY, now, NULL, 0, 0};
+		const csvc__ticket_follower *f = csvc__ticket_follower_of(store);
+		rc = f ? f->changed(store, h.rowid, &ev) : CSVC_OK;
 		wrote = ev.wrote;
 	}
 	int64_t final = h.revision + 1;

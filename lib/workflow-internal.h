@@ -39,5 +39,16 @@ int csvc__workflow_db_load(struct csvc_store *s, const char *name, int32_t versi
 
 /* Builds the handbook workflows; used by csvc_store_install_defaults. */
 int csvc__workflow_defaults(csvc_workflow ***out, size_t *n);
+/* Stores the handbook workflows, inside the caller's transaction. */
+int csvc__workflow_install_defaults(struct csvc_store *store);
+
+/* ---- the store's workflow cache (workflow-cache.c) ---- */
+
+/* Attaches the cache to a store being opened. */
+int csvc__workflow_attach(struct csvc_store *s);
+/* A workflow version from the store's cache (immutable once stored). The
+ * pointer stays owned by the store until a rollback undoes writes. */
+int csvc__workflow_cached(struct csvc_store *s, const char *name, int32_t version,
+                          const csvc_workflow **out);
 
 #endif

@@ -5,9 +5,6 @@
 #include <string.h>
 
 #include "store-internal.h"
-#include "csvc/sla.h"
-#include "csvc/survey.h"
-#include "ticket-internal.h"
 #include "workflow-internal.h"
 
 int csvc__check_machine_name(const char *name, const char *what)
@@ -347,10 +344,8 @@ int csvc_workflow_target(const csvc_workflow *wf, const char *from, const char *
 	                   name, from);
 }
 
-int csvc_store_install_defaults(csvc_store *store)
+int csvc__workflow_install_defaults(csvc_store *store)
 {
-	csvc__error_clear();
-	CSVC__CHECK_ARG(store, "store");
 	csvc_workflow **wfs = NULL;
 	size_t n = 0;
 	int rc = csvc__workflow_defaults(&wfs, &n);
@@ -358,18 +353,9 @@ int csvc_store_install_defaults(csvc_store *store)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = csvc_workflow_validate(wfs[i]);
-	if (!rc && !(rc = csvc__tx_begin(store))) {
-		int32_t v;
-		for (size_t i = 0; i < n && !rc; i++)
-			rc = save_one(store, wfs[i], &v);
-		if (!rc)
-			rc = csvc__ticket_install_defaults(store);
-		if (!rc)
-			rc = csvc_sla_install_defaults(store);
-		if (!rc)
-			rc = csvc_survey_install_defaults(store);
-		rc = csvc__tx_end(store, rc);
-	}
+	int32_t v;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = save_one(store, wfs[i], &v);
 	for (size_t i = 0; i < n; i++)
 		csvc_workflow_free(wfs[i]);
 	csvc__free(wfs);

@@ -71,6 +71,7 @@ LAYERS = [
     ['sla'],
     ['survey'],
     ['report'],
+    ['library'],
 ]
 RANK = {m: r for r, mods in enumerate(LAYERS) for m in mods}
 
@@ -99,6 +100,7 @@ FLAT_FILES = [
     ('sla*.[ch]', 'sla'),
     ('survey*.[ch]', 'survey'),
     ('report*.[ch]', 'report'),
+    ('csvc.c', 'library'),
     ('score.c', 'report'),
 ]
 

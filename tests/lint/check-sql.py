@@ -110,7 +110,7 @@ SEED_SINKS = {'sqlite3_exec': 1, 'sqlite3_prepare': 1, 'sqlite3_prepare_v2': 1, 
 LITERAL = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
 SAFE_ATOM = re.compile(r'(?:' + LITERAL + r'|&?SQL_[A-Z0-9_]+(?:\[\w+\](?:\.sql)?)?|&?MIGRATIONS\[\w+\]|NULL|'
                        r'csvc__db_text\s*\(\s*[\w>.-]+\s*,\s*&SQL_[A-Z0-9_]+\s*\)|'
-                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|s->sla_insert_sql\[\w+\]|c->next_sql)', re.S)
+                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|state->insert_sql\[\w+\]|c->next_sql)', re.S)
 FUNC = re.compile(r'^(?:static\s+|inline\s+)*[A-Za-z_][\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\n\{(.*?)\n\}',
                   re.M | re.S)
 CONV = re.compile(r'%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?([diouxXeEfgGcspn%])')
