@@ -391,6 +391,80 @@ static void test_priority_change_mid_flight(void **state)
 
 /* A customer becoming VIP moves their open tickets to the VIP policy; an
  * explicit rematch moves a ticket to a policy's new version. */
+/* The change hook's view of a customer merge. */
+typedef struct merge_log {
+	int merged;
+	char payload[256];
+	char ticket[CSVC_UUID_STRLEN + 1];
+} merge_log;
+
+static void merge_hook(const csvc_event *ev, void *userdata)
+{
+	merge_log *log = userdata;
+	if (strcmp(csvc_event_type(ev), "customer_merged") != 0)
+		return;
+	log->merged++;
+	snprintf(log->payload, sizeof(log->payload), "%s", csvc_event_payload(ev));
+	csvc_uuid_to_string(csvc_event_ticket(ev), log->ticket);
+}
+
+/* A customer merge moves the absorbed customer's tickets through the
+ * ticket module: each gets a customer_merged event that the change hook
+ * sees, and its SLA policy is matched again for the kept customer. */
+static void test_customer_merge_seen_by_hook_and_rematched(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON + 2 * HOUR;
+	csvc_store *s = open_store(t0);
+	csvc_sla_policy *vip = policy("vip", 1, 1 * HOUR, CSVC_SLA_CALENDAR_24X7);
+	csvc_assert_ok(csvc_sla_policy_match_customer_class(vip, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_sla_policy_save(s, vip, NULL));
+	csvc_sla_policy_free(vip);
+	csvc_customer *keep = NULL, *gone = NULL;
+	csvc_assert_ok(csvc_customer_new(&keep));
+	csvc_assert_ok(csvc_customer_set_class(keep, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_customer_create(s, keep, NULL));
+	csvc_assert_ok(csvc_customer_new(&gone));
+	csvc_assert_ok(csvc_customer_create(s, gone, NULL));
+	now_cell = t0;
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "facility", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(gone)));
+	csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+	csvc_sla_target *x = target(s, t, "resolution");
+	assert_string_equal(csvc_sla_target_policy(x), "default");
+	csvc_sla_target_free(x);
+
+	merge_log log = {0};
+	csvc_assert_ok(csvc_store_set_change_hook(s, merge_hook, &log));
+	now_cell = t0 + 30 * MIN;
+	csvc_assert_ok(csvc_customer_merge(s, csvc_customer_id(keep), csvc_customer_id(gone), "crm", NULL));
+	csvc_assert_ok(csvc_store_set_change_hook(s, NULL, NULL));
+	assert_int_equal(log.merged, 1);
+	char tid[CSVC_UUID_STRLEN + 1], kid[CSVC_UUID_STRLEN + 1], gid[CSVC_UUID_STRLEN + 1];
+	csvc_uuid_to_string(csvc_ticket_id(t), tid);
+	csvc_uuid_to_string(csvc_customer_id(keep), kid);
+	csvc_uuid_to_string(csvc_customer_id(gone), gid);
+	assert_string_equal(log.ticket, tid);
+	char want[256];
+	snprintf(want, sizeof(want), "{\"from_customer\":\"%s\",\"set\":{\"customer\":\"%s\"}}", gid, kid);
+	assert_string_equal(log.payload, want);
+
+	csvc_ticket *g = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(t), &g));
+	assert_true(csvc_uuid_equal(csvc_ticket_customer(g), csvc_customer_id(keep)));
+	csvc_ticket_free(g);
+	x = target(s, t, "resolution");
+	assert_string_equal(csvc_sla_target_policy(x), "vip");
+	csvc_sla_target_free(x);
+	expect(s, t, "resolution", CSVC_SLA_RUNNING, t0 + HOUR, 0);
+	assert_recompute_equal(s, t);
+	csvc_ticket_free(t);
+	csvc_customer_free(keep);
+	csvc_customer_free(gone);
+	csvc_store_close(s);
+}
+
 static void test_rematch_on_customer_class_and_explicit(void **state)
 {
 	(void)state;
@@ -1260,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(test_progress_is_not_reopen),
 		cmocka_unit_test(test_priority_change_mid_flight),
 		cmocka_unit_test(test_rematch_on_customer_class_and_explicit),
+		cmocka_unit_test(test_customer_merge_seen_by_hook_and_rematched),
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_escalation_not_applicable),
 		cmocka_unit_test(test_policy_validation),
