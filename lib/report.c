@@ -619,7 +619,7 @@ static int survey_by_id(builder *b, int64_t id, const csvc_survey **out)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	b->survey_ids = ids;
 	csvc_survey *loaded = NULL;
-	int rc = csvc__survey_db_load_id(b->s, id, &loaded);
+	int rc = csvc__survey_load_id(b->s, id, &loaded);
 	if (rc)
 		return rc;
 	b->surveys[b->n_surveys] = loaded;

@@ -103,6 +103,13 @@ int csvc__sla_target_escalate(csvc_sla_policy *p, size_t index, int32_t percent,
 int csvc__sla_policy_matches(const csvc_sla_policy *p, const csvc__sla_subject *t);
 
 struct csvc_store;
+/* Loads a stored policy (sla-policy.c: the rows of csvc__sla_db_policy_read
+ * built into a policy): the one with id `rowid`, or when `rowid` is 0
+ * version `version` of `name` (0: the newest). */
+int csvc__sla_db_policy_load(struct csvc_store *s, const char *name, int32_t version, int64_t rowid,
+                             csvc_sla_policy **out);
+
+struct csvc_store;
 /* ---- hooks called by ticket.c inside its transaction ---- */
 int csvc__sla_ticket_created(struct csvc_store *s, int64_t rowid, const csvc__sla_subject *subj,
                              const char *state, int32_t category, csvc_time_us at);
@@ -112,10 +119,54 @@ int csvc__sla_ticket_rematch(struct csvc_store *s, int64_t rowid, const csvc__sl
                              const char *state, int32_t category, csvc_time_us at, int *moved);
 
 /* ---- storage (sla-sql.c) ---- */
+
+/* A stored policy version as its rows. Strings and arrays are owned by
+ * the rows; NULL where the column is NULL. */
+typedef struct csvc__sla_target_row {
+	char *name;
+	int64_t duration;
+	int32_t calendar;
+	char *calendar_name;
+	int32_t met_reply;
+	uint32_t met_categories, pause_categories;
+	char **met_states, **pause_states;
+	size_t n_met_states, cap_met_states, n_pause_states, cap_pause_states;
+	int32_t *warn;
+	size_t n_warn, cap_warn;
+	int32_t recurring;
+} csvc__sla_target_row;
+
+typedef struct csvc__sla_escalation_row {
+	int64_t target; /* index of its target */
+	int32_t percent, action, value;
+	char *assignee, *team, *transition;
+} csvc__sla_escalation_row;
+
+typedef struct csvc__sla_policy_rows {
+	int64_t id;
+	char *name;
+	int32_t version, rank;
+	char *kind, *store_code, *channel, *category;
+	int32_t priority, urgency, customer_class, tier;
+	csvc__sla_target_row *targets;
+	size_t n_targets, cap_targets;
+	csvc__sla_escalation_row *escalations; /* by target, then position */
+	size_t n_escalations, cap_escalations;
+} csvc__sla_policy_rows;
+
+void csvc__sla_policy_rows_free(csvc__sla_policy_rows *r);
+
+struct csvc__defs_kind;
+/* The SLA policies' descriptor for the shared versioned-definition storage. */
+const struct csvc__defs_kind *csvc__sla_policy_defs(void);
+
 int csvc__sla_db_policy_latest(struct csvc_store *s, const char *name, int32_t *version);
 int csvc__sla_db_policy_insert(struct csvc_store *s, const csvc_sla_policy *p, int32_t version);
-int csvc__sla_db_policy_load(struct csvc_store *s, const char *name, int32_t version, int64_t rowid,
-                             csvc_sla_policy **out);
+/* Reads the stored policy with id `rowid`, or when `rowid` is 0 version
+ * `version` of `name` (0: the newest), into *out, which the caller frees
+ * with csvc__sla_policy_rows_free (on failure it is left empty). */
+int csvc__sla_db_policy_read(struct csvc_store *s, const char *name, int32_t version, int64_t rowid,
+                             csvc__sla_policy_rows *out);
 int csvc__sla_db_policy_retire(struct csvc_store *s, const char *name);
 /* ids of the current (newest, not retired) policies, by rank then name */
 int csvc__sla_db_current(struct csvc_store *s, int64_t **ids, size_t *n);

@@ -406,6 +406,82 @@ static int policy_equal(const csvc_sla_policy *a, const csvc_sla_policy *b)
 	return 1;
 }
 
+/* Adds a stored target row to `p`. */
+static int add_target_row(csvc_sla_policy *p, const csvc__sla_target_row *t)
+{
+	size_t i;
+	int rc = csvc_sla_policy_add_target(p, t->name, t->duration, t->calendar,
+	                                    t->calendar == CSVC_SLA_CALENDAR_NAMED ? t->calendar_name : NULL, &i);
+	if (!rc && t->met_reply)
+		rc = csvc_sla_target_met_by_reply(p, i);
+	if (!rc) {
+		p->targets[i].met_categories = t->met_categories;
+		p->targets[i].pause_categories = t->pause_categories;
+	}
+	for (size_t k = 0; !rc && k < t->n_met_states; k++)
+		rc = csvc_sla_target_met_by_state(p, i, t->met_states[k]);
+	for (size_t k = 0; !rc && k < t->n_pause_states; k++)
+		rc = csvc_sla_target_pause_on_state(p, i, t->pause_states[k]);
+	if (!rc && t->recurring)
+		rc = csvc_sla_target_recurring(p, i);
+	for (size_t k = 0; !rc && k < t->n_warn; k++)
+		rc = csvc_sla_target_warn_at(p, i, t->warn[k]);
+	return rc;
+}
+
+/* Builds a policy from its stored rows; a row the setters refuse is
+ * CSVC_ECORRUPT. */
+static int from_rows(const csvc__sla_policy_rows *r, csvc_sla_policy **out)
+{
+	csvc_sla_policy *p = NULL;
+	int rc = csvc_sla_policy_new(&p, r->name, r->rank);
+	if (rc)
+		return rc;
+	p->rowid = r->id;
+	if ((rc = csvc__strdup(r->kind, &p->kind)) || (rc = csvc__strdup(r->store_code, &p->store_code)) ||
+	    (rc = csvc__strdup(r->channel, &p->channel)) || (rc = csvc__strdup(r->category, &p->category)))
+		goto fail;
+	p->priority = r->priority;
+	p->urgency = r->urgency;
+	p->customer_class = r->customer_class;
+	p->tier = r->tier;
+	for (size_t i = 0; i < r->n_targets; i++)
+		if ((rc = add_target_row(p, &r->targets[i]))) {
+			if (rc != CSVC_ENOMEM) /* ENOMEM is not the data's fault */
+				rc = csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad target: %s", p->name,
+				                 csvc_error_last()->message);
+			goto fail;
+		}
+	for (size_t i = 0; i < r->n_escalations; i++) {
+		const csvc__sla_escalation_row *e = &r->escalations[i];
+		if ((rc = csvc__sla_target_escalate(p, (size_t)e->target, e->percent, e->action, e->value, e->assignee,
+		                                    e->team, e->transition))) {
+			if (rc != CSVC_ENOMEM)
+				rc = csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad escalation", p->name);
+			goto fail;
+		}
+	}
+	p->version = r->version;
+	csvc__error_clear();
+	*out = p;
+	return CSVC_OK;
+fail:
+	csvc_sla_policy_free(p);
+	return rc;
+}
+
+int csvc__sla_db_policy_load(csvc_store *s, const char *name, int32_t version, int64_t rowid,
+                             csvc_sla_policy **out)
+{
+	csvc__sla_policy_rows rows;
+	int rc = csvc__sla_db_policy_read(s, name, version, rowid, &rows);
+	if (rc)
+		return rc;
+	rc = from_rows(&rows, out);
+	csvc__sla_policy_rows_free(&rows);
+	return rc;
+}
+
 static int save_one(csvc_store *s, const csvc_sla_policy *p, int32_t *version)
 {
 	int32_t latest = 0;
@@ -469,12 +545,6 @@ int csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version, c
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc)
 		return rc;
-	if (version == 0) {
-		if ((rc = csvc__sla_db_policy_latest(store, name, &version)))
-			return rc;
-		if (!version)
-			return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s'", name);
-	}
 	return csvc__sla_db_policy_load(store, name, version, 0, out);
 }
 

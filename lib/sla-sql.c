@@ -7,24 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/defs.h"
 #include "sla-internal.h"
 #include "store-internal.h"
 
-static const csvc__sql SQL_LATEST = CSVC__SQL("SELECT max(version) FROM sla_policies WHERE name = $1");
-static const csvc__sql SQL_INSERT_POLICY = CSVC__SQL("INSERT INTO sla_policies (name, version, rank, match_kind, match_store, match_channel,"
-	" match_category, match_priority, match_urgency, match_class, match_tier, created_us)"
-	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id");
-static const csvc__sql SQL_UNRETIRE = CSVC__SQL("INSERT INTO sla_policy_names (name, retired) VALUES ($1, 0)"
-	" ON CONFLICT (name) DO UPDATE SET retired = 0");
-static const csvc__sql SQL_RETIRE = CSVC__SQL("UPDATE sla_policy_names SET retired = 1 WHERE name = $1");
+static const csvc__defs_kind POLICY_DEFS = {
+	.what = "SLA policy",
+	.latest = CSVC__SQL("SELECT version, id FROM sla_policies WHERE name = $1 ORDER BY version DESC LIMIT 1"),
+	.find = CSVC__SQL("SELECT id FROM sla_policies WHERE name = $1 AND version = $2"),
+	.header = CSVC__SQL("SELECT name, version, rank, match_kind, match_store, match_channel, match_category,"
+	                    " match_priority, match_urgency, match_class, match_tier FROM sla_policies WHERE id = $1"),
+	.insert = CSVC__SQL("INSERT INTO sla_policies (name, version, created_us, rank, match_kind, match_store, match_channel,"
+	                    " match_category, match_priority, match_urgency, match_class, match_tier)"
+	                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id"),
+	.list = CSVC__SQL("SELECT p.name, p.version, p.id, coalesce(n.retired, 0) FROM sla_policies p"
+	                  " LEFT JOIN sla_policy_names n ON n.name = p.name"
+	                  " WHERE p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = p.name) ORDER BY p.name"),
+	.retire = CSVC__SQL("UPDATE sla_policy_names SET retired = 1 WHERE name = $1"),
+	.unretire = CSVC__SQL("INSERT INTO sla_policy_names (name, retired) VALUES ($1, 0)"
+	                      " ON CONFLICT (name) DO UPDATE SET retired = 0"),
+};
 static const csvc__sql SQL_INSERT_TARGET = CSVC__SQL("INSERT INTO sla_policy_targets (policy_id, idx, name, duration_us, calendar, calendar_name, met_reply,"
 	" met_categories, met_states, pause_categories, pause_states, warnings, recurring)"
 	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)");
 static const csvc__sql SQL_INSERT_ESCALATION = CSVC__SQL("INSERT INTO sla_policy_escalations (policy_id, target_idx, pos, percent, action, value, assignee,"
 	" team, transition) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)");
-static const csvc__sql SQL_LOAD_POLICY = CSVC__SQL("SELECT id, name, version, rank, match_kind, match_store, match_channel, match_category,"
-	" match_priority, match_urgency, match_class, match_tier FROM sla_policies"
-	" WHERE (name = $1 AND version = $2) OR id = $3");
 static const csvc__sql SQL_LOAD_TARGETS = CSVC__SQL("SELECT name, duration_us, calendar, calendar_name, met_reply, met_categories, met_states,"
 	" pause_categories, pause_states, warnings, recurring FROM sla_policy_targets WHERE policy_id = $1"
 	" ORDER BY idx");
@@ -57,18 +64,14 @@ static const csvc__sql SQL_NEXT_ALARM = CSVC__SQL("SELECT ticket_id, next_alarm_
 static const csvc__sql SQL_LOG = CSVC__SQL("SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
 
+const csvc__defs_kind *csvc__sla_policy_defs(void)
+{
+	return &POLICY_DEFS;
+}
+
 int csvc__sla_db_policy_latest(csvc_store *s, const char *name, int32_t *version)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_LATEST, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, name);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	*version = (int32_t)csvc__db_int(st, 0);
-	csvc__db_reset(st);
-	return CSVC_OK;
+	return csvc__defs_latest(s->db, &POLICY_DEFS, name, version, NULL);
 }
 
 /* Lists of state names are stored comma-joined (names cannot hold commas). */
@@ -81,32 +84,26 @@ static void join_names(csvc__buf *b, char *const *list, size_t n)
 	}
 }
 
+static void bind_header(csvc__stmt *st, const void *def)
+{
+	const csvc_sla_policy *p = def;
+	csvc__db_bind_int(st, 4, p->rank);
+	csvc__db_bind_text(st, 5, p->kind);
+	csvc__db_bind_text(st, 6, p->store_code);
+	csvc__db_bind_text(st, 7, p->channel);
+	csvc__db_bind_text(st, 8, p->category);
+	csvc__db_bind_int(st, 9, p->priority);
+	csvc__db_bind_int(st, 10, p->urgency);
+	csvc__db_bind_int(st, 11, p->customer_class);
+	csvc__db_bind_int(st, 12, p->tier);
+}
+
 int csvc__sla_db_policy_insert(csvc_store *s, const csvc_sla_policy *p, int32_t version)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_INSERT_POLICY, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, p->name);
-	csvc__db_bind_int(st, 2, version);
-	csvc__db_bind_int(st, 3, p->rank);
-	csvc__db_bind_text(st, 4, p->kind);
-	csvc__db_bind_text(st, 5, p->store_code);
-	csvc__db_bind_text(st, 6, p->channel);
-	csvc__db_bind_text(st, 7, p->category);
-	csvc__db_bind_int(st, 8, p->priority);
-	csvc__db_bind_int(st, 9, p->urgency);
-	csvc__db_bind_int(st, 10, p->customer_class);
-	csvc__db_bind_int(st, 11, p->tier);
-	csvc__db_bind_int(st, 12, csvc_store_now(s));
 	int64_t id = 0;
-	if ((rc = csvc__db_insert_id(st, &id)))
-		return rc;
-
-	if ((rc = csvc__db_stmt(s->db, &SQL_UNRETIRE, &st)))
-		return rc;
-	csvc__db_bind_text(st, 1, p->name);
-	if ((rc = csvc__db_run(st)))
+	int rc = csvc__defs_insert(s->db, &POLICY_DEFS, p->name, version, csvc_store_now(s), bind_header, p, &id);
+	if (rc)
 		return rc;
 	for (size_t i = 0; i < p->n_targets && !rc; i++) {
 		const csvc__sla_target_def *t = &p->targets[i];
@@ -160,133 +157,157 @@ static const char *col(csvc__stmt *st, int i)
 	return csvc__db_textcol(st, i);
 }
 
-/* Splits a comma list into a policy's name list through `add`. */
-static int split_names(csvc_sla_policy *p, size_t idx, const char *text,
-                       int (*add)(csvc_sla_policy *, size_t, const char *))
+static void free_names(char **list, size_t n)
 {
-	char buf[CSVC_SLA_MAX_STATES * (CSVC_SLA_MAX_NAME + 1) + 1];
-	snprintf(buf, sizeof(buf), "%s", text ? text : "");
-	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int rc = add(p, idx, tok);
-		if (rc)
-			return rc;
+	for (size_t i = 0; i < n; i++)
+		csvc__free(list[i]);
+	csvc__free(list);
+}
+
+void csvc__sla_policy_rows_free(csvc__sla_policy_rows *r)
+{
+	for (size_t i = 0; i < r->n_targets; i++) {
+		csvc__sla_target_row *t = &r->targets[i];
+		csvc__free(t->name);
+		csvc__free(t->calendar_name);
+		free_names(t->met_states, t->n_met_states);
+		free_names(t->pause_states, t->n_pause_states);
+		csvc__free(t->warn);
+	}
+	for (size_t i = 0; i < r->n_escalations; i++) {
+		csvc__free(r->escalations[i].assignee);
+		csvc__free(r->escalations[i].team);
+		csvc__free(r->escalations[i].transition);
+	}
+	csvc__free(r->targets);
+	csvc__free(r->escalations);
+	csvc__free(r->name);
+	csvc__free(r->kind);
+	csvc__free(r->store_code);
+	csvc__free(r->channel);
+	csvc__free(r->category);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Splits a stored comma list of names into an array. */
+static int split_names(const char *text, char ***list, size_t *n, size_t *cap)
+{
+	for (const char *p = text ? text : ""; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len) {
+			char **slot = csvc__defs_append(list, n, cap, sizeof(*slot));
+			if (!slot)
+				return CSVC_ENOMEM;
+			if (!(*slot = csvc__malloc(len + 1))) {
+				(*n)--;
+				return csvc__error(CSVC_ENOMEM, "out of memory");
+			}
+			memcpy(*slot, p, len);
+			(*slot)[len] = '\0';
+		}
+		p += len;
+		if (*p == ',')
+			p++;
 	}
 	return CSVC_OK;
 }
 
-static int load_targets(csvc_store *s, csvc_sla_policy *p)
+/* Splits the stored comma list of warning percentages. A number that does
+ * not parse is read as 0 and ends the list. */
+static int split_warnings(const char *w, csvc__sla_target_row *t)
+{
+	while (w && *w) {
+		char *end;
+		long v = strtol(w, &end, 10);
+		int32_t *slot = csvc__defs_append(&t->warn, &t->n_warn, &t->cap_warn, sizeof(*slot));
+		if (!slot)
+			return CSVC_ENOMEM;
+		*slot = (int32_t)v;
+		if (end == w)
+			break;
+		w = end;
+		if (*w == ',')
+			w++;
+	}
+	return CSVC_OK;
+}
+
+static int read_rows(csvc_store *s, csvc__sla_policy_rows *r)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_LOAD_TARGETS, &st);
+	int rc = csvc__defs_header(s->db, &POLICY_DEFS, r->id, &st);
 	if (rc)
 		return rc;
-	csvc__db_bind_int(st, 1, p->rowid);
+	r->version = (int32_t)csvc__db_int(st, 1);
+	r->rank = (int32_t)csvc__db_int(st, 2);
+	r->priority = (int32_t)csvc__db_int(st, 7);
+	r->urgency = (int32_t)csvc__db_int(st, 8);
+	r->customer_class = (int32_t)csvc__db_int(st, 9);
+	r->tier = (int32_t)csvc__db_int(st, 10);
+	if ((rc = csvc__strdup(col(st, 0), &r->name)) || (rc = csvc__strdup(col(st, 3), &r->kind)) ||
+	    (rc = csvc__strdup(col(st, 4), &r->store_code)) || (rc = csvc__strdup(col(st, 5), &r->channel)) ||
+	    (rc = csvc__strdup(col(st, 6), &r->category))) {
+		csvc__db_reset(st);
+		return rc;
+	}
+	csvc__db_reset(st);
+	if ((rc = csvc__db_stmt(s->db, &SQL_LOAD_TARGETS, &st)))
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
-		size_t i;
-		int32_t cal = (int32_t)csvc__db_int(st, 2);
-		rc = csvc_sla_policy_add_target(p, col(st, 0), csvc__db_int(st, 1), cal,
-		                                cal == CSVC_SLA_CALENDAR_NAMED ? col(st, 3) : NULL, &i);
-		if (!rc && (int32_t)csvc__db_int(st, 4))
-			rc = csvc_sla_target_met_by_reply(p, i);
-		if (!rc) {
-			p->targets[i].met_categories = (uint32_t)csvc__db_int(st, 5);
-			p->targets[i].pause_categories = (uint32_t)csvc__db_int(st, 7);
-		}
-		if (!rc)
-			rc = split_names(p, i, col(st, 6), csvc_sla_target_met_by_state);
-		if (!rc)
-			rc = split_names(p, i, col(st, 8), csvc_sla_target_pause_on_state);
-		if (!rc && (int32_t)csvc__db_int(st, 10))
-			rc = csvc_sla_target_recurring(p, i);
-		const char *w = col(st, 9);
-		while (!rc && w && *w) {
-			rc = csvc_sla_target_warn_at(p, i, (int32_t)strtol(w, (char **)&w, 10));
-			if (*w == ',')
-				w++;
-		}
-		if (rc) {
+		csvc__sla_target_row *t = csvc__defs_append(&r->targets, &r->n_targets, &r->cap_targets, sizeof(*t));
+		if (!t || (rc = csvc__strdup(col(st, 0), &t->name)) || (rc = csvc__strdup(col(st, 3), &t->calendar_name)) ||
+		    (rc = split_names(col(st, 6), &t->met_states, &t->n_met_states, &t->cap_met_states)) ||
+		    (rc = split_names(col(st, 8), &t->pause_states, &t->n_pause_states, &t->cap_pause_states)) ||
+		    (rc = split_warnings(col(st, 9), t))) {
 			csvc__db_reset(st);
-			if (rc == CSVC_ENOMEM) /* not the data's fault */
-				return rc;
-			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad target: %s", p->name,
-			                   csvc_error_last()->message);
+			return CSVC_ENOMEM;
 		}
+		t->duration = csvc__db_int(st, 1);
+		t->calendar = (int32_t)csvc__db_int(st, 2);
+		t->met_reply = (int32_t)csvc__db_int(st, 4);
+		t->met_categories = (uint32_t)csvc__db_int(st, 5);
+		t->pause_categories = (uint32_t)csvc__db_int(st, 7);
+		t->recurring = (int32_t)csvc__db_int(st, 10);
+	}
+	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_ESCALATIONS, &st)))
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		csvc__sla_escalation_row *e =
+			csvc__defs_append(&r->escalations, &r->n_escalations, &r->cap_escalations, sizeof(*e));
+		if (!e || (rc = csvc__strdup(col(st, 4), &e->assignee)) || (rc = csvc__strdup(col(st, 5), &e->team)) ||
+		    (rc = csvc__strdup(col(st, 6), &e->transition))) {
+			csvc__db_reset(st);
+			return CSVC_ENOMEM;
+		}
+		e->target = csvc__db_int(st, 0);
+		e->percent = (int32_t)csvc__db_int(st, 1);
+		e->action = (int32_t)csvc__db_int(st, 2);
+		e->value = (int32_t)csvc__db_int(st, 3);
 	}
 	if (rc < 0)
 		return rc;
-	if ((rc = csvc__db_stmt(s->db, &SQL_LOAD_ESCALATIONS, &st)))
-		return rc;
-	csvc__db_bind_int(st, 1, p->rowid);
-	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
-		rc = csvc__sla_target_escalate(p, (size_t)csvc__db_int(st, 0), (int32_t)csvc__db_int(st, 1),
-		                               (int32_t)csvc__db_int(st, 2), (int32_t)csvc__db_int(st, 3), col(st, 4),
-		                               col(st, 5), col(st, 6));
-		if (rc) {
-			csvc__db_reset(st);
-			if (rc == CSVC_ENOMEM) /* not the data's fault */
-				return rc;
-			return csvc__error(CSVC_ECORRUPT, "stored SLA policy '%s' has a bad escalation", p->name);
-		}
-	}
-	return rc < 0 ? rc : CSVC_OK;
+	csvc__db_reset(st);
+	return CSVC_OK;
 }
 
-int csvc__sla_db_policy_load(csvc_store *s, const char *name, int32_t version, int64_t rowid,
-                             csvc_sla_policy **out)
+int csvc__sla_db_policy_read(csvc_store *s, const char *name, int32_t version, int64_t rowid,
+                             csvc__sla_policy_rows *out)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_LOAD_POLICY, &st);
+	memset(out, 0, sizeof(*out));
+	out->id = rowid;
+	int rc = rowid ? CSVC_OK : csvc__defs_resolve(s->db, &POLICY_DEFS, name, version, &out->id, NULL);
+	if (!rc)
+		rc = read_rows(s, out);
 	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, name);
-	csvc__db_bind_int(st, 2, version);
-	csvc__db_bind_int(st, 3, rowid);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	if (rc == CSVC__DONE) {
-		csvc__db_reset(st);
-		return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s' version %d", name ? name : "?", (int)version);
-	}
-	csvc_sla_policy *p = NULL;
-	if ((rc = csvc_sla_policy_new(&p, col(st, 1), (int32_t)csvc__db_int(st, 3)))) {
-		csvc__db_reset(st);
-		return rc;
-	}
-	p->rowid = csvc__db_int(st, 0);
-	int32_t v = (int32_t)csvc__db_int(st, 2);
-	if ((rc = csvc__strdup(col(st, 4), &p->kind)) || (rc = csvc__strdup(col(st, 5), &p->store_code)) ||
-	    (rc = csvc__strdup(col(st, 6), &p->channel)) || (rc = csvc__strdup(col(st, 7), &p->category))) {
-		csvc__db_reset(st);
-		csvc_sla_policy_free(p);
-		return rc;
-	}
-	p->priority = (int32_t)csvc__db_int(st, 8);
-	p->urgency = (int32_t)csvc__db_int(st, 9);
-	p->customer_class = (int32_t)csvc__db_int(st, 10);
-	p->tier = (int32_t)csvc__db_int(st, 11);
-	csvc__db_reset(st);
-	if ((rc = load_targets(s, p))) {
-		csvc_sla_policy_free(p);
-		return rc;
-	}
-	p->version = v;
-	csvc__error_clear();
-	*out = p;
-	return CSVC_OK;
+		csvc__sla_policy_rows_free(out);
+	return rc;
 }
 
 int csvc__sla_db_policy_retire(csvc_store *s, const char *name)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_RETIRE, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, name);
-	if ((rc = csvc__db_run(st)))
-		return rc;
-	if (csvc__db_changes(s->db) == 0)
-		return csvc__error(CSVC_ENOTFOUND, "no SLA policy '%s'", name);
-	return CSVC_OK;
+	return csvc__defs_retire(s->db, &POLICY_DEFS, name);
 }
 
 int csvc__sla_db_current(csvc_store *s, int64_t **ids, size_t *n)

@@ -63,11 +63,54 @@ struct csvc_store;
 
 /* ---- storage (survey-sql.c) ---- */
 
+/* A stored survey version as its rows. Strings are owned by the rows;
+ * NULL where the column is NULL. */
+typedef struct csvc__survey_dim_row {
+	char *name, *label_zh, *label_en;
+	double weight;
+} csvc__survey_dim_row;
+
+typedef struct csvc__survey_question_row {
+	char *name, *dimension, *label_zh, *label_en;
+	int32_t type, required, scale_max;
+} csvc__survey_question_row;
+
+typedef struct csvc__survey_option_row {
+	int64_t question; /* position of its question */
+	char *option;
+} csvc__survey_option_row;
+
+typedef struct csvc__survey_rows {
+	int64_t id;
+	char *name, *title;
+	int32_t version, anonymous;
+	csvc__survey_dim_row *dims;
+	size_t n_dims, cap_dims;
+	csvc__survey_question_row *questions; /* by position */
+	size_t n_questions, cap_questions;
+	csvc__survey_option_row *options; /* by question, then order */
+	size_t n_options, cap_options;
+} csvc__survey_rows;
+
+void csvc__survey_rows_free(csvc__survey_rows *r);
+
+struct csvc__defs_kind;
+/* The surveys' descriptor for the shared versioned-definition storage. */
+const struct csvc__defs_kind *csvc__survey_defs(void);
+
 /* Newest version of `name` and its row id (both 0 if none). */
 int csvc__survey_db_latest(struct csvc_store *s, const char *name, int32_t *version, int64_t *id);
 int csvc__survey_db_insert(struct csvc_store *s, const csvc_survey *sv, int32_t version, int64_t *id);
-int csvc__survey_db_load(struct csvc_store *s, const char *name, int32_t version, csvc_survey **out);
-int csvc__survey_db_load_id(struct csvc_store *s, int64_t id, csvc_survey **out);
+/* Version `version` of `name` (0: the newest): its row id, or
+ * CSVC_ENOTFOUND "no survey 'name'" or "no survey 'name' version N". */
+int csvc__survey_db_find(struct csvc_store *s, const char *name, int32_t version, int64_t *id);
+/* Reads the stored survey with row id `id` into *out, which the caller
+ * frees with csvc__survey_rows_free (on failure it is left empty). */
+int csvc__survey_db_read(struct csvc_store *s, int64_t id, csvc__survey_rows *out);
+
+/* Loads the stored survey with row id `id` (survey.c: the rows built into
+ * a survey). */
+int csvc__survey_load_id(struct csvc_store *s, int64_t id, csvc_survey **out);
 
 /* What a response or an invitation is bound to. */
 typedef struct csvc__survey_binding {

@@ -6,17 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/defs.h"
 #include "store-internal.h"
 #include "survey-internal.h"
 
-static const csvc__sql SQL_LATEST = CSVC__SQL("SELECT version, id FROM surveys WHERE name = $1 ORDER BY version DESC LIMIT 1");
-static const csvc__sql SQL_INSERT = CSVC__SQL("INSERT INTO surveys (name, version, title, anonymous, created_us) VALUES ($1,$2,$3,$4,$5) RETURNING id");
+static const csvc__defs_kind SURVEY_DEFS = {
+	.what = "survey",
+	.latest = CSVC__SQL("SELECT version, id FROM surveys WHERE name = $1 ORDER BY version DESC LIMIT 1"),
+	.find = CSVC__SQL("SELECT id FROM surveys WHERE name = $1 AND version = $2"),
+	.header = CSVC__SQL("SELECT name, version, title, anonymous FROM surveys WHERE id = $1"),
+	.insert = CSVC__SQL("INSERT INTO surveys (name, version, created_us, title, anonymous) VALUES ($1,$2,$3,$4,$5)"
+	                    " RETURNING id"),
+	.list = CSVC__SQL("SELECT s.name, s.version, s.id, 0 FROM surveys s"
+	                  " WHERE s.version = (SELECT max(version) FROM surveys q WHERE q.name = s.name) ORDER BY s.name"),
+};
 static const csvc__sql SQL_INSERT_DIM = CSVC__SQL("INSERT INTO survey_dimensions (survey_id, position, name, weight, label_zh, label_en)"
 	" VALUES ($1,$2,$3,$4,$5,$6)");
 static const csvc__sql SQL_INSERT_QUESTION = CSVC__SQL("INSERT INTO survey_questions (survey_id, position, name, type, dimension, required, scale_max,"
 	" options, label_zh, label_en) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)");
-static const csvc__sql SQL_BY_VERSION = CSVC__SQL("SELECT id FROM surveys WHERE name = $1 AND version = $2");
-static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT name, version, title, anonymous FROM surveys WHERE id = $1");
 static const csvc__sql SQL_LOAD_DIMS = CSVC__SQL("SELECT name, weight, label_zh, label_en FROM survey_dimensions WHERE survey_id = $1 ORDER BY position");
 static const csvc__sql SQL_LOAD_QUESTIONS = CSVC__SQL("SELECT position, name, type, dimension, required, scale_max, label_zh, label_en FROM survey_questions"
 	" WHERE survey_id = $1 ORDER BY position");
@@ -40,36 +47,33 @@ static void bind_rowid(csvc__stmt *st, int idx, int64_t v)
 		csvc__db_bind_null(st, idx);
 }
 
+const csvc__defs_kind *csvc__survey_defs(void)
+{
+	return &SURVEY_DEFS;
+}
+
 int csvc__survey_db_latest(csvc_store *s, const char *name, int32_t *version, int64_t *id)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_LATEST, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, name);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	*version = rc == CSVC__ROW ? (int32_t)csvc__db_int(st, 0) : 0;
-	*id = rc == CSVC__ROW ? csvc__db_int(st, 1) : 0;
-	csvc__db_reset(st);
-	return CSVC_OK;
+	return csvc__defs_latest(s->db, &SURVEY_DEFS, name, version, id);
+}
+
+int csvc__survey_db_find(csvc_store *s, const char *name, int32_t version, int64_t *id)
+{
+	return csvc__defs_resolve(s->db, &SURVEY_DEFS, name, version, id, NULL);
+}
+
+static void bind_header(csvc__stmt *st, const void *def)
+{
+	const csvc_survey *sv = def;
+	csvc__db_bind_text(st, 4, sv->title);
+	csvc__db_bind_int(st, 5, sv->anonymous);
 }
 
 int csvc__survey_db_insert(csvc_store *s, const csvc_survey *sv, int32_t version, int64_t *id)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_INSERT, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_text(st, 1, sv->name);
-	csvc__db_bind_int(st, 2, version);
-	csvc__db_bind_text(st, 3, sv->title);
-	csvc__db_bind_int(st, 4, sv->anonymous);
-	csvc__db_bind_int(st, 5, csvc_store_now(s));
-	if ((rc = csvc__db_insert_id(st, id)))
-		return rc;
-
-	if ((rc = csvc__db_stmt(s->db, &SQL_INSERT_DIM, &st)))
+	int rc = csvc__defs_insert(s->db, &SURVEY_DEFS, sv->name, version, csvc_store_now(s), bind_header, sv, id);
+	if (rc || (rc = csvc__db_stmt(s->db, &SQL_INSERT_DIM, &st)))
 		return rc;
 	for (size_t i = 0; i < sv->n_dims && !rc; i++) {
 		csvc__db_bind_int(st, 1, *id);
@@ -119,110 +123,94 @@ static const char *col_text(csvc__stmt *st, int col)
 	return csvc__db_textcol(st, col);
 }
 
-/* Reports a stored row the setters refuse. */
-static int corrupt(csvc__stmt *st, int64_t id, const char *what)
+void csvc__survey_rows_free(csvc__survey_rows *r)
 {
-	csvc__db_reset(st);
-	if (csvc_error_last()->code == CSVC_ENOMEM) /* not the data's fault */
-		return CSVC_ENOMEM;
-	return csvc__error(CSVC_ECORRUPT, "stored survey %lld has a bad %s: %s", (long long)id, what,
-	                   csvc_error_last()->message);
+	for (size_t i = 0; i < r->n_dims; i++) {
+		csvc__free(r->dims[i].name);
+		csvc__free(r->dims[i].label_zh);
+		csvc__free(r->dims[i].label_en);
+	}
+	for (size_t i = 0; i < r->n_questions; i++) {
+		csvc__free(r->questions[i].name);
+		csvc__free(r->questions[i].dimension);
+		csvc__free(r->questions[i].label_zh);
+		csvc__free(r->questions[i].label_en);
+	}
+	for (size_t i = 0; i < r->n_options; i++)
+		csvc__free(r->options[i].option);
+	csvc__free(r->dims);
+	csvc__free(r->questions);
+	csvc__free(r->options);
+	csvc__free(r->name);
+	csvc__free(r->title);
+	memset(r, 0, sizeof(*r));
 }
 
-int csvc__survey_db_load_id(csvc_store *s, int64_t id, csvc_survey **out)
+static int read_rows(csvc_store *s, csvc__survey_rows *r)
 {
 	csvc__stmt *st;
-	csvc_survey *sv = NULL;
-	int32_t version = 0;
-	int rc = csvc__db_stmt(s->db, &SQL_LOAD, &st);
+	int rc = csvc__defs_header(s->db, &SURVEY_DEFS, r->id, &st);
 	if (rc)
 		return rc;
-	csvc__db_bind_int(st, 1, id);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	if (rc == CSVC__DONE) {
-		csvc__db_reset(st);
-		return csvc__error(CSVC_ENOTFOUND, "no stored survey %lld", (long long)id);
-	}
-	rc = csvc_survey_new(&sv, col_text(st, 0));
+	r->version = (int32_t)csvc__db_int(st, 1);
+	r->anonymous = (int32_t)csvc__db_int(st, 3);
+	rc = csvc__strdup(col_text(st, 0), &r->name);
 	if (!rc)
-		rc = csvc_survey_set_title(sv, col_text(st, 2));
-	if (!rc)
-		rc = csvc_survey_set_anonymous(sv, (int32_t)csvc__db_int(st, 3));
-	version = (int32_t)csvc__db_int(st, 1);
-	if (rc) {
-		rc = corrupt(st, id, "header");
-		goto fail;
-	}
+		rc = csvc__strdup(col_text(st, 2), &r->title);
 	csvc__db_reset(st);
-	if ((rc = csvc__db_stmt(s->db, &SQL_LOAD_DIMS, &st)))
-		goto fail;
-	csvc__db_bind_int(st, 1, id);
-	while ((rc = csvc__db_step(st)) == CSVC__ROW)
-		if ((rc = csvc_survey_add_dimension(sv, col_text(st, 0), csvc__db_double(st, 1), col_text(st, 2),
-		                                    col_text(st, 3)))) {
-			rc = corrupt(st, id, "dimension");
-			goto fail;
-		}
-	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_QUESTIONS, &st)))
-		goto fail;
-	csvc__db_bind_int(st, 1, id);
+	if (rc || (rc = csvc__db_stmt(s->db, &SQL_LOAD_DIMS, &st)))
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
-		size_t idx = 0;
-		if ((rc = csvc_survey_add_question(sv, col_text(st, 1), (int32_t)csvc__db_int(st, 2), col_text(st, 3),
-		                                   (int32_t)csvc__db_int(st, 4), col_text(st, 6), col_text(st, 7), &idx))) {
-			rc = corrupt(st, id, "question");
-			goto fail;
+		csvc__survey_dim_row *d = csvc__defs_append(&r->dims, &r->n_dims, &r->cap_dims, sizeof(*d));
+		if (!d || (rc = csvc__strdup(col_text(st, 0), &d->name)) ||
+		    (rc = csvc__strdup(col_text(st, 2), &d->label_zh)) || (rc = csvc__strdup(col_text(st, 3), &d->label_en))) {
+			csvc__db_reset(st);
+			return CSVC_ENOMEM;
 		}
-		int32_t scale = (int32_t)csvc__db_int(st, 5);
-		if (scale != sv->questions[idx].scale_max && (rc = csvc_survey_set_scale(sv, idx, scale))) {
-			rc = corrupt(st, id, "scale");
-			goto fail;
+		d->weight = csvc__db_double(st, 1);
+	}
+	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_QUESTIONS, &st)))
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		csvc__survey_question_row *q =
+			csvc__defs_append(&r->questions, &r->n_questions, &r->cap_questions, sizeof(*q));
+		if (!q || (rc = csvc__strdup(col_text(st, 1), &q->name)) ||
+		    (rc = csvc__strdup(col_text(st, 3), &q->dimension)) ||
+		    (rc = csvc__strdup(col_text(st, 6), &q->label_zh)) || (rc = csvc__strdup(col_text(st, 7), &q->label_en))) {
+			csvc__db_reset(st);
+			return CSVC_ENOMEM;
 		}
+		q->type = (int32_t)csvc__db_int(st, 2);
+		q->required = (int32_t)csvc__db_int(st, 4);
+		q->scale_max = (int32_t)csvc__db_int(st, 5);
 	}
 	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_OPTIONS, &st)))
-		goto fail;
-	csvc__db_bind_int(st, 1, id);
-	while ((rc = csvc__db_step(st)) == CSVC__ROW)
-		if ((rc = csvc_survey_add_option(sv, (size_t)csvc__db_int(st, 0), col_text(st, 1)))) {
-			rc = corrupt(st, id, "option");
-			goto fail;
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		csvc__survey_option_row *o = csvc__defs_append(&r->options, &r->n_options, &r->cap_options, sizeof(*o));
+		if (!o || (rc = csvc__strdup(col_text(st, 1), &o->option))) {
+			csvc__db_reset(st);
+			return CSVC_ENOMEM;
 		}
+		o->question = csvc__db_int(st, 0);
+	}
 	if (rc < 0)
-		goto fail;
+		return rc;
 	csvc__db_reset(st);
-	sv->version = version;
-	csvc__error_clear();
-	*out = sv;
 	return CSVC_OK;
-fail:
-	csvc_survey_free(sv);
-	return rc;
 }
 
-int csvc__survey_db_load(csvc_store *s, const char *name, int32_t version, csvc_survey **out)
+int csvc__survey_db_read(csvc_store *s, int64_t id, csvc__survey_rows *out)
 {
-	int64_t id = 0;
-	int rc;
-	if (version == 0) {
-		if ((rc = csvc__survey_db_latest(s, name, &version, &id)))
-			return rc;
-		if (!version)
-			return csvc__error(CSVC_ENOTFOUND, "no survey '%s'", name);
-		return csvc__survey_db_load_id(s, id, out);
-	}
-	csvc__stmt *st;
-	if ((rc = csvc__db_stmt(s->db, &SQL_BY_VERSION, &st)))
-		return rc;
-	csvc__db_bind_text(st, 1, name);
-	csvc__db_bind_int(st, 2, version);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	id = rc == CSVC__ROW ? csvc__db_int(st, 0) : 0;
-	csvc__db_reset(st);
-	if (!id)
-		return csvc__error(CSVC_ENOTFOUND, "no survey '%s' version %d", name, (int)version);
-	return csvc__survey_db_load_id(s, id, out);
+	memset(out, 0, sizeof(*out));
+	out->id = id;
+	int rc = read_rows(s, out);
+	if (rc)
+		csvc__survey_rows_free(out);
+	return rc;
 }
 
 /* Copies an optional text column; *has says whether it was set. */

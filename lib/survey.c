@@ -319,6 +319,74 @@ int csvc__survey_equal(const csvc_survey *a, const csvc_survey *b)
 	return 1;
 }
 
+/* Reports a stored row the setters refused (with rc). */
+static int corrupt(int rc, int64_t id, const char *what)
+{
+	if (rc == CSVC_ENOMEM) /* not the data's fault */
+		return rc;
+	return csvc__error(CSVC_ECORRUPT, "stored survey %lld has a bad %s: %s", (long long)id, what,
+	                   csvc_error_last()->message);
+}
+
+/* Builds a survey from its stored rows; a row the setters refuse is
+ * CSVC_ECORRUPT. */
+static int from_rows(const csvc__survey_rows *r, csvc_survey **out)
+{
+	csvc_survey *sv = NULL;
+	int rc = csvc_survey_new(&sv, r->name);
+	if (!rc)
+		rc = csvc_survey_set_title(sv, r->title);
+	if (!rc)
+		rc = csvc_survey_set_anonymous(sv, r->anonymous);
+	if (rc) {
+		rc = corrupt(rc, r->id, "header");
+		goto fail;
+	}
+	for (size_t i = 0; i < r->n_dims; i++) {
+		const csvc__survey_dim_row *d = &r->dims[i];
+		if ((rc = csvc_survey_add_dimension(sv, d->name, d->weight, d->label_zh, d->label_en))) {
+			rc = corrupt(rc, r->id, "dimension");
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < r->n_questions; i++) {
+		const csvc__survey_question_row *q = &r->questions[i];
+		size_t idx = 0;
+		if ((rc = csvc_survey_add_question(sv, q->name, q->type, q->dimension, q->required, q->label_zh,
+		                                   q->label_en, &idx))) {
+			rc = corrupt(rc, r->id, "question");
+			goto fail;
+		}
+		if (q->scale_max != sv->questions[idx].scale_max && (rc = csvc_survey_set_scale(sv, idx, q->scale_max))) {
+			rc = corrupt(rc, r->id, "scale");
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < r->n_options; i++)
+		if ((rc = csvc_survey_add_option(sv, (size_t)r->options[i].question, r->options[i].option))) {
+			rc = corrupt(rc, r->id, "option");
+			goto fail;
+		}
+	sv->version = r->version;
+	csvc__error_clear();
+	*out = sv;
+	return CSVC_OK;
+fail:
+	csvc_survey_free(sv);
+	return rc;
+}
+
+int csvc__survey_load_id(csvc_store *store, int64_t id, csvc_survey **out)
+{
+	csvc__survey_rows rows;
+	int rc = csvc__survey_db_read(store, id, &rows);
+	if (rc)
+		return rc;
+	rc = from_rows(&rows, out);
+	csvc__survey_rows_free(&rows);
+	return rc;
+}
+
 int csvc__survey_save_one(csvc_store *store, const csvc_survey *sv, int32_t *version)
 {
 	int32_t latest = 0;
@@ -328,7 +396,7 @@ int csvc__survey_save_one(csvc_store *store, const csvc_survey *sv, int32_t *ver
 		return rc;
 	if (latest) {
 		csvc_survey *stored = NULL;
-		if ((rc = csvc__survey_db_load_id(store, id, &stored)))
+		if ((rc = csvc__survey_load_id(store, id, &stored)))
 			return rc;
 		int same = csvc__survey_equal(stored, sv);
 		csvc_survey_free(stored);
@@ -370,7 +438,10 @@ int csvc_survey_load(csvc_store *store, const char *name, int32_t version, csvc_
 	int rc = check_name(name, "survey name");
 	if (rc)
 		return rc;
-	return csvc__survey_db_load(store, name, version, out);
+	int64_t id = 0;
+	if ((rc = csvc__survey_db_find(store, name, version, &id)))
+		return rc;
+	return csvc__survey_load_id(store, id, out);
 }
 
 int csvc_survey_install_defaults(csvc_store *store)
@@ -654,7 +725,7 @@ static int newest(csvc_store *s, const char *name, int64_t *id, csvc_survey **ou
 		return rc;
 	if (!v)
 		return csvc__error(CSVC_ENOTFOUND, "no survey '%s'", name);
-	return out ? csvc__survey_db_load_id(s, *id, out) : CSVC_OK;
+	return out ? csvc__survey_load_id(s, *id, out) : CSVC_OK;
 }
 
 int csvc_survey_context_init(csvc_survey_context *ctx, unsigned int version)
@@ -775,7 +846,7 @@ int csvc_survey_respond(csvc_store *store, const char *token, const csvc_survey_
 		rc = csvc__error(CSVC_ESTATE, "the invitation expired");
 		goto end;
 	}
-	if ((rc = csvc__survey_db_load_id(store, inv.survey_id, &sv)) || (rc = check_answers(sv, a, position)))
+	if ((rc = csvc__survey_load_id(store, inv.survey_id, &sv)) || (rc = check_answers(sv, a, position)))
 		goto end;
 	csvc__survey_binding b = {inv.survey_id,
 	                          inv.ticket_id,

@@ -30,12 +30,42 @@ struct csvc_workflow {
 int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b);
 int csvc__check_machine_name(const char *name, const char *what);
 
+/* ---- storage (workflow-sql.c) ---- */
+
+/* A stored workflow version as its rows. Strings are owned by the rows;
+ * NULL where the column is NULL. */
+typedef struct csvc__workflow_state_row {
+	char *name, *label_zh, *label_en;
+	int32_t category;
+} csvc__workflow_state_row;
+
+typedef struct csvc__workflow_transition_row {
+	char *name, *from, *to;
+} csvc__workflow_transition_row;
+
+typedef struct csvc__workflow_rows {
+	int64_t id;
+	char *name, *initial;
+	int32_t version;
+	csvc__workflow_state_row *states;
+	size_t n_states, cap_states;
+	csvc__workflow_transition_row *transitions;
+	size_t n_transitions, cap_transitions;
+} csvc__workflow_rows;
+
+void csvc__workflow_rows_free(csvc__workflow_rows *r);
+
 struct csvc_store;
+struct csvc__defs_kind;
+/* The workflows' descriptor for the shared versioned-definition storage. */
+const struct csvc__defs_kind *csvc__workflow_defs(void);
 /* newest version number of `name`, 0 if none */
 int csvc__workflow_db_latest(struct csvc_store *s, const char *name, int32_t *version);
 int csvc__workflow_db_insert(struct csvc_store *s, const csvc_workflow *wf, int32_t version);
-int csvc__workflow_db_load(struct csvc_store *s, const char *name, int32_t version,
-                           csvc_workflow **out);
+/* Reads version `version` of `name` (0: the newest) into *out, which the
+ * caller frees with csvc__workflow_rows_free (on failure it is left empty):
+ * CSVC_ENOTFOUND "no workflow 'name'" or "no workflow 'name' version N". */
+int csvc__workflow_db_read(struct csvc_store *s, const char *name, int32_t version, csvc__workflow_rows *out);
 
 /* Builds the handbook workflows; used by csvc_store_install_defaults. */
 int csvc__workflow_defaults(csvc_workflow ***out, size_t *n);

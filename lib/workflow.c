@@ -217,6 +217,56 @@ int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b)
 	return 1;
 }
 
+/* Builds a workflow from its stored rows; a row the setters refuse is
+ * CSVC_ECORRUPT. */
+static int from_rows(const csvc__workflow_rows *r, csvc_workflow **out)
+{
+	csvc_workflow *wf = NULL;
+	char *initial = NULL;
+	int rc = csvc__strdup(r->initial, &initial);
+	if (rc || (rc = csvc_workflow_new(&wf, r->name))) {
+		csvc__free(initial);
+		return rc;
+	}
+	for (size_t i = 0; i < r->n_states && !rc; i++) {
+		const csvc__workflow_state_row *st = &r->states[i];
+		rc = csvc_workflow_add_state(wf, st->name, st->category, st->label_zh, st->label_en);
+		if (rc && rc != CSVC_ENOMEM)
+			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad state: %s", r->name,
+			                 (int)r->version, csvc_error_last()->message);
+	}
+	for (size_t i = 0; i < r->n_transitions && !rc; i++) {
+		const csvc__workflow_transition_row *t = &r->transitions[i];
+		rc = csvc_workflow_add_transition(wf, t->name, t->from, t->to);
+		if (rc && rc != CSVC_ENOMEM)
+			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", r->name,
+			                 (int)r->version, csvc_error_last()->message);
+	}
+	if (rc) {
+		csvc__free(initial);
+		csvc_workflow_free(wf);
+		return rc;
+	}
+	csvc__free(wf->initial);
+	wf->initial = initial;
+	wf->version = r->version;
+	csvc__error_clear();
+	*out = wf;
+	return CSVC_OK;
+}
+
+/* Loads version `version` of `name` (0: the newest). */
+static int load(csvc_store *store, const char *name, int32_t version, csvc_workflow **out)
+{
+	csvc__workflow_rows rows;
+	int rc = csvc__workflow_db_read(store, name, version, &rows);
+	if (rc)
+		return rc;
+	rc = from_rows(&rows, out);
+	csvc__workflow_rows_free(&rows);
+	return rc;
+}
+
 /* Saves inside the caller's (or its own) transaction. */
 static int save_one(csvc_store *store, const csvc_workflow *wf, int32_t *version)
 {
@@ -226,7 +276,7 @@ static int save_one(csvc_store *store, const csvc_workflow *wf, int32_t *version
 		return rc;
 	if (latest) {
 		csvc_workflow *stored = NULL;
-		if ((rc = csvc__workflow_db_load(store, wf->name, latest, &stored)))
+		if ((rc = load(store, wf->name, latest, &stored)))
 			return rc;
 		int same = csvc__workflow_equal(stored, wf);
 		csvc_workflow_free(stored);
@@ -269,13 +319,7 @@ int csvc_workflow_load(csvc_store *store, const char *name, int32_t version, csv
 	int rc = csvc__check_machine_name(name, "workflow name");
 	if (rc)
 		return rc;
-	if (version == 0) {
-		if ((rc = csvc__workflow_db_latest(store, name, &version)))
-			return rc;
-		if (version == 0)
-			return csvc__error(CSVC_ENOTFOUND, "no workflow '%s'", name);
-	}
-	return csvc__workflow_db_load(store, name, version, out);
+	return load(store, name, version, out);
 }
 
 const char *csvc_workflow_name(const csvc_workflow *wf) { return wf ? wf->name : NULL; }

@@ -18,7 +18,15 @@ ways text can get into SQL:
      string conversions (%s) take only such values, strcpy/strcat/memcpy
      of such a value, or csvc__buf_* appends of literals and constants.
      A parameter is accepted only where its function is such a helper
-     itself, so its callers are checked in turn.
+     itself, so its callers are checked in turn;
+  5. a statement of a versioned-definition descriptor (lib/db/defs.h),
+     `&k->field` where k is the function's `const csvc__defs_kind *`
+     parameter, is accepted because every descriptor is checked where it
+     is defined: a csvc__defs_kind object must be `static const`, its
+     initialiser may hold only CSVC__SQL / CSVC__SQL_DIALECTS texts made
+     of literals (or string macros), other literals, designators and
+     upper-case constants, no csvc__defs_kind is named without `const`
+     (no writable object or pointer), and nothing is cast to one.
 usage: check-sql.py LIBDIR
 """
 import os
@@ -60,6 +68,44 @@ def check(path, problems):
                 re.fullmatch(r'(SQL_[A-Z0-9_]+|match)(,\s*\d+)?', arg) or arg in consts
             if am.group(1) == 'printf' or not ok:
                 problems.append('%s: %s appends a non-constant to SQL: %s' % (name, fm.group(1), arg[:60]))
+    check_descriptors(name, text, macros, problems)
+
+
+DEFS_TYPE = re.compile(r'\b(?:struct\s+)?csvc__defs_kind\b')
+DEFS_OBJECT = re.compile(r'\b(?:struct\s+)?csvc__defs_kind\s+(\w+)\s*(?:\[[^\]]*\]\s*)?(=|;|,)')
+
+
+def check_descriptors(name, text, macros, problems):
+    """Rule 5: descriptors are static const and hold constant SQL only."""
+    def line(pos):
+        return text.count('\n', 0, pos) + 1
+    for m in DEFS_TYPE.finditer(text):
+        if not re.search(r'\bconst\s+$', text[max(0, m.start() - 40):m.start()]):
+            problems.append('%s:%d: csvc__defs_kind without const: a descriptor must not be writable' %
+                            (name, line(m.start())))
+    for m in re.finditer(r'\(\s*const\s+(?:struct\s+)?csvc__defs_kind\s*\*\s*\)', text):
+        problems.append('%s:%d: a cast to a descriptor pointer' % (name, line(m.start())))
+    for m in DEFS_OBJECT.finditer(text):
+        head = text[text.rfind('\n', 0, m.start()) + 1:m.start()]
+        if not re.fullmatch(r'\s*static\s+const\s+', head) or m.group(2) != '=':
+            problems.append('%s:%d: descriptor %s must be defined `static const ... = {...}`' %
+                            (name, line(m.start()), m.group(1)))
+            continue
+        body = call_args(text, text.index('{', m.end()) + 1)
+        init = ','.join(body)
+        piece = r'(?:"(?:[^"\\]|\\.)*"|NULL|' + '|'.join(sorted(macros) or ['(?!)']) + r')'
+        for cm in re.finditer(r'\bCSVC__SQL(?:_DIALECTS)?\s*\(', init):
+            for arg in call_args(init, cm.end()):
+                if not re.fullmatch(r'(?:\s*' + piece + r'\s*)+', arg):
+                    problems.append('%s:%d: descriptor %s has SQL text that is not a literal: %s' %
+                                    (name, line(m.start()), m.group(1), ' '.join(arg.split())[:60]))
+        rest = re.sub(r'\bCSVC__SQL(?:_DIALECTS)?\s*\((?:[^()"]|"(?:[^"\\]|\\.)*")*\)', ' ', init)
+        rest = re.sub(r'"(?:[^"\\]|\\.)*"', ' ', rest)
+        rest = re.sub(r'\.\w+\s*=', ' ', rest)
+        bad = re.search(r'[^\s{},0-9A-Z_]', rest)
+        if bad or re.search(r'\b[0-9A-Z_]*[a-z]', rest):
+            problems.append('%s:%d: descriptor %s is initialised from something other than constants: %s' %
+                            (name, line(m.start()), m.group(1), ' '.join(rest.split())[:60]))
 
 
 def call_args(text, start):
@@ -124,7 +170,8 @@ def functions(text):
         for p in split_top(m.group(2), ','):
             pm = re.search(r'(\w+)\s*(?:\[[^]]*\])?\s*$', p.strip())
             params.append(pm.group(1) if pm and p.strip() != 'void' else '')
-        out.append((m.group(1), params, m.group(3), m.start(3)))
+        descriptors = set(re.findall(r'\bconst\s+(?:struct\s+)?csvc__defs_kind\s*\*\s*(\w+)', m.group(2)))
+        out.append((m.group(1), params, m.group(3), m.start(3), descriptors))
     return out
 
 
@@ -175,7 +222,7 @@ def sql_sinks(all_funcs):
     changed = True
     while changed:
         changed = False
-        for name, params, body, _ in all_funcs:
+        for name, params, body, _, _ in all_funcs:
             for sink, idx in list(sinks.items()):
                 for m in re.finditer(r'\b' + re.escape(sink) + r'\s*\(', body):
                     args = call_args(body, m.end())
@@ -229,7 +276,7 @@ def check_sinks(files, problems):
     sinks = sql_sinks([fn for fl in all_funcs.values() for fn in fl])
     for path, funcs in all_funcs.items():
         text = strip_comments(open(path, encoding='utf-8').read())
-        for name, params, body, off in funcs:
+        for name, params, body, off, descriptors in funcs:
             if name in SEED_SINKS:
                 continue  # the sinks themselves: what they do with their SQL argument is theirs
             for sink, idx in sinks.items():
@@ -241,6 +288,9 @@ def check_sinks(files, problems):
                     where = '%s:%d: %s' % (os.path.basename(path), text.count('\n', 0, off + m.start()) + 1, name)
                     if safe_expr(arg):
                         continue
+                    dm = re.fullmatch(r'&\s*(\w+)\s*->\s*\w+', arg)
+                    if dm and dm.group(1) in descriptors:
+                        continue  # rule 5: a descriptor's statement
                     if arg in params and sinks.get(name) == params.index(arg):
                         continue  # a helper's own parameter: its callers are checked
                     var = re.fullmatch(r'(\w+)(?:\.data)?', arg)

@@ -79,7 +79,67 @@ int planted_buf(csvc_store *s, const char *name)
 	return rc;
 }
 ''',
+    'descriptor-text-from-variable': r'''
+static char planted_text[256];
+
+static const csvc__defs_kind PLANTED_DEFS = {
+	.what = "planted",
+	.latest = CSVC__SQL(planted_text),
+};
+
+int planted_latest(csvc__db *db, const csvc__defs_kind *k, csvc__stmt **st)
+{
+	return csvc__db_stmt(db, &k->latest, st);
 }
+''',
+    'descriptor-writable': r'''
+static csvc__defs_kind PLANTED_DEFS = {
+	.what = "planted",
+	.latest = CSVC__SQL("SELECT version, id FROM workflows WHERE name = $1"),
+};
+
+void planted_rewrite(const char *text)
+{
+	PLANTED_DEFS.latest.text[0] = text;
+}
+''',
+    'descriptor-cast-from-buffer': r'''
+int planted_cast(csvc__db *db, const void *buf, csvc__stmt **st)
+{
+	const csvc__defs_kind *k = (const csvc__defs_kind *)buf;
+	return csvc__db_stmt(db, &k->latest, st);
+}
+''',
+    'field-of-another-struct': r'''
+struct planted_kind {
+	csvc__sql latest;
+};
+
+int planted_field(csvc__db *db, const struct planted_kind *k, csvc__stmt **st)
+{
+	return csvc__db_stmt(db, &k->latest, st);
+}
+''',
+}
+
+# A versioned-definition descriptor with constant SQL: must pass.
+CLEAN_DESCRIPTOR = r'''
+static const csvc__defs_kind PLANTED_DEFS = {
+	.what = "planted",
+	.latest = CSVC__SQL("SELECT version, id FROM workflows WHERE name = $1 ORDER BY version DESC LIMIT 1"),
+	.find = CSVC__SQL_DIALECTS("SELECT id FROM workflows WHERE name = $1 AND version = $2", NULL),
+};
+
+int planted_find(csvc__db *db, const csvc__defs_kind *k, csvc__stmt **st)
+{
+	return csvc__db_stmt(db, &k->find, st);
+}
+
+int planted_use(csvc__db *db, csvc__stmt **st)
+{
+	return planted_find(db, &PLANTED_DEFS, st);
+}
+'''
 
 # Constant SQL through the same shapes: must pass.
 CLEAN = r'''
@@ -117,6 +177,10 @@ class TestCheckSql(unittest.TestCase):
 
     def test_clean_helper_passes(self):
         r = self.run_lint(CLEAN)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_clean_descriptor_passes(self):
+        r = self.run_lint(CLEAN_DESCRIPTOR)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_planted_violations_fail(self):
