@@ -58,7 +58,6 @@ int csvc__kvvec_find(const csvc__kvvec *v, const char *key, const char *value);
 int csvc__customer_history_push(csvc_customer *c, int32_t stage, csvc_time_us at);
 
 /* Validation shared by setters and storage. */
-int csvc__check_store_code(const char *code);
 int csvc__check_extid(const char *kind, const char *value);
 
 /* An empty record with no defaults applied (for loading). */

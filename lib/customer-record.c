@@ -408,19 +408,6 @@ int csvc_customer_set_notes(csvc_customer *c, const char *notes)
 	return set_string(&c->notes, notes, CSVC_CUSTOMER_MAX_NOTES, "notes", CSVC__TEXT_MULTILINE);
 }
 
-int csvc__check_store_code(const char *code)
-{
-	size_t n = strlen(code);
-	if (n == 0 || n > CSVC_CUSTOMER_MAX_STORE_CODE)
-		return csvc__error(CSVC_ERANGE, "store code must be 1 to %d bytes",
-		                   CSVC_CUSTOMER_MAX_STORE_CODE);
-	for (size_t i = 0; i < n; i++)
-		if (code[i] <= ' ' || code[i] > '~')
-			return csvc__error(CSVC_EINVAL,
-			                   "store code must be printable ASCII without spaces");
-	return CSVC_OK;
-}
-
 int csvc_customer_set_home_store(csvc_customer *c, const char *store_code)
 {
 	csvc__error_clear();

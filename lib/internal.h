@@ -54,6 +54,16 @@ int csvc__error_engine(int code, const char *engine, int32_t engine_code, const 
  * engine's failure in the API's terms. */
 int csvc__error_refine(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
 
+/* ---- names shared by every module (text.c) ---- */
+
+/* A retail store code: 1 to CSVC_CUSTOMER_MAX_STORE_CODE printable ASCII
+ * bytes without spaces (CSVC_ERANGE, CSVC_EINVAL). */
+int csvc__check_store_code(const char *code);
+/* A machine name (workflow, state, kind, policy, survey ...): 1 to
+ * CSVC_WORKFLOW_MAX_NAME bytes of a-z, 0-9, '_', '.', '-'; `what` names
+ * it in the message. */
+int csvc__check_machine_name(const char *name, const char *what);
+
 /* ---- versioned public structs (versioned.c) ---- */
 
 /* What the library knows of one versioned public struct (options, query,

@@ -106,7 +106,7 @@ struct csvc_store;
 /* Loads a stored policy (sla-policy.c: the rows of csvc__sla_db_policy_read
  * built into a policy): the one with id `rowid`, or when `rowid` is 0
  * version `version` of `name` (0: the newest). */
-int csvc__sla_db_policy_load(struct csvc_store *s, const char *name, int32_t version, int64_t rowid,
+int csvc__sla_policy_load_id(struct csvc_store *s, const char *name, int32_t version, int64_t rowid,
                              csvc_sla_policy **out);
 
 struct csvc_store;

@@ -470,7 +470,7 @@ fail:
 	return rc;
 }
 
-int csvc__sla_db_policy_load(csvc_store *s, const char *name, int32_t version, int64_t rowid,
+int csvc__sla_policy_load_id(csvc_store *s, const char *name, int32_t version, int64_t rowid,
                              csvc_sla_policy **out)
 {
 	csvc__sla_policy_rows rows;
@@ -503,7 +503,7 @@ static int save_one(csvc_store *s, const csvc_sla_policy *p, int32_t *version)
 		return rc;
 	if (latest) {
 		csvc_sla_policy *stored = NULL;
-		if ((rc = csvc__sla_db_policy_load(s, p->name, latest, 0, &stored)))
+		if ((rc = csvc__sla_policy_load_id(s, p->name, latest, 0, &stored)))
 			return rc;
 		int same = policy_equal(stored, p);
 		csvc_sla_policy_free(stored);
@@ -545,7 +545,7 @@ int csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version, c
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc)
 		return rc;
-	return csvc__sla_db_policy_load(store, name, version, 0, out);
+	return csvc__sla_policy_load_id(store, name, version, 0, out);
 }
 
 int csvc_sla_policy_retire(csvc_store *store, const char *name)

@@ -166,7 +166,7 @@ static int policy_by_id(csvc_store *s, int64_t id, const csvc_sla_policy **out)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	c->loaded = p;
 	csvc_sla_policy *pol = NULL;
-	if ((rc = csvc__sla_db_policy_load(s, NULL, 0, id, &pol)))
+	if ((rc = csvc__sla_policy_load_id(s, NULL, 0, id, &pol)))
 		return rc;
 	c->loaded[c->n_loaded++] = pol;
 	*out = pol;

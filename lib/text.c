@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvc/customer.h"
+#include "csvc/workflow.h"
 #include "internal.h"
 
 int csvc__utf8_valid(const char *str, size_t len)
@@ -498,4 +500,31 @@ void csvc__buf_json_number(csvc__buf *b, double v)
 	}
 	char text[CSVC__DOUBLE_TEXT_MAX];
 	csvc__buf_put(b, text, csvc__format_double(text, v));
+}
+
+/* ---- names shared by every module ---- */
+
+int csvc__check_store_code(const char *code)
+{
+	size_t n = strlen(code);
+	if (n == 0 || n > CSVC_CUSTOMER_MAX_STORE_CODE)
+		return csvc__error(CSVC_ERANGE, "store code must be 1 to %d bytes",
+		                   CSVC_CUSTOMER_MAX_STORE_CODE);
+	for (size_t i = 0; i < n; i++)
+		if (code[i] <= ' ' || code[i] > '~')
+			return csvc__error(CSVC_EINVAL,
+			                   "store code must be printable ASCII without spaces");
+	return CSVC_OK;
+}
+
+int csvc__check_machine_name(const char *name, const char *what)
+{
+	if (!name)
+		return csvc__error(CSVC_EINVAL, "%s must not be NULL", what);
+	size_t n = strnlen(name, CSVC_WORKFLOW_MAX_NAME + 1);
+	if (n == 0 || n > CSVC_WORKFLOW_MAX_NAME)
+		return csvc__error(CSVC_ERANGE, "%s must be 1 to %d bytes", what, CSVC_WORKFLOW_MAX_NAME);
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
+		return csvc__error(CSVC_EINVAL, "%s '%s' may use only a-z, 0-9, '_', '.', '-'", what, name);
+	return CSVC_OK;
 }

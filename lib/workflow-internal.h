@@ -28,7 +28,6 @@ struct csvc_workflow {
 
 /* 1 if the two definitions are equal (names, states, transitions, initial). */
 int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b);
-int csvc__check_machine_name(const char *name, const char *what);
 
 /* ---- storage (workflow-sql.c) ---- */
 

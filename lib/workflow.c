@@ -7,18 +7,6 @@
 #include "store-internal.h"
 #include "workflow-internal.h"
 
-int csvc__check_machine_name(const char *name, const char *what)
-{
-	if (!name)
-		return csvc__error(CSVC_EINVAL, "%s must not be NULL", what);
-	size_t n = strnlen(name, CSVC_WORKFLOW_MAX_NAME + 1);
-	if (n == 0 || n > CSVC_WORKFLOW_MAX_NAME)
-		return csvc__error(CSVC_ERANGE, "%s must be 1 to %d bytes", what, CSVC_WORKFLOW_MAX_NAME);
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n)
-		return csvc__error(CSVC_EINVAL, "%s '%s' may use only a-z, 0-9, '_', '.', '-'", what, name);
-	return CSVC_OK;
-}
-
 int csvc_workflow_new(csvc_workflow **out, const char *name)
 {
 	csvc__error_clear();
