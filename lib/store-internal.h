@@ -1,14 +1,8 @@
 /*
- * The store's insides: the connection, statement cache, transactions,
- * change-hook queue and workflow cache.
- *
- * Layering: SQL text lives only in store.c, schema.c and the *-sql.c
- * files. Domain code (customer.c, ticket.c, ...) calls the
- * csvc__<module>_db_* functions declared in each module's *-internal.h,
- * so a second backend can provide the same functions without touching the
- * domain logic. Domain code still includes this header for the
- * transaction functions and store settings; a second backend would move
- * those behind a backend table (docs/architecture.md).
+ * The store's insides: its database connection (lib/db/db.h), clock, log,
+ * settings, transactions, and the per-store state the modules above it
+ * attach (caches, the change hook's queue). The store knows no module:
+ * lib/csvc.c attaches them when a store opens (docs/architecture.md).
  */
 #ifndef CSVC_STORE_INTERNAL_H
 #define CSVC_STORE_INTERNAL_H
