@@ -7,14 +7,14 @@
  */
 #include <stdio.h>
 
-#include "customer-internal.h"
+#include "customer/customer-internal.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
-#include "sla-internal.h"
-#include "store-internal.h"
-#include "survey-internal.h"
-#include "ticket-internal.h"
-#include "workflow-internal.h"
+#include "sla/sla-internal.h"
+#include "store/store-internal.h"
+#include "survey/survey-internal.h"
+#include "ticket/ticket-internal.h"
+#include "workflow/workflow-internal.h"
 
 int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
 {

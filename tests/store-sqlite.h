@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "db/sqlite.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 
 #define CSVC_TEST_SQLITE(s) ((sqlite3 *)csvc__sqlite_handle((s)->db))
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "internal.h"
+#include "util/internal.h"
 
 /* ---- statement cache ---- */
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "db/defs.h"
-#include "internal.h"
+#include "util/internal.h"
 
 int csvc__defs_latest(csvc__db *db, const csvc__defs_kind *k, const char *name, int32_t *version, int64_t *id)
 {

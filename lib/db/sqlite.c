@@ -17,7 +17,7 @@
 
 #include "csvc/store.h"
 #include "db/sqlite.h"
-#include "internal.h"
+#include "util/internal.h"
 
 typedef struct lite_db {
 	csvc__db base;

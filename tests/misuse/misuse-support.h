@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "csvc-test.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 
 static csvc_time_us misuse_clock = (csvc_time_us)1767225600 * CSVC_SECOND_US;

@@ -10,7 +10,7 @@
 
 #include "calendar-naive.h"
 #include "csvc-test.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 #include "test-data.h"
 

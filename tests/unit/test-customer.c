@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "csvc-test.h"
-#include "customer-internal.h"
-#include "store-internal.h"
+#include "customer/customer-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US) /* 2026-01-01T00:00:00Z */

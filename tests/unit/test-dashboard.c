@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "csvc-test.h"
-#include "report-internal.h"
+#include "report/report-internal.h"
 
 #define SEC CSVC_SECOND_US
 #define MIN (60 * SEC)

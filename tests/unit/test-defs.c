@@ -10,11 +10,11 @@
 
 #include "csvc-test.h"
 #include "db/defs.h"
-#include "sla-internal.h"
-#include "store-internal.h"
+#include "sla/sla-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
-#include "survey-internal.h"
-#include "workflow-internal.h"
+#include "survey/survey-internal.h"
+#include "workflow/workflow-internal.h"
 
 #define assert_message(text) assert_string_equal(csvc_error_last()->message, (text))
 #define assert_message_starts(text) \

@@ -16,7 +16,7 @@
 
 #include "csvc-test.h"
 #include "store-dump.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "test-data.h"
 
 /* ---- the test allocator ---- */

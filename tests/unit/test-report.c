@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "csvc-test.h"
-#include "report-internal.h"
+#include "report/report-internal.h"
 
 #define SEC CSVC_SECOND_US
 #define MIN (60 * SEC)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "csvc-test.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 
 #define SEC CSVC_SECOND_US

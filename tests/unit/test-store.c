@@ -14,7 +14,7 @@
 #include "csvc.h"
 
 #include "csvc-test.h"
-#include "internal.h"
+#include "util/internal.h"
 
 static char tmpdir[256];
 

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "csvc-test.h"
-#include "report-internal.h"
-#include "store-internal.h"
+#include "report/report-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 
 #define SEC CSVC_SECOND_US

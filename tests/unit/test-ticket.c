@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "csvc-test.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
-#include "ticket-internal.h"
+#include "ticket/ticket-internal.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US)
 #define MIN_US (60 * CSVC_SECOND_US)

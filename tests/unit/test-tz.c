@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "csvc-test.h"
-#include "tz-internal.h"
+#include "calendar/tz-internal.h"
 #include "test-data.h"
 
 #define S_US ((int64_t)1000000)

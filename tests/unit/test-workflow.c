@@ -7,7 +7,7 @@
 
 #include "csvc-test.h"
 #include "csvc/workflow.h"
-#include "store-internal.h"
+#include "store/store-internal.h"
 #include "store-sqlite.h"
 
 static csvc_workflow *simple(void)

@@ -1,0 +1,443 @@
+/*
+ * Numbered, forward-only schema migrations. Migration N takes a store from
+ * user_version N-1 to N. Published migrations are never edited: a change
+ * is always a new migration appended to the list.
+ */
+#include <stdio.h>
+
+#include "store/store-internal.h"
+
+static const char MIGRATION_1[] =
+	/* Customers. `id` is internal (joins, keyset order); `uuid` is public. */
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  name TEXT, address TEXT, birthday INTEGER, notes TEXT, home_store TEXT,"
+	"  class INTEGER NOT NULL, tier INTEGER NOT NULL, lifecycle INTEGER NOT NULL,"
+	"  revision INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,"
+	"  merged_into INTEGER REFERENCES customers(id),"
+	"  erased_us INTEGER"
+	");"
+	"CREATE INDEX customers_created ON customers(created_us);"
+	"CREATE INDEX customers_updated ON customers(updated_us);"
+	"CREATE INDEX customers_home_store ON customers(home_store) WHERE home_store IS NOT NULL;"
+	"CREATE INDEX customers_class ON customers(class);"
+	"CREATE INDEX customers_merged_into ON customers(merged_into) WHERE merged_into IS NOT NULL;"
+	/* Phones (kind 1) and e-mails (kind 2): as entered and normalised. */
+	"CREATE TABLE customer_contacts ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  kind INTEGER NOT NULL, position INTEGER NOT NULL,"
+	"  value TEXT NOT NULL, norm TEXT NOT NULL,"
+	"  PRIMARY KEY (customer_id, kind, position)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX customer_contacts_norm ON customer_contacts(kind, norm);"
+	"CREATE TABLE customer_tags ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id), tag TEXT NOT NULL,"
+	"  PRIMARY KEY (customer_id, tag)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX customer_tags_tag ON customer_tags(tag);"
+	"CREATE TABLE customer_attributes ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  PRIMARY KEY (customer_id, key)"
+	") WITHOUT ROWID;"
+	/* An external ID is unique within its kind across all customers. */
+	"CREATE TABLE customer_external_ids ("
+	"  kind TEXT NOT NULL, value TEXT NOT NULL,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, value)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX customer_external_ids_customer ON customer_external_ids(customer_id, position);"
+	"CREATE TABLE customer_lifecycle ("
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  seq INTEGER NOT NULL, stage INTEGER NOT NULL, at_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer_id, seq)"
+	") WITHOUT ROWID;"
+	/* Append-only history of a customer record. Payloads name fields, never
+	 * personal values, so erasure never has to rewrite history. */
+	"CREATE TABLE customer_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  type TEXT NOT NULL, actor TEXT, at_us INTEGER NOT NULL, payload TEXT"
+	");"
+	"CREATE INDEX customer_events_customer ON customer_events(customer_id);"
+	"CREATE TRIGGER customer_events_no_update BEFORE UPDATE ON customer_events"
+	"  BEGIN SELECT RAISE(ABORT, 'customer events are append-only'); END;"
+	"CREATE TRIGGER customer_events_no_delete BEFORE DELETE ON customer_events"
+	"  BEGIN SELECT RAISE(ABORT, 'customer events are append-only'); END;"
+	/* Substring search (CJK included): rowid = customers.id. */
+	"CREATE VIRTUAL TABLE customer_search USING fts5("
+	"  name, phones, emails, notes, tokenize = 'trigram');";
+
+static const char MIGRATION_2[] =
+	/* Workflows: one row per stored version, never updated. */
+	"CREATE TABLE workflows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, initial_state TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TABLE workflow_states ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id),"
+	"  position INTEGER NOT NULL, name TEXT NOT NULL, category INTEGER NOT NULL,"
+	"  label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (workflow_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE workflow_transitions ("
+	"  workflow_id INTEGER NOT NULL REFERENCES workflows(id),"
+	"  position INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  from_state TEXT NOT NULL, to_state TEXT NOT NULL,"
+	"  PRIMARY KEY (workflow_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER workflows_no_update BEFORE UPDATE ON workflows"
+	"  BEGIN SELECT RAISE(ABORT, 'stored workflow versions are immutable'); END;";
+
+static const char MIGRATION_3[] =
+	"CREATE TABLE ticket_kinds ("
+	"  name TEXT PRIMARY KEY, workflow TEXT NOT NULL, label_zh TEXT, label_en TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE ticket_channels ("
+	"  name TEXT PRIMARY KEY, label_zh TEXT, label_en TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE priority_matrix ("
+	"  urgency INTEGER NOT NULL, importance INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL, PRIMARY KEY (urgency, importance, impact)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE ticket_counters (store_code TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;"
+	/* Current fields: derived from ticket_events, kept for indexed reads. */
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  number TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL, store_code TEXT NOT NULL,"
+	"  customer_id INTEGER REFERENCES customers(id),"
+	"  channel TEXT, category TEXT,"
+	"  urgency INTEGER NOT NULL, importance INTEGER NOT NULL, impact INTEGER NOT NULL,"
+	"  priority INTEGER NOT NULL, priority_override INTEGER NOT NULL,"
+	"  assignee TEXT, team TEXT, subject TEXT, description TEXT, order_ref TEXT,"
+	"  state TEXT NOT NULL, state_category INTEGER NOT NULL,"
+	"  workflow TEXT NOT NULL, workflow_version INTEGER NOT NULL,"
+	"  revision INTEGER NOT NULL, created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX tickets_store ON tickets(store_code, state_category);"
+	/* Open tickets of a store in creation order: the busiest list. */
+	"CREATE INDEX tickets_store_open ON tickets(store_code) WHERE state_category < 5;"
+	"CREATE INDEX tickets_category ON tickets(state_category);"
+	"CREATE INDEX tickets_assignee ON tickets(assignee, state_category) WHERE assignee IS NOT NULL;"
+	"CREATE INDEX tickets_team ON tickets(team, state_category) WHERE team IS NOT NULL;"
+	"CREATE INDEX tickets_customer ON tickets(customer_id) WHERE customer_id IS NOT NULL;"
+	"CREATE INDEX tickets_kind ON tickets(kind);"
+	"CREATE INDEX tickets_channel ON tickets(channel) WHERE channel IS NOT NULL;"
+	"CREATE INDEX tickets_priority ON tickets(priority);"
+	"CREATE INDEX tickets_created ON tickets(created_us);"
+	"CREATE INDEX tickets_updated ON tickets(updated_us);"
+	/* The record: one row per change, never updated or deleted. */
+	"CREATE TABLE ticket_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  seq INTEGER NOT NULL, type TEXT NOT NULL, actor TEXT, at_us INTEGER NOT NULL,"
+	"  from_state TEXT, to_state TEXT, payload TEXT,"
+	"  UNIQUE (ticket_id, seq)"
+	");"
+	"CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+	"  BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events"
+	"  BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"CREATE TABLE ticket_comments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind INTEGER NOT NULL, method TEXT, body TEXT NOT NULL, actor TEXT, at_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX ticket_comments_ticket ON ticket_comments(ticket_id);"
+	"CREATE TABLE ticket_links ("
+	"  a INTEGER NOT NULL REFERENCES tickets(id), b INTEGER NOT NULL REFERENCES tickets(id),"
+	"  kind INTEGER NOT NULL, created_us INTEGER NOT NULL,"
+	"  PRIMARY KEY (a, b, kind)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX ticket_links_b ON ticket_links(b);"
+	/* rowid = ticket id: subject and description; rowid = -comment id: a comment. */
+	"CREATE VIRTUAL TABLE ticket_search USING fts5(body, tokenize = 'trigram');";
+
+static const char MIGRATION_4[] =
+	/* Business calendars, stored as their canonical JSON text. */
+	"CREATE TABLE calendars ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  spec TEXT NOT NULL,"
+	"  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL"
+	");"
+	/* The calendar of each retail store (by store code, as in
+	 * customers.home_store). */
+	"CREATE TABLE store_calendars ("
+	"  store_code TEXT PRIMARY KEY,"
+	"  calendar_id INTEGER NOT NULL REFERENCES calendars(id),"
+	"  attached_us INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX store_calendars_calendar ON store_calendars(calendar_id);";
+
+static const char MIGRATION_5[] =
+	/* SLA policies: one row per version, never updated. */
+	"CREATE TABLE sla_policy_names (name TEXT PRIMARY KEY, retired INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE sla_policies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	"  match_kind TEXT, match_store TEXT, match_channel TEXT, match_category TEXT,"
+	"  match_priority INTEGER NOT NULL, match_urgency INTEGER NOT NULL,"
+	"  match_class INTEGER NOT NULL, match_tier INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TRIGGER sla_policies_no_update BEFORE UPDATE ON sla_policies"
+	"  BEGIN SELECT RAISE(ABORT, 'stored SLA policy versions are immutable'); END;"
+	"CREATE TABLE sla_policy_targets ("
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id), idx INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, duration_us INTEGER NOT NULL,"
+	"  calendar INTEGER NOT NULL, calendar_name TEXT,"
+	"  met_reply INTEGER NOT NULL, met_categories INTEGER NOT NULL, met_states TEXT NOT NULL,"
+	"  pause_categories INTEGER NOT NULL, pause_states TEXT NOT NULL,"
+	"  warnings TEXT NOT NULL, recurring INTEGER NOT NULL,"
+	"  PRIMARY KEY (policy_id, idx)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE sla_policy_escalations ("
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  target_idx INTEGER NOT NULL, pos INTEGER NOT NULL,"
+	"  percent INTEGER NOT NULL, action INTEGER NOT NULL, value INTEGER NOT NULL,"
+	"  assignee TEXT, team TEXT, transition TEXT,"
+	"  PRIMARY KEY (policy_id, target_idx, pos)"
+	") WITHOUT ROWID;"
+	/* Each ticket's target clocks, with the policy (current and the one
+	 * chosen at creation) it runs under. */
+	"CREATE TABLE sla_targets ("
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id), idx INTEGER NOT NULL,"
+	"  policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  initial_policy_id INTEGER NOT NULL REFERENCES sla_policies(id),"
+	"  calendar TEXT,"
+	"  phase INTEGER NOT NULL, used_us INTEGER NOT NULL, since_us INTEGER NOT NULL,"
+	"  met_at INTEGER, met_via_state INTEGER NOT NULL, breached_at INTEGER,"
+	"  fired INTEGER NOT NULL, cycle INTEGER NOT NULL,"
+	"  due_us INTEGER, next_alarm_us INTEGER, next_pct INTEGER NOT NULL, warned INTEGER NOT NULL,"
+	"  PRIMARY KEY (ticket_id, idx)"
+	") WITHOUT ROWID;"
+	/* Pending alarms: what csvc_sla_advance and next_wakeup read. */
+	"CREATE INDEX sla_targets_alarm ON sla_targets(next_alarm_us) WHERE next_alarm_us IS NOT NULL;"
+	"CREATE INDEX sla_targets_at_risk ON sla_targets(due_us)"
+	"  WHERE phase = 1 AND warned = 1 AND breached_at IS NULL;"
+	"CREATE INDEX sla_targets_breached ON sla_targets(breached_at)"
+	"  WHERE breached_at IS NOT NULL AND phase IN (1, 2);";
+
+static const char MIGRATION_6[] =
+	/* Survey definitions: one row per stored version, never updated. */
+	"CREATE TABLE surveys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, version INTEGER NOT NULL, title TEXT, anonymous INTEGER NOT NULL,"
+	"  created_us INTEGER NOT NULL,"
+	"  UNIQUE (name, version)"
+	");"
+	"CREATE TRIGGER surveys_no_update BEFORE UPDATE ON surveys"
+	"  BEGIN SELECT RAISE(ABORT, 'stored survey versions are immutable'); END;"
+	"CREATE TABLE survey_dimensions ("
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id), position INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, weight REAL NOT NULL, label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (survey_id, position)"
+	") WITHOUT ROWID;"
+	/* options: a JSON array of option names (choice questions). */
+	"CREATE TABLE survey_questions ("
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id), position INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, type INTEGER NOT NULL, dimension TEXT, required INTEGER NOT NULL,"
+	"  scale_max INTEGER NOT NULL, options TEXT, label_zh TEXT, label_en TEXT,"
+	"  PRIMARY KEY (survey_id, position)"
+	") WITHOUT ROWID;"
+	/* Single-use invitations: survey_id is the version invited to. */
+	"CREATE TABLE survey_invitations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id),"
+	"  ticket_id INTEGER REFERENCES tickets(id), customer_id INTEGER REFERENCES customers(id),"
+	"  store_code TEXT NOT NULL, staff TEXT, channel TEXT, method INTEGER NOT NULL,"
+	"  ticket_kind TEXT, ticket_category TEXT,"
+	"  created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL, responded_us INTEGER"
+	");"
+	"CREATE INDEX survey_invitations_ticket ON survey_invitations(ticket_id) WHERE ticket_id IS NOT NULL;"
+	"CREATE INDEX survey_invitations_customer ON survey_invitations(customer_id) WHERE customer_id IS NOT NULL;"
+	/* Responses: where, how and about what; the ticket's kind and category
+	 * as they were when the invitation was made. */
+	"CREATE TABLE survey_responses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),"
+	"  survey_id INTEGER NOT NULL REFERENCES surveys(id),"
+	"  invitation_id INTEGER UNIQUE REFERENCES survey_invitations(id),"
+	"  ticket_id INTEGER REFERENCES tickets(id), customer_id INTEGER REFERENCES customers(id),"
+	"  store_code TEXT NOT NULL, staff TEXT, channel TEXT, method INTEGER NOT NULL,"
+	"  ticket_kind TEXT, ticket_category TEXT,"
+	"  submitted_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX survey_responses_store ON survey_responses(store_code, submitted_us);"
+	"CREATE INDEX survey_responses_time ON survey_responses(submitted_us);"
+	"CREATE INDEX survey_responses_ticket ON survey_responses(ticket_id) WHERE ticket_id IS NOT NULL;"
+	"CREATE INDEX survey_responses_customer ON survey_responses(customer_id) WHERE customer_id IS NOT NULL;"
+	/* value: score, yes/no (0/1) or SERVQUAL expectation; value2: SERVQUAL
+	 * perception; text: choice option or free text. */
+	"CREATE TABLE survey_answers ("
+	"  response_id INTEGER NOT NULL REFERENCES survey_responses(id), position INTEGER NOT NULL,"
+	"  value INTEGER, value2 INTEGER, text TEXT,"
+	"  PRIMARY KEY (response_id, position)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER survey_answers_no_update BEFORE UPDATE ON survey_answers"
+	"  BEGIN SELECT RAISE(ABORT, 'survey answers are never changed'); END;"
+	"CREATE TRIGGER survey_answers_no_delete BEFORE DELETE ON survey_answers"
+	"  BEGIN SELECT RAISE(ABORT, 'survey answers are never deleted'); END;"
+	/* Daily transaction counts per store (local date YYYYMMDD), for the
+	 * complaint rate. */
+	"CREATE TABLE store_transactions ("
+	"  store_code TEXT NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  PRIMARY KEY (store_code, day)"
+	") WITHOUT ROWID;"
+	/* Reports: one store's tickets created in a period. */
+	"CREATE INDEX tickets_store_created ON tickets(store_code, created_us);";
+
+static const char MIGRATION_7[] =
+	/* Erasures waiting for their scrub (csvc_customer_scrub): at most one
+	 * row, the instant of the oldest erasure not yet scrubbed. */
+	"CREATE TABLE customer_scrub ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), since_us INTEGER NOT NULL"
+	");"
+	/* Earlier versions optimized the search index after every erasure,
+	 * and SQLite 3.40's FTS5 adds a level to the index structure at each
+	 * optimize, until the table can no longer even be opened. The index
+	 * is derived data: replace it with an empty one (the shadow tables of
+	 * a fresh FTS5 table) and rebuild it from the stored text. Writing
+	 * shadow tables needs this migration to run with defensive mode off. */
+	"CREATE VIRTUAL TABLE temp.customer_search_blank USING fts5(x, tokenize = 'trigram');"
+	"DELETE FROM main.customer_search_data;"
+	"INSERT INTO main.customer_search_data SELECT * FROM temp.customer_search_blank_data;"
+	"DELETE FROM main.customer_search_idx;"
+	"DROP TABLE temp.customer_search_blank;"
+	"INSERT INTO customer_search (customer_search) VALUES ('rebuild');";
+
+static const char MIGRATION_8[] =
+	/* Why a clock counts wall-clock time instead of its calendar (the
+	 * calendar could not be loaded); NULL when it counts as it should. */
+	"ALTER TABLE sla_targets ADD COLUMN fault TEXT;"
+	/* A calendar that an SLA policy in force names, or that an open
+	 * ticket's clock counts on, cannot be deleted (the message is matched
+	 * by calendar-sql.c). */
+	"CREATE TRIGGER calendars_in_use_by_sla BEFORE DELETE ON calendars"
+	"  WHEN EXISTS (SELECT 1 FROM sla_policy_targets d"
+	"               JOIN sla_policies p ON p.id = d.policy_id"
+	"               JOIN sla_policy_names n ON n.name = p.name AND n.retired = 0"
+	"               WHERE d.calendar_name = OLD.name"
+	"                 AND p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = p.name))"
+	"    OR EXISTS (SELECT 1 FROM sla_targets c WHERE c.calendar = OLD.name AND c.phase IN (0, 1, 2))"
+	"  BEGIN SELECT RAISE(ABORT, 'calendar in use by SLA'); END;";
+/* Time zones. zone_data keeps the TZif data of every zone a saved calendar or a store
+ * zone uses, captured when it is saved or supplied by the host
+ * (csvc_calendar_add_zone), so that a store moved to a device without a
+ * zoneinfo directory still loads its calendars. store_zones holds the
+ * time zone of retail store codes without a calendar, for report periods;
+ * the row with the empty store code (never a valid code) is the
+ * store-wide default. */
+static const char MIGRATION_9[] =
+	"CREATE TABLE zone_data ("
+	"  name TEXT PRIMARY KEY,"
+	"  tzif BLOB NOT NULL,"
+	"  saved_us INTEGER NOT NULL"
+	");"
+	"CREATE TABLE store_zones ("
+	"  store_code TEXT PRIMARY KEY,"
+	"  zone TEXT NOT NULL,"
+	"  set_us INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+
+static const char MIGRATION_10[] =
+	/* Each erasure counts up the scrub marker, so that a scrub clears it
+	 * only when no erasure committed since the scrub read it. */
+	"ALTER TABLE customer_scrub ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;";
+
+/* Migrations that write an FTS5 table's shadow tables, which defensive
+ * mode forbids (migration numbers). */
+static int writes_shadow_tables(int32_t migration)
+{
+	return migration == 7;
+}
+
+/* Each migration's text per dialect (PostgreSQL's comes with its
+ * driver). */
+static const csvc__sql MIGRATIONS[] = {
+	CSVC__SQL_DIALECTS(MIGRATION_1, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_2, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_3, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_4, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_5, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_6, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_7, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_8, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_9, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_10, NULL),
+};
+
+#define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
+
+int32_t csvc__schema_latest(void)
+{
+	return N_MIGRATIONS;
+}
+
+/* Prefixes the current error's message with `what`. */
+static int refine(int rc, const char *what)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", csvc_error_last()->message);
+	return csvc__error_refine(rc, "%s: %s", what, msg);
+}
+
+int csvc__schema_migrate(csvc_store *s, csvc__db *db, int32_t from_version)
+{
+	csvc__db_undo u;
+	int rc = csvc__db_begin(db, 0, &u);
+	if (rc)
+		return refine(rc, "starting the schema migration");
+
+	/* Another connection may have migrated while we waited for the lock,
+	 * possibly a newer library: read the header again under the lock. */
+	int64_t current = from_version, app_id = 0, tables = 0;
+	int err = csvc__db_header(db, &app_id, &current, &tables);
+	/* The same rule as before the lock: an empty file, or ours. */
+	if (!err && app_id == 0 && (current != 0 || tables != 0))
+		err = csvc__error(CSVC_ENOTSTORE,
+		                  "another program wrote to the file while the store waited for the lock; "
+		                  "it was not modified");
+	else if (!err && app_id == CSVC__APPLICATION_ID && current <= 0)
+		err = csvc__error(CSVC_ECORRUPT, "the store's header is damaged (schema version %lld)",
+		                  (long long)current);
+	else if (!err && app_id != 0 && app_id != CSVC__APPLICATION_ID)
+		err = csvc__error(CSVC_ENOTSTORE,
+		                  "another application claimed the file (application_id 0x%08x); "
+		                  "it was not modified",
+		                  (unsigned)app_id);
+	else if (!err && current > N_MIGRATIONS)
+		err = csvc__error(CSVC_EVERSION,
+		                  "the store was upgraded to schema version %lld, newer than this library's %d, "
+		                  "while it waited for the lock; it was not modified",
+		                  (long long)current, (int)N_MIGRATIONS);
+	else if (!err && current < 0)
+		err = csvc__error(CSVC_ECORRUPT, "the store's header is damaged (schema version %lld)",
+		                  (long long)current);
+
+	for (int32_t v = (int32_t)current; v < N_MIGRATIONS && !err; v++) {
+		csvc__log(s, CSVC_LOG_INFO, "applying schema migration %d", (int)(v + 1));
+		char what[48];
+		snprintf(what, sizeof(what), "schema migration %d failed", (int)(v + 1));
+		if ((err = csvc__db_exec_sql(db, &MIGRATIONS[v], writes_shadow_tables(v + 1))))
+			err = refine(err, what);
+	}
+	if (!err)
+		err = csvc__db_set_header(db, CSVC__APPLICATION_ID, N_MIGRATIONS);
+	if (!err && (err = csvc__db_commit(db, &u)))
+		err = refine(err, "committing the schema migration");
+	if (err && csvc__db_depth(db) > 0)
+		csvc__db_rollback(db, &u);
+	return err;
+}

@@ -1,0 +1,112 @@
+/*
+ * The store's insides: its database connection (lib/db/db.h), clock, log,
+ * settings, transactions, and the per-store state the modules above it
+ * attach (caches, the change hook's queue). The store knows no module:
+ * lib/csvc.c attaches them when a store opens (docs/architecture.md).
+ */
+#ifndef CSVC_STORE_INTERNAL_H
+#define CSVC_STORE_INTERNAL_H
+
+#include "csvc/store.h"
+#include "db/db.h"
+#include "util/internal.h"
+
+/* 'CSVC' in the store's header (SQLite: the application_id field). */
+#define CSVC__APPLICATION_ID 0x43535643
+
+/*
+ * Per-store state of a module above the store (its caches, the change
+ * hook's queue): the module describes it once, statically, and attaches
+ * it when the store opens (lib/csvc.c); the store calls these back and
+ * never names a module or its state. Callbacks may be NULL.
+ */
+#define CSVC__STORE_EXT_MAX 8
+typedef struct csvc__store_ext {
+	const char *name;
+	/* Frees the state when the store closes. */
+	void (*free)(void *state);
+	/* A transaction level began (0: the outermost). */
+	void (*begun)(void *state, int level);
+	/* Writes were undone (what csvc__db_undo says): drop what was
+	 * derived from them. Also called by csvc__store_invalidate(). */
+	void (*undone)(void *state, const csvc__db_undo *u);
+	/* The outermost transaction committed. */
+	void (*committed)(csvc_store *s, void *state);
+} csvc__store_ext;
+
+struct csvc_store {
+	csvc__db *db;
+	csvc_clock_fn clock;
+	void *clock_userdata;
+	csvc_log_fn log;
+	void *log_userdata;
+	int32_t log_level;
+	uint32_t flags;
+	char country_code[8];
+	char *zoneinfo_dir; /* NULL: the system's */
+
+	/* The modules' per-store state (csvc__store_ext). */
+	struct csvc__store_slot {
+		const struct csvc__store_ext *ext;
+		void *state;
+	} ext[CSVC__STORE_EXT_MAX];
+	size_t n_ext;
+};
+
+void csvc__log(csvc_store *s, int level, const char *fmt, ...) CSVC__PRINTF(3, 4);
+
+/* A read transaction for several reads outside any transaction: one
+ * snapshot and one lock for all of them. `*began` says whether one was
+ * begun; pass it to csvc__read_end, which ends it (inside a transaction,
+ * the reads simply join it). */
+int csvc__read_begin(csvc_store *s, int *began);
+void csvc__read_end(csvc_store *s, int began);
+
+/* Internal transactions, used by every writing API call. They do not clear
+ * the thread's error record. */
+int csvc__tx_begin(csvc_store *s);
+int csvc__tx_commit(csvc_store *s);
+int csvc__tx_rollback(csvc_store *s);
+
+/* Finish an internal transaction: commit if rc == 0, else roll back and
+ * return rc unchanged (keeping its error message). */
+int csvc__tx_end(csvc_store *s, int rc);
+
+/* Checkpoints the WAL into the main file and truncates it: CSVC_EBUSY
+ * if a reader or writer kept it from finishing, at once unless `wait`
+ * (then after the busy timeout). Outside transactions. */
+int csvc__store_checkpoint(csvc_store *s, int wait);
+
+/* Attaches `state` (owned by the store from now on, freed by ext->free
+ * even on failure) for `ext`. CSVC_ERANGE when full. */
+int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state);
+
+/* The state attached for `ext`, or NULL when none was. */
+static inline void *csvc__store_state(const csvc_store *s, const csvc__store_ext *ext)
+{
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext == ext)
+			return s->ext[i].state;
+	return NULL;
+}
+
+/* Stored definitions changed (a calendar, a policy): every module drops
+ * what it derived from stored data, as after undone writes. */
+void csvc__store_invalidate(csvc_store *s);
+
+/* Opens the store alone, with no module attached (csvc_store_open in
+ * lib/csvc.c attaches them). */
+int csvc__store_open(csvc_store **out, const char *path, const csvc_store_options *opts);
+
+/* The open transaction level count (0: none). */
+static inline int csvc__tx_depth(const csvc_store *s)
+{
+	return csvc__db_depth(s->db);
+}
+
+/* Schema (schema.c). Applies every pending migration to `db` (the store's
+ * connection, or a new file's before it is put in place). */
+int csvc__schema_migrate(csvc_store *s, csvc__db *db, int32_t from_version);
+int32_t csvc__schema_latest(void);
+
+#endif
