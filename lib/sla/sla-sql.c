@@ -61,8 +61,11 @@ static const csvc__sql SQL_INSERT_CLOCKS_HEAD = CSVC__SQL("INSERT INTO sla_targe
 static const csvc__sql SQL_DELETE_CLOCKS = CSVC__SQL("DELETE FROM sla_targets WHERE ticket_id = $1");
 static const csvc__sql SQL_NEXT_ALARM = CSVC__SQL("SELECT ticket_id, next_alarm_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
 	" ORDER BY next_alarm_us LIMIT 1");
-static const csvc__sql SQL_LOG = CSVC__SQL("SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
-	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
+/* The state category an event set, read by the engine's JSON functions. */
+static const csvc__sql SQL_LOG = CSVC__SQL_DIALECTS(
+	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
+	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq",
+	NULL);
 
 const csvc__defs_kind *csvc__sla_policy_defs(void)
 {

@@ -27,8 +27,11 @@ static const csvc__sql SQL_INSERT_QUESTION = CSVC__SQL("INSERT INTO survey_quest
 static const csvc__sql SQL_LOAD_DIMS = CSVC__SQL("SELECT name, weight, label_zh, label_en FROM survey_dimensions WHERE survey_id = $1 ORDER BY position");
 static const csvc__sql SQL_LOAD_QUESTIONS = CSVC__SQL("SELECT position, name, type, dimension, required, scale_max, label_zh, label_en FROM survey_questions"
 	" WHERE survey_id = $1 ORDER BY position");
-static const csvc__sql SQL_LOAD_OPTIONS = CSVC__SQL("SELECT q.position, j.value FROM survey_questions q, json_each(q.options) j"
-	" WHERE q.survey_id = $1 AND q.options IS NOT NULL ORDER BY q.position, j.key");
+/* Options are a JSON array, read by the engine's JSON functions. */
+static const csvc__sql SQL_LOAD_OPTIONS = CSVC__SQL_DIALECTS(
+	"SELECT q.position, j.value FROM survey_questions q, json_each(q.options) j"
+	" WHERE q.survey_id = $1 AND q.options IS NOT NULL ORDER BY q.position, j.key",
+	NULL);
 static const csvc__sql SQL_TICKET = CSVC__SQL("SELECT id, customer_id, store_code, assignee, channel, kind, category FROM tickets WHERE uuid = $1");
 static const csvc__sql SQL_INVITE = CSVC__SQL("INSERT INTO survey_invitations (token, survey_id, ticket_id, customer_id, store_code, staff, channel,"
 	" method, ticket_kind, ticket_category, created_us, expires_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");

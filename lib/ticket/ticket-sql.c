@@ -923,8 +923,10 @@ static const struct {
 
 /* Inserts only what is missing, so that a user's own bindings and labels
  * survive a second install. */
-static const csvc__sql SQL_KIND_MISSING = CSVC__SQL("INSERT OR IGNORE INTO ticket_kinds (name, workflow, label_zh, label_en) VALUES ($1,$2,$3,$4)");
-static const csvc__sql SQL_CHANNEL_MISSING = CSVC__SQL("INSERT OR IGNORE INTO ticket_channels (name, label_zh, label_en) VALUES ($1,$2,$3)");
+static const csvc__sql SQL_KIND_MISSING = CSVC__SQL(
+	"INSERT INTO ticket_kinds (name, workflow, label_zh, label_en) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING");
+static const csvc__sql SQL_CHANNEL_MISSING =
+	CSVC__SQL("INSERT INTO ticket_channels (name, label_zh, label_en) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING");
 
 int csvc__ticket_install_defaults(csvc_store *s)
 {
