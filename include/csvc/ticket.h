@@ -7,6 +7,16 @@
  * can be rebuilt from them (csvc_ticket_replay). See docs/tickets.md.
  *
  * A csvc_ticket is a detached value, like a csvc_customer.
+ *
+ * Thread safety: a csvc_ticket and a csvc_event read with
+ * csvc_ticket_history_next() are detached values. Their getters only read
+ * them, so several threads may read one at once; the setters and the
+ * `_free` calls need the caller to make sure no other thread uses it.
+ * Calls that take a csvc_store, and the ticket and event iterators (which
+ * read from their store), follow the store's rule: one thread at a time
+ * per store (store.h). The change hook runs on the thread whose call
+ * committed, and its event is borrowed for the length of the call. See
+ * docs/threading.md.
  */
 #ifndef CSVC_TICKET_H
 #define CSVC_TICKET_H
@@ -75,30 +85,89 @@ typedef enum csvc_link_kind_t {
 
 /**
  * Defines (or rebinds) ticket kind `name` to run under workflow
- * `workflow`, which must exist. New tickets of the kind use the newest
+ * `workflow`, which must be stored. New tickets of the kind use the newest
  * version of that workflow. Names are machine names ([a-z0-9_.-]).
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (workflow), storage errors.
+ *
+ * @param store The open store.
+ * @param name The kind's machine name.
+ * @param workflow The workflow's machine name.
+ * @param label_zh The kind's Chinese label, or NULL.
+ * @param label_en The kind's English label, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, a NULL `name` or `workflow`, a
+ * character outside [a-z0-9_.-] in one, invalid UTF-8 or a control
+ * character in a label), CSVC_ERANGE (an empty name, one longer than
+ * CSVC_WORKFLOW_MAX_NAME, a label longer than CSVC_WORKFLOW_MAX_LABEL
+ * bytes, or transactions already nested 64 deep), CSVC_ENOTFOUND (no
+ * workflow `workflow` is stored), CSVC_EREADONLY (a read-only store),
+ * CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_kind_define(csvc_store *store, const char *name, const char *workflow,
                                          const char *label_zh, const char *label_en);
 
 /**
- * Defines (or relabels) channel `name` (store_counter, phone, wechat...).
+ * Defines (or relabels) channel `name` (store_counter, phone, wechat...),
+ * which tickets may then name (csvc_ticket_set_channel()).
+ *
+ * @param store The open store.
+ * @param name The channel's machine name.
+ * @param label_zh Its Chinese label, or NULL.
+ * @param label_en Its English label, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, a NULL `name`, a character outside
+ * [a-z0-9_.-] in it, invalid UTF-8 or a control character in a label),
+ * CSVC_ERANGE (an empty name, one longer than CSVC_WORKFLOW_MAX_NAME, a
+ * label longer than CSVC_WORKFLOW_MAX_LABEL bytes, or transactions
+ * already nested 64 deep), CSVC_EREADONLY (a read-only store),
+ * CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_channel_define(csvc_store *store, const char *name,
                                             const char *label_zh, const char *label_en);
 
 /**
- * The priority matrix: the priority derived from (urgency, importance,
- * impact). The default is documented in docs/tickets.md; this overrides
- * one cell. Errors: CSVC_EINVAL (a value out of range), storage errors.
+ * Overrides one cell of the priority matrix: the priority derived from
+ * (urgency, importance, impact) for tickets without a priority set by
+ * hand. The default matrix is documented in docs/tickets.md. Tickets
+ * saved before keep their priority until they are next saved.
+ *
+ * @param store The open store.
+ * @param urgency The cell's urgency (1 to 3).
+ * @param importance The cell's importance (1 to 3).
+ * @param impact The cell's impact (1 to 3).
+ * @param priority The priority the cell gives (1 to 4).
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, a value out of range: 0 is refused
+ * too), CSVC_ERANGE (transactions already nested 64 deep),
+ * CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ * aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_priority_matrix_set(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
                                           csvc_impact_t impact, csvc_priority_t priority);
-/** The derived priority for a cell. @since 1.0 */
+/**
+ * Reads the priority one cell of the matrix gives: the stored override,
+ * else the default (docs/tickets.md).
+ *
+ * @param store The open store.
+ * @param urgency The cell's urgency (1 to 3).
+ * @param importance The cell's importance (1 to 3).
+ * @param impact The cell's impact (1 to 3).
+ * @param priority Receives the csvc_priority_t; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `priority`, a level out of range:
+ * 0 is refused too), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
+ * CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_priority_matrix_get(csvc_store *store, csvc_urgency_t urgency, csvc_importance_t importance,
                                           csvc_impact_t impact, int32_t *priority);
 
@@ -110,100 +179,418 @@ CSVC_EXTERN(int) csvc_priority_matrix_get(csvc_store *store, csvc_urgency_t urge
 typedef struct csvc_ticket csvc_ticket;
 
 /**
- * A new draft ticket of kind `kind` for store `store_code` (a code such as
- * "SH01": the ticket number is per store).
- * Errors: CSVC_EINVAL (bad names), CSVC_ENOMEM.
+ * Allocates a new draft ticket of kind `kind` for store `store_code` (a
+ * code such as "SH01": the ticket number is per store), with urgency
+ * general, importance medium and impact individual. The kind is checked
+ * against the store when the draft is saved.
+ *
+ * @param out Receives the draft; written only on success.
+ * @param kind The kind's machine name.
+ * @param store_code The store code: printable ASCII without spaces.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `out`, `kind` or `store_code`, a character
+ * outside [a-z0-9_.-] in `kind`, a space or a byte that is not printable
+ * ASCII in `store_code`), CSVC_ERANGE (an empty `kind` or one longer than
+ * CSVC_WORKFLOW_MAX_NAME, an empty `store_code` or one longer than
+ * CSVC_CUSTOMER_MAX_STORE_CODE bytes), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_new(csvc_ticket **out, const char *kind, const char *store_code);
-/** Deep copy. @since 1.0 */
+/**
+ * Deep-copies a ticket, draft or saved.
+ *
+ * @param t The ticket to copy.
+ * @param out Receives the copy; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t` or `out`), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_dup(const csvc_ticket *t, csvc_ticket **out);
-/** NULL is a no-op. @since 1.0 */
+/**
+ * Frees a ticket and the strings borrowed from it.
+ *
+ * @param t The ticket, or NULL (a no-op).
+ *
+ * Ownership: takes `t` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_ticket_free(csvc_ticket *t);
 
 /**
- * Getters. Strings borrow from the ticket; unset strings are NULL.
+ * The ticket's UUID: nil for a draft.
+ *
+ * @param t The ticket.
+ * @return The UUID, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
  * @since 1.0
  */
 CSVC_EXTERN(const csvc_uuid *) csvc_ticket_id(const csvc_ticket *t);
-/** "SH01-000123", NULL for a draft. @since 1.0 */
+/**
+ * The ticket's number, the store code and a sequence of that store,
+ * e.g. "SH01-000123".
+ *
+ * @param t The ticket.
+ * @return The number, or NULL for a draft (or if `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_number(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's kind, which chose its workflow.
+ *
+ * @param t The ticket.
+ * @return The kind's machine name, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_kind(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The code of the store the ticket belongs to.
+ *
+ * @param t The ticket.
+ * @return The store code, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_store_code(const csvc_ticket *t);
-/** The customer, or NULL. @since 1.0 */
+/**
+ * The customer the ticket is about.
+ *
+ * @param t The ticket.
+ * @return The customer's UUID, or NULL when none is set (or `t` is
+ *         NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const csvc_uuid *) csvc_ticket_customer(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The channel the ticket came in by.
+ *
+ * @param t The ticket.
+ * @return The channel's machine name, or NULL when not set (or `t` is
+ *         NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_channel(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's category, free single-line text.
+ *
+ * @param t The ticket.
+ * @return The category, or NULL when not set (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_category(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's urgency.
+ *
+ * @param t The ticket.
+ * @return One of csvc_urgency_t, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_urgency(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's importance.
+ *
+ * @param t The ticket.
+ * @return One of csvc_importance_t, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_importance(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's impact scope.
+ *
+ * @param t The ticket.
+ * @return One of csvc_impact_t, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_impact(const csvc_ticket *t);
-/** The effective priority (override, else derived when saved). @since 1.0 */
+/**
+ * The ticket's effective priority: the one set by hand, else the one the
+ * priority matrix gave when the ticket was last saved.
+ *
+ * @param t The ticket.
+ * @return One of csvc_priority_t, or 0 for a draft without an override
+ *         (or if `t` is NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_priority(const csvc_ticket *t);
-/** 1 if the priority was set by hand, else 0. @since 1.0 */
+/**
+ * Tells whether the priority was set by hand (csvc_ticket_set_priority()).
+ * Never fails.
+ *
+ * @param t The ticket.
+ * @return 1 if the priority was set by hand, else 0 (also for NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_priority_overridden(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The person the ticket is assigned to.
+ *
+ * @param t The ticket.
+ * @return The assignee, or NULL when none (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_assignee(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The team the ticket is assigned to.
+ *
+ * @param t The ticket.
+ * @return The team, or NULL when none (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_team(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's subject line.
+ *
+ * @param t The ticket.
+ * @return The subject, or NULL when not set (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_subject(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The ticket's description, possibly over several lines.
+ *
+ * @param t The ticket.
+ * @return The description, or NULL when not set (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_description(const csvc_ticket *t);
-/** Linked order reference (e.g. a POS receipt number), or NULL. @since 1.0 */
+/**
+ * The linked order reference, e.g. a POS receipt number.
+ *
+ * @param t The ticket.
+ * @return The reference, or NULL when not set (or `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_order_ref(const csvc_ticket *t);
-/** Current state name (NULL for a draft). @since 1.0 */
+/**
+ * The name of the ticket's current state in its workflow.
+ *
+ * @param t The ticket.
+ * @return The state's name, or NULL for a draft (or if `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_state(const csvc_ticket *t);
-/** Category of the current state (csvc_state_category_t). @since 1.0 */
+/**
+ * The category of the ticket's current state.
+ *
+ * @param t The ticket.
+ * @return One of csvc_state_category_t, or 0 for a draft (or if `t` is
+ *         NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_state_category(const csvc_ticket *t);
-/** Workflow the ticket runs under. @since 1.0 */
+/**
+ * The name of the workflow the ticket runs under.
+ *
+ * @param t The ticket.
+ * @return The workflow's name, or NULL for a draft (or if `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_ticket_workflow(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * The version of the workflow the ticket runs under.
+ *
+ * @param t The ticket.
+ * @return The version, or 0 for a draft (or if `t` is NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_ticket_workflow_version(const csvc_ticket *t);
-/** 0 for a draft, +1 per event. @since 1.0 */
+/**
+ * The ticket's revision: 0 for a draft, and one more per event (the
+ * sequence number of its latest event).
+ *
+ * @param t The ticket.
+ * @return The revision, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int64_t) csvc_ticket_revision(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * When the ticket was created, by the store clock.
+ *
+ * @param t The ticket.
+ * @return The creation time, or 0 for a draft (or if `t` is NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_ticket_created_at(const csvc_ticket *t);
-/** @since 1.0 */
+/**
+ * When the ticket's latest event was written.
+ *
+ * @param t The ticket.
+ * @return The time of the latest event, or 0 for a draft (or if `t` is
+ *         NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_ticket_updated_at(const csvc_ticket *t);
 
 /**
- * Setters for the editable fields (on a draft before create, or on a read
- * ticket before csvc_ticket_update). NULL clears optional strings; 0
- * resets an enum to its default. The assignee and team change through
- * csvc_ticket_assign, the state through csvc_ticket_transition.
- * Text is UTF-8 without control characters, except that the description
- * (like comment bodies and transition notes) may hold tab, line feed and
- * carriage return.
- * Errors: CSVC_EINVAL (also for a control character), CSVC_ERANGE.
+ * Sets or clears the customer of a draft, or of a read ticket before
+ * csvc_ticket_update(). The setters change only the value in memory;
+ * the assignee and team change through csvc_ticket_assign(), the state
+ * through csvc_ticket_transition(). The customer must be active (not
+ * merged away, not erased) when the ticket is saved.
+ *
+ * @param t The ticket.
+ * @param customer The customer's UUID (copied), or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_set_customer(csvc_ticket *t, const csvc_uuid *customer);
-/** @since 1.0 */
+/**
+ * Sets or clears the channel. The channel must be defined
+ * (csvc_ticket_channel_define()) when the ticket is saved.
+ *
+ * @param t The ticket.
+ * @param channel The channel's machine name, or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, a character outside [a-z0-9_.-]),
+ * CSVC_ERANGE (an empty name or one longer than CSVC_WORKFLOW_MAX_NAME),
+ * CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_channel(csvc_ticket *t, const char *channel);
-/** @since 1.0 */
+/**
+ * Sets or clears the category.
+ *
+ * @param t The ticket.
+ * @param category Single-line UTF-8 text, or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, invalid UTF-8, a control character),
+ * CSVC_ERANGE (longer than CSVC_TICKET_MAX_CATEGORY bytes), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_category(csvc_ticket *t, const char *category);
-/** @since 1.0 */
+/**
+ * Sets the urgency, which the priority matrix reads.
+ *
+ * @param t The ticket.
+ * @param urgency One of csvc_urgency_t, or 0 for the default (general).
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, an unknown urgency).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_urgency(csvc_ticket *t, csvc_urgency_t urgency);
-/** @since 1.0 */
+/**
+ * Sets the importance, which the priority matrix reads.
+ *
+ * @param t The ticket.
+ * @param importance One of csvc_importance_t, or 0 for the default
+ *                   (medium).
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, an unknown importance).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_importance(csvc_ticket *t, csvc_importance_t importance);
-/** @since 1.0 */
+/**
+ * Sets the impact scope, which the priority matrix reads.
+ *
+ * @param t The ticket.
+ * @param impact One of csvc_impact_t, or 0 for the default (individual).
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, an unknown impact).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_impact(csvc_ticket *t, csvc_impact_t impact);
-/** Overrides the derived priority; 0 returns to the matrix. @since 1.0 */
+/**
+ * Overrides the priority the matrix derives, or returns to the matrix.
+ *
+ * @param t The ticket.
+ * @param priority One of csvc_priority_t, or 0 to derive it from the
+ *                 matrix again when the ticket is saved.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, an unknown priority).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_priority(csvc_ticket *t, csvc_priority_t priority);
-/** @since 1.0 */
+/**
+ * Sets or clears the subject line.
+ *
+ * @param t The ticket.
+ * @param subject Single-line UTF-8 text, or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, invalid UTF-8, a control character),
+ * CSVC_ERANGE (longer than CSVC_TICKET_MAX_SUBJECT bytes), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_subject(csvc_ticket *t, const char *subject);
-/** @since 1.0 */
+/**
+ * Sets or clears the description.
+ *
+ * @param t The ticket.
+ * @param description UTF-8 text (tab, line feed and carriage return
+ *                    allowed), or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, invalid UTF-8, another control
+ * character), CSVC_ERANGE (longer than CSVC_TICKET_MAX_DESCRIPTION
+ * bytes), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_description(csvc_ticket *t, const char *description);
-/** @since 1.0 */
+/**
+ * Sets or clears the linked order reference.
+ *
+ * @param t The ticket.
+ * @param order_ref Single-line UTF-8 text, or NULL to clear it.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, invalid UTF-8, a control character),
+ * CSVC_ERANGE (longer than CSVC_TICKET_MAX_ORDER_REF bytes), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_order_ref(csvc_ticket *t, const char *order_ref);
-/** Assignee and team of a draft (later: csvc_ticket_assign). @since 1.0 */
+/**
+ * Sets the assignee and team of a draft; a saved ticket changes hands
+ * with csvc_ticket_assign().
+ *
+ * @param t The draft.
+ * @param assignee The assignee, or NULL for none.
+ * @param team The team, or NULL for none.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `t`, invalid UTF-8 or a control character),
+ * CSVC_ERANGE (longer than CSVC_TICKET_MAX_PERSON bytes), CSVC_ESTATE
+ * (`t` is saved already), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, const char *team);
 
 /* ------------------------------------------------------------------ */
@@ -214,16 +601,59 @@ CSVC_EXTERN(int) csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, 
  * Saves a draft: checks the kind, channel and customer exist, picks the
  * kind's workflow (newest version) and its initial state, derives the
  * priority, assigns a UUID and the next number of the store, and records
- * a "created" event. On success `t` becomes the saved ticket.
- * Errors: CSVC_EINVAL (not a draft, bad fields), CSVC_ENOTFOUND (kind,
- * channel, customer, or the kind's workflow), storage errors.
+ * a "created" event; the SLA policy that matches starts its clocks. On
+ * success `t` becomes the saved ticket; on failure `t` and the store are
+ * unchanged.
+ *
+ * @param store The open store.
+ * @param t The draft; becomes the saved ticket on success.
+ * @param actor Who did it, recorded on the event; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `t`, `t` is not a draft, invalid
+ * UTF-8 or a control character in `actor`), CSVC_ERANGE (`actor` longer
+ * than CSVC_TICKET_MAX_PERSON bytes, or transactions already nested 64
+ * deep), CSVC_ENOTFOUND (the kind is not defined, its workflow is not
+ * stored, the channel is not defined, or the customer is unknown, merged
+ * away or erased), CSVC_EREADONLY (a read-only store), CSVC_ESTATE
+ * (inside a transaction aborted by a storage failure), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT (a stored workflow or SLA definition is
+ * damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor);
 
-/** Reads a ticket by UUID. @since 1.0 */
+/**
+ * Reads a ticket by UUID.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param out Receives the ticket; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_get(csvc_store *store, const csvc_uuid *id, csvc_ticket **out);
-/** Reads a ticket by its number ("SH01-000123"). @since 1.0 */
+/**
+ * Reads a ticket by its number.
+ *
+ * @param store The open store.
+ * @param number The ticket's number, e.g. "SH01-000123".
+ * @param out Receives the ticket; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (a NULL argument, invalid UTF-8 or a control
+ * character in `number`), CSVC_ERANGE (`number` longer than
+ * CSVC_TICKET_MAX_NUMBER bytes), CSVC_ENOTFOUND (no ticket has that
+ * number), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_get_by_number(csvc_store *store, const char *number, csvc_ticket **out);
 
 /**
@@ -234,6 +664,21 @@ CSVC_EXTERN(int) csvc_ticket_get_by_number(csvc_store *store, const char *number
  * `t` holds the ticket as stored, with its revision after every event the
  * call wrote: a change of what SLA policies match on may add an
  * "sla_policy" event, alarms and escalations after the "updated" one.
+ *
+ * @param store The open store.
+ * @param t The ticket; holds the stored ticket on success.
+ * @param actor Who did it, recorded on the event; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `t`, `t` is a draft: use
+ * csvc_ticket_create(); a bad `actor`), CSVC_ERANGE (`actor` too long,
+ * or transactions already nested 64 deep), CSVC_ENOTFOUND (no such
+ * ticket in the store, a changed channel that is not defined, or a
+ * customer that is unknown, merged away or erased: the customer is
+ * checked whenever `t` names one), CSVC_ECONFLICT (the stored revision
+ * differs), CSVC_EREADONLY (a read-only store, even with nothing to
+ * save), CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor);
@@ -249,9 +694,31 @@ CSVC_EXTERN(int) csvc_ticket_update(csvc_store *store, csvc_ticket *t, const cha
  */
 
 /**
- * Applies transition `transition` of the ticket's workflow version.
- * Errors: CSVC_ESTATE (no such transition from the current state: nothing
- * changes), CSVC_ECONFLICT, CSVC_ENOTFOUND, CSVC_EINVAL, storage errors.
+ * Applies transition `transition` of the ticket's workflow version,
+ * moving the ticket to the state it leads to with a "transition" event;
+ * SLA clocks pause, resume or stop with the new state's category.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param transition The transition's machine name.
+ * @param expected_revision The revision last read, or 0 to skip the check.
+ * @param actor Who did it, recorded on the event; may be NULL.
+ * @param note Multi-line text kept with the event; may be NULL.
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `id`, a NULL `transition` or one
+ * with a character outside [a-z0-9_.-], invalid UTF-8 or a control
+ * character the field does not allow in `actor` or `note`), CSVC_ERANGE
+ * (an empty `transition` or one longer than CSVC_WORKFLOW_MAX_NAME,
+ * `actor` longer than CSVC_TICKET_MAX_PERSON or `note` than
+ * CSVC_TICKET_MAX_COMMENT bytes, or transactions already nested 64 deep),
+ * CSVC_ENOTFOUND (no such ticket, or its workflow version is not stored),
+ * CSVC_ECONFLICT (the revision differs), CSVC_ESTATE (no such transition
+ * from the current state: nothing changes; or inside a transaction
+ * aborted by a storage failure), CSVC_EREADONLY (a read-only store),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *transition,
@@ -259,7 +726,26 @@ CSVC_EXTERN(int) csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, 
                                         int64_t *revision);
 
 /**
- * Assigns (hands off) the ticket to `assignee` and/or `team` (NULL clears).
+ * Assigns (hands off) the ticket to `assignee` and `team` with an
+ * "assigned" event, also when they do not change.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param assignee The new assignee, or NULL for none.
+ * @param team The new team, or NULL for none.
+ * @param expected_revision The revision last read, or 0 to skip the check.
+ * @param actor Who did it, recorded on the event; may be NULL.
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `id`, invalid UTF-8 or a control
+ * character in `assignee`, `team` or `actor`), CSVC_ERANGE (one of them
+ * longer than CSVC_TICKET_MAX_PERSON bytes, or transactions already
+ * nested 64 deep), CSVC_ENOTFOUND (no such ticket), CSVC_ECONFLICT (the
+ * revision differs), CSVC_EREADONLY (a read-only store), CSVC_ESTATE
+ * (inside a transaction aborted by a storage failure), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assignee,
@@ -292,6 +778,11 @@ typedef struct csvc_comment {
 /**
  * Initialises `c` to the defaults of struct version `version` (pass
  * CSVC_COMMENT_VERSION), writing only that version's fields.
+ *
+ * @param c The caller's comment struct.
+ * @param version The caller's CSVC_COMMENT_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `c` is NULL, or `version` is 0 or newer than the
  *   library knows (nothing written).
  * @since 1.0
@@ -302,20 +793,49 @@ CSVC_EXTERN(int) csvc_comment_init(csvc_comment *c, unsigned int version);
  * Adds comment `c` to the ticket: a public reply, an internal note, a
  * result notice sent to the customer, or a follow-up call 回访 and its
  * outcome (`c->kind`). `c` is read only as far as its version goes; it
- * need not outlive the call. Writes `*revision` (may be NULL) on success.
- * Errors: CSVC_EINVAL (NULL `store`, `id` or `c`, unknown kind, empty or
- *   bad body, method or actor, a struct version newer than the library
- *   knows), CSVC_ERANGE (text too long), CSVC_ENOTFOUND, CSVC_ECONFLICT,
- *   storage errors.
+ * need not outlive the call. Every kind but an internal note counts as a
+ * reply to the customer for the SLA clocks.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param c The comment, with its expected revision and actor.
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `id` or `c`, a struct version newer
+ *   than the library knows, an unknown kind, a NULL or empty body,
+ *   invalid UTF-8 or a control character the field does not allow in the
+ *   body or actor, a method with a character outside [a-z0-9_.-]),
+ *   CSVC_ERANGE (a body longer than CSVC_TICKET_MAX_COMMENT, an actor
+ *   longer than CSVC_TICKET_MAX_PERSON bytes, an empty method or one
+ *   longer than CSVC_WORKFLOW_MAX_NAME, or transactions already nested 64
+ *   deep), CSVC_ENOTFOUND (no such ticket), CSVC_ECONFLICT (the revision
+ *   differs), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comment *c,
                                      int64_t *revision);
 
 /**
- * Links ticket `a` to ticket `b` (csvc_link_kind_t, not MERGED_INTO).
- * Both tickets get an event. Errors: CSVC_EINVAL (a == b, bad kind),
- * CSVC_ENOTFOUND (either ticket), CSVC_EEXISTS (the link exists).
+ * Links ticket `a` to ticket `b`. Both tickets get a "linked" event.
+ *
+ * @param store The open store.
+ * @param a The first ticket's UUID.
+ * @param b The second ticket's UUID.
+ * @param kind The csvc_link_kind_t, not CSVC_LINK_MERGED_INTO.
+ * @param actor Who did it, recorded on the events; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `a` or `b`, `a` equal to `b`, an
+ * unknown kind or CSVC_LINK_MERGED_INTO, a bad `actor`), CSVC_ERANGE
+ * (`actor` too long, or transactions already nested 64 deep),
+ * CSVC_ENOTFOUND (either ticket), CSVC_EEXISTS (the link exists),
+ * CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ * aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b,
@@ -326,8 +846,20 @@ CSVC_EXTERN(int) csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const c
  * cancelled-category state of its workflow with a "merged" event and a
  * MERGED_INTO link; `into` gets an "absorbed" event. Comments stay with
  * the ticket they were written on.
- * Errors: CSVC_EINVAL (from == into), CSVC_ENOTFOUND, CSVC_ESTATE (either
- * is closed or cancelled, or `from` has no cancelled state).
+ *
+ * @param store The open store.
+ * @param into The ticket that stays.
+ * @param from The ticket merged into `into`.
+ * @param actor Who did it, recorded on the events; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `into` or `from`, `from` equal to
+ * `into`, a bad `actor`), CSVC_ERANGE (`actor` too long, or transactions
+ * already nested 64 deep), CSVC_ENOTFOUND (either ticket, or the workflow
+ * version of `from`), CSVC_ESTATE (either is closed or cancelled, `from`'s
+ * workflow has no cancelled state, or inside a transaction aborted by a
+ * storage failure), CSVC_EREADONLY (a read-only store), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid *from,
@@ -339,11 +871,34 @@ CSVC_EXTERN(int) csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, con
  * Each ticket's state is mapped through the pairs map_from[i] -> map_to[i]
  * (n_map pairs; states not listed keep their name) and must exist in the
  * new version. Each moved ticket gets a "workflow_migrated" event. Closed
- * and cancelled tickets keep their version. `moved` (may be NULL) receives
- * the number of tickets moved. Atomic: on any error nothing moves.
- * Errors: CSVC_EINVAL (a mapped state missing from its version, a ticket
- * state with no counterpart in the new version, same version twice),
- * CSVC_ENOTFOUND (a workflow version), storage errors.
+ * and cancelled tickets keep their version. Atomic: on any error nothing
+ * moves.
+ *
+ * @param store The open store.
+ * @param workflow The workflow's machine name.
+ * @param from_version The version the tickets run under now (1 or more).
+ * @param to_version The version to move them to (1 or more, not
+ *                   `from_version`).
+ * @param map_from The states of `from_version` to rename; may be NULL
+ *                 when `n_map` is 0.
+ * @param map_to The state of `to_version` each one becomes; may be NULL
+ *               when `n_map` is 0.
+ * @param n_map The number of pairs.
+ * @param actor Who did it, recorded on the events; may be NULL.
+ * @param moved Receives the number of tickets moved; may be NULL.
+ *              Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, NULL maps with `n_map` above 0 or a
+ * NULL entry in them, a malformed `workflow`, a bad `actor`, a version
+ * below 1 or the same version twice, a mapped state missing from its
+ * version, a ticket state with no counterpart in the new version),
+ * CSVC_ERANGE (an empty `workflow` or one longer than
+ * CSVC_WORKFLOW_MAX_NAME, `actor` too long, or transactions already
+ * nested 64 deep), CSVC_ENOTFOUND (a workflow version is not stored),
+ * CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ * aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow,
@@ -354,13 +909,29 @@ CSVC_EXTERN(int) csvc_workflow_migrate_tickets(csvc_store *store, const char *wo
 /**
  * Rebuilds the ticket from its event log alone. For every ticket it must
  * equal csvc_ticket_get (a test checks this after random operations).
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param out Receives the rebuilt ticket; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * ticket), CSVC_ECORRUPT (an event sets an unknown field or holds a
+ * malformed UUID, or the event sequence has a gap; also a damaged
+ * store), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_replay(csvc_store *store, const csvc_uuid *id, csvc_ticket **out);
 
 /**
- * 1 if the two tickets have the same identity, fields, state, revision
- * and times, else 0.
+ * Compares two tickets: identity, fields, state, revision and times.
+ * Never fails.
+ *
+ * @param a One ticket, or NULL.
+ * @param b The other ticket, or NULL.
+ * @return 1 if the two are equal (NULL equals only NULL), else 0.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_ticket_equal(const csvc_ticket *a, const csvc_ticket *b);
@@ -369,34 +940,127 @@ CSVC_EXTERN(int) csvc_ticket_equal(const csvc_ticket *a, const csvc_ticket *b);
 /* Events                                                              */
 /* ------------------------------------------------------------------ */
 
-/** One ticket event (read-only, detached). Opaque. @since 1.0 */
+/**
+ * One ticket event (read-only, detached), from
+ * csvc_ticket_history_next() or handed to the change hook. Types:
+ * "created", "updated", "transition", "assigned", "comment", "linked",
+ * "merged", "absorbed", and those the SLA engine, customer merges and
+ * workflow migrations write. The payload is a JSON object (see
+ * docs/tickets.md). Opaque.
+ * @since 1.0
+ */
 typedef struct csvc_event csvc_event;
 
 /**
- * Event getters. Types: "created", "updated", "transition", "assigned",
- * "comment", "linked", "merged", "absorbed". The payload is a JSON object
- * (see docs/tickets.md). Strings borrow from the event.
+ * The ticket an event belongs to.
+ *
+ * @param ev The event.
+ * @return The ticket's UUID, or NULL if `ev` is NULL.
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
  * @since 1.0
  */
 CSVC_EXTERN(const csvc_uuid *) csvc_event_ticket(const csvc_event *ev);
-/** @since 1.0 */
+/**
+ * The number of the ticket an event belongs to.
+ *
+ * @param ev The event.
+ * @return The ticket's number, or NULL if `ev` is NULL.
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_ticket_number(const csvc_event *ev);
-/** Per-ticket sequence number = the ticket revision it produced. @since 1.0 */
+/**
+ * The event's sequence number within its ticket, which is the ticket
+ * revision it produced.
+ *
+ * @param ev The event.
+ * @return The sequence number, or 0 if `ev` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int64_t) csvc_event_seq(const csvc_event *ev);
-/** @since 1.0 */
+/**
+ * The event's type, such as "created" or "transition".
+ *
+ * @param ev The event.
+ * @return The type, or NULL if `ev` is NULL.
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_type(const csvc_event *ev);
-/** @since 1.0 */
+/**
+ * Who made the change the event records.
+ *
+ * @param ev The event.
+ * @return The actor, or NULL when none was named (or `ev` is NULL).
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_actor(const csvc_event *ev);
-/** @since 1.0 */
+/**
+ * When the event happened, by the store clock (never before the
+ * ticket's previous event, SLA alarms aside: they are dated at the
+ * instant a clock crossed its threshold).
+ *
+ * @param ev The event.
+ * @return The event's time, or 0 if `ev` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_event_at(const csvc_event *ev);
-/** State before (NULL if the event did not change it). @since 1.0 */
+/**
+ * The ticket's state before the event.
+ *
+ * @param ev The event.
+ * @return The state's name, or NULL if the event did not change the
+ *         state (or `ev` is NULL).
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_from_state(const csvc_event *ev);
-/** State after (NULL if the event did not change it). @since 1.0 */
+/**
+ * The ticket's state after the event.
+ *
+ * @param ev The event.
+ * @return The state's name, or NULL if the event did not change the
+ *         state (or `ev` is NULL).
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_to_state(const csvc_event *ev);
-/** @since 1.0 */
+/**
+ * The event's payload, a JSON object (docs/tickets.md).
+ *
+ * @param ev The event.
+ * @return The payload, or NULL when the event has none (or `ev` is
+ *         NULL).
+ *
+ * Ownership: borrowed from `ev`, valid until it is freed (or, for the
+ * change hook's event, until the hook returns).
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_event_payload(const csvc_event *ev);
-/** Frees an event from csvc_ticket_history_next. @since 1.0 */
+/**
+ * Frees an event from csvc_ticket_history_next(). The event handed to
+ * the change hook belongs to the library and must not be freed.
+ *
+ * @param ev The event, or NULL (a no-op).
+ *
+ * Ownership: takes `ev` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_event_free(csvc_event *ev);
+
 
 /**
  * Iterator over a ticket's events, oldest first: the events up to the
@@ -406,12 +1070,51 @@ CSVC_EXTERN(void) csvc_event_free(csvc_event *ev);
  * @since 1.0
  */
 typedef struct csvc_event_iter csvc_event_iter;
-/** @since 1.0 */
+/**
+ * Starts iterating a ticket's events, oldest first, up to the ticket's
+ * revision now. The iterator reads from the store lazily: free it before
+ * closing the store.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param out Receives the iterator; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_ticket_history_free(), before closing the store.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_iter **out);
-/** CSVC_ITEROVER at the end. Free each event with csvc_event_free. @since 1.0 */
+/**
+ * Returns the next event in `*out`, or CSVC_ITEROVER at the end (`*out`
+ * untouched).
+ *
+ * @param it The iterator.
+ * @param out Receives the next event; written only on CSVC_OK.
+ * @return CSVC_OK, CSVC_ITEROVER at the end, or a negative csvc_error_t
+ *         (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `it` or `out`), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_event_free().
+ * Thread safety: as a call on the iterator's store.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_history_next(csvc_event_iter *it, csvc_event **out);
-/** @since 1.0 */
+/**
+ * Frees an event iterator.
+ *
+ * @param it The iterator, or NULL (a no-op).
+ *
+ * Ownership: takes `it` back. Events it returned stay the caller's.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
+
 
 /**
  * A change hook, called after each successful commit with every ticket
@@ -429,8 +1132,19 @@ CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
 typedef void (*csvc_change_fn)(const csvc_event *ev, void *userdata);
 
 /**
- * Registers the store's change hook (one per store; NULL removes it).
- * Errors: CSVC_EINVAL.
+ * Registers the store's change hook, one per store, replacing the one
+ * set before.
+ *
+ * @param store The open store.
+ * @param fn The hook, or NULL to remove it.
+ * @param userdata Passed to every call of `fn`; not touched by the
+ *                 library.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`).
+ *
+ * Thread safety: as every call on the store. The hook runs on the thread
+ * whose call committed, after the commit.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_set_change_hook(csvc_store *store, csvc_change_fn fn, void *userdata);
@@ -477,6 +1191,11 @@ typedef struct csvc_ticket_query {
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param q The caller's query struct.
+ * @param version The caller's CSVC_TICKET_QUERY_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
@@ -496,14 +1215,74 @@ CSVC_EXTERN(int) csvc_ticket_query_init(csvc_ticket_query *q, unsigned int versi
  * @since 1.0
  */
 typedef struct csvc_ticket_iter csvc_ticket_iter;
-/** @since 1.0 */
+/**
+ * Starts iterating the tickets matching `q` (NULL: all tickets). The
+ * query is copied; `q` need not outlive the call. The iterator reads from
+ * the store lazily: free it before closing the store.
+ *
+ * @param store The open store.
+ * @param q The filters, read as far as their `version` goes, or NULL.
+ * @param out Receives the iterator; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `out`, a struct version newer than
+ * the library knows, an unknown state category or priority, invalid
+ * UTF-8 or a control character in a text filter, an empty `text`),
+ * CSVC_ERANGE (`store_code` longer than CSVC_CUSTOMER_MAX_STORE_CODE,
+ * `state`, `kind` or `channel` than CSVC_WORKFLOW_MAX_NAME, `assignee` or
+ * `team` than CSVC_TICKET_MAX_PERSON, `text` than CSVC_TICKET_MAX_SUBJECT
+ * bytes), CSVC_ENOTFOUND (`customer` names no customer, or `after` no
+ * ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_ticket_iter_free(), before closing the store.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q,
                                       csvc_ticket_iter **out);
-/** CSVC_ITEROVER at the end. @since 1.0 */
+/**
+ * Returns the next ticket in `*out`, or CSVC_ITEROVER at the end (`*out`
+ * untouched). A failure that may pass (a lock, memory) can be retried
+ * with the next call; a ticket that cannot be read is reported once and
+ * then passed over.
+ *
+ * @param it The iterator.
+ * @param out Receives the next ticket; written only on CSVC_OK.
+ * @return CSVC_OK, CSVC_ITEROVER at the end, or a negative csvc_error_t
+ *         (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `it` or `out`), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT (a damaged stored ticket), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
+ * Thread safety: as a call on the iterator's store.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_iter_next(csvc_ticket_iter *it, csvc_ticket **out);
-/** @since 1.0 */
+/**
+ * Frees a ticket iterator and the tickets it read ahead.
+ *
+ * @param it The iterator, or NULL (a no-op).
+ *
+ * Ownership: takes `it` back. Tickets it returned stay the caller's.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_ticket_iter_free(csvc_ticket_iter *it);
-/** @since 1.0 */
+/**
+ * Counts the tickets matching `q` (NULL: all tickets); `after` and
+ * `limit` are honoured.
+ *
+ * @param store The open store.
+ * @param q The filters, read as far as their `version` goes, or NULL.
+ * @param out Receives the count; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: as csvc_ticket_iter_new(): CSVC_EINVAL (NULL `store` or `out`,
+ * a bad filter value), CSVC_ERANGE (a filter too long), CSVC_ENOTFOUND
+ * (`customer` names no customer, or `after` no ticket), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *out);
 
 CSVC_END_DECL
