@@ -19,6 +19,14 @@
  * opening when b is not open (so a duration that runs out exactly at
  * 18:00 closing gives the next opening, as Request Tracker's
  * Business::Hours does). Every operation is exact to the microsecond.
+ *
+ * Thread safety: a csvc_calendar is immutable once built, so one calendar
+ * may be used by any number of threads at once; only csvc_calendar_free
+ * needs the caller to make sure no other thread still uses it. The
+ * functions that take no store (parse, to_json, the queries) touch no
+ * shared state and may be called from any thread. Calls that take a
+ * csvc_store follow the store's rule: one thread at a time per store
+ * (store.h, docs/threading.md).
  */
 #ifndef CSVC_CALENDAR_H
 #define CSVC_CALENDAR_H
@@ -84,6 +92,11 @@ typedef struct csvc_calendar_options {
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param opts The caller's options struct.
+ * @param version The caller's CSVC_CALENDAR_OPTIONS_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
@@ -93,16 +106,29 @@ CSVC_EXTERN(int) csvc_calendar_options_init(csvc_calendar_options *opts, unsigne
 /**
  * Builds a calendar from its JSON text form: `len` bytes at `text` (no
  * terminating NUL needed; a NUL byte inside is an error). `opts` may be
- * NULL for defaults. Writes `*out` only on success.
- * Errors: CSVC_EINVAL (NULL arguments, unsupported options version, text
- *   that is not strict JSON or not a valid calendar: the message names the
- *   problem and its line, column and byte offset),
- *   CSVC_ERANGE (text longer than CSVC_CALENDAR_TEXT_MAX, or more
- *   intervals, versions or days than the documented maxima),
- *   CSVC_ENOTFOUND (the zone does not exist), CSVC_ECORRUPT (its zone file
- *   is damaged), CSVC_ENOMEM.
- * Ownership: free with csvc_calendar_free().
- * Thread safety: safe from any thread.
+ * NULL for defaults. The zone named in the text is `opts->tz` when given,
+ * else loaded from the zoneinfo directory. Writes `*out` only on success.
+ *
+ * @param out Receives the calendar.
+ * @param text The JSON text (may be NULL when `len` is 0).
+ * @param len The number of bytes at `text`.
+ * @param opts Options read as far as their `version` goes, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `out`, NULL `text` with a non-zero `len`, an
+ *   options version newer than the library knows, a NUL byte in the text,
+ *   text that is not strict JSON or not a valid calendar: the message
+ *   names the problem and its line, column and byte offset; an invalid
+ *   zone name, or an `opts->tz` whose name is not the text's zone),
+ *   CSVC_ERANGE (text longer than CSVC_CALENDAR_TEXT_MAX, more intervals,
+ *   versions or days than the documented maxima, a zone name longer than
+ *   255 bytes, a fixed-offset zone outside -25 h .. +26 h), CSVC_ENOTFOUND
+ *   (no file for the zone), CSVC_ECORRUPT (its
+ *   zone file is not valid TZif), CSVC_ESTORAGE (the zone file could not
+ *   be read), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_calendar_free();
+ * `text` and `opts` (and `opts->tz`, which is copied) stay the caller's.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_parse(csvc_calendar **out, const char *text, size_t len,
@@ -112,79 +138,126 @@ CSVC_EXTERN(int) csvc_calendar_parse(csvc_calendar **out, const char *text, size
  * Writes the calendar's canonical JSON text (one line, fixed key order,
  * every weekday listed, intervals and dates sorted) to a new NUL-terminated
  * string. Parsing it gives an identical calendar, and serialising that
- * gives the same text again.
+ * gives the same text again. Writes `*out` only on success.
+ *
+ * @param cal The calendar.
+ * @param out Receives the text.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOMEM.
- * Ownership: free `*out` with csvc_free().
- * Thread safety: safe from any thread.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_to_json(const csvc_calendar *cal, char **out);
 
 /**
- * Frees a calendar. NULL is a no-op.
+ * Frees a calendar and its copy of its time zone. The caller must make
+ * sure no other thread still uses it.
+ *
+ * @param cal The calendar, or NULL (a no-op).
+ *
+ * Ownership: takes `cal` back.
  * @since 1.0
  */
 CSVC_EXTERN(void) csvc_calendar_free(csvc_calendar *cal);
 
 /**
- * The calendar's zone name, borrowed from the calendar. NULL if `cal` is
- * NULL.
+ * The name of the calendar's time zone ("Asia/Shanghai", "UTC",
+ * "+08:00"), as in its text form.
+ *
+ * @param cal The calendar.
+ * @return The zone's name, or NULL if `cal` is NULL.
+ *
+ * Ownership: borrowed from the calendar, valid until it is freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_calendar_zone(const csvc_calendar *cal);
 
 /**
- * The calendar's time zone, borrowed from the calendar (valid until it is
- * freed). NULL if `cal` is NULL.
+ * The calendar's time zone: the calendar's own copy, usable with the
+ * functions of tz.h.
+ *
+ * @param cal The calendar.
+ * @return The zone, or NULL if `cal` is NULL.
+ *
+ * Ownership: borrowed from the calendar, valid until it is freed; do not
+ * free it.
  * @since 1.0
  */
 CSVC_EXTERN(const csvc_tz *) csvc_calendar_tz(const csvc_calendar *cal);
 
 /**
- * Sets `*open` to 1 if the calendar is open at instant `t`, else 0.
+ * Tells whether the calendar is open at instant `t`: `*open` is set to 1
+ * if it is, else 0 (intervals are half-open, so a closing instant is
+ * closed). Writes `*open` only on success.
+ *
+ * @param cal The calendar.
+ * @param t The instant.
+ * @param open Receives 1 or 0.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (`t` outside
  *   CSVC_CALENDAR_MIN_US .. CSVC_CALENDAR_MAX_US).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_is_open(const csvc_calendar *cal, csvc_time_us t, int32_t *open);
 
 /**
- * The first instant at or after `t` at which the calendar is open (`t`
- * itself when open).
+ * Finds the first instant at or after `t` at which the calendar is open
+ * (`t` itself when open). Writes `*out` only on success.
+ *
+ * @param cal The calendar.
+ * @param t The instant to start from.
+ * @param out Receives the opening instant.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (`t` or the result out
  *   of range), CSVC_ENOTFOUND (the calendar never opens again).
- * Thread safety: safe from any thread.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_next_open(const csvc_calendar *cal, csvc_time_us t, csvc_time_us *out);
 
 /**
- * The due instant of `duration_us` microseconds of business time counted
- * from `t`: the earliest instant b such that [t, b) contains exactly
+ * Computes the due instant of `duration_us` microseconds of business time
+ * counted from `t`: the earliest instant b such that [t, b) contains exactly
  * `duration_us` microseconds of open time, or the next opening after b
  * when b is not open (a duration that runs out exactly at a closing time
  * gives the next opening). A duration of 0 gives `t` if open, else the
  * next opening. For every t and u >= t,
  * add(t, between(t, u)) == next_open(u), and add(add(t, a), b) ==
- * add(t, a + b). The cost does not depend on the duration.
+ * add(t, a + b). The cost does not depend on the duration. Writes `*due`
+ * only on success.
+ *
+ * @param cal The calendar.
+ * @param t The instant counting starts from.
+ * @param duration_us The business time to count, in microseconds (>= 0).
+ * @param due Receives the due instant.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL (NULL arguments, negative duration), CSVC_ERANGE
- *   (`t` or the result out of range), CSVC_ENOTFOUND (the calendar does
- *   not have that much business time left).
- * Thread safety: safe from any thread.
+ *   (`t` or the result out of range, or a duration longer than the whole
+ *   range), CSVC_ENOTFOUND (the calendar does not have that much business
+ *   time left).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_add(const csvc_calendar *cal, csvc_time_us t, int64_t duration_us,
                                    csvc_time_us *due);
 
 /**
- * The business time, in microseconds, in [from, to): how long the calendar
- * is open between the two instants. Negative (minus the business time in
- * [to, from)) when `to` is before `from`. Additive: between(a, b) +
- * between(b, c) == between(a, c).
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (an instant out of
- *   range).
- * Thread safety: safe from any thread.
+ * Measures the business time, in microseconds, in [from, to): how long the
+ * calendar is open between the two instants. Negative (minus the business
+ * time in [to, from)) when `to` is before `from`. Additive: between(a, b) +
+ * between(b, c) == between(a, c). Writes `*business_us` only on success.
+ *
+ * @param cal The calendar.
+ * @param from The start instant.
+ * @param to The end instant.
+ * @param business_us Receives the business time.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (an instant outside
+ *   CSVC_CALENDAR_MIN_US .. CSVC_CALENDAR_MAX_US).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us from, csvc_time_us to,
@@ -194,17 +267,28 @@ CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us fr
 
 /**
  * Saves `cal` in the store under `name` (1 to CSVC_CALENDAR_NAME_MAX bytes
- * of UTF-8), as its canonical text. A new name gets a new UUID and its
- * creation time from the store's clock; saving over an existing name
- * replaces the calendar, keeping its UUID and creation time, and affects
- * every store code attached to it. The TZif data of the calendar's zone
- * (as the calendar was built: from a zoneinfo file, or from the `tz` of
- * its options) is kept in the store too, replacing the store's copy of
+ * of single-line UTF-8), as its canonical text. A new name gets a new UUID
+ * and its creation time from the store's clock; saving over an existing
+ * name replaces the calendar, keeping its UUID and creation time, and
+ * affects every store code attached to it. The TZif data of the calendar's
+ * zone (as the calendar was built: from a zoneinfo file, or from the `tz`
+ * of its options) is kept in the store too, replacing the store's copy of
  * that zone, so that the calendar loads where there is no zoneinfo
- * directory (docs/calendars.md).
- * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ERANGE (name
- *   too long), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
- * Thread safety: as for the store.
+ * directory (docs/calendars.md). UTC and fixed offsets need no data.
+ *
+ * @param store The open store.
+ * @param name The calendar's name in the store.
+ * @param cal The calendar.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
+ *   has control characters), CSVC_ERANGE (name longer than
+ *   CSVC_CALENDAR_NAME_MAX), CSVC_EREADONLY (a read-only store),
+ *   CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged),
+ *   CSVC_ENOMEM.
+ *
+ * Ownership: `cal` stays the caller's; the store keeps a copy of its text.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar *cal);
@@ -215,23 +299,47 @@ CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const c
  * keeps for the zone (see csvc_calendar_add_zone); else the file in
  * `opts->zoneinfo_dir` (NULL: "/usr/share/zoneinfo"). Writes `*out` only
  * on success.
- * Errors: CSVC_EINVAL (NULL arguments, invalid name), CSVC_ENOTFOUND (no
- *   such calendar, or its zone is neither kept in the store nor in the
- *   zoneinfo directory: the message names the zone and how to supply it),
- *   CSVC_ECORRUPT (the stored text is not a valid calendar, or the store's
- *   copy of its zone is damaged), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
- * Ownership: the calendar is detached from the store; free it with
- *   csvc_calendar_free().
+ *
+ * @param store The open store.
+ * @param name The calendar's name in the store.
+ * @param opts Options read as far as their `version` goes, or NULL.
+ * @param out Receives the calendar.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, an options version
+ *   newer than the library knows, a name that is empty, not UTF-8 or has
+ *   control characters), CSVC_ERANGE (name longer than
+ *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar, or its zone
+ *   is neither kept in the store nor in the zoneinfo directory: the
+ *   message names the zone and how to supply it), CSVC_ECORRUPT (the
+ *   stored text is not a valid calendar, or names a zone other than
+ *   `opts->tz`'s; the store's copy of its zone or its zone file is
+ *   damaged; the database is damaged), CSVC_ESTORAGE (also: the zone file
+ *   could not be read), CSVC_EBUSY, CSVC_ENOMEM.
+ *
+ * Ownership: the calendar is detached from the store; the caller owns
+ * `*out` and frees it with csvc_calendar_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_load(csvc_store *store, const char *name,
                                     const csvc_calendar_options *opts, csvc_calendar **out);
 
 /**
- * The UUID and the creation and last-save times of the calendar saved as
- * `name`. Any output pointer may be NULL. Outputs are written only on
- * success.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_EBUSY, CSVC_ESTORAGE.
+ * Reads the UUID and the creation and last-save times of the calendar
+ * saved as `name`. Any output pointer may be NULL. Outputs are written
+ * only on success.
+ *
+ * @param store The open store.
+ * @param name The calendar's name in the store.
+ * @param uuid Receives the calendar's UUID; may be NULL.
+ * @param created_us Receives when it was first saved; may be NULL.
+ * @param updated_us Receives when it was last saved; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `name`, a name that is empty, not
+ *   UTF-8 or has control characters), CSVC_ERANGE (name longer than
+ *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar), CSVC_EBUSY,
+ *   CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uuid *uuid,
@@ -239,19 +347,37 @@ CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uu
 
 /**
  * Deletes the calendar saved as `name`.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ESTATE (the calendar is still
- *   attached to a store code, named by the current version of an SLA
- *   policy that is not retired, or counted on by an open ticket's SLA
- *   target), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ *
+ * @param store The open store.
+ * @param name The calendar's name in the store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
+ *   has control characters), CSVC_ERANGE (name longer than
+ *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar),
+ *   CSVC_ESTATE (the calendar is still attached to a store code, named by
+ *   the current version of an SLA policy that is not retired, or counted
+ *   on by an open ticket's SLA target; or inside a transaction aborted by
+ *   a storage failure), CSVC_EREADONLY (a read-only store), CSVC_EBUSY,
+ *   CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_delete(csvc_store *store, const char *name);
 
 /**
  * Lists the names of the saved calendars, in byte order, as an array of
- * `*count` strings. `*names` is one allocation (the array and its strings)
- * to free with a single csvc_free(); NULL when there are none.
- * Errors: CSVC_EINVAL, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ * `*count` strings. Writes the outputs only on success.
+ *
+ * @param store The open store.
+ * @param names Receives the array of names, NULL when there are none.
+ * @param count Receives the number of names.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
+ *
+ * Ownership: `*names` is one allocation (the array and its strings) that
+ * the caller owns and frees with a single csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *count);
@@ -261,34 +387,84 @@ CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *co
  * (e.g. "SH01", the code customers carry as their home store: 1 to
  * CSVC_STORE_CODE_MAX bytes of printable ASCII without spaces, as in every
  * module), replacing any calendar attached before.
- * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (no such calendar),
- *   CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param name The saved calendar's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII, a name that is empty, not UTF-8
+ *   or has control characters), CSVC_ERANGE (an empty store code or one
+ *   longer than CSVC_STORE_CODE_MAX, a name longer than
+ *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar),
+ *   CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ *   aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_attach(csvc_store *store, const char *store_code, const char *name);
 
 /**
- * Detaches the calendar from `store_code`.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (nothing attached), CSVC_EREADONLY,
- *   CSVC_EBUSY, CSVC_ESTORAGE.
+ * Detaches the calendar from `store_code`; the calendar itself stays
+ * saved.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
+ *   attached), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ *   aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_detach(csvc_store *store, const char *store_code);
 
 /**
- * The name of the calendar attached to `store_code`, as a new string.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (nothing attached), CSVC_EBUSY,
- *   CSVC_ESTORAGE, CSVC_ENOMEM.
- * Ownership: free `*name` with csvc_free().
+ * Reads the name of the calendar attached to `store_code`, as a new
+ * string. Writes `*name` only on success.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param name Receives the calendar's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
+ *   attached), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*name` and frees it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_name_for_store(csvc_store *store, const char *store_code, char **name);
 
 /**
- * Loads the calendar attached to `store_code`. `opts` as for
- * csvc_calendar_load.
- * Errors: as csvc_calendar_load; CSVC_ENOTFOUND when nothing is attached.
- * Ownership: free with csvc_calendar_free().
+ * Loads the calendar attached to `store_code`, finding its time zone as
+ * csvc_calendar_load does with `opts`. Writes `*out` only on success.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param opts Options read as far as their `version` goes, or NULL.
+ * @param out Receives the calendar.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `store_code` or `out`, an options
+ *   version newer than the library knows, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
+ *   attached, or the calendar's zone is not available: see
+ *   csvc_calendar_load), CSVC_ECORRUPT (the stored text is not a valid
+ *   calendar, or names a zone other than `opts->tz`'s; the zone's data is
+ *   damaged; the database is damaged), CSVC_ESTORAGE (also: the zone file
+ *   could not be read), CSVC_EBUSY, CSVC_ENOMEM.
+ *
+ * Ownership: the calendar is detached from the store; the caller owns
+ * `*out` and frees it with csvc_calendar_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_code,
@@ -303,11 +479,21 @@ CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_co
  * resources. Calendars and store zones that use `name` load from this
  * copy from then on, in preference to any zoneinfo file. `data` is
  * copied.
- * Errors: CSVC_EINVAL (NULL arguments, an invalid zone name, or "UTC" or
- *   a fixed offset, which need no data), CSVC_ECORRUPT (not valid TZif
- *   data; nothing is kept), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
- *   CSVC_ENOMEM.
- * Thread safety: as for the store.
+ *
+ * @param store The open store.
+ * @param name The zone's IANA name.
+ * @param data The TZif bytes.
+ * @param len The number of bytes at `data`.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, an empty or invalid zone name, or
+ *   "UTC" or a fixed offset, which need no data), CSVC_ERANGE (a name
+ *   longer than 255 bytes), CSVC_ECORRUPT (not valid TZif data; nothing is
+ *   kept; or the database is damaged), CSVC_EREADONLY (a read-only store),
+ *   CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * Ownership: `data` stays the caller's; the store keeps a copy.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_add_zone(csvc_store *store, const char *name, const void *data, size_t len);
@@ -333,10 +519,22 @@ typedef enum csvc_zone_source_t {
  * available: "UTC", a fixed offset ("+08:00"), a zone whose data the store
  * keeps, or a file in the store's zoneinfo_dir (whose data is then kept in
  * the store).
- * Errors: CSVC_EINVAL (NULL arguments, invalid store code or zone name),
- *   CSVC_ERANGE (store code or zone name too long), CSVC_ENOTFOUND (the zone is not
- *   available), CSVC_ECORRUPT (its data is damaged), CSVC_EREADONLY,
- *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param zone The zone's IANA name, "UTC" or a fixed offset.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII, an empty or invalid zone name),
+ *   CSVC_ERANGE (an empty store code or one longer than
+ *   CSVC_STORE_CODE_MAX, a zone name longer than 255 bytes, a fixed
+ *   offset out of range), CSVC_ENOTFOUND (the zone is neither
+ *   built in, kept in the store nor a file in the store's zoneinfo_dir),
+ *   CSVC_ECORRUPT (the zone's data or file is not valid TZif, or the
+ *   database is damaged), CSVC_ESTORAGE (also: the zone file could not be
+ *   read), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *store_code, const char *zone);
@@ -344,18 +542,38 @@ CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *sto
 /**
  * Removes the time zone of `store_code`; its reports then use the default
  * zone (or UTC).
- * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (no zone was set),
- *   CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (no zone
+ *   was set), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ *   aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_clear_store_zone(csvc_store *store, const char *store_code);
 
 /**
- * The time zone set for `store_code` itself, as a new string (not the
- * calendar's or the default: see csvc_calendar_tz_for_store).
- * Errors: CSVC_EINVAL, CSVC_ERANGE, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
- *   CSVC_ESTORAGE, CSVC_ENOMEM.
- * Ownership: free `*zone` with csvc_free().
+ * Reads the time zone set for `store_code` itself, as a new string (not
+ * the calendar's or the default: see csvc_calendar_tz_for_store). Writes
+ * `*zone` only on success.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param zone Receives the zone's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (none
+ *   set), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*zone` and frees it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_code, char **zone);
@@ -366,40 +584,78 @@ CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_c
  * all store codes (no store_code in the query). A till that serves one
  * shop sets it once; a chain sets each store code's zone and keeps the
  * default for the head office's own. The zone must be available as for
- * csvc_calendar_set_store_zone. Setting it to "UTC" says UTC on purpose.
- * Errors: as csvc_calendar_set_store_zone.
+ * csvc_calendar_set_store_zone (a zone read from a file is then kept in
+ * the store). Setting it to "UTC" says UTC on purpose.
+ *
+ * @param store The open store.
+ * @param zone The zone's IANA name, "UTC" or a fixed offset.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, an empty or invalid zone name),
+ *   CSVC_ERANGE (a zone name longer than 255 bytes, a fixed offset out of
+ *   range), CSVC_ENOTFOUND (the zone is neither
+ *   built in, kept in the store nor a file in the store's zoneinfo_dir),
+ *   CSVC_ECORRUPT (the zone's data or file is not valid TZif, or the
+ *   database is damaged), CSVC_ESTORAGE (also: the zone file could not be
+ *   read), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_set_default_zone(csvc_store *store, const char *zone);
 
 /**
- * Removes the store-wide default time zone.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none was set), CSVC_EREADONLY,
- *   CSVC_EBUSY, CSVC_ESTORAGE.
+ * Removes the store-wide default time zone; reports that would use it
+ * then use UTC.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_ENOTFOUND (none was set),
+ *   CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
+ *   aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_clear_default_zone(csvc_store *store);
 
 /**
- * The store-wide default time zone, as a new string.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND (none set), CSVC_EBUSY,
- *   CSVC_ESTORAGE, CSVC_ENOMEM.
- * Ownership: free `*zone` with csvc_free().
+ * Reads the store-wide default time zone, as a new string. Writes `*zone`
+ * only on success.
+ *
+ * @param store The open store.
+ * @param zone Receives the zone's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (none set),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged),
+ *   CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*zone` and frees it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_default_zone(csvc_store *store, char **zone);
 
 /**
- * The time zone reports use for `store_code`: the zone of its calendar,
- * else its own zone, else the store-wide default, else UTC. `store_code`
- * NULL gives the zone of reports over all store codes: the default, else
- * UTC. `source` (may be NULL) receives a csvc_zone_source_t. Writes the
- * outputs only on success.
- * Errors: CSVC_EINVAL (NULL store or `out`, invalid store code),
- *   CSVC_ERANGE, CSVC_ENOTFOUND (the zone is set but not available: see
- *   csvc_calendar_load), CSVC_ECORRUPT, CSVC_EBUSY, CSVC_ESTORAGE,
- *   CSVC_ENOMEM.
- * Ownership: free `*out` with csvc_tz_free().
+ * Loads the time zone reports use for `store_code`: the zone of its
+ * calendar, else its own zone, else the store-wide default, else UTC.
+ * `store_code` NULL gives the zone of reports over all store codes: the
+ * default, else UTC. Writes the outputs only on success.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code, or NULL.
+ * @param out Receives the zone.
+ * @param source Receives a csvc_zone_source_t; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `out`, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (the
+ *   zone is set but not available: see csvc_calendar_load),
+ *   CSVC_ECORRUPT (the attached calendar's stored text is not valid, the
+ *   zone's data is damaged, or the database is damaged), CSVC_ESTORAGE
+ *   (also: the zone file could not be read), CSVC_EBUSY, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_tz_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_calendar_tz_for_store(csvc_store *store, const char *store_code, csvc_tz **out,

@@ -20,6 +20,14 @@
  * logs one CSVC_LOG_WARN message naming the first such store code. The
  * period list of a report without a store_code is in the default zone,
  * else UTC. See csvc_calendar_tz_for_store and docs/reports.md.
+ *
+ * Thread safety: a csvc_report is a detached, read-only value: once
+ * computed, any number of threads may read it at once, and only
+ * csvc_report_free needs the caller to make sure no other thread still
+ * uses it. csvc_report_query_init and csvc_report_dashboard_options_init
+ * touch only the caller's struct. Calls that take a csvc_store follow the
+ * store's rule: one thread at a time per store (store.h,
+ * docs/threading.md).
  */
 #ifndef CSVC_REPORT_H
 #define CSVC_REPORT_H
@@ -180,6 +188,11 @@ typedef struct csvc_report_query {
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param q The caller's query struct.
+ * @param version The caller's CSVC_REPORT_QUERY_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `q` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
@@ -190,58 +203,177 @@ CSVC_EXTERN(int) csvc_report_query_init(csvc_report_query *q, unsigned int versi
 typedef struct csvc_report csvc_report;
 
 /**
- * Satisfaction scores of the responses in range, one row per group (with
- * CSVC_REPORT_BY_PERIOD, one row per period from `from` to `to`, empty
- * periods included), each with per-dimension figures.
- * Errors: CSVC_EINVAL (NULL arguments, bad query: version, from >= to,
- *   unknown enum, bad text), CSVC_ERANGE (text too long, or more than
- *   CSVC_REPORT_MAX_ROWS rows: see there), CSVC_ENOTFOUND
- *   (the survey, or that version of it), CSVC_ECORRUPT, CSVC_ESTORAGE,
- *   CSVC_ENOMEM.
- * Ownership: free with csvc_report_free(); `*out` only on success.
- * Thread safety: as for the store.
+ * Computes the satisfaction scores of the responses in range, one row per
+ * group (with CSVC_REPORT_BY_PERIOD, one row per period from `from` to
+ * `to`, empty periods included), each with per-dimension figures.
+ *
+ * @param store The open store.
+ * @param q The query, read as far as its `version` goes.
+ * @param out Receives the report.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ *   is newer than the library knows, from >= to, an unknown grouping,
+ *   period or method, a negative min_sample or survey_version, a
+ *   survey_version without a survey, a NaN csi_target; a store code with
+ *   spaces or characters other than printable ASCII, a channel, kind,
+ *   survey, question or target name with characters outside [a-z0-9_.-],
+ *   a staff member or category that is not UTF-8 or has control
+ *   characters), CSVC_ERANGE (csi_target outside 0..100; an empty store
+ *   code or one longer than 32 bytes, an empty machine name or one longer
+ *   than 64 bytes, a staff member or category too long; more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there; a period boundary outside
+ *   CSVC_TZ_MIN_US .. CSVC_TZ_MAX_US), CSVC_ENOTFOUND (the survey named in the query, or that version of it;
+ *   a store code's
+ *   time zone is set but not available: see csvc_calendar_tz_for_store),
+ *   CSVC_ECORRUPT (stored data that does not fit, such as an answer to a
+ *   question its survey does not have, a damaged zone or calendar, a
+ *   damaged database), CSVC_EBUSY, CSVC_ESTORAGE (also: a zone file that
+ *   could not be read), CSVC_ENOMEM.
+ *
+ * Ownership: the report is detached from the store; the caller owns
+ * `*out`, written only on success, and frees it with csvc_report_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_scores(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
 /**
- * Service KPIs of the tickets created in range (backlog: of the tickets
- * unresolved at each row's end), with the satisfaction figures of the
- * responses in range in the same grouping. CSVC_REPORT_BY_METHOD is
- * refused (CSVC_EINVAL).
- * Errors, ownership: as csvc_report_scores.
+ * Computes the service KPIs of the tickets created in range (backlog: of
+ * the tickets unresolved at each row's end), with the satisfaction figures
+ * of the responses in range in the same grouping.
+ *
+ * @param store The open store.
+ * @param q The query, read as far as its `version` goes.
+ * @param out Receives the report.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ *   is newer than the library knows, from >= to, an unknown grouping,
+ *   period or method, CSVC_REPORT_BY_METHOD (refused here),
+ *   a negative min_sample or survey_version, a
+ *   survey_version without a survey, a NaN csi_target; a store code with
+ *   spaces or characters other than printable ASCII, a channel, kind,
+ *   survey, question or target name with characters outside [a-z0-9_.-],
+ *   a staff member or category that is not UTF-8 or has control
+ *   characters), CSVC_ERANGE (csi_target outside 0..100; an empty store
+ *   code or one longer than 32 bytes, an empty machine name or one longer
+ *   than 64 bytes, a staff member or category too long; more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there; a period boundary outside
+ *   CSVC_TZ_MIN_US .. CSVC_TZ_MAX_US), CSVC_ENOTFOUND (the survey named in the query, or that version of it;
+ *   a store code's
+ *   time zone is set but not available: see csvc_calendar_tz_for_store),
+ *   CSVC_ECORRUPT (stored data that does not fit, such as an answer to a
+ *   question its survey does not have, a damaged zone or calendar, a
+ *   damaged database), CSVC_EBUSY, CSVC_ESTORAGE (also: a zone file that
+ *   could not be read), CSVC_ENOMEM.
+ *
+ * Ownership: the report is detached from the store; the caller owns
+ * `*out`, written only on success, and frees it with csvc_report_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_kpis(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
 /**
- * SLA compliance per target name (one row per name, e.g. "first_response",
- * "respond"): on time, breached, compliance with its interval, for the
- * tickets created in range. `group_by` is ignored.
- * Errors, ownership: as csvc_report_scores.
+ * Computes SLA compliance per target name (one row per name, e.g.
+ * "first_response", "respond"): on time, breached, compliance with its
+ * interval, for the tickets created in range. `group_by` is ignored (but
+ * still checked).
+ *
+ * @param store The open store.
+ * @param q The query, read as far as its `version` goes.
+ * @param out Receives the report.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ *   is newer than the library knows, from >= to, an unknown grouping,
+ *   period or method, a negative min_sample or survey_version, a
+ *   survey_version without a survey, a NaN csi_target; a store code with
+ *   spaces or characters other than printable ASCII, a channel, kind,
+ *   survey, question or target name with characters outside [a-z0-9_.-],
+ *   a staff member or category that is not UTF-8 or has control
+ *   characters), CSVC_ERANGE (csi_target outside 0..100; an empty store
+ *   code or one longer than 32 bytes, an empty machine name or one longer
+ *   than 64 bytes, a staff member or category too long; more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there; a period boundary outside
+ *   CSVC_TZ_MIN_US .. CSVC_TZ_MAX_US), CSVC_ENOTFOUND (the survey named in the query, or that version of it;
+ *   a store code's
+ *   time zone is set but not available: see csvc_calendar_tz_for_store),
+ *   CSVC_ECORRUPT (stored data that does not fit, such as an answer to a
+ *   question its survey does not have, a damaged zone or calendar, a
+ *   damaged database), CSVC_EBUSY, CSVC_ESTORAGE (also: a zone file that
+ *   could not be read), CSVC_ENOMEM.
+ *
+ * Ownership: the report is detached from the store; the caller owns
+ * `*out`, written only on success, and frees it with csvc_report_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_sla(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
 /**
- * Time spent in each state by the tickets created in range, one row per
- * "workflow/state" (visits, total, mean, median and p90 wall-clock time;
- * the current state counts up to the store clock). `group_by` is ignored.
- * Errors, ownership: as csvc_report_scores.
+ * Computes the time spent in each state by the tickets created in range,
+ * one row per "workflow/state" (visits, total, mean, median and p90
+ * wall-clock time; the current state counts up to the store clock).
+ * `group_by` is ignored (but still checked).
+ *
+ * @param store The open store.
+ * @param q The query, read as far as its `version` goes.
+ * @param out Receives the report.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ *   is newer than the library knows, from >= to, an unknown grouping,
+ *   period or method, a negative min_sample or survey_version, a
+ *   survey_version without a survey, a NaN csi_target; a store code with
+ *   spaces or characters other than printable ASCII, a channel, kind,
+ *   survey, question or target name with characters outside [a-z0-9_.-],
+ *   a staff member or category that is not UTF-8 or has control
+ *   characters), CSVC_ERANGE (csi_target outside 0..100; an empty store
+ *   code or one longer than 32 bytes, an empty machine name or one longer
+ *   than 64 bytes, a staff member or category too long; more than
+ *   CSVC_REPORT_MAX_ROWS rows: see there; a period boundary outside
+ *   CSVC_TZ_MIN_US .. CSVC_TZ_MAX_US), CSVC_ENOTFOUND (the survey named in the query, or that version of it;
+ *   a store code's
+ *   time zone is set but not available: see csvc_calendar_tz_for_store),
+ *   CSVC_ECORRUPT (stored data that does not fit, such as an answer to a
+ *   question its survey does not have, a damaged zone or calendar, a
+ *   damaged database), CSVC_EBUSY, CSVC_ESTORAGE (also: a zone file that
+ *   could not be read), CSVC_ENOMEM.
+ *
+ * Ownership: the report is detached from the store; the caller owns
+ * `*out`, written only on success, and frees it with csvc_report_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_state_times(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
-/** Frees a report. NULL is a no-op. @since 1.0 */
+/**
+ * Frees a report and its rows.
+ *
+ * @param r The report, or NULL (a no-op).
+ *
+ * Ownership: takes `r` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_report_free(csvc_report *r);
 
-/** Number of rows (0 for NULL). @since 1.0 */
+/**
+ * The number of rows of the report.
+ *
+ * @param r The report.
+ * @return The number of rows, or 0 if `r` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(size_t) csvc_report_row_count(const csvc_report *r);
 
 /**
- * The key of row i: "all", a store code, staff member, channel, kind,
+ * The key of row `i`: "all", a store code, staff member, channel, kind,
  * category, method name, period key or "workflow/state"; "" when the
- * grouped field is not set. NULL when out of range. Borrowed.
+ * grouped field is not set.
+ *
+ * @param r The report.
+ * @param i The row.
+ * @return The key, or NULL when `i` is out of range or `r` is NULL.
+ *
+ * Ownership: borrowed from `r`, valid until it is freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_report_key(const csvc_report *r, size_t i);
@@ -249,54 +381,100 @@ CSVC_EXTERN(const char *) csvc_report_key(const csvc_report *r, size_t i);
 /**
  * For period rows: the period's start as local wall-clock microseconds
  * (zone-free, as csvc_tz_utc_to_local gives; split it with
- * csvc_civil_from_local). 0 for other rows.
+ * csvc_civil_from_local).
+ *
+ * @param r The report.
+ * @param i The row.
+ * @return The start, or 0 for other rows, when `i` is out of range or
+ *         `r` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(int64_t) csvc_report_period_start(const csvc_report *r, size_t i);
 
 /**
- * Figure `metric` (csvc_report_metric_t) of row i; NaN when the report
- * does not compute it, it is undefined (no data), or i is out of range.
+ * Figure `metric` (csvc_report_metric_t) of row `i`.
+ *
+ * @param r The report.
+ * @param i The row.
+ * @param metric The figure to read.
+ * @return The figure; NaN when the report does not compute it, it is
+ *         undefined (no data), `metric` is unknown, `i` is out of range
+ *         or `r` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(double) csvc_report_value(const csvc_report *r, size_t i, csvc_report_metric_t metric);
 
 /**
- * 1 when row i rests on fewer observations than the query's min_sample
- * (responses for scores, tickets for KPIs, visits for states, decided
- * targets for SLA rows), else 0. Such rows are still reported.
+ * Tells whether row `i` rests on fewer observations than the query's
+ * min_sample (responses for scores, tickets for KPIs, visits for states,
+ * decided targets for SLA rows). Such rows are still reported.
+ *
+ * @param r The report.
+ * @param i The row.
+ * @return 1 if the row's sample is low, else 0 (also when `i` is out of
+ *         range or `r` is NULL).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_low_sample(const csvc_report *r, size_t i);
 
-/** Number of dimensions with figures (scores and KPI reports). @since 1.0 */
+/**
+ * The number of survey dimensions with figures (scores and KPI reports;
+ * 0 for the others).
+ *
+ * @param r The report.
+ * @return The number of dimensions, or 0 if `r` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(size_t) csvc_report_dimension_count(const csvc_report *r);
 
-/** Name of dimension d, or NULL. Borrowed. @since 1.0 */
+/**
+ * The name of dimension `d`.
+ *
+ * @param r The report.
+ * @param d The dimension's position.
+ * @return The name, or NULL when `d` is out of range or `r` is NULL.
+ *
+ * Ownership: borrowed from `r`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_report_dimension_name(const csvc_report *r, size_t d);
 
 /**
- * Figure of dimension d in row i: CSVC_METRIC_CSI_N, CSVC_METRIC_CSI (the
- * dimension's mean rescaled to 0..100), CSVC_METRIC_SERVQUAL_N,
- * CSVC_METRIC_SERVQUAL_GAP, CSVC_METRIC_SERVQUAL_EXPECTATION,
- * CSVC_METRIC_SERVQUAL_PERCEPTION or CSVC_METRIC_WEIGHT; NaN otherwise.
+ * Figure `metric` of dimension `d` in row `i`: CSVC_METRIC_CSI_N,
+ * CSVC_METRIC_CSI (the dimension's mean rescaled to 0..100),
+ * CSVC_METRIC_SERVQUAL_N, CSVC_METRIC_SERVQUAL_GAP,
+ * CSVC_METRIC_SERVQUAL_EXPECTATION, CSVC_METRIC_SERVQUAL_PERCEPTION or
+ * CSVC_METRIC_WEIGHT.
+ *
+ * @param r The report.
+ * @param i The row.
+ * @param d The dimension's position.
+ * @param metric One of the metrics above.
+ * @return The figure; NaN for any other metric, an undefined figure, `i`
+ *         or `d` out of range, or `r` NULL.
  * @since 1.0
  */
 CSVC_EXTERN(double) csvc_report_dimension_value(const csvc_report *r, size_t i, size_t d,
                                                     csvc_report_metric_t metric);
 
 /**
- * The report as JSON text: {"report": type, "from", "to", "group_by",
- * "period", "min_sample", "dimensions": [...], "rows": [{"key",
- * "period_start"?, "low_sample", "metrics": {name: value}, "dimensions":
- * {name: {metric: value}}}]}. Metric names are
- * csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metric) ("csat", "nps_se",
- * "response_p90_us"...); undefined figures are null. Numbers are
- * written as printf's "%.15g" in the C locale, or "%.17g" when 15 digits
- * do not read back exactly, whatever the process's LC_NUMERIC locale
- * (always a '.' decimal point).
- * Errors: CSVC_EINVAL (NULL), CSVC_ENOMEM.
- * Ownership: free `*out` with csvc_free().
+ * Writes the report as JSON text to a new NUL-terminated string:
+ * {"report": type, "from", "to", "group_by", "period", "min_sample",
+ * "dimensions": [...], "rows": [{"key", "period_start"?, "low_sample",
+ * "metrics": {name: value}, "dimensions": {name: {metric: value}}}]}.
+ * Metric names are csvc_enum_name(CSVC_ENUM_REPORT_METRIC, metric)
+ * ("csat", "nps_se", "response_p90_us"...); undefined figures are null.
+ * Numbers are written as printf's "%.15g" in the C locale, or "%.17g" when
+ * 15 digits do not read back exactly, whatever the process's LC_NUMERIC
+ * locale (always a '.' decimal point). Writes `*out` only on success.
+ *
+ * @param r The report.
+ * @param out Receives the text.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
@@ -305,8 +483,20 @@ CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
  * Records the number of sales transactions of store `store_code` on local
  * date `date` (YYYYMMDD, in the store code's time zone: see above),
  * replacing an earlier count, for the complaint rate.
- * Errors: CSVC_EINVAL (NULL store, bad store code or date, negative count),
- *   CSVC_ERANGE, CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ *
+ * @param store The open store.
+ * @param store_code The retail store code.
+ * @param date The local date, YYYYMMDD.
+ * @param count The number of transactions, 0 or more.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `store_code`, a store code with
+ *   spaces or characters other than printable ASCII, a date that is not a
+ *   valid YYYYMMDD from year 1 to 9999, a negative count), CSVC_ERANGE (an
+ *   empty store code or one longer than 32 bytes), CSVC_EREADONLY (a
+ *   read-only store), CSVC_ESTATE (inside a transaction aborted by a
+ *   storage failure), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the
+ *   database is damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_record_transactions(csvc_store *store, const char *store_code, int32_t date,
@@ -352,16 +542,20 @@ typedef struct csvc_report_dashboard_options {
  * Initialises the fields of `o` that version `version` of the struct has
  * (as CSVC_REPORT_DASHBOARD_OPTIONS_INIT) and sets its version
  * (docs/conventions.md, "Versioned structs").
+ *
+ * @param o The caller's options struct.
+ * @param version The caller's CSVC_REPORT_DASHBOARD_OPTIONS_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `o` is NULL, or `version` is 0 or newer than the
- *   library knows.
- * Thread safety: touches only `o`.
+ *   library knows (nothing written).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_options *o, unsigned int version);
 
 /**
- * A self-contained HTML5 page for a store manager: KPI tiles against their
- * targets (CSI against csi_target, the mean first response against
+ * Builds a self-contained HTML5 page for a store manager: KPI tiles against
+ * their targets (CSI against csi_target, the mean first response against
  * response_target_us, the complaint deadlines of 24, 48 and 72 h), ticket
  * and rate trends by ISO week and by month, the stores side by side, SLA
  * compliance per target, time in each state with the bottleneck marked,
@@ -382,12 +576,31 @@ CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_option
  * list of common CJK ones), and a Content-Security-Policy that forbids
  * every fetch. Text from the store (store codes, categories, states, the
  * title) is escaped (& < > " '). Layout holds from phone to desktop width.
- * Errors: CSVC_EINVAL (NULL arguments, version, from >= to, bad text),
- *   CSVC_ERANGE (text too long, top_categories or a target out of range,
- *   too many rows), CSVC_EBUSY, CSVC_ECORRUPT, CSVC_ESTORAGE, CSVC_ENOMEM;
- *   as the reports it is made of.
- * Ownership: free `*html` with csvc_free(); set only on success.
- * Thread safety: as for the store.
+ *
+ * @param store The open store.
+ * @param opts Range, store, labels and targets, read as far as their
+ *             `version` goes.
+ * @param html Receives the page, NUL-terminated.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments, an options version newer than the
+ *   library knows, from >= to, an empty title, a title or period label
+ *   that is not UTF-8 or has control characters, a NaN csi_target, a store
+ *   code with spaces or characters other than printable ASCII, a negative
+ *   min_sample), CSVC_ERANGE (a title or period label longer than
+ *   CSVC_REPORT_DASHBOARD_MAX_TEXT, top_categories outside
+ *   0..CSVC_REPORT_DASHBOARD_MAX_CATEGORIES, a negative
+ *   response_target_us, csi_target outside 0..100, an empty store code or
+ *   one longer than 32 bytes, more than CSVC_REPORT_MAX_ROWS rows in one
+ *   of its reports, a period boundary outside CSVC_TZ_MIN_US ..
+ *   CSVC_TZ_MAX_US), CSVC_ENOTFOUND (a store code's time zone is set but
+ *   not available: see csvc_calendar_tz_for_store), CSVC_ECORRUPT (stored
+ *   data that does not fit, a damaged zone or calendar, a damaged
+ *   database), CSVC_EBUSY, CSVC_ESTORAGE (also: a zone file that could not
+ *   be read), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*html`, written only on success, and frees
+ * it with csvc_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_dashboard_html(csvc_store *store, const csvc_report_dashboard_options *opts,

@@ -11,6 +11,15 @@
  * ticket event in the same transaction. csvc_sla_advance() emits the
  * warnings and breaches whose time has come, each exactly once and dated
  * at the instant the threshold was crossed.
+ *
+ * Thread safety: csvc_sla_policy and csvc_sla_target are detached values.
+ * Their getters only read them, so several threads may read one at once;
+ * the calls that change a policy (match, add, target setters, save, which
+ * sets its version) and the _free calls need the caller to make sure no
+ * other thread uses it. csvc_sla_escalation_init touches no shared state.
+ * Calls that take a csvc_store, and iterators, which read from their
+ * store, follow the store's rule: one thread at a time per store
+ * (store.h, docs/threading.md).
  */
 #ifndef CSVC_SLA_H
 #define CSVC_SLA_H
@@ -69,89 +78,303 @@ typedef enum csvc_sla_action_t {
 typedef struct csvc_sla_policy csvc_sla_policy;
 
 /**
- * A new, empty policy. `rank` orders matching: the lowest rank whose
- * conditions all hold wins (ties by name). A policy with no conditions
- * matches every ticket: give it the highest rank to make it the default.
- * Errors: CSVC_EINVAL (bad name), CSVC_ENOMEM.
+ * Creates a new, empty policy named `name` (a machine name of 1 to
+ * CSVC_SLA_MAX_NAME bytes of [a-z0-9_.-]). `rank` orders matching: the
+ * lowest rank whose conditions all hold wins (ties by name). A policy with
+ * no conditions matches every ticket: give it the highest rank to make it
+ * the default. Writes `*out` only on success.
+ *
+ * @param out Receives the policy.
+ * @param name The policy's name.
+ * @param rank Its place in match order, lowest first.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `out` or `name`, a character outside
+ *   [a-z0-9_.-]), CSVC_ERANGE (an empty name or one longer than
+ *   CSVC_SLA_MAX_NAME), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_sla_policy_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_new(csvc_sla_policy **out, const char *name, int32_t rank);
-/** NULL is a no-op. @since 1.0 */
+/**
+ * Frees a policy and everything it holds.
+ *
+ * @param p The policy, or NULL (a no-op).
+ *
+ * Ownership: takes `p` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_sla_policy_free(csvc_sla_policy *p);
-/** @since 1.0 */
+/**
+ * The policy's name, as given to csvc_sla_policy_new.
+ *
+ * @param p The policy.
+ * @return The name, or NULL if `p` is NULL.
+ *
+ * Ownership: borrowed from `p`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_sla_policy_name(const csvc_sla_policy *p);
-/** Stored version, 0 if not saved as is. @since 1.0 */
+/**
+ * The stored version the policy is, as saved or loaded: 0 for a policy
+ * never saved, or changed since it was saved or loaded.
+ *
+ * @param p The policy.
+ * @return The version, or 0 (also if `p` is NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_sla_policy_version(const csvc_sla_policy *p);
 
 /**
- * Match conditions; each one set must hold. Text conditions take NULL to
- * clear; numeric ones 0. `priority` matches tickets whose priority is at
- * least as pressing (numerically <=) as the value.
- * Errors: CSVC_EINVAL.
+ * Makes the policy match only tickets whose ticket kind is `kind` (a machine name);
+ * NULL clears the condition. Every condition set must hold for the policy
+ * to match. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param kind The value to match, or NULL to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a character outside [a-z0-9_.-]),
+ *   CSVC_ERANGE (an empty kind or one longer than CSVC_SLA_MAX_NAME),
+ *   CSVC_ENOMEM. The policy is unchanged on error.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_match_kind(csvc_sla_policy *p, const char *kind);
-/** @since 1.0 */
+/**
+ * Makes the policy match only tickets whose retail store code is `store_code` (1 to CSVC_STORE_CODE_MAX bytes of printable ASCII without spaces);
+ * NULL clears the condition. Every condition set must hold for the policy
+ * to match. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param store_code The value to match, or NULL to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a store code with spaces or
+ *   characters other than printable ASCII), CSVC_ERANGE (an empty store
+ *   code or one longer than CSVC_STORE_CODE_MAX),
+ *   CSVC_ENOMEM. The policy is unchanged on error.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_store(csvc_sla_policy *p, const char *store_code);
-/** @since 1.0 */
+/**
+ * Makes the policy match only tickets whose channel is `channel` (a machine name);
+ * NULL clears the condition. Every condition set must hold for the policy
+ * to match. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param channel The value to match, or NULL to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a character outside [a-z0-9_.-]),
+ *   CSVC_ERANGE (an empty channel or one longer than CSVC_SLA_MAX_NAME),
+ *   CSVC_ENOMEM. The policy is unchanged on error.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_channel(csvc_sla_policy *p, const char *channel);
-/** @since 1.0 */
+/**
+ * Makes the policy match only tickets whose category is `category` (single-line UTF-8 of at most 64 bytes, compared exactly);
+ * NULL clears the condition. Every condition set must hold for the policy
+ * to match. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param category The value to match, or NULL to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, text that is not UTF-8 or has
+ *   control characters), CSVC_ERANGE (longer than 64 bytes),
+ *   CSVC_ENOMEM. The policy is unchanged on error.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_category(csvc_sla_policy *p, const char *category);
-/** @since 1.0 */
+/**
+ * Makes the policy match only tickets whose priority is at least as pressing as `priority` (numerically
+ * less than or equal to it; a ticket without a priority does not match); 0 clears the condition. Every
+ * condition set must hold for the policy to match. Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param priority A csvc_priority_t, or 0 to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a value outside 0 .. 4).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_priority(csvc_sla_policy *p, csvc_priority_t priority);
-/** @since 1.0 */
+/**
+ * Makes the policy match only tickets whose urgency is `urgency`; 0 clears the condition. Every
+ * condition set must hold for the policy to match. Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param urgency A csvc_urgency_t, or 0 to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a value outside 0 .. 3).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_urgency(csvc_sla_policy *p, csvc_urgency_t urgency);
 /**
- * Customer class (csvc_customer_class_t) of the ticket's customer. When a
- * customer's class or tier changes, that customer's open tickets are
- * matched again.
+ * Makes the policy match only tickets whose customer's class (csvc_customer_class_t) is
+ * `customer_class`; 0 clears the condition. Every
+ * condition set must hold for the policy to match. Resets the policy's
+ * version to 0.
+ * When a customer's class or tier changes, that customer's open tickets
+ * are matched again.
+ *
+ * @param p The policy.
+ * @param customer_class A csvc_customer_class_t, or 0 to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a value outside 0 .. CSVC_CUSTOMER_POTENTIAL).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_match_customer_class(csvc_sla_policy *p, csvc_customer_class_t customer_class);
-/** Value tier (csvc_value_tier_t) of the ticket's customer. @since 1.0 */
+/**
+ * Makes the policy match only tickets whose customer's value tier (csvc_value_tier_t) is `tier`; 0 clears the condition. Every
+ * condition set must hold for the policy to match. Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param tier A csvc_value_tier_t, or 0 to match any.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, a value outside 0 .. CSVC_TIER_3).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_match_tier(csvc_sla_policy *p, csvc_value_tier_t tier);
 
 /**
  * Adds a target `name` (e.g. "first_response", "resolution") of
  * `duration_us` business microseconds counted on `calendar`
- * (csvc_sla_calendar_t; `calendar_name` for CSVC_SLA_CALENDAR_NAMED).
- * Counting starts when the ticket is created. Writes the target's index.
- * Errors: CSVC_EINVAL, CSVC_EEXISTS (name taken), CSVC_ERANGE (too many,
- * or longer than CSVC_SLA_MAX_DURATION).
+ * (csvc_sla_calendar_t; `calendar_name` for CSVC_SLA_CALENDAR_NAMED, NULL
+ * otherwise). Counting starts when the ticket is created. Writes the
+ * target's index to `*index`. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param name The target's name, a machine name unique in the policy.
+ * @param duration_us The target's business duration, 1 ..
+ *                    CSVC_SLA_MAX_DURATION microseconds.
+ * @param calendar Which calendar counts it (csvc_sla_calendar_t).
+ * @param calendar_name The saved calendar's name for
+ *                      CSVC_SLA_CALENDAR_NAMED, else NULL.
+ * @param index Receives the target's index; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p` or `name`, a name with characters outside
+ *   [a-z0-9_.-], a duration of 0 or less, an unknown calendar mode, a
+ *   calendar name with any mode other than CSVC_SLA_CALENDAR_NAMED or none
+ *   with it, a calendar name that is not UTF-8 or has control characters),
+ *   CSVC_ERANGE (an empty name or one longer than CSVC_SLA_MAX_NAME, a
+ *   duration longer than CSVC_SLA_MAX_DURATION, a calendar name longer
+ *   than CSVC_CALENDAR_NAME_MAX, more than CSVC_SLA_MAX_TARGETS targets),
+ *   CSVC_EEXISTS (the policy has a target of that name), CSVC_ENOMEM.
+ *   Whether the named calendar is saved is checked by
+ *   csvc_sla_policy_save.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_add_target(csvc_sla_policy *p, const char *name, int64_t duration_us,
                                             csvc_sla_calendar_t calendar, const char *calendar_name,
                                             size_t *index);
 /**
- * What satisfies target `index`: a reply to the customer (public reply,
- * result notice or follow-up call), entering a state of category
- * `category`, or entering state `state`. Several may be given; any one
- * satisfies. A target satisfied by a state or category is unsatisfied
- * again when the ticket moves on to a state that satisfies nothing and is
- * not closed or cancelled (a reopen): it then resumes with the time it had
- * used. A target with no condition is satisfied by nothing.
+ * Makes a reply to the customer (public reply, result notice or follow-up
+ * call) satisfy target `index`. A target may have several conditions
+ * (this, csvc_sla_target_met_by_category, csvc_sla_target_met_by_state);
+ * any one satisfies it. A target satisfied by a state or category is
+ * unsatisfied again when the ticket moves on to a state that satisfies
+ * nothing and is not closed or cancelled (a reopen): it then resumes with
+ * the time it had used. A target with no condition is satisfied by
+ * nothing, and csvc_sla_policy_save refuses it. Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index (from csvc_sla_policy_add_target).
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`), CSVC_ERANGE (no target `index`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_met_by_reply(csvc_sla_policy *p, size_t index);
-/** @since 1.0 */
+/**
+ * Makes entering a state of category `category` satisfy target `index`
+ * (see csvc_sla_target_met_by_reply for how conditions combine and what a
+ * reopen does). Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param category A csvc_state_category_t.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, an unknown category), CSVC_ERANGE (no
+ *   target `index`).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_target_met_by_category(csvc_sla_policy *p, size_t index,
                                                  csvc_state_category_t category);
-/** @since 1.0 */
+/**
+ * Makes entering the state named `state` satisfy target `index` (see
+ * csvc_sla_target_met_by_reply for how conditions combine and what a
+ * reopen does). Giving a state already listed changes nothing. Resets the
+ * policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param state The state's machine name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p` or `state`, a character outside
+ *   [a-z0-9_.-]), CSVC_ERANGE (no target `index`, an empty state name or
+ *   one longer than CSVC_SLA_MAX_NAME, more than CSVC_SLA_MAX_STATES
+ *   states), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_target_met_by_state(csvc_sla_policy *p, size_t index, const char *state);
 /**
- * States in which target `index` pauses (by category or by name). A
- * waiting-on-customer state may pause resolution but not first response.
+ * Makes target `index` pause while the ticket is in a state of category
+ * `category`. A waiting-on-customer state may pause resolution but not
+ * first response. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param category A csvc_state_category_t.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`, an unknown category), CSVC_ERANGE (no
+ *   target `index`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t index,
                                                    csvc_state_category_t category);
-/** @since 1.0 */
+/**
+ * Makes target `index` pause while the ticket is in the state named
+ * `state`. Giving a state already listed changes nothing. Resets the
+ * policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param state The state's machine name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p` or `state`, a character outside
+ *   [a-z0-9_.-]), CSVC_ERANGE (no target `index`, an empty state name or
+ *   one longer than CSVC_SLA_MAX_NAME, more than CSVC_SLA_MAX_STATES
+ *   states), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state);
 /**
- * A warning when `percent` (1..99) of the target's time is used.
- * Errors: CSVC_ERANGE (`percent` out of 1..99, a fifth threshold, no
- *   target `index`).
+ * Adds a warning to target `index` for when `percent` (1..99) of its time
+ * is used. A threshold already set changes nothing. Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param percent The share of the duration used, 1 .. 99.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`), CSVC_ERANGE (no target `index`,
+ *   `percent` out of 1..99, a threshold past CSVC_SLA_MAX_WARNINGS).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent);
@@ -159,7 +382,14 @@ CSVC_EXTERN(int) csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32
  * Makes target `index` a recurring "next update" target: it starts at the
  * first reply to the customer and restarts at each following reply; it
  * stops when the ticket enters a state that satisfies it (give it
- * met-by-category conditions such as resolved).
+ * met-by-category conditions such as resolved). Resets the policy's
+ * version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`), CSVC_ERANGE (no target `index`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_recurring(csvc_sla_policy *p, size_t index);
@@ -188,7 +418,14 @@ typedef struct csvc_sla_escalation {
 
 /**
  * Initialises `e` to the defaults of struct version `version` (pass
- * CSVC_SLA_ESCALATION_VERSION), writing only that version's fields.
+ * CSVC_SLA_ESCALATION_VERSION): the same as CSVC_SLA_ESCALATION_INIT, but
+ * writing only the fields that `version` has (docs/conventions.md
+ * "Versioned structs").
+ *
+ * @param e The caller's escalation struct.
+ * @param version The caller's CSVC_SLA_ESCALATION_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `e` is NULL, or `version` is 0 or newer than the
  *   library knows (nothing written).
  * @since 1.0
@@ -198,31 +435,88 @@ CSVC_EXTERN(int) csvc_sla_escalation_init(csvc_sla_escalation *e, unsigned int v
 /**
  * Adds escalation `e` to target `index` (the struct is copied, read only
  * as far as its version goes). RAISE_PRIORITY uses `priority`; ASSIGN
- * uses `assignee` and `team`; TRANSITION uses `transition`.
- * Errors: CSVC_ERANGE (`percent` out of 1..100, no target `index`, too
- *   many escalations), CSVC_EINVAL (NULL `p` or `e`, unknown action, a
- *   field the action needs missing or bad, a struct version newer than the
- *   library knows).
+ * uses `assignee` and `team`; TRANSITION uses `transition`. Every text
+ * field given is checked, whichever the action. Whether `percent` is one
+ * of the target's warning thresholds is checked by csvc_sla_policy_save.
+ * Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param e The escalation, its `version` set.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p` or `e`, a struct version newer than the
+ *   library knows, an unknown action, a field the action needs missing or
+ *   bad: a priority outside 1..4, neither assignee nor team, no
+ *   transition; text that is not UTF-8 or has control characters, a
+ *   transition with characters outside [a-z0-9_.-]), CSVC_ERANGE
+ *   (`percent` out of 1..100, no target `index`, an assignee or team
+ *   longer than 128 bytes, an empty transition name or one longer than 64
+ *   bytes, more than CSVC_SLA_MAX_ESCALATIONS escalations), CSVC_ENOMEM.
+ *
+ * Ownership: `e` and its strings stay the caller's; the policy keeps
+ * copies.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, const csvc_sla_escalation *e);
 
 /**
  * Validates and stores the policy; an unchanged policy keeps its version,
- * a changed one becomes version newest + 1. Tickets keep the version they
- * run under until csvc_sla_rematch() (or a change to what they match on).
- * Errors: CSVC_EINVAL (no targets, a warning threshold or escalation
- * that does not fit), CSVC_ENOTFOUND (a target names a calendar that is
- * not saved: save the calendar first), storage errors.
+ * a changed one becomes version newest + 1, and either way `p` takes that
+ * version. Tickets keep the version they run under until
+ * csvc_sla_rematch() (or a change to what they match on).
+ *
+ * @param store The open store.
+ * @param p The policy.
+ * @param version Receives the stored version; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `p`, no targets, a target that
+ *   nothing satisfies, an escalation whose percent is neither 100 nor one
+ *   of its target's warning thresholds), CSVC_ENOTFOUND (a target names a
+ *   calendar that is not saved: save the calendar first), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database or a stored definition is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version);
-/** Loads version `version` (0: newest) of policy `name`. @since 1.0 */
+/**
+ * Loads version `version` (0: the newest) of policy `name`, retired or
+ * not. Writes `*out` only on success.
+ *
+ * @param store The open store.
+ * @param name The policy's name.
+ * @param version The version, or 0 for the newest.
+ * @param out Receives the policy.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, a negative
+ *   version, a name with characters outside [a-z0-9_.-]), CSVC_ERANGE (an
+ *   empty name or one longer than CSVC_SLA_MAX_NAME), CSVC_ENOTFOUND (no
+ *   such policy or version), CSVC_ECORRUPT (the stored definition is
+ *   damaged, or the database is), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * Ownership: the policy is detached from the store; the caller owns
+ * `*out` and frees it with csvc_sla_policy_free().
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version,
                                       csvc_sla_policy **out);
 /**
  * Retires policy `name`: new tickets no longer match it (tickets running
- * under it keep it). Errors: CSVC_ENOTFOUND.
+ * under it keep it).
+ *
+ * @param store The open store.
+ * @param name The policy's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, a name with characters outside
+ *   [a-z0-9_.-]), CSVC_ERANGE (an empty name or one longer than
+ *   CSVC_SLA_MAX_NAME), CSVC_ENOTFOUND (no such policy), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database or a stored definition is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
@@ -237,7 +531,16 @@ CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
  * the handbook defaults: inquiry first response 20 min on the store
  * calendar and answer within 24 h; complaint response 24 h, handled 48 h,
  * reported back 72 h from receipt; after-sales and the other kinds a
- * library default. Installing twice changes nothing.
+ * library default. Installing twice changes nothing. All are saved in one
+ * transaction.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database or a stored definition is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_install_defaults(csvc_store *store);
@@ -249,59 +552,155 @@ CSVC_EXTERN(int) csvc_sla_install_defaults(csvc_store *store);
 /** One target of one ticket, as read (detached). Opaque. @since 1.0 */
 typedef struct csvc_sla_target csvc_sla_target;
 
-/** @since 1.0 */
+/**
+ * The target's name ("first_response", ...), as in its policy.
+ *
+ * @param t The target.
+ * @return The name, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_sla_target_name(const csvc_sla_target *t);
-/** @since 1.0 */
+/**
+ * The UUID of the ticket the target belongs to.
+ *
+ * @param t The target.
+ * @return The UUID, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const csvc_uuid *) csvc_sla_target_ticket(const csvc_sla_target *t);
-/** @since 1.0 */
+/**
+ * The number ("SH01-000123") of the ticket the target belongs to.
+ *
+ * @param t The target.
+ * @return The number, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_sla_target_ticket_number(const csvc_sla_target *t);
-/** Policy name and version the ticket runs under. @since 1.0 */
+/**
+ * The name of the policy the ticket runs under (its version is
+ * csvc_sla_target_policy_version).
+ *
+ * @param t The target.
+ * @return The policy name, or NULL if `t` is NULL.
+ *
+ * Ownership: borrowed from `t`, valid until it is freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_sla_target_policy(const csvc_sla_target *t);
-/** @since 1.0 */
+/**
+ * The version of the policy the ticket runs under.
+ *
+ * @param t The target.
+ * @return The version, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_sla_target_policy_version(const csvc_sla_target *t);
 /**
- * csvc_sla_status_t as of the store clock when the target was read
+ * The target's status as of the store clock when the target was read
  * (csvc_sla_ticket_targets, csvc_sla_at_risk, csvc_sla_breached): a
  * running target read after its due instant is CSVC_SLA_BREACHED even
  * before csvc_sla_advance has emitted its breach (and run its
  * escalations). Whether the breach is recorded yet shows in the ticket's
  * history ("sla_breach" event) and in csvc_sla_next_wakeup.
+ *
+ * @param t The target.
+ * @return A csvc_sla_status_t, or 0 if `t` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(int32_t) csvc_sla_target_status(const csvc_sla_target *t);
 /**
- * Why the target counts wall-clock time instead of its calendar, or NULL
- * when it counts as its policy says. A clock whose calendar cannot be
+ * Tells why the target counts wall-clock time instead of its calendar, or
+ * NULL when it counts as its policy says. A clock whose calendar cannot be
  * loaded (deleted by an earlier version, unreadable text, a time zone the
  * machine does not have) keeps running on wall-clock time, which reaches
  * every deadline no later than business time would, so no warning or
  * breach is missed; the SLA engine goes on for every other ticket, and the
  * fault is logged at CSVC_LOG_ERROR when it appears. It clears itself the
- * next time the ticket's clocks move with the calendar back. Borrowed from
- * `t`.
+ * next time the ticket's clocks move with the calendar back.
+ *
+ * @param t The target.
+ * @return The reason, or NULL (also if `t` is NULL).
+ *
+ * Ownership: borrowed from `t`, valid until it is freed.
  * @since 1.0
  */
 CSVC_EXTERN(const char *) csvc_sla_target_fault(const csvc_sla_target *t);
-/** The business duration of the target. @since 1.0 */
+/**
+ * The target's business duration, in microseconds.
+ *
+ * @param t The target.
+ * @return The duration, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int64_t) csvc_sla_target_duration(const csvc_sla_target *t);
-/** Business time used, as of the time read. @since 1.0 */
+/**
+ * The business time used, in microseconds, as of the time the target
+ * was read.
+ *
+ * @param t The target.
+ * @return The time used, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int64_t) csvc_sla_target_used(const csvc_sla_target *t);
-/** Business time left (negative once past due), as of the time read. @since 1.0 */
+/**
+ * The business time left, in microseconds, as of the time the target
+ * was read: the duration minus the time used, negative once past due.
+ *
+ * @param t The target.
+ * @return The time left, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(int64_t) csvc_sla_target_remaining(const csvc_sla_target *t);
-/** Percentage of the duration used (may exceed 100). @since 1.0 */
+/**
+ * The percentage of the duration used, as of the time the target was
+ * read; it may exceed 100.
+ *
+ * @param t The target.
+ * @return The percentage, or 0 if `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(double) csvc_sla_target_percent_used(const csvc_sla_target *t);
-/** The last on-time instant while running, else 0. @since 1.0 */
+/**
+ * The last on-time instant of a running target.
+ *
+ * @param t The target.
+ * @return The instant, or 0 when the target is not running, has no
+ *         deadline, or `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_due_at(const csvc_sla_target *t);
-/** When it was satisfied, else 0. @since 1.0 */
+/**
+ * The instant the target was satisfied.
+ *
+ * @param t The target.
+ * @return The instant, or 0 when it is not satisfied or `t` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_met_at(const csvc_sla_target *t);
 /**
- * The instant it was breached, else 0: its due instant, the last on-time
+ * The instant the target was breached: its due instant, the last on-time
  * one, once the store clock is past it (recorded or not: the same instant
  * either way), or the instant a policy change put it over its duration.
+ *
+ * @param t The target.
+ * @return The instant, or 0 when it is not breached or `t` is NULL.
  * @since 1.0
  */
 CSVC_EXTERN(csvc_time_us) csvc_sla_target_breached_at(const csvc_sla_target *t);
-/** Frees a target. NULL is a no-op. @since 1.0 */
+/**
+ * Frees a target read from an iterator.
+ *
+ * @param t The target, or NULL (a no-op).
+ *
+ * Ownership: takes `t` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_sla_target_free(csvc_sla_target *t);
 
 /**
@@ -316,27 +715,92 @@ CSVC_EXTERN(void) csvc_sla_target_free(csvc_sla_target *t);
 typedef struct csvc_sla_iter csvc_sla_iter;
 
 /**
- * The targets of ticket `ticket`, in policy order, as of the store clock.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND.
+ * Opens an iterator over the targets of ticket `ticket`, in policy order,
+ * as of the store clock. A ticket without a policy gives an empty
+ * iterator. Writes `*out` only on success.
+ *
+ * @param store The open store.
+ * @param ticket The ticket's UUID.
+ * @param out Receives the iterator.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (no such ticket),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_sla_iter_free(),
+ * before closing the store.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *ticket, csvc_sla_iter **out);
 /**
- * Store-wide, as of the store clock (whether or not csvc_sla_advance has
- * run): running targets that have crossed a warning threshold but not
- * their deadline ("at risk": the warning instant reached, now <= due
- * instant; status CSVC_SLA_RUNNING), by due time; and targets breached
- * and not yet satisfied (status CSVC_SLA_BREACHED: recorded, or running
- * past their due instant), by breach time. A target is in at most one of
- * the two. `limit` 0 means no limit.
+ * Opens an iterator over the store's running targets that have crossed a
+ * warning threshold but not their deadline ("at risk": the warning
+ * instant reached, now <= due instant; status CSVC_SLA_RUNNING), by due
+ * time, as of the store clock (whether or not csvc_sla_advance has run).
+ * Writes `*out` only on success.
+ *
+ * @param store The open store.
+ * @param limit The most targets to list; 0 means no limit.
+ * @param out Receives the iterator.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_sla_iter_free(),
+ * before closing the store.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_iter **out);
-/** @since 1.0 */
+/**
+ * Opens an iterator over the store's targets breached and not yet
+ * satisfied (status CSVC_SLA_BREACHED: recorded, or running past their due
+ * instant), by breach time, as of the store clock (whether or not
+ * csvc_sla_advance has run). A target is in at most one of this list and
+ * that of csvc_sla_at_risk. Writes `*out` only on success.
+ *
+ * @param store The open store.
+ * @param limit The most targets to list; 0 means no limit.
+ * @param out Receives the iterator.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_sla_iter_free(),
+ * before closing the store.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_breached(csvc_store *store, uint32_t limit, csvc_sla_iter **out);
-/** CSVC_ITEROVER at the end; free each target. @since 1.0 */
+/**
+ * Reads the next target of the iterator, its status and time used
+ * computed as of the store clock when the iterator was opened. At the end
+ * it returns CSVC_ITEROVER (not an error) and leaves `*out` untouched.
+ * After a failure the same target is read again by the next call.
+ *
+ * @param it The iterator.
+ * @param out Receives the target.
+ * @return CSVC_OK, CSVC_ITEROVER at the end, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ERANGE (the store clock is
+ *   outside the range of the target's calendar, CSVC_CALENDAR_MIN_US ..
+ *   CSVC_CALENDAR_MAX_US), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_sla_target_free().
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out);
-/** @since 1.0 */
+/**
+ * Frees an iterator. Free it before closing its store.
+ *
+ * @param it The iterator, or NULL (a no-op).
+ *
+ * Ownership: takes `it` back; targets already read stay the caller's.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_sla_iter_free(csvc_sla_iter *it);
 
 /* ------------------------------------------------------------------ */
@@ -380,15 +844,45 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  * another connection that holds it; only when something is due does it
  * start a write transaction (and may then wait up to the busy timeout and
  * fail with CSVC_EBUSY).
- * `emitted` (may be NULL) receives how many were emitted.
+ *
+ * @param store The open store.
+ * @param now The instant to advance to.
+ * @param fn The alarm callback; may be NULL.
+ * @param userdata Passed to `fn`.
+ * @param emitted Receives how many alarms were emitted, also on failure
+ *                (those stay emitted); may be NULL.
+ * @return CSVC_OK, the non-zero value `fn` returned to stop the walk, or a
+ *         negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_ECORRUPT (a stored alarm that
+ *   matches no clock of its ticket, or a ticket with alarms but no policy;
+ *   a damaged database), CSVC_ERANGE (a deadline beyond the range of its
+ *   calendar), CSVC_EREADONLY (an alarm is due on a read-only store),
+ *   CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM, the errors of the ticket calls
+ *   an escalation makes (csvc_ticket_assign, csvc_ticket_transition other
+ *   than CSVC_ESTATE, csvc_ticket_update), and whatever non-zero value `fn`
+ *   returns (CSVC_EUSER is meant for this), which is also the error
+ *   record's code.
+ *
+ * Thread safety: as for the store; `fn` runs on the calling thread and
+ * may read the store but must not write to it.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn,
                                   void *userdata, int64_t *emitted);
 
 /**
- * The earliest pending warning or breach in the store, so that a host sets
- * one timer instead of polling. CSVC_ENOTFOUND when nothing is pending.
+ * Finds the earliest pending warning or breach in the store, so that a
+ * host sets one timer instead of polling. Writes `*at` only on success.
+ *
+ * @param store The open store.
+ * @param at Receives the instant of the earliest pending alarm.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (nothing is
+ *   pending), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ *   damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at);
@@ -398,18 +892,45 @@ CSVC_EXTERN(int) csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at);
  * another policy, or a newer version of its own, wins, the ticket moves to
  * it as for a priority change (docs/sla.md): an "sla_policy" event, clocks
  * of the same name carried over. Tickets keep their policy version until
- * this is called (or something they match on changes). `moved` (may be
- * NULL) is set to 1 when the policy changed, else 0.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, storage errors.
+ * this is called (or something they match on changes). A ticket that
+ * matches no policy now keeps the one it has; one that runs under no
+ * policy is left as it is.
+ *
+ * @param store The open store.
+ * @param ticket The ticket's UUID.
+ * @param moved Receives 1 when the policy changed, else 0; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
+ *   ticket), CSVC_ERANGE (a deadline beyond the range of its calendar),
+ *   CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the database or a stored definition is damaged),
+ *   CSVC_ENOMEM. Escalations the move sets off can also fail as
+ *   csvc_sla_advance says.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved);
 
 /**
  * Rebuilds every target of `ticket` from its event log and the policy
- * version it recorded, and compares with the maintained state: `*equal`
- * (may be NULL) is 1 when they agree. With `rewrite` non-zero the rebuilt
- * state replaces the stored one.
+ * version it recorded, and compares with the maintained state. With
+ * `rewrite` non-zero the rebuilt state replaces the stored one when they
+ * differ. Runs in one transaction.
+ *
+ * @param store The open store.
+ * @param ticket The ticket's UUID.
+ * @param rewrite Non-zero to replace a stored state that differs.
+ * @param equal Receives 1 when they agree, else 0; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
+ *   ticket), CSVC_ECORRUPT (an "sla_policy" event without a policy id, a
+ *   stored target outside its policy, a damaged policy or database),
+ *   CSVC_ERANGE (a deadline beyond the range of its calendar),
+ *   CSVC_EREADONLY (a read-only store, even without `rewrite`),
+ *   CSVC_ESTATE (inside a transaction aborted by a storage failure),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, int *equal);

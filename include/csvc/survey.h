@@ -13,6 +13,14 @@
  * Names of surveys, dimensions, questions and choice options are machine
  * names: 1 to CSVC_SURVEY_MAX_NAME bytes of [a-z0-9_.-]. Labels and the
  * title are UTF-8 text of at most CSVC_SURVEY_MAX_LABEL bytes.
+ *
+ * Thread safety: csvc_survey and csvc_survey_answers are detached values.
+ * Their getters only read them, so several threads may read one at once;
+ * the calls that change them (set, add, the answers setters, save, which
+ * sets the survey's version) and the _free calls need the caller to make
+ * sure no other thread uses that value. csvc_survey_context_init touches
+ * no shared state. Calls that take a csvc_store follow the store's rule:
+ * one thread at a time per store (store.h, docs/threading.md).
  */
 #ifndef CSVC_SURVEY_H
 #define CSVC_SURVEY_H
@@ -68,29 +76,57 @@ typedef enum csvc_survey_method_t {
 typedef struct csvc_survey csvc_survey;
 
 /**
- * Starts an empty, unsaved survey called `name`. It allows no anonymous
- * responses until csvc_survey_set_anonymous() says so.
- * Errors: CSVC_EINVAL (NULL, bad name), CSVC_ERANGE (name too long),
- *   CSVC_ENOMEM.
- * Ownership: free with csvc_survey_free().
- * Thread safety: safe from any thread.
+ * Starts an empty, unsaved survey called `name` (a machine name). It
+ * allows no anonymous responses until csvc_survey_set_anonymous() says so.
+ * Writes `*out` only on success.
+ *
+ * @param out Receives the survey.
+ * @param name The survey's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `out` or `name`, a character outside
+ *   [a-z0-9_.-]), CSVC_ERANGE (an empty name or one longer than
+ *   CSVC_SURVEY_MAX_NAME), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with csvc_survey_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_new(csvc_survey **out, const char *name);
 
-/** Frees a survey. NULL is a no-op. @since 1.0 */
+/**
+ * Frees a survey and everything it holds.
+ *
+ * @param s The survey, or NULL (a no-op).
+ *
+ * Ownership: takes `s` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_survey_free(csvc_survey *s);
 
 /**
- * Sets the title shown to customers (NULL clears).
- * Errors: CSVC_EINVAL (NULL survey, bad UTF-8), CSVC_ERANGE, CSVC_ENOMEM.
+ * Sets the title shown to customers; NULL clears it. Resets the survey's
+ * version to 0.
+ *
+ * @param s The survey.
+ * @param title Single-line UTF-8 text, or NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`, text that is not UTF-8 or has control
+ *   characters), CSVC_ERANGE (longer than CSVC_SURVEY_MAX_LABEL),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_set_title(csvc_survey *s, const char *title);
 
 /**
- * Whether responses without an invitation are accepted (non-zero: yes).
- * Errors: CSVC_EINVAL (NULL survey).
+ * Sets whether responses without an invitation are accepted
+ * (csvc_survey_respond_anonymous). Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param allow Non-zero to accept them, 0 to refuse them.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_set_anonymous(csvc_survey *s, int allow);
@@ -99,9 +135,21 @@ CSVC_EXTERN(int) csvc_survey_set_anonymous(csvc_survey *s, int allow);
  * Adds a dimension (e.g. "reliability", "product_quality") with a weight
  * for the CSI and SERVQUAL indices. `weight` 0 means the default 1 (equal
  * weights); otherwise it must be a finite number above 0 and at most 1000.
- * Labels may be NULL.
- * Errors: CSVC_EINVAL (bad name or weight, bad UTF-8), CSVC_ERANGE (too
- *   long, too many), CSVC_EEXISTS (a dimension of that name exists),
+ * Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param name The dimension's machine name.
+ * @param weight Its weight, or 0 for 1.
+ * @param label_zh Its Chinese label; may be NULL.
+ * @param label_en Its English label; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s` or `name`, a name with characters outside
+ *   [a-z0-9_.-], a weight that is not finite, negative or above 1000, a
+ *   label that is not UTF-8 or has control characters), CSVC_ERANGE (an
+ *   empty name or one longer than CSVC_SURVEY_MAX_NAME, a label longer
+ *   than CSVC_SURVEY_MAX_LABEL, more than CSVC_SURVEY_MAX_DIMENSIONS
+ *   dimensions), CSVC_EEXISTS (a dimension of that name exists),
  *   CSVC_ENOMEM.
  * @since 1.0
  */
@@ -114,8 +162,17 @@ CSVC_EXTERN(int) csvc_survey_add_dimension(csvc_survey *s, const char *name, dou
  * 保障性 when `with_security` is non-zero, each with weight 1 and one
  * SERVQUAL question (expectation and perception, 1-7) named after the
  * dimension, required. Dimensions or questions of those names must not
- * exist yet.
- * Errors: as csvc_survey_add_dimension and csvc_survey_add_question.
+ * exist yet. Everything is checked first, so a failure other than
+ * CSVC_ENOMEM adds nothing. Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param with_security Non-zero to add security as a sixth dimension.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`), CSVC_ERANGE (the dimensions or
+ *   questions would pass CSVC_SURVEY_MAX_DIMENSIONS or
+ *   CSVC_SURVEY_MAX_QUESTIONS), CSVC_EEXISTS (a dimension or question of
+ *   one of those names exists), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_add_servqual(csvc_survey *s, int with_security);
@@ -124,10 +181,25 @@ CSVC_EXTERN(int) csvc_survey_add_servqual(csvc_survey *s, int with_security);
  * Adds a question of `type` (csvc_question_type_t) with the default scale
  * of its type: Likert 1-5, CES 1-7, SERVQUAL 1-7, NPS 0-10. `dimension`
  * (NULL for none) must name a dimension added before; SERVQUAL questions
- * need one. `required` non-zero: a response must answer it. Labels may be
- * NULL. `index` (may be NULL) receives the question's position.
- * Errors: CSVC_EINVAL (bad name, unknown type, unknown dimension, SERVQUAL
- *   without a dimension), CSVC_ERANGE, CSVC_EEXISTS (name taken),
+ * need one. Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param name The question's machine name.
+ * @param type A csvc_question_type_t.
+ * @param dimension The name of its dimension, or NULL.
+ * @param required Non-zero: a response must answer it.
+ * @param label_zh Its Chinese label; may be NULL.
+ * @param label_en Its English label; may be NULL.
+ * @param index Receives the question's position; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s` or `name`, a name or dimension with
+ *   characters outside [a-z0-9_.-], an unknown type, an unknown
+ *   dimension, a SERVQUAL question without a dimension, a label that is
+ *   not UTF-8 or has control characters), CSVC_ERANGE (an empty name or
+ *   dimension, or one longer than CSVC_SURVEY_MAX_NAME, a label longer
+ *   than CSVC_SURVEY_MAX_LABEL, more than CSVC_SURVEY_MAX_QUESTIONS
+ *   questions), CSVC_EEXISTS (a question of that name exists),
  *   CSVC_ENOMEM.
  * @since 1.0
  */
@@ -137,17 +209,33 @@ CSVC_EXTERN(int) csvc_survey_add_question(csvc_survey *s, const char *name, csvc
 
 /**
  * Sets the top of the 1..`scale_max` scale of a Likert, CES or SERVQUAL
- * question (3 to 11).
- * Errors: CSVC_EINVAL (NULL survey, a question of another type),
- *   CSVC_ERANGE (index or scale out of range).
+ * question. Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param index The question's position.
+ * @param scale_max The top of the scale, 3 to 11.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`, a question of another type),
+ *   CSVC_ERANGE (no question `index`, `scale_max` outside 3..11).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_set_scale(csvc_survey *s, size_t index, int32_t scale_max);
 
 /**
  * Adds option `option` (a machine name) to choice question `index`.
- * Errors: CSVC_EINVAL (not a choice question, bad name), CSVC_ERANGE,
- *   CSVC_EEXISTS (the option exists), CSVC_ENOMEM.
+ * Resets the survey's version to 0.
+ *
+ * @param s The survey.
+ * @param index The question's position.
+ * @param option The option's machine name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s` or `option`, not a choice question, a
+ *   character outside [a-z0-9_.-]), CSVC_ERANGE (no question `index`, an
+ *   empty option or one longer than CSVC_SURVEY_MAX_NAME, more than
+ *   CSVC_SURVEY_MAX_OPTIONS options), CSVC_EEXISTS (the option exists),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_add_option(csvc_survey *s, size_t index, const char *option);
@@ -155,7 +243,12 @@ CSVC_EXTERN(int) csvc_survey_add_option(csvc_survey *s, size_t index, const char
 /**
  * Checks the definition: at least one question, every dimension referred
  * to exists, every choice question has at least two options.
- * Errors: CSVC_EINVAL with a message naming the problem.
+ *
+ * @param s The survey.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`, or one of the problems above, named in
+ *   the message).
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_validate(const csvc_survey *s);
@@ -165,16 +258,39 @@ CSVC_EXTERN(int) csvc_survey_validate(const csvc_survey *s);
  * the same name: nothing is written and that version is kept; otherwise it
  * is stored as version newest + 1. On success the version is set on `s`
  * and, if `version` is not NULL, there.
- * Errors: as validate, plus CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
- * Thread safety: as for the store.
+ *
+ * @param store The open store.
+ * @param s The survey.
+ * @param version Receives the stored version; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `s`, or a definition that
+ *   csvc_survey_validate refuses), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (a stored definition or the database is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_save(csvc_store *store, csvc_survey *s, int32_t *version);
 
 /**
- * Loads version `version` of survey `name`; 0 means the newest.
- * Errors: CSVC_EINVAL, CSVC_ENOTFOUND, CSVC_ECORRUPT, CSVC_ESTORAGE.
- * Ownership: free with csvc_survey_free(); detached from the store.
+ * Loads version `version` of survey `name`; 0 means the newest. Writes
+ * `*out` only on success.
+ *
+ * @param store The open store.
+ * @param name The survey's name.
+ * @param version The version, or 0 for the newest.
+ * @param out Receives the survey.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, a negative version,
+ *   a name with characters outside [a-z0-9_.-]), CSVC_ERANGE (an empty
+ *   name or one longer than CSVC_SURVEY_MAX_NAME), CSVC_ENOTFOUND (no such
+ *   survey or version), CSVC_ECORRUPT (the stored definition or the
+ *   database is damaged), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * Ownership: the survey is detached from the store; the caller owns
+ * `*out` and frees it with csvc_survey_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_load(csvc_store *store, const char *name, int32_t version,
@@ -191,49 +307,156 @@ CSVC_EXTERN(int) csvc_survey_load(csvc_store *store, const char *name, int32_t v
  * "servqual" (the five classic SERVQUAL dimensions, one pair each) and
  * "servqual_handbook" (the same plus security 保障性). Also called by
  * csvc_store_install_defaults(). Installing twice changes nothing. Atomic.
- * Errors: CSVC_EINVAL, CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE.
+ *
+ * @param store The open store.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (a stored definition or the database is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_install_defaults(csvc_store *store);
 
-/** The name. Borrowed. @since 1.0 */
+/**
+ * The survey's name.
+ *
+ * @param s The survey.
+ * @return The name, or NULL if `s` is NULL.
+ *
+ * Ownership: borrowed from `s`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_survey_name(const csvc_survey *s);
-/** The stored version, 0 if never saved or changed since. @since 1.0 */
+/**
+ * The stored version the survey is, as saved or loaded: 0 if never
+ * saved, or changed since it was saved or loaded.
+ *
+ * @param s The survey.
+ * @return The version, or 0 (also if `s` is NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int32_t) csvc_survey_version(const csvc_survey *s);
-/** The title, or NULL. Borrowed. @since 1.0 */
+/**
+ * The title shown to customers.
+ *
+ * @param s The survey.
+ * @return The title, or NULL when none is set or `s` is NULL.
+ *
+ * Ownership: borrowed from `s`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_survey_title(const csvc_survey *s);
-/** 1 if anonymous responses are allowed, else 0. @since 1.0 */
+/**
+ * Tells whether responses without an invitation are accepted.
+ *
+ * @param s The survey.
+ * @return 1 if anonymous responses are allowed, else 0 (also if `s` is
+ *         NULL).
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_survey_anonymous(const csvc_survey *s);
-/** Number of dimensions. @since 1.0 */
+/**
+ * The number of dimensions of the survey.
+ *
+ * @param s The survey.
+ * @return The number of dimensions, or 0 if `s` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(size_t) csvc_survey_dimension_count(const csvc_survey *s);
 /**
- * Dimension i in the order added. Outputs may be NULL; strings borrow from
- * `s`. Errors: CSVC_EINVAL (NULL survey), CSVC_ERANGE (index).
+ * Reads dimension `i`, in the order added. Outputs may be NULL and are
+ * written only on success.
+ *
+ * @param s The survey.
+ * @param i The dimension's position.
+ * @param name Receives its name; may be NULL.
+ * @param weight Receives its weight; may be NULL.
+ * @param label_zh Receives its Chinese label, or NULL; may be NULL.
+ * @param label_en Receives its English label, or NULL; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`), CSVC_ERANGE (`i` out of range).
+ *
+ * Ownership: the strings are borrowed from `s`, valid until it is
+ * changed or freed.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_dimension_at(const csvc_survey *s, size_t i, const char **name,
                                           double *weight, const char **label_zh, const char **label_en);
-/** Number of questions. @since 1.0 */
+/**
+ * The number of questions of the survey.
+ *
+ * @param s The survey.
+ * @return The number of questions, or 0 if `s` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(size_t) csvc_survey_question_count(const csvc_survey *s);
 /**
- * Question i in the order added: name, type (csvc_question_type_t),
- * dimension (NULL for none), required (0/1) and the top of its scale (0
- * for yes/no, choice and text; 10 for NPS). Outputs may be NULL; strings
- * borrow from `s`. Errors: CSVC_EINVAL, CSVC_ERANGE.
+ * Reads question `i`, in the order added: name, type
+ * (csvc_question_type_t), dimension (NULL for none), required (0/1) and
+ * the top of its scale (0 for yes/no, choice and text; 10 for NPS).
+ * Outputs may be NULL and are written only on success.
+ *
+ * @param s The survey.
+ * @param i The question's position.
+ * @param name Receives its name; may be NULL.
+ * @param type Receives its csvc_question_type_t; may be NULL.
+ * @param dimension Receives its dimension's name, or NULL; may be NULL.
+ * @param required Receives 1 if it must be answered, else 0; may be NULL.
+ * @param scale_max Receives the top of its scale; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`), CSVC_ERANGE (`i` out of range).
+ *
+ * Ownership: the strings are borrowed from `s`, valid until it is
+ * changed or freed.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_question_at(const csvc_survey *s, size_t i, const char **name, int32_t *type,
                                          const char **dimension, int32_t *required, int32_t *scale_max);
 /**
- * The labels of question i (either may be NULL). Errors: CSVC_EINVAL,
- * CSVC_ERANGE.
+ * Reads the labels of question `i`. Outputs may be NULL and are written
+ * only on success.
+ *
+ * @param s The survey.
+ * @param i The question's position.
+ * @param label_zh Receives its Chinese label, or NULL; may be NULL.
+ * @param label_en Receives its English label, or NULL; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `s`), CSVC_ERANGE (`i` out of range).
+ *
+ * Ownership: the strings are borrowed from `s`, valid until it is
+ * changed or freed.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_question_labels(const csvc_survey *s, size_t i, const char **label_zh,
                                              const char **label_en);
-/** Number of options of question i (0 if none or out of range). @since 1.0 */
+/**
+ * The number of options of question `i` (only choice questions have
+ * any).
+ *
+ * @param s The survey.
+ * @param i The question's position.
+ * @return The number of options, or 0 when it has none, `i` is out of
+ *         range or `s` is NULL.
+ * @since 1.0
+ */
 CSVC_EXTERN(size_t) csvc_survey_option_count(const csvc_survey *s, size_t i);
-/** Option j of question i, or NULL when out of range. Borrowed. @since 1.0 */
+/**
+ * Option `j` of question `i`, in the order added.
+ *
+ * @param s The survey.
+ * @param i The question's position.
+ * @param j The option's position.
+ * @return The option's name, or NULL when `i` or `j` is out of range or
+ *         `s` is NULL.
+ *
+ * Ownership: borrowed from `s`, valid until it is changed or freed.
+ * @since 1.0
+ */
 CSVC_EXTERN(const char *) csvc_survey_option_at(const csvc_survey *s, size_t i, size_t j);
 
 /* ------------------------------------------------------------------ */
@@ -270,6 +493,11 @@ typedef struct csvc_survey_context {
  * program built against older headers passes its own, smaller version and
  * nothing past its struct is written (docs/conventions.md "Versioned
  * structs").
+ *
+ * @param ctx The caller's context struct.
+ * @param version The caller's CSVC_SURVEY_CONTEXT_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
  * Errors: CSVC_EINVAL if `ctx` is NULL, or `version` is 0 or newer than
  *   the library knows (nothing written).
  * @since 1.0
@@ -280,14 +508,35 @@ CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx, unsigned int
  * Creates a single-use invitation to the newest version of survey `name`,
  * bound to a ticket and/or a customer (at least one), a store code, a
  * staff member, a channel and a method, valid for `ctx->ttl_us` from now
- * (store clock). Writes the token (CSVC_SURVEY_TOKEN_LEN hex digits from
- * 122 random bits, and a NUL) to `token`, which must hold
- * CSVC_SURVEY_TOKEN_LEN + 1 bytes; only on success.
- * Errors: CSVC_EINVAL (NULL arguments, no ticket and no customer, no store
- *   code, unknown method, bad text, ttl not positive), CSVC_ERANGE (text too
- *   long), CSVC_ENOTFOUND (survey, ticket, customer or channel), storage
- *   errors.
- * Thread safety: as for the store.
+ * (store clock; 0 means 7 days). The ticket fills in what `ctx` does not
+ * give: its customer, store code, assignee and channel. Writes the token
+ * (CSVC_SURVEY_TOKEN_LEN hex digits from 122 random bits, and a NUL) to
+ * `token` only on success.
+ *
+ * @param store The open store.
+ * @param name The survey's name.
+ * @param ctx Where and how the response is collected, read as far as its
+ *            `version` goes.
+ * @param token The caller's buffer of CSVC_SURVEY_TOKEN_LEN + 1 bytes.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `ctx` or `token`, a survey name with
+ *   characters outside [a-z0-9_.-], an options version newer than the library knows, an unknown
+ *   method, a negative ttl_us, a store code with spaces or characters
+ *   other than printable ASCII, a staff member that is not UTF-8 or has
+ *   control characters, a channel with characters outside [a-z0-9_.-], no ticket and no
+ *   customer, no store code from the context or the ticket),
+ *   CSVC_ERANGE (an empty survey name or one longer than
+ *   CSVC_SURVEY_MAX_NAME, an empty store code or one longer than 32
+ *   bytes, a staff member longer than
+ *   CSVC_SURVEY_MAX_PERSON, an empty channel or one longer than 64 bytes, a validity that runs past
+ *   the largest instant), CSVC_ENOTFOUND (no such survey, ticket, active
+ *   customer or channel), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (a stored definition or the database is damaged),
+ *   CSVC_ENOMEM.
+ *
+ * Ownership: `token` is the caller's buffer; `ctx` is not kept.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_invite(csvc_store *store, const char *name, const csvc_survey_context *ctx,
@@ -297,46 +546,148 @@ CSVC_EXTERN(int) csvc_survey_invite(csvc_store *store, const char *name, const c
 typedef struct csvc_survey_answers csvc_survey_answers;
 
 /**
- * Starts an empty set of answers.
- * Errors: CSVC_EINVAL (NULL), CSVC_ENOMEM.
- * Ownership: free with csvc_survey_answers_free().
+ * Starts an empty set of answers, to fill in with the csvc_survey_answers_
+ * setters and pass to csvc_survey_respond. Writes `*out` only on success.
+ *
+ * @param out Receives the answers.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `out`), CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_survey_answers_free().
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_answers_new(csvc_survey_answers **out);
-/** NULL is a no-op. @since 1.0 */
+/**
+ * Frees a set of answers.
+ *
+ * @param a The answers, or NULL (a no-op).
+ *
+ * Ownership: takes `a` back.
+ * @since 1.0
+ */
 CSVC_EXTERN(void) csvc_survey_answers_free(csvc_survey_answers *a);
 
 /**
- * Answers question `question` with a score (Likert, NPS, CES), a yes/no
- * (0 or 1), a SERVQUAL pair (expectation, perception), a choice option or
- * free text. Answering the same question again replaces the answer. The
- * value is checked against the definition when the response is submitted.
- * Errors: CSVC_EINVAL (NULL, bad name, bad UTF-8), CSVC_ERANGE (text too
- *   long, more than CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
+ * Answers question `question` (Likert, NPS or CES) with a score.
+ * Answering the same question again replaces the answer. The value is
+ * checked against the definition when the response is submitted.
+ *
+ * @param a The answers.
+ * @param question The question's name.
+ * @param value The score.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `a` or `question`, a question name with
+ *   characters outside [a-z0-9_.-]), CSVC_ERANGE (an empty question name
+ *   or one longer than CSVC_SURVEY_MAX_NAME, more than
+ *   CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_answers_score(csvc_survey_answers *a, const char *question, int32_t value);
-/** @since 1.0 */
+/**
+ * Answers yes/no question `question`: 1 for yes, 0 for no.
+ * Answering the same question again replaces the answer. The value is
+ * checked against the definition when the response is submitted.
+ *
+ * @param a The answers.
+ * @param question The question's name.
+ * @param yes 1 for yes, 0 for no.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `a` or `question`, a question name with
+ *   characters outside [a-z0-9_.-]), CSVC_ERANGE (an empty question name
+ *   or one longer than CSVC_SURVEY_MAX_NAME, more than
+ *   CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_survey_answers_yes_no(csvc_survey_answers *a, const char *question, int32_t yes);
-/** @since 1.0 */
+/**
+ * Answers SERVQUAL question `question` with a pair of scores: what the
+ * customer expected and what they perceived.
+ * Answering the same question again replaces the answer. The value is
+ * checked against the definition when the response is submitted.
+ *
+ * @param a The answers.
+ * @param question The question's name.
+ * @param expectation The expectation score.
+ * @param perception The perception score.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `a` or `question`, a question name with
+ *   characters outside [a-z0-9_.-]), CSVC_ERANGE (an empty question name
+ *   or one longer than CSVC_SURVEY_MAX_NAME, more than
+ *   CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_survey_answers_pair(csvc_survey_answers *a, const char *question, int32_t expectation,
                                           int32_t perception);
-/** @since 1.0 */
+/**
+ * Answers choice question `question` with one of its options.
+ * Answering the same question again replaces the answer. The value is
+ * checked against the definition when the response is submitted.
+ *
+ * @param a The answers.
+ * @param question The question's name.
+ * @param option The option's name.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `a` or `question`, a question name with
+ *   characters outside [a-z0-9_.-] or a NULL option or
+ *   one with such characters), CSVC_ERANGE (an empty question name
+ *   or one longer than CSVC_SURVEY_MAX_NAME, an empty option or one longer
+ *   than CSVC_SURVEY_MAX_NAME, more than
+ *   CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_survey_answers_choice(csvc_survey_answers *a, const char *question, const char *option);
-/** @since 1.0 */
+/**
+ * Answers free-text question `question` with `text` (multi-line UTF-8:
+ * tab, line feed and carriage return are kept).
+ * Answering the same question again replaces the answer. The value is
+ * checked against the definition when the response is submitted.
+ *
+ * @param a The answers.
+ * @param question The question's name.
+ * @param text The answer.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `a` or `question`, a question name with
+ *   characters outside [a-z0-9_.-], a NULL text, text that is not
+ *   UTF-8 or has control characters other than tab and line breaks), CSVC_ERANGE (an empty question name
+ *   or one longer than CSVC_SURVEY_MAX_NAME, text longer than
+ *   CSVC_SURVEY_MAX_TEXT, more than
+ *   CSVC_SURVEY_MAX_QUESTIONS answers), CSVC_ENOMEM.
+ *
+ * Ownership: `text` stays the caller's; the answers keep a copy.
+ * @since 1.0
+ */
 CSVC_EXTERN(int) csvc_survey_answers_text(csvc_survey_answers *a, const char *question, const char *text);
 
 /**
  * Records the response to invitation `token`, validated against the survey
- * version the invitation was made for. `response` (may be NULL) receives
- * the response's UUID. Nothing is written on any error.
- * Errors: CSVC_ENOTFOUND (no such token), CSVC_EEXISTS (the invitation was
- *   answered already), CSVC_ESTATE (it has expired: the store clock is at
- *   or past its expiry), CSVC_EINVAL (an unknown question, an answer of the
- *   wrong kind for its question, an unknown option, a required question
- *   unanswered, bad arguments), CSVC_ERANGE (a score outside the
- *   question's scale), storage errors.
- * Thread safety: as for the store.
+ * version the invitation was made for, with the ticket, customer, store
+ * code, staff member, channel and method the invitation is bound to.
+ * Nothing is written on any error.
+ *
+ * @param store The open store.
+ * @param token The invitation's token.
+ * @param a The answers.
+ * @param response Receives the response's UUID; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `a` or `token`; an answer to a
+ *   question the survey version does not have, an answer of the wrong
+ *   kind for its question, an unknown option, a required question
+ *   unanswered), CSVC_ERANGE (a score outside the question's scale),
+ *   CSVC_ENOTFOUND (no
+ *   invitation with that token, or a malformed token), CSVC_EEXISTS (the
+ *   invitation was answered already), CSVC_ESTATE (it has expired: the
+ *   store clock is at or past its expiry; or inside a transaction aborted
+ *   by a storage failure), CSVC_EREADONLY (a read-only store), CSVC_EBUSY,
+ *   CSVC_ESTORAGE, CSVC_ECORRUPT (the stored survey or the database is
+ *   damaged), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_respond(csvc_store *store, const char *token, const csvc_survey_answers *a,
@@ -346,10 +697,34 @@ CSVC_EXTERN(int) csvc_survey_respond(csvc_store *store, const char *token, const
  * Records a response without an invitation to the newest version of
  * survey `name`, which must allow anonymous responses. `ctx` gives the
  * store code and method, and optionally the channel and staff member; an
- * anonymous response names no ticket and no customer (ttl_us is ignored).
- * Errors: as csvc_survey_respond; CSVC_EINVAL (a ticket or customer given,
- *   no store code), CSVC_ENOTFOUND (survey or channel), CSVC_ESTATE (the
- *   survey does not allow anonymous responses).
+ * anonymous response names no ticket and no customer (ttl_us is ignored
+ * once checked). Nothing is written on any error.
+ *
+ * @param store The open store.
+ * @param name The survey's name.
+ * @param ctx Where and how the response was collected, read as far as
+ *            its `version` goes.
+ * @param a The answers.
+ * @param response Receives the response's UUID; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `ctx` or `a`, a survey name with
+ *   characters outside [a-z0-9_.-], an options version newer than the library knows, an unknown
+ *   method, a negative ttl_us, a store code with spaces or characters
+ *   other than printable ASCII, a staff member that is not UTF-8 or has
+ *   control characters, a channel with characters outside [a-z0-9_.-], a ticket or
+ *   customer given, no store code; an answer to a question the survey
+ *   does not have, an answer of the wrong kind for its question, an
+ *   unknown option, a required question unanswered), CSVC_ERANGE (an empty
+ *   survey name or one longer than CSVC_SURVEY_MAX_NAME, an empty store code or one longer than 32
+ *   bytes, a staff member longer than
+ *   CSVC_SURVEY_MAX_PERSON, an empty channel or one longer than 64 bytes,
+ *   a score outside the question's scale), CSVC_ENOTFOUND (no such survey
+ *   or channel), CSVC_ESTATE (the survey does not allow anonymous
+ *   responses; or inside a transaction aborted by a storage failure),
+ *   CSVC_EREADONLY (a read-only store), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   CSVC_ECORRUPT (the stored survey or the database is damaged),
+ *   CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_survey_respond_anonymous(csvc_store *store, const char *name,
