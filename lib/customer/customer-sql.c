@@ -9,8 +9,8 @@
 #include "store/cursor.h"
 #include "store/store-internal.h"
 
-static const csvc__sql SQL_INSERT = CSVC__SQL("INSERT INTO customers (uuid, name, address, birthday, notes, home_store, class, tier,"
-	" lifecycle, revision, created_us, updated_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id");
+static const csvc__sql SQL_INSERT = CSVC__SQL_INSERT_ID("INSERT INTO customers (uuid, name, address, birthday, notes, home_store, class, tier,"
+	" lifecycle, revision, created_us, updated_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");
 static const csvc__sql SQL_UPDATE_SCALARS = CSVC__SQL("UPDATE customers SET name = $1, address = $2, birthday = $3, notes = $4, home_store = $5,"
 	" class = $6, tier = $7, lifecycle = $8, revision = $9, updated_us = $10 WHERE id = $11");
 static const csvc__sql SQL_INSERT_CONTACT = CSVC__SQL("INSERT INTO customer_contacts (customer_id, kind, position, value, norm) VALUES ($1,$2,$3,$4,$5)");

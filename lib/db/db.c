@@ -202,11 +202,14 @@ int csvc__db_insert_id(csvc__stmt *st, int64_t *id)
 	int rc = csvc__db_step(st);
 	if (rc < 0)
 		return rc;
-	if (rc != CSVC__ROW) {
+	if (rc == CSVC__ROW) {
+		*id = csvc__db_int(st, 0);
+	} else if (st->ops->last_insert_id) {
+		*id = st->ops->last_insert_id(st->db);
+	} else {
 		csvc__db_reset(st);
 		return csvc__error(CSVC_ESTORAGE, "an insert returned no row id");
 	}
-	*id = csvc__db_int(st, 0);
 	csvc__db_reset(st);
 	return CSVC_OK;
 }

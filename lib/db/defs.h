@@ -36,7 +36,7 @@ typedef struct csvc__defs_kind {
 	/* $1 id -> name, version, then the kind's own header columns. */
 	csvc__sql header;
 	/* $1 name, $2 version, $3 created_us, then the kind's own columns
-	 * ($4 ..), RETURNING id. */
+	 * ($4 ..), a CSVC__SQL_INSERT_ID. */
 	csvc__sql insert;
 	/* -> name, newest version, its id, retired (0 or 1); by name. */
 	csvc__sql list;

@@ -357,6 +357,11 @@ static int64_t lite_total_changes(csvc__db *db)
 	return sqlite3_total_changes64(LDB(db)->h);
 }
 
+static int64_t lite_last_insert_id(csvc__db *db)
+{
+	return sqlite3_last_insert_rowid(LDB(db)->h);
+}
+
 static int lite_in_transaction(csvc__db *db)
 {
 	return LDB(db)->h && !sqlite3_get_autocommit(LDB(db)->h);
@@ -486,6 +491,7 @@ static const csvc__db_ops lite_ops = {
 	.exec = lite_exec,
 	.changes = lite_changes,
 	.total_changes = lite_total_changes,
+	.last_insert_id = lite_last_insert_id,
 	.in_transaction = lite_in_transaction,
 	.bind_search = lite_bind_search,
 	.close = lite_close,

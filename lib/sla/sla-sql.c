@@ -17,9 +17,9 @@ static const csvc__defs_kind POLICY_DEFS = {
 	.find = CSVC__SQL("SELECT id FROM sla_policies WHERE name = $1 AND version = $2"),
 	.header = CSVC__SQL("SELECT name, version, rank, match_kind, match_store, match_channel, match_category,"
 	                    " match_priority, match_urgency, match_class, match_tier FROM sla_policies WHERE id = $1"),
-	.insert = CSVC__SQL("INSERT INTO sla_policies (name, version, created_us, rank, match_kind, match_store, match_channel,"
+	.insert = CSVC__SQL_INSERT_ID("INSERT INTO sla_policies (name, version, created_us, rank, match_kind, match_store, match_channel,"
 	                    " match_category, match_priority, match_urgency, match_class, match_tier)"
-	                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id"),
+	                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"),
 	.list = CSVC__SQL("SELECT p.name, p.version, p.id, coalesce(n.retired, 0) FROM sla_policies p"
 	                  " LEFT JOIN sla_policy_names n ON n.name = p.name"
 	                  " WHERE p.version = (SELECT max(version) FROM sla_policies q WHERE q.name = p.name) ORDER BY p.name"),

@@ -15,8 +15,7 @@ static const csvc__defs_kind SURVEY_DEFS = {
 	.latest = CSVC__SQL("SELECT version, id FROM surveys WHERE name = $1 ORDER BY version DESC LIMIT 1"),
 	.find = CSVC__SQL("SELECT id FROM surveys WHERE name = $1 AND version = $2"),
 	.header = CSVC__SQL("SELECT name, version, title, anonymous FROM surveys WHERE id = $1"),
-	.insert = CSVC__SQL("INSERT INTO surveys (name, version, created_us, title, anonymous) VALUES ($1,$2,$3,$4,$5)"
-	                    " RETURNING id"),
+	.insert = CSVC__SQL_INSERT_ID("INSERT INTO surveys (name, version, created_us, title, anonymous) VALUES ($1,$2,$3,$4,$5)"),
 	.list = CSVC__SQL("SELECT s.name, s.version, s.id, 0 FROM surveys s"
 	                  " WHERE s.version = (SELECT max(version) FROM surveys q WHERE q.name = s.name) ORDER BY s.name"),
 };
@@ -38,8 +37,8 @@ static const csvc__sql SQL_INVITE = CSVC__SQL("INSERT INTO survey_invitations (t
 static const csvc__sql SQL_INVITATION = CSVC__SQL("SELECT id, survey_id, ticket_id, customer_id, store_code, staff, channel, method, ticket_kind,"
 	" ticket_category, expires_us, responded_us FROM survey_invitations WHERE token = $1");
 static const csvc__sql SQL_RESPONDED = CSVC__SQL("UPDATE survey_invitations SET responded_us = $1 WHERE id = $2 AND responded_us IS NULL");
-static const csvc__sql SQL_RESPONSE = CSVC__SQL("INSERT INTO survey_responses (uuid, survey_id, invitation_id, ticket_id, customer_id, store_code, staff,"
-	" channel, method, ticket_kind, ticket_category, submitted_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id");
+static const csvc__sql SQL_RESPONSE = CSVC__SQL_INSERT_ID("INSERT INTO survey_responses (uuid, survey_id, invitation_id, ticket_id, customer_id, store_code, staff,"
+	" channel, method, ticket_kind, ticket_category, submitted_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");
 static const csvc__sql SQL_ANSWER = CSVC__SQL("INSERT INTO survey_answers (response_id, position, value, value2, text) VALUES ($1,$2,$3,$4,$5)");
 
 static void bind_rowid(csvc__stmt *st, int idx, int64_t v)

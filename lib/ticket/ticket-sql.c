@@ -25,10 +25,10 @@ static const csvc__sql SQL_CHANNEL_DEFINE = CSVC__SQL("INSERT INTO ticket_channe
 	" ON CONFLICT (name) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en");
 static const csvc__sql SQL_NEXT_NUMBER = CSVC__SQL("INSERT INTO ticket_counters (store_code, last) VALUES ($1, 1)"
 	" ON CONFLICT (store_code) DO UPDATE SET last = last + 1 RETURNING last");
-static const csvc__sql SQL_INSERT = CSVC__SQL("INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category, urgency,"
+static const csvc__sql SQL_INSERT = CSVC__SQL_INSERT_ID("INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category, urgency,"
 	" importance, impact, priority, priority_override, assignee, team, subject, description,"
 	" order_ref, state, state_category, workflow, workflow_version, revision, created_us, updated_us)"
-	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id");
+	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)");
 static const csvc__sql SQL_UPDATE = CSVC__SQL("UPDATE tickets SET customer_id = $1, channel = $2, category = $3, urgency = $4, importance = $5,"
 	" impact = $6, priority = $7, priority_override = $8, subject = $9, description = $10, order_ref = $11,"
 	" revision = $12, updated_us = $13 WHERE id = $14");
@@ -45,7 +45,7 @@ static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT t.uuid, t.number, t.kind, t.
 	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = $1");
 static const csvc__sql SQL_EVENT = CSVC__SQL("INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state, payload)"
 	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8)");
-static const csvc__sql SQL_COMMENT = CSVC__SQL("INSERT INTO ticket_comments (ticket_id, kind, method, body, actor, at_us) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id");
+static const csvc__sql SQL_COMMENT = CSVC__SQL_INSERT_ID("INSERT INTO ticket_comments (ticket_id, kind, method, body, actor, at_us) VALUES ($1,$2,$3,$4,$5,$6)");
 static const csvc__sql SQL_SEARCH_INSERT = CSVC__SQL("INSERT INTO ticket_search (rowid, body) VALUES ($1, $2)");
 static const csvc__sql SQL_SEARCH_DELETE = CSVC__SQL("DELETE FROM ticket_search WHERE rowid = $1");
 static const csvc__sql SQL_LINK = CSVC__SQL("INSERT INTO ticket_links (a, b, kind, created_us) VALUES ($1,$2,$3,$4)");

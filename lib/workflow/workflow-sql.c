@@ -15,8 +15,7 @@ static const csvc__defs_kind WORKFLOW_DEFS = {
 	.latest = CSVC__SQL("SELECT version, id FROM workflows WHERE name = $1 ORDER BY version DESC LIMIT 1"),
 	.find = CSVC__SQL("SELECT id FROM workflows WHERE name = $1 AND version = $2"),
 	.header = CSVC__SQL("SELECT name, version, initial_state FROM workflows WHERE id = $1"),
-	.insert = CSVC__SQL("INSERT INTO workflows (name, version, created_us, initial_state) VALUES ($1,$2,$3,$4)"
-	                    " RETURNING id"),
+	.insert = CSVC__SQL_INSERT_ID("INSERT INTO workflows (name, version, created_us, initial_state) VALUES ($1,$2,$3,$4)"),
 	.list = CSVC__SQL("SELECT w.name, w.version, w.id, 0 FROM workflows w"
 	                  " WHERE w.version = (SELECT max(version) FROM workflows q WHERE q.name = w.name) ORDER BY w.name"),
 };

@@ -23,7 +23,7 @@ ways text can get into SQL:
      `&k->field` where k is the function's `const csvc__defs_kind *`
      parameter, is accepted because every descriptor is checked where it
      is defined: a csvc__defs_kind object must be `static const`, its
-     initialiser may hold only CSVC__SQL / CSVC__SQL_DIALECTS texts made
+     initialiser may hold only CSVC__SQL / CSVC__SQL_DIALECTS / CSVC__SQL_INSERT_ID texts made
      of literals (or string macros), other literals, designators and
      upper-case constants, no csvc__defs_kind is named without `const`
      (no writable object or pointer), and nothing is cast to one.
@@ -94,12 +94,12 @@ def check_descriptors(name, text, macros, problems):
         body = call_args(text, text.index('{', m.end()) + 1)
         init = ','.join(body)
         piece = r'(?:"(?:[^"\\]|\\.)*"|NULL|' + '|'.join(sorted(macros) or ['(?!)']) + r')'
-        for cm in re.finditer(r'\bCSVC__SQL(?:_DIALECTS)?\s*\(', init):
+        for cm in re.finditer(r'\bCSVC__SQL(?:_DIALECTS|_INSERT_ID)?\s*\(', init):
             for arg in call_args(init, cm.end()):
                 if not re.fullmatch(r'(?:\s*' + piece + r'\s*)+', arg):
                     problems.append('%s:%d: descriptor %s has SQL text that is not a literal: %s' %
                                     (name, line(m.start()), m.group(1), ' '.join(arg.split())[:60]))
-        rest = re.sub(r'\bCSVC__SQL(?:_DIALECTS)?\s*\((?:[^()"]|"(?:[^"\\]|\\.)*")*\)', ' ', init)
+        rest = re.sub(r'\bCSVC__SQL(?:_DIALECTS|_INSERT_ID)?\s*\((?:[^()"]|"(?:[^"\\]|\\.)*")*\)', ' ', init)
         rest = re.sub(r'"(?:[^"\\]|\\.)*"', ' ', rest)
         rest = re.sub(r'\.\w+\s*=', ' ', rest)
         bad = re.search(r'[^\s{},0-9A-Z_]', rest)
