@@ -2,15 +2,19 @@
 on the hand-built week of test_reports.py: a str page whose embedded JSON
 holds the same reports as report_kpis, report_sla and report_state_times,
 whose numbers carry their figures, with store text escaped, and whose
-argument errors raise."""
+argument errors raise; Report.to_html: the same page for a report's range
+and store, by the store that made it."""
 
 import datetime
+import gc
 import html.parser
 import json
 import os
 import shutil
+import sys
 import tempfile
 import unittest
+import weakref
 
 import csvc
 from test_reports import DAY, T0, build_week
@@ -103,6 +107,173 @@ class DashboardTest(unittest.TestCase):
             s.dashboard_html(T0, T0 + DAY, top_categories=101)
         with self.assertRaises(TypeError):
             s.dashboard_html(T0, T0 + DAY, response_target="30 min")
+
+
+WEEK = (T0, T0 + 7 * DAY)
+KINDS = ("report_scores", "report_kpis", "report_sla", "report_state_times")
+OPTIONS = dict(title="SH01 <周报>", period_label="2026-W01", min_sample=2, csi_target=90.0,
+               response_target=datetime.timedelta(minutes=20), top_categories=3)
+
+
+def embedded(page):
+    return json.loads("".join(parse(page).json))
+
+
+class ReportToHtmlTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="csvc-tohtml-")
+        cls.path = os.path.join(cls.dir, "week.db")
+        cls.store = build_week(cls.path)  # its clock stays at T0+7d: generated_at is fixed
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.store.close()
+        shutil.rmtree(cls.dir)
+
+    def open_second(self):
+        """Another Store on the same file, with the same fixed clock."""
+        return csvc.Store(self.path, clock=lambda: T0 + 7 * DAY)
+
+    def test_same_page_as_dashboard_html_for_each_kind(self):
+        s = self.store
+        ranges = [WEEK, (T0 + DAY, T0 + 3 * DAY)]
+        for kind in KINDS:
+            for from_, to in ranges:
+                for code in (None, "SH01", "BJ02"):
+                    with self.subTest(kind=kind, from_=from_, to=to, store_code=code):
+                        report = getattr(s, kind)(from_, to, store_code=code)
+                        page = report.to_html()
+                        self.assertEqual(page, s.dashboard_html(from_, to, store_code=code))
+                        data = embedded(page)
+                        self.assertEqual(data["store_code"], code)
+                        self.assertEqual(data["reports"]["kpis"],
+                                         s.report_kpis(from_, to, store_code=code).json())
+
+    def test_other_filters_do_not_change_the_page(self):
+        # Only the range and store_code carry over: the dashboard has no
+        # staff, grouping or threshold of its own query.
+        s = self.store
+        want = s.dashboard_html(*WEEK, store_code="SH01")
+        r = s.report_kpis(*WEEK, store_code="SH01", staff="li", group_by="staff", min_sample=5,
+                          csi_target=70.0)
+        self.assertEqual(r.to_html(), want)
+        r = s.report_scores(*WEEK, store_code="SH01", survey="post_resolution", group_by="period", period="week")
+        self.assertEqual(r.to_html(), want)
+
+    def test_options_pass_through(self):
+        s = self.store
+        for kind in KINDS:
+            report = getattr(s, kind)(*WEEK, store_code="SH01")
+            page = report.to_html(**OPTIONS)
+            self.assertEqual(page, s.dashboard_html(*WEEK, store_code="SH01", **OPTIONS), kind)
+            self.assertIn("<title>SH01 &lt;周报&gt;</title>", page)
+            data = embedded(page)
+            self.assertEqual(data["title"], "SH01 <周报>")
+            self.assertEqual(data["period_label"], "2026-W01")
+            self.assertEqual(data["targets"]["csi"], 90)
+            self.assertEqual(data["targets"]["response_mean_us"], 20 * 60 * 10**6)
+            self.assertNotEqual(page, report.to_html())
+        report = s.report_sla(*WEEK)
+        for name, value in OPTIONS.items():
+            with self.subTest(option=name):
+                self.assertEqual(report.to_html(**{name: value}), s.dashboard_html(*WEEK, **{name: value}))
+        self.assertEqual(report.to_html(response_target=20 * 60 * 10**6),
+                         s.dashboard_html(*WEEK, response_target=datetime.timedelta(minutes=20)))
+        self.assertEqual(report.to_html(title=None, response_target=None), report.to_html())
+
+    def test_argument_errors(self):
+        r = self.store.report_kpis(*WEEK)
+        for bad in ({"from_": T0}, {"to": T0}, {"store_code": "SH01"}, {"staff": "li"}):
+            with self.subTest(bad=bad), self.assertRaises(TypeError):
+                r.to_html(**bad)
+        with self.assertRaises(TypeError):
+            r.to_html("title")  # keyword-only
+        with self.assertRaises(TypeError):
+            r.to_html(response_target="30 min")
+        with self.assertRaises(csvc.InvalidArgument):
+            r.to_html(title="two\nlines")
+        with self.assertRaises(csvc.OutOfRange):
+            r.to_html(top_categories=101)
+
+    def test_closed_store_raises(self):
+        store = self.open_second()
+        reports = [getattr(store, kind)(*WEEK, store_code="SH01") for kind in KINDS]
+        page = reports[0].to_html()
+        store.close()
+        with self.assertRaises(csvc.StoreClosed) as direct:
+            store.dashboard_html(*WEEK, store_code="SH01")
+        for r in reports:
+            with self.subTest(type=r.type), self.assertRaises(csvc.StoreClosed) as cm:
+                r.to_html()
+            self.assertEqual(str(cm.exception), str(direct.exception))
+            self.assertEqual(cm.exception.code, direct.exception.code)
+            self.assertEqual(len(r.to_json()) > 0, True)  # the rows themselves stay valid
+        # argument errors still come first, as on the store
+        with self.assertRaises(TypeError):
+            reports[0].to_html(bogus=1)
+        self.assertEqual(page, self.store.dashboard_html(*WEEK, store_code="SH01"))
+
+    def test_report_keeps_the_store_alive(self):
+        store = self.open_second()
+        self.assertTrue(hasattr(store, "__weakref__"))
+        ref = weakref.ref(store)
+        report = store.report_state_times(*WEEK, store_code="SH01")
+        del store
+        gc.collect()
+        self.assertIsNotNone(ref())
+        self.assertFalse(ref().closed)
+        self.assertEqual(report.to_html(), self.store.dashboard_html(*WEEK, store_code="SH01"))
+        del report
+        gc.collect()
+        self.assertIsNone(ref())
+
+    def test_cycles_are_collected(self):
+        # store -> __dict__ -> report -> store, and store -> hook -> closure
+        # -> report -> store; the collector may break them in any order.
+        for round_ in range(10):
+            store = self.open_second()
+            ref = weakref.ref(store)
+            reports = [getattr(store, kind)(*WEEK) for kind in KINDS]
+            store.last = reports[0]
+            store.change_hook = lambda ev, r=reports[1]: r
+            if round_ % 2:
+                store.close()
+            del store, reports
+            gc.collect()
+            self.assertIsNone(ref(), round_)
+
+    def test_no_reference_leaks(self):
+        store = self.open_second()
+        r = store.report_kpis(*WEEK, store_code="SH01")
+        closed = self.open_second()
+        rc = closed.report_sla(*WEEK)
+        closed.close()
+
+        def cycle(n):
+            for _ in range(n):
+                x = store.report_sla(*WEEK, store_code="SH01")
+                del x
+                r.to_html(top_categories=2)
+                for bad in ({"top_categories": 101}, {"title": ""}, {"response_target": "x"}, {"from_": T0}):
+                    try:
+                        r.to_html(**bad)
+                    except (csvc.Error, TypeError):
+                        pass
+                try:
+                    rc.to_html()
+                except csvc.StoreClosed:
+                    pass
+
+        cycle(5)
+        gc.collect()
+        before = (sys.getrefcount(store), sys.getrefcount(closed), sys.getrefcount(r), sys.getrefcount(rc))
+        cycle(50)
+        gc.collect()
+        after = (sys.getrefcount(store), sys.getrefcount(closed), sys.getrefcount(r), sys.getrefcount(rc))
+        self.assertEqual(after, before)
+        del r, rc
+        store.close()
 
 
 if __name__ == "__main__":

@@ -396,7 +396,7 @@ class ReportLifetimeTest(unittest.TestCase):
                     store.close()
                 del store
                 gc.collect()
-                self.assertIsNone(ref())  # a report does not keep the store alive
+                self.assertIsNotNone(ref())  # a report keeps its store alive (for to_html)
                 self.assertEqual([x.key for x in reports[0]], ["", "li", "wang"])
                 self.assertEqual(reports[0][1].resolved, 2)
                 self.assertEqual(reports[1][0].key, "first_response")
@@ -404,6 +404,7 @@ class ReportLifetimeTest(unittest.TestCase):
                 self.assertEqual(rows[2].key, "wang")
                 del reports
                 gc.collect()
+                self.assertIsNone(ref())  # the last report gone, the store goes
                 self.assertEqual(rows[1].tickets, 2)
 
     def test_threads_share_a_report(self):

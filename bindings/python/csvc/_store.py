@@ -57,7 +57,8 @@ class Store(_csvc.Store):
     serialised by a per-store lock, so one Store may be shared by threads;
     calls that reach the disk release the GIL. Records (Customer, Ticket,
     Workflow) are detached values that stay valid after close(); iterators
-    keep the store alive and are invalidated by close().
+    keep the store alive and are invalidated by close(). A Report keeps the
+    store alive too, for Report.to_html(); its rows stay valid after close().
 
     Exceptions raised by the clock, the log handler, the change hook or the
     sla_advance callback are raised again, unchanged, by the Store call that

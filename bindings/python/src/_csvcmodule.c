@@ -2963,6 +2963,8 @@ typedef struct {
 	int32_t group_by;   /* as the report applies it: 0 for SLA and state-time reports */
 	int32_t period;     /* the period (month by default) */
 	int64_t min_sample; /* the threshold in force (30 by default) */
+	PyObject *store;    /* the StoreObject that computed it (strong; for to_html) */
+	char *store_code;   /* copy of the query's store_code (PyMem), or NULL: every store */
 } ReportObject;
 
 /* The metrics a report's JSON lists for each row (report.h: the score
@@ -3042,9 +3044,24 @@ static PyObject *report_row(ReportObject *self, size_t i)
 	return row;
 }
 
+static int Report_traverse(ReportObject *self, visitproc visit, void *arg)
+{
+	Py_VISIT(self->store);
+	return 0;
+}
+
+static int Report_clear(ReportObject *self)
+{
+	Py_CLEAR(self->store);
+	return 0;
+}
+
 static void Report_dealloc(ReportObject *self)
 {
+	PyObject_GC_UnTrack(self);
 	csvc_report_free(self->r);
+	PyMem_Free(self->store_code);
+	Py_CLEAR(self->store);
 	Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -3231,6 +3248,8 @@ static PyGetSetDef Report_getset[] = {
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
+static PyObject *Report_to_html(ReportObject *self, PyObject *args, PyObject *kwargs); /* after Store */
+
 static PyMethodDef Report_methods[] = {
 	{"to_json", (PyCFunction)Report_to_json, METH_NOARGS,
 	 "to_json($self, /)\n--\n\nThe report as the library's JSON text (csvc_report_to_json): undefined\n"
@@ -3242,6 +3261,14 @@ static PyMethodDef Report_methods[] = {
 	 "`value`; ValueError if there is none."},
 	{"count", (PyCFunction)Report_count, METH_O,
 	 "count($self, value, /)\n--\n\nHow many rows equal `value`."},
+	{"to_html", (PyCFunction)(void (*)(void))Report_to_html, METH_VARARGS | METH_KEYWORDS,
+	 "to_html($self, /, *, title=None, period_label=None, min_sample=0, csi_target=0.0, "
+	 "response_target=None, top_categories=0)\n--\n\n"
+	 "The store manager's dashboard (Store.dashboard_html) for the range and\n"
+	 "store_code of this report, computed now by the store that made it; the\n"
+	 "keyword options are those of Store.dashboard_html, with its defaults (the\n"
+	 "report's other filters, grouping and thresholds are not carried over).\n"
+	 "Raises StoreClosed once that store is closed."},
 	{"__copy__", (PyCFunction)same_object, METH_NOARGS, "Reports are immutable: returns the report itself."},
 	{"__deepcopy__", (PyCFunction)same_object, METH_O, "Reports are immutable: returns the report itself."},
 	{NULL, NULL, 0, NULL},
@@ -3265,11 +3292,13 @@ static PyTypeObject ReportType = {
 	.tp_repr = (reprfunc)Report_repr,
 	.tp_as_sequence = &Report_as_sequence,
 	.tp_as_mapping = &Report_as_mapping,
-	.tp_flags = Py_TPFLAGS_DEFAULT,
-	.tp_doc = PyDoc_STR("A computed report (immutable, detached from the store): a sequence of\n"
-	                    "ReportRow, and the same as JSON (to_json, json). Made by Store.report_scores,\n"
-	                    "report_kpis, report_sla and report_state_times; it stays valid after the\n"
-	                    "store is closed."),
+	.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+	.tp_doc = PyDoc_STR("A computed report (immutable): a sequence of ReportRow, and the same as\n"
+	                    "JSON (to_json, json). Made by Store.report_scores, report_kpis, report_sla\n"
+	                    "and report_state_times; its rows stay valid after the store is closed. It\n"
+	                    "keeps its Store alive for to_html(), which needs the store open."),
+	.tp_traverse = (traverseproc)Report_traverse,
+	.tp_clear = (inquiry)Report_clear,
 	.tp_methods = Report_methods,
 	.tp_getset = Report_getset,
 };
@@ -5478,7 +5507,7 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 		csvc_report_free(r);
 		return DONE(self, NULL);
 	}
-	out = PyObject_New(ReportObject, &ReportType);
+	out = PyObject_GC_New(ReportObject, &ReportType);
 	if (out == NULL) {
 		csvc_report_free(r);
 		store_leave(self, &cx_);
@@ -5492,6 +5521,18 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 	out->group_by = type == REPORT_SCORES || type == REPORT_KPIS ? q.group_by : 0;
 	out->period = q.period ? q.period : CSVC_PERIOD_MONTH;
 	out->min_sample = q.min_sample ? q.min_sample : 30;
+	out->store = Py_NewRef((PyObject *)self);
+	out->store_code = NULL;
+	if (q.store_code != NULL) {
+		size_t n = strlen(q.store_code) + 1;
+		if ((out->store_code = PyMem_Malloc(n)) == NULL) {
+			Py_DECREF(out); /* frees r; untracked, so the collector never saw it */
+			PyErr_NoMemory();
+			return DONE(self, NULL);
+		}
+		memcpy(out->store_code, q.store_code, n);
+	}
+	PyObject_GC_Track(out);
 	return DONE(self, (PyObject *)out);
 }
 
@@ -5518,20 +5559,35 @@ static PyObject *Store_record_transactions(StoreObject *self, PyObject *args, Py
 	return DONE(self, Py_NewRef(Py_None));
 }
 
-/* The store manager's HTML dashboard (csvc_report_dashboard_html). */
-static PyObject *Store_dashboard_html(StoreObject *self, PyObject *args, PyObject *kwargs)
+/*
+ * The store manager's HTML dashboard (csvc_report_dashboard_html), shared
+ * by Store.dashboard_html and Report.to_html. With `report` NULL the range
+ * and store_code come from the arguments (Store.dashboard_html); else from
+ * the report, and only the keyword options are accepted (Report.to_html).
+ */
+static char *dashboard_kw[] = {"from_", "to", "store_code", "title", "period_label", "min_sample",
+                               "csi_target", "response_target", "top_categories", NULL};
+
+static PyObject *dashboard_html(StoreObject *self, const ReportObject *report, PyObject *args, PyObject *kwargs)
 {
-	static char *kw[] = {"from_", "to", "store_code", "title", "period_label", "min_sample", "csi_target",
-	                     "response_target", "top_categories", NULL};
 	csvc_report_dashboard_options o = CSVC_REPORT_DASHBOARD_OPTIONS_INIT;
 	long long min_sample = 0;
 	int top = 0;
 	PyObject *target = Py_None;
 	char *html = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&|$zzzLdOi:dashboard_html", kw, conv_instant, &o.from,
-	                                 conv_instant, &o.to, &o.store_code, &o.title, &o.period_label, &min_sample,
-	                                 &o.csi_target, &target, &top))
-		return NULL;
+	if (report == NULL) {
+		if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&O&|$zzzLdOi:dashboard_html", dashboard_kw,
+		                                 conv_instant, &o.from, conv_instant, &o.to, &o.store_code, &o.title,
+		                                 &o.period_label, &min_sample, &o.csi_target, &target, &top))
+			return NULL;
+	} else {
+		if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$zzLdOi:to_html", dashboard_kw + 3, &o.title,
+		                                 &o.period_label, &min_sample, &o.csi_target, &target, &top))
+			return NULL;
+		o.from = report->from;
+		o.to = report->to;
+		o.store_code = report->store_code;
+	}
 	if (target != Py_None && duration_in(target, &o.response_target_us, "response_target") < 0)
 		return NULL;
 	o.min_sample = min_sample;
@@ -5541,6 +5597,24 @@ static PyObject *Store_dashboard_html(StoreObject *self, PyObject *args, PyObjec
 	PyObject *out = rc_ == CSVC_OK ? PyUnicode_FromString(html) : NULL;
 	csvc_free(html);
 	return DONE(self, out);
+}
+
+static PyObject *Store_dashboard_html(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return dashboard_html(self, NULL, args, kwargs);
+}
+
+/* The dashboard for a report's range and store, by the store that made it
+ * (declared with the Report type). */
+static PyObject *Report_to_html(ReportObject *self, PyObject *args, PyObject *kwargs)
+{
+	PyObject *store, *out;
+	if (self->store == NULL) /* only after the collector cleared a cycle */
+		return raise_closed("the store is closed");
+	store = Py_NewRef(self->store); /* held across the call, whatever happens to self->store */
+	out = dashboard_html((StoreObject *)store, self, args, kwargs);
+	Py_DECREF(store);
+	return out;
 }
 
 /* ------------------------------------------------------------------ */
