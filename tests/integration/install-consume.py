@@ -14,7 +14,7 @@ Python 3 standard library only. Run by `meson test --suite integration`.
      LD_LIBRARY_PATH set to the installed libdir and check its output.
   4. Build it again against the static library with
      `pkg-config --static --libs libcsvc` (libcsvc's own archive is picked
-     with -l:libcsvc.a; its private dependencies, sqlite3 and uuid, must
+     with -l:libcsvc.a; its private dependencies, sqlite3, libpq and uuid, must
      come from the .pc file) and run that with no LD_LIBRARY_PATH.
 
 The temporary directory is removed afterwards unless CSVC_KEEP_TMPDIR is

@@ -1,0 +1,797 @@
+/*
+ * The PostgreSQL driver: the only file of the library that includes
+ * <libpq-fe.h>. It connects to a server, maps SQLSTATEs to csvc codes,
+ * and implements the operations of lib/db/db.h.
+ *
+ * Statements are prepared on the server (PQprepare) once, under a name
+ * of their own on the connection ("csvc_<n>"), with their parameter types
+ * left for the server to infer. Binds are kept in the statement until it
+ * runs: integers and reals as text (exact: "%lld", "%.17g"), texts copied
+ * as text, blobs as binary bytea. The first step runs the statement
+ * (PQexecPrepared, text results) and keeps the whole result, later steps
+ * walk its rows: a connection runs one query at a time, and the layer may
+ * hold several statements open at once (a cursor and the writes of its
+ * caller), so rows cannot be streamed from the server.
+ *
+ * A failed statement aborts a PostgreSQL transaction: nothing but a
+ * rollback runs in it afterwards. The driver rolls it back at once, so the
+ * connection is never left in that state, and in_transaction() then says
+ * that no transaction is open: the layer marks its levels aborted
+ * (csvc__db_begin, lib/db/db.c), as for a transaction SQLite rolled back
+ * by itself.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db/postgres.h"
+#include "util/internal.h"
+
+/* Type OIDs of the result columns the driver reads specially. */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+
+typedef struct pg_db {
+	csvc__db base;
+	PGconn *conn;
+	uint64_t next_name; /* numbers the prepared statements' names */
+	int64_t changes, total_changes;
+} pg_db;
+
+enum { PARAM_NULL, PARAM_NUMBER, PARAM_TEXT, PARAM_BLOB };
+
+typedef struct pg_param {
+	int kind;
+	char number[32];  /* an integer or real, as text */
+	char *text;       /* a copied text, NUL-terminated; `room` bytes */
+	size_t room;
+	const void *blob; /* the caller's bytes, valid until reset */
+	size_t blob_len;
+} pg_param;
+
+typedef struct pg_stmt {
+	csvc__stmt base;
+	uint64_t number; /* its name on the server: csvc_<number> */
+	char name[32];
+	PGresult *res; /* the result of the current run, or NULL */
+	int row;       /* the current row of `res` */
+	int done;      /* the run has returned CSVC__DONE */
+	/* Decoded bytea values of the current row, one per column. */
+	unsigned char **decoded;
+	size_t *decoded_len;
+	int ncols;
+	pg_param *params;          /* nparams of them */
+	const char **values;       /* PQexecPrepared's arrays */
+	int *lengths, *formats;
+} pg_stmt;
+
+#define PDB(db) ((pg_db *)(db))
+#define PST(st) ((pg_stmt *)(st))
+
+/* ---- errors ---- */
+
+/* The csvc code of an SQLSTATE (NULL or "": the error came from libpq, not
+ * from the server). */
+static int code_of(PGconn *conn, const char *sqlstate)
+{
+	if (!sqlstate || !sqlstate[0]) {
+		if (conn && PQstatus(conn) == CONNECTION_OK && strstr(PQerrorMessage(conn), "out of memory"))
+			return CSVC_ENOMEM;
+		return CSVC_ESTORAGE;
+	}
+	if (strcmp(sqlstate, "40001") == 0 || strcmp(sqlstate, "40P01") == 0 || strcmp(sqlstate, "55P03") == 0)
+		return CSVC_EBUSY; /* serialization failure, deadlock, lock not available */
+	if (strncmp(sqlstate, "23", 2) == 0)
+		return CSVC_EEXISTS; /* integrity constraint violation */
+	if (strcmp(sqlstate, "25006") == 0)
+		return CSVC_EREADONLY; /* read-only SQL transaction */
+	if (strcmp(sqlstate, "53200") == 0)
+		return CSVC_ENOMEM; /* out of memory */
+	if (strcmp(sqlstate, "XX001") == 0 || strcmp(sqlstate, "XX002") == 0)
+		return CSVC_ECORRUPT; /* data or index corrupted */
+	return CSVC_ESTORAGE; /* connection exceptions (08...) and the rest */
+}
+
+/* Copies `msg` without its trailing newlines into `out`. */
+static void one_line(const char *msg, char *out, size_t size)
+{
+	snprintf(out, size, "%s", msg && *msg ? msg : "unknown error");
+	size_t n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+}
+
+/* A server closed the connection, or was never reached. */
+static int connection_error(PGconn *conn, const char *what)
+{
+	char msg[384];
+	one_line(conn ? PQerrorMessage(conn) : "out of memory", msg, sizeof(msg));
+	return csvc__error_engine(conn ? CSVC_ESTORAGE : CSVC_ENOMEM, CSVC__ENGINE_POSTGRES, 0, NULL,
+	                          "%s: %s", what, msg);
+}
+
+/* After a failed command: a transaction the failure aborted is rolled
+ * back now (see the file comment). The error record is not touched. */
+static void end_failed_transaction(PGconn *conn)
+{
+	if (PQtransactionStatus(conn) == PQTRANS_INERROR)
+		PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+/* Sets the error record from the failed result `res` (NULL: libpq gave
+ * none), ends a transaction the failure aborted, and returns the code. */
+static int pg_error(PGconn *conn, const PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[384];
+	one_line(primary ? primary : PQerrorMessage(conn), msg, sizeof(msg));
+	int code = code_of(conn, state);
+	int rc;
+	if (code == CSVC_EBUSY)
+		rc = csvc__error_engine(code, CSVC__ENGINE_POSTGRES, 0, state,
+		                        "%s: the store is busy with another connection (%s)", what, msg);
+	else
+		rc = csvc__error_engine(code, CSVC__ENGINE_POSTGRES, 0, state, "%s: %s", what, msg);
+	end_failed_transaction(conn);
+	return rc;
+}
+
+/* 1 when `res` is a successful result. */
+static int ok(const PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+	return res && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY);
+}
+
+/* Counts the rows a successful INSERT, UPDATE, DELETE or MERGE changed,
+ * as SQLite's changes() does: other commands leave the count alone. */
+static void count_changes(pg_db *p, const PGresult *res)
+{
+	const char *tag = PQcmdStatus((PGresult *)res);
+	if (!tag || !(strncmp(tag, "INSERT ", 7) == 0 || strncmp(tag, "UPDATE ", 7) == 0 ||
+	              strncmp(tag, "DELETE ", 7) == 0 || strncmp(tag, "MERGE ", 6) == 0))
+		return;
+	const char *n = PQcmdTuples((PGresult *)res);
+	p->changes = n && *n ? strtoll(n, NULL, 10) : 0;
+	p->total_changes += p->changes;
+}
+
+/* ---- statements ---- */
+
+static const csvc__db_ops pg_ops;
+
+static void drop_decoded(pg_stmt *s)
+{
+	for (int i = 0; i < s->ncols; i++) {
+		csvc__free(s->decoded[i]);
+		s->decoded[i] = NULL;
+	}
+}
+
+static void drop_result(pg_stmt *s)
+{
+	drop_decoded(s);
+	csvc__free(s->decoded);
+	csvc__free(s->decoded_len);
+	s->decoded = NULL;
+	s->decoded_len = NULL;
+	s->ncols = 0;
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = 0;
+	s->done = 0;
+}
+
+static void free_stmt(pg_stmt *s)
+{
+	drop_result(s);
+	for (int i = 0; s->params && i < s->base.nparams; i++)
+		csvc__free(s->params[i].text);
+	csvc__free(s->params);
+	csvc__free(s->values);
+	csvc__free(s->lengths);
+	csvc__free(s->formats);
+	csvc__free(s);
+}
+
+/* Drops the statement's prepared form on the server. */
+static void deallocate(pg_db *p, const pg_stmt *s)
+{
+	char sql[48];
+	snprintf(sql, sizeof(sql), "DEALLOCATE csvc_%llu", (unsigned long long)s->number);
+	PQclear(PQexec(p->conn, sql));
+}
+
+static int pg_prepare(csvc__db *db, const char *text, csvc__stmt **out)
+{
+	pg_db *p = PDB(db);
+	pg_stmt *s = csvc__calloc(1, sizeof(*s));
+	if (!s)
+		return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
+	s->number = ++p->next_name;
+	snprintf(s->name, sizeof(s->name), "csvc_%llu", (unsigned long long)s->number);
+	PGresult *res = PQprepare(p->conn, s->name, text, 0, NULL);
+	if (!ok(res)) {
+		int rc = pg_error(p->conn, res, "preparing a statement");
+		PQclear(res);
+		csvc__free(s);
+		return rc;
+	}
+	PQclear(res);
+	/* The server knows how many parameters the text has: $1..$n, the
+	 * highest n it uses. */
+	res = PQdescribePrepared(p->conn, s->name);
+	if (!ok(res)) {
+		int rc = pg_error(p->conn, res, "preparing a statement");
+		PQclear(res);
+		csvc__free(s);
+		return rc;
+	}
+	int n = PQnparams(res);
+	PQclear(res);
+	s->base.ops = &pg_ops;
+	s->base.db = db;
+	s->base.nparams = n;
+	if (n > 0) {
+		s->params = csvc__calloc((size_t)n, sizeof(*s->params));
+		s->values = csvc__calloc((size_t)n, sizeof(*s->values));
+		s->lengths = csvc__calloc((size_t)n, sizeof(*s->lengths));
+		s->formats = csvc__calloc((size_t)n, sizeof(*s->formats));
+		if (!s->params || !s->values || !s->lengths || !s->formats) {
+			deallocate(p, s);
+			free_stmt(s);
+			return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
+		}
+	}
+	*out = &s->base;
+	return CSVC_OK;
+}
+
+static void pg_finalize(csvc__stmt *st)
+{
+	pg_stmt *s = PST(st);
+	pg_db *p = PDB(st->db);
+	/* A closing connection drops its prepared statements with it. */
+	if (p->conn && !st->db->closing && PQstatus(p->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(p->conn) != PQTRANS_INERROR)
+		deallocate(p, s);
+	free_stmt(s);
+}
+
+/* Runs the statement with its binds and keeps the result. */
+static int run(pg_stmt *s)
+{
+	pg_db *p = PDB(s->base.db);
+	for (int i = 0; i < s->base.nparams; i++) {
+		pg_param *a = &s->params[i];
+		s->formats[i] = 0;
+		s->lengths[i] = 0;
+		switch (a->kind) {
+		case PARAM_NUMBER:
+			s->values[i] = a->number;
+			break;
+		case PARAM_TEXT:
+			s->values[i] = a->text;
+			break;
+		case PARAM_BLOB:
+			s->values[i] = a->blob_len ? a->blob : "";
+			s->lengths[i] = (int)a->blob_len;
+			s->formats[i] = 1;
+			break;
+		default:
+			s->values[i] = NULL;
+		}
+	}
+	PGresult *res = PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
+	if (!ok(res)) {
+		int rc = pg_error(p->conn, res, "executing a statement");
+		PQclear(res);
+		return rc;
+	}
+	count_changes(p, res);
+	s->res = res;
+	s->row = -1;
+	s->ncols = PQnfields(res);
+	if (s->ncols > 0) {
+		s->decoded = csvc__calloc((size_t)s->ncols, sizeof(*s->decoded));
+		s->decoded_len = csvc__calloc((size_t)s->ncols, sizeof(*s->decoded_len));
+		if (!s->decoded || !s->decoded_len) {
+			s->ncols = 0;
+			drop_result(s);
+			return csvc__error(CSVC_ENOMEM, "out of memory reading a result");
+		}
+	}
+	return CSVC_OK;
+}
+
+static int pg_step(csvc__stmt *st)
+{
+	pg_stmt *s = PST(st);
+	if (s->done)
+		drop_result(s); /* a finished run starts again, as on SQLite */
+	if (!s->res) {
+		int rc = run(s);
+		if (rc)
+			return rc;
+	}
+	drop_decoded(s);
+	if (PQresultStatus(s->res) == PGRES_TUPLES_OK && s->row + 1 < PQntuples(s->res)) {
+		s->row++;
+		return CSVC__ROW;
+	}
+	s->done = 1;
+	return CSVC__DONE;
+}
+
+static void pg_reset(csvc__stmt *st)
+{
+	drop_result(PST(st));
+}
+
+static void pg_clear(csvc__stmt *st)
+{
+	pg_stmt *s = PST(st);
+	for (int i = 0; i < st->nparams; i++)
+		s->params[i].kind = PARAM_NULL;
+}
+
+/* The bind slot of $n, or NULL (error set). */
+static pg_param *param(csvc__stmt *st, int n)
+{
+	if (n < 1 || n > st->nparams) {
+		csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_POSTGRES, 0, NULL,
+		                   "binding a value: the statement has no parameter $%d", n);
+		return NULL;
+	}
+	return &PST(st)->params[n - 1];
+}
+
+static int pg_bind_int(csvc__stmt *st, int n, int64_t v)
+{
+	pg_param *a = param(st, n);
+	if (!a)
+		return CSVC_ESTORAGE;
+	a->kind = PARAM_NUMBER;
+	snprintf(a->number, sizeof(a->number), "%" PRId64, v);
+	return CSVC_OK;
+}
+
+static int pg_bind_double(csvc__stmt *st, int n, double v)
+{
+	pg_param *a = param(st, n);
+	if (!a)
+		return CSVC_ESTORAGE;
+	a->kind = PARAM_NUMBER;
+	if (isnan(v))
+		snprintf(a->number, sizeof(a->number), "NaN");
+	else if (isinf(v))
+		snprintf(a->number, sizeof(a->number), "%sInfinity", v < 0 ? "-" : "");
+	else
+		snprintf(a->number, sizeof(a->number), "%.17g", v); /* 17 digits: exact */
+	return CSVC_OK;
+}
+
+static int pg_bind_text(csvc__stmt *st, int n, const char *text, size_t len)
+{
+	pg_param *a = param(st, n);
+	if (!a)
+		return CSVC_ESTORAGE;
+	if (!text) {
+		a->kind = PARAM_NULL; /* as SQLite binds a NULL text */
+		return CSVC_OK;
+	}
+	if (len > INT_MAX)
+		return csvc__error(CSVC_ERANGE, "a text of %zu bytes is too long to store", len);
+	if (memchr(text, '\0', len))
+		return csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_POSTGRES, 0, NULL,
+		                          "binding a value: PostgreSQL text cannot hold a NUL character");
+	/* libpq sends a text parameter up to its NUL: the text is copied. */
+	if (a->room < len + 1) {
+		char *grown = csvc__realloc(a->text, len + 1);
+		if (!grown)
+			return csvc__error(CSVC_ENOMEM, "out of memory binding a text");
+		a->text = grown;
+		a->room = len + 1;
+	}
+	memcpy(a->text, text, len);
+	a->text[len] = '\0';
+	a->kind = PARAM_TEXT;
+	return CSVC_OK;
+}
+
+static int pg_bind_blob(csvc__stmt *st, int n, const void *data, size_t len)
+{
+	pg_param *a = param(st, n);
+	if (!a)
+		return CSVC_ESTORAGE;
+	if (len > INT_MAX)
+		return csvc__error(CSVC_ERANGE, "a blob of %zu bytes is too long to store", len);
+	a->kind = PARAM_BLOB;
+	a->blob = data;
+	a->blob_len = len;
+	return CSVC_OK;
+}
+
+static int pg_bind_null(csvc__stmt *st, int n)
+{
+	pg_param *a = param(st, n);
+	if (!a)
+		return CSVC_ESTORAGE;
+	a->kind = PARAM_NULL;
+	return CSVC_OK;
+}
+
+/* PostgreSQL's search fragments compare the text itself (strpos() on the
+ * folded text, or ILIKE with the pattern built in SQL): there is no
+ * full-text index to phrase it for. */
+static int pg_bind_search(csvc__stmt *st, int n, const char *text)
+{
+	return pg_bind_text(st, n, text, strlen(text));
+}
+
+/* The current row's value of column `col`, or NULL for SQL NULL or no
+ * such column or row. */
+static const char *value(pg_stmt *s, int col)
+{
+	if (!s->res || s->row < 0 || s->row >= PQntuples(s->res) || col < 0 || col >= s->ncols ||
+	    PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static int pg_is_null(csvc__stmt *st, int col)
+{
+	return value(PST(st), col) == NULL;
+}
+
+static int64_t pg_col_int(csvc__stmt *st, int col)
+{
+	pg_stmt *s = PST(st);
+	const char *v = value(s, col);
+	if (!v)
+		return 0;
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't';
+	char *end;
+	errno = 0;
+	long long i = strtoll(v, &end, 10);
+	if (*end == '\0' && errno == 0)
+		return (int64_t)i;
+	/* A real, a numeric with a fraction, or out of range: as SQLite
+	 * reads a real as an integer, truncated and clamped. */
+	double d = strtod(v, NULL);
+	if (isnan(d))
+		return 0;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+static double pg_col_double(csvc__stmt *st, int col)
+{
+	pg_stmt *s = PST(st);
+	const char *v = value(s, col);
+	if (!v)
+		return 0.0;
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't' ? 1.0 : 0.0;
+	return strtod(v, NULL); /* reads "Infinity" and "NaN" too */
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The bytes of a bytea column of the current row, decoded from its hex
+ * text form ("\x0a1b..."), with a NUL after them; NULL for SQL NULL. */
+static const unsigned char *bytea(pg_stmt *s, int col, size_t *len)
+{
+	*len = 0;
+	const char *v = value(s, col);
+	if (!v)
+		return NULL;
+	if (s->decoded[col]) {
+		*len = s->decoded_len[col];
+		return s->decoded[col];
+	}
+	size_t n = (size_t)PQgetlength(s->res, s->row, col);
+	if (n < 2 || v[0] != '\\' || v[1] != 'x')
+		return NULL; /* not the hex format the session asked for */
+	unsigned char *out = csvc__malloc((n - 2) / 2 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 2; i + 1 < n; i += 2) {
+		int hi = hex_digit(v[i]), lo = hex_digit(v[i + 1]);
+		if (hi < 0 || lo < 0)
+			break;
+		out[o++] = (unsigned char)(hi << 4 | lo);
+	}
+	out[o] = '\0';
+	s->decoded[col] = out;
+	s->decoded_len[col] = o;
+	*len = o;
+	return out;
+}
+
+static const char *pg_col_text(csvc__stmt *st, int col)
+{
+	pg_stmt *s = PST(st);
+	if (s->res && col >= 0 && col < s->ncols && PQftype(s->res, col) == OID_BYTEA) {
+		size_t len;
+		return (const char *)bytea(s, col, &len);
+	}
+	return value(s, col);
+}
+
+static const void *pg_col_blob(csvc__stmt *st, int col, size_t *len)
+{
+	pg_stmt *s = PST(st);
+	*len = 0;
+	const char *v = value(s, col);
+	if (!v)
+		return NULL;
+	if (PQftype(s->res, col) == OID_BYTEA)
+		return bytea(s, col, len);
+	*len = (size_t)PQgetlength(s->res, s->row, col);
+	return v;
+}
+
+/* ---- connection ---- */
+
+static int pg_exec(csvc__db *db, const char *text, int internals)
+{
+	(void)internals; /* nothing of PostgreSQL's own is off limits */
+	pg_db *p = PDB(db);
+	if (!PQsendQuery(p->conn, text))
+		return connection_error(p->conn, "running a statement");
+	/* Every statement of the text has its result: count the changes of
+	 * each and keep the first failure. */
+	int rc = CSVC_OK;
+	PGresult *res;
+	while ((res = PQgetResult(p->conn)) != NULL) {
+		if (ok(res))
+			count_changes(p, res);
+		else if (rc == CSVC_OK) {
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+			char msg[384];
+			one_line(primary ? primary : PQerrorMessage(p->conn), msg, sizeof(msg));
+			rc = csvc__error_engine(code_of(p->conn, state), CSVC__ENGINE_POSTGRES, 0, state, "%s", msg);
+		}
+		PQclear(res);
+	}
+	if (rc)
+		end_failed_transaction(p->conn);
+	return rc;
+}
+
+static int64_t pg_changes(csvc__db *db)
+{
+	return PDB(db)->changes;
+}
+
+static int64_t pg_total_changes(csvc__db *db)
+{
+	return PDB(db)->total_changes;
+}
+
+/* Open and usable: a transaction whose statement failed is rolled back
+ * by the driver, so PQTRANS_INERROR is never seen here for long. */
+static int pg_in_transaction(csvc__db *db)
+{
+	PGconn *conn = PDB(db)->conn;
+	if (!conn)
+		return 0;
+	PGTransactionStatusType t = PQtransactionStatus(conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_ACTIVE;
+}
+
+/* Runs `sql` (with `n` text parameters) and returns its result, or NULL
+ * with the error set. */
+static PGresult *query(pg_db *p, const char *sql, int n, const char *const *values, const char *what)
+{
+	PGresult *res = PQexecParams(p->conn, sql, n, NULL, values, NULL, NULL, 0);
+	if (ok(res))
+		return res;
+	pg_error(p->conn, res, what);
+	PQclear(res);
+	return NULL;
+}
+
+/* PostgreSQL has no header fields like SQLite's application_id and
+ * user_version: the store keeps them in a table of one row, csvc_meta,
+ * in the connection's current schema. */
+static int pg_header(csvc__db *db, int64_t *app_id, int64_t *version, int64_t *objects)
+{
+	pg_db *p = PDB(db);
+	PGresult *res = query(p,
+	                      "SELECT (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()), "
+	                      "to_regclass('csvc_meta') IS NOT NULL",
+	                      0, NULL, "reading the store header");
+	if (!res)
+		return csvc_error_last()->code;
+	*objects = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	int has_meta = PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	*app_id = 0;
+	*version = 0;
+	if (!has_meta)
+		return CSVC_OK;
+	res = query(p, "SELECT application_id, schema_version FROM csvc_meta", 0, NULL, "reading the store header");
+	if (!res)
+		return csvc_error_last()->code;
+	if (PQntuples(res) > 0) {
+		*app_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		*version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	}
+	PQclear(res);
+	return CSVC_OK;
+}
+
+static int pg_set_header(csvc__db *db, int64_t app_id, int64_t version)
+{
+	pg_db *p = PDB(db);
+	char id_text[32], version_text[32];
+	snprintf(id_text, sizeof(id_text), "%" PRId64, app_id);
+	snprintf(version_text, sizeof(version_text), "%" PRId64, version);
+	const char *values[2] = {id_text, version_text};
+	PGresult *res = query(p,
+	                      "CREATE TABLE IF NOT EXISTS csvc_meta ("
+	                      "one boolean PRIMARY KEY DEFAULT true CHECK (one), "
+	                      "application_id bigint NOT NULL, schema_version bigint NOT NULL)",
+	                      0, NULL, "recording the schema version");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	res = query(p,
+	            "INSERT INTO csvc_meta (application_id, schema_version) VALUES ($1, $2) "
+	            "ON CONFLICT (one) DO UPDATE SET application_id = excluded.application_id, "
+	            "schema_version = excluded.schema_version",
+	            2, values, "recording the schema version");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	return CSVC_OK;
+}
+
+/* A PostgreSQL database needs no switch before the store writes it. */
+static int pg_claim(csvc__db *db)
+{
+	(void)db;
+	return CSVC_OK;
+}
+
+/* The server checkpoints by itself. */
+static int pg_checkpoint(csvc__db *db, int wait)
+{
+	(void)db;
+	(void)wait;
+	return CSVC_OK;
+}
+
+static int pg_close(csvc__db *db)
+{
+	pg_db *p = PDB(db);
+	if (!p->conn)
+		return CSVC_OK;
+	/* Statements outside the cache still use the connection: it is
+	 * finished when the last of them is finalised (pg_destroy). */
+	if (db->open_stmts)
+		return csvc__error(CSVC_EBUSY, "statements of the connection are still open: it closes when the "
+		                               "last of them is finalised");
+	PQfinish(p->conn);
+	p->conn = NULL;
+	return CSVC_OK;
+}
+
+static void pg_destroy(csvc__db *db)
+{
+	pg_db *p = PDB(db);
+	if (p->conn)
+		PQfinish(p->conn);
+	csvc__free(p);
+}
+
+static const csvc__db_ops pg_ops = {
+	.engine = CSVC__ENGINE_POSTGRES,
+	.dialect = CSVC__DIALECT_POSTGRES,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.step = pg_step,
+	.reset = pg_reset,
+	.clear = pg_clear,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
+	.bind_null = pg_bind_null,
+	.is_null = pg_is_null,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
+	.exec = pg_exec,
+	.changes = pg_changes,
+	.total_changes = pg_total_changes,
+	.last_insert_id = NULL, /* inserts say RETURNING id */
+	.in_transaction = pg_in_transaction,
+	.bind_search = pg_bind_search,
+	.close = pg_close,
+	.destroy = pg_destroy,
+	.header = pg_header,
+	.set_header = pg_set_header,
+	.claim = pg_claim,
+	.checkpoint = pg_checkpoint,
+};
+
+/* ---- opening ---- */
+
+/* Server notices (a CREATE ... IF NOT EXISTS that found the table) are
+ * not errors, and a library does not print. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgres_config *cfg)
+{
+	static const csvc__postgres_config defaults = {0};
+	if (!cfg)
+		cfg = &defaults;
+	if (!conninfo)
+		return csvc__error(CSVC_EINVAL, "no PostgreSQL connection string given");
+	pg_db *p = csvc__calloc(1, sizeof(*p));
+	if (!p)
+		return csvc__error(CSVC_ENOMEM, "out of memory allocating a store");
+	p->base.ops = &pg_ops;
+	char timeout[16];
+	snprintf(timeout, sizeof(timeout), "%d", cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 0);
+	/* The connection string first: the keywords after it override it. */
+	const char *keys[] = {"dbname", "client_encoding", "fallback_application_name", "connect_timeout", NULL};
+	const char *values[] = {conninfo, "UTF8", "libcsvc", timeout, NULL};
+	if (cfg->connect_timeout_s <= 0)
+		keys[3] = NULL;
+	p->conn = PQconnectdbParams(keys, values, 1);
+	int rc;
+	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
+		rc = connection_error(p->conn, "cannot connect to the PostgreSQL server");
+		goto fail;
+	}
+	PQsetNoticeProcessor(p->conn, quiet, NULL);
+	char setup[160];
+	snprintf(setup, sizeof(setup),
+	         "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d",
+	         cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0);
+	if ((rc = pg_exec(&p->base, setup, 0)))
+		goto fail;
+	if (cfg->prepare && (rc = cfg->prepare(&p->base, 0, cfg->ctx)))
+		goto fail;
+	*out = &p->base;
+	return CSVC_OK;
+fail:;
+	/* Closing a connection that failed to open keeps the open's error. */
+	csvc_error saved = *csvc_error_last();
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__db_close(&p->base);
+	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	return rc;
+}
