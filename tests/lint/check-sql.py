@@ -9,7 +9,8 @@ ways text can get into SQL:
      (%d, %u, %lld ...), never strings (%s);
   3. the query builders (functions whose name ends in _sql, and the
      buffers they fill) append string literals or SQL_* constants only;
-  4. every SQL argument of sqlite3_exec, sqlite3_prepare*, and of every
+  4. every SQL argument of sqlite3_exec, sqlite3_prepare*, libpq's PQexec,
+     PQexecParams, PQprepare and PQsendQuery*, and of every
      helper that passes one of its parameters on to them (found by
      following the calls, in every file) is a string literal, an SQL_*
      constant, a migration, a choice between those (?:), the result of a
@@ -151,6 +152,8 @@ def call_args(text, start):
 # call-following cannot see through.
 SEED_SINKS = {'sqlite3_exec': 1, 'sqlite3_prepare': 1, 'sqlite3_prepare_v2': 1, 'sqlite3_prepare_v3': 1,
               'sqlite3_prepare16': 1, 'sqlite3_prepare16_v2': 1, 'sqlite3_prepare16_v3': 1,
+              'PQexec': 1, 'PQsendQuery': 1, 'PQexecParams': 1, 'PQprepare': 2, 'PQsendQueryParams': 1,
+              'PQsendPrepare': 2,
               'csvc__db_stmt': 1, 'csvc__db_prepare': 1, 'csvc__db_prepare_named': 1, 'csvc__db_exec': 1,
               'csvc__db_exec_sql': 1, 'csvc__cursor_page': 4}
 LITERAL = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
