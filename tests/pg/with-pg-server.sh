@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs a test program against a PostgreSQL server of its own:
+#
+#   with-pg-server.sh PROGRAM [ARGS...]
+#
+# starts a server in a new temporary directory (tests/pg/pg-server.sh),
+# runs PROGRAM with CSVC_PG_CONNINFO set to its connection string, then
+# stops the server and removes the directory, whatever PROGRAM returned
+# (also when the test is interrupted). CSVC_TEST_EXEC_WRAPPER, when set,
+# is put before PROGRAM (meson's valgrind setup sets it, so that memcheck
+# runs the test program and not only this script). The exit status is
+# PROGRAM's.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 1 ] || { echo "usage: $0 PROGRAM [ARGS...]" >&2; exit 2; }
+
+# Under /tmp, which every user may search: the server's user must reach it.
+dir=$(mktemp -d /tmp/csvc-pg.XXXXXX) || exit 1
+cleanup() {
+	sh "$here/pg-server.sh" stop "$dir"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+conninfo=$(sh "$here/pg-server.sh" start "$dir") || {
+	echo "with-pg-server.sh: the PostgreSQL server did not start" >&2
+	exit 1
+}
+echo "with-pg-server.sh: server at $conninfo"
+status=0
+# shellcheck disable=SC2086
+CSVC_PG_CONNINFO=$conninfo ${CSVC_TEST_EXEC_WRAPPER:-} "$@" || status=$?
+exit $status
