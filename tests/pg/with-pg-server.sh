@@ -11,6 +11,14 @@
 # runs the test program and not only this script). The exit status is
 # PROGRAM's.
 set -u
+# Under meson's valgrind setup this script itself runs under memcheck,
+# which reports the shell's own leaks: it starts again in a fresh shell
+# (valgrind does not follow exec), and memcheck runs the test program
+# through CSVC_TEST_EXEC_WRAPPER instead.
+if [ -z "${CSVC_PG_WRAPPED:-}" ]; then
+	CSVC_PG_WRAPPED=1 exec sh "$0" "$@"
+fi
+unset CSVC_PG_WRAPPED
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 PROGRAM [ARGS...]" >&2; exit 2; }
 
