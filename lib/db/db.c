@@ -473,6 +473,10 @@ void csvc__db_read_end(csvc__db *db, int began)
 {
 	if (began && in_tx(db))
 		run_quietly(db, &SQL_COMMIT);
+	/* A COMMIT that failed leaves the read transaction open, and every
+	 * later begin would fail: end it. */
+	if (began && in_tx(db))
+		run_quietly(db, &SQL_ROLLBACK);
 }
 
 int csvc__db_exec_sql(csvc__db *db, const csvc__sql *sql, int internals)
