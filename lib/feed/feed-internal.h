@@ -27,8 +27,14 @@ enum {
 
 /* Appends the entry for the source row `row_id` of `source`, with a new
  * event id, at the next position. Call it in the transaction that wrote
- * the row, right after writing it. */
+ * the row, right after writing it. The entry is queued in the feed
+ * module's state and written, with the transaction's other entries, just
+ * before the outermost COMMIT (one row per run of consecutive source
+ * rows); rolled-back levels drop theirs. */
 int csvc__feed_append(csvc_store *s, int source, int64_t row_id);
+
+/* Attaches the feed module's state to a store being opened. */
+int csvc__feed_attach(csvc_store *s);
 
 /* Writes a feed_records row for a change that has no event row of its
  * own, and appends its entry. `subject_kind` ("survey", "definition"),
@@ -62,7 +68,9 @@ struct csvc_feed_entry {
 
 void csvc__feed_entry_clear(struct csvc_feed_entry *e);
 
-int csvc__feed_db_append(csvc_store *s, const csvc_uuid *id, int source, int64_t row_id);
+/* Writes a run of `count` entries at positions `pos` .. pos + count - 1. */
+int csvc__feed_db_append(csvc_store *s, int64_t pos, const csvc_uuid *id, int source, int64_t row_id,
+                         int64_t count);
 int csvc__feed_db_record(csvc_store *s, const char *type, const char *subject_kind, const csvc_uuid *subject,
                          const char *reference, const char *actor, csvc_time_us at, const char *payload,
                          int64_t *row_id);
@@ -77,8 +85,6 @@ int csvc__feed_db_consumer(csvc_store *s, const char *name, int64_t *position);
 int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, csvc_time_us now);
 /* Deletes a consumer: 1 deleted, 0 no such consumer. */
 int csvc__feed_db_delete_consumer(csvc_store *s, const char *name);
-/* Number of entries after `position`. */
-int csvc__feed_db_count_after(csvc_store *s, int64_t position, int64_t *count);
 
 /* Every consumer, by name. */
 typedef struct csvc__feed_consumer_row {

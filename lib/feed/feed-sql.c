@@ -7,13 +7,16 @@
 
 #include "feed/feed-internal.h"
 
-static const csvc__sql SQL_APPEND = CSVC__SQL("INSERT INTO feed (id_hi, id_lo, source, row_id) VALUES ($1,$2,$3,$4)");
+static const csvc__sql SQL_APPEND =
+	CSVC__SQL("INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count) VALUES ($1,$2,$3,$4,$5,$6)");
 static const csvc__sql SQL_RECORD = CSVC__SQL_INSERT_ID(
 	"INSERT INTO feed_records (type, subject_kind, subject, reference, actor, at_us, payload)"
 	" VALUES ($1,$2,$3,$4,$5,$6,$7)");
-static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT max(pos) FROM feed");
-static const csvc__sql SQL_RANGE = CSVC__SQL("SELECT pos, id_hi, id_lo, source, row_id FROM feed WHERE pos > $1"
-                                             " ORDER BY pos LIMIT $2");
+static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT pos + count - 1 FROM feed ORDER BY pos DESC LIMIT 1");
+/* From the run that holds position $1 + 1 (or the last run before it). */
+static const csvc__sql SQL_RANGE = CSVC__SQL(
+	"SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
+	" WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= $1 + 1), 0) ORDER BY pos LIMIT $2");
 static const csvc__sql SQL_TICKET_EVENT = CSVC__SQL(
 	"SELECT e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
 	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id = $1");
@@ -27,9 +30,7 @@ static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(
 	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)"
 	" ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
 static const csvc__sql SQL_DELETE_CONSUMER = CSVC__SQL("DELETE FROM feed_consumers WHERE name = $1");
-static const csvc__sql SQL_COUNT_AFTER = CSVC__SQL("SELECT count(*) FROM feed WHERE pos > $1");
-static const csvc__sql SQL_CONSUMERS = CSVC__SQL(
-	"SELECT c.name, c.pos, (SELECT count(*) FROM feed f WHERE f.pos > c.pos) FROM feed_consumers c ORDER BY c.name");
+static const csvc__sql SQL_CONSUMERS = CSVC__SQL("SELECT name, pos FROM feed_consumers ORDER BY name");
 
 static int64_t half(const uint8_t *b)
 {
@@ -48,16 +49,19 @@ static void unhalf(int64_t v, uint8_t *b)
 	}
 }
 
-int csvc__feed_db_append(csvc_store *s, const csvc_uuid *id, int source, int64_t row_id)
+int csvc__feed_db_append(csvc_store *s, int64_t pos, const csvc_uuid *id, int source, int64_t row_id,
+                         int64_t count)
 {
 	csvc__stmt *st;
 	int rc = csvc__db_stmt(s->db, &SQL_APPEND, &st);
 	if (rc)
 		return rc;
-	csvc__db_bind_int(st, 1, half(id->bytes));
-	csvc__db_bind_int(st, 2, half(id->bytes + 8));
-	csvc__db_bind_int(st, 3, source);
-	csvc__db_bind_int(st, 4, row_id);
+	csvc__db_bind_int(st, 1, pos);
+	csvc__db_bind_int(st, 2, half(id->bytes));
+	csvc__db_bind_int(st, 3, half(id->bytes + 8));
+	csvc__db_bind_int(st, 4, source);
+	csvc__db_bind_int(st, 5, row_id);
+	csvc__db_bind_int(st, 6, count);
 	return csvc__db_run(st);
 }
 
@@ -207,12 +211,23 @@ static int read_source(csvc_store *s, int source, int64_t row_id, struct csvc_fe
 	return rc;
 }
 
+/* Entry k of a run: the run's id with k added to its 62 random low bits. */
+static void run_id(int64_t hi, int64_t lo, int64_t k, csvc_uuid *id)
+{
+	const uint64_t low62 = ((uint64_t)1 << 62) - 1;
+	uint64_t l = (uint64_t)lo;
+	l = (l & ~low62) | ((l + (uint64_t)k) & low62);
+	unhalf(hi, id->bytes);
+	unhalf((int64_t)l, id->bytes + 8);
+}
+
 int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n)
 {
-	/* The narrow rows first, then each entry's source row: the range
-	 * statement is done before the source statements run. */
+	/* The runs first, then each entry's source row: the range statement
+	 * is done before the source statements run. */
 	typedef struct {
-		int64_t pos, hi, lo, row_id;
+		int64_t pos, row_id;
+		csvc_uuid id;
 		int source;
 	} row;
 	row *rows = csvc__calloc(max, sizeof(*rows));
@@ -225,12 +240,13 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 		csvc__db_bind_int(st, 1, after);
 		csvc__db_bind_int(st, 2, (int64_t)max);
 		while (k < max && (rc = csvc__db_step(st)) == CSVC__ROW) {
-			rows[k].pos = csvc__db_int(st, 0);
-			rows[k].hi = csvc__db_int(st, 1);
-			rows[k].lo = csvc__db_int(st, 2);
-			rows[k].source = (int)csvc__db_int(st, 3);
-			rows[k].row_id = csvc__db_int(st, 4);
-			k++;
+			int64_t pos = csvc__db_int(st, 0), count = csvc__db_int(st, 5);
+			for (int64_t j = pos > after ? 0 : after + 1 - pos; j < count && k < max; j++, k++) {
+				rows[k].pos = pos + j;
+				rows[k].source = (int)csvc__db_int(st, 3);
+				rows[k].row_id = csvc__db_int(st, 4) + j;
+				run_id(csvc__db_int(st, 1), csvc__db_int(st, 2), j, &rows[k].id);
+			}
 		}
 		if (rc >= 0) {
 			csvc__db_reset(st);
@@ -242,8 +258,7 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 		struct csvc_feed_entry *e = &out[done];
 		memset(e, 0, sizeof(*e));
 		e->position = rows[done].pos;
-		unhalf(rows[done].hi, e->id.bytes);
-		unhalf(rows[done].lo, e->id.bytes + 8);
+		e->id = rows[done].id;
 		if ((rc = read_source(s, rows[done].source, rows[done].row_id, e)))
 			csvc__feed_entry_clear(e);
 	}
@@ -291,25 +306,13 @@ int csvc__feed_db_delete_consumer(csvc_store *s, const char *name)
 	return csvc__db_changes(s->db) > 0;
 }
 
-int csvc__feed_db_count_after(csvc_store *s, int64_t position, int64_t *count)
-{
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_COUNT_AFTER, &st);
-	if (rc)
-		return rc;
-	csvc__db_bind_int(st, 1, position);
-	int64_t v = 0;
-	if ((rc = csvc__db_one_int(st, &v)) < 0)
-		return rc;
-	*count = v;
-	return CSVC_OK;
-}
-
 int csvc__feed_db_consumers(csvc_store *s, csvc__feed_consumer_row **rows, size_t *n)
 {
+	/* Positions have no gaps: the lag is the head less the cursor. */
+	int64_t head = 0;
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_CONSUMERS, &st);
-	if (rc)
+	int rc = csvc__feed_db_head(s, &head);
+	if (rc || (rc = csvc__db_stmt(s->db, &SQL_CONSUMERS, &st)))
 		return rc;
 	csvc__feed_consumer_row *list = NULL;
 	size_t k = 0, cap = 0;
@@ -326,7 +329,7 @@ int csvc__feed_db_consumers(csvc_store *s, csvc__feed_consumer_row **rows, size_
 		}
 		csvc__feed_consumer_row *r = &list[k];
 		r->position = csvc__db_int(st, 1);
-		r->lag = csvc__db_int(st, 2);
+		r->lag = head > r->position ? head - r->position : 0;
 		if ((rc = copy(st, 0, &r->name)))
 			break;
 		if (!r->name) {

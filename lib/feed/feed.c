@@ -22,11 +22,121 @@ struct csvc_feed_consumer_iter {
 
 /* ---- appends (for the modules) ---- */
 
+/* ---- the module's state: entries waiting for the outermost commit ---- */
+
+typedef struct pending {
+	int source;
+	int64_t row_id;
+} pending;
+
+typedef struct feed_state {
+	pending *q;
+	size_t n, cap;
+	size_t mark[CSVC__DB_TX_MAX_DEPTH]; /* entries queued before level i began */
+} feed_state;
+
+static void drop(feed_state *f, size_t keep)
+{
+	if (keep < f->n)
+		f->n = keep;
+	if (f->n == 0) {
+		csvc__free(f->q);
+		f->q = NULL;
+		f->cap = 0;
+	}
+}
+
+static void state_free(void *state)
+{
+	feed_state *f = state;
+	csvc__free(f->q);
+	csvc__free(f);
+}
+
+static void begun(void *state, int level)
+{
+	feed_state *f = state;
+	f->mark[level] = f->n;
+}
+
+/* Entries of undone writes are never written. */
+static void undone(void *state, const csvc__db_undo *u)
+{
+	feed_state *f = state;
+	if (u->level >= 0)
+		drop(f, f->mark[u->level]);
+}
+
+/* Writes the transaction's entries after the head, one row per run of
+ * consecutive source rows of one source, each run with a new event id
+ * (entry k of a run: the id plus k in its 62 random low bits). Under the
+ * write lock, so the positions follow commit order. */
+static int committing(csvc_store *s, void *state)
+{
+	feed_state *f = state;
+	if (!f->n)
+		return CSVC_OK;
+	int64_t head = 0;
+	int rc = csvc__feed_db_head(s, &head);
+	for (size_t i = 0; !rc && i < f->n;) {
+		size_t j = i + 1;
+		while (j < f->n && f->q[j].source == f->q[i].source &&
+		       f->q[j].row_id == f->q[i].row_id + (int64_t)(j - i))
+			j++;
+		csvc_uuid id;
+		csvc__uuid_generate(&id);
+		rc = csvc__feed_db_append(s, head + 1, &id, f->q[i].source, f->q[i].row_id, (int64_t)(j - i));
+		head += (int64_t)(j - i);
+		i = j;
+	}
+	return rc;
+}
+
+static void committed(csvc_store *s, void *state)
+{
+	(void)s;
+	drop(state, 0);
+}
+
+static const csvc__store_ext feed_ext = {
+	.name = "feed",
+	.free = state_free,
+	.begun = begun,
+	.undone = undone,
+	.committing = committing,
+	.committed = committed,
+};
+
+int csvc__feed_attach(csvc_store *s)
+{
+	feed_state *f = csvc__calloc(1, sizeof(*f));
+	if (!f)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	int rc = csvc__store_attach(s, &feed_ext, f);
+	if (rc)
+		csvc__free(f);
+	return rc;
+}
+
 int csvc__feed_append(csvc_store *s, int source, int64_t row_id)
 {
-	csvc_uuid id;
-	csvc__uuid_generate(&id);
-	return csvc__feed_db_append(s, &id, source, row_id);
+	feed_state *f = csvc__store_state(s, &feed_ext);
+	if (!f)
+		return csvc__error(CSVC_ESTATE, "the feed is not attached to this store");
+	if (csvc__tx_depth(s) == 0)
+		return csvc__error(CSVC_ESTATE, "a feed entry is appended inside the change's transaction");
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		pending *q = csvc__realloc(f->q, cap * sizeof(*q));
+		if (!q)
+			return csvc__error(CSVC_ENOMEM, "out of memory queueing a feed entry");
+		f->q = q;
+		f->cap = cap;
+	}
+	f->q[f->n].source = source;
+	f->q[f->n].row_id = row_id;
+	f->n++;
+	return CSVC_OK;
 }
 
 int csvc__feed_record(csvc_store *s, const char *type, const char *subject_kind, const csvc_uuid *subject,
@@ -317,14 +427,15 @@ int csvc_feed_consumer_get(csvc_store *store, const char *consumer, int64_t *pos
 	int began = 0;
 	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
-	int64_t pos = 0, count = 0;
+	int64_t pos = 0, head = 0;
 	int found = csvc__feed_db_consumer(store, consumer, &pos);
 	if (found < 0)
 		rc = found;
 	else if (!found)
 		rc = csvc__error(CSVC_ENOTFOUND, "no feed consumer named '%s'", consumer);
 	else
-		rc = csvc__feed_db_count_after(store, pos, &count);
+		rc = csvc__feed_db_head(store, &head);
+	int64_t count = head > pos ? head - pos : 0; /* positions have no gaps */
 	csvc__read_end(store, began);
 	if (rc)
 		return rc;
@@ -343,7 +454,12 @@ int csvc_feed_consumer_iter_new(csvc_store *store, csvc_feed_consumer_iter **out
 	csvc_feed_consumer_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	int rc = csvc__feed_db_consumers(store, &it->rows, &it->n);
+	int began = 0;
+	int rc = csvc__read_begin(store, &began);
+	if (!rc) {
+		rc = csvc__feed_db_consumers(store, &it->rows, &it->n);
+		csvc__read_end(store, began);
+	}
 	if (rc) {
 		csvc__free(it);
 		return rc;

@@ -357,10 +357,12 @@ static const char MIGRATION_10[] =
 	"ALTER TABLE customer_scrub ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;";
 
 /* The change feed (docs/feed.md). `feed` is narrow so that appends stay
- * cheap: the position, the entry's event id (a version 4 UUID as two
- * big-endian halves), where its fields are read (1 ticket_events, 2
- * customer_events, 3 feed_records) and the source row's id. No secondary
- * index: entries are read by position. feed_records keeps the changes
+ * cheap: one row per run of `count` entries of one transaction whose
+ * source rows are consecutive, with the run's first position, the first
+ * entry's event id (a version 4 UUID as two big-endian halves; entry k of
+ * the run adds k to the low 62 bits), where the fields are read (1
+ * ticket_events, 2 customer_events, 3 feed_records) and the first source
+ * row's id. No secondary index: entries are read by position. feed_records keeps the changes
  * that have no event table of their own (survey invitations and
  * responses, definition changes); feed_consumers the named cursors.
  * Existing history is backfilled in the best order known: event time,
@@ -370,7 +372,7 @@ static const char MIGRATION_11[] =
 	"CREATE TABLE feed ("
 	"  pos INTEGER PRIMARY KEY,"
 	"  id_hi INTEGER NOT NULL, id_lo INTEGER NOT NULL,"
-	"  source INTEGER NOT NULL, row_id INTEGER NOT NULL"
+	"  source INTEGER NOT NULL, row_id INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 1"
 	");"
 	"CREATE TRIGGER feed_no_update BEFORE UPDATE ON feed"
 	"  BEGIN SELECT RAISE(ABORT, 'the feed is append-only'); END;"
