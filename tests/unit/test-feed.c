@@ -120,6 +120,7 @@ static size_t find_type(const entry *e, size_t n, size_t from, const char *kind,
 }
 
 static entry all[1000];
+static int64_t sql_int(sqlite3 *db, const char *sql);
 
 static void test_every_source_in_commit_order(void **state)
 {
@@ -308,6 +309,43 @@ static void test_rollback_leaves_no_entry(void **state)
 	assert_string_equal(all[n - 1].type, "created");
 	assert_string_equal(all[n - 1].kind, "customer");
 	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
+/* A transaction's entries are written at its commit as runs; a rolled-back
+ * savepoint drops only its own, and the runs read back entry by entry. */
+static void test_savepoints_and_runs(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *a = make_customer(s, "kept one");
+	csvc_assert_ok(csvc_store_begin(s)); /* a savepoint */
+	csvc_customer_free(make_customer(s, "rolled back"));
+	csvc_assert_ok(csvc_store_rollback(s));
+	csvc_customer *c = make_customer(s, "kept two");
+	for (int i = 0; i < 20; i++)
+		csvc_customer_free(make_customer(s, "many"));
+	csvc_assert_ok(csvc_store_commit(s));
+	size_t n = read_all(s, 0, all, 1000);
+	assert_int_equal(n, 22);
+	check_sequence(all, n, 1);
+	assert_memory_equal(all[0].subject.bytes, csvc_customer_id(a)->bytes, 16);
+	assert_memory_equal(all[1].subject.bytes, csvc_customer_id(c)->bytes, 16);
+	/* Fewer rows than entries: consecutive event rows share one. */
+	assert_true(sql_int(CSVC_TEST_SQLITE(s), "SELECT count(*) FROM feed") < 22);
+	assert_int_equal(sql_int(CSVC_TEST_SQLITE(s), "SELECT sum(count) FROM feed"), 22);
+	/* Reading from inside a run. */
+	csvc_feed_iter *it = NULL;
+	csvc_assert_ok(csvc_feed_after(s, 5, 2, &it));
+	const csvc_feed_entry *e;
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_int_equal(csvc_feed_entry_position(e), 6);
+	assert_memory_equal(csvc_feed_entry_id(e)->bytes, all[5].id.bytes, 16);
+	csvc_feed_iter_free(it);
+	csvc_customer_free(a);
+	csvc_customer_free(c);
 	csvc_store_close(s);
 }
 
@@ -603,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_every_source_in_commit_order),
 		cmocka_unit_test(test_alarms_and_merges),
 		cmocka_unit_test(test_rollback_leaves_no_entry),
+		cmocka_unit_test(test_savepoints_and_runs),
 		cmocka_unit_test(test_consumers),
 		cmocka_unit_test(test_migration_backfill),
 		cmocka_unit_test(test_wait),
