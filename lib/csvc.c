@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "customer/customer-internal.h"
+#include "feed/feed-internal.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "sla/sla-internal.h"
@@ -24,7 +25,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int rc = csvc__store_open(&s, path, opts);
 	if (rc)
 		return rc;
-	if ((rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__ticket_attach(s)) ||
+	if ((rc = csvc__feed_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__ticket_attach(s)) ||
 	    (rc = csvc__sla_attach(s)) || (rc = csvc__survey_attach(s))) {
 		csvc_error saved = *csvc_error_last();
 		char msg[512];

@@ -55,6 +55,7 @@ extern const cli_command cli_calendar_commands[];
 extern const cli_command cli_sla_commands[];
 extern const cli_command cli_survey_commands[];
 extern const cli_command cli_report_commands[];
+extern const cli_command cli_feed_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];

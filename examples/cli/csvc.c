@@ -106,6 +106,8 @@ static const cli_group groups[] = {
 	 cli_survey_commands, NULL, NULL},
 	{"report", "service KPIs, SLA compliance, time in each state, transactions", cli_report_commands, NULL,
 	 NULL},
+	{"feed", "the change feed: tail it (as a consumer, following), list consumers", cli_feed_commands, NULL,
+	 NULL},
 	{"demo", "a scripted day in a two-store mall, on a simulated clock", NULL, cli_demo,
 	 cli_demo_help},
 	{"version", "print the libcsvc version", NULL, cmd_version, version_help},

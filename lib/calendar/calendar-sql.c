@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "calendar/calendar-db.h"
+#include "feed/feed-internal.h"
 #include "store/store-internal.h"
 
 static const csvc__sql SQL_FIND = CSVC__SQL("SELECT id FROM calendars WHERE name = $1");
@@ -72,7 +73,9 @@ static int save_in_tx(csvc_store *s, const char *name, const char *spec, const c
 		csvc__db_bind_text(st, 3, spec);
 		csvc__db_bind_int(st, 4, now);
 	}
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__feed_definition(s, "calendar_saved", "calendar", name, 0, NULL, now);
 }
 
 static int put_zone_data(csvc_store *s, const char *name, const void *data, size_t len, csvc_time_us now)
@@ -301,6 +304,8 @@ static int delete_in_tx(csvc_store *s, const char *name)
 		                   "ticket's SLA target; save the policy without it (or retire the policy) and let "
 		                   "those tickets end first",
 		                   name);
+	if (!rc)
+		rc = csvc__feed_definition(s, "calendar_deleted", "calendar", name, 0, NULL, 0);
 	return rc;
 }
 
@@ -369,7 +374,9 @@ static int attach_in_tx(csvc_store *s, const char *store_code, const char *name,
 	csvc__db_bind_text(st, 1, store_code);
 	csvc__db_bind_int(st, 2, id);
 	csvc__db_bind_int(st, 3, now);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__feed_definition(s, "calendar_attached", "calendar", name, 0, store_code, now);
 }
 
 int csvc__calendar_db_attach(csvc_store *s, const char *store_code, const char *name, csvc_time_us now)
@@ -391,7 +398,7 @@ static int detach_in_tx(csvc_store *s, const char *store_code)
 		return rc;
 	if (csvc__db_changes(s->db) == 0)
 		return csvc__error(CSVC_ENOTFOUND, "no calendar is attached to store code '%s'", store_code);
-	return 0;
+	return csvc__feed_definition(s, "calendar_detached", "calendar", NULL, 0, store_code, 0);
 }
 
 int csvc__calendar_db_detach(csvc_store *s, const char *store_code)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "customer/customer-internal.h"
+#include "feed/feed-internal.h"
 #include "store/cursor.h"
 #include "store/store-internal.h"
 
@@ -25,7 +26,8 @@ static const csvc__sql SQL_INSERT_SEARCH = CSVC__SQL("INSERT INTO customer_searc
 static const csvc__sql SQL_DELETE_SEARCH = CSVC__SQL("DELETE FROM customer_search WHERE rowid = $1");
 static const csvc__sql SQL_INSERT_LIFECYCLE = CSVC__SQL("INSERT INTO customer_lifecycle (customer_id, seq, stage, at_us) VALUES ($1,"
 	" (SELECT coalesce(max(seq), 0) + 1 FROM customer_lifecycle WHERE customer_id = $1), $2, $3)");
-static const csvc__sql SQL_INSERT_EVENT = CSVC__SQL("INSERT INTO customer_events (customer_id, type, actor, at_us, payload) VALUES ($1,$2,$3,$4,$5)");
+static const csvc__sql SQL_INSERT_EVENT =
+	CSVC__SQL_INSERT_ID("INSERT INTO customer_events (customer_id, type, actor, at_us, payload) VALUES ($1,$2,$3,$4,$5)");
 static const csvc__sql SQL_STATE = CSVC__SQL("SELECT id, revision, coalesce(merged_into, 0), coalesce(erased_us, 0) FROM customers"
 	" WHERE uuid = $1");
 static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT c.uuid, c.name, c.address, c.birthday, c.notes, c.home_store, c.class, c.tier,"
@@ -434,7 +436,10 @@ int csvc__customer_db_event(csvc_store *s, int64_t rowid, const char *type, cons
 	csvc__db_bind_text(st, 3, actor);
 	csvc__db_bind_int(st, 4, at);
 	csvc__db_bind_text(st, 5, payload);
-	return csvc__db_run(st);
+	int64_t event_id = 0;
+	if ((rc = csvc__db_insert_id(st, &event_id)))
+		return rc;
+	return csvc__feed_append(s, CSVC__FEED_CUSTOMER_EVENT, event_id);
 }
 
 static int find_rowid(csvc__stmt *st, int64_t *rowid, const char *what)

@@ -473,6 +473,10 @@ void csvc__db_read_end(csvc__db *db, int began)
 {
 	if (began && in_tx(db))
 		run_quietly(db, &SQL_COMMIT);
+	/* A COMMIT that failed leaves the read transaction open, and every
+	 * later begin would fail: end it. */
+	if (began && in_tx(db))
+		run_quietly(db, &SQL_ROLLBACK);
 }
 
 int csvc__db_exec_sql(csvc__db *db, const csvc__sql *sql, int internals)
@@ -482,6 +486,22 @@ int csvc__db_exec_sql(csvc__db *db, const csvc__sql *sql, int internals)
 		return csvc__error_engine(CSVC_ESTORAGE, db->ops->engine, 0, NULL,
 		                          "this statement has no text for the %s engine", db->ops->engine);
 	return db->ops->exec(db, text, internals);
+}
+
+static int no_waiting(csvc__db *db)
+{
+	return csvc__error_engine(CSVC_ESTORAGE, db->ops->engine, 0, NULL,
+	                          "the %s driver cannot watch the store for changes yet", db->ops->engine);
+}
+
+int csvc__db_data_version(csvc__db *db, int64_t *out)
+{
+	return db->ops->data_version ? db->ops->data_version(db, out) : no_waiting(db);
+}
+
+int csvc__db_wait_change(csvc__db *db, int64_t version, int timeout_ms)
+{
+	return db->ops->wait_change ? db->ops->wait_change(db, version, timeout_ms) : no_waiting(db);
 }
 
 /* ---- close ---- */

@@ -120,6 +120,13 @@ typedef struct csvc__db_ops {
 	 * CSVC_EBUSY when a reader or writer kept it from finishing, at once
 	 * unless `wait`. CSVC_OK where the engine has no such step. */
 	int (*checkpoint)(csvc__db *db, int wait);
+	/* A counter that changes when another connection or process commits
+	 * (SQLite: PRAGMA data_version). Cheap; outside a transaction. */
+	int (*data_version)(csvc__db *db, int64_t *out);
+	/* Sleeps, without busy polling, until the data version may differ
+	 * from `version` or `timeout_ms` milliseconds of real time pass:
+	 * 1 when it differs, 0 at the timeout, or a negative code. */
+	int (*wait_change)(csvc__db *db, int64_t version, int timeout_ms);
 } csvc__db_ops;
 
 #define CSVC__DB_TX_MAX_DEPTH 64
@@ -325,6 +332,12 @@ static inline int csvc__db_checkpoint(csvc__db *db, int wait)
 {
 	return db->ops->checkpoint(db, wait);
 }
+
+/* See csvc__db_ops.data_version and .wait_change (the feed's wait). A
+ * driver without them (PostgreSQL, until it listens for notifications)
+ * gets CSVC_ESTORAGE. */
+int csvc__db_data_version(csvc__db *db, int64_t *out);
+int csvc__db_wait_change(csvc__db *db, int64_t version, int timeout_ms);
 
 /* Runs `sql` (no parameters, no rows; one statement or several) in the
  * connection's dialect. */

@@ -11,7 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <poll.h>
+#include <sys/inotify.h>
+#endif
 
 #include <sqlite3.h>
 
@@ -435,6 +440,89 @@ static int lite_checkpoint(csvc__db *db, int wait)
 	return CSVC_OK;
 }
 
+static int lite_data_version(csvc__db *db, int64_t *out)
+{
+	return pragma_int(LDB(db)->h, "PRAGMA data_version", out);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The longest sleep between two checks of the data version: with inotify
+ * a bound against missed notifications (the log file replaced), without
+ * it the cap of the backoff. */
+#define WAIT_CHECK_MS 250
+
+/* Every commit of another connection in WAL mode writes the -wal file:
+ * sleep on inotify's IN_MODIFY for it (Linux), checking PRAGMA
+ * data_version at each wake; elsewhere, or when the file cannot be
+ * watched (an in-memory or immutable store), sleep with a backoff from 1
+ * to WAIT_CHECK_MS milliseconds. Timeouts are real time (CLOCK_MONOTONIC),
+ * never the store's clock. */
+static int lite_wait_change(csvc__db *db, int64_t version, int timeout_ms)
+{
+	lite_db *l = LDB(db);
+	int64_t deadline = monotonic_ms() + timeout_ms;
+	int fd = -1;
+#ifdef __linux__
+	const char *name = sqlite3_db_filename(l->h, "main");
+	if (name && *name) {
+		size_t n = strlen(name);
+		char *wal = csvc__malloc(n + 5);
+		if (wal) {
+			memcpy(wal, name, n);
+			memcpy(wal + n, "-wal", 5);
+			fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+			if (fd >= 0 && inotify_add_watch(fd, wal, IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+				close(fd);
+				fd = -1;
+			}
+			csvc__free(wal);
+		}
+	}
+#endif
+	int backoff = 1, rc = 0;
+	for (;;) {
+		int64_t now_version = 0;
+		if ((rc = lite_data_version(db, &now_version)) < 0)
+			break;
+		if (now_version != version) {
+			rc = 1;
+			break;
+		}
+		int64_t left = deadline - monotonic_ms();
+		if (left <= 0) {
+			rc = 0;
+			break;
+		}
+		int sleep_ms = fd >= 0 ? WAIT_CHECK_MS : backoff;
+		if (sleep_ms > left)
+			sleep_ms = (int)left;
+#ifdef __linux__
+		if (fd >= 0) {
+			struct pollfd p = {.fd = fd, .events = POLLIN};
+			if (poll(&p, 1, sleep_ms) > 0) {
+				char buf[4096];
+				while (read(fd, buf, sizeof(buf)) > 0) {
+				}
+			}
+			continue;
+		}
+#endif
+		struct timespec ts = {sleep_ms / 1000, (long)(sleep_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+		if (backoff < WAIT_CHECK_MS)
+			backoff = backoff * 2 > WAIT_CHECK_MS ? WAIT_CHECK_MS : backoff * 2;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static void remove_side_files(const char *name);
 
 static int lite_close(csvc__db *db)
@@ -500,6 +588,8 @@ static const csvc__db_ops lite_ops = {
 	.set_header = lite_set_header,
 	.claim = lite_claim,
 	.checkpoint = lite_checkpoint,
+	.data_version = lite_data_version,
+	.wait_change = lite_wait_change,
 };
 
 /* ---- opening ---- */

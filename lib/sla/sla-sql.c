@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/defs.h"
+#include "feed/feed-internal.h"
 #include "sla/sla-internal.h"
 #include "store/store-internal.h"
 
@@ -105,8 +106,9 @@ int csvc__sla_db_policy_insert(csvc_store *s, const csvc_sla_policy *p, int32_t 
 {
 	csvc__stmt *st;
 	int64_t id = 0;
-	int rc = csvc__defs_insert(s->db, &POLICY_DEFS, p->name, version, csvc_store_now(s), bind_header, p, &id);
-	if (rc)
+	csvc_time_us now = csvc_store_now(s);
+	int rc = csvc__defs_insert(s->db, &POLICY_DEFS, p->name, version, now, bind_header, p, &id);
+	if (rc || (rc = csvc__feed_definition(s, "sla_policy_saved", "sla_policy", p->name, version, NULL, now)))
 		return rc;
 	for (size_t i = 0; i < p->n_targets && !rc; i++) {
 		const csvc__sla_target_def *t = &p->targets[i];
@@ -310,7 +312,10 @@ int csvc__sla_db_policy_read(csvc_store *s, const char *name, int32_t version, i
 
 int csvc__sla_db_policy_retire(csvc_store *s, const char *name)
 {
-	return csvc__defs_retire(s->db, &POLICY_DEFS, name);
+	int rc = csvc__defs_retire(s->db, &POLICY_DEFS, name);
+	if (!rc)
+		rc = csvc__feed_definition(s, "sla_policy_retired", "sla_policy", name, 0, NULL, 0);
+	return rc;
 }
 
 int csvc__sla_db_current(csvc_store *s, int64_t **ids, size_t *n)

@@ -356,6 +356,75 @@ static const char MIGRATION_10[] =
 	 * only when no erasure committed since the scrub read it. */
 	"ALTER TABLE customer_scrub ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;";
 
+/* The change feed (docs/feed.md). `feed` is narrow so that appends stay
+ * cheap: one row per run of `count` entries of one transaction whose
+ * source rows are consecutive, with the run's first position, the first
+ * entry's event id (a version 4 UUID as two big-endian halves; entry k of
+ * the run adds k to the low 62 bits), where the fields are read (1
+ * ticket_events, 2 customer_events, 3 feed_records) and the first source
+ * row's id. No secondary index: entries are read by position. feed_records keeps the changes
+ * that have no event table of their own (survey invitations and
+ * responses, definition changes); feed_consumers the named cursors.
+ * Existing history is backfilled in the best order known: event time,
+ * then source, then id; backfilled ids come from random() with the
+ * version and variant bits set. */
+static const char MIGRATION_11[] =
+	"CREATE TABLE feed ("
+	"  pos INTEGER PRIMARY KEY,"
+	"  id_hi INTEGER NOT NULL, id_lo INTEGER NOT NULL,"
+	"  source INTEGER NOT NULL, row_id INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE TRIGGER feed_no_update BEFORE UPDATE ON feed"
+	"  BEGIN SELECT RAISE(ABORT, 'the feed is append-only'); END;"
+	"CREATE TRIGGER feed_no_delete BEFORE DELETE ON feed"
+	"  BEGIN SELECT RAISE(ABORT, 'the feed is append-only'); END;"
+	"CREATE TABLE feed_records ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL, subject_kind TEXT NOT NULL, subject BLOB, reference TEXT,"
+	"  actor TEXT, at_us INTEGER NOT NULL, payload TEXT"
+	");"
+	"CREATE TRIGGER feed_records_no_update BEFORE UPDATE ON feed_records"
+	"  BEGIN SELECT RAISE(ABORT, 'feed records are append-only'); END;"
+	"CREATE TRIGGER feed_records_no_delete BEFORE DELETE ON feed_records"
+	"  BEGIN SELECT RAISE(ABORT, 'feed records are append-only'); END;"
+	"CREATE TABLE feed_consumers ("
+	"  name TEXT PRIMARY KEY, pos INTEGER NOT NULL, updated_us INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	/* History without an event table: definition versions, calendars as
+	 * last saved, survey invitations and responses. */
+	"INSERT INTO feed_records (type, subject_kind, subject, reference, actor, at_us, payload)"
+	"  SELECT type, subject_kind, subject, reference, actor, at_us, payload FROM ("
+	"    SELECT 'workflow_saved' AS type, 'definition' AS subject_kind, NULL AS subject, name AS reference,"
+	"           NULL AS actor, created_us AS at_us,"
+	"           json_object('kind', 'workflow', 'version', version) AS payload, 1 AS src, id FROM workflows"
+	"    UNION ALL SELECT 'sla_policy_saved', 'definition', NULL, name, NULL, created_us,"
+	"           json_object('kind', 'sla_policy', 'version', version), 2, id FROM sla_policies"
+	"    UNION ALL SELECT 'survey_saved', 'definition', NULL, name, NULL, created_us,"
+	"           json_object('kind', 'survey', 'version', version), 3, id FROM surveys"
+	"    UNION ALL SELECT 'calendar_saved', 'definition', NULL, name, NULL, updated_us,"
+	"           json_object('kind', 'calendar'), 4, id FROM calendars"
+	"    UNION ALL SELECT 'invited', 'survey', NULL, s.name, i.staff, i.created_us,"
+	"           json_object('survey', s.name, 'version', s.version,"
+	"                       'ticket', lower(substr(hex(t.uuid), 1, 8) || '-' || substr(hex(t.uuid), 9, 4) || '-' || substr(hex(t.uuid), 13, 4) || '-' || substr(hex(t.uuid), 17, 4) || '-' || substr(hex(t.uuid), 21)), 'ticket_number', t.number,"
+	"                       'customer', lower(substr(hex(c.uuid), 1, 8) || '-' || substr(hex(c.uuid), 9, 4) || '-' || substr(hex(c.uuid), 13, 4) || '-' || substr(hex(c.uuid), 17, 4) || '-' || substr(hex(c.uuid), 21)), 'store_code', i.store_code,"
+	"                       'channel', i.channel, 'method', i.method, 'expires_at', i.expires_us), 5, i.id"
+	"      FROM survey_invitations i JOIN surveys s ON s.id = i.survey_id"
+	"      LEFT JOIN tickets t ON t.id = i.ticket_id LEFT JOIN customers c ON c.id = i.customer_id"
+	"    UNION ALL SELECT 'responded', 'survey', r.uuid, s.name, r.staff, r.submitted_us,"
+	"           json_object('survey', s.name, 'version', s.version,"
+	"                       'ticket', lower(substr(hex(t.uuid), 1, 8) || '-' || substr(hex(t.uuid), 9, 4) || '-' || substr(hex(t.uuid), 13, 4) || '-' || substr(hex(t.uuid), 17, 4) || '-' || substr(hex(t.uuid), 21)), 'ticket_number', t.number,"
+	"                       'customer', lower(substr(hex(c.uuid), 1, 8) || '-' || substr(hex(c.uuid), 9, 4) || '-' || substr(hex(c.uuid), 13, 4) || '-' || substr(hex(c.uuid), 17, 4) || '-' || substr(hex(c.uuid), 21)), 'store_code', r.store_code,"
+	"                       'channel', r.channel, 'method', r.method), 6, r.id"
+	"      FROM survey_responses r JOIN surveys s ON s.id = r.survey_id"
+	"      LEFT JOIN tickets t ON t.id = r.ticket_id LEFT JOIN customers c ON c.id = r.customer_id"
+	"  ) ORDER BY at_us, src, id;"
+	"INSERT INTO feed (id_hi, id_lo, source, row_id)"
+	"  SELECT (random() & -61441) | 16384, (random() & 4611686018427387903) | (1 << 63), src, id FROM ("
+	"    SELECT at_us, 1 AS src, id FROM ticket_events"
+	"    UNION ALL SELECT at_us, 2, id FROM customer_events"
+	"    UNION ALL SELECT at_us, 3, id FROM feed_records"
+	"  ) ORDER BY at_us, src, id;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -376,6 +445,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_8, NULL),
 	CSVC__SQL_DIALECTS(MIGRATION_9, NULL),
 	CSVC__SQL_DIALECTS(MIGRATION_10, NULL),
+	CSVC__SQL_DIALECTS(MIGRATION_11, NULL),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

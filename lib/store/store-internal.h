@@ -30,6 +30,10 @@ typedef struct csvc__store_ext {
 	/* Writes were undone (what csvc__db_undo says): drop what was
 	 * derived from them. Also called by csvc__store_invalidate(). */
 	void (*undone)(void *state, const csvc__db_undo *u);
+	/* The outermost transaction is about to commit: last writes of the
+	 * transaction (an error rolls the whole transaction back and is the
+	 * commit's result). */
+	int (*committing)(csvc_store *s, void *state);
 	/* The outermost transaction committed. */
 	void (*committed)(csvc_store *s, void *state);
 } csvc__store_ext;

@@ -104,6 +104,18 @@ int csvc__tx_begin(csvc_store *s)
 int csvc__tx_commit(csvc_store *s)
 {
 	csvc__db_undo u;
+	if (csvc__db_depth(s->db) == 1 && !s->db->aborted)
+		for (size_t i = 0; i < s->n_ext; i++) {
+			int rc = s->ext[i].ext->committing ? s->ext[i].ext->committing(s, s->ext[i].state) : CSVC_OK;
+			if (rc) {
+				csvc_error saved = *csvc_error_last();
+				char msg[512];
+				snprintf(msg, sizeof(msg), "%s", saved.message);
+				csvc__tx_rollback(s);
+				csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+				return rc;
+			}
+		}
 	int rc = csvc__db_commit(s->db, &u);
 	forget(s, &u);
 	if (rc == CSVC_OK && csvc__db_depth(s->db) == 0)

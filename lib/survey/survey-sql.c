@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/defs.h"
+#include "feed/feed-internal.h"
 #include "store/store-internal.h"
 #include "survey/survey-internal.h"
 
@@ -39,6 +40,9 @@ static const csvc__sql SQL_INVITATION = CSVC__SQL("SELECT id, survey_id, ticket_
 static const csvc__sql SQL_RESPONDED = CSVC__SQL("UPDATE survey_invitations SET responded_us = $1 WHERE id = $2 AND responded_us IS NULL");
 static const csvc__sql SQL_RESPONSE = CSVC__SQL_INSERT_ID("INSERT INTO survey_responses (uuid, survey_id, invitation_id, ticket_id, customer_id, store_code, staff,"
 	" channel, method, ticket_kind, ticket_category, submitted_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");
+/* What a survey's feed entry names: the survey, the ticket, the customer. */
+static const csvc__sql SQL_FEED_REFS = CSVC__SQL("SELECT s.name, s.version, t.uuid, t.number, c.uuid FROM surveys s"
+	" LEFT JOIN tickets t ON t.id = $2 LEFT JOIN customers c ON c.id = $3 WHERE s.id = $1");
 static const csvc__sql SQL_ANSWER = CSVC__SQL("INSERT INTO survey_answers (response_id, position, value, value2, text) VALUES ($1,$2,$3,$4,$5)");
 
 static void bind_rowid(csvc__stmt *st, int idx, int64_t v)
@@ -74,7 +78,10 @@ static void bind_header(csvc__stmt *st, const void *def)
 int csvc__survey_db_insert(csvc_store *s, const csvc_survey *sv, int32_t version, int64_t *id)
 {
 	csvc__stmt *st;
-	int rc = csvc__defs_insert(s->db, &SURVEY_DEFS, sv->name, version, csvc_store_now(s), bind_header, sv, id);
+	csvc_time_us now = csvc_store_now(s);
+	int rc = csvc__defs_insert(s->db, &SURVEY_DEFS, sv->name, version, now, bind_header, sv, id);
+	if (!rc)
+		rc = csvc__feed_definition(s, "survey_saved", "survey", sv->name, version, NULL, now);
 	if (rc || (rc = csvc__db_stmt(s->db, &SQL_INSERT_DIM, &st)))
 		return rc;
 	for (size_t i = 0; i < sv->n_dims && !rc; i++) {
@@ -264,6 +271,75 @@ static void bind_binding(csvc__stmt *st, int first, const csvc__survey_binding *
 	csvc__db_bind_text(st, first + 8, b->ticket_category);
 }
 
+static void json_uuid_member(csvc__buf *b, const char *key, csvc__stmt *st, int col)
+{
+	csvc_uuid id;
+	csvc__buf_printf(b, ",\"%s\":", key);
+	if (csvc__db_uuid(st, col, &id)) {
+		char text[37];
+		csvc_uuid_to_string(&id, text);
+		csvc__buf_json_string(b, text);
+	} else {
+		csvc__buf_puts(b, "null");
+	}
+}
+
+static void json_text_member(csvc__buf *b, const char *key, const char *v)
+{
+	csvc__buf_printf(b, ",\"%s\":", key);
+	if (v)
+		csvc__buf_json_string(b, v);
+	else
+		csvc__buf_puts(b, "null");
+}
+
+/* The feed entry of an invitation or a response (docs/feed.md). */
+static int feed_survey(csvc_store *s, const char *type, const csvc_uuid *subject, const csvc__survey_binding *b,
+                       csvc_time_us at, csvc_time_us expires)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_FEED_REFS, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, b->survey_id);
+	csvc__db_bind_int(st, 2, b->ticket_id);
+	csvc__db_bind_int(st, 3, b->customer_id);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	if (rc == CSVC__DONE) {
+		csvc__db_reset(st);
+		return csvc__error(CSVC_ECORRUPT, "stored survey %lld is missing", (long long)b->survey_id);
+	}
+	char *name = NULL;
+	if ((rc = csvc__strdup(csvc__db_textcol(st, 0), &name))) {
+		csvc__db_reset(st);
+		return rc;
+	}
+	/* csvc_uuid_to_string() clears the error record: nothing below
+	 * sets it before the check of the buffer. */
+	csvc__buf p = {0};
+	csvc__buf_puts(&p, "{\"survey\":");
+	csvc__buf_json_string(&p, name ? name : "");
+	csvc__buf_printf(&p, ",\"version\":%lld", (long long)csvc__db_int(st, 1));
+	json_uuid_member(&p, "ticket", st, 2);
+	json_text_member(&p, "ticket_number", csvc__db_textcol(st, 3));
+	json_uuid_member(&p, "customer", st, 4);
+	csvc__db_reset(st);
+	json_text_member(&p, "store_code", b->store_code);
+	json_text_member(&p, "channel", b->channel);
+	csvc__buf_printf(&p, ",\"method\":%d", (int)b->method);
+	if (expires)
+		csvc__buf_printf(&p, ",\"expires_at\":%lld", (long long)expires);
+	csvc__buf_put(&p, "}", 2);
+	if (!rc && p.failed)
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+	if (!rc)
+		rc = csvc__feed_record(s, type, "survey", subject, name, b->staff, at, p.data);
+	csvc__buf_free(&p);
+	csvc__free(name);
+	return rc;
+}
+
 int csvc__survey_db_invite(csvc_store *s, const char *token, const csvc__survey_binding *b, csvc_time_us created,
                            csvc_time_us expires)
 {
@@ -275,7 +351,9 @@ int csvc__survey_db_invite(csvc_store *s, const char *token, const csvc__survey_
 	bind_binding(st, 2, b);
 	csvc__db_bind_int(st, 11, created);
 	csvc__db_bind_int(st, 12, expires);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return feed_survey(s, "invited", NULL, b, created, expires);
 }
 
 int csvc__survey_db_invitation(csvc_store *s, const char *token, csvc__survey_invitation *out)
@@ -339,8 +417,7 @@ int csvc__survey_db_response(csvc_store *s, const csvc_uuid *uuid, const csvc__s
 	csvc__db_bind_int(st, 12, at);
 	if ((rc = csvc__db_insert_id(st, rowid)))
 		return rc;
-
-	return CSVC_OK;
+	return feed_survey(s, "responded", uuid, b, at, 0);
 }
 
 int csvc__survey_db_answer(csvc_store *s, int64_t response, int32_t position, const csvc__answer *a)

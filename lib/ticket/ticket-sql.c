@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed/feed-internal.h"
 #include "store/cursor.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
@@ -43,7 +44,7 @@ static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT t.uuid, t.number, t.kind, t.
 	" t.description, t.order_ref, t.state, t.state_category, t.workflow, t.workflow_version,"
 	" t.revision, t.created_us, t.updated_us"
 	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = $1");
-static const csvc__sql SQL_EVENT = CSVC__SQL("INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state, payload)"
+static const csvc__sql SQL_EVENT = CSVC__SQL_INSERT_ID("INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state, payload)"
 	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8)");
 static const csvc__sql SQL_COMMENT = CSVC__SQL_INSERT_ID("INSERT INTO ticket_comments (ticket_id, kind, method, body, actor, at_us) VALUES ($1,$2,$3,$4,$5,$6)");
 static const csvc__sql SQL_SEARCH_INSERT = CSVC__SQL("INSERT INTO ticket_search (rowid, body) VALUES ($1, $2)");
@@ -166,7 +167,9 @@ int csvc__ticket_db_kind_define(csvc_store *s, const char *name, const char *wor
 	csvc__db_bind_text(st, 2, workflow);
 	csvc__db_bind_text(st, 3, zh);
 	csvc__db_bind_text(st, 4, en);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__feed_definition(s, "ticket_kind_defined", "ticket_kind", name, 0, NULL, 0);
 }
 
 int csvc__ticket_db_channel_define(csvc_store *s, const char *name, const char *zh, const char *en)
@@ -178,7 +181,9 @@ int csvc__ticket_db_channel_define(csvc_store *s, const char *name, const char *
 	csvc__db_bind_text(st, 1, name);
 	csvc__db_bind_text(st, 2, zh);
 	csvc__db_bind_text(st, 3, en);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__feed_definition(s, "channel_defined", "channel", name, 0, NULL, 0);
 }
 
 int csvc__ticket_db_next_number(csvc_store *s, const char *store_code, int64_t *n)
@@ -455,7 +460,10 @@ int csvc__ticket_db_event(csvc_store *s, int64_t rowid, int64_t seq, const char 
 	csvc__db_bind_text(st, 6, from_state);
 	csvc__db_bind_text(st, 7, to_state);
 	csvc__db_bind_text(st, 8, payload);
-	return csvc__db_run(st);
+	int64_t event_id = 0;
+	if ((rc = csvc__db_insert_id(st, &event_id)))
+		return rc;
+	return csvc__feed_append(s, CSVC__FEED_TICKET_EVENT, event_id);
 }
 
 int csvc__ticket_db_comment(csvc_store *s, int64_t rowid, int32_t kind, const char *method,
@@ -938,6 +946,9 @@ int csvc__ticket_install_defaults(csvc_store *s)
 		csvc__db_bind_text(st, 3, default_kinds[i].zh);
 		csvc__db_bind_text(st, 4, default_kinds[i].en);
 		rc = csvc__db_run(st);
+		if (!rc && csvc__db_changes(s->db) > 0)
+			rc = csvc__feed_definition(s, "ticket_kind_defined", "ticket_kind", default_kinds[i].name, 0,
+			                           NULL, 0);
 	}
 	if (rc || (rc = csvc__db_stmt(s->db, &SQL_CHANNEL_MISSING, &st)))
 		return rc;
@@ -946,6 +957,8 @@ int csvc__ticket_install_defaults(csvc_store *s)
 		csvc__db_bind_text(st, 2, default_channels[i].zh);
 		csvc__db_bind_text(st, 3, default_channels[i].en);
 		rc = csvc__db_run(st);
+		if (!rc && csvc__db_changes(s->db) > 0)
+			rc = csvc__feed_definition(s, "channel_defined", "channel", default_channels[i].name, 0, NULL, 0);
 	}
 	return rc;
 }

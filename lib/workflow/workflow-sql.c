@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/defs.h"
+#include "feed/feed-internal.h"
 #include "store/store-internal.h"
 #include "workflow/workflow-internal.h"
 
@@ -48,8 +49,9 @@ static void bind_header(csvc__stmt *st, const void *def)
 int csvc__workflow_db_insert(csvc_store *s, const csvc_workflow *wf, int32_t version)
 {
 	int64_t id = 0;
-	int rc = csvc__defs_insert(s->db, &WORKFLOW_DEFS, wf->name, version, csvc_store_now(s), bind_header, wf, &id);
-	if (rc)
+	csvc_time_us now = csvc_store_now(s);
+	int rc = csvc__defs_insert(s->db, &WORKFLOW_DEFS, wf->name, version, now, bind_header, wf, &id);
+	if (rc || (rc = csvc__feed_definition(s, "workflow_saved", "workflow", wf->name, version, NULL, now)))
 		return rc;
 	csvc__stmt *st;
 	if ((rc = csvc__db_stmt(s->db, &SQL_INSERT_STATE, &st)))

@@ -930,6 +930,7 @@ static void test_broken_search_index_repaired(void **state)
 	                              "DROP TRIGGER calendars_in_use_by_sla;"
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
+	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
 	                              "PRAGMA user_version=6",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);

@@ -335,6 +335,44 @@ static int op_transactions(csvc_store *s, void *ctx)
 
 static int64_t sql_count(const char *sql);
 
+/* The feed: a consumer's cursor moved to the head, a batch read, the
+ * cursor reset and the consumer deleted (each leaves nothing on failure). */
+static int op_feed_ack(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	int64_t head = 0;
+	int rc = csvc_feed_head(s, &head);
+	return rc ? rc : csvc_feed_ack(s, "faults", head);
+}
+
+static int op_feed_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_feed_iter *it = NULL;
+	int rc = csvc_feed_read(s, "faults.reader", 50, &it);
+	if (rc)
+		return rc;
+	const csvc_feed_entry *e;
+	int n = 0;
+	while (csvc_feed_iter_next(it, &e) == CSVC_OK)
+		n++;
+	csvc_feed_iter_free(it);
+	assert_true(n > 0);
+	return CSVC_OK;
+}
+
+static int op_feed_reset(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_feed_reset(s, "faults", 1);
+}
+
+static int op_feed_delete(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_feed_delete(s, "faults");
+}
+
 /* A fresh invitation token for `ticket`, made with no failure armed. */
 static void fresh_token(csvc_store *s, const csvc_uuid *ticket, char *token)
 {
@@ -440,6 +478,17 @@ static void test_every_write_fails_cleanly(void **state)
 		assert_true(fail_every_step(s, op_survey_anonymous, NULL, codes[ci]) > 3);
 		assert_true(fail_every_step(s, op_transactions, NULL, codes[ci]) > 1);
 
+		/* The feed: consumers fail cleanly, and every source row that the
+		 * failures above left has its entry, at positions without a gap. */
+		assert_true(fail_every_step(s, op_feed_ack, NULL, codes[ci]) >= 2);
+		assert_true(fail_every_step(s, op_feed_read, NULL, codes[ci]) >= 2);
+		assert_true(fail_every_step(s, op_feed_reset, NULL, codes[ci]) >= 2);
+		assert_true(fail_every_step(s, op_feed_delete, NULL, codes[ci]) >= 1);
+		assert_int_equal(sql_count("SELECT sum(count) FROM feed"),
+		                 sql_count("SELECT (SELECT count(*) FROM ticket_events) + (SELECT count(*) FROM customer_events)"
+		                           " + (SELECT count(*) FROM feed_records)"));
+		assert_int_equal(sql_count("SELECT sum(count) FROM feed"), sql_count("SELECT max(pos + count - 1) FROM feed"));
+
 		/* SLA advance: a failure anywhere, the final commit included,
 		 * leaves no alarm half-written; retried, each alarm appears once. */
 		csvc_time_us to = now_cell + 200 * 3600 * CSVC_SECOND_US;
@@ -500,6 +549,9 @@ static void fail_other_calls(csvc_store **sp, const csvc_uuid *base, int kind, i
 	assert_int_equal(sql_count("SELECT count(*) FROM survey_responses"), responses + 1);
 	assert_true(fail_every_call(sp, op_survey_anonymous, NULL, kind, code) >= min);
 	assert_true(fail_every_call(sp, op_transactions, NULL, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_feed_ack, NULL, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_feed_reset, NULL, kind, code) >= min);
+	assert_true(fail_every_call(sp, op_feed_delete, NULL, kind, code) >= min);
 }
 
 static void test_prepare_exec_commit_failures(void **state)

@@ -1105,6 +1105,61 @@ static int op_survey_anonymous(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* ---- the feed ---- */
+
+static int op_feed_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_feed_iter *it = UNSET;
+	int rc = csvc_feed_read(s, "oom", 20, &it);
+	if (rc) {
+		assert_ptr_equal(it, UNSET);
+		return rc;
+	}
+	const csvc_feed_entry *e;
+	while (rc == CSVC_OK && csvc_feed_iter_next(it, &e) == CSVC_OK) {
+		char *json = UNSET;
+		rc = csvc_feed_entry_to_json(e, &json);
+		if (rc)
+			assert_ptr_equal(json, UNSET);
+		else
+			csvc_free(json);
+	}
+	csvc_feed_iter_free(it);
+	return rc;
+}
+
+static int op_feed_ack(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_feed_ack(s, "oom", 3);
+}
+
+static int op_feed_consumers(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_feed_consumer_iter *it = UNSET;
+	int rc = csvc_feed_consumer_iter_new(s, &it);
+	if (rc) {
+		assert_ptr_equal(it, UNSET);
+		return rc;
+	}
+	const char *name;
+	while (csvc_feed_consumer_iter_next(it, &name, NULL, NULL) == CSVC_OK)
+		assert_non_null(name);
+	csvc_feed_consumer_iter_free(it);
+	return CSVC_OK;
+}
+
+static void test_feed(void **state)
+{
+	(void)state;
+	csvc_store *s = fx.s;
+	OOM(s, op_feed_read, NULL, READS | QUICK);
+	OOM(s, op_feed_ack, NULL, QUICK);
+	OOM(s, op_feed_consumers, NULL, READS);
+}
+
 static void test_surveys(void **state)
 {
 	(void)state;
@@ -1264,6 +1319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sla, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_surveys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	/* Nothing is live any more: the default allocator can come back. */

@@ -54,8 +54,8 @@ from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericErro
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
-from ._values import (CalendarInfo, Event, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget, State,
-                      SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
+from ._values import (CalendarInfo, Event, FeedEntry, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget,
+                      State, SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
 from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
@@ -118,7 +118,7 @@ __all__ = [
     "Survey", "SurveyQuestionRef", "Choice", "Report", "ReportRow",
     # values
     "Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
-    "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion",
+    "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry",
     # enums
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",

@@ -11,6 +11,7 @@ import typing
 from . import _csvc
 from ._enums import Durability, LogLevel, ZoneSource
 from ._errors import Error
+from ._values import FeedEntry
 
 __all__ = ["Store"]
 
@@ -143,3 +144,41 @@ class Store(_csvc.Store):
                 raise
         finally:
             self._unlock()
+
+    # ---- the change feed (docs/feed.md) ----
+
+    def feed_read(self, consumer: str, max: int = 100) -> typing.List[FeedEntry]:
+        """The next entries (at most `max`) after the cursor of `consumer`, a
+        machine name; a consumer without a cursor reads from the start.
+        Reading moves nothing: feed_ack() does."""
+        return [FeedEntry(*t) for t in self._feed_read(consumer, max)]
+
+    def feed_after(self, after: int = 0, max: int = 100) -> typing.List[FeedEntry]:
+        """The entries (at most `max`) after position `after`, without a consumer."""
+        return [FeedEntry(*t) for t in self._feed_after(after, max)]
+
+    def feed(self, consumer: str, *, batch: int = 100, follow: bool = False,
+             timeout_ms: int = 1000) -> typing.Iterator[FeedEntry]:
+        """Iterates the entries after the cursor of `consumer`, acknowledging
+        each one when the loop asks for the next (at-least-once: an entry
+        whose loop body raised, or that a `break` left, is read again).
+        Stops when the consumer has caught up, unless `follow`: then it
+        waits (feed_wait, `timeout_ms` at a time) for more, forever."""
+        last = None
+        while True:
+            entries = self.feed_read(consumer, batch)
+            for entry in entries:
+                yield entry
+                self.feed_ack(consumer, entry.position)
+                last = entry.position
+            if entries:
+                continue
+            if not follow:
+                return
+            if last is None:
+                try:
+                    last = self.feed_consumer(consumer)[0]
+                except Error:
+                    last = 0
+            self.feed_wait(last, timeout_ms)
+

@@ -9,7 +9,7 @@ import typing
 from ._enums import Lifecycle, QuestionType, SlaStatus, StateCategory
 
 __all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset",
-           "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion"]
+           "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry"]
 
 
 class Event(typing.NamedTuple):
@@ -190,3 +190,34 @@ class SurveyQuestion(typing.NamedTuple):
     label_en: Optional[str]
     options: Tuple[str, ...]
     """The options of a choice question, in the order added; () otherwise."""
+
+
+class FeedEntry(typing.NamedTuple):
+    """One entry of the change feed (docs/feed.md), from Store.feed_read(),
+    Store.feed_after() or iterating Store.feed(). A detached copy."""
+
+    position: int
+    """Its position: positions grow in commit order."""
+    id: uuid.UUID
+    """The event id, never changed: the idempotency key for an external sink."""
+    time: datetime.datetime
+    """When the change happened (aware datetime, UTC)."""
+    type: str
+    """'created', 'transition', 'invited', 'workflow_saved', ..."""
+    subject_kind: str
+    """'ticket', 'customer', 'survey' or 'definition'."""
+    subject: Optional[uuid.UUID]
+    """The ticket's, customer's or survey response's id; None where there is none."""
+    reference: Optional[str]
+    """The ticket number, or the survey's or definition's name."""
+    actor: Optional[str]
+    """Who made the change, as given to the call."""
+    payload: Optional[str]
+    """The change's JSON object as text."""
+    json: str
+    """The whole entry as one JSON object (the library's layout)."""
+
+    @property
+    def data(self) -> Any:
+        """The payload parsed with json.loads (None when there is none)."""
+        return None if self.payload is None else json.loads(self.payload)

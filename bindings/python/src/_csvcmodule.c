@@ -4788,6 +4788,163 @@ static PyObject *Store_ticket_history(StoreObject *self, PyObject *args, PyObjec
 }
 
 /* ------------------------------------------------------------------ */
+/* Store: the change feed                                              */
+/* ------------------------------------------------------------------ */
+
+/* One entry as a tuple: (position, id, time, type, subject_kind, subject,
+ * reference, actor, payload, json); the package makes it a FeedEntry. */
+static PyObject *feed_entry_out(const csvc_feed_entry *e, const char *json)
+{
+	return Py_BuildValue("(LNNNNNNNNN)", (long long)csvc_feed_entry_position(e), uuid_out(csvc_feed_entry_id(e)),
+	                     instant_out(csvc_feed_entry_time(e)), str_out(csvc_feed_entry_type(e)),
+	                     str_out(csvc_feed_entry_subject_kind(e)), uuid_out(csvc_feed_entry_subject_id(e)),
+	                     str_out(csvc_feed_entry_reference(e)), str_out(csvc_feed_entry_actor(e)),
+	                     str_out(csvc_feed_entry_payload(e)), str_out(json));
+}
+
+/* The batch as a list of tuples; frees it. */
+static PyObject *feed_batch_out(csvc_feed_iter *it)
+{
+	PyObject *list = PyList_New(0);
+	const csvc_feed_entry *e;
+	while (list != NULL && csvc_feed_iter_next(it, &e) == CSVC_OK) {
+		char *json = NULL;
+		if (csvc_feed_entry_to_json(e, &json) != CSVC_OK) {
+			Py_CLEAR(list);
+			PyErr_NoMemory();
+			break;
+		}
+		PyObject *t = feed_entry_out(e, json);
+		csvc_free(json);
+		if (t == NULL || PyList_Append(list, t) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(t);
+	}
+	csvc_feed_iter_free(it);
+	return list;
+}
+
+static PyObject *Store_feed_head(StoreObject *self, PyObject *unused)
+{
+	int64_t head = 0;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_head(self->store, &head));
+	return DONE(self, rc_ == CSVC_OK ? PyLong_FromLongLong(head) : NULL);
+}
+
+static PyObject *Store__feed_read(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"consumer", "max", NULL};
+	const char *consumer;
+	int max = 100;
+	csvc_feed_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|i:_feed_read", kw, &consumer, &max))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_read(self->store, consumer, max, &it));
+	return DONE(self, rc_ == CSVC_OK ? feed_batch_out(it) : NULL);
+}
+
+static PyObject *Store__feed_after(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"after", "max", NULL};
+	long long after = 0;
+	int max = 100;
+	csvc_feed_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|Li:_feed_after", kw, &after, &max))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_after(self->store, after, max, &it));
+	return DONE(self, rc_ == CSVC_OK ? feed_batch_out(it) : NULL);
+}
+
+/* ack (forward only) or reset (any position). */
+static PyObject *feed_move(StoreObject *self, PyObject *args, PyObject *kwargs, int reset)
+{
+	static char *kw[] = {"consumer", "position", NULL};
+	const char *consumer;
+	long long position = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, reset ? "sL:feed_reset" : "sL:feed_ack", kw, &consumer,
+	                                 &position))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_,
+	     reset ? csvc_feed_reset(self->store, consumer, position) : csvc_feed_ack(self->store, consumer, position));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_feed_ack(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return feed_move(self, args, kwargs, 0);
+}
+
+static PyObject *Store_feed_reset(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return feed_move(self, args, kwargs, 1);
+}
+
+static PyObject *Store_feed_delete(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"consumer", NULL};
+	const char *consumer;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:feed_delete", kw, &consumer))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_feed_delete(self->store, consumer));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_feed_consumer(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"consumer", NULL};
+	const char *consumer;
+	int64_t position = 0, lag = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:feed_consumer", kw, &consumer))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_consumer_get(self->store, consumer, &position, &lag));
+	return DONE(self, rc_ == CSVC_OK ? Py_BuildValue("(LL)", (long long)position, (long long)lag) : NULL);
+}
+
+static PyObject *consumers_out(csvc_feed_consumer_iter *it)
+{
+	PyObject *list = PyList_New(0);
+	const char *name;
+	int64_t position, lag;
+	while (list != NULL && csvc_feed_consumer_iter_next(it, &name, &position, &lag) == CSVC_OK) {
+		PyObject *t = Py_BuildValue("(sLL)", name, (long long)position, (long long)lag);
+		if (t == NULL || PyList_Append(list, t) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(t);
+	}
+	csvc_feed_consumer_iter_free(it);
+	return list;
+}
+
+static PyObject *Store_feed_consumers(StoreObject *self, PyObject *unused)
+{
+	csvc_feed_consumer_iter *it = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_consumer_iter_new(self->store, &it));
+	return DONE(self, rc_ == CSVC_OK ? consumers_out(it) : NULL);
+}
+
+static PyObject *Store_feed_wait(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"after", "timeout_ms", NULL};
+	long long after = 0;
+	int timeout_ms = 0;
+	int64_t head = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Li:feed_wait", kw, &after, &timeout_ms))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_feed_wait(self->store, after, timeout_ms, &head));
+	return DONE(self, rc_ >= 0 ? Py_BuildValue("(OL)", rc_ ? Py_True : Py_False, (long long)head) : NULL);
+}
+
+/* ------------------------------------------------------------------ */
 /* Store: calendars                                                    */
 /* ------------------------------------------------------------------ */
 
@@ -5742,6 +5899,25 @@ static PyMethodDef Store_methods[] = {
 	   "text=None, created_from=None, created_to=None, updated_from=None, updated_to=None, after=None, "
 	   "limit=0)\n--\n\nCounts the tickets matching the filters (same arguments as tickets())."),
 	SM(ticket_history, "ticket_history($self, /, id)\n--\n\nIterates a ticket's events (Event), oldest first."),
+	{"feed_head", (PyCFunction)Store_feed_head, METH_NOARGS,
+	 "feed_head($self, /)\n--\n\nThe position of the newest committed feed entry (0: none)."},
+	SM(_feed_read, "_feed_read($self, /, consumer, max=100)\n--\n\n"
+	   "The next entries after the consumer's cursor, as tuples (use feed_read)."),
+	SM(_feed_after, "_feed_after($self, /, after=0, max=100)\n--\n\n"
+	   "The entries after a position, as tuples (use feed_after)."),
+	SM(feed_ack, "feed_ack($self, /, consumer, position)\n--\n\n"
+	   "Moves the consumer's cursor forward to `position` (an older one changes nothing;\n"
+	   "past the head raises ValueError)."),
+	SM(feed_reset, "feed_reset($self, /, consumer, position)\n--\n\n"
+	   "Sets the consumer's cursor to `position`, backwards or forwards."),
+	SM(feed_delete, "feed_delete($self, /, consumer)\n--\n\nDeletes a consumer and its cursor."),
+	SM(feed_consumer, "feed_consumer($self, /, consumer)\n--\n\n"
+	   "The consumer's (position, lag); NotFound if it has no cursor."),
+	{"feed_consumers", (PyCFunction)Store_feed_consumers, METH_NOARGS,
+	 "feed_consumers($self, /)\n--\n\nEvery consumer as (name, position, lag), by name."},
+	SM(feed_wait, "feed_wait($self, /, after, timeout_ms)\n--\n\n"
+	   "Waits (GIL released) until an entry after `after` is committed by any connection,\n"
+	   "or the timeout (real time): returns (True or False, head)."),
 	SM(save_calendar, "save_calendar($self, /, name, calendar)\n--\n\n"
 	   "Saves a Calendar under `name` (1 to 128 bytes of UTF-8). Saving over a name\n"
 	   "replaces the calendar, keeping its id and creation time, for every store code\n"

@@ -1,0 +1,352 @@
+/*
+ * The feed's storage: the narrow `feed` table, feed_records and
+ * feed_consumers (migration 11), and the reads of an entry's fields from
+ * its source row.
+ */
+#include <string.h>
+
+#include "feed/feed-internal.h"
+
+static const csvc__sql SQL_APPEND =
+	CSVC__SQL("INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count) VALUES ($1,$2,$3,$4,$5,$6)");
+static const csvc__sql SQL_RECORD = CSVC__SQL_INSERT_ID(
+	"INSERT INTO feed_records (type, subject_kind, subject, reference, actor, at_us, payload)"
+	" VALUES ($1,$2,$3,$4,$5,$6,$7)");
+static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT pos + count - 1 FROM feed ORDER BY pos DESC LIMIT 1");
+/* From the run that holds position $1 + 1 (or the last run before it). */
+static const csvc__sql SQL_RANGE = CSVC__SQL(
+	"SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
+	" WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= $1 + 1), 0) ORDER BY pos LIMIT $2");
+static const csvc__sql SQL_TICKET_EVENT = CSVC__SQL(
+	"SELECT e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
+	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id = $1");
+static const csvc__sql SQL_CUSTOMER_EVENT = CSVC__SQL(
+	"SELECT e.type, e.actor, e.at_us, e.payload, c.uuid"
+	" FROM customer_events e JOIN customers c ON c.id = e.customer_id WHERE e.id = $1");
+static const csvc__sql SQL_FEED_RECORD = CSVC__SQL(
+	"SELECT type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records WHERE id = $1");
+static const csvc__sql SQL_CONSUMER = CSVC__SQL("SELECT pos FROM feed_consumers WHERE name = $1");
+static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(
+	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)"
+	" ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
+static const csvc__sql SQL_DELETE_CONSUMER = CSVC__SQL("DELETE FROM feed_consumers WHERE name = $1");
+static const csvc__sql SQL_CONSUMERS = CSVC__SQL("SELECT name, pos FROM feed_consumers ORDER BY name");
+
+static int64_t half(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return (int64_t)v;
+}
+
+static void unhalf(int64_t v, uint8_t *b)
+{
+	uint64_t u = (uint64_t)v;
+	for (int i = 7; i >= 0; i--) {
+		b[i] = (uint8_t)(u & 0xff);
+		u >>= 8;
+	}
+}
+
+int csvc__feed_db_append(csvc_store *s, int64_t pos, const csvc_uuid *id, int source, int64_t row_id,
+                         int64_t count)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_APPEND, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, pos);
+	csvc__db_bind_int(st, 2, half(id->bytes));
+	csvc__db_bind_int(st, 3, half(id->bytes + 8));
+	csvc__db_bind_int(st, 4, source);
+	csvc__db_bind_int(st, 5, row_id);
+	csvc__db_bind_int(st, 6, count);
+	return csvc__db_run(st);
+}
+
+int csvc__feed_db_record(csvc_store *s, const char *type, const char *subject_kind, const csvc_uuid *subject,
+                         const char *reference, const char *actor, csvc_time_us at, const char *payload,
+                         int64_t *row_id)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RECORD, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, type);
+	csvc__db_bind_text(st, 2, subject_kind);
+	if (subject && !csvc_uuid_is_nil(subject))
+		csvc__db_bind_uuid(st, 3, subject);
+	csvc__db_bind_text(st, 4, reference);
+	csvc__db_bind_text(st, 5, actor);
+	csvc__db_bind_int(st, 6, at);
+	csvc__db_bind_text(st, 7, payload);
+	return csvc__db_insert_id(st, row_id);
+}
+
+int csvc__feed_db_head(csvc_store *s, int64_t *head)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_HEAD, &st);
+	if (rc)
+		return rc;
+	int64_t v = 0;
+	if ((rc = csvc__db_one_int(st, &v)) < 0)
+		return rc;
+	*head = v;
+	return CSVC_OK;
+}
+
+void csvc__feed_entry_clear(struct csvc_feed_entry *e)
+{
+	csvc__free(e->type);
+	csvc__free(e->subject_kind);
+	csvc__free(e->reference);
+	csvc__free(e->actor);
+	csvc__free(e->payload);
+	memset(e, 0, sizeof(*e));
+}
+
+static int copy(csvc__stmt *st, int col, char **out)
+{
+	return csvc__strdup(csvc__db_textcol(st, col), out);
+}
+
+/* A ticket event's payload with its seq and states first:
+ * {"seq":N[,"from_state":..][,"to_state":..][, the payload's members]}. */
+static int ticket_payload(csvc__stmt *st, char **out)
+{
+	csvc__buf b = {0};
+	const char *payload = csvc__db_textcol(st, 3);
+	const char *from = csvc__db_textcol(st, 5), *to = csvc__db_textcol(st, 6);
+	csvc__buf_printf(&b, "{\"seq\":%lld", (long long)csvc__db_int(st, 4));
+	if (from) {
+		csvc__buf_puts(&b, ",\"from_state\":");
+		csvc__buf_json_string(&b, from);
+	}
+	if (to) {
+		csvc__buf_puts(&b, ",\"to_state\":");
+		csvc__buf_json_string(&b, to);
+	}
+	if (payload) {
+		/* A stored payload is a JSON object: splice its members in. */
+		const char *p = payload;
+		while (*p == ' ')
+			p++;
+		if (*p == '{') {
+			p++;
+			while (*p == ' ')
+				p++;
+			if (*p != '}')
+				csvc__buf_put(&b, ",", 1);
+			csvc__buf_puts(&b, p);
+		} else {
+			csvc__buf_puts(&b, ",\"payload\":");
+			csvc__buf_puts(&b, payload);
+			csvc__buf_put(&b, "}", 1);
+		}
+	} else {
+		csvc__buf_put(&b, "}", 1);
+	}
+	csvc__buf_put(&b, "", 1);
+	if (b.failed) {
+		csvc__buf_free(&b);
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	}
+	*out = b.data;
+	return CSVC_OK;
+}
+
+/* Reads the fields of entry `e` (position and id set) from its source. */
+static int read_source(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *e)
+{
+	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENT
+	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENT
+	                       : source == CSVC__FEED_RECORD         ? &SQL_FEED_RECORD
+	                                                             : NULL;
+	if (!sql)
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has an unknown source %d", (long long)e->position,
+		                   source);
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, sql, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, row_id);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	if (rc == CSVC__DONE) {
+		csvc__db_reset(st);
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row", (long long)e->position);
+	}
+	e->time = csvc__db_int(st, 2);
+	rc = copy(st, 0, &e->type);
+	if (!rc)
+		rc = copy(st, 1, &e->actor);
+	if (source == CSVC__FEED_TICKET_EVENT) {
+		csvc__db_uuid(st, 7, &e->subject);
+		if (!rc)
+			rc = csvc__strdup("ticket", &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 8, &e->reference);
+		if (!rc)
+			rc = ticket_payload(st, &e->payload);
+	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
+		csvc__db_uuid(st, 4, &e->subject);
+		if (!rc)
+			rc = csvc__strdup("customer", &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 3, &e->payload);
+	} else {
+		csvc__db_uuid(st, 4, &e->subject);
+		if (!rc)
+			rc = copy(st, 5, &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 6, &e->reference);
+		if (!rc)
+			rc = copy(st, 3, &e->payload);
+	}
+	csvc__db_reset(st);
+	if (!rc && (!e->type || !e->subject_kind))
+		rc = csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	return rc;
+}
+
+/* Entry k of a run: the run's id with k added to its 62 random low bits. */
+static void run_id(int64_t hi, int64_t lo, int64_t k, csvc_uuid *id)
+{
+	const uint64_t low62 = ((uint64_t)1 << 62) - 1;
+	uint64_t l = (uint64_t)lo;
+	l = (l & ~low62) | ((l + (uint64_t)k) & low62);
+	unhalf(hi, id->bytes);
+	unhalf((int64_t)l, id->bytes + 8);
+}
+
+int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n)
+{
+	/* The runs first, then each entry's source row: the range statement
+	 * is done before the source statements run. */
+	typedef struct {
+		int64_t pos, row_id;
+		csvc_uuid id;
+		int source;
+	} row;
+	row *rows = csvc__calloc(max, sizeof(*rows));
+	if (!rows)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	csvc__stmt *st;
+	size_t k = 0;
+	int rc = csvc__db_stmt(s->db, &SQL_RANGE, &st);
+	if (!rc) {
+		csvc__db_bind_int(st, 1, after);
+		csvc__db_bind_int(st, 2, (int64_t)max);
+		while (k < max && (rc = csvc__db_step(st)) == CSVC__ROW) {
+			int64_t pos = csvc__db_int(st, 0), count = csvc__db_int(st, 5);
+			for (int64_t j = pos > after ? 0 : after + 1 - pos; j < count && k < max; j++, k++) {
+				rows[k].pos = pos + j;
+				rows[k].source = (int)csvc__db_int(st, 3);
+				rows[k].row_id = csvc__db_int(st, 4) + j;
+				run_id(csvc__db_int(st, 1), csvc__db_int(st, 2), j, &rows[k].id);
+			}
+		}
+		if (rc >= 0) {
+			csvc__db_reset(st);
+			rc = CSVC_OK;
+		}
+	}
+	size_t done = 0;
+	for (; !rc && done < k; done++) {
+		struct csvc_feed_entry *e = &out[done];
+		memset(e, 0, sizeof(*e));
+		e->position = rows[done].pos;
+		e->id = rows[done].id;
+		if ((rc = read_source(s, rows[done].source, rows[done].row_id, e)))
+			csvc__feed_entry_clear(e);
+	}
+	csvc__free(rows);
+	if (rc) {
+		for (size_t i = 0; i + 1 < done; i++)
+			csvc__feed_entry_clear(&out[i]);
+		return rc;
+	}
+	*n = k;
+	return CSVC_OK;
+}
+
+int csvc__feed_db_consumer(csvc_store *s, const char *name, int64_t *position)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_CONSUMER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, name);
+	return csvc__db_one_int(st, position);
+}
+
+int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, csvc_time_us now)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_SET_CONSUMER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, name);
+	csvc__db_bind_int(st, 2, position);
+	csvc__db_bind_int(st, 3, now);
+	return csvc__db_run(st);
+}
+
+int csvc__feed_db_delete_consumer(csvc_store *s, const char *name)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_DELETE_CONSUMER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, name);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__db_changes(s->db) > 0;
+}
+
+int csvc__feed_db_consumers(csvc_store *s, csvc__feed_consumer_row **rows, size_t *n)
+{
+	/* Positions have no gaps: the lag is the head less the cursor. */
+	int64_t head = 0;
+	csvc__stmt *st;
+	int rc = csvc__feed_db_head(s, &head);
+	if (rc || (rc = csvc__db_stmt(s->db, &SQL_CONSUMERS, &st)))
+		return rc;
+	csvc__feed_consumer_row *list = NULL;
+	size_t k = 0, cap = 0;
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		if (k == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			csvc__feed_consumer_row *grown = csvc__realloc(list, ncap * sizeof(*list));
+			if (!grown) {
+				rc = csvc__error(CSVC_ENOMEM, "out of memory");
+				break;
+			}
+			list = grown;
+			cap = ncap;
+		}
+		csvc__feed_consumer_row *r = &list[k];
+		r->position = csvc__db_int(st, 1);
+		r->lag = head > r->position ? head - r->position : 0;
+		if ((rc = copy(st, 0, &r->name)))
+			break;
+		if (!r->name) {
+			rc = csvc__error(CSVC_ECORRUPT, "a feed consumer has no name");
+			break;
+		}
+		k++;
+	}
+	if (rc < 0) {
+		csvc__db_reset(st);
+		for (size_t i = 0; i < k; i++)
+			csvc__free(list[i].name);
+		csvc__free(list);
+		return rc;
+	}
+	csvc__db_reset(st);
+	*rows = list;
+	*n = k;
+	return CSVC_OK;
+}

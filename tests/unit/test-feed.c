@@ -1,0 +1,651 @@
+/*
+ * The change feed: every source in commit order with its fields, rolled
+ * back writes leave nothing a reader could see filled later, consumers
+ * (read, ack, reset, delete, lag, refusals that change nothing), the
+ * backfill of an older store, and csvc_feed_wait woken by another
+ * connection and by another process.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvc-test.h"
+#include "store-sqlite.h"
+
+#define SEC CSVC_SECOND_US
+/* 2026-01-01 00:00 UTC. */
+#define T0 ((csvc_time_us)1767225600 * SEC)
+
+static csvc_time_us now_cell;
+
+static const char CALENDAR[] =
+	"{\"zone\":\"+08:00\",\"versions\":[{\"week\":{"
+	"\"mon\":[\"09:00-21:00\"],\"tue\":[\"09:00-21:00\"],\"wed\":[\"09:00-21:00\"],\"thu\":[\"09:00-21:00\"],"
+	"\"fri\":[\"09:00-21:00\"],\"sat\":[\"09:00-21:00\"],\"sun\":[\"09:00-21:00\"]}}]}";
+
+static int64_t head_of(csvc_store *s)
+{
+	int64_t h = -1;
+	csvc_assert_ok(csvc_feed_head(s, &h));
+	return h;
+}
+
+/* Every entry after `after`, in order (at most 1000). */
+typedef struct {
+	int64_t pos;
+	csvc_uuid id, subject;
+	csvc_time_us time;
+	char type[64], kind[32], ref[64], actor[64];
+	char payload[1024];
+} entry;
+
+static size_t read_all(csvc_store *s, int64_t after, entry *out, size_t room)
+{
+	size_t n = 0;
+	for (;;) {
+		csvc_feed_iter *it = NULL;
+		csvc_assert_ok(csvc_feed_after(s, after, 7, &it));
+		const csvc_feed_entry *e;
+		int got = 0;
+		while (csvc_feed_iter_next(it, &e) == CSVC_OK) {
+			assert_true(n < room);
+			entry *x = &out[n++];
+			memset(x, 0, sizeof(*x));
+			x->pos = csvc_feed_entry_position(e);
+			x->id = *csvc_feed_entry_id(e);
+			x->subject = *csvc_feed_entry_subject_id(e);
+			x->time = csvc_feed_entry_time(e);
+			snprintf(x->type, sizeof(x->type), "%s", csvc_feed_entry_type(e));
+			snprintf(x->kind, sizeof(x->kind), "%s", csvc_feed_entry_subject_kind(e));
+			snprintf(x->ref, sizeof(x->ref), "%s", csvc_feed_entry_reference(e) ? csvc_feed_entry_reference(e) : "");
+			snprintf(x->actor, sizeof(x->actor), "%s", csvc_feed_entry_actor(e) ? csvc_feed_entry_actor(e) : "");
+			snprintf(x->payload, sizeof(x->payload), "%s",
+			         csvc_feed_entry_payload(e) ? csvc_feed_entry_payload(e) : "");
+			after = x->pos;
+			got++;
+		}
+		csvc_feed_iter_free(it);
+		if (!got)
+			return n;
+	}
+}
+
+static int is_v4(const csvc_uuid *id)
+{
+	return (id->bytes[6] >> 4) == 4 && (id->bytes[8] >> 6) == 2;
+}
+
+/* Positions 1..n without a gap, ids valid and distinct. */
+static void check_sequence(const entry *e, size_t n, int64_t first)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(e[i].pos, first + (int64_t)i);
+		assert_true(is_v4(&e[i].id));
+		for (size_t j = 0; j < i; j++)
+			assert_memory_not_equal(e[i].id.bytes, e[j].id.bytes, 16);
+	}
+}
+
+static csvc_customer *make_customer(csvc_store *s, const char *name)
+{
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, name));
+	csvc_assert_ok(csvc_customer_create(s, c, "clerk"));
+	return c;
+}
+
+static csvc_ticket *make_ticket(csvc_store *s, const csvc_customer *c)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "where is my order"));
+	csvc_assert_ok(csvc_ticket_set_channel(t, "store_counter"));
+	if (c)
+		csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(c)));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	return t;
+}
+
+static size_t find_type(const entry *e, size_t n, size_t from, const char *kind, const char *type)
+{
+	for (size_t i = from; i < n; i++)
+		if (!strcmp(e[i].kind, kind) && !strcmp(e[i].type, type))
+			return i;
+	fail_msg("no %s entry of type %s after %zu", kind, type, from);
+	return n;
+}
+
+static entry all[1000];
+static int64_t sql_int(sqlite3 *db, const char *sql);
+
+static void test_every_source_in_commit_order(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	assert_int_equal(head_of(s), 0);
+
+	/* Definitions: the handbook defaults. */
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	size_t n = read_all(s, 0, all, 1000);
+	assert_true(n > 10);
+	check_sequence(all, n, 1);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(all[i].kind, "definition");
+		assert_true(csvc_uuid_is_nil(&all[i].subject));
+		assert_int_equal(all[i].time, T0);
+	}
+	size_t w = find_type(all, n, 0, "definition", "workflow_saved");
+	assert_string_equal(all[w].payload, "{\"kind\":\"workflow\",\"version\":1}");
+	find_type(all, n, 0, "definition", "ticket_kind_defined");
+	find_type(all, n, 0, "definition", "channel_defined");
+	find_type(all, n, 0, "definition", "sla_policy_saved");
+	find_type(all, n, 0, "definition", "survey_saved");
+	/* Installing again changes nothing, so adds nothing. */
+	int64_t h0 = head_of(s);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	assert_int_equal(head_of(s), h0);
+
+	/* A customer, a ticket, a transition, a survey, calendars, a policy retired. */
+	now_cell += SEC;
+	csvc_customer *c = make_customer(s, "Wang Fang");
+	now_cell += SEC;
+	csvc_ticket *t = make_ticket(s, c);
+	now_cell += SEC;
+	int64_t rev = 0;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(t), "answer", csvc_ticket_revision(t), "agent", NULL, &rev));
+	now_cell += SEC;
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	ctx.ticket = csvc_ticket_id(t);
+	ctx.method = CSVC_METHOD_RECEIPT_QR;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	csvc_assert_ok(csvc_survey_invite(s, "post_resolution", &ctx, token));
+	csvc_survey_answers *a = NULL;
+	csvc_assert_ok(csvc_survey_answers_new(&a));
+	csvc_assert_ok(csvc_survey_answers_score(a, "response_speed", 5));
+	csvc_assert_ok(csvc_survey_answers_score(a, "resolution_efficiency", 4));
+	csvc_assert_ok(csvc_survey_answers_score(a, "solution_satisfaction", 5));
+	csvc_uuid response;
+	now_cell += SEC;
+	csvc_assert_ok(csvc_survey_respond(s, token, a, &response));
+	csvc_survey_answers_free(a);
+	csvc_calendar_options o = CSVC_CALENDAR_OPTIONS_INIT;
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, CALENDAR, strlen(CALENDAR), &o));
+	csvc_assert_ok(csvc_calendar_save(s, "mall_hours", cal));
+	csvc_calendar_free(cal);
+	csvc_assert_ok(csvc_calendar_attach(s, "SH09", "mall_hours"));
+	csvc_assert_ok(csvc_calendar_detach(s, "SH09"));
+	csvc_assert_ok(csvc_calendar_delete(s, "mall_hours"));
+	csvc_assert_ok(csvc_sla_policy_retire(s, "default_vip_complaint"));
+
+	size_t m = read_all(s, h0, all, 1000);
+	check_sequence(all, m, h0 + 1);
+	size_t i = find_type(all, m, 0, "customer", "created");
+	assert_memory_equal(all[i].subject.bytes, csvc_customer_id(c)->bytes, 16);
+	assert_string_equal(all[i].actor, "clerk");
+	assert_int_equal(all[i].time, T0 + SEC);
+	i = find_type(all, m, i + 1, "ticket", "created");
+	assert_memory_equal(all[i].subject.bytes, csvc_ticket_id(t)->bytes, 16);
+	assert_string_equal(all[i].ref, csvc_ticket_number(t));
+	assert_int_equal(all[i].time, T0 + 2 * SEC);
+	assert_non_null(strstr(all[i].payload, "{\"seq\":1,"));
+	i = find_type(all, m, i + 1, "ticket", "transition");
+	assert_string_equal(all[i].actor, "agent");
+	assert_non_null(strstr(all[i].payload, "\"from_state\":\"received\",\"to_state\":\"answered\""));
+	i = find_type(all, m, i + 1, "survey", "invited");
+	assert_string_equal(all[i].ref, "post_resolution");
+	assert_true(csvc_uuid_is_nil(&all[i].subject));
+	assert_non_null(strstr(all[i].payload, csvc_ticket_number(t)));
+	assert_null(strstr(all[i].payload, token)); /* the token is a secret */
+	i = find_type(all, m, i + 1, "survey", "responded");
+	assert_memory_equal(all[i].subject.bytes, response.bytes, 16);
+	i = find_type(all, m, i + 1, "definition", "calendar_saved");
+	assert_string_equal(all[i].ref, "mall_hours");
+	i = find_type(all, m, i + 1, "definition", "calendar_attached");
+	assert_string_equal(all[i].payload, "{\"kind\":\"calendar\",\"store_code\":\"SH09\"}");
+	i = find_type(all, m, i + 1, "definition", "calendar_detached");
+	i = find_type(all, m, i + 1, "definition", "calendar_deleted");
+	i = find_type(all, m, i + 1, "definition", "sla_policy_retired");
+	assert_string_equal(all[i].ref, "default_vip_complaint");
+	assert_int_equal((int64_t)i, (int64_t)m - 1);
+
+	/* Entry times never go back within a source here; positions follow
+	 * commit order, which the checks above followed. The JSON form. */
+	csvc_feed_iter *it = NULL;
+	csvc_assert_ok(csvc_feed_after(s, all[0].pos - 1, 1, &it));
+	const csvc_feed_entry *e = NULL;
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	char *json = NULL;
+	csvc_assert_ok(csvc_feed_entry_to_json(e, &json));
+	char id[37], subject[37], want[512];
+	csvc_uuid_to_string(csvc_feed_entry_id(e), id);
+	csvc_uuid_to_string(csvc_customer_id(c), subject);
+	snprintf(want, sizeof(want),
+	         "{\"position\":%lld,\"id\":\"%s\",\"time\":%lld,\"type\":\"created\",\"subject_kind\":\"customer\","
+	         "\"subject\":\"%s\",\"reference\":null,\"actor\":\"clerk\",\"payload\":",
+	         (long long)all[0].pos, id, (long long)(T0 + SEC), subject);
+	assert_int_equal(strncmp(json, want, strlen(want)), 0);
+	csvc_free(json);
+	assert_int_equal(csvc_feed_iter_next(it, &e), CSVC_ITEROVER);
+	csvc_feed_iter_free(it);
+
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+}
+
+/* SLA alarms and customer_merged are ticket events: they reach the feed. */
+static void test_alarms_and_merges(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_customer *keep = make_customer(s, "Keep");
+	csvc_customer *gone = make_customer(s, "Gone");
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "broken"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(gone)));
+	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	int64_t h = head_of(s);
+	csvc_assert_ok(csvc_customer_merge(s, csvc_customer_id(keep), csvc_customer_id(gone), "admin", NULL));
+	size_t n = read_all(s, h, all, 1000);
+	size_t i = find_type(all, n, 0, "ticket", "customer_merged");
+	assert_memory_equal(all[i].subject.bytes, csvc_ticket_id(t)->bytes, 16);
+	find_type(all, n, 0, "customer", "merged");
+	h = head_of(s);
+	int64_t emitted = 0;
+	csvc_assert_ok(csvc_sla_advance(s, T0 + 400LL * 24 * 3600 * SEC, NULL, NULL, &emitted));
+	assert_true(emitted > 0);
+	n = read_all(s, h, all, 1000);
+	i = find_type(all, n, 0, "ticket", "sla_breach");
+	assert_string_equal(all[i].actor, "sla");
+	csvc_ticket_free(t);
+	csvc_customer_free(keep);
+	csvc_customer_free(gone);
+	csvc_store_close(s);
+}
+
+/* A rolled-back write leaves no entry, and the next commit's entry takes
+ * the next position after the last one a reader could see. */
+static void test_rollback_leaves_no_entry(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	int64_t h0 = head_of(s);
+	csvc_customer_free(make_customer(s, "one"));
+	int64_t h = head_of(s);
+	assert_int_equal(h, h0 + 1);
+
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer_free(make_customer(s, "rolled back"));
+	/* Entries are written at the outermost commit: not even the writer
+	 * sees its own before then. */
+	assert_int_equal(head_of(s), h0 + 1);
+	csvc_assert_ok(csvc_store_rollback(s));
+	assert_int_equal(head_of(s), h0 + 1);
+	entry e[4];
+	assert_int_equal(read_all(s, h0, e, 4), 1);
+
+	/* A failed call adds nothing either. */
+	csvc_ticket *t = make_ticket(s, NULL);
+	h = head_of(s);
+	csvc_assert_err(csvc_ticket_transition(s, csvc_ticket_id(t), "close", csvc_ticket_revision(t), NULL, NULL, NULL),
+	                CSVC_ESTATE);
+	assert_int_equal(head_of(s), h);
+
+	csvc_customer_free(make_customer(s, "two"));
+	size_t n = read_all(s, 0, all, 1000);
+	check_sequence(all, n, 1);
+	assert_int_equal(all[n - 1].pos, h + 1);
+	assert_string_equal(all[n - 1].type, "created");
+	assert_string_equal(all[n - 1].kind, "customer");
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
+/* A transaction's entries are written at its commit as runs; a rolled-back
+ * savepoint drops only its own, and the runs read back entry by entry. */
+static void test_savepoints_and_runs(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer *a = make_customer(s, "kept one");
+	csvc_assert_ok(csvc_store_begin(s)); /* a savepoint */
+	csvc_customer_free(make_customer(s, "rolled back"));
+	csvc_assert_ok(csvc_store_rollback(s));
+	csvc_customer *c = make_customer(s, "kept two");
+	for (int i = 0; i < 20; i++)
+		csvc_customer_free(make_customer(s, "many"));
+	csvc_assert_ok(csvc_store_commit(s));
+	size_t n = read_all(s, 0, all, 1000);
+	assert_int_equal(n, 22);
+	check_sequence(all, n, 1);
+	assert_memory_equal(all[0].subject.bytes, csvc_customer_id(a)->bytes, 16);
+	assert_memory_equal(all[1].subject.bytes, csvc_customer_id(c)->bytes, 16);
+	/* Fewer rows than entries: consecutive event rows share one. */
+	assert_true(sql_int(CSVC_TEST_SQLITE(s), "SELECT count(*) FROM feed") < 22);
+	assert_int_equal(sql_int(CSVC_TEST_SQLITE(s), "SELECT sum(count) FROM feed"), 22);
+	/* Reading from inside a run. */
+	csvc_feed_iter *it = NULL;
+	csvc_assert_ok(csvc_feed_after(s, 5, 2, &it));
+	const csvc_feed_entry *e;
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_int_equal(csvc_feed_entry_position(e), 6);
+	assert_memory_equal(csvc_feed_entry_id(e)->bytes, all[5].id.bytes, 16);
+	csvc_feed_iter_free(it);
+	csvc_customer_free(a);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+}
+
+static int64_t position_of(csvc_store *s, const char *name, int64_t *lag)
+{
+	int64_t p = -1;
+	csvc_assert_ok(csvc_feed_consumer_get(s, name, &p, lag));
+	return p;
+}
+
+static void test_consumers(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	for (int i = 0; i < 5; i++)
+		csvc_customer_free(make_customer(s, "someone"));
+	assert_int_equal(head_of(s), 5);
+
+	/* A new name reads from the start; reading moves nothing. */
+	csvc_feed_iter *it = NULL;
+	csvc_assert_ok(csvc_feed_read(s, "crm.sync", 2, &it));
+	const csvc_feed_entry *e;
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_int_equal(csvc_feed_entry_position(e), 1);
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_int_equal(csvc_feed_entry_position(e), 2);
+	assert_int_equal(csvc_feed_iter_next(it, &e), CSVC_ITEROVER);
+	csvc_feed_iter_free(it);
+	csvc_assert_err(csvc_feed_consumer_get(s, "crm.sync", NULL, NULL), CSVC_ENOTFOUND);
+
+	csvc_assert_ok(csvc_feed_ack(s, "crm.sync", 2));
+	int64_t lag = -1;
+	assert_int_equal(position_of(s, "crm.sync", &lag), 2);
+	assert_int_equal(lag, 3);
+	csvc_assert_ok(csvc_feed_read(s, "crm.sync", 100, &it));
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_int_equal(csvc_feed_entry_position(e), 3);
+	csvc_feed_iter_free(it);
+
+	/* Never backwards: an older ack is a no-op. */
+	csvc_assert_ok(csvc_feed_ack(s, "crm.sync", 1));
+	assert_int_equal(position_of(s, "crm.sync", NULL), 2);
+	/* Past the head, negative, bad names: refused, nothing changed. */
+	csvc_assert_err(csvc_feed_ack(s, "crm.sync", 6), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_ack(s, "crm.sync", -1), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_reset(s, "crm.sync", 6), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_ack(s, "new.one", 6), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_ack(s, "Bad Name", 1), CSVC_EINVAL);
+	csvc_assert_err(csvc_feed_ack(s, "", 1), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_read(s, "Bad Name", 1, &it), CSVC_EINVAL);
+	csvc_assert_err(csvc_feed_read(s, "crm.sync", 0, &it), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_read(s, "crm.sync", CSVC_FEED_MAX_BATCH + 1, &it), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_after(s, -1, 1, &it), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_delete(s, "nobody"), CSVC_ENOTFOUND);
+	assert_int_equal(position_of(s, "crm.sync", NULL), 2);
+	csvc_assert_err(csvc_feed_consumer_get(s, "new.one", NULL, NULL), CSVC_ENOTFOUND);
+
+	/* Acked in the caller's transaction: rolled back with it. */
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_ok(csvc_feed_ack(s, "crm.sync", 4));
+	csvc_customer_free(make_customer(s, "written with the ack"));
+	csvc_assert_ok(csvc_store_rollback(s));
+	assert_int_equal(position_of(s, "crm.sync", NULL), 2);
+	assert_int_equal(head_of(s), 5);
+
+	/* Reset goes back or forward; a second consumer; the list. */
+	csvc_assert_ok(csvc_feed_reset(s, "crm.sync", 0));
+	assert_int_equal(position_of(s, "crm.sync", &lag), 0);
+	assert_int_equal(lag, 5);
+	csvc_assert_ok(csvc_feed_reset(s, "audit", 5));
+	csvc_feed_consumer_iter *ci = NULL;
+	csvc_assert_ok(csvc_feed_consumer_iter_new(s, &ci));
+	const char *name = NULL;
+	int64_t pos = -1;
+	csvc_assert_ok(csvc_feed_consumer_iter_next(ci, &name, &pos, &lag));
+	assert_string_equal(name, "audit");
+	assert_int_equal(pos, 5);
+	assert_int_equal(lag, 0);
+	csvc_assert_ok(csvc_feed_consumer_iter_next(ci, &name, &pos, &lag));
+	assert_string_equal(name, "crm.sync");
+	assert_int_equal(pos, 0);
+	assert_int_equal(lag, 5);
+	assert_int_equal(csvc_feed_consumer_iter_next(ci, &name, &pos, &lag), CSVC_ITEROVER);
+	csvc_feed_consumer_iter_free(ci);
+
+	csvc_assert_ok(csvc_feed_delete(s, "audit"));
+	csvc_assert_err(csvc_feed_consumer_get(s, "audit", NULL, NULL), CSVC_ENOTFOUND);
+	assert_int_equal(head_of(s), 5); /* consumers write no entries */
+	csvc_store_close(s);
+}
+
+static int64_t sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void make_dir(char *dir, char *path, size_t n)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, n, "%s/store.db", dir);
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A store at schema 10 (the feed's tables removed) gets its history
+ * backfilled in the order of event time, then source, then id. */
+static void test_migration_backfill(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-feed-XXXXXX", path[128];
+	make_dir(dir, path, sizeof(path));
+	now_cell = T0;
+	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
+	opts.clock = csvc_test_clock;
+	opts.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, &opts));
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	now_cell += SEC;
+	csvc_customer *c = make_customer(s, "Li Lei");
+	now_cell += SEC;
+	csvc_ticket *t = make_ticket(s, c);
+	/* An event dated before the customer's: the backfill puts it first. */
+	csvc_customer_free(make_customer(s, "same second"));
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	ctx.ticket = csvc_ticket_id(t);
+	ctx.method = CSVC_METHOD_RECEIPT_QR;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	csvc_assert_ok(csvc_survey_invite(s, "post_resolution", &ctx, token));
+	csvc_store_close(s);
+
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	int64_t sources = sql_int(db, "SELECT (SELECT count(*) FROM ticket_events) + (SELECT count(*) FROM customer_events)");
+	int64_t defs = sql_int(db, "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM sla_policies)"
+	                           " + (SELECT count(*) FROM surveys) + (SELECT count(*) FROM survey_invitations)");
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
+	                                  "PRAGMA user_version=10",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	csvc_assert_ok(csvc_store_open(&s, path, &opts));
+	int32_t v = 0;
+	csvc_assert_ok(csvc_store_schema_version(s, &v));
+	assert_int_equal(v, 11);
+	size_t n = read_all(s, 0, all, 1000);
+	assert_int_equal((int64_t)n, sources + defs);
+	check_sequence(all, n, 1);
+	/* Best order known: time, then source (tickets, customers, records). */
+	for (size_t i = 1; i < n; i++) {
+		assert_true(all[i - 1].time <= all[i].time);
+		if (all[i - 1].time == all[i].time) {
+			int a = !strcmp(all[i - 1].kind, "ticket") ? 1 : !strcmp(all[i - 1].kind, "customer") ? 2 : 3;
+			int b = !strcmp(all[i].kind, "ticket") ? 1 : !strcmp(all[i].kind, "customer") ? 2 : 3;
+			assert_true(a <= b);
+		}
+	}
+	size_t i = find_type(all, n, 0, "ticket", "created");
+	assert_memory_equal(all[i].subject.bytes, csvc_ticket_id(t)->bytes, 16);
+	i = find_type(all, n, 0, "survey", "invited");
+	assert_non_null(strstr(all[i].payload, csvc_ticket_number(t)));
+	char cid[37];
+	csvc_uuid_to_string(csvc_customer_id(c), cid);
+	assert_non_null(strstr(all[i].payload, cid));
+	find_type(all, n, 0, "definition", "workflow_saved");
+	/* New entries follow the backfilled ones. */
+	csvc_customer_free(make_customer(s, "after"));
+	assert_int_equal(head_of(s), (int64_t)n + 1);
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+	remove_dir(dir);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct writer {
+	const char *path;
+	int delay_ms;
+};
+
+static void *write_later(void *arg)
+{
+	const struct writer *w = arg;
+	struct timespec ts = {0, (long)w->delay_ms * 1000000L};
+	nanosleep(&ts, NULL);
+	csvc_store *s = NULL;
+	if (csvc_store_open(&s, w->path, NULL) != CSVC_OK)
+		return (void *)1;
+	csvc_customer *c = NULL;
+	int rc = csvc_customer_new(&c);
+	if (!rc)
+		rc = csvc_customer_set_name(c, "from elsewhere");
+	if (!rc)
+		rc = csvc_customer_create(s, c, "other");
+	csvc_customer_free(c);
+	csvc_store_close(s);
+	return rc ? (void *)1 : NULL;
+}
+
+static void test_wait(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-feed-XXXXXX", path[128];
+	make_dir(dir, path, sizeof(path));
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	int64_t head = -1;
+
+	/* Nothing new: the timeout, in real time. */
+	int64_t t0 = monotonic_ms();
+	assert_int_equal(csvc_feed_wait(s, 0, 150, &head), 0);
+	assert_true(monotonic_ms() - t0 >= 150);
+	assert_int_equal(head, 0);
+	assert_int_equal(csvc_feed_wait(s, 0, 0, NULL), 0);
+	csvc_assert_err(csvc_feed_wait(s, -1, 0, NULL), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_wait(s, 0, -1, NULL), CSVC_ERANGE);
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_err(csvc_feed_wait(s, 0, 0, NULL), CSVC_ESTATE);
+	csvc_assert_ok(csvc_store_rollback(s));
+
+	/* Another connection (a thread with its own store) commits. */
+	struct writer w = {path, 100};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, write_later, &w), 0);
+	t0 = monotonic_ms();
+	assert_int_equal(csvc_feed_wait(s, 0, 10000, &head), 1);
+	assert_true(monotonic_ms() - t0 < 5000);
+	assert_int_equal(head, 1);
+	void *res = NULL;
+	pthread_join(th, &res);
+	assert_null(res);
+	/* Already there: at once. */
+	assert_int_equal(csvc_feed_wait(s, 0, 10000, &head), 1);
+
+	/* Another process commits. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(write_later(&w) ? 1 : 0);
+	t0 = monotonic_ms();
+	assert_int_equal(csvc_feed_wait(s, 1, 10000, &head), 1);
+	assert_true(monotonic_ms() - t0 < 5000);
+	assert_int_equal(head, 2);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* A write that is not an entry (an ack) wakes the sleep but not the call. */
+	csvc_store *other = NULL;
+	csvc_assert_ok(csvc_store_open(&other, path, NULL));
+	csvc_assert_ok(csvc_feed_ack(other, "x", 2));
+	assert_int_equal(csvc_feed_wait(s, 2, 100, &head), 0);
+	csvc_store_close(other);
+	csvc_store_close(s);
+	remove_dir(dir);
+}
+
+/* An in-memory store has no log file to watch: the backoff still wakes. */
+static void test_wait_memory_store(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	int64_t t0 = monotonic_ms();
+	assert_int_equal(csvc_feed_wait(s, 0, 60, NULL), 0);
+	assert_true(monotonic_ms() - t0 >= 60);
+	csvc_customer_free(make_customer(s, "here"));
+	assert_int_equal(csvc_feed_wait(s, 0, 60, NULL), 1);
+	csvc_store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_source_in_commit_order),
+		cmocka_unit_test(test_alarms_and_merges),
+		cmocka_unit_test(test_rollback_leaves_no_entry),
+		cmocka_unit_test(test_savepoints_and_runs),
+		cmocka_unit_test(test_consumers),
+		cmocka_unit_test(test_migration_backfill),
+		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_wait_memory_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
