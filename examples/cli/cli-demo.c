@@ -848,8 +848,15 @@ static int fresh_file(cli_ctx *ctx, const char *path)
 		opts.flags = CSVC_OPEN_READONLY;
 		csvc_store *s = NULL;
 		char *name = NULL;
-		int ours = csvc_store_open(&s, path, &opts) == CSVC_OK &&
-		           csvc_calendar_name_for_store(s, "SH01", &name) == CSVC_OK && !strcmp(name, "mall-SH01");
+		int rc = csvc_store_open(&s, path, &opts);
+		if (rc == CSVC_EVERSION) {
+			/* A store of an older schema (a demo run by an earlier
+			 * version): upgraded on open, as every command does. */
+			opts.flags = CSVC_OPEN_NOCREATE;
+			rc = csvc_store_open(&s, path, &opts);
+		}
+		int ours = rc == CSVC_OK && csvc_calendar_name_for_store(s, "SH01", &name) == CSVC_OK &&
+		           !strcmp(name, "mall-SH01");
 		csvc_free(name);
 		csvc_store_close(s);
 		if (!ours)

@@ -725,6 +725,16 @@ def test_demo(args):
         with open(os.path.join(workdir, "precious.db")) as f:
             if f.read() != "not a store":
                 raise Failure("csvc demo changed a file that is not a demo store")
+        # It replaces a demo store an earlier version left, whose schema is
+        # older (here: before the feed's migration 11).
+        import sqlite3
+        db = sqlite3.connect(os.path.join(workdir, "day.db"))
+        db.executescript("DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
+                         " PRAGMA user_version=10;")
+        db.close()
+        rc, out, err = run_csvc(args.csvc, ["demo", "day.db"], workdir)
+        if rc != 0:
+            raise Failure("csvc demo over an older demo store: exit %d, %r" % (rc, err))
     print("csvc demo: identical runs, golden output, explorable store")
 
 
