@@ -121,6 +121,24 @@ void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t li
 	c->n = c->pos = 0;
 }
 
+int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int count_only, int64_t after,
+                        int64_t until, char *next_sql, csvc__cursor **out)
+{
+	csvc__cursor_bind_int(c, ":limit", limit);
+	int rc = csvc__cursor_bind_search(c, ":text", text);
+	if (rc) {
+		csvc__free(next_sql);
+		csvc__cursor_free(c);
+		return rc;
+	}
+	if (count_only)
+		csvc__free(next_sql);
+	else
+		csvc__cursor_page(c, after, until, limit, next_sql);
+	*out = c;
+	return CSVC_OK;
+}
+
 /* Reads the next page of ids into the buffer, in one statement run. */
 static int read_page(csvc__cursor *c)
 {

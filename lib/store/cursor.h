@@ -52,6 +52,16 @@ void csvc__cursor_bind_int(csvc__cursor *c, const char *name, int64_t v);
  * chose for the same text with csvc__search_indexed(): an FTS5 phrase for
  * the MATCH of the trigram index, else the text itself for instr(). */
 int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text);
+/*
+ * The common end of opening a list query's cursor: binds ":limit" and the
+ * search text ":text", then, unless `count_only`, pages it (see
+ * csvc__cursor_page) from `after` up to `until`, continuing with
+ * `next_sql` (always freed here). Writes *out, or frees the cursor and
+ * returns the error.
+ */
+int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int count_only, int64_t after,
+                        int64_t until, char *next_sql, csvc__cursor **out);
+
 /* 0 with *id set, CSVC_ITEROVER at the end, or an error. */
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id);
 /* For "SELECT count(*) ..." queries. */

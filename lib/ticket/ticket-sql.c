@@ -852,10 +852,8 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 	if (!count_only) {
 		/* Tickets created after the iterator starts are not returned. */
 		csvc__stmt *st;
-		if ((rc = csvc__db_stmt(s->db, &SQL_MAX_ID, &st)) || (rc = csvc__db_step(st)) < 0)
+		if ((rc = csvc__db_stmt(s->db, &SQL_MAX_ID, &st)) || (rc = csvc__db_one_int(st, &until)) < 0)
 			return rc;
-		until = csvc__db_int(st, 0);
-		csvc__db_reset(st);
 	}
 	csvc__cursor *c;
 	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only), &c);
@@ -875,28 +873,20 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 	csvc__cursor_bind_int(c, ":created_to", q->created_to);
 	csvc__cursor_bind_int(c, ":updated_from", q->updated_from);
 	csvc__cursor_bind_int(c, ":updated_to", q->updated_to);
-	csvc__cursor_bind_int(c, ":limit", q->limit);
-	if ((rc = csvc__cursor_bind_search(c, ":text", q->text))) {
-		csvc__cursor_free(c);
-		return rc;
-	}
-	if (!count_only) {
-		/* The first page runs the query as given; the next ones continue
-		 * after the last id (keyset), with a LIMIT of a page. */
-		char *next_sql = NULL;
-		if (csvc_uuid_is_nil(&q->after)) {
-			csvc_ticket_query next = *q;
-			next.after.bytes[0] = 1;
-			next.limit = 1;
-			if (!(next_sql = csvc__ticket_db_query_sql(&next, 0))) {
-				csvc__cursor_free(c);
-				return csvc__error(CSVC_ENOMEM, "out of memory building a query");
-			}
+	/* The first page runs the query as given; the next ones continue
+	 * after the last id (keyset), with a LIMIT of a page. */
+	char *next_sql = NULL;
+	if (!count_only && csvc_uuid_is_nil(&q->after)) {
+		csvc_ticket_query next = *q;
+		next.after.bytes[0] = 1;
+		next.limit = 1;
+		if (!(next_sql = csvc__ticket_db_query_sql(&next, 0))) {
+			csvc__cursor_free(c);
+			return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 		}
-		csvc__cursor_page(c, csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, q->limit, next_sql);
 	}
-	*out = c;
-	return CSVC_OK;
+	return csvc__cursor_finish(c, q->limit, q->text, count_only,
+	                           csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, next_sql, out);
 }
 
 /* ---- defaults ---- */
