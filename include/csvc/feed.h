@@ -392,6 +392,84 @@ CSVC_EXTERN(void) csvc_feed_consumer_iter_free(csvc_feed_consumer_iter *it);
  */
 CSVC_EXTERN(int) csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t *head);
 
+/**
+ * A feed subscriber: called with each entry after its consumer's cursor,
+ * in position order, outside any transaction (see
+ * csvc_feed_subscribe()). It may call any libcsvc function on the store,
+ * writes included, except csvc_store_close(), csvc_feed_subscribe() and
+ * csvc_feed_deliver(); a transaction it begins must end before it
+ * returns (one left open is rolled back, with an error logged). To handle
+ * an entry exactly once, make the subscriber's own writes and
+ * csvc_feed_ack() of the entry's position in one transaction.
+ * @param entry The entry, borrowed for the call.
+ * @param userdata The pointer given to csvc_feed_subscribe().
+ * @return 0 when the entry is handled; any other value stops the delivery
+ *         to this subscriber, and the entry is delivered again by the next
+ *         delivery (CSVC_EUSER is meant for this).
+ * @since 1.0
+ */
+typedef int (*csvc_feed_fn)(const csvc_feed_entry *entry, void *userdata);
+
+/** The most subscribers one store handle holds. @since 1.0 */
+#define CSVC_FEED_MAX_SUBSCRIBERS 16
+
+/**
+ * Subscribes `fn` to the feed as the consumer `consumer`: the entries
+ * after the consumer's durable cursor (csvc_feed_read()) are passed to
+ * `fn`, in position order, after each outermost commit made through this
+ * store handle and by csvc_feed_deliver(), and the cursor is acknowledged
+ * after each batch of handled entries. Delivery is at-least-once: an
+ * entry whose callback failed, or that was handled when the process
+ * stopped before the acknowledgement, is delivered again (the entry's
+ * event id tells repeats apart). Subscribing delivers nothing by itself;
+ * a consumer without a cursor starts at the start of the feed (reset it
+ * to the head first to see only what comes next). Commits made by other
+ * connections or processes are delivered by csvc_feed_deliver() (for
+ * example after csvc_feed_wait()). One store handle holds one subscriber
+ * per consumer name; run one subscribed handle per consumer name at a
+ * time, or entries reach both (docs/feed.md).
+ * @param store The open store (not read-only).
+ * @param consumer The consumer's machine name.
+ * @param fn The subscriber, or NULL to remove the consumer's subscriber
+ *        from this handle (its cursor stays; csvc_feed_delete() removes
+ *        it).
+ * @param userdata Passed to every call of `fn`; not touched by the
+ *        library.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ * Errors: CSVC_EINVAL (a NULL `store` or `consumer`, a name with other
+ * characters), CSVC_ERANGE (an empty or too long name, a new subscriber
+ * beyond CSVC_FEED_MAX_SUBSCRIBERS), CSVC_ENOTFOUND (removing a consumer
+ * that has no subscriber on this handle), CSVC_EREADONLY (a read-only
+ * store: it could not acknowledge), CSVC_ESTATE (called from a
+ * subscriber).
+ * Thread safety: as every call on the store; `fn` runs on the thread of
+ * the call that committed or delivered.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_feed_subscribe(csvc_store *store, const char *consumer, csvc_feed_fn fn, void *userdata);
+
+/**
+ * Delivers to this handle's subscribers, in the order they subscribed,
+ * every entry after their cursors, including entries committed by other
+ * connections and processes and entries a failed or interrupted delivery
+ * left; each subscriber's cursor is acknowledged after each batch it
+ * handled. A subscriber that returns non-zero stops only its own
+ * delivery; the others are still served, and the first such value is
+ * returned.
+ * @param store The open store, outside any transaction.
+ * @param delivered Receives how many entries the subscribers handled,
+ *        also on failure (may be NULL).
+ * @return CSVC_OK, the first non-zero value a subscriber returned, or a
+ *         negative csvc_error_t (see Errors).
+ * Errors: CSVC_EINVAL (a NULL `store`), CSVC_ESTATE (a transaction is
+ * open, or called from a subscriber), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
+ * Thread safety: as every call on the store; the subscribers run on the
+ * calling thread.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_feed_deliver(csvc_store *store, int64_t *delivered);
+
 CSVC_END_DECL
 
 #endif /* CSVC_FEED_H */

@@ -807,51 +807,95 @@ CSVC_EXTERN(void) csvc_sla_iter_free(csvc_sla_iter *it);
 /* Time                                                                */
 /* ------------------------------------------------------------------ */
 
-/** An alarm delivered by csvc_sla_advance. @since 1.0 */
+/**
+ * An SLA alarm: a warning or a breach of one target of one ticket, as
+ * csvc_sla_advance() and the subscribers of csvc_sla_subscribe() get it.
+ * @since 1.0
+ */
 typedef struct csvc_sla_alarm {
-	uint32_t version;          /**< CSVC_SLA_ALARM_VERSION */
+	uint32_t version;          /**< the layout the library filled: CSVC_SLA_ALARM_VERSION */
 	const csvc_uuid *ticket;
 	const char *ticket_number;
 	const char *target;
 	int32_t percent;           /**< the threshold: 1..99 warning, 100 breach */
 	csvc_time_us at;           /**< the exact instant it was crossed */
+	/* version 2 */
+	const csvc_uuid *event;    /**< the feed entry's event id: the idempotency key */
+	int64_t position;          /**< the feed entry's position */
 } csvc_sla_alarm;
 
 /** @since 1.0 */
-#define CSVC_SLA_ALARM_VERSION 1
+#define CSVC_SLA_ALARM_VERSION 2
 
 /**
- * Called by csvc_sla_advance for each alarm after it is committed (inside
- * a caller's transaction: after it is written, the commit being the
- * caller's). The alarm is valid only during the call. A non-zero return
- * stops the walk and is returned (and set as the error record's code);
- * alarms already delivered stay, the rest stay pending. It may read the
- * store; it must not write to it.
+ * An alarm callback. From csvc_sla_advance(): called once for each alarm
+ * the call writes, right after it is committed (one transaction per
+ * alarm when there is a callback) or, inside a caller's transaction,
+ * right after it is written, before the caller commits. That is at most
+ * once: an alarm is not passed again after a crash, after a callback that
+ * failed on it, or after the caller rolled back (a later advance writes it
+ * again and passes it again); the alarms after a failed one stay pending
+ * for the next advance. For at-least-once delivery of every alarm,
+ * however it was crossed, subscribe with csvc_sla_subscribe(). From a
+ * subscriber of csvc_sla_subscribe(): as csvc_feed_fn.
+ * @param alarm The alarm, borrowed for the call.
+ * @param userdata The pointer given with the callback.
+ * @return 0 to go on; any other value stops the walk (csvc_sla_advance()
+ *         returns it) or the subscriber's delivery (the alarm is delivered
+ *         again). CSVC_EUSER is meant for this.
  * @since 1.0
  */
 typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
 
 /**
+ * Subscribes `fn` to the store's SLA alarms as the feed consumer
+ * `consumer` (csvc_feed_subscribe()): every warning and breach, however
+ * it was crossed (by csvc_sla_advance() or by a ticket event that came
+ * after the crossing instant), reaches every alarm subscriber, at least
+ * once, in feed order, with its event id; an alarm whose callback
+ * returned non-zero, or that was not acknowledged when the process
+ * stopped, is delivered again by the next delivery (the next commit on
+ * this handle, csvc_feed_deliver() or csvc_sla_advance()). Other feed
+ * entries move the consumer's cursor without a call. Each alarm subscriber
+ * needs a consumer name of its own.
+ * @param store The open store (not read-only).
+ * @param consumer The consumer's machine name.
+ * @param fn The callback, or NULL to remove the subscriber.
+ * @param userdata Passed to every call of `fn`.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ * Errors: those of csvc_feed_subscribe(), and CSVC_ENOMEM.
+ * Thread safety: as csvc_feed_subscribe().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_subscribe(csvc_store *store, const char *consumer, csvc_sla_alarm_fn fn, void *userdata);
+
+/**
  * Emits every warning and breach whose instant is before `now` (warnings
- * at or before), in time order, each exactly once: each is written as a
- * ticket event ("sla_warning" / "sla_breach", dated at the crossing
- * instant) with its escalations, atomically, then passed to `fn` (may be
- * NULL). Alarms crossed before a later ticket event were already emitted
- * by that event. Calling it again, or after a crash, never duplicates or
- * loses one. Its cost is proportional to the alarms due. It first looks
- * for a due alarm with a read: with nothing due it returns CSVC_OK at once
- * (0 emitted), without taking the write lock, so it does not wait for
- * another connection that holds it; only when something is due does it
- * start a write transaction (and may then wait up to the busy timeout and
- * fail with CSVC_EBUSY).
+ * at or before), in time order: each is written as a ticket event
+ * ("sla_warning" / "sla_breach", dated at the crossing instant) with its
+ * escalations, and gets its feed entry. Alarms crossed before a later
+ * ticket event were already written by that event. The store never holds
+ * an alarm twice: calling it again, or after a crash, neither duplicates
+ * nor loses one. Without a callback, alarms are written in batches of up
+ * to 1,000, one transaction each (or inside the caller's transaction);
+ * with one, one alarm per transaction. Then the feed's subscribers
+ * (csvc_sla_subscribe()) get them, with every alarm an earlier delivery
+ * left, failed callbacks included. Its cost is
+ * proportional to the alarms due. It first looks for a due alarm with a
+ * read: with nothing due it writes nothing and does not take the write
+ * lock, so it does not wait for another connection that holds it; only
+ * when something is due does it start a write transaction (and may then
+ * wait up to the busy timeout and fail with CSVC_EBUSY).
  *
  * @param store The open store.
  * @param now The instant to advance to.
- * @param fn The alarm callback; may be NULL.
+ * @param fn An alarm callback for the alarms this call writes, at most
+ *           once each (see csvc_sla_alarm_fn); may be NULL (the fast
+ *           path).
  * @param userdata Passed to `fn`.
- * @param emitted Receives how many alarms were emitted, also on failure
- *                (those stay emitted); may be NULL.
- * @return CSVC_OK, the non-zero value `fn` returned to stop the walk, or a
+ * @param emitted Receives how many alarms were written, also on failure
+ *                (those stay written); may be NULL.
+ * @return CSVC_OK, the non-zero value `fn` or a subscriber returned, or a
  *         negative csvc_error_t.
  *
  * Errors: CSVC_EINVAL (NULL `store`), CSVC_ECORRUPT (a stored alarm that
@@ -862,8 +906,8 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM, the errors of the ticket calls
  *   an escalation makes (csvc_ticket_assign, csvc_ticket_transition other
  *   than CSVC_ESTATE, csvc_ticket_update), and whatever non-zero value `fn`
- *   returns (CSVC_EUSER is meant for this), which is also the error
- *   record's code.
+ *   or a subscriber returns (CSVC_EUSER is meant for this), which is also
+ *   the error record's code.
  *
  * Thread safety: as for the store; `fn` runs on the calling thread and
  * may read the store but must not write to it.

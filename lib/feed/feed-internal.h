@@ -51,6 +51,22 @@ int csvc__feed_record(csvc_store *s, const char *type, const char *subject_kind,
 int csvc__feed_definition(csvc_store *s, const char *type, const char *kind, const char *name, int32_t version,
                           const char *store_code, csvc_time_us at);
 
+/* csvc_feed_subscribe() for the modules above: `release` (may be NULL)
+ * frees `userdata` when the subscriber is replaced or removed or the
+ * store closes. */
+int csvc__feed_subscribe(csvc_store *s, const char *consumer, csvc_feed_fn fn, void *userdata,
+                         void (*release)(void *userdata));
+
+/* csvc_feed_deliver() without clearing the error record (*delivered may
+ * be NULL); a no-op inside a transaction or a running delivery, which
+ * deliver the same entries when they end. */
+int csvc__feed_deliver(csvc_store *s, int64_t *delivered);
+
+/* Holds (on != 0) or releases one hold. While held, commits deliver nothing to the subscribers: a
+ * call that commits several times delivers once, at its end, with
+ * csvc__feed_deliver(). */
+void csvc__feed_hold(csvc_store *s, int on);
+
 /* ---- storage (feed-sql.c) ---- */
 
 /* One entry as read: strings owned. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "csvc/workflow.h" /* CSVC_WORKFLOW_MAX_NAME: the length of a machine name */
 #include "feed/feed-internal.h"
 
 struct csvc_feed_iter {
@@ -29,10 +30,21 @@ typedef struct pending {
 	int64_t row_id;
 } pending;
 
+typedef struct subscriber {
+	char name[CSVC_WORKFLOW_MAX_NAME + 1];
+	csvc_feed_fn fn;
+	void *userdata;
+	void (*release)(void *userdata); /* frees userdata (internal subscribers) */
+} subscriber;
+
 typedef struct feed_state {
 	pending *q;
 	size_t n, cap;
 	size_t mark[CSVC__DB_TX_MAX_DEPTH]; /* entries queued before level i began */
+	subscriber subs[CSVC_FEED_MAX_SUBSCRIBERS];
+	size_t n_subs;
+	int delivering;
+	int held;
 } feed_state;
 
 static void drop(feed_state *f, size_t keep)
@@ -49,6 +61,9 @@ static void drop(feed_state *f, size_t keep)
 static void state_free(void *state)
 {
 	feed_state *f = state;
+	for (size_t i = 0; i < f->n_subs; i++)
+		if (f->subs[i].release)
+			f->subs[i].release(f->subs[i].userdata);
 	csvc__free(f->q);
 	csvc__free(f);
 }
@@ -98,6 +113,24 @@ static void committed(csvc_store *s, void *state)
 	drop(state, 0);
 }
 
+static int deliver_all(csvc_store *s, feed_state *f, int64_t *delivered);
+
+/* After each outermost commit through this handle: the subscribers get
+ * what it (and anything before it) committed. The commit has succeeded
+ * whatever happens here: a failure is logged and the entries wait for the
+ * next delivery. */
+static void settled(csvc_store *s, void *state)
+{
+	feed_state *f = state;
+	if (!f->n_subs || f->delivering || f->held)
+		return;
+	int rc = deliver_all(s, f, NULL);
+	if (rc)
+		csvc__log(s, CSVC_LOG_WARN, "feed delivery after a commit stopped: %s; the entries are delivered again later",
+		          csvc_error_last()->message);
+	csvc__error_clear();
+}
+
 static const csvc__store_ext feed_ext = {
 	.name = "feed",
 	.free = state_free,
@@ -105,6 +138,7 @@ static const csvc__store_ext feed_ext = {
 	.undone = undone,
 	.committing = committing,
 	.committed = committed,
+	.settled = settled,
 };
 
 int csvc__feed_attach(csvc_store *s)
@@ -534,4 +568,163 @@ int csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t
 		if ((rc = csvc__db_wait_change(store->db, version, (int)left)) < 0)
 			return rc;
 	}
+}
+
+/* ---- subscribers ---- */
+
+/* Entries read per batch; the cursor is acknowledged after each batch. */
+#define DELIVER_BATCH 256
+
+/* Delivers to one subscriber until it is caught up or stops. */
+static int deliver_one(csvc_store *s, const subscriber *sub, int64_t *count)
+{
+	for (;;) {
+		csvc_feed_iter *it = NULL;
+		int rc = read_batch(s, sub->name, 0, DELIVER_BATCH, &it);
+		if (rc)
+			return rc;
+		if (it->n == 0) {
+			csvc_feed_iter_free(it);
+			return CSVC_OK;
+		}
+		int64_t done = 0, stopped_at = 0;
+		int stop = 0;
+		for (size_t i = 0; i < it->n; i++) {
+			stop = sub->fn(&it->entries[i], sub->userdata);
+			if (csvc__tx_depth(s) > 0) {
+				csvc__log(s, CSVC_LOG_ERROR,
+				          "feed subscriber '%s' returned with %d transaction level(s) open; "
+				          "they were rolled back",
+				          sub->name, csvc__tx_depth(s));
+				while (csvc__tx_depth(s) > 0)
+					csvc__tx_rollback(s);
+			}
+			if (stop) {
+				stopped_at = it->entries[i].position;
+				break;
+			}
+			done = it->entries[i].position;
+			(*count)++;
+		}
+		csvc_feed_iter_free(it);
+		csvc__error_clear();
+		if (done) {
+			if ((rc = csvc__tx_begin(s)))
+				return rc;
+			if ((rc = csvc__tx_end(s, move_cursor(s, sub->name, done, 1))))
+				return rc;
+		}
+		if (stop)
+			return csvc__error(stop,
+			                   "feed subscriber '%s' stopped at position %lld (it returned %d); "
+			                   "that entry is delivered again by the next delivery",
+			                   sub->name, (long long)stopped_at, stop);
+	}
+}
+
+static int deliver_all(csvc_store *s, feed_state *f, int64_t *delivered)
+{
+	int64_t count = 0;
+	int first = CSVC_OK;
+	f->delivering = 1;
+	for (size_t i = 0; i < f->n_subs; i++) {
+		subscriber sub = f->subs[i]; /* the list cannot change while delivering */
+		int rc = deliver_one(s, &sub, &count);
+		if (rc && first == CSVC_OK) {
+			first = rc;
+			/* Keep the first failure's message for the caller; later
+			 * subscribers are still served. */
+			csvc_error saved = *csvc_error_last();
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s", saved.message);
+			for (size_t j = i + 1; j < f->n_subs; j++) {
+				sub = f->subs[j];
+				(void)deliver_one(s, &sub, &count);
+			}
+			csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+			break;
+		}
+	}
+	f->delivering = 0;
+	if (delivered)
+		*delivered = count;
+	return first;
+}
+
+int csvc__feed_subscribe(csvc_store *s, const char *consumer, csvc_feed_fn fn, void *userdata,
+                         void (*release)(void *userdata))
+{
+	CSVC__CHECK_ARG(s, "store");
+	CSVC__CHECK_ARG(consumer, "consumer");
+	int rc = csvc__check_machine_name(consumer, "consumer name");
+	if (rc)
+		return rc;
+	feed_state *f = csvc__store_state(s, &feed_ext);
+	if (f->delivering)
+		return csvc__error(CSVC_ESTATE, "subscribers cannot change while the feed delivers to them");
+	size_t i = 0;
+	while (i < f->n_subs && strcmp(f->subs[i].name, consumer) != 0)
+		i++;
+	if (!fn) {
+		if (i == f->n_subs)
+			return csvc__error(CSVC_ENOTFOUND, "consumer '%s' has no subscriber on this store", consumer);
+		if (f->subs[i].release)
+			f->subs[i].release(f->subs[i].userdata);
+		memmove(&f->subs[i], &f->subs[i + 1], (f->n_subs - i - 1) * sizeof(f->subs[0]));
+		f->n_subs--;
+		return CSVC_OK;
+	}
+	if (s->flags & CSVC_OPEN_READONLY)
+		return csvc__error(CSVC_EREADONLY, "a read-only store cannot acknowledge what it delivers");
+	if (i == f->n_subs) {
+		if (f->n_subs == CSVC_FEED_MAX_SUBSCRIBERS)
+			return csvc__error(CSVC_ERANGE, "a store holds at most %d feed subscribers",
+			                   CSVC_FEED_MAX_SUBSCRIBERS);
+		f->n_subs++;
+		snprintf(f->subs[i].name, sizeof(f->subs[i].name), "%s", consumer);
+	} else if (f->subs[i].release) {
+		f->subs[i].release(f->subs[i].userdata);
+	}
+	f->subs[i].fn = fn;
+	f->subs[i].userdata = userdata;
+	f->subs[i].release = release;
+	return CSVC_OK;
+}
+
+int csvc_feed_subscribe(csvc_store *store, const char *consumer, csvc_feed_fn fn, void *userdata)
+{
+	csvc__error_clear();
+	return csvc__feed_subscribe(store, consumer, fn, userdata, NULL);
+}
+
+int csvc__feed_deliver(csvc_store *s, int64_t *delivered)
+{
+	feed_state *f = csvc__store_state(s, &feed_ext);
+	if (delivered)
+		*delivered = 0;
+	/* A running delivery, or the commit that ends the transaction,
+	 * delivers what this one would. */
+	if (!f->n_subs || f->delivering || csvc__tx_depth(s) > 0)
+		return CSVC_OK;
+	return deliver_all(s, f, delivered);
+}
+
+int csvc_feed_deliver(csvc_store *store, int64_t *delivered)
+{
+	csvc__error_clear();
+	if (delivered)
+		*delivered = 0;
+	CSVC__CHECK_ARG(store, "store");
+	feed_state *f = csvc__store_state(store, &feed_ext);
+	if (f->delivering)
+		return csvc__error(CSVC_ESTATE, "the feed is already delivering (called from a subscriber)");
+	if (csvc__tx_depth(store) > 0)
+		return csvc__error(CSVC_ESTATE, "the feed delivers only committed entries, outside a transaction");
+	return csvc__feed_deliver(store, delivered);
+}
+
+void csvc__feed_hold(csvc_store *s, int on)
+{
+	feed_state *f = csvc__store_state(s, &feed_ext);
+	f->held += on ? 1 : -1;
 }

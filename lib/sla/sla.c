@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sla/sla-internal.h"
+#include "feed/feed-internal.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
 
@@ -872,78 +873,196 @@ int csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved)
 
 /* ---- advance ---- */
 
+/* Alarms written per transaction: enough to spread a commit's cost thin,
+ * few enough that the write lock is not held for long. With a callback,
+ * one: a callback that stops the walk leaves the rest unwritten. */
+#define ADVANCE_BATCH 1000
+
+/* An alarm written by the current batch, for the caller's callback after
+ * the commit. */
+typedef struct written_alarm {
+	csvc_uuid ticket;
+	char number[CSVC_TICKET_MAX_NUMBER + 1];
+	char target[CSVC_SLA_MAX_NAME + 1];
+	int32_t percent;
+	csvc_time_us at;
+} written_alarm;
+
+/* Writes the alarm due at `at` on ticket `rowid` (the earliest due in the
+ * store), inside the current transaction. */
+static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, written_alarm *w)
+{
+	ctx x;
+	csvc_sla_alarm alarm[1];
+	char name[1][CSVC_SLA_MAX_NAME + 1];
+	int rc = load_ticket(&x, store, rowid);
+	if (rc || (rc = load_head(&x)))
+		return rc;
+	if (!x.policy)
+		return csvc__error(CSVC_ECORRUPT, "ticket %s has SLA alarms but no policy", x.head.number);
+	x.alarms = alarm;
+	x.alarm_names = name;
+	x.cap_alarms = 1;
+	size_t best = x.t.n;
+	for (size_t i = 0; i < x.t.n; i++)
+		if (x.t.clocks[i].next_alarm == at)
+			best = i;
+	if (best == x.t.n)
+		return csvc__error(CSVC_ECORRUPT, "ticket %s: stored alarm does not match its clocks", x.head.number);
+	if ((rc = fire(&x, best, 0)) || (rc = finish(&x, 0)))
+		return rc;
+	if (w && x.n_alarms) {
+		w->ticket = x.id;
+		snprintf(w->number, sizeof(w->number), "%s", x.head.number);
+		snprintf(w->target, sizeof(w->target), "%s", alarm[0].target);
+		w->percent = alarm[0].percent;
+		w->at = alarm[0].at;
+	}
+	return CSVC_OK;
+}
+
+/* Writes one batch in the current transaction; *n gets how many. */
+static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, written_alarm *w, size_t *n, int *more)
+{
+	*n = 0;
+	*more = 1;
+	while (*n < max) {
+		int64_t rowid;
+		csvc_time_us at;
+		int rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
+		if (rc == CSVC_ITEROVER) {
+			*more = 0;
+			return CSVC_OK;
+		}
+		if (rc || (rc = advance_one(store, rowid, at, w ? &w[*n] : NULL)))
+			return rc;
+		(*n)++;
+	}
+	return CSVC_OK;
+}
+
+static int call_back(csvc_sla_alarm_fn fn, void *userdata, const written_alarm *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		csvc_sla_alarm a = {CSVC_SLA_ALARM_VERSION, &w[i].ticket, w[i].number, w[i].target, w[i].percent,
+		                    w[i].at, NULL, 0};
+		int stop = fn(&a, userdata);
+		if (stop)
+			return csvc__error(stop, "the alarm callback stopped the walk (it returned %d)", stop);
+	}
+	return CSVC_OK;
+}
+
 int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, void *userdata, int64_t *emitted)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(store, "store");
-	int64_t count = 0;
-	int rc = CSVC_OK;
 	if (emitted)
 		*emitted = 0; /* also when the first look fails */
-	csvc_sla_alarm alarms[1];
-	char names[1][CSVC_SLA_MAX_NAME + 1];
+	CSVC__CHECK_ARG(store, "store");
+	int outer = csvc__tx_depth(store) > 0;
+	int64_t count = 0;
+	int64_t rowid;
+	csvc_time_us at;
 	/* Look first with a read, which another connection's write lock does
-	 * not block: with nothing due, advance returns without waiting for the
-	 * lock (and without writing). */
-	{
-		int64_t rowid;
-		csvc_time_us at;
-		rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
-		if (rc == CSVC_ITEROVER) {
-			if (emitted)
-				*emitted = 0;
-			return CSVC_OK;
-		}
-		if (rc)
-			return rc;
-	}
-	for (;;) {
-		/* One alarm per transaction, in time order: each is durable before
-		 * it is delivered, and a crash can neither lose nor repeat one. */
-		int64_t rowid;
-		csvc_time_us at;
-		ctx x;
-		memset(&x, 0, sizeof(x));
+	 * not block: with nothing due, advance writes nothing and does not wait
+	 * for the lock. */
+	int rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
+	if (rc != CSVC_ITEROVER && rc)
+		return rc;
+	written_alarm *w = NULL;
+	if (rc == CSVC_OK && fn && !(w = csvc__calloc(1, sizeof(*w))))
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	/* The subscribers get the alarms once, at the end, where their
+	 * failure is this call's result. */
+	int more = rc == CSVC_OK;
+	rc = CSVC_OK;
+	csvc__feed_hold(store, 1);
+	while (more) {
+		size_t n = 0;
 		if ((rc = csvc__tx_begin(store)))
 			break;
-		rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
-		if (rc == CSVC_ITEROVER) {
-			rc = csvc__tx_end(store, CSVC_OK);
-			break;
-		}
-		if (!rc && !(rc = load_ticket(&x, store, rowid)) && !(rc = load_head(&x))) {
-			if (!x.policy) {
-				rc = csvc__error(CSVC_ECORRUPT, "ticket %s has SLA alarms but no policy", x.head.number);
-			} else {
-				x.alarms = alarms;
-				x.alarm_names = names;
-				x.cap_alarms = 1;
-				size_t best = x.t.n;
-				for (size_t i = 0; i < x.t.n; i++)
-					if (x.t.clocks[i].next_alarm == at)
-						best = i;
-				if (best == x.t.n)
-					rc = csvc__error(CSVC_ECORRUPT, "ticket %s: stored alarm does not match its clocks",
-					                 x.head.number);
-				else if (!(rc = fire(&x, best, 0)))
-					rc = finish(&x, 0);
-			}
-		}
+		rc = advance_batch(store, now, fn ? 1 : ADVANCE_BATCH, w, &n, &more);
 		if ((rc = csvc__tx_end(store, rc)))
 			break;
-		count++;
-		if (fn && x.n_alarms) {
-			alarms[0].ticket = &x.id;
-			alarms[0].ticket_number = x.head.number;
-			int stop = fn(&alarms[0], userdata);
-			if (stop) {
-				rc = csvc__error(stop, "the alarm callback stopped the walk (it returned %d)", stop);
-				break;
-			}
-		}
+		count += (int64_t)n;
+		if (fn && (rc = call_back(fn, userdata, w, n)))
+			break;
 	}
+	csvc__free(w);
+	csvc__feed_hold(store, 0);
 	if (emitted)
 		*emitted = count;
+	if (rc || outer)
+		return rc;
+	return csvc__feed_deliver(store, NULL);
+}
+
+/* ---- alarm subscribers ---- */
+
+typedef struct alarm_sub {
+	csvc_sla_alarm_fn fn;
+	void *userdata;
+} alarm_sub;
+
+/* The members fire() writes into an alarm's payload: a target name
+ * ([a-z0-9_.-], no escapes) and an integer percent. */
+static int payload_member(const char *payload, const char *key, const char **value)
+{
+	char pat[32];
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *p = payload ? strstr(payload, pat) : NULL;
+	if (!p)
+		return 0;
+	*value = p + strlen(pat);
+	return 1;
+}
+
+static int alarm_entry(const csvc_feed_entry *e, void *userdata)
+{
+	const alarm_sub *a = userdata;
+	const char *type = csvc_feed_entry_type(e);
+	int breach = strcmp(type, "sla_breach") == 0;
+	if ((!breach && strcmp(type, "sla_warning") != 0) || strcmp(csvc_feed_entry_subject_kind(e), "ticket") != 0)
+		return 0;
+	const char *payload = csvc_feed_entry_payload(e), *t, *p;
+	char target[CSVC_SLA_MAX_NAME + 1];
+	if (!payload_member(payload, "target", &t) || *t != '"' || !payload_member(payload, "percent", &p))
+		return 0; /* not an alarm the engine wrote: nothing to deliver */
+	size_t len = strcspn(t + 1, "\"");
+	if (len > CSVC_SLA_MAX_NAME)
+		return 0;
+	memcpy(target, t + 1, len);
+	target[len] = '\0';
+	csvc_sla_alarm alarm = {CSVC_SLA_ALARM_VERSION,
+	                        csvc_feed_entry_subject_id(e),
+	                        csvc_feed_entry_reference(e),
+	                        target,
+	                        (int32_t)strtol(p, NULL, 10),
+	                        csvc_feed_entry_time(e),
+	                        csvc_feed_entry_id(e),
+	                        csvc_feed_entry_position(e)};
+	return a->fn(&alarm, a->userdata);
+}
+
+static void alarm_sub_free(void *userdata)
+{
+	csvc__free(userdata);
+}
+
+int csvc_sla_subscribe(csvc_store *store, const char *consumer, csvc_sla_alarm_fn fn, void *userdata)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	if (!fn)
+		return csvc__feed_subscribe(store, consumer, NULL, NULL, NULL);
+	alarm_sub *a = csvc__malloc(sizeof(*a));
+	if (!a)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	a->fn = fn;
+	a->userdata = userdata;
+	int rc = csvc__feed_subscribe(store, consumer, alarm_entry, a, alarm_sub_free);
+	if (rc)
+		csvc__free(a);
 	return rc;
 }
 

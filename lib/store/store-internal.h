@@ -36,6 +36,9 @@ typedef struct csvc__store_ext {
 	int (*committing)(csvc_store *s, void *state);
 	/* The outermost transaction committed. */
 	void (*committed)(csvc_store *s, void *state);
+	/* Every module's `committed` ran and no transaction is open:
+	 * delivery to the host's callbacks, which may write again. */
+	void (*settled)(csvc_store *s, void *state);
 } csvc__store_ext;
 
 struct csvc_store {

@@ -118,10 +118,14 @@ int csvc__tx_commit(csvc_store *s)
 		}
 	int rc = csvc__db_commit(s->db, &u);
 	forget(s, &u);
-	if (rc == CSVC_OK && csvc__db_depth(s->db) == 0)
+	if (rc == CSVC_OK && csvc__db_depth(s->db) == 0) {
 		for (size_t i = 0; i < s->n_ext; i++)
 			if (s->ext[i].ext->committed)
 				s->ext[i].ext->committed(s, s->ext[i].state);
+		for (size_t i = 0; i < s->n_ext && csvc__db_depth(s->db) == 0; i++)
+			if (s->ext[i].ext->settled)
+				s->ext[i].ext->settled(s, s->ext[i].state);
+	}
 	return rc;
 }
 

@@ -40,6 +40,7 @@ MAY_SUCCEED = {
     'csvc_survey_install_defaults',
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing
+    'csvc_feed_deliver',           # no subscriber: delivers nothing
 }
 # The documented code for the NULL/0 call where it is not CSVC_EINVAL.
 NULL_CODE = {
