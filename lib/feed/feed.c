@@ -626,26 +626,43 @@ static int deliver_all(csvc_store *s, feed_state *f, int64_t *delivered)
 {
 	int64_t count = 0;
 	int first = CSVC_OK;
+	int stopped[CSVC_FEED_MAX_SUBSCRIBERS] = {0};
+	csvc_error saved = {0};
+	char msg[512] = "";
 	f->delivering = 1;
-	for (size_t i = 0; i < f->n_subs; i++) {
-		subscriber sub = f->subs[i]; /* the list cannot change while delivering */
-		int rc = deliver_one(s, &sub, &count);
+	/* Rounds until no subscriber wrote: entries a subscriber commits
+	 * reach the ones served before it too. A subscriber that stopped
+	 * waits for the next delivery. */
+	for (;;) {
+		int64_t before = count, head0 = 0, head1 = 0;
+		int rc = csvc__feed_db_head(s, &head0);
+		for (size_t i = 0; !rc && i < f->n_subs; i++) {
+			if (stopped[i])
+				continue;
+			subscriber sub = f->subs[i]; /* the list cannot change while delivering */
+			int r = deliver_one(s, &sub, &count);
+			if (r) {
+				stopped[i] = 1;
+				if (first == CSVC_OK) {
+					first = r;
+					saved = *csvc_error_last();
+					snprintf(msg, sizeof(msg), "%s", saved.message);
+				}
+			}
+		}
+		if (!rc)
+			rc = csvc__feed_db_head(s, &head1);
 		if (rc && first == CSVC_OK) {
 			first = rc;
-			/* Keep the first failure's message for the caller; later
-			 * subscribers are still served. */
-			csvc_error saved = *csvc_error_last();
-			char msg[512];
+			saved = *csvc_error_last();
 			snprintf(msg, sizeof(msg), "%s", saved.message);
-			for (size_t j = i + 1; j < f->n_subs; j++) {
-				sub = f->subs[j];
-				(void)deliver_one(s, &sub, &count);
-			}
-			csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
-			break;
 		}
+		if (rc || count == before || head1 == head0)
+			break;
 	}
 	f->delivering = 0;
+	if (first)
+		csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
 	if (delivered)
 		*delivered = count;
 	return first;

@@ -5,6 +5,7 @@
  * backfill of an older store, and csvc_feed_wait woken by another
  * connection and by another process.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -635,6 +636,330 @@ static void test_wait_memory_store(void **state)
 	csvc_store_close(s);
 }
 
+/* ---- subscribers ---- */
+
+typedef struct recorder {
+	int64_t pos[256];
+	csvc_uuid id[256];
+	size_t n;
+	int64_t fail_at;   /* return CSVC_EUSER once at this position */
+	int failed;
+	csvc_store *s;     /* for the calls made from the callback */
+	int write_once;    /* create a customer on the first call */
+	int nested_rc[2];  /* csvc_feed_subscribe and csvc_feed_deliver from the callback */
+} recorder;
+
+static int record(const csvc_feed_entry *e, void *ud)
+{
+	recorder *r = ud;
+	int64_t pos = csvc_feed_entry_position(e);
+	if (r->fail_at == pos && !r->failed) {
+		r->failed = 1;
+		return CSVC_EUSER;
+	}
+	assert_true(r->n < 256);
+	r->pos[r->n] = pos;
+	r->id[r->n++] = *csvc_feed_entry_id(e);
+	if (r->write_once) {
+		r->write_once = 0;
+		r->nested_rc[0] = csvc_feed_subscribe(r->s, "nested", record, r);
+		r->nested_rc[1] = csvc_feed_deliver(r->s, NULL);
+		csvc_customer_free(make_customer(r->s, "written by a subscriber"));
+	}
+	return 0;
+}
+
+static int64_t cursor_of(csvc_store *s, const char *name)
+{
+	int64_t pos = -1, lag = -1;
+	csvc_assert_ok(csvc_feed_consumer_get(s, name, &pos, &lag));
+	return pos;
+}
+
+static void test_subscribers(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	recorder a = {.s = s}, b = {.s = s, .fail_at = 2};
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.a", record, &a));
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.b", record, &b));
+	assert_int_equal(a.n, 0); /* subscribing delivers nothing */
+
+	/* Each commit is delivered after it; b fails on position 2 once. */
+	for (int i = 0; i < 3; i++)
+		csvc_customer_free(make_customer(s, "someone"));
+	assert_int_equal(a.n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(a.pos[i], (int64_t)i + 1);
+	assert_int_equal(cursor_of(s, "sub.a"), 3);
+	/* b handled 1, refused 2; the next commit brought 2 and 3 again. */
+	assert_int_equal(b.n, 3);
+	assert_int_equal(b.pos[0], 1);
+	assert_int_equal(b.pos[1], 2);
+	assert_int_equal(b.pos[2], 3);
+	assert_int_equal(cursor_of(s, "sub.b"), 3);
+
+	/* csvc_feed_deliver returns the first failure; the others are served. */
+	b.fail_at = 4;
+	b.failed = 0;
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.b", NULL, NULL));
+	csvc_customer_free(make_customer(s, "fourth")); /* only a gets it */
+	assert_int_equal(a.n, 4);
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.b", record, &b));
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.a", NULL, NULL));
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.a", record, &a)); /* now after b */
+	int64_t delivered = -1;
+	assert_int_equal(csvc_feed_deliver(s, &delivered), CSVC_EUSER);
+	assert_non_null(strstr(csvc_error_last()->message, "sub.b"));
+	assert_int_equal(delivered, 0);
+	assert_int_equal(cursor_of(s, "sub.b"), 3);
+	csvc_assert_ok(csvc_feed_deliver(s, &delivered));
+	assert_int_equal(delivered, 1);
+	assert_int_equal(cursor_of(s, "sub.b"), 4);
+	csvc_assert_ok(csvc_feed_deliver(s, &delivered));
+	assert_int_equal(delivered, 0);
+
+	/* Nothing inside a transaction; a rollback leaves nothing to deliver. */
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_customer_free(make_customer(s, "rolled back"));
+	csvc_assert_err(csvc_feed_deliver(s, NULL), CSVC_ESTATE);
+	assert_int_equal(a.n, 4);
+	csvc_assert_ok(csvc_store_rollback(s));
+	assert_int_equal(a.n, 4);
+
+	/* A subscriber that writes: its entry is delivered by the same loop,
+	 * and it cannot change the subscribers or deliver again. */
+	a.write_once = 1;
+	csvc_customer_free(make_customer(s, "fifth"));
+	assert_int_equal(a.n, 6);
+	assert_int_equal(a.pos[4], 5);
+	assert_int_equal(a.pos[5], 6);
+	assert_int_equal(a.nested_rc[0], CSVC_ESTATE);
+	assert_int_equal(a.nested_rc[1], CSVC_ESTATE);
+	assert_int_equal(cursor_of(s, "sub.a"), 6);
+	assert_int_equal(cursor_of(s, "sub.b"), 6);
+	assert_int_equal(head_of(s), 6);
+	/* The same entry has the same id for every subscriber. */
+	assert_memory_equal(a.id[5].bytes, b.id[b.n - 1].bytes, 16);
+
+	/* Refusals change nothing. */
+	csvc_assert_err(csvc_feed_subscribe(s, "Bad Name", record, &a), CSVC_EINVAL);
+	csvc_assert_err(csvc_feed_subscribe(s, "", record, &a), CSVC_ERANGE);
+	csvc_assert_err(csvc_feed_subscribe(s, NULL, record, &a), CSVC_EINVAL);
+	csvc_assert_err(csvc_feed_subscribe(s, "sub.none", NULL, NULL), CSVC_ENOTFOUND);
+	char name[32];
+	for (int i = 2; i < CSVC_FEED_MAX_SUBSCRIBERS; i++) {
+		snprintf(name, sizeof(name), "many.%d", i);
+		csvc_assert_ok(csvc_feed_subscribe(s, name, record, &b));
+	}
+	csvc_assert_err(csvc_feed_subscribe(s, "one.too.many", record, &a), CSVC_ERANGE);
+	csvc_assert_ok(csvc_feed_subscribe(s, "sub.a", record, &a)); /* replacing is not adding */
+	csvc_store_close(s);
+}
+
+/* Entries committed by another connection or process are delivered by
+ * csvc_feed_deliver; a process that dies between handling and
+ * acknowledging gets them again, with the same ids; a read-only store
+ * cannot subscribe. */
+static int exit_at_third(const csvc_feed_entry *e, void *ud)
+{
+	int fd = *(int *)ud;
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%lld\n", (long long)csvc_feed_entry_position(e));
+	if (write(fd, line, (size_t)n) != n)
+		_exit(3);
+	if (csvc_feed_entry_position(e) == 3)
+		_exit(0); /* handled, never acknowledged */
+	return 0;
+}
+
+static void test_subscriber_redelivery(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/csvc-feed-XXXXXX", path[128], out[160];
+	make_dir(dir, path, sizeof(path));
+	snprintf(out, sizeof(out), "%s/handled", dir);
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	for (int i = 0; i < 5; i++)
+		csvc_customer_free(make_customer(s, "before"));
+	csvc_store_close(s);
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		csvc_store *c = NULL;
+		if (fd < 0 || csvc_store_open(&c, path, NULL) || csvc_feed_subscribe(c, "outbox", exit_at_third, &fd))
+			_exit(2);
+		csvc_feed_deliver(c, NULL);
+		_exit(4); /* not reached */
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_err(csvc_feed_consumer_get(s, "outbox", NULL, NULL), CSVC_ENOTFOUND); /* never acknowledged */
+	recorder r = {.s = s};
+	csvc_assert_ok(csvc_feed_subscribe(s, "outbox", record, &r));
+	/* Another connection commits; this handle delivers it on request. */
+	csvc_store *other = NULL;
+	csvc_assert_ok(csvc_store_open(&other, path, NULL));
+	csvc_customer_free(make_customer(other, "elsewhere"));
+	assert_int_equal(r.n, 0);
+	int64_t delivered = 0;
+	csvc_assert_ok(csvc_feed_deliver(s, &delivered));
+	assert_int_equal(delivered, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(r.pos[i], (int64_t)i + 1);
+	/* Positions 1-3 were handled twice: the ids say they are the same. */
+	entry all6[8];
+	assert_int_equal(read_all(s, 0, all6, 8), 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_memory_equal(r.id[i].bytes, all6[i].id.bytes, 16);
+	FILE *f = fopen(out, "r");
+	assert_non_null(f);
+	long long p1, p2, p3;
+	assert_int_equal(fscanf(f, "%lld %lld %lld", &p1, &p2, &p3), 3);
+	assert_true(p1 == 1 && p2 == 2 && p3 == 3);
+	fclose(f);
+	csvc_store_close(other);
+	csvc_store_close(s);
+
+	csvc_store_options o;
+	csvc_store_options_init(&o, CSVC_STORE_OPTIONS_VERSION);
+	o.flags = CSVC_OPEN_READONLY;
+	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_assert_err(csvc_feed_subscribe(s, "outbox", record, &r), CSVC_EREADONLY);
+	csvc_store_close(s);
+	remove_dir(dir);
+}
+
+/* Alarm subscribers get every alarm, whether a ticket event or
+ * csvc_sla_advance crossed it, with the feed's ids and the crossing
+ * instants; a failed one comes back on the next advance. */
+typedef struct alarm_log {
+	char target[32][CSVC_SLA_MAX_NAME + 1];
+	int32_t percent[32];
+	csvc_time_us at[32];
+	csvc_uuid event[32];
+	int64_t position[32];
+	size_t n;
+	int fail_next;
+} alarm_log;
+
+static int on_alarm(const csvc_sla_alarm *a, void *ud)
+{
+	alarm_log *l = ud;
+	if (l->fail_next) {
+		l->fail_next = 0;
+		return CSVC_EUSER;
+	}
+	assert_true(l->n < 32);
+	assert_int_equal(a->version, CSVC_SLA_ALARM_VERSION);
+	snprintf(l->target[l->n], sizeof(l->target[0]), "%s", a->target);
+	l->percent[l->n] = a->percent;
+	l->at[l->n] = a->at;
+	l->event[l->n] = *a->event;
+	l->position[l->n] = a->position;
+	l->n++;
+	return 0;
+}
+
+/* The ticket's alarms as its history has them, against the log. */
+static void check_alarms(csvc_store *s, const csvc_ticket *t, const alarm_log *l)
+{
+	csvc_event_iter *it = NULL;
+	csvc_event *ev = NULL;
+	size_t k = 0;
+	entry e[64];
+	size_t n = read_all(s, 0, e, 64);
+	csvc_assert_ok(csvc_ticket_history_new(s, csvc_ticket_id(t), &it));
+	while (csvc_ticket_history_next(it, &ev) == CSVC_OK) {
+		const char *type = csvc_event_type(ev);
+		if (!strcmp(type, "sla_warning") || !strcmp(type, "sla_breach")) {
+			assert_true(k < l->n);
+			char expect[96];
+			snprintf(expect, sizeof(expect), "\"target\":\"%s\",\"percent\":%d", l->target[k], (int)l->percent[k]);
+			assert_non_null(strstr(csvc_event_payload(ev), expect));
+			assert_int_equal(l->percent[k] == 100, !strcmp(type, "sla_breach"));
+			assert_int_equal(csvc_event_at(ev), l->at[k]);
+			/* The feed entry at the alarm's position has its id. */
+			size_t j = 0;
+			while (j < n && e[j].pos != l->position[k])
+				j++;
+			assert_true(j < n);
+			assert_string_equal(e[j].type, type);
+			assert_memory_equal(e[j].id.bytes, l->event[k].bytes, 16);
+			k++;
+		}
+		csvc_event_free(ev);
+	}
+	csvc_ticket_history_free(it);
+	assert_int_equal(k, l->n);
+}
+
+static void test_alarm_subscribers(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	alarm_log one = {0}, two = {0};
+	csvc_assert_ok(csvc_sla_subscribe(s, "alarms.one", on_alarm, &one));
+	csvc_assert_ok(csvc_sla_subscribe(s, "alarms.two", on_alarm, &two));
+	csvc_ticket *early = NULL, *late = NULL;
+	for (int i = 0; i < 2; i++) {
+		csvc_ticket **t = i ? &late : &early;
+		csvc_assert_ok(csvc_ticket_new(t, "complaint", "SH01"));
+		csvc_assert_ok(csvc_ticket_set_subject(*t, "broken"));
+		csvc_assert_ok(csvc_ticket_create(s, *t, "clerk"));
+	}
+	assert_int_equal(one.n, 0);
+
+	/* A transition long after the deadlines crosses the alarms of `early`
+	 * before it is written: the subscribers get them, no advance ran. */
+	now_cell = T0 + 400LL * 24 * 3600 * SEC;
+	csvc_assert_ok(csvc_ticket_transition(s, csvc_ticket_id(early), "analyse", 0, "clerk", NULL, NULL));
+	assert_true(one.n >= 2);
+	size_t by_event = one.n;
+	check_alarms(s, early, &one);
+	assert_int_equal(two.n, one.n);
+
+	/* Advance crosses those of `late`; two refuses the first once. */
+	two.fail_next = 1;
+	int64_t emitted = 0;
+	assert_int_equal(csvc_sla_advance(s, now_cell, NULL, NULL, &emitted), CSVC_EUSER);
+	assert_true(emitted >= 2);
+	assert_int_equal(one.n, by_event + (size_t)emitted);
+	assert_int_equal(two.n, by_event);
+	/* Nothing is due now; the next advance delivers what two refused. */
+	csvc_assert_ok(csvc_sla_advance(s, now_cell, NULL, NULL, &emitted));
+	assert_int_equal(emitted, 0);
+	assert_int_equal(two.n, one.n);
+	for (size_t i = 0; i < one.n; i++) {
+		assert_memory_equal(one.event[i].bytes, two.event[i].bytes, 16);
+		assert_int_equal(one.position[i], two.position[i]);
+		if (i)
+			assert_true(one.position[i] > one.position[i - 1]);
+	}
+	alarm_log late_only = one;
+	memmove(late_only.target, late_only.target + by_event, (one.n - by_event) * sizeof(late_only.target[0]));
+	memmove(late_only.percent, late_only.percent + by_event, (one.n - by_event) * sizeof(int32_t));
+	memmove(late_only.at, late_only.at + by_event, (one.n - by_event) * sizeof(csvc_time_us));
+	memmove(late_only.event, late_only.event + by_event, (one.n - by_event) * sizeof(csvc_uuid));
+	memmove(late_only.position, late_only.position + by_event, (one.n - by_event) * sizeof(int64_t));
+	late_only.n = one.n - by_event;
+	check_alarms(s, late, &late_only);
+	csvc_assert_ok(csvc_sla_subscribe(s, "alarms.two", NULL, NULL));
+	csvc_assert_err(csvc_sla_subscribe(s, "alarms.two", NULL, NULL), CSVC_ENOTFOUND);
+	csvc_ticket_free(early);
+	csvc_ticket_free(late);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +971,9 @@ int main(void)
 		cmocka_unit_test(test_migration_backfill),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_wait_memory_store),
+		cmocka_unit_test(test_subscribers),
+		cmocka_unit_test(test_subscriber_redelivery),
+		cmocka_unit_test(test_alarm_subscribers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
