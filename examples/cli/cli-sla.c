@@ -45,7 +45,7 @@ static const char advance_help[] =
 	"\n"
 	"Emits every SLA warning and breach whose instant has come, up to --until\n"
 	"(default: the store clock, i.e. --now or the system clock), in time\n"
-	"order, each exactly once, and prints them: the instant the threshold was\n"
+	"order, each once, and prints them: the instant the threshold was\n"
 	"crossed, the ticket, the target and warning N% or breach. Escalations\n"
 	"run with them. Running it again emits nothing new.\n";
 

@@ -8,9 +8,11 @@
  * category, customer class and tier) and carries targets. When a ticket is
  * created the first matching policy (lowest rank) is chosen and recorded
  * with its version; its targets are instantiated and then moved by every
- * ticket event in the same transaction. csvc_sla_advance() emits the
- * warnings and breaches whose time has come, each exactly once and dated
- * at the instant the threshold was crossed.
+ * ticket event in the same transaction. csvc_sla_advance() writes the
+ * warnings and breaches whose time has come, each once in the store and
+ * dated at the instant the threshold was crossed; csvc_sla_subscribe()
+ * delivers every alarm at least once (docs/feed.md says what is exactly
+ * once, and for whom).
  *
  * Thread safety: csvc_sla_policy and csvc_sla_target are detached values.
  * Their getters only read them, so several threads may read one at once;

@@ -1127,6 +1127,11 @@ CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
  * Its return value is ignored (the changes are committed). Ticket
  * events written in SQL on behalf of another module (the "customer_merged"
  * events of csvc_customer_merge) are in the log but not delivered.
+ * Delivery is at most once and in-process: events committed before a
+ * crash and not yet passed to the hook are not passed after it. For
+ * delivery that survives crashes (at least once, with event ids, every
+ * ticket event included), subscribe to the feed with
+ * csvc_feed_subscribe() (feed.h, docs/feed.md).
  * @since 1.0
  */
 typedef void (*csvc_change_fn)(const csvc_event *ev, void *userdata);

@@ -1,6 +1,7 @@
 /*
  * The SLA engine: per-target clocks moved by ticket events, alarms emitted
- * exactly once at their crossing instants, recompute from the event log.
+ * once in the store at their crossing instants, recompute from the event
+ * log; alarm subscribers on the feed.
  *
  * A clock counts business time on its calendar: `used` holds the time
  * consumed before `since`, the start of the current running stretch. The
