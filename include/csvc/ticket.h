@@ -1124,9 +1124,9 @@ CSVC_EXTERN(void) csvc_ticket_history_free(csvc_event_iter *it);
  * events of such writes are delivered after the current ones, by the same
  * loop. A transaction the hook begins must end before it returns: one
  * left open is rolled back when the hook returns, with an error logged.
- * Its return value is ignored (the changes are committed). Ticket
- * events written in SQL on behalf of another module (the "customer_merged"
- * events of csvc_customer_merge) are in the log but not delivered.
+ * Its return value is ignored (the changes are committed). The
+ * "customer_merged" events of csvc_customer_merge() are delivered like any
+ * other.
  * Delivery is at most once and in-process: events committed before a
  * crash and not yet passed to the hook are not passed after it. For
  * delivery that survives crashes (at least once, with event ids, every
