@@ -87,7 +87,9 @@ static int put_zone_data(csvc_store *s, const char *name, const void *data, size
 	csvc__db_bind_text(st, 1, name);
 	csvc__db_bind_blob(st, 2, data, len);
 	csvc__db_bind_int(st, 3, now);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	return csvc__feed_definition(s, "zone_added", "zone", name, 0, NULL, now);
 }
 
 int csvc__calendar_db_save(csvc_store *s, const char *name, const char *spec, const csvc_uuid *new_uuid,
@@ -153,7 +155,10 @@ static int set_store_zone_in_tx(csvc_store *s, const char *store_code, const cha
 	csvc__db_bind_text(st, 1, store_code);
 	csvc__db_bind_text(st, 2, zone);
 	csvc__db_bind_int(st, 3, now);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	/* "" is the store-wide default. */
+	return csvc__feed_definition(s, "zone_set", "zone", zone, 0, store_code, now);
 }
 
 int csvc__calendar_db_set_store_zone(csvc_store *s, const char *store_code, const char *zone,
@@ -174,7 +179,10 @@ static int clear_store_zone_in_tx(csvc_store *s, const char *store_code)
 	csvc__db_bind_text(st, 1, store_code);
 	if ((rc = csvc__db_run(st)))
 		return rc;
-	return csvc__db_changes(s->db) > 0;
+	if (csvc__db_changes(s->db) == 0)
+		return 0;
+	rc = csvc__feed_definition(s, "zone_cleared", "zone", NULL, 0, store_code, 0);
+	return rc < 0 ? rc : 1;
 }
 
 int csvc__calendar_db_clear_store_zone(csvc_store *s, const char *store_code)

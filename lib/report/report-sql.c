@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed/feed-internal.h"
 #include "report/report-internal.h"
 #include "store/store-internal.h"
 
@@ -389,7 +390,17 @@ int csvc__report_db_record_transactions(csvc_store *s, const char *store_code, i
 	csvc__db_bind_text(st, 1, store_code);
 	csvc__db_bind_int(st, 2, day);
 	csvc__db_bind_int(st, 3, count);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	csvc__buf b = {0};
+	csvc__buf_puts(&b, "{\"store_code\":");
+	csvc__buf_json_string(&b, store_code);
+	csvc__buf_printf(&b, ",\"date\":%d,\"count\":%lld}", (int)day, (long long)count);
+	rc = b.failed ? csvc__error(CSVC_ENOMEM, "out of memory")
+	              : csvc__feed_record(s, "transactions_recorded", "store", NULL, store_code, NULL,
+	                                  csvc_store_now(s), b.data);
+	csvc__buf_free(&b);
+	return rc;
 }
 
 int csvc__report_db_survey_exists(csvc_store *s, const char *name, int32_t version)

@@ -153,7 +153,13 @@ int csvc__ticket_db_priority_set(csvc_store *s, int32_t u, int32_t i, int32_t m,
 	csvc__db_bind_int(st, 2, i);
 	csvc__db_bind_int(st, 3, m);
 	csvc__db_bind_int(st, 4, p);
-	return csvc__db_run(st);
+	if ((rc = csvc__db_run(st)))
+		return rc;
+	char payload[96];
+	snprintf(payload, sizeof(payload), "{\"urgency\":%d,\"importance\":%d,\"impact\":%d,\"priority\":%d}", (int)u,
+	         (int)i, (int)m, (int)p);
+	return csvc__feed_record(s, "priority_matrix_set", "definition", NULL, "priority_matrix", NULL, csvc_store_now(s),
+	                         payload);
 }
 
 int csvc__ticket_db_kind_define(csvc_store *s, const char *name, const char *workflow, const char *zh,

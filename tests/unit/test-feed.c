@@ -960,6 +960,44 @@ static void test_alarm_subscribers(void **state)
 	csvc_store_close(s);
 }
 
+/* The changes that are neither events nor saved definitions: the priority
+ * matrix, time zones, transaction counts. */
+static void test_settings_and_counts(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	int64_t h = head_of(s);
+	csvc_assert_ok(csvc_priority_matrix_set(s, CSVC_URGENCY_EMERGENCY, CSVC_IMPORTANCE_HIGH, CSVC_IMPACT_WIDE,
+	                                        CSVC_PRIORITY_CRITICAL));
+	csvc_assert_ok(csvc_calendar_set_store_zone(s, "SH01", "+08:00"));
+	csvc_assert_ok(csvc_calendar_set_default_zone(s, "UTC"));
+	csvc_assert_ok(csvc_calendar_clear_store_zone(s, "SH01"));
+	csvc_assert_err(csvc_calendar_clear_store_zone(s, "SH01"), CSVC_ENOTFOUND); /* no change, no entry */
+	csvc_assert_ok(csvc_calendar_clear_default_zone(s));
+	csvc_assert_ok(csvc_report_record_transactions(s, "SH01", 20260101, 812));
+	size_t n = read_all(s, h, all, 1000);
+	assert_int_equal(n, 6);
+	check_sequence(all, n, h + 1);
+	static const char *const types[] = {"priority_matrix_set", "zone_set", "zone_set", "zone_cleared",
+	                                    "zone_cleared", "transactions_recorded"};
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(all[i].type, types[i]);
+		assert_int_equal(all[i].time, T0);
+	}
+	assert_string_equal(all[0].kind, "definition");
+	assert_string_equal(all[0].ref, "priority_matrix");
+	assert_string_equal(all[0].payload, "{\"urgency\":1,\"importance\":1,\"impact\":1,\"priority\":1}");
+	assert_string_equal(all[1].ref, "+08:00");
+	assert_string_equal(all[1].payload, "{\"kind\":\"zone\",\"store_code\":\"SH01\"}");
+	assert_string_equal(all[2].payload, "{\"kind\":\"zone\",\"store_code\":\"\"}");
+	assert_string_equal(all[3].payload, "{\"kind\":\"zone\",\"store_code\":\"SH01\"}");
+	assert_string_equal(all[5].kind, "store");
+	assert_string_equal(all[5].ref, "SH01");
+	assert_string_equal(all[5].payload, "{\"store_code\":\"SH01\",\"date\":20260101,\"count\":812}");
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -971,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_migration_backfill),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_wait_memory_store),
+		cmocka_unit_test(test_settings_and_counts),
 		cmocka_unit_test(test_subscribers),
 		cmocka_unit_test(test_subscriber_redelivery),
 		cmocka_unit_test(test_alarm_subscribers),
