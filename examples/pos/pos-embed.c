@@ -8,25 +8,30 @@
  *
  *   1. open the till's own store file, with the till's clock injected and
  *      libcsvc's log messages routed into the till's log;
- *   2. register a change hook that appends every committed ticket event to
- *      an outbox file as one JSON line, to be uploaded to head office
- *      when the network is there (the till works offline);
+ *   2. subscribe to the store's change feed as the consumer "pos.outbox":
+ *      every committed change (ticket events, customer events, survey
+ *      invitations and responses) is appended to an outbox file as one
+ *      JSON line and synced to disk before it is acknowledged, to be
+ *      uploaded to head office when the network is there (the till works
+ *      offline); at start, whatever a crash left unacknowledged is written
+ *      first;
  *   3. at checkout, look the customer up by member card, else by phone;
  *   4. when a customer comes back with a problem, open an after-sales
  *      ticket linked to the receipt (order_ref);
  *   5. record what the till saw of the interaction;
  *   6. let the customer rate the service on the till's customer display
- *      (a survey response bound to the ticket) and put the rating in the
- *      outbox too: survey calls make no ticket events, so the change
- *      hook does not carry it.
+ *      (a survey response bound to the ticket): the invitation and the
+ *      response are feed entries too, so they reach the outbox by the
+ *      same path.
  *
  * Run it twice on the same files: the second run finds the member created
  * by the first and opens the next ticket number; the outbox grows by the
- * ticket's events and its rating.
+ * ticket's events, the rating's invitation and its response.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csvc.h>
@@ -45,7 +50,7 @@
 typedef struct till {
 	csvc_time_us now; /* microseconds since the epoch, UTC */
 	FILE *outbox;
-	long events_written;
+	long lines_written;
 	int outbox_failed;
 } till;
 
@@ -73,104 +78,54 @@ static void till_log(int32_t level, const char *message, void *userdata)
 }
 
 /* ------------------------------------------------------------------ */
-/* 2. The outbox: committed events as JSON lines                       */
+/* 2. The outbox: committed changes as JSON lines, from the feed       */
 /* ------------------------------------------------------------------ */
 
-static void json_string(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-static void iso_time(csvc_time_us t, char *buf, size_t size)
-{
-	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
-	if (csvc_civil_from_local(t, &c) == CSVC_OK) /* a UTC instant splits like local time */
-		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)c.year, (int)c.month, (int)c.day,
-		         (int)c.hour, (int)c.minute, (int)c.second);
-	else
-		snprintf(buf, size, "?");
-}
-
 /*
- * The change hook. libcsvc calls it after each successful commit, once per
- * ticket event that the commit made, in order, and never for a change that
- * was rolled back. So the outbox holds exactly what the store holds. The
- * event is valid only during the call: write it out (or copy it) now.
+ * The feed subscriber. libcsvc calls it after each successful outermost
+ * commit made through this store handle (and from csvc_feed_deliver()),
+ * once per feed entry after the consumer's cursor, in position order,
+ * outside any transaction; it never sees a change that was rolled back.
+ * When it returns 0 the entry is handled, and libcsvc acknowledges the
+ * handled entries (moves the consumer's cursor, kept in the store) after
+ * each batch.
+ *
+ * So the line is written and synced to disk first, and acknowledged
+ * after: a power cut between the two writes the entry again at the next
+ * start (at least once, never lost). Each line carries the entry's event
+ * id ("id"), which never changes: head office keeps one copy per id. A
+ * failed write returns non-zero: the entry stays unacknowledged and comes
+ * again with the next delivery; the half-written line is cut off first.
+ *
+ * The line is the library's JSON layout of an entry
+ * (csvc_feed_entry_to_json): {"position", "id", "time", "type",
+ * "subject_kind", "subject", "reference", "actor", "payload"}.
+ * Definitions (workflows, SLA policies, surveys) come from head office
+ * and are not uploaded: they are acknowledged without a line.
  */
-static void to_outbox(const csvc_event *ev, void *userdata)
+static int to_outbox(const csvc_feed_entry *entry, void *userdata)
 {
 	till *t = userdata;
-	char id[CSVC_UUID_STRLEN + 1], at[40];
-	const char *payload = csvc_event_payload(ev);
-	csvc_uuid_to_string(csvc_event_ticket(ev), id);
-	iso_time(csvc_event_at(ev), at, sizeof(at));
+	if (strcmp(csvc_feed_entry_subject_kind(entry), "definition") == 0)
+		return 0;
+	char *json = NULL;
+	if (csvc_feed_entry_to_json(entry, &json) != CSVC_OK)
+		return CSVC_EUSER; /* out of memory: the entry comes again */
 	FILE *f = t->outbox;
-	fputs("{\"ticket\":", f);
-	json_string(f, id);
-	fputs(",\"number\":", f);
-	json_string(f, csvc_event_ticket_number(ev));
-	fprintf(f, ",\"seq\":%lld,\"type\":", (long long)csvc_event_seq(ev));
-	json_string(f, csvc_event_type(ev));
-	fputs(",\"at\":", f);
-	json_string(f, at);
-	fputs(",\"actor\":", f);
-	json_string(f, csvc_event_actor(ev));
-	fputs(",\"from_state\":", f);
-	json_string(f, csvc_event_from_state(ev));
-	fputs(",\"to_state\":", f);
-	json_string(f, csvc_event_to_state(ev));
-	/* The payload is already a JSON object (docs/tickets.md). */
-	fprintf(f, ",\"payload\":%s}\n", payload && *payload ? payload : "null");
-	/* The hook returns nothing: the change is committed whatever happens
-	 * here. Remember a failed write so that the till can re-export. */
-	if (fflush(f) != 0)
+	int fd = fileno(f);
+	struct stat before;
+	int written = fstat(fd, &before) == 0 && fputs(json, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 &&
+	              fdatasync(fd) == 0;
+	csvc_free(json);
+	if (!written) {
 		t->outbox_failed = 1;
-	t->events_written++;
-}
-
-/*
- * The till's rating, as one outbox line of its own. Survey invitations and
- * responses are not ticket events: libcsvc does not pass them to the
- * change hook, and they have no per-ticket "seq". So the till writes the
- * line itself, after the commit that recorded the response, in the same
- * JSON-lines form with "type": "survey_response". Head office tells the
- * lines apart by "type".
- */
-static void rating_to_outbox(till *t, const csvc_uuid *response, const csvc_ticket *ticket, const char *survey,
-                             int32_t version, int score)
-{
-	char rid[CSVC_UUID_STRLEN + 1], tid[CSVC_UUID_STRLEN + 1], at[40];
-	csvc_uuid_to_string(response, rid);
-	csvc_uuid_to_string(csvc_ticket_id(ticket), tid);
-	iso_time(t->now, at, sizeof(at));
-	FILE *f = t->outbox;
-	fputs("{\"type\":\"survey_response\",\"response\":", f);
-	json_string(f, rid);
-	fputs(",\"ticket\":", f);
-	json_string(f, tid);
-	fputs(",\"number\":", f);
-	json_string(f, csvc_ticket_number(ticket));
-	fputs(",\"survey\":", f);
-	json_string(f, survey);
-	fprintf(f, ",\"survey_version\":%d,\"method\":\"till\",\"at\":", (int)version);
-	json_string(f, at);
-	fprintf(f, ",\"answers\":{\"satisfaction\":%d}}\n", score);
-	if (fflush(f) != 0)
-		t->outbox_failed = 1;
-	t->events_written++;
+		clearerr(f);
+		if (ftruncate(fd, before.st_size) != 0) /* no torn line before the retry */
+			fprintf(stderr, "pos-embed: the outbox may end with a torn line\n");
+		return CSVC_EUSER;
+	}
+	t->lines_written++;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -250,7 +205,7 @@ int main(int argc, char **argv)
 	}
 	till t = {shanghai(14, 5, 0), NULL, 0, 0};
 
-	/* The outbox is opened for appending: it holds events not yet uploaded. */
+	/* The outbox is opened for appending: it holds changes not yet uploaded. */
 	t.outbox = fopen(argv[2], "a");
 	if (!t.outbox) {
 		perror(argv[2]);
@@ -271,14 +226,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* 2. Every committed ticket event goes to the outbox. */
-	ok(csvc_store_set_change_hook(store, to_outbox, &t), "change hook");
+	/*
+	 * 2. Every committed change goes to the outbox. A consumer name needs
+	 * one subscribed handle at a time: this till is the only program that
+	 * writes its outbox. Delivering once at start writes first what the
+	 * last run handled but could not acknowledge (a power cut), and what
+	 * other programs committed to this store since.
+	 */
+	int good = ok(csvc_feed_subscribe(store, "pos.outbox", to_outbox, &t), "subscribe the outbox") &&
+	           ok(csvc_feed_deliver(store, NULL), "outbox catch-up");
+	if (good && t.lines_written)
+		printf("outbox: %ld lines left by an earlier run written first\n", t.lines_written);
 
 	/* Workflows, kinds, channels, SLA policies and survey templates
 	 * (installing twice changes nothing), and the till's rating survey. */
 	int32_t rating_version = 0;
-	int good = ok(csvc_store_install_defaults(store), "defaults") && seed_member(store) &&
-	           define_till_rating(store, &rating_version);
+	good = good && ok(csvc_store_install_defaults(store), "defaults") && seed_member(store) &&
+	       define_till_rating(store, &rating_version);
 
 	/* 3. Checkout at 14:05: the cashier scans a member card. */
 	csvc_customer *member = good ? lookup_customer(store, "M-30001", "137 0000 1111") : NULL;
@@ -308,7 +272,8 @@ int main(int argc, char **argv)
 			                                                       .body = "收银台3号：顾客出示小票，杯盖密封圈变形",
 			                                                       .actor = "till-3"}, NULL),
 			          "note");
-			/* The hook runs after this commit, outside the transaction. */
+			/* The outbox gets both entries after this commit, outside
+			 * the transaction. */
 			good = good ? ok(csvc_store_commit(store), "commit") : (csvc_store_rollback(store), 0);
 		}
 		if (good)
@@ -318,7 +283,7 @@ int main(int argc, char **argv)
 	/*
 	 * 5. What the till saw of the interaction. The cashier classifies the
 	 * case and tells the customer the result at the counter; both are
-	 * ticket events and reach the outbox.
+	 * ticket events and reach the outbox, one commit each.
 	 */
 	if (good && ticket) {
 		t.now = shanghai(14, 43, 0);
@@ -348,14 +313,14 @@ int main(int argc, char **argv)
 		 * 已回访 (surveyed). One transaction holds all three: either the
 		 * rating and the transition are both recorded or neither is.
 		 *
-		 * What reaches the outbox: the change hook delivers the
-		 * transition (a ticket event) when the transaction commits; the
-		 * invitation and the response are survey records, not ticket
-		 * events, so the hook never sees them. The till writes the
-		 * response's line itself once the commit has succeeded
-		 * (rating_to_outbox), so the outbox again holds exactly what the
-		 * store holds. The token is a single-use secret: it is used here
-		 * and never logged.
+		 * What reaches the outbox: when the transaction commits, its
+		 * three feed entries, in order: the invitation ("invited") and
+		 * the response ("responded", subject kind "survey", payload with
+		 * the survey, its version, the ticket, the customer and the
+		 * method, never the token), then the transition. The answers
+		 * themselves stay in the store, where the reports score them.
+		 * The token is a single-use secret: it is used here and never
+		 * logged.
 		 */
 		t.now = shanghai(14, 47, 0);
 		const int score = 5;
@@ -376,17 +341,14 @@ int main(int argc, char **argv)
 			rated = rated ? ok(csvc_store_commit(store), "commit") : (csvc_store_rollback(store), 0);
 		}
 		csvc_survey_answers_free(answers);
-		if (rated) {
-			rating_to_outbox(&t, &response, ticket, "till_rating", rating_version, score);
-			printf("till rating %d of 5 recorded for %s\n", score, csvc_ticket_number(ticket));
-		}
+		if (rated)
+			printf("till rating %d of 5 (till_rating version %d) recorded for %s\n", score, (int)rating_version,
+			       csvc_ticket_number(ticket));
 		good = good && rated;
 	}
 
-	/* Upload later: make sure what was written survives a power cut. */
-	if (fflush(t.outbox) != 0 || fsync(fileno(t.outbox)) != 0)
-		t.outbox_failed = 1;
-	printf("outbox: %ld lines written to %s\n", t.events_written, argv[2]);
+	/* Each line was synced before it was acknowledged: nothing to flush. */
+	printf("outbox: %ld lines written to %s\n", t.lines_written, argv[2]);
 
 	csvc_ticket_free(ticket);
 	csvc_customer_free(member);

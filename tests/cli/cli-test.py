@@ -29,6 +29,7 @@ output (then review the diff).
 """
 
 import argparse
+import datetime
 import json
 import errno
 import os
@@ -738,59 +739,145 @@ def test_demo(args):
     print("csvc demo: identical runs, golden output, explorable store")
 
 
+def utc_us(*civil):
+    """Microseconds since the epoch of a UTC date and time."""
+    return int(datetime.datetime(*civil, tzinfo=datetime.timezone.utc).timestamp()) * 1000000
+
+
+POS_TICKET_TYPES = ["created", "comment", "transition", "transition", "comment", "transition", "transition",
+                    "comment", "invited", "responded", "transition"]
+
+
+def check_pos_run(lines, number, first_run):
+    """One run's outbox lines: the member (first run only), then the
+    ticket's entries, the rating's invitation and response among them."""
+    if first_run:
+        member = lines[0]
+        if (member["subject_kind"], member["type"], member["subject"], member["actor"]) != \
+                ("customer", "created", FIXED_UUID + "000000030001", "head-office-sync"):
+            raise Failure("first outbox line: %r" % member)
+        lines = lines[1:]
+    if [e["type"] for e in lines] != POS_TICKET_TYPES:
+        raise Failure("outbox entry types for %s: %r" % (number, [e["type"] for e in lines]))
+    tickets = [e for e in lines if e["subject_kind"] == "ticket"]
+    surveys = [e for e in lines if e["subject_kind"] == "survey"]
+    if [e["payload"]["seq"] for e in tickets] != list(range(1, 10)):
+        raise Failure("outbox seqs for %s: %r" % (number, [e["payload"]["seq"] for e in tickets]))
+    ticket_id = tickets[0]["subject"]
+    if any(e["reference"] != number or e["subject"] != ticket_id or e["actor"] != "till-3" for e in tickets):
+        raise Failure("outbox entries of %s name other tickets or actors" % number)
+    created = tickets[0]["payload"]["set"]
+    if created["order_ref"] != "POS-SH01-20261123-0042" or \
+            created["customer"] != FIXED_UUID + "000000030001" or created["kind"] != "after_sales":
+        raise Failure("created entry: %r" % created)
+    if tickets[0]["time"] != utc_us(2026, 11, 23, 6, 40):  # 14:40 in Shanghai, on the till's clock
+        raise Failure("created entry time: %r" % tickets[0])
+    if tickets[-2]["payload"].get("kind") != "result_notice" or \
+            tickets[-4]["payload"]["to_state"] != "executing" or tickets[-1]["payload"]["to_state"] != "surveyed":
+        raise Failure("last entries of %s: %r" % (number, tickets[-4:]))
+    invited, responded = surveys
+    for e in surveys:
+        p = e["payload"]
+        if e["reference"] != "till_rating" or p["survey"] != "till_rating" or p["version"] != 1 or \
+                p["ticket"] != ticket_id or p["ticket_number"] != number or p["method"] != 1 or \
+                p["customer"] != FIXED_UUID + "000000030001" or e["time"] != utc_us(2026, 11, 23, 6, 47):
+            raise Failure("till rating entry of %s: %r" % (number, e))
+    if invited["subject"] is not None or not UUID_RE.fullmatch(responded["subject"] or "") or \
+            "token" in json.dumps(invited):
+        raise Failure("till rating invitation or response of %s: %r %r" % (number, invited, responded))
+
+
+def check_pos_outbox(entries):
+    """Every line the library's layout; ids unique, positions increasing."""
+    for e in entries:
+        if sorted(e) != sorted(["position", "id", "time", "type", "subject_kind", "subject", "reference",
+                                "actor", "payload"]) or not UUID_RE.fullmatch(e["id"]):
+            raise Failure("outbox line: %r" % e)
+    positions = [e["position"] for e in entries]
+    if positions != sorted(set(positions)):
+        raise Failure("outbox positions do not increase: %r" % positions)
+    if len({e["id"] for e in entries}) != len(entries):
+        raise Failure("outbox event ids repeat")
+
+
 def test_pos(args):
     with tempfile.TemporaryDirectory(prefix="csvc-pos-") as workdir:
-        for run in (1, 2):
+        outbox = os.path.join(workdir, "outbox.jsonl")
+
+        def run_pos(run):
             proc = subprocess.run([args.pos, "till.db", "outbox.jsonl"], cwd=workdir,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             out = proc.stdout.decode("utf-8")
             if proc.returncode != 0 or proc.stderr:
                 raise Failure("pos-embed run %d: exit %d, stderr %r" % (run, proc.returncode, proc.stderr))
-            if "after-sales ticket SH01-%06d for POS-SH01-20261123-0042" % run not in out:
+            if "after-sales ticket SH01-%06d for POS-SH01-20261123-0042" % run not in out or \
+                    "till rating 5 of 5 (till_rating version 1) recorded for SH01-%06d" % run not in out:
                 raise Failure("pos-embed run %d output: %r" % (run, out))
-        with open(os.path.join(workdir, "outbox.jsonl"), encoding="utf-8") as f:
-            lines = f.read().splitlines()
-        events = [json.loads(l) for l in lines]
-        # Per run: the ticket's events from the change hook, then the till's
-        # own line for the rating (survey calls make no ticket events).
-        expected_types = ["created", "comment", "transition", "transition", "comment", "transition",
-                          "transition", "comment", "transition", "survey_response"]
-        per_run = len(expected_types)
-        for run, number in ((0, "SH01-000001"), (1, "SH01-000002")):
-            mine = events[run * per_run:(run + 1) * per_run]
-            if [e["type"] for e in mine] != expected_types:
-                raise Failure("outbox event types for %s: %r" % (number, [e["type"] for e in mine]))
-            ticket_events, rating = mine[:-1], mine[-1]
-            if [e["seq"] for e in ticket_events] != list(range(1, per_run)):
-                raise Failure("outbox seqs for %s: %r" % (number, [e["seq"] for e in ticket_events]))
-            if any(e["number"] != number or e["ticket"] != mine[0]["ticket"] for e in mine):
-                raise Failure("outbox events of %s name other tickets" % number)
-            created = mine[0]["payload"]["set"]
-            if created["order_ref"] != "POS-SH01-20261123-0042" or \
-                    created["customer"] != FIXED_UUID + "000000030001" or created["kind"] != "after_sales":
-                raise Failure("created event: %r" % created)
-            if mine[0]["at"] != "2026-11-23T06:40:00Z" or mine[0]["actor"] != "till-3":
-                raise Failure("created event time or actor: %r" % mine[0])
-            if ticket_events[-2]["payload"].get("kind") != "result_notice" or \
-                    ticket_events[-4]["to_state"] != "executing" or ticket_events[-1]["to_state"] != "surveyed":
-                raise Failure("last events of %s: %r" % (number, ticket_events[-4:]))
-            if rating["survey"] != "till_rating" or rating["survey_version"] != 1 or rating["method"] != "till" \
-                    or rating["answers"] != {"satisfaction": 5} or rating["at"] != "2026-11-23T06:47:00Z" \
-                    or not UUID_RE.fullmatch(rating["response"]):
-                raise Failure("till rating of %s: %r" % (number, rating))
-        if len(events) != 2 * per_run:
-            raise Failure("outbox has %d lines, expected %d" % (len(events), 2 * per_run))
+            return out
+
+        def read_outbox():
+            with open(outbox, encoding="utf-8") as f:
+                return [json.loads(line) for line in f.read().splitlines()]
+
+        per_run = [1 + len(POS_TICKET_TYPES), len(POS_TICKET_TYPES)]
+        for run in (1, 2):
+            out = run_pos(run)
+            if "outbox: %d lines written to outbox.jsonl" % per_run[run - 1] not in out or "earlier run" in out:
+                raise Failure("pos-embed run %d outbox count: %r" % (run, out))
+        entries = read_outbox()
+        if len(entries) != sum(per_run):
+            raise Failure("outbox has %d lines, expected %d" % (len(entries), sum(per_run)))
+        check_pos_outbox(entries)
+        check_pos_run(entries[:per_run[0]], "SH01-000001", True)
+        check_pos_run(entries[per_run[0]:], "SH01-000002", False)
+        # The till's own survey definition is acknowledged without a line.
+        if entries[1]["position"] != entries[0]["position"] + 2:
+            raise Failure("outbox positions of the first run: %r" % [e["position"] for e in entries])
         # The csvc tool reads the till's store.
         rc, out, err = run_csvc(args.csvc, ["--db", "till.db", "ticket", "list"], workdir)
         if rc != 0 or "SH01-000002" not in out:
             raise Failure("csvc on the till store: exit %d, %r %r" % (rc, out, err))
+        # ... lists its outbox consumer, caught up ...
+        rc, out, err = run_csvc(args.csvc, ["--db", "till.db", "--json", "feed", "consumers"], workdir)
+        consumers = json.loads(out)["consumers"] if rc == 0 else []
+        if consumers != [{"name": "pos.outbox", "position": entries[-1]["position"], "lag": 0}]:
+            raise Failure("csvc feed consumers on the till store: exit %d, %r %r" % (rc, out, err))
         # ... and scores the till's ratings.
         rc, out, err = run_csvc(args.csvc, ["--db", "till.db", "--json", "survey", "score", "till_rating",
                                             "--period", "2026-11"], workdir)
         rows = json.loads(out)["rows"] if rc == 0 else []
         if len(rows) != 1 or rows[0]["metrics"]["responses"] != 2 or rows[0]["metrics"]["csat"] != 1:
             raise Failure("csvc survey score on the till store: exit %d, %r %r" % (rc, out, err))
-    print("pos-embed: 2 runs, 20 outbox lines checked, ratings scored")
+
+        # A power cut after the last two lines were synced, before their
+        # acknowledgement: the consumer's cursor is two entries behind. The
+        # next start writes those two again (same ids and positions) before
+        # anything new: at least once, and head office drops the repeats by id.
+        import sqlite3
+        db = sqlite3.connect(os.path.join(workdir, "till.db"))
+        with db:
+            moved = db.execute("UPDATE feed_consumers SET pos = ? WHERE name = 'pos.outbox'",
+                               (entries[-3]["position"],)).rowcount
+        db.close()
+        if moved != 1:
+            raise Failure("no pos.outbox cursor in the till store")
+        out = run_pos(3)
+        if "outbox: 2 lines left by an earlier run written first" not in out or \
+                "outbox: %d lines written to outbox.jsonl" % (2 + per_run[1]) not in out:
+            raise Failure("pos-embed run 3 after a lost acknowledgement: %r" % out)
+        after = read_outbox()
+        if after[:len(entries)] != entries or after[len(entries):len(entries) + 2] != entries[-2:]:
+            raise Failure("the unacknowledged lines were not written again first")
+        unique = {}
+        for e in after:
+            unique.setdefault(e["id"], e)
+        deduplicated = list(unique.values())
+        if len(deduplicated) != len(after) - 2:
+            raise Failure("the repeated lines do not carry the same event ids")
+        check_pos_outbox(deduplicated)
+        check_pos_run(after[len(entries) + 2:], "SH01-000003", False)
+    print("pos-embed: 3 runs, %d outbox lines checked (2 written again after a lost acknowledgement), "
+          "ratings scored" % len(after))
 
 
 BAR_RE = re.compile(r"\r(importing|recomputing) \[[# ]{30}\] (\d+)/(\d+)\x1b\[K")

@@ -5,9 +5,11 @@ import datetime
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 import csvc
@@ -130,18 +132,89 @@ class ExamplesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("ghost", r.stderr)
 
+    def read_outbox(self, path):
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
     def test_outbox_writer(self):
         outbox = os.path.join(self.dir, "outbox.jsonl")
         r = run("outbox_writer.py", self.db, outbox, "--demo")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("wrote 4 events", r.stdout)
-        with open(outbox, encoding="utf-8") as f:
-            events = [json.loads(line) for line in f]
-        self.assertEqual([e["type"] for e in events], ["created", "transition", "comment", "assigned"])
-        self.assertEqual(events[0]["payload"]["set"]["subject"], "收银台排队太久")
-        self.assertEqual(events[2]["payload"]["body"], "查看了监控")
-        self.assertEqual([e["seq"] for e in events], [1, 2, 3, 4])
-        self.assertTrue(all(e["ticket_number"] == "SH01-000001" for e in events))
+        with csvc.Store(self.db) as s:
+            head = s.feed_head()
+            feed = [json.loads(e.json) for e in s.feed_after(0, 10000)]
+            self.assertEqual(s.feed_consumer("outbox.file"), (head, 0))  # acknowledged
+        self.assertIn(f"wrote {head} entries to {outbox}", r.stdout)
+        lines = self.read_outbox(outbox)
+        # Every entry once, in position order, in the library's layout.
+        self.assertEqual(lines, feed)
+        self.assertEqual([e["position"] for e in lines], list(range(1, head + 1)))
+        self.assertEqual(len({e["id"] for e in lines}), head)
+        kinds = [e["subject_kind"] for e in lines]
+        first_customer = kinds.index("customer")
+        self.assertGreater(first_customer, 0)
+        self.assertEqual(set(kinds[:first_customer]), {"definition"})  # install_defaults
+        self.assertEqual([(e["type"], e["actor"]) for e in lines if e["subject_kind"] == "customer"],
+                         [("created", "counter-1")])
+        ticket = [e for e in lines if e["subject_kind"] == "ticket"]
+        # The rolled-back "handle" transition is not there.
+        self.assertEqual([e["type"] for e in ticket], ["created", "transition", "comment", "assigned"])
+        self.assertEqual([e["payload"]["seq"] for e in ticket], [1, 2, 3, 4])
+        self.assertEqual(ticket[0]["payload"]["set"]["subject"], "收银台排队太久")
+        self.assertEqual(ticket[1]["payload"]["to_state"], "analysing")
+        self.assertEqual(ticket[2]["payload"]["body"], "查看了监控")
+        self.assertTrue(all(e["reference"] == "SH01-000001" for e in ticket))
+
+        # Nothing twice: the cursor is kept in the store.
+        r = run("outbox_writer.py", self.db, outbox)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("wrote 0 entries", r.stdout)
+        self.assertEqual(self.read_outbox(outbox), lines)
+
+        # A crash after the write, before the acknowledgement (the cursor
+        # behind), and a line torn by a crash during a write: the entries
+        # come again, whole, with the same ids.
+        with csvc.Store(self.db) as s:
+            s.feed_reset("outbox.file", head - 3)
+        with open(outbox, "ab") as f:
+            f.write(b'{"position":' + str(head - 2).encode() + b',"id":"')
+        r = run("outbox_writer.py", self.db, outbox)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("wrote 3 entries", r.stdout)
+        again = self.read_outbox(outbox)
+        self.assertEqual(again[:head], lines)
+        self.assertEqual(again[head:], lines[-3:])
+        unique = {}
+        for e in again:
+            unique.setdefault(e["id"], e)  # what the uploader keeps: one per event id
+        self.assertEqual(list(unique.values()), lines)
+
+    def test_outbox_writer_follow(self):
+        outbox = os.path.join(self.dir, "outbox.jsonl")
+        with csvc.Store(self.db) as s:
+            s.install_defaults()
+            head = s.feed_head()
+        p = subprocess.Popen([sys.executable, os.path.join(EXAMPLES, "outbox_writer.py"), self.db, outbox,
+                              "--follow"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        watchdog = threading.Timer(60, p.kill)
+        watchdog.start()
+        try:
+            self.assertEqual(p.stdout.readline(), f"following outbox.file from position {head}\n")
+            self.assertEqual(len(self.read_outbox(outbox)), head)
+            # Another program commits: the follower writes it.
+            with csvc.Store(self.db) as s:
+                c = s.create_customer(csvc.Customer(name="李娜"), actor="elsewhere")
+            self.assertEqual(p.stdout.readline(), f"wrote 1 entry up to position {head + 1}\n")
+        finally:
+            p.send_signal(signal.SIGTERM)
+            out, err = p.communicate(timeout=60)
+            watchdog.cancel()
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn(f"wrote {head + 1} entries to {outbox}", out)
+        lines = self.read_outbox(outbox)
+        self.assertEqual([e["position"] for e in lines], list(range(1, head + 2)))
+        self.assertEqual((lines[-1]["subject_kind"], lines[-1]["type"], lines[-1]["subject"], lines[-1]["actor"]),
+                         ("customer", "created", str(c.id), "elsewhere"))
 
     def test_sla_watcher(self):
         r = run("sla_watcher.py", self.db)

@@ -105,7 +105,8 @@ class SlaScenarioTest(SlaTestCase):
         self.assertEqual(len(alarms), 1)
         a = alarms[0]
         self.assertIsInstance(a, csvc.SlaAlarm)
-        self.assertEqual(a, (t.id, t.number, "first_response", 80, local(1, 9, 6)))
+        # The walk's callback gets no feed entry (event, position): subscribe_alarms does.
+        self.assertEqual(a, (t.id, t.number, "first_response", 80, local(1, 9, 6), None, None))
         self.assertFalse(a.is_breach)
         self.assertEqual(hooked, ["sla_warning"])
         self.assertEqual(s.sla_advance(local(1, 9, 8), alarms.append), 0)  # exactly once
@@ -131,12 +132,12 @@ class SlaScenarioTest(SlaTestCase):
         # The resolution warning at 80 % (19 h 12 min: Friday 13:02) ...
         self.assertEqual(s.sla_next_wakeup(), local(4, 13, 2))
         self.assertEqual(s.sla_advance(local(4, 17, 50), alarms.append), 1)
-        self.assertEqual(alarms[-1], (t.id, t.number, "resolution", 80, local(4, 13, 2)))
+        self.assertEqual(alarms[-1], (t.id, t.number, "resolution", 80, local(4, 13, 2), None, None))
         # ... and its breach: pending at its instant + 1 µs, dated at the instant.
         self.assertEqual(s.sla_next_wakeup(), local(4, 17, 50) + US)
         self.assertEqual(s.sla_advance(local(4, 17, 50), alarms.append), 0)
         self.assertEqual(s.sla_advance(local(4, 17, 50) + US, alarms.append), 1)
-        self.assertEqual(alarms[-1], (t.id, t.number, "resolution", 100, local(4, 17, 50)))
+        self.assertEqual(alarms[-1], (t.id, t.number, "resolution", 100, local(4, 17, 50), None, None))
         self.assertTrue(alarms[-1].is_breach)
         self.assertIsNone(s.sla_next_wakeup())
         self.clock.now = local(5, 10)

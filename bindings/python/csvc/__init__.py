@@ -84,6 +84,7 @@ _csvc._bind({
     "CalendarInfo": CalendarInfo,
     "SlaTarget": SlaTarget,
     "SlaAlarm": SlaAlarm,
+    "FeedEntry": FeedEntry,
     "SlaPolicyTarget": SlaPolicyTarget,
     "SurveyDimension": SurveyDimension,
     "SurveyQuestion": SurveyQuestion,

@@ -147,7 +147,8 @@ class SlaTarget(typing.NamedTuple):
 
 
 class SlaAlarm(typing.NamedTuple):
-    """A warning or a breach, as passed to the Store.sla_advance callback."""
+    """A warning or a breach, as passed to the Store.sla_advance callback and
+    to the subscribers of Store.subscribe_alarms."""
 
     ticket: uuid.UUID
     ticket_number: str
@@ -157,6 +158,13 @@ class SlaAlarm(typing.NamedTuple):
     """The threshold crossed: 1..99 for a warning, 100 for the breach."""
     at: datetime.datetime
     """The exact instant it was crossed (aware datetime, UTC)."""
+    event: Optional[uuid.UUID] = None
+    """The event id of the alarm's feed entry (the idempotency key of an
+    external sink), for a subscriber of Store.subscribe_alarms; None for the
+    sla_advance callback."""
+    position: Optional[int] = None
+    """The position of the alarm's feed entry, for a subscriber of
+    Store.subscribe_alarms; None for the sla_advance callback."""
 
     @property
     def is_breach(self) -> bool:

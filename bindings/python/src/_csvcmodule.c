@@ -79,6 +79,7 @@ static PyObject *g_zone_offset_type;   /* csvc.ZoneOffset */
 static PyObject *g_calendar_info_type; /* csvc.CalendarInfo */
 static PyObject *g_sla_target_type;    /* csvc.SlaTarget */
 static PyObject *g_sla_alarm_type;     /* csvc.SlaAlarm */
+static PyObject *g_feed_entry_type;    /* csvc.FeedEntry */
 static PyObject *g_policy_target_type; /* csvc.SlaPolicyTarget */
 static PyObject *g_survey_dim_type;    /* csvc.SurveyDimension */
 static PyObject *g_survey_question_type; /* csvc.SurveyQuestion */
@@ -3313,6 +3314,17 @@ typedef struct pending_t {
 	PyObject *type, *value, *tb;
 } pending_t;
 
+/* A push subscriber on this handle (Store.subscribe, Store.subscribe_alarms):
+ * the library's userdata points at the slot, which lives inside the Store
+ * object, so it stays valid as long as the library may call it. */
+typedef struct sub_slot {
+	PyObject *owner;    /* the StoreObject holding the slot (borrowed) */
+	PyObject *callback; /* strong reference; NULL once the collector cleared it */
+	int used;           /* the library holds a subscriber with this slot */
+	int alarms;         /* subscribed with csvc_sla_subscribe */
+	char name[CSVC_WORKFLOW_MAX_NAME + 1];
+} sub_slot;
+
 typedef struct {
 	PyObject_HEAD
 	csvc_store *store;
@@ -3326,6 +3338,7 @@ typedef struct {
 	PyObject *clock, *log, *hook, *path;
 	PyObject *zoneinfo_dir; /* bytes given to the constructor, or NULL */
 	IterObject *iters;   /* open iterators (borrowed; each holds a reference to us) */
+	sub_slot subs[CSVC_FEED_MAX_SUBSCRIBERS]; /* push subscribers, in no order */
 } StoreObject;
 
 struct IterObject {
@@ -3545,20 +3558,27 @@ static PyObject *sla_target_out(const csvc_sla_target *t)
 	return r;
 }
 
+/* An SlaAlarm; with `event` and `position` when the alarm names its feed
+ * entry (version 2, from a subscriber), else those stay None. */
 static PyObject *sla_alarm_out(const csvc_sla_alarm *al)
 {
-	PyObject *a[5], *r = NULL;
+	PyObject *a[7], *r = NULL;
 	int ok = 1;
+	size_t n = al->version >= 2 && al->event != NULL ? 7 : 5;
 	a[0] = uuid_out(al->ticket);
 	a[1] = str_out(al->ticket_number);
 	a[2] = str_out(al->target);
 	a[3] = PyLong_FromLong(al->percent);
 	a[4] = instant_out(al->at);
-	for (int i = 0; i < 5; i++)
+	if (n == 7) {
+		a[5] = uuid_out(al->event);
+		a[6] = PyLong_FromLongLong(al->position);
+	}
+	for (size_t i = 0; i < n; i++)
 		ok &= a[i] != NULL;
 	if (ok)
-		r = PyObject_Vectorcall(g_sla_alarm_type, a, 5, NULL);
-	for (int i = 0; i < 5; i++)
+		r = PyObject_Vectorcall(g_sla_alarm_type, a, n, NULL);
+	for (size_t i = 0; i < n; i++)
 		Py_XDECREF(a[i]);
 	return r;
 }
@@ -3974,6 +3994,16 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	return 0;
 }
 
+/* Drops every subscriber's callback (the library no longer holds them:
+ * the store is closed). */
+static void subs_release(StoreObject *self)
+{
+	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++) {
+		self->subs[i].used = 0;
+		Py_CLEAR(self->subs[i].callback);
+	}
+}
+
 /* Closes the C store (freed in every case); returns what
  * csvc_store_close reported, its error record copied into `e`. */
 static int close_store(StoreObject *self, int release_gil, errsnap *e)
@@ -3991,6 +4021,7 @@ static int close_store(StoreObject *self, int release_gil, errsnap *e)
 		rc = csvc_store_close(st);
 		snap_take(e, rc);
 	}
+	subs_release(self);
 	return rc;
 }
 
@@ -4024,6 +4055,8 @@ static int Store_traverse(StoreObject *self, visitproc visit, void *arg)
 	Py_VISIT(self->clock);
 	Py_VISIT(self->log);
 	Py_VISIT(self->hook);
+	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++)
+		Py_VISIT(self->subs[i].callback);
 	return 0;
 }
 
@@ -4032,6 +4065,10 @@ static int Store_clear(StoreObject *self)
 	Py_CLEAR(self->clock);
 	Py_CLEAR(self->log);
 	Py_CLEAR(self->hook);
+	/* The library may still hold the slots (until the store closes): the
+	 * trampolines treat a cleared callback as one that handles nothing. */
+	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++)
+		Py_CLEAR(self->subs[i].callback);
 	return 0;
 }
 
@@ -4944,6 +4981,169 @@ static PyObject *Store_feed_wait(StoreObject *self, PyObject *args, PyObject *kw
 	return DONE(self, rc_ >= 0 ? Py_BuildValue("(OL)", rc_ ? Py_True : Py_False, (long long)head) : NULL);
 }
 
+/*
+ * Push delivery. The library calls a subscriber after each outermost
+ * commit through this handle and from csvc_feed_deliver, on the thread of
+ * that call, which holds the store's lock: the callback may call the store
+ * again, writes included. An exception is kept on the Store and raised
+ * again by the call that committed or delivered; the C callback then
+ * returns CSVC_EUSER, so the library stops that subscriber and delivers
+ * the entry again next time. A normal return means handled.
+ */
+static int sub_call(sub_slot *sl, PyObject *arg)
+{
+	StoreObject *s = (StoreObject *)sl->owner;
+	PyObject *cb, *r;
+	if (arg == NULL) {
+		stash_exception(s, sl->callback ? sl->callback : Py_None);
+		return CSVC_EUSER;
+	}
+	cb = Py_NewRef(sl->callback);
+	r = PyObject_CallOneArg(cb, arg);
+	Py_DECREF(arg);
+	if (r == NULL)
+		stash_exception(s, cb);
+	Py_XDECREF(r);
+	Py_DECREF(cb);
+	return r == NULL ? CSVC_EUSER : 0;
+}
+
+/* The entry as a FeedEntry, as Store.feed() yields it. */
+static PyObject *feed_entry_obj(const csvc_feed_entry *e)
+{
+	char *json = NULL;
+	PyObject *t, *r;
+	if (csvc_feed_entry_to_json(e, &json) != CSVC_OK)
+		return PyErr_NoMemory();
+	t = feed_entry_out(e, json);
+	csvc_free(json);
+	if (t == NULL)
+		return NULL;
+	r = PyObject_Call(g_feed_entry_type, t, NULL);
+	Py_DECREF(t);
+	return r;
+}
+
+static int feed_sub_trampoline(const csvc_feed_entry *e, void *userdata)
+{
+	sub_slot *sl = userdata;
+	int rc = CSVC_EUSER; /* a callback the collector cleared handles nothing */
+	PyGILState_STATE g = PyGILState_Ensure();
+	if (sl->callback != NULL)
+		rc = sub_call(sl, feed_entry_obj(e));
+	PyGILState_Release(g);
+	return rc;
+}
+
+static int alarm_sub_trampoline(const csvc_sla_alarm *alarm, void *userdata)
+{
+	sub_slot *sl = userdata;
+	int rc = CSVC_EUSER;
+	PyGILState_STATE g = PyGILState_Ensure();
+	if (sl->callback != NULL)
+		rc = sub_call(sl, sla_alarm_out(alarm));
+	PyGILState_Release(g);
+	return rc;
+}
+
+/* subscribe and subscribe_alarms: the library first, then the slot, so
+ * that a refused call changes nothing. */
+static PyObject *subscribe(StoreObject *self, PyObject *args, PyObject *kwargs, int alarms)
+{
+	static char *kw[] = {"consumer", "callback", NULL};
+	const char *consumer;
+	PyObject *cb;
+	sub_slot *sl = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, alarms ? "sO:subscribe_alarms" : "sO:subscribe", kw, &consumer,
+	                                 &cb))
+		return NULL;
+	if (cb != Py_None && !PyCallable_Check(cb)) {
+		PyErr_SetString(PyExc_TypeError, "callback must be a callable or None");
+		return NULL;
+	}
+	ENTER(self);
+	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS && sl == NULL; i++)
+		if (self->subs[i].used && strcmp(self->subs[i].name, consumer) == 0)
+			sl = &self->subs[i];
+	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS && sl == NULL && cb != Py_None; i++)
+		if (!self->subs[i].used)
+			sl = &self->subs[i];
+	if (cb == Py_None) {
+		/* sl == NULL: the library says why (bad name, no subscriber). */
+		rc_ = alarms ? csvc_sla_subscribe(self->store, consumer, NULL, NULL)
+		             : csvc_feed_subscribe(self->store, consumer, NULL, NULL);
+	} else if (sl == NULL) {
+		/* Every slot mirrors one of the library's subscribers: it holds
+		 * CSVC_FEED_MAX_SUBSCRIBERS already. A name it refuses is refused
+		 * first, as the library would. */
+		rc_ = csvc_feed_consumer_get(self->store, consumer, NULL, NULL);
+		if (rc_ == CSVC_EINVAL || rc_ == CSVC_ERANGE) {
+			snap_take(&e_, rc_);
+		} else {
+			rc_ = CSVC_ERANGE;
+			e_.code = rc_;
+			snap_no_engine(&e_);
+			snprintf(e_.message, sizeof(e_.message), "a store holds at most %d feed subscribers",
+			         CSVC_FEED_MAX_SUBSCRIBERS);
+		}
+		return DONE(self, NULL);
+	} else {
+		rc_ = alarms ? csvc_sla_subscribe(self->store, consumer, alarm_sub_trampoline, sl)
+		             : csvc_feed_subscribe(self->store, consumer, feed_sub_trampoline, sl);
+	}
+	if (rc_ != CSVC_OK) {
+		snap_take(&e_, rc_);
+		return DONE(self, NULL);
+	}
+	if (sl != NULL) {
+		if (cb == Py_None) {
+			sl->used = 0;
+			Py_CLEAR(sl->callback);
+		} else {
+			sl->owner = (PyObject *)self;
+			sl->used = 1;
+			sl->alarms = alarms;
+			snprintf(sl->name, sizeof(sl->name), "%s", consumer);
+			Py_XSETREF(sl->callback, Py_NewRef(cb));
+		}
+	}
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_subscribe(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return subscribe(self, args, kwargs, 0);
+}
+
+static PyObject *Store_subscribe_alarms(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return subscribe(self, args, kwargs, 1);
+}
+
+static PyObject *Store_deliver(StoreObject *self, PyObject *unused)
+{
+	int64_t n = 0;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 2, rc_, &e_, csvc_feed_deliver(self->store, &n));
+	return DONE(self, PyLong_FromLongLong(n));
+}
+
+static PyObject *Store_get_subscribers(StoreObject *self, void *cl)
+{
+	PyObject *d;
+	(void)cl;
+	if (self->store == NULL)
+		return PyDict_New();
+	d = PyDict_New();
+	for (int i = 0; d != NULL && i < CSVC_FEED_MAX_SUBSCRIBERS; i++) {
+		const sub_slot *sl = &self->subs[i];
+		if (sl->used && sl->callback != NULL && PyDict_SetItemString(d, sl->name, sl->callback) < 0)
+			Py_CLEAR(d);
+	}
+	return d;
+}
+
 /* ------------------------------------------------------------------ */
 /* Store: calendars                                                    */
 /* ------------------------------------------------------------------ */
@@ -5791,6 +5991,9 @@ static PyGetSetDef Store_getset[] = {
 	 "never inside a transaction; it may call the store. If it raises, the\n"
 	 "changes stay committed and the exception is raised by the call that\n"
 	 "committed, after the commit.", NULL},
+	{"subscribers", (getter)Store_get_subscribers, NULL,
+	 "The push subscribers of this Store (subscribe, subscribe_alarms): a new dict\n"
+	 "{consumer: callback}; empty once the store is closed.", NULL},
 	{"tx_depth", (getter)Store_get_tx_depth, NULL, "The current transaction depth (0 outside a transaction).", NULL},
 	{"schema_version", (getter)Store_get_schema_version, NULL, "The schema version of the open store.", NULL},
 	{NULL, NULL, NULL, NULL, NULL},
@@ -5918,6 +6121,24 @@ static PyMethodDef Store_methods[] = {
 	SM(feed_wait, "feed_wait($self, /, after, timeout_ms)\n--\n\n"
 	   "Waits (GIL released) until an entry after `after` is committed by any connection,\n"
 	   "or the timeout (real time): returns (True or False, head)."),
+	SM(subscribe, "subscribe($self, /, consumer, callback)\n--\n\n"
+	   "Subscribes callback(entry) to the feed as the consumer `consumer`: it gets each\n"
+	   "FeedEntry after the consumer's cursor, in position order, after each outermost\n"
+	   "commit through this Store and on deliver(), and the cursor is acknowledged\n"
+	   "after each batch it handled (at least once). A normal return means handled; an\n"
+	   "exception stops this subscriber, the entry is delivered again next time, and\n"
+	   "the exception is raised again by the call that committed or delivered.\n"
+	   "callback=None removes the subscriber (NotFound if there is none); the cursor stays."),
+	SM(subscribe_alarms, "subscribe_alarms($self, /, consumer, callback)\n--\n\n"
+	   "Subscribes callback(alarm) to the SLA alarms as the consumer `consumer`: every\n"
+	   "warning and breach, however it was crossed, as an SlaAlarm with its feed entry's\n"
+	   "`event` id and `position`; other entries only move the cursor. Delivery and\n"
+	   "exceptions as subscribe(); callback=None removes the subscriber."),
+	{"deliver", (PyCFunction)Store_deliver, METH_NOARGS,
+	 "deliver($self, /)\n--\n\nDelivers to this Store's subscribers every entry after their cursors\n"
+	 "(commits of other connections, entries a failed delivery left), outside a\n"
+	 "transaction; returns how many entries they handled. The first exception a\n"
+	 "subscriber raised is raised again (the others are still served)."},
 	SM(save_calendar, "save_calendar($self, /, name, calendar)\n--\n\n"
 	   "Saves a Calendar under `name` (1 to 128 bytes of UTF-8). Saving over a name\n"
 	   "replaces the calendar, keeping its id and creation time, for every store code\n"
@@ -6241,6 +6462,7 @@ static PyObject *mod_bind(PyObject *m, PyObject *ns)
 	    bind_get(ns, "ZoneOffset", &g_zone_offset_type) ||
 	    bind_get(ns, "CalendarInfo", &g_calendar_info_type) ||
 	    bind_get(ns, "SlaTarget", &g_sla_target_type) || bind_get(ns, "SlaAlarm", &g_sla_alarm_type) ||
+	    bind_get(ns, "FeedEntry", &g_feed_entry_type) ||
 	    bind_get(ns, "SlaPolicyTarget", &g_policy_target_type) ||
 	    bind_get(ns, "SurveyDimension", &g_survey_dim_type) ||
 	    bind_get(ns, "SurveyQuestion", &g_survey_question_type) ||
