@@ -17,14 +17,18 @@ static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT pos + count - 1 FROM feed OR
 static const csvc__sql SQL_RANGE = CSVC__SQL(
 	"SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
 	" WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= $1 + 1), 0) ORDER BY pos LIMIT $2");
-static const csvc__sql SQL_TICKET_EVENT = CSVC__SQL(
-	"SELECT e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
-	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id = $1");
-static const csvc__sql SQL_CUSTOMER_EVENT = CSVC__SQL(
-	"SELECT e.type, e.actor, e.at_us, e.payload, c.uuid"
-	" FROM customer_events e JOIN customers c ON c.id = e.customer_id WHERE e.id = $1");
-static const csvc__sql SQL_FEED_RECORD = CSVC__SQL(
-	"SELECT type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records WHERE id = $1");
+/* The source rows $1 to $2 (consecutive ids), in id order: one range
+ * scan for a span of entries. */
+static const csvc__sql SQL_TICKET_EVENTS = CSVC__SQL(
+	"SELECT e.id, e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
+	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id >= $1 AND e.id <= $2 ORDER BY e.id");
+static const csvc__sql SQL_CUSTOMER_EVENTS = CSVC__SQL(
+	"SELECT e.id, e.type, e.actor, e.at_us, e.payload, c.uuid"
+	" FROM customer_events e JOIN customers c ON c.id = e.customer_id WHERE e.id >= $1 AND e.id <= $2"
+	" ORDER BY e.id");
+static const csvc__sql SQL_FEED_RECORDS = CSVC__SQL(
+	"SELECT id, type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records"
+	" WHERE id >= $1 AND id <= $2 ORDER BY id");
 static const csvc__sql SQL_CONSUMER = CSVC__SQL("SELECT pos FROM feed_consumers WHERE name = $1");
 static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(
 	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)"
@@ -117,9 +121,9 @@ static int copy(csvc__stmt *st, int col, char **out)
 static int ticket_payload(csvc__stmt *st, char **out)
 {
 	csvc__buf b = {0};
-	const char *payload = csvc__db_textcol(st, 3);
-	const char *from = csvc__db_textcol(st, 5), *to = csvc__db_textcol(st, 6);
-	csvc__buf_printf(&b, "{\"seq\":%lld", (long long)csvc__db_int(st, 4));
+	const char *payload = csvc__db_textcol(st, 4);
+	const char *from = csvc__db_textcol(st, 6), *to = csvc__db_textcol(st, 7);
+	csvc__buf_printf(&b, "{\"seq\":%lld", (long long)csvc__db_int(st, 5));
 	if (from) {
 		csvc__buf_puts(&b, ",\"from_state\":");
 		csvc__buf_json_string(&b, from);
@@ -157,57 +161,84 @@ static int ticket_payload(csvc__stmt *st, char **out)
 	return CSVC_OK;
 }
 
-/* Reads the fields of entry `e` (position and id set) from its source. */
-static int read_source(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *e)
+/* Reads the fields of entry `e` (position and id set) from the current
+ * row of its source's range statement `st` (column 0: the row's id). */
+static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e)
 {
-	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENT
-	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENT
-	                       : source == CSVC__FEED_RECORD         ? &SQL_FEED_RECORD
+	e->time = csvc__db_int(st, 3);
+	int rc = copy(st, 1, &e->type);
+	if (!rc)
+		rc = copy(st, 2, &e->actor);
+	if (source == CSVC__FEED_TICKET_EVENT) {
+		csvc__db_uuid(st, 8, &e->subject);
+		if (!rc)
+			rc = csvc__strdup("ticket", &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 9, &e->reference);
+		if (!rc)
+			rc = ticket_payload(st, &e->payload);
+	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
+		csvc__db_uuid(st, 5, &e->subject);
+		if (!rc)
+			rc = csvc__strdup("customer", &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 4, &e->payload);
+	} else {
+		csvc__db_uuid(st, 5, &e->subject);
+		if (!rc)
+			rc = copy(st, 6, &e->subject_kind);
+		if (!rc)
+			rc = copy(st, 7, &e->reference);
+		if (!rc)
+			rc = copy(st, 4, &e->payload);
+	}
+	if (!rc && (!e->type || !e->subject_kind))
+		rc = csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	return rc;
+}
+
+/* Reads entries out[0 .. n - 1] (positions and ids set), whose source rows
+ * are row_id, row_id + 1, ... of `source`, with one range statement. On
+ * failure the entries read are cleared. */
+static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *out, size_t n)
+{
+	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENTS
+	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENTS
+	                       : source == CSVC__FEED_RECORD         ? &SQL_FEED_RECORDS
 	                                                             : NULL;
 	if (!sql)
-		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has an unknown source %d", (long long)e->position,
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has an unknown source %d", (long long)out[0].position,
 		                   source);
 	csvc__stmt *st;
 	int rc = csvc__db_stmt(s->db, sql, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_int(st, 1, row_id);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	if (rc == CSVC__DONE) {
+	csvc__db_bind_int(st, 2, row_id + (int64_t)n - 1);
+	size_t k = 0;
+	int stepped = 0; /* the last step failed */
+	while (k < n) {
+		if ((rc = csvc__db_step(st)) != CSVC__ROW) {
+			stepped = rc < 0;
+			break;
+		}
+		if (csvc__db_int(st, 0) != row_id + (int64_t)k)
+			break; /* a row of the span is missing */
+		if ((rc = fill_entry(st, source, &out[k]))) {
+			csvc__feed_entry_clear(&out[k]);
+			break;
+		}
+		k++;
+	}
+	if (!stepped)
 		csvc__db_reset(st);
-		return csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row", (long long)e->position);
-	}
-	e->time = csvc__db_int(st, 2);
-	rc = copy(st, 0, &e->type);
-	if (!rc)
-		rc = copy(st, 1, &e->actor);
-	if (source == CSVC__FEED_TICKET_EVENT) {
-		csvc__db_uuid(st, 7, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("ticket", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 8, &e->reference);
-		if (!rc)
-			rc = ticket_payload(st, &e->payload);
-	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
-		csvc__db_uuid(st, 4, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("customer", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 3, &e->payload);
-	} else {
-		csvc__db_uuid(st, 4, &e->subject);
-		if (!rc)
-			rc = copy(st, 5, &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 6, &e->reference);
-		if (!rc)
-			rc = copy(st, 3, &e->payload);
-	}
-	csvc__db_reset(st);
-	if (!rc && (!e->type || !e->subject_kind))
-		rc = csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	if (rc >= 0)
+		rc = k == n ? CSVC_OK
+		            : csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row",
+		                          (long long)out[k].position);
+	if (rc)
+		for (size_t i = 0; i < k; i++)
+			csvc__feed_entry_clear(&out[i]);
 	return rc;
 }
 
@@ -223,7 +254,7 @@ static void run_id(int64_t hi, int64_t lo, int64_t k, csvc_uuid *id)
 
 int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n)
 {
-	/* The runs first, then each entry's source row: the range statement
+	/* The runs first, then the entries' source rows: the range statement
 	 * is done before the source statements run. */
 	typedef struct {
 		int64_t pos, row_id;
@@ -253,18 +284,26 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 			rc = CSVC_OK;
 		}
 	}
+	/* Then the source rows, one range scan for each span of entries whose
+	 * rows are consecutive in one source (runs of consecutive transactions
+	 * often continue each other). */
+	for (size_t i = 0; i < k; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].position = rows[i].pos;
+		out[i].id = rows[i].id;
+	}
 	size_t done = 0;
-	for (; !rc && done < k; done++) {
-		struct csvc_feed_entry *e = &out[done];
-		memset(e, 0, sizeof(*e));
-		e->position = rows[done].pos;
-		e->id = rows[done].id;
-		if ((rc = read_source(s, rows[done].source, rows[done].row_id, e)))
-			csvc__feed_entry_clear(e);
+	while (!rc && done < k) {
+		size_t end = done + 1;
+		while (end < k && rows[end].source == rows[done].source &&
+		       rows[end].row_id == rows[done].row_id + (int64_t)(end - done))
+			end++;
+		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done)))
+			done = end;
 	}
 	csvc__free(rows);
 	if (rc) {
-		for (size_t i = 0; i + 1 < done; i++)
+		for (size_t i = 0; i < done; i++)
 			csvc__feed_entry_clear(&out[i]);
 		return rc;
 	}
