@@ -250,6 +250,8 @@ static double lib_read(const char *path, const char *name, int json, sums *out)
 {
 	csvc_time_us clock = T0;
 	csvc_store *s = open_store(path, &clock);
+	if (csvc_feed_reset(s, name, 0))
+		bench_die("reset");
 	sums k = {0};
 	int64_t expect = 1;
 	double t0 = bench_seconds();
@@ -352,6 +354,7 @@ static double raw_read(const char *path, sums *out)
 	run_row *runs = malloc(CSVC_FEED_MAX_BATCH * sizeof(*runs));
 	if (!runs)
 		exit(1);
+	exec(db, "DELETE FROM feed_consumers WHERE name = 'bench.raw'");
 	sums k = {0};
 	double t0 = bench_seconds();
 	for (;;) {
@@ -463,16 +466,25 @@ static void read_feed(double scale, const char *dir)
 	int64_t head = fill_feed(path, copies, &first, &span);
 	check_feed(path, head, first, span, copies);
 	bench_figure("feed.read.fill", bench_seconds() - t0, "s");
-	bench_figure("feed.read.entries", (double)head, "entries");
+	printf("feed.read.entries: %lld entries\n", (long long)head);
 
-	/* The raw side first, so that both read a store whose pages are in
-	 * the operating system's cache. */
+	/* Twice each, alternating, raw side first (so that both read a store
+	 * whose pages are in the operating system's cache): the best time of
+	 * each. */
 	sums raw = {0}, lib = {0}, json = {0};
-	double t_raw = raw_read(path, &raw);
-	double t_lib = lib_read(path, "bench.lib", 0, &lib);
-	if (raw.entries != head)
-		exit(1);
-	same(&lib, &raw, "read");
+	double t_raw = 0, t_lib = 0;
+	for (int round = 0; round < 2; round++) {
+		double t = raw_read(path, &raw);
+		if (raw.entries != head) {
+			fprintf(stderr, "bench: feed: raw SQLite read %lld entries of %lld\n", (long long)raw.entries,
+			        (long long)head);
+			exit(1);
+		}
+		t_raw = round && t_raw < t ? t_raw : t;
+		t = lib_read(path, "bench.lib", 0, &lib);
+		same(&lib, &raw, "read");
+		t_lib = round && t_lib < t ? t_lib : t;
+	}
 	bench_figure("feed.read.entries_per_s", (double)head / t_lib, "entries/s");
 	bench_figure("feed.read.raw_entries_per_s", (double)head / t_raw, "entries/s");
 	bench_ratio("feed.read", t_raw / t_lib);
@@ -666,7 +678,7 @@ static void sla_advance(double scale, const char *dir)
 		        (long long)alarms);
 		exit(1);
 	}
-	bench_figure("feed.sla_advance.alarms", (double)emitted, "alarms");
+	printf("feed.sla_advance.alarms: %lld alarms\n", (long long)emitted);
 	bench_figure("feed.sla_advance.alarms_per_s", (double)emitted / t_lib, "alarms/s");
 	bench_figure("feed.sla_advance.raw_alarms_per_s", (double)raw_emitted / t_raw, "alarms/s");
 	bench_ratio("feed.sla_advance", t_raw / t_lib);
