@@ -53,11 +53,13 @@ int csvc__feed_definition(csvc_store *s, const char *type, const char *kind, con
 
 /* ---- storage (feed-sql.c) ---- */
 
-/* One entry as read: strings owned. */
+/* One entry as read. Its strings (type to payload) point into one
+ * allocation, `strings`, which the entry owns. */
 struct csvc_feed_entry {
 	int64_t position;
 	csvc_uuid id;
 	csvc_time_us time;
+	char *strings;
 	char *type;
 	char *subject_kind;
 	csvc_uuid subject;

@@ -103,11 +103,7 @@ int csvc__feed_db_head(csvc_store *s, int64_t *head)
 
 void csvc__feed_entry_clear(struct csvc_feed_entry *e)
 {
-	csvc__free(e->type);
-	csvc__free(e->subject_kind);
-	csvc__free(e->reference);
-	csvc__free(e->actor);
-	csvc__free(e->payload);
+	csvc__free(e->strings);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -116,21 +112,59 @@ static int copy(csvc__stmt *st, int col, char **out)
 	return csvc__strdup(csvc__db_textcol(st, col), out);
 }
 
-/* A ticket event's payload with its seq and states first:
- * {"seq":N[,"from_state":..][,"to_state":..][, the payload's members]}. */
-static int ticket_payload(csvc__stmt *st, char **out)
+/* Writes v in decimal at `out` (room for 20 characters); returns the
+ * length. */
+static size_t decimal(int64_t v, char *out)
 {
-	csvc__buf b = {0};
+	char d[20];
+	size_t n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = d[--n];
+	return k;
+}
+
+/* A JSON string: state names need no escaping, and go in one piece. */
+static void json_string(csvc__buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p >= 0x20 && *p != '"' && *p != '\\')
+		p++;
+	if (*p) {
+		csvc__buf_json_string(b, s);
+		return;
+	}
+	csvc__buf_put(b, "\"", 1);
+	csvc__buf_put(b, s, (size_t)(p - (const unsigned char *)s));
+	csvc__buf_put(b, "\"", 1);
+}
+
+/* A ticket event's payload with its seq and states first, into `b`
+ * (emptied first):
+ * {"seq":N[,"from_state":..][,"to_state":..][, the payload's members]}. */
+static void ticket_payload(csvc__stmt *st, csvc__buf *b)
+{
 	const char *payload = csvc__db_textcol(st, 4);
 	const char *from = csvc__db_textcol(st, 6), *to = csvc__db_textcol(st, 7);
-	csvc__buf_printf(&b, "{\"seq\":%lld", (long long)csvc__db_int(st, 5));
+	char seq[32] = "{\"seq\":";
+	size_t n = strlen(seq);
+	n += decimal(csvc__db_int(st, 5), seq + n);
+	b->len = 0;
+	csvc__buf_put(b, seq, n);
 	if (from) {
-		csvc__buf_puts(&b, ",\"from_state\":");
-		csvc__buf_json_string(&b, from);
+		csvc__buf_puts(b, ",\"from_state\":");
+		json_string(b, from);
 	}
 	if (to) {
-		csvc__buf_puts(&b, ",\"to_state\":");
-		csvc__buf_json_string(&b, to);
+		csvc__buf_puts(b, ",\"to_state\":");
+		json_string(b, to);
 	}
 	if (payload) {
 		/* A stored payload is a JSON object: splice its members in. */
@@ -142,65 +176,70 @@ static int ticket_payload(csvc__stmt *st, char **out)
 			while (*p == ' ')
 				p++;
 			if (*p != '}')
-				csvc__buf_put(&b, ",", 1);
-			csvc__buf_puts(&b, p);
+				csvc__buf_put(b, ",", 1);
+			csvc__buf_puts(b, p);
 		} else {
-			csvc__buf_puts(&b, ",\"payload\":");
-			csvc__buf_puts(&b, payload);
-			csvc__buf_put(&b, "}", 1);
+			csvc__buf_puts(b, ",\"payload\":");
+			csvc__buf_puts(b, payload);
+			csvc__buf_put(b, "}", 1);
 		}
 	} else {
-		csvc__buf_put(&b, "}", 1);
+		csvc__buf_put(b, "}", 1);
 	}
-	csvc__buf_put(&b, "", 1);
-	if (b.failed) {
-		csvc__buf_free(&b);
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	}
-	*out = b.data;
-	return CSVC_OK;
 }
 
 /* Reads the fields of entry `e` (position and id set) from the current
- * row of its source's range statement `st` (column 0: the row's id). */
-static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e)
+ * row of its source's range statement `st` (column 0: the row's id); its
+ * strings go into one allocation. `scratch` is for building a ticket
+ * event's payload. */
+static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csvc__buf *scratch)
 {
+	/* type, subject kind, reference, actor, payload */
+	const char *text[5] = {csvc__db_textcol(st, 1), NULL, NULL, csvc__db_textcol(st, 2), NULL};
 	e->time = csvc__db_int(st, 3);
-	int rc = copy(st, 1, &e->type);
-	if (!rc)
-		rc = copy(st, 2, &e->actor);
 	if (source == CSVC__FEED_TICKET_EVENT) {
 		csvc__db_uuid(st, 8, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("ticket", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 9, &e->reference);
-		if (!rc)
-			rc = ticket_payload(st, &e->payload);
+		text[1] = "ticket";
+		text[2] = csvc__db_textcol(st, 9);
+		ticket_payload(st, scratch);
+		if (scratch->failed)
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		text[4] = scratch->data;
 	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
 		csvc__db_uuid(st, 5, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("customer", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 4, &e->payload);
+		text[1] = "customer";
+		text[4] = csvc__db_textcol(st, 4);
 	} else {
 		csvc__db_uuid(st, 5, &e->subject);
-		if (!rc)
-			rc = copy(st, 6, &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 7, &e->reference);
-		if (!rc)
-			rc = copy(st, 4, &e->payload);
+		text[1] = csvc__db_textcol(st, 6);
+		text[2] = csvc__db_textcol(st, 7);
+		text[4] = csvc__db_textcol(st, 4);
 	}
-	if (!rc && (!e->type || !e->subject_kind))
-		rc = csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
-	return rc;
+	if (!text[0] || !text[1])
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	size_t len[5], total = 0;
+	for (int i = 0; i < 5; i++)
+		if (text[i])
+			total += (len[i] = i == 4 && text[i] == scratch->data ? scratch->len : strlen(text[i])) + 1;
+	char *p = csvc__malloc(total);
+	if (!p)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	e->strings = p;
+	char **field[5] = {&e->type, &e->subject_kind, &e->reference, &e->actor, &e->payload};
+	for (int i = 0; i < 5; i++)
+		if (text[i]) {
+			memcpy(p, text[i], len[i] + 1);
+			*field[i] = p;
+			p += len[i] + 1;
+		}
+	return CSVC_OK;
 }
 
 /* Reads entries out[0 .. n - 1] (positions and ids set), whose source rows
  * are row_id, row_id + 1, ... of `source`, with one range statement. On
  * failure the entries read are cleared. */
-static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *out, size_t n)
+static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *out, size_t n,
+                     csvc__buf *scratch)
 {
 	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENTS
 	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENTS
@@ -224,7 +263,7 @@ static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed
 		}
 		if (csvc__db_int(st, 0) != row_id + (int64_t)k)
 			break; /* a row of the span is missing */
-		if ((rc = fill_entry(st, source, &out[k]))) {
+		if ((rc = fill_entry(st, source, &out[k], scratch))) {
 			csvc__feed_entry_clear(&out[k]);
 			break;
 		}
@@ -293,14 +332,16 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 		out[i].id = rows[i].id;
 	}
 	size_t done = 0;
+	csvc__buf scratch = {0};
 	while (!rc && done < k) {
 		size_t end = done + 1;
 		while (end < k && rows[end].source == rows[done].source &&
 		       rows[end].row_id == rows[done].row_id + (int64_t)(end - done))
 			end++;
-		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done)))
+		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done, &scratch)))
 			done = end;
 	}
+	csvc__buf_free(&scratch);
 	csvc__free(rows);
 	if (rc) {
 		for (size_t i = 0; i < done; i++)
