@@ -100,8 +100,8 @@ static csvc_store *new_store(const char *path, csvc_time_us *clock)
 
 /* What a reader saw, to check that both sides read the same entries. */
 typedef struct sums {
-	int64_t entries, positions, times, text, payload;
-	uint64_t ids, subjects;
+	int64_t entries, text, payload;
+	uint64_t positions, times, ids, subjects; /* sums modulo 2^64 */
 } sums;
 
 static uint64_t uuid_sum(const uint8_t *b)
@@ -269,9 +269,9 @@ static double lib_read(const char *path, const char *name, int json, sums *out)
 				exit(1);
 			}
 			k.entries++;
-			k.positions += last;
+			k.positions += (uint64_t)last;
 			k.ids ^= uuid_sum(csvc_feed_entry_id(e)->bytes);
-			k.times += csvc_feed_entry_time(e);
+			k.times += (uint64_t)csvc_feed_entry_time(e);
 			k.text += (int64_t)(len(csvc_feed_entry_type(e)) + len(csvc_feed_entry_reference(e)) +
 			                    len(csvc_feed_entry_actor(e)));
 			k.subjects ^= uuid_sum(csvc_feed_entry_subject_id(e)->bytes);
@@ -326,8 +326,9 @@ static uint64_t blob_sum(sqlite3_stmt *st, int col)
 
 /* The same reads with prepared statements: per batch, in one read
  * transaction, the consumer's cursor, the runs after it (the library's
- * query), then each run's source rows with their ticket (or customer) in
- * one range scan; then the cursor's update in a transaction of its own. */
+ * query), then the source rows with their ticket (or customer), one range
+ * scan for each span of runs whose rows follow each other; then the
+ * cursor's update in a transaction of its own. */
 static double raw_read(const char *path, sums *out)
 {
 	sqlite3 *db = raw_open(path);
@@ -385,13 +386,23 @@ static double raw_read(const char *path, sums *out)
 				got += r->n;
 		}
 		sqlite3_reset(range);
-		for (size_t i = 0; i < nruns; i++) {
+		/* Runs whose source rows continue each other are scanned
+		 * together (consecutive transactions' runs often do). */
+		for (size_t i = 0, end; i < nruns; i = end) {
 			run_row *r = &runs[i];
+			end = i + 1;
+			while (end < nruns && runs[end].source == r->source &&
+			       runs[end].row_id + runs[end].skip == runs[end - 1].row_id + runs[end - 1].skip + runs[end - 1].n)
+				end++;
 			sqlite3_stmt *st = r->source == 1 ? tev : r->source == 2 ? cev : rec;
 			sqlite3_bind_int64(st, 1, r->row_id + r->skip);
-			sqlite3_bind_int64(st, 2, r->row_id + r->skip + r->n - 1);
+			sqlite3_bind_int64(st, 2, runs[end - 1].row_id + runs[end - 1].skip + runs[end - 1].n - 1);
 			int64_t j = r->skip;
 			while (sqlite3_step(st) == SQLITE_ROW) {
+				if (j == r->skip + r->n) { /* the next run */
+					r++;
+					j = r->skip;
+				}
 				if (sqlite3_column_int64(st, 0) != r->row_id + j) {
 					fprintf(stderr, "bench: feed: raw: a source row is missing\n");
 					exit(1);
@@ -399,9 +410,9 @@ static double raw_read(const char *path, sums *out)
 				uint8_t id[16];
 				run_id(r->hi, r->lo, j, id);
 				k.entries++;
-				k.positions += r->pos + j;
+				k.positions += (uint64_t)(r->pos + j);
 				k.ids ^= uuid_sum(id);
-				k.times += sqlite3_column_int64(st, 3);
+				k.times += (uint64_t)sqlite3_column_int64(st, 3);
 				k.text += (int64_t)(text_bytes(st, 1) + text_bytes(st, 2));
 				k.payload += (int64_t)text_bytes(st, 4);
 				if (st == tev) {
@@ -419,7 +430,7 @@ static double raw_read(const char *path, sums *out)
 				j++;
 			}
 			sqlite3_reset(st);
-			if (j != r->skip + r->n) {
+			if (r != &runs[end - 1] || j != r->skip + r->n) {
 				fprintf(stderr, "bench: feed: raw: a run is short\n");
 				exit(1);
 			}
