@@ -69,11 +69,13 @@ void csvc__feed_hold(csvc_store *s, int on);
 
 /* ---- storage (feed-sql.c) ---- */
 
-/* One entry as read: strings owned. */
+/* One entry as read. Its strings (type to payload) point into one
+ * allocation, `strings`, which the entry owns. */
 struct csvc_feed_entry {
 	int64_t position;
 	csvc_uuid id;
 	csvc_time_us time;
+	char *strings;
 	char *type;
 	char *subject_kind;
 	csvc_uuid subject;

@@ -17,14 +17,18 @@ static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT pos + count - 1 FROM feed OR
 static const csvc__sql SQL_RANGE = CSVC__SQL(
 	"SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
 	" WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= $1 + 1), 0) ORDER BY pos LIMIT $2");
-static const csvc__sql SQL_TICKET_EVENT = CSVC__SQL(
-	"SELECT e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
-	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id = $1");
-static const csvc__sql SQL_CUSTOMER_EVENT = CSVC__SQL(
-	"SELECT e.type, e.actor, e.at_us, e.payload, c.uuid"
-	" FROM customer_events e JOIN customers c ON c.id = e.customer_id WHERE e.id = $1");
-static const csvc__sql SQL_FEED_RECORD = CSVC__SQL(
-	"SELECT type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records WHERE id = $1");
+/* The source rows $1 to $2 (consecutive ids), in id order: one range
+ * scan for a span of entries. */
+static const csvc__sql SQL_TICKET_EVENTS = CSVC__SQL(
+	"SELECT e.id, e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state, t.uuid, t.number"
+	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.id >= $1 AND e.id <= $2 ORDER BY e.id");
+static const csvc__sql SQL_CUSTOMER_EVENTS = CSVC__SQL(
+	"SELECT e.id, e.type, e.actor, e.at_us, e.payload, c.uuid"
+	" FROM customer_events e JOIN customers c ON c.id = e.customer_id WHERE e.id >= $1 AND e.id <= $2"
+	" ORDER BY e.id");
+static const csvc__sql SQL_FEED_RECORDS = CSVC__SQL(
+	"SELECT id, type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records"
+	" WHERE id >= $1 AND id <= $2 ORDER BY id");
 static const csvc__sql SQL_CONSUMER = CSVC__SQL("SELECT pos FROM feed_consumers WHERE name = $1");
 static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(
 	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)"
@@ -99,11 +103,7 @@ int csvc__feed_db_head(csvc_store *s, int64_t *head)
 
 void csvc__feed_entry_clear(struct csvc_feed_entry *e)
 {
-	csvc__free(e->type);
-	csvc__free(e->subject_kind);
-	csvc__free(e->reference);
-	csvc__free(e->actor);
-	csvc__free(e->payload);
+	csvc__free(e->strings);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -112,21 +112,59 @@ static int copy(csvc__stmt *st, int col, char **out)
 	return csvc__strdup(csvc__db_textcol(st, col), out);
 }
 
-/* A ticket event's payload with its seq and states first:
- * {"seq":N[,"from_state":..][,"to_state":..][, the payload's members]}. */
-static int ticket_payload(csvc__stmt *st, char **out)
+/* Writes v in decimal at `out` (room for 20 characters); returns the
+ * length. */
+static size_t decimal(int64_t v, char *out)
 {
-	csvc__buf b = {0};
-	const char *payload = csvc__db_textcol(st, 3);
-	const char *from = csvc__db_textcol(st, 5), *to = csvc__db_textcol(st, 6);
-	csvc__buf_printf(&b, "{\"seq\":%lld", (long long)csvc__db_int(st, 4));
+	char d[20];
+	size_t n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = d[--n];
+	return k;
+}
+
+/* A JSON string: state names need no escaping, and go in one piece. */
+static void json_string(csvc__buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p >= 0x20 && *p != '"' && *p != '\\')
+		p++;
+	if (*p) {
+		csvc__buf_json_string(b, s);
+		return;
+	}
+	csvc__buf_put(b, "\"", 1);
+	csvc__buf_put(b, s, (size_t)(p - (const unsigned char *)s));
+	csvc__buf_put(b, "\"", 1);
+}
+
+/* A ticket event's payload with its seq and states first, into `b`
+ * (emptied first):
+ * {"seq":N[,"from_state":..][,"to_state":..][, the payload's members]}. */
+static void ticket_payload(csvc__stmt *st, csvc__buf *b)
+{
+	const char *payload = csvc__db_textcol(st, 4);
+	const char *from = csvc__db_textcol(st, 6), *to = csvc__db_textcol(st, 7);
+	char seq[32] = "{\"seq\":";
+	size_t n = strlen(seq);
+	n += decimal(csvc__db_int(st, 5), seq + n);
+	b->len = 0;
+	csvc__buf_put(b, seq, n);
 	if (from) {
-		csvc__buf_puts(&b, ",\"from_state\":");
-		csvc__buf_json_string(&b, from);
+		csvc__buf_puts(b, ",\"from_state\":");
+		json_string(b, from);
 	}
 	if (to) {
-		csvc__buf_puts(&b, ",\"to_state\":");
-		csvc__buf_json_string(&b, to);
+		csvc__buf_puts(b, ",\"to_state\":");
+		json_string(b, to);
 	}
 	if (payload) {
 		/* A stored payload is a JSON object: splice its members in. */
@@ -138,76 +176,108 @@ static int ticket_payload(csvc__stmt *st, char **out)
 			while (*p == ' ')
 				p++;
 			if (*p != '}')
-				csvc__buf_put(&b, ",", 1);
-			csvc__buf_puts(&b, p);
+				csvc__buf_put(b, ",", 1);
+			csvc__buf_puts(b, p);
 		} else {
-			csvc__buf_puts(&b, ",\"payload\":");
-			csvc__buf_puts(&b, payload);
-			csvc__buf_put(&b, "}", 1);
+			csvc__buf_puts(b, ",\"payload\":");
+			csvc__buf_puts(b, payload);
+			csvc__buf_put(b, "}", 1);
 		}
 	} else {
-		csvc__buf_put(&b, "}", 1);
+		csvc__buf_put(b, "}", 1);
 	}
-	csvc__buf_put(&b, "", 1);
-	if (b.failed) {
-		csvc__buf_free(&b);
+}
+
+/* Reads the fields of entry `e` (position and id set) from the current
+ * row of its source's range statement `st` (column 0: the row's id); its
+ * strings go into one allocation. `scratch` is for building a ticket
+ * event's payload. */
+static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csvc__buf *scratch)
+{
+	/* type, subject kind, reference, actor, payload */
+	const char *text[5] = {csvc__db_textcol(st, 1), NULL, NULL, csvc__db_textcol(st, 2), NULL};
+	e->time = csvc__db_int(st, 3);
+	if (source == CSVC__FEED_TICKET_EVENT) {
+		csvc__db_uuid(st, 8, &e->subject);
+		text[1] = "ticket";
+		text[2] = csvc__db_textcol(st, 9);
+		ticket_payload(st, scratch);
+		if (scratch->failed)
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		text[4] = scratch->data;
+	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
+		csvc__db_uuid(st, 5, &e->subject);
+		text[1] = "customer";
+		text[4] = csvc__db_textcol(st, 4);
+	} else {
+		csvc__db_uuid(st, 5, &e->subject);
+		text[1] = csvc__db_textcol(st, 6);
+		text[2] = csvc__db_textcol(st, 7);
+		text[4] = csvc__db_textcol(st, 4);
+	}
+	if (!text[0] || !text[1])
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	size_t len[5], total = 0;
+	for (int i = 0; i < 5; i++)
+		if (text[i])
+			total += (len[i] = i == 4 && text[i] == scratch->data ? scratch->len : strlen(text[i])) + 1;
+	char *p = csvc__malloc(total);
+	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	}
-	*out = b.data;
+	e->strings = p;
+	char **field[5] = {&e->type, &e->subject_kind, &e->reference, &e->actor, &e->payload};
+	for (int i = 0; i < 5; i++)
+		if (text[i]) {
+			memcpy(p, text[i], len[i] + 1);
+			*field[i] = p;
+			p += len[i] + 1;
+		}
 	return CSVC_OK;
 }
 
-/* Reads the fields of entry `e` (position and id set) from its source. */
-static int read_source(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *e)
+/* Reads entries out[0 .. n - 1] (positions and ids set), whose source rows
+ * are row_id, row_id + 1, ... of `source`, with one range statement. On
+ * failure the entries read are cleared. */
+static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *out, size_t n,
+                     csvc__buf *scratch)
 {
-	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENT
-	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENT
-	                       : source == CSVC__FEED_RECORD         ? &SQL_FEED_RECORD
+	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENTS
+	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENTS
+	                       : source == CSVC__FEED_RECORD         ? &SQL_FEED_RECORDS
 	                                                             : NULL;
 	if (!sql)
-		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has an unknown source %d", (long long)e->position,
+		return csvc__error(CSVC_ECORRUPT, "feed entry %lld has an unknown source %d", (long long)out[0].position,
 		                   source);
 	csvc__stmt *st;
 	int rc = csvc__db_stmt(s->db, sql, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_int(st, 1, row_id);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	if (rc == CSVC__DONE) {
+	csvc__db_bind_int(st, 2, row_id + (int64_t)n - 1);
+	size_t k = 0;
+	int stepped = 0; /* the last step failed */
+	while (k < n) {
+		if ((rc = csvc__db_step(st)) != CSVC__ROW) {
+			stepped = rc < 0;
+			break;
+		}
+		if (csvc__db_int(st, 0) != row_id + (int64_t)k)
+			break; /* a row of the span is missing */
+		if ((rc = fill_entry(st, source, &out[k], scratch))) {
+			csvc__feed_entry_clear(&out[k]);
+			break;
+		}
+		k++;
+	}
+	if (!stepped)
 		csvc__db_reset(st);
-		return csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row", (long long)e->position);
-	}
-	e->time = csvc__db_int(st, 2);
-	rc = copy(st, 0, &e->type);
-	if (!rc)
-		rc = copy(st, 1, &e->actor);
-	if (source == CSVC__FEED_TICKET_EVENT) {
-		csvc__db_uuid(st, 7, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("ticket", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 8, &e->reference);
-		if (!rc)
-			rc = ticket_payload(st, &e->payload);
-	} else if (source == CSVC__FEED_CUSTOMER_EVENT) {
-		csvc__db_uuid(st, 4, &e->subject);
-		if (!rc)
-			rc = csvc__strdup("customer", &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 3, &e->payload);
-	} else {
-		csvc__db_uuid(st, 4, &e->subject);
-		if (!rc)
-			rc = copy(st, 5, &e->subject_kind);
-		if (!rc)
-			rc = copy(st, 6, &e->reference);
-		if (!rc)
-			rc = copy(st, 3, &e->payload);
-	}
-	csvc__db_reset(st);
-	if (!rc && (!e->type || !e->subject_kind))
-		rc = csvc__error(CSVC_ECORRUPT, "feed entry %lld has no type", (long long)e->position);
+	if (rc >= 0)
+		rc = k == n ? CSVC_OK
+		            : csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row",
+		                          (long long)out[k].position);
+	if (rc)
+		for (size_t i = 0; i < k; i++)
+			csvc__feed_entry_clear(&out[i]);
 	return rc;
 }
 
@@ -223,7 +293,7 @@ static void run_id(int64_t hi, int64_t lo, int64_t k, csvc_uuid *id)
 
 int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n)
 {
-	/* The runs first, then each entry's source row: the range statement
+	/* The runs first, then the entries' source rows: the range statement
 	 * is done before the source statements run. */
 	typedef struct {
 		int64_t pos, row_id;
@@ -253,18 +323,28 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 			rc = CSVC_OK;
 		}
 	}
-	size_t done = 0;
-	for (; !rc && done < k; done++) {
-		struct csvc_feed_entry *e = &out[done];
-		memset(e, 0, sizeof(*e));
-		e->position = rows[done].pos;
-		e->id = rows[done].id;
-		if ((rc = read_source(s, rows[done].source, rows[done].row_id, e)))
-			csvc__feed_entry_clear(e);
+	/* Then the source rows, one range scan for each span of entries whose
+	 * rows are consecutive in one source (runs of consecutive transactions
+	 * often continue each other). */
+	for (size_t i = 0; i < k; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].position = rows[i].pos;
+		out[i].id = rows[i].id;
 	}
+	size_t done = 0;
+	csvc__buf scratch = {0};
+	while (!rc && done < k) {
+		size_t end = done + 1;
+		while (end < k && rows[end].source == rows[done].source &&
+		       rows[end].row_id == rows[done].row_id + (int64_t)(end - done))
+			end++;
+		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done, &scratch)))
+			done = end;
+	}
+	csvc__buf_free(&scratch);
 	csvc__free(rows);
 	if (rc) {
-		for (size_t i = 0; i + 1 < done; i++)
+		for (size_t i = 0; i < done; i++)
 			csvc__feed_entry_clear(&out[i]);
 		return rc;
 	}

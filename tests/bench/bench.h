@@ -64,5 +64,6 @@ int bench_tickets(double scale, const char *dir);
 int bench_calendar(double scale, const char *dir);
 int bench_sla(double scale, const char *dir);
 int bench_reports(double scale, const char *dir);
+int bench_feed(double scale, const char *dir);
 
 #endif

@@ -7,7 +7,7 @@
  *
  * --scale 1 gives the sizes the design targets (e.g. 100,000 customers);
  * a smaller scale gives a quick run. Sections: customers, tickets, calendar, sla,
- * reports.
+ * reports, feed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,7 @@ static const section sections[] = {
 	{"calendar", bench_calendar},
 	{"sla", bench_sla},
 	{"reports", bench_reports},
+	{"feed", bench_feed},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

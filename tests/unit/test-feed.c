@@ -350,6 +350,62 @@ static void test_savepoints_and_runs(void **state)
 	csvc_store_close(s);
 }
 
+/* Entries of consecutive transactions whose source rows follow each
+ * other are read together; a run that refers to missing source rows, or
+ * to an unknown source, is CSVC_ECORRUPT and returns nothing. */
+static void test_spans_and_damaged_runs(void **state)
+{
+	(void)state;
+	now_cell = T0;
+	csvc_store *s = csvc_test_store(&now_cell);
+	csvc_assert_ok(csvc_store_install_defaults(s));
+	int64_t head = head_of(s);
+	csvc_customer *c[5];
+	for (int i = 0; i < 5; i++)
+		c[i] = make_customer(s, "one per transaction");
+	csvc_ticket *t = make_ticket(s, NULL);
+	size_t n = read_all(s, head, all, 1000);
+	assert_int_equal(n, 6);
+	check_sequence(all, n, head + 1);
+	for (int i = 0; i < 5; i++) {
+		assert_memory_equal(all[i].subject.bytes, csvc_customer_id(c[i])->bytes, 16);
+		assert_string_equal(all[i].type, "created");
+		assert_string_equal(all[i].kind, "customer");
+	}
+	assert_memory_equal(all[5].subject.bytes, csvc_ticket_id(t)->bytes, 16);
+	assert_string_equal(all[5].ref, csvc_ticket_number(t));
+
+	sqlite3 *db = CSVC_TEST_SQLITE(s);
+	int64_t last = sql_int(db, "SELECT max(id) FROM customer_events");
+	head = head_of(s);
+	char sql[256];
+	/* Three entries from the last customer event: the next two rows do not
+	 * exist. Then one of an unknown source. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count) VALUES"
+	         " (%lld, 16384, -9223372036854775807, 2, %lld, 3), (%lld, 16384, -9223372036854775807, 9, 1, 1)",
+	         (long long)head + 1, (long long)last, (long long)head + 4);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	csvc_feed_iter *it = NULL;
+	csvc_assert_ok(csvc_feed_after(s, head, 1, &it));
+	const csvc_feed_entry *e;
+	csvc_assert_ok(csvc_feed_iter_next(it, &e));
+	assert_memory_equal(csvc_feed_entry_subject_id(e)->bytes, csvc_customer_id(c[4])->bytes, 16);
+	csvc_feed_iter_free(it);
+	it = NULL;
+	csvc_assert_err(csvc_feed_after(s, head, 10, &it), CSVC_ECORRUPT);
+	assert_null(it);
+	csvc_assert_err(csvc_feed_after(s, head - 2, 10, &it), CSVC_ECORRUPT);
+	csvc_assert_err(csvc_feed_after(s, head + 3, 10, &it), CSVC_ECORRUPT);
+	assert_null(it);
+	csvc_assert_ok(csvc_feed_after(s, head - 2, 3, &it)); /* stops before the missing rows */
+	csvc_feed_iter_free(it);
+	for (int i = 0; i < 5; i++)
+		csvc_customer_free(c[i]);
+	csvc_ticket_free(t);
+	csvc_store_close(s);
+}
+
 static int64_t position_of(csvc_store *s, const char *name, int64_t *lag)
 {
 	int64_t p = -1;
@@ -1005,6 +1061,7 @@ int main(void)
 		cmocka_unit_test(test_alarms_and_merges),
 		cmocka_unit_test(test_rollback_leaves_no_entry),
 		cmocka_unit_test(test_savepoints_and_runs),
+		cmocka_unit_test(test_spans_and_damaged_runs),
 		cmocka_unit_test(test_consumers),
 		cmocka_unit_test(test_migration_backfill),
 		cmocka_unit_test(test_wait),

@@ -1,0 +1,705 @@
+/*
+ * The change feed: a consumer reading a feed of 10,000,000 entries (at
+ * scale 1) through csvc_feed_read in batches of CSVC_FEED_MAX_BATCH,
+ * every field of every entry, against raw SQLite reading the same rows
+ * and columns with the same joins; the same as JSON; and one
+ * csvc_sla_advance call with 10,000 alarms due, against raw SQLite doing
+ * the same writes in one transaction.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "csvc.h"
+
+#define HOUR ((int64_t)3600 * 1000000)
+#define T0 ((csvc_time_us)1767225600LL * 1000000)
+
+/* Tickets created through the library for the big feed: each gives a
+ * `created` and a `transition` event, which raw SQL then copies. */
+#define BASE_TICKETS 2000
+
+static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
+		exit(1);
+	}
+	return st;
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "bench: feed: %s: %s\n", sql, err);
+		exit(1);
+	}
+}
+
+/* Steps a statement that returns no row or one, then resets it. */
+static void run(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fprintf(stderr, "bench: feed: raw: %s\n", sqlite3_errmsg(db));
+		exit(1);
+	}
+	sqlite3_reset(st);
+}
+
+static int64_t one_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = prep(db, sql);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fprintf(stderr, "bench: feed: %s: no row\n", sql);
+		exit(1);
+	}
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sqlite3 *raw_open(const char *path)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench: feed: cannot open %s\n", path);
+		exit(1);
+	}
+	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	         " PRAGMA temp_store=MEMORY");
+	return db;
+}
+
+static csvc_store *open_store(const char *path, csvc_time_us *clock)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = bench_tick;
+	o.clock_userdata = clock;
+	csvc_store *s = NULL;
+	if (csvc_store_open(&s, path, &o))
+		bench_die("open");
+	return s;
+}
+
+/* A new store with the handbook defaults and none of their SLA policies. */
+static csvc_store *new_store(const char *path, csvc_time_us *clock)
+{
+	csvc_store *s = open_store(path, clock);
+	if (csvc_store_install_defaults(s) || csvc_sla_policy_retire(s, "handbook_inquiry") ||
+	    csvc_sla_policy_retire(s, "handbook_complaint") || csvc_sla_policy_retire(s, "default"))
+		bench_die("defaults");
+	return s;
+}
+
+/* ---- the big feed ---- */
+
+/* What a reader saw, to check that both sides read the same entries. */
+typedef struct sums {
+	int64_t entries, text, payload;
+	uint64_t positions, times, ids, subjects; /* sums modulo 2^64 */
+} sums;
+
+static uint64_t uuid_sum(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++)
+		v = v * 31 + b[i];
+	return v;
+}
+
+static size_t len(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/* Builds the store: BASE_TICKETS tickets created (in transactions of 100)
+ * and transitioned (one durable transaction each) through the library,
+ * then their events and feed runs copied `copies - 1` times with SQL.
+ * Returns the head; *first gets the first ticket entry's position and
+ * *span the number of ticket entries of the base. */
+static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64_t *span)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = new_store(path, &clock);
+	int64_t head0 = 0;
+	if (csvc_feed_head(s, &head0))
+		bench_die("head");
+	csvc_uuid *ids = malloc(BASE_TICKETS * sizeof(*ids));
+	if (!ids)
+		exit(1);
+	for (int i = 0; i < BASE_TICKETS; i++) {
+		if (i % 100 == 0 && csvc_store_begin(s))
+			bench_die("begin");
+		csvc_ticket *t = NULL;
+		if (csvc_ticket_new(&t, "complaint", i % 2 ? "SH01" : "SH02") ||
+		    csvc_ticket_set_subject(t, "收银台排队太久") || csvc_ticket_set_channel(t, "phone") ||
+		    csvc_ticket_create(s, t, "bench"))
+			bench_die("create");
+		ids[i] = *csvc_ticket_id(t);
+		csvc_ticket_free(t);
+		if (i % 100 == 99 && csvc_store_commit(s))
+			bench_die("commit");
+	}
+	for (int i = 0; i < BASE_TICKETS; i++)
+		if (csvc_ticket_transition(s, &ids[i], "analyse", 0, i % 3 ? "agent.wang" : "agent.li", NULL, NULL))
+			bench_die("transition");
+	free(ids);
+	int64_t head = 0;
+	if (csvc_feed_head(s, &head))
+		bench_die("head");
+	csvc_store_close(s);
+
+	sqlite3 *db = raw_open(path);
+	int64_t events = one_int(db, "SELECT count(*) FROM ticket_events");
+	if (one_int(db, "SELECT max(id) FROM ticket_events") != events || events != head - head0 ||
+	    one_int(db, "SELECT count(*) FROM feed WHERE pos > (SELECT max(pos) FROM feed WHERE source <> 1)") !=
+	            one_int(db, "SELECT count(*) FROM feed WHERE source = 1")) {
+		fprintf(stderr, "bench: feed: the base store is not laid out as expected\n");
+		exit(1);
+	}
+	int64_t seqs = one_int(db, "SELECT max(seq) FROM ticket_events");
+	int64_t during = one_int(db, "SELECT max(at_us) - min(at_us) + 1 FROM ticket_events");
+	*first = head0 + 1;
+	*span = events;
+	exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; BEGIN");
+	sqlite3_stmt *ev = prep(db,
+	                        "INSERT INTO ticket_events (id, ticket_id, seq, type, actor, at_us, from_state, to_state,"
+	                        " payload) SELECT id + ?1 * ?2, ticket_id, seq + ?1 * ?3, type, actor, at_us + ?1 * ?4,"
+	                        " from_state, to_state, payload FROM ticket_events WHERE id <= ?2 ORDER BY id");
+	/* New event ids as migration 11 makes them. */
+	sqlite3_stmt *fd = prep(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
+	                            " SELECT pos + ?1 * ?2, (random() & -61441) | 16384,"
+	                            " (random() & 4611686018427387903) | (1 << 63), source, row_id + ?1 * ?2, count"
+	                            " FROM feed WHERE pos >= ?3 AND pos <= ?4 ORDER BY pos");
+	for (int64_t x = 1; x < copies; x++) {
+		sqlite3_bind_int64(ev, 1, x);
+		sqlite3_bind_int64(ev, 2, events);
+		sqlite3_bind_int64(ev, 3, seqs);
+		sqlite3_bind_int64(ev, 4, during);
+		run(db, ev);
+		sqlite3_bind_int64(fd, 1, x);
+		sqlite3_bind_int64(fd, 2, events);
+		sqlite3_bind_int64(fd, 3, head0 + 1);
+		sqlite3_bind_int64(fd, 4, head);
+		run(db, fd);
+	}
+	sqlite3_finalize(ev);
+	sqlite3_finalize(fd);
+	exec(db, "UPDATE tickets SET (revision, updated_us) = (SELECT max(seq), max(at_us) FROM ticket_events e"
+	         " WHERE e.ticket_id = tickets.id);"
+	         "COMMIT; PRAGMA journal_mode=WAL; ANALYZE");
+	sqlite3_close(db);
+	return head0 + events * copies;
+}
+
+/* Checks, through the library, that the copied store reads as the base
+ * did: the head, and entries at the start, inside and at the end of the
+ * copies match the base entry they copy. */
+static void check_feed(const char *path, int64_t head, int64_t first, int64_t span, int64_t copies)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = open_store(path, &clock);
+	int64_t h = 0;
+	if (csvc_feed_head(s, &h))
+		bench_die("head");
+	if (h != head) {
+		fprintf(stderr, "bench: feed: head %lld, expected %lld\n", (long long)h, (long long)head);
+		exit(1);
+	}
+	int64_t probes[] = {0, span / 2, span - 3};
+	for (size_t p = 0; p < sizeof(probes) / sizeof(probes[0]); p++) {
+		int64_t x = copies - 1 - (int64_t)p % copies;
+		csvc_feed_iter *base = NULL, *copy = NULL;
+		if (csvc_feed_after(s, first - 1 + probes[p], 3, &base) ||
+		    csvc_feed_after(s, first - 1 + probes[p] + x * span, 3, &copy))
+			bench_die("feed read");
+		const csvc_feed_entry *a, *b;
+		int n = 0;
+		while (csvc_feed_iter_next(base, &a) == CSVC_OK) {
+			if (csvc_feed_iter_next(copy, &b) != CSVC_OK ||
+			    csvc_feed_entry_position(b) != csvc_feed_entry_position(a) + x * span ||
+			    strcmp(csvc_feed_entry_type(a), csvc_feed_entry_type(b)) ||
+			    strcmp(csvc_feed_entry_reference(a), csvc_feed_entry_reference(b)) ||
+			    !csvc_uuid_equal(csvc_feed_entry_subject_id(a), csvc_feed_entry_subject_id(b)) ||
+			    csvc_uuid_equal(csvc_feed_entry_id(a), csvc_feed_entry_id(b))) {
+				fprintf(stderr, "bench: feed: the entry at %lld does not copy the one at %lld\n",
+				        (long long)(csvc_feed_entry_position(a) + x * span),
+				        (long long)csvc_feed_entry_position(a));
+				exit(1);
+			}
+			n++;
+		}
+		csvc_feed_iter_free(base);
+		csvc_feed_iter_free(copy);
+		if (n != 3) {
+			fprintf(stderr, "bench: feed: short read at %lld\n", (long long)(first + probes[p]));
+			exit(1);
+		}
+	}
+	csvc_store_close(s);
+}
+
+/* Reads the whole feed as consumer `name`, batch by batch, acknowledging
+ * each batch; with `json`, writes each entry as JSON as well. */
+static double lib_read(const char *path, const char *name, int json, sums *out)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = open_store(path, &clock);
+	if (csvc_feed_reset(s, name, 0))
+		bench_die("reset");
+	sums k = {0};
+	int64_t expect = 1;
+	double t0 = bench_seconds();
+	for (;;) {
+		csvc_feed_iter *batch = NULL;
+		if (csvc_feed_read(s, name, CSVC_FEED_MAX_BATCH, &batch))
+			bench_die("feed read");
+		const csvc_feed_entry *e;
+		int64_t last = -1;
+		while (csvc_feed_iter_next(batch, &e) == CSVC_OK) {
+			last = csvc_feed_entry_position(e);
+			if (last != expect++) {
+				fprintf(stderr, "bench: feed: position %lld where %lld was expected\n", (long long)last,
+				        (long long)expect - 1);
+				exit(1);
+			}
+			k.entries++;
+			k.positions += (uint64_t)last;
+			k.ids ^= uuid_sum(csvc_feed_entry_id(e)->bytes);
+			k.times += (uint64_t)csvc_feed_entry_time(e);
+			k.text += (int64_t)(len(csvc_feed_entry_type(e)) + len(csvc_feed_entry_reference(e)) +
+			                    len(csvc_feed_entry_actor(e)));
+			k.subjects ^= uuid_sum(csvc_feed_entry_subject_id(e)->bytes);
+			k.payload += (int64_t)(len(csvc_feed_entry_subject_kind(e)) + len(csvc_feed_entry_payload(e)));
+			if (json) {
+				char *text = NULL;
+				if (csvc_feed_entry_to_json(e, &text))
+					bench_die("json");
+				k.payload += (int64_t)strlen(text);
+				csvc_free(text);
+			}
+		}
+		csvc_feed_iter_free(batch);
+		if (last < 0)
+			break;
+		if (csvc_feed_ack(s, name, last))
+			bench_die("ack");
+	}
+	double dt = bench_seconds() - t0;
+	csvc_store_close(s);
+	*out = k;
+	return dt;
+}
+
+/* Entry k of a run: the run's id with k added to its 62 random low bits
+ * (docs/feed.md). */
+static void run_id(int64_t hi, int64_t lo, int64_t k, uint8_t *b)
+{
+	const uint64_t low62 = ((uint64_t)1 << 62) - 1;
+	uint64_t h = (uint64_t)hi, l = (uint64_t)lo;
+	l = (l & ~low62) | ((l + (uint64_t)k) & low62);
+	for (int i = 7; i >= 0; i--) {
+		b[i] = (uint8_t)(h & 0xff);
+		b[8 + i] = (uint8_t)(l & 0xff);
+		h >>= 8;
+		l >>= 8;
+	}
+}
+
+static size_t text_bytes(sqlite3_stmt *st, int col)
+{
+	/* Reads the text as a caller would, then its length. */
+	return sqlite3_column_text(st, col) ? (size_t)sqlite3_column_bytes(st, col) : 0;
+}
+
+static uint64_t blob_sum(sqlite3_stmt *st, int col)
+{
+	const uint8_t *b = sqlite3_column_blob(st, col);
+	uint8_t zero[16] = {0};
+	return uuid_sum(b && sqlite3_column_bytes(st, col) == 16 ? b : zero);
+}
+
+/* The same reads with prepared statements: per batch, in one read
+ * transaction, the consumer's cursor, the runs after it (the library's
+ * query), then the source rows with their ticket (or customer), one range
+ * scan for each span of runs whose rows follow each other; then the
+ * cursor's update in a transaction of its own. */
+static double raw_read(const char *path, sums *out)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *begin = prep(db, "BEGIN"), *commit = prep(db, "COMMIT"),
+		     *begin_w = prep(db, "BEGIN IMMEDIATE");
+	sqlite3_stmt *cursor = prep(db, "SELECT pos FROM feed_consumers WHERE name = ?1");
+	sqlite3_stmt *range = prep(db, "SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
+	                               " WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= ?1 + 1), 0)"
+	                               " ORDER BY pos LIMIT ?2");
+	sqlite3_stmt *tev = prep(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state,"
+	                             " t.uuid, t.number FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+	                             " WHERE e.id >= ?1 AND e.id <= ?2 ORDER BY e.id");
+	sqlite3_stmt *cev = prep(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, c.uuid"
+	                             " FROM customer_events e JOIN customers c ON c.id = e.customer_id"
+	                             " WHERE e.id >= ?1 AND e.id <= ?2 ORDER BY e.id");
+	sqlite3_stmt *rec = prep(db, "SELECT id, type, actor, at_us, payload, subject, subject_kind, reference"
+	                             " FROM feed_records WHERE id >= ?1 AND id <= ?2 ORDER BY id");
+	sqlite3_stmt *ack = prep(db, "INSERT INTO feed_consumers (name, pos, updated_us) VALUES ('bench.raw', ?1, ?2)"
+	                             " ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
+	sqlite3_bind_text(cursor, 1, "bench.raw", -1, SQLITE_STATIC);
+	typedef struct {
+		int64_t pos, hi, lo, source, row_id, skip, n;
+	} run_row;
+	run_row *runs = malloc(CSVC_FEED_MAX_BATCH * sizeof(*runs));
+	if (!runs)
+		exit(1);
+	exec(db, "DELETE FROM feed_consumers WHERE name = 'bench.raw'");
+	sums k = {0};
+	double t0 = bench_seconds();
+	for (;;) {
+		run(db, begin);
+		int64_t after = 0;
+		if (sqlite3_step(cursor) == SQLITE_ROW)
+			after = sqlite3_column_int64(cursor, 0);
+		sqlite3_reset(cursor);
+		sqlite3_bind_int64(range, 1, after);
+		sqlite3_bind_int64(range, 2, CSVC_FEED_MAX_BATCH);
+		int64_t want = CSVC_FEED_MAX_BATCH, got = 0;
+		size_t nruns = 0;
+		while (got < want && sqlite3_step(range) == SQLITE_ROW) {
+			run_row *r = &runs[nruns++];
+			r->pos = sqlite3_column_int64(range, 0);
+			r->hi = sqlite3_column_int64(range, 1);
+			r->lo = sqlite3_column_int64(range, 2);
+			r->source = sqlite3_column_int64(range, 3);
+			r->row_id = sqlite3_column_int64(range, 4);
+			int64_t count = sqlite3_column_int64(range, 5);
+			r->skip = r->pos > after ? 0 : after + 1 - r->pos;
+			r->n = count - r->skip;
+			if (r->n > want - got)
+				r->n = want - got;
+			if (r->n <= 0)
+				nruns--;
+			else
+				got += r->n;
+		}
+		sqlite3_reset(range);
+		/* Runs whose source rows continue each other are scanned
+		 * together (consecutive transactions' runs often do). */
+		for (size_t i = 0, end; i < nruns; i = end) {
+			run_row *r = &runs[i];
+			end = i + 1;
+			while (end < nruns && runs[end].source == r->source &&
+			       runs[end].row_id + runs[end].skip == runs[end - 1].row_id + runs[end - 1].skip + runs[end - 1].n)
+				end++;
+			sqlite3_stmt *st = r->source == 1 ? tev : r->source == 2 ? cev : rec;
+			sqlite3_bind_int64(st, 1, r->row_id + r->skip);
+			sqlite3_bind_int64(st, 2, runs[end - 1].row_id + runs[end - 1].skip + runs[end - 1].n - 1);
+			int64_t j = r->skip;
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				if (j == r->skip + r->n) { /* the next run */
+					r++;
+					j = r->skip;
+				}
+				if (sqlite3_column_int64(st, 0) != r->row_id + j) {
+					fprintf(stderr, "bench: feed: raw: a source row is missing\n");
+					exit(1);
+				}
+				uint8_t id[16];
+				run_id(r->hi, r->lo, j, id);
+				k.entries++;
+				k.positions += (uint64_t)(r->pos + j);
+				k.ids ^= uuid_sum(id);
+				k.times += (uint64_t)sqlite3_column_int64(st, 3);
+				k.text += (int64_t)(text_bytes(st, 1) + text_bytes(st, 2));
+				k.payload += (int64_t)text_bytes(st, 4);
+				if (st == tev) {
+					k.payload += sqlite3_column_int64(st, 5) + (int64_t)text_bytes(st, 6) +
+					             (int64_t)text_bytes(st, 7);
+					k.subjects ^= blob_sum(st, 8);
+					k.text += (int64_t)text_bytes(st, 9);
+				} else if (st == cev) {
+					k.subjects ^= blob_sum(st, 5);
+				} else {
+					k.subjects ^= blob_sum(st, 5);
+					k.payload += (int64_t)text_bytes(st, 6);
+					k.text += (int64_t)text_bytes(st, 7);
+				}
+				j++;
+			}
+			sqlite3_reset(st);
+			if (r != &runs[end - 1] || j != r->skip + r->n) {
+				fprintf(stderr, "bench: feed: raw: a run is short\n");
+				exit(1);
+			}
+		}
+		run(db, commit);
+		if (!got)
+			break;
+		run(db, begin_w);
+		sqlite3_bind_int64(ack, 1, after + got);
+		sqlite3_bind_int64(ack, 2, T0);
+		run(db, ack);
+		run(db, commit);
+	}
+	double dt = bench_seconds() - t0;
+	sqlite3_stmt *all[] = {begin, commit, begin_w, cursor, range, tev, cev, rec, ack};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		sqlite3_finalize(all[i]);
+	sqlite3_close(db);
+	free(runs);
+	*out = k;
+	return dt;
+}
+
+static void same(const sums *a, const sums *b, const char *what)
+{
+	if (a->entries != b->entries || a->positions != b->positions || a->ids != b->ids || a->times != b->times ||
+	    a->text != b->text || a->subjects != b->subjects) {
+		fprintf(stderr, "bench: feed: %s: the library and raw SQLite read different entries\n", what);
+		exit(1);
+	}
+}
+
+static void read_feed(double scale, const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/bench-feed-read.db", dir);
+	bench_remove_db(path);
+	int64_t target = (int64_t)(10000000 * scale);
+	int64_t copies = (target + BASE_TICKETS) / (2 * BASE_TICKETS);
+	if (copies < 2)
+		copies = 2;
+	int64_t first = 0, span = 0;
+	double t0 = bench_seconds();
+	int64_t head = fill_feed(path, copies, &first, &span);
+	check_feed(path, head, first, span, copies);
+	bench_figure("feed.read.fill", bench_seconds() - t0, "s");
+	printf("feed.read.entries: %lld entries\n", (long long)head);
+
+	/* Twice each, alternating, raw side first (so that both read a store
+	 * whose pages are in the operating system's cache): the best time of
+	 * each. */
+	sums raw = {0}, lib = {0}, json = {0};
+	double t_raw = 0, t_lib = 0;
+	for (int round = 0; round < 2; round++) {
+		double t = raw_read(path, &raw);
+		if (raw.entries != head) {
+			fprintf(stderr, "bench: feed: raw SQLite read %lld entries of %lld\n", (long long)raw.entries,
+			        (long long)head);
+			exit(1);
+		}
+		t_raw = round && t_raw < t ? t_raw : t;
+		t = lib_read(path, "bench.lib", 0, &lib);
+		same(&lib, &raw, "read");
+		t_lib = round && t_lib < t ? t_lib : t;
+	}
+	bench_figure("feed.read.entries_per_s", (double)head / t_lib, "entries/s");
+	bench_figure("feed.read.raw_entries_per_s", (double)head / t_raw, "entries/s");
+	bench_ratio("feed.read", t_raw / t_lib);
+	double t_json = lib_read(path, "bench.json", 1, &json);
+	same(&json, &raw, "read as JSON");
+	bench_figure("feed.read_json.entries_per_s", (double)head / t_json, "entries/s");
+	bench_ratio("feed.read_json", t_raw / t_json);
+	bench_remove_db(path);
+}
+
+/* ---- SLA advance ---- */
+
+static int64_t lib_head(csvc_store *s)
+{
+	int64_t h = 0;
+	if (csvc_feed_head(s, &h))
+		bench_die("head");
+	return h;
+}
+
+/* `tickets` open complaints under a policy with a one-hour resolution
+ * target (24/7) warned at 50 %, created within a second of T0: at
+ * T0 + 2 h each has its warning and its breach due. */
+static void fill_sla(const char *path, int64_t tickets)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = new_store(path, &clock);
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	if (csvc_sla_policy_new(&p, "bench", 1) || csvc_sla_policy_match_kind(p, "complaint") ||
+	    csvc_sla_policy_add_target(p, "resolution", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i) ||
+	    csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED) || csvc_sla_target_warn_at(p, i, 50) ||
+	    csvc_sla_policy_save(s, p, NULL))
+		bench_die("policy");
+	csvc_sla_policy_free(p);
+	for (int64_t n = 0; n < tickets; n++) {
+		if (n % 1000 == 0 && csvc_store_begin(s))
+			bench_die("begin");
+		csvc_ticket *t = NULL;
+		if (csvc_ticket_new(&t, "complaint", n % 2 ? "SH01" : "SH02") || csvc_ticket_set_subject(t, "排队") ||
+		    csvc_ticket_create(s, t, "bench"))
+			bench_die("create");
+		csvc_ticket_free(t);
+		if ((n % 1000 == 999 || n == tickets - 1) && csvc_store_commit(s))
+			bench_die("commit");
+	}
+	if (clock - T0 > 1000000) {
+		fprintf(stderr, "bench: feed: the SLA store took too much store time\n");
+		exit(1);
+	}
+	csvc_store_close(s);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+	if (!a || !b) {
+		fprintf(stderr, "bench: feed: cannot copy %s\n", from);
+		exit(1);
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), a)) > 0)
+		if (fwrite(buf, 1, n, b) != n)
+			exit(1);
+	fclose(a);
+	if (fclose(b))
+		exit(1);
+}
+
+/* The writes of each alarm with prepared statements, in one transaction:
+ * the next due clock, its ticket's revision, the sla_warning or
+ * sla_breach event, the ticket's revision, the clock's next alarm, and
+ * the feed row after the head. */
+static double raw_advance(const char *path, csvc_time_us now, int64_t *emitted)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *begin = prep(db, "BEGIN IMMEDIATE"), *commit = prep(db, "COMMIT");
+	sqlite3_stmt *next = prep(db, "SELECT ticket_id, idx, next_alarm_us, next_pct, due_us FROM sla_targets"
+	                              " WHERE next_alarm_us IS NOT NULL AND next_alarm_us <= ?1 ORDER BY next_alarm_us"
+	                              " LIMIT 1");
+	sqlite3_stmt *ticket = prep(db, "SELECT revision FROM tickets WHERE id = ?1");
+	sqlite3_stmt *event = prep(db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
+	                               " VALUES (?1, ?2, ?3, NULL, ?4, ?5)");
+	sqlite3_stmt *touch = prep(db, "UPDATE tickets SET revision = ?1, updated_us = max(updated_us, ?2) WHERE id = ?3");
+	sqlite3_stmt *clock = prep(db, "UPDATE sla_targets SET breached_at = ?3, fired = ?4, next_alarm_us = ?5,"
+	                               " next_pct = ?6, warned = ?7 WHERE ticket_id = ?1 AND idx = ?2");
+	sqlite3_stmt *head = prep(db, "SELECT coalesce((SELECT pos + count - 1 FROM feed ORDER BY pos DESC LIMIT 1), 0)");
+	sqlite3_stmt *feed = prep(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
+	                              " VALUES (?1, (random() & -61441) | 16384,"
+	                              " (random() & 4611686018427387903) | (1 << 63), 1, ?2, 1)");
+	int64_t n = 0;
+	double t0 = bench_seconds();
+	run(db, begin);
+	sqlite3_bind_int64(next, 1, now);
+	while (sqlite3_step(next) == SQLITE_ROW) {
+		int64_t ticket_id = sqlite3_column_int64(next, 0), idx = sqlite3_column_int64(next, 1);
+		int64_t at = sqlite3_column_int64(next, 2), pct = sqlite3_column_int64(next, 3);
+		int64_t due = sqlite3_column_int64(next, 4);
+		sqlite3_reset(next);
+		sqlite3_bind_int64(ticket, 1, ticket_id);
+		if (sqlite3_step(ticket) != SQLITE_ROW)
+			exit(1);
+		int64_t rev = sqlite3_column_int64(ticket, 0) + 1;
+		sqlite3_reset(ticket);
+		char payload[128];
+		snprintf(payload, sizeof(payload), "{\"target\":\"resolution\",\"percent\":%d,\"cycle\":0}", (int)pct);
+		sqlite3_bind_int64(event, 1, ticket_id);
+		sqlite3_bind_int64(event, 2, rev);
+		sqlite3_bind_text(event, 3, pct < 100 ? "sla_warning" : "sla_breach", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(event, 4, at);
+		sqlite3_bind_text(event, 5, payload, -1, SQLITE_TRANSIENT);
+		run(db, event);
+		int64_t row = sqlite3_last_insert_rowid(db);
+		sqlite3_bind_int64(touch, 1, rev);
+		sqlite3_bind_int64(touch, 2, at);
+		sqlite3_bind_int64(touch, 3, ticket_id);
+		run(db, touch);
+		sqlite3_bind_int64(clock, 1, ticket_id);
+		sqlite3_bind_int64(clock, 2, idx);
+		if (pct < 100) {
+			sqlite3_bind_null(clock, 3);
+			sqlite3_bind_int64(clock, 4, 0);
+			sqlite3_bind_int64(clock, 5, due + 1);
+			sqlite3_bind_int64(clock, 6, 100);
+			sqlite3_bind_int64(clock, 7, 1);
+		} else {
+			sqlite3_bind_int64(clock, 3, due);
+			sqlite3_bind_int64(clock, 4, 1);
+			sqlite3_bind_null(clock, 5);
+			sqlite3_bind_int64(clock, 6, 100);
+			sqlite3_bind_int64(clock, 7, 1);
+		}
+		run(db, clock);
+		if (sqlite3_step(head) != SQLITE_ROW)
+			exit(1);
+		int64_t pos = sqlite3_column_int64(head, 0) + 1;
+		sqlite3_reset(head);
+		sqlite3_bind_int64(feed, 1, pos);
+		sqlite3_bind_int64(feed, 2, row);
+		run(db, feed);
+		n++;
+	}
+	sqlite3_reset(next);
+	run(db, commit);
+	double dt = bench_seconds() - t0;
+	sqlite3_stmt *all[] = {begin, commit, next, ticket, event, touch, clock, head, feed};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		sqlite3_finalize(all[i]);
+	sqlite3_close(db);
+	*emitted = n;
+	return dt;
+}
+
+static void sla_advance(double scale, const char *dir)
+{
+	char lib_path[512], raw_path[512];
+	snprintf(lib_path, sizeof(lib_path), "%s/bench-feed-sla.db", dir);
+	snprintf(raw_path, sizeof(raw_path), "%s/bench-feed-sla-raw.db", dir);
+	bench_remove_db(lib_path);
+	bench_remove_db(raw_path);
+	/* Two alarms (the warning and the breach) per ticket. */
+	int64_t tickets = (int64_t)(5000 * scale + 0.5);
+	if (tickets < 50)
+		tickets = 50;
+	int64_t alarms = 2 * tickets;
+	fill_sla(lib_path, tickets);
+	copy_file(lib_path, raw_path);
+	csvc_time_us now = T0 + 2 * HOUR;
+
+	csvc_time_us clock = now;
+	csvc_store *s = open_store(lib_path, &clock);
+	int64_t head = lib_head(s), emitted = 0, again = -1;
+	double t0 = bench_seconds();
+	if (csvc_sla_advance(s, now, NULL, NULL, &emitted))
+		bench_die("advance");
+	double t_lib = bench_seconds() - t0;
+	if (csvc_sla_advance(s, now, NULL, NULL, &again))
+		bench_die("advance");
+	if (emitted != alarms || again != 0 || lib_head(s) != head + alarms) {
+		fprintf(stderr, "bench: feed: advance emitted %lld then %lld alarms, expected %lld then 0\n",
+		        (long long)emitted, (long long)again, (long long)alarms);
+		exit(1);
+	}
+	csvc_store_close(s);
+
+	int64_t raw_emitted = 0;
+	double t_raw = raw_advance(raw_path, now, &raw_emitted);
+	if (raw_emitted != alarms) {
+		fprintf(stderr, "bench: feed: raw advance wrote %lld alarms, expected %lld\n", (long long)raw_emitted,
+		        (long long)alarms);
+		exit(1);
+	}
+	printf("feed.sla_advance.alarms: %lld alarms\n", (long long)emitted);
+	bench_figure("feed.sla_advance.alarms_per_s", (double)emitted / t_lib, "alarms/s");
+	bench_figure("feed.sla_advance.raw_alarms_per_s", (double)raw_emitted / t_raw, "alarms/s");
+	bench_ratio("feed.sla_advance", t_raw / t_lib);
+	bench_remove_db(lib_path);
+	bench_remove_db(raw_path);
+}
+
+int bench_feed(double scale, const char *dir)
+{
+	read_feed(scale, dir);
+	sla_advance(scale, dir);
+	return 0;
+}
