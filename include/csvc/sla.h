@@ -858,7 +858,8 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  * returned non-zero, or that was not acknowledged when the process
  * stopped, is delivered again by the next delivery (the next commit on
  * this handle, csvc_feed_deliver() or csvc_sla_advance()). Other feed
- * entries move the consumer's cursor without a call. Each alarm subscriber
+ * entries move the consumer's cursor without a call (csvc_feed_deliver()
+ * counts them as handled). Each alarm subscriber
  * needs a consumer name of its own.
  * @param store The open store (not read-only).
  * @param consumer The consumer's machine name.

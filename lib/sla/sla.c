@@ -993,9 +993,18 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	csvc__feed_hold(store, 0);
 	if (emitted)
 		*emitted = count;
-	if (rc || outer)
+	if (outer)
 		return rc;
-	return csvc__feed_deliver(store, NULL);
+	if (rc == CSVC_OK)
+		return csvc__feed_deliver(store, NULL);
+	/* The subscribers still get what was committed; the call's own
+	 * failure is its result. */
+	csvc_error saved = *csvc_error_last();
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", saved.message);
+	(void)csvc__feed_deliver(store, NULL);
+	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	return rc;
 }
 
 /* ---- alarm subscribers ---- */

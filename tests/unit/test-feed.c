@@ -957,6 +957,13 @@ static void check_alarms(csvc_store *s, const csvc_ticket *t, const alarm_log *l
 	assert_int_equal(k, l->n);
 }
 
+static int stop_walk(const csvc_sla_alarm *a, void *ud)
+{
+	(void)a;
+	(void)ud;
+	return 77;
+}
+
 static void test_alarm_subscribers(void **state)
 {
 	(void)state;
@@ -1011,6 +1018,19 @@ static void test_alarm_subscribers(void **state)
 	check_alarms(s, late, &late_only);
 	csvc_assert_ok(csvc_sla_subscribe(s, "alarms.two", NULL, NULL));
 	csvc_assert_err(csvc_sla_subscribe(s, "alarms.two", NULL, NULL), CSVC_ENOTFOUND);
+
+	/* An advance whose own callback stops the walk still serves the
+	 * subscribers with what it committed. */
+	csvc_ticket *third = NULL;
+	csvc_assert_ok(csvc_ticket_new(&third, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(third, "broken again"));
+	csvc_assert_ok(csvc_ticket_create(s, third, "clerk"));
+	size_t before = one.n;
+	assert_int_equal(csvc_sla_advance(s, now_cell + 400LL * 24 * 3600 * SEC, stop_walk, NULL, &emitted), 77);
+	assert_int_equal(emitted, 1);
+	assert_int_equal(one.n, before + 1);
+	assert_int_equal(csvc_error_last()->code, 77);
+	csvc_ticket_free(third);
 	csvc_ticket_free(early);
 	csvc_ticket_free(late);
 	csvc_store_close(s);
