@@ -1149,7 +1149,7 @@ int main(int argc, char **argv)
 	}
 
 	printf("kills: %d\n", kills);
-	printf("writer kills: %d\n", writer_kills);
+	printf("writer kills: %d (the last one stops it)\n", writer_kills);
 	printf("entries: %zu (ticket %lld, customer %lld, survey %lld, definition %lld)\n", n_entries,
 	       (long long)kinds_count[0], (long long)kinds_count[1], (long long)kinds_count[2], (long long)kinds_count[3]);
 	printf("duplicates: %lld (in %lld restarted runs)\n", (long long)duplicates, (long long)runs_with_duplicates);
