@@ -69,13 +69,12 @@ void csvc__feed_hold(csvc_store *s, int on);
 
 /* ---- storage (feed-sql.c) ---- */
 
-/* One entry as read. Its strings (type to payload) point into one
- * allocation, `strings`, which the entry owns. */
+/* One entry as read. Its strings (type to payload) point into the
+ * blocks of the batch that read it. */
 struct csvc_feed_entry {
 	int64_t position;
 	csvc_uuid id;
 	csvc_time_us time;
-	char *strings;
 	char *type;
 	char *subject_kind;
 	csvc_uuid subject;
@@ -84,7 +83,16 @@ struct csvc_feed_entry {
 	char *payload;
 };
 
-void csvc__feed_entry_clear(struct csvc_feed_entry *e);
+/* The strings of a batch's entries: a few large blocks instead of an
+ * allocation per entry (reading a feed is mostly copying it out). */
+typedef struct csvc__feed_block {
+	struct csvc__feed_block *next;
+	size_t used, cap;
+	char data[];
+} csvc__feed_block;
+
+/* Frees a list of blocks (NULL: nothing). */
+void csvc__feed_blocks_free(csvc__feed_block *blocks);
 
 /* Writes a run of `count` entries at positions `pos` .. pos + count - 1. */
 int csvc__feed_db_append(csvc_store *s, int64_t pos, const csvc_uuid *id, int source, int64_t row_id,
@@ -95,8 +103,10 @@ int csvc__feed_db_record(csvc_store *s, const char *type, const char *subject_ki
 /* The highest position (0 when the feed is empty). */
 int csvc__feed_db_head(csvc_store *s, int64_t *head);
 /* Up to `max` entries after `after`, in position order, into `out` (room
- * for `max`); *n gets how many. */
-int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n);
+ * for `max`); *n gets how many. Their strings are put in blocks added to
+ * `*blocks`, which the caller frees, also on failure. */
+int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n,
+                       csvc__feed_block **blocks);
 /* A consumer's position: 1 found, 0 no such consumer, < 0 error. */
 int csvc__feed_db_consumer(csvc_store *s, const char *name, int64_t *position);
 /* Sets a consumer's position (creating it). */

@@ -101,10 +101,32 @@ int csvc__feed_db_head(csvc_store *s, int64_t *head)
 	return CSVC_OK;
 }
 
-void csvc__feed_entry_clear(struct csvc_feed_entry *e)
+void csvc__feed_blocks_free(csvc__feed_block *blocks)
 {
-	csvc__free(e->strings);
-	memset(e, 0, sizeof(*e));
+	while (blocks) {
+		csvc__feed_block *next = blocks->next;
+		csvc__free(blocks);
+		blocks = next;
+	}
+}
+
+#define BLOCK_SIZE ((size_t)256 * 1024)
+
+static char *block_alloc(csvc__feed_block **blocks, size_t n)
+{
+	csvc__feed_block *b = *blocks;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+		if (!(b = csvc__malloc(sizeof(*b) + cap)))
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = *blocks;
+		*blocks = b;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
 }
 
 static int copy(csvc__stmt *st, int col, char **out)
@@ -192,7 +214,8 @@ static void ticket_payload(csvc__stmt *st, csvc__buf *b)
  * row of its source's range statement `st` (column 0: the row's id); its
  * strings go into one allocation. `scratch` is for building a ticket
  * event's payload. */
-static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csvc__buf *scratch)
+static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csvc__buf *scratch,
+                      csvc__feed_block **blocks)
 {
 	/* type, subject kind, reference, actor, payload */
 	const char *text[5] = {csvc__db_textcol(st, 1), NULL, NULL, csvc__db_textcol(st, 2), NULL};
@@ -221,10 +244,9 @@ static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csv
 	for (int i = 0; i < 5; i++)
 		if (text[i])
 			total += (len[i] = i == 4 && text[i] == scratch->data ? scratch->len : strlen(text[i])) + 1;
-	char *p = csvc__malloc(total);
+	char *p = block_alloc(blocks, total);
 	if (!p)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	e->strings = p;
 	char **field[5] = {&e->type, &e->subject_kind, &e->reference, &e->actor, &e->payload};
 	for (int i = 0; i < 5; i++)
 		if (text[i]) {
@@ -239,7 +261,7 @@ static int fill_entry(csvc__stmt *st, int source, struct csvc_feed_entry *e, csv
  * are row_id, row_id + 1, ... of `source`, with one range statement. On
  * failure the entries read are cleared. */
 static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed_entry *out, size_t n,
-                     csvc__buf *scratch)
+                     csvc__buf *scratch, csvc__feed_block **blocks)
 {
 	const csvc__sql *sql = source == CSVC__FEED_TICKET_EVENT     ? &SQL_TICKET_EVENTS
 	                       : source == CSVC__FEED_CUSTOMER_EVENT ? &SQL_CUSTOMER_EVENTS
@@ -263,10 +285,8 @@ static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed
 		}
 		if (csvc__db_int(st, 0) != row_id + (int64_t)k)
 			break; /* a row of the span is missing */
-		if ((rc = fill_entry(st, source, &out[k], scratch))) {
-			csvc__feed_entry_clear(&out[k]);
+		if ((rc = fill_entry(st, source, &out[k], scratch, blocks)))
 			break;
-		}
 		k++;
 	}
 	if (!stepped)
@@ -275,9 +295,6 @@ static int read_span(csvc_store *s, int source, int64_t row_id, struct csvc_feed
 		rc = k == n ? CSVC_OK
 		            : csvc__error(CSVC_ECORRUPT, "feed entry %lld refers to a missing row",
 		                          (long long)out[k].position);
-	if (rc)
-		for (size_t i = 0; i < k; i++)
-			csvc__feed_entry_clear(&out[i]);
 	return rc;
 }
 
@@ -291,7 +308,8 @@ static void run_id(int64_t hi, int64_t lo, int64_t k, csvc_uuid *id)
 	unhalf((int64_t)l, id->bytes + 8);
 }
 
-int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n)
+int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_feed_entry *out, size_t *n,
+                       csvc__feed_block **blocks)
 {
 	/* The runs first, then the entries' source rows: the range statement
 	 * is done before the source statements run. */
@@ -300,7 +318,7 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 		csvc_uuid id;
 		int source;
 	} row;
-	row *rows = csvc__calloc(max, sizeof(*rows));
+	row *rows = csvc__malloc(max * sizeof(*rows));
 	if (!rows)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	csvc__stmt *st;
@@ -338,16 +356,13 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 		while (end < k && rows[end].source == rows[done].source &&
 		       rows[end].row_id == rows[done].row_id + (int64_t)(end - done))
 			end++;
-		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done, &scratch)))
+		if (!(rc = read_span(s, rows[done].source, rows[done].row_id, &out[done], end - done, &scratch, blocks)))
 			done = end;
 	}
 	csvc__buf_free(&scratch);
 	csvc__free(rows);
-	if (rc) {
-		for (size_t i = 0; i < done; i++)
-			csvc__feed_entry_clear(&out[i]);
+	if (rc)
 		return rc;
-	}
 	*n = k;
 	return CSVC_OK;
 }

@@ -11,6 +11,7 @@
 
 struct csvc_feed_iter {
 	struct csvc_feed_entry *entries;
+	csvc__feed_block *blocks; /* the entries' strings */
 	size_t n, next;
 };
 
@@ -218,7 +219,9 @@ static int read_batch(csvc_store *s, const char *consumer, int64_t after, int32_
 	csvc_feed_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
-	it->entries = csvc__calloc((size_t)max, sizeof(*it->entries));
+	/* Not zeroed: a batch is usually far smaller than `max`, and the read
+	 * sets every field of the entries it returns. */
+	it->entries = csvc__malloc((size_t)max * sizeof(*it->entries));
 	if (!it->entries) {
 		csvc__free(it);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
@@ -234,10 +237,11 @@ static int read_batch(csvc_store *s, const char *consumer, int64_t after, int32_
 			after = found ? pos : 0;
 	}
 	if (!rc)
-		rc = csvc__feed_db_read(s, after, (size_t)max, it->entries, &it->n);
+		rc = csvc__feed_db_read(s, after, (size_t)max, it->entries, &it->n, &it->blocks);
 	if (!rc || began)
 		csvc__read_end(s, began);
 	if (rc) {
+		csvc__feed_blocks_free(it->blocks);
 		csvc__free(it->entries);
 		csvc__free(it);
 		return rc;
@@ -294,8 +298,7 @@ void csvc_feed_iter_free(csvc_feed_iter *it)
 {
 	if (!it)
 		return;
-	for (size_t i = 0; i < it->n; i++)
-		csvc__feed_entry_clear(&it->entries[i]);
+	csvc__feed_blocks_free(it->blocks);
 	csvc__free(it->entries);
 	csvc__free(it);
 }
