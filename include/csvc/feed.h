@@ -441,7 +441,7 @@ typedef int (*csvc_feed_fn)(const csvc_feed_entry *entry, void *userdata);
  * beyond CSVC_FEED_MAX_SUBSCRIBERS), CSVC_ENOTFOUND (removing a consumer
  * that has no subscriber on this handle), CSVC_EREADONLY (a read-only
  * store: it could not acknowledge), CSVC_ESTATE (called from a
- * subscriber).
+ * subscriber), CSVC_ENOMEM.
  * Thread safety: as every call on the store; `fn` runs on the thread of
  * the call that committed or delivered.
  * @since 1.0

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "csvc/workflow.h" /* CSVC_WORKFLOW_MAX_NAME: the length of a machine name */
 #include "feed/feed-internal.h"
 
 struct csvc_feed_iter {
@@ -32,7 +31,7 @@ typedef struct pending {
 } pending;
 
 typedef struct subscriber {
-	char name[CSVC_WORKFLOW_MAX_NAME + 1];
+	char *name;
 	csvc_feed_fn fn;
 	void *userdata;
 	void (*release)(void *userdata); /* frees userdata (internal subscribers) */
@@ -62,9 +61,11 @@ static void drop(feed_state *f, size_t keep)
 static void state_free(void *state)
 {
 	feed_state *f = state;
-	for (size_t i = 0; i < f->n_subs; i++)
+	for (size_t i = 0; i < f->n_subs; i++) {
 		if (f->subs[i].release)
 			f->subs[i].release(f->subs[i].userdata);
+		csvc__free(f->subs[i].name);
+	}
 	csvc__free(f->q);
 	csvc__free(f);
 }
@@ -690,6 +691,7 @@ int csvc__feed_subscribe(csvc_store *s, const char *consumer, csvc_feed_fn fn, v
 			return csvc__error(CSVC_ENOTFOUND, "consumer '%s' has no subscriber on this store", consumer);
 		if (f->subs[i].release)
 			f->subs[i].release(f->subs[i].userdata);
+		csvc__free(f->subs[i].name);
 		memmove(&f->subs[i], &f->subs[i + 1], (f->n_subs - i - 1) * sizeof(f->subs[0]));
 		f->n_subs--;
 		return CSVC_OK;
@@ -700,8 +702,11 @@ int csvc__feed_subscribe(csvc_store *s, const char *consumer, csvc_feed_fn fn, v
 		if (f->n_subs == CSVC_FEED_MAX_SUBSCRIBERS)
 			return csvc__error(CSVC_ERANGE, "a store holds at most %d feed subscribers",
 			                   CSVC_FEED_MAX_SUBSCRIBERS);
+		char *name = NULL;
+		if ((rc = csvc__strdup(consumer, &name)))
+			return rc;
+		f->subs[i].name = name;
 		f->n_subs++;
-		snprintf(f->subs[i].name, sizeof(f->subs[i].name), "%s", consumer);
 	} else if (f->subs[i].release) {
 		f->subs[i].release(f->subs[i].userdata);
 	}
