@@ -129,6 +129,12 @@ typedef struct csvc__db_ops {
 	int (*wait_change)(csvc__db *db, int64_t version, int timeout_ms);
 } csvc__db_ops;
 
+/* The PostgreSQL notification channel of committed changes: a writer's
+ * transaction notifies it (pg_notify) and data_version counts the
+ * notifications a connection received, listening from its first call.
+ * Stored schemas name it: never change it. */
+#define CSVC__DB_CHANGE_CHANNEL "csvc_change"
+
 #define CSVC__DB_TX_MAX_DEPTH 64
 
 /* The common part of every driver's connection. */

@@ -24,9 +24,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -42,6 +44,8 @@ typedef struct pg_db {
 	PGconn *conn;
 	uint64_t next_name; /* numbers the prepared statements' names */
 	int64_t changes, total_changes;
+	int listening;       /* LISTEN CSVC__DB_CHANGE_CHANNEL was run */
+	int64_t notified;    /* notifications received on it: the data version */
 } pg_db;
 
 enum { PARAM_NULL, PARAM_NUMBER, PARAM_TEXT, PARAM_BLOB };
@@ -709,6 +713,65 @@ static void pg_destroy(csvc__db *db)
 	csvc__free(p);
 }
 
+/* ---- change notification ---- */
+
+static void take_notifications(pg_db *p)
+{
+	PGnotify *n;
+	while ((n = PQnotifies(p->conn)) != NULL) {
+		p->notified++;
+		PQfreemem(n);
+	}
+}
+
+/* The number of change notifications received. The first call starts
+ * listening: commits before it are not counted, which the callers allow
+ * (they read the data version before what it guards). */
+static int pg_data_version(csvc__db *db, int64_t *out)
+{
+	pg_db *p = PDB(db);
+	if (!p->listening) {
+		int rc = pg_exec(db, "LISTEN " CSVC__DB_CHANGE_CHANNEL, 0);
+		if (rc)
+			return rc;
+		p->listening = 1;
+	}
+	if (!PQconsumeInput(p->conn))
+		return connection_error(p->conn, "cannot read change notifications");
+	take_notifications(p);
+	*out = p->notified;
+	return CSVC_OK;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Sleeps in poll() on the connection's socket: a notification wakes it. */
+static int pg_wait_change(csvc__db *db, int64_t version, int timeout_ms)
+{
+	pg_db *p = PDB(db);
+	int64_t end = monotonic_ms() + timeout_ms;
+	for (;;) {
+		if (!PQconsumeInput(p->conn))
+			return connection_error(p->conn, "cannot read change notifications");
+		take_notifications(p);
+		if (p->notified != version)
+			return 1;
+		int64_t left = end - monotonic_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};
+		if (fd.fd < 0)
+			return connection_error(p->conn, "the connection to the PostgreSQL server is closed");
+		if (poll(&fd, 1, (int)left) < 0 && errno != EINTR)
+			return csvc__error(CSVC_ESTORAGE, "waiting for change notifications failed: %s", strerror(errno));
+	}
+}
+
 static const csvc__db_ops pg_ops = {
 	.engine = CSVC__ENGINE_POSTGRES,
 	.dialect = CSVC__DIALECT_POSTGRES,
@@ -739,6 +802,8 @@ static const csvc__db_ops pg_ops = {
 	.set_header = pg_set_header,
 	.claim = pg_claim,
 	.checkpoint = pg_checkpoint,
+	.data_version = pg_data_version,
+	.wait_change = pg_wait_change,
 };
 
 /* ---- opening ---- */

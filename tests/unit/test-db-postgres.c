@@ -14,6 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "csvc-test.h"
 #include "db/db.h"
@@ -696,6 +698,85 @@ static void test_pg_busy(void **state)
 	csvc_assert_ok(csvc__db_close(b));
 }
 
+/* Change notification: a commit that notifies the change channel wakes a
+ * connection waiting on its data version, whether the commit came from
+ * another connection or another process; a rolled-back one does not. */
+static int64_t ms_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static const char NOTIFY[] = "SELECT pg_notify('" CSVC__DB_CHANGE_CHANNEL "', '')";
+
+static void *notify_later(void *arg)
+{
+	csvc__db *db = arg;
+	struct timespec pause = {0, 150 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	csvc__db_undo u;
+	if (csvc__db_begin(db, 0, &u) || csvc__db_exec(db, NOTIFY, 0) || csvc__db_commit(db, &u))
+		return (void *)1;
+	return NULL;
+}
+
+static void test_pg_change_wait(void **state)
+{
+	csvc__db *a = *state;
+	csvc__db *b = NULL;
+	csvc__postgres_config cfg = {.connect_timeout_s = 10};
+	csvc_assert_ok(csvc__postgres_open(&b, getenv("CSVC_PG_CONNINFO"), &cfg));
+	int64_t v = -1;
+	csvc_assert_ok(csvc__db_data_version(a, &v));
+
+	/* Nothing: the timeout, in real time. */
+	int64_t t0 = ms_now();
+	assert_int_equal(csvc__db_wait_change(a, v, 120), 0);
+	assert_true(ms_now() - t0 >= 120);
+	assert_int_equal(csvc__db_wait_change(a, v, 0), 0);
+
+	/* A rolled-back notification is never delivered. */
+	csvc__db_undo u;
+	csvc_assert_ok(csvc__db_begin(b, 0, &u));
+	csvc_assert_ok(csvc__db_exec(b, NOTIFY, 0));
+	csvc_assert_ok(csvc__db_rollback(b, &u));
+	assert_int_equal(csvc__db_wait_change(a, v, 100), 0);
+
+	/* Another connection commits while this one sleeps. */
+	pthread_t thread;
+	assert_int_equal(pthread_create(&thread, NULL, notify_later, b), 0);
+	t0 = ms_now();
+	assert_int_equal(csvc__db_wait_change(a, v, 10000), 1);
+	assert_true(ms_now() - t0 < 5000);
+	void *res = NULL;
+	assert_int_equal(pthread_join(thread, &res), 0);
+	assert_null(res);
+	int64_t v2 = -1;
+	csvc_assert_ok(csvc__db_data_version(a, &v2));
+	assert_true(v2 > v);
+	/* Already changed: at once. */
+	assert_int_equal(csvc__db_wait_change(a, v, 10000), 1);
+	csvc_assert_ok(csvc__db_close(b));
+
+	/* Another process. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		csvc__db *c = NULL;
+		_exit(csvc__postgres_open(&c, getenv("CSVC_PG_CONNINFO"), &cfg) || notify_later(c) ||
+		              csvc__db_close(c)
+		          ? 1
+		          : 0);
+	}
+	t0 = ms_now();
+	assert_int_equal(csvc__db_wait_change(a, v2, 10000), 1);
+	assert_true(ms_now() - t0 < 5000);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_pg_connection_refused(void **state)
 {
 	(void)state;
@@ -742,6 +823,7 @@ int main(void)
 		BOTH(test_pg_header),
 		BOTH(test_pg_returning_and_search),
 		BOTH(test_pg_busy),
+		BOTH(test_pg_change_wait),
 		cmocka_unit_test(test_pg_connection_refused),
 	};
 	int failed = cmocka_run_group_tests_name("db on sqlite", both, group_sqlite, NULL);
