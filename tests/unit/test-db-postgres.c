@@ -777,6 +777,40 @@ static void test_pg_change_wait(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* A connection the server drops in the middle of a transaction: the
+ * commit fails with CSVC_ESTORAGE and the reason, nothing of the
+ * transaction is stored, and later calls on it fail the same way instead
+ * of crashing. */
+static void test_pg_connection_lost(void **state)
+{
+	csvc__db *keep = *state;
+	csvc__db *a = NULL;
+	csvc__postgres_config cfg = {.connect_timeout_s = 10};
+	csvc_assert_ok(csvc__postgres_open(&a, getenv("CSVC_PG_CONNINFO"), &cfg));
+	static const csvc__sql SQL_PID = CSVC__SQL_DIALECTS(NULL, "SELECT pg_backend_pid()");
+	static const csvc__sql SQL_KILL = CSVC__SQL_DIALECTS(NULL, "SELECT pg_terminate_backend($1)");
+	csvc__stmt *st;
+	int64_t pid = 0, killed = 0;
+	csvc_assert_ok(csvc__db_stmt(a, &SQL_PID, &st));
+	assert_int_equal(csvc__db_one_int(st, &pid), 1);
+	csvc__db_undo u;
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	insert_i(a, 7);
+	insert_i(a, 8);
+	csvc_assert_ok(csvc__db_stmt(keep, &SQL_KILL, &st));
+	csvc_assert_ok(csvc__db_bind_int(st, 1, pid));
+	assert_int_equal(csvc__db_one_int(st, &killed), 1);
+	assert_int_equal(killed, 1);
+	struct timespec pause = {0, 100 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	csvc_assert_err(csvc__db_commit(a, &u), CSVC_ESTORAGE);
+	assert_string_equal(csvc_error_last()->engine, "postgresql");
+	assert_true(strlen(csvc_error_last()->message) > 0);
+	assert_int_equal(count_rows(keep), 0);
+	csvc_assert_err(csvc__db_exec(a, "SELECT 1", 0), CSVC_ESTORAGE);
+	csvc__db_close(a);
+}
+
 static void test_pg_connection_refused(void **state)
 {
 	(void)state;
@@ -824,6 +858,7 @@ int main(void)
 		BOTH(test_pg_returning_and_search),
 		BOTH(test_pg_busy),
 		BOTH(test_pg_change_wait),
+		BOTH(test_pg_connection_lost),
 		cmocka_unit_test(test_pg_connection_refused),
 	};
 	int failed = cmocka_run_group_tests_name("db on sqlite", both, group_sqlite, NULL);
