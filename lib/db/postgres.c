@@ -715,6 +715,8 @@ static void pg_destroy(csvc__db *db)
 
 /* ---- change notification ---- */
 
+static const char SQL_LISTEN[] = "LISTEN " CSVC__DB_CHANGE_CHANNEL;
+
 static void take_notifications(pg_db *p)
 {
 	PGnotify *n;
@@ -731,7 +733,7 @@ static int pg_data_version(csvc__db *db, int64_t *out)
 {
 	pg_db *p = PDB(db);
 	if (!p->listening) {
-		int rc = pg_exec(db, "LISTEN " CSVC__DB_CHANGE_CHANNEL, 0);
+		int rc = pg_exec(db, SQL_LISTEN, 0);
 		if (rc)
 			return rc;
 		p->listening = 1;
