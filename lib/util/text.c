@@ -187,19 +187,25 @@ void csvc__buf_printf(csvc__buf *b, const char *fmt, ...)
 void csvc__buf_json_string(csvc__buf *b, const char *s)
 {
 	csvc__buf_put(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		/* Most text needs no escape: copy each clean run at once. */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			csvc__buf_put(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': csvc__buf_put(b, "\\\"", 2); break;
 		case '\\': csvc__buf_put(b, "\\\\", 2); break;
 		case '\n': csvc__buf_put(b, "\\n", 2); break;
 		case '\r': csvc__buf_put(b, "\\r", 2); break;
 		case '\t': csvc__buf_put(b, "\\t", 2); break;
-		default:
-			if (*p < 0x20)
-				csvc__buf_printf(b, "\\u%04x", *p);
-			else
-				csvc__buf_put(b, (const char *)p, 1);
+		default: csvc__buf_printf(b, "\\u%04x", *p);
 		}
+		p++;
 	}
 	csvc__buf_put(b, "\"", 1);
 }
