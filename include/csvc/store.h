@@ -67,7 +67,7 @@ typedef enum csvc_log_level_t {
 typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 
 /** Current version of csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_VERSION 2
+#define CSVC_STORE_OPTIONS_VERSION 3
 
 /** Default of csvc_store_options.wal_size_limit: 64 MiB. @since 1.0 */
 #define CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT (64 * 1024 * 1024)
@@ -115,10 +115,23 @@ typedef struct csvc_store_options {
 	 * WAL grows past it while another connection holds an old read
 	 * snapshot; csvc_store_checkpoint() empties it once that ends. */
 	int64_t wal_size_limit;
+	/** Version 3. A libpq connection string ("host=db1 dbname=retail
+	 * user=csvc", see libpq's "Connection Strings") of the PostgreSQL
+	 * database to open the store in; `path` must then be "". NULL means
+	 * that `path` says where the store is: a postgresql:// or postgres://
+	 * URI, or an SQLite file. Not kept. @since 1.0 */
+	const char *pg_conninfo;
+	/** Version 3. The PostgreSQL schema that holds the store's tables
+	 * (created if missing, unless CSVC_OPEN_NOCREATE or
+	 * CSVC_OPEN_READONLY is set): several stores may share one database
+	 * under different schemas. 1 to 63 bytes of ASCII letters, digits
+	 * and '_', not starting with a digit. NULL means "csvc". Ignored on
+	 * SQLite. Not kept. @since 1.0 */
+	const char *pg_schema;
 } csvc_store_options;
 
 /** Static initialiser for csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
+#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL }
 
 /**
  * Initialises `opts` to the defaults of struct version `version` (pass
