@@ -66,7 +66,8 @@ static const csvc__sql SQL_NEXT_ALARM = CSVC__SQL("SELECT ticket_id, next_alarm_
 static const csvc__sql SQL_LOG = CSVC__SQL_DIALECTS(
 	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq",
-	NULL);
+	"SELECT type, at_us, to_state, payload::json #>> '{set,state_category}', payload"
+	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
 
 const csvc__defs_kind *csvc__sla_policy_defs(void)
 {

@@ -1015,7 +1015,7 @@ static void test_bad_queries(void **state)
  * tables. */
 static void check_plan(csvc_store *s, const csvc_report_query *q, int which, const char *must)
 {
-	char *sql = csvc__report_db_sql(q, which);
+	char *sql = csvc__report_db_sql(q, which, CSVC__DIALECT_SQLITE);
 	assert_non_null(sql);
 	char *eqp = malloc(strlen(sql) + 32);
 	sprintf(eqp, "EXPLAIN QUERY PLAN %s", sql);
