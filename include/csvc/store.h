@@ -125,7 +125,7 @@ typedef struct csvc_store_options {
 	 * (created if missing, unless CSVC_OPEN_NOCREATE or
 	 * CSVC_OPEN_READONLY is set): several stores may share one database
 	 * under different schemas. 1 to 63 bytes of ASCII letters, digits
-	 * and '_', not starting with a digit. NULL means "csvc". Ignored on
+	 * and '_', not starting with a digit or "pg_". NULL means "csvc". Ignored on
 	 * SQLite. Not kept. @since 1.0 */
 	const char *pg_schema;
 } csvc_store_options;

@@ -765,11 +765,12 @@ static int query_text(pg_db *p, const char *sql, int n, const char *const *value
 }
 
 /* A schema name the store accepts: letters, digits and '_', not starting
- * with a digit, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
+ * with a digit or "pg_" (the system's), at most 63 bytes (PostgreSQL's
+ * NAMEDATALEN - 1). */
 static int valid_schema(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > 63 || (name[0] >= '0' && name[0] <= '9'))
+	if (n == 0 || n > 63 || (name[0] >= '0' && name[0] <= '9') || strncmp(name, "pg_", 3) == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
@@ -787,7 +788,7 @@ static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
 	if (!valid_schema(schema))
 		return csvc__error(CSVC_EINVAL,
 		                   "the PostgreSQL schema name '%s' is not 1 to 63 ASCII letters, digits and '_' "
-		                   "not starting with a digit",
+		                   "not starting with a digit or \"pg_\"",
 		                   schema);
 	char encoding[64], ctype[128], letters[8];
 	int rc;
