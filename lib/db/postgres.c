@@ -822,45 +822,37 @@ static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
 	if ((rc = query_text(p, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, name, found,
 	                     sizeof(found), "looking for the store's schema")))
 		return rc;
-	char *ident = PQescapeIdentifier(p->conn, schema, strlen(schema));
-	if (!ident)
-		return csvc__error(CSVC_ENOMEM, "out of memory quoting a schema name");
-	char sql[256];
-	if (!found[0]) {
-		if (!cfg->create) {
-			PQfreemem(ident);
-			if (cfg->readonly)
-				return csvc__error(CSVC_ENOTSTORE,
-				                   "the database has no schema '%s' and the store was opened read-only",
-				                   schema);
-			return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'", schema);
-		}
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s", ident);
-		if ((rc = pg_exec(&p->base, sql, 0))) {
-			PQfreemem(ident);
-			return rc;
-		}
+	if (!found[0] && !cfg->create) {
+		if (cfg->readonly)
+			return csvc__error(CSVC_ENOTSTORE,
+			                   "the database has no schema '%s' and the store was opened read-only", schema);
+		return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'", schema);
 	}
+	/* The name reaches the server as a parameter, kept in a setting of
+	 * the session, and is quoted there (%I, quote_ident): no SQL text is
+	 * built from it here. */
+	PGresult *res = query(p, "SELECT set_config('csvc.schema', $1, false)", 1, name, "choosing the store's schema");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	if (!found[0] && (rc = pg_exec(&p->base,
+	                               "DO $$BEGIN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', "
+	                               "current_setting('csvc.schema')); END$$",
+	                               0)))
+		return rc;
 	/* The store's tables, then pg_trgm's functions and operator classes,
 	 * wherever the extension was installed (migration 1 installs it in
 	 * "public" when it is not). */
-	char ext[128];
-	if ((rc = query_text(p,
-	                     "SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n "
-	                     "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'",
-	                     0, NULL, ext, sizeof(ext), "looking for the pg_trgm extension"))) {
-		PQfreemem(ident);
-		return rc;
-	}
-	char *ext_ident = PQescapeIdentifier(p->conn, ext[0] ? ext : "public", strlen(ext[0] ? ext : "public"));
-	if (!ext_ident) {
-		PQfreemem(ident);
-		return csvc__error(CSVC_ENOMEM, "out of memory quoting a schema name");
-	}
-	snprintf(sql, sizeof(sql), "SET search_path = %s, %s", ident, ext_ident);
-	PQfreemem(ident);
-	PQfreemem(ext_ident);
-	return pg_exec(&p->base, sql, 0);
+	res = query(p,
+	            "SELECT set_config('search_path', quote_ident(current_setting('csvc.schema')) || ', ' || "
+	            "quote_ident(coalesce((SELECT n.nspname FROM pg_catalog.pg_extension e "
+	            "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'), "
+	            "'public')), false)",
+	            0, NULL, "setting the search path");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	return CSVC_OK;
 }
 
 int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgres_config *cfg)
