@@ -127,13 +127,13 @@ static void test_open_by_uri_and_conninfo(void **state)
 	csvc_assert_ok(csvc_customer_get(s, csvc_customer_id(c), &g));
 	csvc_customer_free(g);
 	csvc_assert_ok(csvc_store_close(s));
-	csvc_customer_free(c);
 
 	/* Another schema is another store. */
 	o = pg_options("st_open_other");
 	csvc_assert_ok(csvc_store_open(&s, "", &o));
 	csvc_assert_err(csvc_customer_get(s, csvc_customer_id(c), &g), CSVC_ENOTFOUND);
 	csvc_assert_ok(csvc_store_close(s));
+	csvc_customer_free(c);
 
 	csvc__db *db = admin(conninfo());
 	run(db, "DROP SCHEMA st_open CASCADE; DROP SCHEMA st_open_other CASCADE");
