@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "csvc.h"
@@ -41,14 +44,107 @@ static inline csvc_time_us csvc_test_clock(void *userdata)
 	return *(const csvc_time_us *)userdata;
 }
 
-/* Opens an in-memory store on a test clock. */
+/*
+ * The engine the tests run on. CSVC_TEST_PG, when set, is the libpq
+ * connection string of a PostgreSQL database (tests/pg/with-pg-server.sh
+ * sets it for the 'postgres' suite): csvc_test_open() and
+ * csvc_test_store() then open their stores there, each in a schema of its
+ * own, which is dropped when the test program exits. Parts of a test that
+ * look at SQLite's own structures (the sqlite3 handle, the file, PRAGMAs)
+ * run only when csvc_test_on_pg() is 0, and say so.
+ */
+static inline const char *csvc_test_pg(void)
+{
+	const char *c = getenv("CSVC_TEST_PG");
+	return c && *c ? c : NULL;
+}
+
+static inline int csvc_test_on_pg(void)
+{
+	return csvc_test_pg() != NULL;
+}
+
+#ifdef CSVC_HAVE_POSTGRES
+#include "db/postgres.h"
+
+/* The schemas this program made, dropped at exit. */
+static char csvc_test_schemas_[256][40];
+static int csvc_test_n_schemas_;
+
+static void csvc_test_drop_schemas_(void)
+{
+	if (!csvc_test_n_schemas_)
+		return;
+	csvc__postgres_config cfg = {.lock_timeout_ms = 10000};
+	csvc__db *db = NULL;
+	if (csvc__postgres_open(&db, csvc_test_pg(), &cfg) != CSVC_OK) {
+		fprintf(stderr, "csvc-test: cannot drop the test schemas: %s\n", csvc_error_last()->message);
+		return;
+	}
+	for (int i = 0; i < csvc_test_n_schemas_; i++) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %.40s CASCADE", csvc_test_schemas_[i]);
+		if (csvc__db_exec(db, sql, 0) != CSVC_OK)
+			fprintf(stderr, "csvc-test: %s: %s\n", sql, csvc_error_last()->message);
+	}
+	csvc__db_close(db);
+	csvc_test_n_schemas_ = 0;
+}
+
+/* The schema that stands for `path` on PostgreSQL: one per file name (so
+ * that a test reopens the same store), a new one for each ":memory:". */
+static inline const char *csvc_test_schema_for_(const char *path)
+{
+	static unsigned counter;
+	char name[40];
+	if (strcmp(path, ":memory:") == 0 || !path[0]) {
+		snprintf(name, sizeof(name), "t%ld_m%u", (long)getpid(), ++counter);
+	} else {
+		uint64_t h = 1469598103934665603ull; /* FNV-1a */
+		for (const char *p = path; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		snprintf(name, sizeof(name), "t%ld_f%016llx", (long)getpid(), (unsigned long long)h);
+	}
+	for (int i = 0; i < csvc_test_n_schemas_; i++)
+		if (strcmp(csvc_test_schemas_[i], name) == 0)
+			return csvc_test_schemas_[i];
+	if (csvc_test_n_schemas_ == 0)
+		atexit(csvc_test_drop_schemas_);
+	assert_true(csvc_test_n_schemas_ < 256);
+	snprintf(csvc_test_schemas_[csvc_test_n_schemas_], sizeof(csvc_test_schemas_[0]), "%s", name);
+	return csvc_test_schemas_[csvc_test_n_schemas_++];
+}
+#endif
+
+/* csvc_store_open() on the engine the tests run on: on PostgreSQL,
+ * `path` names a schema of its own in the test database (see above). */
+static inline int csvc_test_open(csvc_store **out, const char *path, const csvc_store_options *opts)
+{
+#ifdef CSVC_HAVE_POSTGRES
+	if (csvc_test_on_pg()) {
+		csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+		if (opts)
+			memcpy(&o, opts, opts->version >= 3 ? sizeof(o) : opts->version == 2
+			                 ? offsetof(csvc_store_options, pg_conninfo)
+			                 : offsetof(csvc_store_options, wal_size_limit));
+		o.version = CSVC_STORE_OPTIONS_VERSION;
+		o.pg_conninfo = csvc_test_pg();
+		o.pg_schema = csvc_test_schema_for_(path);
+		return csvc_store_open(out, "", &o);
+	}
+#endif
+	return csvc_store_open(out, path, opts);
+}
+
+/* Opens a private store on a test clock: in memory, or in a new schema on
+ * PostgreSQL. */
 static inline csvc_store *csvc_test_store(csvc_time_us *clock_cell)
 {
 	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
 	opts.clock = csvc_test_clock;
 	opts.clock_userdata = clock_cell;
 	csvc_store *s = NULL;
-	csvc_assert_ok(csvc_store_open(&s, ":memory:", &opts));
+	csvc_assert_ok(csvc_test_open(&s, ":memory:", &opts));
 	return s;
 }
 

@@ -42,9 +42,11 @@ typedef enum csvc_durability_t {
 typedef enum csvc_open_flag_t {
 	CSVC_OPEN_READONLY = 1,          /**< never write; fails if the store needs creating or upgrading */
 	CSVC_OPEN_NOCREATE = 2,          /**< fail with CSVC_ENOTFOUND if the file does not exist */
-	CSVC_OPEN_NO_SECURE_DELETE = 4,  /**< do not overwrite deleted content (faster, less private) */
+	CSVC_OPEN_NO_SECURE_DELETE = 4,  /**< do not overwrite deleted content (faster, less private);
+	                                  * SQLite only, ignored on PostgreSQL */
 	CSVC_OPEN_URI = 8                /**< `path` is an SQLite URI ("file:x.db?mode=ro"); without
-	                                  * this flag every path is a plain file name */
+	                                  * this flag every path is a plain file name (or a
+	                                  * postgresql:// URI: csvc_store_open) */
 } csvc_open_flag_t;
 
 /**
@@ -67,7 +69,7 @@ typedef enum csvc_log_level_t {
 typedef void (*csvc_log_fn)(int32_t level, const char *message, void *userdata);
 
 /** Current version of csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_VERSION 2
+#define CSVC_STORE_OPTIONS_VERSION 3
 
 /** Default of csvc_store_options.wal_size_limit: 64 MiB. @since 1.0 */
 #define CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT (64 * 1024 * 1024)
@@ -92,7 +94,8 @@ typedef struct csvc_store_options {
 	csvc_clock_fn clock;
 	void *clock_userdata;
 	/** Milliseconds to wait for a lock held by another connection before
-	 * returning CSVC_EBUSY. 0 means 5000; negative means do not wait. */
+	 * returning CSVC_EBUSY. 0 means 5000; negative means do not wait
+	 * (PostgreSQL: lock_timeout, 1 ms). */
 	int32_t busy_timeout_ms;
 	/** One of csvc_durability_t. */
 	int32_t durability;
@@ -113,12 +116,26 @@ typedef struct csvc_store_options {
 	 * checkpoint empties it (SQLite's journal_size_limit). 0 means
 	 * CSVC_STORE_WAL_SIZE_LIMIT_DEFAULT; negative means no limit. The
 	 * WAL grows past it while another connection holds an old read
-	 * snapshot; csvc_store_checkpoint() empties it once that ends. */
+	 * snapshot; csvc_store_checkpoint() empties it once that ends.
+	 * SQLite only: ignored on PostgreSQL. */
 	int64_t wal_size_limit;
+	/** Version 3. A libpq connection string ("host=db1 dbname=retail
+	 * user=csvc", see libpq's "Connection Strings") of the PostgreSQL
+	 * database to open the store in; `path` must then be "". NULL means
+	 * that `path` says where the store is: a postgresql:// or postgres://
+	 * URI, or an SQLite file. Not kept. @since 1.0 */
+	const char *pg_conninfo;
+	/** Version 3. The PostgreSQL schema that holds the store's tables
+	 * (created if missing, unless CSVC_OPEN_NOCREATE or
+	 * CSVC_OPEN_READONLY is set): several stores may share one database
+	 * under different schemas. 1 to 63 bytes of ASCII letters, digits
+	 * and '_', not starting with a digit or "pg_". NULL means "csvc". Ignored on
+	 * SQLite. Not kept. @since 1.0 */
+	const char *pg_schema;
 } csvc_store_options;
 
 /** Static initialiser for csvc_store_options. @since 1.0 */
-#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0 }
+#define CSVC_STORE_OPTIONS_INIT { CSVC_STORE_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL }
 
 /**
  * Initialises `opts` to the defaults of struct version `version` (pass
@@ -154,15 +171,38 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  * application_id is checked, and pending schema migrations are applied in
  * one transaction. Writes `*out` only on success.
  *
+ * PostgreSQL: a `path` that starts with "postgresql://" or "postgres://"
+ * is a libpq connection URI, and with `opts->pg_conninfo` set (`path`
+ * then ""), that connection string is used. The store lives in the
+ * schema `opts->pg_schema` ("csvc"), created when missing, with
+ * search_path set to it; the header (application id, schema version) is
+ * the one-row table csvc_meta there, and a schema holding other tables or
+ * a newer version is refused untouched, as a file is on SQLite. The
+ * database must be UTF8 with an LC_CTYPE that counts Chinese characters
+ * as letters (C.UTF-8, zh_CN.UTF-8, ...; not "C"), so that its pg_trgm
+ * indexes can search Chinese text: otherwise the open fails with
+ * CSVC_ESTORAGE before anything is created. The first open installs the
+ * pg_trgm extension (in "public") if the database lacks it, which needs
+ * the right to create it there. `busy_timeout_ms` becomes the session's
+ * lock_timeout (negative: 1 ms), CSVC_DURABILITY_NORMAL sets
+ * synchronous_commit off, and CSVC_OPEN_READONLY makes every transaction
+ * read-only; `wal_size_limit`, CSVC_OPEN_NO_SECURE_DELETE and
+ * CSVC_OPEN_URI mean nothing there and are ignored. A library built
+ * without PostgreSQL (-Dpostgresql=disabled) fails such an open with
+ * CSVC_ESTORAGE. docs/architecture.md lists what does not work on
+ * PostgreSQL yet (the change feed's wait among it).
+ *
  * @param out Receives the open store.
- * @param path The file name (UTF-8), ":memory:", or with CSVC_OPEN_URI an
- *             SQLite URI.
+ * @param path The file name (UTF-8), ":memory:", with CSVC_OPEN_URI an
+ *             SQLite URI, a postgresql:// URI, or "" with pg_conninfo.
  * @param opts Options read as far as their `version` goes, or NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
  * Errors:
- *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code;
- *   CSVC_ENOTFOUND  the file does not exist and creation is not allowed;
+ *   CSVC_EINVAL     NULL `out`/`path`, unknown option values, bad country code,
+ *                   a bad pg_schema name, pg_conninfo with a non-empty path;
+ *   CSVC_ENOTFOUND  the file (PostgreSQL: the schema) does not exist and
+ *                   creation is not allowed;
  *   CSVC_ENOTSTORE  the file is an SQLite database of another application
  *                   (it is left untouched), or an existing empty file;
  *   CSVC_ECORRUPT   the file is not an SQLite database at all, is shorter
@@ -175,7 +215,10 @@ CSVC_EXTERN(int) csvc_store_options_init(csvc_store_options *opts, unsigned int 
  *   CSVC_EREADONLY  a read-write open of a file or medium that can only be
  *                   read (open it with CSVC_OPEN_READONLY);
  *   CSVC_ESTORAGE   also: permission denied reading the file, or `path`
- *                   names a directory;
+ *                   names a directory; PostgreSQL: the server cannot be
+ *                   reached, the database is not UTF8 or its locale cannot
+ *                   index Chinese, pg_trgm cannot be installed, or the
+ *                   library was built without PostgreSQL;
  *   CSVC_EBUSY, CSVC_ENOMEM.
  * Ownership: the caller owns `*out` and closes it with csvc_store_close().
  * `opts` and `path` are not kept: the clock and log handlers and their

@@ -21,9 +21,13 @@ static const csvc__sql SQL_ATTACH = CSVC__SQL("INSERT INTO store_calendars (stor
 	"attached_us = excluded.attached_us");
 static const csvc__sql SQL_DETACH = CSVC__SQL("DELETE FROM store_calendars WHERE store_code = $1");
 static const csvc__sql SQL_ZONE_DATA = CSVC__SQL("SELECT tzif FROM zone_data WHERE name = $1");
-static const csvc__sql SQL_PUT_ZONE_DATA = CSVC__SQL("INSERT INTO zone_data (name, tzif, saved_us) VALUES ($1, $2, $3) "
+static const csvc__sql SQL_PUT_ZONE_DATA = CSVC__SQL_DIALECTS(
+	"INSERT INTO zone_data (name, tzif, saved_us) VALUES ($1, $2, $3) "
 	"ON CONFLICT (name) DO UPDATE SET tzif = excluded.tzif, saved_us = excluded.saved_us "
-	"WHERE tzif IS NOT excluded.tzif");
+	"WHERE tzif IS NOT excluded.tzif",
+	"INSERT INTO zone_data (name, tzif, saved_us) VALUES ($1, $2, $3) "
+	"ON CONFLICT (name) DO UPDATE SET tzif = excluded.tzif, saved_us = excluded.saved_us "
+	"WHERE zone_data.tzif IS DISTINCT FROM excluded.tzif");
 static const csvc__sql SQL_SET_STORE_ZONE = CSVC__SQL("INSERT INTO store_zones (store_code, zone, set_us) VALUES ($1, $2, $3) "
 	"ON CONFLICT (store_code) DO UPDATE SET zone = excluded.zone, set_us = excluded.set_us");
 static const csvc__sql SQL_CLEAR_STORE_ZONE = CSVC__SQL("DELETE FROM store_zones WHERE store_code = $1");

@@ -8,6 +8,7 @@
 
 #include "csvc/customer.h"
 #include "store/cursor.h"
+#include "db/db.h"
 #include "util/internal.h"
 
 /* A growable array of owned strings. */
@@ -156,6 +157,6 @@ int csvc__customer_db_query(struct csvc_store *s, const csvc_customer_query *q, 
                             const char *email_norm, int64_t after_rowid, int count_only,
                             csvc__cursor **out);
 /* The SQL a query would run (for EXPLAIN QUERY PLAN tests); caller frees. */
-char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only);
+char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect);
 
 #endif

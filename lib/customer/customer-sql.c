@@ -46,9 +46,15 @@ static const csvc__sql SQL_ERASE = CSVC__SQL("UPDATE customers SET name = NULL, 
 /* A rebuild, not an optimize: it leaves no trace of deleted rows in the
  * index segments, and unlike SQLite 3.40's optimize it does not deepen
  * the index structure each time it runs (docs/customers.md). */
-static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL("INSERT INTO customer_search (customer_search) VALUES ('rebuild')");
+static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL_DIALECTS(
+	"INSERT INTO customer_search (customer_search) VALUES ('rebuild')",
+	/* PostgreSQL's search rows are a plain table whose erased rows the
+	 * erasure deleted: what is left of them are dead row versions, which
+	 * only VACUUM removes, outside any transaction (not done yet:
+	 * docs/architecture.md, "The PostgreSQL driver"). Nothing to rebuild. */
+	"SELECT 1");
 static const csvc__sql SQL_SCRUB_MARK = CSVC__SQL("INSERT INTO customer_scrub (id, since_us, gen) VALUES (1, $1, 0)"
-	" ON CONFLICT (id) DO UPDATE SET gen = gen + 1");
+	" ON CONFLICT (id) DO UPDATE SET gen = customer_scrub.gen + 1");
 static const csvc__sql SQL_SCRUB_PENDING = CSVC__SQL("SELECT since_us, gen FROM customer_scrub WHERE id = 1");
 static const csvc__sql SQL_SCRUB_CLEAR = CSVC__SQL("DELETE FROM customer_scrub WHERE id = 1 AND gen = $1");
 static const csvc__sql SQL_ABSORBED = CSVC__SQL("SELECT id FROM customers WHERE merged_into = $1 AND erased_us IS NULL ORDER BY id");
@@ -564,11 +570,11 @@ int csvc__customer_db_scrub_clear(csvc_store *s, int64_t gen)
 
 /* ---- queries ---- */
 
-char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
+char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect)
 {
 	csvc__buf b = {0};
-	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT c.id FROM customers c WHERE 1"
-	                              : "SELECT c.id FROM customers c WHERE 1");
+	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT c.id FROM customers c WHERE TRUE"
+	                              : "SELECT c.id FROM customers c WHERE TRUE");
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND c.id > :after");
 	if (!q->include_inactive)
@@ -597,7 +603,18 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 	if (q->email)
 		csvc__buf_puts(&b, " AND c.id IN (SELECT customer_id FROM customer_contacts"
 		                   " WHERE kind = 2 AND norm = :email)");
-	if (q->text) {
+	if (q->text && dialect == CSVC__DIALECT_POSTGRES) {
+		/* The search rows' columns, each under the trigram index. */
+		static const char *const columns[] = {"name", "phones", "emails", "notes"};
+		int indexed = csvc__search_indexed(q->text);
+		csvc__buf_puts(&b, " AND c.id IN (SELECT rowid FROM customer_search WHERE ");
+		for (size_t i = 0; i < 4; i++) {
+			if (i)
+				csvc__buf_puts(&b, " OR ");
+			csvc__search_pg(&b, columns[i], indexed);
+		}
+		csvc__buf_puts(&b, ")");
+	} else if (q->text) {
 		if (csvc__search_indexed(q->text))
 			csvc__buf_puts(&b, " AND c.id IN (SELECT rowid FROM customer_search"
 			                   " WHERE customer_search MATCH :text)");
@@ -611,7 +628,7 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only)
 	if (q->limit)
 		csvc__buf_puts(&b, " LIMIT :limit");
 	if (count_only)
-		csvc__buf_puts(&b, ")");
+		csvc__buf_puts(&b, ") AS q");
 	if (b.failed) {
 		csvc__buf_free(&b);
 		return NULL;
@@ -634,7 +651,7 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 			return rc;
 	}
 	csvc__cursor *c;
-	rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only), &c);
+	rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
 	if (rc)
 		return rc;
 	csvc__cursor_bind_int(c, ":after", after_rowid);
@@ -656,7 +673,7 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 		csvc_customer_query next = *q;
 		next.after.bytes[0] = 1;
 		next.limit = 1;
-		if (!(next_sql = csvc__customer_db_query_sql(&next, 0))) {
+		if (!(next_sql = csvc__customer_db_query_sql(&next, 0, csvc__db_dialect(s->db)))) {
 			csvc__cursor_free(c);
 			return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 		}

@@ -627,7 +627,7 @@ static int pg_header(csvc__db *db, int64_t *app_id, int64_t *version, int64_t *o
 	pg_db *p = PDB(db);
 	PGresult *res = query(p,
 	                      "SELECT (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()), "
-	                      "to_regclass('csvc_meta') IS NOT NULL",
+	                      "to_regclass(quote_ident(current_schema()) || '.csvc_meta') IS NOT NULL",
 	                      0, NULL, "reading the store header");
 	if (!res)
 		return csvc_error_last()->code;
@@ -818,6 +818,110 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+/* The first column of the first row of `sql` (text parameters `values`)
+ * copied into `out` (empty for no row or NULL). */
+static int query_text(pg_db *p, const char *sql, int n, const char *const *values, char *out, size_t size,
+                      const char *what)
+{
+	PGresult *res = query(p, sql, n, values, what);
+	if (!res)
+		return csvc_error_last()->code;
+	snprintf(out, size, "%s", PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return CSVC_OK;
+}
+
+/* A schema name the store accepts: letters, digits and '_', not starting
+ * with a digit or "pg_" (the system's), at most 63 bytes (PostgreSQL's
+ * NAMEDATALEN - 1). */
+static int valid_schema(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 63 || (name[0] >= '0' && name[0] <= '9') || strncmp(name, "pg_", 3) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* What a store needs of its database before anything is read or written
+ * (see csvc__postgres_config.schema). Touches nothing it refuses. */
+static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
+{
+	const char *schema = cfg->schema;
+	if (!valid_schema(schema))
+		return csvc__error(CSVC_EINVAL,
+		                   "the PostgreSQL schema name '%s' is not 1 to 63 ASCII letters, digits and '_' "
+		                   "not starting with a digit or \"pg_\"",
+		                   schema);
+	char encoding[64], ctype[128], letters[8];
+	int rc;
+	if ((rc = query_text(p, "SELECT current_setting('server_encoding')", 0, NULL, encoding, sizeof(encoding),
+	                     "reading the database's encoding")))
+		return rc;
+	if (strcmp(encoding, "UTF8") != 0)
+		return csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_POSTGRES, 0, NULL,
+		                          "the database's encoding is %s: a store needs a UTF8 database "
+		                          "(CREATE DATABASE ... ENCODING 'UTF8'); it was not modified",
+		                          encoding);
+	/* pg_trgm makes trigrams of the characters that the database's
+	 * LC_CTYPE calls letters or digits: under "C" no Chinese character
+	 * is one, and the search indexes would drop every Chinese text. The
+	 * regular expression class asks the same classification. */
+	if ((rc = query_text(p, "SELECT current_setting('lc_ctype')", 0, NULL, ctype, sizeof(ctype),
+	                     "reading the database's locale")) ||
+	    (rc = query_text(p, "SELECT ('\u5ba2' ~ '^[[:alpha:]]$')::text", 0, NULL, letters, sizeof(letters),
+	                     "reading the database's locale")))
+		return rc;
+	if (strcmp(letters, "true") != 0)
+		return csvc__error_engine(CSVC_ESTORAGE, CSVC__ENGINE_POSTGRES, 0, NULL,
+		                          "the database's character classification (LC_CTYPE '%s') does not "
+		                          "count Chinese characters as letters, so its trigram indexes could not "
+		                          "search Chinese text: a store needs a database created with a UTF-8 "
+		                          "locale such as C.UTF-8 or zh_CN.UTF-8 (CREATE DATABASE ... "
+		                          "LC_CTYPE 'C.UTF-8' TEMPLATE template0); it was not modified",
+		                          ctype);
+	const char *name[1] = {schema};
+	char found[8];
+	if ((rc = query_text(p, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, name, found,
+	                     sizeof(found), "looking for the store's schema")))
+		return rc;
+	if (!found[0] && !cfg->create) {
+		if (cfg->readonly)
+			return csvc__error(CSVC_ENOTSTORE,
+			                   "the database has no schema '%s' and the store was opened read-only", schema);
+		return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'", schema);
+	}
+	/* The name reaches the server as a parameter, kept in a setting of
+	 * the session, and is quoted there (%I, quote_ident): no SQL text is
+	 * built from it here. */
+	PGresult *res = query(p, "SELECT set_config('csvc.schema', $1, false)", 1, name, "choosing the store's schema");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	if (!found[0] && (rc = pg_exec(&p->base,
+	                               "DO $$BEGIN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', "
+	                               "current_setting('csvc.schema')); END$$",
+	                               0)))
+		return rc;
+	/* The store's tables, then pg_trgm's functions and operator classes,
+	 * wherever the extension was installed (migration 1 installs it in
+	 * "public" when it is not). */
+	res = query(p,
+	            "SELECT set_config('search_path', quote_ident(current_setting('csvc.schema')) || ', ' || "
+	            "quote_ident(coalesce((SELECT n.nspname FROM pg_catalog.pg_extension e "
+	            "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'), "
+	            "'public')), false)",
+	            0, NULL, "setting the search path");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	return CSVC_OK;
+}
+
 int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgres_config *cfg)
 {
 	static const csvc__postgres_config defaults = {0};
@@ -848,6 +952,12 @@ int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgr
 	         "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d",
 	         cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0);
 	if ((rc = pg_exec(&p->base, setup, 0)))
+		goto fail;
+	if (cfg->async_commit && (rc = pg_exec(&p->base, "SET synchronous_commit = off", 0)))
+		goto fail;
+	if (cfg->readonly && (rc = pg_exec(&p->base, "SET default_transaction_read_only = on", 0)))
+		goto fail;
+	if (cfg->schema && (rc = setup_schema(p, cfg)))
 		goto fail;
 	if (cfg->prepare && (rc = cfg->prepare(&p->base, 0, cfg->ctx)))
 		goto fail;

@@ -20,6 +20,20 @@ typedef struct csvc__postgres_config {
 	/* Milliseconds a statement waits for a row or table lock before it
 	 * fails with CSVC_EBUSY (lock_timeout); 0: wait as long as it takes. */
 	int lock_timeout_ms;
+	/* The schema that holds the store (NULL: the connection's default
+	 * search_path, nothing checked). With one, the open checks that the
+	 * database can hold and search the store's text (UTF-8, a character
+	 * classification that knows Chinese letters, for pg_trgm), creates
+	 * the schema when missing if `create`, and sets search_path to it
+	 * and the schema of the pg_trgm extension ("public" until it is
+	 * installed). */
+	const char *schema;
+	int create;
+	/* Every transaction of the session is read-only. */
+	int readonly;
+	/* Commits return before the server has flushed them
+	 * (synchronous_commit = off). */
+	int async_commit;
 	/* Checks the header and applies migrations once connected (the
 	 * store's prepare_schema); NULL: nothing to check. */
 	int (*prepare)(csvc__db *db, int readonly, void *ctx);

@@ -6,6 +6,7 @@
 #define CSVC_REPORT_INTERNAL_H
 
 #include "csvc/report.h"
+#include "db/db.h"
 #include "util/internal.h"
 
 /* ---- formulas (score.c); see docs/scoring.md ---- */
@@ -103,6 +104,6 @@ int csvc__report_db_survey_exists(struct csvc_store *s, const char *name, int32_
 /* The SQL a report runs (for EXPLAIN QUERY PLAN checks in the tests):
  * which = 0 answers, 1 tickets, 2 targets, 3 states, 4 replies, 5 backlog.
  * malloc'ed. */
-char *csvc__report_db_sql(const csvc_report_query *q, int which);
+char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect dialect);
 
 #endif

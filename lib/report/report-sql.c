@@ -24,18 +24,27 @@ static const csvc__sql SQL_TICKET_STATES = CSVC__SQL_DIALECTS(
 	" CASE WHEN json_valid(payload) THEN json_extract(payload, '$.set.state_category') END,"
 	" type = 'transition', payload IS NULL OR json_valid(payload)"
 	" FROM ticket_events WHERE ticket_id = $1 AND to_state IS NOT NULL ORDER BY seq",
-	NULL);
+	"SELECT ticket_id, seq, at_us, to_state,"
+	" CASE WHEN csvc_json_valid(payload) THEN payload::json #>> '{set,state_category}' END,"
+	" type = 'transition', payload IS NULL OR csvc_json_valid(payload)"
+	" FROM ticket_events WHERE ticket_id = $1 AND to_state IS NOT NULL ORDER BY seq");
 #define STATE_COLUMNS                                                                                  \
 	"e.ticket_id, e.seq, e.at_us, e.to_state,"                                                         \
 	" CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.set.state_category') END,"       \
 	" e.type = 'transition', e.payload IS NULL OR json_valid(e.payload)"
+#define PG_STATE_COLUMNS                                                                               \
+	"e.ticket_id, e.seq, e.at_us, e.to_state,"                                                         \
+	" CASE WHEN csvc_json_valid(e.payload) THEN e.payload::json #>> '{set,state_category}' END,"      \
+	" e.type = 'transition', e.payload IS NULL OR csvc_json_valid(e.payload)"
 
 /* ---- query text ---- */
 
-static void ticket_filters(csvc__buf *b, const csvc_report_query *q, int store_indexed)
+/* `store_indexed` 0: the store code's index is kept out with a unary +
+ * (SQLite; PostgreSQL has no unary + on text, and plans by itself). */
+static void ticket_filters(csvc__buf *b, const csvc_report_query *q, int store_indexed, int pg)
 {
 	if (q->store_code)
-		csvc__buf_puts(b, store_indexed ? " AND t.store_code = :store" : " AND +t.store_code = :store");
+		csvc__buf_puts(b, store_indexed || pg ? " AND t.store_code = :store" : " AND +t.store_code = :store");
 	if (q->staff)
 		csvc__buf_puts(b, " AND t.assignee = :staff");
 	if (q->channel)
@@ -50,8 +59,9 @@ static void ticket_filters(csvc__buf *b, const csvc_report_query *q, int store_i
 	"t.id, t.store_code, t.assignee, t.channel, t.kind, t.category, t.workflow, t.created_us, t.updated_us," \
 	" t.state_category"
 
-char *csvc__report_db_sql(const csvc_report_query *q, int which)
+char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect dialect)
 {
+	int pg = dialect == CSVC__DIALECT_POSTGRES;
 	csvc__buf b = {0};
 	const char *range = " WHERE t.created_us >= :from AND t.created_us < :to";
 	switch (which) {
@@ -82,26 +92,27 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 	case 1:
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		break;
 	case 2:
 		csvc__buf_puts(&b, "SELECT st.ticket_id, pt.name, st.phase, st.used_us, st.met_at, st.breached_at"
 		                   " FROM tickets t JOIN sla_targets st ON st.ticket_id = t.id"
 		                   " JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		break;
 	case 3:
-		csvc__buf_puts(&b, "SELECT " STATE_COLUMNS " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id");
+		csvc__buf_puts(&b, pg ? "SELECT " PG_STATE_COLUMNS " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id"
+		                      : "SELECT " STATE_COLUMNS " FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		csvc__buf_puts(&b, " AND e.to_state IS NOT NULL");
 		break;
 	case 4:
 		csvc__buf_puts(&b, "SELECT c.ticket_id, count(*) FROM tickets t JOIN ticket_comments c"
 		                   " ON c.ticket_id = t.id");
 		csvc__buf_puts(&b, range);
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		csvc__buf_puts(&b, " AND c.kind = 1 GROUP BY c.ticket_id");
 		break;
 	default:
@@ -113,14 +124,14 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which)
 		 * tickets changed since, which for a recent `since` are few). */
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5"
 		                   " AND +t.created_us < :to");
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		if (q->store_code)
 			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE +t.updated_us >= :since"
 			                   " AND +t.state_category >= 5 AND t.created_us < :to");
 		else
 			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= :since"
 			                   " AND +t.state_category >= 5 AND +t.created_us < :to");
-		ticket_filters(&b, q, 1);
+		ticket_filters(&b, q, 1, pg);
 		break;
 	}
 	if (b.failed) {
@@ -142,7 +153,7 @@ static void bind_name(csvc__stmt *st, const char *name, const char *text, int64_
 static int open_query(csvc_store *s, const csvc_report_query *q, int which, csvc_time_us since,
                       csvc__stmt **out)
 {
-	char *sql = csvc__report_db_sql(q, which);
+	char *sql = csvc__report_db_sql(q, which, csvc__db_dialect(s->db));
 	if (!sql)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	csvc__stmt *st = NULL;

@@ -66,7 +66,8 @@ static const csvc__sql SQL_NEXT_ALARM = CSVC__SQL("SELECT ticket_id, next_alarm_
 static const csvc__sql SQL_LOG = CSVC__SQL_DIALECTS(
 	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq",
-	NULL);
+	"SELECT type, at_us, to_state, payload::json #>> '{set,state_category}', payload"
+	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
 
 const csvc__defs_kind *csvc__sla_policy_defs(void)
 {
@@ -661,7 +662,13 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 		csvc__db_bind_int(st, 1, ticket_rowid);
 	} else {
 		csvc__db_bind_int(st, 1, now);
-		csvc__db_bind_int(st, 2, limit ? (int64_t)limit : -1);
+		/* No limit: -1 on SQLite, NULL (LIMIT ALL) on PostgreSQL. */
+		if (limit)
+			csvc__db_bind_int(st, 2, (int64_t)limit);
+		else if (csvc__db_dialect(s->db) == CSVC__DIALECT_POSTGRES)
+			csvc__db_bind_null(st, 2);
+		else
+			csvc__db_bind_int(st, 2, -1);
 	}
 	size_t cap = 0;
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {

@@ -100,6 +100,21 @@ int csvc__search_indexed(const char *text)
 	return csvc__db_search_indexed(text);
 }
 
+#define ASCII_FOLD "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'"
+
+void csvc__search_pg(csvc__buf *b, const char *column, int indexed)
+{
+	if (indexed) {
+		csvc__buf_puts(b, column);
+		csvc__buf_puts(b, " ILIKE '%' || replace(replace(replace(:text, '\\', '\\\\'), '%', '\\%'),"
+		                  " '_', '\\_') || '%'");
+	} else {
+		csvc__buf_puts(b, "strpos(translate(");
+		csvc__buf_puts(b, column);
+		csvc__buf_puts(b, ", " ASCII_FOLD "), translate(:text, " ASCII_FOLD ")) > 0");
+	}
+}
+
 int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text)
 {
 	if (!text || !csvc__db_param(c->stmt, name))

@@ -71,4 +71,12 @@ void csvc__cursor_free(csvc__cursor *c);
 /* 1 if `text` is long enough (3+ characters) for the trigram index. */
 int csvc__search_indexed(const char *text);
 
+/* Appends PostgreSQL's condition that column `column` contains the text
+ * bound to :text, for the query builders: ILIKE with the text's wildcards
+ * escaped (case-insensitive, as FTS5's trigram MATCH; the column's pg_trgm
+ * index serves it) when `indexed`, else strpos() on the text with only
+ * ASCII letters folded, as SQLite's instr(lower(..), lower(..)). */
+struct csvc__buf;
+void csvc__search_pg(struct csvc__buf *b, const char *column, int indexed);
+
 #endif

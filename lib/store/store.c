@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "db/sqlite.h"
+#ifdef CSVC_HAVE_POSTGRES
+#include "db/postgres.h"
+#endif
 #include "store/store-internal.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
@@ -198,10 +201,10 @@ int csvc_store_checkpoint(csvc_store *store)
 
 /* ---- open / close ---- */
 
-/* Version 2 added wal_size_limit. */
+/* Version 2 added wal_size_limit, version 3 pg_conninfo and pg_schema. */
 CSVC__STRUCT_LAYOUT(store_options_layout, csvc_store_options, CSVC_STORE_OPTIONS_VERSION,
                     CSVC_STORE_OPTIONS_INIT, offsetof(csvc_store_options, wal_size_limit),
-                    sizeof(csvc_store_options));
+                    offsetof(csvc_store_options, pg_conninfo), sizeof(csvc_store_options));
 
 int csvc_store_options_init(csvc_store_options *opts, unsigned int version)
 {
@@ -239,6 +242,11 @@ static int prepare_schema(csvc__db *db, int readonly, void *ctx)
 	if (rc)
 		return rc;
 	int fresh = app_id == 0 && user_version == 0 && tables == 0;
+	if (!fresh && app_id != CSVC__APPLICATION_ID && csvc__db_dialect(db) == CSVC__DIALECT_POSTGRES)
+		return csvc__error(CSVC_ENOTSTORE,
+		                   "the PostgreSQL schema holds %lld tables of another application (no libcsvc "
+		                   "header); it was not modified",
+		                   (long long)tables);
 	if (!fresh && app_id != CSVC__APPLICATION_ID)
 		return csvc__error(CSVC_ENOTSTORE,
 		                   "the file is an SQLite database of another application (application_id 0x%08x); "
@@ -277,6 +285,65 @@ static int prepare_schema(csvc__db *db, int readonly, void *ctx)
 
 static int close_store(csvc_store *store, int report);
 
+/* A path naming a PostgreSQL database: a libpq connection URI. */
+static int is_postgres_uri(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+/* Where the store is: *conninfo is the PostgreSQL connection string, or
+ * stays NULL for an SQLite path. */
+static int postgres_target(const char *path, const csvc_store_options *o, const char **conninfo)
+{
+	if (o->pg_conninfo) {
+		if (path[0])
+			return csvc__error(CSVC_EINVAL,
+			                   "pg_conninfo names the PostgreSQL database: the path must then be \"\"");
+		*conninfo = o->pg_conninfo;
+	} else if (is_postgres_uri(path)) {
+		*conninfo = path;
+	} else {
+		return CSVC_OK;
+	}
+#ifndef CSVC_HAVE_POSTGRES
+	return csvc__error(CSVC_ESTORAGE, "this libcsvc was built without PostgreSQL support "
+	                                  "(meson -Dpostgresql=disabled, or libpq was missing)");
+#else
+	return CSVC_OK;
+#endif
+}
+
+/* Opens the store in a PostgreSQL database. The options that only mean
+ * something to SQLite (wal_size_limit, CSVC_OPEN_NO_SECURE_DELETE,
+ * CSVC_OPEN_URI) are ignored: include/csvc/store.h documents them so. */
+static int open_postgres(csvc_store *s, const char *conninfo, const csvc_store_options *opts)
+{
+#ifdef CSVC_HAVE_POSTGRES
+	int rc = csvc__check_text_mode(conninfo, 0, 4096, "pg_conninfo", CSVC__TEXT_ANY);
+	if (rc)
+		return rc;
+	csvc__postgres_config cfg = {
+		/* A lock waited for longer fails with CSVC_EBUSY, as SQLite's busy
+		 * timeout; "do not wait" is the shortest wait PostgreSQL has. */
+		.lock_timeout_ms = opts->busy_timeout_ms < 0 ? 1
+		                   : opts->busy_timeout_ms ? opts->busy_timeout_ms
+		                                           : DEFAULT_BUSY_TIMEOUT_MS,
+		.schema = opts->pg_schema ? opts->pg_schema : "csvc",
+		.create = !(opts->flags & (CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE)),
+		.readonly = (opts->flags & CSVC_OPEN_READONLY) != 0,
+		.async_commit = opts->durability == CSVC_DURABILITY_NORMAL,
+		.prepare = prepare_schema,
+		.ctx = s,
+	};
+	return csvc__postgres_open(&s->db, conninfo, &cfg);
+#else
+	(void)s;
+	(void)conninfo;
+	(void)opts;
+	return csvc__error(CSVC_ESTORAGE, "this libcsvc was built without PostgreSQL support");
+#endif
+}
+
 int csvc__store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
 {
 	CSVC__CHECK_ARG(out, "out");
@@ -307,6 +374,15 @@ int csvc__store_open(csvc_store **out, const char *path, const csvc_store_option
 	                           (rc = csvc__strdup(opts->zoneinfo_dir, &s->zoneinfo_dir))))
 		goto fail;
 
+	const char *conninfo = NULL;
+	if ((rc = postgres_target(path, opts, &conninfo)))
+		goto fail;
+	if (conninfo) {
+		if ((rc = open_postgres(s, conninfo, opts)))
+			goto fail;
+		*out = s;
+		return CSVC_OK;
+	}
 	csvc__sqlite_config cfg = {
 		.flags = opts->flags,
 		.busy_timeout_ms = opts->busy_timeout_ms < 0 ? 0

@@ -31,7 +31,9 @@ static const csvc__sql SQL_LOAD_QUESTIONS = CSVC__SQL("SELECT position, name, ty
 static const csvc__sql SQL_LOAD_OPTIONS = CSVC__SQL_DIALECTS(
 	"SELECT q.position, j.value FROM survey_questions q, json_each(q.options) j"
 	" WHERE q.survey_id = $1 AND q.options IS NOT NULL ORDER BY q.position, j.key",
-	NULL);
+	"SELECT q.position, j.value FROM survey_questions q,"
+	" json_array_elements_text(q.options::json) WITH ORDINALITY AS j(value, key)"
+	" WHERE q.survey_id = $1 AND q.options IS NOT NULL ORDER BY q.position, j.key");
 static const csvc__sql SQL_TICKET = CSVC__SQL("SELECT id, customer_id, store_code, assignee, channel, kind, category FROM tickets WHERE uuid = $1");
 static const csvc__sql SQL_INVITE = CSVC__SQL("INSERT INTO survey_invitations (token, survey_id, ticket_id, customer_id, store_code, staff, channel,"
 	" method, ticket_kind, ticket_category, created_us, expires_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");

@@ -8,6 +8,7 @@
 #include "csvc/ticket.h"
 #include "csvc/workflow.h"
 #include "store/cursor.h"
+#include "db/db.h"
 #include "util/internal.h"
 #include "workflow/workflow-internal.h"
 
@@ -180,7 +181,7 @@ void csvc__event_cursor_free(csvc__event_cursor *c);
 
 int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
                           int64_t after_rowid, int count_only, csvc__cursor **out);
-char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only);
+char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect);
 
 /* The instant of a write to a ticket whose latest event is at `last`: the
  * store clock reading `now`, or `last` when the clock reads earlier (it

@@ -24,8 +24,10 @@ static const csvc__sql SQL_KIND_DEFINE = CSVC__SQL("INSERT INTO ticket_kinds (na
 	" label_zh = excluded.label_zh, label_en = excluded.label_en");
 static const csvc__sql SQL_CHANNEL_DEFINE = CSVC__SQL("INSERT INTO ticket_channels (name, label_zh, label_en) VALUES ($1,$2,$3)"
 	" ON CONFLICT (name) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en");
+/* The column qualified: PostgreSQL finds a bare `last` ambiguous beside
+ * excluded.last. */
 static const csvc__sql SQL_NEXT_NUMBER = CSVC__SQL("INSERT INTO ticket_counters (store_code, last) VALUES ($1, 1)"
-	" ON CONFLICT (store_code) DO UPDATE SET last = last + 1 RETURNING last");
+	" ON CONFLICT (store_code) DO UPDATE SET last = ticket_counters.last + 1 RETURNING last");
 static const csvc__sql SQL_INSERT = CSVC__SQL_INSERT_ID("INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category, urgency,"
 	" importance, impact, priority, priority_override, assignee, team, subject, description,"
 	" order_ref, state, state_category, workflow, workflow_version, revision, created_us, updated_us)"
@@ -35,7 +37,9 @@ static const csvc__sql SQL_UPDATE = CSVC__SQL("UPDATE tickets SET customer_id = 
 	" revision = $12, updated_us = $13 WHERE id = $14");
 static const csvc__sql SQL_SET_STATE = CSVC__SQL("UPDATE tickets SET state = $1, state_category = $2, revision = $3, updated_us = $4 WHERE id = $5");
 static const csvc__sql SQL_SET_ASSIGNEE = CSVC__SQL("UPDATE tickets SET assignee = $1, team = $2, revision = $3, updated_us = $4 WHERE id = $5");
-static const csvc__sql SQL_TOUCH = CSVC__SQL("UPDATE tickets SET revision = $1, updated_us = max(updated_us, $2) WHERE id = $3");
+static const csvc__sql SQL_TOUCH = CSVC__SQL_DIALECTS(
+	"UPDATE tickets SET revision = $1, updated_us = max(updated_us, $2) WHERE id = $3",
+	"UPDATE tickets SET revision = $1, updated_us = GREATEST(updated_us, $2) WHERE id = $3");
 static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us FROM tickets"
 	" WHERE uuid = $1");
 static const csvc__sql SQL_BY_NUMBER = CSVC__SQL("SELECT id FROM tickets WHERE number = $1");
@@ -56,7 +60,10 @@ static const csvc__sql SQL_REPLAY = CSVC__SQL_DIALECTS(
 	"SELECT e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload, j.key, j.value"
 	" FROM ticket_events e LEFT JOIN json_each(e.payload, '$.set') j"
 	" WHERE e.ticket_id = $1 ORDER BY e.seq",
-	NULL);
+	/* json, not jsonb: the members in the payload's order, as json_each. */
+	"SELECT e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload, j.key, j.value"
+	" FROM ticket_events e LEFT JOIN LATERAL json_each_text(e.payload::json -> 'set') j ON TRUE"
+	" WHERE e.ticket_id = $1 ORDER BY e.seq");
 /* One page of a ticket's history: events after seq $2 up to seq $3. */
 static const csvc__sql SQL_HISTORY = CSVC__SQL("SELECT t.uuid, t.number, e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload"
 	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
@@ -791,11 +798,11 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 
 /* ---- queries ---- */
 
-char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
+char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect)
 {
 	csvc__buf b = {0};
-	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE 1"
-	                              : "SELECT t.id FROM tickets t WHERE 1");
+	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE TRUE"
+	                              : "SELECT t.id FROM tickets t WHERE TRUE");
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND t.id > :after");
 	if (q->store_code)
@@ -829,20 +836,26 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only)
 	if (q->text) {
 		/* Search rows: rowid = ticket id for subject and description,
 		 * -comment id for comments. */
-		const char *match = csvc__search_indexed(q->text) ? "ticket_search MATCH :text"
-		                                             : "instr(lower(body), lower(:text))";
+		int indexed = csvc__search_indexed(q->text);
+		const char *match = indexed ? "ticket_search MATCH :text" : "instr(lower(body), lower(:text))";
 		csvc__buf_puts(&b, " AND (t.id IN (SELECT rowid FROM ticket_search WHERE rowid > 0 AND ");
-		csvc__buf_puts(&b, match);
+		if (dialect == CSVC__DIALECT_POSTGRES)
+			csvc__search_pg(&b, "body", indexed);
+		else
+			csvc__buf_puts(&b, match);
 		csvc__buf_puts(&b, ") OR t.id IN (SELECT c.ticket_id FROM ticket_comments c WHERE c.id IN"
 		                   " (SELECT -rowid FROM ticket_search WHERE rowid < 0 AND ");
-		csvc__buf_puts(&b, match);
+		if (dialect == CSVC__DIALECT_POSTGRES)
+			csvc__search_pg(&b, "body", indexed);
+		else
+			csvc__buf_puts(&b, match);
 		csvc__buf_puts(&b, ")))");
 	}
 	csvc__buf_puts(&b, " ORDER BY t.id");
 	if (q->limit)
 		csvc__buf_puts(&b, " LIMIT :limit");
 	if (count_only)
-		csvc__buf_puts(&b, ")");
+		csvc__buf_puts(&b, ") AS q");
 	if (b.failed) {
 		csvc__buf_free(&b);
 		return NULL;
@@ -862,7 +875,7 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 			return rc;
 	}
 	csvc__cursor *c;
-	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only), &c);
+	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
 	if (rc)
 		return rc;
 	csvc__cursor_bind_int(c, ":after", after_rowid);
@@ -886,7 +899,7 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 		csvc_ticket_query next = *q;
 		next.after.bytes[0] = 1;
 		next.limit = 1;
-		if (!(next_sql = csvc__ticket_db_query_sql(&next, 0))) {
+		if (!(next_sql = csvc__ticket_db_query_sql(&next, 0, csvc__db_dialect(s->db)))) {
 			csvc__cursor_free(c);
 			return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 		}

@@ -4,7 +4,9 @@
 #   with-pg-server.sh PROGRAM [ARGS...]
 #
 # starts a server in a new temporary directory (tests/pg/pg-server.sh),
-# runs PROGRAM with CSVC_PG_CONNINFO set to its connection string, then
+# runs PROGRAM with CSVC_PG_CONNINFO and CSVC_TEST_PG set to its
+# connection string (the driver's test reads the first, the unit suites'
+# store helpers in tests/csvc-test.h the second), then
 # stops the server and removes the directory, whatever PROGRAM returned
 # (also when the test is interrupted). CSVC_TEST_EXEC_WRAPPER, when set,
 # is put before PROGRAM (meson's valgrind setup sets it, so that memcheck
@@ -39,5 +41,5 @@ conninfo=$(sh "$here/pg-server.sh" start "$dir") || {
 echo "with-pg-server.sh: server at $conninfo"
 status=0
 # shellcheck disable=SC2086
-CSVC_PG_CONNINFO=$conninfo ${CSVC_TEST_EXEC_WRAPPER:-} "$@" || status=$?
+CSVC_PG_CONNINFO=$conninfo CSVC_TEST_PG=$conninfo ${CSVC_TEST_EXEC_WRAPPER:-} "$@" || status=$?
 exit $status

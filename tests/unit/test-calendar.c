@@ -11,6 +11,7 @@
 #include "calendar-naive.h"
 #include "csvc-test.h"
 #include "store/store-internal.h"
+#include "store-sql.h"
 #include "store-sqlite.h"
 #include "test-data.h"
 
@@ -1068,8 +1069,7 @@ static void test_store_round_trip(void **state)
 	csvc_assert_err(csvc_calendar_info(s, "Beijing", NULL, NULL, NULL), CSVC_ENOTFOUND);
 
 	/* Text damaged in the store is reported as corrupt. */
-	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE calendars SET spec = '{\"zone\":1}'", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	csvc_assert_ok(csvc_test_sql_exec(s, "UPDATE calendars SET spec = '{\"zone\":1}'"));
 	csvc_assert_err(csvc_calendar_load(s, "Shanghai stores", &o, &none), CSVC_ECORRUPT);
 	csvc_assert_err(csvc_calendar_for_store(s, "SH01", &o, &none), CSVC_ECORRUPT);
 	assert_null(none);
@@ -1182,12 +1182,7 @@ static void test_calendar_without_tzdata(void **state)
 
 static int64_t count_sql(csvc_store *s, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return csvc_test_sql_int(s, sql);
 }
 
 /* A host without tzdata supplies a zone's TZif bytes itself; a zone found
@@ -1238,7 +1233,7 @@ static void test_zone_from_host(void **state)
 	 * zone and how to supply it. */
 	o.tz = NULL;
 	o.zoneinfo_dir = dir;
-	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "DELETE FROM zone_data", NULL, NULL, NULL), SQLITE_OK);
+	csvc_assert_ok(csvc_test_sql_exec(s, "DELETE FROM zone_data"));
 	csvc_calendar *none = NULL;
 	csvc_assert_err(csvc_calendar_load(s, "sh", &o, &none), CSVC_ENOTFOUND);
 	assert_non_null(strstr(csvc_error_last()->message, "'Asia/Shanghai'"));
@@ -1249,7 +1244,8 @@ static void test_zone_from_host(void **state)
 	csvc_calendar_free(cal);
 
 	/* A damaged copy is reported as such. */
-	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), "UPDATE zone_data SET tzif = x'00'", NULL, NULL, NULL), SQLITE_OK);
+	csvc_assert_ok(csvc_test_sql_exec(s, csvc_test_on_pg() ? "UPDATE zone_data SET tzif = '\\x00'"
+	                                                        : "UPDATE zone_data SET tzif = x'00'"));
 	csvc_assert_err(csvc_calendar_load(s, "sh", &o, &none), CSVC_ECORRUPT);
 	assert_non_null(strstr(csvc_error_last()->message, "copy of time zone 'Asia/Shanghai'"));
 	csvc_assert_ok(csvc_calendar_add_zone(s, "Asia/Shanghai", bytes, len));

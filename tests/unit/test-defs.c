@@ -12,6 +12,7 @@
 #include "db/defs.h"
 #include "sla/sla-internal.h"
 #include "store/store-internal.h"
+#include "store-sql.h"
 #include "store-sqlite.h"
 #include "survey/survey-internal.h"
 #include "workflow/workflow-internal.h"
@@ -324,7 +325,7 @@ static void test_rows(void **state)
 
 static void damage(csvc_store *s, const char *sql)
 {
-	assert_int_equal(sqlite3_exec(CSVC_TEST_SQLITE(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	csvc_assert_ok(csvc_test_sql_exec(s, sql));
 }
 
 /* Rows the domain setters refuse are CSVC_ECORRUPT, named as before. */

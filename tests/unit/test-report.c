@@ -751,7 +751,7 @@ static void test_store_zones_for_periods(void **state)
 	o.log = on_log;
 	o.log_userdata = &log;
 	csvc_store *s = NULL;
-	csvc_assert_ok(csvc_store_open(&s, ":memory:", &o));
+	csvc_assert_ok(csvc_test_open(&s, ":memory:", &o));
 	csvc_assert_ok(csvc_store_install_defaults(s));
 	/* NY01 has a New York calendar, open around the clock. */
 	static const char NY[] = "{\"zone\":\"America/New_York\",\"versions\":[{\"week\":{"
