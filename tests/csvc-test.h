@@ -96,14 +96,19 @@ static void csvc_test_drop_schemas_(void)
 static inline const char *csvc_test_schema_for_(const char *path)
 {
 	static unsigned counter;
+	/* The program's pid, taken once: a child it forks opens the same
+	 * schema for the same path. */
+	static long owner;
+	if (!owner)
+		owner = (long)getpid();
 	char name[40];
 	if (strcmp(path, ":memory:") == 0 || !path[0]) {
-		snprintf(name, sizeof(name), "t%ld_m%u", (long)getpid(), ++counter);
+		snprintf(name, sizeof(name), "t%ld_m%u", owner, ++counter);
 	} else {
 		uint64_t h = 1469598103934665603ull; /* FNV-1a */
 		for (const char *p = path; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-		snprintf(name, sizeof(name), "t%ld_f%016llx", (long)getpid(), (unsigned long long)h);
+		snprintf(name, sizeof(name), "t%ld_f%016llx", owner, (unsigned long long)h);
 	}
 	for (int i = 0; i < csvc_test_n_schemas_; i++)
 		if (strcmp(csvc_test_schemas_[i], name) == 0)

@@ -100,6 +100,10 @@ int csvc__feed_db_append(csvc_store *s, int64_t pos, const csvc_uuid *id, int so
 int csvc__feed_db_record(csvc_store *s, const char *type, const char *subject_kind, const csvc_uuid *subject,
                          const char *reference, const char *actor, csvc_time_us at, const char *payload,
                          int64_t *row_id);
+/* Takes what an engine needs so that the transaction's appends get
+ * positions in commit order (see feed-sql.c); call it before reading the
+ * head in the transaction that appends. */
+int csvc__feed_db_lock(csvc_store *s);
 /* The highest position (0 when the feed is empty). */
 int csvc__feed_db_head(csvc_store *s, int64_t *head);
 /* Up to `max` entries after `after`, in position order, into `out` (room

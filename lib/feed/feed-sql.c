@@ -88,6 +88,24 @@ int csvc__feed_db_record(csvc_store *s, const char *type, const char *subject_ki
 	return csvc__db_insert_id(st, row_id);
 }
 
+/* The commit-order contract on an engine whose writers do not take one
+ * lock for the whole transaction (PostgreSQL): the appends of one
+ * transaction at a time, the lock held until its commit, so that positions
+ * follow commit order and a reader never sees N + 1 before N. It does not
+ * block readers (SHARE ROW EXCLUSIVE allows plain SELECTs). The same
+ * transaction notifies the change channel, delivered at its commit, which
+ * csvc_feed_wait() sleeps on. SQLite's write lock is already one per
+ * transaction, and its waiters watch the log file: no text there. */
+static const csvc__sql SQL_APPEND_LOCK = CSVC__SQL_DIALECTS(
+	NULL, "LOCK TABLE feed IN SHARE ROW EXCLUSIVE MODE; SELECT pg_notify('" CSVC__DB_CHANGE_CHANNEL "', '')");
+
+int csvc__feed_db_lock(csvc_store *s)
+{
+	if (!csvc__db_text(s->db, &SQL_APPEND_LOCK))
+		return CSVC_OK;
+	return csvc__db_exec_sql(s->db, &SQL_APPEND_LOCK, 0);
+}
+
 int csvc__feed_db_head(csvc_store *s, int64_t *head)
 {
 	csvc__stmt *st;

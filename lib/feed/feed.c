@@ -94,7 +94,9 @@ static int committing(csvc_store *s, void *state)
 	if (!f->n)
 		return CSVC_OK;
 	int64_t head = 0;
-	int rc = csvc__feed_db_head(s, &head);
+	int rc = csvc__feed_db_lock(s);
+	if (!rc)
+		rc = csvc__feed_db_head(s, &head);
 	for (size_t i = 0; !rc && i < f->n;) {
 		size_t j = i + 1;
 		while (j < f->n && f->q[j].source == f->q[i].source &&

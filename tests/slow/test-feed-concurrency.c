@@ -60,7 +60,7 @@ static void writer(int w, tally *t)
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	o.clock = fixed_clock;
 	csvc_store *s = NULL;
-	if (csvc_store_open(&s, path, &o)) {
+	if (csvc_test_open(&s, path, &o)) {
 		t->failed++;
 		return;
 	}
@@ -134,7 +134,7 @@ static int consumer(int c, shared *sh)
 	snprintf(file, sizeof(file), "%s/%s.log", dir, consumer_names[c]);
 	FILE *out = fopen(file, "w");
 	csvc_store *s = NULL;
-	if (!out || csvc_store_open(&s, path, NULL))
+	if (!out || csvc_test_open(&s, path, NULL))
 		return 10;
 	int64_t acked = 0;
 	unsigned seed = 104729u * (unsigned)(c + 1);
@@ -220,7 +220,7 @@ static void test_writers_and_consumers(void **state)
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	o.clock = fixed_clock;
 	csvc_store *s = NULL;
-	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	csvc_assert_ok(csvc_test_open(&s, path, &o));
 	csvc_assert_ok(csvc_store_install_defaults(s));
 	int64_t defaults = 0;
 	csvc_assert_ok(csvc_feed_head(s, &defaults));
@@ -271,7 +271,7 @@ static void test_writers_and_consumers(void **state)
 
 	/* Every writer has exited: the head is final. */
 	int64_t head = 0;
-	csvc_assert_ok(csvc_store_open(&s, path, NULL));
+	csvc_assert_ok(csvc_test_open(&s, path, NULL));
 	csvc_assert_ok(csvc_feed_head(s, &head));
 	assert_int_equal(head, expected);
 	sh->final_head = head;
