@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -215,13 +214,13 @@ int cli_open_store(cli_ctx *ctx, int create)
 		opts.clock = fixed_clock;
 		opts.clock_userdata = &ctx->now;
 	}
-	if (!create) {
-		struct stat st;
-		if (stat(ctx->db_path, &st) != 0)
-			return cli_error(ctx, "store %s does not exist (create it with csvc init)", ctx->db_path);
+	if (!create)
 		opts.flags |= CSVC_OPEN_NOCREATE;
-	}
+	/* A file path or a postgresql:// URI: the library tells a store that
+	 * is not there from one that cannot be opened. */
 	int rc = csvc_store_open(&ctx->store, ctx->db_path, &opts);
+	if (rc == CSVC_ENOTFOUND && !create)
+		return cli_error(ctx, "store %s does not exist (create it with csvc init)", ctx->db_path);
 	if (rc != CSVC_OK) {
 		char what[600];
 		snprintf(what, sizeof(what), "cannot open store %s", ctx->db_path);
