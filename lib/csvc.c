@@ -27,11 +27,10 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 		return rc;
 	if ((rc = csvc__feed_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__ticket_attach(s)) ||
 	    (rc = csvc__sla_attach(s)) || (rc = csvc__survey_attach(s))) {
-		csvc_error saved = *csvc_error_last();
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s", saved.message);
+		csvc__error_saved saved;
+		csvc__error_save(&saved);
 		csvc_store_close(s);
-		csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+		csvc__error_restore(&saved);
 		return rc;
 	}
 	*out = s;

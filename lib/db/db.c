@@ -348,13 +348,12 @@ static int run_cached(csvc__db *db, const csvc__sql *sql)
  * (a ROLLBACK after a failure): the error record is left alone. */
 static void run_quietly(csvc__db *db, const csvc__sql *sql)
 {
-	csvc_error saved = *csvc_error_last();
-	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__error_saved saved;
+	csvc__error_save(&saved);
 	csvc__stmt *st;
 	if (csvc__db_stmt(db, sql, &st) == CSVC_OK && csvc__db_step(st) >= 0)
 		csvc__db_reset(st);
-	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	csvc__error_restore(&saved);
 }
 
 static void undo_none(csvc__db_undo *u)

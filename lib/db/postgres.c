@@ -965,10 +965,9 @@ int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgr
 	return CSVC_OK;
 fail:;
 	/* Closing a connection that failed to open keeps the open's error. */
-	csvc_error saved = *csvc_error_last();
-	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__error_saved saved;
+	csvc__error_save(&saved);
 	csvc__db_close(&p->base);
-	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	csvc__error_restore(&saved);
 	return rc;
 }

@@ -999,11 +999,10 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 		return csvc__feed_deliver(store, NULL);
 	/* The subscribers still get what was committed; the call's own
 	 * failure is its result. */
-	csvc_error saved = *csvc_error_last();
-	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__error_saved saved;
+	csvc__error_save(&saved);
 	(void)csvc__feed_deliver(store, NULL);
-	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	csvc__error_restore(&saved);
 	return rc;
 }
 

@@ -111,11 +111,10 @@ int csvc__tx_commit(csvc_store *s)
 		for (size_t i = 0; i < s->n_ext; i++) {
 			int rc = s->ext[i].ext->committing ? s->ext[i].ext->committing(s, s->ext[i].state) : CSVC_OK;
 			if (rc) {
-				csvc_error saved = *csvc_error_last();
-				char msg[512];
-				snprintf(msg, sizeof(msg), "%s", saved.message);
+				csvc__error_saved saved;
+				csvc__error_save(&saved);
 				csvc__tx_rollback(s);
-				csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+				csvc__error_restore(&saved);
 				return rc;
 			}
 		}
@@ -147,11 +146,10 @@ int csvc__tx_end(csvc_store *s, int rc)
 {
 	if (rc == CSVC_OK)
 		return csvc__tx_commit(s);
-	csvc_error saved = *csvc_error_last();
-	char msg[512];
-	snprintf(msg, sizeof(msg), "%s", saved.message);
+	csvc__error_saved saved;
+	csvc__error_save(&saved);
 	csvc__tx_rollback(s);
-	csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+	csvc__error_restore(&saved);
 	return rc;
 }
 

@@ -10,7 +10,6 @@
 
 #include "util/internal.h"
 
-#define CSVC__MSG_MAX 512
 
 static _Thread_local char tls_message[CSVC__MSG_MAX];
 static _Thread_local csvc_error tls_error = {0, 0, NULL, NULL, {0}};
@@ -130,6 +129,19 @@ int csvc__error_engine(int code, const char *engine, int32_t engine_code, const 
 	set_engine(engine, engine_code, state);
 	va_end(ap);
 	return code;
+}
+
+void csvc__error_save(csvc__error_saved *saved)
+{
+	saved->record = tls_error;
+	snprintf(saved->message, sizeof(saved->message), "%s", tls_message);
+	saved->record.message = saved->message;
+}
+
+int csvc__error_restore(const csvc__error_saved *saved)
+{
+	const csvc_error *e = &saved->record;
+	return csvc__error_engine(e->code, e->engine, e->engine_code, e->sqlstate, "%s", saved->message);
 }
 
 int csvc__error_refine(int code, const char *fmt, ...)

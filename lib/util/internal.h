@@ -35,6 +35,9 @@ char *csvc__strcopy(const char *s);
 
 /* ---- errors (error.c) ---- */
 
+/* The longest error message, its NUL included. */
+#define CSVC__MSG_MAX 512
+
 /* Reset the thread's error record; called on entry to every public call. */
 void csvc__error_clear(void);
 
@@ -53,6 +56,17 @@ int csvc__error_engine(int code, const char *engine, int32_t engine_code, const 
  * SQLSTATE) of the current error record: for a caller that words an
  * engine's failure in the API's terms. */
 int csvc__error_refine(int code, const char *fmt, ...) CSVC__PRINTF(2, 3);
+
+/* The thread's error record, kept aside while cleanup that may itself
+ * fail (a rollback, a close) runs, then put back: the caller reports the
+ * first failure, not the cleanup's. */
+typedef struct csvc__error_saved {
+	csvc_error record; /* its message points into `message` */
+	char message[CSVC__MSG_MAX];
+} csvc__error_saved;
+void csvc__error_save(csvc__error_saved *saved);
+/* Puts the saved record back and returns its code. */
+int csvc__error_restore(const csvc__error_saved *saved);
 
 /* ---- names shared by every module (text.c) ---- */
 
