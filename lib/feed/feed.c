@@ -589,14 +589,10 @@ static int deliver_one(csvc_store *s, const subscriber *sub, int64_t *count)
 		int rc = read_batch(s, sub->name, 0, DELIVER_BATCH, &it);
 		if (rc)
 			return rc;
-		if (it->n == 0) {
-			csvc_feed_iter_free(it);
-			return CSVC_OK;
-		}
-		int64_t done = 0, stopped_at = 0;
+		size_t n = it->n, handled = 0;
 		int stop = 0;
-		for (size_t i = 0; i < it->n; i++) {
-			stop = sub->fn(&it->entries[i], sub->userdata);
+		while (handled < n && !stop) {
+			stop = sub->fn(&it->entries[handled], sub->userdata);
 			if (csvc__tx_depth(s) > 0) {
 				csvc__log(s, CSVC_LOG_ERROR,
 				          "feed subscriber '%s' returned with %d transaction level(s) open; "
@@ -605,70 +601,61 @@ static int deliver_one(csvc_store *s, const subscriber *sub, int64_t *count)
 				while (csvc__tx_depth(s) > 0)
 					csvc__tx_rollback(s);
 			}
-			if (stop) {
-				stopped_at = it->entries[i].position;
-				break;
-			}
-			done = it->entries[i].position;
-			(*count)++;
+			if (!stop)
+				handled++;
 		}
+		int64_t done = handled ? it->entries[handled - 1].position : 0;
+		int64_t stopped_at = stop ? it->entries[handled].position : 0;
 		csvc_feed_iter_free(it);
 		csvc__error_clear();
-		if (done) {
-			if ((rc = csvc__tx_begin(s)))
-				return rc;
-			if ((rc = csvc__tx_end(s, move_cursor(s, sub->name, done, 1))))
-				return rc;
-		}
+		*count += (int64_t)handled;
+		if (done && ((rc = csvc__tx_begin(s)) || (rc = csvc__tx_end(s, move_cursor(s, sub->name, done, 1)))))
+			return rc;
 		if (stop)
 			return csvc__error(stop,
 			                   "feed subscriber '%s' stopped at position %lld (it returned %d); "
 			                   "that entry is delivered again by the next delivery",
 			                   sub->name, (long long)stopped_at, stop);
+		/* A short batch was all there was when it was read; what the
+		 * callbacks committed since, the next round of deliver_all reads. */
+		if (n < DELIVER_BATCH)
+			return CSVC_OK;
 	}
 }
 
+/* Serves every subscriber, in rounds until a round sees the head where it
+ * was when it began (no callback wrote), so that entries one subscriber
+ * commits reach those served before it too. A subscriber that stopped
+ * waits for the next delivery; the first failure is the result. */
 static int deliver_all(csvc_store *s, feed_state *f, int64_t *delivered)
 {
 	int64_t count = 0;
 	int first = CSVC_OK;
 	int stopped[CSVC_FEED_MAX_SUBSCRIBERS] = {0};
-	csvc_error saved = {0};
-	char msg[512] = "";
-	f->delivering = 1;
-	/* Rounds until no subscriber wrote: entries a subscriber commits
-	 * reach the ones served before it too. A subscriber that stopped
-	 * waits for the next delivery. */
-	for (;;) {
-		int64_t before = count, head0 = 0, head1 = 0;
+	csvc__error_saved saved;
+	f->delivering = 1; /* the subscribers cannot change meanwhile */
+	for (int more = 1; more;) {
+		int64_t head0 = 0, head1 = 0;
 		int rc = csvc__feed_db_head(s, &head0);
 		for (size_t i = 0; !rc && i < f->n_subs; i++) {
-			if (stopped[i])
-				continue;
-			subscriber sub = f->subs[i]; /* the list cannot change while delivering */
-			int r = deliver_one(s, &sub, &count);
-			if (r) {
-				stopped[i] = 1;
-				if (first == CSVC_OK) {
-					first = r;
-					saved = *csvc_error_last();
-					snprintf(msg, sizeof(msg), "%s", saved.message);
-				}
+			int r = stopped[i] ? CSVC_OK : deliver_one(s, &f->subs[i], &count);
+			if (r && !first) {
+				first = r;
+				csvc__error_save(&saved);
 			}
+			stopped[i] |= r != CSVC_OK;
 		}
 		if (!rc)
 			rc = csvc__feed_db_head(s, &head1);
-		if (rc && first == CSVC_OK) {
+		if (rc && !first) {
 			first = rc;
-			saved = *csvc_error_last();
-			snprintf(msg, sizeof(msg), "%s", saved.message);
+			csvc__error_save(&saved);
 		}
-		if (rc || count == before || head1 == head0)
-			break;
+		more = !rc && head1 != head0;
 	}
 	f->delivering = 0;
 	if (first)
-		csvc__error_engine(saved.code, saved.engine, saved.engine_code, saved.sqlstate, "%s", msg);
+		csvc__error_restore(&saved);
 	if (delivered)
 		*delivered = count;
 	return first;
