@@ -219,24 +219,13 @@ static int64_t jnew(jparser *p, int type, size_t pos)
 	return (int64_t)p->n++;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int jhex4(jparser *p, size_t at, unsigned *out)
 {
 	if (at + 4 > p->len)
 		return jfail(p, at, CSVC_EINVAL, "truncated \\u escape");
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p->text[at + (size_t)i]);
+		int h = csvc__hex_digit(p->text[at + (size_t)i]);
 		if (h < 0)
 			return jfail(p, at, CSVC_EINVAL, "bad hex digit in \\u escape");
 		v = v * 16 + (unsigned)h;

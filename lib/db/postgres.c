@@ -491,17 +491,6 @@ static double pg_col_double(csvc__stmt *st, int col)
 	return strtod(v, NULL); /* reads "Infinity" and "NaN" too */
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The bytes of a bytea column of the current row, decoded from its hex
  * text form ("\x0a1b..."), with a NUL after them; NULL for SQL NULL. */
 static const unsigned char *bytea(pg_stmt *s, int col, size_t *len)
@@ -522,7 +511,7 @@ static const unsigned char *bytea(pg_stmt *s, int col, size_t *len)
 		return NULL;
 	size_t o = 0;
 	for (size_t i = 2; i + 1 < n; i += 2) {
-		int hi = hex_digit(v[i]), lo = hex_digit(v[i + 1]);
+		int hi = csvc__hex_digit(v[i]), lo = csvc__hex_digit(v[i + 1]);
 		if (hi < 0 || lo < 0)
 			break;
 		out[o++] = (unsigned char)(hi << 4 | lo);
@@ -745,25 +734,18 @@ static int pg_data_version(csvc__db *db, int64_t *out)
 	return CSVC_OK;
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Sleeps in poll() on the connection's socket: a notification wakes it. */
 static int pg_wait_change(csvc__db *db, int64_t version, int timeout_ms)
 {
 	pg_db *p = PDB(db);
-	int64_t end = monotonic_ms() + timeout_ms;
+	int64_t end = csvc__monotonic_ms() + timeout_ms;
 	for (;;) {
 		if (!PQconsumeInput(p->conn))
 			return connection_error(p->conn, "cannot read change notifications");
 		take_notifications(p);
 		if (p->notified != version)
 			return 1;
-		int64_t left = end - monotonic_ms();
+		int64_t left = end - csvc__monotonic_ms();
 		if (left <= 0)
 			return 0;
 		struct pollfd fd = {PQsocket(p->conn), POLLIN, 0};

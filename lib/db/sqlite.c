@@ -445,13 +445,6 @@ static int lite_data_version(csvc__db *db, int64_t *out)
 	return pragma_int(LDB(db)->h, "PRAGMA data_version", out);
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The longest sleep between two checks of the data version: with inotify
  * a bound against missed notifications (the log file replaced), without
  * it the cap of the backoff. */
@@ -466,7 +459,7 @@ static int64_t monotonic_ms(void)
 static int lite_wait_change(csvc__db *db, int64_t version, int timeout_ms)
 {
 	lite_db *l = LDB(db);
-	int64_t deadline = monotonic_ms() + timeout_ms;
+	int64_t deadline = csvc__monotonic_ms() + timeout_ms;
 	int fd = -1;
 #ifdef __linux__
 	const char *name = sqlite3_db_filename(l->h, "main");
@@ -494,7 +487,7 @@ static int lite_wait_change(csvc__db *db, int64_t version, int timeout_ms)
 			rc = 1;
 			break;
 		}
-		int64_t left = deadline - monotonic_ms();
+		int64_t left = deadline - csvc__monotonic_ms();
 		if (left <= 0) {
 			rc = 0;
 			break;

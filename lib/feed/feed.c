@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "feed/feed-internal.h"
 
@@ -537,13 +536,6 @@ void csvc_feed_consumer_iter_free(csvc_feed_consumer_iter *it)
 /* ---- waiting ---- */
 
 /* Real time for the timeout, never the store clock (docs/feed.md). */
-static int64_t elapsed_ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 int csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t *head)
 {
 	csvc__error_clear();
@@ -555,8 +547,7 @@ int csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t
 	if (csvc__tx_depth(store) > 0)
 		return csvc__error(CSVC_ESTATE, "csvc_feed_wait inside a transaction could not see other commits; "
 		                                "end the transaction first");
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t t0 = csvc__monotonic_ms();
 	for (;;) {
 		/* The version first: a commit after it is read changes it, so
 		 * the sleep below cannot miss one that the head misses. */
@@ -568,7 +559,7 @@ int csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t
 			*head = now_head;
 		if (now_head > after)
 			return 1;
-		int64_t left = (int64_t)timeout_ms - elapsed_ms_since(&t0);
+		int64_t left = (int64_t)timeout_ms - (csvc__monotonic_ms() - t0);
 		if (left <= 0)
 			return 0;
 		if ((rc = csvc__db_wait_change(store->db, version, (int)left)) < 0)

@@ -179,6 +179,13 @@ void csvc__buf_puts(csvc__buf *b, const char *s);
 void csvc__buf_printf(csvc__buf *b, const char *fmt, ...) CSVC__PRINTF(2, 3);
 /* Appends `s` as a JSON string literal, quotes included. */
 void csvc__buf_json_string(csvc__buf *b, const char *s);
+
+/* The value of a hexadecimal digit, or -1. */
+int csvc__hex_digit(char c);
+
+/* Milliseconds of CLOCK_MONOTONIC: real time for timeouts, never for
+ * what the library records (that is the store clock's). */
+int64_t csvc__monotonic_ms(void);
 /* Appends `v` as a JSON number, or `null` when it is not finite. */
 void csvc__buf_json_number(csvc__buf *b, double v);
 

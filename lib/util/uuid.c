@@ -31,17 +31,6 @@ int csvc_uuid_to_string(const csvc_uuid *id, char *out)
 	return CSVC_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int csvc_uuid_from_string(const char *text, csvc_uuid *out)
 {
 	csvc__error_clear();
@@ -55,8 +44,8 @@ int csvc_uuid_from_string(const char *text, csvc_uuid *out)
 				return csvc__error(CSVC_EINVAL, "malformed UUID text (expected '-')");
 			p++;
 		}
-		int hi = hexval(p[0]);
-		int lo = hi < 0 ? -1 : hexval(p[1]);
+		int hi = csvc__hex_digit(p[0]);
+		int lo = hi < 0 ? -1 : csvc__hex_digit(p[1]);
 		if (hi < 0 || lo < 0)
 			return csvc__error(CSVC_EINVAL, "malformed UUID text (expected hex digit)");
 		tmp.bytes[i] = (uint8_t)(hi << 4 | lo);
