@@ -879,7 +879,7 @@ int csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved)
  * one: a callback that stops the walk leaves the rest unwritten. */
 #define ADVANCE_BATCH 1000
 
-/* An alarm written by the current batch, for the caller's callback after
+/* An alarm written by a one-alarm batch, for the caller's callback after
  * the commit. */
 typedef struct written_alarm {
 	csvc_uuid ticket;
@@ -922,8 +922,9 @@ static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, writte
 	return CSVC_OK;
 }
 
-/* Writes one batch in the current transaction; *n gets how many. */
-static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, written_alarm *w, size_t *n, int *more)
+/* Writes up to `max` alarms in the current transaction; *n gets how many,
+ * `last` (may be NULL) the last of them. */
+static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, written_alarm *last, size_t *n, int *more)
 {
 	*n = 0;
 	*more = 1;
@@ -935,23 +936,18 @@ static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, writte
 			*more = 0;
 			return CSVC_OK;
 		}
-		if (rc || (rc = advance_one(store, rowid, at, w ? &w[*n] : NULL)))
+		if (rc || (rc = advance_one(store, rowid, at, last)))
 			return rc;
 		(*n)++;
 	}
 	return CSVC_OK;
 }
 
-static int call_back(csvc_sla_alarm_fn fn, void *userdata, const written_alarm *w, size_t n)
+static int call_back(csvc_sla_alarm_fn fn, void *userdata, const written_alarm *w)
 {
-	for (size_t i = 0; i < n; i++) {
-		csvc_sla_alarm a = {CSVC_SLA_ALARM_VERSION, &w[i].ticket, w[i].number, w[i].target, w[i].percent,
-		                    w[i].at, NULL, 0};
-		int stop = fn(&a, userdata);
-		if (stop)
-			return csvc__error(stop, "the alarm callback stopped the walk (it returned %d)", stop);
-	}
-	return CSVC_OK;
+	csvc_sla_alarm a = {CSVC_SLA_ALARM_VERSION, &w->ticket, w->number, w->target, w->percent, w->at, NULL, 0};
+	int stop = fn(&a, userdata);
+	return stop ? csvc__error(stop, "the alarm callback stopped the walk (it returned %d)", stop) : CSVC_OK;
 }
 
 int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, void *userdata, int64_t *emitted)
@@ -970,9 +966,7 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	int rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
 	if (rc != CSVC_ITEROVER && rc)
 		return rc;
-	written_alarm *w = NULL;
-	if (rc == CSVC_OK && fn && !(w = csvc__calloc(1, sizeof(*w))))
-		return csvc__error(CSVC_ENOMEM, "out of memory");
+	written_alarm w; /* with a callback: the one alarm of each batch */
 	/* The subscribers get the alarms once, at the end, where their
 	 * failure is this call's result. */
 	int more = rc == CSVC_OK;
@@ -982,14 +976,13 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 		size_t n = 0;
 		if ((rc = csvc__tx_begin(store)))
 			break;
-		rc = advance_batch(store, now, fn ? 1 : ADVANCE_BATCH, w, &n, &more);
+		rc = advance_batch(store, now, fn ? 1 : ADVANCE_BATCH, fn ? &w : NULL, &n, &more);
 		if ((rc = csvc__tx_end(store, rc)))
 			break;
 		count += (int64_t)n;
-		if (fn && (rc = call_back(fn, userdata, w, n)))
+		if (fn && n && (rc = call_back(fn, userdata, &w)))
 			break;
 	}
-	csvc__free(w);
 	csvc__feed_hold(store, 0);
 	if (emitted)
 		*emitted = count;
