@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "bench-raw.h"
 #include "bench.h"
 #include "csvc.h"
 
@@ -65,26 +66,6 @@ typedef struct raw {
 	sqlite3_stmt *find, *load, *l_contacts, *l_tags, *l_attrs, *l_ext, *l_life;
 } raw;
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
-	}
-	return st;
-}
-
-static void run(sqlite3 *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "bench: raw step: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
-	sqlite3_reset(st);
-}
-
 static void raw_open(raw *r, const char *path)
 {
 	/* The schema comes from libcsvc so both sides write identical tables. */
@@ -98,31 +79,31 @@ static void raw_open(raw *r, const char *path)
 	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
 	             " PRAGMA foreign_keys=ON",
 	             NULL, NULL, NULL);
-	r->ins = prep(r->db, "INSERT INTO customers (uuid, name, address, birthday, notes, home_store,"
+	r->ins = bench_raw_prepare(r->db, "INSERT INTO customers (uuid, name, address, birthday, notes, home_store,"
 	                     " class, tier, lifecycle, revision, created_us, updated_us)"
 	                     " VALUES (?,?,NULL,NULL,NULL,NULL,3,0,2,1,?,?)");
-	r->contact = prep(r->db, "INSERT INTO customer_contacts (customer_id, kind, position, value, norm)"
+	r->contact = bench_raw_prepare(r->db, "INSERT INTO customer_contacts (customer_id, kind, position, value, norm)"
 	                         " VALUES (?,1,0,?,?)");
-	r->fts = prep(r->db, "INSERT INTO customer_search (rowid, name, phones, emails, notes)"
+	r->fts = bench_raw_prepare(r->db, "INSERT INTO customer_search (rowid, name, phones, emails, notes)"
 	                     " VALUES (?,?,?,NULL,NULL)");
-	r->life = prep(r->db, "INSERT INTO customer_lifecycle (customer_id, seq, stage, at_us)"
+	r->life = bench_raw_prepare(r->db, "INSERT INTO customer_lifecycle (customer_id, seq, stage, at_us)"
 	                      " VALUES (?,1,2,?)");
-	r->event = prep(r->db, "INSERT INTO customer_events (customer_id, type, actor, at_us, payload)"
+	r->event = bench_raw_prepare(r->db, "INSERT INTO customer_events (customer_id, type, actor, at_us, payload)"
 	                       " VALUES (?,'created','bench',?,NULL)");
-	r->begin = prep(r->db, "BEGIN IMMEDIATE");
-	r->commit = prep(r->db, "COMMIT");
-	r->find = prep(r->db, "SELECT min(customer_id) FROM customer_contacts WHERE kind = 1 AND norm = ?");
-	r->load = prep(r->db, "SELECT c.uuid, c.name, c.address, c.birthday, c.notes, c.home_store,"
+	r->begin = bench_raw_prepare(r->db, "BEGIN IMMEDIATE");
+	r->commit = bench_raw_prepare(r->db, "COMMIT");
+	r->find = bench_raw_prepare(r->db, "SELECT min(customer_id) FROM customer_contacts WHERE kind = 1 AND norm = ?");
+	r->load = bench_raw_prepare(r->db, "SELECT c.uuid, c.name, c.address, c.birthday, c.notes, c.home_store,"
 	                      " c.class, c.tier, c.lifecycle, c.revision, c.created_us, c.updated_us,"
 	                      " coalesce(c.erased_us, 0), m.uuid FROM customers c"
 	                      " LEFT JOIN customers m ON m.id = c.merged_into WHERE c.id = ?");
-	r->l_contacts = prep(r->db, "SELECT kind, value FROM customer_contacts WHERE customer_id = ?"
+	r->l_contacts = bench_raw_prepare(r->db, "SELECT kind, value FROM customer_contacts WHERE customer_id = ?"
 	                            " ORDER BY kind, position");
-	r->l_tags = prep(r->db, "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag");
-	r->l_attrs = prep(r->db, "SELECT key, value FROM customer_attributes WHERE customer_id = ? ORDER BY key");
-	r->l_ext = prep(r->db, "SELECT kind, value FROM customer_external_ids WHERE customer_id = ?"
+	r->l_tags = bench_raw_prepare(r->db, "SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY tag");
+	r->l_attrs = bench_raw_prepare(r->db, "SELECT key, value FROM customer_attributes WHERE customer_id = ? ORDER BY key");
+	r->l_ext = bench_raw_prepare(r->db, "SELECT kind, value FROM customer_external_ids WHERE customer_id = ?"
 	                       " ORDER BY position");
-	r->l_life = prep(r->db, "SELECT stage, at_us FROM customer_lifecycle WHERE customer_id = ? ORDER BY seq");
+	r->l_life = bench_raw_prepare(r->db, "SELECT stage, at_us FROM customer_lifecycle WHERE customer_id = ? ORDER BY seq");
 }
 
 static void raw_close(raw *r)
@@ -141,7 +122,7 @@ static double raw_create(raw *r, int from, int n, int batch)
 	double t0 = bench_seconds();
 	for (int i = from; i < from + n; i++) {
 		if (i % batch == 0)
-			run(r->db, r->begin);
+			bench_raw_run(r->db, r->begin);
 		char name[32], phone[32], norm[40], phones[80];
 		snprintf(name, sizeof(name), "顾客%d", i);
 		phone_of(i, phone, sizeof(phone));
@@ -154,24 +135,24 @@ static double raw_create(raw *r, int from, int n, int batch)
 		sqlite3_bind_text(r->ins, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(r->ins, 3, now);
 		sqlite3_bind_int64(r->ins, 4, now);
-		run(r->db, r->ins);
+		bench_raw_run(r->db, r->ins);
 		int64_t id = sqlite3_last_insert_rowid(r->db);
 		sqlite3_bind_int64(r->contact, 1, id);
 		sqlite3_bind_text(r->contact, 2, phone, -1, SQLITE_STATIC);
 		sqlite3_bind_text(r->contact, 3, norm, -1, SQLITE_STATIC);
-		run(r->db, r->contact);
+		bench_raw_run(r->db, r->contact);
 		sqlite3_bind_int64(r->fts, 1, id);
 		sqlite3_bind_text(r->fts, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(r->fts, 3, phones, -1, SQLITE_STATIC);
-		run(r->db, r->fts);
+		bench_raw_run(r->db, r->fts);
 		sqlite3_bind_int64(r->life, 1, id);
 		sqlite3_bind_int64(r->life, 2, now);
-		run(r->db, r->life);
+		bench_raw_run(r->db, r->life);
 		sqlite3_bind_int64(r->event, 1, id);
 		sqlite3_bind_int64(r->event, 2, now);
-		run(r->db, r->event);
+		bench_raw_run(r->db, r->event);
 		if (i % batch == batch - 1 || i == from + n - 1)
-			run(r->db, r->commit);
+			bench_raw_run(r->db, r->commit);
 	}
 	return bench_seconds() - t0;
 }

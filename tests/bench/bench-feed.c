@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-raw.h"
 #include "bench.h"
 #include "csvc.h"
 
@@ -21,48 +22,6 @@
  * `created` and a `transition` event, which raw SQL then copies. */
 #define BASE_TICKETS 2000
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
-	}
-	return st;
-}
-
-static void exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "bench: feed: %s: %s\n", sql, err);
-		exit(1);
-	}
-}
-
-/* Steps a statement that returns no row or one, then resets it. */
-static void run(sqlite3 *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fprintf(stderr, "bench: feed: raw: %s\n", sqlite3_errmsg(db));
-		exit(1);
-	}
-	sqlite3_reset(st);
-}
-
-static int64_t one_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = prep(db, sql);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "bench: feed: %s: no row\n", sql);
-		exit(1);
-	}
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static sqlite3 *raw_open(const char *path)
 {
 	sqlite3 *db;
@@ -70,7 +29,7 @@ static sqlite3 *raw_open(const char *path)
 		fprintf(stderr, "bench: feed: cannot open %s\n", path);
 		exit(1);
 	}
-	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+	bench_raw_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 	         " PRAGMA temp_store=MEMORY");
 	return db;
 }
@@ -155,24 +114,24 @@ static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64
 	csvc_store_close(s);
 
 	sqlite3 *db = raw_open(path);
-	int64_t events = one_int(db, "SELECT count(*) FROM ticket_events");
-	if (one_int(db, "SELECT max(id) FROM ticket_events") != events || events != head - head0 ||
-	    one_int(db, "SELECT count(*) FROM feed WHERE pos > (SELECT max(pos) FROM feed WHERE source <> 1)") !=
-	            one_int(db, "SELECT count(*) FROM feed WHERE source = 1")) {
+	int64_t events = bench_raw_int(db, "SELECT count(*) FROM ticket_events");
+	if (bench_raw_int(db, "SELECT max(id) FROM ticket_events") != events || events != head - head0 ||
+	    bench_raw_int(db, "SELECT count(*) FROM feed WHERE pos > (SELECT max(pos) FROM feed WHERE source <> 1)") !=
+	            bench_raw_int(db, "SELECT count(*) FROM feed WHERE source = 1")) {
 		fprintf(stderr, "bench: feed: the base store is not laid out as expected\n");
 		exit(1);
 	}
-	int64_t seqs = one_int(db, "SELECT max(seq) FROM ticket_events");
-	int64_t during = one_int(db, "SELECT max(at_us) - min(at_us) + 1 FROM ticket_events");
+	int64_t seqs = bench_raw_int(db, "SELECT max(seq) FROM ticket_events");
+	int64_t during = bench_raw_int(db, "SELECT max(at_us) - min(at_us) + 1 FROM ticket_events");
 	*first = head0 + 1;
 	*span = events;
-	exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; BEGIN");
-	sqlite3_stmt *ev = prep(db,
+	bench_raw_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000; BEGIN");
+	sqlite3_stmt *ev = bench_raw_prepare(db,
 	                        "INSERT INTO ticket_events (id, ticket_id, seq, type, actor, at_us, from_state, to_state,"
 	                        " payload) SELECT id + ?1 * ?2, ticket_id, seq + ?1 * ?3, type, actor, at_us + ?1 * ?4,"
 	                        " from_state, to_state, payload FROM ticket_events WHERE id <= ?2 ORDER BY id");
 	/* New event ids as migration 11 makes them. */
-	sqlite3_stmt *fd = prep(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
+	sqlite3_stmt *fd = bench_raw_prepare(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
 	                            " SELECT pos + ?1 * ?2, (random() & -61441) | 16384,"
 	                            " (random() & 4611686018427387903) | (1 << 63), source, row_id + ?1 * ?2, count"
 	                            " FROM feed WHERE pos >= ?3 AND pos <= ?4 ORDER BY pos");
@@ -181,16 +140,16 @@ static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64
 		sqlite3_bind_int64(ev, 2, events);
 		sqlite3_bind_int64(ev, 3, seqs);
 		sqlite3_bind_int64(ev, 4, during);
-		run(db, ev);
+		bench_raw_run(db, ev);
 		sqlite3_bind_int64(fd, 1, x);
 		sqlite3_bind_int64(fd, 2, events);
 		sqlite3_bind_int64(fd, 3, head0 + 1);
 		sqlite3_bind_int64(fd, 4, head);
-		run(db, fd);
+		bench_raw_run(db, fd);
 	}
 	sqlite3_finalize(ev);
 	sqlite3_finalize(fd);
-	exec(db, "UPDATE tickets SET (revision, updated_us) = (SELECT max(seq), max(at_us) FROM ticket_events e"
+	bench_raw_exec(db, "UPDATE tickets SET (revision, updated_us) = (SELECT max(seq), max(at_us) FROM ticket_events e"
 	         " WHERE e.ticket_id = tickets.id);"
 	         "COMMIT; PRAGMA journal_mode=WAL; ANALYZE");
 	sqlite3_close(db);
@@ -332,21 +291,21 @@ static uint64_t blob_sum(sqlite3_stmt *st, int col)
 static double raw_read(const char *path, sums *out)
 {
 	sqlite3 *db = raw_open(path);
-	sqlite3_stmt *begin = prep(db, "BEGIN"), *commit = prep(db, "COMMIT"),
-		     *begin_w = prep(db, "BEGIN IMMEDIATE");
-	sqlite3_stmt *cursor = prep(db, "SELECT pos FROM feed_consumers WHERE name = ?1");
-	sqlite3_stmt *range = prep(db, "SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
+	sqlite3_stmt *begin = bench_raw_prepare(db, "BEGIN"), *commit = bench_raw_prepare(db, "COMMIT"),
+		     *begin_w = bench_raw_prepare(db, "BEGIN IMMEDIATE");
+	sqlite3_stmt *cursor = bench_raw_prepare(db, "SELECT pos FROM feed_consumers WHERE name = ?1");
+	sqlite3_stmt *range = bench_raw_prepare(db, "SELECT pos, id_hi, id_lo, source, row_id, count FROM feed"
 	                               " WHERE pos >= coalesce((SELECT max(pos) FROM feed WHERE pos <= ?1 + 1), 0)"
 	                               " ORDER BY pos LIMIT ?2");
-	sqlite3_stmt *tev = prep(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state,"
+	sqlite3_stmt *tev = bench_raw_prepare(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, e.seq, e.from_state, e.to_state,"
 	                             " t.uuid, t.number FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
 	                             " WHERE e.id >= ?1 AND e.id <= ?2 ORDER BY e.id");
-	sqlite3_stmt *cev = prep(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, c.uuid"
+	sqlite3_stmt *cev = bench_raw_prepare(db, "SELECT e.id, e.type, e.actor, e.at_us, e.payload, c.uuid"
 	                             " FROM customer_events e JOIN customers c ON c.id = e.customer_id"
 	                             " WHERE e.id >= ?1 AND e.id <= ?2 ORDER BY e.id");
-	sqlite3_stmt *rec = prep(db, "SELECT id, type, actor, at_us, payload, subject, subject_kind, reference"
+	sqlite3_stmt *rec = bench_raw_prepare(db, "SELECT id, type, actor, at_us, payload, subject, subject_kind, reference"
 	                             " FROM feed_records WHERE id >= ?1 AND id <= ?2 ORDER BY id");
-	sqlite3_stmt *ack = prep(db, "INSERT INTO feed_consumers (name, pos, updated_us) VALUES ('bench.raw', ?1, ?2)"
+	sqlite3_stmt *ack = bench_raw_prepare(db, "INSERT INTO feed_consumers (name, pos, updated_us) VALUES ('bench.raw', ?1, ?2)"
 	                             " ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
 	sqlite3_bind_text(cursor, 1, "bench.raw", -1, SQLITE_STATIC);
 	typedef struct {
@@ -355,11 +314,11 @@ static double raw_read(const char *path, sums *out)
 	run_row *runs = malloc(CSVC_FEED_MAX_BATCH * sizeof(*runs));
 	if (!runs)
 		exit(1);
-	exec(db, "DELETE FROM feed_consumers WHERE name = 'bench.raw'");
+	bench_raw_exec(db, "DELETE FROM feed_consumers WHERE name = 'bench.raw'");
 	sums k = {0};
 	double t0 = bench_seconds();
 	for (;;) {
-		run(db, begin);
+		bench_raw_run(db, begin);
 		int64_t after = 0;
 		if (sqlite3_step(cursor) == SQLITE_ROW)
 			after = sqlite3_column_int64(cursor, 0);
@@ -435,14 +394,14 @@ static double raw_read(const char *path, sums *out)
 				exit(1);
 			}
 		}
-		run(db, commit);
+		bench_raw_run(db, commit);
 		if (!got)
 			break;
-		run(db, begin_w);
+		bench_raw_run(db, begin_w);
 		sqlite3_bind_int64(ack, 1, after + got);
 		sqlite3_bind_int64(ack, 2, T0);
-		run(db, ack);
-		run(db, commit);
+		bench_raw_run(db, ack);
+		bench_raw_run(db, commit);
 	}
 	double dt = bench_seconds() - t0;
 	sqlite3_stmt *all[] = {begin, commit, begin_w, cursor, range, tev, cev, rec, ack};
@@ -573,23 +532,23 @@ static void copy_file(const char *from, const char *to)
 static double raw_advance(const char *path, csvc_time_us now, int64_t *emitted)
 {
 	sqlite3 *db = raw_open(path);
-	sqlite3_stmt *begin = prep(db, "BEGIN IMMEDIATE"), *commit = prep(db, "COMMIT");
-	sqlite3_stmt *next = prep(db, "SELECT ticket_id, idx, next_alarm_us, next_pct, due_us FROM sla_targets"
+	sqlite3_stmt *begin = bench_raw_prepare(db, "BEGIN IMMEDIATE"), *commit = bench_raw_prepare(db, "COMMIT");
+	sqlite3_stmt *next = bench_raw_prepare(db, "SELECT ticket_id, idx, next_alarm_us, next_pct, due_us FROM sla_targets"
 	                              " WHERE next_alarm_us IS NOT NULL AND next_alarm_us <= ?1 ORDER BY next_alarm_us"
 	                              " LIMIT 1");
-	sqlite3_stmt *ticket = prep(db, "SELECT revision FROM tickets WHERE id = ?1");
-	sqlite3_stmt *event = prep(db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
+	sqlite3_stmt *ticket = bench_raw_prepare(db, "SELECT revision FROM tickets WHERE id = ?1");
+	sqlite3_stmt *event = bench_raw_prepare(db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
 	                               " VALUES (?1, ?2, ?3, NULL, ?4, ?5)");
-	sqlite3_stmt *touch = prep(db, "UPDATE tickets SET revision = ?1, updated_us = max(updated_us, ?2) WHERE id = ?3");
-	sqlite3_stmt *clock = prep(db, "UPDATE sla_targets SET breached_at = ?3, fired = ?4, next_alarm_us = ?5,"
+	sqlite3_stmt *touch = bench_raw_prepare(db, "UPDATE tickets SET revision = ?1, updated_us = max(updated_us, ?2) WHERE id = ?3");
+	sqlite3_stmt *clock = bench_raw_prepare(db, "UPDATE sla_targets SET breached_at = ?3, fired = ?4, next_alarm_us = ?5,"
 	                               " next_pct = ?6, warned = ?7 WHERE ticket_id = ?1 AND idx = ?2");
-	sqlite3_stmt *head = prep(db, "SELECT coalesce((SELECT pos + count - 1 FROM feed ORDER BY pos DESC LIMIT 1), 0)");
-	sqlite3_stmt *feed = prep(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
+	sqlite3_stmt *head = bench_raw_prepare(db, "SELECT coalesce((SELECT pos + count - 1 FROM feed ORDER BY pos DESC LIMIT 1), 0)");
+	sqlite3_stmt *feed = bench_raw_prepare(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count)"
 	                              " VALUES (?1, (random() & -61441) | 16384,"
 	                              " (random() & 4611686018427387903) | (1 << 63), 1, ?2, 1)");
 	int64_t n = 0;
 	double t0 = bench_seconds();
-	run(db, begin);
+	bench_raw_run(db, begin);
 	sqlite3_bind_int64(next, 1, now);
 	while (sqlite3_step(next) == SQLITE_ROW) {
 		int64_t ticket_id = sqlite3_column_int64(next, 0), idx = sqlite3_column_int64(next, 1);
@@ -608,12 +567,12 @@ static double raw_advance(const char *path, csvc_time_us now, int64_t *emitted)
 		sqlite3_bind_text(event, 3, pct < 100 ? "sla_warning" : "sla_breach", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(event, 4, at);
 		sqlite3_bind_text(event, 5, payload, -1, SQLITE_TRANSIENT);
-		run(db, event);
+		bench_raw_run(db, event);
 		int64_t row = sqlite3_last_insert_rowid(db);
 		sqlite3_bind_int64(touch, 1, rev);
 		sqlite3_bind_int64(touch, 2, at);
 		sqlite3_bind_int64(touch, 3, ticket_id);
-		run(db, touch);
+		bench_raw_run(db, touch);
 		sqlite3_bind_int64(clock, 1, ticket_id);
 		sqlite3_bind_int64(clock, 2, idx);
 		if (pct < 100) {
@@ -629,18 +588,18 @@ static double raw_advance(const char *path, csvc_time_us now, int64_t *emitted)
 			sqlite3_bind_int64(clock, 6, 100);
 			sqlite3_bind_int64(clock, 7, 1);
 		}
-		run(db, clock);
+		bench_raw_run(db, clock);
 		if (sqlite3_step(head) != SQLITE_ROW)
 			exit(1);
 		int64_t pos = sqlite3_column_int64(head, 0) + 1;
 		sqlite3_reset(head);
 		sqlite3_bind_int64(feed, 1, pos);
 		sqlite3_bind_int64(feed, 2, row);
-		run(db, feed);
+		bench_raw_run(db, feed);
 		n++;
 	}
 	sqlite3_reset(next);
-	run(db, commit);
+	bench_raw_run(db, commit);
 	double dt = bench_seconds() - t0;
 	sqlite3_stmt *all[] = {begin, commit, next, ticket, event, touch, clock, head, feed};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)

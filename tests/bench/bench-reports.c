@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-raw.h"
 #include "bench.h"
 #include "csvc.h"
 
@@ -51,27 +52,6 @@ static csvc_store *open_lib(const char *path, csvc_time_us *clock)
 	return s;
 }
 
-static void exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "bench: %s\n%s\n", err, sql);
-		exit(1);
-	}
-}
-
-static int64_t one_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
-	}
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /*
  * Fills a store with plain SQL: n tickets over 2026 in 20 stores (60 %
  * inquiries, 20 % complaints, 20 % suggestions; 5 % open, 5 % resolved,
@@ -88,9 +68,9 @@ static void fill(const char *path, long n, long m)
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		exit(1);
-	int64_t inquiry = one_int(db, "SELECT id FROM sla_policies WHERE name = 'handbook_inquiry'");
-	int64_t complaint = one_int(db, "SELECT id FROM sla_policies WHERE name = 'handbook_complaint'");
-	int64_t mall = one_int(db, "SELECT id FROM surveys WHERE name = 'mall'");
+	int64_t inquiry = bench_raw_int(db, "SELECT id FROM sla_policies WHERE name = 'handbook_inquiry'");
+	int64_t complaint = bench_raw_int(db, "SELECT id FROM sla_policies WHERE name = 'handbook_complaint'");
+	int64_t mall = bench_raw_int(db, "SELECT id FROM surveys WHERE name = 'mall'");
 	int64_t span = 365 * DAY;
 	char *sql = malloc(16384);
 	/* Per-ticket fields as functions of x (shared by tickets and responses). */
@@ -184,7 +164,7 @@ static void fill(const char *path, long n, long m)
 	         n, (long long)T0, (long long)span, n, (long long)complaint, (long long)inquiry, (long long)complaint,
 	         (long long)inquiry, (long long)complaint, (long long)inquiry, (long long)complaint, (long long)inquiry,
 	         (long long)mall, (long long)T0, (long long)span, n, m, n, (long long)T0);
-	exec(db, sql);
+	bench_raw_exec(db, sql);
 	free(sql);
 	sqlite3_close(db);
 }
@@ -412,7 +392,7 @@ static void index_cost(const char *dir, double scale)
 	sqlite3 *db;
 	if (sqlite3_open(without_path, &db) != SQLITE_OK)
 		exit(1);
-	exec(db, "DROP INDEX tickets_store_created");
+	bench_raw_exec(db, "DROP INDEX tickets_store_created");
 	sqlite3_close(db);
 	double t_with = 0, t_without = 0;
 	for (int from = 0; from < n; from += 1000) {

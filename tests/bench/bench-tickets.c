@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "bench-raw.h"
 #include "bench.h"
 #include "csvc.h"
 
@@ -74,16 +75,6 @@ typedef struct raw {
 		*begin, *commit;
 } raw;
 
-static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
-		exit(1);
-	}
-	return st;
-}
-
 static void run(raw *r, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -104,28 +95,28 @@ static void raw_open(raw *r, const char *path)
 	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
 	             " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY",
 	             NULL, NULL, NULL);
-	r->kind = prep(r->db, "SELECT k.workflow, (SELECT max(version) FROM workflows w WHERE w.name = k.workflow)"
+	r->kind = bench_raw_prepare(r->db, "SELECT k.workflow, (SELECT max(version) FROM workflows w WHERE w.name = k.workflow)"
 	                      " FROM ticket_kinds k WHERE k.name = ?");
-	r->channel = prep(r->db, "SELECT 1 FROM ticket_channels WHERE name = ?");
-	r->priority = prep(r->db, "SELECT priority FROM priority_matrix WHERE urgency = ? AND importance = ?"
+	r->channel = bench_raw_prepare(r->db, "SELECT 1 FROM ticket_channels WHERE name = ?");
+	r->priority = bench_raw_prepare(r->db, "SELECT priority FROM priority_matrix WHERE urgency = ? AND importance = ?"
 	                          " AND impact = ?");
-	r->counter = prep(r->db, "INSERT INTO ticket_counters (store_code, last) VALUES (?, 1)"
+	r->counter = bench_raw_prepare(r->db, "INSERT INTO ticket_counters (store_code, last) VALUES (?, 1)"
 	                         " ON CONFLICT (store_code) DO UPDATE SET last = last + 1 RETURNING last");
-	r->insert = prep(r->db,
+	r->insert = bench_raw_prepare(r->db,
 	                 "INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category,"
 	                 " urgency, importance, impact, priority, priority_override, assignee, team, subject,"
 	                 " description, order_ref, state, state_category, workflow, workflow_version, revision,"
 	                 " created_us, updated_us) VALUES (?,?,'complaint',?,NULL,'phone',NULL,3,2,3,4,0,NULL,NULL,"
 	                 "?,NULL,NULL,'received',1,'complaint',1,1,?,?)");
-	r->search = prep(r->db, "INSERT INTO ticket_search (rowid, body) VALUES (?, ?)");
-	r->event = prep(r->db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state,"
+	r->search = bench_raw_prepare(r->db, "INSERT INTO ticket_search (rowid, body) VALUES (?, ?)");
+	r->event = bench_raw_prepare(r->db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state,"
 	                       " to_state, payload) VALUES (?,?,?,'bench',?,?,?,?)");
-	r->head = prep(r->db, "SELECT id, revision, state, state_category, workflow, workflow_version, number"
+	r->head = bench_raw_prepare(r->db, "SELECT id, revision, state, state_category, workflow, workflow_version, number"
 	                      " FROM tickets WHERE uuid = ?");
-	r->set_state = prep(r->db, "UPDATE tickets SET state = ?, state_category = ?, revision = ?, updated_us = ?"
+	r->set_state = bench_raw_prepare(r->db, "UPDATE tickets SET state = ?, state_category = ?, revision = ?, updated_us = ?"
 	                           " WHERE id = ?");
-	r->begin = prep(r->db, "BEGIN IMMEDIATE");
-	r->commit = prep(r->db, "COMMIT");
+	r->begin = bench_raw_prepare(r->db, "BEGIN IMMEDIATE");
+	r->commit = bench_raw_prepare(r->db, "COMMIT");
 }
 
 static void raw_close(raw *r)
