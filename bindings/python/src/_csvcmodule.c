@@ -3338,8 +3338,13 @@ typedef struct {
 	PyObject *clock, *log, *hook, *path;
 	PyObject *zoneinfo_dir; /* bytes given to the constructor, or NULL */
 	IterObject *iters;   /* open iterators (borrowed; each holds a reference to us) */
-	sub_slot subs[CSVC_FEED_MAX_SUBSCRIBERS]; /* push subscribers, in no order */
+	/* Push subscribers, in no order: one slot more than the library
+	 * holds, so that a new subscriber always has one and the library is
+	 * the one that refuses the one too many. */
+	sub_slot subs[CSVC_FEED_MAX_SUBSCRIBERS + 1];
 } StoreObject;
+
+#define SUB_SLOTS ((int)(sizeof(((StoreObject *)0)->subs) / sizeof(sub_slot)))
 
 struct IterObject {
 	PyObject_HEAD
@@ -3998,7 +4003,7 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
  * the store is closed). */
 static void subs_release(StoreObject *self)
 {
-	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++) {
+	for (int i = 0; i < SUB_SLOTS; i++) {
 		self->subs[i].used = 0;
 		Py_CLEAR(self->subs[i].callback);
 	}
@@ -4055,7 +4060,7 @@ static int Store_traverse(StoreObject *self, visitproc visit, void *arg)
 	Py_VISIT(self->clock);
 	Py_VISIT(self->log);
 	Py_VISIT(self->hook);
-	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++)
+	for (int i = 0; i < SUB_SLOTS; i++)
 		Py_VISIT(self->subs[i].callback);
 	return 0;
 }
@@ -4067,7 +4072,7 @@ static int Store_clear(StoreObject *self)
 	Py_CLEAR(self->hook);
 	/* The library may still hold the slots (until the store closes): the
 	 * trampolines treat a cleared callback as one that handles nothing. */
-	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS; i++)
+	for (int i = 0; i < SUB_SLOTS; i++)
 		Py_CLEAR(self->subs[i].callback);
 	return 0;
 }
@@ -5062,31 +5067,16 @@ static PyObject *subscribe(StoreObject *self, PyObject *args, PyObject *kwargs, 
 		return NULL;
 	}
 	ENTER(self);
-	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS && sl == NULL; i++)
+	for (int i = 0; i < SUB_SLOTS && sl == NULL; i++)
 		if (self->subs[i].used && strcmp(self->subs[i].name, consumer) == 0)
 			sl = &self->subs[i];
-	for (int i = 0; i < CSVC_FEED_MAX_SUBSCRIBERS && sl == NULL && cb != Py_None; i++)
+	for (int i = 0; i < SUB_SLOTS && sl == NULL && cb != Py_None; i++)
 		if (!self->subs[i].used)
 			sl = &self->subs[i];
 	if (cb == Py_None) {
 		/* sl == NULL: the library says why (bad name, no subscriber). */
 		rc_ = alarms ? csvc_sla_subscribe(self->store, consumer, NULL, NULL)
 		             : csvc_feed_subscribe(self->store, consumer, NULL, NULL);
-	} else if (sl == NULL) {
-		/* Every slot mirrors one of the library's subscribers: it holds
-		 * CSVC_FEED_MAX_SUBSCRIBERS already. A name it refuses is refused
-		 * first, as the library would. */
-		rc_ = csvc_feed_consumer_get(self->store, consumer, NULL, NULL);
-		if (rc_ == CSVC_EINVAL || rc_ == CSVC_ERANGE) {
-			snap_take(&e_, rc_);
-		} else {
-			rc_ = CSVC_ERANGE;
-			e_.code = rc_;
-			snap_no_engine(&e_);
-			snprintf(e_.message, sizeof(e_.message), "a store holds at most %d feed subscribers",
-			         CSVC_FEED_MAX_SUBSCRIBERS);
-		}
-		return DONE(self, NULL);
 	} else {
 		rc_ = alarms ? csvc_sla_subscribe(self->store, consumer, alarm_sub_trampoline, sl)
 		             : csvc_feed_subscribe(self->store, consumer, feed_sub_trampoline, sl);
@@ -5136,7 +5126,7 @@ static PyObject *Store_get_subscribers(StoreObject *self, void *cl)
 	if (self->store == NULL)
 		return PyDict_New();
 	d = PyDict_New();
-	for (int i = 0; d != NULL && i < CSVC_FEED_MAX_SUBSCRIBERS; i++) {
+	for (int i = 0; d != NULL && i < SUB_SLOTS; i++) {
 		const sub_slot *sl = &self->subs[i];
 		if (sl->used && sl->callback != NULL && PyDict_SetItemString(d, sl->name, sl->callback) < 0)
 			Py_CLEAR(d);
