@@ -28,8 +28,12 @@ static const csvc__sql SQL_INSERT_LIFECYCLE = CSVC__SQL("INSERT INTO customer_li
 	" (SELECT coalesce(max(seq), 0) + 1 FROM customer_lifecycle WHERE customer_id = $1), $2, $3)");
 static const csvc__sql SQL_INSERT_EVENT =
 	CSVC__SQL_INSERT_ID("INSERT INTO customer_events (customer_id, type, actor, at_us, payload) VALUES ($1,$2,$3,$4,$5)");
-static const csvc__sql SQL_STATE = CSVC__SQL("SELECT id, revision, coalesce(merged_into, 0), coalesce(erased_us, 0) FROM customers"
-	" WHERE uuid = $1");
+#define STATE_SELECT "SELECT id, revision, coalesce(merged_into, 0), coalesce(erased_us, 0) FROM customers WHERE uuid = $1"
+static const csvc__sql SQL_STATE = CSVC__SQL(STATE_SELECT);
+/* Inside a write transaction on PostgreSQL: the row locked to the commit,
+ * so that the revision check and the write after it see no other writer
+ * in between (as the ticket head, ticket-sql.c). */
+static const csvc__sql SQL_STATE_LOCK = CSVC__SQL_DIALECTS(STATE_SELECT, STATE_SELECT " FOR NO KEY UPDATE");
 static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT c.uuid, c.name, c.address, c.birthday, c.notes, c.home_store, c.class, c.tier,"
 	" c.lifecycle, c.revision, c.created_us, c.updated_us, coalesce(c.erased_us, 0), m.uuid"
 	" FROM customers c LEFT JOIN customers m ON m.id = c.merged_into WHERE c.id = $1");
@@ -281,7 +285,7 @@ int csvc__customer_db_update(csvc_store *s, int64_t rowid, const csvc__customer_
 int csvc__customer_db_state(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out)
 {
 	csvc__stmt *st;
-	int rc = prep(s, &SQL_STATE, &st);
+	int rc = prep(s, csvc__db_locking(s->db) ? &SQL_STATE_LOCK : &SQL_STATE, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -577,6 +581,8 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, 
 	                              : "SELECT c.id FROM customers c WHERE TRUE");
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND c.id > :after");
+	if (!count_only && dialect == CSVC__DIALECT_POSTGRES)
+		csvc__buf_puts(&b, CSVC__CURSOR_VISIBLE_PG("c"));
 	if (!q->include_inactive)
 		csvc__buf_puts(&b, " AND c.merged_into IS NULL AND c.erased_us IS NULL");
 	if (q->customer_class)
@@ -636,24 +642,28 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, 
 	return b.data;
 }
 
-static const csvc__sql SQL_MAX_ID = CSVC__SQL("SELECT max(id) FROM customers");
+/* The iterator's end (csvc__cursor_until). */
+static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL FROM customers",
+                                                       "SELECT max(id), pg_current_snapshot()::text FROM customers");
 
 int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
                             const char *email_norm, int64_t after_rowid, int count_only,
                             csvc__cursor **out)
 {
 	int64_t until = 0;
+	char *snapshot = NULL;
 	int rc;
-	if (!count_only) {
-		/* Customers created after the iterator starts are not returned. */
-		csvc__stmt *st;
-		if ((rc = csvc__db_stmt(s->db, &SQL_MAX_ID, &st)) || (rc = csvc__db_one_int(st, &until)) < 0)
-			return rc;
-	}
+	/* Customers created after the iterator starts are not returned. */
+	if (!count_only && (rc = csvc__cursor_until(s, &SQL_MAX_ID, &until, &snapshot)))
+		return rc;
 	csvc__cursor *c;
 	rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
-	if (rc)
+	if (rc) {
+		csvc__free(snapshot);
 		return rc;
+	}
+	csvc__cursor_bind_text(c, ":snapshot", snapshot);
+	csvc__free(snapshot);
 	csvc__cursor_bind_int(c, ":after", after_rowid);
 	csvc__cursor_bind_int(c, ":class", q->customer_class);
 	csvc__cursor_bind_int(c, ":tier", q->tier);

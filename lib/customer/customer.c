@@ -157,13 +157,17 @@ int csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor)
 	csvc__customer_row row = {&saved, n ? n->phones : NULL, n ? n->emails : NULL};
 
 	int64_t rowid = 0;
-	if ((rc = csvc__tx_begin(store)))
-		goto out;
-	if (!(rc = check_extids_free(store, &saved, 0)) &&
-	    !(rc = csvc__customer_db_insert(store, &row, &rowid)) &&
-	    !(rc = csvc__customer_db_lifecycle_append(store, rowid, saved.lifecycle, now)))
-		rc = csvc__customer_db_event(store, rowid, "created", actor, now, NULL);
-	if ((rc = csvc__tx_end(store, rc)))
+	int attempt = 0;
+	do {
+		if ((rc = csvc__tx_begin(store)))
+			goto out;
+		if (!(rc = check_extids_free(store, &saved, 0)) &&
+		    !(rc = csvc__customer_db_insert(store, &row, &rowid)) &&
+		    !(rc = csvc__customer_db_lifecycle_append(store, rowid, saved.lifecycle, now)))
+			rc = csvc__customer_db_event(store, rowid, "created", actor, now, NULL);
+		rc = csvc__tx_end(store, rc);
+	} while (csvc__tx_again(store, rc, &attempt));
+	if (rc)
 		goto out;
 
 	c->id = saved.id;
@@ -264,6 +268,8 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 	csvc_time_us now = csvc_store_now(store);
 	csvc__customer_state st;
 	unsigned parts = 0;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		goto out;
 	if ((rc = csvc__customer_db_state(store, &c->id, &st)))
@@ -304,7 +310,16 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 		goto end;
 	rc = csvc__customer_db_event(store, st.rowid, "updated", actor, now, fields.data);
 end:
-	if ((rc = csvc__tx_end(store, rc)) == CSVC_OK && parts) {
+	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc_customer_free(old);
+		old = NULL;
+		csvc__buf_free(&fields);
+		fields = (csvc__buf){0};
+		parts = 0;
+		goto again;
+	}
+	if (rc == CSVC_OK && parts) {
 		if (old->lifecycle != c->lifecycle) {
 			c->history[c->history_n].stage = c->lifecycle;
 			c->history[c->history_n].at = now;
@@ -700,6 +715,8 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	}
 	csvc_time_us now = csvc_store_now(store);
 	csvc__customer_state ks, as;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		goto out;
 	if ((rc = csvc__customer_db_state(store, keep, &ks)) ||
@@ -753,6 +770,23 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	rc = followers_changed(store, ks.rowid, now);
 end:
 	rc = csvc__tx_end(store, rc);
+	/* Two merges of one pair in opposite orders lock the two rows in
+	 * opposite orders: on PostgreSQL one of them may meet a deadlock, and
+	 * runs again from the start. */
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc_merge_report_free(r);
+		csvc_customer_free(k);
+		csvc_customer_free(a);
+		k = a = NULL;
+		csvc__buf_free(&names);
+		csvc__buf_free(&payload);
+		names = payload = (csvc__buf){0};
+		if (!(r = csvc__calloc(1, sizeof(*r)))) {
+			rc = csvc__error(CSVC_ENOMEM, "out of memory");
+			goto out;
+		}
+		goto again;
+	}
 out:
 	if (rc == CSVC_OK && report) {
 		*report = r;
@@ -783,6 +817,8 @@ int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *acto
 	csvc__customer_state st;
 	int64_t *absorbed = NULL;
 	size_t n_absorbed = 0;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__customer_db_state(store, id, &st)))
@@ -804,8 +840,12 @@ int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *acto
 		rc = csvc__customer_db_scrub_mark(store, now);
 end:
 	csvc__free(absorbed);
+	absorbed = NULL;
+	n_absorbed = 0;
 	int outermost = csvc__tx_depth(store) == 1;
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt))
+		goto again;
 	/* The erasure is committed whatever the scrub does; a scrub that
 	 * cannot finish now stays pending (csvc_customer_scrub_pending). */
 	if (rc == CSVC_OK && outermost && scrub(store, 0) != CSVC_OK) {

@@ -487,6 +487,40 @@ int csvc__db_exec_sql(csvc__db *db, const csvc__sql *sql, int internals)
 	return db->ops->exec(db, text, internals);
 }
 
+/* Keyed on two integers: hashtext() of the name and of the schema, so
+ * stores in different schemas of one database do not wait for each other
+ * (csvc__schema_migrate's lock uses a fixed first key of its own). */
+static const csvc__sql SQL_LOCK_NAMED = CSVC__SQL_DIALECTS(
+	NULL, "SELECT pg_advisory_xact_lock(hashtext('csvc.' || $1), hashtext(current_schema()))");
+
+int csvc__db_lock_named(csvc__db *db, const char *name)
+{
+	if (!csvc__db_locking(db))
+		return CSVC_OK;
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(db, &SQL_LOCK_NAMED, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, name);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	csvc__db_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__db_locking(const csvc__db *db)
+{
+	return db->depth > 0 && !db->aborted && csvc__db_dialect(db) == CSVC__DIALECT_POSTGRES;
+}
+
+int csvc__db_retryable(int rc)
+{
+	if (rc != CSVC_EBUSY)
+		return 0;
+	const char *state = csvc_error_last()->sqlstate;
+	return strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+}
+
 static int no_waiting(csvc__db *db)
 {
 	return csvc__error_engine(CSVC_ESTORAGE, db->ops->engine, 0, NULL,

@@ -409,6 +409,30 @@ static inline int csvc__db_depth(const csvc__db *db)
 	return db->depth;
 }
 
+/*
+ * Engines without a database-wide write lock (PostgreSQL) need locks the
+ * SQLite write lock gives for free. Both do nothing on SQLite, whose
+ * write transaction already excludes every other writer.
+ *
+ * csvc__db_lock_named: takes the lock called `name` (a fixed text) for the
+ * rest of the open write transaction: writers that take the same name run
+ * one after the other, in every process on the store (a transaction-scoped
+ * advisory lock keyed on the name and the store's schema).
+ *
+ * csvc__db_locking: 1 when reads meant for a write should lock the rows
+ * they read (SELECT ... FOR NO KEY UPDATE): a write transaction is open on
+ * an engine without a write lock. The modules pick their locking
+ * statement with it.
+ */
+int csvc__db_lock_named(csvc__db *db, const char *name);
+int csvc__db_locking(const csvc__db *db);
+
+/* 1 when `rc` (with the thread's error record) reports a failure a new
+ * attempt of the whole transaction can get past: the engine ended the
+ * transaction for a serialization failure or a deadlock (SQLSTATE 40001,
+ * 40P01). Lock timeouts (the busy timeout ran out) are not. */
+int csvc__db_retryable(int rc);
+
 /* Counts outermost write transactions. Caches keyed on it are valid while
  * this connection holds the write lock, which on SQLite excludes every
  * other writer of the whole database (PostgreSQL has no such lock:

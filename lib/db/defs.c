@@ -27,6 +27,11 @@ int csvc__defs_latest(csvc__db *db, const csvc__defs_kind *k, const char *name, 
 	return CSVC_OK;
 }
 
+int csvc__defs_lock(csvc__db *db, const csvc__defs_kind *k)
+{
+	return csvc__db_lock_named(db, k->what);
+}
+
 int csvc__defs_find(csvc__db *db, const csvc__defs_kind *k, const char *name, int32_t version, int64_t *id)
 {
 	csvc__stmt *st;

@@ -57,6 +57,12 @@ typedef struct csvc__defs_entry {
 } csvc__defs_entry;
 
 /* The newest version of `name` and its id; both 0 when there is none. */
+/* Saves and retirements of one kind run one after the other: each takes
+ * this lock first, before it reads the latest version (nothing on SQLite,
+ * whose write lock does it). Two saves of one name then never meet the
+ * UNIQUE (name, version) constraint, and ids follow commit order, which
+ * the SLA policy stamp relies on (max(id)). */
+int csvc__defs_lock(csvc__db *db, const csvc__defs_kind *k);
 int csvc__defs_latest(csvc__db *db, const csvc__defs_kind *k, const char *name, int32_t *version, int64_t *id);
 
 /* The id of version `version` of `name`: CSVC_ENOTFOUND "no <what> 'name'

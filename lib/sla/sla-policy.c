@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "customer/customer-internal.h"
+#include "db/defs.h"
 #include "sla/sla-internal.h"
 #include "store/store-internal.h"
 #include "workflow/workflow-internal.h"
@@ -499,7 +500,8 @@ static int save_one(csvc_store *s, const csvc_sla_policy *p, int32_t *version)
 			                         p->name, p->targets[i].name, cal)
 			           : rc;
 	}
-	if ((rc = csvc__sla_db_policy_latest(s, p->name, &latest)))
+	if ((rc = csvc__defs_lock(s->db, csvc__sla_policy_defs())) ||
+	    (rc = csvc__sla_db_policy_latest(s, p->name, &latest)))
 		return rc;
 	if (latest) {
 		csvc_sla_policy *stored = NULL;
@@ -556,7 +558,9 @@ int csvc_sla_policy_retire(csvc_store *store, const char *name)
 	if (rc || (rc = csvc__tx_begin(store)))
 		return rc;
 	csvc__sla_invalidate(store);
-	return csvc__tx_end(store, csvc__sla_db_policy_retire(store, name));
+	if (!(rc = csvc__defs_lock(store->db, csvc__sla_policy_defs())))
+		rc = csvc__sla_db_policy_retire(store, name);
+	return csvc__tx_end(store, rc);
 }
 
 int csvc__sla_policy_matches(const csvc_sla_policy *p, const csvc__sla_subject *t)

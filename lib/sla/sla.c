@@ -746,7 +746,11 @@ static int load_ticket(ctx *x, csvc_store *s, int64_t rowid)
 	x->s = s;
 	x->rowid = rowid;
 	x->write = 1;
-	int rc = csvc__sla_db_ticket_load(s, rowid, &x->t);
+	/* Its row locked first (PostgreSQL): what is read below stays as read
+	 * until this transaction writes it back. */
+	int rc = csvc__ticket_db_lock(s, rowid);
+	if (!rc)
+		rc = csvc__sla_db_ticket_load(s, rowid, &x->t);
 	if (rc || !x->t.policy_id)
 		return rc;
 	if ((rc = policy_by_id(s, x->t.policy_id, &x->policy)) || (rc = load_calendars(x)))
@@ -891,25 +895,31 @@ typedef struct written_alarm {
 
 /* Writes the alarm due at `at` on ticket `rowid` (the earliest due in the
  * store), inside the current transaction. */
-static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, written_alarm *w)
+/* Fires the alarm stored for the ticket at `at`. *stale is set when the
+ * ticket's clocks no longer hold that alarm: on PostgreSQL another writer
+ * may change them between the look and the lock on the ticket's row,
+ * which advance_one takes before it reads them. */
+static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, written_alarm *w, int *stale)
 {
 	ctx x;
 	csvc_sla_alarm alarm[1];
 	char name[1][CSVC_SLA_MAX_NAME + 1];
+	*stale = 0;
 	int rc = load_ticket(&x, store, rowid);
 	if (rc || (rc = load_head(&x)))
 		return rc;
-	if (!x.policy)
-		return csvc__error(CSVC_ECORRUPT, "ticket %s has SLA alarms but no policy", x.head.number);
+	size_t best = x.t.n;
+	for (size_t i = 0; x.policy && i < x.t.n; i++)
+		if (x.t.clocks[i].next_alarm == at)
+			best = i;
+	if (!x.policy || best == x.t.n) {
+		*stale = 1;
+		return csvc__error(CSVC_ECORRUPT, "ticket %s: %s", x.head.number,
+		                   x.policy ? "stored alarm does not match its clocks" : "it has SLA alarms but no policy");
+	}
 	x.alarms = alarm;
 	x.alarm_names = name;
 	x.cap_alarms = 1;
-	size_t best = x.t.n;
-	for (size_t i = 0; i < x.t.n; i++)
-		if (x.t.clocks[i].next_alarm == at)
-			best = i;
-	if (best == x.t.n)
-		return csvc__error(CSVC_ECORRUPT, "ticket %s: stored alarm does not match its clocks", x.head.number);
 	if ((rc = fire(&x, best, 0)) || (rc = finish(&x, 0)))
 		return rc;
 	if (w && x.n_alarms) {
@@ -923,24 +933,40 @@ static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, writte
 }
 
 /* Writes up to `max` alarms in the current transaction; *n gets how many,
- * `last` (may be NULL) the last of them. */
+ * `last` (may be NULL) the last of them. Advancers take turns, a batch
+ * each (csvc__db_lock_named; SQLite's write lock does it there), so that
+ * no two of them fire one alarm. */
 static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, written_alarm *last, size_t *n, int *more)
 {
 	*n = 0;
 	*more = 1;
-	while (*n < max) {
+	int rc = csvc__db_lock_named(store->db, "sla_advance");
+	int64_t stale_rowid = -1;
+	csvc_time_us stale_at = 0;
+	while (!rc && *n < max) {
 		int64_t rowid;
 		csvc_time_us at;
-		int rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
+		int stale;
+		rc = csvc__sla_db_next_alarm(store, now, &rowid, &at);
 		if (rc == CSVC_ITEROVER) {
 			*more = 0;
 			return CSVC_OK;
 		}
-		if (rc || (rc = advance_one(store, rowid, at, last)))
+		if (rc)
 			return rc;
-		(*n)++;
+		/* An alarm that changed under the look is looked for again; the
+		 * same one found twice is damage. */
+		if ((rc = advance_one(store, rowid, at, last, &stale)) && stale && (rowid != stale_rowid || at != stale_at)) {
+			csvc__error_clear();
+			stale_rowid = rowid;
+			stale_at = at;
+			rc = CSVC_OK;
+			continue;
+		}
+		if (!rc)
+			(*n)++;
 	}
-	return CSVC_OK;
+	return rc;
 }
 
 static int call_back(csvc_sla_alarm_fn fn, void *userdata, const written_alarm *w)
@@ -974,10 +1000,14 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	csvc__feed_hold(store, 1);
 	while (more) {
 		size_t n = 0;
-		if ((rc = csvc__tx_begin(store)))
-			break;
-		rc = advance_batch(store, now, fn ? 1 : ADVANCE_BATCH, fn ? &w : NULL, &n, &more);
-		if ((rc = csvc__tx_end(store, rc)))
+		int attempt = 0;
+		do {
+			if ((rc = csvc__tx_begin(store)))
+				break;
+			rc = advance_batch(store, now, fn ? 1 : ADVANCE_BATCH, fn ? &w : NULL, &n, &more);
+			rc = csvc__tx_end(store, rc);
+		} while (csvc__tx_again(store, rc, &attempt));
+		if (rc)
 			break;
 		count += (int64_t)n;
 		if (fn && n && (rc = call_back(fn, userdata, &w)))

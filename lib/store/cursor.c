@@ -125,6 +125,25 @@ int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text
 	return csvc__db_bind_search_named(c->stmt, name, text);
 }
 
+int csvc__cursor_until(csvc_store *s, const csvc__sql *max_id, int64_t *until, char **snapshot)
+{
+	*until = 0;
+	*snapshot = NULL;
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, max_id, &st);
+	if (rc || (rc = csvc__db_step(st)) < 0)
+		return rc;
+	if (rc == CSVC__ROW) {
+		*until = csvc__db_is_null(st, 0) ? 0 : csvc__db_int(st, 0);
+		if (!csvc__db_is_null(st, 1) && (rc = csvc__strdup(csvc__db_textcol(st, 1), snapshot))) {
+			csvc__db_reset(st);
+			return rc;
+		}
+	}
+	csvc__db_reset(st);
+	return CSVC_OK;
+}
+
 void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t limit, char *next_sql)
 {
 	c->next_sql = next_sql;

@@ -11,6 +11,7 @@
 
 typedef struct csvc__cursor csvc__cursor;
 struct csvc_store;
+struct csvc__sql;
 
 /* Prepares `sql` (always freed here). */
 int csvc__cursor_open(struct csvc_store *s, char *sql, csvc__cursor **out);
@@ -61,6 +62,23 @@ int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text
  */
 int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int count_only, int64_t after,
                         int64_t until, char *next_sql, csvc__cursor **out);
+
+/*
+ * Where an iterator that starts now stops. `max_id` selects the table's
+ * highest id and, on PostgreSQL, the statement's snapshot as text
+ * (pg_current_snapshot()): *until gets the id (0: none), *snapshot a copy
+ * of the text (NULL on SQLite; freed by the caller).
+ *
+ * On SQLite ids are taken under the write lock, so every id up to
+ * `until` is committed and no later row gets one. PostgreSQL's sequences
+ * hand ids out at insert, not at commit: a row with a lower id may commit
+ * after the iterator started. Its query builders therefore also keep the
+ * rows whose creating transaction the start's snapshot saw
+ * (CSVC__CURSOR_VISIBLE_PG on the table's created_xid column, bound to
+ * ":snapshot"), and the module binds the text there.
+ */
+int csvc__cursor_until(struct csvc_store *s, const struct csvc__sql *max_id, int64_t *until, char **snapshot);
+#define CSVC__CURSOR_VISIBLE_PG(alias) " AND pg_visible_in_snapshot(" alias ".created_xid, CAST(:snapshot AS pg_snapshot))"
 
 /* 0 with *id set, CSVC_ITEROVER at the end, or an error. */
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id);

@@ -79,6 +79,27 @@ int csvc__tx_rollback(csvc_store *s);
  * return rc unchanged (keeping its error message). */
 int csvc__tx_end(csvc_store *s, int rc);
 
+/*
+ * Retrying a self-contained call. PostgreSQL may end a write transaction
+ * half-way for a deadlock or a serialization failure (SQLite never does:
+ * its writers wait at the begin). A call that began the outermost
+ * transaction itself runs it again, from its begin:
+ *
+ *     int attempt = 0;
+ * again:
+ *     rc = csvc__tx_begin(s); ...; rc = csvc__tx_end(s, rc);
+ *     if (csvc__tx_again(s, rc, &attempt))
+ *         goto again;
+ *
+ * 1 (the error record cleared) when `rc` is such a failure, the call's
+ * transaction was the outermost one (now rolled back: depth 0) and fewer
+ * than CSVC__TX_ATTEMPTS attempts were made; else 0, and the call returns
+ * `rc`. Inside a caller's transaction the failure is returned as it is
+ * (CSVC_EBUSY): only the caller can run its transaction again.
+ */
+#define CSVC__TX_ATTEMPTS 16
+int csvc__tx_again(csvc_store *s, int rc, int *attempt);
+
 /* Checkpoints the WAL into the main file and truncates it: CSVC_EBUSY
  * if a reader or writer kept it from finishing, at once unless `wait`
  * (then after the busy timeout). Outside transactions. */

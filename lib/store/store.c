@@ -153,6 +153,17 @@ int csvc__tx_end(csvc_store *s, int rc)
 	return rc;
 }
 
+int csvc__tx_again(csvc_store *s, int rc, int *attempt)
+{
+	if (!csvc__db_retryable(rc) || csvc__db_depth(s->db) > 0 || *attempt + 1 >= CSVC__TX_ATTEMPTS)
+		return 0;
+	++*attempt;
+	csvc__log(s, CSVC_LOG_DEBUG, "attempt %d of a transaction the store ended (%s): running it again",
+	          *attempt + 1, csvc_error_last()->message);
+	csvc__error_clear();
+	return 1;
+}
+
 int csvc_store_begin(csvc_store *store)
 {
 	csvc__error_clear();

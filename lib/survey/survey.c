@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "customer/customer-internal.h"
+#include "db/defs.h"
 #include "store/store-internal.h"
 #include "survey/survey-internal.h"
 #include "ticket/ticket-internal.h"
@@ -391,7 +392,9 @@ int csvc__survey_save_one(csvc_store *store, const csvc_survey *sv, int32_t *ver
 {
 	int32_t latest = 0;
 	int64_t id = 0;
-	int rc = csvc__survey_db_latest(store, sv->name, &latest, &id);
+	int rc = csvc__defs_lock(store->db, csvc__survey_defs());
+	if (!rc)
+		rc = csvc__survey_db_latest(store, sv->name, &latest, &id);
 	if (rc)
 		return rc;
 	if (latest) {

@@ -132,7 +132,13 @@ int csvc__ticket_db_channel_define(struct csvc_store *s, const char *name, const
 int csvc__ticket_db_next_number(struct csvc_store *s, const char *store_code, int64_t *n);
 int csvc__ticket_db_insert(struct csvc_store *s, const csvc_ticket *t, int64_t customer_rowid,
                            int64_t *rowid);
+/* Inside a write transaction on PostgreSQL, reads the head with the
+ * ticket's row locked to the commit (csvc__db_locking). */
 int csvc__ticket_db_head(struct csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out);
+/* Locks the ticket's row to the commit, as the head read does (nothing on
+ * SQLite). For writers that start from the row id, before they read what
+ * they will change. */
+int csvc__ticket_db_lock(struct csvc_store *s, int64_t rowid);
 int csvc__ticket_db_rowid_by_number(struct csvc_store *s, const char *number, int64_t *rowid);
 int csvc__ticket_db_load(struct csvc_store *s, int64_t rowid, csvc_ticket **out);
 /* Rewrites every field column of the ticket row from t. */

@@ -40,8 +40,16 @@ static const csvc__sql SQL_SET_ASSIGNEE = CSVC__SQL("UPDATE tickets SET assignee
 static const csvc__sql SQL_TOUCH = CSVC__SQL_DIALECTS(
 	"UPDATE tickets SET revision = $1, updated_us = max(updated_us, $2) WHERE id = $3",
 	"UPDATE tickets SET revision = $1, updated_us = GREATEST(updated_us, $2) WHERE id = $3");
-static const csvc__sql SQL_HEAD = CSVC__SQL("SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us FROM tickets"
-	" WHERE uuid = $1");
+#define HEAD_SELECT "SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us FROM tickets" \
+	" WHERE uuid = $1"
+static const csvc__sql SQL_HEAD = CSVC__SQL(HEAD_SELECT);
+/* Inside a write transaction on PostgreSQL the head is read with its row
+ * locked to the commit: the revision check and the write that follows it
+ * see no other writer in between, as under SQLite's write lock (a
+ * concurrent writer waits, then reads the head it committed). NO KEY:
+ * inserts that only reference the ticket are not held up. */
+static const csvc__sql SQL_HEAD_LOCK = CSVC__SQL_DIALECTS(HEAD_SELECT, HEAD_SELECT " FOR NO KEY UPDATE");
+static const csvc__sql SQL_LOCK_ROW = CSVC__SQL_DIALECTS(NULL, "SELECT 1 FROM tickets WHERE id = $1 FOR NO KEY UPDATE");
 static const csvc__sql SQL_BY_NUMBER = CSVC__SQL("SELECT id FROM tickets WHERE number = $1");
 static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT t.uuid, t.number, t.kind, t.store_code, c.uuid, t.channel, t.category, t.urgency,"
 	" t.importance, t.impact, t.priority, t.priority_override, t.assignee, t.team, t.subject,"
@@ -68,7 +76,9 @@ static const csvc__sql SQL_REPLAY = CSVC__SQL_DIALECTS(
 static const csvc__sql SQL_HISTORY = CSVC__SQL("SELECT t.uuid, t.number, e.seq, e.type, e.actor, e.at_us, e.from_state, e.to_state, e.payload"
 	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
 	" WHERE e.ticket_id = $1 AND e.seq > $2 AND e.seq <= $3 ORDER BY e.seq LIMIT $4");
-static const csvc__sql SQL_MAX_ID = CSVC__SQL("SELECT max(id) FROM tickets");
+/* The iterator's end (csvc__cursor_until). */
+static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL FROM tickets",
+                                                       "SELECT max(id), pg_current_snapshot()::text FROM tickets");
 
 int csvc__ticket_db_kind(csvc_store *s, const char *kind, char *workflow, size_t n, int32_t *version)
 {
@@ -361,10 +371,25 @@ int csvc__ticket_db_touch(csvc_store *s, int64_t rowid, int64_t revision, csvc_t
 	return csvc__db_run(st);
 }
 
+int csvc__ticket_db_lock(csvc_store *s, int64_t rowid)
+{
+	if (!csvc__db_locking(s->db))
+		return CSVC_OK;
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_LOCK_ROW, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	csvc__db_reset(st);
+	return CSVC_OK;
+}
+
 int csvc__ticket_db_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_HEAD, &st);
+	int rc = csvc__db_stmt(s->db, csvc__db_locking(s->db) ? &SQL_HEAD_LOCK : &SQL_HEAD, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -805,6 +830,8 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc
 	                              : "SELECT t.id FROM tickets t WHERE TRUE");
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND t.id > :after");
+	if (!count_only && dialect == CSVC__DIALECT_POSTGRES)
+		csvc__buf_puts(&b, CSVC__CURSOR_VISIBLE_PG("t"));
 	if (q->store_code)
 		csvc__buf_puts(&b, " AND t.store_code = :store_code");
 	if (q->state)
@@ -867,17 +894,19 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
                           int64_t after_rowid, int count_only, csvc__cursor **out)
 {
 	int64_t until = 0;
+	char *snapshot = NULL;
 	int rc;
-	if (!count_only) {
-		/* Tickets created after the iterator starts are not returned. */
-		csvc__stmt *st;
-		if ((rc = csvc__db_stmt(s->db, &SQL_MAX_ID, &st)) || (rc = csvc__db_one_int(st, &until)) < 0)
-			return rc;
-	}
+	/* Tickets created after the iterator starts are not returned. */
+	if (!count_only && (rc = csvc__cursor_until(s, &SQL_MAX_ID, &until, &snapshot)))
+		return rc;
 	csvc__cursor *c;
 	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
-	if (rc)
+	if (rc) {
+		csvc__free(snapshot);
 		return rc;
+	}
+	csvc__cursor_bind_text(c, ":snapshot", snapshot);
+	csvc__free(snapshot);
 	csvc__cursor_bind_int(c, ":after", after_rowid);
 	csvc__cursor_bind_text(c, ":store_code", q->store_code);
 	csvc__cursor_bind_text(c, ":state", q->state);

@@ -313,6 +313,8 @@ int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
 	const csvc_workflow *wf = NULL;
 	int64_t customer_rowid = 0, rowid = 0, seq = 0;
 	char number[CSVC_TICKET_MAX_NUMBER + 1];
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		goto out;
 	if ((rc = csvc__ticket_db_kind(store, t->kind, wf_name, sizeof(wf_name), &wf_version)) ||
@@ -346,6 +348,12 @@ int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
 		                                              now);
 end:
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		customer_rowid = 0;
+		goto again;
+	}
 	if (rc == CSVC_OK) {
 		ticket_take(t, saved);
 		saved = NULL;
@@ -409,6 +417,9 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	csvc__buf payload = {0};
 	int64_t customer_rowid = 0;
 	int changed = 0;
+	const csvc_time_us clock = now;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, &t->id, &h)) || (rc = check_revision(&h, t->revision)) ||
@@ -475,6 +486,17 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	}
 end:
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc_ticket_free(old);
+		csvc_ticket_free(saved);
+		old = saved = NULL;
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		customer_rowid = 0;
+		changed = 0;
+		now = clock;
+		goto again;
+	}
 	if (rc == CSVC_OK && changed) {
 		ticket_take(t, saved);
 		saved = NULL;
@@ -515,6 +537,9 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	const csvc_workflow *wf = NULL;
 	const char *to = NULL;
 	csvc__buf payload = {0};
+	const csvc_time_us clock = now;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = check_revision(&h, expected_revision)) ||
@@ -546,6 +571,12 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 		rc = current_revision(store, id, &final);
 end:
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		now = clock;
+		goto again;
+	}
 	if (rc == CSVC_OK && revision)
 		*revision = final;
 	csvc__buf_free(&payload);
@@ -566,6 +597,9 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	csvc__ticket_head h;
 	csvc_ticket *old = NULL, *saved = NULL;
 	csvc__buf payload = {0};
+	const csvc_time_us clock = now;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = check_revision(&h, expected_revision)) ||
@@ -584,6 +618,15 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	            payload.data);
 end:
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc_ticket_free(old);
+		csvc_ticket_free(saved);
+		old = saved = NULL;
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		now = clock;
+		goto again;
+	}
 	if (rc == CSVC_OK && revision)
 		*revision = h.revision + 1;
 	csvc_ticket_free(old);
@@ -645,10 +688,14 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 		csvc__buf_free(&payload);
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	}
+	const csvc_time_us clock = now;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store))) {
 		csvc__buf_free(&payload);
 		return rc;
 	}
+	now = clock;
 	int wrote = 0;
 	rc = csvc__ticket_db_head(store, id, &h);
 	if (!rc && !(rc = check_revision(&h, expected_revision)))
@@ -668,6 +715,8 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 	if (!rc && wrote)
 		rc = current_revision(store, id, &final);
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt))
+		goto again;
 	if (rc == CSVC_OK && revision)
 		*revision = final;
 	csvc__buf_free(&payload);
@@ -730,19 +779,26 @@ int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, 
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head ha, hb;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if (!(rc = csvc__ticket_db_head(store, a, &ha)) && !(rc = csvc__ticket_db_head(store, b, &hb))) {
 		/* One instant on both tickets, after the latest event of each. */
-		now = write_time(store, &hb, write_time(store, &ha, now));
-		rc = csvc__ticket_db_link(store, ha.rowid, hb.rowid, kind, now);
+		csvc_time_us at = write_time(store, &hb, write_time(store, &ha, now));
+		rc = csvc__ticket_db_link(store, ha.rowid, hb.rowid, kind, at);
 		if (rc == CSVC_EEXISTS)
 			rc = csvc__error(CSVC_EEXISTS, "tickets %s and %s are already linked as %s", ha.number,
 			                 hb.number, kind_name);
 		if (!rc)
-			rc = link_events(store, &ha, a, &hb, b, "linked", "linked", kind_name, actor, now, NULL, 0);
+			rc = link_events(store, &ha, a, &hb, b, "linked", "linked", kind_name, actor, at, NULL, 0);
 	}
-	return csvc__tx_end(store, rc);
+	/* The two rows are locked in the caller's order: two links of one pair
+	 * in opposite orders may deadlock on PostgreSQL, and run again. */
+	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt))
+		goto again;
+	return rc;
 }
 
 int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid *from, const char *actor)
@@ -759,11 +815,14 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head hi, hf;
 	const csvc_workflow *wf = NULL;
+	const csvc_time_us clock = now;
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__ticket_db_head(store, into, &hi)) || (rc = csvc__ticket_db_head(store, from, &hf)))
 		goto end;
-	now = write_time(store, &hf, write_time(store, &hi, now));
+	now = write_time(store, &hf, write_time(store, &hi, clock));
 	if (hi.state_category >= CSVC_STATE_CLOSED || hf.state_category >= CSVC_STATE_CLOSED) {
 		rc = csvc__error(CSVC_ESTATE, "ticket %s is %s and cannot take part in a merge",
 		                 hi.state_category >= CSVC_STATE_CLOSED ? hi.number : hf.number,
@@ -793,7 +852,10 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 	                       cancelled, CSVC_STATE_CANCELLED)))
 		rc = sla_state(store, hf.rowid, cancelled, CSVC_STATE_CANCELLED, now, NULL);
 end:
-	return csvc__tx_end(store, rc);
+	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt))
+		goto again;
+	return rc;
 }
 
 /* ---- workflow migration ---- */

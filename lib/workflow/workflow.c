@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/defs.h"
 #include "store/store-internal.h"
 #include "workflow/workflow-internal.h"
 
@@ -259,7 +260,9 @@ static int load(csvc_store *store, const char *name, int32_t version, csvc_workf
 static int save_one(csvc_store *store, const csvc_workflow *wf, int32_t *version)
 {
 	int32_t latest = 0;
-	int rc = csvc__workflow_db_latest(store, wf->name, &latest);
+	int rc = csvc__defs_lock(store->db, csvc__workflow_defs());
+	if (!rc)
+		rc = csvc__workflow_db_latest(store, wf->name, &latest);
 	if (rc)
 		return rc;
 	if (latest) {
