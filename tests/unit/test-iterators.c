@@ -29,7 +29,7 @@ static csvc_store *open_store(void)
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	o.durability = CSVC_DURABILITY_NORMAL;
 	csvc_store *s = NULL;
-	return csvc_store_open(&s, path, &o) ? NULL : s;
+	return csvc_test_open(&s, path, &o) ? NULL : s;
 }
 
 typedef struct writer {
@@ -287,6 +287,95 @@ static void test_write_while_iterating_sla_lists(void **state)
 	csvc_store_close(s);
 }
 
+/* Rows whose creation commits after an iterator started are never
+ * returned, even with a lower id. On PostgreSQL a creation takes its id
+ * at insert: customer A is created first (the lower id) in a transaction
+ * that stays open while B is created and committed; the iterator starts,
+ * A commits, and the iterator must return B and not A. On SQLite the
+ * open transaction holds the write lock, so B cannot even be created
+ * until A commits. */
+static void test_iterator_skips_rows_committed_after_it_started(void **state)
+{
+	(void)state;
+	csvc_store *a = open_store(), *b = open_store(), *r = open_store();
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(r);
+	csvc_customer *ca = NULL, *cb = NULL;
+	csvc_assert_ok(csvc_customer_new(&ca));
+	csvc_assert_ok(csvc_customer_set_name(ca, "先建后交"));
+	csvc_assert_ok(csvc_customer_new(&cb));
+	csvc_assert_ok(csvc_customer_set_name(cb, "后建先交"));
+	csvc_ticket *ta = NULL, *tb = NULL;
+	csvc_assert_ok(csvc_ticket_new(&ta, "inquiry", "SH01"));
+	csvc_assert_ok(csvc_ticket_new(&tb, "inquiry", "SH02"));
+	csvc_assert_ok(csvc_store_begin(a));
+	csvc_assert_ok(csvc_customer_create(a, ca, "desk"));
+	csvc_assert_ok(csvc_ticket_create(a, ta, "desk"));
+	if (!csvc_test_on_pg()) {
+		/* SQLite: the writer excludes every other one until it commits. */
+		csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+		o.busy_timeout_ms = 50;
+		csvc_store *w = NULL;
+		csvc_assert_ok(csvc_test_open(&w, path, &o));
+		csvc_assert_err(csvc_customer_create(w, cb, "desk"), CSVC_EBUSY);
+		csvc_store_close(w);
+		csvc_assert_ok(csvc_store_commit(a));
+	} else {
+		csvc_assert_ok(csvc_customer_create(b, cb, "desk"));
+		csvc_assert_ok(csvc_ticket_create(b, tb, "desk"));
+	}
+	csvc_customer_query cq;
+	csvc_assert_ok(csvc_customer_query_init(&cq, CSVC_CUSTOMER_QUERY_VERSION));
+	csvc_ticket_query tq;
+	csvc_assert_ok(csvc_ticket_query_init(&tq, CSVC_TICKET_QUERY_VERSION));
+	csvc_customer_iter *ci = NULL;
+	csvc_ticket_iter *ti = NULL;
+	csvc_assert_ok(csvc_customer_iter_new(r, &cq, &ci));
+	csvc_assert_ok(csvc_ticket_iter_new(r, &tq, &ti));
+	if (csvc_test_on_pg())
+		csvc_assert_ok(csvc_store_commit(a));
+	int saw_a = 0, saw_b = 0, rc;
+	csvc_customer *c = NULL;
+	while ((rc = csvc_customer_iter_next(ci, &c)) == CSVC_OK) {
+		saw_a += csvc_uuid_equal(csvc_customer_id(c), csvc_customer_id(ca));
+		saw_b += csvc_uuid_equal(csvc_customer_id(c), csvc_customer_id(cb));
+		csvc_customer_free(c);
+	}
+	assert_int_equal(rc, CSVC_ITEROVER);
+	/* SQLite: A committed before the iterator started, B was never made. */
+	assert_int_equal(saw_a, csvc_test_on_pg() ? 0 : 1);
+	assert_int_equal(saw_b, csvc_test_on_pg() ? 1 : 0);
+	saw_a = saw_b = 0;
+	csvc_ticket *t = NULL;
+	while ((rc = csvc_ticket_iter_next(ti, &t)) == CSVC_OK) {
+		saw_a += csvc_uuid_equal(csvc_ticket_id(t), csvc_ticket_id(ta));
+		saw_b += csvc_uuid_equal(csvc_ticket_id(t), csvc_ticket_id(tb));
+		csvc_ticket_free(t);
+	}
+	assert_int_equal(rc, CSVC_ITEROVER);
+	assert_int_equal(saw_a, csvc_test_on_pg() ? 0 : 1);
+	assert_int_equal(saw_b, csvc_test_on_pg() ? 1 : 0);
+	csvc_customer_iter_free(ci);
+	csvc_ticket_iter_free(ti);
+	/* A new iterator sees A. */
+	csvc_assert_ok(csvc_customer_iter_new(r, &cq, &ci));
+	saw_a = 0;
+	while (csvc_customer_iter_next(ci, &c) == CSVC_OK) {
+		saw_a += csvc_uuid_equal(csvc_customer_id(c), csvc_customer_id(ca));
+		csvc_customer_free(c);
+	}
+	assert_int_equal(saw_a, 1);
+	csvc_customer_iter_free(ci);
+	csvc_customer_free(ca);
+	csvc_customer_free(cb);
+	csvc_ticket_free(ta);
+	csvc_ticket_free(tb);
+	csvc_store_close(a);
+	csvc_store_close(b);
+	csvc_store_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_update_while_iterating_customers),
 		cmocka_unit_test(test_comment_while_iterating_history),
 		cmocka_unit_test(test_write_while_iterating_sla_lists),
+		cmocka_unit_test(test_iterator_skips_rows_committed_after_it_started),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
