@@ -13,6 +13,16 @@
  * hold several statements open at once (a cursor and the writes of its
  * caller), so rows cannot be streamed from the server.
  *
+ * A connection lost outside any transaction (the server restarted, a
+ * proxy dropped an idle connection) is made again before the next command,
+ * or when the command that found it lost ran outside a transaction: then
+ * that command is sent once more (outside a transaction the library only
+ * reads and begins; its writes all run inside one). The session is set up
+ * as at the open, and statements prepared on the lost connection are
+ * prepared again on first use (`generation`). Inside a transaction a lost
+ * connection is an error (CSVC_ESTORAGE with libpq's reason): the server
+ * rolled the transaction back, and the layer marks it aborted.
+ *
  * A failed statement aborts a PostgreSQL transaction: nothing but a
  * rollback runs in it afterwards. The driver rolls it back at once, so the
  * connection is never left in that state, and in_transaction() then says
@@ -45,6 +55,10 @@ typedef struct pg_db {
 	int64_t changes, total_changes;
 	int listening;       /* LISTEN CSVC__DB_CHANGE_CHANNEL was run */
 	int64_t notified;    /* notifications received on it: the data version */
+	uint64_t generation; /* counts the times the connection was made again */
+	int reconnecting;    /* the session is being set up again: no nested attempt */
+	char session[160];   /* the SET commands of the session */
+	char schema[64];     /* the store's schema ("": none chosen) */
 } pg_db;
 
 enum { PARAM_NULL, PARAM_NUMBER, PARAM_TEXT, PARAM_BLOB };
@@ -62,6 +76,8 @@ typedef struct pg_stmt {
 	csvc__stmt base;
 	uint64_t number; /* its name on the server: csvc_<number> */
 	char name[32];
+	char *text;          /* kept to prepare it again on a new connection */
+	uint64_t generation; /* the connection's generation it was prepared on */
 	PGresult *res; /* the result of the current run, or NULL */
 	int row;       /* the current row of `res` */
 	int done;      /* the run has returned CSVC__DONE */
@@ -201,6 +217,7 @@ static void free_stmt(pg_stmt *s)
 	csvc__free(s->values);
 	csvc__free(s->lengths);
 	csvc__free(s->formats);
+	csvc__free(s->text);
 	csvc__free(s);
 }
 
@@ -212,29 +229,88 @@ static void deallocate(pg_db *p, const pg_stmt *s)
 	PQclear(PQexec(p->conn, sql));
 }
 
+/* ---- a lost connection made again (see the file comment) ---- */
+
+static int session_setup(pg_db *p);
+
+static int reconnect(pg_db *p)
+{
+	p->reconnecting = 1;
+	PQreset(p->conn);
+	int rc = PQstatus(p->conn) == CONNECTION_OK
+	             ? session_setup(p)
+	             : connection_error(p->conn, "the connection to the PostgreSQL server was lost and could not "
+	                                         "be made again");
+	p->reconnecting = 0;
+	if (rc)
+		return rc;
+	p->generation++;
+	/* Commits while the connection was down were not notified: whoever
+	 * waits for a change looks again. */
+	p->notified++;
+	return CSVC_OK;
+}
+
+/* Before a command: a connection found lost while no transaction is open
+ * is made again. */
+static int ensure_connected(pg_db *p)
+{
+	if (PQstatus(p->conn) == CONNECTION_OK || p->base.depth > 0 || p->reconnecting)
+		return CSVC_OK;
+	return reconnect(p);
+}
+
+/* After a failed command: the connection was lost, and no transaction
+ * was open before the command (`before`), so sending it again on a new
+ * connection is what the caller asked for. */
+static int lost_outside_transaction(const pg_db *p, PGTransactionStatusType before)
+{
+	return before == PQTRANS_IDLE && PQstatus(p->conn) == CONNECTION_BAD && p->base.depth == 0 &&
+	       !p->reconnecting;
+}
+
+/* Prepares `s` under its name, on the current connection. */
+static int prepare_on_server(pg_db *p, pg_stmt *s)
+{
+	PGresult *res = PQprepare(p->conn, s->name, s->text, 0, NULL);
+	int rc = ok(res) ? CSVC_OK : pg_error(p->conn, res, "preparing a statement");
+	PQclear(res);
+	if (!rc)
+		s->generation = p->generation;
+	return rc;
+}
+
 static int pg_prepare(csvc__db *db, const char *text, csvc__stmt **out)
 {
 	pg_db *p = PDB(db);
+	int rc = ensure_connected(p);
+	if (rc)
+		return rc;
 	pg_stmt *s = csvc__calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || csvc__strdup(text, &s->text)) {
+		csvc__free(s);
 		return csvc__error(CSVC_ENOMEM, "out of memory preparing a statement");
+	}
 	s->number = ++p->next_name;
 	snprintf(s->name, sizeof(s->name), "csvc_%llu", (unsigned long long)s->number);
-	PGresult *res = PQprepare(p->conn, s->name, text, 0, NULL);
-	if (!ok(res)) {
-		int rc = pg_error(p->conn, res, "preparing a statement");
-		PQclear(res);
-		csvc__free(s);
+	PGTransactionStatusType before = PQtransactionStatus(p->conn);
+	if ((rc = prepare_on_server(p, s)) && lost_outside_transaction(p, before)) {
+		csvc__error_clear();
+		if (!(rc = reconnect(p)))
+			rc = prepare_on_server(p, s);
+	}
+	if (rc) {
+		free_stmt(s);
 		return rc;
 	}
-	PQclear(res);
+	PGresult *res;
 	/* The server knows how many parameters the text has: $1..$n, the
 	 * highest n it uses. */
 	res = PQdescribePrepared(p->conn, s->name);
 	if (!ok(res)) {
-		int rc = pg_error(p->conn, res, "preparing a statement");
+		rc = pg_error(p->conn, res, "preparing a statement");
 		PQclear(res);
-		csvc__free(s);
+		free_stmt(s);
 		return rc;
 	}
 	int n = PQnparams(res);
@@ -263,7 +339,7 @@ static void pg_finalize(csvc__stmt *st)
 	pg_db *p = PDB(st->db);
 	/* A closing connection drops its prepared statements with it. */
 	if (p->conn && !st->db->closing && PQstatus(p->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(p->conn) != PQTRANS_INERROR)
+	    PQtransactionStatus(p->conn) != PQTRANS_INERROR && s->generation == p->generation)
 		deallocate(p, s);
 	free_stmt(s);
 }
@@ -292,9 +368,19 @@ static int run(pg_stmt *s)
 			s->values[i] = NULL;
 		}
 	}
+	int rc = ensure_connected(p);
+	if (rc || (s->generation != p->generation && (rc = prepare_on_server(p, s))))
+		return rc;
+	PGTransactionStatusType before = PQtransactionStatus(p->conn);
 	PGresult *res = PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
+	if (!ok(res) && lost_outside_transaction(p, before)) {
+		PQclear(res);
+		if ((rc = reconnect(p)) || (rc = prepare_on_server(p, s)))
+			return rc;
+		res = PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
+	}
 	if (!ok(res)) {
-		int rc = pg_error(p->conn, res, "executing a statement");
+		rc = pg_error(p->conn, res, "executing a statement");
 		PQclear(res);
 		return rc;
 	}
@@ -547,10 +633,26 @@ static const void *pg_col_blob(csvc__stmt *st, int col, size_t *len)
 
 /* ---- connection ---- */
 
+static int exec_once(pg_db *p, const char *text);
+
 static int pg_exec(csvc__db *db, const char *text, int internals)
 {
 	(void)internals; /* nothing of PostgreSQL's own is off limits */
 	pg_db *p = PDB(db);
+	int rc = ensure_connected(p);
+	if (rc)
+		return rc;
+	PGTransactionStatusType before = PQtransactionStatus(p->conn);
+	if ((rc = exec_once(p, text)) && lost_outside_transaction(p, before)) {
+		csvc__error_clear();
+		if (!(rc = reconnect(p)))
+			rc = exec_once(p, text);
+	}
+	return rc;
+}
+
+static int exec_once(pg_db *p, const char *text)
+{
 	if (!PQsendQuery(p->conn, text))
 		return connection_error(p->conn, "running a statement");
 	/* Every statement of the text has its result: count the changes of
@@ -726,7 +828,7 @@ static int pg_data_version(csvc__db *db, int64_t *out)
 			return rc;
 		p->listening = 1;
 	}
-	if (!PQconsumeInput(p->conn))
+	if (!PQconsumeInput(p->conn) && (PQstatus(p->conn) == CONNECTION_OK || p->base.depth > 0 || reconnect(p)))
 		return connection_error(p->conn, "cannot read change notifications");
 	take_notifications(p);
 	*out = p->notified;
@@ -739,7 +841,7 @@ static int pg_wait_change(csvc__db *db, int64_t version, int timeout_ms)
 	pg_db *p = PDB(db);
 	int64_t end = csvc__monotonic_ms() + timeout_ms;
 	for (;;) {
-		if (!PQconsumeInput(p->conn))
+		if (!PQconsumeInput(p->conn) && (PQstatus(p->conn) == CONNECTION_OK || p->base.depth > 0 || reconnect(p)))
 			return connection_error(p->conn, "cannot read change notifications");
 		take_notifications(p);
 		if (p->notified != version)
@@ -790,6 +892,21 @@ static const csvc__db_ops pg_ops = {
 };
 
 /* ---- opening ---- */
+
+static int choose_schema(pg_db *p);
+static int set_search_path(pg_db *p);
+
+/* The session's settings, at the open and on a new connection: the SET
+ * commands, the store's schema once chosen, and LISTEN once listening. */
+static int session_setup(pg_db *p)
+{
+	int rc = exec_once(p, p->session);
+	if (!rc && p->schema[0] && !(rc = choose_schema(p)))
+		rc = set_search_path(p);
+	if (!rc && p->listening)
+		rc = exec_once(p, SQL_LISTEN);
+	return rc;
+}
 
 /* Server notices (a CREATE ... IF NOT EXISTS that found the table) are
  * not errors, and a library does not print. */
@@ -865,6 +982,7 @@ static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
 		                          "locale such as C.UTF-8 or zh_CN.UTF-8 (CREATE DATABASE ... "
 		                          "LC_CTYPE 'C.UTF-8' TEMPLATE template0); it was not modified",
 		                          ctype);
+	snprintf(p->schema, sizeof(p->schema), "%s", schema);
 	const char *name[1] = {schema};
 	char found[8];
 	if ((rc = query_text(p, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, name, found,
@@ -876,22 +994,35 @@ static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
 			                   "the database has no schema '%s' and the store was opened read-only", schema);
 		return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'", schema);
 	}
-	/* The name reaches the server as a parameter, kept in a setting of
-	 * the session, and is quoted there (%I, quote_ident): no SQL text is
-	 * built from it here. */
-	PGresult *res = query(p, "SELECT set_config('csvc.schema', $1, false)", 1, name, "choosing the store's schema");
-	if (!res)
-		return csvc_error_last()->code;
-	PQclear(res);
+	if ((rc = choose_schema(p)))
+		return rc;
 	if (!found[0] && (rc = pg_exec(&p->base,
 	                               "DO $$BEGIN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', "
 	                               "current_setting('csvc.schema')); END$$",
 	                               0)))
 		return rc;
-	/* The store's tables, then pg_trgm's functions and operator classes,
-	 * wherever the extension was installed (migration 1 installs it in
-	 * "public" when it is not). */
-	res = query(p,
+	return set_search_path(p);
+}
+
+/* The name reaches the server as a parameter, kept in a setting of the
+ * session, and is quoted there (%I, quote_ident): no SQL text is built
+ * from it here. */
+static int choose_schema(pg_db *p)
+{
+	const char *name[1] = {p->schema};
+	PGresult *res = query(p, "SELECT set_config('csvc.schema', $1, false)", 1, name, "choosing the store's schema");
+	if (!res)
+		return csvc_error_last()->code;
+	PQclear(res);
+	return CSVC_OK;
+}
+
+/* The store's tables, then pg_trgm's functions and operator classes,
+ * wherever the extension was installed (migration 1 installs it in
+ * "public" when it is not). */
+static int set_search_path(pg_db *p)
+{
+	PGresult *res = query(p,
 	            "SELECT set_config('search_path', quote_ident(current_setting('csvc.schema')) || ', ' || "
 	            "quote_ident(coalesce((SELECT n.nspname FROM pg_catalog.pg_extension e "
 	            "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'), "
@@ -928,15 +1059,12 @@ int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgr
 		goto fail;
 	}
 	PQsetNoticeProcessor(p->conn, quiet, NULL);
-	char setup[160];
-	snprintf(setup, sizeof(setup),
-	         "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d",
-	         cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0);
-	if ((rc = pg_exec(&p->base, setup, 0)))
-		goto fail;
-	if (cfg->async_commit && (rc = pg_exec(&p->base, "SET synchronous_commit = off", 0)))
-		goto fail;
-	if (cfg->readonly && (rc = pg_exec(&p->base, "SET default_transaction_read_only = on", 0)))
+	snprintf(p->session, sizeof(p->session),
+	         "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d%s%s",
+	         cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0,
+	         cfg->async_commit ? "; SET synchronous_commit = off" : "",
+	         cfg->readonly ? "; SET default_transaction_read_only = on" : "");
+	if ((rc = session_setup(p)))
 		goto fail;
 	if (cfg->schema && (rc = setup_schema(p, cfg)))
 		goto fail;

@@ -6,6 +6,9 @@
 #                            socket in DIR (no TCP, trust authentication)
 #                            and prints its libpq connection string
 #   pg-server.sh stop DIR    stops that server (nothing if none runs)
+#   pg-server.sh restart DIR stops that server (fast: its clients'
+#                            connections are closed) and starts it again,
+#                            on the same socket
 #
 # The server runs as the calling user, or, when that is root (CI runs as
 # root; PostgreSQL refuses to), as the system user "postgres" that
@@ -96,6 +99,13 @@ start)
 	}
 	echo "$port" >"$dir/port"
 	echo "host=$dir port=$port user=csvc dbname=postgres"
+	;;
+restart)
+	as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart \
+		>"$dir/pg_ctl.log" 2>&1 || {
+		cat "$dir/pg_ctl.log" "$dir/server.log" >&2
+		exit 1
+	}
 	;;
 stop)
 	[ -f "$dir/data/postmaster.pid" ] || exit 0

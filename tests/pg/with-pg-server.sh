@@ -6,7 +6,9 @@
 # starts a server in a new temporary directory (tests/pg/pg-server.sh),
 # runs PROGRAM with CSVC_PG_CONNINFO and CSVC_TEST_PG set to its
 # connection string (the driver's test reads the first, the unit suites'
-# store helpers in tests/csvc-test.h the second), then
+# store helpers in tests/csvc-test.h the second), and CSVC_TEST_PG_RESTART
+# set to a command that restarts the server (for tests of a server that
+# goes away between calls), then
 # stops the server and removes the directory, whatever PROGRAM returned
 # (also when the test is interrupted). CSVC_TEST_EXEC_WRAPPER, when set,
 # is put before PROGRAM (meson's valgrind setup sets it, so that memcheck
@@ -41,5 +43,6 @@ conninfo=$(sh "$here/pg-server.sh" start "$dir") || {
 echo "with-pg-server.sh: server at $conninfo"
 status=0
 # shellcheck disable=SC2086
-CSVC_PG_CONNINFO=$conninfo CSVC_TEST_PG=$conninfo ${CSVC_TEST_EXEC_WRAPPER:-} "$@" || status=$?
+CSVC_PG_CONNINFO=$conninfo CSVC_TEST_PG=$conninfo CSVC_TEST_PG_RESTART="sh '$here/pg-server.sh' restart '$dir'" \
+	${CSVC_TEST_EXEC_WRAPPER:-} "$@" || status=$?
 exit $status
