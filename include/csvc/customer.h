@@ -1097,6 +1097,13 @@ CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
  * later csvc_customer_scrub() finishes it. To erase many customers, erase
  * them in one transaction and scrub once after the commit.
  *
+ * On PostgreSQL the deleted rows' old versions stay in the tables and
+ * their indexes until a VACUUM. Outside a transaction, erase runs a plain
+ * VACUUM of the tables it changed, which removes them from every query,
+ * index and later dump without stopping other clients; their bytes may
+ * stay in the pages' free space until it is used again, so the scrub
+ * stays pending until csvc_customer_scrub() rewrites the tables.
+ *
  * @param store The open store.
  * @param id The customer's UUID.
  * @param actor Who did it, recorded on the event; may be NULL.
@@ -1119,6 +1126,14 @@ CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, con
  * log into the main file and truncates it (csvc_store_checkpoint()).
  * Clears the pending mark only when all of that succeeded. Writes nothing
  * when no erasure is pending.
+ *
+ * On PostgreSQL it runs VACUUM FULL on the tables an erasure changes
+ * (customers, contacts, tags, attributes, external IDs, search rows):
+ * each is written anew with its indexes, under a lock that makes other
+ * clients wait for that table meanwhile, so no file of the database holds
+ * erased bytes any more. Row versions a transaction open since before the
+ * erasure may still see are kept by the server; the write-ahead log's
+ * segments are recycled by the server's own checkpoints.
  *
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).

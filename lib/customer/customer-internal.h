@@ -143,6 +143,12 @@ int csvc__customer_db_repoint_merged(struct csvc_store *s, int64_t from, int64_t
  * so no segment keeps erased text */
 int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at);
 int csvc__customer_db_purge(struct csvc_store *s);
+/* Removes what the store's files still hold of erased data once the
+ * erasure committed, outside transactions: on SQLite a WAL checkpoint
+ * (waiting for readers when `full`), on PostgreSQL a VACUUM of the tables
+ * an erasure changes (FULL when `full`). *complete says whether nothing
+ * erased is left: on PostgreSQL only after a FULL one. */
+int csvc__customer_db_reclaim(struct csvc_store *s, int full, int *complete);
 /* rowids of the customers merged into rowid (their tombstones); caller frees */
 int csvc__customer_db_absorbed(struct csvc_store *s, int64_t rowid, int64_t **ids, size_t *n);
 /* the scrub marker: set by an erasure (keeps the oldest instant, counts

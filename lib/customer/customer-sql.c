@@ -54,9 +54,18 @@ static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL_DIALECTS(
 	"INSERT INTO customer_search (customer_search) VALUES ('rebuild')",
 	/* PostgreSQL's search rows are a plain table whose erased rows the
 	 * erasure deleted: what is left of them are dead row versions, which
-	 * only VACUUM removes, outside any transaction (not done yet:
-	 * docs/architecture.md, "The PostgreSQL driver"). Nothing to rebuild. */
+	 * VACUUM removes after the commit (csvc__customer_db_reclaim). */
 	"SELECT 1");
+/* The tables an erasure changes (csvc__customer_db_erase). PostgreSQL
+ * keeps the old versions of their rows until a VACUUM, which runs outside
+ * any transaction: a plain one clears them from the tables' pages and the
+ * indexes without stopping other clients; FULL writes the tables and
+ * their indexes anew, so no file of the database holds the erased bytes
+ * any more, and locks each table while it does. */
+#define PERSONAL_TABLES \
+	"customers, customer_contacts, customer_tags, customer_attributes, customer_external_ids, customer_search"
+static const csvc__sql SQL_RECLAIM = CSVC__SQL_DIALECTS(NULL, "VACUUM " PERSONAL_TABLES);
+static const csvc__sql SQL_RECLAIM_FULL = CSVC__SQL_DIALECTS(NULL, "VACUUM FULL " PERSONAL_TABLES);
 static const csvc__sql SQL_SCRUB_MARK = CSVC__SQL("INSERT INTO customer_scrub (id, since_us, gen) VALUES (1, $1, 0)"
 	" ON CONFLICT (id) DO UPDATE SET gen = customer_scrub.gen + 1");
 static const csvc__sql SQL_SCRUB_PENDING = CSVC__SQL("SELECT since_us, gen FROM customer_scrub WHERE id = 1");
@@ -529,6 +538,22 @@ int csvc__customer_db_purge(csvc_store *s)
 	if (rc)
 		return rc;
 	return csvc__db_run(st);
+}
+
+int csvc__customer_db_reclaim(csvc_store *s, int full, int *complete)
+{
+	*complete = 0;
+	const csvc__sql *sql = full ? &SQL_RECLAIM_FULL : &SQL_RECLAIM;
+	if (!csvc__db_text(s->db, sql)) {
+		/* SQLite: secure_delete zeroed the bytes in the file, the WAL
+		 * still holds them until a checkpoint moves and truncates it. */
+		int rc = csvc__store_checkpoint(s, full);
+		*complete = rc == CSVC_OK;
+		return rc;
+	}
+	int rc = csvc__db_exec_sql(s->db, sql, 0);
+	*complete = rc == CSVC_OK && full;
+	return rc;
 }
 
 int csvc__customer_db_absorbed(csvc_store *s, int64_t rowid, int64_t **ids, size_t *n)

@@ -872,7 +872,8 @@ static int scrub(csvc_store *store, int wait)
 		rc = csvc__customer_db_purge(store);
 	if ((rc = csvc__tx_end(store, rc)) || !since)
 		return rc;
-	if ((rc = csvc__store_checkpoint(store, wait)))
+	int complete = 0;
+	if ((rc = csvc__customer_db_reclaim(store, wait, &complete)) || !complete)
 		return rc;
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
