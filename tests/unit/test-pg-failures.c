@@ -200,20 +200,30 @@ static void test_clients_killed_at_random(void **state)
 	csvc_store_close(s);
 	srand(20261206);
 	for (int k = 0; k < KILLS; k++) {
+		int started[2];
+		assert_int_equal(pipe(started), 0);
 		pid_t pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
+			close(started[0]);
 			csvc_store *c = NULL;
 			if (csvc_test_open(&c, "random-kills.db", NULL))
 				_exit(1);
-			for (;;) {
+			for (int i = 0;; i++) {
 				csvc_ticket *t = NULL;
 				if (csvc_ticket_new(&t, "complaint", "SH07") || csvc_ticket_create(c, t, "till"))
 					_exit(1);
 				csvc_ticket_free(t);
+				/* The kill comes at a random moment after the first one. */
+				if (i == 0 && (write(started[1], "x", 1) != 1 || close(started[1])))
+					_exit(1);
 			}
 		}
-		struct timespec ts = {0, (long)(20 + rand() % 200) * 1000000L};
+		close(started[1]);
+		char x;
+		assert_int_equal(read(started[0], &x, 1), 1);
+		close(started[0]);
+		struct timespec ts = {0, (long)(rand() % 100) * 1000000L};
 		nanosleep(&ts, NULL);
 		assert_int_equal(kill(pid, SIGKILL), 0);
 		int status;
