@@ -599,6 +599,10 @@ int csvc__customer_db_scrub_clear(csvc_store *s, int64_t gen)
 
 /* ---- queries ---- */
 
+/* PostgreSQL: only the rows the iterator's starting snapshot saw created
+ * (csvc__cursor_until in store/cursor.h). */
+#define VISIBLE_PG " AND pg_visible_in_snapshot(c.created_xid, CAST(:snapshot AS pg_snapshot))"
+
 char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect)
 {
 	csvc__buf b = {0};
@@ -607,7 +611,7 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, 
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND c.id > :after");
 	if (!count_only && dialect == CSVC__DIALECT_POSTGRES)
-		csvc__buf_puts(&b, CSVC__CURSOR_VISIBLE_PG("c"));
+		csvc__buf_puts(&b, VISIBLE_PG);
 	if (!q->include_inactive)
 		csvc__buf_puts(&b, " AND c.merged_into IS NULL AND c.erased_us IS NULL");
 	if (q->customer_class)

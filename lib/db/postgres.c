@@ -57,7 +57,7 @@ typedef struct pg_db {
 	int64_t notified;    /* notifications received on it: the data version */
 	uint64_t generation; /* counts the times the connection was made again */
 	int reconnecting;    /* the session is being set up again: no nested attempt */
-	char session[160];   /* the SET commands of the session */
+	int lock_timeout_ms, async_commit, readonly; /* the session's settings */
 	char schema[64];     /* the store's schema ("": none chosen) */
 } pg_db;
 
@@ -900,7 +900,11 @@ static int set_search_path(pg_db *p);
  * commands, the store's schema once chosen, and LISTEN once listening. */
 static int session_setup(pg_db *p)
 {
-	int rc = exec_once(p, p->session);
+	char session[192];
+	snprintf(session, sizeof(session), "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d%s%s",
+	         p->lock_timeout_ms, p->async_commit ? "; SET synchronous_commit = off" : "",
+	         p->readonly ? "; SET default_transaction_read_only = on" : "");
+	int rc = exec_once(p, session);
 	if (!rc && p->schema[0] && !(rc = choose_schema(p)))
 		rc = set_search_path(p);
 	if (!rc && p->listening)
@@ -1059,11 +1063,9 @@ int csvc__postgres_open(csvc__db **out, const char *conninfo, const csvc__postgr
 		goto fail;
 	}
 	PQsetNoticeProcessor(p->conn, quiet, NULL);
-	snprintf(p->session, sizeof(p->session),
-	         "SET bytea_output = hex; SET extra_float_digits = 3; SET lock_timeout = %d%s%s",
-	         cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0,
-	         cfg->async_commit ? "; SET synchronous_commit = off" : "",
-	         cfg->readonly ? "; SET default_transaction_read_only = on" : "");
+	p->lock_timeout_ms = cfg->lock_timeout_ms > 0 ? cfg->lock_timeout_ms : 0;
+	p->async_commit = cfg->async_commit != 0;
+	p->readonly = cfg->readonly != 0;
 	if ((rc = session_setup(p)))
 		goto fail;
 	if (cfg->schema && (rc = setup_schema(p, cfg)))

@@ -74,11 +74,10 @@ int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int co
  * hand ids out at insert, not at commit: a row with a lower id may commit
  * after the iterator started. Its query builders therefore also keep the
  * rows whose creating transaction the start's snapshot saw
- * (CSVC__CURSOR_VISIBLE_PG on the table's created_xid column, bound to
- * ":snapshot"), and the module binds the text there.
+ * (pg_visible_in_snapshot() on the table's created_xid column, with the
+ * text bound to ":snapshot").
  */
 int csvc__cursor_until(struct csvc_store *s, const struct csvc__sql *max_id, int64_t *until, char **snapshot);
-#define CSVC__CURSOR_VISIBLE_PG(alias) " AND pg_visible_in_snapshot(" alias ".created_xid, CAST(:snapshot AS pg_snapshot))"
 
 /* 0 with *id set, CSVC_ITEROVER at the end, or an error. */
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id);

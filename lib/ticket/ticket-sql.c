@@ -823,6 +823,10 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 
 /* ---- queries ---- */
 
+/* PostgreSQL: only the rows the iterator's starting snapshot saw created
+ * (csvc__cursor_until in store/cursor.h). */
+#define VISIBLE_PG " AND pg_visible_in_snapshot(t.created_xid, CAST(:snapshot AS pg_snapshot))"
+
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect)
 {
 	csvc__buf b = {0};
@@ -831,7 +835,7 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc
 	if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND t.id > :after");
 	if (!count_only && dialect == CSVC__DIALECT_POSTGRES)
-		csvc__buf_puts(&b, CSVC__CURSOR_VISIBLE_PG("t"));
+		csvc__buf_puts(&b, VISIBLE_PG);
 	if (q->store_code)
 		csvc__buf_puts(&b, " AND t.store_code = :store_code");
 	if (q->state)
