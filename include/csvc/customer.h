@@ -1097,12 +1097,11 @@ CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
  * later csvc_customer_scrub() finishes it. To erase many customers, erase
  * them in one transaction and scrub once after the commit.
  *
- * On PostgreSQL the deleted rows' old versions stay in the tables and
- * their indexes until a VACUUM. Outside a transaction, erase runs a plain
- * VACUUM of the tables it changed, which removes them from every query,
- * index and later dump without stopping other clients; their bytes may
- * stay in the pages' free space until it is used again, so the scrub
- * stays pending until csvc_customer_scrub() rewrites the tables.
+ * On PostgreSQL the deleted rows' old versions stay in the tables' files
+ * and indexes until a VACUUM, which locks each table while it rewrites
+ * it: erase leaves the scrub pending, for the operator to run
+ * csvc_customer_scrub() at a quiet time (the server's own autovacuum
+ * makes the space reusable meanwhile, without wiping it).
  *
  * @param store The open store.
  * @param id The customer's UUID.
@@ -1127,13 +1126,17 @@ CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, con
  * Clears the pending mark only when all of that succeeded. Writes nothing
  * when no erasure is pending.
  *
- * On PostgreSQL it runs VACUUM FULL on the tables an erasure changes
- * (customers, contacts, tags, attributes, external IDs, search rows):
- * each is written anew with its indexes, under a lock that makes other
- * clients wait for that table meanwhile, so no file of the database holds
- * erased bytes any more. Row versions a transaction open since before the
- * erasure may still see are kept by the server; the write-ahead log's
- * segments are recycled by the server's own checkpoints.
+ * On PostgreSQL it runs VACUUM (FULL, ANALYZE) on the tables an erasure
+ * changes (customers, contacts, tags, attributes, external IDs, search
+ * rows): each is written anew with its indexes, under a lock that makes
+ * other clients wait for that table meanwhile (up to the busy timeout,
+ * then CSVC_EBUSY), and its column statistics are sampled again, so that
+ * neither the tables' files nor the statistics hold erased values. Only
+ * the tables' owner may vacuum them: a store whose database role does not
+ * own them gets CSVC_ESTORAGE, and the scrub stays pending. Row versions
+ * that a transaction open since before the erasure may still see are kept
+ * by the server, and its write-ahead log and backups keep what they hold
+ * until they are recycled.
  *
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
@@ -1142,8 +1145,8 @@ CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, con
  * CSVC_EBUSY when another connection's read snapshot or write kept the
  * log from being emptied (the scrub stays pending: call again later), or
  * the write lock was not granted; CSVC_EREADONLY on a read-only store,
- * whether or not a scrub is pending; CSVC_ESTORAGE, CSVC_ECORRUPT,
- * CSVC_ENOMEM.
+ * whether or not a scrub is pending; CSVC_ESTORAGE (also: on PostgreSQL,
+ * the store's role does not own the tables), CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_customer_scrub(csvc_store *store);

@@ -36,6 +36,17 @@ static const csvc__sql SQL_NAME_FOR_STORE = CSVC__SQL("SELECT c.name FROM store_
 	"WHERE s.store_code = $1");
 
 /* Looks up a calendar's row id: 1 found, 0 not found, < 0 error. */
+/* Calendar writes check, then write (a name saved before or not, a
+ * calendar still attached or not): on PostgreSQL they take turns under a
+ * named lock, as SQLite's write lock makes them (nothing there). */
+static int begin_calendar_write(csvc_store *s)
+{
+	int rc = csvc__tx_begin(s);
+	if (!rc && (rc = csvc__db_lock_named(s->db, "calendar")))
+		rc = csvc__tx_end(s, rc);
+	return rc;
+}
+
 static int find_id(csvc_store *s, const char *name, int64_t *id)
 {
 	csvc__stmt *st;
@@ -99,7 +110,7 @@ static int put_zone_data(csvc_store *s, const char *name, const void *data, size
 int csvc__calendar_db_save(csvc_store *s, const char *name, const char *spec, const csvc_uuid *new_uuid,
                            csvc_time_us now, const char *zone, const void *tzif, size_t tzif_len)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	rc = save_in_tx(s, name, spec, new_uuid, now);
@@ -141,7 +152,7 @@ int csvc__calendar_db_zone_data(csvc_store *s, const char *name, uint8_t **data,
 int csvc__calendar_db_put_zone_data(csvc_store *s, const char *name, const void *data, size_t len,
                                     csvc_time_us now)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	return csvc__tx_end(s, put_zone_data(s, name, data, len, now));
@@ -168,7 +179,7 @@ static int set_store_zone_in_tx(csvc_store *s, const char *store_code, const cha
 int csvc__calendar_db_set_store_zone(csvc_store *s, const char *store_code, const char *zone,
                                      const void *tzif, size_t tzif_len, csvc_time_us now)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	return csvc__tx_end(s, set_store_zone_in_tx(s, store_code, zone, tzif, tzif_len, now));
@@ -191,7 +202,7 @@ static int clear_store_zone_in_tx(csvc_store *s, const char *store_code)
 
 int csvc__calendar_db_clear_store_zone(csvc_store *s, const char *store_code)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	rc = clear_store_zone_in_tx(s, store_code);
@@ -323,7 +334,7 @@ static int delete_in_tx(csvc_store *s, const char *name)
 
 int csvc__calendar_db_delete(csvc_store *s, const char *name)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	return csvc__tx_end(s, delete_in_tx(s, name));
@@ -393,7 +404,7 @@ static int attach_in_tx(csvc_store *s, const char *store_code, const char *name,
 
 int csvc__calendar_db_attach(csvc_store *s, const char *store_code, const char *name, csvc_time_us now)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	return csvc__tx_end(s, attach_in_tx(s, store_code, name, now));
@@ -415,7 +426,7 @@ static int detach_in_tx(csvc_store *s, const char *store_code)
 
 int csvc__calendar_db_detach(csvc_store *s, const char *store_code)
 {
-	int rc = csvc__tx_begin(s);
+	int rc = begin_calendar_write(s);
 	if (rc)
 		return rc;
 	return csvc__tx_end(s, detach_in_tx(s, store_code));

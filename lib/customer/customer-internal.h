@@ -104,7 +104,11 @@ struct csvc_store;
 int csvc__customer_db_insert(struct csvc_store *s, const csvc__customer_row *row, int64_t *rowid);
 int csvc__customer_db_update(struct csvc_store *s, int64_t rowid, const csvc__customer_row *row,
                              unsigned parts);
+/* Inside a write transaction on PostgreSQL the row is locked to the
+ * commit (for writers); csvc__customer_db_state_read never locks (for
+ * calls that only read). */
 int csvc__customer_db_state(struct csvc_store *s, const csvc_uuid *id, csvc__customer_state *out);
+int csvc__customer_db_state_read(struct csvc_store *s, const csvc_uuid *id, csvc__customer_state *out);
 int csvc__customer_db_load(struct csvc_store *s, int64_t rowid, csvc_customer **out);
 /* The class and tier of customer `rowid` (0 and 0 when there is none). */
 int csvc__customer_db_class(struct csvc_store *s, int64_t rowid, int32_t *klass, int32_t *tier);
@@ -145,9 +149,10 @@ int csvc__customer_db_erase(struct csvc_store *s, int64_t rowid, csvc_time_us at
 int csvc__customer_db_purge(struct csvc_store *s);
 /* Removes what the store's files still hold of erased data once the
  * erasure committed, outside transactions: on SQLite a WAL checkpoint
- * (waiting for readers when `full`), on PostgreSQL a VACUUM of the tables
- * an erasure changes (FULL when `full`). *complete says whether nothing
- * erased is left: on PostgreSQL only after a FULL one. */
+ * (waiting for readers when `full`); on PostgreSQL, only when `full`, a
+ * VACUUM (FULL, ANALYZE) of the tables an erasure changes, refused with
+ * CSVC_ESTORAGE when the store's role does not own them. *complete says
+ * whether nothing erased is left. */
 int csvc__customer_db_reclaim(struct csvc_store *s, int full, int *complete);
 /* rowids of the customers merged into rowid (their tombstones); caller frees */
 int csvc__customer_db_absorbed(struct csvc_store *s, int64_t rowid, int64_t **ids, size_t *n);

@@ -58,14 +58,20 @@ static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL_DIALECTS(
 	"SELECT 1");
 /* The tables an erasure changes (csvc__customer_db_erase). PostgreSQL
  * keeps the old versions of their rows until a VACUUM, which runs outside
- * any transaction: a plain one clears them from the tables' pages and the
- * indexes without stopping other clients; FULL writes the tables and
- * their indexes anew, so no file of the database holds the erased bytes
- * any more, and locks each table while it does. */
+ * any transaction. FULL writes the tables and their indexes anew, so that
+ * no file of the table holds the erased bytes any more (locking each
+ * table while it does); ANALYZE replaces the column statistics, whose
+ * sampled values and histograms may hold erased ones. Only the tables'
+ * owner may vacuum them, and for anyone else VACUUM skips a table with a
+ * warning: the scrub checks first. */
 #define PERSONAL_TABLES \
 	"customers, customer_contacts, customer_tags, customer_attributes, customer_external_ids, customer_search"
-static const csvc__sql SQL_RECLAIM = CSVC__SQL_DIALECTS(NULL, "VACUUM " PERSONAL_TABLES);
-static const csvc__sql SQL_RECLAIM_FULL = CSVC__SQL_DIALECTS(NULL, "VACUUM FULL " PERSONAL_TABLES);
+static const csvc__sql SQL_RECLAIM_FULL = CSVC__SQL_DIALECTS(NULL, "VACUUM (FULL, ANALYZE) " PERSONAL_TABLES);
+static const csvc__sql SQL_RECLAIM_NOT_OWNED = CSVC__SQL_DIALECTS(NULL,
+	"SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_catalog.pg_class c"
+	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+	" AND c.relname IN ('customers', 'customer_contacts', 'customer_tags', 'customer_attributes',"
+	" 'customer_external_ids', 'customer_search') AND NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')");
 static const csvc__sql SQL_SCRUB_MARK = CSVC__SQL("INSERT INTO customer_scrub (id, since_us, gen) VALUES (1, $1, 0)"
 	" ON CONFLICT (id) DO UPDATE SET gen = customer_scrub.gen + 1");
 static const csvc__sql SQL_SCRUB_PENDING = CSVC__SQL("SELECT since_us, gen FROM customer_scrub WHERE id = 1");
@@ -291,10 +297,22 @@ int csvc__customer_db_update(csvc_store *s, int64_t rowid, const csvc__customer_
 	return CSVC_OK;
 }
 
+static int read_state(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out, int lock);
+
 int csvc__customer_db_state(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out)
 {
+	return read_state(s, id, out, csvc__db_locking(s->db));
+}
+
+int csvc__customer_db_state_read(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out)
+{
+	return read_state(s, id, out, 0);
+}
+
+static int read_state(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out, int lock)
+{
 	csvc__stmt *st;
-	int rc = prep(s, csvc__db_locking(s->db) ? &SQL_STATE_LOCK : &SQL_STATE, &st);
+	int rc = prep(s, lock ? &SQL_STATE_LOCK : &SQL_STATE, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -543,17 +561,34 @@ int csvc__customer_db_purge(csvc_store *s)
 int csvc__customer_db_reclaim(csvc_store *s, int full, int *complete)
 {
 	*complete = 0;
-	const csvc__sql *sql = full ? &SQL_RECLAIM_FULL : &SQL_RECLAIM;
-	if (!csvc__db_text(s->db, sql)) {
+	if (!csvc__db_text(s->db, &SQL_RECLAIM_FULL)) {
 		/* SQLite: secure_delete zeroed the bytes in the file, the WAL
 		 * still holds them until a checkpoint moves and truncates it. */
 		int rc = csvc__store_checkpoint(s, full);
 		*complete = rc == CSVC_OK;
 		return rc;
 	}
-	int rc = csvc__db_exec_sql(s->db, sql, 0);
-	*complete = rc == CSVC_OK && full;
-	return rc;
+	/* PostgreSQL: only when asked (csvc_customer_scrub): an erasure
+	 * leaves the rewrite, which locks each table, to the operator. */
+	if (!full)
+		return CSVC_OK;
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RECLAIM_NOT_OWNED, &st);
+	if (rc || (rc = csvc__db_step(st)) < 0)
+		return rc;
+	if (rc == CSVC__ROW && !csvc__db_is_null(st, 0)) {
+		rc = csvc__error(CSVC_ESTORAGE,
+		                 "the store's database role does not own the table(s) %s, which only their owner "
+		                 "may vacuum: run the scrub as the owner of the store's tables",
+		                 csvc__db_textcol(st, 0));
+		csvc__db_reset(st);
+		return rc;
+	}
+	csvc__db_reset(st);
+	if ((rc = csvc__db_exec_sql(s->db, &SQL_RECLAIM_FULL, 0)))
+		return rc;
+	*complete = 1;
+	return CSVC_OK;
 }
 
 int csvc__customer_db_absorbed(csvc_store *s, int64_t rowid, int64_t **ids, size_t *n)
@@ -601,7 +636,9 @@ int csvc__customer_db_scrub_clear(csvc_store *s, int64_t gen)
 
 /* PostgreSQL: only the rows the iterator's starting snapshot saw created
  * (csvc__cursor_until in store/cursor.h). */
-#define VISIBLE_PG " AND pg_visible_in_snapshot(c.created_xid, CAST(:snapshot AS pg_snapshot))"
+#define VISIBLE_PG \
+	" AND (pg_visible_in_snapshot(c.created_xid, CAST(:snapshot AS pg_snapshot))" \
+	" OR c.created_xid = CAST(:own_xid AS xid8))"
 
 char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect)
 {
@@ -672,27 +709,24 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, 
 }
 
 /* The iterator's end (csvc__cursor_until). */
-static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL FROM customers",
-                                                       "SELECT max(id), pg_current_snapshot()::text FROM customers");
+static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL, NULL FROM customers",
+                                                       "SELECT max(id), pg_current_snapshot()::text,"
+                                                       " pg_current_xact_id_if_assigned()::text FROM customers");
 
 int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
                             const char *email_norm, int64_t after_rowid, int count_only,
                             csvc__cursor **out)
 {
 	int64_t until = 0;
-	char *snapshot = NULL;
-	int rc;
-	/* Customers created after the iterator starts are not returned. */
-	if (!count_only && (rc = csvc__cursor_until(s, &SQL_MAX_ID, &until, &snapshot)))
-		return rc;
 	csvc__cursor *c;
-	rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
-	if (rc) {
-		csvc__free(snapshot);
+	int rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
+	if (rc)
+		return rc;
+	/* Customers created after the iterator starts are not returned. */
+	if (!count_only && (rc = csvc__cursor_until(c, &SQL_MAX_ID, &until))) {
+		csvc__cursor_free(c);
 		return rc;
 	}
-	csvc__cursor_bind_text(c, ":snapshot", snapshot);
-	csvc__free(snapshot);
 	csvc__cursor_bind_int(c, ":after", after_rowid);
 	csvc__cursor_bind_int(c, ":class", q->customer_class);
 	csvc__cursor_bind_int(c, ":tier", q->tier);

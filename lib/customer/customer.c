@@ -342,7 +342,7 @@ int csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_customer **ou
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__customer_state st;
-	int rc = csvc__customer_db_state(store, id, &st);
+	int rc = csvc__customer_db_state_read(store, id, &st);
 	if (rc)
 		return rc;
 	return csvc__customer_db_load(store, st.rowid, out);
@@ -432,7 +432,7 @@ static int open_query(csvc_store *s, const csvc_customer_query *q, int count_onl
 	if (q->email && (rc = csvc__email_normalize(q->email, email, sizeof(email))))
 		return rc;
 	csvc__customer_state after = {0};
-	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__customer_db_state(s, &q->after, &after)))
+	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__customer_db_state_read(s, &q->after, &after)))
 		return rc;
 	return csvc__customer_db_query(s, q, q->phone ? phone : NULL, q->email ? email : NULL,
 	                               after.rowid, count_only, out);

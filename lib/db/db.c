@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/postgres.h"
 #include "util/internal.h"
 
 /* ---- statement cache ---- */
@@ -519,6 +520,16 @@ int csvc__db_retryable(int rc)
 		return 0;
 	const char *state = csvc_error_last()->sqlstate;
 	return strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0;
+}
+
+int csvc__db_passing(int rc)
+{
+	if (rc == CSVC_EBUSY || rc == CSVC_ENOMEM)
+		return 1;
+	const csvc_error *e = csvc_error_last();
+	if (rc != CSVC_ESTORAGE || !e->engine || strcmp(e->engine, CSVC__ENGINE_POSTGRES) != 0)
+		return 0;
+	return !e->sqlstate[0] || strncmp(e->sqlstate, "08", 2) == 0 || strncmp(e->sqlstate, "57P", 3) == 0;
 }
 
 static int no_waiting(csvc__db *db)

@@ -433,6 +433,13 @@ int csvc__db_locking(const csvc__db *db);
  * 40P01). Lock timeouts (the busy timeout ran out) are not. */
 int csvc__db_retryable(int rc);
 
+/* 1 when `rc` (with the thread's error record) is a failure that may be
+ * gone on the next try of a read: a lock (CSVC_EBUSY), memory, or a
+ * connection to the server that was lost (libpq's own error, SQLSTATE
+ * class 08, or the server shutting down, 57P), which the next command
+ * makes again. */
+int csvc__db_passing(int rc);
+
 /* Counts outermost write transactions. Caches keyed on it are valid while
  * this connection holds the write lock, which on SQLite excludes every
  * other writer of the whole database (PostgreSQL has no such lock:

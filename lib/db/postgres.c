@@ -57,6 +57,7 @@ typedef struct pg_db {
 	int64_t notified;    /* notifications received on it: the data version */
 	uint64_t generation; /* counts the times the connection was made again */
 	int reconnecting;    /* the session is being set up again: no nested attempt */
+	int session_broken;  /* a new connection's setup failed: make it again first */
 	int lock_timeout_ms, async_commit, readonly; /* the session's settings */
 	char schema[64];     /* the store's schema ("": none chosen) */
 } pg_db;
@@ -237,25 +238,30 @@ static int reconnect(pg_db *p)
 {
 	p->reconnecting = 1;
 	PQreset(p->conn);
-	int rc = PQstatus(p->conn) == CONNECTION_OK
-	             ? session_setup(p)
-	             : connection_error(p->conn, "the connection to the PostgreSQL server was lost and could not "
-	                                         "be made again");
+	int rc;
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		rc = connection_error(p->conn, "the connection to the PostgreSQL server was lost and could not be made "
+		                               "again");
+	} else {
+		/* A new session: the old one's prepared statements are gone,
+		 * whatever happens next, and commits while the connection was
+		 * down were not notified, so whoever waits looks again. */
+		p->generation++;
+		p->notified++;
+		rc = session_setup(p);
+	}
+	/* A session whose setup failed (its schema, its LISTEN) must not run
+	 * anything: the next command makes the connection again. */
+	p->session_broken = rc != CSVC_OK;
 	p->reconnecting = 0;
-	if (rc)
-		return rc;
-	p->generation++;
-	/* Commits while the connection was down were not notified: whoever
-	 * waits for a change looks again. */
-	p->notified++;
-	return CSVC_OK;
+	return rc;
 }
 
 /* Before a command: a connection found lost while no transaction is open
  * is made again. */
 static int ensure_connected(pg_db *p)
 {
-	if (PQstatus(p->conn) == CONNECTION_OK || p->base.depth > 0 || p->reconnecting)
+	if ((PQstatus(p->conn) == CONNECTION_OK && !p->session_broken) || p->base.depth > 0 || p->reconnecting)
 		return CSVC_OK;
 	return reconnect(p);
 }

@@ -114,7 +114,10 @@ int csvc__feed_db_read(csvc_store *s, int64_t after, size_t max, struct csvc_fee
 /* A consumer's position: 1 found, 0 no such consumer, < 0 error. */
 int csvc__feed_db_consumer(csvc_store *s, const char *name, int64_t *position);
 /* Sets a consumer's position (creating it). */
-int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, csvc_time_us now);
+/* Sets the consumer's cursor (creating the consumer); `forward_only`
+ * leaves a cursor already at or past `position` as it is. */
+int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, int forward_only,
+                               csvc_time_us now);
 /* Deletes a consumer: 1 deleted, 0 no such consumer. */
 int csvc__feed_db_delete_consumer(csvc_store *s, const char *name);
 

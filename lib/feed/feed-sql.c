@@ -30,9 +30,15 @@ static const csvc__sql SQL_FEED_RECORDS = CSVC__SQL(
 	"SELECT id, type, actor, at_us, payload, subject, subject_kind, reference FROM feed_records"
 	" WHERE id >= $1 AND id <= $2 ORDER BY id");
 static const csvc__sql SQL_CONSUMER = CSVC__SQL("SELECT pos FROM feed_consumers WHERE name = $1");
-static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(
-	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)"
-	" ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
+#define SET_CONSUMER \
+	"INSERT INTO feed_consumers (name, pos, updated_us) VALUES ($1, $2, $3)" \
+	" ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us"
+static const csvc__sql SQL_SET_CONSUMER = CSVC__SQL(SET_CONSUMER);
+/* An acknowledgement never moves a cursor back: the condition is in the
+ * statement, so that on PostgreSQL, where two acknowledgements of one
+ * consumer may run at once, the later to commit is checked against the
+ * cursor the earlier one wrote. */
+static const csvc__sql SQL_ADVANCE_CONSUMER = CSVC__SQL(SET_CONSUMER " WHERE feed_consumers.pos < excluded.pos");
 static const csvc__sql SQL_DELETE_CONSUMER = CSVC__SQL("DELETE FROM feed_consumers WHERE name = $1");
 static const csvc__sql SQL_CONSUMERS = CSVC__SQL("SELECT name, pos FROM feed_consumers ORDER BY name");
 
@@ -395,10 +401,11 @@ int csvc__feed_db_consumer(csvc_store *s, const char *name, int64_t *position)
 	return csvc__db_one_int(st, position);
 }
 
-int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, csvc_time_us now)
+int csvc__feed_db_set_consumer(csvc_store *s, const char *name, int64_t position, int forward_only,
+                               csvc_time_us now)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_SET_CONSUMER, &st);
+	int rc = csvc__db_stmt(s->db, forward_only ? &SQL_ADVANCE_CONSUMER : &SQL_SET_CONSUMER, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_text(st, 1, name);

@@ -413,7 +413,7 @@ static int move_cursor(csvc_store *s, const char *consumer, int64_t position, in
 		return CSVC_OK;
 	if (found && !forward_only && current == position)
 		return CSVC_OK;
-	return csvc__feed_db_set_consumer(s, consumer, position, csvc_store_now(s));
+	return csvc__feed_db_set_consumer(s, consumer, position, forward_only, csvc_store_now(s));
 }
 
 static int set_cursor(csvc_store *store, const char *consumer, int64_t position, int forward_only)

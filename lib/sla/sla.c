@@ -943,6 +943,7 @@ static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, writte
 	int rc = csvc__db_lock_named(store->db, "sla_advance");
 	int64_t stale_rowid = -1;
 	csvc_time_us stale_at = 0;
+	size_t relooks = 0;
 	while (!rc && *n < max) {
 		int64_t rowid;
 		csvc_time_us at;
@@ -955,8 +956,10 @@ static int advance_batch(csvc_store *store, csvc_time_us now, size_t max, writte
 		if (rc)
 			return rc;
 		/* An alarm that changed under the look is looked for again; the
-		 * same one found twice is damage. */
-		if ((rc = advance_one(store, rowid, at, last, &stale)) && stale && (rowid != stale_rowid || at != stale_at)) {
+		 * same one found twice, or more re-looks than the batch could
+		 * need (damaged tickets taking turns), is damage. */
+		if ((rc = advance_one(store, rowid, at, last, &stale)) && stale && (rowid != stale_rowid || at != stale_at) &&
+		    relooks++ < 2 * max + 8) {
 			csvc__error_clear();
 			stale_rowid = rowid;
 			stale_at = at;
@@ -1306,7 +1309,7 @@ int csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *ticket, csvc_sla
 	CSVC__CHECK_ARG(ticket, "ticket");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head(store, ticket, &h);
+	int rc = csvc__ticket_db_head_read(store, ticket, &h);
 	return rc ? rc : open_list(store, CSVC__SLA_LIST_TICKET, h.rowid, 0, out);
 }
 

@@ -125,20 +125,20 @@ int csvc__cursor_bind_search(csvc__cursor *c, const char *name, const char *text
 	return csvc__db_bind_search_named(c->stmt, name, text);
 }
 
-int csvc__cursor_until(csvc_store *s, const csvc__sql *max_id, int64_t *until, char **snapshot)
+int csvc__cursor_until(csvc__cursor *c, const csvc__sql *max_id, int64_t *until)
 {
 	*until = 0;
-	*snapshot = NULL;
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, max_id, &st);
+	int rc = csvc__db_stmt(c->store->db, max_id, &st);
 	if (rc || (rc = csvc__db_step(st)) < 0)
 		return rc;
 	if (rc == CSVC__ROW) {
 		*until = csvc__db_is_null(st, 0) ? 0 : csvc__db_int(st, 0);
-		if (!csvc__db_is_null(st, 1) && (rc = csvc__strdup(csvc__db_textcol(st, 1), snapshot))) {
-			csvc__db_reset(st);
-			return rc;
-		}
+		/* The cursor keeps its own copies: bound before the reset. */
+		if (!csvc__db_is_null(st, 1))
+			csvc__cursor_bind_text(c, ":snapshot", csvc__db_textcol(st, 1));
+		if (!csvc__db_is_null(st, 2))
+			csvc__cursor_bind_text(c, ":own_xid", csvc__db_textcol(st, 2));
 	}
 	csvc__db_reset(st);
 	return CSVC_OK;
@@ -294,10 +294,10 @@ int csvc__cursor_next_record(csvc__cursor *c, csvc__cursor_load_fn load, csvc__c
 			} else if (rc == CSVC_ENOTFOUND) {
 				csvc__error_clear(); /* gone since its page was read */
 			} else {
-				/* A passing failure (a lock, memory) is retried by the
-				 * next call; a record that cannot be read (damaged) is
-				 * reported once and then passed over. */
-				if (c->paged && (rc == CSVC_EBUSY || rc == CSVC_ENOMEM))
+				/* A passing failure (a lock, memory, a lost connection)
+				 * is retried by the next call; a record that cannot be
+				 * read (damaged) is reported once and then passed over. */
+				if (c->paged && csvc__db_passing(rc))
 					c->pos--;
 				break;
 			}

@@ -36,8 +36,9 @@ void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t li
  * has gone and is skipped). Records are loaded in batches of up to
  * CSVC__CURSOR_BATCH in one read transaction, with the ids they need:
  * a record is as of the moment its batch was read, and between batches no
- * snapshot is held. A load that fails with CSVC_EBUSY or CSVC_ENOMEM is
- * tried again by the next call; any other failure is returned once and
+ * snapshot is held. A load that fails with CSVC_EBUSY or CSVC_ENOMEM, or
+ * for a lost connection to a server (csvc__db_passing), is tried again by
+ * the next call; any other failure is returned once and
  * that record passed over. Records left at the end are freed by `drop`
  * when the cursor is freed.
  */
@@ -64,20 +65,23 @@ int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int co
                         int64_t until, char *next_sql, csvc__cursor **out);
 
 /*
- * Where an iterator that starts now stops. `max_id` selects the table's
- * highest id and, on PostgreSQL, the statement's snapshot as text
- * (pg_current_snapshot()): *until gets the id (0: none), *snapshot a copy
- * of the text (NULL on SQLite; freed by the caller).
+ * Where the iterator of cursor `c` (not yet read) stops, as of now.
+ * `max_id` selects the table's highest id and, on PostgreSQL, the
+ * statement's snapshot as text (pg_current_snapshot()) and the current
+ * transaction's id when it has one (pg_current_xact_id_if_assigned()):
+ * *until gets the id (0: none), and the two texts are bound to
+ * ":snapshot" and ":own_xid" (NULL on SQLite).
  *
  * On SQLite ids are taken under the write lock, so every id up to
  * `until` is committed and no later row gets one. PostgreSQL's sequences
  * hand ids out at insert, not at commit: a row with a lower id may commit
- * after the iterator started. Its query builders therefore also keep the
- * rows whose creating transaction the start's snapshot saw
- * (pg_visible_in_snapshot() on the table's created_xid column, with the
- * text bound to ":snapshot").
+ * after the iterator started. Its query builders therefore also keep only
+ * the rows whose creating transaction the start's snapshot saw, or which
+ * the transaction that started the iterator created itself (a snapshot
+ * never counts its own transaction as visible): pg_visible_in_snapshot()
+ * on the table's created_xid column, or created_xid = :own_xid.
  */
-int csvc__cursor_until(struct csvc_store *s, const struct csvc__sql *max_id, int64_t *until, char **snapshot);
+int csvc__cursor_until(csvc__cursor *c, const struct csvc__sql *max_id, int64_t *until);
 
 /* 0 with *id set, CSVC_ITEROVER at the end, or an error. */
 int csvc__cursor_next_id(csvc__cursor *c, int64_t *id);

@@ -133,8 +133,11 @@ int csvc__ticket_db_next_number(struct csvc_store *s, const char *store_code, in
 int csvc__ticket_db_insert(struct csvc_store *s, const csvc_ticket *t, int64_t customer_rowid,
                            int64_t *rowid);
 /* Inside a write transaction on PostgreSQL, reads the head with the
- * ticket's row locked to the commit (csvc__db_locking). */
+ * ticket's row locked to the commit (csvc__db_locking): for writers.
+ * csvc__ticket_db_head_read never locks: for calls that only read, which
+ * must not hold rows of a caller's transaction. */
 int csvc__ticket_db_head(struct csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out);
+int csvc__ticket_db_head_read(struct csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out);
 /* Locks the ticket's row to the commit, as the head read does (nothing on
  * SQLite). For writers that start from the row id, before they read what
  * they will change. */

@@ -15,7 +15,14 @@
 static const csvc__sql SQL_KIND = CSVC__SQL("SELECT k.workflow, (SELECT max(version) FROM workflows w WHERE w.name = k.workflow)"
 	" FROM ticket_kinds k WHERE k.name = $1");
 static const csvc__sql SQL_CHANNEL = CSVC__SQL("SELECT 1 FROM ticket_channels WHERE name = $1");
-static const csvc__sql SQL_CUSTOMER = CSVC__SQL("SELECT id FROM customers WHERE uuid = $1 AND merged_into IS NULL AND erased_us IS NULL");
+#define CUSTOMER_SELECT "SELECT id FROM customers WHERE uuid = $1 AND merged_into IS NULL AND erased_us IS NULL"
+static const csvc__sql SQL_CUSTOMER = CSVC__SQL(CUSTOMER_SELECT);
+/* A write that links a ticket (or an invitation) to the customer holds
+ * the customer's row in share mode to its commit on PostgreSQL: a merge,
+ * erasure or update of the customer (which lock it for update) waits, and
+ * then finds the ticket; one that came first makes this read wait, then
+ * find no active customer (or its new class). */
+static const csvc__sql SQL_CUSTOMER_LOCK = CSVC__SQL_DIALECTS(CUSTOMER_SELECT, CUSTOMER_SELECT " FOR SHARE");
 static const csvc__sql SQL_PRIORITY = CSVC__SQL("SELECT priority FROM priority_matrix WHERE urgency = $1 AND importance = $2 AND impact = $3");
 static const csvc__sql SQL_PRIORITY_SET = CSVC__SQL("INSERT INTO priority_matrix (urgency, importance, impact, priority) VALUES ($1,$2,$3,$4)"
 	" ON CONFLICT (urgency, importance, impact) DO UPDATE SET priority = excluded.priority");
@@ -77,8 +84,9 @@ static const csvc__sql SQL_HISTORY = CSVC__SQL("SELECT t.uuid, t.number, e.seq, 
 	" FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
 	" WHERE e.ticket_id = $1 AND e.seq > $2 AND e.seq <= $3 ORDER BY e.seq LIMIT $4");
 /* The iterator's end (csvc__cursor_until). */
-static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL FROM tickets",
-                                                       "SELECT max(id), pg_current_snapshot()::text FROM tickets");
+static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL, NULL FROM tickets",
+                                                       "SELECT max(id), pg_current_snapshot()::text,"
+                                                       " pg_current_xact_id_if_assigned()::text FROM tickets");
 
 int csvc__ticket_db_kind(csvc_store *s, const char *kind, char *workflow, size_t n, int32_t *version)
 {
@@ -126,7 +134,7 @@ int csvc__ticket_db_channel_exists(csvc_store *s, const char *channel)
 int csvc__ticket_db_customer_rowid(csvc_store *s, const csvc_uuid *id, int64_t *rowid)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_CUSTOMER, &st);
+	int rc = csvc__db_stmt(s->db, csvc__db_locking(s->db) ? &SQL_CUSTOMER_LOCK : &SQL_CUSTOMER, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -386,10 +394,22 @@ int csvc__ticket_db_lock(csvc_store *s, int64_t rowid)
 	return CSVC_OK;
 }
 
+static int read_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out, int lock);
+
 int csvc__ticket_db_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out)
 {
+	return read_head(s, id, out, csvc__db_locking(s->db));
+}
+
+int csvc__ticket_db_head_read(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out)
+{
+	return read_head(s, id, out, 0);
+}
+
+static int read_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out, int lock)
+{
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, csvc__db_locking(s->db) ? &SQL_HEAD_LOCK : &SQL_HEAD, &st);
+	int rc = csvc__db_stmt(s->db, lock ? &SQL_HEAD_LOCK : &SQL_HEAD, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -542,8 +562,15 @@ int csvc__ticket_db_link(csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc
 	return csvc__db_run(st);
 }
 
-static const csvc__sql SQL_OPEN_UNDER = CSVC__SQL("SELECT id, revision, uuid, number, state, updated_us FROM tickets"
-	" WHERE workflow = $1 AND workflow_version = $2 AND state_category < 5 ORDER BY id");
+#define OPEN_UNDER_SELECT "SELECT id, revision, uuid, number, state, updated_us FROM tickets" \
+	" WHERE workflow = $1 AND workflow_version = $2 AND state_category < 5 ORDER BY id"
+static const csvc__sql SQL_OPEN_UNDER = CSVC__SQL(OPEN_UNDER_SELECT);
+/* Writers that start from a list of tickets (a workflow migration, a
+ * customer merge or class change) lock the listed rows, in id order, on
+ * PostgreSQL: a row another writer holds is waited for and then read as
+ * it committed, so the revision the next event builds on is current and
+ * the conditions are checked again (a ticket closed meanwhile drops out). */
+static const csvc__sql SQL_OPEN_UNDER_LOCK = CSVC__SQL_DIALECTS(OPEN_UNDER_SELECT, OPEN_UNDER_SELECT " FOR NO KEY UPDATE");
 static const csvc__sql SQL_SET_WORKFLOW = CSVC__SQL("UPDATE tickets SET workflow_version = $1, state = $2, state_category = $3, revision = $4, updated_us = $5"
 	" WHERE id = $6");
 
@@ -587,7 +614,7 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
                                size_t *n)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_OPEN_UNDER, &st);
+	int rc = csvc__db_stmt(s->db, csvc__db_locking(s->db) ? &SQL_OPEN_UNDER_LOCK : &SQL_OPEN_UNDER, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_text(st, 1, workflow);
@@ -595,13 +622,14 @@ int csvc__ticket_db_open_under(csvc_store *s, const char *workflow, int32_t vers
 	return collect_refs(st, out, n);
 }
 
-static const csvc__sql SQL_OF_CUSTOMER = CSVC__SQL(
-	"SELECT id, revision, uuid, number, state, updated_us FROM tickets WHERE customer_id = $1 ORDER BY id");
+#define OF_CUSTOMER_SELECT "SELECT id, revision, uuid, number, state, updated_us FROM tickets WHERE customer_id = $1 ORDER BY id"
+static const csvc__sql SQL_OF_CUSTOMER = CSVC__SQL(OF_CUSTOMER_SELECT);
+static const csvc__sql SQL_OF_CUSTOMER_LOCK = CSVC__SQL_DIALECTS(OF_CUSTOMER_SELECT, OF_CUSTOMER_SELECT " FOR NO KEY UPDATE");
 
 int csvc__ticket_db_of_customer(csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out, size_t *n)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_OF_CUSTOMER, &st);
+	int rc = csvc__db_stmt(s->db, csvc__db_locking(s->db) ? &SQL_OF_CUSTOMER_LOCK : &SQL_OF_CUSTOMER, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_int(st, 1, customer_rowid);
@@ -634,11 +662,15 @@ int csvc__ticket_db_set_workflow(csvc_store *s, int64_t rowid, int32_t version, 
 	return csvc__db_run(st);
 }
 
-static const csvc__sql SQL_OPEN_FOR_CUSTOMER = CSVC__SQL("SELECT id FROM tickets WHERE customer_id = $1 AND state_category < 5 ORDER BY id");
+#define OPEN_FOR_CUSTOMER_SELECT "SELECT id FROM tickets WHERE customer_id = $1 AND state_category < 5 ORDER BY id"
+static const csvc__sql SQL_OPEN_FOR_CUSTOMER = CSVC__SQL(OPEN_FOR_CUSTOMER_SELECT);
+static const csvc__sql SQL_OPEN_FOR_CUSTOMER_LOCK =
+	CSVC__SQL_DIALECTS(OPEN_FOR_CUSTOMER_SELECT, OPEN_FOR_CUSTOMER_SELECT " FOR NO KEY UPDATE");
 
 int csvc__ticket_db_open_for_customer(csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n)
 {
-	return csvc__db_collect_ids(s->db, &SQL_OPEN_FOR_CUSTOMER, customer_rowid, ids, n);
+	return csvc__db_collect_ids(s->db, csvc__db_locking(s->db) ? &SQL_OPEN_FOR_CUSTOMER_LOCK : &SQL_OPEN_FOR_CUSTOMER,
+	                            customer_rowid, ids, n);
 }
 
 /* ---- replay and history ---- */
@@ -825,7 +857,9 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 
 /* PostgreSQL: only the rows the iterator's starting snapshot saw created
  * (csvc__cursor_until in store/cursor.h). */
-#define VISIBLE_PG " AND pg_visible_in_snapshot(t.created_xid, CAST(:snapshot AS pg_snapshot))"
+#define VISIBLE_PG \
+	" AND (pg_visible_in_snapshot(t.created_xid, CAST(:snapshot AS pg_snapshot))" \
+	" OR t.created_xid = CAST(:own_xid AS xid8))"
 
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect)
 {
@@ -898,19 +932,15 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
                           int64_t after_rowid, int count_only, csvc__cursor **out)
 {
 	int64_t until = 0;
-	char *snapshot = NULL;
-	int rc;
-	/* Tickets created after the iterator starts are not returned. */
-	if (!count_only && (rc = csvc__cursor_until(s, &SQL_MAX_ID, &until, &snapshot)))
-		return rc;
 	csvc__cursor *c;
-	rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
-	if (rc) {
-		csvc__free(snapshot);
+	int rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
+	if (rc)
+		return rc;
+	/* Tickets created after the iterator starts are not returned. */
+	if (!count_only && (rc = csvc__cursor_until(c, &SQL_MAX_ID, &until))) {
+		csvc__cursor_free(c);
 		return rc;
 	}
-	csvc__cursor_bind_text(c, ":snapshot", snapshot);
-	csvc__free(snapshot);
 	csvc__cursor_bind_int(c, ":after", after_rowid);
 	csvc__cursor_bind_text(c, ":store_code", q->store_code);
 	csvc__cursor_bind_text(c, ":state", q->state);

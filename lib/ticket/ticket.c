@@ -226,8 +226,10 @@ int csvc__ticket_sla_rematch(csvc_store *s, int64_t rowid, csvc_time_us at, int 
 	*moved = 0;
 	if (!f)
 		return CSVC_OK;
-	int rc = csvc__ticket_db_load(s, rowid, &t);
-	if (rc)
+	/* Locked before it is read (PostgreSQL): the state the new policy's
+	 * clocks start from is the one that stays. */
+	int rc = csvc__ticket_db_lock(s, rowid);
+	if (rc || (rc = csvc__ticket_db_load(s, rowid, &t)))
 		return rc;
 	at = csvc__ticket_event_time(s, t->number, t->updated_at, at);
 	if (!csvc_uuid_is_nil(&t->customer) && csvc__ticket_db_customer_rowid(s, &t->customer, &customer_rowid))
@@ -373,7 +375,7 @@ int csvc_ticket_get(csvc_store *store, const csvc_uuid *id, csvc_ticket **out)
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head(store, id, &h);
+	int rc = csvc__ticket_db_head_read(store, id, &h);
 	if (rc)
 		return rc;
 	return csvc__ticket_db_load(store, h.rowid, out);
@@ -879,6 +881,8 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	size_t n = 0;
 	const char **targets = NULL;
 	csvc_time_us now = csvc_store_now(store);
+	int attempt = 0;
+again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	if ((rc = csvc__workflow_cached(store, workflow, from_version, &old_wf)) ||
@@ -936,6 +940,14 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	}
 end:
 	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc__free(targets);
+		csvc__free(refs);
+		targets = NULL;
+		refs = NULL;
+		n = 0;
+		goto again;
+	}
 	if (rc == CSVC_OK && moved)
 		*moved = (int64_t)n;
 	csvc__free(targets);
@@ -978,7 +990,7 @@ int csvc_ticket_replay(csvc_store *store, const csvc_uuid *id, csvc_ticket **out
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head(store, id, &h);
+	int rc = csvc__ticket_db_head_read(store, id, &h);
 	if (rc)
 		return rc;
 	replay_ctx ctx = {csvc__calloc(1, sizeof(csvc_ticket))};
@@ -1006,7 +1018,7 @@ int csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_i
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head(store, id, &h);
+	int rc = csvc__ticket_db_head_read(store, id, &h);
 	if (rc)
 		return rc;
 	csvc_event_iter *it = csvc__calloc(1, sizeof(*it));
@@ -1079,11 +1091,11 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 	csvc__ticket_head after = {0};
 	if (q->customer) {
 		csvc__customer_state cs;
-		if ((rc = csvc__customer_db_state(s, q->customer, &cs)))
+		if ((rc = csvc__customer_db_state_read(s, q->customer, &cs)))
 			return rc;
 		customer_rowid = cs.rowid;
 	}
-	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__ticket_db_head(s, &q->after, &after)))
+	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__ticket_db_head_read(s, &q->after, &after)))
 		return rc;
 	return csvc__ticket_db_query(s, q, customer_rowid, after.rowid, count_only, out);
 }

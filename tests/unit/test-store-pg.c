@@ -422,6 +422,19 @@ static int64_t pages_holding(csvc__db *db, const char *schema, const char *text)
 	return one_int(db, sql);
 }
 
+/* How many of the schema's column statistics (pg_stats: most common
+ * values, histogram bounds) hold `text`. */
+static int64_t stats_holding(csvc__db *db, const char *schema, const char *text)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM pg_stats WHERE schemaname = '%s' AND"
+	         " (position('%s' IN coalesce(most_common_vals::text, '')) > 0"
+	         " OR position('%s' IN coalesce(histogram_bounds::text, '')) > 0)",
+	         schema, text, text);
+	return one_int(db, sql);
+}
+
 /* The scrub on PostgreSQL: after csvc_customer_scrub() no page of the
  * store's tables or their (non-GIN) indexes holds the erased name or
  * phone. Before the erasure they do, which shows the oracle sees them.
@@ -436,6 +449,17 @@ static void test_scrub_leaves_no_erased_bytes(void **state)
 	csvc_store_options o = pg_options("scrubbed");
 	csvc_store *s = NULL;
 	csvc_assert_ok(csvc_store_open(&s, "", &o));
+	/* Others around it, so that the statistics have a histogram, whose
+	 * first bound is the least name: 擦 (U+64E6) sorts before 顾. */
+	for (int i = 0; i < 10; i++) {
+		csvc_customer *o2 = NULL;
+		char name[32];
+		snprintf(name, sizeof(name), "顾客%d", i);
+		csvc_assert_ok(csvc_customer_new(&o2));
+		csvc_assert_ok(csvc_customer_set_name(o2, name));
+		csvc_assert_ok(csvc_customer_create(s, o2, "desk"));
+		csvc_customer_free(o2);
+	}
 	csvc_customer *c = NULL;
 	csvc_assert_ok(csvc_customer_new(&c));
 	csvc_assert_ok(csvc_customer_set_name(c, "擦除测试王五"));
@@ -446,12 +470,14 @@ static void test_scrub_leaves_no_erased_bytes(void **state)
 	csvc_assert_ok(csvc_customer_set_notes(c, "prefers-morning-calls-zq"));
 	csvc_assert_ok(csvc_customer_update(s, c, "desk"));
 	run(db, "CHECKPOINT");
+	run(db, "ANALYZE scrubbed.customers");
 	assert_true(pages_holding(db, "scrubbed", "擦除测试王五") > 0);
 	assert_true(pages_holding(db, "scrubbed", "13911112222") > 0);
 	assert_true(pages_holding(db, "scrubbed", "prefers-evening-calls-zq") > 0);
+	assert_true(stats_holding(db, "scrubbed", "擦除测试王五") > 0);
 	csvc_time_us since = 0;
 	csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(c), "privacy"));
-	/* The plain VACUUM after the erasure leaves the scrub pending. */
+	/* The erasure leaves the scrub to the operator. */
 	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
 	assert_int_equal(since, now_cell);
 	csvc_assert_ok(csvc_customer_scrub(s));
@@ -462,6 +488,7 @@ static void test_scrub_leaves_no_erased_bytes(void **state)
 	assert_int_equal(pages_holding(db, "scrubbed", "13911112222"), 0);
 	assert_int_equal(pages_holding(db, "scrubbed", "prefers-evening-calls-zq"), 0);
 	assert_int_equal(pages_holding(db, "scrubbed", "prefers-morning-calls-zq"), 0);
+	assert_int_equal(stats_holding(db, "scrubbed", "擦除测试王五"), 0);
 	/* The store works on, and the customer is there, erased. */
 	csvc_customer *e = NULL;
 	csvc_assert_ok(csvc_customer_get(s, csvc_customer_id(c), &e));
@@ -470,6 +497,47 @@ static void test_scrub_leaves_no_erased_bytes(void **state)
 	csvc_customer_free(c);
 	csvc_store_close(s);
 	run(db, "DROP SCHEMA scrubbed CASCADE");
+	csvc__db_close(db);
+}
+
+/* Only the tables' owner may vacuum them, and PostgreSQL skips anyone
+ * else's VACUUM with a warning: a store opened as a role that may do
+ * everything but own the tables gets an error from the scrub, which stays
+ * pending, instead of a scrub that did nothing. */
+static void test_scrub_refused_to_a_role_that_does_not_own_the_tables(void **state)
+{
+	(void)state;
+	csvc__db *db = admin(conninfo());
+	run(db, "DROP SCHEMA IF EXISTS notowner CASCADE");
+	run(db, "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'csvc_app') THEN"
+	        " CREATE ROLE csvc_app LOGIN; END IF; END$$");
+	csvc_store_options o = pg_options("notowner");
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_store_open(&s, "", &o));
+	csvc_store_close(s);
+	run(db, "GRANT USAGE ON SCHEMA notowner TO csvc_app");
+	run(db, "GRANT ALL ON ALL TABLES IN SCHEMA notowner TO csvc_app");
+	run(db, "GRANT ALL ON ALL SEQUENCES IN SCHEMA notowner TO csvc_app");
+	char info[1024];
+	snprintf(info, sizeof(info), "%s user=csvc_app", conninfo());
+	o.pg_conninfo = info;
+	csvc_assert_ok(csvc_store_open(&s, "", &o));
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_set_name(c, "不是表主"));
+	csvc_assert_ok(csvc_customer_create(s, c, "desk"));
+	csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(c), "privacy"));
+	csvc_assert_err(csvc_customer_scrub(s), CSVC_ESTORAGE);
+	assert_non_null(strstr(csvc_error_last()->message, "does not own"));
+	assert_non_null(strstr(csvc_error_last()->message, "customers"));
+	csvc_time_us since = 0;
+	csvc_assert_ok(csvc_customer_scrub_pending(s, &since));
+	assert_true(since != 0);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+	run(db, "DROP SCHEMA notowner CASCADE");
+	run(db, "DROP OWNED BY csvc_app");
+	run(db, "DROP ROLE csvc_app");
 	csvc__db_close(db);
 }
 
@@ -484,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_c_locale_database_refused),
 		cmocka_unit_test(test_search_same_on_both_engines),
 		cmocka_unit_test(test_scrub_leaves_no_erased_bytes),
+		cmocka_unit_test(test_scrub_refused_to_a_role_that_does_not_own_the_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
