@@ -662,3 +662,14 @@ int bench_feed(double scale, const char *dir)
 	sla_advance(scale, dir);
 	return 0;
 }
+
+#ifdef CSVC_HAVE_POSTGRES
+int bench_feed_pg(double scale, const char *dir, const char *pg)
+{
+	(void)scale;
+	(void)dir;
+	(void)pg;
+	printf("# feed: not on PostgreSQL yet\n");
+	return 0;
+}
+#endif

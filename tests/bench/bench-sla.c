@@ -156,3 +156,14 @@ int bench_sla(double scale, const char *dir)
 	bench_ratio("sla.advance.time_vs_due_count", (a1 / a2) / ((double)e1 / (double)(e2 ? e2 : 1)));
 	return 0;
 }
+
+#ifdef CSVC_HAVE_POSTGRES
+int bench_sla_pg(double scale, const char *dir, const char *pg)
+{
+	(void)scale;
+	(void)dir;
+	(void)pg;
+	printf("# sla: not on PostgreSQL yet\n");
+	return 0;
+}
+#endif

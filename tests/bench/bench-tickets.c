@@ -366,3 +366,14 @@ int bench_tickets(double scale, const char *dir)
 	bench_ratio("ticket.list_open_page.large_vs_small", t_large / t_small);
 	return 0;
 }
+
+#ifdef CSVC_HAVE_POSTGRES
+int bench_tickets_pg(double scale, const char *dir, const char *pg)
+{
+	(void)scale;
+	(void)dir;
+	(void)pg;
+	printf("# tickets: not on PostgreSQL yet\n");
+	return 0;
+}
+#endif

@@ -66,4 +66,43 @@ int bench_sla(double scale, const char *dir);
 int bench_reports(double scale, const char *dir);
 int bench_feed(double scale, const char *dir);
 
+#ifdef CSVC_HAVE_POSTGRES
+/* The sections on a PostgreSQL server (--db): `pg` is a libpq connection
+ * string or a postgresql:// URI. Stores live in schemas of their own,
+ * dropped at the end; the anchor is raw libpq, and `dir` still holds
+ * the SQLite files a section compares with. */
+int bench_customers_pg(double scale, const char *dir, const char *pg);
+int bench_tickets_pg(double scale, const char *dir, const char *pg);
+int bench_calendar_pg(double scale, const char *dir, const char *pg);
+int bench_sla_pg(double scale, const char *dir, const char *pg);
+int bench_reports_pg(double scale, const char *dir, const char *pg);
+int bench_feed_pg(double scale, const char *dir, const char *pg);
+#endif
+
+/* Prints the figures of one measurement of `count` operations on
+ * PostgreSQL: the library, raw libpq with one statement per round trip
+ * (the anchor) and, when t_pipe > 0, raw libpq in pipeline mode, as
+ * "pg.<name>.libcsvc", ".libpq", ".libpq_pipeline", the ratio anchor time
+ * over library time "pg.<name>.ratio", and the same against the
+ * pipeline "pg.<name>.vs_pipeline.ratio". */
+static inline void bench_pg_report(const char *name, double count, double t_lib, double t_raw, double t_pipe,
+                                   const char *unit)
+{
+	char label[128];
+	snprintf(label, sizeof(label), "pg.%s.libcsvc", name);
+	bench_figure(label, count / t_lib, unit);
+	snprintf(label, sizeof(label), "pg.%s.libpq", name);
+	bench_figure(label, count / t_raw, unit);
+	if (t_pipe > 0) {
+		snprintf(label, sizeof(label), "pg.%s.libpq_pipeline", name);
+		bench_figure(label, count / t_pipe, unit);
+	}
+	snprintf(label, sizeof(label), "pg.%s", name);
+	bench_ratio(label, t_raw / t_lib);
+	if (t_pipe > 0) {
+		snprintf(label, sizeof(label), "pg.%s.vs_pipeline", name);
+		bench_ratio(label, t_pipe / t_lib);
+	}
+}
+
 #endif
