@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "bench-clients.h"
 #include "bench-raw.h"
 #include "bench.h"
 #include "csvc.h"
@@ -34,14 +35,15 @@ static csvc_store *open_lib(const char *path, csvc_time_us *clock)
 
 /* ---- libcsvc ---- */
 
-static double lib_create(csvc_store *s, int from, int n, int batch, csvc_uuid *ids)
+/* `store`: the tickets' store code; NULL alternates SH01 and SH02. */
+static double lib_create(csvc_store *s, int from, int n, int batch, csvc_uuid *ids, const char *store)
 {
 	double t0 = bench_seconds();
 	for (int i = from; i < from + n; i++) {
 		if (batch > 1 && i % batch == 0 && csvc_store_begin(s))
 			bench_die("begin");
 		csvc_ticket *t = NULL;
-		if (csvc_ticket_new(&t, "complaint", i % 2 ? "SH01" : "SH02") ||
+		if (csvc_ticket_new(&t, "complaint", store ? store : i % 2 ? "SH01" : "SH02") ||
 		    csvc_ticket_set_subject(t, "收银台排队太久") || csvc_ticket_set_channel(t, "phone") ||
 		    csvc_ticket_create(s, t, "bench"))
 			bench_die("create");
@@ -85,10 +87,9 @@ static void run(raw *r, sqlite3_stmt *st)
 	sqlite3_reset(st);
 }
 
-static void raw_open(raw *r, const char *path)
+/* Opens the raw side on a store file that has the library's schema. */
+static void raw_connect(raw *r, const char *path)
 {
-	csvc_time_us clock = 0;
-	csvc_store_close(open_lib(path, &clock)); /* identical schema and defaults */
 	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		exit(1);
 	sqlite3_exec(r->db,
@@ -119,6 +120,13 @@ static void raw_open(raw *r, const char *path)
 	r->commit = bench_raw_prepare(r->db, "COMMIT");
 }
 
+static void raw_open(raw *r, const char *path)
+{
+	csvc_time_us clock = 0;
+	csvc_store_close(open_lib(path, &clock)); /* identical schema and defaults */
+	raw_connect(r, path);
+}
+
 static void raw_close(raw *r)
 {
 	sqlite3_stmt *all[] = {r->kind, r->channel, r->priority, r->counter, r->insert, r->search,
@@ -135,7 +143,7 @@ static const char CREATED_PAYLOAD[] =
 	"\"priority_override\":0,\"assignee\":null,\"team\":null,\"subject\":\"%s\",\"description\":null,"
 	"\"order_ref\":null}}";
 
-static double raw_create(raw *r, int from, int n, int batch, csvc_uuid *ids)
+static double raw_create(raw *r, int from, int n, int batch, csvc_uuid *ids, const char *store_code)
 {
 	csvc_time_us now = 1767225600LL * 1000000 + from;
 	const char *subject = "收银台排队太久";
@@ -143,7 +151,7 @@ static double raw_create(raw *r, int from, int n, int batch, csvc_uuid *ids)
 	for (int i = from; i < from + n; i++) {
 		if (i % batch == 0)
 			run(r, r->begin);
-		const char *store = i % 2 ? "SH01" : "SH02";
+		const char *store = store_code ? store_code : i % 2 ? "SH01" : "SH02";
 		now++;
 		sqlite3_bind_text(r->kind, 1, "complaint", -1, SQLITE_STATIC);
 		run(r, r->kind);
@@ -319,8 +327,8 @@ int bench_tickets(double scale, const char *dir)
 		double c_raw = 0, c_lib = 0, t_raw = 0, t_lib = 0;
 		for (int from = 0; from < count; from += chunk) {
 			int k = count - from < chunk ? count - from : chunk;
-			c_raw += raw_create(&r, from, k, batch, raw_ids);
-			c_lib += lib_create(s, from, k, batch, lib_ids);
+			c_raw += raw_create(&r, from, k, batch, raw_ids, NULL);
+			c_lib += lib_create(s, from, k, batch, lib_ids, NULL);
 		}
 		for (int from = 0; from < count; from += chunk) {
 			int k = count - from < chunk ? count - from : chunk;
@@ -364,7 +372,129 @@ int bench_tickets(double scale, const char *dir)
 	bench_figure(label, t_large * 1e6, "us");
 	/* time at the large size over time at the small size: must stay under 3 */
 	bench_ratio("ticket.list_open_page.large_vs_small", t_large / t_small);
+	bench_tickets_clients(scale, dir);
 	return 0;
+}
+
+/* ---- eight clients at once on one store file ---- */
+
+#define CLIENTS 8
+
+typedef struct lite_client {
+	const char *path;
+	int raw_side, count;
+	csvc_store *s;
+	raw r;
+	csvc_uuid *ids;
+	csvc_time_us clock;
+	char store[8];
+} lite_client;
+
+/* A client's store code: one of its own, as a till in its own shop. */
+static void client_store(int client, char *out, size_t n)
+{
+	snprintf(out, n, "C%02d", client);
+}
+
+static void *lite_open(int client, void *arg)
+{
+	const lite_client *proto = arg;
+	lite_client *c = calloc(1, sizeof(*c));
+	if (!c)
+		exit(1);
+	*c = *proto;
+	c->ids = calloc((size_t)c->count, sizeof(csvc_uuid));
+	c->clock = 1767225600LL * 1000000 + (csvc_time_us)client * 1000000000;
+	client_store(client, c->store, sizeof(c->store));
+	if (c->raw_side) {
+		raw_connect(&c->r, c->path);
+		sqlite3_busy_timeout(c->r.db, 5000);
+	} else {
+		csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+		o.clock = bench_tick;
+		o.clock_userdata = &c->clock;
+		if (csvc_store_open(&c->s, c->path, &o))
+			bench_die("open");
+	}
+	return c;
+}
+
+static void lite_run(void *state, int client, int phase, int from, int n)
+{
+	(void)client;
+	lite_client *c = state;
+	if (c->raw_side && phase == 0)
+		raw_create(&c->r, from, n, 1, c->ids, c->store);
+	else if (c->raw_side)
+		raw_transition(&c->r, from, n, 1, c->ids);
+	else if (phase == 0)
+		lib_create(c->s, from, n, 1, c->ids, c->store);
+	else
+		lib_transition(c->s, from, n, 1, c->ids);
+}
+
+static void lite_close(void *state)
+{
+	lite_client *c = state;
+	if (c->raw_side)
+		raw_close(&c->r);
+	else
+		csvc_store_close(c->s);
+	free(c->ids);
+	free(c);
+}
+
+/* Prints throughputs of `count` operations and the ratio of a measurement
+ * with both sides. */
+static void client_figures(const char *name, const char *anchor, double count, double t_lib, double t_raw)
+{
+	char label[128];
+	snprintf(label, sizeof(label), "%s.libcsvc", name);
+	bench_figure(label, count / t_lib, "ops/s");
+	snprintf(label, sizeof(label), "%s.%s", name, anchor);
+	bench_figure(label, count / t_raw, "ops/s");
+	bench_ratio(name, t_raw / t_lib);
+}
+
+/* CLIENTS processes at once, each creating and then transitioning
+ * tickets of its own store code, one operation per transaction, on one
+ * store file: through the library and through the raw statements (the
+ * ticket machinery alone, as in ticket.create_durable). The sides
+ * alternate in rounds. */
+void bench_tickets_clients(double scale, const char *dir)
+{
+	int per = (int)(250 * scale), rounds = 4;
+	if (per < 20)
+		per = 20;
+	int chunk = (per + rounds - 1) / rounds;
+	char lib_path[512], raw_path[512];
+	snprintf(lib_path, sizeof(lib_path), "%s/bench-clients-lib.db", dir);
+	snprintf(raw_path, sizeof(raw_path), "%s/bench-clients-raw.db", dir);
+	bench_remove_db(lib_path);
+	bench_remove_db(raw_path);
+	csvc_time_us clock = 0;
+	csvc_store_close(open_lib(lib_path, &clock));
+	csvc_store_close(open_lib(raw_path, &clock));
+	lite_client lib_proto = {lib_path, 0, per, NULL, {0}, NULL, 0, ""};
+	lite_client raw_proto = {raw_path, 1, per, NULL, {0}, NULL, 0, ""};
+	bench_client_kind lib_kind = {lite_open, lite_run, lite_close, &lib_proto};
+	bench_client_kind raw_kind = {lite_open, lite_run, lite_close, &raw_proto};
+	bench_clients *lib = bench_clients_start(&lib_kind, CLIENTS);
+	bench_clients *rawc = bench_clients_start(&raw_kind, CLIENTS);
+	double t[2][2] = {{0, 0}, {0, 0}}; /* [phase][raw side] */
+	for (int phase = 0; phase < 2; phase++)
+		for (int from = 0; from < per; from += chunk) {
+			int k = per - from < chunk ? per - from : chunk;
+			t[phase][1] += bench_clients_run(rawc, phase, from, k);
+			t[phase][0] += bench_clients_run(lib, phase, from, k);
+		}
+	bench_clients_stop(lib);
+	bench_clients_stop(rawc);
+	double total = (double)per * CLIENTS;
+	client_figures("ticket.clients8.create", "sqlite", total, t[0][0], t[0][1]);
+	client_figures("ticket.clients8.transition", "sqlite", total, t[1][0], t[1][1]);
+	bench_remove_db(lib_path);
+	bench_remove_db(raw_path);
 }
 
 #ifdef CSVC_HAVE_POSTGRES
