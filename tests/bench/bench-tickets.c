@@ -498,12 +498,775 @@ void bench_tickets_clients(double scale, const char *dir)
 }
 
 #ifdef CSVC_HAVE_POSTGRES
+/* ---- on PostgreSQL: raw libpq sending the library's statements ---- */
+
+#include "bench-raw-pg.h"
+
+/* The library's store on PostgreSQL with the handbook defaults, their SLA
+ * policies included (a complaint gets the three targets of
+ * handbook_complaint). */
+static csvc_store *pg_lib_open(const char *conninfo, const char *schema, csvc_time_us *clock, int install)
+{
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = bench_tick;
+	o.clock_userdata = clock;
+	bench_pg_options(&o, conninfo, schema);
+	csvc_store *s = NULL;
+	if (csvc_store_open(&s, "", &o) || (install && csvc_store_install_defaults(s)))
+		bench_die("open");
+	return s;
+}
+
+/* The SLA targets of the policy a complaint gets, as the raw side writes
+ * them. */
+#define MAX_TARGETS 8
+typedef struct pg_policy {
+	int64_t id, n;
+	int64_t duration[MAX_TARGETS], warn[MAX_TARGETS];
+} pg_policy;
+
+typedef struct pg_raw {
+	PGconn *c;
+	pg_policy policy;
+	/* Per transaction, as the library checks them once per transaction:
+	 * the SLA policy stamp, and the calendar of each store code. */
+	int stamp_read;
+	char calendars_read[4][8];
+	int n_calendars_read;
+} pg_raw;
+
+/* The statements of csvc_ticket_create and csvc_ticket_transition with
+ * their SLA hooks (lib/ticket/ticket-sql.c, lib/sla/sla-sql.c) and the
+ * feed's at commit, on a schema made by the library. */
+static void pg_raw_connect(pg_raw *r, const char *conninfo, const char *schema)
+{
+	memset(r, 0, sizeof(*r));
+	PGconn *c = r->c = bench_pg_connect(conninfo, schema);
+	bench_pg_prepare(c, "begin", "BEGIN ISOLATION LEVEL READ COMMITTED");
+	bench_pg_prepare(c, "commit", "COMMIT");
+	bench_pg_prepare(c, "kind", "SELECT k.workflow, (SELECT max(version) FROM workflows w WHERE w.name = k.workflow)"
+	                            " FROM ticket_kinds k WHERE k.name = $1");
+	bench_pg_prepare(c, "channel", "SELECT 1 FROM ticket_channels WHERE name = $1");
+	bench_pg_prepare(c, "priority", "SELECT priority FROM priority_matrix WHERE urgency = $1 AND importance = $2"
+	                                " AND impact = $3");
+	bench_pg_prepare(c, "counter", "INSERT INTO ticket_counters (store_code, last) VALUES ($1, 1)"
+	                               " ON CONFLICT (store_code) DO UPDATE SET last = ticket_counters.last + 1"
+	                               " RETURNING last");
+	bench_pg_prepare(c, "insert",
+	                 "INSERT INTO tickets (uuid, number, kind, store_code, customer_id, channel, category, urgency,"
+	                 " importance, impact, priority, priority_override, assignee, team, subject, description,"
+	                 " order_ref, state, state_category, workflow, workflow_version, revision, created_us, updated_us)"
+	                 " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)"
+	                 " RETURNING id");
+	bench_pg_prepare(c, "search", "INSERT INTO ticket_search (rowid, body) VALUES ($1, $2)");
+	bench_pg_prepare(c, "event", "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state,"
+	                             " payload) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id");
+	bench_pg_prepare(c, "stamp", "SELECT coalesce((SELECT max(id) FROM sla_policies), 0) * 65536"
+	                             " + coalesce((SELECT sum(retired) FROM sla_policy_names), 0)");
+	bench_pg_prepare(c, "calendar", "SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id"
+	                                " WHERE s.store_code = $1");
+	bench_pg_prepare(c, "head", "SELECT id, revision, state, state_category, workflow, workflow_version, number,"
+	                            " updated_us FROM tickets WHERE uuid = $1");
+	bench_pg_prepare(c, "set_state", "UPDATE tickets SET state = $1, state_category = $2, revision = $3,"
+	                                 " updated_us = $4 WHERE id = $5");
+	bench_pg_prepare(c, "clocks", "SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at,"
+	                              " c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us, c.next_alarm_us,"
+	                              " c.next_pct, c.fault, c.policy_id FROM sla_targets c"
+	                              " JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
+	                              " WHERE c.ticket_id = $1 ORDER BY c.idx");
+	bench_pg_prepare(c, "uuid", "SELECT uuid FROM tickets WHERE id = $1");
+	bench_pg_prepare(c, "clock", "UPDATE sla_targets SET phase = $3, used_us = $4, since_us = $5, met_at = $6,"
+	                             " met_via_state = $7, breached_at = $8, fired = $9, cycle = $10, due_us = $11,"
+	                             " next_alarm_us = $12, next_pct = $13, warned = $14, fault = $15"
+	                             " WHERE ticket_id = $1 AND idx = $2");
+	bench_pg_prepare_feed(c);
+	/* The policy a complaint matches, and its targets. */
+	pg_policy *p = &r->policy;
+	p->id = bench_pg_value(c, "SELECT id FROM sla_policies WHERE name = 'handbook_complaint'"
+	                          " ORDER BY version DESC LIMIT 1");
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "SELECT idx, duration_us, coalesce(split_part(warnings, ',', 1), '0') FROM sla_policy_targets"
+	         " WHERE policy_id = %lld ORDER BY idx",
+	         (long long)p->id);
+	PGresult *res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1 || PQntuples(res) > MAX_TARGETS) {
+		fprintf(stderr, "bench: the handbook_complaint policy is not as expected\n");
+		exit(1);
+	}
+	p->n = PQntuples(res);
+	for (int i = 0; i < p->n; i++) {
+		p->duration[i] = bench_pg_getint(res, i, 1);
+		p->warn[i] = bench_pg_getint(res, i, 2);
+	}
+	PQclear(res);
+	/* One multi-row insert of every target, as the library builds it. */
+	char *ins = malloc(8192);
+	int len = snprintf(ins, 8192, "INSERT INTO sla_targets (ticket_id, idx, policy_id, initial_policy_id, calendar,"
+	                              " phase, used_us, since_us, met_at, met_via_state, breached_at, fired, cycle, due_us,"
+	                              " next_alarm_us, next_pct, warned, fault) VALUES ");
+	for (int i = 0; i < p->n; i++) {
+		len += snprintf(ins + len, (size_t)(8192 - len), "%s(", i ? "," : "");
+		for (int k = 1; k <= 18; k++)
+			len += snprintf(ins + len, (size_t)(8192 - len), "$%d%s", 18 * i + k, k < 18 ? "," : ")");
+	}
+	bench_pg_prepare(c, "clocks_insert", ins);
+	free(ins);
+}
+
+/* A schema made by the library, then the raw connection on it. */
+static void pg_raw_open(pg_raw *r, const char *conninfo, const char *schema)
+{
+	csvc_time_us clock = 0;
+	csvc_store_close(pg_lib_open(conninfo, schema, &clock, 1));
+	pg_raw_connect(r, conninfo, schema);
+}
+
+/* The parameters of the statements of a create; `stage` 0: up to the
+ * counter, 1: the ticket row, 2: the rows after it. */
+typedef struct create_ctx {
+	const char *store;
+	csvc_time_us now;
+	uuid_t u;
+	char number[32], payload[1024];
+	int64_t id;
+} create_ctx;
+
+static const char SUBJECT[] = "收银台排队太久";
+
+static void p_kind(bench_pg_params *p)
+{
+	bench_pg_params_clear(p);
+	bench_pg_text(p, "complaint");
+}
+
+static void p_channel(bench_pg_params *p)
+{
+	bench_pg_params_clear(p);
+	bench_pg_text(p, "phone");
+}
+
+static void p_priority(bench_pg_params *p)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, 3);
+	bench_pg_int(p, 2);
+	bench_pg_int(p, 3);
+}
+
+static void p_store(bench_pg_params *p, const char *store)
+{
+	bench_pg_params_clear(p);
+	bench_pg_text(p, store);
+}
+
+static void set_number(create_ctx *x, int64_t seq)
+{
+	snprintf(x->number, sizeof(x->number), "%s-%06lld", x->store, (long long)seq);
+	snprintf(x->payload, sizeof(x->payload), CREATED_PAYLOAD, x->number, x->store, SUBJECT);
+	uuid_generate_random(x->u);
+}
+
+static void p_ticket(bench_pg_params *p, const create_ctx *x)
+{
+	bench_pg_params_clear(p);
+	bench_pg_blob(p, x->u, 16);
+	bench_pg_text(p, x->number);
+	bench_pg_text(p, "complaint");
+	bench_pg_text(p, x->store);
+	bench_pg_null(p);
+	bench_pg_text(p, "phone");
+	bench_pg_null(p);
+	bench_pg_int(p, 3);
+	bench_pg_int(p, 2);
+	bench_pg_int(p, 3);
+	bench_pg_int(p, 4);
+	bench_pg_int(p, 0);
+	bench_pg_null(p);
+	bench_pg_null(p);
+	bench_pg_text(p, SUBJECT);
+	bench_pg_null(p);
+	bench_pg_null(p);
+	bench_pg_text(p, "received");
+	bench_pg_int(p, 1);
+	bench_pg_text(p, "complaint");
+	bench_pg_int(p, 1);
+	bench_pg_int(p, 1);
+	bench_pg_int(p, x->now);
+	bench_pg_int(p, x->now);
+}
+
+static void p_search(bench_pg_params *p, const create_ctx *x)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, x->id);
+	bench_pg_text(p, SUBJECT);
+}
+
+static void p_created(bench_pg_params *p, const create_ctx *x)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, x->id);
+	bench_pg_int(p, 1);
+	bench_pg_text(p, "created");
+	bench_pg_text(p, "bench");
+	bench_pg_int(p, x->now);
+	bench_pg_null(p);
+	bench_pg_text(p, "received");
+	bench_pg_text(p, x->payload);
+}
+
+/* The clocks of a new ticket: every target running from its creation,
+ * its first alarm at the policy's warning. */
+static void p_clocks(bench_pg_params *p, const pg_policy *pol, const create_ctx *x)
+{
+	bench_pg_params_clear(p);
+	for (int i = 0; i < pol->n; i++) {
+		int64_t due = x->now + pol->duration[i];
+		int64_t pct = pol->warn[i] ? pol->warn[i] : 100;
+		bench_pg_int(p, x->id);
+		bench_pg_int(p, i);
+		bench_pg_int(p, pol->id);
+		bench_pg_int(p, pol->id);
+		bench_pg_null(p);
+		bench_pg_int(p, 1);
+		bench_pg_int(p, 0);
+		bench_pg_int(p, x->now);
+		bench_pg_null(p);
+		bench_pg_int(p, 0);
+		bench_pg_null(p);
+		bench_pg_int(p, 0);
+		bench_pg_int(p, 0);
+		bench_pg_int(p, due);
+		bench_pg_int(p, x->now + pol->duration[i] * pct / 100);
+		bench_pg_int(p, pct);
+		bench_pg_int(p, 0);
+		bench_pg_null(p);
+	}
+}
+
+/* Whether the calendar of `store` was read in this transaction; marks it. */
+static int calendar_known(pg_raw *r, const char *store)
+{
+	for (int i = 0; i < r->n_calendars_read; i++)
+		if (strcmp(r->calendars_read[i], store) == 0)
+			return 1;
+	if (r->n_calendars_read < 4)
+		snprintf(r->calendars_read[r->n_calendars_read++], sizeof(r->calendars_read[0]), "%s", store);
+	return 0;
+}
+
+/* One statement per round trip; `batch` creates per transaction. */
+static double pg_raw_create(pg_raw *r, int from, int n, int batch, csvc_uuid *ids, const char *store)
+{
+	PGconn *c = r->c;
+	bench_pg_params p;
+	create_ctx x;
+	int64_t first_event = 0;
+	csvc_time_us now = 1767225600LL * 1000000 + from;
+	double t0 = bench_seconds();
+	for (int i = from; i < from + n; i++) {
+		if (i % batch == 0) {
+			bench_pg_run_void(c, "begin", NULL);
+			r->stamp_read = 0;
+			r->n_calendars_read = 0;
+		}
+		x.store = store ? store : i % 2 ? "SH01" : "SH02";
+		x.now = ++now;
+		p_kind(&p);
+		bench_pg_run_void(c, "kind", &p);
+		p_channel(&p);
+		bench_pg_run_void(c, "channel", &p);
+		p_priority(&p);
+		bench_pg_run_void(c, "priority", &p);
+		p_store(&p, x.store);
+		set_number(&x, bench_pg_run_int(c, "counter", &p));
+		memcpy(ids[i].bytes, x.u, 16);
+		p_ticket(&p, &x);
+		x.id = bench_pg_run_int(c, "insert", &p);
+		p_search(&p, &x);
+		bench_pg_run_void(c, "search", &p);
+		p_created(&p, &x);
+		int64_t ev = bench_pg_run_int(c, "event", &p);
+		if (i % batch == 0)
+			first_event = ev;
+		if (!r->stamp_read) {
+			bench_pg_run_void(c, "stamp", NULL);
+			r->stamp_read = 1;
+		}
+		if (!calendar_known(r, x.store)) {
+			p_store(&p, x.store);
+			bench_pg_run_void(c, "calendar", &p);
+		}
+		p_clocks(&p, &r->policy, &x);
+		bench_pg_run_void(c, "clocks_insert", &p);
+		if (i % batch == batch - 1 || i == from + n - 1) {
+			bench_pg_feed_append(c, 1, first_event, ev - first_event + 1);
+			bench_pg_run_void(c, "commit", NULL);
+		}
+	}
+	return bench_seconds() - t0;
+}
+
+/* Each create in one transaction, in pipeline mode: four round trips
+ * (the reads and the counter; the ticket row, whose number needs the
+ * counter; the rows that need its id, with the feed's lock and head; the
+ * feed row and the commit). */
+static double pg_pipe_create(pg_raw *r, int from, int n, csvc_uuid *ids, const char *store)
+{
+	PGconn *c = r->c;
+	bench_pg_params p;
+	PGresult *res[8];
+	create_ctx x;
+	csvc_time_us now = 1767225600LL * 1000000 + from;
+	bench_pg_pipeline_begin(c);
+	double t0 = bench_seconds();
+	for (int i = from; i < from + n; i++) {
+		x.store = store ? store : i % 2 ? "SH01" : "SH02";
+		x.now = ++now;
+		bench_pg_send(c, "begin", NULL);
+		p_kind(&p);
+		bench_pg_send(c, "kind", &p);
+		p_channel(&p);
+		bench_pg_send(c, "channel", &p);
+		p_priority(&p);
+		bench_pg_send(c, "priority", &p);
+		p_store(&p, x.store);
+		bench_pg_send(c, "counter", &p);
+		bench_pg_send(c, "stamp", NULL);
+		bench_pg_send(c, "calendar", &p);
+		bench_pg_sync(c, 7, res);
+		set_number(&x, bench_pg_getint(res[4], 0, 0));
+		bench_pg_clear(res, 7);
+		memcpy(ids[i].bytes, x.u, 16);
+		p_ticket(&p, &x);
+		bench_pg_send(c, "insert", &p);
+		bench_pg_sync(c, 1, res);
+		x.id = bench_pg_getint(res[0], 0, 0);
+		PQclear(res[0]);
+		p_search(&p, &x);
+		bench_pg_send(c, "search", &p);
+		p_created(&p, &x);
+		bench_pg_send(c, "event", &p);
+		p_clocks(&p, &r->policy, &x);
+		bench_pg_send(c, "clocks_insert", &p);
+		bench_pg_send(c, "feed_lock", NULL);
+		bench_pg_send(c, "feed_notify", NULL);
+		bench_pg_send(c, "feed_head", NULL);
+		bench_pg_sync(c, 6, res);
+		int64_t ev = bench_pg_getint(res[1], 0, 0);
+		int64_t head = PQntuples(res[5]) ? bench_pg_getint(res[5], 0, 0) : 0;
+		bench_pg_clear(res, 6);
+		bench_pg_params_clear(&p);
+		bench_pg_int(&p, head + 1);
+		bench_pg_feed_id(&p);
+		bench_pg_int(&p, 1);
+		bench_pg_int(&p, ev);
+		bench_pg_int(&p, 1);
+		bench_pg_send(c, "feed_insert", &p);
+		bench_pg_send(c, "commit", NULL);
+		bench_pg_sync(c, 2, NULL);
+	}
+	double dt = bench_seconds() - t0;
+	bench_pg_pipeline_end(c);
+	return dt;
+}
+
+static const char TRANSITION_PAYLOAD[] =
+	"{\"transition\":\"analyse\",\"set\":{\"state\":\"analysing\",\"state_category\":2}}";
+
+static void p_uuid(bench_pg_params *p, const csvc_uuid *id)
+{
+	bench_pg_params_clear(p);
+	bench_pg_blob(p, id->bytes, 16);
+}
+
+static void p_id(bench_pg_params *p, int64_t id)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, id);
+}
+
+static void p_set_state(bench_pg_params *p, int64_t id, int64_t rev, csvc_time_us now)
+{
+	bench_pg_params_clear(p);
+	bench_pg_text(p, "analysing");
+	bench_pg_int(p, 2);
+	bench_pg_int(p, rev + 1);
+	bench_pg_int(p, now);
+	bench_pg_int(p, id);
+}
+
+static void p_transition(bench_pg_params *p, int64_t id, int64_t rev, csvc_time_us now)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, id);
+	bench_pg_int(p, rev + 1);
+	bench_pg_text(p, "transition");
+	bench_pg_text(p, "bench");
+	bench_pg_int(p, now);
+	bench_pg_text(p, "received");
+	bench_pg_text(p, "analysing");
+	bench_pg_text(p, TRANSITION_PAYLOAD);
+}
+
+/* The update of clock `row` of `clocks` (SQL "clocks" columns) after the
+ * transition: the first target (the response) is met now, the others run
+ * on unchanged, and the library writes every clock back. */
+static void p_clock(bench_pg_params *p, const PGresult *clocks, int row, int64_t id, csvc_time_us now)
+{
+	bench_pg_params_clear(p);
+	bench_pg_int(p, id);
+	bench_pg_int(p, bench_pg_getint(clocks, row, 0));
+	int64_t since = bench_pg_getint(clocks, row, 5);
+	if (row == 0) {
+		bench_pg_int(p, 3);
+		bench_pg_int(p, now - since);
+		bench_pg_int(p, since);
+		bench_pg_int(p, now);
+		bench_pg_int(p, 2);
+		bench_pg_null(p);
+		bench_pg_int(p, 0);
+		bench_pg_int(p, 0);
+		bench_pg_null(p);
+		bench_pg_null(p);
+		bench_pg_int(p, 0);
+		bench_pg_int(p, 0);
+		bench_pg_null(p);
+		return;
+	}
+	/* phase, used, since, met_at, met_via_state, breached_at, fired,
+	 * cycle, due, next alarm, next pct; warned 0; fault */
+	static const int cols[] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+	for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+		if (PQgetisnull(clocks, row, cols[k]))
+			bench_pg_null(p);
+		else
+			bench_pg_text(p, PQgetvalue(clocks, row, cols[k]));
+	}
+	bench_pg_int(p, 0);
+	bench_pg_null(p);
+}
+
+/* Reads the clocks as the library does (every column of every row). */
+static void read_clocks(const PGresult *r)
+{
+	int64_t sink = 0;
+	for (int row = 0; row < PQntuples(r); row++)
+		for (int col = 0; col < PQnfields(r); col++)
+			if (!PQgetisnull(r, row, col))
+				sink += col == 1 || col == 2 ? (int64_t)strlen(PQgetvalue(r, row, col))
+				                             : bench_pg_getint(r, row, col);
+	if (sink == 42)
+		printf("#\n");
+}
+
+static double pg_raw_transition(pg_raw *r, int from, int n, int batch, const csvc_uuid *ids)
+{
+	PGconn *c = r->c;
+	bench_pg_params p;
+	int64_t first_event = 0;
+	csvc_time_us now = 1767225600LL * 1000000 + from;
+	double t0 = bench_seconds();
+	for (int i = from; i < from + n; i++) {
+		if (i % batch == 0)
+			bench_pg_run_void(c, "begin", NULL);
+		now++;
+		p_uuid(&p, &ids[i]);
+		PGresult *head = bench_pg_run(c, "head", &p);
+		int64_t id = bench_pg_getint(head, 0, 0), rev = bench_pg_getint(head, 0, 1);
+		PQclear(head);
+		p_set_state(&p, id, rev, now);
+		bench_pg_run_void(c, "set_state", &p);
+		p_transition(&p, id, rev, now);
+		int64_t ev = bench_pg_run_int(c, "event", &p);
+		if (i % batch == 0)
+			first_event = ev;
+		p_id(&p, id);
+		PGresult *clocks = bench_pg_run(c, "clocks", &p);
+		read_clocks(clocks);
+		bench_pg_run_void(c, "uuid", &p);
+		p_uuid(&p, &ids[i]);
+		bench_pg_run_void(c, "head", &p);
+		for (int k = 0; k < PQntuples(clocks); k++) {
+			p_clock(&p, clocks, k, id, now);
+			bench_pg_run_void(c, "clock", &p);
+		}
+		PQclear(clocks);
+		if (i % batch == batch - 1 || i == from + n - 1) {
+			bench_pg_feed_append(c, 1, first_event, ev - first_event + 1);
+			bench_pg_run_void(c, "commit", NULL);
+		}
+	}
+	return bench_seconds() - t0;
+}
+
+/* Each transition in one transaction, in pipeline mode: four round trips
+ * (the head; the writes and reads that need its id; the clock updates,
+ * which need the clocks, with the feed's lock and head; the feed row and
+ * the commit). */
+static double pg_pipe_transition(pg_raw *r, int from, int n, const csvc_uuid *ids)
+{
+	PGconn *c = r->c;
+	bench_pg_params p;
+	PGresult *res[16];
+	csvc_time_us now = 1767225600LL * 1000000 + from;
+	bench_pg_pipeline_begin(c);
+	double t0 = bench_seconds();
+	for (int i = from; i < from + n; i++) {
+		now++;
+		bench_pg_send(c, "begin", NULL);
+		p_uuid(&p, &ids[i]);
+		bench_pg_send(c, "head", &p);
+		bench_pg_sync(c, 2, res);
+		int64_t id = bench_pg_getint(res[1], 0, 0), rev = bench_pg_getint(res[1], 0, 1);
+		bench_pg_clear(res, 2);
+		p_set_state(&p, id, rev, now);
+		bench_pg_send(c, "set_state", &p);
+		p_transition(&p, id, rev, now);
+		bench_pg_send(c, "event", &p);
+		p_id(&p, id);
+		bench_pg_send(c, "clocks", &p);
+		bench_pg_send(c, "uuid", &p);
+		p_uuid(&p, &ids[i]);
+		bench_pg_send(c, "head", &p);
+		bench_pg_sync(c, 5, res);
+		int64_t ev = bench_pg_getint(res[1], 0, 0);
+		PGresult *clocks = res[2];
+		res[2] = NULL;
+		bench_pg_clear(res, 5);
+		read_clocks(clocks);
+		int k = 0;
+		for (; k < PQntuples(clocks); k++) {
+			p_clock(&p, clocks, k, id, now);
+			bench_pg_send(c, "clock", &p);
+		}
+		PQclear(clocks);
+		bench_pg_send(c, "feed_lock", NULL);
+		bench_pg_send(c, "feed_notify", NULL);
+		bench_pg_send(c, "feed_head", NULL);
+		bench_pg_sync(c, k + 3, res);
+		int64_t head = PQntuples(res[k + 2]) ? bench_pg_getint(res[k + 2], 0, 0) : 0;
+		bench_pg_clear(res, k + 3);
+		bench_pg_params_clear(&p);
+		bench_pg_int(&p, head + 1);
+		bench_pg_feed_id(&p);
+		bench_pg_int(&p, 1);
+		bench_pg_int(&p, ev);
+		bench_pg_int(&p, 1);
+		bench_pg_send(c, "feed_insert", &p);
+		bench_pg_send(c, "commit", NULL);
+		bench_pg_sync(c, 2, NULL);
+	}
+	double dt = bench_seconds() - t0;
+	bench_pg_pipeline_end(c);
+	return dt;
+}
+
+/* Checks that the raw side wrote what the library wrote: as many rows in
+ * each table, and the same SLA targets. */
+static void pg_same_rows(PGconn *c, const char *lib_schema, const char *raw_schema)
+{
+	static const char *const tables[] = {"tickets", "ticket_events", "ticket_search", "sla_targets", "feed"};
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char sql[512];
+		snprintf(sql, sizeof(sql), "SELECT (SELECT count(*) FROM %s.%s) - (SELECT count(*) FROM %s.%s)", lib_schema,
+		         tables[i], raw_schema, tables[i]);
+		int64_t d = bench_pg_value(c, sql);
+		if (d) {
+			fprintf(stderr, "bench: tickets: %s: the library wrote %lld rows more than raw libpq\n", tables[i],
+			        (long long)d);
+			exit(1);
+		}
+	}
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM (SELECT idx, policy_id, phase, met_via_state, due_us - since_us,"
+	         " next_alarm_us - since_us, next_pct FROM %s.sla_targets EXCEPT ALL"
+	         " SELECT idx, policy_id, phase, met_via_state, due_us - since_us, next_alarm_us - since_us,"
+	         " next_pct FROM %s.sla_targets) d",
+	         lib_schema, raw_schema);
+	if (bench_pg_value(c, sql)) {
+		fprintf(stderr, "bench: tickets: the library's SLA targets differ from raw libpq's\n");
+		exit(1);
+	}
+}
+
+/* ---- eight clients at once on one schema ---- */
+
+typedef struct pg_client {
+	const char *conninfo, *schema;
+	int side; /* 0 library, 1 raw libpq, 2 raw libpq pipelined */
+	int count;
+	csvc_store *s;
+	pg_raw r;
+	csvc_uuid *ids;
+	csvc_time_us clock;
+	char store[8];
+} pg_client;
+
+static void *pg_client_open(int client, void *arg)
+{
+	const pg_client *proto = arg;
+	pg_client *c = calloc(1, sizeof(*c));
+	if (!c)
+		exit(1);
+	*c = *proto;
+	c->ids = calloc((size_t)c->count, sizeof(csvc_uuid));
+	c->clock = 1767225600LL * 1000000 + (csvc_time_us)client * 1000000000;
+	client_store(client, c->store, sizeof(c->store));
+	if (c->side)
+		pg_raw_connect(&c->r, c->conninfo, c->schema);
+	else
+		c->s = pg_lib_open(c->conninfo, c->schema, &c->clock, 0);
+	return c;
+}
+
+static void pg_client_run(void *state, int client, int phase, int from, int n)
+{
+	(void)client;
+	pg_client *c = state;
+	if (c->side == 0)
+		phase ? lib_transition(c->s, from, n, 1, c->ids) : lib_create(c->s, from, n, 1, c->ids, c->store);
+	else if (c->side == 1)
+		phase ? pg_raw_transition(&c->r, from, n, 1, c->ids) : pg_raw_create(&c->r, from, n, 1, c->ids, c->store);
+	else
+		phase ? pg_pipe_transition(&c->r, from, n, c->ids) : pg_pipe_create(&c->r, from, n, c->ids, c->store);
+}
+
+static void pg_client_close(void *state)
+{
+	pg_client *c = state;
+	if (c->side)
+		PQfinish(c->r.c);
+	else
+		csvc_store_close(c->s);
+	free(c->ids);
+	free(c);
+}
+
+static void pg_clients(double scale, const char *pg)
+{
+	int per = (int)(1000 * scale), rounds = 4;
+	if (per < 40)
+		per = 40;
+	int chunk = (per + rounds - 1) / rounds;
+	const char *schemas[3] = {bench_pg_schema("tickets", "clients_lib"), bench_pg_schema("tickets", "clients_raw"),
+	                          bench_pg_schema("tickets", "clients_pipe")};
+	pg_client proto[3];
+	bench_client_kind kinds[3];
+	bench_clients *group[3];
+	for (int side = 0; side < 3; side++) {
+		pg_raw r;
+		pg_raw_open(&r, pg, schemas[side]);
+		PQfinish(r.c);
+		memset(&proto[side], 0, sizeof(proto[side]));
+		proto[side].conninfo = pg;
+		proto[side].schema = schemas[side];
+		proto[side].side = side;
+		proto[side].count = per;
+		kinds[side] = (bench_client_kind){pg_client_open, pg_client_run, pg_client_close, &proto[side]};
+		group[side] = bench_clients_start(&kinds[side], CLIENTS);
+	}
+	double t[2][3] = {{0, 0, 0}, {0, 0, 0}}; /* [phase][side] */
+	for (int phase = 0; phase < 2; phase++)
+		for (int from = 0; from < per; from += chunk) {
+			int k = per - from < chunk ? per - from : chunk;
+			t[phase][1] += bench_clients_run(group[1], phase, from, k);
+			t[phase][2] += bench_clients_run(group[2], phase, from, k);
+			t[phase][0] += bench_clients_run(group[0], phase, from, k);
+		}
+	for (int side = 0; side < 3; side++)
+		bench_clients_stop(group[side]);
+	double total = (double)per * CLIENTS;
+	bench_pg_report("ticket.clients8.create_sla", total, t[0][0], t[0][1], t[0][2], "ops/s");
+	bench_pg_report("ticket.clients8.transition", total, t[1][0], t[1][1], t[1][2], "ops/s");
+	PGconn *c = bench_pg_connect(pg, schemas[0]);
+	pg_same_rows(c, schemas[0], schemas[1]);
+	PQfinish(c);
+}
+
 int bench_tickets_pg(double scale, const char *dir, const char *pg)
 {
-	(void)scale;
 	(void)dir;
-	(void)pg;
-	printf("# tickets: not on PostgreSQL yet\n");
+	/* Each operation its own transaction (a call as an application makes
+	 * it), then in transactions of BATCH. */
+	int n_single = (int)(5000 * scale), n_batch = (int)(20000 * scale);
+	if (n_single < 100)
+		n_single = 100;
+	if (n_batch < 1000)
+		n_batch = 1000;
+	csvc_uuid *lib_ids = malloc(sizeof(csvc_uuid) * (size_t)n_batch);
+	csvc_uuid *raw_ids = malloc(sizeof(csvc_uuid) * (size_t)n_batch);
+	csvc_uuid *pipe_ids = malloc(sizeof(csvc_uuid) * (size_t)n_batch);
+	for (int batched = 0; batched < 2; batched++) {
+		int count = batched ? n_batch : n_single, batch = batched ? BATCH : 1;
+		const char *tag = batched ? "batched" : "single";
+		char side[32];
+		csvc_time_us clock = 1767225600LL * 1000000;
+		snprintf(side, sizeof(side), "%s_lib", tag);
+		const char *lib_schema = bench_pg_schema("tickets", side);
+		csvc_store *s = pg_lib_open(pg, lib_schema, &clock, 1);
+		snprintf(side, sizeof(side), "%s_raw", tag);
+		const char *raw_schema = bench_pg_schema("tickets", side);
+		pg_raw r, pipe;
+		pg_raw_open(&r, pg, raw_schema);
+		if (!batched) {
+			snprintf(side, sizeof(side), "%s_pipe", tag);
+			pg_raw_open(&pipe, pg, bench_pg_schema("tickets", side));
+		}
+		/* The sides alternate in chunks, so that all meet the same load
+		 * of the machine and the server. */
+		int chunk = batched ? BATCH : 50;
+		double c_lib = 0, c_raw = 0, c_pipe = 0, t_lib = 0, t_raw = 0, t_pipe = 0;
+		int64_t trips[2] = {0, 0}, pipe_trips[2] = {0, 0};
+		for (int phase = 0; phase < 2; phase++)
+			for (int from = 0; from < count; from += chunk) {
+				int k = count - from < chunk ? count - from : chunk;
+				int64_t before = bench_pg_round_trips;
+				if (phase == 0)
+					c_raw += pg_raw_create(&r, from, k, batch, raw_ids, NULL);
+				else
+					t_raw += pg_raw_transition(&r, from, k, batch, raw_ids);
+				trips[phase] += bench_pg_round_trips - before;
+				if (!batched) {
+					before = bench_pg_round_trips;
+					if (phase == 0)
+						c_pipe += pg_pipe_create(&pipe, from, k, pipe_ids, NULL);
+					else
+						t_pipe += pg_pipe_transition(&pipe, from, k, pipe_ids);
+					pipe_trips[phase] += bench_pg_round_trips - before;
+				}
+				if (phase == 0)
+					c_lib += lib_create(s, from, k, batch, lib_ids, NULL);
+				else
+					t_lib += lib_transition(s, from, k, batch, lib_ids);
+			}
+		const char *cname = batched ? "ticket.create_sla_batched" : "ticket.create_sla";
+		const char *tname = batched ? "ticket.transition_batched" : "ticket.transition";
+		const char *names[2] = {cname, tname};
+		bench_pg_report(cname, count, c_lib, c_raw, c_pipe, "ops/s");
+		bench_pg_report(tname, count, t_lib, t_raw, t_pipe, "ops/s");
+		for (int phase = 0; phase < 2; phase++) {
+			char label[96];
+			snprintf(label, sizeof(label), "pg.%s.libpq.round_trips", names[phase]);
+			bench_figure(label, (double)trips[phase] / count, "per call");
+			if (!batched) {
+				snprintf(label, sizeof(label), "pg.%s.libpq_pipeline.round_trips", names[phase]);
+				bench_figure(label, (double)pipe_trips[phase] / count, "per call");
+			}
+		}
+		pg_same_rows(r.c, lib_schema, raw_schema);
+		PQfinish(r.c);
+		if (!batched)
+			PQfinish(pipe.c);
+		csvc_store_close(s);
+	}
+	free(lib_ids);
+	free(raw_ids);
+	free(pipe_ids);
+	pg_clients(scale, pg);
+	bench_pg_drop_schemas();
 	return 0;
 }
 #endif
