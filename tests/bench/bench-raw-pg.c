@@ -114,6 +114,13 @@ void bench_pg_drop_schemas(void)
 	/* A forked client never drops what its parent named. */
 	if (!n_schemas || !drop_conninfo || (long)getpid() != owner)
 		return;
+	const char *keep = getenv("CSVC_BENCH_KEEP_SCHEMAS");
+	if (keep && *keep && strcmp(keep, "0") != 0) {
+		for (int i = 0; i < n_schemas; i++)
+			fprintf(stderr, "bench: kept schema %s\n", schemas[i]);
+		n_schemas = 0;
+		return;
+	}
 	PGconn *c = PQconnectdb(drop_conninfo);
 	if (PQstatus(c) != CONNECTION_OK) {
 		fprintf(stderr, "bench: cannot drop the benchmark's schemas: %s", PQerrorMessage(c));

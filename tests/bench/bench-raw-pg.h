@@ -47,7 +47,9 @@ extern int64_t bench_pg_round_trips;
 const char *bench_pg_schema(const char *section, const char *side);
 
 /* Drops every schema this process named, with a connection of its own
- * (sections call it at their end; it also runs at exit). */
+ * (sections call it at their end; it also runs at exit). With
+ * CSVC_BENCH_KEEP_SCHEMAS=1 in the environment it keeps them, and says
+ * which, to look at them afterwards. */
 void bench_pg_drop_schemas(void);
 
 /* Store options for a store in `schema` on the server of `conninfo`
