@@ -265,10 +265,8 @@ static void fill(const char *path, long n)
 
 /* Average time to read one page of 50 open tickets of a store: the first
  * page and then pages deeper in, by keyset cursor. */
-static double list_pages(const char *path, int pages)
+static double list_pages_in(csvc_store *s, int pages)
 {
-	csvc_time_us clock = 0;
-	csvc_store *s = open_lib(path, &clock);
 	double t0 = bench_seconds();
 	int done = 0;
 	for (int p = 0; p < pages; p++) {
@@ -295,9 +293,16 @@ static double list_pages(const char *path, int pages)
 				break;
 		}
 	}
-	double dt = bench_seconds() - t0;
+	return (bench_seconds() - t0) / done;
+}
+
+static double list_pages(const char *path, int pages)
+{
+	csvc_time_us clock = 0;
+	csvc_store *s = open_lib(path, &clock);
+	double t = list_pages_in(s, pages);
 	csvc_store_close(s);
-	return dt / done;
+	return t;
 }
 
 int bench_tickets(double scale, const char *dir)
@@ -1186,6 +1191,56 @@ static void pg_clients(double scale, const char *pg)
 	PQfinish(c);
 }
 
+/* Fills a store on the server with `n` tickets over 100 stores, a fifth
+ * of them open, with plain SQL there, as fill() does on SQLite. */
+static void pg_fill(const char *pg, const char *schema, long n)
+{
+	csvc_time_us clock = 0;
+	csvc_store *s = pg_lib_open(pg, schema, &clock, 1);
+	if (csvc_sla_policy_retire(s, "handbook_inquiry") || csvc_sla_policy_retire(s, "handbook_complaint") ||
+	    csvc_sla_policy_retire(s, "default"))
+		bench_die("retire");
+	csvc_store_close(s);
+	PGconn *c = bench_pg_connect(pg, schema);
+	char sql[2048];
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO tickets (uuid, number, kind, store_code, channel, urgency, importance, impact,"
+	         " priority, priority_override, subject, state, state_category, workflow, workflow_version,"
+	         " revision, created_us, updated_us)"
+	         " SELECT decode(md5(x::text), 'hex'), format('S%%s-%%s', lpad((x %% 100)::text, 3, '0'),"
+	         " lpad(x::text, 7, '0')), 'complaint', 'S' || lpad((x %% 100)::text, 3, '0'), 'phone', 3, 2, 3, 4, 0,"
+	         " 'subject', CASE WHEN x %% 5 = 0 THEN 'received' ELSE 'closed' END,"
+	         " CASE WHEN x %% 5 = 0 THEN 1 ELSE 5 END, 'complaint', 1, 1, x, x FROM generate_series(1, %ld) x",
+	         n);
+	bench_pg_exec(c, sql);
+	bench_pg_exec(c, "VACUUM (ANALYZE) tickets");
+	PQfinish(c);
+}
+
+/* A page of open tickets at two sizes, as on SQLite (the library on both
+ * sides: there is no raw anchor there either). */
+static void pg_list(double scale, const char *pg)
+{
+	long small = 10000, large = (long)(1000000 * scale);
+	if (large < small * 10)
+		large = small * 10;
+	double t[2];
+	for (int k = 0; k < 2; k++) {
+		const char *schema = bench_pg_schema("tickets", k ? "list_large" : "list_small");
+		pg_fill(pg, schema, k ? large : small);
+		csvc_time_us clock = 0;
+		csvc_store *s = pg_lib_open(pg, schema, &clock, 0);
+		t[k] = list_pages_in(s, 200);
+		csvc_store_close(s);
+	}
+	char label[96];
+	snprintf(label, sizeof(label), "pg.ticket.list_open_page.%ld", small);
+	bench_figure(label, t[0] * 1e6, "us");
+	snprintf(label, sizeof(label), "pg.ticket.list_open_page.%ld", large);
+	bench_figure(label, t[1] * 1e6, "us");
+	bench_ratio("pg.ticket.list_open_page.large_vs_small", t[1] / t[0]);
+}
+
 int bench_tickets_pg(double scale, const char *dir, const char *pg)
 {
 	(void)dir;
@@ -1265,6 +1320,9 @@ int bench_tickets_pg(double scale, const char *dir, const char *pg)
 	free(lib_ids);
 	free(raw_ids);
 	free(pipe_ids);
+	bench_pg_drop_schemas();
+	pg_list(scale, pg);
+	bench_pg_drop_schemas();
 	pg_clients(scale, pg);
 	bench_pg_drop_schemas();
 	return 0;
