@@ -567,25 +567,33 @@ int bench_customers_pg(double scale, const char *dir, const char *pg)
 			snprintf(side, sizeof(side), "%s_pipe", tag);
 			pipe = pg_raw_open(pg, bench_pg_schema("customers", side));
 		}
-		/* The sides alternate in chunks, so that all meet the same load
-		 * of the machine and the server. */
-		int chunk = batched ? BATCH : 50;
-		double t_raw = 0, t_lib = 0, t_pipe = 0;
+		/* The sides alternate in short chunks, each chunk starting with
+		 * the next side, so that all meet the same load of the machine
+		 * and the server. */
+		int chunk = batched ? BATCH : 10;
+		bench_samples m_raw = {0}, m_lib = {0}, m_pipe = {0};
 		int64_t trips = 0, pipe_trips = 0;
-		for (int from = 0; from < count; from += chunk) {
+		for (int from = 0, turn = 0; from < count; from += chunk, turn++) {
 			int k = count - from < chunk ? count - from : chunk;
-			int64_t before = bench_pg_round_trips;
-			t_raw += pg_raw_create(raw, from, k, batch);
-			trips += bench_pg_round_trips - before;
-			if (pipe) {
-				before = bench_pg_round_trips;
-				t_pipe += pg_pipe_create(pipe, from, k);
-				pipe_trips += bench_pg_round_trips - before;
+			for (int j = 0; j < 3; j++) {
+				int64_t before = bench_pg_round_trips;
+				switch ((turn + j) % 3) {
+				case 0:
+					bench_sample(&m_raw, pg_raw_create(raw, from, k, batch), k);
+					trips += bench_pg_round_trips - before;
+					break;
+				case 1:
+					if (pipe) {
+						bench_sample(&m_pipe, pg_pipe_create(pipe, from, k), k);
+						pipe_trips += bench_pg_round_trips - before;
+					}
+					break;
+				default: bench_sample(&m_lib, lib_create(s, from, k, batch), k);
+				}
 			}
-			t_lib += lib_create(s, from, k, batch);
 		}
 		const char *name = batched ? "customer.create_batched" : "customer.create";
-		bench_pg_report(name, count, t_lib, t_raw, t_pipe, "ops/s");
+		bench_pg_report(name, 1, bench_median(&m_lib), bench_median(&m_raw), bench_median(&m_pipe), "ops/s");
 		char label[96];
 		snprintf(label, sizeof(label), "pg.%s.libpq.round_trips", name);
 		bench_figure(label, (double)trips / count, "per create");
@@ -595,19 +603,27 @@ int bench_customers_pg(double scale, const char *dir, const char *pg)
 		}
 		if (batched) {
 			int lookups = count < 10000 ? count : 10000;
-			double l_lib = 0, l_raw = 0, l_pipe = 0;
+			bench_samples l_lib = {0}, l_raw = {0}, l_pipe = {0};
 			int64_t per = 0, per_pipe = 0;
-			for (int from = 0; from < lookups; from += 100) {
-				int k = lookups - from < 100 ? lookups - from : 100;
-				int64_t before = bench_pg_round_trips;
-				l_raw += pg_raw_lookup(raw, count, from, k, 0);
-				per += bench_pg_round_trips - before;
-				before = bench_pg_round_trips;
-				l_pipe += pg_raw_lookup(raw, count, from, k, 1);
-				per_pipe += bench_pg_round_trips - before;
-				l_lib += pg_lib_lookup(s, count, from, k);
+			for (int from = 0, turn = 0; from < lookups; from += 20, turn++) {
+				int k = lookups - from < 20 ? lookups - from : 20;
+				for (int j = 0; j < 3; j++) {
+					int64_t before = bench_pg_round_trips;
+					switch ((turn + j) % 3) {
+					case 0:
+						bench_sample(&l_raw, pg_raw_lookup(raw, count, from, k, 0), k);
+						per += bench_pg_round_trips - before;
+						break;
+					case 1:
+						bench_sample(&l_pipe, pg_raw_lookup(raw, count, from, k, 1), k);
+						per_pipe += bench_pg_round_trips - before;
+						break;
+					default: bench_sample(&l_lib, pg_lib_lookup(s, count, from, k), k);
+					}
+				}
 			}
-			bench_pg_report("customer.find_by_phone", lookups, l_lib, l_raw, l_pipe, "ops/s");
+			bench_pg_report("customer.find_by_phone", 1, bench_median(&l_lib), bench_median(&l_raw),
+			                bench_median(&l_pipe), "ops/s");
 			bench_figure("pg.customer.find_by_phone.libpq.round_trips", (double)per / lookups, "per lookup");
 			bench_figure("pg.customer.find_by_phone.libpq_pipeline.round_trips", (double)per_pipe / lookups,
 			             "per lookup");

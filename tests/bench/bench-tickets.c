@@ -1152,7 +1152,7 @@ static void pg_client_close(void *state)
 
 static void pg_clients(double scale, const char *pg)
 {
-	int per = (int)(1000 * scale), rounds = 4;
+	int per = (int)(1000 * scale), rounds = 10;
 	if (per < 40)
 		per = 40;
 	int chunk = (per + rounds - 1) / rounds;
@@ -1173,19 +1173,21 @@ static void pg_clients(double scale, const char *pg)
 		kinds[side] = (bench_client_kind){pg_client_open, pg_client_run, pg_client_close, &proto[side]};
 		group[side] = bench_clients_start(&kinds[side], CLIENTS);
 	}
-	double t[2][3] = {{0, 0, 0}, {0, 0, 0}}; /* [phase][side] */
+	bench_samples t[2][3] = {{{0}, {0}, {0}}, {{0}, {0}, {0}}}; /* [phase][side] */
 	for (int phase = 0; phase < 2; phase++)
-		for (int from = 0; from < per; from += chunk) {
+		for (int from = 0, turn = 0; from < per; from += chunk, turn++) {
 			int k = per - from < chunk ? per - from : chunk;
-			t[phase][1] += bench_clients_run(group[1], phase, from, k);
-			t[phase][2] += bench_clients_run(group[2], phase, from, k);
-			t[phase][0] += bench_clients_run(group[0], phase, from, k);
+			for (int j = 0; j < 3; j++) {
+				int side = (turn + j + 1) % 3; /* raw libpq first in the first round */
+				bench_sample(&t[phase][side], bench_clients_run(group[side], phase, from, k), k * CLIENTS);
+			}
 		}
 	for (int side = 0; side < 3; side++)
 		bench_clients_stop(group[side]);
-	double total = (double)per * CLIENTS;
-	bench_pg_report("ticket.clients8.create_sla", total, t[0][0], t[0][1], t[0][2], "ops/s");
-	bench_pg_report("ticket.clients8.transition", total, t[1][0], t[1][1], t[1][2], "ops/s");
+	static const char *const names[2] = {"ticket.clients8.create_sla", "ticket.clients8.transition"};
+	for (int phase = 0; phase < 2; phase++)
+		bench_pg_report(names[phase], 1, bench_median(&t[phase][0]), bench_median(&t[phase][1]),
+		                bench_median(&t[phase][2]), "ops/s");
 	PGconn *c = bench_pg_connect(pg, schemas[0]);
 	pg_same_rows(c, schemas[0], schemas[1]);
 	PQfinish(c);
@@ -1270,38 +1272,43 @@ int bench_tickets_pg(double scale, const char *dir, const char *pg)
 			snprintf(side, sizeof(side), "%s_pipe", tag);
 			pg_raw_open(&pipe, pg, bench_pg_schema("tickets", side));
 		}
-		/* The sides alternate in chunks, so that all meet the same load
-		 * of the machine and the server. */
-		int chunk = batched ? BATCH : 50;
-		double c_lib = 0, c_raw = 0, c_pipe = 0, t_lib = 0, t_raw = 0, t_pipe = 0;
+		/* The sides alternate in short chunks, each chunk starting with
+		 * the next side, so that all meet the same load of the machine
+		 * and the server. */
+		int chunk = batched ? BATCH : 10;
+		bench_samples m[2][3] = {{{0}, {0}, {0}}, {{0}, {0}, {0}}}; /* [phase][raw, pipe, lib] */
 		int64_t trips[2] = {0, 0}, pipe_trips[2] = {0, 0};
 		for (int phase = 0; phase < 2; phase++)
-			for (int from = 0; from < count; from += chunk) {
+			for (int from = 0, turn = 0; from < count; from += chunk, turn++) {
 				int k = count - from < chunk ? count - from : chunk;
-				int64_t before = bench_pg_round_trips;
-				if (phase == 0)
-					c_raw += pg_raw_create(&r, from, k, batch, raw_ids, NULL);
-				else
-					t_raw += pg_raw_transition(&r, from, k, batch, raw_ids);
-				trips[phase] += bench_pg_round_trips - before;
-				if (!batched) {
-					before = bench_pg_round_trips;
-					if (phase == 0)
-						c_pipe += pg_pipe_create(&pipe, from, k, pipe_ids, NULL);
+				for (int j = 0; j < 3; j++) {
+					int64_t before = bench_pg_round_trips;
+					int side = (turn + j) % 3;
+					double dt;
+					if (side == 0)
+						dt = phase ? pg_raw_transition(&r, from, k, batch, raw_ids)
+						           : pg_raw_create(&r, from, k, batch, raw_ids, NULL);
+					else if (side == 1 && !batched)
+						dt = phase ? pg_pipe_transition(&pipe, from, k, pipe_ids)
+						           : pg_pipe_create(&pipe, from, k, pipe_ids, NULL);
+					else if (side == 2)
+						dt = phase ? lib_transition(s, from, k, batch, lib_ids)
+						           : lib_create(s, from, k, batch, lib_ids, NULL);
 					else
-						t_pipe += pg_pipe_transition(&pipe, from, k, pipe_ids);
-					pipe_trips[phase] += bench_pg_round_trips - before;
+						continue;
+					bench_sample(&m[phase][side], dt, k);
+					if (side == 0)
+						trips[phase] += bench_pg_round_trips - before;
+					else if (side == 1)
+						pipe_trips[phase] += bench_pg_round_trips - before;
 				}
-				if (phase == 0)
-					c_lib += lib_create(s, from, k, batch, lib_ids, NULL);
-				else
-					t_lib += lib_transition(s, from, k, batch, lib_ids);
 			}
 		const char *cname = batched ? "ticket.create_sla_batched" : "ticket.create_sla";
 		const char *tname = batched ? "ticket.transition_batched" : "ticket.transition";
 		const char *names[2] = {cname, tname};
-		bench_pg_report(cname, count, c_lib, c_raw, c_pipe, "ops/s");
-		bench_pg_report(tname, count, t_lib, t_raw, t_pipe, "ops/s");
+		for (int phase = 0; phase < 2; phase++)
+			bench_pg_report(names[phase], 1, bench_median(&m[phase][2]), bench_median(&m[phase][0]),
+			                bench_median(&m[phase][1]), "ops/s");
 		for (int phase = 0; phase < 2; phase++) {
 			char label[96];
 			snprintf(label, sizeof(label), "pg.%s.libpq.round_trips", names[phase]);
