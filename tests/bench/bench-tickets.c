@@ -1283,23 +1283,23 @@ int bench_tickets_pg(double scale, const char *dir, const char *pg)
 				int k = count - from < chunk ? count - from : chunk;
 				for (int j = 0; j < 3; j++) {
 					int64_t before = bench_pg_round_trips;
-					int side = (turn + j) % 3;
+					int who = (turn + j) % 3;
 					double dt;
-					if (side == 0)
+					if (who == 0)
 						dt = phase ? pg_raw_transition(&r, from, k, batch, raw_ids)
 						           : pg_raw_create(&r, from, k, batch, raw_ids, NULL);
-					else if (side == 1 && !batched)
+					else if (who == 1 && !batched)
 						dt = phase ? pg_pipe_transition(&pipe, from, k, pipe_ids)
 						           : pg_pipe_create(&pipe, from, k, pipe_ids, NULL);
-					else if (side == 2)
+					else if (who == 2)
 						dt = phase ? lib_transition(s, from, k, batch, lib_ids)
 						           : lib_create(s, from, k, batch, lib_ids, NULL);
 					else
 						continue;
-					bench_sample(&m[phase][side], dt, k);
-					if (side == 0)
+					bench_sample(&m[phase][who], dt, k);
+					if (who == 0)
 						trips[phase] += bench_pg_round_trips - before;
-					else if (side == 1)
+					else if (who == 1)
 						pipe_trips[phase] += bench_pg_round_trips - before;
 				}
 			}
