@@ -662,3 +662,22 @@ int bench_feed(double scale, const char *dir)
 	sla_advance(scale, dir);
 	return 0;
 }
+
+#ifdef CSVC_HAVE_POSTGRES
+int bench_feed_pg(double scale, const char *dir, const char *pg)
+{
+	(void)scale;
+	(void)dir;
+	(void)pg;
+	/* Both halves are built on SQLite: the big feed is copied with
+	 * SQLite's SQL (random(), rowid order) from a file, and the raw
+	 * readers and writers are SQLite statements, which a libpq anchor
+	 * would have to match with the feed's PostgreSQL reads and its table
+	 * lock at commit. The customers and tickets sections on PostgreSQL
+	 * include the feed's writes at commit on both sides. */
+	printf("# feed: not on PostgreSQL yet: its stores are built by copying SQLite files with SQLite's SQL, and its"
+	       " raw side has no libpq version (the feed's writes at commit are measured in the customers and tickets"
+	       " sections)\n");
+	return 0;
+}
+#endif

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Runs the benchmark on a throw-away PostgreSQL server:
+#
+#   sh scripts/bench-pg.sh [CSVC-BENCH-ARGUMENTS...]
+#
+# starts a server in a new temporary directory (tests/pg/pg-server.sh:
+# a Unix socket there, no TCP; fsync and synchronous_commit off, as for
+# the tests), runs csvc-bench --db with its connection string and the
+# arguments given (--scale, --dir, sections), then stops the server and
+# removes the directory, whatever the benchmark returned. The exit status
+# is csvc-bench's. CSVC_BENCH names the csvc-bench program (default: the
+# first of build-rel/, build/ and build-test/ that has one).
+set -u
+cd "$(dirname "$0")/.."
+bench=${CSVC_BENCH:-}
+if [ -z "$bench" ]; then
+	for b in build-rel build build-test; do
+		if [ -x "$b/tests/bench/csvc-bench" ]; then
+			bench=$b/tests/bench/csvc-bench
+			break
+		fi
+	done
+fi
+if [ -z "$bench" ] || [ ! -x "$bench" ]; then
+	echo "bench-pg.sh: no csvc-bench built (meson setup build-rel -Dbuildtype=release -Dtests=enabled;" \
+		"ninja -C build-rel tests/bench/csvc-bench), or set CSVC_BENCH" >&2
+	exit 2
+fi
+# Under /tmp, which every user may search: the server's user must reach it.
+dir=$(mktemp -d /tmp/csvc-bench-pg.XXXXXX) || exit 1
+cleanup() {
+	sh tests/pg/pg-server.sh stop "$dir"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+conninfo=$(sh tests/pg/pg-server.sh start "$dir") || {
+	echo "bench-pg.sh: the PostgreSQL server did not start" >&2
+	exit 1
+}
+echo "# bench-pg.sh: server at $conninfo"
+status=0
+"$bench" --db "$conninfo" "$@" || status=$?
+exit $status
