@@ -88,6 +88,12 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect d
 			                       ? " AND r.survey_id IN (SELECT id FROM surveys WHERE name = :survey"
 			                         " AND version = :version)"
 			                       : " AND r.survey_id IN (SELECT id FROM surveys WHERE name = :survey)");
+		/* A response's answers come one after the other (the report
+		 * counts a response where the id changes): SQLite's nested loop
+		 * gives that order, a PostgreSQL plan (a parallel or hash join)
+		 * need not. */
+		if (pg)
+			csvc__buf_puts(&b, " ORDER BY r.id");
 		break;
 	case 1:
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t");

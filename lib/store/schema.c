@@ -839,15 +839,20 @@ static const char PG_MIGRATION_11[] =
 	"    UNION ALL SELECT at_us, 3, id FROM feed_records"
 	"  ) e) h;";
 
-/* Migration 12: the id of the transaction that created each customer and
- * ticket, on PostgreSQL, where ids are not handed out in commit order: an
- * iterator keeps the rows its starting snapshot saw (csvc__cursor_until
- * in store/cursor.h). SQLite takes ids under its write lock and needs no
- * such column: its text changes nothing. */
+/* Migration 12, on PostgreSQL: the id of the transaction that created each
+ * customer and ticket, since ids are not handed out in commit order there:
+ * an iterator keeps the rows its starting snapshot saw (csvc__cursor_until
+ * in store/cursor.h); and the id in the index of a store's open tickets.
+ * SQLite takes ids under its write lock and keeps the rowid in every
+ * index: its text changes nothing. */
 static const char MIGRATION_12[] = "-- (PostgreSQL only: creating transactions of customers and tickets)";
 static const char PG_MIGRATION_12[] =
 	"ALTER TABLE customers ADD COLUMN created_xid xid8 NOT NULL DEFAULT pg_current_xact_id();"
-	"ALTER TABLE tickets ADD COLUMN created_xid xid8 NOT NULL DEFAULT pg_current_xact_id();";
+	"ALTER TABLE tickets ADD COLUMN created_xid xid8 NOT NULL DEFAULT pg_current_xact_id();"
+	/* A store's open tickets page by id (keyset): SQLite's index holds the
+	 * rowid, PostgreSQL's must name it, or every page sorts all of them. */
+	"DROP INDEX tickets_store_open;"
+	"CREATE INDEX tickets_store_open ON tickets(store_code, id) WHERE state_category < 5;";
 
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
