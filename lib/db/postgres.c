@@ -78,6 +78,7 @@ typedef struct pg_stmt {
 	uint64_t number; /* its name on the server: csvc_<number> */
 	char name[32];
 	char *text;          /* kept to prepare it again on a new connection */
+	int bind_failed;     /* a bind ran out of memory: the next run fails */
 	uint64_t generation; /* the connection's generation it was prepared on */
 	PGresult *res; /* the result of the current run, or NULL */
 	int row;       /* the current row of `res` */
@@ -374,6 +375,10 @@ static int run(pg_stmt *s)
 			s->values[i] = NULL;
 		}
 	}
+	if (s->bind_failed) {
+		s->bind_failed = 0;
+		return csvc__error(CSVC_ENOMEM, "out of memory binding a statement's text: it was not run");
+	}
 	int rc = ensure_connected(p);
 	if (rc || (s->generation != p->generation && (rc = prepare_on_server(p, s))))
 		return rc;
@@ -406,6 +411,8 @@ static int run(pg_stmt *s)
 	return CSVC_OK;
 }
 
+static int decode_row(pg_stmt *s);
+
 static int pg_step(csvc__stmt *st)
 {
 	pg_stmt *s = PST(st);
@@ -419,6 +426,12 @@ static int pg_step(csvc__stmt *st)
 	drop_decoded(s);
 	if (PQresultStatus(s->res) == PGRES_TUPLES_OK && s->row + 1 < PQntuples(s->res)) {
 		s->row++;
+		int rc = decode_row(s);
+		if (rc) {
+			/* As a failed step on SQLite: the statement starts again. */
+			drop_result(s);
+			return rc;
+		}
 		return CSVC__ROW;
 	}
 	s->done = 1;
@@ -435,6 +448,7 @@ static void pg_clear(csvc__stmt *st)
 	pg_stmt *s = PST(st);
 	for (int i = 0; i < st->nparams; i++)
 		s->params[i].kind = PARAM_NULL;
+	s->bind_failed = 0;
 }
 
 /* The bind slot of $n, or NULL (error set). */
@@ -490,8 +504,12 @@ static int pg_bind_text(csvc__stmt *st, int n, const char *text, size_t len)
 	/* libpq sends a text parameter up to its NUL: the text is copied. */
 	if (a->room < len + 1) {
 		char *grown = csvc__realloc(a->text, len + 1);
-		if (!grown)
+		if (!grown) {
+			/* The modules do not check binds (SQLite's cannot fail
+			 * for memory with static texts): the run refuses. */
+			PST(st)->bind_failed = 1;
 			return csvc__error(CSVC_ENOMEM, "out of memory binding a text");
+		}
 		a->text = grown;
 		a->room = len + 1;
 	}
@@ -584,34 +602,42 @@ static double pg_col_double(csvc__stmt *st, int col)
 
 /* The bytes of a bytea column of the current row, decoded from its hex
  * text form ("\x0a1b..."), with a NUL after them; NULL for SQL NULL. */
+/* The bytea column `col` of the current row, decoded by decode_row (NULL:
+ * SQL NULL, or not the hex format the session asked for). */
 static const unsigned char *bytea(pg_stmt *s, int col, size_t *len)
 {
-	*len = 0;
-	const char *v = value(s, col);
-	if (!v)
-		return NULL;
-	if (s->decoded[col]) {
-		*len = s->decoded_len[col];
-		return s->decoded[col];
+	*len = s->decoded[col] ? s->decoded_len[col] : 0;
+	return s->decoded[col];
+}
+
+/* Decodes the bytea columns of the row the statement moved to, so that
+ * reading a column never allocates: CSVC_ENOMEM here, from the step. */
+static int decode_row(pg_stmt *s)
+{
+	for (int col = 0; col < s->ncols; col++) {
+		if (PQftype(s->res, col) != OID_BYTEA || PQgetisnull(s->res, s->row, col))
+			continue;
+		const char *v = PQgetvalue(s->res, s->row, col);
+		size_t n = (size_t)PQgetlength(s->res, s->row, col);
+		if (n < 2 || v[0] != '\\' || v[1] != 'x')
+			continue; /* not the hex format the session asked for */
+		unsigned char *out = csvc__malloc((n - 2) / 2 + 1);
+		if (!out) {
+			drop_decoded(s);
+			return csvc__error(CSVC_ENOMEM, "out of memory reading a row");
+		}
+		size_t o = 0;
+		for (size_t i = 2; i + 1 < n; i += 2) {
+			int hi = csvc__hex_digit(v[i]), lo = csvc__hex_digit(v[i + 1]);
+			if (hi < 0 || lo < 0)
+				break;
+			out[o++] = (unsigned char)(hi << 4 | lo);
+		}
+		out[o] = '\0';
+		s->decoded[col] = out;
+		s->decoded_len[col] = o;
 	}
-	size_t n = (size_t)PQgetlength(s->res, s->row, col);
-	if (n < 2 || v[0] != '\\' || v[1] != 'x')
-		return NULL; /* not the hex format the session asked for */
-	unsigned char *out = csvc__malloc((n - 2) / 2 + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 2; i + 1 < n; i += 2) {
-		int hi = csvc__hex_digit(v[i]), lo = csvc__hex_digit(v[i + 1]);
-		if (hi < 0 || lo < 0)
-			break;
-		out[o++] = (unsigned char)(hi << 4 | lo);
-	}
-	out[o] = '\0';
-	s->decoded[col] = out;
-	s->decoded_len[col] = o;
-	*len = o;
-	return out;
+	return CSVC_OK;
 }
 
 static const char *pg_col_text(csvc__stmt *st, int col)
