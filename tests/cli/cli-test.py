@@ -553,8 +553,10 @@ class Postgres:
         own) in the test database or `dbname`; returns what it printed,
         unaligned, without headers."""
         conninfo = self.conninfo + (" dbname=%s" % dbname if dbname else "")
+        # psql is not under test: never under a preloaded sanitizer.
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
         r = subprocess.run([self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo],
-                           input=statement, text=True, capture_output=True)
+                           input=statement, text=True, capture_output=True, env=env)
         if r.returncode != 0:
             raise Failure("psql: %s: %s" % (statement, r.stderr.strip()))
         return r.stdout
