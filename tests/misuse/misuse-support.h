@@ -11,7 +11,7 @@
 
 #include "csvc-test.h"
 #include "store/store-internal.h"
-#include "store-sql.h"
+#include "store-dump.h"
 #include "store-sqlite.h"
 
 static csvc_time_us misuse_clock = (csvc_time_us)1767225600 * CSVC_SECOND_US;
@@ -90,33 +90,15 @@ static void misuse_store_close(csvc_store *s)
 	csvc_store_close(s);
 }
 
-/* Every row of every table, as text. On PostgreSQL, one query made by
- * the server reads every table of the store's schema, each row as the
- * text of its composite value, in the order of that text (a heap's
- * physical order may change when its content does not). */
+/* Every row of every table, as text: on PostgreSQL through the store's
+ * own connection (tests/store-dump.h). */
 static char *misuse_dump(csvc_store *s)
 {
+#ifdef CSVC_HAVE_POSTGRES
+	if (csvc_test_on_pg())
+		return csvc_test_dump_pg(s->db);
+#endif
 	csvc__buf b = {0};
-	if (csvc_test_on_pg()) {
-		char *sql = csvc_test_sql_text(s, "SELECT string_agg(format('SELECT %L, CAST(x AS text) FROM %I x',"
-		                                  " tablename, tablename), ' UNION ALL ' ORDER BY tablename)"
-		                                  " || ' ORDER BY 1, 2' FROM pg_tables WHERE schemaname = current_schema()");
-		assert_non_null(sql);
-		csvc__stmt *rows = NULL;
-		csvc_assert_ok(csvc__db_prepare(s->db, sql, &rows));
-		int rc;
-		while ((rc = csvc__db_step(rows)) == CSVC__ROW) {
-			csvc__buf_puts(&b, csvc__db_textcol(rows, 0));
-			csvc__buf_put(&b, "|", 1);
-			csvc__buf_puts(&b, csvc__db_textcol(rows, 1));
-			csvc__buf_put(&b, "\n", 1);
-		}
-		assert_int_equal(rc, CSVC__DONE);
-		csvc__db_finalize(rows);
-		free(sql);
-		assert_false(b.failed);
-		return b.data;
-	}
 	sqlite3_stmt *tables;
 	assert_int_equal(sqlite3_prepare_v2(CSVC_TEST_SQLITE(s),
 	                                    "SELECT name FROM sqlite_schema WHERE type = 'table'"
