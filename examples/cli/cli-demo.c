@@ -46,6 +46,8 @@ const char cli_demo_help[] =
 	"which is created afresh; an existing file is replaced only if it is an\n"
 	"earlier demo store. Explore it afterwards with the other commands, e.g.\n"
 	"csvc --db csvc-demo.db ticket list. The output is the same on every run.\n"
+	"On PostgreSQL (--db postgresql://...) the URI's database must hold no\n"
+	"store yet: the demo replaces none there.\n"
 	"With --json, prints the alarms, the surveys, the KPI summary and the\n"
 	"report as one JSON object.\n";
 
@@ -839,15 +841,68 @@ static void summary(demo *d)
 /* The store file                                                      */
 /* ------------------------------------------------------------------ */
 
-/* Removes an earlier demo store at `path`; refuses to touch anything else. */
+static int is_postgres_uri(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+/* Whether the store open at `s` is one the demo made. */
+static int is_demo_store(csvc_store *s)
+{
+	char *name = NULL;
+	int ours = csvc_calendar_name_for_store(s, "SH01", &name) == CSVC_OK && !strcmp(name, "mall-SH01");
+	csvc_free(name);
+	return ours;
+}
+
+/* A store in PostgreSQL (a postgresql:// URI): the demo plays its day on a
+ * new store, and the library has no call that drops one, so it runs only
+ * where the URI's schema holds no store yet. Nothing is written here: a
+ * read-only open finds a store (of any version), and then an open that
+ * may not create tells a missing schema (CSVC_ENOTFOUND) from one of
+ * another application's. */
+static int fresh_schema(cli_ctx *ctx, const char *uri)
+{
+	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
+	opts.flags = CSVC_OPEN_READONLY;
+	csvc_store *s = NULL;
+	int rc = csvc_store_open(&s, uri, &opts);
+	if (rc == CSVC_OK || rc == CSVC_EVERSION) {
+		int ours = rc == CSVC_OK && is_demo_store(s);
+		csvc_store_close(s);
+		if (ours)
+			return cli_error(ctx, "%s holds a demo store already: the demo plays its day on a new one "
+			                 "(drop its schema, or name another database)", uri);
+		return cli_error(ctx, "%s holds a store that is not a demo store: not touching it "
+		                 "(name another database)", uri);
+	}
+	if (rc == CSVC_ENOTSTORE) {
+		opts.flags = CSVC_OPEN_NOCREATE;
+		rc = csvc_store_open(&s, uri, &opts);
+		if (rc == CSVC_ENOTFOUND)
+			return CLI_OK;
+		if (rc == CSVC_OK) { /* made by another program since the first open */
+			csvc_store_close(s);
+			return cli_error(ctx, "%s holds a store already: the demo plays its day on a new one", uri);
+		}
+		if (rc == CSVC_ENOTSTORE)
+			return cli_error(ctx, "%s holds tables that are not a demo store: not touching them "
+			                 "(name another database)", uri);
+	}
+	return cli_lib_error(ctx, rc, uri);
+}
+
+/* Removes an earlier demo store at `path`; refuses to touch anything else.
+ * A postgresql:// URI must name a schema without a store (fresh_schema). */
 static int fresh_file(cli_ctx *ctx, const char *path)
 {
+	if (is_postgres_uri(path))
+		return fresh_schema(ctx, path);
 	struct stat st;
 	if (stat(path, &st) == 0) {
 		csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
 		opts.flags = CSVC_OPEN_READONLY;
 		csvc_store *s = NULL;
-		char *name = NULL;
 		int rc = csvc_store_open(&s, path, &opts);
 		if (rc == CSVC_EVERSION) {
 			/* A store of an older schema (a demo run by an earlier
@@ -855,9 +910,7 @@ static int fresh_file(cli_ctx *ctx, const char *path)
 			opts.flags = CSVC_OPEN_NOCREATE;
 			rc = csvc_store_open(&s, path, &opts);
 		}
-		int ours = rc == CSVC_OK && csvc_calendar_name_for_store(s, "SH01", &name) == CSVC_OK &&
-		           !strcmp(name, "mall-SH01");
-		csvc_free(name);
+		int ours = rc == CSVC_OK && is_demo_store(s);
 		csvc_store_close(s);
 		if (!ours)
 			return cli_error(ctx, "%s exists and is not a demo store: not replacing it (name another FILE)",

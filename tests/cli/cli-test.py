@@ -24,6 +24,14 @@ Tests:
                    pseudo-terminal), and none when stderr is a pipe or with
                    --quiet; stdout is the same in every case
 
+With --postgres, golden-SCENARIO and demo run their stores on PostgreSQL:
+CSVC_TEST_PG (set by tests/pg/with-pg-server.sh) is the server's libpq
+connection string, each scenario and each demo run gets a new database
+there (the store is its default schema, csvc), and the tool is given its
+postgresql:// URI. The transcripts must be the golden ones, with the URI
+shown as the file name it stands for (store.db, day.db); "!sql" steps run
+their PostgreSQL text with psql (PG_STATEMENTS).
+
 Set CSVC_UPDATE_GOLDEN=1 to rewrite the golden files from the current
 output (then review the diff).
 """
@@ -54,14 +62,31 @@ def at(hhmm, day="2026-11-23"):
     return "%sT%s:00+08:00" % (day, hhmm)
 
 
+# A name with control characters and a byte that is not UTF-8, written
+# behind the library's back (which refuses them).
+CONTROLS_SQL = ("UPDATE customers SET name = 'old' || char(27) || '[31mred' || char(7) || char(155)"
+                " || CAST(X'ff' AS TEXT) || char(127) WHERE name = '王芳'")
+
+# The PostgreSQL text of an "!sql" step whose SQLite text does not run
+# there, and the changes it makes to the golden transcript. A text column
+# of PostgreSQL holds valid UTF-8 only: the name leaves out the 0xff byte,
+# and the transcript what the tool shows for it (\xff in text, \ufffd in
+# JSON), nothing else.
+PG_STATEMENTS = {
+    CONTROLS_SQL: ("UPDATE customers SET name = 'old' || chr(27) || '[31mred' || chr(7) || chr(155)"
+                   " || chr(127) WHERE name = '王芳'",
+                   [("old\\x1b[31mred\\x07\\u009b\\xff\\x7f\n", "old\\x1b[31mred\\x07\\u009b\\x7f\n"),
+                    ('"old\\u001b[31mred\\u0007\\u009b\\ufffd\\u007f"', '"old\\u001b[31mred\\u0007\\u009b\\u007f"')]),
+}
+
 # A scenario is a list of steps: (args, stdin or None[, capture]). Args
 # starting with "@" are paths in tests/cli/data. A step with a third
 # element saves the survey token it prints (text, or "token" in JSON) under
 # that name; later args "{name}" use it. Tokens are random: transcripts show
 # them as <token:name>. A step (["!sql", STATEMENT], None) runs an SQL
-# statement on the scenario's store with Python's sqlite3 module, to give
-# the tool data the library itself would refuse (an older or damaged
-# store).
+# statement on the scenario's store with Python's sqlite3 module (on
+# PostgreSQL with psql, PG_STATEMENTS), to give the tool data the library
+# itself would refuse (an older or damaged store).
 SCENARIOS = {
     "customers": [
         (["--now", T0, "init", "--defaults"], None),
@@ -413,8 +438,7 @@ SCENARIOS = {
         (["--now", at("10:05"), "ticket", "open", "--kind", "complaint", "--store", "SH01", "--subject",
           "退货", "--description", "line 1\r\nline 2\tend"], None),
         (["--now", at("10:06"), "ticket", "show", "SH01-000001"], None),
-        (["!sql", "UPDATE customers SET name = 'old' || char(27) || '[31mred' || char(7) || char(155)"
-          " || CAST(X'ff' AS TEXT) || char(127) WHERE name = '王芳'"], None),
+        (["!sql", CONTROLS_SQL], None),
         (["customer", "show", FIXED_UUID + "000000000001"], None),
         (["customer", "search", "--class", "vip"], None),
         (["customer", "show", FIXED_UUID + "000000000001", "--json"], None),
@@ -500,7 +524,73 @@ def shown_arg(arg):
     return "$'" + "".join(out) + "'"
 
 
-def run_sql(workdir, statement):
+class Postgres:
+    """The PostgreSQL server of --postgres: new databases on it, each
+    dropped by drop_all(), and SQL run with psql."""
+
+    def __init__(self, conninfo):
+        self.fields = {}
+        for m in re.finditer(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", conninfo):
+            value = m.group(2)
+            if value.startswith("'"):
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            self.fields[m.group(1)] = value
+        self.conninfo = conninfo
+        self.psql = shutil.which("psql")
+        if self.psql is None:
+            raise Failure("--postgres needs psql (postgresql-client)")
+        self.databases = {}  # URI -> name
+
+    def uri(self, dbname):
+        import urllib.parse
+        rest = {k: v for k, v in self.fields.items() if k not in ("user", "dbname")}
+        query = "&".join("%s=%s" % (k, urllib.parse.quote(v, safe="/")) for k, v in rest.items())
+        return "postgresql://%s@/%s%s" % (urllib.parse.quote(self.fields.get("user", "")),
+                                          urllib.parse.quote(dbname), "?" + query if query else "")
+
+    def sql(self, statement, dbname=None):
+        """Runs `statement` (each statement of it in a transaction of its
+        own) in the test database or `dbname`; returns what it printed,
+        unaligned, without headers."""
+        conninfo = self.conninfo + (" dbname=%s" % dbname if dbname else "")
+        # psql is not under test: never under a preloaded sanitizer.
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+        r = subprocess.run([self.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo],
+                           input=statement, text=True, capture_output=True, env=env)
+        if r.returncode != 0:
+            raise Failure("psql: %s: %s" % (statement, r.stderr.strip()))
+        return r.stdout
+
+    def new_database(self):
+        """A new, empty database; returns its postgresql:// URI."""
+        name = "csvc_cli_%d_%d" % (os.getpid(), len(self.databases) + 1)
+        self.sql("CREATE DATABASE %s" % name)
+        self.databases[self.uri(name)] = name
+        return self.uri(name)
+
+    def store_sql(self, uri, statement):
+        """Runs `statement` in the schema of the store (csvc) of the
+        database new_database() returned `uri` for."""
+        self.sql("SET search_path TO csvc, public;\n%s;\n" % statement, dbname=self.databases[uri])
+
+    def drop_all(self):
+        for name in self.databases.values():
+            self.sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        self.databases = {}
+
+
+# Set by main() for --postgres.
+PG = None
+
+
+def run_sql(workdir, statement, store="store.db"):
+    """Runs an "!sql" step on the scenario's store: the file, or with
+    --postgres the URI `store` (returns the fixes of the transcript that
+    its PostgreSQL text makes)."""
+    if PG is not None:
+        text, fixes = PG_STATEMENTS.get(statement, (statement, []))
+        PG.store_sql(store, text)
+        return fixes
     import sqlite3
     db = sqlite3.connect(os.path.join(workdir, "store.db"))
     try:
@@ -508,6 +598,7 @@ def run_sql(workdir, statement):
         db.commit()
     finally:
         db.close()
+    return []
 
 
 def mask(text):
@@ -526,9 +617,9 @@ def resolve(arg, workdir):
     return arg
 
 
-def run_csvc(csvc, args, workdir, stdin=None, env_extra=None):
+def run_csvc(csvc, args, workdir, stdin=None, env_extra=None, store="store.db"):
     env = dict(os.environ)
-    env["CSVC_DB"] = "store.db"
+    env["CSVC_DB"] = store
     env.pop("LANG", None)
     env["LC_ALL"] = "C"
     if env_extra:
@@ -538,8 +629,12 @@ def run_csvc(csvc, args, workdir, stdin=None, env_extra=None):
     return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
 
 
-def golden_compare(name, actual):
+def golden_compare(name, actual, fixes=()):
+    """Compares `actual` with golden/NAME, changed by `fixes` (pairs of
+    old and new text, each of which must be there)."""
     path = os.path.join(GOLDEN, name)
+    if os.environ.get("CSVC_UPDATE_GOLDEN") and PG is not None:
+        raise Failure("golden files are written from SQLite runs (without --postgres)")
     if os.environ.get("CSVC_UPDATE_GOLDEN"):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(actual)
@@ -549,6 +644,10 @@ def golden_compare(name, actual):
         raise Failure("missing golden file %s (run with CSVC_UPDATE_GOLDEN=1)" % path)
     with open(path, encoding="utf-8", newline="") as f:
         expected = f.read()
+    for old, new in fixes:
+        if old not in expected:
+            raise Failure("golden/%s has no %r to change" % (name, old))
+        expected = expected.replace(old, new)
     if expected != actual:
         import difflib
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
@@ -573,11 +672,13 @@ def test_golden(args, scenario):
     steps = SCENARIOS[scenario]
     out = []
     tokens = {}
+    fixes = []
+    store = PG.new_database() if PG is not None else "store.db"
 
     def hide(text):
         for name, token in tokens.items():
             text = text.replace(token, "<token:%s>" % name)
-        return mask(text)
+        return mask(text.replace(store, "store.db"))
 
     with tempfile.TemporaryDirectory(prefix="csvc-cli-") as workdir:
         for step in steps:
@@ -589,10 +690,10 @@ def test_golden(args, scenario):
                 with open(os.path.join(DATA, stdin[1:]), encoding="utf-8") as f:
                     stdin = f.read()
             if argv and argv[0] == "!sql":
-                run_sql(workdir, argv[1])
+                fixes += run_sql(workdir, argv[1], store)
                 out.append('$ sqlite3 store.db "%s"\n\n' % argv[1])
                 continue
-            rc, stdout, stderr = run_csvc(args.csvc, argv, workdir, stdin)
+            rc, stdout, stderr = run_csvc(args.csvc, argv, workdir, stdin, store=store)
             if len(step) > 2 and rc == 0:
                 tokens[step[2]] = captured_token(stdout)
             if "--json" in argv and rc == 0 and stdout.startswith(("{", "[")):
@@ -622,7 +723,7 @@ def test_golden(args, scenario):
                 raise Failure("csvc %s: exit 0 but stderr: %r" % (argv, stderr))
             if rc not in (0, 1, 2):
                 raise Failure("csvc %s: exit status %d" % (argv, rc))
-    golden_compare(scenario + ".txt", "".join(out))
+    golden_compare(scenario + ".txt", "".join(out), fixes)
 
 
 def test_help(args):
@@ -667,21 +768,29 @@ def test_help(args):
 
 def test_demo(args):
     with tempfile.TemporaryDirectory(prefix="csvc-demo-") as workdir:
-        runs = []
-        for i in range(2):
-            rc, out, err = run_csvc(args.csvc, ["demo", "day.db"], workdir)
+        # Each run writes day.db afresh (it replaces a demo store); on
+        # PostgreSQL each run gets a database of its own, named by --db
+        # (the tool does not drop a store there), and the transcript shows
+        # its URI as day.db.
+        day = "day.db"
+
+        def demo(json_output):
+            nonlocal day
+            if PG is not None:
+                day = PG.new_database()
+                argv = ["demo", day] if json_output else ["demo", "--db", day]
+            else:
+                argv = ["demo", day]
+            rc, out, err = run_csvc(args.csvc, (["--json"] if json_output else []) + argv, workdir)
             if rc != 0 or err:
-                raise Failure("csvc demo: exit %d, stderr %r" % (rc, err))
-            runs.append(out)
+                raise Failure("csvc %s: exit %d, stderr %r" % (" ".join(argv), rc, err))
+            return out.replace(day, "day.db")
+
+        runs = [demo(False) for i in range(2)]
         if runs[0] != runs[1]:
             raise Failure("two runs of csvc demo differ")
         golden_compare("demo.txt", runs[0])
-        jruns = []
-        for i in range(2):
-            rc, out, err = run_csvc(args.csvc, ["--json", "demo", "day.db"], workdir)
-            if rc != 0 or err:
-                raise Failure("csvc --json demo: exit %d, stderr %r" % (rc, err))
-            jruns.append(out)
+        jruns = [demo(True) for i in range(2)]
         if jruns[0] != jruns[1]:
             raise Failure("two runs of csvc --json demo differ")
         doc = json.loads(jruns[0])
@@ -699,14 +808,14 @@ def test_demo(args):
             raise Failure("the demo's report: %r" % doc["report"])
         golden_compare("demo-json.txt", jruns[0])
         # The store it leaves works with the other commands.
-        rc, out, err = run_csvc(args.csvc, ["--db", "day.db", "ticket", "list", "--json"], workdir)
+        rc, out, err = run_csvc(args.csvc, ["--db", day, "ticket", "list", "--json"], workdir)
         tickets = json.loads(out)
         if rc != 0 or len(tickets) != 5:
             raise Failure("ticket list on the demo store: exit %d, %d tickets" % (rc, len(tickets)))
         ret = [t for t in tickets if t["kind"] == "after_sales"][0]
         if ret["order_ref"] != "POS-SH01-20261121-0153" or ret["state"] != "closed":
             raise Failure("the demo's return: %r" % ret)
-        rc, out, err = run_csvc(args.csvc, ["--db", "day.db", "customer", "show",
+        rc, out, err = run_csvc(args.csvc, ["--db", day, "customer", "show",
                                             FIXED_UUID + "000000000004", "--json"], workdir)
         absorbed = json.loads(out)
         if rc != 0 or absorbed["merged_into"] != FIXED_UUID + "000000000001" or absorbed["name"] != "王 芳":
@@ -714,9 +823,14 @@ def test_demo(args):
         # The survey and report commands it suggests work on it.
         for cmd in (["survey", "score", "post_resolution", "--period", "2026-11-23", "--store", "SH01", "--by", "staff"],
                     ["report", "kpi", "--period", "2026-11", "--store", "SH02"]):
-            rc, out, err = run_csvc(args.csvc, ["--db", "day.db"] + cmd, workdir)
+            rc, out, err = run_csvc(args.csvc, ["--db", day] + cmd, workdir)
             if rc != 0 or err or "SH0" not in out:
                 raise Failure("csvc %s on the demo store: exit %d, %r" % (" ".join(cmd), rc, err))
+        if PG is not None:
+            test_demo_postgres_refusals(args, workdir, day)
+            print("csvc demo on PostgreSQL: identical runs, golden output, explorable store, "
+                  "no store replaced")
+            return
         # It refuses to replace a file that is not a demo store.
         with open(os.path.join(workdir, "precious.db"), "w") as f:
             f.write("not a store")
@@ -737,6 +851,45 @@ def test_demo(args):
         if rc != 0:
             raise Failure("csvc demo over an older demo store: exit %d, %r" % (rc, err))
     print("csvc demo: identical runs, golden output, explorable store")
+
+
+def test_demo_postgres_refusals(args, workdir, day):
+    """On PostgreSQL the demo runs only where its URI holds no store: it
+    leaves an earlier demo store, another store and another application's
+    tables as they are."""
+    def tickets(uri):
+        rc, out, err = run_csvc(args.csvc, ["--db", uri, "ticket", "list", "--json"], workdir)
+        if rc != 0:
+            raise Failure("ticket list on %s: exit %d, %r" % (uri, rc, err))
+        return json.loads(out)
+
+    before = tickets(day)
+    rc, out, err = run_csvc(args.csvc, ["demo", "--db", day], workdir)
+    if rc != 1 or "holds a demo store already" not in err or out:
+        raise Failure("csvc demo over an earlier demo store: exit %d, %r %r" % (rc, out, err))
+    if tickets(day) != before:
+        raise Failure("csvc demo changed the demo store it refused")
+
+    other = PG.new_database()
+    rc, out, err = run_csvc(args.csvc, ["--db", other, "init", "--defaults"], workdir)
+    if rc != 0:
+        raise Failure("init: exit %d, %r" % (rc, err))
+    rc, out, err = run_csvc(args.csvc, ["demo", other], workdir)
+    if rc != 1 or "is not a demo store" not in err:
+        raise Failure("csvc demo over another store: exit %d, %r" % (rc, err))
+    if tickets(other) != []:
+        raise Failure("csvc demo wrote to a store that is not a demo store")
+
+    foreign = PG.new_database()
+    PG.sql("CREATE SCHEMA csvc; CREATE TABLE csvc.pos_sales (id bigint PRIMARY KEY); "
+           "INSERT INTO csvc.pos_sales VALUES (1);", dbname=PG.databases[foreign])
+    rc, out, err = run_csvc(args.csvc, ["demo", foreign], workdir)
+    if rc != 1 or "not a demo store" not in err:
+        raise Failure("csvc demo over another application's tables: exit %d, %r" % (rc, err))
+    tables = PG.sql("SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'csvc';"
+                    " SELECT count(*) FROM csvc.pos_sales;", dbname=PG.databases[foreign])
+    if tables.split() != ["pos_sales", "1"]:
+        raise Failure("csvc demo changed another application's schema: %r" % tables)
 
 
 def utc_us(*civil):
@@ -1001,12 +1154,21 @@ def main():
     ap.add_argument("--csvc", required=True)
     ap.add_argument("--pos")
     ap.add_argument("--source-root", required=True)
+    ap.add_argument("--postgres", action="store_true",
+                    help="run golden-SCENARIO or demo on the PostgreSQL server of CSVC_TEST_PG")
     ap.add_argument("test")
     args = ap.parse_args()
     args.csvc = os.path.abspath(args.csvc)
     if args.pos:
         args.pos = os.path.abspath(args.pos)
+    global PG
     try:
+        if args.postgres:
+            if not (args.test.startswith("golden-") or args.test == "demo"):
+                raise Failure("--postgres applies to golden-SCENARIO and demo only")
+            if not os.environ.get("CSVC_TEST_PG"):
+                raise Failure("--postgres needs CSVC_TEST_PG (run through tests/pg/with-pg-server.sh)")
+            PG = Postgres(os.environ["CSVC_TEST_PG"])
         if args.test.startswith("golden-"):
             test_golden(args, args.test[len("golden-"):])
         elif args.test == "help":
@@ -1022,6 +1184,12 @@ def main():
     except Failure as e:
         print("FAIL: %s" % e)
         return 1
+    finally:
+        if PG is not None:
+            try:
+                PG.drop_all()
+            except Failure as e:
+                print("cli-test: dropping the test databases: %s" % e)
     return 0
 
 

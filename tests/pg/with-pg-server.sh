@@ -26,17 +26,23 @@ unset CSVC_PG_WRAPPED
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 PROGRAM [ARGS...]" >&2; exit 2; }
 
+# The server is not under test: it starts and stops without the
+# LD_PRELOAD that runs the test program under a sanitizer (.ci/run runs the
+# Python suite so; initdb and runuser hang with ASan's runtime preloaded).
+server() {
+	env -u LD_PRELOAD sh "$here/pg-server.sh" "$@"
+}
 # Under /tmp, which every user may search: the server's user must reach it.
 dir=$(mktemp -d /tmp/csvc-pg.XXXXXX) || exit 1
 cleanup() {
-	sh "$here/pg-server.sh" stop "$dir"
+	server stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-conninfo=$(sh "$here/pg-server.sh" start "$dir") || {
+conninfo=$(server start "$dir") || {
 	echo "with-pg-server.sh: the PostgreSQL server did not start" >&2
 	exit 1
 }

@@ -6,11 +6,10 @@ import datetime
 import gc
 import os
 import pathlib
-import sqlite3
 import threading
 
 import csvc
-from csvc_testutil import UTC, ZONEINFO, ManualClock, StoreTestCase
+from csvc_testutil import UTC, ZONEINFO, ManualClock, StoreTestCase, open_store, store_sql
 
 H = datetime.timedelta(hours=1)
 MIN = datetime.timedelta(minutes=1)
@@ -450,10 +449,7 @@ class CalendarStoreTest(StoreTestCase):
         with self.assertRaises(ValueError):
             s.calendar_info("a\0b")
         # Text damaged in the store is reported as corrupt.
-        db = sqlite3.connect(self.path)
-        db.execute("""UPDATE calendars SET spec = '{"zone":1}'""")
-        db.commit()
-        db.close()
+        store_sql(self.path, """UPDATE calendars SET spec = '{"zone":1}'""")
         s.attach_calendar("SH01", "office")
         with self.assertRaises(csvc.Corrupt):
             s.load_calendar("office")
@@ -464,7 +460,7 @@ class CalendarStoreTest(StoreTestCase):
         self.assertIsNone(self.store.zoneinfo_dir)
         london = csvc.Calendar.parse(LONDON_OFFICE, zoneinfo_dir=ZONEINFO)
         path = os.path.join(self.dir, "zones.db")
-        with csvc.Store(path, zoneinfo_dir=pathlib.Path(ZONEINFO)) as s:
+        with open_store(path, zoneinfo_dir=pathlib.Path(ZONEINFO)) as s:
             self.assertEqual(s.zoneinfo_dir, ZONEINFO)
             s.save_calendar("london", london)
             s.attach_calendar("LN01", "london")
@@ -475,18 +471,16 @@ class CalendarStoreTest(StoreTestCase):
             tz = csvc.TimeZone.load("Europe/London", ZONEINFO)
             self.assertEqual(s.load_calendar("london", zoneinfo_dir="/nonexistent", tz=tz), london)
             self.assertEqual(s.calendar_for_store("LN01", zoneinfo_dir="/nonexistent", tz=tz), london)
-        with csvc.Store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
+        with open_store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
             self.assertEqual(s.load_calendar("london"), london)
-        with sqlite3.connect(path) as db:
-            db.execute("DELETE FROM zone_data")
-        db.close()
-        with csvc.Store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
+        store_sql(path, "DELETE FROM zone_data")
+        with open_store(path, zoneinfo_dir=os.path.join(self.dir, "empty")) as s:
             with self.assertRaisesRegex(csvc.NotFound, "'Europe/London'.*csvc_calendar_add_zone"):
                 s.load_calendar("london")
         with self.assertRaises(ValueError):
-            csvc.Store(path, zoneinfo_dir="bad\0dir")
+            open_store(path, zoneinfo_dir="bad\0dir")
         with self.assertRaises(TypeError):
-            csvc.Store(path, zoneinfo_dir=42)
+            open_store(path, zoneinfo_dir=42)
 
 
 class StoreZoneTest(StoreTestCase):
@@ -501,7 +495,7 @@ class StoreZoneTest(StoreTestCase):
         empty = os.path.join(self.dir, "empty")
         os.mkdir(empty)
         clock = ManualClock(utc(2026, 11, 23, 9, 50))  # Monday 17:50 in Shanghai
-        with csvc.Store(os.path.join(self.dir, "till.db"), clock=clock, zoneinfo_dir=empty) as s:
+        with open_store(os.path.join(self.dir, "till.db"), clock=clock, zoneinfo_dir=empty) as s:
             s.install_defaults()
             with self.assertRaisesRegex(csvc.NotFound, "'Asia/Shanghai'"):
                 s.set_store_zone("SH01", "Asia/Shanghai")
@@ -572,7 +566,7 @@ class CalendarLifetimeTest(StoreTestCase):
     def test_calendars_outlive_the_store(self):
         cal = csvc.Calendar.parse(SHANGHAI, zoneinfo_dir=ZONEINFO)
         self.store.save_calendar("sh", cal)
-        store = csvc.Store(self.path, zoneinfo_dir=ZONEINFO)
+        store = open_store(self.path, zoneinfo_dir=ZONEINFO)
         loaded = store.load_calendar("sh")
         for_store = (store.attach_calendar("SH01", "sh"), store.calendar_for_store("SH01"))[1]
         zone = loaded.tz
@@ -592,7 +586,7 @@ class CalendarLifetimeTest(StoreTestCase):
         self.store.save_calendar("sh", csvc.Calendar.parse(SHANGHAI, zoneinfo_dir=ZONEINFO))
         kept = []
         for round_ in range(20):
-            store = csvc.Store(self.path, zoneinfo_dir=ZONEINFO)
+            store = open_store(self.path, zoneinfo_dir=ZONEINFO)
             cal = store.load_calendar("sh")
             holder = {"store": store, "cal": cal, "tz": cal.tz, "it": store.tickets()}
             store.change_hook = lambda ev, h=holder: h

@@ -4,7 +4,7 @@ import sys
 import threading
 
 import csvc
-from csvc_testutil import T0, FakeClock, StoreTestCase
+from csvc_testutil import T0, FakeClock, StoreTestCase, open_store
 
 
 class HookError(Exception):
@@ -152,7 +152,7 @@ class ClockTest(StoreTestCase):
                 raise HookError("clock broke")
             return base()
 
-        with csvc.Store(os.path.join(self.dir, "clock.db"), clock=clock) as s:
+        with open_store(os.path.join(self.dir, "clock.db"), clock=clock) as s:
             s.install_defaults()
             t = s.create_ticket(csvc.Ticket("complaint", "SH01", subject="x"))
             events = []
@@ -181,13 +181,13 @@ class ClockTest(StoreTestCase):
             self.assertEqual(events, [])
 
     def test_clock_bad_values(self):
-        with csvc.Store(":memory:", clock=lambda: datetime.datetime(2026, 1, 1)) as s:
+        with open_store(":memory:", clock=lambda: datetime.datetime(2026, 1, 1)) as s:
             with self.assertRaises(TypeError):
                 s.now()
             with self.assertRaises(TypeError):
                 s.create_customer(csvc.Customer(name="x"))
             self.assertEqual(s.count_customers(), 0)
-        with csvc.Store(":memory:", clock=lambda: "now") as s:
+        with open_store(":memory:", clock=lambda: "now") as s:
             with self.assertRaises(TypeError):
                 s.now()
 
@@ -198,7 +198,7 @@ class ClockTest(StoreTestCase):
             holder["store"].count_customers()
             return T0
 
-        with csvc.Store(":memory:", clock=clock) as s:
+        with open_store(":memory:", clock=clock) as s:
             holder["store"] = s
             with self.assertRaises(RuntimeError):
                 s.now()
@@ -215,11 +215,11 @@ class LogTest(StoreTestCase):
         sys.unraisablehook = lambda u: unraisable.append(u.exc_value)
         try:
             with self.assertRaises(HookError) as cm:
-                csvc.Store(path, log=log, log_level=csvc.LogLevel.INFO)
+                open_store(path, log=log, log_level=csvc.LogLevel.INFO)
         finally:
             sys.unraisablehook = old
         self.assertIn("migration", str(cm.exception))
         self.assertTrue(all(isinstance(e, HookError) for e in unraisable))
         # WARN-only handler: opening an existing store logs nothing
-        with csvc.Store(path, log=log) as s:
+        with open_store(path, log=log) as s:
             self.assertGreater(s.schema_version, 0)

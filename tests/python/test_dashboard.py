@@ -17,6 +17,7 @@ import unittest
 import weakref
 
 import csvc
+from csvc_testutil import open_store
 from test_reports import DAY, T0, build_week
 
 
@@ -133,7 +134,7 @@ class ReportToHtmlTest(unittest.TestCase):
 
     def open_second(self):
         """Another Store on the same file, with the same fixed clock."""
-        return csvc.Store(self.path, clock=lambda: T0 + 7 * DAY)
+        return open_store(self.path, clock=lambda: T0 + 7 * DAY)
 
     def test_same_page_as_dashboard_html_for_each_kind(self):
         s = self.store

@@ -1,8 +1,9 @@
 import os
 import sqlite3
+import unittest
 
 import csvc
-from csvc_testutil import StoreTestCase
+from csvc_testutil import ON_PG, StoreTestCase, open_store, pg_sql, store_sql, store_target
 
 EXPECTED = {
     -1: csvc.GenericError, -2: csvc.InvalidArgument, -3: csvc.OutOfMemory, -4: csvc.NotFound,
@@ -78,8 +79,9 @@ class ErrorMappingTest(StoreTestCase):
             stale.subject = "changed"     # a copy from before the transition
             s.update_ticket(stale)
 
+    @unittest.skipIf(ON_PG, "SQLite's write lock, taken by begin; test_busy_postgresql is the PostgreSQL case")
     def test_busy(self):
-        other = csvc.Store(self.path, busy_timeout_ms=-1)
+        other = open_store(self.path, busy_timeout_ms=-1)
         try:
             self.store.begin()
             with self.assertRaises(csvc.Busy) as cm:
@@ -94,12 +96,37 @@ class ErrorMappingTest(StoreTestCase):
         finally:
             other.close()
 
+    @unittest.skipUnless(ON_PG, "PostgreSQL's locks; test_busy is the SQLite case")
+    def test_busy_postgresql(self):
+        # A transaction that took a store code's next ticket number holds
+        # that counter's row until it ends: another connection that does
+        # not wait for locks (lock_timeout 1 ms) fails its ticket in the
+        # same store code with Busy (55P03) and changes nothing, and gets
+        # the next number once the transaction has committed.
+        other = open_store(self.path, busy_timeout_ms=-1)
+        try:
+            self.store.begin()
+            first = self.ticket(store_code="SH01")
+            with self.assertRaises(csvc.Busy) as cm:
+                other.create_ticket(csvc.Ticket("inquiry", "SH01", subject="几点开门？"))
+            self.assertEqual(cm.exception.engine, "postgresql")
+            self.assertEqual(cm.exception.sqlstate, "55P03")
+            self.assertEqual(cm.exception.engine_code, 0)
+            self.assertEqual(other.tx_depth, 0)
+            other.create_ticket(csvc.Ticket("inquiry", "SH02", subject="几点开门？"))  # another counter
+            self.store.commit()
+            second = other.create_ticket(csvc.Ticket("inquiry", "SH01", subject="几点开门？"))
+            self.assertEqual((first.number, second.number), ("SH01-000001", "SH01-000002"))
+        finally:
+            other.close()
+
+    @unittest.skipIf(ON_PG, "SQLite files: garbage, another application's, a newer version, missing directories")
     def test_file_errors(self):
         garbage = os.path.join(self.dir, "garbage.db")
         with open(garbage, "wb") as f:
             f.write(b"this is not an sqlite file at all" * 200)
         with self.assertRaises(csvc.Corrupt):
-            csvc.Store(garbage)
+            open_store(garbage)
 
         foreign = os.path.join(self.dir, "foreign.db")
         db = sqlite3.connect(foreign)
@@ -107,21 +134,21 @@ class ErrorMappingTest(StoreTestCase):
         db.commit()
         db.close()
         with self.assertRaises(csvc.NotAStore):
-            csvc.Store(foreign)
+            open_store(foreign)
 
         newer = os.path.join(self.dir, "newer.db")
-        csvc.Store(newer).close()
+        open_store(newer).close()
         db = sqlite3.connect(newer)
         db.execute(f"PRAGMA user_version = {csvc.SCHEMA_VERSION_SUPPORTED + 10}")
         db.commit()
         db.close()
         with self.assertRaises(csvc.VersionMismatch):
-            csvc.Store(newer)
+            open_store(newer)
 
         with self.assertRaises((csvc.StorageError, csvc.NotFound)) as cm:
-            csvc.Store(os.path.join(self.dir, "no", "such", "dir", "x.db"))
+            open_store(os.path.join(self.dir, "no", "such", "dir", "x.db"))
         with self.assertRaises(csvc.StorageError):
-            csvc.Store(self.dir)  # a directory
+            open_store(self.dir)  # a directory
         self.assertIsInstance(cm.exception, csvc.Error)
 
     def test_long_multibyte_message(self):
@@ -136,10 +163,38 @@ class ErrorMappingTest(StoreTestCase):
         self.assertLessEqual(len(message.encode("utf-8")), 511)
         self.assertGreater(len(message.encode("utf-8")), 500)
 
+    @unittest.skipUnless(ON_PG, "PostgreSQL schemas; test_file_errors is the SQLite case")
+    def test_schema_errors_postgresql(self):
+        # A schema written by a newer library, a schema of another
+        # application, a missing one, a name that is refused, a server
+        # that is not there.
+        newer = os.path.join(self.dir, "newer.db")
+        open_store(newer).close()
+        store_sql(newer, f"UPDATE csvc_meta SET schema_version = {csvc.SCHEMA_VERSION_SUPPORTED + 10}")
+        with self.assertRaises(csvc.VersionMismatch):
+            open_store(newer)
+
+        foreign = os.path.join(self.dir, "foreign.db")
+        uri, extra = store_target(foreign)
+        pg_sql("CREATE SCHEMA %s; CREATE TABLE %s.pos_sales (id bigint PRIMARY KEY);"
+               % (extra["pg_schema"], extra["pg_schema"]))
+        with self.assertRaises(csvc.NotAStore):
+            open_store(foreign)
+
+        with self.assertRaises(csvc.NotFound):
+            open_store(os.path.join(self.dir, "missing.db"), create=False)
+        for bad in ("pg_catalog", "1abc", "a-b", "x" * 64, ""):
+            with self.assertRaises(csvc.InvalidArgument):
+                csvc.Store(uri, pg_schema=bad)
+        with self.assertRaises(csvc.StorageError) as cm:
+            csvc.Store("postgresql://nobody@/nowhere?host=%s&port=1" % os.path.join(self.dir, "no-server"))
+        self.assertEqual(cm.exception.engine, "postgresql")
+
+    @unittest.skipIf(ON_PG, "an SQLite file whose schema table names an object in bytes that are not UTF-8")
     def test_message_quoting_damaged_schema(self):
         # SQLite's message names a schema object whose name is not UTF-8.
         damaged = os.path.join(self.dir, "damaged.db")
-        csvc.Store(damaged).close()
+        open_store(damaged).close()
         db = sqlite3.connect(damaged)
         db.execute("CREATE TABLE extra (x)")
         db.execute("PRAGMA writable_schema = ON")
@@ -148,7 +203,7 @@ class ErrorMappingTest(StoreTestCase):
         db.commit()
         db.close()
         with self.assertRaises(csvc.Corrupt) as cm:
-            csvc.Store(damaged)
+            open_store(damaged)
         self.assertIn("ex\\xfftra", cm.exception.message)
 
     def test_control_characters(self):
@@ -166,6 +221,7 @@ class ErrorMappingTest(StoreTestCase):
         with self.assertRaises(csvc.InvalidArgument):
             csvc.Ticket("inquiry", "SH01", subject="s", description="bell\x07")
 
+    @unittest.skipIf(ON_PG, "SQLite's FTS5 search index (on PostgreSQL search reads ordinary tables)")
     def test_damaged_search_index(self):
         self.customer()
         self.store.close()
@@ -173,7 +229,7 @@ class ErrorMappingTest(StoreTestCase):
         db.execute("DROP TABLE customer_search_config")
         db.commit()
         db.close()
-        self.store = csvc.Store(self.path, clock=self.fake_clock)
+        self.store = open_store(self.path, clock=self.fake_clock)
         with self.assertRaises(csvc.Corrupt) as cm:
             list(self.store.customers(text="王芳芳"))
         self.assertIn("customer search index", cm.exception.message)

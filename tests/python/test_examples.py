@@ -13,7 +13,7 @@ import threading
 import unittest
 
 import csvc
-from csvc_testutil import ManualClock
+from csvc_testutil import ON_PG, ManualClock, pg_sql, pg_uri
 
 EXAMPLES = os.environ.get("CSVC_EXAMPLES_DIR") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
@@ -39,9 +39,18 @@ class ExamplesTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="csvc-examples-")
         self.db = os.path.join(self.dir, "shop.db")
+        self.pg_database = None
+        if ON_PG:
+            # The examples take the store's path or URI only, so the store
+            # is the default schema of a database of this test's own.
+            self.pg_database = "csvc_examples_%d" % os.getpid()
+            pg_sql("CREATE DATABASE %s" % self.pg_database)
+            self.db = pg_uri(self.pg_database)
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.pg_database:
+            pg_sql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_database)
 
     def test_import_customers(self):
         path = os.path.join(self.dir, "customers.csv")

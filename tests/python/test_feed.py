@@ -8,7 +8,7 @@ import unittest
 import uuid
 
 import csvc
-from csvc_testutil import StoreTestCase
+from csvc_testutil import StoreTestCase, open_store
 
 
 class FeedTest(StoreTestCase):
@@ -71,7 +71,7 @@ class FeedTest(StoreTestCase):
 
         def write():
             time.sleep(0.1)
-            other = csvc.Store(self.path)
+            other = open_store(self.path)
             try:
                 other.create_customer(csvc.Customer(name="elsewhere"), actor="other")
             finally:

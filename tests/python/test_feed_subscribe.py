@@ -3,6 +3,7 @@ Store.deliver and Store.subscribe_alarms (csvc_feed_subscribe,
 csvc_feed_deliver, csvc_sla_subscribe)."""
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import unittest
 import weakref
 
 import csvc
-from csvc_testutil import StoreTestCase
+from csvc_testutil import StoreTestCase, open_store, store_target
 from test_lifetimes import rss_kib, under_asan
 from test_sla import H, MON, SlaTestCase
 
@@ -79,7 +80,7 @@ class SubscribeTest(StoreTestCase):
         self.assertEqual(s.feed_consumer("sink"), (s.feed_head(), 0))
 
         # Another connection's commit reaches this one's subscribers on deliver().
-        other = csvc.Store(self.path)
+        other = open_store(self.path)
         try:
             other.create_customer(csvc.Customer(name="李娜"), actor="other")
         finally:
@@ -157,7 +158,7 @@ class SubscribeTest(StoreTestCase):
         with self.assertRaises(Boom):
             self.customer()
         s.close()
-        self.store = s = csvc.Store(self.path)
+        self.store = s = open_store(self.path)
         rec = Recorder()
         s.subscribe("outbox", rec)
         self.assertEqual(s.deliver(), 1)
@@ -173,9 +174,9 @@ class SubscribeTest(StoreTestCase):
         s.close()
         log = os.path.join(self.dir, "handled.txt")
         child = textwrap.dedent("""
-            import os, sys
+            import json, os, sys
             import csvc
-            store = csvc.Store(sys.argv[1])
+            store = csvc.Store(sys.argv[1], **json.loads(sys.argv[3]))
             def handle(entry):
                 with open(sys.argv[2], "a") as f:
                     f.write(str(entry.id) + "\\n")
@@ -186,11 +187,13 @@ class SubscribeTest(StoreTestCase):
             store.create_customer(csvc.Customer(name="王芳"), actor="till")
             sys.exit(1)  # not reached
         """)
-        r = subprocess.run([sys.executable, "-c", child, self.path, log], capture_output=True, text=True)
+        target, extra = store_target(self.path)  # the store of self.path, on the engine of the tests
+        r = subprocess.run([sys.executable, "-c", child, target, log, json.dumps(extra)], capture_output=True,
+                           text=True)
         self.assertEqual(r.returncode, 7, r.stderr)
         with open(log) as f:
             crashed = f.read().split()
-        self.store = s = csvc.Store(self.path)
+        self.store = s = open_store(self.path)
         self.assertEqual(s.feed_consumer("outbox"), (head, 1))
         rec = Recorder()
         s.subscribe("outbox", rec)
@@ -296,7 +299,7 @@ class SubscribeTest(StoreTestCase):
 
     def test_read_only_store(self):
         self.customer()
-        ro = csvc.Store(self.path, readonly=True)
+        ro = open_store(self.path, readonly=True)
         try:
             with self.assertRaises(csvc.ReadOnly):
                 ro.subscribe("sink", print)
@@ -346,7 +349,7 @@ class SubscribeTest(StoreTestCase):
         self.assertIsNone(ref())
 
         # A subscriber that refers to its store (a cycle) is collected with it.
-        store = csvc.Store(self.path)
+        store = open_store(self.path)
         store_ref = weakref.ref(store)
         holder = Sub()
         holder.store = store
@@ -358,7 +361,7 @@ class SubscribeTest(StoreTestCase):
         self.assertIsNone(holder_ref())
 
     def test_no_reference_leaks(self):
-        s = csvc.Store(":memory:")
+        s = open_store(":memory:")
         self.addCleanup(s.close)
         s.install_defaults()
         s.feed_reset("leak", s.feed_head())

@@ -5,7 +5,7 @@ import time
 import weakref
 
 import csvc
-from csvc_testutil import StoreTestCase
+from csvc_testutil import StoreTestCase, open_store
 
 
 def under_asan():
@@ -44,12 +44,12 @@ class LifetimeTest(StoreTestCase):
         self.assertEqual(ticket.state, "received")
         self.assertEqual(wf.name, "complaint")
         self.assertEqual(events[0].type, "created")
-        self.store = csvc.Store(":memory:")  # for tearDown
+        self.store = open_store(":memory:")  # for tearDown
 
     def test_iterator_keeps_the_store_alive(self):
         self.fill(3)
         path = self.path
-        store = csvc.Store(path)
+        store = open_store(path)
         ref = weakref.ref(store)
         it = store.customers()
         del store
@@ -64,7 +64,7 @@ class LifetimeTest(StoreTestCase):
         self.fill(3)
         for make in (lambda s: s.customers(), lambda s: s.tickets(),
                      lambda s: s.ticket_history(next(s.tickets()))):
-            store = csvc.Store(self.path)
+            store = open_store(self.path)
             it = make(store)
             next(it)
             store.close()
@@ -83,7 +83,7 @@ class LifetimeTest(StoreTestCase):
         # A cycle: store -> hook -> closure -> iterator -> store, plus
         # records; collect it in whatever order the collector picks.
         for round_ in range(20):
-            store = csvc.Store(self.path)
+            store = open_store(self.path)
             it = store.tickets()
             hist = store.ticket_history(next(store.tickets()))
             record = next(it)
@@ -96,7 +96,7 @@ class LifetimeTest(StoreTestCase):
             gc.collect()
             self.assertEqual(record.kind, "complaint")
         # the store deleted before its records and iterators
-        store = csvc.Store(self.path)
+        store = open_store(self.path)
         its = [store.customers(), store.tickets()]
         recs = [next(its[0]), next(its[1])]
         del store

@@ -16,7 +16,7 @@ import unittest
 import weakref
 
 import csvc
-from csvc_testutil import ManualClock
+from csvc_testutil import ManualClock, open_store
 
 UTC = datetime.timezone.utc
 MIN = datetime.timedelta(minutes=1)
@@ -44,7 +44,7 @@ def build_week(path):
     2026-01-01 to 01-08. Returns the open store (clock at T0+7d).
     """
     clock = ManualClock(T0)
-    s = csvc.Store(path, clock=clock)
+    s = open_store(path, clock=clock)
     s.install_defaults()
 
     def ticket(kind, assignee, at):
@@ -266,7 +266,8 @@ class KpiTest(WeekTestCase):
 class TransactionsTest(unittest.TestCase):
     def test_record_transactions(self):
         with tempfile.TemporaryDirectory(prefix="csvc-report-") as d:
-            with build_week(os.path.join(d, "week.db")) as s:
+            path = os.path.join(d, "week.db")
+            with build_week(path) as s:
                 for exc, args in ((csvc.InvalidArgument, ("SH 01", datetime.date(2026, 1, 1), 1)),
                                   (csvc.InvalidArgument, ("SH01", datetime.date(2026, 1, 1), -1)),
                                   (TypeError, ("SH01", datetime.datetime(2026, 1, 1, tzinfo=UTC), 1)),
@@ -283,7 +284,7 @@ class TransactionsTest(unittest.TestCase):
                         s.record_transactions(store_code="SH01", date=datetime.date(2026, 1, 2), count=0)
                         raise KeyError("undo")
                 self.assertEqual(s.report_kpis(T0, T0 + 7 * DAY)[0].transactions, 6500)
-                ro = csvc.Store(s.path, readonly=True)
+                ro = open_store(path, readonly=True)
                 try:
                     with self.assertRaises(csvc.ReadOnly):
                         ro.record_transactions("SH01", datetime.date(2026, 1, 1), 1)
@@ -387,7 +388,7 @@ class ReportLifetimeTest(unittest.TestCase):
             path = os.path.join(d, "week.db")
             build_week(path).close()
             for close_first in (False, True):
-                store = csvc.Store(path)
+                store = open_store(path)
                 ref = weakref.ref(store)
                 reports = [store.report_kpis(T0, T0 + 7 * DAY, group_by="staff"),
                            store.report_sla(T0, T0 + 7 * DAY), store.report_state_times(T0, T0 + 7 * DAY)]

@@ -12,7 +12,7 @@ import traceback
 import unittest
 
 import csvc
-from csvc_testutil import UTC, ZONEINFO, ManualClock
+from csvc_testutil import ON_PG, UTC, ZONEINFO, ManualClock, open_store, store_sql
 from test_lifetimes import rss_kib, under_asan
 
 US = datetime.timedelta(microseconds=1)
@@ -54,7 +54,7 @@ class SlaTestCase(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="csvc-sla-")
         self.path = os.path.join(self.dir, "sla.db")
         self.clock = ManualClock(MON)
-        self.store = csvc.Store(self.path, clock=self.clock if self.python_clock else None,
+        self.store = open_store(self.path, clock=self.clock if self.python_clock else None,
                                 zoneinfo_dir=ZONEINFO)
         self.store.install_defaults()
         self.store.install_sla_defaults()  # idempotent: already part of install_defaults
@@ -232,11 +232,9 @@ class SlaScenarioTest(SlaTestCase):
         self.assertIsNone(self.targets(t)["resolution"].fault)
         s.close()
         # What an earlier version allowed: the calendar deleted under the policy.
-        import sqlite3
-        db = sqlite3.connect(self.path)
-        db.executescript("DROP TRIGGER calendars_in_use_by_sla; DELETE FROM calendars WHERE name = 'london';")
-        db.close()
-        self.store = s = csvc.Store(self.path, clock=self.clock, zoneinfo_dir=ZONEINFO)
+        store_sql(self.path, "DROP TRIGGER calendars_in_use_by_sla%s; DELETE FROM calendars WHERE name = 'london';"
+                  % (" ON calendars" if ON_PG else ""))
+        self.store = s = open_store(self.path, clock=self.clock, zoneinfo_dir=ZONEINFO)
         other = self.open_ticket("facility", MON)
         fault = self.targets(other)["resolution"].fault
         self.assertIsInstance(fault, str)
@@ -569,7 +567,7 @@ class SlaLifetimeTest(SlaTestCase):
         self.assertEqual(policy.version, 1)
         policy.add_target("extra", H, "24x7").met_by_reply()  # still a usable builder
         self.assertEqual([x.name for x in targets], ["first_response", "resolution"])
-        self.store = csvc.Store(self.path)  # for tearDown
+        self.store = open_store(self.path)  # for tearDown
 
     def test_no_reference_leaks(self):
         s = self.store

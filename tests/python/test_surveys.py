@@ -14,7 +14,7 @@ import unittest
 import uuid
 
 import csvc
-from csvc_testutil import ManualClock
+from csvc_testutil import ManualClock, open_store
 
 UTC = datetime.timezone.utc
 H = datetime.timedelta(hours=1)
@@ -46,7 +46,7 @@ class SurveyTestCase(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="csvc-survey-")
         self.path = os.path.join(self.dir, "survey.db")
         self.clock = ManualClock(T0)
-        self.store = csvc.Store(self.path, clock=self.clock)
+        self.store = open_store(self.path, clock=self.clock)
         self.store.install_defaults()
 
     def tearDown(self):
@@ -222,7 +222,7 @@ class DefinitionTest(SurveyTestCase):
         st.install_survey_defaults()  # again: nothing changes
         st.install_defaults()
         self.assertEqual(st.load_survey("mall").version, 1)
-        with csvc.Store(":memory:") as bare:
+        with open_store(":memory:") as bare:
             with self.assertRaises(csvc.NotFound):
                 bare.load_survey("nps")
             bare.install_survey_defaults()
@@ -380,7 +380,7 @@ class InvitationTest(SurveyTestCase):
                 raise RuntimeError("clock down")
             return self.clock.now
 
-        with csvc.Store(self.path, clock=clock) as other:
+        with open_store(self.path, clock=clock) as other:
             failing["on"] = True
             with self.assertRaises(RuntimeError):
                 other.respond(token, self.post(5, 4, 3))

@@ -14,7 +14,7 @@ import tempfile
 import unittest
 
 import csvc
-from csvc_testutil import T0, UTC, StoreTestCase
+from csvc_testutil import ON_PG, T0, UTC, StoreTestCase, open_store
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_PACKAGE_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "bindings", "python"))
@@ -167,7 +167,7 @@ class EpochClock(unittest.TestCase):
     def test_now_at_the_epoch(self):
         d = tempfile.mkdtemp(prefix="csvc-py-")
         try:
-            with csvc.Store(os.path.join(d, "t.db"), clock=lambda: 0) as store:
+            with open_store(os.path.join(d, "t.db"), clock=lambda: 0) as store:
                 self.assertEqual(store.now(), datetime.datetime(1970, 1, 1, tzinfo=UTC))
         finally:
             shutil.rmtree(d, ignore_errors=True)
@@ -236,7 +236,8 @@ class Maintenance(StoreTestCase):
     def test_checkpoint(self):
         self.customer()
         self.store.checkpoint()
-        self.assertEqual(os.path.getsize(self.path + "-wal"), 0)
+        if not ON_PG:  # SQLite's write-ahead log; on PostgreSQL a checkpoint does nothing
+            self.assertEqual(os.path.getsize(self.path + "-wal"), 0)
         self.store.begin()
         with self.assertRaises(csvc.InvalidTransition):
             self.store.checkpoint()

@@ -392,6 +392,7 @@ class Store:
         log: Optional[Callable[[LogLevel, str], Any]] = ...,
         log_level: Union[LogLevel, int] = ...,
         zoneinfo_dir: Optional[_PathLike] = ...,
+        pg_schema: Optional[str] = ...,
     ) -> None: ...
     @property
     def closed(self) -> bool: ...

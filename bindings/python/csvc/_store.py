@@ -20,14 +20,19 @@ LogHandler = Callable[[LogLevel, str], None]
 
 
 class Store(_csvc.Store):
-    """An open libcsvc store: one SQLite file and everything kept in it.
+    """An open libcsvc store: one SQLite file, or one PostgreSQL schema, and
+    everything kept in it.
 
     Store(path, clock=None, *, busy_timeout_ms=0, durability=Durability.DEFAULT,
           readonly=False, create=True, secure_delete=True,
-          default_country_code=None, log=None, log_level=0, zoneinfo_dir=None)
+          default_country_code=None, log=None, log_level=0, zoneinfo_dir=None,
+          pg_schema=None)
 
     path
-        File name (str or os.PathLike); ":memory:" for a private in-memory store.
+        File name (str or os.PathLike); ":memory:" for a private in-memory
+        store; or a postgresql:// (postgres://) URI, a libpq connection URI
+        such as "postgresql://user@/db?host=/run/postgresql", for a store in
+        a PostgreSQL database.
     clock
         A callable returning "now", as a timezone-aware datetime or as int
         microseconds since the Unix epoch (UTC); None uses the system clock.
@@ -53,6 +58,12 @@ class Store(_csvc.Store):
         Directory of TZif time-zone files (str or os.PathLike) for the
         calendars the SLA engine uses; None means /usr/share/zoneinfo. It is
         also the default of load_calendar() and calendar_for_store().
+    pg_schema
+        PostgreSQL only: the schema that holds the store (None: "csvc"),
+        created when missing unless readonly or not create; 1 to 63 ASCII
+        letters, digits and "_", not starting with a digit or "pg_", else
+        InvalidArgument. Several stores can share one database this way.
+        Ignored for a file.
 
     A Store is a context manager that closes it on exit. Every method is
     serialised by a per-store lock, so one Store may be shared by threads;
@@ -80,12 +91,13 @@ class Store(_csvc.Store):
         log: Optional[LogHandler] = None,
         log_level: int = 0,
         zoneinfo_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
+        pg_schema: Optional[str] = None,
     ) -> None:
         super().__init__(
             path, clock, busy_timeout_ms=busy_timeout_ms, durability=durability,
             readonly=readonly, create=create, secure_delete=secure_delete,
             default_country_code=default_country_code, log=log, log_level=log_level,
-            zoneinfo_dir=zoneinfo_dir)
+            zoneinfo_dir=zoneinfo_dir, pg_schema=pg_schema)
 
     def __enter__(self) -> "Store":
         return self

@@ -3920,21 +3920,22 @@ static PyObject *Store_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"path", "clock", "busy_timeout_ms", "durability", "readonly", "create",
-	                     "secure_delete", "default_country_code", "log", "log_level", "zoneinfo_dir", NULL};
+	                     "secure_delete", "default_country_code", "log", "log_level", "zoneinfo_dir",
+	                     "pg_schema", NULL};
 	PyObject *path = NULL, *clock = Py_None, *log = Py_None, *zdir = Py_None, *zdirb = NULL;
 	int busy = 0, readonly = 0, create = 1, secure = 1;
 	int32_t durability = 0, log_level = 0;
-	const char *cc = NULL;
+	const char *cc = NULL, *pg_schema = NULL;
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	csvc_store *st = NULL;
 	errsnap e;
 	int rc;
 	pending_t p;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&O:Store", kw,
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&Oz:Store", kw,
 	                                 PyUnicode_FSConverter, &path, &clock, &busy, conv_int32,
 	                                 &durability, &readonly, &create, &secure, &cc, &log, conv_int32,
-	                                 &log_level, &zdir))
+	                                 &log_level, &zdir, &pg_schema))
 		return -1;
 	if (self->store != NULL) {
 		Py_DECREF(path);
@@ -3959,6 +3960,7 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	o.flags = (readonly ? CSVC_OPEN_READONLY : 0) | (create ? 0 : CSVC_OPEN_NOCREATE) |
 	          (secure ? 0 : CSVC_OPEN_NO_SECURE_DELETE);
 	o.default_country_code = cc;
+	o.pg_schema = pg_schema;
 	o.log_level = log_level;
 	o.zoneinfo_dir = self->zoneinfo_dir ? PyBytes_AS_STRING(self->zoneinfo_dir) : NULL;
 	if (self->clock) {
