@@ -858,9 +858,9 @@ static int is_demo_store(csvc_store *s)
 /* A store in PostgreSQL (a postgresql:// URI): the demo plays its day on a
  * new store, and the library has no call that drops one, so it runs only
  * where the URI's schema holds no store yet. Nothing is written here: a
- * read-only open finds a store (of any version), and then an open that
- * may not create tells a missing schema (CSVC_ENOTFOUND) from one of
- * another application's. */
+ * read-only open finds a store (of any version) or no schema at all
+ * (CSVC_ENOTFOUND), and for a schema without a store header an open that
+ * may not create tells an empty schema from one of another application's. */
 static int fresh_schema(cli_ctx *ctx, const char *uri)
 {
 	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
@@ -876,6 +876,8 @@ static int fresh_schema(cli_ctx *ctx, const char *uri)
 		return cli_error(ctx, "%s holds a store that is not a demo store: not touching it "
 		                 "(name another database)", uri);
 	}
+	if (rc == CSVC_ENOTFOUND)
+		return CLI_OK;
 	if (rc == CSVC_ENOTSTORE) {
 		opts.flags = CSVC_OPEN_NOCREATE;
 		rc = csvc_store_open(&s, uri, &opts);

@@ -1024,12 +1024,10 @@ static int setup_schema(pg_db *p, const csvc__postgres_config *cfg)
 	if ((rc = query_text(p, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, name, found,
 	                     sizeof(found), "looking for the store's schema")))
 		return rc;
-	if (!found[0] && !cfg->create) {
-		if (cfg->readonly)
-			return csvc__error(CSVC_ENOTSTORE,
-			                   "the database has no schema '%s' and the store was opened read-only", schema);
-		return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'", schema);
-	}
+	/* As a missing file on SQLite: not found, read-only or not. */
+	if (!found[0] && !cfg->create)
+		return csvc__error(CSVC_ENOTFOUND, "the database has no schema '%s'%s", schema,
+		                   cfg->readonly ? " (the store was opened read-only, which creates none)" : "");
 	if ((rc = choose_schema(p)))
 		return rc;
 	if (!found[0] && (rc = pg_exec(&p->base,
