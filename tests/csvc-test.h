@@ -91,6 +91,31 @@ static void csvc_test_drop_schemas_(void)
 	csvc_test_n_schemas_ = 0;
 }
 
+/* Waits until some connection of the test server waits for a lock
+ * (pg_locks, read on a connection of the test's own): another store's
+ * call has then reached what this one holds, however slow the build
+ * (valgrind). Fails the test after a minute. */
+static inline void csvc_test_wait_for_lock_waiter(void)
+{
+	csvc__db *db = NULL;
+	csvc__postgres_config cfg = {.lock_timeout_ms = 10000};
+	csvc_assert_ok(csvc__postgres_open(&db, csvc_test_pg(), &cfg));
+	static const csvc__sql SQL_WAITERS = CSVC__SQL_DIALECTS(NULL, "SELECT count(*) FROM pg_locks WHERE NOT granted");
+	for (int i = 0; i < 6000; i++) {
+		csvc__stmt *st = NULL;
+		int64_t n = 0;
+		csvc_assert_ok(csvc__db_stmt(db, &SQL_WAITERS, &st));
+		assert_true(csvc__db_one_int(st, &n) >= 0);
+		if (n > 0) {
+			csvc__db_close(db);
+			return;
+		}
+		usleep(10 * 1000);
+	}
+	csvc__db_close(db);
+	fail_msg("no connection came to wait for a lock");
+}
+
 /* The schema that stands for `path` on PostgreSQL: one per file name (so
  * that a test reopens the same store), a new one for each ":memory:". */
 static inline const char *csvc_test_schema_for_(const char *path)

@@ -51,29 +51,6 @@ static csvc_store *open_named(const char *name, int debug_log)
 	return s;
 }
 
-/* Waits until some connection waits for a lock (pg_locks, read on a
- * connection of the test's own): the order of two transactions' lock
- * requests is then known, however slow the build (valgrind). */
-static void wait_for_lock_waiter(void)
-{
-	csvc__db *db = NULL;
-	csvc__postgres_config cfg = {.lock_timeout_ms = 10000};
-	csvc_assert_ok(csvc__postgres_open(&db, csvc_test_pg(), &cfg));
-	static const csvc__sql SQL_WAITERS = CSVC__SQL_DIALECTS(NULL, "SELECT count(*) FROM pg_locks WHERE NOT granted");
-	for (int i = 0; i < 6000; i++) {
-		csvc__stmt *st = NULL;
-		int64_t n = 0;
-		csvc_assert_ok(csvc__db_stmt(db, &SQL_WAITERS, &st));
-		assert_true(csvc__db_one_int(st, &n) >= 0);
-		if (n > 0) {
-			csvc__db_close(db);
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	fail_msg("no connection came to wait for a lock");
-}
-
 static void restart_server(void)
 {
 	const char *cmd = getenv("CSVC_TEST_PG_RESTART");
@@ -324,7 +301,7 @@ static void test_deadlock_retried_in_self_contained_call(void **state)
 	csvc_assert_ok(csvc_ticket_comment(a, &l.b, &note, NULL)); /* A holds b */
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, link_main, &l), 0);
-	wait_for_lock_waiter(); /* B holds a and waits for b */
+	csvc_test_wait_for_lock_waiter(); /* B holds a and waits for b */
 	csvc_assert_ok(csvc_ticket_comment(a, &l.a, &note, NULL));
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
@@ -381,7 +358,7 @@ static void test_deadlock_in_callers_transaction_is_busy(void **state)
 	c.ticket = x;
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, comment_main, &c), 0);
-	wait_for_lock_waiter(); /* B waits for x */
+	csvc_test_wait_for_lock_waiter(); /* B waits for x */
 	csvc_assert_ok(csvc_ticket_comment(a, &y, &na, NULL));
 	pthread_join(th, NULL);
 	assert_int_equal(c.rc, CSVC_EBUSY);

@@ -42,29 +42,6 @@ static csvc_store *open_named(const char *name)
 	return s;
 }
 
-/* Waits until some connection waits for a lock (pg_locks): the other
- * side's call has then reached what this side holds. */
-static void wait_for_lock_waiter(void)
-{
-	csvc__db *db = NULL;
-	csvc__postgres_config cfg = {.lock_timeout_ms = 10000};
-	csvc_assert_ok(csvc__postgres_open(&db, csvc_test_pg(), &cfg));
-	static const csvc__sql SQL_WAITERS = CSVC__SQL_DIALECTS(NULL, "SELECT count(*) FROM pg_locks WHERE NOT granted");
-	for (int i = 0; i < 6000; i++) {
-		csvc__stmt *st = NULL;
-		int64_t n = 0;
-		csvc_assert_ok(csvc__db_stmt(db, &SQL_WAITERS, &st));
-		assert_true(csvc__db_one_int(st, &n) >= 0);
-		if (n > 0) {
-			csvc__db_close(db);
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	csvc__db_close(db);
-	fail_msg("the other store's call never waited for a lock");
-}
-
 static csvc_uuid new_customer(csvc_store *s, const char *name)
 {
 	csvc_customer *c = NULL;
@@ -150,7 +127,7 @@ static void test_ticket_create_vs_merge(void **state)
 	csvc_ticket_free(t);
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, absorb_main, &m), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	csvc_assert_ok(m.rc);
@@ -191,7 +168,7 @@ static void test_feed_ack_backwards(void **state)
 	acker k = {head - 2, 0};
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, ack_main, &k), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	int64_t pos = 0, lag = 0;
@@ -239,7 +216,7 @@ static void test_merge_repoint_vs_comment(void **state)
 	csvc_assert_ok(csvc_ticket_comment(a, &tid, &note, NULL));
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, merge_main, &m), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	if (m.rc)
@@ -301,7 +278,7 @@ static void test_rematch_stale_state(void **state)
 	csvc_assert_ok(csvc_ticket_transition(a, &tid, "cancel", 0, "desk", NULL, NULL));
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, class_main, &k), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	csvc_assert_ok(k.rc);
@@ -385,7 +362,7 @@ static void test_advance_vs_writer(void **state)
 	adv x = {0, -1, now_cell};
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, adv_main, &x), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	csvc_event_iter *it = NULL;
@@ -448,7 +425,7 @@ static void test_migrate_vs_comment(void **state)
 	memset(&m, 0, sizeof(m));
 	pthread_t th;
 	assert_int_equal(pthread_create(&th, NULL, migr_main, &m), 0);
-	wait_for_lock_waiter();
+	csvc_test_wait_for_lock_waiter();
 	csvc_assert_ok(csvc_store_commit(a));
 	pthread_join(th, NULL);
 	if (m.rc)
