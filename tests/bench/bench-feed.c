@@ -45,13 +45,19 @@ static csvc_store *open_store(const char *path, csvc_time_us *clock)
 	return s;
 }
 
+/* The handbook defaults without their SLA policies. */
+static void install_defaults(csvc_store *s)
+{
+	if (csvc_store_install_defaults(s) || csvc_sla_policy_retire(s, "handbook_inquiry") ||
+	    csvc_sla_policy_retire(s, "handbook_complaint") || csvc_sla_policy_retire(s, "default"))
+		bench_die("defaults");
+}
+
 /* A new store with the handbook defaults and none of their SLA policies. */
 static csvc_store *new_store(const char *path, csvc_time_us *clock)
 {
 	csvc_store *s = open_store(path, clock);
-	if (csvc_store_install_defaults(s) || csvc_sla_policy_retire(s, "handbook_inquiry") ||
-	    csvc_sla_policy_retire(s, "handbook_complaint") || csvc_sla_policy_retire(s, "default"))
-		bench_die("defaults");
+	install_defaults(s);
 	return s;
 }
 
@@ -76,17 +82,12 @@ static size_t len(const char *s)
 	return s ? strlen(s) : 0;
 }
 
-/* Builds the store: BASE_TICKETS tickets created (in transactions of 100)
- * and transitioned (one durable transaction each) through the library,
- * then their events and feed runs copied `copies - 1` times with SQL.
- * Returns the head; *first gets the first ticket entry's position and
- * *span the number of ticket entries of the base. */
-static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64_t *span)
+/* The base of the big feed, through the library: BASE_TICKETS tickets
+ * created (in transactions of 100) and transitioned (one transaction
+ * each). *head0 gets the head before them, *head the head after. */
+static void base_tickets(csvc_store *s, int64_t *head0, int64_t *head)
 {
-	csvc_time_us clock = T0;
-	csvc_store *s = new_store(path, &clock);
-	int64_t head0 = 0;
-	if (csvc_feed_head(s, &head0))
+	if (csvc_feed_head(s, head0))
 		bench_die("head");
 	csvc_uuid *ids = malloc(BASE_TICKETS * sizeof(*ids));
 	if (!ids)
@@ -108,9 +109,20 @@ static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64
 		if (csvc_ticket_transition(s, &ids[i], "analyse", 0, i % 3 ? "agent.wang" : "agent.li", NULL, NULL))
 			bench_die("transition");
 	free(ids);
-	int64_t head = 0;
-	if (csvc_feed_head(s, &head))
+	if (csvc_feed_head(s, head))
 		bench_die("head");
+}
+
+/* Builds the store: the base through the library, then its events and
+ * feed runs copied `copies - 1` times with SQL. Returns the head; *first
+ * gets the first ticket entry's position and *span the number of ticket
+ * entries of the base. */
+static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64_t *span)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = new_store(path, &clock);
+	int64_t head0 = 0, head = 0;
+	base_tickets(s, &head0, &head);
 	csvc_store_close(s);
 
 	sqlite3 *db = raw_open(path);
@@ -159,10 +171,8 @@ static int64_t fill_feed(const char *path, int64_t copies, int64_t *first, int64
 /* Checks, through the library, that the copied store reads as the base
  * did: the head, and entries at the start, inside and at the end of the
  * copies match the base entry they copy. */
-static void check_feed(const char *path, int64_t head, int64_t first, int64_t span, int64_t copies)
+static void check_copies(csvc_store *s, int64_t head, int64_t first, int64_t span, int64_t copies)
 {
-	csvc_time_us clock = T0;
-	csvc_store *s = open_store(path, &clock);
 	int64_t h = 0;
 	if (csvc_feed_head(s, &h))
 		bench_die("head");
@@ -200,7 +210,59 @@ static void check_feed(const char *path, int64_t head, int64_t first, int64_t sp
 			exit(1);
 		}
 	}
+}
+
+static void check_feed(const char *path, int64_t head, int64_t first, int64_t span, int64_t copies)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = open_store(path, &clock);
+	check_copies(s, head, first, span, copies);
 	csvc_store_close(s);
+}
+
+/* Reads one batch as consumer `name`, every field of every entry (with
+ * `json`, each entry as JSON as well), adding them to *k, then
+ * acknowledges it. *expect is the position the batch should start at,
+ * moved past it. Returns the batch's last position, -1 when it was
+ * empty (nothing acknowledged). */
+static int64_t lib_batch(csvc_store *s, const char *name, int json, sums *out, int64_t *next)
+{
+	sums k = *out;
+	int64_t expect = *next;
+	csvc_feed_iter *batch = NULL;
+	if (csvc_feed_read(s, name, CSVC_FEED_MAX_BATCH, &batch))
+		bench_die("feed read");
+	const csvc_feed_entry *e;
+	int64_t last = -1;
+	while (csvc_feed_iter_next(batch, &e) == CSVC_OK) {
+		last = csvc_feed_entry_position(e);
+		if (last != expect++) {
+			fprintf(stderr, "bench: feed: position %lld where %lld was expected\n", (long long)last,
+			        (long long)expect - 1);
+			exit(1);
+		}
+		k.entries++;
+		k.positions += (uint64_t)last;
+		k.ids ^= uuid_sum(csvc_feed_entry_id(e)->bytes);
+		k.times += (uint64_t)csvc_feed_entry_time(e);
+		k.text += (int64_t)(len(csvc_feed_entry_type(e)) + len(csvc_feed_entry_reference(e)) +
+		                    len(csvc_feed_entry_actor(e)));
+		k.subjects ^= uuid_sum(csvc_feed_entry_subject_id(e)->bytes);
+		k.payload += (int64_t)(len(csvc_feed_entry_subject_kind(e)) + len(csvc_feed_entry_payload(e)));
+		if (json) {
+			char *text = NULL;
+			if (csvc_feed_entry_to_json(e, &text))
+				bench_die("json");
+			k.payload += (int64_t)strlen(text);
+			csvc_free(text);
+		}
+	}
+	csvc_feed_iter_free(batch);
+	*out = k;
+	*next = expect;
+	if (last >= 0 && csvc_feed_ack(s, name, last))
+		bench_die("ack");
+	return last;
 }
 
 /* Reads the whole feed as consumer `name`, batch by batch, acknowledging
@@ -214,41 +276,8 @@ static double lib_read(const char *path, const char *name, int json, sums *out)
 	sums k = {0};
 	int64_t expect = 1;
 	double t0 = bench_seconds();
-	for (;;) {
-		csvc_feed_iter *batch = NULL;
-		if (csvc_feed_read(s, name, CSVC_FEED_MAX_BATCH, &batch))
-			bench_die("feed read");
-		const csvc_feed_entry *e;
-		int64_t last = -1;
-		while (csvc_feed_iter_next(batch, &e) == CSVC_OK) {
-			last = csvc_feed_entry_position(e);
-			if (last != expect++) {
-				fprintf(stderr, "bench: feed: position %lld where %lld was expected\n", (long long)last,
-				        (long long)expect - 1);
-				exit(1);
-			}
-			k.entries++;
-			k.positions += (uint64_t)last;
-			k.ids ^= uuid_sum(csvc_feed_entry_id(e)->bytes);
-			k.times += (uint64_t)csvc_feed_entry_time(e);
-			k.text += (int64_t)(len(csvc_feed_entry_type(e)) + len(csvc_feed_entry_reference(e)) +
-			                    len(csvc_feed_entry_actor(e)));
-			k.subjects ^= uuid_sum(csvc_feed_entry_subject_id(e)->bytes);
-			k.payload += (int64_t)(len(csvc_feed_entry_subject_kind(e)) + len(csvc_feed_entry_payload(e)));
-			if (json) {
-				char *text = NULL;
-				if (csvc_feed_entry_to_json(e, &text))
-					bench_die("json");
-				k.payload += (int64_t)strlen(text);
-				csvc_free(text);
-			}
-		}
-		csvc_feed_iter_free(batch);
-		if (last < 0)
-			break;
-		if (csvc_feed_ack(s, name, last))
-			bench_die("ack");
-	}
+	while (lib_batch(s, name, json, &k, &expect) >= 0)
+		;
 	double dt = bench_seconds() - t0;
 	csvc_store_close(s);
 	*out = k;
@@ -283,6 +312,12 @@ static uint64_t blob_sum(sqlite3_stmt *st, int col)
 	return uuid_sum(b && sqlite3_column_bytes(st, col) == 16 ? b : zero);
 }
 
+/* A run of a batch, as the raw readers read it: the entries from `skip`
+ * on, `n` of them. */
+typedef struct run_row {
+	int64_t pos, hi, lo, source, row_id, skip, n;
+} run_row;
+
 /* The same reads with prepared statements: per batch, in one read
  * transaction, the consumer's cursor, the runs after it (the library's
  * query), then the source rows with their ticket (or customer), one range
@@ -308,9 +343,6 @@ static double raw_read(const char *path, sums *out)
 	sqlite3_stmt *ack = bench_raw_prepare(db, "INSERT INTO feed_consumers (name, pos, updated_us) VALUES ('bench.raw', ?1, ?2)"
 	                             " ON CONFLICT (name) DO UPDATE SET pos = excluded.pos, updated_us = excluded.updated_us");
 	sqlite3_bind_text(cursor, 1, "bench.raw", -1, SQLITE_STATIC);
-	typedef struct {
-		int64_t pos, hi, lo, source, row_id, skip, n;
-	} run_row;
 	run_row *runs = malloc(CSVC_FEED_MAX_BATCH * sizeof(*runs));
 	if (!runs)
 		exit(1);
