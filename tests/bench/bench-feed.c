@@ -4,7 +4,9 @@
  * every field of every entry, against raw SQLite reading the same rows
  * and columns with the same joins; the same as JSON; and one
  * csvc_sla_advance call with 10,000 alarms due, against raw SQLite doing
- * the same writes in one transaction.
+ * the same writes in one transaction. With --db (bench_feed_pg), the same
+ * stores on a PostgreSQL server against raw libpq sending the library's
+ * statements.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -508,12 +510,11 @@ static int64_t lib_head(csvc_store *s)
 }
 
 /* `tickets` open complaints under a policy with a one-hour resolution
- * target (24/7) warned at 50 %, created within a second of T0: at
- * T0 + 2 h each has its warning and its breach due. */
-static void fill_sla(const char *path, int64_t tickets)
+ * target (24/7) warned at 50 %, created within a second of T0 (the
+ * store's clock, *clock, starts there): at T0 + 2 h each has its warning
+ * and its breach due. */
+static void sla_tickets(csvc_store *s, const csvc_time_us *clock, int64_t tickets)
 {
-	csvc_time_us clock = T0;
-	csvc_store *s = new_store(path, &clock);
 	csvc_sla_policy *p = NULL;
 	size_t i;
 	if (csvc_sla_policy_new(&p, "bench", 1) || csvc_sla_policy_match_kind(p, "complaint") ||
@@ -533,10 +534,17 @@ static void fill_sla(const char *path, int64_t tickets)
 		if ((n % 1000 == 999 || n == tickets - 1) && csvc_store_commit(s))
 			bench_die("commit");
 	}
-	if (clock - T0 > 1000000) {
+	if (*clock - T0 > 1000000) {
 		fprintf(stderr, "bench: feed: the SLA store took too much store time\n");
 		exit(1);
 	}
+}
+
+static void fill_sla(const char *path, int64_t tickets)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = new_store(path, &clock);
+	sla_tickets(s, &clock, tickets);
 	csvc_store_close(s);
 }
 
@@ -1078,12 +1086,316 @@ static void pg_read_feed(double scale, const char *pg)
 	csvc_store_close(rd[2].s);
 }
 
+/* ---- SLA advance on PostgreSQL ---- */
+
+/* Alarms per step: the sides advance in turn, step by step. */
+#define ADVANCE_STEP 100
+
+/* A store as fill_sla makes it, in a new schema, vacuumed and analysed. */
+static void pg_fill_sla(const char *pg, const char *schema, int64_t tickets)
+{
+	csvc_time_us clock = T0;
+	csvc_store *s = pg_open_store(pg, schema, &clock);
+	install_defaults(s);
+	sla_tickets(s, &clock, tickets);
+	csvc_store_close(s);
+	PGconn *c = bench_pg_connect(pg, schema);
+	bench_pg_exec(c, "VACUUM (ANALYZE) tickets");
+	bench_pg_exec(c, "VACUUM (ANALYZE) ticket_events");
+	bench_pg_exec(c, "VACUUM (ANALYZE) sla_targets");
+	PQfinish(c);
+}
+
+/* The statements of csvc_sla_advance on PostgreSQL (lib/sla/sla-sql.c,
+ * lib/ticket/ticket-sql.c, the named lock of lib/db/db.c) and the feed's
+ * append at commit, prepared as the driver prepares them. */
+static void pg_raw_prepare_advance(PGconn *c)
+{
+	bench_pg_prepare(c, "begin", "BEGIN ISOLATION LEVEL READ COMMITTED");
+	bench_pg_prepare(c, "commit", "COMMIT");
+	bench_pg_prepare(c, "named_lock", "SELECT pg_advisory_xact_lock(hashtext('csvc.' || $1), hashtext(current_schema()))");
+	bench_pg_prepare(c, "next", "SELECT ticket_id, next_alarm_us FROM sla_targets WHERE next_alarm_us IS NOT NULL"
+	                            " ORDER BY next_alarm_us LIMIT 1");
+	bench_pg_prepare(c, "lock_row", "SELECT 1 FROM tickets WHERE id = $1 FOR NO KEY UPDATE");
+	bench_pg_prepare(c, "clocks", "SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at,"
+	                              " c.met_via_state, c.breached_at, c.fired, c.cycle, c.due_us, c.next_alarm_us,"
+	                              " c.next_pct, c.fault, c.policy_id FROM sla_targets c"
+	                              " JOIN sla_policy_targets d ON d.policy_id = c.policy_id AND d.idx = c.idx"
+	                              " WHERE c.ticket_id = $1 ORDER BY c.idx");
+	bench_pg_prepare(c, "uuid", "SELECT uuid FROM tickets WHERE id = $1");
+	bench_pg_prepare(c, "head", "SELECT id, revision, state, state_category, workflow, workflow_version, number,"
+	                            " updated_us FROM tickets WHERE uuid = $1 FOR NO KEY UPDATE");
+	bench_pg_prepare(c, "event", "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, from_state, to_state,"
+	                             " payload) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id");
+	bench_pg_prepare(c, "touch", "UPDATE tickets SET revision = $1, updated_us = GREATEST(updated_us, $2) WHERE id = $3");
+	bench_pg_prepare(c, "clock", "UPDATE sla_targets SET phase = $3, used_us = $4, since_us = $5, met_at = $6,"
+	                             " met_via_state = $7, breached_at = $8, fired = $9, cycle = $10, due_us = $11,"
+	                             " next_alarm_us = $12, next_pct = $13, warned = $14, fault = $15"
+	                             " WHERE ticket_id = $1 AND idx = $2");
+	bench_pg_prepare_feed(c);
+}
+
+/* The next alarm if it is due at `now`: its ticket and instant. */
+static int pg_next_alarm(PGconn *c, csvc_time_us now, int64_t *ticket_id, csvc_time_us *at)
+{
+	PGresult *r = bench_pg_run(c, "next", NULL);
+	int due = PQntuples(r) && (*at = bench_pg_getint(r, 0, 1)) <= now;
+	if (due)
+		*ticket_id = bench_pg_getint(r, 0, 0);
+	PQclear(r);
+	return due;
+}
+
+/* Column `col` of `r` as a parameter: NULL or its text. */
+static void pg_same_param(bench_pg_params *p, const PGresult *r, int col)
+{
+	if (PQgetisnull(r, 0, col))
+		bench_pg_null(p);
+	else
+		bench_pg_text(p, PQgetvalue(r, 0, col));
+}
+
+/* One alarm as the library's advance writes it for the ticket's one
+ * clock (sla_tickets' policy): the ticket locked, its clocks read, its
+ * head read by its UUID and locked, the sla_warning or sla_breach event,
+ * the ticket's revision, and the clock with the alarm fired (bit 0 for
+ * the warning, bit 31 for the breach), moved to the breach or stopped.
+ * Returns the event's id. */
+static int64_t pg_raw_alarm(PGconn *c, int64_t ticket_id, csvc_time_us at)
+{
+	bench_pg_params p;
+	bench_pg_params_clear(&p);
+	bench_pg_int(&p, ticket_id);
+	bench_pg_run_void(c, "lock_row", &p);
+	PGresult *clock = bench_pg_run(c, "clocks", &p);
+	if (PQntuples(clock) != 1 || bench_pg_getint(clock, 0, 12) != at) {
+		fprintf(stderr, "bench: feed: raw advance: ticket %lld has not the one clock expected\n",
+		        (long long)ticket_id);
+		exit(1);
+	}
+	PGresult *r = bench_pg_run(c, "uuid", &p);
+	uint8_t uuid[16];
+	const char *hexed = PQgetvalue(r, 0, 0);
+	for (int i = 0; i < 16; i++)
+		uuid[i] = (uint8_t)(hex(hexed[2 + 2 * i]) << 4 | hex(hexed[3 + 2 * i]));
+	PQclear(r);
+	bench_pg_params_clear(&p);
+	bench_pg_blob(&p, uuid, 16);
+	r = bench_pg_run(c, "head", &p);
+	int64_t rev = bench_pg_getint(r, 0, 1) + 1;
+	PQclear(r);
+	int64_t pct = bench_pg_getint(clock, 0, 13), fired = bench_pg_getint(clock, 0, 9);
+	int64_t due = bench_pg_getint(clock, 0, 11);
+	csvc_time_us dated = pct < 100 ? at : due; /* a breach is dated at its due instant */
+	char payload[128];
+	snprintf(payload, sizeof(payload), "{\"target\":\"%s\",\"percent\":%d,\"cycle\":%d}", PQgetvalue(clock, 0, 1),
+	         (int)pct, (int)bench_pg_getint(clock, 0, 10));
+	bench_pg_params_clear(&p);
+	bench_pg_int(&p, ticket_id);
+	bench_pg_int(&p, rev);
+	bench_pg_text(&p, pct < 100 ? "sla_warning" : "sla_breach");
+	bench_pg_text(&p, "sla");
+	bench_pg_int(&p, dated);
+	bench_pg_null(&p);
+	bench_pg_null(&p);
+	bench_pg_text(&p, payload);
+	int64_t row = bench_pg_run_int(c, "event", &p);
+	bench_pg_params_clear(&p);
+	bench_pg_int(&p, rev);
+	bench_pg_int(&p, dated);
+	bench_pg_int(&p, ticket_id);
+	bench_pg_run_void(c, "touch", &p);
+	bench_pg_params_clear(&p);
+	bench_pg_int(&p, ticket_id);
+	pg_same_param(&p, clock, 0);
+	for (int col = 3; col <= 7; col++) /* phase, used, since, met_at, met_via_state */
+		pg_same_param(&p, clock, col);
+	if (pct < 100) {
+		pg_same_param(&p, clock, 8);
+		bench_pg_int(&p, fired | 1);
+	} else {
+		bench_pg_int(&p, due);
+		bench_pg_int(&p, fired | (INT64_C(1) << 31));
+	}
+	pg_same_param(&p, clock, 10);
+	pg_same_param(&p, clock, 11);
+	if (pct < 100) {
+		bench_pg_int(&p, due + 1);
+		bench_pg_int(&p, 100);
+	} else {
+		bench_pg_null(&p);
+		bench_pg_int(&p, 0);
+	}
+	bench_pg_int(&p, 1);
+	pg_same_param(&p, clock, 14);
+	bench_pg_run_void(c, "clock", &p);
+	PQclear(clock);
+	return row;
+}
+
+/* The alarms due at `now` as csvc_sla_advance writes them: a first look
+ * outside a transaction, then transactions of up to 1,000 alarms, each
+ * taking the advance's named lock, looking for the next alarm before each
+ * and once more at the end, and appending the feed at its commit. Returns
+ * the alarms written. */
+static int64_t pg_raw_advance(PGconn *c, csvc_time_us now)
+{
+	int64_t ticket_id = 0, total = 0;
+	csvc_time_us at = 0;
+	bench_pg_params p;
+	bench_pg_params_clear(&p);
+	bench_pg_text(&p, "sla_advance");
+	int more = pg_next_alarm(c, now, &ticket_id, &at);
+	while (more) {
+		int64_t n = 0, first = 0, last = 0;
+		bench_pg_run_void(c, "begin", NULL);
+		bench_pg_run_void(c, "named_lock", &p);
+		while (n < 1000) {
+			if (!pg_next_alarm(c, now, &ticket_id, &at)) {
+				more = 0;
+				break;
+			}
+			int64_t row = pg_raw_alarm(c, ticket_id, at);
+			if (n && row != last + 1) {
+				fprintf(stderr, "bench: feed: raw advance: event ids do not follow each other\n");
+				exit(1);
+			}
+			if (!n)
+				first = row;
+			last = row;
+			n++;
+		}
+		if (n)
+			bench_pg_feed_append(c, 1, first, last - first + 1);
+		bench_pg_run_void(c, "commit", NULL);
+		total += n;
+	}
+	return total;
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	csvc_time_us x = *(const csvc_time_us *)a, y = *(const csvc_time_us *)b;
+	return (x > y) - (x < y);
+}
+
+/* As sla_advance, on two schemas filled alike, the library's and raw
+ * libpq's. One advance at T0 + 2 h would be one sample of each side;
+ * instead both advance step by step to T0 + 2 h, each step an instant
+ * between the alarms due (every warning at 50 %, every breach 1 us after
+ * its due instant) that brings ADVANCE_STEP more of them, the sides
+ * alternating which goes first. The figures take each side's median time
+ * per alarm over the steps. */
+static void pg_sla_advance(double scale, const char *pg)
+{
+	int64_t tickets = (int64_t)(5000 * scale + 0.5);
+	if (tickets < 50)
+		tickets = 50;
+	int64_t alarms = 2 * tickets;
+	const char *lib_schema = bench_pg_schema("feed", "sla_lib"), *raw_schema = bench_pg_schema("feed", "sla_raw");
+	pg_fill_sla(pg, lib_schema, tickets);
+	pg_fill_sla(pg, raw_schema, tickets);
+	PGconn *c = bench_pg_connect(pg, raw_schema);
+	char sql[2048];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM ((SELECT ticket_id, idx, next_alarm_us, due_us, next_pct FROM %s.sla_targets"
+	         " EXCEPT ALL SELECT ticket_id, idx, next_alarm_us, due_us, next_pct FROM %s.sla_targets)"
+	         " UNION ALL (SELECT ticket_id, idx, next_alarm_us, due_us, next_pct FROM %s.sla_targets"
+	         " EXCEPT ALL SELECT ticket_id, idx, next_alarm_us, due_us, next_pct FROM %s.sla_targets)) d",
+	         lib_schema, raw_schema, raw_schema, lib_schema);
+	pg_expect_zero(c, sql, "the two SLA stores' clocks differ");
+	/* The instants the alarms fall due, in order. */
+	PGresult *r = PQexec(c, "SELECT next_alarm_us, due_us + 1 FROM sla_targets WHERE next_alarm_us IS NOT NULL");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != tickets) {
+		fprintf(stderr, "bench: feed: the SLA store has not one running clock per ticket\n");
+		exit(1);
+	}
+	csvc_time_us *due = malloc((size_t)alarms * sizeof(*due));
+	if (!due)
+		exit(1);
+	for (int i = 0; i < PQntuples(r); i++) {
+		due[2 * i] = bench_pg_getint(r, i, 0);
+		due[2 * i + 1] = bench_pg_getint(r, i, 1);
+	}
+	PQclear(r);
+	qsort(due, (size_t)alarms, sizeof(*due), cmp_time);
+	pg_raw_prepare_advance(c);
+
+	csvc_time_us now = T0 + 2 * HOUR, clock = now;
+	csvc_store *s = pg_open_store(pg, lib_schema, &clock);
+	int64_t head = lib_head(s), lib_total = 0, raw_total = 0, again = -1;
+	int64_t trips = 0;
+	bench_samples m_lib = {0}, m_raw = {0};
+	for (int64_t done = 0, step = 0; done < alarms; done += ADVANCE_STEP, step++) {
+		int64_t k = alarms - done < ADVANCE_STEP ? alarms - done : ADVANCE_STEP;
+		/* Between the last alarm of the step and the next one. */
+		csvc_time_us at = done + k < alarms ? due[done + k - 1] + (due[done + k] - due[done + k - 1]) / 2 : now;
+		int64_t e_lib = -1, e_raw = -1;
+		for (int j = 0; j < 2; j++) {
+			double t0 = bench_seconds();
+			if ((step + j) % 2 == 0) {
+				if (csvc_sla_advance(s, at, NULL, NULL, &e_lib))
+					bench_die("advance");
+				bench_sample(&m_lib, bench_seconds() - t0, (int)e_lib);
+			} else {
+				int64_t before = bench_pg_round_trips;
+				e_raw = pg_raw_advance(c, at);
+				bench_sample(&m_raw, bench_seconds() - t0, (int)e_raw);
+				trips += bench_pg_round_trips - before;
+			}
+		}
+		if (e_lib != k || e_raw != k) {
+			fprintf(stderr, "bench: feed: a step of the advance gave %lld alarms to the library and %lld to raw"
+			                " libpq, expected %lld\n", (long long)e_lib, (long long)e_raw, (long long)k);
+			exit(1);
+		}
+		lib_total += e_lib;
+		raw_total += e_raw;
+	}
+	free(due);
+	if (csvc_sla_advance(s, now, NULL, NULL, &again))
+		bench_die("advance");
+	if (lib_total != alarms || again != 0 || lib_head(s) != head + alarms) {
+		fprintf(stderr, "bench: feed: advance emitted %lld then %lld alarms, expected %lld then 0\n",
+		        (long long)lib_total, (long long)again, (long long)alarms);
+		exit(1);
+	}
+	if (raw_total != alarms || bench_pg_value(c, "SELECT max(pos + count - 1) FROM feed") != head + alarms) {
+		fprintf(stderr, "bench: feed: raw libpq wrote %lld alarms, expected %lld, or not their feed entries\n",
+		        (long long)raw_total, (long long)alarms);
+		exit(1);
+	}
+	csvc_store_close(s);
+	/* Both wrote the same alarms, tickets and clocks. */
+	static const char *const same_rows[][2] = {
+		{"ticket events", "SELECT ticket_id, seq, type, actor, at_us, from_state, to_state, payload FROM %s.ticket_events"},
+		{"tickets", "SELECT id, revision, updated_us FROM %s.tickets"},
+		{"SLA clocks", "SELECT * FROM %s.sla_targets"},
+	};
+	for (size_t i = 0; i < sizeof(same_rows) / sizeof(same_rows[0]); i++) {
+		char a[256], b[256], what[96];
+		snprintf(a, sizeof(a), same_rows[i][1], lib_schema);
+		snprintf(b, sizeof(b), same_rows[i][1], raw_schema);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM ((%s EXCEPT ALL %s) UNION ALL (%s EXCEPT ALL %s)) d", a, b, b, a);
+		snprintf(what, sizeof(what), "the library's %s differ from raw libpq's", same_rows[i][0]);
+		pg_expect_zero(c, sql, what);
+	}
+	PQfinish(c);
+	printf("pg.feed.sla_advance.alarms: %lld alarms\n", (long long)alarms);
+	bench_pg_report("feed.sla_advance", 1, bench_median(&m_lib), bench_median(&m_raw), 0, "alarms/s");
+	bench_figure("pg.feed.sla_advance.libpq.round_trips", (double)trips / (double)alarms, "per alarm");
+}
+
 int bench_feed_pg(double scale, const char *dir, const char *pg)
 {
 	(void)dir;
 	pg_read_feed(scale, pg);
 	bench_pg_drop_schemas();
-	printf("# feed: sla_advance: not on PostgreSQL yet (its raw side is SQLite statements)\n");
+	printf("# feed: sla_advance in steps of %d alarms due, the library and raw libpq in turn (one advance of them all"
+	       " would give one sample of each side)\n", ADVANCE_STEP);
+	fflush(stdout);
+	pg_sla_advance(scale, pg);
+	bench_pg_drop_schemas();
 	return 0;
 }
 #endif
