@@ -1089,7 +1089,7 @@ static void pg_read_feed(double scale, const char *pg)
 /* ---- SLA advance on PostgreSQL ---- */
 
 /* Alarms per step: the sides advance in turn, step by step. */
-#define ADVANCE_STEP 100
+#define ADVANCE_STEP 20
 
 /* A store as fill_sla makes it, in a new schema, vacuumed and analysed. */
 static void pg_fill_sla(const char *pg, const char *schema, int64_t tickets)
