@@ -739,18 +739,18 @@ static int run_escalations(ctx *x)
 	return rc;
 }
 
-/* Loads a ticket's SLA state; x->policy NULL when it has none. */
+/* Loads a ticket's SLA state; x->policy NULL when it has none. The caller
+ * has locked the ticket's row: ticket writers through its head, the
+ * others with csvc__ticket_db_lock. */
 static int load_ticket(ctx *x, csvc_store *s, int64_t rowid)
 {
 	memset(x, 0, sizeof(*x));
 	x->s = s;
 	x->rowid = rowid;
 	x->write = 1;
-	/* Its row locked first (PostgreSQL): what is read below stays as read
-	 * until this transaction writes it back. */
-	int rc = csvc__ticket_db_lock(s, rowid);
-	if (!rc)
-		rc = csvc__sla_db_ticket_load(s, rowid, &x->t);
+	/* The caller holds the ticket's row (PostgreSQL): what is read below
+	 * stays as read until this transaction writes it back. */
+	int rc = csvc__sla_db_ticket_load(s, rowid, &x->t);
 	if (rc || !x->t.policy_id)
 		return rc;
 	if ((rc = policy_by_id(s, x->t.policy_id, &x->policy)) || (rc = load_calendars(x)))
@@ -905,7 +905,9 @@ static int advance_one(csvc_store *store, int64_t rowid, csvc_time_us at, writte
 	csvc_sla_alarm alarm[1];
 	char name[1][CSVC_SLA_MAX_NAME + 1];
 	*stale = 0;
-	int rc = load_ticket(&x, store, rowid);
+	int rc = csvc__ticket_db_lock(store, rowid);
+	if (!rc)
+		rc = load_ticket(&x, store, rowid);
 	if (rc || (rc = load_head(&x)))
 		return rc;
 	size_t best = x.t.n;
@@ -1200,7 +1202,7 @@ int csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, 
 	if ((rc = csvc__tx_begin(store)))
 		goto out;
 	int64_t initial = 0;
-	if ((rc = load_ticket(stored, store, h.rowid)) ||
+	if ((rc = csvc__ticket_db_lock(store, h.rowid)) || (rc = load_ticket(stored, store, h.rowid)) ||
 	    (rc = csvc__sla_db_ticket_initial_policy(store, h.rowid, &initial)))
 		goto end;
 	if (initial) {

@@ -571,11 +571,9 @@ static void pg_raw_connect(pg_raw *r, const char *conninfo, const char *schema)
 	bench_pg_prepare(c, "calendar", "SELECT c.name FROM store_calendars s JOIN calendars c ON c.id = s.calendar_id"
 	                                " WHERE s.store_code = $1");
 	/* Inside a write transaction the library reads a ticket's head with its
-	 * row locked, and locks the row again before the SLA engine reads the
-	 * clocks (docs/architecture.md, "What relied on SQLite"). */
+	 * row locked (docs/architecture.md, "What relied on SQLite"). */
 	bench_pg_prepare(c, "head", "SELECT id, revision, state, state_category, workflow, workflow_version, number,"
 	                            " updated_us FROM tickets WHERE uuid = $1 FOR NO KEY UPDATE");
-	bench_pg_prepare(c, "lock", "SELECT 1 FROM tickets WHERE id = $1 FOR NO KEY UPDATE");
 	bench_pg_prepare(c, "set_state", "UPDATE tickets SET state = $1, state_category = $2, revision = $3,"
 	                                 " updated_us = $4 WHERE id = $5");
 	bench_pg_prepare(c, "clocks", "SELECT c.idx, d.name, c.calendar, c.phase, c.used_us, c.since_us, c.met_at,"
@@ -992,7 +990,6 @@ static double pg_raw_transition(pg_raw *r, int from, int n, int batch, const csv
 		if (i % batch == 0)
 			first_event = ev;
 		p_id(&p, id);
-		bench_pg_run_void(c, "lock", &p);
 		PGresult *clocks = bench_pg_run(c, "clocks", &p);
 		read_clocks(clocks);
 		bench_pg_run_void(c, "uuid", &p);
@@ -1036,16 +1033,15 @@ static double pg_pipe_transition(pg_raw *r, int from, int n, const csvc_uuid *id
 		p_transition(&p, id, rev, now);
 		bench_pg_send(c, "event", &p);
 		p_id(&p, id);
-		bench_pg_send(c, "lock", &p);
 		bench_pg_send(c, "clocks", &p);
 		bench_pg_send(c, "uuid", &p);
 		p_uuid(&p, &ids[i]);
 		bench_pg_send(c, "head", &p);
-		bench_pg_sync(c, 6, res);
+		bench_pg_sync(c, 5, res);
 		int64_t ev = bench_pg_getint(res[1], 0, 0);
-		PGresult *clocks = res[3];
-		res[3] = NULL;
-		bench_pg_clear(res, 6);
+		PGresult *clocks = res[2];
+		res[2] = NULL;
+		bench_pg_clear(res, 5);
 		read_clocks(clocks);
 		int k = 0;
 		for (; k < PQntuples(clocks); k++) {
