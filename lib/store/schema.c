@@ -854,6 +854,19 @@ static const char PG_MIGRATION_12[] =
 	"DROP INDEX tickets_store_open;"
 	"CREATE INDEX tickets_store_open ON tickets(store_code, id) WHERE state_category < 5;";
 
+/* Migration 13, on PostgreSQL: the state category a ticket event's payload
+ * sets, as a column the server fills from the payload as the event is
+ * written (the table is rewritten once). Reports read it instead of
+ * parsing each payload, which with PL/pgSQL's csvc_json_valid(), a
+ * subtransaction per call, took half the time of a month's report; and a
+ * payload that is not JSON is refused as it is written. SQLite's reports
+ * check each payload as they read it (json_valid) and report a damaged
+ * one as CSVC_ECORRUPT: its text changes nothing. */
+static const char MIGRATION_13[] = "-- (PostgreSQL only: the state category of ticket events as a column)";
+static const char PG_MIGRATION_13[] =
+	"ALTER TABLE ticket_events ADD COLUMN to_category BIGINT"
+	"  GENERATED ALWAYS AS ((payload::json #>> '{set,state_category}')::bigint) STORED;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -875,6 +888,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_10, PG_MIGRATION_10),
 	CSVC__SQL_DIALECTS(MIGRATION_11, PG_MIGRATION_11),
 	CSVC__SQL_DIALECTS(MIGRATION_12, PG_MIGRATION_12),
+	CSVC__SQL_DIALECTS(MIGRATION_13, PG_MIGRATION_13),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -158,7 +158,7 @@ PGconn *bench_pg_connect(const char *conninfo, const char *schema)
 	if (!good(r))
 		fail(c, r, "search_path");
 	PQclear(r);
-	bench_pg_exec(c, "SET bytea_output = hex; SET extra_float_digits = 3");
+	bench_pg_exec(c, "SET bytea_output = hex; SET extra_float_digits = 3; SET jit = off");
 	return c;
 }
 
