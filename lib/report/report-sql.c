@@ -143,7 +143,11 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect d
 		csvc__buf_puts(&b, "SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5"
 		                   " AND +t.created_us < :to");
 		ticket_filters(&b, q, 1, pg);
-		if (q->store_code)
+		if (q->store_code && pg)
+			/* tickets_store_created holds updated_us on PostgreSQL (migration 13). */
+			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= :since"
+			                   " AND +t.state_category >= 5 AND t.created_us < :to");
+		else if (q->store_code)
 			csvc__buf_puts(&b, " UNION ALL SELECT " TICKET_COLUMNS " FROM tickets t WHERE +t.updated_us >= :since"
 			                   " AND +t.state_category >= 5 AND t.created_us < :to");
 		else
