@@ -1077,10 +1077,10 @@ static char *with_values(const char *sql, const char *const names[][2], size_t n
 	return out;
 }
 
-/* PostgreSQL's plan of report query `which` holds `must`. The ticket
- * events and comments of the tickets in range (queries 3 and 4) are read
- * one ticket at a time through their ticket's index (a nested loop),
- * never by a hash or merge join over the whole table. */
+/* PostgreSQL's plan of report query `which` holds `must`. The SLA
+ * targets, events and comments of the tickets in range (queries 2 to 4)
+ * are read one ticket at a time through their ticket's index (a nested
+ * loop), never by a hash or merge join over the whole table. */
 static void check_plan_pg(csvc_store *s, const csvc_report_query *q, int which, const char *must)
 {
 	char *sql = csvc__report_db_sql(q, which, CSVC__DIALECT_POSTGRES);
@@ -1104,7 +1104,7 @@ static void check_plan_pg(csvc_store *s, const csvc_report_query *q, int which, 
 	}
 	csvc__db_finalize(st);
 	free(explain);
-	int bad = (which == 3 || which == 4) &&
+	int bad = which >= 2 && which <= 4 &&
 	          (strstr(plan, "Hash Join") || strstr(plan, "Merge Join") || !strstr(plan, "Nested Loop"));
 	/* The backlog's closed tickets are found by their change time in an
 	 * index (tickets_updated, or tickets_store_created, which holds it). */
@@ -1127,9 +1127,11 @@ static void plans_pg(csvc_store *s)
 	 * to, so that the plan's shape is the one a large store gets. */
 	csvc_assert_ok(csvc_test_sql_exec(s, "SET enable_seqscan = off"));
 	csvc_report_query q = range(T0, T0 + 30 * DAY);
+	check_plan_pg(s, &q, 2, "sla_targets_pkey");
 	check_plan_pg(s, &q, 3, "ticket_events_ticket_id_seq_key");
 	check_plan_pg(s, &q, 4, "ticket_comments_ticket");
 	q.store_code = "SH01";
+	check_plan_pg(s, &q, 2, "sla_targets_pkey");
 	check_plan_pg(s, &q, 3, "ticket_events_ticket_id_seq_key");
 	check_plan_pg(s, &q, 4, "ticket_comments_ticket");
 	/* The store's closed tickets changed since the end of a period of
