@@ -27,8 +27,9 @@ static const csvc__sql SQL_LOAD = CSVC__SQL("SELECT uuid, code, name, employee_n
 	" revision, created_us, updated_us FROM staff WHERE id = $1");
 static const csvc__sql SQL_LOAD_SKILLS =
 	CSVC__SQL("SELECT kind, value FROM staff_skills WHERE staff_id = $1 ORDER BY kind, value");
+/* Sorted by code in memory (a few rows: no sort in the engine). */
 static const csvc__sql SQL_LOAD_TEAMS = CSVC__SQL("SELECT t.code FROM staff_teams m JOIN teams t ON t.id = m.team_id"
-	" WHERE m.staff_id = $1 ORDER BY t.code");
+	" WHERE m.staff_id = $1");
 static const csvc__sql SQL_DELETE_SKILLS = CSVC__SQL("DELETE FROM staff_skills WHERE staff_id = $1");
 static const csvc__sql SQL_INSERT_SKILL = CSVC__SQL("INSERT INTO staff_skills (staff_id, kind, value) VALUES ($1,$2,$3)");
 static const csvc__sql SQL_JOIN = CSVC__SQL("INSERT INTO staff_teams (staff_id, team_id) VALUES ($1,$2)");
@@ -121,6 +122,11 @@ static int load_skills(csvc_store *s, int64_t rowid, csvc_staff *t)
 	return CSVC_OK;
 }
 
+static int code_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int load_teams(csvc_store *s, int64_t rowid, csvc_staff *t)
 {
 	csvc__stmt *st;
@@ -137,6 +143,8 @@ static int load_teams(csvc_store *s, int64_t rowid, csvc_staff *t)
 	if (rc < 0)
 		return rc;
 	csvc__db_reset(st);
+	if (t->n_teams > 1)
+		qsort(t->teams, t->n_teams, sizeof(*t->teams), code_cmp);
 	return CSVC_OK;
 }
 
