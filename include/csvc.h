@@ -17,6 +17,7 @@
 #include "csvc/ticket.h"
 #include "csvc/tz.h"
 #include "csvc/calendar.h"
+#include "csvc/staff.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "csvc/report.h"

@@ -12,6 +12,7 @@
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "sla/sla-internal.h"
+#include "csvc/staff.h"
 #include "store/store-internal.h"
 #include "survey/survey-internal.h"
 #include "ticket/ticket-internal.h"
@@ -45,7 +46,7 @@ int csvc_store_install_defaults(csvc_store *store)
 	if (rc)
 		return rc;
 	if (!(rc = csvc__workflow_install_defaults(store)) && !(rc = csvc__ticket_install_defaults(store)) &&
-	    !(rc = csvc_sla_install_defaults(store)))
-		rc = csvc_survey_install_defaults(store);
+	    !(rc = csvc_sla_install_defaults(store)) && !(rc = csvc_survey_install_defaults(store)))
+		rc = csvc_team_install_defaults(store);
 	return csvc__tx_end(store, rc);
 }

@@ -53,8 +53,11 @@ typedef enum csvc_enum_t {
 	CSVC_ENUM_SURVEY_METHOD = 21,     /**< csvc_survey_method_t: "till", "receipt_qr", ... */
 	CSVC_ENUM_REPORT_GROUP = 22,      /**< csvc_report_group_t: "store", "staff", ... "method" */
 	CSVC_ENUM_REPORT_PERIOD = 23,     /**< csvc_report_period_t: "day", "week", "month", "quarter" */
-	CSVC_ENUM_REPORT_METRIC = 24      /**< csvc_report_metric_t: the JSON names of report figures,
+	CSVC_ENUM_REPORT_METRIC = 24,     /**< csvc_report_metric_t: the JSON names of report figures,
 	                                   * "csat", "nps_se", "response_p90_us" ... "weight" */
+	CSVC_ENUM_SKILL_KIND = 25,        /**< csvc_skill_kind_t: "ticket_kind", "category", "language", "channel" */
+	CSVC_ENUM_TEAM_KIND = 26,         /**< csvc_team_kind_t: "cs_group", "department" */
+	CSVC_ENUM_STAFF_STATUS = 27       /**< csvc_staff_status_t: "active", "inactive", "any" */
 } csvc_enum_t;
 
 /**

@@ -302,7 +302,8 @@ CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from,
  * notified→surveyed→closed) and "general", each with waiting, reopen,
  * escalate and cancel where they make sense; the ticket kinds and
  * channels (ticket.h), the SLA policy pack (csvc_sla_install_defaults)
- * and the survey templates (csvc_survey_install_defaults).
+ * the survey templates (csvc_survey_install_defaults) and the handbook's
+ * teams and departments (csvc_team_install_defaults, staff.h).
  * Installing twice changes nothing. Atomic.
  *
  * @param store The open store.

@@ -243,6 +243,21 @@ static const enum_value REPORT_METRICS[] = {
 	{CSVC_METRIC_SERVQUAL_PERCEPTION, "servqual_perception"},
 	{CSVC_METRIC_WEIGHT, "weight"},
 };
+static const enum_value SKILL_KINDS[] = {
+	{CSVC_SKILL_TICKET_KIND, "ticket_kind"},
+	{CSVC_SKILL_CATEGORY, "category"},
+	{CSVC_SKILL_LANGUAGE, "language"},
+	{CSVC_SKILL_CHANNEL, "channel"},
+};
+static const enum_value TEAM_KINDS[] = {
+	{CSVC_TEAM_CS_GROUP, "cs_group"},
+	{CSVC_TEAM_DEPARTMENT, "department"},
+};
+static const enum_value STAFF_STATUSES[] = {
+	{CSVC_STAFF_STATUS_ACTIVE, "active"},
+	{CSVC_STAFF_STATUS_INACTIVE, "inactive"},
+	{CSVC_STAFF_STATUS_ANY, "any"},
+};
 
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
@@ -271,6 +286,9 @@ static const enum_table TABLES[] = {
 	{REPORT_GROUPS, N(REPORT_GROUPS)},
 	{REPORT_PERIODS, N(REPORT_PERIODS)},
 	{REPORT_METRICS, N(REPORT_METRICS)},
+	{SKILL_KINDS, N(SKILL_KINDS)},
+	{TEAM_KINDS, N(TEAM_KINDS)},
+	{STAFF_STATUSES, N(STAFF_STATUSES)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

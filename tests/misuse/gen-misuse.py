@@ -28,7 +28,7 @@ import sys
 VALUE_INT = {
     'csvc_uuid_is_nil', 'csvc_uuid_equal', 'csvc_customer_has_tag', 'csvc_ticket_priority_overridden',
     'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
-    'csvc_report_low_sample',
+    'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
 }
 # Valid with NULL/0 arguments (and must still change nothing).
@@ -38,6 +38,7 @@ MAY_SUCCEED = {
     'csvc_store_install_defaults', # installed already: changes nothing
     'csvc_sla_install_defaults',
     'csvc_survey_install_defaults',
+    'csvc_team_install_defaults',
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing
     'csvc_feed_deliver',           # no subscriber: delivers nothing
@@ -62,6 +63,8 @@ HUGE_CODE = {
 ARG_OVERRIDE = {
     ('csvc_customer_update', 1): 'stored_customer(s)',
     ('csvc_ticket_update', 1): 'stored_ticket(s)',
+    ('csvc_staff_update', 1): 'stored_staff(s)',
+    ('csvc_team_update', 1): 'stored_team(s)',
     ('csvc_sla_policy_add_target', 3): 'CSVC_SLA_CALENDAR_NAMED',
 }
 # Never called blindly: they open or end transactions (tested elsewhere).
@@ -75,6 +78,10 @@ FACTORIES = {
     'csvc_ticket *': 'fresh_ticket()',
     'csvc_workflow *': 'fresh_workflow()',
     'csvc_sla_policy *': 'fresh_policy()',
+    'csvc_staff *': 'fresh_staff()',
+    'csvc_team *': 'fresh_team()',
+    'const csvc_staff *': 'fresh_staff()',
+    'const csvc_team *': 'fresh_team()',
     'const csvc_customer *': 'fresh_customer()',
     'const csvc_ticket *': 'fresh_ticket()',
     'const csvc_workflow *': 'fresh_workflow()',
@@ -87,6 +94,10 @@ FREE = {
     'fresh_policy()': 'csvc_sla_policy_free((csvc_sla_policy *)%s)',
     'stored_customer(s)': 'csvc_customer_free((csvc_customer *)%s)',
     'stored_ticket(s)': 'csvc_ticket_free((csvc_ticket *)%s)',
+    'fresh_staff()': 'csvc_staff_free((csvc_staff *)%s)',
+    'fresh_team()': 'csvc_team_free((csvc_team *)%s)',
+    'stored_staff(s)': 'csvc_staff_free((csvc_staff *)%s)',
+    'stored_team(s)': 'csvc_team_free((csvc_team *)%s)',
 }
 SCALAR_OUT = {'int *', 'int32_t *', 'int64_t *', 'size_t *', 'csvc_time_us *', 'csvc_uuid *',
               'const char **', 'char **'}

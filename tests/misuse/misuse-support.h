@@ -34,6 +34,11 @@ static void misuse_populate(csvc_store *s)
 	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
 	csvc_assert_ok(csvc_ticket_create(s, t, NULL));
 	csvc_ticket_free(t);
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "e1", "员工"));
+	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_create(s, st, NULL));
+	csvc_staff_free(st);
 }
 
 static char *misuse_dump(csvc_store *s);
@@ -178,6 +183,34 @@ static csvc_sla_policy *fresh_policy(void)
 }
 
 /* The customer and the ticket misuse_store() created, as read back. */
+static csvc_staff *fresh_staff(void)
+{
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "e2", "员工"));
+	return st;
+}
+
+static csvc_team *fresh_team(void)
+{
+	csvc_team *t = NULL;
+	csvc_assert_ok(csvc_team_new(&t, "team2", "组", CSVC_TEAM_CS_GROUP));
+	return t;
+}
+
+static csvc_staff *stored_staff(csvc_store *s)
+{
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_get(s, "e1", &st));
+	return st;
+}
+
+static csvc_team *stored_team(csvc_store *s)
+{
+	csvc_team *t = NULL;
+	csvc_assert_ok(csvc_team_get(s, "consult", &t));
+	return t;
+}
+
 static csvc_customer *stored_customer(csvc_store *s)
 {
 	csvc_customer *c = NULL;

@@ -53,6 +53,9 @@ static const expected_enum EXPECTED[] = {
 	 "reopened reopen_rate reopen_low reopen_high backlog age_under_1d age_1_3d age_3_7d age_over_7d "
 	 "transactions complaint_rate state_visits state_time_total_us state_time_mean_us "
 	 "state_time_median_us state_time_p90_us servqual_expectation servqual_perception weight"},
+	{CSVC_ENUM_SKILL_KIND, 1, 0, "ticket_kind category language channel"},
+	{CSVC_ENUM_TEAM_KIND, 1, 0, "cs_group department"},
+	{CSVC_ENUM_STAFF_STATUS, 0, 0, "active inactive any"},
 };
 
 /* The error codes are not consecutive. */
@@ -68,7 +71,7 @@ static const struct {
 	{CSVC_EREADONLY, "ereadonly"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_REPORT_METRIC
+#define LAST_ENUM CSVC_ENUM_STAFF_STATUS
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 

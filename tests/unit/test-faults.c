@@ -230,6 +230,43 @@ static int op_update(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* Staff: ctx receives (create) and names (update) the staff code. */
+static int op_staff_create(csvc_store *s, void *ctx)
+{
+	static int serial;
+	char *code = ctx;
+	snprintf(code, 32, "staff-%d", ++serial);
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, code, "员工"));
+	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_LANGUAGE, "zh"));
+	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	int rc = csvc_staff_create(s, st, "op");
+	if (rc)
+		assert_int_equal(csvc_staff_revision(st), 0);
+	csvc_staff_free(st);
+	return rc;
+}
+
+static int op_staff_update(csvc_store *s, void *ctx)
+{
+	csvc_staff *st = NULL;
+	int saved = countdown;
+	countdown = 0;
+	csvc_assert_ok(csvc_staff_get(s, ctx, &st));
+	countdown = saved;
+	csvc_assert_ok(csvc_staff_set_name(st, "改名"));
+	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_CHANNEL, "phone"));
+	csvc_assert_ok(csvc_staff_remove_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_add_team(st, "hr"));
+	csvc_assert_ok(csvc_staff_set_active(st, 0));
+	int64_t rev = csvc_staff_revision(st);
+	int rc = csvc_staff_update(s, st, "op");
+	if (rc)
+		assert_int_equal(csvc_staff_revision(st), rev);
+	csvc_staff_free(st);
+	return rc;
+}
+
 typedef struct pair {
 	csvc_uuid keep, absorb;
 } pair;
@@ -456,6 +493,11 @@ static void test_every_write_fails_cleanly(void **state)
 		csvc_uuid victim;
 		assert_int_equal(op_create(s, &victim), CSVC_OK);
 		assert_true(fail_every_step(s, op_erase, &victim, codes[ci]) > 3);
+
+		/* Staff: a failed create or update writes no row, event or entry. */
+		char staff_code[32];
+		assert_true(fail_every_step(s, op_staff_create, staff_code, codes[ci]) > 5);
+		assert_true(fail_every_step(s, op_staff_update, staff_code, codes[ci]) > 5);
 
 		/* Tickets: a failed call writes nothing and tells the hook nothing. */
 		csvc_uuid ticket;

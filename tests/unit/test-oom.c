@@ -544,6 +544,114 @@ static void test_customers(void **state)
 	OOM(s, op_customer_erase, &victim, WRITES_ONCE);
 }
 
+/* ---- staff ---- */
+
+static int op_staff_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	static int serial;
+	PAUSE();
+	char code[32];
+	snprintf(code, sizeof(code), "oom%d", ++serial);
+	csvc_staff *st = UNSET;
+	csvc_assert_ok(csvc_staff_new(&st, code, "员工"));
+	csvc_assert_ok(csvc_staff_set_calendar(st, "sh-hours"));
+	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_LANGUAGE, "zh"));
+	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	RESUME();
+	int rc = csvc_staff_create(s, st, "op");
+	if (rc)
+		assert_int_equal(csvc_staff_revision(st), 0);
+	PAUSE();
+	csvc_staff_free(st);
+	RESUME();
+	return rc;
+}
+
+static int op_staff_update(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_staff *st = UNSET;
+	csvc_assert_ok(csvc_staff_get(s, "oom-base", &st));
+	csvc_assert_ok(csvc_staff_set_name(st, "员工 (改)"));
+	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_CHANNEL, "phone"));
+	csvc_staff_remove_team(st, "consult"); /* gone after the first success */
+	csvc_assert_ok(csvc_staff_add_team(st, "floor"));
+	csvc_assert_ok(csvc_staff_set_active(st, 0));
+	int64_t rev = csvc_staff_revision(st);
+	RESUME();
+	int rc = csvc_staff_update(s, st, "op");
+	if (rc)
+		assert_int_equal(csvc_staff_revision(st), rev);
+	PAUSE();
+	csvc_staff_free(st);
+	RESUME();
+	return rc;
+}
+
+static int op_staff_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_staff *st = UNSET;
+	int rc = csvc_staff_get(s, "oom-base", &st);
+	if (rc) {
+		assert_ptr_equal(st, UNSET);
+		return rc;
+	}
+	csvc_staff_free(st);
+	csvc_staff_iter *it = UNSET;
+	csvc_staff_query q = CSVC_STAFF_QUERY_INIT;
+	q.status = CSVC_STAFF_STATUS_ANY;
+	q.team = "floor";
+	if ((rc = csvc_staff_iter_new(s, &q, &it)))
+		return rc;
+	while ((rc = csvc_staff_iter_next(it, &st)) == CSVC_OK)
+		csvc_staff_free(st);
+	csvc_staff_iter_free(it);
+	if (rc != CSVC_ITEROVER)
+		return rc;
+	csvc_team **teams = UNSET;
+	size_t n = 0;
+	if ((rc = csvc_team_list(s, 0, &teams, &n)))
+		return rc;
+	csvc_team_list_free(teams, n);
+	return CSVC_OK;
+}
+
+static int op_team_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	static int serial;
+	PAUSE();
+	char code[32];
+	snprintf(code, sizeof(code), "oom.team%d", ++serial);
+	csvc_team *t = UNSET;
+	csvc_assert_ok(csvc_team_new(&t, code, "组", CSVC_TEAM_DEPARTMENT));
+	csvc_assert_ok(csvc_team_set_store(t, "SH01"));
+	RESUME();
+	int rc = csvc_team_create(s, t, "op");
+	PAUSE();
+	csvc_team_free(t);
+	RESUME();
+	return rc;
+}
+
+static void test_staff(void **state)
+{
+	(void)state;
+	csvc_store *s = fx.s;
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "oom-base", "员工"));
+	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
+	csvc_staff_free(st);
+	OOM(s, op_staff_create, NULL, QUICK);
+	OOM(s, op_staff_update, NULL, 0);
+	OOM(s, op_staff_read, NULL, READS | QUICK);
+	OOM(s, op_team_create, NULL, 0);
+}
+
 /* ---- tickets ---- */
 
 static int op_ticket_create(csvc_store *s, void *ctx)
@@ -1349,6 +1457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install_defaults, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workflows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendars, setup, teardown),

@@ -49,7 +49,7 @@ except ImportError as _e:
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
-                     SurveyMethod, Tier, Urgency, ZoneSource)
+                     SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource)
 from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
@@ -124,7 +124,7 @@ __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
-    "ReportPeriod", "Metric", "ZoneSource",
+    "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

@@ -14,7 +14,7 @@ __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
     "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod",
-    "ReportGroup", "ReportPeriod", "Metric", "ZoneSource",
+    "ReportGroup", "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus",
 ]
 
 
@@ -301,3 +301,24 @@ class ErrorCode(IntEnum):
     ENOTSTORE = -14
     EREADONLY = -15
     ITEROVER = -31
+
+
+class SkillKind(IntEnum):
+    """What a staff member's skill is about (csvc_skill_kind_t)."""
+    TICKET_KIND = 1  #: a ticket kind, e.g. 'complaint'
+    CATEGORY = 2     #: a ticket category
+    LANGUAGE = 3     #: a language, e.g. 'zh'
+    CHANNEL = 4      #: a channel, e.g. 'phone'
+
+
+class TeamKind(IntEnum):
+    """What a team is (csvc_team_kind_t)."""
+    CS_GROUP = 1    #: a customer-service group (咨询组, 投诉处理组, ...)
+    DEPARTMENT = 2  #: a department (物业, 财务, ...)
+
+
+class StaffStatus(IntEnum):
+    """Which staff members a query returns (csvc_staff_status_t)."""
+    ACTIVE = 0    #: only active ones (the default)
+    INACTIVE = 1  #: only deactivated ones
+    ANY = 2       #: both

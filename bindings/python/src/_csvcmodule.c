@@ -6403,6 +6403,9 @@ static const struct {
 	{"ReportGroup", CSVC_ENUM_REPORT_GROUP},
 	{"ReportPeriod", CSVC_ENUM_REPORT_PERIOD},
 	{"Metric", CSVC_ENUM_REPORT_METRIC},
+	{"SkillKind", CSVC_ENUM_SKILL_KIND},
+	{"TeamKind", CSVC_ENUM_TEAM_KIND},
+	{"StaffStatus", CSVC_ENUM_STAFF_STATUS},
 };
 
 static PyObject *enum_id_dict(void)
