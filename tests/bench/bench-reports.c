@@ -657,51 +657,49 @@ static const char *const REPORT_SQL[2][7] = {
 	{
 		"SELECT " RTICKET_COLUMNS " FROM tickets t" RRANGE,
 		"SELECT st.ticket_id, pt.name, st.phase, st.used_us, st.met_at, st.breached_at FROM tickets t"
-		" JOIN sla_targets st ON st.ticket_id = t.id"
+		" CROSS JOIN LATERAL (SELECT * FROM sla_targets st WHERE st.ticket_id = t.id ORDER BY st.idx) st"
 		" JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx" RRANGE,
-		"SELECT c.ticket_id, count(*) FROM tickets t JOIN ticket_comments c ON c.ticket_id = t.id" RRANGE
-		" AND c.kind = 1 GROUP BY c.ticket_id",
-		"SELECT e.ticket_id, e.seq, e.at_us, e.to_state,"
-		" CASE WHEN csvc_json_valid(e.payload) THEN e.payload::json #>> '{set,state_category}' END,"
-		" e.type = 'transition', e.payload IS NULL OR csvc_json_valid(e.payload)"
-		" FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id" RRANGE " AND e.to_state IS NOT NULL",
+		"SELECT t.id, c.n FROM tickets t CROSS JOIN LATERAL"
+		" (SELECT count(*) AS n FROM ticket_comments c WHERE c.ticket_id = t.id AND c.kind = 1) c" RRANGE
+		" AND c.n > 0",
+		"SELECT e.ticket_id, e.seq, e.at_us, e.to_state, e.to_category, e.type = 'transition', true"
+		" FROM tickets t CROSS JOIN LATERAL (SELECT * FROM ticket_events e WHERE e.ticket_id = t.id"
+		" AND e.to_state IS NOT NULL ORDER BY e.seq) e" RRANGE,
 		"SELECT " RTICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5 AND +t.created_us < $1"
 		" UNION ALL SELECT " RTICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= $2"
 		" AND +t.state_category >= 5 AND +t.created_us < $1",
 		"SELECT r.id, r.survey_id, r.store_code, r.staff, r.channel, r.ticket_kind, r.ticket_category, r.method,"
 		" r.submitted_us, a.position, a.value, a.value2 FROM survey_responses r LEFT JOIN survey_answers a"
-		" ON a.response_id = r.id AND a.value IS NOT NULL WHERE r.submitted_us >= $1 AND r.submitted_us < $2",
+		" ON a.response_id = r.id AND a.value IS NOT NULL WHERE r.submitted_us >= $1 AND r.submitted_us < $2"
+		" ORDER BY r.id",
 		"SELECT store_code, day, count FROM store_transactions WHERE day >= $1 AND day <= $2",
 	},
 	{
 		"SELECT " RTICKET_COLUMNS " FROM tickets t" RRANGE " AND t.store_code = $3",
 		"SELECT st.ticket_id, pt.name, st.phase, st.used_us, st.met_at, st.breached_at FROM tickets t"
-		" JOIN sla_targets st ON st.ticket_id = t.id"
+		" CROSS JOIN LATERAL (SELECT * FROM sla_targets st WHERE st.ticket_id = t.id ORDER BY st.idx) st"
 		" JOIN sla_policy_targets pt ON pt.policy_id = st.policy_id AND pt.idx = st.idx" RRANGE
 		" AND t.store_code = $3",
-		"SELECT c.ticket_id, count(*) FROM tickets t JOIN ticket_comments c ON c.ticket_id = t.id" RRANGE
-		" AND t.store_code = $3 AND c.kind = 1 GROUP BY c.ticket_id",
-		"SELECT e.ticket_id, e.seq, e.at_us, e.to_state,"
-		" CASE WHEN csvc_json_valid(e.payload) THEN e.payload::json #>> '{set,state_category}' END,"
-		" e.type = 'transition', e.payload IS NULL OR csvc_json_valid(e.payload)"
-		" FROM tickets t JOIN ticket_events e ON e.ticket_id = t.id" RRANGE
-		" AND t.store_code = $3 AND e.to_state IS NOT NULL",
+		"SELECT t.id, c.n FROM tickets t CROSS JOIN LATERAL"
+		" (SELECT count(*) AS n FROM ticket_comments c WHERE c.ticket_id = t.id AND c.kind = 1) c" RRANGE
+		" AND t.store_code = $3 AND c.n > 0",
+		"SELECT e.ticket_id, e.seq, e.at_us, e.to_state, e.to_category, e.type = 'transition', true"
+		" FROM tickets t CROSS JOIN LATERAL (SELECT * FROM ticket_events e WHERE e.ticket_id = t.id"
+		" AND e.to_state IS NOT NULL ORDER BY e.seq) e" RRANGE " AND t.store_code = $3",
 		"SELECT " RTICKET_COLUMNS " FROM tickets t WHERE t.state_category < 5 AND +t.created_us < $1"
-		" AND t.store_code = $2 UNION ALL SELECT " RTICKET_COLUMNS " FROM tickets t WHERE +t.updated_us >= $3"
+		" AND t.store_code = $2 UNION ALL SELECT " RTICKET_COLUMNS " FROM tickets t WHERE t.updated_us >= $3"
 		" AND +t.state_category >= 5 AND t.created_us < $1 AND t.store_code = $2",
 		"SELECT r.id, r.survey_id, r.store_code, r.staff, r.channel, r.ticket_kind, r.ticket_category, r.method,"
 		" r.submitted_us, a.position, a.value, a.value2 FROM survey_responses r LEFT JOIN survey_answers a"
 		" ON a.response_id = r.id AND a.value IS NOT NULL WHERE r.submitted_us >= $1 AND r.submitted_us < $2"
-		" AND r.store_code = $3",
+		" AND r.store_code = $3 ORDER BY r.id",
 		"SELECT store_code, day, count FROM store_transactions WHERE store_code = $1 AND day >= $2 AND day <= $3",
 	},
 };
 /* The state events of one ticket, for a backlog ticket changed after the
  * end of the range (SQL_TICKET_STATES). */
 static const char REPORT_TICKET_STATES[] =
-	"SELECT ticket_id, seq, at_us, to_state,"
-	" CASE WHEN csvc_json_valid(payload) THEN payload::json #>> '{set,state_category}' END,"
-	" type = 'transition', payload IS NULL OR csvc_json_valid(payload)"
+	"SELECT ticket_id, seq, at_us, to_state, to_category, type = 'transition', true"
 	" FROM ticket_events WHERE ticket_id = $1 AND to_state IS NOT NULL ORDER BY seq";
 
 /* The lookups the library makes for each report after the streams: the
