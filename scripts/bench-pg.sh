@@ -5,7 +5,8 @@
 #
 # starts a server in a new temporary directory (tests/pg/pg-server.sh:
 # a Unix socket there, no TCP; fsync and synchronous_commit off, as for
-# the tests), runs csvc-bench --db with its connection string and the
+# the tests; shared_buffers 1 GB, see below), runs csvc-bench --db with
+# its connection string and the
 # arguments given (--scale, --dir, sections), then stops the server and
 # removes the directory, whatever the benchmark returned. The exit status
 # is csvc-bench's. CSVC_BENCH names the csvc-bench program (default: the
@@ -35,6 +36,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# A hub's server is given memory for the rows it serves: PostgreSQL's
+# default shared_buffers (128 MB) holds a tenth of the reports section's
+# 1,000,000 tickets, and each page beyond it is copied in from the
+# kernel's cache on every read. PG_SERVER_OPTIONS replaces the setting
+# ("" for the server's defaults).
+PG_SERVER_OPTIONS=${PG_SERVER_OPTIONS-"-c shared_buffers=1GB"}
+export PG_SERVER_OPTIONS
 conninfo=$(sh tests/pg/pg-server.sh start "$dir") || {
 	echo "bench-pg.sh: the PostgreSQL server did not start" >&2
 	exit 1

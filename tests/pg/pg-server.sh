@@ -13,7 +13,9 @@
 # The server runs as the calling user, or, when that is root (CI runs as
 # root; PostgreSQL refuses to), as the system user "postgres" that
 # Debian's postgresql package creates, or else as a system user
-# "csvc-pg" made here with useradd. PG_BINDIR overrides where initdb and
+# "csvc-pg" made here with useradd. PG_SERVER_OPTIONS adds server
+# settings to those of start and restart (e.g. "-c shared_buffers=1GB").
+# PG_BINDIR overrides where initdb and
 # pg_ctl are looked for (default /usr/lib/postgresql/15/bin, then the
 # newest /usr/lib/postgresql/*/bin, then PATH).
 set -eu
@@ -92,7 +94,7 @@ start)
 		exit 1
 	}
 	as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		-o "-c listen_addresses='' -k $dir -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTIONS:-}" \
 		start >"$dir/pg_ctl.log" 2>&1 || {
 		cat "$dir/pg_ctl.log" "$dir/server.log" >&2
 		exit 1
