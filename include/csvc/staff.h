@@ -25,6 +25,7 @@
 #ifndef CSVC_STAFF_H
 #define CSVC_STAFF_H
 
+#include "calendar.h"
 #include "common.h"
 #include "store.h"
 
@@ -38,7 +39,7 @@ typedef struct csvc_team csvc_team;
 #define CSVC_STAFF_MAX_CODE 64         /**< the host's staff ID or login */
 #define CSVC_STAFF_MAX_NAME 256        /**< display name */
 #define CSVC_STAFF_MAX_EMPLOYEE_NO 64  /**< employee number */
-#define CSVC_STAFF_MAX_STORE_CODE 32   /**< home store code, as customer.h's */
+#define CSVC_STAFF_MAX_STORE_CODE CSVC_STORE_CODE_MAX /**< home store code, e.g. "SH01" */
 #define CSVC_STAFF_MAX_CALENDAR 128    /**< a stored calendar's name */
 #define CSVC_STAFF_MAX_SKILL 64        /**< a skill's value */
 #define CSVC_STAFF_MAX_ACTOR 128       /**< who made a change */
