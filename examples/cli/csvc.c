@@ -3,8 +3,8 @@
  *
  *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--quiet] COMMAND [ARGS]
  *
- * Commands come in groups (customer, ticket, calendar, sla, survey,
- * report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
+ * Commands come in groups (customer, ticket, staff, team, calendar, sla,
+ * survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
  * status: 0 success, 1 an error reported by libcsvc or the system (one
  * line on stderr), 2 a usage error (one line on stderr). See docs/csvc.1.
  */
@@ -98,6 +98,10 @@ static const cli_group groups[] = {
 	 cli_customer_commands, NULL, NULL},
 	{"ticket", "tickets: open, move through the workflow, reply, assign, link, merge",
 	 cli_ticket_commands, NULL, NULL},
+	{"staff", "the staff directory: staff members, their teams and skills", cli_staff_commands, NULL,
+	 NULL},
+	{"team", "customer-service groups and departments, and their members", cli_team_commands, NULL,
+	 NULL},
 	{"calendar", "store business calendars and business-time arithmetic", cli_calendar_commands,
 	 NULL, NULL},
 	{"sla", "SLA timers: advance the clock, at-risk and breached targets", cli_sla_commands, NULL,
