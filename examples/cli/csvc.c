@@ -23,8 +23,10 @@ static const char init_help[] =
 	"Options:\n"
 	"  --defaults   also install the handbook defaults: the workflows (inquiry,\n"
 	"               complaint, after_sales, need, general), the ticket kinds and\n"
-	"               channels, and the SLA policy pack. Installing twice changes\n"
-	"               nothing.\n";
+	"               channels, the SLA policy pack, and the teams and departments\n"
+	"               of the staff directory (consult, complaints, floor,\n"
+	"               membership, property, finance, merchandise, hr, marketing).\n"
+	"               Installing twice changes nothing.\n";
 
 static int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
@@ -121,9 +123,9 @@ static void main_help(FILE *out)
 {
 	fputs("usage: csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] COMMAND [ARGS]\n"
 	      "\n"
-	      "The libcsvc command-line tool: customers, tickets, calendars, SLA timers,\n"
-	      "satisfaction surveys and service reports in an embedded SQLite store\n"
-	      "or in PostgreSQL.\n"
+	      "The libcsvc command-line tool: customers, tickets, the staff directory,\n"
+	      "calendars, SLA timers, satisfaction surveys and service reports in an\n"
+	      "embedded SQLite store or in PostgreSQL.\n"
 	      "\n"
 	      "Global options (also accepted after the command):\n"
 	      "  --db PATH        the store file, or a postgresql:// URI (default: $CSVC_DB,\n"
