@@ -1001,6 +1001,8 @@ CLI_ENUM(cli_comment_enum, CSVC_ENUM_COMMENT_KIND, "回复", "内部备注", "�
 CLI_ENUM(cli_link_enum, CSVC_ENUM_LINK_KIND, "重复", "相关", "父工单", "合并")
 CLI_ENUM(cli_method_enum, CSVC_ENUM_SURVEY_METHOD, "收银台", "小票二维码", "电话回访", "问卷调查", "访谈", "神秘顾客",
          "在线评价", "观察")
+CLI_ENUM(cli_skill_kind_enum, CSVC_ENUM_SKILL_KIND, "工单类型", "工单分类", "语言", "渠道")
+CLI_ENUM(cli_team_kind_enum, CSVC_ENUM_TEAM_KIND, "客服组", "部门")
 
 /* The values with a name: value enums count from 1 and have fewer than 64. */
 #define CLI_ENUM_SCAN 64
