@@ -60,6 +60,10 @@ typedef struct pg_db {
 	int session_broken;  /* a new connection's setup failed: make it again first */
 	int lock_timeout_ms, async_commit, readonly; /* the session's settings */
 	char schema[64];     /* the store's schema ("": none chosen) */
+	/* The outermost BEGIN, not sent yet: it goes in one round trip with
+	 * the transaction's first statement (a pipeline), and a transaction
+	 * that sends nothing sends neither it nor its COMMIT. "": none. */
+	char pending_begin[80];
 } pg_db;
 
 enum { PARAM_NULL, PARAM_NUMBER, PARAM_TEXT, PARAM_BLOB };
@@ -78,6 +82,7 @@ typedef struct pg_stmt {
 	uint64_t number; /* its name on the server: csvc_<number> */
 	char name[32];
 	char *text;          /* kept to prepare it again on a new connection */
+	int control;         /* CONTROL_BEGIN, CONTROL_END (COMMIT, ROLLBACK) or 0 */
 	int bind_failed;     /* a bind ran out of memory: the next run fails */
 	uint64_t generation; /* the connection's generation it was prepared on */
 	PGresult *res; /* the result of the current run, or NULL */
@@ -91,6 +96,8 @@ typedef struct pg_stmt {
 	const char **values;       /* PQexecPrepared's arrays */
 	int *lengths, *formats;
 } pg_stmt;
+
+enum { CONTROL_BEGIN = 1, CONTROL_END = 2 };
 
 #define PDB(db) ((pg_db *)(db))
 #define PST(st) ((pg_stmt *)(st))
@@ -262,7 +269,8 @@ static int reconnect(pg_db *p)
  * is made again. */
 static int ensure_connected(pg_db *p)
 {
-	if ((PQstatus(p->conn) == CONNECTION_OK && !p->session_broken) || p->base.depth > 0 || p->reconnecting)
+	if ((PQstatus(p->conn) == CONNECTION_OK && !p->session_broken) ||
+	    (p->base.depth > 0 && !p->pending_begin[0]) || p->reconnecting)
 		return CSVC_OK;
 	return reconnect(p);
 }
@@ -272,8 +280,8 @@ static int ensure_connected(pg_db *p)
  * connection is what the caller asked for. */
 static int lost_outside_transaction(const pg_db *p, PGTransactionStatusType before)
 {
-	return before == PQTRANS_IDLE && PQstatus(p->conn) == CONNECTION_BAD && p->base.depth == 0 &&
-	       !p->reconnecting;
+	return before == PQTRANS_IDLE && PQstatus(p->conn) == CONNECTION_BAD &&
+	       (p->base.depth == 0 || p->pending_begin[0]) && !p->reconnecting;
 }
 
 /* Prepares `s` under its name, on the current connection. */
@@ -300,6 +308,10 @@ static int pg_prepare(csvc__db *db, const char *text, csvc__stmt **out)
 	}
 	s->number = ++p->next_name;
 	snprintf(s->name, sizeof(s->name), "csvc_%llu", (unsigned long long)s->number);
+	if (strncmp(text, "BEGIN ", 6) == 0 && strlen(text) < sizeof(p->pending_begin))
+		s->control = CONTROL_BEGIN;
+	else if (strcmp(text, "COMMIT") == 0 || strcmp(text, "ROLLBACK") == 0)
+		s->control = CONTROL_END;
 	PGTransactionStatusType before = PQtransactionStatus(p->conn);
 	if ((rc = prepare_on_server(p, s)) && lost_outside_transaction(p, before)) {
 		csvc__error_clear();
@@ -352,9 +364,82 @@ static void pg_finalize(csvc__stmt *st)
 }
 
 /* Runs the statement with its binds and keeps the result. */
+/* A run that sends nothing: an empty command result. */
+static int run_nothing(pg_stmt *s)
+{
+	s->res = PQmakeEmptyPGresult(NULL, PGRES_COMMAND_OK);
+	if (!s->res)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	s->row = -1;
+	s->ncols = 0;
+	return CSVC_OK;
+}
+
+/* Runs `s` after the pending BEGIN, both in one round trip (libpq's
+ * pipeline mode). Returns the statement's result, or the BEGIN's when it
+ * failed, or NULL. The BEGIN stays pending when the connection was lost
+ * before it ran, so that it is sent again with the statement on a new
+ * connection. */
+static PGresult *run_after_begin(pg_db *p, pg_stmt *s)
+{
+	PGconn *c = p->conn;
+	PGresult *begin = NULL, *res = NULL;
+	if (!PQenterPipelineMode(c))
+		return NULL;
+	if (PQsendQueryParams(c, p->pending_begin, 0, NULL, NULL, NULL, NULL, 0) &&
+	    PQsendQueryPrepared(c, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0) &&
+	    PQpipelineSync(c)) {
+		/* The BEGIN's result, the statement's, each followed by NULL, then
+		 * the sync point. Two NULLs in a row: nothing more will come. */
+		int nulls = 0;
+		for (;;) {
+			PGresult *r = PQgetResult(c);
+			if (!r) {
+				if (++nulls == 2)
+					break;
+				continue;
+			}
+			nulls = 0;
+			if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+				PQclear(r);
+				break;
+			}
+			if (!begin)
+				begin = r;
+			else if (!res)
+				res = r;
+			else
+				PQclear(r);
+		}
+	}
+	PQexitPipelineMode(c);
+	if (begin && PQresultStatus(begin) == PGRES_COMMAND_OK) {
+		p->pending_begin[0] = 0;
+		PQclear(begin);
+		return res;
+	}
+	if (PQstatus(c) == CONNECTION_OK)
+		p->pending_begin[0] = 0; /* the server refused the BEGIN */
+	PQclear(res);
+	return begin;
+}
+
 static int run(pg_stmt *s)
 {
 	pg_db *p = PDB(s->base.db);
+	/* The outermost BEGIN waits for the transaction's first statement;
+	 * the COMMIT or ROLLBACK of a transaction that sent nothing sends
+	 * nothing either. */
+	if (s->control == CONTROL_BEGIN && p->base.depth == 0 && !p->pending_begin[0] && !s->bind_failed &&
+	    PQstatus(p->conn) == CONNECTION_OK && !p->session_broken &&
+	    PQtransactionStatus(p->conn) == PQTRANS_IDLE) {
+		snprintf(p->pending_begin, sizeof(p->pending_begin), "%s", s->text);
+		return run_nothing(s);
+	}
+	if (s->control == CONTROL_END && p->pending_begin[0]) {
+		p->pending_begin[0] = 0;
+		return run_nothing(s);
+	}
 	for (int i = 0; i < s->base.nparams; i++) {
 		pg_param *a = &s->params[i];
 		s->formats[i] = 0;
@@ -383,12 +468,16 @@ static int run(pg_stmt *s)
 	if (rc || (s->generation != p->generation && (rc = prepare_on_server(p, s))))
 		return rc;
 	PGTransactionStatusType before = PQtransactionStatus(p->conn);
-	PGresult *res = PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
+	PGresult *res = p->pending_begin[0]
+	                    ? run_after_begin(p, s)
+	                    : PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
 	if (!ok(res) && lost_outside_transaction(p, before)) {
 		PQclear(res);
 		if ((rc = reconnect(p)) || (rc = prepare_on_server(p, s)))
 			return rc;
-		res = PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
+		res = p->pending_begin[0]
+		          ? run_after_begin(p, s)
+		          : PQexecPrepared(p->conn, s->name, s->base.nparams, s->values, s->lengths, s->formats, 0);
 	}
 	if (!ok(res)) {
 		rc = pg_error(p->conn, res, "executing a statement");
@@ -666,6 +755,7 @@ static const void *pg_col_blob(csvc__stmt *st, int col, size_t *len)
 /* ---- connection ---- */
 
 static int exec_once(pg_db *p, const char *text);
+static int exec_after_begin(pg_db *p, const char *text);
 
 static int pg_exec(csvc__db *db, const char *text, int internals)
 {
@@ -675,12 +765,39 @@ static int pg_exec(csvc__db *db, const char *text, int internals)
 	if (rc)
 		return rc;
 	PGTransactionStatusType before = PQtransactionStatus(p->conn);
-	if ((rc = exec_once(p, text)) && lost_outside_transaction(p, before)) {
+	if ((rc = exec_after_begin(p, text)) && lost_outside_transaction(p, before)) {
 		csvc__error_clear();
 		if (!(rc = reconnect(p)))
-			rc = exec_once(p, text);
+			rc = exec_after_begin(p, text);
 	}
 	return rc;
+}
+
+/* exec_once(), with a pending BEGIN sent in front of `text`, in the same
+ * round trip. */
+static int exec_after_begin(pg_db *p, const char *text)
+{
+	if (!p->pending_begin[0])
+		return exec_once(p, text);
+	size_t a = strlen(p->pending_begin), b = strlen(text);
+	char *both = csvc__malloc(a + b + 2);
+	if (!both)
+		return csvc__error(CSVC_ENOMEM, "out of memory running a statement");
+	memcpy(both, p->pending_begin, a);
+	both[a] = ';';
+	memcpy(both + a + 1, text, b + 1);
+	int rc = exec_once(p, both);
+	csvc__free(both);
+	if (!rc || PQstatus(p->conn) == CONNECTION_OK)
+		p->pending_begin[0] = 0;
+	return rc;
+}
+
+/* A pending BEGIN sent by itself, before a command that cannot take it
+ * along. */
+static int send_pending_begin(pg_db *p)
+{
+	return p->pending_begin[0] ? exec_after_begin(p, "SELECT 1") : CSVC_OK;
 }
 
 static int exec_once(pg_db *p, const char *text)
@@ -723,6 +840,8 @@ static int64_t pg_total_changes(csvc__db *db)
 static int pg_in_transaction(csvc__db *db)
 {
 	PGconn *conn = PDB(db)->conn;
+	if (PDB(db)->pending_begin[0])
+		return 1;
 	if (!conn)
 		return 0;
 	PGTransactionStatusType t = PQtransactionStatus(conn);
@@ -733,6 +852,8 @@ static int pg_in_transaction(csvc__db *db)
  * with the error set. */
 static PGresult *query(pg_db *p, const char *sql, int n, const char *const *values, const char *what)
 {
+	if (send_pending_begin(p))
+		return NULL;
 	PGresult *res = PQexecParams(p->conn, sql, n, NULL, values, NULL, NULL, 0);
 	if (ok(res))
 		return res;

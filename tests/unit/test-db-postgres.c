@@ -817,6 +817,88 @@ static void test_pg_connection_lost(void **state)
 	csvc__db_close(a);
 }
 
+/* The state pg_stat_activity shows for backend `pid`, read on `keep`. */
+static void backend_state(csvc__db *keep, int64_t pid, char *out, size_t size)
+{
+	static const csvc__sql SQL_STATE =
+		CSVC__SQL_DIALECTS(NULL, "SELECT coalesce(state, '') FROM pg_stat_activity WHERE pid = $1");
+	csvc__stmt *st;
+	csvc_assert_ok(csvc__db_stmt(keep, &SQL_STATE, &st));
+	csvc_assert_ok(csvc__db_bind_int(st, 1, pid));
+	assert_int_equal(csvc__db_step(st), CSVC__ROW);
+	snprintf(out, size, "%s", csvc__db_textcol(st, 0));
+	csvc__db_reset(st);
+}
+
+/* The outermost BEGIN goes to the server with the transaction's first
+ * statement: until then the session is idle there, a transaction that
+ * runs nothing sends nothing, and a connection lost before the first
+ * statement is made again as outside a transaction. */
+static void test_pg_begin_with_first_statement(void **state)
+{
+	csvc__db *keep = *state;
+	csvc__db *a = NULL;
+	csvc__postgres_config cfg = {.connect_timeout_s = 10};
+	csvc_assert_ok(csvc__postgres_open(&a, getenv("CSVC_PG_CONNINFO"), &cfg));
+	static const csvc__sql SQL_PID = CSVC__SQL_DIALECTS(NULL, "SELECT pg_backend_pid()");
+	static const csvc__sql SQL_KILL = CSVC__SQL_DIALECTS(NULL, "SELECT pg_terminate_backend($1)");
+	csvc__stmt *st;
+	int64_t pid = 0, killed = 0;
+	csvc_assert_ok(csvc__db_stmt(a, &SQL_PID, &st));
+	assert_int_equal(csvc__db_one_int(st, &pid), 1);
+	char s[64];
+	csvc__db_undo u;
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	assert_true(a->ops->in_transaction(a));
+	backend_state(keep, pid, s, sizeof(s));
+	assert_string_equal(s, "idle");
+	csvc_assert_ok(csvc__db_commit(a, &u));
+	backend_state(keep, pid, s, sizeof(s));
+	assert_string_equal(s, "idle");
+	/* The first statement opens it, in the same round trip. */
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	insert_i(a, 1);
+	backend_state(keep, pid, s, sizeof(s));
+	assert_string_equal(s, "idle in transaction");
+	assert_int_equal(count_rows(keep), 0);
+	csvc_assert_ok(csvc__db_commit(a, &u));
+	assert_int_equal(count_rows(keep), 1);
+	/* A savepoint first, then a rollback of everything. */
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	csvc_assert_ok(csvc__db_begin(a, 1, &u));
+	insert_i(a, 2);
+	csvc_assert_ok(csvc__db_rollback(a, &u));
+	csvc_assert_ok(csvc__db_rollback(a, &u));
+	assert_false(a->ops->in_transaction(a));
+	assert_int_equal(count_rows(keep), 1);
+	/* Lost before the first statement: nothing had run in the
+	 * transaction, so it starts again on a new connection. */
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	csvc_assert_ok(csvc__db_stmt(keep, &SQL_KILL, &st));
+	csvc_assert_ok(csvc__db_bind_int(st, 1, pid));
+	assert_int_equal(csvc__db_one_int(st, &killed), 1);
+	assert_int_equal(killed, 1);
+	struct timespec pause = {0, 100 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	insert_i(a, 3);
+	int64_t again = 0;
+	csvc_assert_ok(csvc__db_stmt(a, &SQL_PID, &st));
+	assert_int_equal(csvc__db_one_int(st, &again), 1);
+	assert_int_not_equal(again, pid);
+	backend_state(keep, again, s, sizeof(s));
+	assert_string_equal(s, "idle in transaction");
+	csvc_assert_ok(csvc__db_commit(a, &u));
+	assert_int_equal(count_rows(keep), 2);
+	/* A failing first statement: the transaction is over, as when the
+	 * BEGIN had been sent alone. */
+	csvc_assert_ok(csvc__db_begin(a, 0, &u));
+	csvc_assert_err(csvc__db_exec(a, "SELECT * FROM no_such_table", 0), CSVC_ESTORAGE);
+	assert_false(a->ops->in_transaction(a));
+	csvc_assert_ok(csvc__db_rollback(a, &u));
+	assert_int_equal(count_rows(keep), 2);
+	csvc__db_close(a);
+}
+
 static void test_pg_connection_refused(void **state)
 {
 	(void)state;
@@ -865,6 +947,7 @@ int main(void)
 		BOTH(test_pg_busy),
 		BOTH(test_pg_change_wait),
 		BOTH(test_pg_connection_lost),
+		BOTH(test_pg_begin_with_first_statement),
 		cmocka_unit_test(test_pg_connection_refused),
 	};
 	int failed = cmocka_run_group_tests_name("db on sqlite", both, group_sqlite, NULL);
