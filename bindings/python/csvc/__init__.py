@@ -60,8 +60,8 @@ from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
 from ._store import Store
-from ._csvc import (Calendar, Customer, Report, SlaPolicy, StoreIterator, Survey, Ticket, TimeZone,
-                    Workflow, metric_name, normalize_phone, library_version, strerror,
+from ._csvc import (Calendar, Customer, Report, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
+                    TimeZone, Workflow, metric_name, normalize_phone, library_version, strerror,
                     SCHEMA_VERSION_SUPPORTED)
 
 __version__ = _csvc.LIBRARY_VERSION
@@ -108,11 +108,13 @@ _csvc._bind({
     "SurveyMethod": SurveyMethod,
     "ReportGroup": ReportGroup,
     "ReportPeriod": ReportPeriod,
+    "SkillKind": SkillKind,
+    "TeamKind": TeamKind,
 })
 
 __all__ = [
     # store and records
-    "Store", "Customer", "Ticket", "Workflow", "StoreIterator",
+    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team",
     # time zones, calendars, SLA
     "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
     # surveys and reports

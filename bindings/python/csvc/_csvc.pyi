@@ -8,7 +8,7 @@ from typing import (Any, final, Callable, Dict, Iterable, Iterator, List, Mappin
 
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Impact, Importance, Lifecycle,
                      LinkKind, LogLevel, Metric, Priority, QuestionType, ReportGroup, ReportPeriod, SlaAction,
-                     SlaCalendar, StateCategory, SurveyMethod, Tier, Urgency)
+                     SkillKind, SlaCalendar, StaffStatus, StateCategory, SurveyMethod, TeamKind, Tier, Urgency)
 from ._report import ReportRow
 from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
@@ -16,7 +16,7 @@ from ._values import (CalendarInfo, Event, FeedEntry, LifecycleEntry, MergeConfl
                       SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
 
 _T = TypeVar("_T")
-_IdLike = Union[uuid.UUID, str, bytes, "Customer", "Ticket"]
+_IdLike = Union[uuid.UUID, str, bytes, "Customer", "Ticket", "Staff"]
 _TimeLike = Union[datetime.datetime, int]
 _DurationLike = Union[datetime.timedelta, int]
 _PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -25,6 +25,9 @@ _QuestionTypeLike = Union[QuestionType, int, str]
 _SurveyMethodLike = Union[SurveyMethod, int, str]
 _ReportGroupLike = Union[ReportGroup, int, str]
 _ReportPeriodLike = Union[ReportPeriod, int, str]
+_SkillKindLike = Union[SkillKind, int, str]
+_TeamKindLike = Union[TeamKind, int, str]
+_StaffStatusLike = Union[StaffStatus, int, str]
 # An answer: a score, yes/no, an (expectation, perception) pair, free text, an option, or None (unanswered).
 _Answer = Union[int, bool, Tuple[int, int], str, Choice, None]
 
@@ -60,6 +63,17 @@ SURVEY_MAX_OPTIONS: int
 SURVEY_MAX_TEXT: int
 SURVEY_MAX_PERSON: int
 SURVEY_TOKEN_LEN: int
+STAFF_MAX_CODE: int
+STAFF_MAX_NAME: int
+STAFF_MAX_EMPLOYEE_NO: int
+STAFF_MAX_STORE_CODE: int
+STAFF_MAX_CALENDAR: int
+STAFF_MAX_SKILL: int
+STAFF_MAX_ACTOR: int
+STAFF_MAX_SKILLS: int
+STAFF_MAX_TEAMS: int
+TEAM_MAX_CODE: int
+TEAM_MAX_NAME: int
 
 def normalize_phone(phone: str, country_code: Optional[str] = None) -> str: ...
 def library_version() -> str: ...
@@ -135,6 +149,67 @@ class Customer:
     def copy(self) -> "Customer": ...
     def __copy__(self) -> "Customer": ...
     def __deepcopy__(self, memo: Any) -> "Customer": ...
+
+@final
+class Staff:
+    """A staff member (detached value)."""
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        *,
+        employee_number: Optional[str] = ...,
+        home_store: Optional[str] = ...,
+        calendar: Optional[str] = ...,
+        active: bool = ...,
+        skills: Optional[Iterable[Tuple[_SkillKindLike, str]]] = ...,
+        teams: Optional[Iterable[str]] = ...,
+    ) -> None: ...
+    @property
+    def id(self) -> Optional[uuid.UUID]: ...
+    @property
+    def code(self) -> str: ...
+    name: str
+    employee_number: Optional[str]
+    home_store: Optional[str]
+    calendar: Optional[str]
+    active: bool
+    @property
+    def revision(self) -> int: ...
+    @property
+    def created_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def updated_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def skills(self) -> Tuple[Tuple[Union[SkillKind, int], str], ...]: ...
+    @property
+    def teams(self) -> Tuple[str, ...]: ...
+    def add_skill(self, kind: _SkillKindLike, value: str, /) -> None: ...
+    def remove_skill(self, kind: _SkillKindLike, value: str, /) -> None: ...
+    def add_team(self, team: str, /) -> None: ...
+    def remove_team(self, team: str, /) -> None: ...
+
+@final
+class Team:
+    """A customer-service group or a department (detached value)."""
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        kind: _TeamKindLike,
+        *,
+        store_code: Optional[str] = ...,
+        active: bool = ...,
+    ) -> None: ...
+    @property
+    def code(self) -> str: ...
+    name: str
+    @property
+    def kind(self) -> Union[TeamKind, int]: ...
+    store_code: Optional[str]
+    active: bool
+    @property
+    def revision(self) -> int: ...
 
 @final
 class Ticket:
@@ -446,6 +521,22 @@ class Store:
     def merge_customers(self, keep: _IdLike, absorb: _IdLike, actor: Optional[str] = ...) -> List[MergeConflict]: ...
     def erase_customer(self, id: _IdLike, actor: Optional[str] = ...) -> None: ...
     def scrub_customers(self) -> None: ...
+    # staff and teams (docs/staff.md)
+    def create_staff(self, staff: Staff, actor: Optional[str] = ...) -> Staff: ...
+    def update_staff(self, staff: Staff, actor: Optional[str] = ...) -> Staff: ...
+    def get_staff(self, code: str) -> Staff: ...
+    def get_staff_by_id(self, id: _IdLike) -> Staff: ...
+    def staff(
+        self, *, team: Optional[str] = ..., home_store: Optional[str] = ...,
+        skill: Optional[Tuple[_SkillKindLike, str]] = ..., status: Optional[_StaffStatusLike] = ...,
+        after: Optional[_IdLike] = ..., limit: int = ...,
+    ) -> StoreIterator[Staff]: ...
+    def create_team(self, team: Team, actor: Optional[str] = ...) -> Team: ...
+    def update_team(self, team: Team, actor: Optional[str] = ...) -> Team: ...
+    def get_team(self, code: str) -> Team: ...
+    def teams(self, kind: Optional[_TeamKindLike] = ...) -> List[Team]: ...
+    def team_members(self, code: str) -> StoreIterator[Staff]: ...
+    def install_team_defaults(self) -> None: ...
     def scrub_pending(self) -> Optional[datetime.datetime]: ...
     def checkpoint(self) -> None: ...
     # workflows, kinds, channels, priority matrix

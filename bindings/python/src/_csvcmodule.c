@@ -52,6 +52,8 @@ enum {
 	E_SURVEY_METHOD,
 	E_REPORT_GROUP,
 	E_REPORT_PERIOD,
+	E_SKILL_KIND,
+	E_TEAM_KIND,
 	E_COUNT
 };
 
@@ -60,7 +62,7 @@ enum {
 static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
 	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
-	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod",
+	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod", "SkillKind", "TeamKind",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -306,6 +308,7 @@ static PyObject *uuid_out(const csvc_uuid *id)
 
 static PyTypeObject CustomerType, TicketType, WorkflowType, StoreType, IterType;
 static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType, SurveyType, ReportType;
+static PyTypeObject StaffType, TeamType;
 
 typedef struct {
 	PyObject_HEAD
@@ -322,8 +325,18 @@ typedef struct {
 	csvc_workflow *wf;
 } WorkflowObject;
 
+typedef struct {
+	PyObject_HEAD
+	csvc_staff *st; /* NULL until __init__ */
+} StaffObject;
+
+typedef struct {
+	PyObject_HEAD
+	csvc_team *team; /* NULL until __init__ */
+} TeamObject;
+
 /* A UUID argument: uuid.UUID, its text form, 16 bytes, or a saved
- * Customer or Ticket (meaning its id). */
+ * Customer, Ticket or Staff (meaning its id). */
 static int uuid_in(PyObject *o, csvc_uuid *out)
 {
 	if (PyObject_TypeCheck(o, &CustomerType)) {
@@ -339,6 +352,15 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 		const csvc_uuid *id = csvc_ticket_id(((TicketObject *)o)->t);
 		if (id == NULL || csvc_uuid_is_nil(id)) {
 			raise_code(CSVC_EINVAL, "the ticket is a draft and has no id yet", NULL, 0, NULL);
+			return -1;
+		}
+		*out = *id;
+		return 0;
+	}
+	if (PyObject_TypeCheck(o, &StaffType)) {
+		const csvc_uuid *id = csvc_staff_id(((StaffObject *)o)->st);
+		if (id == NULL || csvc_uuid_is_nil(id)) {
+			raise_code(CSVC_EINVAL, "the staff member is a draft and has no id yet", NULL, 0, NULL);
 			return -1;
 		}
 		*out = *id;
@@ -373,7 +395,7 @@ static int uuid_in(PyObject *o, csvc_uuid *out)
 		memcpy(out->bytes, PyBytes_AS_STRING(o), 16);
 		return 0;
 	}
-	PyErr_Format(PyExc_TypeError, "expected a uuid.UUID, str, Customer or Ticket, not %.100s",
+	PyErr_Format(PyExc_TypeError, "expected a uuid.UUID, str, Customer, Ticket or Staff, not %.100s",
 	             Py_TYPE(o)->tp_name);
 	return -1;
 }
@@ -1772,6 +1794,659 @@ static PyTypeObject WorkflowType = {
 	.tp_hash = PyObject_HashNotImplemented,
 	.tp_init = (initproc)Workflow_init,
 	.tp_new = Workflow_new,
+};
+
+/* ------------------------------------------------------------------ */
+/* Staff and Team                                                      */
+/* ------------------------------------------------------------------ */
+
+static const named_enum SKILL_KINDS = {"kind", "SkillKind", CSVC_ENUM_SKILL_KIND};
+static const named_enum TEAM_KINDS = {"kind", "TeamKind", CSVC_ENUM_TEAM_KIND};
+static const named_enum STAFF_STATUSES = {"status", "StaffStatus", CSVC_ENUM_STAFF_STATUS};
+
+/* A required str: None (and deletion) is a TypeError, not "clear it". */
+static int str_req(PyObject *o, const char **out, const char *what)
+{
+	if (o == NULL) {
+		PyErr_Format(PyExc_AttributeError, "cannot delete %s", what);
+		return -1;
+	}
+	if (o == Py_None) {
+		PyErr_Format(PyExc_TypeError, "%s must be str, not None", what);
+		return -1;
+	}
+	return str_in(o, out, what);
+}
+
+/* A flag attribute: any object, by its truth value; deletion refused. */
+static int flag_in(PyObject *o, int *out, const char *what)
+{
+	if (o == NULL) {
+		PyErr_Format(PyExc_AttributeError, "cannot delete %s", what);
+		return -1;
+	}
+	*out = PyObject_IsTrue(o);
+	return *out < 0 ? -1 : 0;
+}
+
+/* A (kind, value) skill pair: kind a SkillKind, an int or its lower-case
+ * name ('language'); value a str. */
+static int skill_in(PyObject *o, int32_t *kind, const char **value)
+{
+	if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 2) {
+		PyErr_Format(PyExc_TypeError, "a skill must be a (SkillKind, value) tuple, not %.100s",
+		             Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	if (PyTuple_GET_ITEM(o, 0) == Py_None || PyTuple_GET_ITEM(o, 1) == Py_None) {
+		PyErr_SetString(PyExc_TypeError, "a skill's kind and value cannot be None");
+		return -1;
+	}
+	return named_in(PyTuple_GET_ITEM(o, 0), &SKILL_KINDS, kind) || str_in(PyTuple_GET_ITEM(o, 1), value, "skill value")
+	               ? -1
+	               : 0;
+}
+
+/* Copies the fields a caller can set (name, employee number, home store,
+ * calendar, active flag, skills, teams) from `src` onto `dst`; the
+ * library has no duplicate call for these records. */
+static int staff_copy_fields(csvc_staff *dst, const csvc_staff *src)
+{
+	int rc;
+	size_t n;
+	if ((rc = csvc_staff_set_name(dst, csvc_staff_name(src))) != CSVC_OK ||
+	    (rc = csvc_staff_set_employee_number(dst, csvc_staff_employee_number(src))) != CSVC_OK ||
+	    (rc = csvc_staff_set_home_store(dst, csvc_staff_home_store(src))) != CSVC_OK ||
+	    (rc = csvc_staff_set_calendar(dst, csvc_staff_calendar(src))) != CSVC_OK ||
+	    (rc = csvc_staff_set_active(dst, csvc_staff_active(src))) != CSVC_OK)
+		return rc;
+	while ((n = csvc_staff_skill_count(dst)) > 0) {
+		int32_t kind = 0;
+		const char *value = NULL;
+		char buf[CSVC_STAFF_MAX_SKILL + 1];
+		if ((rc = csvc_staff_skill_at(dst, n - 1, &kind, &value)) != CSVC_OK)
+			return rc;
+		snprintf(buf, sizeof(buf), "%s", value);
+		if ((rc = csvc_staff_remove_skill(dst, (csvc_skill_kind_t)kind, buf)) != CSVC_OK)
+			return rc;
+	}
+	while ((n = csvc_staff_team_count(dst)) > 0) {
+		char buf[CSVC_TEAM_MAX_CODE + 1];
+		snprintf(buf, sizeof(buf), "%s", csvc_staff_team(dst, n - 1));
+		if ((rc = csvc_staff_remove_team(dst, buf)) != CSVC_OK)
+			return rc;
+	}
+	n = csvc_staff_skill_count(src);
+	for (size_t i = 0; i < n; i++) {
+		int32_t kind = 0;
+		const char *value = NULL;
+		if ((rc = csvc_staff_skill_at(src, i, &kind, &value)) != CSVC_OK ||
+		    (rc = csvc_staff_add_skill(dst, (csvc_skill_kind_t)kind, value)) != CSVC_OK)
+			return rc;
+	}
+	n = csvc_staff_team_count(src);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = csvc_staff_add_team(dst, csvc_staff_team(src, i))) != CSVC_OK)
+			return rc;
+	return CSVC_OK;
+}
+
+/* A copy of `st` as it is, for undoing a write whose Python clock raised:
+ * a draft is rebuilt; a saved record is read again by id and given the
+ * caller's changes. `*out` stays NULL when the stored revision is not the
+ * record's (the write fails with a conflict and changes nothing). */
+static int staff_backup(csvc_store *store, const csvc_staff *st, csvc_staff **out)
+{
+	csvc_staff *b = NULL;
+	int rc;
+	*out = NULL;
+	if (csvc_staff_revision(st) == 0)
+		rc = csvc_staff_new(&b, csvc_staff_code(st), csvc_staff_name(st));
+	else
+		rc = csvc_staff_get_by_id(store, csvc_staff_id(st), &b);
+	if (rc == CSVC_ENOTFOUND)
+		return CSVC_OK;
+	if (rc != CSVC_OK)
+		return rc;
+	if (csvc_staff_revision(b) != csvc_staff_revision(st)) {
+		csvc_staff_free(b);
+		return CSVC_OK;
+	}
+	if ((rc = staff_copy_fields(b, st)) != CSVC_OK) {
+		csvc_staff_free(b);
+		return rc;
+	}
+	*out = b;
+	return CSVC_OK;
+}
+
+static PyObject *staff_wrap(csvc_staff *st)
+{
+	StaffObject *o = PyObject_New(StaffObject, &StaffType);
+	if (o == NULL) {
+		csvc_staff_free(st);
+		return NULL;
+	}
+	o->st = st;
+	return (PyObject *)o;
+}
+
+static PyObject *Staff_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* st stays NULL until __init__ */
+}
+
+static void Staff_dealloc(StaffObject *self)
+{
+	csvc_staff_free(self->st);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int staff_ready(StaffObject *self)
+{
+	if (self->st == NULL) {
+		raise_code(CSVC_EINVAL, "the Staff was not initialised", NULL, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int staff_add_team_cb(void *st, const char *s) { return csvc_staff_add_team(st, s); }
+
+static int Staff_init(StaffObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "name", "employee_number", "home_store", "calendar", "active", "skills", "teams",
+	                     NULL};
+	const char *code, *name, *number = NULL, *home = NULL, *cal = NULL;
+	int active = 1;
+	PyObject *skills = NULL, *teams = NULL;
+	csvc_staff *st = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss|$zzzpOO:Staff", kw, &code, &name, &number, &home, &cal,
+	                                 &active, &skills, &teams) ||
+	    check_rc(csvc_staff_new(&st, code, name)))
+		return -1;
+	if ((number && check_rc(csvc_staff_set_employee_number(st, number))) ||
+	    (home && check_rc(csvc_staff_set_home_store(st, home))) ||
+	    (cal && check_rc(csvc_staff_set_calendar(st, cal))) || check_rc(csvc_staff_set_active(st, active)))
+		goto fail;
+	if (skills != NULL && skills != Py_None) {
+		PyObject *it, *item;
+		if ((it = PyObject_GetIter(skills)) == NULL)
+			goto fail;
+		while ((item = PyIter_Next(it)) != NULL) {
+			int32_t kind;
+			const char *value;
+			int bad = skill_in(item, &kind, &value) || check_rc(csvc_staff_add_skill(st, kind, value));
+			Py_DECREF(item);
+			if (bad)
+				break;
+		}
+		Py_DECREF(it);
+		if (PyErr_Occurred())
+			goto fail;
+	}
+	if (teams != NULL && teams != Py_None && each_str(teams, "teams", staff_add_team_cb, st))
+		goto fail;
+	csvc_staff_free(self->st);
+	self->st = st;
+	return 0;
+fail:
+	csvc_staff_free(st);
+	return -1;
+}
+
+#define STAFF_STR_GET(field)                                                                 \
+	static PyObject *Staff_get_##field(StaffObject *self, void *cl)                          \
+	{                                                                                        \
+		(void)cl;                                                                            \
+		return str_out(csvc_staff_##field(self->st));                                        \
+	}
+/* None clears an optional field. */
+#define STAFF_STR(field)                                                                     \
+	STAFF_STR_GET(field)                                                                     \
+	static int Staff_set_##field(StaffObject *self, PyObject *v, void *cl)                   \
+	{                                                                                        \
+		const char *s;                                                                       \
+		(void)cl;                                                                            \
+		if (staff_ready(self) || str_in(v, &s, #field))                                      \
+			return -1;                                                                       \
+		return check_rc(csvc_staff_set_##field(self->st, s));                                \
+	}
+STAFF_STR_GET(code)
+STAFF_STR_GET(name)
+STAFF_STR(employee_number)
+STAFF_STR(home_store)
+STAFF_STR(calendar)
+
+static int Staff_set_name(StaffObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (staff_ready(self) || str_req(v, &s, "name"))
+		return -1;
+	return check_rc(csvc_staff_set_name(self->st, s));
+}
+
+static PyObject *Staff_get_active(StaffObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_staff_active(self->st));
+}
+
+static int Staff_set_active(StaffObject *self, PyObject *v, void *cl)
+{
+	int active;
+	(void)cl;
+	if (staff_ready(self) || flag_in(v, &active, "active"))
+		return -1;
+	return check_rc(csvc_staff_set_active(self->st, active));
+}
+
+static PyObject *Staff_get_id(StaffObject *self, void *cl)
+{
+	(void)cl;
+	return uuid_out(csvc_staff_id(self->st));
+}
+
+static PyObject *Staff_get_revision(StaffObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(csvc_staff_revision(self->st));
+}
+
+static PyObject *Staff_get_created_at(StaffObject *self, void *cl)
+{
+	(void)cl;
+	return time_out(csvc_staff_created_at(self->st));
+}
+
+static PyObject *Staff_get_updated_at(StaffObject *self, void *cl)
+{
+	(void)cl;
+	return time_out(csvc_staff_updated_at(self->st));
+}
+
+static PyObject *Staff_get_skills(StaffObject *self, void *cl)
+{
+	size_t n = csvc_staff_skill_count(self->st);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		int32_t kind = 0;
+		const char *value = NULL;
+		PyObject *k, *v, *pair = NULL;
+		if (check_rc(csvc_staff_skill_at(self->st, i, &kind, &value))) {
+			Py_CLEAR(t);
+			break;
+		}
+		k = enum_out(E_SKILL_KIND, kind);
+		v = str_out(value);
+		if (k != NULL && v != NULL)
+			pair = PyTuple_Pack(2, k, v);
+		Py_XDECREF(k);
+		Py_XDECREF(v);
+		if (pair == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, pair);
+	}
+	return t;
+}
+
+static PyObject *Staff_get_teams(StaffObject *self, void *cl)
+{
+	size_t n = csvc_staff_team_count(self->st);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		PyObject *s = str_out(csvc_staff_team(self->st, i));
+		if (s == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+	}
+	return t;
+}
+
+static int staff_skill_args(StaffObject *self, PyObject *args, const char *fname, int32_t *kind, const char **value)
+{
+	PyObject *k, *v;
+	if (staff_ready(self) || !PyArg_UnpackTuple(args, fname, 2, 2, &k, &v))
+		return -1;
+	if (k == Py_None) {
+		PyErr_SetString(PyExc_TypeError, "kind must be a SkillKind, not None");
+		return -1;
+	}
+	return named_in(k, &SKILL_KINDS, kind) || str_req(v, value, "value") ? -1 : 0;
+}
+
+static PyObject *Staff_add_skill(StaffObject *self, PyObject *args)
+{
+	int32_t kind;
+	const char *value;
+	if (staff_skill_args(self, args, "add_skill", &kind, &value) ||
+	    check_rc(csvc_staff_add_skill(self->st, (csvc_skill_kind_t)kind, value)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Staff_remove_skill(StaffObject *self, PyObject *args)
+{
+	int32_t kind;
+	const char *value;
+	if (staff_skill_args(self, args, "remove_skill", &kind, &value) ||
+	    check_rc(csvc_staff_remove_skill(self->st, (csvc_skill_kind_t)kind, value)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Staff_add_team(StaffObject *self, PyObject *arg)
+{
+	const char *s;
+	if (staff_ready(self) || str_req(arg, &s, "team") || check_rc(csvc_staff_add_team(self->st, s)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Staff_remove_team(StaffObject *self, PyObject *arg)
+{
+	const char *s;
+	if (staff_ready(self) || str_req(arg, &s, "team") || check_rc(csvc_staff_remove_team(self->st, s)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Staff_repr(StaffObject *self)
+{
+	char id[CSVC_UUID_STRLEN + 1] = "draft";
+	PyObject *pc, *pn, *r = NULL;
+	if (self->st == NULL)
+		return PyUnicode_FromString("<csvc.Staff uninitialised>");
+	if (!csvc_uuid_is_nil(csvc_staff_id(self->st)))
+		csvc_uuid_to_string(csvc_staff_id(self->st), id);
+	pc = str_out(csvc_staff_code(self->st));
+	pn = str_out(csvc_staff_name(self->st));
+	if (pc != NULL && pn != NULL)
+		r = PyUnicode_FromFormat("<csvc.Staff %R %s name=%R%s revision=%lld>", pc, id, pn,
+		                         csvc_staff_active(self->st) ? "" : " inactive",
+		                         (long long)csvc_staff_revision(self->st));
+	Py_XDECREF(pc);
+	Py_XDECREF(pn);
+	return r;
+}
+
+static PyGetSetDef Staff_getset[] = {
+	G(Staff, id, "uuid.UUID of the staff member; None for a draft."),
+	G(Staff, code, "The host's own staff ID or login (fixed at creation)."),
+	GS(Staff, name, "Display name (str)."),
+	GS(Staff, employee_number, "Employee number, unique in the store (str or None)."),
+	GS(Staff, home_store, "Home store code such as 'SH01' (str or None)."),
+	GS(Staff, calendar, "Name of the stored calendar of the staff member's shifts (str or None)."),
+	GS(Staff, active, "False once deactivated; staff members are never deleted."),
+	G(Staff, revision, "Revision: 0 for a draft, 1 after create, +1 per saved change."),
+	G(Staff, created_at, "Creation time (aware datetime, UTC), None for a draft."),
+	G(Staff, updated_at, "Time of the last saved change (aware datetime, UTC), None for a draft."),
+	G(Staff, skills, "Skills as a tuple of (SkillKind, value) pairs, sorted. Change with add_skill/remove_skill."),
+	G(Staff, teams, "Codes of the teams the staff member belongs to (tuple of str, sorted). Change with\n"
+	                "add_team/remove_team."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Staff_methods[] = {
+	METH_V(Staff, add_skill, "add_skill($self, kind, value, /)\n--\n\n"
+	                         "Adds a skill such as (SkillKind.LANGUAGE, 'en') (no-op if present).\n"
+	                         "kind is a SkillKind, an int or its lower-case name."),
+	METH_V(Staff, remove_skill, "remove_skill($self, kind, value, /)\n--\n\nRemoves a skill (NotFound if absent)."),
+	METH_O_(Staff, add_team, "add_team($self, team, /)\n--\n\n"
+	                         "Makes the staff member a member of the team with this code (no-op if a\n"
+	                         "member). The team must exist when the record is saved (NotFound)."),
+	METH_O_(Staff, remove_team, "remove_team($self, team, /)\n--\n\nEnds a team membership (NotFound if not a member)."),
+	{NULL, NULL, 0, NULL},
+};
+
+static const char *const staff_eq_fields[] = {
+	"id", "code", "revision", "name", "employee_number", "home_store", "calendar", "active",
+	"created_at", "updated_at", "skills", "teams", NULL,
+};
+
+static PyObject *Staff_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &StaffType, staff_eq_fields);
+}
+
+static PyTypeObject StaffType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Staff",
+	.tp_basicsize = sizeof(StaffObject),
+	.tp_dealloc = (destructor)Staff_dealloc,
+	.tp_repr = (reprfunc)Staff_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("Staff(code, name, *, employee_number=None, home_store=None, calendar=None, active=True, "
+	                    "skills=(), teams=())\n--\n\n"
+	                    "A staff member (员工): a detached value like Customer. `code` is the\n"
+	                    "host's own staff ID or login, unique in the store and fixed once saved.\n"
+	                    "skills is an iterable of (SkillKind, value) pairs, teams an iterable of\n"
+	                    "team codes. Setters validate (InvalidArgument, OutOfRange) and change\n"
+	                    "nothing on failure. Save with Store.create_staff / Store.update_staff;\n"
+	                    "staff members are never deleted: set active = False."),
+	.tp_methods = Staff_methods,
+	.tp_getset = Staff_getset,
+	.tp_richcompare = Staff_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+	.tp_init = (initproc)Staff_init,
+	.tp_new = Staff_new,
+};
+
+/* A copy of `team` as it is, for undoing a write whose Python clock
+ * raised (as staff_backup). */
+static int team_backup(csvc_store *store, const csvc_team *team, csvc_team **out)
+{
+	csvc_team *b = NULL;
+	int rc;
+	*out = NULL;
+	if (csvc_team_revision(team) == 0)
+		rc = csvc_team_new(&b, csvc_team_code(team), csvc_team_name(team), (csvc_team_kind_t)csvc_team_kind(team));
+	else
+		rc = csvc_team_get(store, csvc_team_code(team), &b);
+	if (rc == CSVC_ENOTFOUND)
+		return CSVC_OK;
+	if (rc != CSVC_OK)
+		return rc;
+	if (csvc_team_revision(b) != csvc_team_revision(team)) {
+		csvc_team_free(b);
+		return CSVC_OK;
+	}
+	if ((rc = csvc_team_set_name(b, csvc_team_name(team))) != CSVC_OK ||
+	    (rc = csvc_team_set_store(b, csvc_team_store(team))) != CSVC_OK ||
+	    (rc = csvc_team_set_active(b, csvc_team_active(team))) != CSVC_OK) {
+		csvc_team_free(b);
+		return rc;
+	}
+	*out = b;
+	return CSVC_OK;
+}
+
+static PyObject *team_wrap(csvc_team *team)
+{
+	TeamObject *o = PyObject_New(TeamObject, &TeamType);
+	if (o == NULL) {
+		csvc_team_free(team);
+		return NULL;
+	}
+	o->team = team;
+	return (PyObject *)o;
+}
+
+static PyObject *Team_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* team stays NULL until __init__ */
+}
+
+static void Team_dealloc(TeamObject *self)
+{
+	csvc_team_free(self->team);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int team_ready(TeamObject *self)
+{
+	if (self->team == NULL) {
+		raise_code(CSVC_EINVAL, "the Team was not initialised", NULL, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int Team_init(TeamObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "name", "kind", "store_code", "active", NULL};
+	const char *code, *name, *store_code = NULL;
+	PyObject *kind_obj;
+	int32_t kind;
+	int active = 1;
+	csvc_team *team = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ssO|$zp:Team", kw, &code, &name, &kind_obj, &store_code,
+	                                 &active))
+		return -1;
+	if (kind_obj == Py_None) {
+		PyErr_SetString(PyExc_TypeError, "kind must be a TeamKind, not None");
+		return -1;
+	}
+	if (named_in(kind_obj, &TEAM_KINDS, &kind) || check_rc(csvc_team_new(&team, code, name, (csvc_team_kind_t)kind)))
+		return -1;
+	if ((store_code && check_rc(csvc_team_set_store(team, store_code))) ||
+	    check_rc(csvc_team_set_active(team, active))) {
+		csvc_team_free(team);
+		return -1;
+	}
+	csvc_team_free(self->team);
+	self->team = team;
+	return 0;
+}
+
+static PyObject *Team_get_code(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_team_code(self->team));
+}
+
+static PyObject *Team_get_name(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_team_name(self->team));
+}
+
+static int Team_set_name(TeamObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (team_ready(self) || str_req(v, &s, "name"))
+		return -1;
+	return check_rc(csvc_team_set_name(self->team, s));
+}
+
+static PyObject *Team_get_kind(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_TEAM_KIND, csvc_team_kind(self->team));
+}
+
+static PyObject *Team_get_store_code(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_team_store(self->team));
+}
+
+static int Team_set_store_code(TeamObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (team_ready(self) || str_in(v, &s, "store_code"))
+		return -1;
+	return check_rc(csvc_team_set_store(self->team, s));
+}
+
+static PyObject *Team_get_active(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_team_active(self->team));
+}
+
+static int Team_set_active(TeamObject *self, PyObject *v, void *cl)
+{
+	int active;
+	(void)cl;
+	if (team_ready(self) || flag_in(v, &active, "active"))
+		return -1;
+	return check_rc(csvc_team_set_active(self->team, active));
+}
+
+static PyObject *Team_get_revision(TeamObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(csvc_team_revision(self->team));
+}
+
+static PyObject *Team_repr(TeamObject *self)
+{
+	PyObject *pc, *pn, *r = NULL;
+	const char *kind;
+	if (self->team == NULL)
+		return PyUnicode_FromString("<csvc.Team uninitialised>");
+	kind = csvc_enum_name(CSVC_ENUM_TEAM_KIND, csvc_team_kind(self->team));
+	pc = str_out(csvc_team_code(self->team));
+	pn = str_out(csvc_team_name(self->team));
+	if (pc != NULL && pn != NULL)
+		r = PyUnicode_FromFormat("<csvc.Team %R name=%R kind=%s%s revision=%lld>", pc, pn, kind ? kind : "?",
+		                         csvc_team_active(self->team) ? "" : " inactive",
+		                         (long long)csvc_team_revision(self->team));
+	Py_XDECREF(pc);
+	Py_XDECREF(pn);
+	return r;
+}
+
+static PyGetSetDef Team_getset[] = {
+	G(Team, code, "The team's code, [a-z0-9_.-] (fixed at creation)."),
+	GS(Team, name, "Display name (str)."),
+	G(Team, kind, "TeamKind: a customer-service group or a department (fixed at creation)."),
+	GS(Team, store_code, "Code of the retail store the team works for, or None for a chain-wide team."),
+	GS(Team, active, "False once deactivated; teams are never deleted and keep their members."),
+	G(Team, revision, "Revision: 0 for a draft, 1 after create, +1 per saved change."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static const char *const team_eq_fields[] = {"code", "revision", "name", "kind", "store_code", "active", NULL};
+
+static PyObject *Team_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &TeamType, team_eq_fields);
+}
+
+static PyTypeObject TeamType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Team",
+	.tp_basicsize = sizeof(TeamObject),
+	.tp_dealloc = (destructor)Team_dealloc,
+	.tp_repr = (reprfunc)Team_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("Team(code, name, kind, *, store_code=None, active=True)\n--\n\n"
+	                    "A team (detached value): a customer-service group (咨询组, 投诉处理组,\n"
+	                    "...) or a department (物业, 财务, ...), by its TeamKind (or its name,\n"
+	                    "'cs_group' or 'department'). `code` is 1 to 64 bytes of [a-z0-9_.-],\n"
+	                    "unique in the store and fixed once saved. Save with Store.create_team /\n"
+	                    "Store.update_team; teams are never deleted: set active = False.\n"
+	                    "Membership is set on the Staff record (Staff.add_team)."),
+	.tp_getset = Team_getset,
+	.tp_richcompare = Team_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+	.tp_init = (initproc)Team_init,
+	.tp_new = Team_new,
 };
 
 /* ------------------------------------------------------------------ */
@@ -3355,7 +4030,7 @@ struct IterObject {
 	IterObject *prev, *next;
 };
 
-enum { IT_CUSTOMER, IT_TICKET, IT_EVENT, IT_SLA };
+enum { IT_CUSTOMER, IT_TICKET, IT_EVENT, IT_SLA, IT_STAFF };
 
 typedef struct callctx {
 	pending_t saved;
@@ -3711,6 +4386,8 @@ static void iter_free_kind(int kind, void *cit)
 		csvc_ticket_iter_free(cit);
 	else if (kind == IT_SLA)
 		csvc_sla_iter_free(cit);
+	else if (kind == IT_STAFF)
+		csvc_staff_iter_free(cit);
 	else
 		csvc_ticket_history_free(cit);
 }
@@ -3794,6 +4471,8 @@ static PyObject *Iter_next(IterObject *self)
 		CALL(s, 0, rc_, &e_, csvc_ticket_iter_next(self->it, (csvc_ticket **)&rec));
 	else if (self->kind == IT_SLA)
 		CALL(s, 0, rc_, &e_, csvc_sla_iter_next(self->it, (csvc_sla_target **)&rec));
+	else if (self->kind == IT_STAFF)
+		CALL(s, 0, rc_, &e_, csvc_staff_iter_next(self->it, (csvc_staff **)&rec));
 	else
 		CALL(s, 0, rc_, &e_, csvc_ticket_history_next(self->it, (csvc_event **)&rec));
 	if (rc_ == CSVC_ITEROVER) {
@@ -3804,6 +4483,8 @@ static PyObject *Iter_next(IterObject *self)
 			out = customer_wrap(rec);
 		else if (self->kind == IT_TICKET)
 			out = ticket_wrap(rec);
+		else if (self->kind == IT_STAFF)
+			out = staff_wrap(rec);
 		else if (self->kind == IT_SLA) {
 			out = sla_target_out(rec);
 			csvc_sla_target_free(rec);
@@ -4204,6 +4885,7 @@ SIMPLE(rollback, 2, csvc_store_rollback)
 SIMPLE(install_defaults, 1, csvc_store_install_defaults)
 SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
+SIMPLE(install_team_defaults, 1, csvc_team_install_defaults)
 /* Refused inside a transaction, so never wrapped in one for a Python clock. */
 SIMPLE(scrub_customers, 2, csvc_customer_scrub)
 SIMPLE(checkpoint, 2, csvc_store_checkpoint)
@@ -4437,6 +5119,205 @@ static PyObject *Store_erase_customer(StoreObject *self, PyObject *args, PyObjec
 	ENTER(self);
 	CALL(self, 1, rc_, &e_, csvc_customer_erase(self->store, &id, actor));
 	return DONE(self, Py_NewRef(Py_None));
+}
+
+/* ------------------------------------------------------------------ */
+/* Store: staff and teams                                              */
+/* ------------------------------------------------------------------ */
+
+/* create_staff and update_staff: the same call shape, one body. */
+static PyObject *store_write_staff(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                   int (*fn)(csvc_store *, csvc_staff *, const char *))
+{
+	static char *kw[] = {"staff", "actor", NULL};
+	PyObject *o;
+	const char *actor = NULL;
+	csvc_staff *backup = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &StaffType, &o, &actor) ||
+	    staff_ready((StaffObject *)o))
+		return NULL;
+	StaffObject *so = (StaffObject *)o;
+	ENTER(self);
+	/* With a Python clock the call may be undone: keep the record as it was. */
+	if (self->clock != NULL)
+		CALL(self, 0, rc_, &e_, staff_backup(self->store, so->st, &backup));
+	if (rc_ == CSVC_OK)
+		CALL(self, 1, rc_, &e_, fn(self->store, so->st, actor));
+	if (backup != NULL) {
+		if (self->clock_failed) {
+			csvc_staff *changed = so->st;
+			so->st = backup;
+			backup = changed;
+		}
+		csvc_staff_free(backup);
+	}
+	return DONE(self, Py_NewRef(o));
+}
+
+static PyObject *Store_create_staff(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_staff(self, args, kwargs, "O!|z:create_staff", csvc_staff_create);
+}
+
+static PyObject *Store_update_staff(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_staff(self, args, kwargs, "O!|z:update_staff", csvc_staff_update);
+}
+
+static PyObject *staff_result(StoreObject *self, callctx *cx, int rc, errsnap *e, csvc_staff *st)
+{
+	if (rc != CSVC_OK) {
+		csvc_staff_free(st);
+		st = NULL;
+	}
+	return finish(self, cx, rc, e, st ? staff_wrap(st) : NULL);
+}
+
+static PyObject *Store_get_staff(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_staff *st = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:get_staff", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_staff_get(self->store, code, &st));
+	return staff_result(self, &cx_, rc_, &e_, st);
+}
+
+static PyObject *Store_get_staff_by_id(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"id", NULL};
+	csvc_uuid id;
+	csvc_staff *st = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:get_staff_by_id", kw, conv_uuid, &id))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_staff_get_by_id(self->store, &id, &st));
+	return staff_result(self, &cx_, rc_, &e_, st);
+}
+
+static int conv_status(PyObject *o, void *out)
+{
+	return named_in(o, &STAFF_STATUSES, out) == 0;
+}
+
+static PyObject *Store_staff(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"team", "home_store", "skill", "status", "after", "limit", NULL};
+	csvc_staff_query q;
+	opt_uuid after = {0, {{0}}};
+	PyObject *skill = Py_None;
+	csvc_staff_iter *it = NULL;
+	csvc_staff_query_init(&q, CSVC_STAFF_QUERY_VERSION);
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$zzOO&O&O&:staff", kw, &q.team, &q.home_store, &skill,
+	                                 conv_status, &q.status, conv_opt_uuid, &after, conv_limit, &q.limit))
+		return NULL;
+	if (skill != Py_None && skill_in(skill, &q.skill_kind, &q.skill_value))
+		return NULL;
+	q.after = after.id;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_staff_iter_new(self->store, &q, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_STAFF, it) : NULL);
+}
+
+static PyObject *store_write_team(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                  int (*fn)(csvc_store *, csvc_team *, const char *))
+{
+	static char *kw[] = {"team", "actor", NULL};
+	PyObject *o;
+	const char *actor = NULL;
+	csvc_team *backup = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &TeamType, &o, &actor) || team_ready((TeamObject *)o))
+		return NULL;
+	TeamObject *to = (TeamObject *)o;
+	ENTER(self);
+	if (self->clock != NULL)
+		CALL(self, 0, rc_, &e_, team_backup(self->store, to->team, &backup));
+	if (rc_ == CSVC_OK)
+		CALL(self, 1, rc_, &e_, fn(self->store, to->team, actor));
+	if (backup != NULL) {
+		if (self->clock_failed) {
+			csvc_team *changed = to->team;
+			to->team = backup;
+			backup = changed;
+		}
+		csvc_team_free(backup);
+	}
+	return DONE(self, Py_NewRef(o));
+}
+
+static PyObject *Store_create_team(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_team(self, args, kwargs, "O!|z:create_team", csvc_team_create);
+}
+
+static PyObject *Store_update_team(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_team(self, args, kwargs, "O!|z:update_team", csvc_team_update);
+}
+
+static PyObject *Store_get_team(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_team *team = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:get_team", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_team_get(self->store, code, &team));
+	if (rc_ != CSVC_OK) {
+		csvc_team_free(team);
+		team = NULL;
+	}
+	return DONE(self, team ? team_wrap(team) : NULL);
+}
+
+static int conv_team_kind(PyObject *o, void *out)
+{
+	return named_in(o, &TEAM_KINDS, out) == 0;
+}
+
+static PyObject *Store_teams(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"kind", NULL};
+	int32_t kind = 0;
+	csvc_team **teams = NULL;
+	size_t n = 0;
+	PyObject *l = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O&:teams", kw, conv_team_kind, &kind))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_team_list(self->store, (csvc_team_kind_t)kind, &teams, &n));
+	if (rc_ == CSVC_OK) {
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			PyObject *t = team_wrap(teams[i]); /* takes the team, even on failure */
+			teams[i] = NULL;
+			if (t == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, t);
+		}
+		csvc_team_list_free(teams, n);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
+static PyObject *Store_team_members(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_staff_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:team_members", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_team_members(self->store, code, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_STAFF, it) : NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -6049,6 +6930,42 @@ static PyMethodDef Store_methods[] = {
 	 "checkpoint($self, /)\n--\n\nCopies the write-ahead log into the main file and truncates it\n"
 	 "(csvc_store_checkpoint). InvalidTransition inside a transaction; Busy when\n"
 	 "another connection's snapshot kept it from finishing."},
+	/* staff and teams */
+	SM(create_staff, "create_staff($self, /, staff, actor=None)\n--\n\n"
+	   "Saves a draft Staff with its skills and team memberships; the record gets its id,\n"
+	   "revision 1 and times. Returns the same Staff. Raises AlreadyExists (the code or\n"
+	   "the employee number is taken), NotFound (a team or the calendar does not exist) ..."),
+	SM(update_staff, "update_staff($self, /, staff, actor=None)\n--\n\n"
+	   "Saves the changes of a Staff read from this store (Conflict if it changed since\n"
+	   "it was read; an update that changes nothing keeps the revision). Returns the\n"
+	   "same Staff."),
+	SM(get_staff, "get_staff($self, /, code)\n--\n\nReads a staff member by code, active or not (NotFound if absent)."),
+	SM(get_staff_by_id, "get_staff_by_id($self, /, id)\n--\n\nReads a staff member by id, active or not (NotFound if absent)."),
+	SM(staff, "staff($self, /, *, team=None, home_store=None, skill=None, status=StaffStatus.ACTIVE, after=None, "
+	   "limit=0)\n--\n\n"
+	   "Iterates the staff members matching every given filter, in creation order:\n"
+	   "members of `team`, of `home_store`, with `skill` (a (SkillKind, value) pair),\n"
+	   "by `status` (StaffStatus: ACTIVE, INACTIVE or ANY). `after` (a Staff or its id)\n"
+	   "starts after that staff member; `limit` 0 means no limit. NotFound if `team`\n"
+	   "names no team."),
+	SM(create_team, "create_team($self, /, team, actor=None)\n--\n\n"
+	   "Saves a draft Team (revision 1). Returns the same Team. AlreadyExists if the\n"
+	   "code is taken."),
+	SM(update_team, "update_team($self, /, team, actor=None)\n--\n\n"
+	   "Saves the changes of a Team read from this store (Conflict if it changed since\n"
+	   "it was read). Returns the same Team."),
+	SM(get_team, "get_team($self, /, code)\n--\n\nReads a team by code, active or not (NotFound if absent)."),
+	SM(teams, "teams($self, /, kind=None)\n--\n\n"
+	   "The store's teams in creation order, as a list: all of them, or those of `kind`\n"
+	   "(a TeamKind)."),
+	SM(team_members, "team_members($self, /, code)\n--\n\n"
+	   "Iterates the active members of the team with this code, in creation order\n"
+	   "(NotFound if there is no such team)."),
+	{"install_team_defaults", (PyCFunction)Store_install_team_defaults, METH_NOARGS,
+	 "install_team_defaults($self, /)\n--\n\nInstalls the handbook's teams the store does not have yet: the\n"
+	 "customer-service groups consult, complaints, floor and membership and the\n"
+	 "departments property, finance, merchandise, hr and marketing (idempotent;\n"
+	 "also part of install_defaults)."},
 	SM(save_workflow, "save_workflow($self, /, workflow)\n--\n\n"
 	   "Validates and stores a Workflow; returns its version (unchanged if equal to the newest)."),
 	SM(load_workflow, "load_workflow($self, /, name, version=0)\n--\n\n"
@@ -6523,7 +7440,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	if (PyType_Ready(&CustomerType) < 0 || PyType_Ready(&TicketType) < 0 ||
 	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
 	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0 ||
-	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0)
+	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0 || PyType_Ready(&StaffType) < 0 ||
+	    PyType_Ready(&TeamType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -6544,6 +7462,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "SlaPolicy", (PyObject *)&SlaPolicyType) < 0 ||
 	    PyModule_AddObjectRef(m, "Survey", (PyObject *)&SurveyType) < 0 ||
 	    PyModule_AddObjectRef(m, "Report", (PyObject *)&ReportType) < 0 ||
+	    PyModule_AddObjectRef(m, "Staff", (PyObject *)&StaffType) < 0 ||
+	    PyModule_AddObjectRef(m, "Team", (PyObject *)&TeamType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
@@ -6565,7 +7485,11 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    LIMIT(CALENDAR_DAYS_MAX) || LIMIT(STORE_CODE_MAX) || LIMIT(SLA_MAX_NAME) || LIMIT(SLA_MAX_TARGETS) ||
 	    LIMIT(SLA_MAX_WARNINGS) || LIMIT(SLA_MAX_STATES) || LIMIT(SLA_MAX_ESCALATIONS) || LIMIT(SURVEY_MAX_NAME) ||
 	    LIMIT(SURVEY_MAX_LABEL) || LIMIT(SURVEY_MAX_QUESTIONS) || LIMIT(SURVEY_MAX_DIMENSIONS) ||
-	    LIMIT(SURVEY_MAX_OPTIONS) || LIMIT(SURVEY_MAX_TEXT) || LIMIT(SURVEY_MAX_PERSON) || LIMIT(SURVEY_TOKEN_LEN)) {
+	    LIMIT(SURVEY_MAX_OPTIONS) || LIMIT(SURVEY_MAX_TEXT) || LIMIT(SURVEY_MAX_PERSON) || LIMIT(SURVEY_TOKEN_LEN) ||
+	    LIMIT(STAFF_MAX_CODE) || LIMIT(STAFF_MAX_NAME) || LIMIT(STAFF_MAX_EMPLOYEE_NO) ||
+	    LIMIT(STAFF_MAX_STORE_CODE) || LIMIT(STAFF_MAX_CALENDAR) || LIMIT(STAFF_MAX_SKILL) ||
+	    LIMIT(STAFF_MAX_ACTOR) || LIMIT(STAFF_MAX_SKILLS) || LIMIT(STAFF_MAX_TEAMS) || LIMIT(TEAM_MAX_CODE) ||
+	    LIMIT(TEAM_MAX_NAME)) {
 		Py_DECREF(m);
 		return NULL;
 	}
