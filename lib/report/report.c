@@ -658,7 +658,7 @@ static int on_answer(const csvc__answer_row *a, void *ud)
 			weight = sv->dims[di].weight;
 	}
 	size_t d;
-	double *acc;
+	double *acc = NULL; /* set by row_dim() before each use */
 	switch (qu->type) {
 	case CSVC_QUESTION_LIKERT:
 		w->csat_n++;
