@@ -375,6 +375,18 @@ static int run_nothing(pg_stmt *s)
 	return CSVC_OK;
 }
 
+/* libpq 14 and later have pipeline mode; with an older libpq the
+ * outermost BEGIN is sent by itself, as any statement. */
+#ifdef LIBPQ_HAS_PIPELINING
+#define DEFER_BEGIN 1
+#else
+#define DEFER_BEGIN 0
+#define PQenterPipelineMode(c) ((void)(c), 0)
+#define PQexitPipelineMode(c) ((void)(c), 0)
+#define PQpipelineSync(c) ((void)(c), 0)
+#define PGRES_PIPELINE_SYNC PGRES_COMMAND_OK
+#endif
+
 /* Runs `s` after the pending BEGIN, both in one round trip (libpq's
  * pipeline mode). Returns the statement's result, or the BEGIN's when it
  * failed, or NULL. The BEGIN stays pending when the connection was lost
@@ -412,7 +424,7 @@ static PGresult *run_after_begin(pg_db *p, pg_stmt *s)
 				PQclear(r);
 		}
 	}
-	PQexitPipelineMode(c);
+	(void)PQexitPipelineMode(c);
 	if (begin && PQresultStatus(begin) == PGRES_COMMAND_OK) {
 		p->pending_begin[0] = 0;
 		PQclear(begin);
@@ -430,7 +442,7 @@ static int run(pg_stmt *s)
 	/* The outermost BEGIN waits for the transaction's first statement;
 	 * the COMMIT or ROLLBACK of a transaction that sent nothing sends
 	 * nothing either. */
-	if (s->control == CONTROL_BEGIN && p->base.depth == 0 && !p->pending_begin[0] && !s->bind_failed &&
+	if (DEFER_BEGIN && s->control == CONTROL_BEGIN && p->base.depth == 0 && !p->pending_begin[0] && !s->bind_failed &&
 	    PQstatus(p->conn) == CONNECTION_OK && !p->session_broken &&
 	    PQtransactionStatus(p->conn) == PQTRANS_IDLE) {
 		snprintf(p->pending_begin, sizeof(p->pending_begin), "%s", s->text);
