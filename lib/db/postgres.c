@@ -785,31 +785,26 @@ static int pg_exec(csvc__db *db, const char *text, int internals)
 	return rc;
 }
 
-/* exec_once(), with a pending BEGIN sent in front of `text`, in the same
- * round trip. */
-static int exec_after_begin(pg_db *p, const char *text)
-{
-	if (!p->pending_begin[0])
-		return exec_once(p, text);
-	size_t a = strlen(p->pending_begin), b = strlen(text);
-	char *both = csvc__malloc(a + b + 2);
-	if (!both)
-		return csvc__error(CSVC_ENOMEM, "out of memory running a statement");
-	memcpy(both, p->pending_begin, a);
-	both[a] = ';';
-	memcpy(both + a + 1, text, b + 1);
-	int rc = exec_once(p, both);
-	csvc__free(both);
-	if (!rc || PQstatus(p->conn) == CONNECTION_OK)
-		p->pending_begin[0] = 0;
-	return rc;
-}
-
 /* A pending BEGIN sent by itself, before a command that cannot take it
  * along. */
 static int send_pending_begin(pg_db *p)
 {
-	return p->pending_begin[0] ? exec_after_begin(p, "SELECT 1") : CSVC_OK;
+	if (!p->pending_begin[0])
+		return CSVC_OK;
+	int rc = exec_once(p, p->pending_begin);
+	if (rc && PQstatus(p->conn) != CONNECTION_OK)
+		return rc; /* lost: the BEGIN is sent again on a new connection */
+	p->pending_begin[0] = 0;
+	return rc;
+}
+
+/* exec_once() after a pending BEGIN, sent by itself: a text may hold
+ * several statements, which pipeline mode does not take (the texts run
+ * this way are migrations, locks and maintenance: few). */
+static int exec_after_begin(pg_db *p, const char *text)
+{
+	int rc = send_pending_begin(p);
+	return rc ? rc : exec_once(p, text);
 }
 
 static int exec_once(pg_db *p, const char *text)

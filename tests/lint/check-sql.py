@@ -150,7 +150,9 @@ def call_args(text, start):
 # The PostgreSQL driver keeps the text its prepare was given (s->text, set
 # only there from the prepare's own argument, which the seeds below check
 # at every caller) to prepare it again on a new connection: that field
-# counts as safe where it is read, in the same way.
+# counts as safe where it is read, in the same way. So does the BEGIN it
+# keeps to send with a transaction's first statement (p->pending_begin,
+# copied only from the s->text of a statement whose text is a BEGIN).
 # The database layer's entry points (lib/db/db.h) are seeds too: its
 # drivers are reached through a table of function pointers, which the
 # call-following cannot see through.
@@ -163,7 +165,7 @@ SEED_SINKS = {'sqlite3_exec': 1, 'sqlite3_prepare': 1, 'sqlite3_prepare_v2': 1, 
 LITERAL = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
 SAFE_ATOM = re.compile(r'(?:' + LITERAL + r'|&?SQL_[A-Z0-9_]+(?:\[\w+\](?:\.sql)?)?|&?MIGRATIONS\[\w+\]|NULL|'
                        r'csvc__db_text\s*\(\s*[\w>.-]+\s*,\s*&SQL_[A-Z0-9_]+\s*\)|'
-                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|state->insert_sql\[\w+\]|c->next_sql|s->text)', re.S)
+                       r'\(\s*char\s*\*\s*\)\s*NULL|\{\s*0?\s*\}|[\w>.-]*\b\w+_sql\s*\(.*\)|state->insert_sql\[\w+\]|c->next_sql|s->text|p->pending_begin)', re.S)
 FUNC = re.compile(r'^(?:static\s+|inline\s+)*[A-Za-z_][\w \t*]*?\b(\w+)\s*\(([^;{}]*?)\)\s*\n\{(.*?)\n\}',
                   re.M | re.S)
 CONV = re.compile(r'%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?([diouxXeEfgGcspn%])')
