@@ -78,8 +78,9 @@ int csvc__team_db_state(struct csvc_store *s, const char *code, int lock, csvc__
 int csvc__team_db_load(struct csvc_store *s, int64_t rowid, csvc_team **out);
 int csvc__team_db_insert(struct csvc_store *s, const csvc_team *t, int64_t *rowid);
 int csvc__team_db_update(struct csvc_store *s, int64_t rowid, const csvc_team *t);
-/* Team row ids in creation order (kind 0: all). Caller frees *ids. */
-int csvc__team_db_ids(struct csvc_store *s, int32_t kind, int64_t **ids, size_t *n);
+/* The teams of `kind` (0: all) in creation order, read in one query; the
+ * caller frees them with csvc_team_list_free. */
+int csvc__team_db_list(struct csvc_store *s, int32_t kind, csvc_team ***out, size_t *count);
 
 /* A query's cursor; `team_rowid` 0: no team filter. */
 int csvc__staff_db_query(struct csvc_store *s, const csvc_staff_query *q, int64_t team_rowid, int64_t after_rowid,

@@ -46,10 +46,10 @@ static const csvc__sql SQL_TEAM_UPDATE = CSVC__SQL("UPDATE teams SET name = $1, 
 #define TEAM_STATE "SELECT id, revision FROM teams WHERE code = $1"
 static const csvc__sql SQL_TEAM_STATE = CSVC__SQL(TEAM_STATE);
 static const csvc__sql SQL_TEAM_STATE_LOCK = CSVC__SQL_DIALECTS(TEAM_STATE, TEAM_STATE " FOR NO KEY UPDATE");
-static const csvc__sql SQL_TEAM_LOAD = CSVC__SQL("SELECT code, name, kind, store_code, active, revision, created_us,"
-	" updated_us FROM teams WHERE id = $1");
-static const csvc__sql SQL_TEAM_IDS = CSVC__SQL("SELECT id FROM teams ORDER BY id");
-static const csvc__sql SQL_TEAM_IDS_KIND = CSVC__SQL("SELECT id FROM teams WHERE kind = $1 ORDER BY id");
+#define TEAM_COLUMNS "SELECT id, code, name, kind, store_code, active, revision, created_us, updated_us FROM teams"
+static const csvc__sql SQL_TEAM_LOAD = CSVC__SQL(TEAM_COLUMNS " WHERE id = $1");
+static const csvc__sql SQL_TEAM_LIST = CSVC__SQL(TEAM_COLUMNS " ORDER BY id");
+static const csvc__sql SQL_TEAM_LIST_KIND = CSVC__SQL(TEAM_COLUMNS " WHERE kind = $1 ORDER BY id");
 
 static char *col_text(csvc__stmt *st, int col, int *oom)
 {
@@ -324,34 +324,23 @@ int csvc__team_db_state(csvc_store *s, const char *code, int lock, csvc__staff_s
 	return read_state(st, out, "team", code);
 }
 
-int csvc__team_db_load(csvc_store *s, int64_t rowid, csvc_team **out)
+/* The team of the row `st` stands on (TEAM_COLUMNS). */
+static int team_row(csvc__stmt *st, csvc_team **out)
 {
-	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_TEAM_LOAD, &st);
+	csvc_team *t;
+	int rc = csvc__team_alloc(&t);
 	if (rc)
 		return rc;
-	csvc__db_bind_int(st, 1, rowid);
-	if ((rc = csvc__db_step(st)) < 0)
-		return rc;
-	if (rc == CSVC__DONE) {
-		csvc__db_reset(st);
-		return csvc__error(CSVC_ENOTFOUND, "no team with internal id %lld", (long long)rowid);
-	}
-	csvc_team *t;
-	if ((rc = csvc__team_alloc(&t))) {
-		csvc__db_reset(st);
-		return rc;
-	}
 	int oom = 0;
-	t->code = col_text(st, 0, &oom);
-	t->name = col_text(st, 1, &oom);
-	t->kind = (int32_t)csvc__db_int(st, 2);
-	t->store_code = col_text(st, 3, &oom);
-	t->active = csvc__db_int(st, 4) != 0;
-	t->revision = csvc__db_int(st, 5);
-	t->created_at = csvc__db_int(st, 6);
-	t->updated_at = csvc__db_int(st, 7);
-	csvc__db_reset(st);
+	int64_t rowid = csvc__db_int(st, 0);
+	t->code = col_text(st, 1, &oom);
+	t->name = col_text(st, 2, &oom);
+	t->kind = (int32_t)csvc__db_int(st, 3);
+	t->store_code = col_text(st, 4, &oom);
+	t->active = csvc__db_int(st, 5) != 0;
+	t->revision = csvc__db_int(st, 6);
+	t->created_at = csvc__db_int(st, 7);
+	t->updated_at = csvc__db_int(st, 8);
 	if (oom)
 		rc = csvc__error(CSVC_ENOMEM, "out of memory loading a team");
 	else if (!t->code || !t->name)
@@ -361,6 +350,58 @@ int csvc__team_db_load(csvc_store *s, int64_t rowid, csvc_team **out)
 		return rc;
 	}
 	*out = t;
+	return CSVC_OK;
+}
+
+int csvc__team_db_load(csvc_store *s, int64_t rowid, csvc_team **out)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_TEAM_LOAD, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	rc = rc == CSVC__DONE ? csvc__error(CSVC_ENOTFOUND, "no team with internal id %lld", (long long)rowid)
+	                      : team_row(st, out);
+	csvc__db_reset(st);
+	return rc;
+}
+
+int csvc__team_db_list(csvc_store *s, int32_t kind, csvc_team ***out, size_t *count)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, kind ? &SQL_TEAM_LIST_KIND : &SQL_TEAM_LIST, &st);
+	if (rc)
+		return rc;
+	if (kind)
+		csvc__db_bind_int(st, 1, kind);
+	csvc_team **teams = NULL;
+	size_t n = 0, cap = 0;
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		if (n == cap) {
+			size_t more = cap ? cap * 2 : 16;
+			csvc_team **p = csvc__realloc(teams, more * sizeof(*p));
+			if (!p) {
+				rc = csvc__error(CSVC_ENOMEM, "out of memory");
+				break;
+			}
+			teams = p;
+			cap = more;
+		}
+		if ((rc = team_row(st, &teams[n])))
+			break;
+		n++;
+	}
+	csvc__db_reset(st);
+	if (rc == CSVC__DONE && !teams && !(teams = csvc__calloc(1, sizeof(*teams))))
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+	if (rc != CSVC__DONE) {
+		csvc_team_list_free(teams, n);
+		return rc;
+	}
+	*out = teams;
+	*count = n;
 	return CSVC_OK;
 }
 
@@ -394,11 +435,6 @@ int csvc__team_db_update(csvc_store *s, int64_t rowid, const csvc_team *t)
 	csvc__db_bind_int(st, 5, t->updated_at);
 	csvc__db_bind_int(st, 6, rowid);
 	return csvc__db_run(st);
-}
-
-int csvc__team_db_ids(csvc_store *s, int32_t kind, int64_t **ids, size_t *n)
-{
-	return csvc__db_collect_ids(s->db, kind ? &SQL_TEAM_IDS_KIND : &SQL_TEAM_IDS, kind, ids, n);
 }
 
 /* ---- queries ---- */

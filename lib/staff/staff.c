@@ -537,20 +537,12 @@ int csvc_team_list(csvc_store *store, csvc_team_kind_t kind, csvc_team ***out, s
 	int rc = csvc__read_begin(store, &began);
 	if (rc)
 		return rc;
-	int64_t *ids = NULL;
-	size_t n = 0, loaded = 0;
 	csvc_team **teams = NULL;
-	if (!(rc = csvc__team_db_ids(store, kind, &ids, &n)) &&
-	    !(teams = csvc__calloc(n ? n : 1, sizeof(*teams))))
-		rc = csvc__error(CSVC_ENOMEM, "out of memory");
-	for (; !rc && loaded < n; loaded++)
-		rc = csvc__team_db_load(store, ids[loaded], &teams[loaded]);
+	size_t n = 0;
+	rc = csvc__team_db_list(store, kind, &teams, &n);
 	csvc__read_end(store, began);
-	csvc__free(ids);
-	if (rc) {
-		csvc_team_list_free(teams, loaded);
+	if (rc)
 		return rc;
-	}
 	*out = teams;
 	*count = n;
 	return CSVC_OK;
