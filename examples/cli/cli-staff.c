@@ -53,21 +53,6 @@ static int parse_skill(cli_ctx *ctx, const char *opt, const char *text, int32_t 
 	return CLI_OK;
 }
 
-/* Reads an optional "--revision N" (0 when absent). */
-static int parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev)
-{
-	const char *v = cli_arg(a, "revision");
-	*rev = 0;
-	if (!v)
-		return CLI_OK;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || n < 1)
-		return cli_usage(ctx, "--revision: expected a positive number, got \"%s\"", v);
-	*rev = n;
-	return CLI_OK;
-}
-
 /* The parsed "--limit N" (0 when absent). */
 static int parse_limit(cli_ctx *ctx, const cli_args *a, uint32_t *limit)
 {
@@ -479,7 +464,7 @@ static int cmd_staff_update(cli_ctx *ctx, int argc, char **argv)
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "staff CODE")) || (rc = parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "staff CODE")) || (rc = cli_parse_revision(ctx, &a, &rev)))
 		return rc;
 	if ((rc = exclusive(ctx, &a, "employee-number", "no-employee-number")) ||
 	    (rc = exclusive(ctx, &a, "home-store", "no-home-store")) ||
@@ -797,7 +782,7 @@ static int cmd_team_update(cli_ctx *ctx, int argc, char **argv)
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "team CODE")) || (rc = parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "team CODE")) || (rc = cli_parse_revision(ctx, &a, &rev)))
 		return rc;
 	if ((rc = exclusive(ctx, &a, "store", "no-store")) || (rc = exclusive(ctx, &a, "deactivate", "activate")))
 		return rc;

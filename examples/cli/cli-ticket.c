@@ -211,20 +211,6 @@ static int parse_enum_opt(cli_ctx *ctx, const cli_args *a, const char *name, con
 	return CLI_OK;
 }
 
-static int parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev)
-{
-	const char *v = cli_arg(a, "revision");
-	*rev = 0;
-	if (!v)
-		return CLI_OK;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (*end || n < 1)
-		return cli_usage(ctx, "--revision: expected a positive number, got \"%s\"", v);
-	*rev = n;
-	return CLI_OK;
-}
-
 /* ------------------------------------------------------------------ */
 /* open, show, list                                                    */
 /* ------------------------------------------------------------------ */
@@ -469,7 +455,7 @@ static int cmd_move(cli_ctx *ctx, int argc, char **argv)
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = cli_parse_revision(ctx, &a, &rev)))
 		return rc;
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		return rc;
@@ -507,7 +493,7 @@ static int comment(cli_ctx *ctx, int argc, char **argv, int is_note)
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, is_note ? note_opts : reply_opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TEXT")) || (rc = parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TEXT")) || (rc = cli_parse_revision(ctx, &a, &rev)))
 		return rc;
 	int32_t kind = is_note ? CSVC_COMMENT_NOTE : CSVC_COMMENT_REPLY;
 	if (cli_arg(&a, "kind")) {
@@ -558,7 +544,7 @@ static int cmd_assign(cli_ctx *ctx, int argc, char **argv)
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "ticket")) || (rc = parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "ticket")) || (rc = cli_parse_revision(ctx, &a, &rev)))
 		return rc;
 	if (!cli_has(&a, "to") && !cli_has(&a, "team"))
 		return cli_usage(ctx, "give --to, --team or both");

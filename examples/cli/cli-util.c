@@ -432,6 +432,20 @@ int cli_read_file(cli_ctx *ctx, const char *path, char **data, size_t *len)
 	return CLI_OK;
 }
 
+int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev)
+{
+	const char *v = cli_arg(a, "revision");
+	*rev = 0;
+	if (!v)
+		return CLI_OK;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 1)
+		return cli_usage(ctx, "--revision: expected a positive number, got \"%s\"", v);
+	*rev = n;
+	return CLI_OK;
+}
+
 int cli_parse_uuid(cli_ctx *ctx, const char *text, const char *what, csvc_uuid *out)
 {
 	if (csvc_uuid_from_string(text, out) != CSVC_OK)

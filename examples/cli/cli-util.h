@@ -130,6 +130,9 @@ void cli_format_seconds(int64_t us, char *buf);
 int cli_parse_date(const char *text, int32_t *yyyymmdd);
 /* Reads a whole file (NUL-terminated copy); prints the error itself. */
 int cli_read_file(cli_ctx *ctx, const char *path, char **data, size_t *len);
+/* The optional "--revision N" of `a` (0 when absent); a usage error
+ * unless N is a positive number. */
+int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev);
 /* Parses a UUID or prints a usage error. */
 int cli_parse_uuid(cli_ctx *ctx, const char *text, const char *what, csvc_uuid *out);
 
