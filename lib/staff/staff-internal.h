@@ -76,6 +76,7 @@ int csvc__staff_db_event(struct csvc_store *s, int64_t rowid, const csvc_staff *
 
 int csvc__team_db_state(struct csvc_store *s, const char *code, int lock, csvc__staff_state *out);
 int csvc__team_db_load(struct csvc_store *s, int64_t rowid, csvc_team **out);
+int csvc__team_db_load_by_code(struct csvc_store *s, const char *code, csvc_team **out);
 int csvc__team_db_insert(struct csvc_store *s, const csvc_team *t, int64_t *rowid);
 int csvc__team_db_update(struct csvc_store *s, int64_t rowid, const csvc_team *t);
 /* The teams of `kind` (0: all) in creation order, read in one query; the

@@ -48,6 +48,7 @@ static const csvc__sql SQL_TEAM_STATE = CSVC__SQL(TEAM_STATE);
 static const csvc__sql SQL_TEAM_STATE_LOCK = CSVC__SQL_DIALECTS(TEAM_STATE, TEAM_STATE " FOR NO KEY UPDATE");
 #define TEAM_COLUMNS "SELECT id, code, name, kind, store_code, active, revision, created_us, updated_us FROM teams"
 static const csvc__sql SQL_TEAM_LOAD = CSVC__SQL(TEAM_COLUMNS " WHERE id = $1");
+static const csvc__sql SQL_TEAM_LOAD_BY_CODE = CSVC__SQL(TEAM_COLUMNS " WHERE code = $1");
 static const csvc__sql SQL_TEAM_LIST = CSVC__SQL(TEAM_COLUMNS " ORDER BY id");
 static const csvc__sql SQL_TEAM_LIST_KIND = CSVC__SQL(TEAM_COLUMNS " WHERE kind = $1 ORDER BY id");
 
@@ -364,6 +365,20 @@ int csvc__team_db_load(csvc_store *s, int64_t rowid, csvc_team **out)
 		return rc;
 	rc = rc == CSVC__DONE ? csvc__error(CSVC_ENOTFOUND, "no team with internal id %lld", (long long)rowid)
 	                      : team_row(st, out);
+	csvc__db_reset(st);
+	return rc;
+}
+
+int csvc__team_db_load_by_code(csvc_store *s, const char *code, csvc_team **out)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_TEAM_LOAD_BY_CODE, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, code);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	rc = rc == CSVC__DONE ? csvc__error(CSVC_ENOTFOUND, "no team '%s'", code) : team_row(st, out);
 	csvc__db_reset(st);
 	return rc;
 }

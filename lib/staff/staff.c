@@ -509,9 +509,7 @@ int csvc_team_get(csvc_store *store, const char *code, csvc_team **out)
 	int began;
 	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
-	csvc__staff_state state;
-	if (!(rc = csvc__team_db_state(store, code, 0, &state)))
-		rc = csvc__team_db_load(store, state.rowid, out);
+	rc = csvc__team_db_load_by_code(store, code, out);
 	csvc__read_end(store, began);
 	return rc;
 }
