@@ -11,6 +11,7 @@
 #include "csvc/version.h"
 #include "csvc/error.h"
 #include "csvc/store.h"
+#include "csvc/access.h"
 #include "csvc/feed.h"
 #include "csvc/customer.h"
 #include "csvc/workflow.h"

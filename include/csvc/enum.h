@@ -57,7 +57,9 @@ typedef enum csvc_enum_t {
 	                                   * "csat", "nps_se", "response_p90_us" ... "weight" */
 	CSVC_ENUM_SKILL_KIND = 25,        /**< csvc_skill_kind_t: "ticket_kind", "category", "language", "channel" */
 	CSVC_ENUM_TEAM_KIND = 26,         /**< csvc_team_kind_t: "cs_group", "department" */
-	CSVC_ENUM_STAFF_STATUS = 27       /**< csvc_staff_status_t: "active", "inactive", "any" */
+	CSVC_ENUM_STAFF_STATUS = 27,      /**< csvc_staff_status_t: "active", "inactive", "any" */
+	CSVC_ENUM_PERMISSION = 28,        /**< csvc_permission_t: "customer_read_contacts", ... */
+	CSVC_ENUM_ROLE_SCOPE = 29         /**< csvc_role_scope_t: "store", "chain" */
 } csvc_enum_t;
 
 /**

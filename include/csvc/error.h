@@ -40,6 +40,7 @@ typedef enum csvc_error_t {
 	CSVC_EVERSION = -13, /**< the store was written by a newer libcsvc, or needs an upgrade it cannot get */
 	CSVC_ENOTSTORE = -14,/**< the file is an SQLite database but not a libcsvc store */
 	CSVC_EREADONLY = -15,/**< a write was attempted on a store opened read-only */
+	CSVC_EACCESS = -16,  /**< the principal may not do this (access control, access.h) */
 	CSVC_ITEROVER = -31  /**< an iterator has no more items (not an error) */
 } csvc_error_t;
 

@@ -25,6 +25,7 @@
 #ifndef CSVC_STAFF_H
 #define CSVC_STAFF_H
 
+#include "access.h"
 #include "calendar.h"
 #include "common.h"
 #include "store.h"
@@ -36,7 +37,7 @@ typedef struct csvc_staff csvc_staff;
 /** A team: a customer-service group or a department (detached value). Opaque. @since 1.0 */
 typedef struct csvc_team csvc_team;
 
-#define CSVC_STAFF_MAX_CODE 64         /**< the host's staff ID or login */
+#define CSVC_STAFF_MAX_CODE CSVC_PRINCIPAL_MAX_CODE /**< the host's staff ID or login: 64 */
 #define CSVC_STAFF_MAX_NAME 256        /**< display name */
 #define CSVC_STAFF_MAX_EMPLOYEE_NO 64  /**< employee number */
 #define CSVC_STAFF_MAX_STORE_CODE CSVC_STORE_CODE_MAX /**< home store code, e.g. "SH01" */

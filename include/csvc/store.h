@@ -44,9 +44,12 @@ typedef enum csvc_open_flag_t {
 	CSVC_OPEN_NOCREATE = 2,          /**< fail with CSVC_ENOTFOUND if the file does not exist */
 	CSVC_OPEN_NO_SECURE_DELETE = 4,  /**< do not overwrite deleted content (faster, less private);
 	                                  * SQLite only, ignored on PostgreSQL */
-	CSVC_OPEN_URI = 8                /**< `path` is an SQLite URI ("file:x.db?mode=ro"); without
+	CSVC_OPEN_URI = 8,               /**< `path` is an SQLite URI ("file:x.db?mode=ro"); without
 	                                  * this flag every path is a plain file name (or a
 	                                  * postgresql:// URI: csvc_store_open) */
+	CSVC_OPEN_ACCESS_CONTROL = 16    /**< run every call as the principal and refuse what its
+	                                  * roles do not allow (access.h); without it the store is
+	                                  * in trusted mode */
 } csvc_open_flag_t;
 
 /**

@@ -226,7 +226,7 @@ static int validate_options(const csvc_store_options *o)
 	if (o->durability < 0 || o->durability > CSVC_DURABILITY_FULL)
 		return csvc__error(CSVC_EINVAL, "unknown durability %d", (int)o->durability);
 	if (o->flags & ~(uint32_t)(CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE | CSVC_OPEN_NO_SECURE_DELETE |
-	                          CSVC_OPEN_URI))
+	                          CSVC_OPEN_URI | CSVC_OPEN_ACCESS_CONTROL))
 		return csvc__error(CSVC_EINVAL, "unknown open flags 0x%x", o->flags);
 	if (o->log_level < 0 || o->log_level > CSVC_LOG_DEBUG)
 		return csvc__error(CSVC_EINVAL, "unknown log level %d", (int)o->log_level);

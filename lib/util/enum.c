@@ -37,6 +37,7 @@ static const enum_value ERRORS[] = {
 	{CSVC_EVERSION, "eversion"},
 	{CSVC_ENOTSTORE, "enotstore"},
 	{CSVC_EREADONLY, "ereadonly"},
+	{CSVC_EACCESS, "eaccess"},
 	{CSVC_ITEROVER, "iterover"},
 };
 static const enum_value DURABILITIES[] = {
@@ -49,6 +50,7 @@ static const enum_value OPEN_FLAGS[] = {
 	{CSVC_OPEN_NOCREATE, "nocreate"},
 	{CSVC_OPEN_NO_SECURE_DELETE, "no_secure_delete"},
 	{CSVC_OPEN_URI, "uri"},
+	{CSVC_OPEN_ACCESS_CONTROL, "access_control"},
 };
 static const enum_value LOG_LEVELS[] = {
 	{CSVC_LOG_ERROR, "error"},
@@ -258,6 +260,30 @@ static const enum_value STAFF_STATUSES[] = {
 	{CSVC_STAFF_STATUS_INACTIVE, "inactive"},
 	{CSVC_STAFF_STATUS_ANY, "any"},
 };
+static const enum_value PERMISSIONS[] = {
+	{CSVC_PERM_CUSTOMER_READ_CONTACTS, "customer_read_contacts"},
+	{CSVC_PERM_CUSTOMER_READ_PROFILE, "customer_read_profile"},
+	{CSVC_PERM_CUSTOMER_SEARCH, "customer_search"},
+	{CSVC_PERM_CUSTOMER_EXPORT, "customer_export"},
+	{CSVC_PERM_CUSTOMER_MERGE, "customer_merge"},
+	{CSVC_PERM_CUSTOMER_ERASE, "customer_erase"},
+	{CSVC_PERM_CUSTOMER_WRITE, "customer_write"},
+	{CSVC_PERM_TICKET_READ, "ticket_read"},
+	{CSVC_PERM_TICKET_CREATE, "ticket_create"},
+	{CSVC_PERM_TICKET_UPDATE, "ticket_update"},
+	{CSVC_PERM_TICKET_TRANSITION, "ticket_transition"},
+	{CSVC_PERM_TICKET_ASSIGN, "ticket_assign"},
+	{CSVC_PERM_DEFINITIONS_MANAGE, "definitions_manage"},
+	{CSVC_PERM_STAFF_MANAGE, "staff_manage"},
+	{CSVC_PERM_REPORTS_READ, "reports_read"},
+	{CSVC_PERM_AUDIT_READ, "audit_read"},
+	{CSVC_PERM_SURVEY_RECORD, "survey_record"},
+	{CSVC_PERM_STORE_MAINTAIN, "store_maintain"},
+};
+static const enum_value ROLE_SCOPES[] = {
+	{CSVC_ROLE_SCOPE_STORE, "store"},
+	{CSVC_ROLE_SCOPE_CHAIN, "chain"},
+};
 
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
@@ -289,6 +315,8 @@ static const enum_table TABLES[] = {
 	{SKILL_KINDS, N(SKILL_KINDS)},
 	{TEAM_KINDS, N(TEAM_KINDS)},
 	{STAFF_STATUSES, N(STAFF_STATUSES)},
+	{PERMISSIONS, N(PERMISSIONS)},
+	{ROLE_SCOPES, N(ROLE_SCOPES)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

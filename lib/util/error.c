@@ -178,6 +178,7 @@ const char *csvc_strerror(int code)
 	case CSVC_EVERSION: return "incompatible store version";
 	case CSVC_ENOTSTORE: return "not a libcsvc store";
 	case CSVC_EREADONLY: return "store is read-only";
+	case CSVC_EACCESS: return "access denied";
 	case CSVC_ITEROVER: return "no more items";
 	default: return "unknown error";
 	}

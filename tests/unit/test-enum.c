@@ -21,7 +21,7 @@ typedef struct expected_enum {
 
 static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_DURABILITY, 0, 0, "default normal full"},
-	{CSVC_ENUM_OPEN_FLAG, 1, 1, "readonly nocreate no_secure_delete uri"},
+	{CSVC_ENUM_OPEN_FLAG, 1, 1, "readonly nocreate no_secure_delete uri access_control"},
 	{CSVC_ENUM_LOG_LEVEL, 1, 0, "error warn info debug"},
 	{CSVC_ENUM_CUSTOMER_CLASS, 1, 0, "vip important ordinary potential"},
 	{CSVC_ENUM_VALUE_TIER, 1, 0, "1 2 3"},
@@ -56,6 +56,8 @@ static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_SKILL_KIND, 1, 0, "ticket_kind category language channel"},
 	{CSVC_ENUM_TEAM_KIND, 1, 0, "cs_group department"},
 	{CSVC_ENUM_STAFF_STATUS, 0, 0, "active inactive any"},
+	{CSVC_ENUM_PERMISSION, 1, 0, "customer_read_contacts customer_read_profile customer_search customer_export customer_merge customer_erase customer_write ticket_read ticket_create ticket_update ticket_transition ticket_assign definitions_manage staff_manage reports_read audit_read survey_record store_maintain"},
+	{CSVC_ENUM_ROLE_SCOPE, 1, 0, "store chain"},
 };
 
 /* The error codes are not consecutive. */
@@ -68,10 +70,10 @@ static const struct {
 	{CSVC_ESTATE, "estate"},   {CSVC_ECONFLICT, "econflict"}, {CSVC_EBUSY, "ebusy"},
 	{CSVC_ESTORAGE, "estorage"}, {CSVC_ECORRUPT, "ecorrupt"}, {CSVC_EUSER, "euser"},
 	{CSVC_ERANGE, "erange"},   {CSVC_EVERSION, "eversion"},   {CSVC_ENOTSTORE, "enotstore"},
-	{CSVC_EREADONLY, "ereadonly"}, {CSVC_ITEROVER, "iterover"},
+	{CSVC_EREADONLY, "ereadonly"}, {CSVC_EACCESS, "eaccess"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_STAFF_STATUS
+#define LAST_ENUM CSVC_ENUM_ROLE_SCOPE
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 

@@ -1,0 +1,89 @@
+/*
+ * Roles and access control: the roles' in-memory values and storage
+ * (role.c, role-sql.c), and the checks the modules above run at the top
+ * of each guarded call (access.c).
+ *
+ * The checks read the principal the store was given with
+ * csvc_store_set_principal (its permissions and scope, read once then);
+ * in trusted mode (no CSVC_OPEN_ACCESS_CONTROL) every check passes.
+ */
+#ifndef CSVC_ACCESS_INTERNAL_H
+#define CSVC_ACCESS_INTERNAL_H
+
+#include "csvc/access.h"
+#include "util/internal.h"
+
+struct csvc_store;
+
+struct csvc_role {
+	char *code, *name;
+	int32_t scope, active;
+	uint32_t perms; /* bit p: permission p granted */
+	int64_t revision; /* 0: draft */
+	csvc_time_us created_at, updated_at;
+};
+
+#define CSVC__PERM_BIT(p) ((uint32_t)1 << (unsigned)(p))
+
+int csvc__access_attach(struct csvc_store *s);
+
+/* ---- checks (access.c) ---- */
+
+/* CSVC_OK if the principal may use `perm`, else CSVC_EACCESS with a
+ * message naming `call`, the principal and the permission. Trusted mode:
+ * always CSVC_OK. */
+int csvc__access_require(struct csvc_store *s, csvc_permission_t perm, const char *call);
+/* As csvc__access_require, and the record's store (`store_code`, NULL:
+ * none) in the principal's scope. */
+int csvc__access_require_in(struct csvc_store *s, csvc_permission_t perm, const char *store_code, const char *call);
+/* Only that some principal is set (reading definitions and the staff
+ * directory). */
+int csvc__access_require_principal(struct csvc_store *s, const char *call);
+/* Whether `store_code` (NULL: none) is in the principal's scope: 1 or 0
+ * (trusted mode: 1). */
+int csvc__access_in_scope(struct csvc_store *s, const char *store_code);
+/* Whether lists are limited to one store: 1 with *store set (NULL: a
+ * principal without a home store, who sees only records of no store), 0
+ * when the principal sees every store (or in trusted mode). */
+int csvc__access_scope(struct csvc_store *s, const char **store);
+/* A list naming store `store_code` (NULL: none named): CSVC_EACCESS when
+ * the principal is limited to another one. */
+int csvc__access_require_list(struct csvc_store *s, csvc_permission_t perm, const char *store_code, const char *call);
+/* The actor a write records: the caller's `*actor` when it is the
+ * principal or when no principal is set; the principal when `*actor` is
+ * NULL; CSVC_EACCESS when it names someone else. */
+int csvc__access_actor(struct csvc_store *s, const char **actor, const char *call);
+/* 1 when records read now must have their contacts masked. */
+int csvc__access_masks_contacts(struct csvc_store *s);
+
+/* The call's name in refusals. */
+#define CSVC__ACCESS(s, perm) csvc__access_require((s), (perm), __func__)
+#define CSVC__ACCESS_IN(s, perm, store_code) csvc__access_require_in((s), (perm), (store_code), __func__)
+#define CSVC__ACCESS_LIST(s, perm, store_code) csvc__access_require_list((s), (perm), (store_code), __func__)
+#define CSVC__ACCESS_PRINCIPAL(s) csvc__access_require_principal((s), __func__)
+#define CSVC__ACCESS_ACTOR(s, actor) csvc__access_actor((s), (actor), __func__)
+
+/* ---- roles: values (role.c) ---- */
+
+int csvc__role_alloc(csvc_role **out);
+int csvc__role_check_code(const char *code);
+
+/* ---- roles: storage (role-sql.c) ---- */
+
+/* The row id of role `code` (ENOTFOUND with a clear message when none). */
+int csvc__role_db_id(struct csvc_store *s, const char *code, int64_t *rowid);
+
+/* ---- the principal (access-sql.c) ---- */
+
+typedef struct csvc__principal_row {
+	int64_t staff_rowid;
+	int32_t active;
+	char *home_store; /* NULL: none; the caller frees */
+	uint32_t perms;   /* of the active roles */
+	int chain;        /* an active role has chain scope */
+} csvc__principal_row;
+
+/* Reads staff member `code` and their active roles' permissions. */
+int csvc__access_db_principal(struct csvc_store *s, const char *code, csvc__principal_row *out);
+
+#endif
