@@ -221,6 +221,17 @@ CSVC_EXTERN(int32_t) csvc_customer_lifecycle(const csvc_customer *c);
  */
 CSVC_EXTERN(int64_t) csvc_customer_revision(const csvc_customer *c);
 /**
+ * Whether the record's phones and e-mails are masked (138****8000,
+ * z***@example.com): it was read, with access control on, by a principal
+ * without CSVC_PERM_CUSTOMER_READ_CONTACTS (docs/access.md). Such a
+ * record cannot be saved: csvc_customer_update() refuses it.
+ *
+ * @param c The record.
+ * @return 1 if masked, 0 if not or if `c` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_customer_masked(const csvc_customer *c);
+/**
  * When the customer was created, by the store clock.
  *
  * @param c The record.

@@ -36,6 +36,9 @@ int csvc__access_require(struct csvc_store *s, csvc_permission_t perm, const cha
 /* As csvc__access_require, and the record's store (`store_code`, NULL:
  * none) in the principal's scope. */
 int csvc__access_require_in(struct csvc_store *s, csvc_permission_t perm, const char *store_code, const char *call);
+/* Only that the record's store (`store_code`, NULL: none) is in the
+ * principal's scope. */
+int csvc__access_require_scope(struct csvc_store *s, const char *store_code, const char *call);
 /* Only that some principal is set (reading definitions and the staff
  * directory). */
 int csvc__access_require_principal(struct csvc_store *s, const char *call);
@@ -60,6 +63,7 @@ int csvc__access_masks_contacts(struct csvc_store *s);
 #define CSVC__ACCESS(s, perm) csvc__access_require((s), (perm), __func__)
 #define CSVC__ACCESS_IN(s, perm, store_code) csvc__access_require_in((s), (perm), (store_code), __func__)
 #define CSVC__ACCESS_LIST(s, perm, store_code) csvc__access_require_list((s), (perm), (store_code), __func__)
+#define CSVC__ACCESS_SCOPE(s, store_code) csvc__access_require_scope((s), (store_code), __func__)
 #define CSVC__ACCESS_PRINCIPAL(s) csvc__access_require_principal((s), __func__)
 #define CSVC__ACCESS_ACTOR(s, actor) csvc__access_actor((s), (actor), __func__)
 

@@ -108,6 +108,17 @@ int csvc__access_require_in(csvc_store *s, csvc_permission_t perm, const char *s
 	return out_of_scope(state_of(s), store_code, call);
 }
 
+int csvc__access_require_scope(csvc_store *s, const char *store_code, const char *call)
+{
+	if (!enforced(s))
+		return CSVC_OK;
+	if (!state_of(s)->principal)
+		return no_principal(call);
+	if (csvc__access_in_scope(s, store_code))
+		return CSVC_OK;
+	return out_of_scope(state_of(s), store_code, call);
+}
+
 int csvc__access_scope(csvc_store *s, const char **store)
 {
 	if (!enforced(s))

@@ -44,6 +44,7 @@ struct csvc_customer {
 	csvc__kvvec attrs, extids;
 	csvc__lifecycle_entry *history;
 	size_t history_n;
+	int masked; /* contacts replaced by their masked forms: never saved */
 };
 
 /* vectors (customer-record.c) */
@@ -60,6 +61,11 @@ int csvc__customer_history_push(csvc_customer *c, int32_t stage, csvc_time_us at
 
 /* Validation shared by setters and storage. */
 int csvc__check_extid(const char *kind, const char *value);
+
+/* Replaces the phones and e-mails by their masked forms (138****8000,
+ * z***@example.com) for a reader who may not see contacts; phones of
+ * country `country_code` lose it, as they are shown at home. */
+int csvc__customer_mask(csvc_customer *c, const char *country_code);
 
 /* An empty record with no defaults applied (for loading). */
 int csvc__customer_alloc(csvc_customer **out);
@@ -163,11 +169,20 @@ int csvc__customer_db_scrub_mark(struct csvc_store *s, csvc_time_us at);
 int csvc__customer_db_scrub_pending(struct csvc_store *s, csvc_time_us *since, int64_t *gen);
 int csvc__customer_db_scrub_clear(struct csvc_store *s, int64_t gen);
 
+/* The customer's home store (*out NULL: none; the caller frees). */
+int csvc__customer_db_home_store(struct csvc_store *s, int64_t rowid, char **out);
+
+/* Which customers a principal limited to one store sees: every one, those
+ * of its store (bound to :scope_store) and of none, or those of none. */
+#define CSVC__SCOPE_ALL 0
+#define CSVC__SCOPE_STORE 1
+#define CSVC__SCOPE_NO_STORE 2
+
 /* query cursor (cursor.h) */
 int csvc__customer_db_query(struct csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
-                            const char *email_norm, int64_t after_rowid, int count_only,
-                            csvc__cursor **out);
+                            const char *email_norm, int64_t after_rowid, int count_only, int scope,
+                            const char *scope_store, csvc__cursor **out);
 /* The SQL a query would run (for EXPLAIN QUERY PLAN tests); caller frees. */
-char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect);
+char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, int scope, csvc__dialect dialect);
 
 #endif

@@ -260,6 +260,7 @@ int csvc_customer_dup(const csvc_customer *c, csvc_customer **out)
 	d->updated_at = c->updated_at;
 	d->erased_at = c->erased_at;
 	d->merged_into = c->merged_into;
+	d->masked = c->masked;
 	if ((rc = csvc__strdup(c->name, &d->name)) || (rc = csvc__strdup(c->address, &d->address)) ||
 	    (rc = csvc__strdup(c->notes, &d->notes)) ||
 	    (rc = csvc__strdup(c->home_store, &d->home_store)) ||
@@ -306,6 +307,81 @@ size_t csvc_customer_tag_count(const csvc_customer *c) { return c ? c->tags.n : 
 size_t csvc_customer_attr_count(const csvc_customer *c) { return c ? c->attrs.n : 0; }
 size_t csvc_customer_external_id_count(const csvc_customer *c) { return c ? c->extids.n : 0; }
 size_t csvc_customer_lifecycle_count(const csvc_customer *c) { return c ? c->history_n : 0; }
+
+int csvc_customer_masked(const csvc_customer *c)
+{
+	return c && c->masked;
+}
+
+/* Digits of `norm` ("+<digits>") shown: the first 3 of a national number
+ * of 11 or more, and always the last 4; the rest are stars. */
+static char *mask_digits(const char *digits, const char *prefix)
+{
+	size_t n = strlen(digits), p = strlen(prefix);
+	char *m = csvc__malloc(p + n + 1);
+	if (!m)
+		return NULL;
+	memcpy(m, prefix, p);
+	size_t head = n >= 11 ? 3 : 0, tail = n > 4 ? 4 : (n > 1 ? n - 1 : 0);
+	for (size_t i = 0; i < n; i++)
+		m[p + i] = (i < head || i >= n - tail) ? digits[i] : '*';
+	m[p + n] = '\0';
+	return m;
+}
+
+static char *mask_phone(const char *phone, const char *country_code)
+{
+	char norm[CSVC__NORM_MAX];
+	/* A stored phone always normalises; should one not, show none of it. */
+	if (csvc__phone_normalize(phone, country_code, norm, sizeof(norm)) != CSVC_OK) {
+		csvc__error_clear();
+		return csvc__strcopy("****");
+	}
+	size_t cc = strlen(country_code);
+	if (strncmp(norm + 1, country_code, cc) == 0)
+		return mask_digits(norm + 1 + cc, "");
+	return mask_digits(norm + 1, "+");
+}
+
+/* z***@example.com: the first character of the local part, then stars. */
+static char *mask_email(const char *email)
+{
+	const char *at = strrchr(email, '@');
+	size_t first = 1;
+	/* The first character whole, even when it is several bytes. */
+	while (email[first] && ((unsigned char)email[first] & 0xC0) == 0x80)
+		first++;
+	if (!at || (size_t)(at - email) < first)
+		return csvc__strcopy("***");
+	size_t rest = strlen(at);
+	char *m = csvc__malloc(first + 3 + rest + 1);
+	if (!m)
+		return NULL;
+	memcpy(m, email, first);
+	memcpy(m + first, "***", 3);
+	memcpy(m + first + 3, at, rest + 1);
+	return m;
+}
+
+int csvc__customer_mask(csvc_customer *c, const char *country_code)
+{
+	for (size_t i = 0; i < c->phones.n; i++) {
+		char *m = mask_phone(c->phones.items[i], country_code);
+		if (!m)
+			return csvc__error(CSVC_ENOMEM, "out of memory masking contacts");
+		csvc__free(c->phones.items[i]);
+		c->phones.items[i] = m;
+	}
+	for (size_t i = 0; i < c->emails.n; i++) {
+		char *m = mask_email(c->emails.items[i]);
+		if (!m)
+			return csvc__error(CSVC_ENOMEM, "out of memory masking contacts");
+		csvc__free(c->emails.items[i]);
+		c->emails.items[i] = m;
+	}
+	c->masked = 1;
+	return CSVC_OK;
+}
 
 const char *csvc_customer_phone(const csvc_customer *c, size_t i)
 {

@@ -640,7 +640,7 @@ int csvc__customer_db_scrub_clear(csvc_store *s, int64_t gen)
 	" AND (pg_visible_in_snapshot(c.created_xid, CAST(:snapshot AS pg_snapshot))" \
 	" OR c.created_xid = CAST(:own_xid AS xid8))"
 
-char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, csvc__dialect dialect)
+char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, int scope, csvc__dialect dialect)
 {
 	csvc__buf b = {0};
 	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT c.id FROM customers c WHERE TRUE"
@@ -659,6 +659,10 @@ char *csvc__customer_db_query_sql(const csvc_customer_query *q, int count_only, 
 		csvc__buf_puts(&b, " AND c.lifecycle = :lifecycle");
 	if (q->home_store)
 		csvc__buf_puts(&b, " AND c.home_store = :home_store");
+	if (scope == CSVC__SCOPE_STORE)
+		csvc__buf_puts(&b, " AND (c.home_store = :scope_store OR c.home_store IS NULL)");
+	else if (scope == CSVC__SCOPE_NO_STORE)
+		csvc__buf_puts(&b, " AND c.home_store IS NULL");
 	if (q->created_from)
 		csvc__buf_puts(&b, " AND c.created_us >= :created_from");
 	if (q->created_to)
@@ -714,12 +718,12 @@ static const csvc__sql SQL_MAX_ID = CSVC__SQL_DIALECTS("SELECT max(id), NULL, NU
                                                        " pg_current_xact_id_if_assigned()::text FROM customers");
 
 int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const char *phone_norm,
-                            const char *email_norm, int64_t after_rowid, int count_only,
-                            csvc__cursor **out)
+                            const char *email_norm, int64_t after_rowid, int count_only, int scope,
+                            const char *scope_store, csvc__cursor **out)
 {
 	int64_t until = 0;
 	csvc__cursor *c;
-	int rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
+	int rc = csvc__cursor_open(s, csvc__customer_db_query_sql(q, count_only, scope, csvc__db_dialect(s->db)), &c);
 	if (rc)
 		return rc;
 	/* Customers created after the iterator starts are not returned. */
@@ -732,6 +736,7 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 	csvc__cursor_bind_int(c, ":tier", q->tier);
 	csvc__cursor_bind_int(c, ":lifecycle", q->lifecycle);
 	csvc__cursor_bind_text(c, ":home_store", q->home_store);
+	csvc__cursor_bind_text(c, ":scope_store", scope_store);
 	csvc__cursor_bind_int(c, ":created_from", q->created_from);
 	csvc__cursor_bind_int(c, ":created_to", q->created_to);
 	csvc__cursor_bind_int(c, ":updated_from", q->updated_from);
@@ -746,13 +751,34 @@ int csvc__customer_db_query(csvc_store *s, const csvc_customer_query *q, const c
 		csvc_customer_query next = *q;
 		next.after.bytes[0] = 1;
 		next.limit = 1;
-		if (!(next_sql = csvc__customer_db_query_sql(&next, 0, csvc__db_dialect(s->db)))) {
+		if (!(next_sql = csvc__customer_db_query_sql(&next, 0, scope, csvc__db_dialect(s->db)))) {
 			csvc__cursor_free(c);
 			return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 		}
 	}
 	return csvc__cursor_finish(c, q->limit, q->text, count_only,
 	                           csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, next_sql, out);
+}
+
+static const csvc__sql SQL_HOME_STORE = CSVC__SQL("SELECT home_store FROM customers WHERE id = $1");
+
+int csvc__customer_db_home_store(csvc_store *s, int64_t rowid, char **out)
+{
+	csvc__stmt *st;
+	int rc = prep(s, &SQL_HOME_STORE, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	*out = NULL;
+	const char *home = rc == CSVC__ROW ? csvc__db_textcol(st, 0) : NULL;
+	if (home && !(*out = csvc__strcopy(home)))
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+	else
+		rc = CSVC_OK;
+	csvc__db_reset(st);
+	return rc;
 }
 
 static const csvc__sql SQL_CLASS = CSVC__SQL("SELECT class, tier FROM customers WHERE id = $1");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "store/store-internal.h"
 
@@ -135,8 +136,10 @@ int csvc_customer_create(csvc_store *store, csvc_customer *c, const char *actor)
 	CSVC__CHECK_ARG(c, "c");
 	if (c->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the customer is saved already: use csvc_customer_update");
-	int rc = check_actor(actor);
+	int rc = CSVC__ACCESS_IN(store, CSVC_PERM_CUSTOMER_WRITE, c->home_store);
 	norms *n = NULL;
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+		return rc;
 	if (rc)
 		return rc;
 	if (c->phones.n || c->emails.n) {
@@ -254,9 +257,12 @@ int csvc_customer_update(csvc_store *store, csvc_customer *c, const char *actor)
 	CSVC__CHECK_ARG(c, "c");
 	if (c->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the customer is a draft: use csvc_customer_create");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS_IN(store, CSVC_PERM_CUSTOMER_WRITE, c->home_store);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
+	/* Its contacts are stars: saving it would store them. */
+	if (c->masked)
+		return csvc__error(CSVC_EACCESS, "the customer was read with its contacts masked and cannot be saved");
 	norms *n = csvc__malloc(sizeof(*n));
 	if (!n)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
@@ -284,7 +290,7 @@ again:
 		                 (long long)c->revision, (long long)st.revision);
 		goto end;
 	}
-	if ((rc = csvc__customer_db_load(store, st.rowid, &old)))
+	if ((rc = csvc__customer_db_load(store, st.rowid, &old)) || (rc = CSVC__ACCESS_SCOPE(store, old->home_store)))
 		goto end;
 	parts = diff_record(old, c, &fields);
 	if (fields.failed) {
@@ -335,6 +341,24 @@ out:
 	return rc;
 }
 
+/* A record read for the caller: refused when out of the principal's
+ * scope, its contacts masked when the principal may not see them. */
+static int deliver(csvc_store *s, int64_t rowid, const char *call, csvc_customer **out)
+{
+	csvc_customer *c = NULL;
+	int rc = csvc__customer_db_load(s, rowid, &c);
+	if (!rc)
+		rc = csvc__access_require_scope(s, c->home_store, call);
+	if (!rc && csvc__access_masks_contacts(s))
+		rc = csvc__customer_mask(c, s->country_code);
+	if (rc) {
+		csvc_customer_free(c);
+		return rc;
+	}
+	*out = c;
+	return CSVC_OK;
+}
+
 int csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_customer **out)
 {
 	csvc__error_clear();
@@ -342,10 +366,17 @@ int csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_customer **ou
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__customer_state st;
-	int rc = csvc__customer_db_state_read(store, id, &st);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_CUSTOMER_READ_PROFILE);
+	if (rc || (rc = csvc__customer_db_state_read(store, id, &st)))
 		return rc;
-	return csvc__customer_db_load(store, st.rowid, out);
+	return deliver(store, st.rowid, __func__, out);
+}
+
+/* Finding a customer is a search that reads the record found. */
+static int may_find(csvc_store *s, const char *call)
+{
+	int rc = csvc__access_require(s, CSVC_PERM_CUSTOMER_SEARCH, call);
+	return rc ? rc : csvc__access_require(s, CSVC_PERM_CUSTOMER_READ_PROFILE, call);
 }
 
 int csvc_customer_find_by_phone(csvc_store *store, const char *phone, csvc_customer **out)
@@ -355,10 +386,11 @@ int csvc_customer_find_by_phone(csvc_store *store, const char *phone, csvc_custo
 	CSVC__CHECK_ARG(out, "out");
 	char norm[CSVC__NORM_MAX];
 	int64_t rowid;
-	int rc = csvc__phone_normalize(phone, store->country_code, norm, sizeof(norm));
-	if (rc || (rc = csvc__customer_db_find_contact(store, CSVC__CONTACT_PHONE, norm, &rowid)))
+	int rc = may_find(store, __func__);
+	if (rc || (rc = csvc__phone_normalize(phone, store->country_code, norm, sizeof(norm))) ||
+	    (rc = csvc__customer_db_find_contact(store, CSVC__CONTACT_PHONE, norm, &rowid)))
 		return rc;
-	return csvc__customer_db_load(store, rowid, out);
+	return deliver(store, rowid, __func__, out);
 }
 
 int csvc_customer_find_by_email(csvc_store *store, const char *email, csvc_customer **out)
@@ -368,10 +400,11 @@ int csvc_customer_find_by_email(csvc_store *store, const char *email, csvc_custo
 	CSVC__CHECK_ARG(out, "out");
 	char norm[CSVC__NORM_MAX];
 	int64_t rowid;
-	int rc = csvc__email_normalize(email, norm, sizeof(norm));
-	if (rc || (rc = csvc__customer_db_find_contact(store, CSVC__CONTACT_EMAIL, norm, &rowid)))
+	int rc = may_find(store, __func__);
+	if (rc || (rc = csvc__email_normalize(email, norm, sizeof(norm))) ||
+	    (rc = csvc__customer_db_find_contact(store, CSVC__CONTACT_EMAIL, norm, &rowid)))
 		return rc;
-	return csvc__customer_db_load(store, rowid, out);
+	return deliver(store, rowid, __func__, out);
 }
 
 int csvc_customer_find_by_external_id(csvc_store *store, const char *kind, const char *value,
@@ -381,10 +414,10 @@ int csvc_customer_find_by_external_id(csvc_store *store, const char *kind, const
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	int64_t rowid;
-	int rc = csvc__check_extid(kind, value);
-	if (rc || (rc = csvc__customer_db_find_extid(store, kind, value, &rowid)))
+	int rc = may_find(store, __func__);
+	if (rc || (rc = csvc__check_extid(kind, value)) || (rc = csvc__customer_db_find_extid(store, kind, value, &rowid)))
 		return rc;
-	return csvc__customer_db_load(store, rowid, out);
+	return deliver(store, rowid, __func__, out);
 }
 
 /* ---- queries ---- */
@@ -405,7 +438,7 @@ int csvc_customer_query_init(csvc_customer_query *q, unsigned int version)
 
 /* Validates a query and opens a cursor for it. */
 static int open_query(csvc_store *s, const csvc_customer_query *q, int count_only,
-                      csvc__cursor **out)
+                      const char *call, csvc__cursor **out)
 {
 	/* NULL: every active customer. The caller's struct is read only as
 	 * far as its version goes. */
@@ -431,11 +464,20 @@ static int open_query(csvc_store *s, const csvc_customer_query *q, int count_onl
 		return rc;
 	if (q->email && (rc = csvc__email_normalize(q->email, email, sizeof(email))))
 		return rc;
+	/* A principal limited to one store lists its customers and those of
+	 * no store, and may not ask for another store's. */
+	const char *scope_store = NULL;
+	int scope = CSVC__SCOPE_ALL;
+	if (csvc__access_scope(s, &scope_store)) {
+		if (q->home_store && !csvc__access_in_scope(s, q->home_store))
+			return csvc__access_require_scope(s, q->home_store, call);
+		scope = scope_store ? CSVC__SCOPE_STORE : CSVC__SCOPE_NO_STORE;
+	}
 	csvc__customer_state after = {0};
 	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__customer_db_state_read(s, &q->after, &after)))
 		return rc;
 	return csvc__customer_db_query(s, q, q->phone ? phone : NULL, q->email ? email : NULL,
-	                               after.rowid, count_only, out);
+	                               after.rowid, count_only, scope, scope_store, out);
 }
 
 int csvc_customer_iter_new(csvc_store *store, const csvc_customer_query *q, csvc_customer_iter **out)
@@ -447,7 +489,9 @@ int csvc_customer_iter_new(csvc_store *store, const csvc_customer_query *q, csvc
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory allocating an iterator");
 	it->store = store;
-	int rc = open_query(store, q, 0, &it->cursor);
+	int rc = may_find(store, __func__);
+	if (!rc)
+		rc = open_query(store, q, 0, __func__, &it->cursor);
 	if (rc) {
 		csvc__free(it);
 		return rc;
@@ -460,6 +504,15 @@ static int load_customer(csvc_store *s, int64_t rowid, void **out)
 {
 	csvc_customer *c = NULL;
 	int rc = csvc__customer_db_load(s, rowid, &c);
+	/* Moved to another store since the page was read: passed over. */
+	if (!rc && !csvc__access_in_scope(s, c->home_store))
+		rc = csvc__error(CSVC_ENOTFOUND, "the customer moved out of the principal's store");
+	if (!rc && csvc__access_masks_contacts(s))
+		rc = csvc__customer_mask(c, s->country_code);
+	if (rc) {
+		csvc_customer_free(c);
+		c = NULL;
+	}
 	*out = c;
 	return rc;
 }
@@ -495,7 +548,9 @@ int csvc_customer_count(csvc_store *store, const csvc_customer_query *q, int64_t
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__cursor *cur;
-	int rc = open_query(store, q, 1, &cur);
+	int rc = CSVC__ACCESS(store, CSVC_PERM_CUSTOMER_SEARCH);
+	if (!rc)
+		rc = open_query(store, q, 1, __func__, &cur);
 	if (rc)
 		return rc;
 	int64_t n;
@@ -702,8 +757,8 @@ int csvc_customer_merge(csvc_store *store, const csvc_uuid *keep, const csvc_uui
 	CSVC__CHECK_ARG(absorb, "absorb");
 	if (csvc_uuid_equal(keep, absorb))
 		return csvc__error(CSVC_EINVAL, "a customer cannot be merged into itself");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_CUSTOMER_MERGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_merge_report *r = csvc__calloc(1, sizeof(*r));
 	norms *kn = csvc__malloc(sizeof(*kn));
@@ -729,7 +784,8 @@ again:
 		goto end;
 	}
 	if ((rc = csvc__customer_db_load(store, ks.rowid, &k)) ||
-	    (rc = csvc__customer_db_load(store, as.rowid, &a)) || (rc = compute_norms(store, k, kn)))
+	    (rc = csvc__customer_db_load(store, as.rowid, &a)) || (rc = CSVC__ACCESS_SCOPE(store, k->home_store)) ||
+	    (rc = CSVC__ACCESS_SCOPE(store, a->home_store)) || (rc = compute_norms(store, k, kn)))
 		goto end;
 	csvc__buf_put(&names, "[", 1);
 	if ((rc = merge_records(k, a, r, &names)) || (rc = merge_contacts(store, k, a, kn)))
@@ -805,13 +861,26 @@ out:
 
 static int scrub(csvc_store *store, int wait);
 
+/* The stored record's store in the principal's scope. */
+static int check_scope(csvc_store *s, int64_t rowid, const char *call)
+{
+	if (!csvc_store_access_control(s))
+		return CSVC_OK;
+	char *home = NULL;
+	int rc = csvc__customer_db_home_store(s, rowid, &home);
+	if (!rc)
+		rc = csvc__access_require_scope(s, home, call);
+	csvc__free(home);
+	return rc;
+}
+
 int csvc_customer_erase(csvc_store *store, const csvc_uuid *id, const char *actor)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_CUSTOMER_ERASE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__customer_state st;
@@ -827,6 +896,8 @@ again:
 		rc = csvc__error(CSVC_ESTATE, "the customer was already erased");
 		goto end;
 	}
+	if ((rc = check_scope(store, st.rowid, __func__)))
+		goto end;
 	if ((rc = csvc__customer_db_erase(store, st.rowid, now)) ||
 	    (rc = csvc__customer_db_event(store, st.rowid, "erased", actor, now, NULL)) ||
 	    (rc = csvc__customer_db_absorbed(store, st.rowid, &absorbed, &n_absorbed)))
@@ -887,6 +958,9 @@ int csvc_customer_scrub(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STORE_MAINTAIN);
+	if (rc)
+		return rc;
 	if (csvc__tx_depth(store) > 0)
 		return csvc__error(CSVC_ESTATE, "a scrub cannot finish inside a transaction; commit first");
 	return scrub(store, 1);
@@ -897,5 +971,6 @@ int csvc_customer_scrub_pending(csvc_store *store, csvc_time_us *since)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(since, "since");
-	return csvc__customer_db_scrub_pending(store, since, NULL);
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STORE_MAINTAIN);
+	return rc ? rc : csvc__customer_db_scrub_pending(store, since, NULL);
 }

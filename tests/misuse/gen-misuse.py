@@ -28,7 +28,7 @@ import sys
 VALUE_INT = {
     'csvc_uuid_is_nil', 'csvc_uuid_equal', 'csvc_customer_has_tag', 'csvc_ticket_priority_overridden',
     'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
-    'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active',
+    'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active', 'csvc_customer_masked',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
 }
 # Valid with NULL/0 arguments (and must still change nothing).
