@@ -59,6 +59,12 @@ int csvc__access_actor(struct csvc_store *s, const char **actor, const char *cal
 /* 1 when records read now must have their contacts masked. */
 int csvc__access_masks_contacts(struct csvc_store *s);
 
+/* Between these, the library acts on its own (the SLA engine's
+ * escalations, named by their own actor): no check applies and actors
+ * are kept. Nested calls count. */
+void csvc__access_system_enter(struct csvc_store *s);
+void csvc__access_system_leave(struct csvc_store *s);
+
 /* The call's name in refusals. */
 #define CSVC__ACCESS(s, perm) csvc__access_require((s), (perm), __func__)
 #define CSVC__ACCESS_IN(s, perm, store_code) csvc__access_require_in((s), (perm), (store_code), __func__)

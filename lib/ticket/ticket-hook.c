@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
@@ -150,6 +151,11 @@ int csvc_store_set_change_hook(csvc_store *store, csvc_change_fn fn, void *userd
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	/* The hook sees every ticket change of every store. Removing it is
+	 * always allowed. */
+	int rc = fn ? CSVC__ACCESS(store, CSVC_PERM_AUDIT_READ) : CSVC_OK;
+	if (rc)
+		return rc;
 	ticket_state *t = state_of(store);
 	t->hook = fn;
 	t->hook_userdata = userdata;

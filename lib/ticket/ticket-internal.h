@@ -5,6 +5,7 @@
 #ifndef CSVC_TICKET_INTERNAL_H
 #define CSVC_TICKET_INTERNAL_H
 
+#include "csvc/customer.h"
 #include "csvc/ticket.h"
 #include "csvc/workflow.h"
 #include "store/cursor.h"
@@ -117,6 +118,7 @@ typedef struct csvc__ticket_head {
 	int32_t workflow_version;
 	char number[CSVC_TICKET_MAX_NUMBER + 1];
 	csvc_time_us updated_at; /* the instant of the ticket's latest event */
+	char store_code[CSVC_CUSTOMER_MAX_STORE_CODE + 1]; /* for the principal's scope */
 } csvc__ticket_head;
 
 int csvc__ticket_db_kind(struct csvc_store *s, const char *kind, char *workflow, size_t n,

@@ -47,7 +47,8 @@ static const csvc__sql SQL_SET_ASSIGNEE = CSVC__SQL("UPDATE tickets SET assignee
 static const csvc__sql SQL_TOUCH = CSVC__SQL_DIALECTS(
 	"UPDATE tickets SET revision = $1, updated_us = max(updated_us, $2) WHERE id = $3",
 	"UPDATE tickets SET revision = $1, updated_us = GREATEST(updated_us, $2) WHERE id = $3");
-#define HEAD_SELECT "SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us FROM tickets" \
+#define HEAD_SELECT "SELECT id, revision, state, state_category, workflow, workflow_version, number, updated_us, store_code" \
+	" FROM tickets" \
 	" WHERE uuid = $1"
 static const csvc__sql SQL_HEAD = CSVC__SQL(HEAD_SELECT);
 /* Inside a write transaction on PostgreSQL the head is read with its row
@@ -429,6 +430,7 @@ static int read_head(csvc_store *s, const csvc_uuid *id, csvc__ticket_head *out,
 	out->workflow_version = (int32_t)csvc__db_int(st, 5);
 	snprintf(out->number, sizeof(out->number), "%s", csvc__db_textcol(st, 6));
 	out->updated_at = csvc__db_int(st, 7);
+	snprintf(out->store_code, sizeof(out->store_code), "%s", csvc__db_textcol(st, 8));
 	csvc__db_reset(st);
 	return CSVC_OK;
 }

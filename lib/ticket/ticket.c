@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "csvc/enum.h"
 #include "customer/customer-internal.h"
 #include "store/store-internal.h"
@@ -56,8 +57,8 @@ int csvc_priority_matrix_set(csvc_store *store, csvc_urgency_t urgency, csvc_imp
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	int rc = check_levels(urgency, importance, impact);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_DEFINITIONS_MANAGE);
+	if (rc || (rc = check_levels(urgency, importance, impact)))
 		return rc;
 	if (priority < CSVC_PRIORITY_CRITICAL || priority > CSVC_PRIORITY_LOW)
 		return csvc__error(CSVC_EINVAL, "unknown priority %d", (int)priority);
@@ -72,9 +73,9 @@ int csvc_priority_matrix_get(csvc_store *store, csvc_urgency_t urgency, csvc_imp
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(priority, "priority");
-	int rc = check_levels(urgency, importance, impact);
+	int rc = CSVC__ACCESS_PRINCIPAL(store);
 	int32_t p = 0;
-	if (rc || (rc = csvc__ticket_db_priority(store, urgency, importance, impact, &p)))
+	if (rc || (rc = check_levels(urgency, importance, impact)) || (rc = csvc__ticket_db_priority(store, urgency, importance, impact, &p)))
 		return rc;
 	*priority = p ? p : default_priority(urgency, importance, impact);
 	return CSVC_OK;
@@ -85,9 +86,9 @@ int csvc_ticket_kind_define(csvc_store *store, const char *name, const char *wor
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	int rc = csvc__check_machine_name(name, "ticket kind");
+	int rc = CSVC__ACCESS(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int32_t v = 0;
-	if (rc || (rc = csvc__check_machine_name(workflow, "workflow")) ||
+	if (rc || (rc = csvc__check_machine_name(name, "ticket kind")) || (rc = csvc__check_machine_name(workflow, "workflow")) ||
 	    (rc = csvc__check_text(label_zh, 1, CSVC_WORKFLOW_MAX_LABEL, "label_zh")) ||
 	    (rc = csvc__check_text(label_en, 1, CSVC_WORKFLOW_MAX_LABEL, "label_en")))
 		return rc;
@@ -105,8 +106,8 @@ int csvc_ticket_channel_define(csvc_store *store, const char *name, const char *
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
-	int rc = csvc__check_machine_name(name, "channel");
-	if (rc || (rc = csvc__check_text(label_zh, 1, CSVC_WORKFLOW_MAX_LABEL, "label_zh")) ||
+	int rc = CSVC__ACCESS(store, CSVC_PERM_DEFINITIONS_MANAGE);
+	if (rc || (rc = csvc__check_machine_name(name, "channel")) || (rc = csvc__check_text(label_zh, 1, CSVC_WORKFLOW_MAX_LABEL, "label_zh")) ||
 	    (rc = csvc__check_text(label_en, 1, CSVC_WORKFLOW_MAX_LABEL, "label_en")))
 		return rc;
 	if ((rc = csvc__tx_begin(store)))
@@ -298,8 +299,8 @@ int csvc_ticket_create(csvc_store *store, csvc_ticket *t, const char *actor)
 	CSVC__CHECK_ARG(t, "t");
 	if (t->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the ticket is saved already");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS_IN(store, CSVC_PERM_TICKET_CREATE, t->store_code);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_ticket *saved = NULL;
 	csvc__buf payload = {0};
@@ -375,8 +376,8 @@ int csvc_ticket_get(csvc_store *store, const csvc_uuid *id, csvc_ticket **out)
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head_read(store, id, &h);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
+	if (rc || (rc = csvc__ticket_db_head_read(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)))
 		return rc;
 	return csvc__ticket_db_load(store, h.rowid, out);
 }
@@ -387,10 +388,17 @@ int csvc_ticket_get_by_number(csvc_store *store, const char *number, csvc_ticket
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	int64_t rowid;
-	int rc = csvc__check_text(number, 0, CSVC_TICKET_MAX_NUMBER, "number");
-	if (rc || (rc = csvc__ticket_db_rowid_by_number(store, number, &rowid)))
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
+	if (rc || (rc = csvc__check_text(number, 0, CSVC_TICKET_MAX_NUMBER, "number")) ||
+	    (rc = csvc__ticket_db_rowid_by_number(store, number, &rowid)))
 		return rc;
-	return csvc__ticket_db_load(store, rowid, out);
+	csvc_ticket *t = NULL;
+	if ((rc = csvc__ticket_db_load(store, rowid, &t)) || (rc = CSVC__ACCESS_SCOPE(store, t->store_code))) {
+		csvc_ticket_free(t);
+		return rc;
+	}
+	*out = t;
+	return CSVC_OK;
 }
 
 /* ---- update ---- */
@@ -410,8 +418,8 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 	CSVC__CHECK_ARG(t, "t");
 	if (t->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the ticket is a draft: use csvc_ticket_create");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_UPDATE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
@@ -424,8 +432,8 @@ int csvc_ticket_update(csvc_store *store, csvc_ticket *t, const char *actor)
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, &t->id, &h)) || (rc = check_revision(&h, t->revision)) ||
-	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)))
+	if ((rc = csvc__ticket_db_head(store, &t->id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = check_revision(&h, t->revision)) || (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)))
 		goto end;
 	/* Editable fields come from t, everything else stays as stored. */
 	for (size_t i = 0; i < csvc__ticket_field_count; i++) {
@@ -529,8 +537,9 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
-	int rc = csvc__check_machine_name(transition, "transition");
-	if (rc || (rc = check_actor(actor)) ||
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_TRANSITION);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__check_machine_name(transition, "transition")) ||
+	    (rc = check_actor(actor)) ||
 	    (rc = csvc__check_text_mode(note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
@@ -544,7 +553,8 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = check_revision(&h, expected_revision)) ||
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = check_revision(&h, expected_revision)) ||
 	    (rc = csvc__workflow_cached(store, h.workflow, h.workflow_version, &wf)) ||
 	    (rc = csvc_workflow_target(wf, h.state, transition, &to)))
 		goto end;
@@ -591,8 +601,9 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
-	int rc = check_actor(actor);
-	if (rc || (rc = csvc__check_text(assignee, 1, CSVC_TICKET_MAX_PERSON, "assignee")) ||
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_ASSIGN);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)) ||
+	    (rc = csvc__check_text(assignee, 1, CSVC_TICKET_MAX_PERSON, "assignee")) ||
 	    (rc = csvc__check_text(team, 1, CSVC_TICKET_MAX_PERSON, "team")))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
@@ -604,8 +615,9 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = check_revision(&h, expected_revision)) ||
-	    (rc = csvc__ticket_db_load(store, h.rowid, &old)) || (rc = csvc_ticket_dup(old, &saved)) ||
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = check_revision(&h, expected_revision)) || (rc = csvc__ticket_db_load(store, h.rowid, &old)) ||
+	    (rc = csvc_ticket_dup(old, &saved)) ||
 	    (rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
 		goto end;
 	now = write_time(store, &h, now);
@@ -669,7 +681,8 @@ int csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, const csvc_comme
 		return csvc__error(CSVC_EINVAL, "unknown comment kind %d", (int)kind);
 	if (!body)
 		return csvc__error(CSVC_EINVAL, "a comment needs a body");
-	if ((rc = check_actor(actor)) || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
+	if ((rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_UPDATE)) || (rc = CSVC__ACCESS_ACTOR(store, &actor)) ||
+	    (rc = check_actor(actor)) || (rc = csvc__check_text_mode(body, 0, CSVC_TICKET_MAX_COMMENT, "body", CSVC__TEXT_MULTILINE)) ||
 	    (method && (rc = csvc__check_machine_name(method, "method"))))
 		return rc;
 	if (!body[0])
@@ -700,7 +713,7 @@ again:
 	now = clock;
 	int wrote = 0;
 	rc = csvc__ticket_db_head(store, id, &h);
-	if (!rc && !(rc = check_revision(&h, expected_revision)))
+	if (!rc && !(rc = CSVC__ACCESS_SCOPE(store, h.store_code)) && !(rc = check_revision(&h, expected_revision)))
 		now = write_time(store, &h, now);
 	if (!rc && !(rc = csvc__ticket_db_comment(store, h.rowid, kind, method, body, actor, now)) &&
 	    !(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)) &&
@@ -776,8 +789,8 @@ int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, 
 		return csvc__error(CSVC_EINVAL, "link kind %d cannot be set with csvc_ticket_link", (int)kind);
 	if (csvc_uuid_equal(a, b))
 		return csvc__error(CSVC_EINVAL, "a ticket cannot be linked to itself");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_UPDATE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head ha, hb;
@@ -785,7 +798,8 @@ int csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const csvc_uuid *b, 
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if (!(rc = csvc__ticket_db_head(store, a, &ha)) && !(rc = csvc__ticket_db_head(store, b, &hb))) {
+	if (!(rc = csvc__ticket_db_head(store, a, &ha)) && !(rc = csvc__ticket_db_head(store, b, &hb)) &&
+	    !(rc = CSVC__ACCESS_SCOPE(store, ha.store_code)) && !(rc = CSVC__ACCESS_SCOPE(store, hb.store_code))) {
 		/* One instant on both tickets, after the latest event of each. */
 		csvc_time_us at = write_time(store, &hb, write_time(store, &ha, now));
 		rc = csvc__ticket_db_link(store, ha.rowid, hb.rowid, kind, at);
@@ -811,8 +825,8 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 	CSVC__CHECK_ARG(from, "from");
 	if (csvc_uuid_equal(into, from))
 		return csvc__error(CSVC_EINVAL, "a ticket cannot be merged into itself");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_UPDATE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head hi, hf;
@@ -822,7 +836,8 @@ int csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, const csvc_uuid 
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, into, &hi)) || (rc = csvc__ticket_db_head(store, from, &hf)))
+	if ((rc = csvc__ticket_db_head(store, into, &hi)) || (rc = csvc__ticket_db_head(store, from, &hf)) ||
+	    (rc = CSVC__ACCESS_SCOPE(store, hi.store_code)) || (rc = CSVC__ACCESS_SCOPE(store, hf.store_code)))
 		goto end;
 	now = write_time(store, &hf, write_time(store, &hi, clock));
 	if (hi.state_category >= CSVC_STATE_CLOSED || hf.state_category >= CSVC_STATE_CLOSED) {
@@ -870,8 +885,9 @@ int csvc_workflow_migrate_tickets(csvc_store *store, const char *workflow, int32
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(n_map == 0 || (map_from && map_to), "map");
-	int rc = csvc__check_machine_name(workflow, "workflow");
-	if (rc || (rc = check_actor(actor)))
+	int rc = CSVC__ACCESS(store, CSVC_PERM_DEFINITIONS_MANAGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__check_machine_name(workflow, "workflow")) ||
+	    (rc = check_actor(actor)))
 		return rc;
 	if (from_version < 1 || to_version < 1 || from_version == to_version)
 		return csvc__error(CSVC_EINVAL, "migrating needs two different versions (got %d and %d)",
@@ -990,8 +1006,8 @@ int csvc_ticket_replay(csvc_store *store, const csvc_uuid *id, csvc_ticket **out
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head_read(store, id, &h);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
+	if (rc || (rc = csvc__ticket_db_head_read(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)))
 		return rc;
 	replay_ctx ctx = {csvc__calloc(1, sizeof(csvc_ticket))};
 	if (!ctx.t)
@@ -1018,8 +1034,8 @@ int csvc_ticket_history_new(csvc_store *store, const csvc_uuid *id, csvc_event_i
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head_read(store, id, &h);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
+	if (rc || (rc = csvc__ticket_db_head_read(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)))
 		return rc;
 	csvc_event_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
@@ -1064,7 +1080,8 @@ int csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version)
 	return csvc__struct_init(&query_layout, q, version);
 }
 
-static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, csvc__cursor **out)
+static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, const char *call,
+                      csvc__cursor **out)
 {
 	/* NULL: every ticket. The caller's struct is read only as far as its
 	 * version goes. */
@@ -1087,6 +1104,17 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 		return rc;
 	if (q->text && !q->text[0])
 		return csvc__error(CSVC_EINVAL, "search text must not be empty");
+	if ((rc = csvc__access_require_list(s, CSVC_PERM_TICKET_READ, q->store_code, call)))
+		return rc;
+	/* A principal limited to one store lists that store's tickets (every
+	 * ticket has a store). */
+	const char *scope_store = NULL;
+	if (!q->store_code && csvc__access_scope(s, &scope_store)) {
+		if (!scope_store)
+			return csvc__error(CSVC_EACCESS, "%s: staff member '%s' has no home store and no chain-wide role",
+			                   call, csvc_store_principal(s));
+		copy.store_code = scope_store;
+	}
 	int64_t customer_rowid = 0;
 	csvc__ticket_head after = {0};
 	if (q->customer) {
@@ -1109,7 +1137,7 @@ int csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q, csvc_tic
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	it->store = store;
-	int rc = open_query(store, q, 0, &it->cursor);
+	int rc = open_query(store, q, 0, __func__, &it->cursor);
 	if (rc) {
 		csvc__free(it);
 		return rc;
@@ -1157,7 +1185,7 @@ int csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *ou
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__cursor *c;
-	int rc = open_query(store, q, 1, &c);
+	int rc = open_query(store, q, 1, __func__, &c);
 	if (rc)
 		return rc;
 	int64_t n = 0;
