@@ -43,6 +43,7 @@ int csvc_store_install_defaults(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = csvc__tx_begin(store);
 	if (rc)
 		return rc;

@@ -222,7 +222,7 @@ CSVC_EXTERN(int32_t) csvc_customer_lifecycle(const csvc_customer *c);
 CSVC_EXTERN(int64_t) csvc_customer_revision(const csvc_customer *c);
 /**
  * Whether the record's phones and e-mails are masked (138****8000,
- * z***@example.com): it was read, with access control on, by a principal
+ * z***\@example.com): it was read, with access control on, by a principal
  * without CSVC_PERM_CUSTOMER_READ_CONTACTS (docs/access.md). Such a
  * record cannot be saved: csvc_customer_update() refuses it.
  *

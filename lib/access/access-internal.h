@@ -65,6 +65,21 @@ int csvc__access_masks_contacts(struct csvc_store *s);
 void csvc__access_system_enter(struct csvc_store *s);
 void csvc__access_system_leave(struct csvc_store *s);
 
+/* Statements for the top of a call (after its argument checks): return
+ * the refusal. */
+#define CSVC__REQUIRE(s, perm)                                                   \
+	do {                                                                     \
+		int csvc__refused = csvc__access_require((s), (perm), __func__); \
+		if (csvc__refused)                                               \
+			return csvc__refused;                                    \
+	} while (0)
+#define CSVC__REQUIRE_PRINCIPAL(s)                                               \
+	do {                                                                     \
+		int csvc__refused = csvc__access_require_principal((s), __func__); \
+		if (csvc__refused)                                               \
+			return csvc__refused;                                    \
+	} while (0)
+
 /* The call's name in refusals. */
 #define CSVC__ACCESS(s, perm) csvc__access_require((s), (perm), __func__)
 #define CSVC__ACCESS_IN(s, perm, store_code) csvc__access_require_in((s), (perm), (store_code), __func__)

@@ -28,9 +28,12 @@ static void access_free(void *state)
 	csvc__free(a);
 }
 
+static int access_require(csvc_store *s, void *state, int32_t perm, const char *call);
+
 static const csvc__store_ext access_ext = {
 	.name = "access",
 	.free = access_free,
+	.require = access_require,
 };
 
 int csvc__access_attach(csvc_store *s)
@@ -90,6 +93,12 @@ int csvc__access_require(csvc_store *s, csvc_permission_t perm, const char *call
 		return CSVC_OK;
 	return csvc__error(CSVC_EACCESS, "%s: staff member '%s' has no role that allows %s", call, a->principal,
 	                   csvc_enum_name(CSVC_ENUM_PERMISSION, (int32_t)perm));
+}
+
+static int access_require(csvc_store *s, void *state, int32_t perm, const char *call)
+{
+	(void)state;
+	return csvc__access_require(s, (csvc_permission_t)perm, call);
 }
 
 int csvc__access_in_scope(csvc_store *s, const char *store_code)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "calendar/calendar-db.h"
 #include "store/store-internal.h"
 #include "customer/customer-internal.h"
@@ -80,6 +81,7 @@ int csvc_calendar_save(csvc_store *store, const char *name, const csvc_calendar 
 	if (store)
 		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(cal, "cal");
 	int rc = check_name(name);
@@ -124,6 +126,7 @@ int csvc_calendar_load(csvc_store *store, const char *name, const csvc_calendar_
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	csvc_calendar_options copy;
 	int rc = csvc__calendar_options_read(opts, &copy);
 	if (rc)
@@ -146,6 +149,7 @@ int csvc_calendar_info(csvc_store *store, const char *name, csvc_uuid *uuid, csv
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(name, "name");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = check_name(name);
 	if (rc)
 		return rc;
@@ -158,6 +162,7 @@ int csvc_calendar_delete(csvc_store *store, const char *name)
 	if (store)
 		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	CSVC__CHECK_ARG(name, "name");
 	int rc = check_name(name);
 	if (rc)
@@ -171,6 +176,7 @@ int csvc_calendar_list(csvc_store *store, char ***names, size_t *count)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(names, "names");
 	CSVC__CHECK_ARG(count, "count");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	return csvc__calendar_db_list(store, names, count);
 }
 
@@ -180,6 +186,7 @@ int csvc_calendar_attach(csvc_store *store, const char *store_code, const char *
 	if (store)
 		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(name, "name");
 	int rc;
@@ -194,6 +201,7 @@ int csvc_calendar_detach(csvc_store *store, const char *store_code)
 	if (store)
 		csvc__store_invalidate(store); /* cached calendars may change */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	CSVC__CHECK_ARG(store_code, "store_code");
 	int rc = check_store_code(store_code);
 	if (rc)
@@ -207,6 +215,7 @@ int csvc_calendar_name_for_store(csvc_store *store, const char *store_code, char
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(name, "name");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = check_store_code(store_code);
 	if (rc)
 		return rc;
@@ -220,6 +229,7 @@ int csvc_calendar_for_store(csvc_store *store, const char *store_code, const csv
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	csvc_calendar_options copy;
 	int rc = csvc__calendar_options_read(opts, &copy);
 	if (rc)
@@ -255,6 +265,7 @@ int csvc_calendar_add_zone(csvc_store *store, const char *name, const void *data
 	if (store)
 		csvc__store_invalidate(store); /* cached calendars may use the zone */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	CSVC__CHECK_ARG(name, "name");
 	CSVC__CHECK_ARG(data, "data");
 	int rc = check_zone_name(name);
@@ -304,6 +315,7 @@ int csvc_calendar_set_store_zone(csvc_store *store, const char *store_code, cons
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(zone, "zone");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = check_store_code(store_code);
 	if (rc)
 		return rc;
@@ -315,6 +327,7 @@ int csvc_calendar_clear_store_zone(csvc_store *store, const char *store_code)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = check_store_code(store_code);
 	if (rc)
 		return rc;
@@ -330,6 +343,7 @@ int csvc_calendar_store_zone(csvc_store *store, const char *store_code, char **z
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	CSVC__CHECK_ARG(zone, "zone");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = check_store_code(store_code);
 	if (rc)
 		return rc;
@@ -347,6 +361,7 @@ int csvc_calendar_set_default_zone(csvc_store *store, const char *zone)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(zone, "zone");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	return set_zone(store, "", zone);
 }
 
@@ -354,6 +369,7 @@ int csvc_calendar_clear_default_zone(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = csvc__calendar_db_clear_store_zone(store, "");
 	if (rc == 0)
 		return csvc__error(CSVC_ENOTFOUND, "no default time zone is set");
@@ -365,6 +381,7 @@ int csvc_calendar_default_zone(csvc_store *store, char **zone)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(zone, "zone");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	char *z = NULL;
 	int rc = csvc__calendar_db_store_zone(store, "", &z);
 	if (rc)
@@ -380,6 +397,7 @@ int csvc_calendar_tz_for_store(csvc_store *store, const char *store_code, csvc_t
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc;
 	if (store_code && (rc = check_store_code(store_code)))
 		return rc;

@@ -5,7 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csvc/access.h"
 #include "feed/feed-internal.h"
+#include "store/store-internal.h"
+
+/* The feed sits below access control: it asks through the store. */
+#define CSVC__REQUIRE(s, perm)                                                     \
+	do {                                                                       \
+		int csvc__refused = csvc__store_require((s), (perm), __func__);    \
+		if (csvc__refused)                                                 \
+			return csvc__refused;                                      \
+	} while (0)
 
 struct csvc_feed_iter {
 	struct csvc_feed_entry *entries;
@@ -257,6 +267,7 @@ int csvc_feed_head(csvc_store *store, int64_t *out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	return csvc__feed_db_head(store, out);
 }
 
@@ -266,6 +277,7 @@ int csvc_feed_read(csvc_store *store, const char *consumer, int32_t max, csvc_fe
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(consumer, "consumer");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	int rc = csvc__check_machine_name(consumer, "consumer name");
 	if (rc || (rc = check_max(max)))
 		return rc;
@@ -277,6 +289,7 @@ int csvc_feed_after(csvc_store *store, int64_t after, int32_t max, csvc_feed_ite
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	if (after < 0)
 		return csvc__error(CSVC_ERANGE, "a feed position is 0 or more (got %lld)", (long long)after);
 	int rc = check_max(max);
@@ -416,12 +429,15 @@ static int move_cursor(csvc_store *s, const char *consumer, int64_t position, in
 	return csvc__feed_db_set_consumer(s, consumer, position, forward_only, csvc_store_now(s));
 }
 
-static int set_cursor(csvc_store *store, const char *consumer, int64_t position, int forward_only)
+static int set_cursor(csvc_store *store, const char *consumer, int64_t position, int forward_only,
+                      const char *call)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(consumer, "consumer");
-	int rc = csvc__check_machine_name(consumer, "consumer name");
+	int rc = csvc__store_require(store, CSVC_PERM_STORE_MAINTAIN, call);
+	if (!rc)
+		rc = csvc__check_machine_name(consumer, "consumer name");
 	if (rc || (rc = check_position(position)))
 		return rc;
 	if ((rc = csvc__tx_begin(store)))
@@ -431,12 +447,12 @@ static int set_cursor(csvc_store *store, const char *consumer, int64_t position,
 
 int csvc_feed_ack(csvc_store *store, const char *consumer, int64_t position)
 {
-	return set_cursor(store, consumer, position, 1);
+	return set_cursor(store, consumer, position, 1, __func__);
 }
 
 int csvc_feed_reset(csvc_store *store, const char *consumer, int64_t position)
 {
-	return set_cursor(store, consumer, position, 0);
+	return set_cursor(store, consumer, position, 0, __func__);
 }
 
 int csvc_feed_delete(csvc_store *store, const char *consumer)
@@ -444,6 +460,7 @@ int csvc_feed_delete(csvc_store *store, const char *consumer)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(consumer, "consumer");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	int rc = csvc__check_machine_name(consumer, "consumer name");
 	if (rc || (rc = csvc__tx_begin(store)))
 		return rc;
@@ -460,6 +477,7 @@ int csvc_feed_consumer_get(csvc_store *store, const char *consumer, int64_t *pos
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(consumer, "consumer");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	int rc = csvc__check_machine_name(consumer, "consumer name");
 	if (rc)
 		return rc;
@@ -490,6 +508,7 @@ int csvc_feed_consumer_iter_new(csvc_store *store, csvc_feed_consumer_iter **out
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	csvc_feed_consumer_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
@@ -540,6 +559,7 @@ int csvc_feed_wait(csvc_store *store, int64_t after, int32_t timeout_ms, int64_t
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	if (after < 0)
 		return csvc__error(CSVC_ERANGE, "a feed position is 0 or more (got %lld)", (long long)after);
 	if (timeout_ms < 0 || timeout_ms > MAX_WAIT_MS)
@@ -699,6 +719,8 @@ int csvc__feed_subscribe(csvc_store *s, const char *consumer, csvc_feed_fn fn, v
 int csvc_feed_subscribe(csvc_store *store, const char *consumer, csvc_feed_fn fn, void *userdata)
 {
 	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	return csvc__feed_subscribe(store, consumer, fn, userdata, NULL);
 }
 
@@ -720,6 +742,7 @@ int csvc_feed_deliver(csvc_store *store, int64_t *delivered)
 	if (delivered)
 		*delivered = 0;
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_AUDIT_READ);
 	feed_state *f = csvc__store_state(store, &feed_ext);
 	if (f->delivering)
 		return csvc__error(CSVC_ESTATE, "the feed is already delivering (called from a subscriber)");

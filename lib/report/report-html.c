@@ -1039,7 +1039,7 @@ int csvc_report_dashboard_html(csvc_store *store, const csvc_report_dashboard_op
 	if (rc != CSVC_OK)
 		return rc;
 	opts = &o; /* only the fields of the caller's version were read */
-	if ((rc = check_options(opts)) != CSVC_OK)
+	if ((rc = check_options(opts)) != CSVC_OK || (rc = csvc__report_scope(store, &o.store_code, __func__)))
 		return rc;
 
 	dash d;

@@ -106,4 +106,9 @@ int csvc__report_db_survey_exists(struct csvc_store *s, const char *name, int32_
  * malloc'ed. */
 char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect dialect);
 
+/* A report's store (`*store_code`, NULL: every store) as the principal
+ * may read it (access.h): refused when another store's, made the
+ * principal's own when NULL and the principal is limited to it. */
+int csvc__report_scope(struct csvc_store *s, const char **store_code, const char *call);
+
 #endif

@@ -12,6 +12,7 @@
 #include "csvc/enum.h"
 #include "csvc/survey.h"
 #include "csvc/tz.h"
+#include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "report/report-internal.h"
 #include "store/store-internal.h"
@@ -1290,7 +1291,20 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 	return CSVC_OK;
 }
 
-static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_report **out)
+int csvc__report_scope(csvc_store *s, const char **store_code, const char *call)
+{
+	int rc = csvc__access_require_list(s, CSVC_PERM_REPORTS_READ, *store_code, call);
+	const char *scope_store = NULL;
+	if (rc || *store_code || !csvc__access_scope(s, &scope_store))
+		return rc;
+	if (!scope_store)
+		return csvc__error(CSVC_EACCESS, "%s: staff member '%s' has no home store and no chain-wide role", call,
+		                   csvc_store_principal(s));
+	*store_code = scope_store;
+	return CSVC_OK;
+}
+
+static int build(csvc_store *store, const csvc_report_query *q, int type, const char *call, csvc_report **out)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
@@ -1303,7 +1317,7 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 	if (rc)
 		return rc;
 	q = &copy;
-	if ((rc = check_query(store, q, type)))
+	if ((rc = check_query(store, q, type)) || (rc = csvc__report_scope(store, &copy.store_code, call)))
 		return rc;
 	csvc_report *r = csvc__calloc(1, sizeof(*r));
 	if (!r)
@@ -1393,22 +1407,22 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, csvc_r
 
 int csvc_report_scores(csvc_store *store, const csvc_report_query *q, csvc_report **out)
 {
-	return build(store, q, TYPE_SCORES, out);
+	return build(store, q, TYPE_SCORES, __func__, out);
 }
 
 int csvc_report_kpis(csvc_store *store, const csvc_report_query *q, csvc_report **out)
 {
-	return build(store, q, TYPE_KPIS, out);
+	return build(store, q, TYPE_KPIS, __func__, out);
 }
 
 int csvc_report_sla(csvc_store *store, const csvc_report_query *q, csvc_report **out)
 {
-	return build(store, q, TYPE_SLA, out);
+	return build(store, q, TYPE_SLA, __func__, out);
 }
 
 int csvc_report_state_times(csvc_store *store, const csvc_report_query *q, csvc_report **out)
 {
-	return build(store, q, TYPE_STATES, out);
+	return build(store, q, TYPE_STATES, __func__, out);
 }
 
 /* ---- getters ---- */
@@ -1555,7 +1569,7 @@ int csvc_report_record_transactions(csvc_store *store, const char *store_code, i
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(store_code, "store_code");
 	int rc = csvc__check_store_code(store_code);
-	if (rc)
+	if (rc || (rc = CSVC__ACCESS_IN(store, CSVC_PERM_STORE_MAINTAIN, store_code)))
 		return rc;
 	csvc_civil_time c = CSVC_CIVIL_TIME_INIT;
 	c.year = date / 10000;

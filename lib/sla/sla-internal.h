@@ -193,9 +193,10 @@ typedef enum { CSVC__SLA_LIST_TICKET = 1, CSVC__SLA_LIST_AT_RISK = 2, CSVC__SLA_
 typedef struct csvc__sla_row_cursor csvc__sla_row_cursor;
 /* A ticket's targets, or the at-risk or breached list as of `now` (the
  * store clock): rows recorded so, and rows whose alarm is due at `now` but
- * not yet emitted. */
-int csvc__sla_db_list(struct csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc_time_us now,
-                      csvc__sla_row_cursor **out);
+ * not yet emitted; those of tickets of store `store_code` only, unless
+ * NULL. */
+int csvc__sla_db_list(struct csvc_store *s, int list, int64_t ticket_rowid, const char *store_code, uint32_t limit,
+                      csvc_time_us now, csvc__sla_row_cursor **out);
 /* next row: ticket info and one clock */
 int csvc__sla_db_list_next(csvc__sla_row_cursor *c, csvc_uuid *ticket, char *number, size_t number_n,
                            char *policy, size_t policy_n, int32_t *policy_version, int64_t *duration,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "db/defs.h"
 #include "sla/sla-internal.h"
@@ -525,6 +526,7 @@ int csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int32_t *version
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(p, "p");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = validate(p);
 	int32_t v = 0;
 	if (rc || (rc = csvc__tx_begin(store)))
@@ -544,6 +546,7 @@ int csvc_sla_policy_load(csvc_store *store, const char *name, int32_t version, c
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(version >= 0, "version");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc)
 		return rc;
@@ -554,6 +557,7 @@ int csvc_sla_policy_retire(csvc_store *store, const char *name)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = csvc__check_machine_name(name, "policy name");
 	if (rc || (rc = csvc__tx_begin(store)))
 		return rc;
@@ -769,6 +773,7 @@ int csvc_sla_install_defaults(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	csvc_sla_policy *list[N_DEFAULT_POLICIES] = {0};
 	size_t n = 0;
 	int rc = build_defaults(list, &n);

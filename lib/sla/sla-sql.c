@@ -626,28 +626,43 @@ static const csvc__sql SQL_LIST_TICKET = CSVC__SQL(KEY_SELECT KEY_FROM " WHERE c
  * At risk: running, a warning crossed (recorded, or its instant reached),
  * the deadline not passed (due >= now: the due instant is still on time).
  */
-static const csvc__sql SQL_LIST_AT_RISK = CSVC__SQL(KEY_SELECT ", c.due_us" KEY_FROM
-	" WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL AND c.due_us >= $1"
-	" UNION ALL "
-	KEY_SELECT ", c.due_us" KEY_FROM
-	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= $1 AND c.next_pct < 100 AND c.phase = 1"
-	" AND c.warned = 0 AND c.breached_at IS NULL AND c.due_us >= $1"
-	" ORDER BY 3 LIMIT $2");
+#define AT_RISK(store) \
+	KEY_SELECT ", c.due_us" KEY_FROM \
+	" WHERE c.phase = 1 AND c.warned = 1 AND c.breached_at IS NULL AND c.due_us >= $1" store \
+	" UNION ALL " \
+	KEY_SELECT ", c.due_us" KEY_FROM \
+	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= $1 AND c.next_pct < 100 AND c.phase = 1" \
+	" AND c.warned = 0 AND c.breached_at IS NULL AND c.due_us >= $1" store \
+	" ORDER BY 3 LIMIT $2"
 /* Breached: recorded and not met or ended, or running past its deadline
  * (breached at the due instant; its breach alarm is then pending). */
-static const csvc__sql SQL_LIST_BREACHED = CSVC__SQL(KEY_SELECT ", c.breached_at" KEY_FROM " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2)"
-	" UNION ALL "
-	KEY_SELECT ", c.due_us" KEY_FROM
-	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= $1 AND c.phase = 1 AND c.breached_at IS NULL"
-	" AND c.due_us < $1"
-	" ORDER BY 3 LIMIT $2");
+#define BREACHED(store) \
+	KEY_SELECT ", c.breached_at" KEY_FROM " WHERE c.breached_at IS NOT NULL AND c.phase IN (1, 2)" store \
+	" UNION ALL " \
+	KEY_SELECT ", c.due_us" KEY_FROM \
+	" WHERE c.next_alarm_us IS NOT NULL AND c.next_alarm_us <= $1 AND c.phase = 1 AND c.breached_at IS NULL" \
+	" AND c.due_us < $1" store \
+	" ORDER BY 3 LIMIT $2"
+/* One store's (a principal limited to it, access.h): each row's ticket
+ * looked up by its key. */
+#define OF_STORE " AND c.ticket_id IN (SELECT id FROM tickets WHERE store_code = $3)"
+static const csvc__sql SQL_LIST_AT_RISK = CSVC__SQL(AT_RISK(""));
+static const csvc__sql SQL_LIST_AT_RISK_STORE = CSVC__SQL(AT_RISK(OF_STORE));
+static const csvc__sql SQL_LIST_BREACHED = CSVC__SQL(BREACHED(""));
+static const csvc__sql SQL_LIST_BREACHED_STORE = CSVC__SQL(BREACHED(OF_STORE));
 
-int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t limit, csvc_time_us now,
-                      csvc__sla_row_cursor **out)
+int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, const char *store_code, uint32_t limit,
+                      csvc_time_us now, csvc__sla_row_cursor **out)
 {
-	const csvc__sql *sql = list == CSVC__SLA_LIST_TICKET ? &SQL_LIST_TICKET
-	                  : list == CSVC__SLA_LIST_AT_RISK ? &SQL_LIST_AT_RISK
-	                                                   : &SQL_LIST_BREACHED;
+	const csvc__sql *sql = &SQL_LIST_TICKET;
+	if (list == CSVC__SLA_LIST_AT_RISK && store_code)
+		sql = &SQL_LIST_AT_RISK_STORE;
+	else if (list == CSVC__SLA_LIST_AT_RISK)
+		sql = &SQL_LIST_AT_RISK;
+	else if (list == CSVC__SLA_LIST_BREACHED && store_code)
+		sql = &SQL_LIST_BREACHED_STORE;
+	else if (list == CSVC__SLA_LIST_BREACHED)
+		sql = &SQL_LIST_BREACHED;
 	csvc__sla_row_cursor *c = csvc__calloc(1, sizeof(*c));
 	if (!c)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
@@ -669,6 +684,8 @@ int csvc__sla_db_list(csvc_store *s, int list, int64_t ticket_rowid, uint32_t li
 			csvc__db_bind_null(st, 2);
 		else
 			csvc__db_bind_int(st, 2, -1);
+		if (store_code)
+			csvc__db_bind_text(st, 3, store_code);
 	}
 	size_t cap = 0;
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {

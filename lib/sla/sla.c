@@ -877,6 +877,7 @@ int csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, int *moved)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(ticket, "ticket");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	csvc__ticket_head h;
 	int changed = 0;
 	int rc = csvc__tx_begin(store);
@@ -1002,6 +1003,7 @@ int csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_alarm_fn fn, 
 	if (emitted)
 		*emitted = 0; /* also when the first look fails */
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	int outer = csvc__tx_depth(store) > 0;
 	int64_t count = 0;
 	int64_t rowid;
@@ -1105,6 +1107,7 @@ int csvc_sla_subscribe(csvc_store *store, const char *consumer, csvc_sla_alarm_f
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	if (!fn)
 		return csvc__feed_subscribe(store, consumer, NULL, NULL, NULL);
 	alarm_sub *a = csvc__malloc(sizeof(*a));
@@ -1123,6 +1126,7 @@ int csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(at, "at");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	int64_t rowid;
 	int rc = csvc__sla_db_next_alarm(store, INT64_MAX, &rowid, at);
 	if (rc == CSVC_ITEROVER)
@@ -1202,6 +1206,7 @@ int csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, 
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(ticket, "ticket");
+	CSVC__REQUIRE(store, CSVC_PERM_STORE_MAINTAIN);
 	csvc__ticket_head h;
 	int rc = csvc__ticket_db_head(store, ticket, &h);
 	if (rc)
@@ -1303,14 +1308,15 @@ double csvc_sla_target_percent_used(const csvc_sla_target *t)
 	return t && t->duration ? 100.0 * (double)t->used / (double)t->duration : 0.0;
 }
 
-static int open_list(csvc_store *store, int list, int64_t rowid, uint32_t limit, csvc_sla_iter **out)
+static int open_list(csvc_store *store, int list, int64_t rowid, const char *store_code, uint32_t limit,
+                     csvc_sla_iter **out)
 {
 	csvc_sla_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
 	it->store = store;
 	it->now = csvc_store_now(store);
-	int rc = csvc__sla_db_list(store, list, rowid, limit, it->now, &it->cursor);
+	int rc = csvc__sla_db_list(store, list, rowid, store_code, limit, it->now, &it->cursor);
 	if (rc) {
 		csvc__free(it);
 		return rc;
@@ -1326,8 +1332,24 @@ int csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *ticket, csvc_sla
 	CSVC__CHECK_ARG(ticket, "ticket");
 	CSVC__CHECK_ARG(out, "out");
 	csvc__ticket_head h;
-	int rc = csvc__ticket_db_head_read(store, ticket, &h);
-	return rc ? rc : open_list(store, CSVC__SLA_LIST_TICKET, h.rowid, 0, out);
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
+	if (rc || (rc = csvc__ticket_db_head_read(store, ticket, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)))
+		return rc;
+	return open_list(store, CSVC__SLA_LIST_TICKET, h.rowid, NULL, 0, out);
+}
+
+/* An at-risk or breached list: of the principal's store when it is
+ * limited to one. */
+static int open_store_list(csvc_store *store, int list, uint32_t limit, const char *call, csvc_sla_iter **out)
+{
+	int rc = csvc__access_require(store, CSVC_PERM_TICKET_READ, call);
+	if (rc)
+		return rc;
+	const char *scope_store = NULL;
+	if (csvc__access_scope(store, &scope_store) && !scope_store)
+		return csvc__error(CSVC_EACCESS, "%s: staff member '%s' has no home store and no chain-wide role", call,
+		                   csvc_store_principal(store));
+	return open_list(store, list, 0, scope_store, limit, out);
 }
 
 int csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_iter **out)
@@ -1335,7 +1357,7 @@ int csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_iter **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	return open_list(store, CSVC__SLA_LIST_AT_RISK, 0, limit, out);
+	return open_store_list(store, CSVC__SLA_LIST_AT_RISK, limit, __func__, out);
 }
 
 int csvc_sla_breached(csvc_store *store, uint32_t limit, csvc_sla_iter **out)
@@ -1343,7 +1365,7 @@ int csvc_sla_breached(csvc_store *store, uint32_t limit, csvc_sla_iter **out)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	return open_list(store, CSVC__SLA_LIST_BREACHED, 0, limit, out);
+	return open_store_list(store, CSVC__SLA_LIST_BREACHED, limit, __func__, out);
 }
 
 int csvc_sla_iter_next(csvc_sla_iter *it, csvc_sla_target **out)

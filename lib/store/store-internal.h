@@ -39,6 +39,10 @@ typedef struct csvc__store_ext {
 	/* Every module's `committed` ran and no transaction is open:
 	 * delivery to the host's callbacks, which may write again. */
 	void (*settled)(csvc_store *s, void *state);
+	/* Whether the call `call` may use permission `perm` (a
+	 * csvc_permission_t): CSVC_OK, or the refusal (access control, for
+	 * the modules below it: csvc__store_require). */
+	int (*require)(csvc_store *s, void *state, int32_t perm, const char *call);
 } csvc__store_ext;
 
 struct csvc_store {
@@ -108,6 +112,10 @@ int csvc__store_checkpoint(csvc_store *s, int wait);
 /* Attaches `state` (owned by the store from now on, freed by ext->free
  * even on failure) for `ext`. CSVC_ERANGE when full. */
 int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state);
+
+/* Asks the modules with a `require` callback whether call `call` may use
+ * permission `perm` (access.h): for the modules below access control. */
+int csvc__store_require(csvc_store *s, int32_t perm, const char *call);
 
 /* The state attached for `ext`, or NULL when none was. */
 static inline void *csvc__store_state(const csvc_store *s, const csvc__store_ext *ext)

@@ -55,6 +55,17 @@ int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state)
 	return CSVC_OK;
 }
 
+int csvc__store_require(csvc_store *s, int32_t perm, const char *call)
+{
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext->require) {
+			int rc = s->ext[i].ext->require(s, s->ext[i].state, perm, call);
+			if (rc)
+				return rc;
+		}
+	return CSVC_OK;
+}
+
 /* Tells every module what the undone writes were: they forget the events
  * those writes queued and the stored versions (workflows, SLA policies,
  * calendars) they may have cached from them. */

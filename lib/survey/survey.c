@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "db/defs.h"
 #include "store/store-internal.h"
@@ -418,6 +419,7 @@ int csvc_survey_save(csvc_store *store, csvc_survey *s, int32_t *version)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = csvc_survey_validate(s);
 	if (rc)
 		return rc;
@@ -438,6 +440,7 @@ int csvc_survey_load(csvc_store *store, const char *name, int32_t version, csvc_
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(version >= 0, "version");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = check_name(name, "survey name");
 	if (rc)
 		return rc;
@@ -451,6 +454,7 @@ int csvc_survey_install_defaults(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	csvc_survey **all = NULL;
 	size_t n = 0;
 	int rc = csvc__survey_defaults(&all, &n);
@@ -742,6 +746,7 @@ int csvc_survey_invite(csvc_store *store, const char *name, const csvc_survey_co
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(token, "token");
+	CSVC__REQUIRE(store, CSVC_PERM_SURVEY_RECORD);
 	csvc_survey_context ctx_copy;
 	int rc = check_name(name, "survey name");
 	if (rc || (rc = check_context(&ctx, &ctx_copy)))
@@ -829,6 +834,7 @@ int csvc_survey_respond(csvc_store *store, const char *token, const csvc_survey_
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(a, "a");
+	CSVC__REQUIRE(store, CSVC_PERM_SURVEY_RECORD);
 	int rc = check_token(token);
 	if (rc)
 		return rc;
@@ -875,6 +881,7 @@ int csvc_survey_respond_anonymous(csvc_store *store, const char *name, const csv
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(a, "a");
+	CSVC__REQUIRE(store, CSVC_PERM_SURVEY_RECORD);
 	csvc_survey_context ctx_copy;
 	int rc = check_name(name, "survey name");
 	if (rc || (rc = check_context(&ctx, &ctx_copy)))

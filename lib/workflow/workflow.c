@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/access-internal.h"
 #include "db/defs.h"
 #include "store/store-internal.h"
 #include "workflow/workflow-internal.h"
@@ -286,6 +287,7 @@ int csvc_workflow_save(csvc_store *store, csvc_workflow *wf, int32_t *version)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	CSVC__REQUIRE(store, CSVC_PERM_DEFINITIONS_MANAGE);
 	int rc = csvc_workflow_validate(wf);
 	if (rc)
 		return rc;
@@ -307,6 +309,7 @@ int csvc_workflow_load(csvc_store *store, const char *name, int32_t version, csv
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(version >= 0, "version");
+	CSVC__REQUIRE_PRINCIPAL(store);
 	int rc = csvc__check_machine_name(name, "workflow name");
 	if (rc)
 		return rc;
