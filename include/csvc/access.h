@@ -26,7 +26,7 @@
 #define CSVC_ACCESS_H
 
 #include "common.h"
-#include "store_h"
+#include "store.h"
 
 CSVC_BEGIN_DECL
 

@@ -67,6 +67,7 @@ LAYERS = [
     ['db'],
     ['store'],
     ['feed'],
+    ['access'],
     ['customer', 'workflow', 'calendar'],
     ['staff'],
     ['ticket'],
