@@ -911,6 +911,10 @@ static void test_access_checks(void **state)
 	feed_last(T, head, type, ref, actor, payload);
 	assert_string_equal(actor, "aud");
 	csvc_staff_free(st);
+	csvc_assert_ok(csvc_staff_new(&st, "temp2", "临时工"));
+	csvc_assert_err(csvc_staff_create(T, st, "someone"), CSVC_EACCESS);
+	assert_int_equal(feed_head(T), head + 1);
+	csvc_staff_free(st);
 	csvc_assert_ok(csvc_store_set_principal(T, NULL));
 	close_two(&ts);
 }
