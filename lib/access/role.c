@@ -294,7 +294,6 @@ int csvc_role_update(csvc_store *store, csvc_role *role, const char *actor)
 			goto end; /* nothing changed: no new revision, no entry */
 		csvc_role saved = *role;
 		saved.revision = role->revision + 1;
-		saved.created_at = old->created_at;
 		saved.updated_at = now;
 		if (!(rc = csvc__role_db_update(store, state.rowid, &saved, old->perms)))
 			rc = role_feed(store, "role_updated", &saved, actor, now, fields.data);
