@@ -48,7 +48,8 @@ int csvc_store_install_defaults(csvc_store *store)
 	if (rc)
 		return rc;
 	if (!(rc = csvc__workflow_install_defaults(store)) && !(rc = csvc__ticket_install_defaults(store)) &&
-	    !(rc = csvc_sla_install_defaults(store)) && !(rc = csvc_survey_install_defaults(store)))
-		rc = csvc_team_install_defaults(store);
+	    !(rc = csvc_sla_install_defaults(store)) && !(rc = csvc_survey_install_defaults(store)) &&
+	    !(rc = csvc_team_install_defaults(store)))
+		rc = csvc_role_install_defaults(store);
 	return csvc__tx_end(store, rc);
 }

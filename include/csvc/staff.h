@@ -46,6 +46,7 @@ typedef struct csvc_team csvc_team;
 #define CSVC_STAFF_MAX_ACTOR 128       /**< who made a change */
 #define CSVC_STAFF_MAX_SKILLS 64       /**< skills per staff member */
 #define CSVC_STAFF_MAX_TEAMS 32        /**< teams per staff member */
+#define CSVC_STAFF_MAX_ROLES 16        /**< roles per staff member */
 #define CSVC_TEAM_MAX_CODE 64          /**< [a-z0-9_.-] */
 #define CSVC_TEAM_MAX_NAME 256         /**< display name */
 
@@ -75,7 +76,7 @@ typedef enum csvc_team_kind_t {
 
 /**
  * Allocates a draft staff member: active, no employee number, home store,
- * calendar, skill or team, revision 0.
+ * calendar, skill, team or role, revision 0.
  *
  * @param out Receives the record; written only on success.
  * @param code The host's own staff ID or login: 1 to CSVC_STAFF_MAX_CODE
@@ -365,15 +366,66 @@ CSVC_EXTERN(size_t) csvc_staff_team_count(const csvc_staff *st);
  */
 CSVC_EXTERN(const char *) csvc_staff_team(const csvc_staff *st, size_t i);
 
+/**
+ * Gives the staff member the role with code `role` (access.h); adding one
+ * the record has already changes nothing. The role must exist when the
+ * record is saved (CSVC_ENOTFOUND there). With access control on, the
+ * staff member's calls may then do what the role's permissions allow,
+ * from their next csvc_store_set_principal().
+ *
+ * @param st The record.
+ * @param role The role's code.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `st` or `role`, a malformed code),
+ * CSVC_ERANGE (empty or too long, or already CSVC_STAFF_MAX_ROLES roles),
+ * CSVC_ENOMEM.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_add_role(csvc_staff *st, const char *role);
+/**
+ * Takes a role from the staff member.
+ *
+ * @param st The record.
+ * @param role The role's code.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `st` or `role`, a malformed code),
+ * CSVC_ERANGE (empty or too long), CSVC_ENOTFOUND (the staff member does
+ * not hold it).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_remove_role(csvc_staff *st, const char *role);
+/**
+ * The number of roles the staff member holds.
+ *
+ * @param st The record.
+ * @return The count, or 0 if `st` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(size_t) csvc_staff_role_count(const csvc_staff *st);
+/**
+ * The code of role `i` (0-based, in code order).
+ *
+ * @param st The record.
+ * @param i The index.
+ * @return The role's code, or NULL if `st` is NULL or `i` out of range.
+ *
+ * Ownership: borrowed from `st`, valid until it is changed or freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_staff_role(const csvc_staff *st, size_t i);
+
 /* ------------------------------------------------------------------ */
 /* Staff in the store                                                  */
 /* ------------------------------------------------------------------ */
 
 /**
- * Saves a draft staff member with its skills and team memberships, in one
- * transaction: gives it a UUID, revision 1 and the store clock's time, and
- * records a `created` event (and a `joined_team` event per team) in its
- * history and the change feed. On success `st` is updated in place.
+ * Saves a draft staff member with its skills, team memberships and roles,
+ * in one transaction: gives it a UUID, revision 1 and the store clock's
+ * time, and records a `created` event (and a `joined_team` event per team
+ * and a `granted_role` event per role) in its history and the change
+ * feed. On success `st` is updated in place.
  *
  * @param store The open store.
  * @param st The draft.
@@ -383,9 +435,10 @@ CSVC_EXTERN(const char *) csvc_staff_team(const csvc_staff *st, size_t i);
  * Errors: CSVC_EINVAL (NULL `store` or `st`, a saved record, a bad
  * `actor`), CSVC_ERANGE (`actor` too long), CSVC_EEXISTS (the code or the
  * employee number belongs to another staff member), CSVC_ENOTFOUND (a
- * team or the calendar does not exist), CSVC_EREADONLY, CSVC_EBUSY,
- * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on
- * failure and `st` is unchanged.
+ * team, a role or the calendar does not exist), CSVC_EACCESS (the
+ * principal may not manage staff, or `actor` names someone else),
+ * CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * Nothing is written on failure and `st` is unchanged.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_staff_create(csvc_store *store, csvc_staff *st, const char *actor);
@@ -394,9 +447,10 @@ CSVC_EXTERN(int) csvc_staff_create(csvc_store *store, csvc_staff *st, const char
  * Saves the changes to a staff member read from the store, if its revision
  * is still the stored one, in one transaction. Records an `updated` event
  * naming the changed fields, a `deactivated` or `reactivated` event when
- * the active flag changed, and a `joined_team` or `left_team` event per
- * membership change, each with its change-feed entry. An update that
- * changes nothing writes nothing and keeps the revision.
+ * the active flag changed, a `joined_team` or `left_team` event per
+ * membership change and a `granted_role` or `revoked_role` event per role
+ * change, each with its change-feed entry. An update that changes nothing
+ * writes nothing and keeps the revision.
  *
  * @param store The open store.
  * @param st The record, as read and changed.
@@ -405,11 +459,12 @@ CSVC_EXTERN(int) csvc_staff_create(csvc_store *store, csvc_staff *st, const char
  *
  * Errors: CSVC_EINVAL (NULL `store` or `st`, a draft, a bad `actor`),
  * CSVC_ERANGE (`actor` too long), CSVC_ENOTFOUND (no such staff member,
- * or a new team or calendar does not exist), CSVC_ECONFLICT (the record
- * changed since it was read), CSVC_EEXISTS (the employee number belongs to
- * another staff member), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
- * CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on failure and `st` is
- * unchanged.
+ * or a new team, role or calendar does not exist), CSVC_ECONFLICT (the
+ * record changed since it was read), CSVC_EEXISTS (the employee number
+ * belongs to another staff member), CSVC_EACCESS (the principal may not
+ * manage staff, or `actor` names someone else), CSVC_EREADONLY,
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is
+ * written on failure and `st` is unchanged.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_staff_update(csvc_store *store, csvc_staff *st, const char *actor);
@@ -424,7 +479,8 @@ CSVC_EXTERN(int) csvc_staff_update(csvc_store *store, csvc_staff *st, const char
  *
  * Errors: CSVC_EINVAL (NULL `store`, `code` or `out`, invalid UTF-8),
  * CSVC_ERANGE (`code` too long), CSVC_ENOTFOUND (no such staff member),
- * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * CSVC_EACCESS (access control on and no principal), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_staff_free().
  * @since 1.0
@@ -440,8 +496,8 @@ CSVC_EXTERN(int) csvc_staff_get(csvc_store *store, const char *code, csvc_staff 
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
  * Errors: CSVC_EINVAL (NULL `store`, `id` or `out`), CSVC_ENOTFOUND (no
- * such staff member), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
- * CSVC_ENOMEM.
+ * such staff member), CSVC_EACCESS (access control on and no principal),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_staff_free().
  * @since 1.0
@@ -514,7 +570,8 @@ typedef struct csvc_staff_iter csvc_staff_iter;
  * the library knows, an unknown skill kind or status, only one of
  * `skill_kind` and `skill_value`, a malformed filter), CSVC_ERANGE (a
  * filter too long), CSVC_ENOTFOUND (`team` names no team, `after` no
- * staff member), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * staff member), CSVC_EACCESS (access control on and no principal),
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with
  * csvc_staff_iter_free(), before closing the store.
@@ -688,8 +745,9 @@ CSVC_EXTERN(int) csvc_team_set_active(csvc_team *team, int active);
  *
  * Errors: CSVC_EINVAL (NULL `store` or `team`, a saved team, a bad
  * `actor`), CSVC_ERANGE (`actor` too long), CSVC_EEXISTS (the code is
- * taken), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
- * CSVC_ENOMEM. Nothing is written on failure.
+ * taken), CSVC_EACCESS (the principal may not manage staff, or `actor`
+ * names someone else), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on failure.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_team_create(csvc_store *store, csvc_team *team, const char *actor);
@@ -707,9 +765,10 @@ CSVC_EXTERN(int) csvc_team_create(csvc_store *store, csvc_team *team, const char
  *
  * Errors: CSVC_EINVAL (NULL `store` or `team`, a draft, a bad `actor`),
  * CSVC_ERANGE (`actor` too long), CSVC_ENOTFOUND (no such team),
- * CSVC_ECONFLICT (the team changed since it was read), CSVC_EREADONLY,
- * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is
- * written on failure and `team` is unchanged.
+ * CSVC_ECONFLICT (the team changed since it was read), CSVC_EACCESS (the
+ * principal may not manage staff, or `actor` names someone else),
+ * CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * Nothing is written on failure and `team` is unchanged.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_team_update(csvc_store *store, csvc_team *team, const char *actor);
@@ -724,7 +783,8 @@ CSVC_EXTERN(int) csvc_team_update(csvc_store *store, csvc_team *team, const char
  *
  * Errors: CSVC_EINVAL (NULL `store`, `code` or `out`, a malformed code),
  * CSVC_ERANGE (empty or too long), CSVC_ENOTFOUND (no such team),
- * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * CSVC_EACCESS (access control on and no principal), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_team_free().
  * @since 1.0
@@ -742,7 +802,8 @@ CSVC_EXTERN(int) csvc_team_get(csvc_store *store, const char *code, csvc_team **
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
  * Errors: CSVC_EINVAL (NULL `store`, `out` or `count`, an unknown
- * `kind`), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * `kind`), CSVC_EACCESS (access control on and no principal), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns the array and each team: free them with
  * csvc_team_list_free().
@@ -772,7 +833,8 @@ CSVC_EXTERN(void) csvc_team_list_free(csvc_team **teams, size_t count);
  *
  * Errors: CSVC_EINVAL (NULL `store`, `code` or `out`, a malformed code),
  * CSVC_ERANGE (empty or too long), CSVC_ENOTFOUND (no such team),
- * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ * CSVC_EACCESS (access control on and no principal), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with
  * csvc_staff_iter_free(), before closing the store.
@@ -792,9 +854,9 @@ CSVC_EXTERN(int) csvc_team_members(csvc_store *store, const char *code, csvc_sta
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY, CSVC_EBUSY,
- * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on
- * failure.
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_EACCESS (the principal may not
+ * manage staff), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on failure.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_team_install_defaults(csvc_store *store);

@@ -302,17 +302,19 @@ CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from,
  * notified→surveyed→closed) and "general", each with waiting, reopen,
  * escalate and cancel where they make sense; the ticket kinds and
  * channels (ticket.h), the SLA policy pack (csvc_sla_install_defaults)
- * the survey templates (csvc_survey_install_defaults) and the handbook's
- * teams and departments (csvc_team_install_defaults, staff.h).
- * Installing twice changes nothing. Atomic.
+ * the survey templates (csvc_survey_install_defaults), the handbook's
+ * teams and departments (csvc_team_install_defaults, staff.h) and its
+ * roles (csvc_role_install_defaults, access.h). Installing twice changes
+ * nothing. Atomic.
  *
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store),
- * CSVC_ESTATE (inside a transaction aborted by a storage failure),
- * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (a stored definition cannot be
- * read back), CSVC_ENOMEM.
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_EACCESS (access control on
+ * and the principal may not manage staff), CSVC_EREADONLY (a read-only
+ * store), CSVC_ESTATE (inside a transaction aborted by a storage
+ * failure), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (a stored definition
+ * cannot be read back), CSVC_ENOMEM.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_store_install_defaults(csvc_store *store);

@@ -90,6 +90,10 @@ void csvc__access_system_leave(struct csvc_store *s);
 
 /* ---- roles: values (role.c) ---- */
 
+/* Who made a change: 1 to this many bytes. The same limit as
+ * CSVC_STAFF_MAX_ACTOR (staff.h, a module above this one). */
+#define CSVC__ACTOR_MAX 128
+
 int csvc__role_alloc(csvc_role **out);
 int csvc__role_check_code(const char *code);
 
@@ -97,6 +101,29 @@ int csvc__role_check_code(const char *code);
 
 /* The row id of role `code` (ENOTFOUND with a clear message when none). */
 int csvc__role_db_id(struct csvc_store *s, const char *code, int64_t *rowid);
+
+/* A stored role's row id and revision (ENOTFOUND when none). Inside a
+ * write transaction on PostgreSQL, `lock` locks the row to the commit. */
+typedef struct csvc__role_state {
+	int64_t rowid;
+	int64_t revision;
+} csvc__role_state;
+int csvc__role_db_state(struct csvc_store *s, const char *code, int lock, csvc__role_state *out);
+/* Role `code` with its permissions (ENOTFOUND when none). */
+int csvc__role_db_load(struct csvc_store *s, const char *code, csvc_role **out);
+/* Every role in creation order, read in one query; the caller frees them
+ * with csvc_role_list_free. */
+int csvc__role_db_list(struct csvc_store *s, csvc_role ***out, size_t *count);
+/* Inserts the role's row and its permissions (the code must be free). */
+int csvc__role_db_insert(struct csvc_store *s, const csvc_role *r, int64_t *rowid);
+/* Writes the role's scalars, and its permissions where they differ from
+ * `old_perms` (the stored ones). */
+int csvc__role_db_update(struct csvc_store *s, int64_t rowid, const csvc_role *r, uint32_t old_perms);
+
+/* The roles staff members hold (staff_roles): the staff module saves a
+ * staff record's roles through these. */
+int csvc__role_db_grant(struct csvc_store *s, int64_t staff_rowid, int64_t role_rowid);
+int csvc__role_db_revoke(struct csvc_store *s, int64_t staff_rowid, int64_t role_rowid);
 
 /* ---- the principal (access-sql.c) ---- */
 

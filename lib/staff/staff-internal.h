@@ -6,6 +6,7 @@
 #ifndef CSVC_STAFF_INTERNAL_H
 #define CSVC_STAFF_INTERNAL_H
 
+#include "access/access-internal.h"
 #include "csvc/staff.h"
 #include "db/db.h"
 #include "store/cursor.h"
@@ -26,6 +27,8 @@ struct csvc_staff {
 	size_t n_skills;
 	char **teams; /* team codes, sorted */
 	size_t n_teams;
+	char **roles; /* role codes, sorted */
+	size_t n_roles;
 };
 
 struct csvc_team {
@@ -43,6 +46,7 @@ int csvc__team_alloc(csvc_team **out);
 /* Appends without checks or sorting (loading, in stored order). */
 int csvc__staff_push_skill(csvc_staff *st, int32_t kind, const char *value);
 int csvc__staff_push_team(csvc_staff *st, const char *team);
+int csvc__staff_push_role(csvc_staff *st, const char *role);
 /* Checks shared by the setters and the queries. */
 int csvc__staff_check_code(const char *code);
 int csvc__staff_check_skill(int32_t kind, const char *value);

@@ -123,6 +123,9 @@ void csvc_staff_free(csvc_staff *st)
 	for (size_t i = 0; i < st->n_teams; i++)
 		csvc__free(st->teams[i]);
 	csvc__free(st->teams);
+	for (size_t i = 0; i < st->n_roles; i++)
+		csvc__free(st->roles[i]);
+	csvc__free(st->roles);
 	csvc__free(st);
 }
 
@@ -343,6 +346,82 @@ size_t csvc_staff_team_count(const csvc_staff *st)
 const char *csvc_staff_team(const csvc_staff *st, size_t i)
 {
 	return st && i < st->n_teams ? st->teams[i] : NULL;
+}
+
+/* ---- roles: sorted codes, as teams ---- */
+
+static size_t role_search(const csvc_staff *st, const char *role, int *found)
+{
+	size_t i = 0;
+	*found = 0;
+	for (; i < st->n_roles; i++) {
+		int c = strcmp(st->roles[i], role);
+		if (c >= 0) {
+			*found = c == 0;
+			break;
+		}
+	}
+	return i;
+}
+
+int csvc__staff_push_role(csvc_staff *st, const char *role)
+{
+	char **v = csvc__realloc(st->roles, (st->n_roles + 1) * sizeof(*v));
+	if (!v)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	st->roles = v;
+	if (!(v[st->n_roles] = csvc__strcopy(role)))
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	st->n_roles++;
+	return CSVC_OK;
+}
+
+int csvc_staff_add_role(csvc_staff *st, const char *role)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(st, "st");
+	int rc = csvc__role_check_code(role);
+	if (rc)
+		return rc;
+	int found;
+	size_t at = role_search(st, role, &found);
+	if (found)
+		return CSVC_OK;
+	if (st->n_roles >= CSVC_STAFF_MAX_ROLES)
+		return csvc__error(CSVC_ERANGE, "a staff member holds at most %d roles", CSVC_STAFF_MAX_ROLES);
+	if ((rc = csvc__staff_push_role(st, role)))
+		return rc;
+	char *added = st->roles[st->n_roles - 1];
+	memmove(&st->roles[at + 1], &st->roles[at], (st->n_roles - 1 - at) * sizeof(*st->roles));
+	st->roles[at] = added;
+	return CSVC_OK;
+}
+
+int csvc_staff_remove_role(csvc_staff *st, const char *role)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(st, "st");
+	int rc = csvc__role_check_code(role);
+	if (rc)
+		return rc;
+	int found;
+	size_t at = role_search(st, role, &found);
+	if (!found)
+		return csvc__error(CSVC_ENOTFOUND, "the staff member does not hold role '%s'", role);
+	csvc__free(st->roles[at]);
+	memmove(&st->roles[at], &st->roles[at + 1], (st->n_roles - at - 1) * sizeof(*st->roles));
+	st->n_roles--;
+	return CSVC_OK;
+}
+
+size_t csvc_staff_role_count(const csvc_staff *st)
+{
+	return st ? st->n_roles : 0;
+}
+
+const char *csvc_staff_role(const csvc_staff *st, size_t i)
+{
+	return st && i < st->n_roles ? st->roles[i] : NULL;
 }
 
 /* ---- teams ---- */

@@ -30,6 +30,10 @@ static const csvc__sql SQL_LOAD_SKILLS =
 /* Sorted by code in memory (a few rows: no sort in the engine). */
 static const csvc__sql SQL_LOAD_TEAMS = CSVC__SQL("SELECT t.code FROM staff_teams m JOIN teams t ON t.id = m.team_id"
 	" WHERE m.staff_id = $1");
+/* staff_roles belongs to the access module, which writes it
+ * (csvc__role_db_grant); a record's roles are read with it here. */
+static const csvc__sql SQL_LOAD_ROLES = CSVC__SQL("SELECT r.code FROM staff_roles m JOIN roles r ON r.id = m.role_id"
+	" WHERE m.staff_id = $1");
 static const csvc__sql SQL_DELETE_SKILLS = CSVC__SQL("DELETE FROM staff_skills WHERE staff_id = $1");
 static const csvc__sql SQL_INSERT_SKILL = CSVC__SQL("INSERT INTO staff_skills (staff_id, kind, value) VALUES ($1,$2,$3)");
 static const csvc__sql SQL_JOIN = CSVC__SQL("INSERT INTO staff_teams (staff_id, team_id) VALUES ($1,$2)");
@@ -149,6 +153,27 @@ static int load_teams(csvc_store *s, int64_t rowid, csvc_staff *t)
 	return CSVC_OK;
 }
 
+static int load_roles(csvc_store *s, int64_t rowid, csvc_staff *t)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_LOAD_ROLES, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		if ((rc = csvc__staff_push_role(t, csvc__db_textcol(st, 0)))) {
+			csvc__db_reset(st);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	csvc__db_reset(st);
+	if (t->n_roles > 1)
+		qsort(t->roles, t->n_roles, sizeof(*t->roles), code_cmp);
+	return CSVC_OK;
+}
+
 int csvc__staff_db_load(csvc_store *s, int64_t rowid, csvc_staff **out)
 {
 	csvc__stmt *st;
@@ -184,7 +209,7 @@ int csvc__staff_db_load(csvc_store *s, int64_t rowid, csvc_staff **out)
 		rc = csvc__error(CSVC_ENOMEM, "out of memory loading a staff member");
 	if (!rc && (!t->code || !t->name))
 		rc = csvc__error(CSVC_ECORRUPT, "stored staff member %lld has no code or name", (long long)rowid);
-	if (rc || (rc = load_skills(s, rowid, t)) || (rc = load_teams(s, rowid, t))) {
+	if (rc || (rc = load_skills(s, rowid, t)) || (rc = load_teams(s, rowid, t)) || (rc = load_roles(s, rowid, t))) {
 		csvc_staff_free(t);
 		return rc;
 	}

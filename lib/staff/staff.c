@@ -13,6 +13,10 @@
 #include "staff/staff-internal.h"
 #include "store/store-internal.h"
 
+/* The access module checks actors of role changes with its own copy of
+ * the limit. */
+_Static_assert(CSVC_STAFF_MAX_ACTOR == CSVC__ACTOR_MAX, "one limit for actors");
+
 static int check_actor(const char *actor)
 {
 	int rc = csvc__check_text(actor, 1, CSVC_STAFF_MAX_ACTOR, "actor");
@@ -44,12 +48,27 @@ static int team_rowids(csvc_store *s, char **codes, size_t n, int64_t *out)
 	return CSVC_OK;
 }
 
-static int team_event(csvc_store *s, int64_t rowid, const csvc_staff *st, const char *type, const char *team,
-                      const char *actor, csvc_time_us at)
+/* The row ids of the roles named in `codes` (none unknown). */
+static int role_rowids(csvc_store *s, char **codes, size_t n, int64_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = csvc__role_db_id(s, codes[i], &out[i]);
+		if (rc)
+			return rc;
+	}
+	return CSVC_OK;
+}
+
+/* An event of a membership or a role: payload {"team": code} or
+ * {"role": code} (`what`). */
+static int link_event(csvc_store *s, int64_t rowid, const csvc_staff *st, const char *type, const char *what,
+                      const char *code, const char *actor, csvc_time_us at)
 {
 	csvc__buf p = {0};
-	csvc__buf_puts(&p, "{\"team\":");
-	csvc__buf_json_string(&p, team);
+	csvc__buf_puts(&p, "{\"");
+	csvc__buf_puts(&p, what);
+	csvc__buf_puts(&p, "\":");
+	csvc__buf_json_string(&p, code);
 	csvc__buf_put(&p, "}", 2);
 	int rc = p.failed ? csvc__error(CSVC_ENOMEM, "out of memory")
 	                  : csvc__staff_db_event(s, rowid, st, type, actor, at, p.data);
@@ -62,14 +81,16 @@ int csvc_staff_create(csvc_store *store, csvc_staff *st, const char *actor)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(st, "st");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	if (st->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the staff member is saved already: use csvc_staff_update");
-	int64_t *teams = csvc__calloc(st->n_teams ? st->n_teams : 1, sizeof(*teams));
+	/* The row ids of the teams, then of the roles. */
+	int64_t *teams = csvc__calloc(st->n_teams + st->n_roles + 1, sizeof(*teams));
 	if (!teams)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
+	int64_t *roles = teams + st->n_teams;
 
 	csvc_time_us now = csvc_store_now(store);
 	csvc_staff saved = *st; /* shallow view with the new identity */
@@ -83,12 +104,16 @@ int csvc_staff_create(csvc_store *store, csvc_staff *st, const char *actor)
 			break;
 		if (!(rc = check_calendar(store, saved.calendar)) &&
 		    !(rc = team_rowids(store, saved.teams, saved.n_teams, teams)) &&
+		    !(rc = role_rowids(store, saved.roles, saved.n_roles, roles)) &&
 		    !(rc = csvc__staff_db_insert(store, &saved, &rowid)) &&
 		    !(rc = csvc__staff_db_set_skills(store, rowid, &saved)))
 			rc = csvc__staff_db_event(store, rowid, &saved, "created", actor, now, NULL);
 		for (size_t i = 0; i < saved.n_teams && !rc; i++)
 			if (!(rc = csvc__staff_db_join(store, rowid, teams[i])))
-				rc = team_event(store, rowid, &saved, "joined_team", saved.teams[i], actor, now);
+				rc = link_event(store, rowid, &saved, "joined_team", "team", saved.teams[i], actor, now);
+		for (size_t i = 0; i < saved.n_roles && !rc; i++)
+			if (!(rc = csvc__role_db_grant(store, rowid, roles[i])))
+				rc = link_event(store, rowid, &saved, "granted_role", "role", saved.roles[i], actor, now);
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
 	csvc__free(teams);
@@ -125,8 +150,16 @@ static int has_team(const csvc_staff *st, const char *code)
 	return 0;
 }
 
+static int has_role(const csvc_staff *st, const char *code)
+{
+	for (size_t i = 0; i < st->n_roles; i++)
+		if (strcmp(st->roles[i], code) == 0)
+			return 1;
+	return 0;
+}
+
 /* The payload of an `updated` event: the names of the changed fields
- * (empty when only the active flag or the teams changed). */
+ * (empty when only the active flag, the teams or the roles changed). */
 static void diff_fields(const csvc_staff *old, const csvc_staff *st, csvc__buf *fields, int *n)
 {
 	const struct {
@@ -156,14 +189,16 @@ int csvc_staff_update(csvc_store *store, csvc_staff *st, const char *actor)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(st, "st");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	if (st->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the staff member is a draft: use csvc_staff_create");
-	int64_t *teams = csvc__calloc(st->n_teams ? st->n_teams : 1, sizeof(*teams));
+	/* The row ids of the teams, then of the roles. */
+	int64_t *teams = csvc__calloc(st->n_teams + st->n_roles + 1, sizeof(*teams));
 	if (!teams)
 		return csvc__error(CSVC_ENOMEM, "out of memory");
+	int64_t *roles = teams + st->n_teams;
 	csvc_time_us now = csvc_store_now(store);
 	csvc_staff *old = NULL;
 	csvc__buf fields = {0};
@@ -193,14 +228,20 @@ again:
 		joins += !has_team(old, st->teams[i]);
 	for (size_t i = 0; i < old->n_teams; i++)
 		leaves += !has_team(st, old->teams[i]);
+	size_t grants = 0, revokes = 0;
+	for (size_t i = 0; i < st->n_roles; i++)
+		grants += !has_role(old, st->roles[i]);
+	for (size_t i = 0; i < old->n_roles; i++)
+		revokes += !has_role(st, old->roles[i]);
 	int activity = (old->active != 0) != (st->active != 0);
-	changed = n_fields || activity || joins || leaves;
+	changed = n_fields || activity || joins || leaves || grants || revokes;
 	if (!changed)
 		goto end; /* nothing changed: no new revision, no event */
 	/* Everything that can be refused is checked before the first write. */
 	if (str_differs(old->calendar, st->calendar) && (rc = check_calendar(store, st->calendar)))
 		goto end;
-	if ((rc = team_rowids(store, st->teams, st->n_teams, teams)))
+	if ((rc = team_rowids(store, st->teams, st->n_teams, teams)) ||
+	    (rc = role_rowids(store, st->roles, st->n_roles, roles)))
 		goto end;
 	csvc_staff saved = *st;
 	saved.id = old->id;
@@ -221,11 +262,22 @@ again:
 		csvc__staff_state ts;
 		if (!(rc = csvc__team_db_state(store, old->teams[i], 0, &ts)) &&
 		    !(rc = csvc__staff_db_leave(store, state.rowid, ts.rowid)))
-			rc = team_event(store, state.rowid, &saved, "left_team", old->teams[i], actor, now);
+			rc = link_event(store, state.rowid, &saved, "left_team", "team", old->teams[i], actor, now);
 	}
 	for (size_t i = 0; i < st->n_teams && !rc; i++)
 		if (!has_team(old, st->teams[i]) && !(rc = csvc__staff_db_join(store, state.rowid, teams[i])))
-			rc = team_event(store, state.rowid, &saved, "joined_team", st->teams[i], actor, now);
+			rc = link_event(store, state.rowid, &saved, "joined_team", "team", st->teams[i], actor, now);
+	for (size_t i = 0; i < old->n_roles && !rc; i++) {
+		if (has_role(st, old->roles[i]))
+			continue;
+		int64_t role_rowid;
+		if (!(rc = csvc__role_db_id(store, old->roles[i], &role_rowid)) &&
+		    !(rc = csvc__role_db_revoke(store, state.rowid, role_rowid)))
+			rc = link_event(store, state.rowid, &saved, "revoked_role", "role", old->roles[i], actor, now);
+	}
+	for (size_t i = 0; i < st->n_roles && !rc; i++)
+		if (!has_role(old, st->roles[i]) && !(rc = csvc__role_db_grant(store, state.rowid, roles[i])))
+			rc = link_event(store, state.rowid, &saved, "granted_role", "role", st->roles[i], actor, now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (csvc__tx_again(store, rc, &attempt)) {
@@ -253,7 +305,7 @@ int csvc_staff_get(csvc_store *store, const char *code, csvc_staff **out)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	int rc = csvc__check_text(code, 0, CSVC_STAFF_MAX_CODE, "code");
-	if (rc)
+	if (rc || (rc = CSVC__ACCESS_PRINCIPAL(store)))
 		return rc;
 	int began;
 	if ((rc = csvc__read_begin(store, &began)))
@@ -271,9 +323,11 @@ int csvc_staff_get_by_id(csvc_store *store, const csvc_uuid *id, csvc_staff **ou
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
 	CSVC__CHECK_ARG(out, "out");
-	int began;
-	int rc = csvc__read_begin(store, &began);
+	int rc = CSVC__ACCESS_PRINCIPAL(store);
 	if (rc)
+		return rc;
+	int began;
+	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
 	csvc__staff_state state;
 	if (!(rc = csvc__staff_db_state_by_id(store, id, &state)))
@@ -315,7 +369,7 @@ int csvc_staff_iter_new(csvc_store *store, const csvc_staff_query *q, csvc_staff
 		return csvc__error(CSVC_EINVAL, "a skill filter needs both skill_kind and skill_value");
 	if ((copy.skill_kind && (rc = csvc__staff_check_skill(copy.skill_kind, copy.skill_value))) ||
 	    (copy.home_store && (rc = csvc__check_store_code(copy.home_store))) ||
-	    (copy.team && (rc = csvc__team_check_code(copy.team))))
+	    (copy.team && (rc = csvc__team_check_code(copy.team))) || (rc = CSVC__ACCESS_PRINCIPAL(store)))
 		return rc;
 	csvc_staff_iter *it = csvc__calloc(1, sizeof(*it));
 	if (!it)
@@ -409,8 +463,8 @@ int csvc_team_create(csvc_store *store, csvc_team *team, const char *actor)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(team, "team");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	if (team->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the team is saved already: use csvc_team_update");
@@ -436,8 +490,8 @@ int csvc_team_update(csvc_store *store, csvc_team *team, const char *actor)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(team, "team");
-	int rc = check_actor(actor);
-	if (rc)
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
 	if (team->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the team is a draft: use csvc_team_create");
@@ -504,7 +558,7 @@ int csvc_team_get(csvc_store *store, const char *code, csvc_team **out)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	int rc = csvc__team_check_code(code);
-	if (rc)
+	if (rc || (rc = CSVC__ACCESS_PRINCIPAL(store)))
 		return rc;
 	int began;
 	if ((rc = csvc__read_begin(store, &began)))
@@ -531,9 +585,11 @@ int csvc_team_list(csvc_store *store, csvc_team_kind_t kind, csvc_team ***out, s
 	CSVC__CHECK_ARG(count, "count");
 	if (kind != 0 && kind != CSVC_TEAM_CS_GROUP && kind != CSVC_TEAM_DEPARTMENT)
 		return csvc__error(CSVC_EINVAL, "unknown team kind %d", (int)kind);
-	int began;
-	int rc = csvc__read_begin(store, &began);
+	int rc = CSVC__ACCESS_PRINCIPAL(store);
 	if (rc)
+		return rc;
+	int began;
+	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
 	csvc_team **teams = NULL;
 	size_t n = 0;
@@ -552,7 +608,7 @@ int csvc_team_members(csvc_store *store, const char *code, csvc_staff_iter **out
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
 	int rc = csvc__team_check_code(code);
-	if (rc)
+	if (rc || (rc = CSVC__ACCESS_PRINCIPAL(store)))
 		return rc;
 	csvc_staff_query q = CSVC_STAFF_QUERY_INIT;
 	q.team = code;
@@ -579,8 +635,11 @@ int csvc_team_install_defaults(csvc_store *store)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
+	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
+	if (rc)
+		return rc;
 	csvc_time_us now = csvc_store_now(store);
-	int rc, attempt = 0;
+	int attempt = 0;
 	do {
 		if ((rc = csvc__tx_begin(store)))
 			break;

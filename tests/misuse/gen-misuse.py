@@ -29,6 +29,7 @@ VALUE_INT = {
     'csvc_uuid_is_nil', 'csvc_uuid_equal', 'csvc_customer_has_tag', 'csvc_ticket_priority_overridden',
     'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
     'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active', 'csvc_customer_masked',
+    'csvc_role_active', 'csvc_role_allows', 'csvc_store_access_control',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
 }
 # Valid with NULL/0 arguments (and must still change nothing).
@@ -39,6 +40,8 @@ MAY_SUCCEED = {
     'csvc_sla_install_defaults',
     'csvc_survey_install_defaults',
     'csvc_team_install_defaults',
+    'csvc_role_install_defaults',
+    'csvc_store_set_principal',    # NULL clears the principal
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing
     'csvc_feed_deliver',           # no subscriber: delivers nothing
@@ -65,6 +68,7 @@ ARG_OVERRIDE = {
     ('csvc_ticket_update', 1): 'stored_ticket(s)',
     ('csvc_staff_update', 1): 'stored_staff(s)',
     ('csvc_team_update', 1): 'stored_team(s)',
+    ('csvc_role_update', 1): 'stored_role(s)',
     ('csvc_sla_policy_add_target', 3): 'CSVC_SLA_CALENDAR_NAMED',
 }
 # Never called blindly: they open or end transactions (tested elsewhere).
@@ -82,6 +86,8 @@ FACTORIES = {
     'csvc_team *': 'fresh_team()',
     'const csvc_staff *': 'fresh_staff()',
     'const csvc_team *': 'fresh_team()',
+    'csvc_role *': 'fresh_role()',
+    'const csvc_role *': 'fresh_role()',
     'const csvc_customer *': 'fresh_customer()',
     'const csvc_ticket *': 'fresh_ticket()',
     'const csvc_workflow *': 'fresh_workflow()',
@@ -98,6 +104,8 @@ FREE = {
     'fresh_team()': 'csvc_team_free((csvc_team *)%s)',
     'stored_staff(s)': 'csvc_staff_free((csvc_staff *)%s)',
     'stored_team(s)': 'csvc_team_free((csvc_team *)%s)',
+    'fresh_role()': 'csvc_role_free((csvc_role *)%s)',
+    'stored_role(s)': 'csvc_role_free((csvc_role *)%s)',
 }
 SCALAR_OUT = {'int *', 'int32_t *', 'int64_t *', 'size_t *', 'csvc_time_us *', 'csvc_uuid *',
               'const char **', 'char **'}

@@ -37,6 +37,7 @@ static void misuse_populate(csvc_store *s)
 	csvc_staff *st = NULL;
 	csvc_assert_ok(csvc_staff_new(&st, "e1", "员工"));
 	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_add_role(st, "receptionist"));
 	csvc_assert_ok(csvc_staff_create(s, st, NULL));
 	csvc_staff_free(st);
 }
@@ -195,6 +196,20 @@ static csvc_team *fresh_team(void)
 	csvc_team *t = NULL;
 	csvc_assert_ok(csvc_team_new(&t, "team2", "组", CSVC_TEAM_CS_GROUP));
 	return t;
+}
+
+static csvc_role *fresh_role(void)
+{
+	csvc_role *r = NULL;
+	csvc_assert_ok(csvc_role_new(&r, "role2", "角色", CSVC_ROLE_SCOPE_STORE));
+	return r;
+}
+
+static csvc_role *stored_role(csvc_store *s)
+{
+	csvc_role *r = NULL;
+	csvc_assert_ok(csvc_role_get(s, "receptionist", &r));
+	return r;
 }
 
 static csvc_staff *stored_staff(csvc_store *s)

@@ -9,7 +9,7 @@ EXPECTED = {
     -1: csvc.GenericError, -2: csvc.InvalidArgument, -3: csvc.OutOfMemory, -4: csvc.NotFound,
     -5: csvc.AlreadyExists, -6: csvc.InvalidTransition, -7: csvc.Conflict, -8: csvc.Busy,
     -9: csvc.StorageError, -10: csvc.Corrupt, -11: csvc.Stopped, -12: csvc.OutOfRange,
-    -13: csvc.VersionMismatch, -14: csvc.NotAStore, -15: csvc.ReadOnly,
+    -13: csvc.VersionMismatch, -14: csvc.NotAStore, -15: csvc.ReadOnly, -16: csvc.AccessDenied,
 }
 
 

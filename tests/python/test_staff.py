@@ -30,7 +30,7 @@ class StaffRecordTest(StoreTestCase):
         self.assertIsNone(st.home_store)
         self.assertIsNone(st.calendar)
         self.assertIs(st.active, True)
-        self.assertEqual((st.skills, st.teams), ((), ()))
+        self.assertEqual((st.skills, st.teams, st.roles), ((), (), ()))
         st.name = "王芳芳"
         st.employee_number = "E-0001"
         st.home_store = "SH01"
@@ -63,6 +63,31 @@ class StaffRecordTest(StoreTestCase):
         self.assertEqual(st.teams, ("consult",))
         with self.assertRaises(csvc.NotFound):
             st.remove_team("floor")
+
+    def test_roles_are_a_sorted_tuple(self):
+        st = Staff("u001", "王芳", roles=["supervisor", "cashier"])
+        self.assertEqual(st.roles, ("cashier", "supervisor"))
+        st.add_role("cashier")  # held: no-op
+        st.add_role("auditor")
+        st.remove_role("supervisor")
+        self.assertEqual(st.roles, ("auditor", "cashier"))
+        with self.assertRaises(csvc.NotFound):
+            st.remove_role("supervisor")
+        with self.assertRaises(csvc.InvalidArgument):
+            st.add_role("Not A Code")
+        with self.assertRaises(csvc.OutOfRange):
+            st.add_role("r" * (csvc._csvc.ROLE_MAX_CODE + 1))
+        with self.assertRaises(TypeError):
+            st.add_role(None)
+        with self.assertRaises(TypeError):
+            Staff("u001", "王芳", roles="cashier")
+        self.assertEqual(st.roles, ("auditor", "cashier"))
+        for i in range(csvc._csvc.STAFF_MAX_ROLES - 2):
+            st.add_role("r%02d" % i)
+        with self.assertRaises(csvc.OutOfRange):
+            st.add_role("one_more")
+        self.assertEqual(len(st.roles), csvc._csvc.STAFF_MAX_ROLES)
+        self.assertNotEqual(st, Staff("u001", "王芳"))
 
     def test_value_equality_and_unhashable(self):
         a = Staff("u001", "王芳", home_store="SH01")
@@ -137,6 +162,27 @@ class StaffStoreTest(StoreTestCase):
         self.store.update_staff(st)
         types = [(e.subject_kind, e.type) for e in self.store.feed_after(0, 1000) if e.subject_kind == "staff"]
         self.assertEqual(types, [("staff", "created"), ("staff", "joined_team"), ("staff", "deactivated")])
+
+    def test_roles_saved_with_the_record(self):
+        with self.assertRaises(csvc.NotFound):
+            self.store.create_staff(Staff("u001", "王芳", roles=["receptionist", "nosuchrole"]))
+        self.assertEqual(list(self.store.staff(status=StaffStatus.ANY)), [])
+        st = self.store.create_staff(Staff("u001", "王芳", roles=["receptionist", "cashier"]), actor="hr-1")
+        self.assertEqual(self.store.get_staff("u001").roles, ("cashier", "receptionist"))
+        st.remove_role("cashier")
+        st.add_role("supervisor")
+        self.store.update_staff(st, actor="hr-1")
+        self.assertEqual(st.revision, 2)
+        self.assertEqual(self.store.get_staff("u001").roles, ("receptionist", "supervisor"))
+        entries = [(e.type, e.payload) for e in self.store.feed_after(0, 1000) if e.subject_kind == "staff"]
+        self.assertEqual(entries, [("created", None), ("granted_role", '{"role":"cashier"}'),
+                                   ("granted_role", '{"role":"receptionist"}'),
+                                   ("revoked_role", '{"role":"cashier"}'),
+                                   ("granted_role", '{"role":"supervisor"}')])
+        st.add_role("nosuchrole")
+        with self.assertRaises(csvc.NotFound):
+            self.store.update_staff(st)
+        self.assertEqual(self.store.get_staff("u001").revision, 2)
 
     def test_conflict_on_a_stale_revision(self):
         st = self.store.create_staff(Staff("u001", "王芳"))

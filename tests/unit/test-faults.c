@@ -240,6 +240,7 @@ static int op_staff_create(csvc_store *s, void *ctx)
 	csvc_assert_ok(csvc_staff_new(&st, code, "员工"));
 	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_LANGUAGE, "zh"));
 	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_add_role(st, "cashier"));
 	int rc = csvc_staff_create(s, st, "op");
 	if (rc)
 		assert_int_equal(csvc_staff_revision(st), 0);
@@ -258,6 +259,8 @@ static int op_staff_update(csvc_store *s, void *ctx)
 	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_CHANNEL, "phone"));
 	csvc_assert_ok(csvc_staff_remove_team(st, "consult"));
 	csvc_assert_ok(csvc_staff_add_team(st, "hr"));
+	csvc_assert_ok(csvc_staff_remove_role(st, "cashier"));
+	csvc_assert_ok(csvc_staff_add_role(st, "guide"));
 	csvc_assert_ok(csvc_staff_set_active(st, 0));
 	int64_t rev = csvc_staff_revision(st);
 	int rc = csvc_staff_update(s, st, "op");
@@ -265,6 +268,48 @@ static int op_staff_update(csvc_store *s, void *ctx)
 		assert_int_equal(csvc_staff_revision(st), rev);
 	csvc_staff_free(st);
 	return rc;
+}
+
+/* Roles: ctx receives (create) and names (update) the role code. */
+static int op_role_create(csvc_store *s, void *ctx)
+{
+	static int serial;
+	char *code = ctx;
+	snprintf(code, 32, "role-%d", ++serial);
+	csvc_role *r = NULL;
+	csvc_assert_ok(csvc_role_new(&r, code, "角色", CSVC_ROLE_SCOPE_STORE));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_TICKET_READ));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_TICKET_CREATE));
+	int rc = csvc_role_create(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_role_revision(r), 0);
+	csvc_role_free(r);
+	return rc;
+}
+
+static int op_role_update(csvc_store *s, void *ctx)
+{
+	csvc_role *r = NULL;
+	int saved = countdown;
+	countdown = 0;
+	csvc_assert_ok(csvc_role_get(s, ctx, &r));
+	countdown = saved;
+	csvc_assert_ok(csvc_role_set_name(r, "改名"));
+	csvc_assert_ok(csvc_role_set_scope(r, CSVC_ROLE_SCOPE_CHAIN));
+	csvc_assert_ok(csvc_role_revoke(r, CSVC_PERM_TICKET_READ));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_AUDIT_READ));
+	int64_t rev = csvc_role_revision(r);
+	int rc = csvc_role_update(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_role_revision(r), rev);
+	csvc_role_free(r);
+	return rc;
+}
+
+static int op_role_install_defaults(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_role_install_defaults(s);
 }
 
 typedef struct pair {
@@ -477,6 +522,8 @@ static void test_every_write_fails_cleanly(void **state)
 	o.clock_userdata = &now_cell;
 	csvc_store *s = NULL;
 	csvc_assert_ok(csvc_store_open(&s, path, &o));
+	/* The handbook's roles on a store without any: all or none. */
+	assert_true(fail_every_step(s, op_role_install_defaults, NULL, SQLITE_IOERR) > 9);
 	csvc_assert_ok(csvc_store_install_defaults(s));
 	csvc_assert_ok(csvc_store_set_change_hook(s, count_hook, NULL));
 	csvc_customer *base = rich_draft("老顾客", "CARD-OLD");
@@ -498,6 +545,10 @@ static void test_every_write_fails_cleanly(void **state)
 		char staff_code[32];
 		assert_true(fail_every_step(s, op_staff_create, staff_code, codes[ci]) > 5);
 		assert_true(fail_every_step(s, op_staff_update, staff_code, codes[ci]) > 5);
+		/* Roles: a failed create or update writes no row or entry. */
+		char role_code[32];
+		assert_true(fail_every_step(s, op_role_create, role_code, codes[ci]) > 3);
+		assert_true(fail_every_step(s, op_role_update, role_code, codes[ci]) > 3);
 
 		/* Tickets: a failed call writes nothing and tells the hook nothing. */
 		csvc_uuid ticket;

@@ -361,9 +361,16 @@ static int op_install_defaults(csvc_store *s, void *ctx)
 	return csvc_store_install_defaults(s);
 }
 
+static int op_role_install_defaults(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_role_install_defaults(s);
+}
+
 static void test_install_defaults(void **state)
 {
 	(void)state;
+	OOM(fx.s, op_role_install_defaults, NULL, 0);
 	OOM(fx.s, op_install_defaults, NULL, 0);
 }
 
@@ -558,6 +565,7 @@ static int op_staff_create(csvc_store *s, void *ctx)
 	csvc_assert_ok(csvc_staff_set_calendar(st, "sh-hours"));
 	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_LANGUAGE, "zh"));
 	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_add_role(st, "receptionist"));
 	RESUME();
 	int rc = csvc_staff_create(s, st, "op");
 	if (rc)
@@ -578,6 +586,8 @@ static int op_staff_update(csvc_store *s, void *ctx)
 	csvc_assert_ok(csvc_staff_add_skill(st, CSVC_SKILL_CHANNEL, "phone"));
 	csvc_staff_remove_team(st, "consult"); /* gone after the first success */
 	csvc_assert_ok(csvc_staff_add_team(st, "floor"));
+	csvc_staff_remove_role(st, "cashier"); /* gone after the first success */
+	csvc_assert_ok(csvc_staff_add_role(st, "supervisor"));
 	csvc_assert_ok(csvc_staff_set_active(st, 0));
 	int64_t rev = csvc_staff_revision(st);
 	RESUME();
@@ -637,6 +647,70 @@ static int op_team_create(csvc_store *s, void *ctx)
 	return rc;
 }
 
+static int op_role_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	static int serial;
+	PAUSE();
+	char code[32];
+	snprintf(code, sizeof(code), "oom.role%d", ++serial);
+	csvc_role *r = UNSET;
+	csvc_assert_ok(csvc_role_new(&r, code, "角色", CSVC_ROLE_SCOPE_STORE));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_TICKET_READ));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_SURVEY_RECORD));
+	RESUME();
+	int rc = csvc_role_create(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_role_revision(r), 0);
+	PAUSE();
+	csvc_role_free(r);
+	RESUME();
+	return rc;
+}
+
+static int op_role_update(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_role *r = UNSET;
+	csvc_assert_ok(csvc_role_get(s, "guide", &r));
+	/* Something changes on every successful run. */
+	csvc_assert_ok(csvc_role_set_active(r, !csvc_role_active(r)));
+	csvc_assert_ok(csvc_role_set_name(r, "导购 (改)"));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_REPORTS_READ));
+	csvc_assert_ok(csvc_role_revoke(r, CSVC_PERM_TICKET_CREATE));
+	int64_t rev = csvc_role_revision(r);
+	RESUME();
+	int rc = csvc_role_update(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_role_revision(r), rev);
+	PAUSE();
+	csvc_role_free(r);
+	RESUME();
+	return rc;
+}
+
+static int op_role_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_role *r = UNSET;
+	int rc = csvc_role_get(s, "supervisor", &r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
+	csvc_role_free(r);
+	csvc_role **roles = UNSET;
+	size_t n = 77;
+	if ((rc = csvc_role_list(s, &roles, &n))) {
+		assert_ptr_equal(roles, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	csvc_role_list_free(roles, n);
+	return CSVC_OK;
+}
+
 static void test_staff(void **state)
 {
 	(void)state;
@@ -644,12 +718,16 @@ static void test_staff(void **state)
 	csvc_staff *st = NULL;
 	csvc_assert_ok(csvc_staff_new(&st, "oom-base", "员工"));
 	csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+	csvc_assert_ok(csvc_staff_add_role(st, "cashier"));
 	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
 	csvc_staff_free(st);
 	OOM(s, op_staff_create, NULL, QUICK);
 	OOM(s, op_staff_update, NULL, 0);
 	OOM(s, op_staff_read, NULL, READS | QUICK);
 	OOM(s, op_team_create, NULL, 0);
+	OOM(s, op_role_create, NULL, QUICK);
+	OOM(s, op_role_update, NULL, 0);
+	OOM(s, op_role_read, NULL, READS);
 }
 
 /* ---- tickets ---- */

@@ -49,8 +49,9 @@ except ImportError as _e:
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, ErrorCode, Impact,
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
-                     SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource)
-from ._errors import (AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
+                     SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource,
+                     Permission, RoleScope)
+from ._errors import (AccessDenied, AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
@@ -126,11 +127,11 @@ __all__ = [
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
-    "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus",
+    "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus", "Permission", "RoleScope",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",
-    "VersionMismatch", "NotAStore", "ReadOnly", "StoreClosed",
+    "VersionMismatch", "NotAStore", "ReadOnly", "AccessDenied", "StoreClosed",
     # functions and constants
     "normalize_phone", "library_version", "strerror", "metric_name", "SCHEMA_VERSION_SUPPORTED", "__version__",
 ]

@@ -300,6 +300,7 @@ class ErrorCode(IntEnum):
     EVERSION = -13
     ENOTSTORE = -14
     EREADONLY = -15
+    EACCESS = -16
     ITEROVER = -31
 
 
@@ -322,3 +323,31 @@ class StaffStatus(IntEnum):
     ACTIVE = 0    #: only active ones (the default)
     INACTIVE = 1  #: only deactivated ones
     ANY = 2       #: both
+
+
+class Permission(IntEnum):
+    """A class of operation a role may allow (csvc_permission_t)."""
+    CUSTOMER_READ_CONTACTS = 1  #: see customers' phones and e-mails unmasked
+    CUSTOMER_READ_PROFILE = 2   #: read a customer record
+    CUSTOMER_SEARCH = 3         #: find, list and count customers
+    CUSTOMER_EXPORT = 4         #: export customer data in bulk
+    CUSTOMER_MERGE = 5          #: merge two customer records
+    CUSTOMER_ERASE = 6          #: erase a customer
+    CUSTOMER_WRITE = 7          #: create and update customer records
+    TICKET_READ = 8             #: read, list and count tickets and their history
+    TICKET_CREATE = 9           #: open tickets
+    TICKET_UPDATE = 10          #: edit, comment on, link and merge tickets
+    TICKET_TRANSITION = 11      #: move a ticket through its workflow
+    TICKET_ASSIGN = 12          #: assign a ticket to someone
+    DEFINITIONS_MANAGE = 13     #: workflows, kinds, channels, calendars, SLA policies, surveys
+    STAFF_MANAGE = 14           #: staff members, teams and roles
+    REPORTS_READ = 15           #: service reports and the dashboard
+    AUDIT_READ = 16             #: the change feed
+    SURVEY_RECORD = 17          #: send survey invitations, record answers
+    STORE_MAINTAIN = 18         #: checkpoints, scrubs, SLA runs, feed consumers
+
+
+class RoleScope(IntEnum):
+    """Which records a role's holder may see (csvc_role_scope_t)."""
+    STORE = 1  #: the staff member's home store's records
+    CHAIN = 2  #: every store's records

@@ -7,7 +7,7 @@ from ._enums import ErrorCode
 __all__ = [
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped",
-    "OutOfRange", "VersionMismatch", "NotAStore", "ReadOnly", "StoreClosed",
+    "OutOfRange", "VersionMismatch", "NotAStore", "ReadOnly", "AccessDenied", "StoreClosed",
 ]
 
 
@@ -120,6 +120,11 @@ class ReadOnly(Error):
     code = ErrorCode.EREADONLY
 
 
+class AccessDenied(Error):
+    """CSVC_EACCESS: the store's principal may not do this (access control)."""
+    code = ErrorCode.EACCESS
+
+
 class StoreClosed(InvalidTransition):
     """The store is closed, or was closed while this iterator was open
     (code CSVC_ESTATE). Raised by the bindings, not by the library."""
@@ -129,5 +134,5 @@ _ERROR_CLASSES: Dict[int, Type[Error]] = {
     cls.code: cls
     for cls in (GenericError, InvalidArgument, OutOfMemory, NotFound, AlreadyExists,
                 InvalidTransition, Conflict, Busy, StorageError, Corrupt, Stopped, OutOfRange,
-                VersionMismatch, NotAStore, ReadOnly)
+                VersionMismatch, NotAStore, ReadOnly, AccessDenied)
 }

@@ -1848,7 +1848,7 @@ static int skill_in(PyObject *o, int32_t *kind, const char **value)
 }
 
 /* Copies the fields a caller can set (name, employee number, home store,
- * calendar, active flag, skills, teams) from `src` onto `dst`; the
+ * calendar, active flag, skills, teams, roles) from `src` onto `dst`; the
  * library has no duplicate call for these records. */
 static int staff_copy_fields(csvc_staff *dst, const csvc_staff *src)
 {
@@ -1887,6 +1887,16 @@ static int staff_copy_fields(csvc_staff *dst, const csvc_staff *src)
 	n = csvc_staff_team_count(src);
 	for (size_t i = 0; i < n; i++)
 		if ((rc = csvc_staff_add_team(dst, csvc_staff_team(src, i))) != CSVC_OK)
+			return rc;
+	while ((n = csvc_staff_role_count(dst)) > 0) {
+		char buf[CSVC_ROLE_MAX_CODE + 1];
+		snprintf(buf, sizeof(buf), "%s", csvc_staff_role(dst, n - 1));
+		if ((rc = csvc_staff_remove_role(dst, buf)) != CSVC_OK)
+			return rc;
+	}
+	n = csvc_staff_role_count(src);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = csvc_staff_add_role(dst, csvc_staff_role(src, i))) != CSVC_OK)
 			return rc;
 	return CSVC_OK;
 }
@@ -1954,17 +1964,18 @@ static int staff_ready(StaffObject *self)
 }
 
 static int staff_add_team_cb(void *st, const char *s) { return csvc_staff_add_team(st, s); }
+static int staff_add_role_cb(void *st, const char *s) { return csvc_staff_add_role(st, s); }
 
 static int Staff_init(StaffObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"code", "name", "employee_number", "home_store", "calendar", "active", "skills", "teams",
-	                     NULL};
+	                     "roles", NULL};
 	const char *code, *name, *number = NULL, *home = NULL, *cal = NULL;
 	int active = 1;
-	PyObject *skills = NULL, *teams = NULL;
+	PyObject *skills = NULL, *teams = NULL, *roles = NULL;
 	csvc_staff *st = NULL;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss|$zzzpOO:Staff", kw, &code, &name, &number, &home, &cal,
-	                                 &active, &skills, &teams) ||
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss|$zzzpOOO:Staff", kw, &code, &name, &number, &home, &cal,
+	                                 &active, &skills, &teams, &roles) ||
 	    check_rc(csvc_staff_new(&st, code, name)))
 		return -1;
 	if ((number && check_rc(csvc_staff_set_employee_number(st, number))) ||
@@ -1988,6 +1999,8 @@ static int Staff_init(StaffObject *self, PyObject *args, PyObject *kwargs)
 			goto fail;
 	}
 	if (teams != NULL && teams != Py_None && each_str(teams, "teams", staff_add_team_cb, st))
+		goto fail;
+	if (roles != NULL && roles != Py_None && each_str(roles, "roles", staff_add_role_cb, st))
 		goto fail;
 	csvc_staff_free(self->st);
 	self->st = st;
@@ -2112,6 +2125,22 @@ static PyObject *Staff_get_teams(StaffObject *self, void *cl)
 	return t;
 }
 
+static PyObject *Staff_get_roles(StaffObject *self, void *cl)
+{
+	size_t n = csvc_staff_role_count(self->st);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		PyObject *s = str_out(csvc_staff_role(self->st, i));
+		if (s == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+	}
+	return t;
+}
+
 static int staff_skill_args(StaffObject *self, PyObject *args, const char *fname, int32_t *kind, const char **value)
 {
 	PyObject *k, *v;
@@ -2160,6 +2189,22 @@ static PyObject *Staff_remove_team(StaffObject *self, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
+static PyObject *Staff_add_role(StaffObject *self, PyObject *arg)
+{
+	const char *s;
+	if (staff_ready(self) || str_req(arg, &s, "role") || check_rc(csvc_staff_add_role(self->st, s)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Staff_remove_role(StaffObject *self, PyObject *arg)
+{
+	const char *s;
+	if (staff_ready(self) || str_req(arg, &s, "role") || check_rc(csvc_staff_remove_role(self->st, s)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
 static PyObject *Staff_repr(StaffObject *self)
 {
 	char id[CSVC_UUID_STRLEN + 1] = "draft";
@@ -2193,6 +2238,8 @@ static PyGetSetDef Staff_getset[] = {
 	G(Staff, skills, "Skills as a tuple of (SkillKind, value) pairs, sorted. Change with add_skill/remove_skill."),
 	G(Staff, teams, "Codes of the teams the staff member belongs to (tuple of str, sorted). Change with\n"
 	                "add_team/remove_team."),
+	G(Staff, roles, "Codes of the roles the staff member holds (tuple of str, sorted). Change with\n"
+	                "add_role/remove_role."),
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -2205,12 +2252,16 @@ static PyMethodDef Staff_methods[] = {
 	                         "Makes the staff member a member of the team with this code (no-op if a\n"
 	                         "member). The team must exist when the record is saved (NotFound)."),
 	METH_O_(Staff, remove_team, "remove_team($self, team, /)\n--\n\nEnds a team membership (NotFound if not a member)."),
+	METH_O_(Staff, add_role, "add_role($self, role, /)\n--\n\n"
+	                         "Gives the staff member the role with this code (no-op if held). The\n"
+	                         "role must exist when the record is saved (NotFound)."),
+	METH_O_(Staff, remove_role, "remove_role($self, role, /)\n--\n\nTakes a role away (NotFound if not held)."),
 	{NULL, NULL, 0, NULL},
 };
 
 static const char *const staff_eq_fields[] = {
 	"id", "code", "revision", "name", "employee_number", "home_store", "calendar", "active",
-	"created_at", "updated_at", "skills", "teams", NULL,
+	"created_at", "updated_at", "skills", "teams", "roles", NULL,
 };
 
 static PyObject *Staff_richcompare(PyObject *a, PyObject *b, int op)
@@ -2226,11 +2277,11 @@ static PyTypeObject StaffType = {
 	.tp_repr = (reprfunc)Staff_repr,
 	.tp_flags = Py_TPFLAGS_DEFAULT,
 	.tp_doc = PyDoc_STR("Staff(code, name, *, employee_number=None, home_store=None, calendar=None, active=True, "
-	                    "skills=(), teams=())\n--\n\n"
+	                    "skills=(), teams=(), roles=())\n--\n\n"
 	                    "A staff member (员工): a detached value like Customer. `code` is the\n"
 	                    "host's own staff ID or login, unique in the store and fixed once saved.\n"
-	                    "skills is an iterable of (SkillKind, value) pairs, teams an iterable of\n"
-	                    "team codes. Setters validate (InvalidArgument, OutOfRange) and change\n"
+	                    "skills is an iterable of (SkillKind, value) pairs, teams and roles\n"
+	                    "iterables of team and role codes. Setters validate (InvalidArgument, OutOfRange) and change\n"
 	                    "nothing on failure. Save with Store.create_staff / Store.update_staff;\n"
 	                    "staff members are never deleted: set active = False."),
 	.tp_methods = Staff_methods,
@@ -7323,6 +7374,8 @@ static const struct {
 	{"SkillKind", CSVC_ENUM_SKILL_KIND},
 	{"TeamKind", CSVC_ENUM_TEAM_KIND},
 	{"StaffStatus", CSVC_ENUM_STAFF_STATUS},
+	{"Permission", CSVC_ENUM_PERMISSION},
+	{"RoleScope", CSVC_ENUM_ROLE_SCOPE},
 };
 
 static PyObject *enum_id_dict(void)
@@ -7488,7 +7541,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    LIMIT(SURVEY_MAX_OPTIONS) || LIMIT(SURVEY_MAX_TEXT) || LIMIT(SURVEY_MAX_PERSON) || LIMIT(SURVEY_TOKEN_LEN) ||
 	    LIMIT(STAFF_MAX_CODE) || LIMIT(STAFF_MAX_NAME) || LIMIT(STAFF_MAX_EMPLOYEE_NO) ||
 	    LIMIT(STAFF_MAX_STORE_CODE) || LIMIT(STAFF_MAX_CALENDAR) || LIMIT(STAFF_MAX_SKILL) ||
-	    LIMIT(STAFF_MAX_ACTOR) || LIMIT(STAFF_MAX_SKILLS) || LIMIT(STAFF_MAX_TEAMS) || LIMIT(TEAM_MAX_CODE) ||
+	    LIMIT(STAFF_MAX_ACTOR) || LIMIT(STAFF_MAX_SKILLS) || LIMIT(STAFF_MAX_TEAMS) ||
+	    LIMIT(STAFF_MAX_ROLES) || LIMIT(ROLE_MAX_CODE) || LIMIT(TEAM_MAX_CODE) ||
 	    LIMIT(TEAM_MAX_NAME)) {
 		Py_DECREF(m);
 		return NULL;
