@@ -913,13 +913,8 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-<<<<<<< HEAD
         db.executescript("DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;"
                          " DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
-=======
-        db.executescript("DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
-                         " DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;"
->>>>>>> roles
                          " DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills;"
                          " DROP TABLE staff; DROP TABLE teams;"
                          " PRAGMA user_version=10;")

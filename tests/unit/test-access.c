@@ -505,7 +505,7 @@ static void test_escalation_is_the_library(void **state)
 	fixture *f = *state;
 	csvc_sla_policy *p = NULL;
 	size_t i;
-	csvc_assert_ok(csvc_sla_policy_new(&p, "access_escalation", 1000));
+	csvc_assert_ok(csvc_sla_policy_new(&p, "access_escalation", 0));
 	csvc_assert_ok(csvc_sla_policy_match_kind(p, "complaint"));
 	csvc_assert_ok(csvc_sla_policy_add_target(p, "answer", HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i));
 	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
