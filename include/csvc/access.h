@@ -359,7 +359,8 @@ CSVC_EXTERN(int) csvc_store_access_control(const csvc_store *store);
  * principal as their actor: a call whose `actor` is NULL records the
  * principal's code, and one naming anybody else is refused.
  *
- * Also allowed in trusted mode, where it only names the actor.
+ * Also allowed in trusted mode, where it checks no permission but still
+ * names the actor of writes and refuses writes in another's name.
  *
  * @param store The open store.
  * @param staff_code The staff member's code, or NULL to clear the
