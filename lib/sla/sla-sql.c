@@ -645,7 +645,7 @@ static const csvc__sql SQL_LIST_TICKET = CSVC__SQL(KEY_SELECT KEY_FROM " WHERE c
 	" ORDER BY 3 LIMIT $2"
 /* One store's (a principal limited to it, access.h): each row's ticket
  * looked up by its key. */
-#define OF_STORE " AND c.ticket_id IN (SELECT id FROM tickets WHERE store_code = $3)"
+#define OF_STORE " AND EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id AND t.store_code = $3)"
 static const csvc__sql SQL_LIST_AT_RISK = CSVC__SQL(AT_RISK(""));
 static const csvc__sql SQL_LIST_AT_RISK_STORE = CSVC__SQL(AT_RISK(OF_STORE));
 static const csvc__sql SQL_LIST_BREACHED = CSVC__SQL(BREACHED(""));
