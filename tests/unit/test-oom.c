@@ -730,6 +730,57 @@ static void test_staff(void **state)
 	OOM(s, op_role_read, NULL, READS);
 }
 
+/* ---- access control ---- */
+
+/* Setting the principal: a failure leaves none. Cleared again after, so
+ * that each run starts as the first did. */
+static int op_set_principal(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	int rc = csvc_store_set_principal(s, "oom.desk");
+	if (rc) {
+		assert_null(csvc_store_principal(s));
+		return rc;
+	}
+	assert_string_equal(csvc_store_principal(s), "oom.desk");
+	csvc_assert_ok(csvc_store_set_principal(s, NULL));
+	return CSVC_OK;
+}
+
+/* Reading a customer masked (a receptionist may not see contacts). */
+static int op_masked_get(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_customer *c = UNSET;
+	int rc = csvc_customer_get(s, &fx.customer, &c);
+	if (rc) {
+		assert_ptr_equal(c, UNSET);
+		return rc;
+	}
+	assert_int_equal(csvc_customer_masked(c), 1);
+	assert_string_equal(csvc_customer_phone(c, 0), "138****0001");
+	csvc_customer_free(c);
+	return CSVC_OK;
+}
+
+static void test_access(void **state)
+{
+	(void)state;
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "oom.desk", "前台"));
+	csvc_assert_ok(csvc_staff_add_role(st, "receptionist"));
+	csvc_assert_ok(csvc_staff_create(fx.s, st, "setup"));
+	csvc_staff_free(st);
+	csvc_store_options o = store_opts();
+	o.flags = CSVC_OPEN_ACCESS_CONTROL;
+	csvc_store *a = NULL;
+	csvc_assert_ok(csvc_test_open(&a, path, &o));
+	OOM(a, op_set_principal, NULL, READS | QUICK);
+	csvc_assert_ok(csvc_store_set_principal(a, "oom.desk"));
+	OOM(a, op_masked_get, NULL, READS | QUICK);
+	csvc_store_close(a);
+}
+
 /* ---- tickets ---- */
 
 static int op_ticket_create(csvc_store *s, void *ctx)
@@ -1536,6 +1587,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_defaults, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workflows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendars, setup, teardown),
