@@ -62,7 +62,7 @@ typedef enum csvc_permission_t {
 	CSVC_PERM_REPORTS_READ = 15,          /**< service reports and the dashboard */
 	CSVC_PERM_AUDIT_READ = 16,            /**< the change feed (and audit log) */
 	CSVC_PERM_SURVEY_RECORD = 17,         /**< send survey invitations, record answers */
-	CSVC_PERM_STORE_MAINTAIN = 18         /**< maintenance: checkpoints, scrubs, SLA runs, feed consumers */
+	CSVC_PERM_STORE_MAINTAIN = 18         /**< maintenance: scrubs, SLA runs, feed consumers */
 } csvc_permission_t;
 
 /** The highest csvc_permission_t value of this version. @since 1.0 */

@@ -281,7 +281,8 @@ CSVC_EXTERN(int) csvc_calendar_between(const csvc_calendar *cal, csvc_time_us fr
  * @param cal The calendar.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
  *   has control characters), CSVC_ERANGE (name longer than
  *   CSVC_CALENDAR_NAME_MAX), CSVC_EREADONLY (a read-only store),
  *   CSVC_ESTATE (inside a transaction aborted by a storage failure),
@@ -306,7 +307,8 @@ CSVC_EXTERN(int) csvc_calendar_save(csvc_store *store, const char *name, const c
  * @param out Receives the calendar.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, an options version
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `name` or `out`, an options version
  *   newer than the library knows, a name that is empty, not UTF-8 or has
  *   control characters), CSVC_ERANGE (name longer than
  *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar, or its zone
@@ -336,7 +338,8 @@ CSVC_EXTERN(int) csvc_calendar_load(csvc_store *store, const char *name,
  * @param updated_us Receives when it was last saved; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `name`, a name that is empty, not
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `name`, a name that is empty, not
  *   UTF-8 or has control characters), CSVC_ERANGE (name longer than
  *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar), CSVC_EBUSY,
  *   CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
@@ -352,7 +355,8 @@ CSVC_EXTERN(int) csvc_calendar_info(csvc_store *store, const char *name, csvc_uu
  * @param name The calendar's name in the store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a name that is empty, not UTF-8 or
  *   has control characters), CSVC_ERANGE (name longer than
  *   CSVC_CALENDAR_NAME_MAX), CSVC_ENOTFOUND (no such calendar),
  *   CSVC_ESTATE (the calendar is still attached to a store code, named by
@@ -373,7 +377,8 @@ CSVC_EXTERN(int) csvc_calendar_delete(csvc_store *store, const char *name);
  * @param count Receives the number of names.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
  *
  * Ownership: `*names` is one allocation (the array and its strings) that
@@ -393,7 +398,8 @@ CSVC_EXTERN(int) csvc_calendar_list(csvc_store *store, char ***names, size_t *co
  * @param name The saved calendar's name.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII, a name that is empty, not UTF-8
  *   or has control characters), CSVC_ERANGE (an empty store code or one
  *   longer than CSVC_STORE_CODE_MAX, a name longer than
@@ -413,7 +419,8 @@ CSVC_EXTERN(int) csvc_calendar_attach(csvc_store *store, const char *store_code,
  * @param store_code The retail store code.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
  *   attached), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
@@ -432,7 +439,8 @@ CSVC_EXTERN(int) csvc_calendar_detach(csvc_store *store, const char *store_code)
  * @param name Receives the calendar's name.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
  *   attached), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
@@ -453,7 +461,8 @@ CSVC_EXTERN(int) csvc_calendar_name_for_store(csvc_store *store, const char *sto
  * @param out Receives the calendar.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `store_code` or `out`, an options
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `store_code` or `out`, an options
  *   version newer than the library knows, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (nothing
@@ -486,7 +495,8 @@ CSVC_EXTERN(int) csvc_calendar_for_store(csvc_store *store, const char *store_co
  * @param len The number of bytes at `data`.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, an empty or invalid zone name, or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, an empty or invalid zone name, or
  *   "UTC" or a fixed offset, which need no data), CSVC_ERANGE (a name
  *   longer than 255 bytes), CSVC_ECORRUPT (not valid TZif data; nothing is
  *   kept; or the database is damaged), CSVC_EREADONLY (a read-only store),
@@ -525,7 +535,8 @@ typedef enum csvc_zone_source_t {
  * @param zone The zone's IANA name, "UTC" or a fixed offset.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII, an empty or invalid zone name),
  *   CSVC_ERANGE (an empty store code or one longer than
  *   CSVC_STORE_CODE_MAX, a zone name longer than 255 bytes, a fixed
@@ -547,7 +558,8 @@ CSVC_EXTERN(int) csvc_calendar_set_store_zone(csvc_store *store, const char *sto
  * @param store_code The retail store code.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (no zone
  *   was set), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
@@ -567,7 +579,8 @@ CSVC_EXTERN(int) csvc_calendar_clear_store_zone(csvc_store *store, const char *s
  * @param zone Receives the zone's name.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (none
  *   set), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
@@ -591,7 +604,8 @@ CSVC_EXTERN(int) csvc_calendar_store_zone(csvc_store *store, const char *store_c
  * @param zone The zone's IANA name, "UTC" or a fixed offset.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, an empty or invalid zone name),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, an empty or invalid zone name),
  *   CSVC_ERANGE (a zone name longer than 255 bytes, a fixed offset out of
  *   range), CSVC_ENOTFOUND (the zone is neither
  *   built in, kept in the store nor a file in the store's zoneinfo_dir),
@@ -610,7 +624,8 @@ CSVC_EXTERN(int) csvc_calendar_set_default_zone(csvc_store *store, const char *z
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_ENOTFOUND (none was set),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`), CSVC_ENOTFOUND (none was set),
  *   CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
  *   aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (the database is damaged), CSVC_ENOMEM.
@@ -626,7 +641,8 @@ CSVC_EXTERN(int) csvc_calendar_clear_default_zone(csvc_store *store);
  * @param zone Receives the zone's name.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (none set),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (none set),
  *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is damaged),
  *   CSVC_ENOMEM.
  *
@@ -647,7 +663,8 @@ CSVC_EXTERN(int) csvc_calendar_default_zone(csvc_store *store, char **zone);
  * @param source Receives a csvc_zone_source_t; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `out`, a store code with spaces or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `out`, a store code with spaces or
  *   characters other than printable ASCII), CSVC_ERANGE (an empty store
  *   code or one longer than CSVC_STORE_CODE_MAX), CSVC_ENOTFOUND (the
  *   zone is set but not available: see csvc_calendar_load),

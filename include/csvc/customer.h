@@ -715,7 +715,8 @@ CSVC_EXTERN(int) csvc_customer_lifecycle_at(const csvc_customer *c, size_t i, in
  * @param actor Who did it, recorded on the event; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `c`, `c` is not a draft: use
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `c`, `c` is not a draft: use
  * csvc_customer_update(); invalid UTF-8 or a control character in
  * `actor`; a phone with more than 15 digits once the country code is
  * added), CSVC_ERANGE (`actor` longer than CSVC_CUSTOMER_MAX_ACTOR bytes,
@@ -743,7 +744,8 @@ CSVC_EXTERN(int) csvc_customer_create(csvc_store *store, csvc_customer *c, const
  * @param actor Who did it, recorded on the event; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `c`, `c` is a draft: use
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `c`, `c` is a draft: use
  * csvc_customer_create(); a bad `actor`; a phone with more than 15 digits
  * once the country code is added), CSVC_ERANGE (`actor` too long, or
  * transactions already nested 64 deep), CSVC_ENOTFOUND (no such customer
@@ -766,7 +768,8 @@ CSVC_EXTERN(int) csvc_customer_update(csvc_store *store, csvc_customer *c, const
  * @param out Receives the record; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
  * customer), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the stored record
  * is damaged), CSVC_ENOMEM.
  *
@@ -786,7 +789,8 @@ CSVC_EXTERN(int) csvc_customer_get(csvc_store *store, const csvc_uuid *id, csvc_
  * @param out Receives the record; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `phone` or `out`, not a phone
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `phone` or `out`, not a phone
  * number), CSVC_ERANGE (`phone` longer than CSVC_CUSTOMER_MAX_PHONE
  * bytes), CSVC_ENOTFOUND (no active customer has it), CSVC_EBUSY,
  * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
@@ -807,7 +811,8 @@ CSVC_EXTERN(int) csvc_customer_find_by_phone(csvc_store *store, const char *phon
  * @param out Receives the record; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `email` or `out`, not an e-mail
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `email` or `out`, not an e-mail
  * address), CSVC_ERANGE (`email` longer than CSVC_CUSTOMER_MAX_EMAIL
  * bytes), CSVC_ENOTFOUND (no active customer has it), CSVC_EBUSY,
  * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
@@ -827,7 +832,8 @@ CSVC_EXTERN(int) csvc_customer_find_by_email(csvc_store *store, const char *emai
  * @param out Receives the record; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `out`, a NULL or malformed `kind`
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `out`, a NULL or malformed `kind`
  * or `value`, as for csvc_customer_add_external_id()), CSVC_ERANGE (an
  * empty `kind`, or `kind` or `value` too long), CSVC_ENOTFOUND (no active
  * customer holds it), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
@@ -938,7 +944,8 @@ typedef struct csvc_customer_iter csvc_customer_iter;
  * @param out Receives the iterator; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `out`, a struct version newer than
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `out`, a struct version newer than
  * the library knows, an unknown class, tier or lifecycle stage, invalid
  * UTF-8 or a control character in a text filter, an empty `text`, a
  * `phone` or `email` that is not one), CSVC_ERANGE (`text` longer than
@@ -994,7 +1001,8 @@ CSVC_EXTERN(void) csvc_customer_iter_free(csvc_customer_iter *it);
  * @param out Receives the count; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: as csvc_customer_iter_new(): CSVC_EINVAL (NULL `store` or
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * as csvc_customer_iter_new(): CSVC_EINVAL (NULL `store` or
  * `out`, a bad filter value), CSVC_ERANGE (a filter too long),
  * CSVC_ENOTFOUND (`after` names no customer), CSVC_EBUSY, CSVC_ESTORAGE,
  * CSVC_ECORRUPT, CSVC_ENOMEM.
@@ -1030,7 +1038,8 @@ typedef struct csvc_merge_report csvc_merge_report;
  *               NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `keep` or `absorb`, `keep` equal to
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `keep` or `absorb`, `keep` equal to
  * `absorb`, a bad `actor`), CSVC_ENOTFOUND (either customer),
  * CSVC_ESTATE (either one already merged away or erased, or inside a
  * transaction aborted by a storage failure), CSVC_ERANGE (the union
@@ -1119,7 +1128,8 @@ CSVC_EXTERN(void) csvc_merge_report_free(csvc_merge_report *r);
  * @param actor Who did it, recorded on the event; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `id`, a bad `actor`), CSVC_ERANGE
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `id`, a bad `actor`), CSVC_ERANGE
  * (`actor` too long, or transactions already nested 64 deep),
  * CSVC_ENOTFOUND (no such customer), CSVC_ESTATE (already erased, or
  * inside a transaction aborted by a storage failure), CSVC_EREADONLY (a
@@ -1152,7 +1162,8 @@ CSVC_EXTERN(int) csvc_customer_erase(csvc_store *store, const csvc_uuid *id, con
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL store); CSVC_ESTATE inside a transaction;
  * CSVC_EBUSY when another connection's read snapshot or write kept the
  * log from being emptied (the scrub stays pending: call again later), or
  * the write lock was not granted; CSVC_EREADONLY on a read-only store,
@@ -1170,7 +1181,8 @@ CSVC_EXTERN(int) csvc_customer_scrub(csvc_store *store);
  * @param since Receives the instant, or 0; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `since`), CSVC_EBUSY,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `since`), CSVC_EBUSY,
  * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  * @since 1.0
  */

@@ -58,7 +58,8 @@ typedef struct csvc_feed_consumer_iter csvc_feed_consumer_iter;
  *        success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_EBUSY, CSVC_ESTORAGE,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_EBUSY, CSVC_ESTORAGE,
  * CSVC_ECORRUPT.
  * @since 1.0
  */
@@ -78,7 +79,8 @@ CSVC_EXTERN(int) csvc_feed_head(csvc_store *store, int64_t *out);
  *        success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument, a name with other characters),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument, a name with other characters),
  * CSVC_ERANGE (an empty or too long name, `max` out of range),
  * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
@@ -99,7 +101,8 @@ CSVC_EXTERN(int) csvc_feed_read(csvc_store *store, const char *consumer, int32_t
  *        success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_ERANGE (a negative `after`,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_ERANGE (a negative `after`,
  * `max` out of range), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
  * CSVC_ENOMEM.
  *
@@ -263,7 +266,8 @@ CSVC_EXTERN(int) csvc_feed_entry_to_json(const csvc_feed_entry *entry, char **ou
  * @param position The position of the last entry the consumer handled.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument, a name with other characters),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument, a name with other characters),
  * CSVC_ERANGE (an empty or too long name, a negative position, a
  * position past the head: nothing changes), CSVC_EREADONLY, CSVC_EBUSY,
  * CSVC_ESTORAGE, CSVC_ECORRUPT.
@@ -281,7 +285,8 @@ CSVC_EXTERN(int) csvc_feed_ack(csvc_store *store, const char *consumer, int64_t 
  * @param position The new cursor, 0 to the head.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument, a name with other characters),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument, a name with other characters),
  * CSVC_ERANGE (an empty or too long name, a negative position or one past
  * the head), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT.
  * @since 1.0
@@ -295,7 +300,8 @@ CSVC_EXTERN(int) csvc_feed_reset(csvc_store *store, const char *consumer, int64_
  * @param consumer The consumer's machine name.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument, a name with other characters),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument, a name with other characters),
  * CSVC_ERANGE (an empty or too long name), CSVC_ENOTFOUND (no such
  * consumer), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT.
  * @since 1.0
@@ -312,7 +318,8 @@ CSVC_EXTERN(int) csvc_feed_delete(csvc_store *store, const char *consumer);
  *        NULL).
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL `store` or `consumer`, a name with other
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL `store` or `consumer`, a name with other
  * characters), CSVC_ERANGE (an empty or too long name), CSVC_ENOTFOUND
  * (no such consumer), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT.
  * @since 1.0
@@ -327,7 +334,8 @@ CSVC_EXTERN(int) csvc_feed_consumer_get(csvc_store *store, const char *consumer,
  * @param out Receives the iterator; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_EBUSY, CSVC_ESTORAGE,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_EBUSY, CSVC_ESTORAGE,
  * CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with
@@ -381,7 +389,8 @@ CSVC_EXTERN(void) csvc_feed_consumer_iter_free(csvc_feed_consumer_iter *it);
  * @return 1 when an entry after `after` is committed, 0 at the timeout,
  *         or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL `store`), CSVC_ERANGE (a negative `after`,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL `store`), CSVC_ERANGE (a negative `after`,
  * `timeout_ms` out of range), CSVC_ESTATE (a transaction is open on the
  * store: it could not see other commits), CSVC_EBUSY, CSVC_ESTORAGE,
  * CSVC_ECORRUPT.
@@ -436,7 +445,8 @@ typedef int (*csvc_feed_fn)(const csvc_feed_entry *entry, void *userdata);
  * @param userdata Passed to every call of `fn`; not touched by the
  *        library.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
- * Errors: CSVC_EINVAL (a NULL `store` or `consumer`, a name with other
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL `store` or `consumer`, a name with other
  * characters), CSVC_ERANGE (an empty or too long name, a new subscriber
  * beyond CSVC_FEED_MAX_SUBSCRIBERS), CSVC_ENOTFOUND (removing a consumer
  * that has no subscriber on this handle), CSVC_EREADONLY (a read-only
@@ -461,7 +471,8 @@ CSVC_EXTERN(int) csvc_feed_subscribe(csvc_store *store, const char *consumer, cs
  *        also on failure (may be NULL).
  * @return CSVC_OK, the first non-zero value a subscriber returned, or a
  *         negative csvc_error_t (see Errors).
- * Errors: CSVC_EINVAL (a NULL `store`), CSVC_ESTATE (a transaction is
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL `store`), CSVC_ESTATE (a transaction is
  * open, or called from a subscriber), CSVC_EBUSY, CSVC_ESTORAGE,
  * CSVC_ECORRUPT, CSVC_ENOMEM.
  * Thread safety: as every call on the store; the subscribers run on the

@@ -212,7 +212,8 @@ typedef struct csvc_report csvc_report;
  * @param out Receives the report.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
  *   is newer than the library knows, from >= to, an unknown grouping,
  *   period or method, a negative min_sample or survey_version, a
  *   survey_version without a survey, a NaN csi_target; a store code with
@@ -247,7 +248,8 @@ CSVC_EXTERN(int) csvc_report_scores(csvc_store *store, const csvc_report_query *
  * @param out Receives the report.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
  *   is newer than the library knows, from >= to, an unknown grouping,
  *   period or method, CSVC_REPORT_BY_METHOD (refused here),
  *   a negative min_sample or survey_version, a
@@ -284,7 +286,8 @@ CSVC_EXTERN(int) csvc_report_kpis(csvc_store *store, const csvc_report_query *q,
  * @param out Receives the report.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
  *   is newer than the library knows, from >= to, an unknown grouping,
  *   period or method, a negative min_sample or survey_version, a
  *   survey_version without a survey, a NaN csi_target; a store code with
@@ -320,7 +323,8 @@ CSVC_EXTERN(int) csvc_report_sla(csvc_store *store, const csvc_report_query *q, 
  * @param out Receives the report.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `q` or `out`; a query whose version
  *   is newer than the library knows, from >= to, an unknown grouping,
  *   period or method, a negative min_sample or survey_version, a
  *   survey_version without a survey, a NaN csi_target; a store code with
@@ -490,7 +494,8 @@ CSVC_EXTERN(int) csvc_report_to_json(const csvc_report *r, char **out);
  * @param count The number of transactions, 0 or more.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `store_code`, a store code with
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `store_code`, a store code with
  *   spaces or characters other than printable ASCII, a date that is not a
  *   valid YYYYMMDD from year 1 to 9999, a negative count), CSVC_ERANGE (an
  *   empty store code or one longer than 32 bytes), CSVC_EREADONLY (a
@@ -583,7 +588,8 @@ CSVC_EXTERN(int) csvc_report_dashboard_options_init(csvc_report_dashboard_option
  * @param html Receives the page, NUL-terminated.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments, an options version newer than the
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments, an options version newer than the
  *   library knows, from >= to, an empty title, a title or period label
  *   that is not UTF-8 or has control characters, a NaN csi_target, a store
  *   code with spaces or characters other than printable ASCII, a negative

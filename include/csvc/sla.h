@@ -473,7 +473,8 @@ CSVC_EXTERN(int) csvc_sla_target_escalate(csvc_sla_policy *p, size_t index, cons
  * @param version Receives the stored version; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `p`, no targets, a target that
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `p`, no targets, a target that
  *   nothing satisfies, an escalation whose percent is neither 100 nor one
  *   of its target's warning thresholds), CSVC_ENOTFOUND (a target names a
  *   calendar that is not saved: save the calendar first), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
@@ -493,7 +494,8 @@ CSVC_EXTERN(int) csvc_sla_policy_save(csvc_store *store, csvc_sla_policy *p, int
  * @param out Receives the policy.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, a negative
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `name` or `out`, a negative
  *   version, a name with characters outside [a-z0-9_.-]), CSVC_ERANGE (an
  *   empty name or one longer than CSVC_SLA_MAX_NAME), CSVC_ENOTFOUND (no
  *   such policy or version), CSVC_ECORRUPT (the stored definition is
@@ -513,7 +515,8 @@ CSVC_EXTERN(int) csvc_sla_policy_load(csvc_store *store, const char *name, int32
  * @param name The policy's name.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, a name with characters outside
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, a name with characters outside
  *   [a-z0-9_.-]), CSVC_ERANGE (an empty name or one longer than
  *   CSVC_SLA_MAX_NAME), CSVC_ENOTFOUND (no such policy), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
  *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
@@ -539,7 +542,8 @@ CSVC_EXTERN(int) csvc_sla_policy_retire(csvc_store *store, const char *name);
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
  *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (the database or a stored definition is damaged),
  *   CSVC_ENOMEM.
@@ -726,7 +730,8 @@ typedef struct csvc_sla_iter csvc_sla_iter;
  * @param out Receives the iterator.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (no such ticket),
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (no such ticket),
  *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
  *   damaged), CSVC_ENOMEM.
  *
@@ -747,7 +752,8 @@ CSVC_EXTERN(int) csvc_sla_ticket_targets(csvc_store *store, const csvc_uuid *tic
  * @param out Receives the iterator.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
  *   damaged), CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_sla_iter_free(),
@@ -767,7 +773,8 @@ CSVC_EXTERN(int) csvc_sla_at_risk(csvc_store *store, uint32_t limit, csvc_sla_it
  * @param out Receives the iterator.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
  *   damaged), CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_sla_iter_free(),
@@ -866,7 +873,8 @@ typedef int (*csvc_sla_alarm_fn)(const csvc_sla_alarm *alarm, void *userdata);
  * @param fn The callback, or NULL to remove the subscriber.
  * @param userdata Passed to every call of `fn`.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
- * Errors: those of csvc_feed_subscribe(), and CSVC_ENOMEM.
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * those of csvc_feed_subscribe(), and CSVC_ENOMEM.
  * Thread safety: as csvc_feed_subscribe().
  * @since 1.0
  */
@@ -901,7 +909,8 @@ CSVC_EXTERN(int) csvc_sla_subscribe(csvc_store *store, const char *consumer, csv
  * @return CSVC_OK, the non-zero value `fn` or a subscriber returned, or a
  *         negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_ECORRUPT (a stored alarm that
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`), CSVC_ECORRUPT (a stored alarm that
  *   matches no clock of its ticket, or a ticket with alarms but no policy;
  *   a damaged database), CSVC_ERANGE (a deadline beyond the range of its
  *   calendar), CSVC_EREADONLY (an alarm is due on a read-only store),
@@ -927,7 +936,8 @@ CSVC_EXTERN(int) csvc_sla_advance(csvc_store *store, csvc_time_us now, csvc_sla_
  * @param at Receives the instant of the earliest pending alarm.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (nothing is
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL arguments), CSVC_ENOTFOUND (nothing is
  *   pending), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the database is
  *   damaged), CSVC_ENOMEM.
  * @since 1.0
@@ -948,7 +958,8 @@ CSVC_EXTERN(int) csvc_sla_next_wakeup(csvc_store *store, csvc_time_us *at);
  * @param moved Receives 1 when the policy changed, else 0; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
  *   ticket), CSVC_ERANGE (a deadline beyond the range of its calendar),
  *   CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
  *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
@@ -971,7 +982,8 @@ CSVC_EXTERN(int) csvc_sla_rematch(csvc_store *store, const csvc_uuid *ticket, in
  * @param equal Receives 1 when they agree, else 0; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `ticket`), CSVC_ENOTFOUND (no such
  *   ticket), CSVC_ECORRUPT (an "sla_policy" event without a policy id, a
  *   stored target outside its policy, a damaged policy or database),
  *   CSVC_ERANGE (a deadline beyond the range of its calendar),

@@ -264,7 +264,8 @@ CSVC_EXTERN(int) csvc_survey_validate(const csvc_survey *s);
  * @param version Receives the stored version; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `s`, or a definition that
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `s`, or a definition that
  *   csvc_survey_validate refuses), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
  *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (a stored definition or the database is damaged),
@@ -283,7 +284,8 @@ CSVC_EXTERN(int) csvc_survey_save(csvc_store *store, csvc_survey *s, int32_t *ve
  * @param out Receives the survey.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `name` or `out`, a negative version,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `name` or `out`, a negative version,
  *   a name with characters outside [a-z0-9_.-]), CSVC_ERANGE (an empty
  *   name or one longer than CSVC_SURVEY_MAX_NAME), CSVC_ENOTFOUND (no such
  *   survey or version), CSVC_ECORRUPT (the stored definition or the
@@ -311,7 +313,8 @@ CSVC_EXTERN(int) csvc_survey_load(csvc_store *store, const char *name, int32_t v
  * @param store The open store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
  *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (a stored definition or the database is damaged),
  *   CSVC_ENOMEM.
@@ -520,7 +523,8 @@ CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx, unsigned int
  * @param token The caller's buffer of CSVC_SURVEY_TOKEN_LEN + 1 bytes.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `ctx` or `token`, a survey name with
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `ctx` or `token`, a survey name with
  *   characters outside [a-z0-9_.-], an options version newer than the library knows, an unknown
  *   method, a negative ttl_us, a store code with spaces or characters
  *   other than printable ASCII, a staff member that is not UTF-8 or has
@@ -677,7 +681,8 @@ CSVC_EXTERN(int) csvc_survey_answers_text(csvc_survey_answers *a, const char *qu
  * @param response Receives the response's UUID; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `a` or `token`; an answer to a
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `a` or `token`; an answer to a
  *   question the survey version does not have, an answer of the wrong
  *   kind for its question, an unknown option, a required question
  *   unanswered), CSVC_ERANGE (a score outside the question's scale),
@@ -708,7 +713,8 @@ CSVC_EXTERN(int) csvc_survey_respond(csvc_store *store, const char *token, const
  * @param response Receives the response's UUID; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store`, `ctx` or `a`, a survey name with
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `ctx` or `a`, a survey name with
  *   characters outside [a-z0-9_.-], an options version newer than the library knows, an unknown
  *   method, a negative ttl_us, a store code with spaces or characters
  *   other than printable ASCII, a staff member that is not UTF-8 or has

@@ -95,7 +95,8 @@ typedef enum csvc_link_kind_t {
  * @param label_en The kind's English label, or NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, a NULL `name` or `workflow`, a
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, a NULL `name` or `workflow`, a
  * character outside [a-z0-9_.-] in one, invalid UTF-8 or a control
  * character in a label), CSVC_ERANGE (an empty name, one longer than
  * CSVC_WORKFLOW_MAX_NAME, a label longer than CSVC_WORKFLOW_MAX_LABEL
@@ -118,7 +119,8 @@ CSVC_EXTERN(int) csvc_ticket_kind_define(csvc_store *store, const char *name, co
  * @param label_en Its English label, or NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, a NULL `name`, a character outside
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, a NULL `name`, a character outside
  * [a-z0-9_.-] in it, invalid UTF-8 or a control character in a label),
  * CSVC_ERANGE (an empty name, one longer than CSVC_WORKFLOW_MAX_NAME, a
  * label longer than CSVC_WORKFLOW_MAX_LABEL bytes, or transactions
@@ -143,7 +145,8 @@ CSVC_EXTERN(int) csvc_ticket_channel_define(csvc_store *store, const char *name,
  * @param priority The priority the cell gives (1 to 4).
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, a value out of range: 0 is refused
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, a value out of range: 0 is refused
  * too), CSVC_ERANGE (transactions already nested 64 deep),
  * CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a transaction
  * aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
@@ -163,7 +166,8 @@ CSVC_EXTERN(int) csvc_priority_matrix_set(csvc_store *store, csvc_urgency_t urge
  * @param priority Receives the csvc_priority_t; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `priority`, a level out of range:
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `priority`, a level out of range:
  * 0 is refused too), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
  * CSVC_ENOMEM.
  * @since 1.0
@@ -610,7 +614,8 @@ CSVC_EXTERN(int) csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, 
  * @param actor Who did it, recorded on the event; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `t`, `t` is not a draft, invalid
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `t`, `t` is not a draft, invalid
  * UTF-8 or a control character in `actor`), CSVC_ERANGE (`actor` longer
  * than CSVC_TICKET_MAX_PERSON bytes, or transactions already nested 64
  * deep), CSVC_ENOTFOUND (the kind is not defined, its workflow is not
@@ -631,7 +636,8 @@ CSVC_EXTERN(int) csvc_ticket_create(csvc_store *store, csvc_ticket *t, const cha
  * @param out Receives the ticket; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
  * ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with csvc_ticket_free().
@@ -646,7 +652,8 @@ CSVC_EXTERN(int) csvc_ticket_get(csvc_store *store, const csvc_uuid *id, csvc_ti
  * @param out Receives the ticket; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument, invalid UTF-8 or a control
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument, invalid UTF-8 or a control
  * character in `number`), CSVC_ERANGE (`number` longer than
  * CSVC_TICKET_MAX_NUMBER bytes), CSVC_ENOTFOUND (no ticket has that
  * number), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
@@ -670,7 +677,8 @@ CSVC_EXTERN(int) csvc_ticket_get_by_number(csvc_store *store, const char *number
  * @param actor Who did it, recorded on the event; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `t`, `t` is a draft: use
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `t`, `t` is a draft: use
  * csvc_ticket_create(); a bad `actor`), CSVC_ERANGE (`actor` too long,
  * or transactions already nested 64 deep), CSVC_ENOTFOUND (no such
  * ticket in the store, a changed channel that is not defined, or a
@@ -708,7 +716,8 @@ CSVC_EXTERN(int) csvc_ticket_update(csvc_store *store, csvc_ticket *t, const cha
  *                 NULL. Written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `id`, a NULL `transition` or one
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `id`, a NULL `transition` or one
  * with a character outside [a-z0-9_.-], invalid UTF-8 or a control
  * character the field does not allow in `actor` or `note`), CSVC_ERANGE
  * (an empty `transition` or one longer than CSVC_WORKFLOW_MAX_NAME,
@@ -739,7 +748,8 @@ CSVC_EXTERN(int) csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, 
  *                 NULL. Written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `id`, invalid UTF-8 or a control
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `id`, invalid UTF-8 or a control
  * character in `assignee`, `team` or `actor`), CSVC_ERANGE (one of them
  * longer than CSVC_TICKET_MAX_PERSON bytes, or transactions already
  * nested 64 deep), CSVC_ENOTFOUND (no such ticket), CSVC_ECONFLICT (the
@@ -803,7 +813,8 @@ CSVC_EXTERN(int) csvc_comment_init(csvc_comment *c, unsigned int version);
  *                 NULL. Written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `id` or `c`, a struct version newer
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `id` or `c`, a struct version newer
  *   than the library knows, an unknown kind, a NULL or empty body,
  *   invalid UTF-8 or a control character the field does not allow in the
  *   body or actor, a method with a character outside [a-z0-9_.-]),
@@ -829,7 +840,8 @@ CSVC_EXTERN(int) csvc_ticket_comment(csvc_store *store, const csvc_uuid *id, con
  * @param actor Who did it, recorded on the events; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `a` or `b`, `a` equal to `b`, an
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `a` or `b`, `a` equal to `b`, an
  * unknown kind or CSVC_LINK_MERGED_INTO, a bad `actor`), CSVC_ERANGE
  * (`actor` too long, or transactions already nested 64 deep),
  * CSVC_ENOTFOUND (either ticket), CSVC_EEXISTS (the link exists),
@@ -853,7 +865,8 @@ CSVC_EXTERN(int) csvc_ticket_link(csvc_store *store, const csvc_uuid *a, const c
  * @param actor Who did it, recorded on the events; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, `into` or `from`, `from` equal to
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `into` or `from`, `from` equal to
  * `into`, a bad `actor`), CSVC_ERANGE (`actor` too long, or transactions
  * already nested 64 deep), CSVC_ENOTFOUND (either ticket, or the workflow
  * version of `from`), CSVC_ESTATE (either is closed or cancelled, `from`'s
@@ -889,7 +902,8 @@ CSVC_EXTERN(int) csvc_ticket_merge(csvc_store *store, const csvc_uuid *into, con
  *              Written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`, NULL maps with `n_map` above 0 or a
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, NULL maps with `n_map` above 0 or a
  * NULL entry in them, a malformed `workflow`, a bad `actor`, a version
  * below 1 or the same version twice, a mapped state missing from its
  * version, a ticket state with no counterpart in the new version),
@@ -915,7 +929,8 @@ CSVC_EXTERN(int) csvc_workflow_migrate_tickets(csvc_store *store, const char *wo
  * @param out Receives the rebuilt ticket; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
  * ticket), CSVC_ECORRUPT (an event sets an unknown field or holds a
  * malformed UUID, or the event sequence has a gap; also a damaged
  * store), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
@@ -1080,7 +1095,8 @@ typedef struct csvc_event_iter csvc_event_iter;
  * @param out Receives the iterator; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (a NULL argument), CSVC_ENOTFOUND (no such
  * ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
  *
  * Ownership: the caller owns `*out` and frees it with
@@ -1146,7 +1162,8 @@ typedef void (*csvc_change_fn)(const csvc_event *ev, void *userdata);
  *                 library.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store`).
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store`).
  *
  * Thread safety: as every call on the store. The hook runs on the thread
  * whose call committed, after the commit.
@@ -1230,7 +1247,8 @@ typedef struct csvc_ticket_iter csvc_ticket_iter;
  * @param out Receives the iterator; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: CSVC_EINVAL (NULL `store` or `out`, a struct version newer than
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `out`, a struct version newer than
  * the library knows, an unknown state category or priority, invalid
  * UTF-8 or a control character in a text filter, an empty `text`),
  * CSVC_ERANGE (`store_code` longer than CSVC_CUSTOMER_MAX_STORE_CODE,
@@ -1282,7 +1300,8 @@ CSVC_EXTERN(void) csvc_ticket_iter_free(csvc_ticket_iter *it);
  * @param out Receives the count; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
- * Errors: as csvc_ticket_iter_new(): CSVC_EINVAL (NULL `store` or `out`,
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * as csvc_ticket_iter_new(): CSVC_EINVAL (NULL `store` or `out`,
  * a bad filter value), CSVC_ERANGE (a filter too long), CSVC_ENOTFOUND
  * (`customer` names no customer, or `after` no ticket), CSVC_EBUSY,
  * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.

@@ -153,7 +153,8 @@ CSVC_EXTERN(int) csvc_workflow_validate(const csvc_workflow *wf);
  * @param version Receives the stored version; may be NULL.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `store` or `wf`, or a definition that
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL `store` or `wf`, or a definition that
  * csvc_workflow_validate refuses), CSVC_EREADONLY (a read-only store),
  * CSVC_ESTATE (inside a transaction aborted by a storage failure),
  * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (the newest stored version
@@ -171,7 +172,8 @@ CSVC_EXTERN(int) csvc_workflow_save(csvc_store *store, csvc_workflow *wf, int32_
  * @param out Receives the workflow; written only on success.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL, a bad machine name), CSVC_ERANGE (a name too
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md),
+ * CSVC_EINVAL (NULL, a bad machine name), CSVC_ERANGE (a name too
  * long), CSVC_ENOTFOUND (no such workflow or version), CSVC_ECORRUPT (the
  * stored definition is damaged), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
  *
@@ -311,7 +313,8 @@ CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from,
  * @return CSVC_OK, or a negative csvc_error_t.
  *
  * Errors: CSVC_EINVAL (NULL `store`), CSVC_EACCESS (access control on
- * and the principal may not manage staff), CSVC_EREADONLY (a read-only
+ * and the principal lacks definitions_manage or, for the teams and
+ * roles, staff_manage), CSVC_EREADONLY (a read-only
  * store), CSVC_ESTATE (inside a transaction aborted by a storage
  * failure), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT (a stored definition
  * cannot be read back), CSVC_ENOMEM.
