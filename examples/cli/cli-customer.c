@@ -105,16 +105,6 @@ static void join(char *buf, size_t size, size_t n, const char *(*get)(const csvc
 		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", get(c, i));
 }
 
-static const char *enum_label(const cli_enum *e, int32_t v, char *buf, size_t size)
-{
-	const char *zh = cli_enum_zh(e, v);
-	if (zh) {
-		snprintf(buf, size, "%s %s", cli_enum_name(e, v), zh);
-		return buf;
-	}
-	return cli_enum_name(e, v);
-}
-
 static void print_customer(const csvc_customer *c)
 {
 	char buf[8192], t[CLI_TIME_LEN];
@@ -130,9 +120,9 @@ static void print_customer(const csvc_customer *c)
 	format_birthday(csvc_customer_birthday(c), buf, sizeof(buf));
 	cli_kv("birthday", buf, w);
 	cli_kv("home store", csvc_customer_home_store(c), w);
-	cli_kv("class", enum_label(cli_class_enum, csvc_customer_class(c), buf, sizeof(buf)), w);
-	cli_kv("tier", enum_label(cli_tier_enum, csvc_customer_tier(c), buf, sizeof(buf)), w);
-	cli_kv("lifecycle", enum_label(cli_lifecycle_enum, csvc_customer_lifecycle(c), buf, sizeof(buf)), w);
+	cli_kv("class", cli_enum_label(cli_class_enum, csvc_customer_class(c), buf, sizeof(buf)), w);
+	cli_kv("tier", cli_enum_label(cli_tier_enum, csvc_customer_tier(c), buf, sizeof(buf)), w);
+	cli_kv("lifecycle", cli_enum_label(cli_lifecycle_enum, csvc_customer_lifecycle(c), buf, sizeof(buf)), w);
 	join(buf, sizeof(buf), csvc_customer_tag_count(c), csvc_customer_tag, c);
 	cli_kv("tags", buf, w);
 	for (size_t i = 0; i < csvc_customer_external_id_count(c); i++) {

@@ -446,6 +446,14 @@ int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev)
 	return CLI_OK;
 }
 
+int cli_check_revision(cli_ctx *ctx, const char *what, const char *code, int64_t rev, int64_t now)
+{
+	if (rev && rev != now)
+		return cli_error(ctx, "%s: %s %s is at revision %lld, not %lld", csvc_strerror(CSVC_ECONFLICT), what,
+		                 code, (long long)now, (long long)rev);
+	return CLI_OK;
+}
+
 int cli_parse_uuid(cli_ctx *ctx, const char *text, const char *what, csvc_uuid *out)
 {
 	if (csvc_uuid_from_string(text, out) != CSVC_OK)
@@ -1017,6 +1025,11 @@ CLI_ENUM(cli_method_enum, CSVC_ENUM_SURVEY_METHOD, "收银台", "小票二维码
          "在线评价", "观察")
 CLI_ENUM(cli_skill_kind_enum, CSVC_ENUM_SKILL_KIND, "工单类型", "工单分类", "语言", "渠道")
 CLI_ENUM(cli_team_kind_enum, CSVC_ENUM_TEAM_KIND, "客服组", "部门")
+CLI_ENUM(cli_role_scope_enum, CSVC_ENUM_ROLE_SCOPE, "门店", "连锁")
+/* Permissions have no Chinese labels: their names are the library's only. */
+static const char *const cli_permission_enum_zh[] = {NULL};
+static const cli_enum cli_permission_enum_def = {CSVC_ENUM_PERMISSION, cli_permission_enum_zh, 1};
+const cli_enum *const cli_permission_enum = &cli_permission_enum_def;
 
 /* The values with a name: value enums count from 1 and have fewer than 64. */
 #define CLI_ENUM_SCAN 64
@@ -1032,6 +1045,21 @@ const char *cli_enum_name(const cli_enum *e, int32_t value)
 const char *cli_enum_zh(const cli_enum *e, int32_t value)
 {
 	return value >= 1 && (size_t)value < e->n_zh && csvc_enum_name(e->which, value) ? e->zh[value] : NULL;
+}
+
+const char *cli_enum_label(const cli_enum *e, int32_t value, char *buf, size_t size)
+{
+	const char *zh = cli_enum_zh(e, value);
+	if (zh) {
+		snprintf(buf, size, "%s %s", cli_enum_name(e, value), zh);
+		return buf;
+	}
+	return cli_enum_name(e, value);
+}
+
+const char *cli_status_name(int active)
+{
+	return csvc_enum_name(CSVC_ENUM_STAFF_STATUS, active ? CSVC_STAFF_STATUS_ACTIVE : CSVC_STAFF_STATUS_INACTIVE);
 }
 
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value)

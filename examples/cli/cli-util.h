@@ -58,6 +58,7 @@ extern const cli_command cli_report_commands[];
 extern const cli_command cli_feed_commands[];
 extern const cli_command cli_staff_commands[];
 extern const cli_command cli_team_commands[];
+extern const cli_command cli_role_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];
@@ -133,6 +134,9 @@ int cli_read_file(cli_ctx *ctx, const char *path, char **data, size_t *len);
 /* The optional "--revision N" of `a` (0 when absent); a usage error
  * unless N is a positive number. */
 int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev);
+/* Fails with the library's conflict message unless `rev` (when not 0) is
+ * `now`, the revision of the record (`what` `code`) as read. */
+int cli_check_revision(cli_ctx *ctx, const char *what, const char *code, int64_t rev, int64_t now);
 /* Parses a UUID or prints a usage error. */
 int cli_parse_uuid(cli_ctx *ctx, const char *text, const char *what, csvc_uuid *out);
 
@@ -230,12 +234,17 @@ typedef struct cli_enum {
 extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_lifecycle_enum,
     *const cli_urgency_enum, *const cli_importance_enum, *const cli_impact_enum, *const cli_priority_enum,
     *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
-    *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum;
+    *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum, *const cli_role_scope_enum,
+    *const cli_permission_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);
 /* The Chinese label of `value`, or NULL. */
 const char *cli_enum_zh(const cli_enum *e, int32_t value);
+/* "name 中文" (in `buf`) when the value has a Chinese label, else the name. */
+const char *cli_enum_label(const cli_enum *e, int32_t value, char *buf, size_t size);
+/* "active" or "inactive", as the library names csvc_staff_status_t. */
+const char *cli_status_name(int active);
 /* Accepts the machine name, the Chinese label or the number. */
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value);
 const char *cli_enum_choices(const cli_enum *e, char *buf, size_t size);

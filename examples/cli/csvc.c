@@ -3,8 +3,8 @@
  *
  *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--quiet] COMMAND [ARGS]
  *
- * Commands come in groups (customer, ticket, staff, team, calendar, sla,
- * survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
+ * Commands come in groups (customer, ticket, staff, team, role, calendar,
+ * sla, survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
  * status: 0 success, 1 an error reported by libcsvc or the system (one
  * line on stderr), 2 a usage error (one line on stderr). See docs/csvc.1.
  */
@@ -25,8 +25,9 @@ static const char init_help[] =
 	"               complaint, after_sales, need, general), the ticket kinds and\n"
 	"               channels, the SLA policy pack, and the teams and departments\n"
 	"               of the staff directory (consult, complaints, floor,\n"
-	"               membership, property, finance, merchandise, hr, marketing).\n"
-	"               Installing twice changes nothing.\n";
+	"               membership, property, finance, merchandise, hr, marketing),\n"
+	"               and the roles (see csvc role list). Installing twice\n"
+	"               changes nothing.\n";
 
 static int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
@@ -100,10 +101,11 @@ static const cli_group groups[] = {
 	 cli_customer_commands, NULL, NULL},
 	{"ticket", "tickets: open, move through the workflow, reply, assign, link, merge",
 	 cli_ticket_commands, NULL, NULL},
-	{"staff", "the staff directory: staff members, their teams and skills", cli_staff_commands, NULL,
+	{"staff", "the staff directory: staff members, their teams, roles and skills", cli_staff_commands, NULL,
 	 NULL},
 	{"team", "customer-service groups and departments, and their members", cli_team_commands, NULL,
 	 NULL},
+	{"role", "roles: the permissions staff members hold, and their scope", cli_role_commands, NULL, NULL},
 	{"calendar", "store business calendars and business-time arithmetic", cli_calendar_commands,
 	 NULL, NULL},
 	{"sla", "SLA timers: advance the clock, at-risk and breached targets", cli_sla_commands, NULL,
