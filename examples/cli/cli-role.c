@@ -242,7 +242,7 @@ static const char role_update_help[] =
 	"Changes a role and prints it. As 'csvc staff update', the role is saved\n"
 	"only if no one else changed it since it was read. Options apply in the\n"
 	"order given. A change reaches a staff member's access the next time they\n"
-	"are made the principal.\n"
+	"are made the principal (the next command run with --as).\n"
 	"\n"
 	"Options:\n"
 	"  --name TEXT          the display name\n"

@@ -32,7 +32,9 @@ typedef struct cli_ctx {
 	int quiet;            /* --quiet: no progress bar */
 	int have_now;         /* --now was given */
 	csvc_time_us now;     /* the fixed clock of --now */
-	const char *actor;    /* --actor, else "csvc" */
+	const char *actor;    /* --actor, else the --as staff code, else "csvc" */
+	int actor_given;      /* --actor was given explicitly */
+	const char *as;       /* --as: the principal, with access control on; NULL: trusted mode */
 	const char *prog;     /* "customer add": names the command in messages */
 	csvc_store *store;    /* opened by cli_open_store */
 } cli_ctx;
@@ -84,7 +86,8 @@ typedef struct cli_args {
 
 /*
  * Parses argv[1..argc) against `opts` and the global options (--db,
- * --json, --now, --actor, --quiet), which are stored into `ctx`. "--name=value"
+ * --json, --now, --actor, --as, --quiet), which are stored into `ctx`; an
+ * option of `opts` with a global option's name is the command's. "--name=value"
  * and "--name value" both work; "--" ends the options. Returns CLI_OK or,
  * after printing one line, CLI_USAGE.
  */
@@ -111,7 +114,9 @@ int cli_lib_error(cli_ctx *ctx, int rc, const char *what);
 
 /*
  * Opens ctx->db_path on the store's clock (--now when given). Unless
- * `create` is set the file must exist. Returns CLI_OK or CLI_ERROR.
+ * `create` is set the file must exist. With --as, opens it with access
+ * control on and makes that staff member the principal. Returns CLI_OK or
+ * CLI_ERROR.
  */
 int cli_open_store(cli_ctx *ctx, int create);
 void cli_close_store(cli_ctx *ctx);

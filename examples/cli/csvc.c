@@ -1,7 +1,7 @@
 /*
  * csvc - the libcsvc command-line tool.
  *
- *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--quiet] COMMAND [ARGS]
+ *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] [--quiet] COMMAND [ARGS]
  *
  * Commands come in groups (customer, ticket, staff, team, role, calendar,
  * sla, survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
@@ -123,7 +123,7 @@ static const cli_group groups[] = {
 
 static void main_help(FILE *out)
 {
-	fputs("usage: csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] COMMAND [ARGS]\n"
+	fputs("usage: csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] COMMAND [ARGS]\n"
 	      "\n"
 	      "The libcsvc command-line tool: customers, tickets, the staff directory,\n"
 	      "calendars, SLA timers, satisfaction surveys and service reports in an\n"
@@ -134,7 +134,10 @@ static void main_help(FILE *out)
 	      "                   then ./csvc.db)\n"
 	      "  --json           machine-readable output\n"
 	      "  --now ISO8601    run on a fixed clock, e.g. 2026-11-23T09:30:00+08:00\n"
-	      "  --actor NAME     who is acting, recorded on events (default: csvc)\n"
+	      "  --actor NAME     who is acting, recorded on events (default: csvc, or the\n"
+	      "                   --as staff member)\n"
+	      "  --as STAFF       run as this staff member (a staff code), with access\n"
+	      "                   control on: what their roles do not allow is refused\n"
 	      "  --help           help for csvc or for a command\n"
 	      "\n"
 	      "Commands:\n",
