@@ -39,6 +39,9 @@ void cli_customer_json(cli_json *j, const csvc_customer *c)
 	for (size_t i = 0; i < csvc_customer_email_count(c); i++)
 		cj_str(j, csvc_customer_email(c, i));
 	cj_end_arr(j);
+	/* Read by a principal who may not see contacts (--as): stars. */
+	cj_key(j, "masked");
+	cj_bool(j, csvc_customer_masked(c));
 	cj_kstr(j, "address", csvc_customer_address(c));
 	format_birthday(csvc_customer_birthday(c), buf, sizeof(buf));
 	cj_kstr(j, "birthday", csvc_customer_birthday(c) ? buf : NULL);
@@ -105,16 +108,6 @@ static void join(char *buf, size_t size, size_t n, const char *(*get)(const csvc
 		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", get(c, i));
 }
 
-static const char *enum_label(const cli_enum *e, int32_t v, char *buf, size_t size)
-{
-	const char *zh = cli_enum_zh(e, v);
-	if (zh) {
-		snprintf(buf, size, "%s %s", cli_enum_name(e, v), zh);
-		return buf;
-	}
-	return cli_enum_name(e, v);
-}
-
 static void print_customer(const csvc_customer *c)
 {
 	char buf[8192], t[CLI_TIME_LEN];
@@ -126,13 +119,15 @@ static void print_customer(const csvc_customer *c)
 	cli_kv("phones", buf, w);
 	join(buf, sizeof(buf), csvc_customer_email_count(c), csvc_customer_email, c);
 	cli_kv("emails", buf, w);
+	if (csvc_customer_masked(c))
+		cli_kv("contacts", "masked (the --as staff member may not read them)", w);
 	cli_kv("address", csvc_customer_address(c), w);
 	format_birthday(csvc_customer_birthday(c), buf, sizeof(buf));
 	cli_kv("birthday", buf, w);
 	cli_kv("home store", csvc_customer_home_store(c), w);
-	cli_kv("class", enum_label(cli_class_enum, csvc_customer_class(c), buf, sizeof(buf)), w);
-	cli_kv("tier", enum_label(cli_tier_enum, csvc_customer_tier(c), buf, sizeof(buf)), w);
-	cli_kv("lifecycle", enum_label(cli_lifecycle_enum, csvc_customer_lifecycle(c), buf, sizeof(buf)), w);
+	cli_kv("class", cli_enum_label(cli_class_enum, csvc_customer_class(c), buf, sizeof(buf)), w);
+	cli_kv("tier", cli_enum_label(cli_tier_enum, csvc_customer_tier(c), buf, sizeof(buf)), w);
+	cli_kv("lifecycle", cli_enum_label(cli_lifecycle_enum, csvc_customer_lifecycle(c), buf, sizeof(buf)), w);
 	join(buf, sizeof(buf), csvc_customer_tag_count(c), csvc_customer_tag, c);
 	cli_kv("tags", buf, w);
 	for (size_t i = 0; i < csvc_customer_external_id_count(c); i++) {
@@ -735,6 +730,15 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		return rc;
+	/* The library has no export call: a host that exports asks whether the
+	 * principal may (docs/access.md). Always allowed in trusted mode. */
+	if ((rc = csvc_store_allows(ctx->store, CSVC_PERM_CUSTOMER_EXPORT)) != 1) {
+		const char *who = csvc_store_principal(ctx->store);
+		return rc < 0 ? cli_lib_error(ctx, rc, NULL)
+		              : cli_error(ctx, "%s: staff member '%s' has no role that allows %s",
+		                          csvc_strerror(CSVC_EACCESS), who ? who : "-",
+		                          csvc_enum_name(CSVC_ENUM_PERMISSION, CSVC_PERM_CUSTOMER_EXPORT));
+	}
 	csvc_customer *c = NULL;
 	if ((rc = get_customer(ctx, a.pos[0], &c)) != CLI_OK)
 		return rc;

@@ -936,6 +936,8 @@ int cli_demo(cli_ctx *ctx, int argc, char **argv)
 	const char *path = a.npos ? a.pos[0] : ctx->db_given ? ctx->db_path : "csvc-demo.db";
 	if (ctx->have_now)
 		return cli_usage(ctx, "the demo runs on its own simulated clock; --now does not apply");
+	if (ctx->as)
+		return cli_usage(ctx, "the demo builds its store in trusted mode; --as does not apply");
 	if ((rc = fresh_file(ctx, path)) != CLI_OK)
 		return rc;
 

@@ -2,7 +2,7 @@
  * csvc staff: add, show, list, update, deactivate, activate.
  * csvc team: add, show, list, update.
  *
- * Written against csvc/staff.h. Skill kinds, team kinds and the active or
+ * Written against csvc/staff.h (roles themselves: cli-role.c). Skill kinds, team kinds and the active or
  * inactive status are named by the library (csvc_enum_name); the tool
  * only adds their Chinese labels.
  */
@@ -15,23 +15,6 @@
 /* ------------------------------------------------------------------ */
 /* Shared                                                              */
 /* ------------------------------------------------------------------ */
-
-/* "active" or "inactive", as the library names csvc_staff_status_t. */
-static const char *status_name(int active)
-{
-	return csvc_enum_name(CSVC_ENUM_STAFF_STATUS, active ? CSVC_STAFF_STATUS_ACTIVE : CSVC_STAFF_STATUS_INACTIVE);
-}
-
-/* "name 中文" when the value has a Chinese label, else the name. */
-static const char *enum_label(const cli_enum *e, int32_t v, char *buf, size_t size)
-{
-	const char *zh = cli_enum_zh(e, v);
-	if (zh) {
-		snprintf(buf, size, "%s %s", cli_enum_name(e, v), zh);
-		return buf;
-	}
-	return cli_enum_name(e, v);
-}
 
 /*
  * Splits "KIND:VALUE" of option `opt` at the first ':' and parses the kind
@@ -88,6 +71,11 @@ static void staff_json(cli_json *j, const csvc_staff *st)
 	for (size_t i = 0; i < csvc_staff_team_count(st); i++)
 		cj_str(j, csvc_staff_team(st, i));
 	cj_end_arr(j);
+	cj_key(j, "roles");
+	cj_arr(j);
+	for (size_t i = 0; i < csvc_staff_role_count(st); i++)
+		cj_str(j, csvc_staff_role(st, i));
+	cj_end_arr(j);
 	cj_key(j, "skills");
 	cj_arr(j);
 	for (size_t i = 0; i < csvc_staff_skill_count(st); i++) {
@@ -115,6 +103,15 @@ static void join_teams(const csvc_staff *st, char *buf, size_t size)
 		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", csvc_staff_team(st, i));
 }
 
+/* The role codes, ", "-separated ("" for none). */
+static void join_roles(const csvc_staff *st, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < csvc_staff_role_count(st) && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", csvc_staff_role(st, i));
+}
+
 /* The skills as "kind:value", ", "-separated ("" for none). */
 static void join_skills(const csvc_staff *st, char *buf, size_t size)
 {
@@ -140,9 +137,11 @@ static void print_staff(const csvc_staff *st)
 	cli_kv("employee number", csvc_staff_employee_number(st), w);
 	cli_kv("home store", csvc_staff_home_store(st), w);
 	cli_kv("calendar", csvc_staff_calendar(st), w);
-	cli_kv("status", status_name(csvc_staff_active(st)), w);
+	cli_kv("status", cli_status_name(csvc_staff_active(st)), w);
 	join_teams(st, buf, sizeof(buf));
 	cli_kv("teams", buf, w);
+	join_roles(st, buf, sizeof(buf));
+	cli_kv("roles", buf, w);
 	join_skills(st, buf, sizeof(buf));
 	cli_kv("skills", buf, w);
 	snprintf(buf, sizeof(buf), "%lld", (long long)csvc_staff_revision(st));
@@ -194,6 +193,10 @@ static int staff_option(cli_ctx *ctx, csvc_staff *st, const char *name, const ch
 		rc = csvc_staff_add_team(st, v);
 	else if (!strcmp(name, "remove-team"))
 		rc = csvc_staff_remove_team(st, v);
+	else if (!strcmp(name, "role") || !strcmp(name, "add-role"))
+		rc = csvc_staff_add_role(st, v);
+	else if (!strcmp(name, "remove-role"))
+		rc = csvc_staff_remove_role(st, v);
 	else if (!strcmp(name, "skill") || !strcmp(name, "add-skill") || !strcmp(name, "remove-skill")) {
 		if ((rc = parse_skill(ctx, name, v, &kind, &value)) != CLI_OK)
 			return rc;
@@ -246,17 +249,19 @@ static const char staff_add_help[] =
 	"  --home-store CODE      e.g. SH01\n"
 	"  --calendar NAME        a stored calendar of the staff member's shifts\n"
 	"  --team CODE            a team or department to join (repeatable)\n"
+	"  --role CODE            a role to hold, e.g. receptionist (repeatable; see\n"
+	"                         csvc role list)\n"
 	"  --skill KIND:VALUE     a skill (repeatable); KIND is one of\n"
 	"                         ticket_kind|category|language|channel,\n"
 	"                         e.g. language:yue, channel:wechat, ticket_kind:complaint\n"
 	"\n"
-	"The team codes and the calendar must exist. The global --actor names who\n"
-	"made the change.\n";
+	"The team and role codes and the calendar must exist. The global --actor\n"
+	"names who made the change.\n";
 
 static int cmd_staff_add(cli_ctx *ctx, int argc, char **argv)
 {
-	static const cli_opt opts[] = {{"employee-number", 1}, {"home-store", 1}, {"calendar", 1},
-	                               {"team", 1},            {"skill", 1},      {NULL, 0}};
+	static const cli_opt opts[] = {{"employee-number", 1}, {"home-store", 1}, {"calendar", 1}, {"team", 1},
+	                               {"role", 1},            {"skill", 1},      {NULL, 0}};
 	cli_args a;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
 	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "CODE and NAME")))
@@ -331,7 +336,7 @@ static void staff_row(cli_table *t, const csvc_staff *st)
 	cli_table_cell(t, buf[0] ? buf : NULL);
 	join_skills(st, buf, sizeof(buf));
 	cli_table_cell(t, buf[0] ? buf : NULL);
-	cli_table_cell(t, status_name(csvc_staff_active(st)));
+	cli_table_cell(t, cli_status_name(csvc_staff_active(st)));
 }
 
 static const char *const staff_headers[] = {"CODE", "NAME", "EMPLOYEE NO", "STORE", "TEAMS", "SKILLS", "STATUS"};
@@ -438,6 +443,8 @@ static const char staff_update_help[] =
 	"  --no-calendar                clear it\n"
 	"  --add-team CODE              join a team or department (repeatable)\n"
 	"  --remove-team CODE           leave one (repeatable)\n"
+	"  --add-role CODE              give a role (repeatable)\n"
+	"  --remove-role CODE           take one away (repeatable)\n"
 	"  --add-skill KIND:VALUE       add a skill (repeatable)\n"
 	"  --remove-skill KIND:VALUE    remove one (repeatable)\n"
 	"  --revision N                 fail unless the staff member is still at\n"
@@ -445,22 +452,13 @@ static const char staff_update_help[] =
 	"\n"
 	"Deactivate or reactivate with 'csvc staff deactivate' and 'activate'.\n";
 
-/* Fails with the library's conflict error unless `rev` (when given) is the record's revision. */
-static int check_revision(cli_ctx *ctx, const char *what, const char *code, int64_t rev, int64_t now)
-{
-	if (rev && rev != now)
-		return cli_error(ctx, "%s: %s %s is at revision %lld, not %lld", csvc_strerror(CSVC_ECONFLICT), what,
-		                 code, (long long)now, (long long)rev);
-	return CLI_OK;
-}
-
 static int cmd_staff_update(cli_ctx *ctx, int argc, char **argv)
 {
 	static const cli_opt opts[] = {
 		{"name", 1},         {"employee-number", 1}, {"no-employee-number", 0}, {"home-store", 1},
 		{"no-home-store", 0}, {"calendar", 1},       {"no-calendar", 0},        {"add-team", 1},
-		{"remove-team", 1},  {"add-skill", 1},       {"remove-skill", 1},       {"revision", 1},
-		{NULL, 0}};
+		{"remove-team", 1},  {"add-role", 1},        {"remove-role", 1},        {"add-skill", 1},
+		{"remove-skill", 1}, {"revision", 1},        {NULL, 0}};
 	cli_args a;
 	int64_t rev;
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
@@ -477,7 +475,7 @@ static int cmd_staff_update(cli_ctx *ctx, int argc, char **argv)
 	csvc_staff *st = NULL;
 	if ((rc = get_staff(ctx, a.pos[0], &st)) != CLI_OK)
 		return rc;
-	if ((rc = check_revision(ctx, "staff member", a.pos[0], rev, csvc_staff_revision(st))) == CLI_OK &&
+	if ((rc = cli_check_revision(ctx, "staff member", a.pos[0], rev, csvc_staff_revision(st))) == CLI_OK &&
 	    (rc = staff_options(ctx, st, &a)) == CLI_OK) {
 		if ((rc = csvc_staff_update(ctx->store, st, ctx->actor)) != CSVC_OK)
 			rc = cli_lib_error(ctx, rc, NULL);
@@ -519,7 +517,7 @@ static int set_staff_active(cli_ctx *ctx, int argc, char **argv, int active)
 		output_staff(ctx, st);
 	} else {
 		printf("staff member %s: %s, revision %lld\n", cli_show(csvc_staff_code(st)),
-		       status_name(csvc_staff_active(st)), (long long)csvc_staff_revision(st));
+		       cli_status_name(csvc_staff_active(st)), (long long)csvc_staff_revision(st));
 	}
 	csvc_staff_free(st);
 	return rc;
@@ -539,7 +537,7 @@ const cli_command cli_staff_commands[] = {
 	{"add", "create a staff member", staff_add_help, cmd_staff_add},
 	{"show", "print one staff member", staff_show_help, cmd_staff_show},
 	{"list", "list staff members by team, home store, skill and status", staff_list_help, cmd_staff_list},
-	{"update", "change a staff member: name, numbers, teams, skills", staff_update_help, cmd_staff_update},
+	{"update", "change a staff member: name, numbers, teams, roles, skills", staff_update_help, cmd_staff_update},
 	{"deactivate", "deactivate a staff member (never deleted)", staff_deactivate_help, cmd_staff_deactivate},
 	{"activate", "reactivate a staff member", staff_activate_help, cmd_staff_activate},
 	{NULL, NULL, NULL, NULL}};
@@ -565,9 +563,9 @@ static void print_team(const csvc_team *team)
 	const size_t w = 10;
 	cli_kv("code", csvc_team_code(team), w);
 	cli_kv("name", csvc_team_name(team), w);
-	cli_kv("kind", enum_label(cli_team_kind_enum, csvc_team_kind(team), buf, sizeof(buf)), w);
+	cli_kv("kind", cli_enum_label(cli_team_kind_enum, csvc_team_kind(team), buf, sizeof(buf)), w);
 	cli_kv("store", csvc_team_store(team) ? csvc_team_store(team) : "- (chain-wide)", w);
-	cli_kv("status", status_name(csvc_team_active(team)), w);
+	cli_kv("status", cli_status_name(csvc_team_active(team)), w);
 	snprintf(buf, sizeof(buf), "%lld", (long long)csvc_team_revision(team));
 	cli_kv("revision", buf, w);
 }
@@ -681,7 +679,7 @@ static int cmd_team_list(cli_ctx *ctx, int argc, char **argv)
 			cli_table_cell(t, csvc_team_name(teams[i]));
 			cli_table_cell(t, cli_enum_name(cli_team_kind_enum, csvc_team_kind(teams[i])));
 			cli_table_cell(t, csvc_team_store(teams[i]));
-			cli_table_cell(t, status_name(csvc_team_active(teams[i])));
+			cli_table_cell(t, cli_status_name(csvc_team_active(teams[i])));
 		}
 		cli_table_print(t, stdout);
 	} else {
@@ -793,7 +791,7 @@ static int cmd_team_update(cli_ctx *ctx, int argc, char **argv)
 	csvc_team *team = NULL;
 	if ((rc = csvc_team_get(ctx->store, a.pos[0], &team)) != CSVC_OK)
 		return cli_lib_error(ctx, rc, NULL);
-	if ((rc = check_revision(ctx, "team", a.pos[0], rev, csvc_team_revision(team))) != CLI_OK)
+	if ((rc = cli_check_revision(ctx, "team", a.pos[0], rev, csvc_team_revision(team))) != CLI_OK)
 		goto out;
 	const char *what = NULL;
 	if (cli_arg(&a, "name") && (rc = csvc_team_set_name(team, cli_arg(&a, "name"))) != CSVC_OK)

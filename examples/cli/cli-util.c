@@ -64,7 +64,7 @@ int cli_lib_error(cli_ctx *ctx, int rc, const char *what)
 
 int cli_global_option(cli_ctx *ctx, int argc, char **argv, int *i)
 {
-	static const char *const with_arg[] = {"db", "now", "actor"};
+	static const char *const with_arg[] = {"db", "now", "actor", "as"};
 	const char *arg = argv[*i];
 	if (strncmp(arg, "--", 2) != 0)
 		return 0;
@@ -109,12 +109,19 @@ int cli_global_option(cli_ctx *ctx, int argc, char **argv, int *i)
 				return -1;
 			}
 			ctx->have_now = 1;
-		} else {
+		} else if (k == 2) {
 			if (!*value) {
 				cli_usage(ctx, "--actor needs a name");
 				return -1;
 			}
 			ctx->actor = value;
+			ctx->actor_given = 1;
+		} else {
+			if (!*value) {
+				cli_usage(ctx, "--as needs a staff code");
+				return -1;
+			}
+			ctx->as = value;
 		}
 		return 1;
 	}
@@ -139,19 +146,23 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const cli_opt *opts, cli_args
 		}
 		if (arg[1] != '-')
 			return cli_usage(ctx, "unknown option %s", arg);
-		int g = cli_global_option(ctx, argc, argv, &i);
-		if (g < 0)
-			return CLI_USAGE;
-		if (g > 0)
-			continue;
 		const char *name = arg + 2;
 		const char *eq = strchr(name, '=');
 		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
 		const cli_opt *o = opts;
 		while (o && o->name && (strlen(o->name) != nlen || strncmp(o->name, name, nlen) != 0))
 			o++;
-		if (!o || !o->name)
+		if (!o || !o->name) {
+			/* The command's own option of a global option's name wins
+			 * ('ticket link --as KIND'): give the global one before the
+			 * command. */
+			int g = cli_global_option(ctx, argc, argv, &i);
+			if (g < 0)
+				return CLI_USAGE;
+			if (g > 0)
+				continue;
 			return cli_usage(ctx, "unknown option --%.*s", (int)nlen, name);
+		}
 		if (a->n == CLI_MAX_ITEMS)
 			return cli_usage(ctx, "too many options");
 		const char *value = NULL;
@@ -216,6 +227,8 @@ int cli_open_store(cli_ctx *ctx, int create)
 	}
 	if (!create)
 		opts.flags |= CSVC_OPEN_NOCREATE;
+	if (ctx->as)
+		opts.flags |= CSVC_OPEN_ACCESS_CONTROL;
 	/* A file path or a postgresql:// URI: the library tells a store that
 	 * is not there from one that cannot be opened. */
 	int rc = csvc_store_open(&ctx->store, ctx->db_path, &opts);
@@ -225,6 +238,17 @@ int cli_open_store(cli_ctx *ctx, int create)
 		char what[600];
 		snprintf(what, sizeof(what), "cannot open store %s", ctx->db_path);
 		return cli_lib_error(ctx, rc, what);
+	}
+	if (ctx->as) {
+		if ((rc = csvc_store_set_principal(ctx->store, ctx->as)) != CSVC_OK) {
+			rc = cli_lib_error(ctx, rc, "--as");
+			cli_close_store(ctx);
+			return rc;
+		}
+		/* The library refuses writes in another person's name: the
+		 * principal is the actor unless --actor names one. */
+		if (!ctx->actor_given)
+			ctx->actor = ctx->as;
 	}
 	return CLI_OK;
 }
@@ -443,6 +467,14 @@ int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev)
 	if (!*v || *end || n < 1)
 		return cli_usage(ctx, "--revision: expected a positive number, got \"%s\"", v);
 	*rev = n;
+	return CLI_OK;
+}
+
+int cli_check_revision(cli_ctx *ctx, const char *what, const char *code, int64_t rev, int64_t now)
+{
+	if (rev && rev != now)
+		return cli_error(ctx, "%s: %s %s is at revision %lld, not %lld", csvc_strerror(CSVC_ECONFLICT), what,
+		                 code, (long long)now, (long long)rev);
 	return CLI_OK;
 }
 
@@ -1017,6 +1049,11 @@ CLI_ENUM(cli_method_enum, CSVC_ENUM_SURVEY_METHOD, "收银台", "小票二维码
          "在线评价", "观察")
 CLI_ENUM(cli_skill_kind_enum, CSVC_ENUM_SKILL_KIND, "工单类型", "工单分类", "语言", "渠道")
 CLI_ENUM(cli_team_kind_enum, CSVC_ENUM_TEAM_KIND, "客服组", "部门")
+CLI_ENUM(cli_role_scope_enum, CSVC_ENUM_ROLE_SCOPE, "门店", "连锁")
+/* Permissions have no Chinese labels: their names are the library's only. */
+static const char *const cli_permission_enum_zh[] = {NULL};
+static const cli_enum cli_permission_enum_def = {CSVC_ENUM_PERMISSION, cli_permission_enum_zh, 1};
+const cli_enum *const cli_permission_enum = &cli_permission_enum_def;
 
 /* The values with a name: value enums count from 1 and have fewer than 64. */
 #define CLI_ENUM_SCAN 64
@@ -1032,6 +1069,21 @@ const char *cli_enum_name(const cli_enum *e, int32_t value)
 const char *cli_enum_zh(const cli_enum *e, int32_t value)
 {
 	return value >= 1 && (size_t)value < e->n_zh && csvc_enum_name(e->which, value) ? e->zh[value] : NULL;
+}
+
+const char *cli_enum_label(const cli_enum *e, int32_t value, char *buf, size_t size)
+{
+	const char *zh = cli_enum_zh(e, value);
+	if (zh) {
+		snprintf(buf, size, "%s %s", cli_enum_name(e, value), zh);
+		return buf;
+	}
+	return cli_enum_name(e, value);
+}
+
+const char *cli_status_name(int active)
+{
+	return csvc_enum_name(CSVC_ENUM_STAFF_STATUS, active ? CSVC_STAFF_STATUS_ACTIVE : CSVC_STAFF_STATUS_INACTIVE);
 }
 
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value)

@@ -32,7 +32,9 @@ typedef struct cli_ctx {
 	int quiet;            /* --quiet: no progress bar */
 	int have_now;         /* --now was given */
 	csvc_time_us now;     /* the fixed clock of --now */
-	const char *actor;    /* --actor, else "csvc" */
+	const char *actor;    /* --actor, else the --as staff code, else "csvc" */
+	int actor_given;      /* --actor was given explicitly */
+	const char *as;       /* --as: the principal, with access control on; NULL: trusted mode */
 	const char *prog;     /* "customer add": names the command in messages */
 	csvc_store *store;    /* opened by cli_open_store */
 } cli_ctx;
@@ -58,6 +60,7 @@ extern const cli_command cli_report_commands[];
 extern const cli_command cli_feed_commands[];
 extern const cli_command cli_staff_commands[];
 extern const cli_command cli_team_commands[];
+extern const cli_command cli_role_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];
@@ -83,7 +86,8 @@ typedef struct cli_args {
 
 /*
  * Parses argv[1..argc) against `opts` and the global options (--db,
- * --json, --now, --actor, --quiet), which are stored into `ctx`. "--name=value"
+ * --json, --now, --actor, --as, --quiet), which are stored into `ctx`; an
+ * option of `opts` with a global option's name is the command's. "--name=value"
  * and "--name value" both work; "--" ends the options. Returns CLI_OK or,
  * after printing one line, CLI_USAGE.
  */
@@ -110,7 +114,9 @@ int cli_lib_error(cli_ctx *ctx, int rc, const char *what);
 
 /*
  * Opens ctx->db_path on the store's clock (--now when given). Unless
- * `create` is set the file must exist. Returns CLI_OK or CLI_ERROR.
+ * `create` is set the file must exist. With --as, opens it with access
+ * control on and makes that staff member the principal. Returns CLI_OK or
+ * CLI_ERROR.
  */
 int cli_open_store(cli_ctx *ctx, int create);
 void cli_close_store(cli_ctx *ctx);
@@ -133,6 +139,9 @@ int cli_read_file(cli_ctx *ctx, const char *path, char **data, size_t *len);
 /* The optional "--revision N" of `a` (0 when absent); a usage error
  * unless N is a positive number. */
 int cli_parse_revision(cli_ctx *ctx, const cli_args *a, int64_t *rev);
+/* Fails with the library's conflict message unless `rev` (when not 0) is
+ * `now`, the revision of the record (`what` `code`) as read. */
+int cli_check_revision(cli_ctx *ctx, const char *what, const char *code, int64_t rev, int64_t now);
 /* Parses a UUID or prints a usage error. */
 int cli_parse_uuid(cli_ctx *ctx, const char *text, const char *what, csvc_uuid *out);
 
@@ -230,12 +239,17 @@ typedef struct cli_enum {
 extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_lifecycle_enum,
     *const cli_urgency_enum, *const cli_importance_enum, *const cli_impact_enum, *const cli_priority_enum,
     *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
-    *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum;
+    *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum, *const cli_role_scope_enum,
+    *const cli_permission_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);
 /* The Chinese label of `value`, or NULL. */
 const char *cli_enum_zh(const cli_enum *e, int32_t value);
+/* "name 中文" (in `buf`) when the value has a Chinese label, else the name. */
+const char *cli_enum_label(const cli_enum *e, int32_t value, char *buf, size_t size);
+/* "active" or "inactive", as the library names csvc_staff_status_t. */
+const char *cli_status_name(int active);
 /* Accepts the machine name, the Chinese label or the number. */
 int cli_enum_parse(const cli_enum *e, const char *text, int32_t *value);
 const char *cli_enum_choices(const cli_enum *e, char *buf, size_t size);

@@ -1,10 +1,10 @@
 /*
  * csvc - the libcsvc command-line tool.
  *
- *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--quiet] COMMAND [ARGS]
+ *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] [--quiet] COMMAND [ARGS]
  *
- * Commands come in groups (customer, ticket, staff, team, calendar, sla,
- * survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
+ * Commands come in groups (customer, ticket, staff, team, role, calendar,
+ * sla, survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
  * status: 0 success, 1 an error reported by libcsvc or the system (one
  * line on stderr), 2 a usage error (one line on stderr). See docs/csvc.1.
  */
@@ -25,8 +25,9 @@ static const char init_help[] =
 	"               complaint, after_sales, need, general), the ticket kinds and\n"
 	"               channels, the SLA policy pack, and the teams and departments\n"
 	"               of the staff directory (consult, complaints, floor,\n"
-	"               membership, property, finance, merchandise, hr, marketing).\n"
-	"               Installing twice changes nothing.\n";
+	"               membership, property, finance, merchandise, hr, marketing),\n"
+	"               and the roles (see csvc role list). Installing twice\n"
+	"               changes nothing.\n";
 
 static int cmd_init(cli_ctx *ctx, int argc, char **argv)
 {
@@ -100,10 +101,11 @@ static const cli_group groups[] = {
 	 cli_customer_commands, NULL, NULL},
 	{"ticket", "tickets: open, move through the workflow, reply, assign, link, merge",
 	 cli_ticket_commands, NULL, NULL},
-	{"staff", "the staff directory: staff members, their teams and skills", cli_staff_commands, NULL,
+	{"staff", "the staff directory: staff members, their teams, roles and skills", cli_staff_commands, NULL,
 	 NULL},
 	{"team", "customer-service groups and departments, and their members", cli_team_commands, NULL,
 	 NULL},
+	{"role", "roles: the permissions staff members hold, and their scope", cli_role_commands, NULL, NULL},
 	{"calendar", "store business calendars and business-time arithmetic", cli_calendar_commands,
 	 NULL, NULL},
 	{"sla", "SLA timers: advance the clock, at-risk and breached targets", cli_sla_commands, NULL,
@@ -121,7 +123,7 @@ static const cli_group groups[] = {
 
 static void main_help(FILE *out)
 {
-	fputs("usage: csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] COMMAND [ARGS]\n"
+	fputs("usage: csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] COMMAND [ARGS]\n"
 	      "\n"
 	      "The libcsvc command-line tool: customers, tickets, the staff directory,\n"
 	      "calendars, SLA timers, satisfaction surveys and service reports in an\n"
@@ -132,7 +134,10 @@ static void main_help(FILE *out)
 	      "                   then ./csvc.db)\n"
 	      "  --json           machine-readable output\n"
 	      "  --now ISO8601    run on a fixed clock, e.g. 2026-11-23T09:30:00+08:00\n"
-	      "  --actor NAME     who is acting, recorded on events (default: csvc)\n"
+	      "  --actor NAME     who is acting, recorded on events (default: csvc, or the\n"
+	      "                   --as staff member)\n"
+	      "  --as STAFF       run as this staff member (a staff code), with access\n"
+	      "                   control on: what their roles do not allow is refused\n"
 	      "  --help           help for csvc or for a command\n"
 	      "\n"
 	      "Commands:\n",

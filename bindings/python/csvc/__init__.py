@@ -61,7 +61,7 @@ from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
 from ._store import Store
-from ._csvc import (Calendar, Customer, Report, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
+from ._csvc import (Calendar, Customer, Report, Role, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
                     TimeZone, Workflow, metric_name, normalize_phone, library_version, strerror,
                     SCHEMA_VERSION_SUPPORTED)
 
@@ -111,11 +111,13 @@ _csvc._bind({
     "ReportPeriod": ReportPeriod,
     "SkillKind": SkillKind,
     "TeamKind": TeamKind,
+    "Permission": Permission,
+    "RoleScope": RoleScope,
 })
 
 __all__ = [
     # store and records
-    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team",
+    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team", "Role",
     # time zones, calendars, SLA
     "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
     # surveys and reports

@@ -26,7 +26,7 @@ class Store(_csvc.Store):
     Store(path, clock=None, *, busy_timeout_ms=0, durability=Durability.DEFAULT,
           readonly=False, create=True, secure_delete=True,
           default_country_code=None, log=None, log_level=0, zoneinfo_dir=None,
-          pg_schema=None)
+          pg_schema=None, access_control=False)
 
     path
         File name (str or os.PathLike); ":memory:" for a private in-memory
@@ -64,6 +64,13 @@ class Store(_csvc.Store):
         letters, digits and "_", not starting with a digit or "pg_", else
         InvalidArgument. Several stores can share one database this way.
         Ignored for a file.
+    access_control
+        Run every call as the store's principal (set_principal): a call the
+        principal's roles do not allow raises AccessDenied and changes
+        nothing, and customers' contacts may read masked (Customer.masked).
+        False (the default) is trusted mode, where nothing is checked. Several
+        Stores may be open on one file or schema, each its own way. See
+        docs/access.md.
 
     A Store is a context manager that closes it on exit. Every method is
     serialised by a per-store lock, so one Store may be shared by threads;
@@ -92,12 +99,13 @@ class Store(_csvc.Store):
         log_level: int = 0,
         zoneinfo_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
         pg_schema: Optional[str] = None,
+        access_control: bool = False,
     ) -> None:
         super().__init__(
             path, clock, busy_timeout_ms=busy_timeout_ms, durability=durability,
             readonly=readonly, create=create, secure_delete=secure_delete,
             default_country_code=default_country_code, log=log, log_level=log_level,
-            zoneinfo_dir=zoneinfo_dir, pg_schema=pg_schema)
+            zoneinfo_dir=zoneinfo_dir, pg_schema=pg_schema, access_control=access_control)
 
     def __enter__(self) -> "Store":
         return self

@@ -54,15 +54,19 @@ enum {
 	E_REPORT_PERIOD,
 	E_SKILL_KIND,
 	E_TEAM_KIND,
+	E_PERMISSION,
+	E_ROLE_SCOPE,
 	E_COUNT
 };
 
-#define ENUM_MAX 16
+/* Above the highest value of any enum in this list (Permission's). */
+#define ENUM_MAX 32
 
 static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
 	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
 	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod", "SkillKind", "TeamKind",
+	"Permission", "RoleScope",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -308,7 +312,7 @@ static PyObject *uuid_out(const csvc_uuid *id)
 
 static PyTypeObject CustomerType, TicketType, WorkflowType, StoreType, IterType;
 static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType, SurveyType, ReportType;
-static PyTypeObject StaffType, TeamType;
+static PyTypeObject StaffType, TeamType, RoleType;
 
 typedef struct {
 	PyObject_HEAD
@@ -334,6 +338,11 @@ typedef struct {
 	PyObject_HEAD
 	csvc_team *team; /* NULL until __init__ */
 } TeamObject;
+
+typedef struct {
+	PyObject_HEAD
+	csvc_role *role; /* NULL until __init__ */
+} RoleObject;
 
 /* A UUID argument: uuid.UUID, its text form, 16 bytes, or a saved
  * Customer, Ticket or Staff (meaning its id). */
@@ -972,6 +981,12 @@ static int Customer_set_id(CustomerObject *self, PyObject *v, void *cl)
 	return check_rc(csvc_customer_set_id(self->c, &id));
 }
 
+static PyObject *Customer_get_masked(CustomerObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_customer_masked(self->c));
+}
+
 static PyObject *Customer_get_merged_into(CustomerObject *self, void *cl)
 {
 	(void)cl;
@@ -1201,6 +1216,8 @@ static PyGetSetDef Customer_getset[] = {
 	G(Customer, updated_at, "Time of the last saved change (aware datetime, UTC), None for a draft."),
 	G(Customer, merged_into, "uuid.UUID of the customer this one was merged into, or None."),
 	G(Customer, erased_at, "When the personal data was erased (aware datetime), or None."),
+	G(Customer, masked, "True when the phones and e-mails read masked (138****8000): the store's principal\n"
+	                    "may not see contacts (docs/access.md). Such a record cannot be saved."),
 	G(Customer, phones, "Phone numbers as entered (tuple of str). Change with add_phone/remove_phone."),
 	G(Customer, emails, "E-mail addresses as entered (tuple of str). Change with add_email/remove_email."),
 	G(Customer, tags, "Tags, sorted by bytes (tuple of str). Change with add_tag/remove_tag."),
@@ -1257,7 +1274,7 @@ static PyObject *fields_richcompare(PyObject *a, PyObject *b, int op, PyTypeObje
 static const char *const customer_eq_fields[] = {
 	"id", "revision", "name", "address", "birthday", "notes", "home_store", "customer_class", "tier",
 	"lifecycle", "created_at", "updated_at", "merged_into", "erased_at", "phones", "emails", "tags",
-	"attributes", "external_ids", "lifecycle_history", NULL,
+	"attributes", "external_ids", "lifecycle_history", "masked", NULL,
 };
 
 static PyObject *Customer_richcompare(PyObject *a, PyObject *b, int op)
@@ -2498,6 +2515,332 @@ static PyTypeObject TeamType = {
 	.tp_hash = PyObject_HashNotImplemented,
 	.tp_init = (initproc)Team_init,
 	.tp_new = Team_new,
+};
+
+/* ------------------------------------------------------------------ */
+/* Role                                                                */
+/* ------------------------------------------------------------------ */
+
+static const named_enum PERMISSIONS = {"permission", "Permission", CSVC_ENUM_PERMISSION};
+static const named_enum ROLE_SCOPES = {"scope", "RoleScope", CSVC_ENUM_ROLE_SCOPE};
+
+/* Permissions are the values the library names, scanned up to here (a
+ * newer library may name more than this header's CSVC_PERM_MAX). */
+#define PERM_SCAN 256
+
+/* A required Permission (or its int, or its name): None is a TypeError. */
+static int perm_in(PyObject *o, int32_t *out)
+{
+	if (o == NULL || o == Py_None) {
+		PyErr_SetString(PyExc_TypeError, "permission must be a Permission, not None");
+		return -1;
+	}
+	return named_in(o, &PERMISSIONS, out);
+}
+
+static int conv_permission(PyObject *o, void *out)
+{
+	return perm_in(o, out) == 0;
+}
+
+/* A required RoleScope (or its int, or its name). */
+static int scope_in(PyObject *o, int32_t *out)
+{
+	if (o == NULL) {
+		PyErr_SetString(PyExc_AttributeError, "cannot delete scope");
+		return -1;
+	}
+	if (o == Py_None) {
+		PyErr_SetString(PyExc_TypeError, "scope must be a RoleScope, not None");
+		return -1;
+	}
+	return named_in(o, &ROLE_SCOPES, out);
+}
+
+/* Copies what a caller can set (name, scope, active flag, permissions)
+ * from `src` onto `dst`; the library has no duplicate call for roles. */
+static int role_copy_fields(csvc_role *dst, const csvc_role *src)
+{
+	int rc;
+	if ((rc = csvc_role_set_name(dst, csvc_role_name(src))) != CSVC_OK ||
+	    (rc = csvc_role_set_scope(dst, (csvc_role_scope_t)csvc_role_scope(src))) != CSVC_OK ||
+	    (rc = csvc_role_set_active(dst, csvc_role_active(src))) != CSVC_OK)
+		return rc;
+	for (int32_t v = 1; v < PERM_SCAN; v++) {
+		if (csvc_enum_name(CSVC_ENUM_PERMISSION, v) == NULL)
+			continue;
+		rc = csvc_role_allows(src, (csvc_permission_t)v) ? csvc_role_grant(dst, (csvc_permission_t)v)
+		                                                 : csvc_role_revoke(dst, (csvc_permission_t)v);
+		if (rc != CSVC_OK)
+			return rc;
+	}
+	return CSVC_OK;
+}
+
+/* A copy of `role` as it is, for undoing a write whose Python clock
+ * raised (as staff_backup). */
+static int role_backup(csvc_store *store, const csvc_role *role, csvc_role **out)
+{
+	csvc_role *b = NULL;
+	int rc;
+	*out = NULL;
+	if (csvc_role_revision(role) == 0)
+		rc = csvc_role_new(&b, csvc_role_code(role), csvc_role_name(role),
+		                   (csvc_role_scope_t)csvc_role_scope(role));
+	else
+		rc = csvc_role_get(store, csvc_role_code(role), &b);
+	if (rc == CSVC_ENOTFOUND)
+		return CSVC_OK;
+	if (rc != CSVC_OK)
+		return rc;
+	if (csvc_role_revision(b) != csvc_role_revision(role)) {
+		csvc_role_free(b);
+		return CSVC_OK;
+	}
+	if ((rc = role_copy_fields(b, role)) != CSVC_OK) {
+		csvc_role_free(b);
+		return rc;
+	}
+	*out = b;
+	return CSVC_OK;
+}
+
+static PyObject *role_wrap(csvc_role *role)
+{
+	RoleObject *o = PyObject_New(RoleObject, &RoleType);
+	if (o == NULL) {
+		csvc_role_free(role);
+		return NULL;
+	}
+	o->role = role;
+	return (PyObject *)o;
+}
+
+static PyObject *Role_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* role stays NULL until __init__ */
+}
+
+static void Role_dealloc(RoleObject *self)
+{
+	csvc_role_free(self->role);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int role_ready(RoleObject *self)
+{
+	if (self->role == NULL) {
+		raise_code(CSVC_EINVAL, "the Role was not initialised", NULL, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int Role_init(RoleObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "name", "scope", "permissions", "active", NULL};
+	const char *code, *name;
+	PyObject *scope_obj, *perms = NULL;
+	int32_t scope;
+	int active = 1;
+	csvc_role *role = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ssO|$Op:Role", kw, &code, &name, &scope_obj, &perms, &active))
+		return -1;
+	if (scope_in(scope_obj, &scope) || check_rc(csvc_role_new(&role, code, name, (csvc_role_scope_t)scope)))
+		return -1;
+	if (check_rc(csvc_role_set_active(role, active)))
+		goto fail;
+	if (perms != NULL && perms != Py_None) {
+		PyObject *it, *item;
+		if (PyUnicode_Check(perms)) {
+			PyErr_SetString(PyExc_TypeError, "permissions must be an iterable of Permission, not a str");
+			goto fail;
+		}
+		if ((it = PyObject_GetIter(perms)) == NULL)
+			goto fail;
+		while ((item = PyIter_Next(it)) != NULL) {
+			int32_t perm;
+			int bad = perm_in(item, &perm) || check_rc(csvc_role_grant(role, (csvc_permission_t)perm));
+			Py_DECREF(item);
+			if (bad)
+				break;
+		}
+		Py_DECREF(it);
+		if (PyErr_Occurred())
+			goto fail;
+	}
+	csvc_role_free(self->role);
+	self->role = role;
+	return 0;
+fail:
+	csvc_role_free(role);
+	return -1;
+}
+
+static PyObject *Role_get_code(RoleObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_role_code(self->role));
+}
+
+static PyObject *Role_get_name(RoleObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_role_name(self->role));
+}
+
+static int Role_set_name(RoleObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (role_ready(self) || str_req(v, &s, "name"))
+		return -1;
+	return check_rc(csvc_role_set_name(self->role, s));
+}
+
+static PyObject *Role_get_scope(RoleObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_ROLE_SCOPE, csvc_role_scope(self->role));
+}
+
+static int Role_set_scope(RoleObject *self, PyObject *v, void *cl)
+{
+	int32_t scope;
+	(void)cl;
+	if (role_ready(self) || scope_in(v, &scope))
+		return -1;
+	return check_rc(csvc_role_set_scope(self->role, (csvc_role_scope_t)scope));
+}
+
+static PyObject *Role_get_active(RoleObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_role_active(self->role));
+}
+
+static int Role_set_active(RoleObject *self, PyObject *v, void *cl)
+{
+	int active;
+	(void)cl;
+	if (role_ready(self) || flag_in(v, &active, "active"))
+		return -1;
+	return check_rc(csvc_role_set_active(self->role, active));
+}
+
+static PyObject *Role_get_revision(RoleObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(csvc_role_revision(self->role));
+}
+
+static PyObject *Role_get_permissions(RoleObject *self, void *cl)
+{
+	PyObject *set = PyFrozenSet_New(NULL);
+	(void)cl;
+	for (int32_t v = 1; set != NULL && v < PERM_SCAN; v++) {
+		if (csvc_enum_name(CSVC_ENUM_PERMISSION, v) == NULL || !csvc_role_allows(self->role, (csvc_permission_t)v))
+			continue;
+		PyObject *p = enum_out(E_PERMISSION, v);
+		/* A brand-new frozenset may be filled with PySet_Add. */
+		if (p == NULL || PySet_Add(set, p) < 0)
+			Py_CLEAR(set);
+		Py_XDECREF(p);
+	}
+	return set;
+}
+
+static PyObject *Role_grant(RoleObject *self, PyObject *arg)
+{
+	int32_t perm;
+	if (role_ready(self) || perm_in(arg, &perm) || check_rc(csvc_role_grant(self->role, (csvc_permission_t)perm)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Role_revoke(RoleObject *self, PyObject *arg)
+{
+	int32_t perm;
+	if (role_ready(self) || perm_in(arg, &perm) || check_rc(csvc_role_revoke(self->role, (csvc_permission_t)perm)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Role_allows(RoleObject *self, PyObject *arg)
+{
+	int32_t perm;
+	if (role_ready(self) || perm_in(arg, &perm))
+		return NULL;
+	return PyBool_FromLong(csvc_role_allows(self->role, (csvc_permission_t)perm));
+}
+
+static PyObject *Role_repr(RoleObject *self)
+{
+	PyObject *pc, *pn, *r = NULL;
+	const char *scope;
+	if (self->role == NULL)
+		return PyUnicode_FromString("<csvc.Role uninitialised>");
+	scope = csvc_enum_name(CSVC_ENUM_ROLE_SCOPE, csvc_role_scope(self->role));
+	pc = str_out(csvc_role_code(self->role));
+	pn = str_out(csvc_role_name(self->role));
+	if (pc != NULL && pn != NULL)
+		r = PyUnicode_FromFormat("<csvc.Role %R name=%R scope=%s%s revision=%lld>", pc, pn, scope ? scope : "?",
+		                         csvc_role_active(self->role) ? "" : " inactive",
+		                         (long long)csvc_role_revision(self->role));
+	Py_XDECREF(pc);
+	Py_XDECREF(pn);
+	return r;
+}
+
+static PyGetSetDef Role_getset[] = {
+	G(Role, code, "The role's code, [a-z0-9_.-] (fixed at creation)."),
+	GS(Role, name, "Display name (str)."),
+	GS(Role, scope, "RoleScope: the records its holders see, their home store's (STORE) or every\n"
+	                "store's (CHAIN). Settable as a RoleScope, its int or its name."),
+	GS(Role, active, "False once deactivated: an inactive role grants nothing; roles are never deleted."),
+	G(Role, revision, "Revision: 0 for a draft, 1 after create, +1 per saved change."),
+	G(Role, permissions, "The permissions the role grants (a frozenset of Permission). Change with\n"
+	                     "grant/revoke."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Role_methods[] = {
+	METH_O_(Role, grant, "grant($self, permission, /)\n--\n\n"
+	                     "Grants a Permission (or its int, or its name; no-op if granted)."),
+	METH_O_(Role, revoke, "revoke($self, permission, /)\n--\n\nRevokes a Permission (no-op if not granted)."),
+	METH_O_(Role, allows, "allows($self, permission, /)\n--\n\n"
+	                      "True if the role grants the Permission, active or not."),
+	{NULL, NULL, 0, NULL},
+};
+
+static const char *const role_eq_fields[] = {"code", "revision", "name", "scope", "active", "permissions", NULL};
+
+static PyObject *Role_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &RoleType, role_eq_fields);
+}
+
+static PyTypeObject RoleType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Role",
+	.tp_basicsize = sizeof(RoleObject),
+	.tp_dealloc = (destructor)Role_dealloc,
+	.tp_repr = (reprfunc)Role_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("Role(code, name, scope, *, permissions=(), active=True)\n--\n\n"
+	                    "A role (detached value): a named set of Permissions held by staff members\n"
+	                    "(Staff.add_role), with a RoleScope (or its name, 'store' or 'chain'). `code`\n"
+	                    "is 1 to 64 bytes of [a-z0-9_.-], unique in the store and fixed once saved.\n"
+	                    "Save with Store.create_role / Store.update_role; roles are never deleted:\n"
+	                    "set active = False. See docs/access.md."),
+	.tp_methods = Role_methods,
+	.tp_getset = Role_getset,
+	.tp_richcompare = Role_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+	.tp_init = (initproc)Role_init,
+	.tp_new = Role_new,
 };
 
 /* ------------------------------------------------------------------ */
@@ -4653,9 +4996,9 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"path", "clock", "busy_timeout_ms", "durability", "readonly", "create",
 	                     "secure_delete", "default_country_code", "log", "log_level", "zoneinfo_dir",
-	                     "pg_schema", NULL};
+	                     "pg_schema", "access_control", NULL};
 	PyObject *path = NULL, *clock = Py_None, *log = Py_None, *zdir = Py_None, *zdirb = NULL;
-	int busy = 0, readonly = 0, create = 1, secure = 1;
+	int busy = 0, readonly = 0, create = 1, secure = 1, access = 0;
 	int32_t durability = 0, log_level = 0;
 	const char *cc = NULL, *pg_schema = NULL;
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
@@ -4664,10 +5007,10 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	int rc;
 	pending_t p;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&Oz:Store", kw,
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&|O$iO&pppzOO&Ozp:Store", kw,
 	                                 PyUnicode_FSConverter, &path, &clock, &busy, conv_int32,
 	                                 &durability, &readonly, &create, &secure, &cc, &log, conv_int32,
-	                                 &log_level, &zdir, &pg_schema))
+	                                 &log_level, &zdir, &pg_schema, &access))
 		return -1;
 	if (self->store != NULL) {
 		Py_DECREF(path);
@@ -4690,7 +5033,7 @@ static int Store_init(StoreObject *self, PyObject *args, PyObject *kwargs)
 	o.busy_timeout_ms = busy;
 	o.durability = durability;
 	o.flags = (readonly ? CSVC_OPEN_READONLY : 0) | (create ? 0 : CSVC_OPEN_NOCREATE) |
-	          (secure ? 0 : CSVC_OPEN_NO_SECURE_DELETE);
+	          (secure ? 0 : CSVC_OPEN_NO_SECURE_DELETE) | (access ? CSVC_OPEN_ACCESS_CONTROL : 0);
 	o.default_country_code = cc;
 	o.pg_schema = pg_schema;
 	o.log_level = log_level;
@@ -4913,6 +5256,28 @@ static PyObject *Store_get_schema_version(StoreObject *self, void *cl)
 	return DONE(self, PyLong_FromLong(v));
 }
 
+static PyObject *Store_get_access_control(StoreObject *self, void *cl)
+{
+	int on;
+	(void)cl;
+	ENTER(self);
+	on = csvc_store_access_control(self->store);
+	return DONE(self, PyBool_FromLong(on));
+}
+
+static PyObject *Store_get_principal(StoreObject *self, void *cl)
+{
+	(void)cl;
+	ENTER(self);
+	/* Borrowed from the store: copied while the lock is held. */
+	PyObject *code = str_out(csvc_store_principal(self->store));
+	if (code == NULL) {
+		store_leave(self, &cx_);
+		return NULL;
+	}
+	return DONE(self, code);
+}
+
 static PyObject *Store_now(StoreObject *self, PyObject *unused)
 {
 	csvc_time_us t;
@@ -4937,6 +5302,7 @@ SIMPLE(install_defaults, 1, csvc_store_install_defaults)
 SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
 SIMPLE(install_team_defaults, 1, csvc_team_install_defaults)
+SIMPLE(install_role_defaults, 1, csvc_role_install_defaults)
 /* Refused inside a transaction, so never wrapped in one for a Python clock. */
 SIMPLE(scrub_customers, 2, csvc_customer_scrub)
 SIMPLE(checkpoint, 2, csvc_store_checkpoint)
@@ -5369,6 +5735,111 @@ static PyObject *Store_team_members(StoreObject *self, PyObject *args, PyObject 
 	ENTER(self);
 	CALL(self, 0, rc_, &e_, csvc_team_members(self->store, code, &it));
 	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_STAFF, it) : NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Store: roles and the principal                                      */
+/* ------------------------------------------------------------------ */
+
+static PyObject *store_write_role(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                  int (*fn)(csvc_store *, csvc_role *, const char *))
+{
+	static char *kw[] = {"role", "actor", NULL};
+	PyObject *o;
+	const char *actor = NULL;
+	csvc_role *backup = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &RoleType, &o, &actor) || role_ready((RoleObject *)o))
+		return NULL;
+	RoleObject *ro = (RoleObject *)o;
+	ENTER(self);
+	if (self->clock != NULL)
+		CALL(self, 0, rc_, &e_, role_backup(self->store, ro->role, &backup));
+	if (rc_ == CSVC_OK)
+		CALL(self, 1, rc_, &e_, fn(self->store, ro->role, actor));
+	if (backup != NULL) {
+		if (self->clock_failed) {
+			csvc_role *changed = ro->role;
+			ro->role = backup;
+			backup = changed;
+		}
+		csvc_role_free(backup);
+	}
+	return DONE(self, Py_NewRef(o));
+}
+
+static PyObject *Store_create_role(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_role(self, args, kwargs, "O!|z:create_role", csvc_role_create);
+}
+
+static PyObject *Store_update_role(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_role(self, args, kwargs, "O!|z:update_role", csvc_role_update);
+}
+
+static PyObject *Store_get_role(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_role *role = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:get_role", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_role_get(self->store, code, &role));
+	if (rc_ != CSVC_OK) {
+		csvc_role_free(role);
+		role = NULL;
+	}
+	return DONE(self, role ? role_wrap(role) : NULL);
+}
+
+static PyObject *Store_roles(StoreObject *self, PyObject *unused)
+{
+	csvc_role **roles = NULL;
+	size_t n = 0;
+	PyObject *l = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_role_list(self->store, &roles, &n));
+	if (rc_ == CSVC_OK) {
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			PyObject *r = role_wrap(roles[i]); /* takes the role, even on failure */
+			roles[i] = NULL;
+			if (r == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, r);
+		}
+		csvc_role_list_free(roles, n);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
+static PyObject *Store_set_principal(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "z:set_principal", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_store_set_principal(self->store, code));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_allows(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"permission", NULL};
+	int32_t perm;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:allows", kw, conv_permission, &perm))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_store_allows(self->store, (csvc_permission_t)perm));
+	return DONE(self, PyBool_FromLong(rc_ > 0));
 }
 
 /* ------------------------------------------------------------------ */
@@ -6920,6 +7391,12 @@ static PyGetSetDef Store_getset[] = {
 	 "{consumer: callback}; empty once the store is closed.", NULL},
 	{"tx_depth", (getter)Store_get_tx_depth, NULL, "The current transaction depth (0 outside a transaction).", NULL},
 	{"schema_version", (getter)Store_get_schema_version, NULL, "The schema version of the open store.", NULL},
+	{"access_control", (getter)Store_get_access_control, NULL,
+	 "True if the store was opened with access_control=True: every call runs as the\n"
+	 "principal (set_principal) and what its roles do not allow raises AccessDenied.\n"
+	 "False in trusted mode, where nothing is checked (docs/access.md).", NULL},
+	{"principal", (getter)Store_get_principal, NULL,
+	 "The code of the staff member the store works for (set_principal), or None.", NULL},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -7017,6 +7494,32 @@ static PyMethodDef Store_methods[] = {
 	 "customer-service groups consult, complaints, floor and membership and the\n"
 	 "departments property, finance, merchandise, hr and marketing (idempotent;\n"
 	 "also part of install_defaults)."},
+	/* roles and the principal */
+	SM(create_role, "create_role($self, /, role, actor=None)\n--\n\n"
+	   "Saves a draft Role (revision 1). Returns the same Role. AlreadyExists if the\n"
+	   "code is taken; AccessDenied if the principal may not manage staff."),
+	SM(update_role, "update_role($self, /, role, actor=None)\n--\n\n"
+	   "Saves the changes of a Role read from this store (Conflict if it changed since\n"
+	   "it was read; an update that changes nothing keeps the revision). Returns the\n"
+	   "same Role."),
+	SM(get_role, "get_role($self, /, code)\n--\n\nReads a role by code, active or not (NotFound if absent)."),
+	{"roles", (PyCFunction)Store_roles, METH_NOARGS,
+	 "roles($self, /)\n--\n\nThe store's roles in creation order, as a list."},
+	{"install_role_defaults", (PyCFunction)Store_install_role_defaults, METH_NOARGS,
+	 "install_role_defaults($self, /)\n--\n\nInstalls the handbook's roles the store does not have yet:\n"
+	 "receptionist, cashier, guide, service_agent, specialist, supervisor and\n"
+	 "security_officer (store scope), auditor and data_admin (chain scope)\n"
+	 "(idempotent; also part of install_defaults)."},
+	SM(set_principal, "set_principal($self, /, code)\n--\n\n"
+	   "Sets the staff member every later call runs as, reading their roles now (a\n"
+	   "change to them takes effect at the next set_principal); None clears it.\n"
+	   "NotFound for an unknown code, AccessDenied for a deactivated staff member;\n"
+	   "either leaves the store without a principal. Writes record the principal as\n"
+	   "their actor, and one naming another actor is refused. In trusted mode it only\n"
+	   "names the actor."),
+	SM(allows, "allows($self, /, permission)\n--\n\n"
+	   "Whether the store's calls may use a Permission (or its name) now: always in\n"
+	   "trusted mode; with access control on, when the principal's roles grant it."),
 	SM(save_workflow, "save_workflow($self, /, workflow)\n--\n\n"
 	   "Validates and stores a Workflow; returns its version (unchanged if equal to the newest)."),
 	SM(load_workflow, "load_workflow($self, /, name, version=0)\n--\n\n"
@@ -7494,7 +7997,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
 	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0 ||
 	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0 || PyType_Ready(&StaffType) < 0 ||
-	    PyType_Ready(&TeamType) < 0)
+	    PyType_Ready(&TeamType) < 0 || PyType_Ready(&RoleType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -7517,6 +8020,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "Report", (PyObject *)&ReportType) < 0 ||
 	    PyModule_AddObjectRef(m, "Staff", (PyObject *)&StaffType) < 0 ||
 	    PyModule_AddObjectRef(m, "Team", (PyObject *)&TeamType) < 0 ||
+	    PyModule_AddObjectRef(m, "Role", (PyObject *)&RoleType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
@@ -7542,7 +8046,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    LIMIT(STAFF_MAX_CODE) || LIMIT(STAFF_MAX_NAME) || LIMIT(STAFF_MAX_EMPLOYEE_NO) ||
 	    LIMIT(STAFF_MAX_STORE_CODE) || LIMIT(STAFF_MAX_CALENDAR) || LIMIT(STAFF_MAX_SKILL) ||
 	    LIMIT(STAFF_MAX_ACTOR) || LIMIT(STAFF_MAX_SKILLS) || LIMIT(STAFF_MAX_TEAMS) ||
-	    LIMIT(STAFF_MAX_ROLES) || LIMIT(ROLE_MAX_CODE) || LIMIT(TEAM_MAX_CODE) ||
+	    LIMIT(STAFF_MAX_ROLES) || LIMIT(ROLE_MAX_CODE) || LIMIT(ROLE_MAX_NAME) || LIMIT(TEAM_MAX_CODE) ||
 	    LIMIT(TEAM_MAX_NAME)) {
 		Py_DECREF(m);
 		return NULL;
