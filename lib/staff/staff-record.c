@@ -274,12 +274,15 @@ int csvc_staff_skill_at(const csvc_staff *st, size_t i, int32_t *kind, const cha
 	return CSVC_OK;
 }
 
-static size_t team_search(const csvc_staff *st, const char *team, int *found)
+/* ---- teams and roles: sorted sets of codes ---- */
+
+/* Where `code` is, or would go, in the sorted `v`. */
+static size_t codes_search(char *const *v, size_t n, const char *code, int *found)
 {
 	size_t i = 0;
 	*found = 0;
-	for (; i < st->n_teams; i++) {
-		int c = strcmp(st->teams[i], team);
+	for (; i < n; i++) {
+		int c = strcmp(v[i], code);
 		if (c >= 0) {
 			*found = c == 0;
 			break;
@@ -288,16 +291,53 @@ static size_t team_search(const csvc_staff *st, const char *team, int *found)
 	return i;
 }
 
+static int codes_push(char ***v, size_t *n, const char *code)
+{
+	char **grown = csvc__realloc(*v, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	*v = grown;
+	if (!(grown[*n] = csvc__strcopy(code)))
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	(*n)++;
+	return CSVC_OK;
+}
+
+/* Adds `code` in order unless present: 1 (nothing changed) when the set
+ * already has `max` codes. */
+static int codes_add(char ***v, size_t *n, size_t max, const char *code)
+{
+	int found;
+	size_t at = codes_search(*v, *n, code, &found);
+	if (found)
+		return CSVC_OK;
+	if (*n >= max)
+		return 1;
+	int rc = codes_push(v, n, code);
+	if (rc)
+		return rc;
+	char *added = (*v)[*n - 1];
+	memmove(&(*v)[at + 1], &(*v)[at], (*n - 1 - at) * sizeof(**v));
+	(*v)[at] = added;
+	return CSVC_OK;
+}
+
+/* Removes `code`: 1 when it is not in the set. */
+static int codes_remove(char **v, size_t *n, const char *code)
+{
+	int found;
+	size_t at = codes_search(v, *n, code, &found);
+	if (!found)
+		return 1;
+	csvc__free(v[at]);
+	memmove(&v[at], &v[at + 1], (*n - at - 1) * sizeof(*v));
+	(*n)--;
+	return CSVC_OK;
+}
+
 int csvc__staff_push_team(csvc_staff *st, const char *team)
 {
-	char **v = csvc__realloc(st->teams, (st->n_teams + 1) * sizeof(*v));
-	if (!v)
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	st->teams = v;
-	if (!(v[st->n_teams] = csvc__strcopy(team)))
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	st->n_teams++;
-	return CSVC_OK;
+	return codes_push(&st->teams, &st->n_teams, team);
 }
 
 int csvc_staff_add_team(csvc_staff *st, const char *team)
@@ -305,20 +345,9 @@ int csvc_staff_add_team(csvc_staff *st, const char *team)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(st, "st");
 	int rc = csvc__team_check_code(team);
-	if (rc)
-		return rc;
-	int found;
-	size_t at = team_search(st, team, &found);
-	if (found)
-		return CSVC_OK;
-	if (st->n_teams >= CSVC_STAFF_MAX_TEAMS)
-		return csvc__error(CSVC_ERANGE, "a staff member belongs to at most %d teams", CSVC_STAFF_MAX_TEAMS);
-	if ((rc = csvc__staff_push_team(st, team)))
-		return rc;
-	char *added = st->teams[st->n_teams - 1];
-	memmove(&st->teams[at + 1], &st->teams[at], (st->n_teams - 1 - at) * sizeof(*st->teams));
-	st->teams[at] = added;
-	return CSVC_OK;
+	if (!rc && (rc = codes_add(&st->teams, &st->n_teams, CSVC_STAFF_MAX_TEAMS, team)) == 1)
+		rc = csvc__error(CSVC_ERANGE, "a staff member belongs to at most %d teams", CSVC_STAFF_MAX_TEAMS);
+	return rc;
 }
 
 int csvc_staff_remove_team(csvc_staff *st, const char *team)
@@ -326,16 +355,9 @@ int csvc_staff_remove_team(csvc_staff *st, const char *team)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(st, "st");
 	int rc = csvc__team_check_code(team);
-	if (rc)
-		return rc;
-	int found;
-	size_t at = team_search(st, team, &found);
-	if (!found)
-		return csvc__error(CSVC_ENOTFOUND, "the staff member is not in team '%s'", team);
-	csvc__free(st->teams[at]);
-	memmove(&st->teams[at], &st->teams[at + 1], (st->n_teams - at - 1) * sizeof(*st->teams));
-	st->n_teams--;
-	return CSVC_OK;
+	if (!rc && (rc = codes_remove(st->teams, &st->n_teams, team)) == 1)
+		rc = csvc__error(CSVC_ENOTFOUND, "the staff member is not in team '%s'", team);
+	return rc;
 }
 
 size_t csvc_staff_team_count(const csvc_staff *st)
@@ -348,32 +370,9 @@ const char *csvc_staff_team(const csvc_staff *st, size_t i)
 	return st && i < st->n_teams ? st->teams[i] : NULL;
 }
 
-/* ---- roles: sorted codes, as teams ---- */
-
-static size_t role_search(const csvc_staff *st, const char *role, int *found)
-{
-	size_t i = 0;
-	*found = 0;
-	for (; i < st->n_roles; i++) {
-		int c = strcmp(st->roles[i], role);
-		if (c >= 0) {
-			*found = c == 0;
-			break;
-		}
-	}
-	return i;
-}
-
 int csvc__staff_push_role(csvc_staff *st, const char *role)
 {
-	char **v = csvc__realloc(st->roles, (st->n_roles + 1) * sizeof(*v));
-	if (!v)
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	st->roles = v;
-	if (!(v[st->n_roles] = csvc__strcopy(role)))
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	st->n_roles++;
-	return CSVC_OK;
+	return codes_push(&st->roles, &st->n_roles, role);
 }
 
 int csvc_staff_add_role(csvc_staff *st, const char *role)
@@ -381,20 +380,9 @@ int csvc_staff_add_role(csvc_staff *st, const char *role)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(st, "st");
 	int rc = csvc__role_check_code(role);
-	if (rc)
-		return rc;
-	int found;
-	size_t at = role_search(st, role, &found);
-	if (found)
-		return CSVC_OK;
-	if (st->n_roles >= CSVC_STAFF_MAX_ROLES)
-		return csvc__error(CSVC_ERANGE, "a staff member holds at most %d roles", CSVC_STAFF_MAX_ROLES);
-	if ((rc = csvc__staff_push_role(st, role)))
-		return rc;
-	char *added = st->roles[st->n_roles - 1];
-	memmove(&st->roles[at + 1], &st->roles[at], (st->n_roles - 1 - at) * sizeof(*st->roles));
-	st->roles[at] = added;
-	return CSVC_OK;
+	if (!rc && (rc = codes_add(&st->roles, &st->n_roles, CSVC_STAFF_MAX_ROLES, role)) == 1)
+		rc = csvc__error(CSVC_ERANGE, "a staff member holds at most %d roles", CSVC_STAFF_MAX_ROLES);
+	return rc;
 }
 
 int csvc_staff_remove_role(csvc_staff *st, const char *role)
@@ -402,16 +390,9 @@ int csvc_staff_remove_role(csvc_staff *st, const char *role)
 	csvc__error_clear();
 	CSVC__CHECK_ARG(st, "st");
 	int rc = csvc__role_check_code(role);
-	if (rc)
-		return rc;
-	int found;
-	size_t at = role_search(st, role, &found);
-	if (!found)
-		return csvc__error(CSVC_ENOTFOUND, "the staff member does not hold role '%s'", role);
-	csvc__free(st->roles[at]);
-	memmove(&st->roles[at], &st->roles[at + 1], (st->n_roles - at - 1) * sizeof(*st->roles));
-	st->n_roles--;
-	return CSVC_OK;
+	if (!rc && (rc = codes_remove(st->roles, &st->n_roles, role)) == 1)
+		rc = csvc__error(CSVC_ENOTFOUND, "the staff member does not hold role '%s'", role);
+	return rc;
 }
 
 size_t csvc_staff_role_count(const csvc_staff *st)
