@@ -19,6 +19,7 @@
 #include "csvc/tz.h"
 #include "csvc/calendar.h"
 #include "csvc/staff.h"
+#include "csvc/route.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "csvc/report.h"

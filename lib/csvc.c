@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "access/access-internal.h"
+#include "calendar/calendar-db.h"
 #include "customer/customer-internal.h"
 #include "feed/feed-internal.h"
 #include "csvc/sla.h"
@@ -27,7 +28,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int rc = csvc__store_open(&s, path, opts);
 	if (rc)
 		return rc;
-	if ((rc = csvc__feed_attach(s)) || (rc = csvc__access_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__ticket_attach(s)) ||
+	if ((rc = csvc__feed_attach(s)) || (rc = csvc__access_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__calendar_attach(s)) || (rc = csvc__ticket_attach(s)) ||
 	    (rc = csvc__sla_attach(s)) || (rc = csvc__survey_attach(s))) {
 		csvc__error_saved saved;
 		csvc__error_save(&saved);

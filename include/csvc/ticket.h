@@ -605,9 +605,11 @@ CSVC_EXTERN(int) csvc_ticket_set_assignee(csvc_ticket *t, const char *assignee, 
  * Saves a draft: checks the kind, channel and customer exist, picks the
  * kind's workflow (newest version) and its initial state, derives the
  * priority, assigns a UUID and the next number of the store, and records
- * a "created" event; the SLA policy that matches starts its clocks. On
- * success `t` becomes the saved ticket; on failure `t` and the store are
- * unchanged.
+ * a "created" event; the SLA policy that matches starts its clocks. A
+ * draft with neither assignee nor team is routed (route.h): the first
+ * matching routing rule sets its team and assignee, and the event's
+ * payload says why (`"route":{...}`, docs/routing.md). On success `t`
+ * becomes the saved ticket; on failure `t` and the store are unchanged.
  *
  * @param store The open store.
  * @param t The draft; becomes the saved ticket on success.
@@ -761,6 +763,37 @@ CSVC_EXTERN(int) csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, 
 CSVC_EXTERN(int) csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assignee,
                                     const char *team, int64_t expected_revision, const char *actor,
                                     int64_t *revision);
+
+/**
+ * Routes a saved ticket again by the routing rules (route.h), as
+ * csvc_ticket_create() routes a draft: the first active rule matching
+ * the ticket now picks its team and a member on shift, with a "routed"
+ * event whose payload says why (`"route":{...}`). A rule marked
+ * designated keeps the ticket's assignee while they are an active staff
+ * member on shift (no event); otherwise (absent) the ticket goes to the
+ * member the strategy picks and the payload names the one replaced. When
+ * the choice is what the ticket already has, nothing is written. When
+ * nobody is on shift the ticket goes to the team with no assignee.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param expected_revision The revision last read, or 0 to skip the check.
+ * @param actor Who did it, recorded on the event; may be NULL.
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EACCESS (refused by access control: the principal may not
+ * assign, docs/access.md), CSVC_EINVAL (NULL `store` or `id`, a bad
+ * `actor`), CSVC_ERANGE (`actor` longer than CSVC_TICKET_MAX_PERSON
+ * bytes), CSVC_ENOTFOUND (no such ticket, or no active rule matches it),
+ * CSVC_ECONFLICT (the revision differs), CSVC_EREADONLY, CSVC_ESTATE,
+ * CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing changes
+ * on failure.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_route(csvc_store *store, const csvc_uuid *id, int64_t expected_revision,
+                                   const char *actor, int64_t *revision);
 
 /** Current version of csvc_comment. @since 1.0 */
 #define CSVC_COMMENT_VERSION 1

@@ -68,4 +68,14 @@ int csvc__calendar_options_read(const csvc_calendar_options *opts, csvc_calendar
 int csvc__calendar_parse_with(csvc_calendar **out, const char *text, size_t len, const csvc_calendar_options *opts,
                               csvc__zone_resolver resolve, void *userdata);
 
+/* ---- the store's cache of parsed calendars (calendar-cache.c) ---- */
+
+/* Attaches the cache to a store being opened. */
+int csvc__calendar_attach(csvc_store *s);
+/* The calendar stored as `name`, parsed (owned by the cache: valid until
+ * the next call into the cache or the end of the transaction). Its stamp
+ * is checked once per write transaction. ENOTFOUND when not stored. Reads
+ * as the library, whatever the principal. */
+int csvc__calendar_cached(csvc_store *s, const char *name, const csvc_calendar **out);
+
 #endif

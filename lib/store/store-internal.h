@@ -20,7 +20,7 @@
  * it when the store opens (lib/csvc.c); the store calls these back and
  * never names a module or its state. Callbacks may be NULL.
  */
-#define CSVC__STORE_EXT_MAX 8
+#define CSVC__STORE_EXT_MAX 12
 typedef struct csvc__store_ext {
 	const char *name;
 	/* Frees the state when the store closes. */

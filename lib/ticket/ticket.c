@@ -10,6 +10,7 @@
 #include "access/access-internal.h"
 #include "csvc/enum.h"
 #include "customer/customer-internal.h"
+#include "route/route-internal.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
 #include "workflow/workflow-internal.h"
@@ -183,6 +184,24 @@ static void set_payload(csvc__buf *b, const csvc_ticket *old, const csvc_ticket 
 		*changed = n;
 }
 
+/* Closes a payload of set_payload with the routing decision beside "set":
+ * {"set":{..},"route":{..}} (replay reads only "set"). */
+static void add_route(csvc__buf *b, const csvc__route_decision *d)
+{
+	if (b->failed || !b->len)
+		return;
+	b->len--; /* the closing brace */
+	csvc__buf_puts(b, ",\"route\":");
+	csvc__route_json(b, d);
+	csvc__buf_put(b, "}", 1);
+}
+
+static void route_subject(const csvc__ticket_subject *subj, const char *assignee, csvc__route_subject *out)
+{
+	*out = (csvc__route_subject){subj->kind, subj->store_code, subj->channel, subj->category,
+	                             subj->customer_class, assignee};
+}
+
 /* Moves the contents of `from` into `to` and frees the shell of `from`. */
 static void ticket_take(csvc_ticket *to, csvc_ticket *from)
 {
@@ -334,19 +353,30 @@ again:
 	if ((rc = csvc__ticket_db_next_number(store, t->store_code, &seq)))
 		goto end;
 	snprintf(number, sizeof(number), "%s-%06lld", t->store_code, (long long)seq);
-	if ((rc = set_str(&saved->number, number)))
+	csvc__ticket_subject subj;
+	csvc__route_decision route = {0};
+	if ((rc = set_str(&saved->number, number)) || (rc = sla_subject(store, saved, customer_rowid, &subj)))
 		goto end;
+	/* A draft with neither assignee nor team is routed (route.h). */
+	if (!t->assignee && !t->team) {
+		csvc__route_subject rs;
+		route_subject(&subj, NULL, &rs);
+		if ((rc = csvc__route_pick(store, &rs, 0, now, &route)) ||
+		    (route.matched && ((rc = set_str(&saved->team, route.team)) ||
+		                       (rc = set_str(&saved->assignee, route.assignee[0] ? route.assignee : NULL)))))
+			goto end;
+	}
 	set_payload(&payload, NULL, saved, 0, NULL);
+	if (route.matched)
+		add_route(&payload, &route);
 	if (payload.failed) {
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");
 		goto end;
 	}
 	if ((rc = csvc__ticket_db_insert(store, saved, customer_rowid, &rowid)))
 		goto end;
-	csvc__ticket_subject subj;
 	if (!(rc = record(store, rowid, &saved->id, saved->number, 1, "created", actor, now, NULL, saved->state,
-	                  payload.data)) &&
-	    !(rc = sla_subject(store, saved, customer_rowid, &subj)) && csvc__ticket_follower_of(store))
+	                  payload.data)) && csvc__ticket_follower_of(store))
 		rc = csvc__ticket_follower_of(store)->created(store, rowid, &subj, saved->state, saved->state_category,
 		                                              now);
 end:
@@ -595,6 +625,82 @@ end:
 	return rc;
 }
 
+/* Sets a ticket's assignee and team: those given (an "assigned" event),
+ * or, with `route`, those routing chooses now (a "routed" event; ENOTFOUND
+ * when no rule matches; no event when the choice is what the ticket has). */
+static int reassign(csvc_store *store, const csvc_uuid *id, const char *assignee, const char *team, int route,
+                    int64_t expected_revision, const char *actor, int64_t *revision)
+{
+	csvc_time_us now = csvc_store_now(store);
+	csvc__ticket_head h;
+	csvc_ticket *old = NULL, *saved = NULL;
+	csvc__buf payload = {0};
+	const csvc_time_us clock = now;
+	int attempt = 0, changed = 1;
+	int rc;
+again:
+	if ((rc = csvc__tx_begin(store)))
+		return rc;
+	csvc__route_decision d = {0};
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = check_revision(&h, expected_revision)) || (rc = csvc__ticket_db_load(store, h.rowid, &old)) ||
+	    (rc = csvc_ticket_dup(old, &saved)))
+		goto end;
+	now = write_time(store, &h, now);
+	if (route) {
+		csvc__ticket_subject subj;
+		csvc__route_subject rs;
+		int64_t customer_rowid = 0;
+		if ((!csvc_uuid_is_nil(&old->customer) &&
+		     (rc = csvc__ticket_db_customer_rowid(store, &old->customer, &customer_rowid))) ||
+		    (rc = sla_subject(store, old, customer_rowid, &subj)))
+			goto end;
+		route_subject(&subj, old->assignee, &rs);
+		if ((rc = csvc__route_pick(store, &rs, 1, now, &d)))
+			goto end;
+		if (!d.matched) {
+			rc = csvc__error(CSVC_ENOTFOUND, "no active routing rule matches ticket %s", h.number);
+			goto end;
+		}
+		/* A designated handler who is there keeps the ticket as it is. */
+		assignee = d.reason == CSVC__ROUTE_DESIGNATED_KEPT ? old->assignee : d.assignee[0] ? d.assignee : NULL;
+		team = d.reason == CSVC__ROUTE_DESIGNATED_KEPT ? old->team : d.team;
+	}
+	if ((rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
+		goto end;
+	set_payload(&payload, old, saved, 0, route ? &changed : NULL);
+	if (route)
+		add_route(&payload, &d);
+	if (payload.failed) {
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		goto end;
+	}
+	if (!changed)
+		goto end; /* routed to whom it has: no event */
+	if ((rc = csvc__ticket_db_set_assignee(store, h.rowid, assignee, team, h.revision + 1, now)))
+		goto end;
+	rc = record(store, h.rowid, id, h.number, h.revision + 1, route ? "routed" : "assigned", actor, now, NULL,
+	            NULL, payload.data);
+end:
+	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc_ticket_free(old);
+		csvc_ticket_free(saved);
+		old = saved = NULL;
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		now = clock;
+		changed = 1;
+		goto again;
+	}
+	if (rc == CSVC_OK && revision)
+		*revision = h.revision + (changed ? 1 : 0);
+	csvc_ticket_free(old);
+	csvc_ticket_free(saved);
+	csvc__buf_free(&payload);
+	return rc;
+}
+
 int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assignee, const char *team,
                        int64_t expected_revision, const char *actor, int64_t *revision)
 {
@@ -606,47 +712,19 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	    (rc = csvc__check_text(assignee, 1, CSVC_TICKET_MAX_PERSON, "assignee")) ||
 	    (rc = csvc__check_text(team, 1, CSVC_TICKET_MAX_PERSON, "team")))
 		return rc;
-	csvc_time_us now = csvc_store_now(store);
-	csvc__ticket_head h;
-	csvc_ticket *old = NULL, *saved = NULL;
-	csvc__buf payload = {0};
-	const csvc_time_us clock = now;
-	int attempt = 0;
-again:
-	if ((rc = csvc__tx_begin(store)))
+	return reassign(store, id, assignee, team, 0, expected_revision, actor, revision);
+}
+
+int csvc_ticket_route(csvc_store *store, const csvc_uuid *id, int64_t expected_revision, const char *actor,
+                      int64_t *revision)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(id, "id");
+	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_ASSIGN);
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
-	    (rc = check_revision(&h, expected_revision)) || (rc = csvc__ticket_db_load(store, h.rowid, &old)) ||
-	    (rc = csvc_ticket_dup(old, &saved)) ||
-	    (rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
-		goto end;
-	now = write_time(store, &h, now);
-	set_payload(&payload, old, saved, 0, NULL);
-	if (payload.failed) {
-		rc = csvc__error(CSVC_ENOMEM, "out of memory");
-		goto end;
-	}
-	if ((rc = csvc__ticket_db_set_assignee(store, h.rowid, assignee, team, h.revision + 1, now)))
-		goto end;
-	rc = record(store, h.rowid, id, h.number, h.revision + 1, "assigned", actor, now, NULL, NULL,
-	            payload.data);
-end:
-	rc = csvc__tx_end(store, rc);
-	if (csvc__tx_again(store, rc, &attempt)) {
-		csvc_ticket_free(old);
-		csvc_ticket_free(saved);
-		old = saved = NULL;
-		csvc__buf_free(&payload);
-		payload = (csvc__buf){0};
-		now = clock;
-		goto again;
-	}
-	if (rc == CSVC_OK && revision)
-		*revision = h.revision + 1;
-	csvc_ticket_free(old);
-	csvc_ticket_free(saved);
-	csvc__buf_free(&payload);
-	return rc;
+	return reassign(store, id, NULL, NULL, 1, expected_revision, actor, revision);
 }
 
 static const char *comment_kind_name(int32_t kind)

@@ -284,6 +284,11 @@ static const enum_value ROLE_SCOPES[] = {
 	{CSVC_ROLE_SCOPE_STORE, "store"},
 	{CSVC_ROLE_SCOPE_CHAIN, "chain"},
 };
+static const enum_value ROUTE_STRATEGIES[] = {
+	{CSVC_ROUTE_ROUND_ROBIN, "round_robin"},
+	{CSVC_ROUTE_LEAST_LOAD, "least_load"},
+	{CSVC_ROUTE_BEST_SKILL, "best_skill"},
+};
 
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
@@ -317,6 +322,7 @@ static const enum_table TABLES[] = {
 	{STAFF_STATUSES, N(STAFF_STATUSES)},
 	{PERMISSIONS, N(PERMISSIONS)},
 	{ROLE_SCOPES, N(ROLE_SCOPES)},
+	{ROUTE_STRATEGIES, N(ROUTE_STRATEGIES)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

@@ -70,6 +70,7 @@ LAYERS = [
     ['access'],
     ['customer', 'workflow', 'calendar'],
     ['staff'],
+    ['route'],
     ['ticket'],
     ['sla'],
     ['survey'],
@@ -622,12 +623,12 @@ def self_test(cc, nm):
     expect('util is in no cycle', '{util' not in out and 'util}' not in out)
     expect('upward edges reported',
            'store (rank 2) -> customer (rank 5)' in out
-           and 'ticket (rank 7) -> sla (rank 8)' in out)
+           and 'ticket (rank 8) -> sla (rank 9)' in out)
 
     rc, out = run(TREE_UPWARD, 'tree with an upward edge')
     expect('upward edge alone fails with exit 1', rc == EXIT_FAIL)
     expect('upward edge reported without a cycle',
-           '0 cycle(s)' in out and 'util (rank 0) -> report (rank 10)' in out
+           '0 cycle(s)' in out and 'util (rank 0) -> report (rank 11)' in out
            and 'lib/util/alloc.c -> lib/report/score.c : csvc__report_fn'
            in out)
 
