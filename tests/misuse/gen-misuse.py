@@ -30,6 +30,7 @@ VALUE_INT = {
     'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
     'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active', 'csvc_customer_masked',
     'csvc_role_active', 'csvc_role_allows', 'csvc_store_access_control',
+    'csvc_route_rule_active', 'csvc_route_rule_designated',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
 }
 # Valid with NULL/0 arguments (and must still change nothing).
@@ -41,6 +42,7 @@ MAY_SUCCEED = {
     'csvc_survey_install_defaults',
     'csvc_team_install_defaults',
     'csvc_role_install_defaults',
+    'csvc_route_install_defaults',
     'csvc_store_set_principal',    # NULL clears the principal
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing

@@ -24,6 +24,7 @@ static char *misuse_huge;
 static void misuse_populate(csvc_store *s)
 {
 	csvc_assert_ok(csvc_store_install_defaults(s));
+	csvc_assert_ok(csvc_route_install_defaults(s));
 	csvc_customer *c = NULL;
 	csvc_assert_ok(csvc_customer_new(&c));
 	csvc_assert_ok(csvc_customer_set_name(c, "顾客"));

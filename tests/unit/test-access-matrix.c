@@ -168,6 +168,7 @@ struct fx {
 	csvc_ticket *ticket[2];
 	csvc_customer *customer[2];
 	csvc_role *role;
+	csvc_route_rule *rule;
 	csvc_staff *staff;
 	csvc_team *team;
 	csvc_calendar *calendar;
@@ -186,6 +187,7 @@ static void fx_clear(fx *f)
 		csvc_customer_free(f->customer[i]);
 	}
 	csvc_role_free(f->role);
+	csvc_route_rule_free(f->rule);
 	csvc_staff_free(f->staff);
 	csvc_team_free(f->team);
 	csvc_calendar_free(f->calendar);
@@ -945,6 +947,73 @@ static int run_sla_recompute(fx *f)
 }
 
 /* ------------------------------------------------------------------ */
+/* route.h                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Inactive: a draft rule routes nothing once saved. */
+static void prep_rule_draft(fx *f)
+{
+	unique(f, "mx_rule");
+	csvc_assert_ok(csvc_route_rule_new(&f->rule, f->name, "consult", CSVC_ROUTE_ROUND_ROBIN));
+	csvc_assert_ok(csvc_route_rule_set_active(f->rule, 0));
+}
+
+static int run_route_rule_create(fx *f)
+{
+	return csvc_route_rule_create(E.a, f->rule, NULL);
+}
+
+static void prep_rule_saved(fx *f)
+{
+	prep_rule_draft(f);
+	csvc_assert_ok(csvc_route_rule_create(E.t, f->rule, "setup"));
+	csvc_assert_ok(csvc_route_rule_set_position(f->rule, 7));
+}
+
+static int run_route_rule_update(fx *f)
+{
+	return csvc_route_rule_update(E.a, f->rule, NULL);
+}
+
+static int run_route_rule_get(fx *f)
+{
+	(void)f;
+	csvc_route_rule *r = NULL;
+	int rc = csvc_route_rule_get(E.a, "mx_suggestions", &r);
+	csvc_route_rule_free(r);
+	return rc;
+}
+
+static int run_route_rule_list(fx *f)
+{
+	(void)f;
+	csvc_route_rule **rules = NULL;
+	size_t n = 0;
+	int rc = csvc_route_rule_list(E.a, &rules, &n);
+	csvc_route_rule_list_free(rules, n);
+	return rc;
+}
+
+static int run_route_install_defaults(fx *f)
+{
+	(void)f;
+	return csvc_route_install_defaults(E.a);
+}
+
+/* A suggestion of SH01: the group's rule "mx_suggestions" routes those. */
+static void prep_suggestion(fx *f)
+{
+	csvc_assert_ok(csvc_ticket_new(&f->ticket[0], "suggestion", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_assignee(f->ticket[0], "st_guide", NULL));
+	csvc_assert_ok(csvc_ticket_create(E.t, f->ticket[0], "setup"));
+}
+
+static int run_ticket_route(fx *f)
+{
+	return csvc_ticket_route(E.a, csvc_ticket_id(f->ticket[0]), 0, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
 /* staff.h                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -1502,6 +1571,12 @@ static const call CALLS[] = {
 	{"csvc_sla_next_wakeup", NEEDS(PERM(STORE_MAINTAIN)), NULL, run_sla_next_wakeup, NULL},
 	{"csvc_sla_rematch", NEEDS(PERM(STORE_MAINTAIN)), prep_ticket, run_sla_rematch, NULL},
 	{"csvc_sla_recompute", NEEDS(PERM(STORE_MAINTAIN)), prep_ticket, run_sla_recompute, NULL},
+	/* route.h: reading rules needs a principal, as definitions do. */
+	{"csvc_route_rule_create", NEEDS(PERM(DEFINITIONS_MANAGE)), prep_rule_draft, run_route_rule_create, NULL},
+	{"csvc_route_rule_update", NEEDS(PERM(DEFINITIONS_MANAGE)), prep_rule_saved, run_route_rule_update, NULL},
+	{"csvc_route_rule_get", PRINCIPAL, NULL, run_route_rule_get, NULL},
+	{"csvc_route_rule_list", PRINCIPAL, NULL, run_route_rule_list, NULL},
+	{"csvc_route_install_defaults", NEEDS(PERM(DEFINITIONS_MANAGE)), NULL, run_route_install_defaults, NULL},
 	/* staff.h: the directory's reads ("csvc_team_* reads") need a principal. */
 	{"csvc_staff_create", NEEDS(PERM(STAFF_MANAGE)), prep_staff_draft, run_staff_create, NULL},
 	{"csvc_staff_update", NEEDS(PERM(STAFF_MANAGE)), prep_staff_saved, run_staff_update, NULL},
@@ -1552,6 +1627,7 @@ static const call CALLS[] = {
 	{"csvc_store_set_change_hook", NEEDS(PERM(AUDIT_READ)), NULL, run_store_set_change_hook, NULL},
 	{"csvc_ticket_iter_new", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_iter_new, NULL},
 	{"csvc_ticket_count", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_count, NULL},
+	{"csvc_ticket_route", NEEDS(PERM(TICKET_ASSIGN)), prep_suggestion, run_ticket_route, NULL},
 	/* workflow.h */
 	{"csvc_workflow_save", NEEDS(PERM(DEFINITIONS_MANAGE)), prep_workflow_draft, run_workflow_save, NULL},
 	{"csvc_workflow_load", PRINCIPAL, NULL, run_workflow_load, NULL},
@@ -1769,6 +1845,12 @@ static void test_sla_h(void **state)
 	run_header("csvc_sla_policy_save", "csvc_sla_recompute");
 }
 
+static void test_route_h(void **state)
+{
+	(void)state;
+	run_header("csvc_route_rule_create", "csvc_route_install_defaults");
+}
+
 static void test_staff_h(void **state)
 {
 	(void)state;
@@ -1790,7 +1872,7 @@ static void test_survey_h(void **state)
 static void test_ticket_h(void **state)
 {
 	(void)state;
-	run_header("csvc_ticket_kind_define", "csvc_ticket_count");
+	run_header("csvc_ticket_kind_define", "csvc_ticket_route");
 }
 
 static void test_workflow_h(void **state)
@@ -1826,6 +1908,13 @@ static int group_setup(void **state)
 	E.opts = o;
 	csvc_assert_ok(csvc_test_open(&E.t, E.path, &o));
 	csvc_assert_ok(csvc_store_install_defaults(E.t));
+	/* Suggestions are routed (csvc_ticket_route), to the consultation
+	 * group, which has nobody in it. */
+	csvc_route_rule *rule = NULL;
+	csvc_assert_ok(csvc_route_rule_new(&rule, "mx_suggestions", "consult", CSVC_ROUTE_ROUND_ROBIN));
+	csvc_assert_ok(csvc_route_rule_set_kind(rule, "suggestion"));
+	csvc_assert_ok(csvc_route_rule_create(E.t, rule, "setup"));
+	csvc_route_rule_free(rule);
 
 	/* One staff member per role, all of SH01. */
 	char buf[80];
@@ -1905,7 +1994,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),      cmocka_unit_test(test_access_h), cmocka_unit_test(test_calendar_h),
-		cmocka_unit_test(test_customer_h), cmocka_unit_test(test_feed_h),   cmocka_unit_test(test_report_h),
+		cmocka_unit_test(test_customer_h), cmocka_unit_test(test_feed_h),   cmocka_unit_test(test_report_h), cmocka_unit_test(test_route_h),
 		cmocka_unit_test(test_sla_h),      cmocka_unit_test(test_staff_h),  cmocka_unit_test(test_store_h),
 		cmocka_unit_test(test_survey_h),   cmocka_unit_test(test_ticket_h), cmocka_unit_test(test_workflow_h),
 	};

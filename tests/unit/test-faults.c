@@ -347,6 +347,28 @@ static int op_ticket_create(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* A suggestion, routed in its create by the rule "faults.route". */
+static int op_routed_create(csvc_store *s, void *ctx)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "suggestion", "SH01"));
+	int rc = csvc_ticket_create(s, t, "op");
+	if (rc == CSVC_OK) {
+		*(csvc_uuid *)ctx = *csvc_ticket_id(t);
+		assert_non_null(csvc_ticket_assignee(t));
+	} else {
+		assert_null(csvc_ticket_number(t));
+	}
+	csvc_ticket_free(t);
+	return rc;
+}
+
+/* Routed again: round robin moves it to the other member every time. */
+static int op_ticket_route(csvc_store *s, void *ctx)
+{
+	return csvc_ticket_route(s, (csvc_uuid *)ctx, 0, "op", NULL);
+}
+
 static int op_ticket_transition(csvc_store *s, void *ctx)
 {
 	return csvc_ticket_transition(s, (csvc_uuid *)ctx, "analyse", 0, "op", "note", NULL);
@@ -526,6 +548,19 @@ static void test_every_write_fails_cleanly(void **state)
 	assert_true(fail_every_step(s, op_role_install_defaults, NULL, SQLITE_IOERR) > 9);
 	csvc_assert_ok(csvc_store_install_defaults(s));
 	csvc_assert_ok(csvc_store_set_change_hook(s, count_hook, NULL));
+	/* Suggestions are routed between two members of the consultation group. */
+	for (int i = 0; i < 2; i++) {
+		csvc_staff *st = NULL;
+		csvc_assert_ok(csvc_staff_new(&st, i ? "faults.r2" : "faults.r1", "坐席"));
+		csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+		csvc_assert_ok(csvc_staff_create(s, st, "setup"));
+		csvc_staff_free(st);
+	}
+	csvc_route_rule *rule = NULL;
+	csvc_assert_ok(csvc_route_rule_new(&rule, "faults.route", "consult", CSVC_ROUTE_ROUND_ROBIN));
+	csvc_assert_ok(csvc_route_rule_set_kind(rule, "suggestion"));
+	csvc_assert_ok(csvc_route_rule_create(s, rule, "setup"));
+	csvc_route_rule_free(rule);
 	csvc_customer *base = rich_draft("老顾客", "CARD-OLD");
 	csvc_assert_ok(csvc_customer_create(s, base, NULL));
 
@@ -558,6 +593,11 @@ static void test_every_write_fails_cleanly(void **state)
 		assert_true(fail_every_step(s, op_ticket_transition, &ticket, codes[ci]) > 2);
 		assert_true(fail_every_step(s, op_ticket_comment, &ticket, codes[ci]) > 2);
 		assert_int_equal(hook_calls, 3);
+		/* Routing: a failed routed create or route writes nothing, and
+		 * the rule's turn stays where it was. */
+		csvc_uuid routed;
+		assert_true(fail_every_step(s, op_routed_create, &routed, codes[ci]) > 5);
+		assert_true(fail_every_step(s, op_ticket_route, &routed, codes[ci]) > 3);
 
 		/* Surveys: a failed invitation or response writes nothing; the
 		 * invitation stays answerable, and is answered exactly once. */

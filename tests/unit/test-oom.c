@@ -730,6 +730,142 @@ static void test_staff(void **state)
 	OOM(s, op_role_read, NULL, READS);
 }
 
+/* ---- routing ---- */
+
+static int op_route_rule_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	static int serial;
+	PAUSE();
+	char code[32];
+	snprintf(code, sizeof(code), "oom.rule%d", ++serial);
+	csvc_route_rule *r = UNSET;
+	csvc_assert_ok(csvc_route_rule_new(&r, code, "consult", CSVC_ROUTE_BEST_SKILL));
+	csvc_assert_ok(csvc_route_rule_set_kind(r, "need"));
+	csvc_assert_ok(csvc_route_rule_set_category(r, "停车"));
+	csvc_assert_ok(csvc_route_rule_set_position(r, 50));
+	RESUME();
+	int rc = csvc_route_rule_create(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_route_rule_revision(r), 0);
+	PAUSE();
+	csvc_route_rule_free(r);
+	RESUME();
+	return rc;
+}
+
+static int op_route_rule_update(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_route_rule *r = UNSET;
+	csvc_assert_ok(csvc_route_rule_get(s, "oom.route", &r));
+	/* Something changes on every successful run. */
+	csvc_assert_ok(csvc_route_rule_set_position(r, csvc_route_rule_position(r) + 1));
+	csvc_assert_ok(csvc_route_rule_set_channel(r, csvc_route_rule_channel(r) ? NULL : "phone"));
+	int64_t rev = csvc_route_rule_revision(r);
+	RESUME();
+	int rc = csvc_route_rule_update(s, r, "op");
+	if (rc)
+		assert_int_equal(csvc_route_rule_revision(r), rev);
+	PAUSE();
+	csvc_route_rule_free(r);
+	RESUME();
+	return rc;
+}
+
+static int op_route_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_route_rule *r = UNSET;
+	int rc = csvc_route_rule_get(s, "oom.route", &r);
+	if (rc) {
+		assert_ptr_equal(r, UNSET);
+		return rc;
+	}
+	csvc_route_rule_free(r);
+	csvc_route_rule **rules = UNSET;
+	size_t n = 77;
+	if ((rc = csvc_route_rule_list(s, &rules, &n))) {
+		assert_ptr_equal(rules, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	csvc_route_rule_list_free(rules, n);
+	return CSVC_OK;
+}
+
+/* A suggestion: routed by "oom.route" in its create. */
+static int op_routed_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_ticket *t = UNSET;
+	csvc_assert_ok(csvc_ticket_new(&t, "suggestion", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_channel(t, "phone"));
+	RESUME();
+	int rc = csvc_ticket_create(s, t, "op");
+	if (rc) {
+		assert_null(csvc_ticket_number(t));
+		assert_null(csvc_ticket_assignee(t));
+	} else {
+		assert_string_equal(csvc_ticket_team(t), "consult");
+		assert_non_null(csvc_ticket_assignee(t));
+	}
+	PAUSE();
+	csvc_ticket_free(t);
+	RESUME();
+	return rc;
+}
+
+/* Routed again: the rule's turn moves to the other member every time. */
+static int op_ticket_route(csvc_store *s, void *ctx)
+{
+	const csvc_uuid *id = ctx;
+	int64_t rev = -1;
+	int rc = csvc_ticket_route(s, id, 0, "op", &rev);
+	if (rc)
+		assert_int_equal(rev, -1);
+	return rc;
+}
+
+static void test_routing(void **state)
+{
+	(void)state;
+	csvc_store *s = fx.s;
+	const char *members[] = {"oom.r1", "oom.r2"};
+	for (int i = 0; i < 2; i++) {
+		csvc_staff *st = NULL;
+		csvc_assert_ok(csvc_staff_new(&st, members[i], "坐席"));
+		csvc_assert_ok(csvc_staff_add_team(st, "consult"));
+		csvc_assert_ok(csvc_staff_create(s, st, "setup"));
+		csvc_staff_free(st);
+	}
+	csvc_route_rule *r = NULL;
+	csvc_assert_ok(csvc_route_rule_new(&r, "oom.route", "consult", CSVC_ROUTE_ROUND_ROBIN));
+	csvc_assert_ok(csvc_route_rule_set_kind(r, "suggestion"));
+	csvc_assert_ok(csvc_route_rule_create(s, r, "setup"));
+	csvc_route_rule_free(r);
+	OOM(s, op_route_rule_create, NULL, QUICK);
+	OOM(s, op_route_rule_update, NULL, 0);
+	OOM(s, op_route_read, NULL, READS);
+	/* Least load reads each member's load and skills too. */
+	csvc_assert_ok(csvc_route_rule_get(s, "oom.route", &r));
+	csvc_assert_ok(csvc_route_rule_set_strategy(r, CSVC_ROUTE_LEAST_LOAD));
+	csvc_assert_ok(csvc_route_rule_update(s, r, "setup"));
+	csvc_route_rule_free(r);
+	OOM(s, op_routed_create, NULL, QUICK);
+	csvc_assert_ok(csvc_route_rule_get(s, "oom.route", &r));
+	csvc_assert_ok(csvc_route_rule_set_strategy(r, CSVC_ROUTE_ROUND_ROBIN));
+	csvc_assert_ok(csvc_route_rule_update(s, r, "setup"));
+	csvc_route_rule_free(r);
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "suggestion", "SH01"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "setup"));
+	OOM(s, op_ticket_route, (void *)csvc_ticket_id(t), 0);
+	csvc_ticket_free(t);
+}
+
 /* ---- access control ---- */
 
 /* Setting the principal: a failure leaves none. Cleared again after, so
@@ -1587,6 +1723,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_defaults, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workflows, setup, teardown),
