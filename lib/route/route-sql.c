@@ -42,10 +42,11 @@ static const csvc__sql SQL_MEMBERS = CSVC__SQL(
 	"SELECT s.code, s.calendar FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
 	" WHERE m.team_id = $1 AND s.active = 1 ORDER BY s.code");
 /* Open load: tickets not yet resolved (state categories new, open and
- * waiting), through tickets_assignee; skills: staff_skills' key. */
+ * waiting), kept per assignee by triggers (ticket_assignee_load);
+ * skills: staff_skills' key. */
 static const csvc__sql SQL_MEMBERS_COUNTS = CSVC__SQL(
 	"SELECT s.code, s.calendar,"
-	" (SELECT count(*) FROM tickets k WHERE k.assignee = s.code AND k.state_category < 4),"
+	" coalesce((SELECT l.open FROM ticket_assignee_load l WHERE l.assignee = s.code), 0),"
 	" (SELECT count(*) FROM staff_skills k WHERE k.staff_id = s.id AND ((k.kind = 1 AND k.value = $2)"
 	" OR (k.kind = 2 AND k.value = $3) OR (k.kind = 4 AND k.value = $4)))"
 	" FROM staff_teams m JOIN staff s ON s.id = m.staff_id"

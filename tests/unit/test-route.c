@@ -748,6 +748,76 @@ static void test_designated_handler(void **state)
 	csvc_store_close(s);
 }
 
+/* ---- the load kept by triggers ---- */
+
+/* The kept loads agree with the tickets, counted here: assignee=count;
+ * pairs in assignee order (zero loads left out). */
+static void assert_loads_agree(csvc_store *s)
+{
+	/* group_concat keeps the subquery's order in SQLite. */
+	const char *agg = csvc_test_on_pg() ? "string_agg(x, ';')" : "group_concat(x, ';')";
+	char kept_sql[512], counted_sql[512];
+	snprintf(kept_sql, sizeof(kept_sql),
+	         "SELECT coalesce(%s, '') FROM (SELECT assignee || '=' || open AS x"
+	         " FROM ticket_assignee_load WHERE open <> 0 ORDER BY assignee) y",
+	         agg);
+	snprintf(counted_sql, sizeof(counted_sql),
+	         "SELECT coalesce(%s, '') FROM (SELECT assignee || '=' || count(*) AS x"
+	         " FROM tickets WHERE assignee IS NOT NULL AND state_category IN (1, 2, 3)"
+	         " GROUP BY assignee ORDER BY assignee) y",
+	         agg);
+	char *kept = csvc_test_sql_text(s, kept_sql);
+	char *counted = csvc_test_sql_text(s, counted_sql);
+	if (strcmp(kept, counted) != 0)
+		print_error("kept:    %s\ncounted: %s\n", kept, counted);
+	assert_string_equal(kept, counted);
+	free(kept);
+	free(counted);
+}
+
+static void test_loads_follow_tickets(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	const char *people[] = {"ld_a", "ld_b", "ld_c", NULL};
+	const char *steps[] = {"analyse", "handle", "wait_customer", "resume", "report_back", "close", "reopen"};
+	enum { N = 60 };
+	csvc_uuid ids[N];
+	unsigned seed = 12345;
+	for (int i = 0; i < N; i++) {
+		csvc_ticket *t = NULL;
+		csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+		csvc_assert_ok(csvc_ticket_set_assignee(t, people[i % 4], NULL));
+		csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+		ids[i] = *csvc_ticket_id(t);
+		csvc_ticket_free(t);
+	}
+	assert_loads_agree(s);
+	for (int k = 0; k < 600; k++) {
+		seed = seed * 1103515245u + 12345u;
+		const csvc_uuid *id = &ids[(seed >> 8) % N];
+		if ((seed >> 20) % 3 == 0) {
+			csvc_assert_ok(csvc_ticket_assign(s, id, people[(seed >> 4) % 4], NULL, 0, NULL, NULL));
+		} else {
+			/* Whatever the state allows: refused steps change nothing. */
+			int rc = csvc_ticket_transition(s, id, steps[(seed >> 12) % 7], 0, NULL, NULL, NULL);
+			assert_true(rc == CSVC_OK || rc == CSVC_ESTATE);
+		}
+		if (k % 100 == 99)
+			assert_loads_agree(s);
+	}
+	/* A merge closes the ticket merged away. */
+	csvc_assert_ok(csvc_ticket_merge(s, &ids[0], &ids[1], NULL));
+	assert_loads_agree(s);
+	/* Rolled back with the caller's transaction. */
+	csvc_assert_ok(csvc_store_begin(s));
+	csvc_assert_ok(csvc_ticket_assign(s, &ids[2], "ld_rollback", NULL, 0, NULL, NULL));
+	csvc_assert_ok(csvc_store_rollback(s));
+	assert_int_equal(csvc_test_sql_int(s, "SELECT count(*) FROM ticket_assignee_load WHERE assignee = 'ld_rollback'"), 0);
+	assert_loads_agree(s);
+	csvc_store_close(s);
+}
+
 /* ---- access ---- */
 
 static void test_access(void **state)
@@ -842,7 +912,7 @@ static void assert_plan(csvc_store *s, const char *sql, const char *must, const 
 		csvc_assert_ok(csvc_test_sql_exec(s, "RESET enable_seqscan"));
 		/* SQLite's words in PostgreSQL's. */
 		static const char *const words[][2] = {
-			{"SCAN k", "Seq Scan on tickets"}, {"SCAN s\n", "Seq Scan on staff "},
+			{"SCAN l", "Seq Scan on ticket_assignee_load"}, {"SCAN s\n", "Seq Scan on staff "},
 			{"SCAN", "Seq Scan"}, {"USE TEMP B-TREE", "Sort"}, {"INDEX", "Index"},
 		};
 		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
@@ -896,15 +966,15 @@ static void test_query_plans(void **state)
 	}
 	csvc_assert_ok(csvc_store_commit(s));
 	csvc_assert_ok(csvc_test_sql_exec(s, "ANALYZE"));
-	/* The members' load: each assignee's open tickets by tickets_assignee. */
+	/* The members' load: one row of ticket_assignee_load each, by its key. */
 	assert_plan(s,
 	            "SELECT s.code, s.calendar,"
-	            " (SELECT count(*) FROM tickets k WHERE k.assignee = s.code AND k.state_category < 4),"
+	            " coalesce((SELECT l.open FROM ticket_assignee_load l WHERE l.assignee = s.code), 0),"
 	            " (SELECT count(*) FROM staff_skills k WHERE k.staff_id = s.id AND ((k.kind = 1 AND k.value = 'x')"
 	            " OR (k.kind = 2 AND k.value = 'y') OR (k.kind = 4 AND k.value = 'z')))"
 	            " FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
 	            " WHERE m.team_id = 1 AND s.active = 1 ORDER BY s.code",
-	            "tickets_assignee", "SCAN k");
+	            "staff_teams_team", "SCAN l");
 	assert_plan(s,
 	            "SELECT s.code, s.calendar FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
 	            " WHERE m.team_id = 1 AND s.active = 1 ORDER BY s.code",
@@ -939,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_only_on_shift),
 		cmocka_unit_test(test_least_load_and_skill),
 		cmocka_unit_test(test_designated_handler),
+		cmocka_unit_test(test_loads_follow_tickets),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_query_plans),
 	};
