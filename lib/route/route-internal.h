@@ -25,8 +25,11 @@ struct csvc_route_rule {
 
 int csvc__route_rule_alloc(csvc_route_rule **out);
 
-/* Attaches routing's per-store state (a cache of parsed shift calendars). */
+/* Attaches routing's per-store state: the rules and the teams' members,
+ * read once per write transaction. */
 int csvc__route_attach(struct csvc_store *s);
+/* Drops that state: rules changed through this store. */
+void csvc__route_invalidate(struct csvc_store *s);
 
 /* What a rule matches a ticket on, and its current assignee (NULL: none),
  * which a designated rule keeps when routing again. */
@@ -89,30 +92,43 @@ int csvc__route_db_team(struct csvc_store *s, const char *code, int64_t *rowid);
 int csvc__route_db_insert(struct csvc_store *s, const csvc_route_rule *r, int64_t team_rowid);
 int csvc__route_db_update(struct csvc_store *s, int64_t rowid, const csvc_route_rule *r, int64_t team_rowid);
 
-/* The first active rule matching `subj` whose team is active. */
-typedef struct csvc__route_match {
-	int64_t rule_rowid, revision, team_rowid;
-	int32_t strategy;
-	int designated;
-	char rule[CSVC_ROUTE_MAX_CODE + 1];
-	char team[CSVC_TEAM_MAX_CODE + 1];
-	char last[CSVC_STAFF_MAX_CODE + 1]; /* the round-robin cursor; "" none */
-} csvc__route_match;
-/* 1 and *m when a rule matches, 0 when none, or a negative error. */
-int csvc__route_db_match(struct csvc_store *s, const csvc__route_subject *subj, csvc__route_match *m);
+/* What the store's routing cache is built from (route-pick.c), read once
+ * per write transaction. */
 
-/* A candidate: an active member of the team, in code order. */
+/* Changes to rules, teams and staff move it: 4 numbers. */
+int csvc__route_db_stamp(struct csvc_store *s, int64_t stamp[4]);
+
+/* An active rule whose team is active, in the order rules are tried. */
+typedef struct csvc__route_rule_row {
+	int64_t rowid, revision, team_rowid;
+	int32_t strategy, customer_class;
+	int designated;
+	char *code, *team, *kind, *category, *channel, *store_code; /* malloc'ed; criteria NULL: any */
+} csvc__route_rule_row;
+void csvc__route_rule_rows_free(csvc__route_rule_row *r, size_t n);
+int csvc__route_db_rules(struct csvc_store *s, csvc__route_rule_row **out, size_t *n);
+
+/* A candidate: an active member of the team, in code (byte) order, with the
+ * skills routing matches on (ticket kind, category, channel). */
+typedef struct csvc__route_skill {
+	int32_t kind;
+	char *value;
+} csvc__route_skill;
 typedef struct csvc__route_member {
 	char code[CSVC_STAFF_MAX_CODE + 1];
 	char *calendar; /* NULL: always on shift */
-	int64_t load, skills;
+	csvc__route_skill *skills;
+	size_t n_skills;
 } csvc__route_member;
-/* The team's active members; with `counts`, each one's open tickets and
- * skills matching subj's kind, category and channel. The caller frees
- * with csvc__route_members_free. */
-int csvc__route_db_members(struct csvc_store *s, int64_t team_rowid, const csvc__route_subject *subj,
-                           int counts, csvc__route_member **out, size_t *n);
 void csvc__route_members_free(csvc__route_member *m, size_t n);
+int csvc__route_db_members(struct csvc_store *s, int64_t team_rowid, csvc__route_member **out, size_t *n);
+/* The rule's round-robin cursor into last ("" when none). */
+int csvc__route_db_cursor(struct csvc_store *s, int64_t rule_rowid, char *last, size_t n);
+/* The open loads (tickets new, open or waiting, kept in
+ * ticket_assignee_load) of the team's members `m` (as read by
+ * csvc__route_db_members), into loads[i] for m[i]. */
+int csvc__route_db_team_loads(struct csvc_store *s, int64_t team_rowid, const csvc__route_member *m, size_t n,
+                              int64_t *loads);
 /* Staff member `code`: *found, *active and their calendar (malloc'ed; NULL
  * none). */
 int csvc__route_db_staff(struct csvc_store *s, const char *code, int *found, int *active, char **calendar);

@@ -39,17 +39,162 @@ static int on_shift(csvc_store *s, const char *calendar, csvc_time_us at, int *o
 	return CSVC_OK;
 }
 
+/* ---- the store's routing state ---- */
+
+/*
+ * Rules and the teams' members are read once per write transaction
+ * (csvc__db_serial), like the SLA policies: inside one transaction
+ * nothing else changes them, and a change through this store drops them
+ * (csvc__route_invalidate, csvc__store_invalidate). The stamp catches
+ * changes made through other handles or processes. Loads and cursors
+ * change with every ticket: they are read from the store each time.
+ */
+typedef struct cached_team {
+	int64_t rowid;
+	csvc__route_member *members;
+	size_t n;
+} cached_team;
+
+typedef struct route_state {
+	uint64_t checked; /* tx serial of the last stamp check; 0 none */
+	int64_t stamp[4];
+	int loaded;
+	csvc__route_rule_row *rules;
+	size_t n_rules;
+	cached_team *teams;
+	size_t n_teams;
+} route_state;
+
+static void drop(route_state *st)
+{
+	csvc__route_rule_rows_free(st->rules, st->n_rules);
+	for (size_t i = 0; i < st->n_teams; i++)
+		csvc__route_members_free(st->teams[i].members, st->teams[i].n);
+	csvc__free(st->teams);
+	st->rules = NULL;
+	st->teams = NULL;
+	st->n_rules = st->n_teams = 0;
+	st->loaded = 0;
+	st->checked = 0;
+}
+
+static void state_free(void *state)
+{
+	drop(state);
+	csvc__free(state);
+}
+
+/* What was read may come from undone writes. */
+static void state_undone(void *state, const csvc__db_undo *u)
+{
+	if (u->data)
+		drop(state);
+}
+
+static const csvc__store_ext route_ext = {
+	.name = "route",
+	.free = state_free,
+	.undone = state_undone,
+};
+
+int csvc__route_attach(csvc_store *s)
+{
+	route_state *st = csvc__calloc(1, sizeof(*st));
+	if (!st)
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	return csvc__store_attach(s, &route_ext, st);
+}
+
+void csvc__route_invalidate(csvc_store *s)
+{
+	route_state *st = csvc__store_state(s, &route_ext);
+	if (st)
+		drop(st);
+}
+
+/* The state with its rules current. */
+static int state_of(csvc_store *s, route_state **out)
+{
+	route_state *st = csvc__store_state(s, &route_ext);
+	if (!st)
+		return csvc__error(CSVC_ESTATE, "routing is not attached to the store");
+	uint64_t serial = csvc__db_serial(s->db);
+	if (!st->loaded || !csvc__tx_depth(s) || st->checked != serial) {
+		int64_t stamp[4];
+		int rc = csvc__route_db_stamp(s, stamp);
+		if (rc)
+			return rc;
+		if (!st->loaded || memcmp(stamp, st->stamp, sizeof(stamp)) != 0) {
+			drop(st);
+			if ((rc = csvc__route_db_rules(s, &st->rules, &st->n_rules)))
+				return rc;
+			memcpy(st->stamp, stamp, sizeof(stamp));
+			st->loaded = 1;
+		}
+		st->checked = serial;
+	}
+	*out = st;
+	return CSVC_OK;
+}
+
+static const cached_team *team_of(csvc_store *s, route_state *st, int64_t rowid, int *rc)
+{
+	for (size_t i = 0; i < st->n_teams; i++)
+		if (st->teams[i].rowid == rowid)
+			return &st->teams[i];
+	cached_team *p = csvc__realloc(st->teams, (st->n_teams + 1) * sizeof(*p));
+	if (!p) {
+		*rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		return NULL;
+	}
+	st->teams = p;
+	cached_team *t = &p[st->n_teams];
+	memset(t, 0, sizeof(*t));
+	t->rowid = rowid;
+	if ((*rc = csvc__route_db_members(s, rowid, &t->members, &t->n)))
+		return NULL;
+	st->n_teams++;
+	return t;
+}
+
+static int opt_equal(const char *criterion, const char *value)
+{
+	return !criterion || (value && strcmp(criterion, value) == 0);
+}
+
+static int rule_matches(const csvc__route_rule_row *r, const csvc__route_subject *subj)
+{
+	return opt_equal(r->kind, subj->kind) && opt_equal(r->category, subj->category) &&
+	       opt_equal(r->channel, subj->channel) && opt_equal(r->store_code, subj->store_code) &&
+	       (!r->customer_class || r->customer_class == subj->customer_class);
+}
+
+/* The member's skills matching the ticket's kind, category and channel. */
+static int64_t skills_of(const csvc__route_member *m, const csvc__route_subject *subj)
+{
+	int64_t n = 0;
+	for (size_t i = 0; i < m->n_skills; i++) {
+		const csvc__route_skill *k = &m->skills[i];
+		const char *v = k->kind == CSVC_SKILL_TICKET_KIND ? subj->kind
+		                : k->kind == CSVC_SKILL_CATEGORY  ? subj->category
+		                                                  : subj->channel;
+		n += v && strcmp(k->value, v) == 0;
+	}
+	return n;
+}
+
 /* Whether candidate `c` beats the best so far `b` (NULL: none), both in
  * turn order with `b` earlier. */
-static int better(int32_t strategy, const csvc__route_member *c, const csvc__route_member *b)
+static int better(int32_t strategy, int64_t c_load, int64_t c_skills, const csvc__route_member *b, int64_t b_load,
+                  int64_t b_skills)
 {
 	if (!b)
 		return 1;
 	switch (strategy) {
 	case CSVC_ROUTE_LEAST_LOAD:
-		return c->load < b->load;
+		return c_load < b_load;
 	case CSVC_ROUTE_BEST_SKILL:
-		return c->skills > b->skills || (c->skills == b->skills && c->load < b->load);
+		return c_skills > b_skills || (c_skills == b_skills && c_load < b_load);
 	default:
 		return 0; /* round robin: the first in turn */
 	}
@@ -59,16 +204,22 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
                      csvc__route_decision *d)
 {
 	memset(d, 0, sizeof(*d));
-	csvc__route_match m;
-	int rc = csvc__route_db_match(s, subj, &m);
-	if (rc <= 0)
+	route_state *st = NULL;
+	int rc = state_of(s, &st);
+	if (rc)
 		return rc;
+	const csvc__route_rule_row *rule = NULL;
+	for (size_t i = 0; i < st->n_rules && !rule; i++)
+		if (rule_matches(&st->rules[i], subj))
+			rule = &st->rules[i];
+	if (!rule)
+		return CSVC_OK;
 	d->matched = 1;
-	snprintf(d->rule, sizeof(d->rule), "%s", m.rule);
-	snprintf(d->team, sizeof(d->team), "%s", m.team);
-	d->revision = m.revision;
-	d->strategy = m.strategy;
-	if (again && m.designated && subj->assignee) {
+	snprintf(d->rule, sizeof(d->rule), "%s", rule->code);
+	snprintf(d->team, sizeof(d->team), "%s", rule->team);
+	d->revision = rule->revision;
+	d->strategy = rule->strategy;
+	if (again && rule->designated && subj->assignee) {
 		int found, active, on = 0;
 		char *calendar = NULL;
 		rc = csvc__route_db_staff(s, subj->assignee, &found, &active, &calendar);
@@ -84,38 +235,61 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 		}
 		snprintf(d->replaced, sizeof(d->replaced), "%s", subj->assignee);
 	}
-	csvc__route_member *mem = NULL;
-	size_t n = 0;
-	if ((rc = csvc__route_db_members(s, m.team_rowid, subj, m.strategy != CSVC_ROUTE_ROUND_ROBIN, &mem, &n)))
+	const int64_t rule_rowid = rule->rowid;
+	const int32_t strategy = rule->strategy;
+	const cached_team *team = team_of(s, st, rule->team_rowid, &rc);
+	char last[CSVC_STAFF_MAX_CODE + 1];
+	if (!team || (rc = csvc__route_db_cursor(s, rule_rowid, last, sizeof(last))))
 		return rc;
+	const csvc__route_member *mem = team->members;
+	const size_t n = team->n;
+	int64_t loads_small[32], *loads = loads_small;
+	if (strategy != CSVC_ROUTE_ROUND_ROBIN) {
+		if (n > sizeof(loads_small) / sizeof(loads_small[0]) && !(loads = csvc__malloc(n * sizeof(*loads))))
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		if ((rc = csvc__route_db_team_loads(s, team->rowid, mem, n, loads)))
+			goto out;
+	}
 	/* Turn order starts after the last pick. */
 	size_t first = 0;
-	while (m.last[0] && first < n && strcmp(mem[first].code, m.last) <= 0)
+	while (last[0] && first < n && strcmp(mem[first].code, last) <= 0)
 		first++;
 	const csvc__route_member *best = NULL;
-	for (size_t k = 0; k < n && !rc; k++) {
-		const csvc__route_member *c = &mem[(first + k) % n];
+	int64_t best_load = 0, best_skills = 0;
+	for (size_t k = 0; k < n; k++) {
+		const size_t i = (first + k) % n;
+		const csvc__route_member *c = &mem[i];
 		int on;
-		if ((rc = on_shift(s, c->calendar, now, &on)) || !on)
+		if ((rc = on_shift(s, c->calendar, now, &on)))
+			goto out;
+		if (!on)
 			continue;
 		d->on_shift++;
-		if (better(m.strategy, c, best))
+		int64_t load = strategy != CSVC_ROUTE_ROUND_ROBIN ? loads[i] : 0, skills = 0;
+		if (strategy == CSVC_ROUTE_BEST_SKILL)
+			skills = skills_of(c, subj);
+		if (better(strategy, load, skills, best, best_load, best_skills)) {
 			best = c;
-		if (m.strategy == CSVC_ROUTE_ROUND_ROBIN)
+			best_load = load;
+			best_skills = skills;
+		}
+		if (strategy == CSVC_ROUTE_ROUND_ROBIN)
 			break;
 	}
-	if (!rc && best) {
-		snprintf(d->assignee, sizeof(d->assignee), "%s", best->code);
-		d->load = best->load;
-		d->skills = best->skills;
-		d->reason = m.strategy == CSVC_ROUTE_LEAST_LOAD  ? CSVC__ROUTE_LEAST_LOAD
-		            : m.strategy == CSVC_ROUTE_BEST_SKILL ? CSVC__ROUTE_BEST_SKILL
-		                                                  : CSVC__ROUTE_TURN;
-		rc = csvc__route_db_set_cursor(s, m.rule_rowid, best->code);
-	} else if (!rc) {
+	if (!best) {
 		d->reason = CSVC__ROUTE_NOBODY_ON_SHIFT;
+		goto out;
 	}
-	csvc__route_members_free(mem, n);
+	snprintf(d->assignee, sizeof(d->assignee), "%s", best->code);
+	d->load = best_load;
+	d->skills = best_skills;
+	d->reason = strategy == CSVC_ROUTE_LEAST_LOAD  ? CSVC__ROUTE_LEAST_LOAD
+	            : strategy == CSVC_ROUTE_BEST_SKILL ? CSVC__ROUTE_BEST_SKILL
+	                                               : CSVC__ROUTE_TURN;
+	rc = csvc__route_db_set_cursor(s, rule_rowid, best->code);
+out:
+	if (loads != loads_small)
+		csvc__free(loads);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
  * parameters.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "route/route-internal.h"
@@ -15,7 +16,10 @@
 	" r.store_code, r.customer_class, r.active, r.revision, r.created_us, r.updated_us"                   \
 	" FROM route_rules r JOIN teams t ON t.id = r.team_id"
 static const csvc__sql SQL_LOAD = CSVC__SQL(RULE_COLUMNS " WHERE r.code = $1");
-static const csvc__sql SQL_LIST = CSVC__SQL(RULE_COLUMNS " ORDER BY r.position, r.code");
+/* Codes in byte order on both engines (PostgreSQL's default collation
+ * may not be). */
+static const csvc__sql SQL_LIST = CSVC__SQL_DIALECTS(RULE_COLUMNS " ORDER BY r.position, r.code",
+                                                     RULE_COLUMNS " ORDER BY r.position, r.code COLLATE \"C\"");
 #define STATE "SELECT id, revision FROM route_rules WHERE code = $1"
 static const csvc__sql SQL_STATE = CSVC__SQL(STATE);
 static const csvc__sql SQL_STATE_LOCK = CSVC__SQL_DIALECTS(STATE, STATE " FOR NO KEY UPDATE");
@@ -28,36 +32,39 @@ static const csvc__sql SQL_UPDATE = CSVC__SQL(
 	"UPDATE route_rules SET position = $1, team_id = $2, strategy = $3, designated = $4, kind = $5,"
 	" category = $6, channel = $7, store_code = $8, customer_class = $9, active = $10, revision = $11,"
 	" updated_us = $12 WHERE id = $13");
-/* The first rule in order (route_rules_order) whose criteria all match. */
-static const csvc__sql SQL_MATCH = CSVC__SQL(
-	"SELECT r.id, r.code, r.revision, r.strategy, r.designated, t.id, t.code, c.last_code"
-	" FROM route_rules r JOIN teams t ON t.id = r.team_id"
-	" LEFT JOIN route_cursors c ON c.rule_id = r.id"
-	" WHERE r.active = 1 AND t.active = 1"
-	" AND (r.kind IS NULL OR r.kind = $1) AND (r.category IS NULL OR r.category = $2)"
-	" AND (r.channel IS NULL OR r.channel = $3) AND (r.store_code IS NULL OR r.store_code = $4)"
-	" AND (r.customer_class IS NULL OR r.customer_class = $5)"
-	" ORDER BY r.position, r.code LIMIT 1");
+/* What routing's cache is built from: a stamp of rules, teams and staff
+ * (staff_events has an entry for every change to a staff record), the
+ * active rules in order (route_rules_order), a team's members and their
+ * skills (staff_teams_team). */
+static const csvc__sql SQL_STAMP = CSVC__SQL(
+	"SELECT (SELECT count(*) FROM route_rules), (SELECT coalesce(sum(revision), 0) FROM route_rules),"
+	" (SELECT coalesce(sum(revision), 0) FROM teams), (SELECT coalesce(max(id), 0) FROM staff_events)");
+#define RULES                                                                                                \
+	"SELECT r.id, r.code, r.revision, r.strategy, r.designated, t.id, t.code, r.kind, r.category, r.channel," \
+	" r.store_code, r.customer_class FROM route_rules r JOIN teams t ON t.id = r.team_id"                   \
+	" WHERE r.active = 1 AND t.active = 1 ORDER BY r.position, r.code"
+static const csvc__sql SQL_RULES = CSVC__SQL_DIALECTS(RULES, RULES " COLLATE \"C\"");
+/* Members are sorted by code in byte order after reading (the turn
+ * compares codes with strcmp). */
 static const csvc__sql SQL_MEMBERS = CSVC__SQL(
 	"SELECT s.code, s.calendar FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
-	" WHERE m.team_id = $1 AND s.active = 1 ORDER BY s.code");
-/* Open load: tickets not yet resolved (state categories new, open and
- * waiting), kept per assignee by triggers (ticket_assignee_load);
- * skills: staff_skills' key. */
-static const csvc__sql SQL_MEMBERS_COUNTS = CSVC__SQL(
-	"SELECT s.code, s.calendar,"
-	" coalesce((SELECT l.open FROM ticket_assignee_load l WHERE l.assignee = s.code), 0),"
-	" (SELECT count(*) FROM staff_skills k WHERE k.staff_id = s.id AND ((k.kind = 1 AND k.value = $2)"
-	" OR (k.kind = 2 AND k.value = $3) OR (k.kind = 4 AND k.value = $4)))"
-	" FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
-	" WHERE m.team_id = $1 AND s.active = 1 ORDER BY s.code");
+	" WHERE m.team_id = $1 AND s.active = 1");
+/* The open loads of a team's members who have any. */
+static const csvc__sql SQL_TEAM_LOADS = CSVC__SQL(
+	"SELECT s.code, l.open FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
+	" JOIN ticket_assignee_load l ON l.assignee = s.code WHERE m.team_id = $1 AND s.active = 1");
+static const csvc__sql SQL_MEMBER_SKILLS = CSVC__SQL(
+	"SELECT s.code, k.kind, k.value FROM staff_teams m JOIN staff s ON s.id = m.staff_id"
+	" JOIN staff_skills k ON k.staff_id = s.id"
+	" WHERE m.team_id = $1 AND s.active = 1 AND k.kind IN (1, 2, 4)");
+static const csvc__sql SQL_CURSOR_GET = CSVC__SQL("SELECT last_code FROM route_cursors WHERE rule_id = $1");
 static const csvc__sql SQL_STAFF = CSVC__SQL("SELECT active, calendar FROM staff WHERE code = $1");
 static const csvc__sql SQL_CURSOR = CSVC__SQL(
 	"INSERT INTO route_cursors (rule_id, last_code) VALUES ($1,$2)"
 	" ON CONFLICT (rule_id) DO UPDATE SET last_code = excluded.last_code");
 
 _Static_assert(CSVC_SKILL_TICKET_KIND == 1 && CSVC_SKILL_CATEGORY == 2 && CSVC_SKILL_CHANNEL == 4,
-               "SQL_MEMBERS_COUNTS names skill kinds by value");
+               "SQL_MEMBER_SKILLS names skill kinds by value");
 
 static char *col_text(csvc__stmt *st, int col, int *oom)
 {
@@ -254,55 +261,143 @@ int csvc__route_db_update(csvc_store *s, int64_t rowid, const csvc_route_rule *r
 	return csvc__db_run(st);
 }
 
-int csvc__route_db_match(csvc_store *s, const csvc__route_subject *subj, csvc__route_match *m)
+int csvc__route_db_stamp(csvc_store *s, int64_t stamp[4])
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_MATCH, &st);
+	int rc = csvc__db_stmt(s->db, &SQL_STAMP, &st);
 	if (rc)
 		return rc;
-	csvc__db_bind_text(st, 1, subj->kind);
-	bind_opt(st, 2, subj->category);
-	bind_opt(st, 3, subj->channel);
-	csvc__db_bind_text(st, 4, subj->store_code);
-	csvc__db_bind_int(st, 5, subj->customer_class);
 	if ((rc = csvc__db_step(st)) < 0)
 		return rc;
-	if (rc == CSVC__DONE) {
-		csvc__db_reset(st);
-		return 0;
-	}
-	m->rule_rowid = csvc__db_int(st, 0);
-	copy_col(st, 1, m->rule, sizeof(m->rule));
-	m->revision = csvc__db_int(st, 2);
-	m->strategy = (int32_t)csvc__db_int(st, 3);
-	m->designated = csvc__db_int(st, 4) != 0;
-	m->team_rowid = csvc__db_int(st, 5);
-	copy_col(st, 6, m->team, sizeof(m->team));
-	copy_col(st, 7, m->last, sizeof(m->last));
+	for (int i = 0; i < 4; i++)
+		stamp[i] = rc == CSVC__ROW ? csvc__db_int(st, i) : 0;
 	csvc__db_reset(st);
-	return 1;
+	return CSVC_OK;
+}
+
+void csvc__route_rule_rows_free(csvc__route_rule_row *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		csvc__free(r[i].code);
+		csvc__free(r[i].team);
+		csvc__free(r[i].kind);
+		csvc__free(r[i].category);
+		csvc__free(r[i].channel);
+		csvc__free(r[i].store_code);
+	}
+	csvc__free(r);
+}
+
+int csvc__route_db_rules(csvc_store *s, csvc__route_rule_row **out, size_t *count)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_RULES, &st);
+	if (rc)
+		return rc;
+	csvc__route_rule_row *r = NULL;
+	size_t n = 0, cap = 0;
+	int oom = 0;
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		if (n == cap) {
+			size_t more = cap ? cap * 2 : 8;
+			csvc__route_rule_row *p = csvc__realloc(r, more * sizeof(*p));
+			if (!p) {
+				rc = csvc__error(CSVC_ENOMEM, "out of memory");
+				break;
+			}
+			r = p;
+			cap = more;
+		}
+		csvc__route_rule_row *e = &r[n++];
+		memset(e, 0, sizeof(*e));
+		e->rowid = csvc__db_int(st, 0);
+		e->code = col_text(st, 1, &oom);
+		e->revision = csvc__db_int(st, 2);
+		e->strategy = (int32_t)csvc__db_int(st, 3);
+		e->designated = csvc__db_int(st, 4) != 0;
+		e->team_rowid = csvc__db_int(st, 5);
+		e->team = col_text(st, 6, &oom);
+		e->kind = col_text(st, 7, &oom);
+		e->category = col_text(st, 8, &oom);
+		e->channel = col_text(st, 9, &oom);
+		e->store_code = col_text(st, 10, &oom);
+		e->customer_class = csvc__db_is_null(st, 11) ? 0 : (int32_t)csvc__db_int(st, 11);
+		if (oom) {
+			rc = csvc__error(CSVC_ENOMEM, "out of memory");
+			break;
+		}
+		if (!e->code || !e->team) {
+			rc = csvc__error(CSVC_ECORRUPT, "stored routing rule %lld has no code or team", (long long)e->rowid);
+			break;
+		}
+	}
+	csvc__db_reset(st);
+	if (rc != CSVC__DONE) {
+		csvc__route_rule_rows_free(r, n);
+		return rc;
+	}
+	*out = r;
+	*count = n;
+	return CSVC_OK;
 }
 
 void csvc__route_members_free(csvc__route_member *m, size_t n)
 {
-	for (size_t i = 0; m && i < n; i++)
+	for (size_t i = 0; m && i < n; i++) {
 		csvc__free(m[i].calendar);
+		for (size_t k = 0; k < m[i].n_skills; k++)
+			csvc__free(m[i].skills[k].value);
+		csvc__free(m[i].skills);
+	}
 	csvc__free(m);
 }
 
-int csvc__route_db_members(csvc_store *s, int64_t team_rowid, const csvc__route_subject *subj, int counts,
-                           csvc__route_member **out, size_t *count)
+static int by_code(const void *a, const void *b)
+{
+	return strcmp(((const csvc__route_member *)a)->code, ((const csvc__route_member *)b)->code);
+}
+
+/* The index of member `code` in `m` (sorted by code), or n. */
+static size_t find_member(const csvc__route_member *m, size_t n, const char *code)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m[mid].code, code);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+/* Adds a skill to member `code` of `m` (sorted by code). */
+static int add_skill(csvc__route_member *m, size_t n, const char *code, int32_t kind, const char *value)
+{
+	size_t i = find_member(m, n, code);
+	if (i == n)
+		return CSVC_OK; /* a member who left between the two reads */
+	csvc__route_member *e = &m[i];
+	csvc__route_skill *p = csvc__realloc(e->skills, (e->n_skills + 1) * sizeof(*p));
+	if (!p)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	e->skills = p;
+	if (!(p[e->n_skills].value = csvc__strcopy(value)))
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	p[e->n_skills++].kind = kind;
+	return CSVC_OK;
+}
+
+int csvc__route_db_members(csvc_store *s, int64_t team_rowid, csvc__route_member **out, size_t *count)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, counts ? &SQL_MEMBERS_COUNTS : &SQL_MEMBERS, &st);
+	int rc = csvc__db_stmt(s->db, &SQL_MEMBERS, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_int(st, 1, team_rowid);
-	if (counts) {
-		csvc__db_bind_text(st, 2, subj->kind);
-		bind_opt(st, 3, subj->category);
-		bind_opt(st, 4, subj->channel);
-	}
 	csvc__route_member *m = NULL;
 	size_t n = 0, cap = 0;
 	int oom = 0;
@@ -318,16 +413,25 @@ int csvc__route_db_members(csvc_store *s, int64_t team_rowid, const csvc__route_
 			cap = more;
 		}
 		csvc__route_member *e = &m[n++];
+		memset(e, 0, sizeof(*e));
 		copy_col(st, 0, e->code, sizeof(e->code));
 		e->calendar = col_text(st, 1, &oom);
-		e->load = counts ? csvc__db_int(st, 2) : 0;
-		e->skills = counts ? csvc__db_int(st, 3) : 0;
 		if (oom) {
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
 			break;
 		}
 	}
 	csvc__db_reset(st);
+	if (rc == CSVC__DONE && n)
+		qsort(m, n, sizeof(*m), by_code);
+	if (rc == CSVC__DONE && n && !(rc = csvc__db_stmt(s->db, &SQL_MEMBER_SKILLS, &st))) {
+		csvc__db_bind_int(st, 1, team_rowid);
+		while ((rc = csvc__db_step(st)) == CSVC__ROW &&
+		       !(rc = add_skill(m, n, csvc__db_textcol(st, 0), (int32_t)csvc__db_int(st, 1),
+		                        csvc__db_textcol(st, 2))))
+			;
+		csvc__db_reset(st);
+	}
 	if (rc != CSVC__DONE) {
 		csvc__route_members_free(m, n);
 		return rc;
@@ -335,6 +439,40 @@ int csvc__route_db_members(csvc_store *s, int64_t team_rowid, const csvc__route_
 	*out = m;
 	*count = n;
 	return CSVC_OK;
+}
+
+int csvc__route_db_cursor(csvc_store *s, int64_t rule_rowid, char *last, size_t n)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_CURSOR_GET, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rule_rowid);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	last[0] = '\0';
+	if (rc == CSVC__ROW)
+		copy_col(st, 0, last, n);
+	csvc__db_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__route_db_team_loads(csvc_store *s, int64_t team_rowid, const csvc__route_member *m, size_t n,
+                              int64_t *loads)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_TEAM_LOADS, &st);
+	if (rc)
+		return rc;
+	memset(loads, 0, n * sizeof(*loads));
+	csvc__db_bind_int(st, 1, team_rowid);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		size_t i = find_member(m, n, csvc__db_textcol(st, 0));
+		if (i < n)
+			loads[i] = csvc__db_int(st, 1);
+	}
+	csvc__db_reset(st);
+	return rc == CSVC__DONE ? CSVC_OK : rc;
 }
 
 int csvc__route_db_staff(csvc_store *s, const char *code, int *found, int *active, char **calendar)

@@ -254,6 +254,7 @@ int csvc_route_rule_create(csvc_store *store, csvc_route_rule *rule, const char 
 			break;
 		rc = csvc__tx_end(store, insert_rule(store, &saved, actor, now));
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__route_invalidate(store);
 	if (rc)
 		return rc;
 	rule->revision = 1;
@@ -344,6 +345,7 @@ int csvc_route_rule_update(csvc_store *store, csvc_route_rule *rule, const char 
 		csvc__buf_free(&fields);
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__route_invalidate(store);
 	if (rc == CSVC_OK && changed) {
 		rule->revision++;
 		rule->updated_at = now;
@@ -438,5 +440,6 @@ int csvc_route_install_defaults(csvc_store *store)
 		}
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__route_invalidate(store);
 	return rc;
 }

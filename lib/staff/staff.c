@@ -116,6 +116,7 @@ int csvc_staff_create(csvc_store *store, csvc_staff *st, const char *actor)
 				rc = link_event(store, rowid, &saved, "granted_role", "role", saved.roles[i], actor, now);
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__store_invalidate(store); /* teams and members derived above (routing) */
 	csvc__free(teams);
 	if (rc)
 		return rc;
@@ -288,6 +289,7 @@ end:
 		changed = 0;
 		goto again;
 	}
+	csvc__store_invalidate(store); /* members derived above (routing) */
 	if (rc == CSVC_OK && changed) {
 		st->revision++;
 		st->updated_at = now;
@@ -478,6 +480,7 @@ int csvc_team_create(csvc_store *store, csvc_team *team, const char *actor)
 			break;
 		rc = csvc__tx_end(store, insert_team(store, &saved, actor, now));
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__store_invalidate(store); /* teams and members derived above (routing) */
 	if (rc)
 		return rc;
 	team->revision = 1;
@@ -545,6 +548,7 @@ int csvc_team_update(csvc_store *store, csvc_team *team, const char *actor)
 		csvc__buf_free(&fields);
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__store_invalidate(store); /* teams and members derived above (routing) */
 	if (rc == CSVC_OK && changed) {
 		team->revision++;
 		team->updated_at = now;
@@ -653,5 +657,6 @@ int csvc_team_install_defaults(csvc_store *store)
 		}
 		rc = csvc__tx_end(store, rc);
 	} while (csvc__tx_again(store, rc, &attempt));
+	csvc__store_invalidate(store); /* teams and members derived above (routing) */
 	return rc;
 }

@@ -1043,20 +1043,16 @@ static const char MIGRATION_16[] =
 	");"
 	"CREATE TRIGGER route_rules_no_delete BEFORE DELETE ON route_rules"
 	"  BEGIN SELECT RAISE(ABORT, 'routing rules are deactivated, never deleted'); END;"
-	/* Each assignee's open tickets (new, open, waiting), kept by triggers,
-	 * so that least-load routing reads one row per team member however
-	 * many tickets there are. */
+	/* Each assignee's open tickets (new, open, waiting), so that
+	 * least-load routing reads one row per team member however many
+	 * tickets there are: a new ticket adds itself
+	 * (csvc__ticket_db_insert), triggers follow every change after. */
 	"CREATE TABLE ticket_assignee_load ("
 	"  assignee TEXT PRIMARY KEY,"
 	"  open INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"INSERT INTO ticket_assignee_load (assignee, open)"
 	"  SELECT assignee, count(*) FROM tickets WHERE assignee IS NOT NULL AND state_category < 4 GROUP BY assignee;"
-	"CREATE TRIGGER tickets_load_insert AFTER INSERT ON tickets"
-	"  WHEN NEW.assignee IS NOT NULL AND NEW.state_category < 4 BEGIN"
-	"  INSERT INTO ticket_assignee_load (assignee, open) VALUES (NEW.assignee, 1)"
-	"    ON CONFLICT (assignee) DO UPDATE SET open = open + 1;"
-	"  END;"
 	"CREATE TRIGGER tickets_load_update AFTER UPDATE OF assignee, state_category ON tickets"
 	"  WHEN OLD.assignee IS NOT NEW.assignee OR (OLD.state_category < 4) <> (NEW.state_category < 4) BEGIN"
 	"  UPDATE ticket_assignee_load SET open = open - 1"
@@ -1103,8 +1099,6 @@ static const char PG_MIGRATION_16[] =
 	"  END IF;"
 	"  RETURN NULL;"
 	"END$$;"
-	"CREATE TRIGGER tickets_load_insert AFTER INSERT ON tickets FOR EACH ROW"
-	"  WHEN (NEW.assignee IS NOT NULL AND NEW.state_category < 4) EXECUTE FUNCTION csvc_ticket_load();"
 	"CREATE TRIGGER tickets_load_update AFTER UPDATE OF assignee, state_category ON tickets FOR EACH ROW"
 	"  WHEN (OLD.assignee IS DISTINCT FROM NEW.assignee OR (OLD.state_category < 4) <> (NEW.state_category < 4))"
 	"  EXECUTE FUNCTION csvc_ticket_load();"

@@ -42,6 +42,9 @@ static const csvc__sql SQL_INSERT = CSVC__SQL_INSERT_ID("INSERT INTO tickets (uu
 static const csvc__sql SQL_UPDATE = CSVC__SQL("UPDATE tickets SET customer_id = $1, channel = $2, category = $3, urgency = $4, importance = $5,"
 	" impact = $6, priority = $7, priority_override = $8, subject = $9, description = $10, order_ref = $11,"
 	" revision = $12, updated_us = $13 WHERE id = $14");
+static const csvc__sql SQL_LOAD_ADD = CSVC__SQL(
+	"INSERT INTO ticket_assignee_load (assignee, open) VALUES ($1, 1)"
+	" ON CONFLICT (assignee) DO UPDATE SET open = ticket_assignee_load.open + 1");
 static const csvc__sql SQL_SET_STATE = CSVC__SQL("UPDATE tickets SET state = $1, state_category = $2, revision = $3, updated_us = $4 WHERE id = $5");
 static const csvc__sql SQL_SET_ASSIGNEE = CSVC__SQL("UPDATE tickets SET assignee = $1, team = $2, revision = $3, updated_us = $4 WHERE id = $5");
 static const csvc__sql SQL_TOUCH = CSVC__SQL_DIALECTS(
@@ -298,7 +301,16 @@ int csvc__ticket_db_insert(csvc_store *s, const csvc_ticket *t, int64_t customer
 	int64_t id = 0;
 	if ((rc = csvc__db_insert_id(st, &id)))
 		return rc;
-
+	/* The assignee's open load (ticket_assignee_load): triggers keep it
+	 * on updates; a new ticket adds to it here, a prepared statement
+	 * being much cheaper than a trigger on the hottest write. */
+	if (t->assignee && t->state_category < CSVC_STATE_RESOLVED) {
+		if ((rc = csvc__db_stmt(s->db, &SQL_LOAD_ADD, &st)))
+			return rc;
+		csvc__db_bind_text(st, 1, t->assignee);
+		if ((rc = csvc__db_run(st)))
+			return rc;
+	}
 	if ((rc = write_search(s, id, t)))
 		return rc;
 	*rowid = id;

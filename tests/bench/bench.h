@@ -48,7 +48,7 @@ static inline void bench_die(const char *what)
 /* Removes a store file and its WAL companions. */
 static inline void bench_remove_db(const char *path)
 {
-	char p[600];
+	char p[4096];
 	unlink(path);
 	snprintf(p, sizeof(p), "%s-wal", path);
 	unlink(p);

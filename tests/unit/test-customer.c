@@ -924,7 +924,7 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
-	                              "DROP TRIGGER tickets_load_insert; DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
+	                              "DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
 	                                  "DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;" /* 16 */
 	                                  "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
 	                              "DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills; DROP TABLE staff; DROP TABLE teams;" /* 14 */

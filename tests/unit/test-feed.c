@@ -551,7 +551,7 @@ static void test_migration_backfill(void **state)
 	int64_t defs = sql_int(db, "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM sla_policies)"
 	                           " + (SELECT count(*) FROM surveys) + (SELECT count(*) FROM survey_invitations)");
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
-	                                  "DROP TRIGGER tickets_load_insert; DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
+	                                  "DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
 	                                  "DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;" /* 16 */
 	                                  "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
 	                              "DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills; DROP TABLE staff; DROP TABLE teams;" /* 14 */
