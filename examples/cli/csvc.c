@@ -3,7 +3,7 @@
  *
  *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] [--quiet] COMMAND [ARGS]
  *
- * Commands come in groups (customer, ticket, staff, team, role, calendar,
+ * Commands come in groups (customer, ticket, staff, team, role, route, calendar,
  * sla, survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
  * status: 0 success, 1 an error reported by libcsvc or the system (one
  * line on stderr), 2 a usage error (one line on stderr). See docs/csvc.1.
