@@ -1,5 +1,5 @@
 /*
- * csvc ticket: open, show, list, move, reply, note, assign, link, merge,
+ * csvc ticket: open, show, list, move, reply, note, assign, route, link, merge,
  * history. A ticket is named by its UUID or its number (SH01-000001).
  */
 #include <stdio.h>
@@ -564,6 +564,47 @@ static int cmd_assign(cli_ctx *ctx, int argc, char **argv)
 	return after_change(ctx, &id, "assigned");
 }
 
+static const char route_help[] =
+	"usage: csvc ticket route TICKET [--revision N]\n"
+	"\n"
+	"Routes the ticket again by the routing rules (csvc route list): the first\n"
+	"active rule matching it now picks its team and a member on shift, and a\n"
+	"\"routed\" event says why. A designated rule keeps the ticket's assignee\n"
+	"while they are active and on shift. When the rules choose what the ticket\n"
+	"already has, nothing changes. Fails when no active rule matches.\n"
+	"\n"
+	"Options:\n"
+	"  --revision N     fail unless the ticket is still at revision N\n";
+
+static int cmd_route(cli_ctx *ctx, int argc, char **argv)
+{
+	static const cli_opt opts[] = {{"revision", 1}, {NULL, 0}};
+	cli_args a;
+	int64_t rev, after = 0;
+	int rc = cli_parse(ctx, argc, argv, opts, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "ticket")) || (rc = cli_parse_revision(ctx, &a, &rev)))
+		return rc;
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	csvc_ticket *t = NULL;
+	if ((rc = cli_find_ticket(ctx, a.pos[0], &t)) != CLI_OK)
+		return rc;
+	csvc_uuid id = *csvc_ticket_id(t);
+	int64_t before = csvc_ticket_revision(t);
+	csvc_ticket_free(t);
+	if ((rc = csvc_ticket_route(ctx->store, &id, rev, ctx->actor, &after)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, NULL);
+	/* Say where it went: the point of routing is the team and the person. */
+	if ((rc = csvc_ticket_get(ctx->store, &id, &t)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, "reading the ticket back");
+	char what[512];
+	snprintf(what, sizeof(what), "%s to team %s, assignee %s", after == before ? "already routed" : "routed",
+	         cli_show(csvc_ticket_team(t) ? csvc_ticket_team(t) : "-"),
+	         cli_show(csvc_ticket_assignee(t) ? csvc_ticket_assignee(t) : "- (nobody on shift)"));
+	csvc_ticket_free(t);
+	return after_change(ctx, &id, what);
+}
+
 /* ------------------------------------------------------------------ */
 /* link, merge, history                                                */
 /* ------------------------------------------------------------------ */
@@ -720,6 +761,7 @@ const cli_command cli_ticket_commands[] = {
 	{"reply", "add a reply, result notice or follow-up to the customer", reply_help, cmd_reply},
 	{"note", "add an internal note", note_help, cmd_note},
 	{"assign", "assign to a person or hand off to a team", assign_help, cmd_assign},
+	{"route", "route again by the routing rules", route_help, cmd_route},
 	{"link", "link two tickets", link_help, cmd_link},
 	{"merge", "merge one ticket into another", tmerge_help, cmd_merge},
 	{"history", "print a ticket's events", history_help, cmd_history},

@@ -61,6 +61,7 @@ extern const cli_command cli_feed_commands[];
 extern const cli_command cli_staff_commands[];
 extern const cli_command cli_team_commands[];
 extern const cli_command cli_role_commands[];
+extern const cli_command cli_route_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];
@@ -240,7 +241,7 @@ extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_li
     *const cli_urgency_enum, *const cli_importance_enum, *const cli_impact_enum, *const cli_priority_enum,
     *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
     *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum, *const cli_role_scope_enum,
-    *const cli_permission_enum;
+    *const cli_permission_enum, *const cli_route_strategy_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);

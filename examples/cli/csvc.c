@@ -3,7 +3,7 @@
  *
  *   csvc [--db PATH] [--json] [--now ISO8601] [--actor NAME] [--as STAFF] [--quiet] COMMAND [ARGS]
  *
- * Commands come in groups (customer, ticket, staff, team, role, calendar,
+ * Commands come in groups (customer, ticket, staff, team, role, route, calendar,
  * sla, survey, report) with git-style subcommands, plus init and demo. Every command takes --help. Exit
  * status: 0 success, 1 an error reported by libcsvc or the system (one
  * line on stderr), 2 a usage error (one line on stderr). See docs/csvc.1.
@@ -106,6 +106,7 @@ static const cli_group groups[] = {
 	{"team", "customer-service groups and departments, and their members", cli_team_commands, NULL,
 	 NULL},
 	{"role", "roles: the permissions staff members hold, and their scope", cli_role_commands, NULL, NULL},
+	{"route", "routing rules: which team and member new tickets go to", cli_route_commands, NULL, NULL},
 	{"calendar", "store business calendars and business-time arithmetic", cli_calendar_commands,
 	 NULL, NULL},
 	{"sla", "SLA timers: advance the clock, at-risk and breached targets", cli_sla_commands, NULL,

@@ -351,3 +351,10 @@ class RoleScope(IntEnum):
     """Which records a role's holder may see (csvc_role_scope_t)."""
     STORE = 1  #: the staff member's home store's records
     CHAIN = 2  #: every store's records
+
+
+class RouteStrategy(IntEnum):
+    """How a routing rule picks a member of its team (csvc_route_strategy_t)."""
+    ROUND_ROBIN = 1  #: each member on shift in turn (轮流分配)
+    LEAST_LOAD = 2   #: the fewest open tickets (负载最少)
+    BEST_SKILL = 3   #: the most skills matching the ticket's kind, category and channel (技能匹配)

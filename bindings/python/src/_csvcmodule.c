@@ -56,6 +56,7 @@ enum {
 	E_TEAM_KIND,
 	E_PERMISSION,
 	E_ROLE_SCOPE,
+	E_ROUTE_STRATEGY,
 	E_COUNT
 };
 
@@ -66,7 +67,7 @@ static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
 	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
 	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod", "SkillKind", "TeamKind",
-	"Permission", "RoleScope",
+	"Permission", "RoleScope", "RouteStrategy",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -2844,6 +2845,343 @@ static PyTypeObject RoleType = {
 };
 
 /* ------------------------------------------------------------------ */
+/* RouteRule                                                           */
+/* ------------------------------------------------------------------ */
+
+static PyTypeObject RouteRuleType;
+
+typedef struct {
+	PyObject_HEAD
+	csvc_route_rule *rule; /* NULL until __init__ */
+} RouteRuleObject;
+
+static const named_enum ROUTE_STRATEGIES = {"strategy", "RouteStrategy", CSVC_ENUM_ROUTE_STRATEGY};
+static const named_enum CUSTOMER_CLASSES = {"customer_class", "CustomerClass", CSVC_ENUM_CUSTOMER_CLASS};
+
+/* A required value of a named enum: None (and deletion) is an error, not 0. */
+static int named_req(PyObject *o, const named_enum *ne, int32_t *out)
+{
+	if (o == NULL) {
+		PyErr_Format(PyExc_AttributeError, "cannot delete %s", ne->what);
+		return -1;
+	}
+	if (o == Py_None) {
+		PyErr_Format(PyExc_TypeError, "%s must be a %s, not None", ne->what, ne->type_name);
+		return -1;
+	}
+	return named_in(o, ne, out);
+}
+
+/* The text criteria, alike: a str, or None for "any". */
+#define ROUTE_CRITERIA(X) X(kind, kind) X(category, category) X(channel, channel) X(store_code, store)
+
+/* Copies what a caller can set from `src` onto `dst` (the library has no
+ * duplicate call for rules). */
+static int route_copy_fields(csvc_route_rule *dst, const csvc_route_rule *src)
+{
+	int rc;
+#define COPY(prop, field)                                                                        \
+	if ((rc = csvc_route_rule_set_##field(dst, csvc_route_rule_##field(src))) != CSVC_OK)        \
+		return rc;
+	ROUTE_CRITERIA(COPY)
+#undef COPY
+	if ((rc = csvc_route_rule_set_team(dst, csvc_route_rule_team(src))) != CSVC_OK ||
+	    (rc = csvc_route_rule_set_strategy(dst, (csvc_route_strategy_t)csvc_route_rule_strategy(src))) != CSVC_OK ||
+	    (rc = csvc_route_rule_set_position(dst, csvc_route_rule_position(src))) != CSVC_OK ||
+	    (rc = csvc_route_rule_set_customer_class(dst, csvc_route_rule_customer_class(src))) != CSVC_OK ||
+	    (rc = csvc_route_rule_set_designated(dst, csvc_route_rule_designated(src))) != CSVC_OK)
+		return rc;
+	return csvc_route_rule_set_active(dst, csvc_route_rule_active(src));
+}
+
+/* A copy of `rule` as it is, for undoing a write whose Python clock
+ * raised (as role_backup). */
+static int route_backup(csvc_store *store, const csvc_route_rule *rule, csvc_route_rule **out)
+{
+	csvc_route_rule *b = NULL;
+	int rc;
+	*out = NULL;
+	if (csvc_route_rule_revision(rule) == 0)
+		rc = csvc_route_rule_new(&b, csvc_route_rule_code(rule), csvc_route_rule_team(rule),
+		                         (csvc_route_strategy_t)csvc_route_rule_strategy(rule));
+	else
+		rc = csvc_route_rule_get(store, csvc_route_rule_code(rule), &b);
+	if (rc == CSVC_ENOTFOUND)
+		return CSVC_OK;
+	if (rc != CSVC_OK)
+		return rc;
+	if (csvc_route_rule_revision(b) != csvc_route_rule_revision(rule)) {
+		csvc_route_rule_free(b);
+		return CSVC_OK;
+	}
+	if ((rc = route_copy_fields(b, rule)) != CSVC_OK) {
+		csvc_route_rule_free(b);
+		return rc;
+	}
+	*out = b;
+	return CSVC_OK;
+}
+
+static PyObject *route_wrap(csvc_route_rule *rule)
+{
+	RouteRuleObject *o = PyObject_New(RouteRuleObject, &RouteRuleType);
+	if (o == NULL) {
+		csvc_route_rule_free(rule);
+		return NULL;
+	}
+	o->rule = rule;
+	return (PyObject *)o;
+}
+
+static PyObject *RouteRule_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* rule stays NULL until __init__ */
+}
+
+static void RouteRule_dealloc(RouteRuleObject *self)
+{
+	csvc_route_rule_free(self->rule);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int route_ready(RouteRuleObject *self)
+{
+	if (self->rule == NULL) {
+		raise_code(CSVC_EINVAL, "the RouteRule was not initialised", NULL, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int RouteRule_init(RouteRuleObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "team", "strategy", "position", "kind", "category", "channel", "store_code",
+	                     "customer_class", "designated", "active", NULL};
+	const char *code, *team, *kind = NULL, *category = NULL, *channel = NULL, *store_code = NULL;
+	PyObject *strategy_obj, *class_obj = Py_None;
+	int32_t strategy, cls;
+	int position = 0, designated = 0, active = 1;
+	csvc_route_rule *rule = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ssO|$izzzzOpp:RouteRule", kw, &code, &team, &strategy_obj,
+	                                 &position, &kind, &category, &channel, &store_code, &class_obj, &designated,
+	                                 &active))
+		return -1;
+	if (named_req(strategy_obj, &ROUTE_STRATEGIES, &strategy) || named_in(class_obj, &CUSTOMER_CLASSES, &cls) ||
+	    check_rc(csvc_route_rule_new(&rule, code, team, (csvc_route_strategy_t)strategy)))
+		return -1;
+	if (check_rc(csvc_route_rule_set_position(rule, position)) || check_rc(csvc_route_rule_set_kind(rule, kind)) ||
+	    check_rc(csvc_route_rule_set_category(rule, category)) ||
+	    check_rc(csvc_route_rule_set_channel(rule, channel)) ||
+	    check_rc(csvc_route_rule_set_store(rule, store_code)) ||
+	    check_rc(csvc_route_rule_set_customer_class(rule, cls)) ||
+	    check_rc(csvc_route_rule_set_designated(rule, designated)) ||
+	    check_rc(csvc_route_rule_set_active(rule, active))) {
+		csvc_route_rule_free(rule);
+		return -1;
+	}
+	csvc_route_rule_free(self->rule);
+	self->rule = rule;
+	return 0;
+}
+
+static PyObject *RouteRule_get_code(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_route_rule_code(self->rule));
+}
+
+static PyObject *RouteRule_get_team(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_route_rule_team(self->rule));
+}
+
+static int RouteRule_set_team(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (route_ready(self) || str_req(v, &s, "team"))
+		return -1;
+	return check_rc(csvc_route_rule_set_team(self->rule, s));
+}
+
+static PyObject *RouteRule_get_strategy(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_ROUTE_STRATEGY, csvc_route_rule_strategy(self->rule));
+}
+
+static int RouteRule_set_strategy(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	int32_t strategy;
+	(void)cl;
+	if (route_ready(self) || named_req(v, &ROUTE_STRATEGIES, &strategy))
+		return -1;
+	return check_rc(csvc_route_rule_set_strategy(self->rule, (csvc_route_strategy_t)strategy));
+}
+
+static PyObject *RouteRule_get_position(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLong(csvc_route_rule_position(self->rule));
+}
+
+static int RouteRule_set_position(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	int32_t position;
+	(void)cl;
+	if (v == NULL || v == Py_None) {
+		PyErr_SetString(v == NULL ? PyExc_AttributeError : PyExc_TypeError,
+		                v == NULL ? "cannot delete position" : "position must be int, not None");
+		return -1;
+	}
+	if (route_ready(self) || int32_in(v, &position, "position"))
+		return -1;
+	return check_rc(csvc_route_rule_set_position(self->rule, position));
+}
+
+#define ROUTE_CRITERION(prop, field)                                                             \
+	static PyObject *RouteRule_get_##prop(RouteRuleObject *self, void *cl)                      \
+	{                                                                                            \
+		(void)cl;                                                                                \
+		return str_out(csvc_route_rule_##field(self->rule));                                     \
+	}                                                                                            \
+	static int RouteRule_set_##prop(RouteRuleObject *self, PyObject *v, void *cl)               \
+	{                                                                                            \
+		const char *s;                                                                           \
+		(void)cl;                                                                                \
+		if (route_ready(self) || str_in(v, &s, #prop))                                           \
+			return -1;                                                                           \
+		return check_rc(csvc_route_rule_set_##field(self->rule, s));                             \
+	}
+ROUTE_CRITERIA(ROUTE_CRITERION)
+#undef ROUTE_CRITERION
+
+static PyObject *RouteRule_get_customer_class(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return enum_out(E_CUSTOMER_CLASS, csvc_route_rule_customer_class(self->rule));
+}
+
+/* None (or deletion) matches any class. */
+static int RouteRule_set_customer_class(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	int32_t cls;
+	(void)cl;
+	if (route_ready(self) || named_in(v, &CUSTOMER_CLASSES, &cls))
+		return -1;
+	return check_rc(csvc_route_rule_set_customer_class(self->rule, cls));
+}
+
+static PyObject *RouteRule_get_designated(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_route_rule_designated(self->rule));
+}
+
+static int RouteRule_set_designated(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	int designated;
+	(void)cl;
+	if (route_ready(self) || flag_in(v, &designated, "designated"))
+		return -1;
+	return check_rc(csvc_route_rule_set_designated(self->rule, designated));
+}
+
+static PyObject *RouteRule_get_active(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_route_rule_active(self->rule));
+}
+
+static int RouteRule_set_active(RouteRuleObject *self, PyObject *v, void *cl)
+{
+	int active;
+	(void)cl;
+	if (route_ready(self) || flag_in(v, &active, "active"))
+		return -1;
+	return check_rc(csvc_route_rule_set_active(self->rule, active));
+}
+
+static PyObject *RouteRule_get_revision(RouteRuleObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(csvc_route_rule_revision(self->rule));
+}
+
+static PyObject *RouteRule_repr(RouteRuleObject *self)
+{
+	PyObject *pc, *pt, *r = NULL;
+	const char *strategy;
+	if (self->rule == NULL)
+		return PyUnicode_FromString("<csvc.RouteRule uninitialised>");
+	strategy = csvc_enum_name(CSVC_ENUM_ROUTE_STRATEGY, csvc_route_rule_strategy(self->rule));
+	pc = str_out(csvc_route_rule_code(self->rule));
+	pt = str_out(csvc_route_rule_team(self->rule));
+	if (pc != NULL && pt != NULL)
+		r = PyUnicode_FromFormat("<csvc.RouteRule %R team=%R strategy=%s position=%d%s%s revision=%lld>", pc, pt,
+		                         strategy ? strategy : "?", (int)csvc_route_rule_position(self->rule),
+		                         csvc_route_rule_designated(self->rule) ? " designated" : "",
+		                         csvc_route_rule_active(self->rule) ? "" : " inactive",
+		                         (long long)csvc_route_rule_revision(self->rule));
+	Py_XDECREF(pc);
+	Py_XDECREF(pt);
+	return r;
+}
+
+static PyGetSetDef RouteRule_getset[] = {
+	G(RouteRule, code, "The rule's code, [a-z0-9_.-] (fixed at creation)."),
+	GS(RouteRule, team, "Code of the team it sends tickets to (checked when saved)."),
+	GS(RouteRule, strategy, "RouteStrategy: how it picks a member of the team. Settable as a RouteStrategy,\n"
+	                        "its int or its name."),
+	GS(RouteRule, position, "Rules are tried in ascending position, then code (int)."),
+	GS(RouteRule, kind, "The ticket kind it matches, or None for any."),
+	GS(RouteRule, category, "The ticket category it matches, or None for any."),
+	GS(RouteRule, channel, "The channel it matches, or None for any."),
+	GS(RouteRule, store_code, "The store code it matches, or None for any."),
+	GS(RouteRule, customer_class, "The CustomerClass (or its int, or its name) it matches, or None for any\n"
+	                              "(also tickets without a customer)."),
+	GS(RouteRule, designated, "True: Store.route_ticket keeps a ticket's assignee while they are active\n"
+	                          "and on shift (专人负责)."),
+	GS(RouteRule, active, "False once deactivated: the rule is skipped; rules are never deleted."),
+	G(RouteRule, revision, "Revision: 0 for a draft, 1 after create, +1 per saved change."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static const char *const route_eq_fields[] = {"code",    "revision",   "team",           "strategy",
+                                              "position", "kind",      "category",       "channel",
+                                              "store_code", "customer_class", "designated", "active", NULL};
+
+static PyObject *RouteRule_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &RouteRuleType, route_eq_fields);
+}
+
+static PyTypeObject RouteRuleType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.RouteRule",
+	.tp_basicsize = sizeof(RouteRuleObject),
+	.tp_dealloc = (destructor)RouteRule_dealloc,
+	.tp_repr = (reprfunc)RouteRule_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("RouteRule(code, team, strategy, *, position=0, kind=None, category=None, channel=None, "
+	                    "store_code=None, customer_class=None, designated=False, active=True)\n--\n\n"
+	                    "A routing rule (detached value): tickets matching its criteria (each None\n"
+	                    "matches anything) go to `team`, to a member on shift picked by `strategy`\n"
+	                    "(a RouteStrategy or its name). `code` is 1 to 64 bytes of [a-z0-9_.-],\n"
+	                    "unique in the store and fixed once saved. Save with\n"
+	                    "Store.create_route_rule / Store.update_route_rule; rules are never deleted:\n"
+	                    "set active = False. See docs/python.md, Routing."),
+	.tp_getset = RouteRule_getset,
+	.tp_richcompare = RouteRule_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+	.tp_init = (initproc)RouteRule_init,
+	.tp_new = RouteRule_new,
+};
+
+/* ------------------------------------------------------------------ */
 /* TimeZone                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -5303,6 +5641,7 @@ SIMPLE(install_sla_defaults, 1, csvc_sla_install_defaults)
 SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
 SIMPLE(install_team_defaults, 1, csvc_team_install_defaults)
 SIMPLE(install_role_defaults, 1, csvc_role_install_defaults)
+SIMPLE(install_route_defaults, 1, csvc_route_install_defaults)
 /* Refused inside a transaction, so never wrapped in one for a Python clock. */
 SIMPLE(scrub_customers, 2, csvc_customer_scrub)
 SIMPLE(checkpoint, 2, csvc_store_checkpoint)
@@ -5820,6 +6159,90 @@ static PyObject *Store_roles(StoreObject *self, PyObject *unused)
 	return DONE(self, l);
 }
 
+/* ------------------------------------------------------------------ */
+/* Store: routing rules                                                */
+/* ------------------------------------------------------------------ */
+
+static PyObject *store_write_route(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                   int (*fn)(csvc_store *, csvc_route_rule *, const char *))
+{
+	static char *kw[] = {"rule", "actor", NULL};
+	PyObject *o;
+	const char *actor = NULL;
+	csvc_route_rule *backup = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &RouteRuleType, &o, &actor) ||
+	    route_ready((RouteRuleObject *)o))
+		return NULL;
+	RouteRuleObject *ro = (RouteRuleObject *)o;
+	ENTER(self);
+	if (self->clock != NULL)
+		CALL(self, 0, rc_, &e_, route_backup(self->store, ro->rule, &backup));
+	if (rc_ == CSVC_OK)
+		CALL(self, 1, rc_, &e_, fn(self->store, ro->rule, actor));
+	if (backup != NULL) {
+		if (self->clock_failed) {
+			csvc_route_rule *changed = ro->rule;
+			ro->rule = backup;
+			backup = changed;
+		}
+		csvc_route_rule_free(backup);
+	}
+	return DONE(self, Py_NewRef(o));
+}
+
+static PyObject *Store_create_route_rule(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_route(self, args, kwargs, "O!|z:create_route_rule", csvc_route_rule_create);
+}
+
+static PyObject *Store_update_route_rule(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_route(self, args, kwargs, "O!|z:update_route_rule", csvc_route_rule_update);
+}
+
+static PyObject *Store_get_route_rule(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_route_rule *rule = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:get_route_rule", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_route_rule_get(self->store, code, &rule));
+	if (rc_ != CSVC_OK) {
+		csvc_route_rule_free(rule);
+		rule = NULL;
+	}
+	return DONE(self, rule ? route_wrap(rule) : NULL);
+}
+
+static PyObject *Store_route_rules(StoreObject *self, PyObject *unused)
+{
+	csvc_route_rule **rules = NULL;
+	size_t n = 0;
+	PyObject *l = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_route_rule_list(self->store, &rules, &n));
+	if (rc_ == CSVC_OK) {
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			PyObject *r = route_wrap(rules[i]); /* takes the rule, even on failure */
+			rules[i] = NULL;
+			if (r == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, r);
+		}
+		csvc_route_rule_list_free(rules, n);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
 static PyObject *Store_set_principal(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"code", NULL};
@@ -6063,6 +6486,24 @@ static PyObject *Store_assign_ticket(StoreObject *self, PyObject *args, PyObject
 		return NULL;
 	ENTER(self);
 	CALL(self, 1, rc_, &e_, csvc_ticket_assign(self->store, &id, assignee, team, expected, actor, &rev));
+	if (rc_ == CSVC_OK)
+		rc_ = reread_ticket(self, obj, &e_);
+	return DONE(self, PyLong_FromLongLong(rev));
+}
+
+static PyObject *Store_route_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"id", "expected_revision", "actor", NULL};
+	csvc_uuid id;
+	PyObject *obj;
+	const char *actor = NULL;
+	long long expected = 0;
+	int64_t rev = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|Lz:route_ticket", kw, &obj, &expected, &actor) ||
+	    !conv_uuid(obj, &id))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_ticket_route(self->store, &id, expected, actor, &rev));
 	if (rc_ == CSVC_OK)
 		rc_ = reread_ticket(self, obj, &e_);
 	return DONE(self, PyLong_FromLongLong(rev));
@@ -7510,6 +7951,24 @@ static PyMethodDef Store_methods[] = {
 	 "receptionist, cashier, guide, service_agent, specialist, supervisor and\n"
 	 "security_officer (store scope), auditor and data_admin (chain scope)\n"
 	 "(idempotent; also part of install_defaults)."},
+	/* routing rules */
+	SM(create_route_rule, "create_route_rule($self, /, rule, actor=None)\n--\n\n"
+	   "Saves a draft RouteRule (revision 1). Returns the same RouteRule. AlreadyExists\n"
+	   "if the code is taken, NotFound if its team is not stored; AccessDenied if the\n"
+	   "principal may not manage definitions."),
+	SM(update_route_rule, "update_route_rule($self, /, rule, actor=None)\n--\n\n"
+	   "Saves the changes of a RouteRule read from this store (Conflict if it changed\n"
+	   "since it was read; an update that changes nothing keeps the revision). Returns\n"
+	   "the same RouteRule."),
+	SM(get_route_rule, "get_route_rule($self, /, code)\n--\n\nReads a routing rule by code, active or not (NotFound if absent)."),
+	{"route_rules", (PyCFunction)Store_route_rules, METH_NOARGS,
+	 "route_rules($self, /)\n--\n\nThe store's routing rules, active or not, in the order they are tried\n"
+	 "(position, then code), as a list."},
+	{"install_route_defaults", (PyCFunction)Store_install_route_defaults, METH_NOARGS,
+	 "install_route_defaults($self, /)\n--\n\nInstalls the handbook's routing rules the store does not have\n"
+	 "yet: complaints to the team complaints by least load with a designated handler,\n"
+	 "inquiries to the team consult in turn (idempotent). Their teams must exist\n"
+	 "(NotFound otherwise). Not part of install_defaults: routing is opted into."},
 	SM(set_principal, "set_principal($self, /, code)\n--\n\n"
 	   "Sets the staff member every later call runs as, reading their roles now (a\n"
 	   "change to them takes effect at the next set_principal); None clears it.\n"
@@ -7547,6 +8006,11 @@ static PyMethodDef Store_methods[] = {
 	   "expected_revision (0: no check) is stale."),
 	SM(assign_ticket, "assign_ticket($self, /, id, assignee=None, team=None, expected_revision=0, actor=None)\n--\n\n"
 	   "Hands the ticket to an assignee and/or team (None clears); returns the new revision."),
+	SM(route_ticket, "route_ticket($self, /, id, expected_revision=0, actor=None)\n--\n\n"
+	   "Routes the ticket again by the routing rules (a 'routed' event says why); a\n"
+	   "designated rule keeps an assignee who is active and on shift. Returns the\n"
+	   "revision after the call (unchanged when the rules choose what the ticket has).\n"
+	   "NotFound if no active rule matches; AccessDenied without ticket_assign."),
 	SM(comment_ticket, "comment_ticket($self, /, id, kind, body, method=None, expected_revision=0, actor=None)\n--\n\n"
 	   "Adds a comment of CommentKind `kind`; returns the new revision."),
 	SM(link_tickets, "link_tickets($self, /, a, b, kind, actor=None)\n--\n\n"
@@ -7879,6 +8343,7 @@ static const struct {
 	{"StaffStatus", CSVC_ENUM_STAFF_STATUS},
 	{"Permission", CSVC_ENUM_PERMISSION},
 	{"RoleScope", CSVC_ENUM_ROLE_SCOPE},
+	{"RouteStrategy", CSVC_ENUM_ROUTE_STRATEGY},
 };
 
 static PyObject *enum_id_dict(void)
@@ -7997,7 +8462,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
 	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0 ||
 	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0 || PyType_Ready(&StaffType) < 0 ||
-	    PyType_Ready(&TeamType) < 0 || PyType_Ready(&RoleType) < 0)
+	    PyType_Ready(&TeamType) < 0 || PyType_Ready(&RoleType) < 0 || PyType_Ready(&RouteRuleType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -8021,6 +8486,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "Staff", (PyObject *)&StaffType) < 0 ||
 	    PyModule_AddObjectRef(m, "Team", (PyObject *)&TeamType) < 0 ||
 	    PyModule_AddObjectRef(m, "Role", (PyObject *)&RoleType) < 0 ||
+	    PyModule_AddObjectRef(m, "RouteRule", (PyObject *)&RouteRuleType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
