@@ -19,6 +19,8 @@
 #include "csvc/tz.h"
 #include "csvc/calendar.h"
 #include "csvc/staff.h"
+#include "csvc/worklog.h"
+#include "csvc/queue.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "csvc/report.h"

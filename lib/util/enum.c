@@ -284,6 +284,10 @@ static const enum_value ROLE_SCOPES[] = {
 	{CSVC_ROLE_SCOPE_STORE, "store"},
 	{CSVC_ROLE_SCOPE_CHAIN, "chain"},
 };
+static const enum_value QUEUE_ORDERS[] = {
+	{CSVC_QUEUE_ORDER_PRIORITY, "priority"},
+	{CSVC_QUEUE_ORDER_AGE, "age"},
+};
 
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
@@ -317,6 +321,7 @@ static const enum_table TABLES[] = {
 	{STAFF_STATUSES, N(STAFF_STATUSES)},
 	{PERMISSIONS, N(PERMISSIONS)},
 	{ROLE_SCOPES, N(ROLE_SCOPES)},
+	{QUEUE_ORDERS, N(QUEUE_ORDERS)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

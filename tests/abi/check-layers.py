@@ -71,7 +71,7 @@ LAYERS = [
     ['customer', 'workflow', 'calendar'],
     ['staff'],
     ['ticket'],
-    ['sla'],
+    ['sla', 'queue'],
     ['survey'],
     ['report'],
     ['library'],
