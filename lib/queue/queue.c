@@ -211,11 +211,11 @@ int csvc_queue_set_owner(csvc_queue *queue, const char *team, const char *staff)
 {
 	csvc__error_clear();
 	CSVC__CHECK_ARG(queue, "queue");
-	if (team && staff)
-		return csvc__error(CSVC_EINVAL, "a queue has one owner: a team or a staff member");
 	int rc;
 	if ((team && (rc = csvc__team_check_code(team))) || (staff && (rc = csvc__staff_check_code(staff))))
 		return rc;
+	if (team && staff)
+		return csvc__error(CSVC_EINVAL, "a queue has one owner: a team or a staff member");
 	char *t = NULL, *s = NULL;
 	if ((rc = copy_opt(team, &t)) || (rc = copy_opt(staff, &s))) {
 		csvc__free(t);
