@@ -556,13 +556,13 @@ int csvc_queue_install_defaults(csvc_store *store)
 
 /* Reads queue `code` and checks `for_staff`; *person gets who the queue
  * is opened for (for_staff, else the principal, else NULL). */
-static int open_queue(csvc_store *s, const char *code, const char *for_staff, csvc_queue **out,
-                      const char **person)
+static int open_queue(csvc_store *s, const char *code, const char *for_staff, const char *call,
+                      csvc_queue **out, const char **person)
 {
 	int rc = check_code(code);
 	if (rc || (for_staff && (rc = csvc__staff_check_code(for_staff))))
 		return rc;
-	if ((rc = CSVC__ACCESS(s, CSVC_PERM_TICKET_READ)))
+	if ((rc = csvc__access_require(s, CSVC_PERM_TICKET_READ, call)))
 		return rc;
 	int began;
 	if ((rc = csvc__read_begin(s, &began)))
@@ -618,7 +618,7 @@ int csvc_queue_iter_new(csvc_store *store, const char *code, const char *for_sta
 	CSVC__CHECK_ARG(out, "out");
 	csvc_queue *q = NULL;
 	const char *person = NULL;
-	int rc = open_queue(store, code, for_staff, &q, &person);
+	int rc = open_queue(store, code, for_staff, __func__, &q, &person);
 	if (rc)
 		return rc;
 	csvc_ticket_query tq;
@@ -636,7 +636,7 @@ int csvc_queue_count(csvc_store *store, const char *code, const char *for_staff,
 	CSVC__CHECK_ARG(out, "out");
 	csvc_queue *q = NULL;
 	const char *person = NULL;
-	int rc = open_queue(store, code, for_staff, &q, &person);
+	int rc = open_queue(store, code, for_staff, __func__, &q, &person);
 	if (rc)
 		return rc;
 	csvc_ticket_query tq;

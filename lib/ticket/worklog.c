@@ -54,6 +54,8 @@ static int span(const csvc_work_entry *e, csvc_time_us now, csvc_time_us *start,
 	} else {
 		if (!d)
 			return csvc__error(CSVC_EINVAL, "time worked needs a duration, or a start and an end");
+		if (s && s > INT64_MAX - d)
+			return csvc__error(CSVC_EINVAL, "the work ends after now");
 		if (s)
 			end = s + d;
 		else if (end)

@@ -50,7 +50,7 @@ from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Err
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
                      SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource,
-                     Permission, RoleScope)
+                     Permission, RoleScope, QueueOrder)
 from ._errors import (AccessDenied, AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
@@ -61,7 +61,7 @@ from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
 from ._store import Store
-from ._csvc import (Calendar, Customer, Report, Role, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
+from ._csvc import (Calendar, Customer, Queue, Report, Role, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
                     TimeZone, Workflow, metric_name, normalize_phone, library_version, strerror,
                     SCHEMA_VERSION_SUPPORTED)
 
@@ -113,11 +113,12 @@ _csvc._bind({
     "TeamKind": TeamKind,
     "Permission": Permission,
     "RoleScope": RoleScope,
+    "QueueOrder": QueueOrder,
 })
 
 __all__ = [
     # store and records
-    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team", "Role",
+    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team", "Role", "Queue",
     # time zones, calendars, SLA
     "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
     # surveys and reports
@@ -130,6 +131,7 @@ __all__ = [
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
     "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus", "Permission", "RoleScope",
+    "QueueOrder",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

@@ -351,3 +351,9 @@ class RoleScope(IntEnum):
     """Which records a role's holder may see (csvc_role_scope_t)."""
     STORE = 1  #: the staff member's home store's records
     CHAIN = 2  #: every store's records
+
+
+class QueueOrder(IntEnum):
+    """The order a queue lists its tickets in (csvc_queue_order_t)."""
+    PRIORITY = 1  #: most urgent priority first, then oldest first
+    AGE = 2       #: oldest first
