@@ -881,10 +881,10 @@ static void test_queues(void **state)
 	csvc_assert_ok(op_log_work(s, NULL));
 	OOM(s, op_queue_create, NULL, QUICK);
 	OOM(s, op_queue_update, NULL, 0);
-	OOM(s, op_queue_read, NULL, READS | QUICK);
-	OOM(s, op_queue_open, NULL, READS | QUICK);
+	OOM(s, op_queue_read, NULL, READS);
+	OOM(s, op_queue_open, NULL, READS);
 	OOM(s, op_log_work, NULL, QUICK);
-	OOM(s, op_work_read, NULL, READS | QUICK);
+	OOM(s, op_work_read, NULL, READS);
 }
 
 /* ---- access control ---- */
