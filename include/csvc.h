@@ -20,6 +20,8 @@
 #include "csvc/calendar.h"
 #include "csvc/staff.h"
 #include "csvc/route.h"
+#include "csvc/worklog.h"
+#include "csvc/queue.h"
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "csvc/report.h"

@@ -372,6 +372,12 @@ static int cmd_list(cli_ctx *ctx, int argc, char **argv)
 	csvc_ticket_iter *it = NULL;
 	if ((rc = csvc_ticket_iter_new(ctx->store, &q, &it)) != CSVC_OK)
 		return cli_lib_error(ctx, rc, NULL);
+	return cli_print_tickets(ctx, it);
+}
+
+int cli_print_tickets(cli_ctx *ctx, csvc_ticket_iter *it)
+{
+	int rc;
 	static const char *const headers[] = {"NUMBER", "KIND", "STATE", "PRIORITY", "ASSIGNEE", "SUBJECT"};
 	cli_table *tab = ctx->json ? NULL : cli_table_new(6, headers);
 	if (tab)
@@ -765,4 +771,8 @@ const cli_command cli_ticket_commands[] = {
 	{"link", "link two tickets", link_help, cmd_link},
 	{"merge", "merge one ticket into another", tmerge_help, cmd_merge},
 	{"history", "print a ticket's events", history_help, cmd_history},
+	{"log-work", "record time worked on a ticket", cli_log_work_help, cli_cmd_log_work},
+	{"work", "print the time worked on a ticket", cli_work_help, cli_cmd_work},
+	{"work-total", "add up time worked by ticket, staff member, store, kind, period", cli_work_total_help,
+	 cli_cmd_work_total},
 	{NULL, NULL, NULL, NULL}};

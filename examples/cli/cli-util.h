@@ -62,6 +62,7 @@ extern const cli_command cli_staff_commands[];
 extern const cli_command cli_team_commands[];
 extern const cli_command cli_role_commands[];
 extern const cli_command cli_route_commands[];
+extern const cli_command cli_queue_commands[];
 
 int cli_demo(cli_ctx *ctx, int argc, char **argv);
 extern const char cli_demo_help[];
@@ -241,7 +242,7 @@ extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_li
     *const cli_urgency_enum, *const cli_importance_enum, *const cli_impact_enum, *const cli_priority_enum,
     *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
     *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum, *const cli_role_scope_enum,
-    *const cli_permission_enum, *const cli_route_strategy_enum;
+    *const cli_permission_enum, *const cli_route_strategy_enum, *const cli_queue_order_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);
@@ -263,6 +264,13 @@ void cli_event_json(cli_json *j, const csvc_event *ev);
 void cli_sla_target_json(cli_json *j, const csvc_sla_target *t);
 /* Resolves a ticket given as a UUID or a number such as SH01-000001. */
 int cli_find_ticket(cli_ctx *ctx, const char *ref, csvc_ticket **out);
+/* Prints an iterator's tickets (a table, or a JSON array) and frees it. */
+int cli_print_tickets(cli_ctx *ctx, csvc_ticket_iter *it);
+/* csvc ticket log-work, work, work-total (cli-queue.c). */
+extern const char cli_log_work_help[], cli_work_help[], cli_work_total_help[];
+int cli_cmd_log_work(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_work(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_work_total(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- reports (cli-report.c), shared with 'survey score' ---- */
 

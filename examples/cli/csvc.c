@@ -107,6 +107,8 @@ static const cli_group groups[] = {
 	 NULL},
 	{"role", "roles: the permissions staff members hold, and their scope", cli_role_commands, NULL, NULL},
 	{"route", "routing rules: which team and member new tickets go to", cli_route_commands, NULL, NULL},
+	{"queue", "queues: saved views of tickets for a team or a person, and opening them", cli_queue_commands,
+	 NULL, NULL},
 	{"calendar", "store business calendars and business-time arithmetic", cli_calendar_commands,
 	 NULL, NULL},
 	{"sla", "SLA timers: advance the clock, at-risk and breached targets", cli_sla_commands, NULL,

@@ -60,7 +60,8 @@ typedef enum csvc_enum_t {
 	CSVC_ENUM_STAFF_STATUS = 27,      /**< csvc_staff_status_t: "active", "inactive", "any" */
 	CSVC_ENUM_PERMISSION = 28,        /**< csvc_permission_t: "customer_read_contacts", ... */
 	CSVC_ENUM_ROLE_SCOPE = 29,        /**< csvc_role_scope_t: "store", "chain" */
-	CSVC_ENUM_ROUTE_STRATEGY = 30     /**< csvc_route_strategy_t: "round_robin", "least_load", "best_skill" */
+	CSVC_ENUM_ROUTE_STRATEGY = 30,    /**< csvc_route_strategy_t: "round_robin", "least_load", "best_skill" */
+	CSVC_ENUM_QUEUE_ORDER = 31        /**< csvc_queue_order_t: "priority", "age" */
 } csvc_enum_t;
 
 /**

@@ -28,6 +28,8 @@ struct csvc__cursor {
 	size_t nbinds;
 	bound binds[MAX_BINDS];
 	int64_t last;      /* the highest id read so far (keyset) */
+	int keyed;         /* ordered by a key (column 1), then the id */
+	int64_t last_key;  /* keyed: the key of the last row read */
 	int64_t until;     /* the highest id at the start */
 	int64_t remaining; /* of the query's limit; -1: none */
 	size_t n, pos;     /* ids buffered, next one to return */
@@ -155,6 +157,11 @@ void csvc__cursor_page(csvc__cursor *c, int64_t after, int64_t until, int64_t li
 	c->n = c->pos = 0;
 }
 
+void csvc__cursor_keyed(csvc__cursor *c)
+{
+	c->keyed = 1;
+}
+
 int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int count_only, int64_t after,
                         int64_t until, char *next_sql, csvc__cursor **out)
 {
@@ -179,7 +186,7 @@ static int read_page(csvc__cursor *c)
 	int64_t want = CSVC__CURSOR_PAGE;
 	if (c->remaining >= 0 && c->remaining < want)
 		want = c->remaining;
-	if (want == 0 || c->last >= c->until) {
+	if (want == 0 || (!c->keyed && c->last >= c->until)) {
 		c->done = 1;
 		c->n = c->pos = 0;
 		return CSVC_OK;
@@ -213,11 +220,24 @@ static int read_page(csvc__cursor *c)
 	}
 	csvc__db_reset(c->stmt);
 	csvc__db_bind_int_named(c->stmt, ":after", c->last);
+	if (c->keyed)
+		csvc__db_bind_int_named(c->stmt, ":after_key", c->last_key);
 	csvc__db_bind_int_named(c->stmt, ":limit", want);
 	size_t n = 0;
+	int64_t seen = 0, last = c->last, last_key = c->last_key;
 	int rc;
 	while ((rc = csvc__db_step(c->stmt)) == CSVC__ROW && n < (size_t)want) {
 		int64_t id = csvc__db_int(c->stmt, 0);
+		if (c->keyed) {
+			/* Ids are not in order: a row created since the start is
+			 * passed over, and the page goes on. */
+			seen++;
+			last = id;
+			last_key = csvc__db_int(c->stmt, 1);
+			if (id <= c->until)
+				c->ids[n++] = id;
+			continue;
+		}
 		if (id > c->until)
 			break;
 		c->ids[n++] = id;
@@ -228,12 +248,19 @@ static int read_page(csvc__cursor *c)
 	/* Ends the statement, and with it the read transaction outside a
 	 * caller's transaction. */
 	csvc__db_reset(c->stmt);
-	if ((int64_t)n < want || (n && c->ids[n - 1] >= c->until))
+	if (c->keyed) {
+		if (seen < want)
+			c->done = 1;
+		c->last = last;
+		c->last_key = last_key;
+	} else if ((int64_t)n < want || (n && c->ids[n - 1] >= c->until)) {
 		c->done = 1;
+	}
 	c->n = n;
 	c->pos = 0;
 	if (n) {
-		c->last = c->ids[n - 1];
+		if (!c->keyed)
+			c->last = c->ids[n - 1];
 		if (c->remaining > 0)
 			c->remaining -= (int64_t)n;
 	}

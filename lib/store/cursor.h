@@ -65,6 +65,15 @@ int csvc__cursor_finish(csvc__cursor *c, int64_t limit, const char *text, int co
                         int64_t until, char *next_sql, csvc__cursor **out);
 
 /*
+ * Makes a paged cursor keyed: its query selects the id and an integer
+ * sort key (column 1), ordered by the key then the id, and its
+ * continuation query goes on after ":after_key" and ":after" (the last
+ * row's key and id). Ids above `until` are passed over rather than ending
+ * the walk. Call after csvc__cursor_finish, before the first read.
+ */
+void csvc__cursor_keyed(csvc__cursor *c);
+
+/*
  * Where the iterator of cursor `c` (not yet read) stops, as of now.
  * `max_id` selects the table's highest id and, on PostgreSQL, the
  * statement's snapshot as text (pg_current_snapshot()) and the current

@@ -190,9 +190,32 @@ int csvc__ticket_db_history(struct csvc_store *s, int64_t rowid, int64_t until_s
 int csvc__event_cursor_next(csvc__event_cursor *c, csvc_event **out);
 void csvc__event_cursor_free(csvc__event_cursor *c);
 
-int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
-                          int64_t after_rowid, int count_only, csvc__cursor **out);
+/*
+ * Filters a ticket query has beyond csvc_ticket_query, for the modules
+ * above that keep filters as data (queues): they run through the same
+ * builder, checks and store scope as csvc_ticket_iter_new.
+ */
+typedef struct csvc__ticket_filter {
+	uint32_t states;      /* bit c: state category c; 0: any */
+	const char *category; /* the ticket's category; NULL: any */
+	int32_t max_priority; /* 1..4: priority at most this (as urgent or more); 0: any */
+	int32_t unassigned;   /* non-zero: no assignee */
+	int32_t by_priority;  /* non-zero: priority, then creation order */
+} csvc__ticket_filter;
+
+int csvc__ticket_db_query(struct csvc_store *s, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                          int64_t customer_rowid, int64_t after_rowid, int count_only, csvc__cursor **out);
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect);
+/* The same with the extra filters (`f` may be NULL). */
+char *csvc__ticket_db_filter_sql(const csvc_ticket_query *q, const csvc__ticket_filter *f, int count_only,
+                                 csvc__dialect dialect);
+
+/* csvc_ticket_iter_new and csvc_ticket_count with the extra filters;
+ * `call` names the public call in refusals. */
+int csvc__ticket_iter_filtered(struct csvc_store *s, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                               const char *call, csvc_ticket_iter **out);
+int csvc__ticket_count_filtered(struct csvc_store *s, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                                const char *call, int64_t *out);
 
 /* The instant of a write to a ticket whose latest event is at `last`: the
  * store clock reading `now`, or `last` when the clock reads earlier (it

@@ -877,11 +877,52 @@ void csvc__event_cursor_free(csvc__event_cursor *c)
 
 char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc__dialect dialect)
 {
+	return csvc__ticket_db_filter_sql(q, NULL, count_only, dialect);
+}
+
+char *csvc__ticket_db_filter_sql(const csvc_ticket_query *q, const csvc__ticket_filter *f, int count_only,
+                                 csvc__dialect dialect)
+{
+	static const csvc__ticket_filter none = {0};
+	if (!f)
+		f = &none;
+	/* Ordered by priority: the cursor pages by (priority, id), the key in
+	 * the second column (csvc__cursor_keyed); a count needs no order. */
+	int keyed = f->by_priority && !count_only;
 	csvc__buf b = {0};
-	csvc__buf_puts(&b, count_only ? "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE TRUE"
-	                              : "SELECT t.id FROM tickets t WHERE TRUE");
-	if (!csvc_uuid_is_nil(&q->after))
+	if (count_only)
+		csvc__buf_puts(&b, "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE TRUE");
+	else if (keyed)
+		csvc__buf_puts(&b, "SELECT t.id, t.priority FROM tickets t WHERE TRUE");
+	else
+		csvc__buf_puts(&b, "SELECT t.id FROM tickets t WHERE TRUE");
+	if (!csvc_uuid_is_nil(&q->after) && keyed)
+		csvc__buf_puts(&b, " AND (t.priority > :after_key OR (t.priority = :after_key AND t.id > :after))");
+	else if (!csvc_uuid_is_nil(&q->after))
 		csvc__buf_puts(&b, " AND t.id > :after");
+	if (f->states) {
+		/* Category 0 is no state's: the list starts with it. */
+		csvc__buf_puts(&b, " AND t.state_category IN (0");
+		if (f->states & (1u << CSVC_STATE_NEW))
+			csvc__buf_puts(&b, ", 1");
+		if (f->states & (1u << CSVC_STATE_OPEN))
+			csvc__buf_puts(&b, ", 2");
+		if (f->states & (1u << CSVC_STATE_WAITING))
+			csvc__buf_puts(&b, ", 3");
+		if (f->states & (1u << CSVC_STATE_RESOLVED))
+			csvc__buf_puts(&b, ", 4");
+		if (f->states & (1u << CSVC_STATE_CLOSED))
+			csvc__buf_puts(&b, ", 5");
+		if (f->states & (1u << CSVC_STATE_CANCELLED))
+			csvc__buf_puts(&b, ", 6");
+		csvc__buf_puts(&b, ")");
+	}
+	if (f->category)
+		csvc__buf_puts(&b, " AND t.category = :category");
+	if (f->max_priority)
+		csvc__buf_puts(&b, " AND t.priority <= :max_priority");
+	if (f->unassigned)
+		csvc__buf_puts(&b, " AND t.assignee IS NULL");
 	if (!count_only && dialect == CSVC__DIALECT_POSTGRES)
 		csvc__buf_puts(&b, VISIBLE_PG);
 	if (q->store_code)
@@ -930,7 +971,12 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc
 			csvc__buf_puts(&b, match);
 		csvc__buf_puts(&b, ")))");
 	}
-	csvc__buf_puts(&b, " ORDER BY t.id");
+	/* A count in no order unless a limit picks which rows: the planner
+	 * is then free to take the filters' indexes over the id order. */
+	if (keyed)
+		csvc__buf_puts(&b, " ORDER BY t.priority, t.id");
+	else if (!count_only || q->limit)
+		csvc__buf_puts(&b, " ORDER BY t.id");
 	if (q->limit)
 		csvc__buf_puts(&b, " LIMIT :limit");
 	if (count_only)
@@ -942,12 +988,12 @@ char *csvc__ticket_db_query_sql(const csvc_ticket_query *q, int count_only, csvc
 	return b.data;
 }
 
-int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t customer_rowid,
-                          int64_t after_rowid, int count_only, csvc__cursor **out)
+int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                          int64_t customer_rowid, int64_t after_rowid, int count_only, csvc__cursor **out)
 {
 	int64_t until = 0;
 	csvc__cursor *c;
-	int rc = csvc__cursor_open(s, csvc__ticket_db_query_sql(q, count_only, csvc__db_dialect(s->db)), &c);
+	int rc = csvc__cursor_open(s, csvc__ticket_db_filter_sql(q, f, count_only, csvc__db_dialect(s->db)), &c);
 	if (rc)
 		return rc;
 	/* Tickets created after the iterator starts are not returned. */
@@ -969,6 +1015,10 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 	csvc__cursor_bind_int(c, ":created_to", q->created_to);
 	csvc__cursor_bind_int(c, ":updated_from", q->updated_from);
 	csvc__cursor_bind_int(c, ":updated_to", q->updated_to);
+	if (f) {
+		csvc__cursor_bind_text(c, ":category", f->category);
+		csvc__cursor_bind_int(c, ":max_priority", f->max_priority);
+	}
 	/* The first page runs the query as given; the next ones continue
 	 * after the last id (keyset), with a LIMIT of a page. */
 	char *next_sql = NULL;
@@ -976,13 +1026,17 @@ int csvc__ticket_db_query(csvc_store *s, const csvc_ticket_query *q, int64_t cus
 		csvc_ticket_query next = *q;
 		next.after.bytes[0] = 1;
 		next.limit = 1;
-		if (!(next_sql = csvc__ticket_db_query_sql(&next, 0, csvc__db_dialect(s->db)))) {
+		if (!(next_sql = csvc__ticket_db_filter_sql(&next, f, 0, csvc__db_dialect(s->db)))) {
 			csvc__cursor_free(c);
 			return csvc__error(CSVC_ENOMEM, "out of memory building a query");
 		}
 	}
-	return csvc__cursor_finish(c, q->limit, q->text, count_only,
-	                           csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, next_sql, out);
+	rc = csvc__cursor_finish(c, q->limit, q->text, count_only,
+	                         csvc_uuid_is_nil(&q->after) ? INT64_MIN : after_rowid, until, next_sql, out);
+	/* A keyed walk starts at the top (queues never pass `after`). */
+	if (rc == CSVC_OK && f && f->by_priority && !count_only)
+		csvc__cursor_keyed(*out);
+	return rc;
 }
 
 /* ---- defaults ---- */

@@ -1158,8 +1158,8 @@ int csvc_ticket_query_init(csvc_ticket_query *q, unsigned int version)
 	return csvc__struct_init(&query_layout, q, version);
 }
 
-static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only, const char *call,
-                      csvc__cursor **out)
+static int open_query(csvc_store *s, const csvc_ticket_query *q, const csvc__ticket_filter *f, int count_only,
+                      const char *call, csvc__cursor **out)
 {
 	/* NULL: every ticket. The caller's struct is read only as far as its
 	 * version goes. */
@@ -1182,6 +1182,8 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 		return rc;
 	if (q->text && !q->text[0])
 		return csvc__error(CSVC_EINVAL, "search text must not be empty");
+	if (f && (rc = csvc__check_text(f->category, 1, CSVC_TICKET_MAX_CATEGORY, "category")))
+		return rc;
 	if ((rc = csvc__access_require_list(s, CSVC_PERM_TICKET_READ, q->store_code, call)))
 		return rc;
 	/* A principal limited to one store lists that store's tickets (every
@@ -1203,7 +1205,23 @@ static int open_query(csvc_store *s, const csvc_ticket_query *q, int count_only,
 	}
 	if (!csvc_uuid_is_nil(&q->after) && (rc = csvc__ticket_db_head_read(s, &q->after, &after)))
 		return rc;
-	return csvc__ticket_db_query(s, q, customer_rowid, after.rowid, count_only, out);
+	return csvc__ticket_db_query(s, q, f, customer_rowid, after.rowid, count_only, out);
+}
+
+int csvc__ticket_iter_filtered(csvc_store *store, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                               const char *call, csvc_ticket_iter **out)
+{
+	csvc_ticket_iter *it = csvc__calloc(1, sizeof(*it));
+	if (!it)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	it->store = store;
+	int rc = open_query(store, q, f, 0, call, &it->cursor);
+	if (rc) {
+		csvc__free(it);
+		return rc;
+	}
+	*out = it;
+	return CSVC_OK;
 }
 
 int csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q, csvc_ticket_iter **out)
@@ -1211,17 +1229,7 @@ int csvc_ticket_iter_new(csvc_store *store, const csvc_ticket_query *q, csvc_tic
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
-	csvc_ticket_iter *it = csvc__calloc(1, sizeof(*it));
-	if (!it)
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	it->store = store;
-	int rc = open_query(store, q, 0, __func__, &it->cursor);
-	if (rc) {
-		csvc__free(it);
-		return rc;
-	}
-	*out = it;
-	return CSVC_OK;
+	return csvc__ticket_iter_filtered(store, q, NULL, __func__, out);
 }
 
 static int load_ticket(csvc_store *s, int64_t rowid, void **out)
@@ -1262,8 +1270,14 @@ int csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *ou
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(out, "out");
+	return csvc__ticket_count_filtered(store, q, NULL, __func__, out);
+}
+
+int csvc__ticket_count_filtered(csvc_store *store, const csvc_ticket_query *q, const csvc__ticket_filter *f,
+                                const char *call, int64_t *out)
+{
 	csvc__cursor *c;
-	int rc = open_query(store, q, 1, __func__, &c);
+	int rc = open_query(store, q, f, 1, call, &c);
 	if (rc)
 		return rc;
 	int64_t n = 0;

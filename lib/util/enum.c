@@ -289,6 +289,10 @@ static const enum_value ROUTE_STRATEGIES[] = {
 	{CSVC_ROUTE_LEAST_LOAD, "least_load"},
 	{CSVC_ROUTE_BEST_SKILL, "best_skill"},
 };
+static const enum_value QUEUE_ORDERS[] = {
+	{CSVC_QUEUE_ORDER_PRIORITY, "priority"},
+	{CSVC_QUEUE_ORDER_AGE, "age"},
+};
 
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
@@ -323,6 +327,7 @@ static const enum_table TABLES[] = {
 	{PERMISSIONS, N(PERMISSIONS)},
 	{ROLE_SCOPES, N(ROLE_SCOPES)},
 	{ROUTE_STRATEGIES, N(ROUTE_STRATEGIES)},
+	{QUEUE_ORDERS, N(QUEUE_ORDERS)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

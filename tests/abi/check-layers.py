@@ -72,7 +72,7 @@ LAYERS = [
     ['staff'],
     ['route'],
     ['ticket'],
-    ['sla'],
+    ['sla', 'queue'],
     ['survey'],
     ['report'],
     ['library'],

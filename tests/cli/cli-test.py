@@ -530,6 +530,63 @@ SCENARIOS = {
         (["team", "update", "consult", "--deactivate", "--activate"], None),
         (["team", "update", "consult"], None),
     ],
+    # Queues (saved views of tickets) and time worked on tickets.
+    "queue": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", at("10:00"), "queue", "add", "--defaults"], None),
+        (["queue", "list"], None),
+        (["queue", "show", "my_open"], None),
+        (["--now", at("10:01"), "staff", "add", "alice", "张敏", "--home-store", "SH01", "--team", "consult",
+          "--role", "service_agent"], None),
+        (["--now", at("10:01"), "staff", "add", "bob", "李雷", "--home-store", "SH02", "--role", "service_agent"],
+         None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "inquiry", "--store", "SH01", "--subject", "营业时间",
+          "--priority", "low", "--assignee", "alice", "--team", "consult"], None),
+        (["--now", at("10:03"), "ticket", "open", "--kind", "complaint", "--store", "SH01", "--subject",
+          "商品质量", "--priority", "critical", "--team", "complaints", "--category", "退货"], None),
+        (["--now", at("10:04"), "ticket", "open", "--kind", "inquiry", "--store", "SH01", "--subject", "会员积分",
+          "--priority", "high", "--assignee", "alice", "--team", "consult"], None),
+        (["--now", at("10:05"), "ticket", "open", "--kind", "inquiry", "--store", "SH02", "--subject", "停车",
+          "--priority", "normal", "--assignee", "bob", "--team", "consult"], None),
+        (["queue", "open", "consult_open"], None),
+        (["queue", "open", "my_open", "--for", "alice"], None),
+        (["queue", "open", "my_open", "--for", "alice", "--count", "--json"], None),
+        (["queue", "open", "my_open"], None),
+        (["--as", "bob", "queue", "open", "my_open"], None),
+        (["--as", "bob", "queue", "open", "consult_open"], None),
+        (["--now", at("10:10"), "queue", "add", "returns", "退货待办", "--open", "--category", "退货",
+          "--unassigned", "--max-priority", "high", "--owner-team", "complaints"], None),
+        (["queue", "open", "returns"], None),
+        (["--now", at("10:11"), "queue", "update", "returns", "--name", "退货", "--order", "age", "--states",
+          "new,open", "--json"], None),
+        (["--now", at("10:12"), "queue", "update", "returns", "--deactivate", "--revision", "2"], None),
+        (["queue", "open", "returns"], None),
+        (["queue", "add", "bad", "坏", "--team", "nowhere"], None),
+        (["queue", "add", "bad", "坏", "--states", "done"], None),
+        (["queue", "add", "bad", "坏", "--mine", "--owner-staff", "nobody"], None),
+        (["queue", "update", "returns", "--name", "x", "--revision", "1"], None),
+        (["queue", "show", "missing"], None),
+        (["--as", "alice", "queue", "add", "mine", "我的"], None),
+        # time worked
+        (["--now", at("10:30"), "ticket", "log-work", "SH01-000001", "--staff", "alice", "--duration", "25m",
+          "--kind", "call", "--note", "电话答复"], None),
+        (["--now", at("10:40"), "ticket", "log-work", "SH01-000001", "--staff", "bob", "--start",
+          "2026-11-23T10:00:00+08:00", "--end", "2026-11-23T10:15:00+08:00"], None),
+        (["--now", at("10:41"), "--as", "alice", "ticket", "log-work", "SH01-000003", "--duration", "1h"], None),
+        (["--now", at("10:42"), "--as", "alice", "ticket", "log-work", "SH01-000003", "--staff", "bob",
+          "--duration", "5m"], None),
+        (["--now", at("10:43"), "ticket", "log-work", "SH01-000001", "--staff", "alice", "--duration", "25h"], None),
+        (["--now", at("10:43"), "ticket", "log-work", "SH01-000001", "--staff", "alice", "--duration", "ten"],
+         None),
+        (["--now", at("10:43"), "ticket", "log-work", "SH01-000001", "--staff", "alice"], None),
+        (["ticket", "work", "SH01-000001"], None),
+        (["ticket", "work", "SH01-000001", "--json"], None),
+        (["ticket", "work", "SH01-000002"], None),
+        (["ticket", "work-total", "--staff", "alice"], None),
+        (["ticket", "work-total", "--from", "2026-11-23T10:00:00+08:00", "--to", "2026-11-23T10:20:00+08:00",
+          "--json"], None),
+        (["ticket", "work-total", "--kind", "call", "--store", "SH01"], None),
+    ],
     # Roles, staff members holding them, and commands run as one of them
     # (--as: access control on, that staff member the principal).
     "access": [
@@ -1063,7 +1120,10 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE route_cursors; DROP TABLE route_rules;"
+        db.executescript("DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;"
+                         " DROP INDEX tickets_team_priority; DROP INDEX tickets_assignee_priority;"
+                         " DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
+                         " DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;"
                          " DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;"
                          " DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
                          " DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills;"

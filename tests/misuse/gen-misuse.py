@@ -30,7 +30,7 @@ VALUE_INT = {
     'csvc_ticket_equal', 'csvc_store_tx_depth', 'csvc_version_number', 'csvc_survey_anonymous',
     'csvc_report_low_sample', 'csvc_staff_active', 'csvc_team_active', 'csvc_customer_masked',
     'csvc_role_active', 'csvc_role_allows', 'csvc_store_access_control',
-    'csvc_route_rule_active', 'csvc_route_rule_designated',
+    'csvc_route_rule_active', 'csvc_route_rule_designated', 'csvc_queue_active',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
 }
 # Valid with NULL/0 arguments (and must still change nothing).
@@ -43,6 +43,7 @@ MAY_SUCCEED = {
     'csvc_team_install_defaults',
     'csvc_role_install_defaults',
     'csvc_route_install_defaults',
+    'csvc_queue_install_defaults',
     'csvc_store_set_principal',    # NULL clears the principal
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing
@@ -71,6 +72,7 @@ ARG_OVERRIDE = {
     ('csvc_staff_update', 1): 'stored_staff(s)',
     ('csvc_team_update', 1): 'stored_team(s)',
     ('csvc_role_update', 1): 'stored_role(s)',
+    ('csvc_queue_update', 1): 'stored_queue(s)',
     ('csvc_sla_policy_add_target', 3): 'CSVC_SLA_CALENDAR_NAMED',
 }
 # Never called blindly: they open or end transactions (tested elsewhere).
@@ -90,6 +92,8 @@ FACTORIES = {
     'const csvc_team *': 'fresh_team()',
     'csvc_role *': 'fresh_role()',
     'const csvc_role *': 'fresh_role()',
+    'csvc_queue *': 'fresh_queue()',
+    'const csvc_queue *': 'fresh_queue()',
     'const csvc_customer *': 'fresh_customer()',
     'const csvc_ticket *': 'fresh_ticket()',
     'const csvc_workflow *': 'fresh_workflow()',
@@ -108,6 +112,8 @@ FREE = {
     'stored_team(s)': 'csvc_team_free((csvc_team *)%s)',
     'fresh_role()': 'csvc_role_free((csvc_role *)%s)',
     'stored_role(s)': 'csvc_role_free((csvc_role *)%s)',
+    'fresh_queue()': 'csvc_queue_free((csvc_queue *)%s)',
+    'stored_queue(s)': 'csvc_queue_free((csvc_queue *)%s)',
 }
 SCALAR_OUT = {'int *', 'int32_t *', 'int64_t *', 'size_t *', 'csvc_time_us *', 'csvc_uuid *',
               'const char **', 'char **'}

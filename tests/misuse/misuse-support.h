@@ -41,6 +41,7 @@ static void misuse_populate(csvc_store *s)
 	csvc_assert_ok(csvc_staff_add_role(st, "receptionist"));
 	csvc_assert_ok(csvc_staff_create(s, st, NULL));
 	csvc_staff_free(st);
+	csvc_assert_ok(csvc_queue_install_defaults(s));
 }
 
 static char *misuse_dump(csvc_store *s);
@@ -211,6 +212,20 @@ static csvc_role *stored_role(csvc_store *s)
 	csvc_role *r = NULL;
 	csvc_assert_ok(csvc_role_get(s, "receptionist", &r));
 	return r;
+}
+
+static csvc_queue *fresh_queue(void)
+{
+	csvc_queue *q = NULL;
+	csvc_assert_ok(csvc_queue_new(&q, "queue2", "队列"));
+	return q;
+}
+
+static csvc_queue *stored_queue(csvc_store *s)
+{
+	csvc_queue *q = NULL;
+	csvc_assert_ok(csvc_queue_get(s, "consult_open", &q));
+	return q;
 }
 
 static csvc_staff *stored_staff(csvc_store *s)

@@ -924,9 +924,11 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
+	                              "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;" /* 17 */
+	                              "DROP INDEX tickets_team_priority; DROP INDEX tickets_assignee_priority;" /* 17 */
 	                              "DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
-	                                  "DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;" /* 16 */
-	                                  "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
+	                              "DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;" /* 16 */
+	                              "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
 	                              "DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills; DROP TABLE staff; DROP TABLE teams;" /* 14 */
 	                              "PRAGMA user_version=6",
 	                              NULL, NULL, NULL),

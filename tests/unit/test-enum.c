@@ -59,6 +59,7 @@ static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_PERMISSION, 1, 0, "customer_read_contacts customer_read_profile customer_search customer_export customer_merge customer_erase customer_write ticket_read ticket_create ticket_update ticket_transition ticket_assign definitions_manage staff_manage reports_read audit_read survey_record store_maintain"},
 	{CSVC_ENUM_ROLE_SCOPE, 1, 0, "store chain"},
 	{CSVC_ENUM_ROUTE_STRATEGY, 1, 0, "round_robin least_load best_skill"},
+	{CSVC_ENUM_QUEUE_ORDER, 1, 0, "priority age"},
 };
 
 /* The error codes are not consecutive. */
@@ -74,7 +75,7 @@ static const struct {
 	{CSVC_EREADONLY, "ereadonly"}, {CSVC_EACCESS, "eaccess"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_ROUTE_STRATEGY
+#define LAST_ENUM CSVC_ENUM_QUEUE_ORDER
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 

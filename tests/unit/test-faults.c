@@ -306,6 +306,52 @@ static int op_role_update(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* Queues: ctx receives (create) and names (update) the queue code. */
+static int op_queue_create(csvc_store *s, void *ctx)
+{
+	static int serial;
+	char *code = ctx;
+	snprintf(code, 32, "queue-%d", ++serial);
+	csvc_queue *q = NULL;
+	csvc_assert_ok(csvc_queue_new(&q, code, "队列"));
+	csvc_queue_filter f = CSVC_QUEUE_FILTER_INIT;
+	f.team = "consult";
+	f.states = CSVC_QUEUE_STATES_OPEN;
+	csvc_assert_ok(csvc_queue_set_filter(q, &f));
+	int rc = csvc_queue_create(s, q, "op");
+	if (rc)
+		assert_int_equal(csvc_queue_revision(q), 0);
+	csvc_queue_free(q);
+	return rc;
+}
+
+static int op_queue_update(csvc_store *s, void *ctx)
+{
+	csvc_queue *q = NULL;
+	int saved = countdown;
+	countdown = 0;
+	csvc_assert_ok(csvc_queue_get(s, ctx, &q));
+	countdown = saved;
+	csvc_assert_ok(csvc_queue_set_name(q, "改名"));
+	csvc_assert_ok(csvc_queue_set_owner(q, "complaints", NULL));
+	int64_t rev = csvc_queue_revision(q);
+	int rc = csvc_queue_update(s, q, "op");
+	if (rc)
+		assert_int_equal(csvc_queue_revision(q), rev);
+	csvc_queue_free(q);
+	return rc;
+}
+
+/* Time worked on the ticket ctx names. */
+static int op_log_work(csvc_store *s, void *ctx)
+{
+	csvc_work_entry e = CSVC_WORK_ENTRY_INIT;
+	e.staff = "faults.agent";
+	e.duration_us = 600 * CSVC_SECOND_US;
+	e.note = "回访";
+	return csvc_ticket_log_work(s, ctx, &e, "op");
+}
+
 static int op_role_install_defaults(csvc_store *s, void *ctx)
 {
 	(void)ctx;
@@ -563,6 +609,10 @@ static void test_every_write_fails_cleanly(void **state)
 	csvc_route_rule_free(rule);
 	csvc_customer *base = rich_draft("老顾客", "CARD-OLD");
 	csvc_assert_ok(csvc_customer_create(s, base, NULL));
+	csvc_staff *agent = NULL;
+	csvc_assert_ok(csvc_staff_new(&agent, "faults.agent", "客服"));
+	csvc_assert_ok(csvc_staff_create(s, agent, NULL));
+	csvc_staff_free(agent);
 
 	static const int codes[] = {SQLITE_IOERR, SQLITE_FULL, SQLITE_BUSY, SQLITE_NOMEM};
 	for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
@@ -584,6 +634,10 @@ static void test_every_write_fails_cleanly(void **state)
 		char role_code[32];
 		assert_true(fail_every_step(s, op_role_create, role_code, codes[ci]) > 3);
 		assert_true(fail_every_step(s, op_role_update, role_code, codes[ci]) > 3);
+		/* Queues: the same. */
+		char queue_code[32];
+		assert_true(fail_every_step(s, op_queue_create, queue_code, codes[ci]) > 3);
+		assert_true(fail_every_step(s, op_queue_update, queue_code, codes[ci]) > 3);
 
 		/* Tickets: a failed call writes nothing and tells the hook nothing. */
 		csvc_uuid ticket;
@@ -592,6 +646,8 @@ static void test_every_write_fails_cleanly(void **state)
 		assert_int_equal(hook_calls, 1);
 		assert_true(fail_every_step(s, op_ticket_transition, &ticket, codes[ci]) > 2);
 		assert_true(fail_every_step(s, op_ticket_comment, &ticket, codes[ci]) > 2);
+		/* Time worked: no row and no entry, and the hook hears nothing. */
+		assert_true(fail_every_step(s, op_log_work, &ticket, codes[ci]) > 2);
 		assert_int_equal(hook_calls, 3);
 		/* Routing: a failed routed create or route writes nothing, and
 		 * the rule's turn stays where it was. */

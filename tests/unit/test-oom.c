@@ -866,6 +866,163 @@ static void test_routing(void **state)
 	csvc_ticket_free(t);
 }
 
+/* ---- queues and time worked ---- */
+
+static int op_queue_create(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	static int serial;
+	PAUSE();
+	char code[32];
+	snprintf(code, sizeof(code), "oom.queue%d", ++serial);
+	csvc_queue *q = UNSET;
+	csvc_assert_ok(csvc_queue_new(&q, code, "队列"));
+	csvc_queue_filter f = CSVC_QUEUE_FILTER_INIT;
+	f.team = "consult";
+	f.category = "退货";
+	f.states = CSVC_QUEUE_STATES_OPEN;
+	csvc_assert_ok(csvc_queue_set_filter(q, &f));
+	csvc_assert_ok(csvc_queue_set_owner(q, "consult", NULL));
+	RESUME();
+	int rc = csvc_queue_create(s, q, "op");
+	if (rc)
+		assert_int_equal(csvc_queue_revision(q), 0);
+	PAUSE();
+	csvc_queue_free(q);
+	RESUME();
+	return rc;
+}
+
+static int op_queue_update(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_queue *q = UNSET;
+	csvc_assert_ok(csvc_queue_get(s, "oom.base", &q));
+	csvc_assert_ok(csvc_queue_set_active(q, !csvc_queue_active(q)));
+	csvc_queue_filter f = CSVC_QUEUE_FILTER_INIT;
+	csvc_assert_ok(csvc_queue_copy_filter(q, &f));
+	f.order = f.order == CSVC_QUEUE_ORDER_AGE ? CSVC_QUEUE_ORDER_PRIORITY : CSVC_QUEUE_ORDER_AGE;
+	csvc_assert_ok(csvc_queue_set_filter(q, &f));
+	int64_t rev = csvc_queue_revision(q);
+	RESUME();
+	int rc = csvc_queue_update(s, q, "op");
+	if (rc)
+		assert_int_equal(csvc_queue_revision(q), rev);
+	PAUSE();
+	csvc_queue_free(q);
+	RESUME();
+	return rc;
+}
+
+static int op_queue_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_queue *q = UNSET;
+	int rc = csvc_queue_get(s, "my_open", &q);
+	if (rc) {
+		assert_ptr_equal(q, UNSET);
+		return rc;
+	}
+	csvc_queue_free(q);
+	csvc_queue **queues = UNSET;
+	size_t n = 77;
+	if ((rc = csvc_queue_list(s, &queues, &n))) {
+		assert_ptr_equal(queues, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	csvc_queue_list_free(queues, n);
+	return CSVC_OK;
+}
+
+/* Opens a queue in priority order and reads it to the end, then counts. */
+static int op_queue_open(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_ticket_iter *it = UNSET;
+	int rc = csvc_queue_iter_new(s, "oom.all", NULL, &it);
+	if (rc) {
+		assert_ptr_equal(it, UNSET);
+		return rc;
+	}
+	csvc_ticket *t = NULL;
+	int n = 0;
+	while ((rc = csvc_ticket_iter_next(it, &t)) == CSVC_OK) {
+		csvc_ticket_free(t);
+		n++;
+	}
+	csvc_ticket_iter_free(it);
+	if (rc != CSVC_ITEROVER)
+		return rc;
+	assert_int_equal(n, 2);
+	int64_t count = -1;
+	if ((rc = csvc_queue_count(s, "my_open", "oom.agent", &count))) {
+		assert_int_equal(count, -1);
+		return rc;
+	}
+	return CSVC_OK;
+}
+
+static int op_log_work(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_work_entry e = CSVC_WORK_ENTRY_INIT;
+	e.staff = "oom.agent";
+	e.duration_us = 600 * CSVC_SECOND_US;
+	e.kind = "call";
+	e.note = "回访";
+	return csvc_ticket_log_work(s, &fx.ticket, &e, "op");
+}
+
+static int op_work_read(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_worklog *log = UNSET;
+	int rc = csvc_ticket_work(s, &fx.ticket, &log);
+	if (rc) {
+		assert_ptr_equal(log, UNSET);
+		return rc;
+	}
+	assert_true(csvc_worklog_count(log) >= 1);
+	csvc_worklog_free(log);
+	csvc_work_query q = CSVC_WORK_QUERY_INIT;
+	q.staff = "oom.agent";
+	q.ticket = &fx.ticket;
+	int64_t total = -1;
+	if ((rc = csvc_work_total(s, &q, &total, NULL))) {
+		assert_int_equal(total, -1);
+		return rc;
+	}
+	assert_true(total > 0);
+	return CSVC_OK;
+}
+
+static void test_queues(void **state)
+{
+	(void)state;
+	csvc_store *s = fx.s;
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "oom.agent", "客服"));
+	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
+	csvc_staff_free(st);
+	csvc_assert_ok(csvc_queue_install_defaults(s));
+	csvc_queue *q = NULL;
+	csvc_assert_ok(csvc_queue_new(&q, "oom.base", "基础"));
+	csvc_assert_ok(csvc_queue_create(s, q, "setup"));
+	csvc_queue_free(q);
+	csvc_assert_ok(csvc_queue_new(&q, "oom.all", "全部"));
+	csvc_assert_ok(csvc_queue_create(s, q, "setup"));
+	csvc_queue_free(q);
+	csvc_assert_ok(op_log_work(s, NULL));
+	OOM(s, op_queue_create, NULL, QUICK);
+	OOM(s, op_queue_update, NULL, 0);
+	OOM(s, op_queue_read, NULL, READS);
+	OOM(s, op_queue_open, NULL, READS);
+	OOM(s, op_log_work, NULL, QUICK);
+	OOM(s, op_work_read, NULL, READS);
+}
+
 /* ---- access control ---- */
 
 /* Setting the principal: a failure leaves none. Cleared again after, so
@@ -1725,6 +1882,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_routing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queues, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tickets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workflows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calendars, setup, teardown),

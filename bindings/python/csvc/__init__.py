@@ -50,7 +50,7 @@ from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Err
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
                      SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource,
-                     Permission, RoleScope, RouteStrategy)
+                     Permission, RoleScope, RouteStrategy, QueueOrder)
 from ._errors import (AccessDenied, AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
@@ -61,7 +61,7 @@ from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
 from ._store import Store
-from ._csvc import (Calendar, Customer, Report, Role, RouteRule, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
+from ._csvc import (Calendar, Customer, Queue, Report, Role, RouteRule, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
                     TimeZone, Workflow, metric_name, normalize_phone, library_version, strerror,
                     SCHEMA_VERSION_SUPPORTED)
 
@@ -114,11 +114,12 @@ _csvc._bind({
     "Permission": Permission,
     "RoleScope": RoleScope,
     "RouteStrategy": RouteStrategy,
+    "QueueOrder": QueueOrder,
 })
 
 __all__ = [
     # store and records
-    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team", "Role", "RouteRule",
+    "Store", "Customer", "Ticket", "Workflow", "StoreIterator", "Staff", "Team", "Role", "RouteRule", "Queue",
     # time zones, calendars, SLA
     "TimeZone", "Calendar", "SlaPolicy", "SlaPolicyTarget",
     # surveys and reports
@@ -131,7 +132,7 @@ __all__ = [
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
     "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus", "Permission", "RoleScope",
-    "RouteStrategy",
+    "RouteStrategy", "QueueOrder",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

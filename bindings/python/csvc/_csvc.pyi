@@ -8,7 +8,7 @@ from typing import (Any, final, Callable, Dict, FrozenSet, Iterable, Iterator, L
 
 from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Impact, Importance, Lifecycle,
                      LinkKind, LogLevel, Metric, Permission, Priority, QuestionType, ReportGroup, ReportPeriod,
-                     RoleScope, RouteStrategy, SlaAction, SkillKind, SlaCalendar, StaffStatus, StateCategory, SurveyMethod, TeamKind,
+                     QueueOrder, RoleScope, RouteStrategy, SlaAction, SkillKind, SlaCalendar, StaffStatus, StateCategory, SurveyMethod, TeamKind,
                      Tier, Urgency)
 from ._report import ReportRow
 from ._sla import SlaPolicyTarget
@@ -33,6 +33,9 @@ _PermissionLike = Union[Permission, int, str]
 _RoleScopeLike = Union[RoleScope, int, str]
 _RouteStrategyLike = Union[RouteStrategy, int, str]
 _CustomerClassLike = Union[CustomerClass, int, str]
+_QueueOrderLike = Union[QueueOrder, int, str]
+_StateCategoryLike = Union[StateCategory, int, str]
+_PriorityLike = Union[Priority, int, str]
 # An answer: a score, yes/no, an (expectation, perception) pair, free text, an option, or None (unanswered).
 _Answer = Union[int, bool, Tuple[int, int], str, Choice, None]
 
@@ -292,6 +295,64 @@ class RouteRule:
     active: bool
     @property
     def revision(self) -> int: ...
+
+@final
+class Queue:
+    """A saved view of tickets for a team or a person (detached value)."""
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        *,
+        owner_team: Optional[str] = ...,
+        owner_staff: Optional[str] = ...,
+        active: bool = ...,
+        states: Optional[Iterable[_StateCategoryLike]] = ...,
+        kind: Optional[str] = ...,
+        category: Optional[str] = ...,
+        channel: Optional[str] = ...,
+        store_code: Optional[str] = ...,
+        assignee: Optional[str] = ...,
+        mine: bool = ...,
+        team: Optional[str] = ...,
+        unassigned: bool = ...,
+        max_priority: Optional[_PriorityLike] = ...,
+        customer: Optional[_IdLike] = ...,
+        order: Optional[_QueueOrderLike] = ...,
+    ) -> None: ...
+    @property
+    def code(self) -> str: ...
+    name: str
+    @property
+    def owner_team(self) -> Optional[str]: ...
+    @property
+    def owner_staff(self) -> Optional[str]: ...
+    active: bool
+    @property
+    def revision(self) -> int: ...
+    @property
+    def created_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def updated_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def filter(self) -> Dict[str, Any]: ...
+    def set_filter(
+        self,
+        *,
+        states: Optional[Iterable[_StateCategoryLike]] = ...,
+        kind: Optional[str] = ...,
+        category: Optional[str] = ...,
+        channel: Optional[str] = ...,
+        store_code: Optional[str] = ...,
+        assignee: Optional[str] = ...,
+        mine: bool = ...,
+        team: Optional[str] = ...,
+        unassigned: bool = ...,
+        max_priority: Optional[_PriorityLike] = ...,
+        customer: Optional[_IdLike] = ...,
+        order: Optional[_QueueOrderLike] = ...,
+    ) -> None: ...
+    def set_owner(self, *, team: Optional[str] = ..., staff: Optional[str] = ...) -> None: ...
 
 @final
 class Ticket:
@@ -630,6 +691,21 @@ class Store:
     def get_role(self, code: str) -> Role: ...
     def roles(self) -> List[Role]: ...
     def install_role_defaults(self) -> None: ...
+    # queues and time worked (docs/queues.md)
+    def create_queue(self, queue: Queue, actor: Optional[str] = ...) -> Queue: ...
+    def update_queue(self, queue: Queue, actor: Optional[str] = ...) -> Queue: ...
+    def get_queue(self, code: str) -> Queue: ...
+    def queues(self) -> List[Queue]: ...
+    def install_queue_defaults(self) -> None: ...
+    def open_queue(self, code: str, for_staff: Optional[str] = ...) -> StoreIterator[Ticket]: ...
+    def count_queue(self, code: str, for_staff: Optional[str] = ...) -> int: ...
+    def log_work(self, ticket: _IdLike, staff: str, *, duration: Optional[_DurationLike] = ...,
+                 start: Optional[_TimeLike] = ..., end: Optional[_TimeLike] = ..., kind: Optional[str] = ...,
+                 note: Optional[str] = ..., actor: Optional[str] = ...) -> None: ...
+    def ticket_work(self, ticket: _IdLike) -> List[Dict[str, Any]]: ...
+    def work_total(self, *, ticket: Optional[_IdLike] = ..., staff: Optional[str] = ...,
+                   store_code: Optional[str] = ..., kind: Optional[str] = ..., start: Optional[_TimeLike] = ...,
+                   end: Optional[_TimeLike] = ...) -> Tuple[datetime.timedelta, int]: ...
     def set_principal(self, code: Optional[str]) -> None: ...
     # routing rules (docs/python.md, Routing)
     def create_route_rule(self, rule: RouteRule, actor: Optional[str] = ...) -> RouteRule: ...

@@ -358,3 +358,7 @@ class RouteStrategy(IntEnum):
     ROUND_ROBIN = 1  #: each member on shift in turn (轮流分配)
     LEAST_LOAD = 2   #: the fewest open tickets (负载最少)
     BEST_SKILL = 3   #: the most skills matching the ticket's kind, category and channel (技能匹配)
+class QueueOrder(IntEnum):
+    """The order a queue lists its tickets in (csvc_queue_order_t)."""
+    PRIORITY = 1  #: most urgent priority first, then oldest first
+    AGE = 2       #: oldest first

@@ -57,6 +57,7 @@ enum {
 	E_PERMISSION,
 	E_ROLE_SCOPE,
 	E_ROUTE_STRATEGY,
+	E_QUEUE_ORDER,
 	E_COUNT
 };
 
@@ -67,7 +68,7 @@ static const char *const enum_names[E_COUNT] = {
 	"CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance",
 	"Impact", "Priority", "CommentKind", "LinkKind", "LogLevel", "Durability", "SlaStatus",
 	"QuestionType", "SurveyMethod", "ReportGroup", "ReportPeriod", "SkillKind", "TeamKind",
-	"Permission", "RoleScope", "RouteStrategy",
+	"Permission", "RoleScope", "RouteStrategy", "QueueOrder",
 };
 
 /* members[e][v]: the IntEnum member of value v, or NULL. */
@@ -313,7 +314,7 @@ static PyObject *uuid_out(const csvc_uuid *id)
 
 static PyTypeObject CustomerType, TicketType, WorkflowType, StoreType, IterType;
 static PyTypeObject TimeZoneType, CalendarType, SlaPolicyType, SurveyType, ReportType;
-static PyTypeObject StaffType, TeamType, RoleType;
+static PyTypeObject StaffType, TeamType, RoleType, QueueType;
 
 typedef struct {
 	PyObject_HEAD
@@ -344,6 +345,11 @@ typedef struct {
 	PyObject_HEAD
 	csvc_role *role; /* NULL until __init__ */
 } RoleObject;
+
+typedef struct {
+	PyObject_HEAD
+	csvc_queue *queue; /* NULL until __init__ */
+} QueueObject;
 
 /* A UUID argument: uuid.UUID, its text form, 16 bytes, or a saved
  * Customer, Ticket or Staff (meaning its id). */
@@ -3182,6 +3188,390 @@ static PyTypeObject RouteRuleType = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Queue                                                               */
+/* ------------------------------------------------------------------ */
+
+static const named_enum QUEUE_ORDERS = {"order", "QueueOrder", CSVC_ENUM_QUEUE_ORDER};
+static const named_enum QUEUE_STATES = {"state category", "StateCategory", CSVC_ENUM_STATE_CATEGORY};
+static const named_enum QUEUE_PRIORITIES = {"max_priority", "Priority", CSVC_ENUM_PRIORITY};
+
+static int queue_ready(QueueObject *self)
+{
+	if (self->queue == NULL) {
+		raise_code(CSVC_EINVAL, "the Queue was not initialised", NULL, 0, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static PyObject *queue_wrap(csvc_queue *queue)
+{
+	QueueObject *o = PyObject_New(QueueObject, &QueueType);
+	if (o == NULL) {
+		csvc_queue_free(queue);
+		return NULL;
+	}
+	o->queue = queue;
+	return (PyObject *)o;
+}
+
+static PyObject *Queue_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+	(void)args;
+	(void)kwargs;
+	return type->tp_alloc(type, 0); /* queue stays NULL until __init__ */
+}
+
+static void Queue_dealloc(QueueObject *self)
+{
+	csvc_queue_free(self->queue);
+	Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* The filter keywords of Queue() and Queue.set_filter(), read into `f`
+ * (strings borrowed from the arguments, the customer into `customer`). */
+static int queue_filter_in(PyObject *states, PyObject *kind, PyObject *category, PyObject *channel,
+                           PyObject *store_code, PyObject *assignee, int mine, PyObject *team, int unassigned,
+                           PyObject *max_priority, PyObject *customer, PyObject *order, csvc_queue_filter *f,
+                           csvc_uuid *cust)
+{
+	csvc_queue_filter_init(f, CSVC_QUEUE_FILTER_VERSION);
+	if (str_in(kind, &f->kind, "kind") || str_in(category, &f->category, "category") ||
+	    str_in(channel, &f->channel, "channel") || str_in(store_code, &f->store_code, "store_code") ||
+	    str_in(assignee, &f->assignee, "assignee") || str_in(team, &f->team, "team"))
+		return -1;
+	if (states != NULL && states != Py_None) {
+		PyObject *it, *item;
+		if (PyUnicode_Check(states)) {
+			PyErr_SetString(PyExc_TypeError, "states must be an iterable of StateCategory, not a str");
+			return -1;
+		}
+		if ((it = PyObject_GetIter(states)) == NULL)
+			return -1;
+		while ((item = PyIter_Next(it)) != NULL) {
+			int32_t c = 0;
+			int bad = named_in(item, &QUEUE_STATES, &c);
+			Py_DECREF(item);
+			if (bad)
+				break;
+			if (c < 1 || c > 31) {
+				raise_code(CSVC_EINVAL, "unknown state category", NULL, 0, NULL);
+				break;
+			}
+			f->states |= CSVC_QUEUE_STATE(c);
+		}
+		Py_DECREF(it);
+		if (PyErr_Occurred())
+			return -1;
+	}
+	f->assignee_self = mine;
+	f->unassigned = unassigned;
+	if (max_priority != NULL && named_in(max_priority, &QUEUE_PRIORITIES, &f->max_priority))
+		return -1;
+	if (order != NULL && named_in(order, &QUEUE_ORDERS, &f->order))
+		return -1;
+	if (customer != NULL && customer != Py_None) {
+		if (!conv_uuid(customer, cust))
+			return -1;
+		f->customer = cust;
+	}
+	return 0;
+}
+
+#define QUEUE_FILTER_KW "states", "kind", "category", "channel", "store_code", "assignee", "mine", "team", \
+	"unassigned", "max_priority", "customer", "order"
+
+static int Queue_init(QueueObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "name", "owner_team", "owner_staff", "active", QUEUE_FILTER_KW, NULL};
+	const char *code, *name, *owner_team = NULL, *owner_staff = NULL;
+	int active = 1, mine = 0, unassigned = 0;
+	PyObject *states = NULL, *kind = NULL, *category = NULL, *channel = NULL, *store_code = NULL,
+	         *assignee = NULL, *team = NULL, *max_priority = NULL, *customer = NULL, *order = NULL;
+	csvc_queue_filter f;
+	csvc_uuid cust;
+	csvc_queue *q = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss|$zzpOOOOOOpOpOOO:Queue", kw, &code, &name, &owner_team,
+	                                 &owner_staff, &active, &states, &kind, &category, &channel, &store_code,
+	                                 &assignee, &mine, &team, &unassigned, &max_priority, &customer, &order))
+		return -1;
+	if (queue_filter_in(states, kind, category, channel, store_code, assignee, mine, team, unassigned,
+	                    max_priority, customer, order, &f, &cust) ||
+	    check_rc(csvc_queue_new(&q, code, name)))
+		return -1;
+	if (check_rc(csvc_queue_set_owner(q, owner_team, owner_staff)) || check_rc(csvc_queue_set_active(q, active)) ||
+	    check_rc(csvc_queue_set_filter(q, &f))) {
+		csvc_queue_free(q);
+		return -1;
+	}
+	csvc_queue_free(self->queue);
+	self->queue = q;
+	return 0;
+}
+
+static PyObject *Queue_set_filter(QueueObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {QUEUE_FILTER_KW, NULL};
+	int mine = 0, unassigned = 0;
+	PyObject *states = NULL, *kind = NULL, *category = NULL, *channel = NULL, *store_code = NULL,
+	         *assignee = NULL, *team = NULL, *max_priority = NULL, *customer = NULL, *order = NULL;
+	csvc_queue_filter f;
+	csvc_uuid cust;
+	if (queue_ready(self) ||
+	    !PyArg_ParseTupleAndKeywords(args, kwargs, "|$OOOOOOpOpOOO:set_filter", kw, &states, &kind, &category,
+	                                 &channel, &store_code, &assignee, &mine, &team, &unassigned, &max_priority,
+	                                 &customer, &order) ||
+	    queue_filter_in(states, kind, category, channel, store_code, assignee, mine, team, unassigned,
+	                    max_priority, customer, order, &f, &cust) ||
+	    check_rc(csvc_queue_set_filter(self->queue, &f)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Queue_set_owner(QueueObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"team", "staff", NULL};
+	const char *team = NULL, *staff = NULL;
+	if (queue_ready(self) || !PyArg_ParseTupleAndKeywords(args, kwargs, "|$zz:set_owner", kw, &team, &staff) ||
+	    check_rc(csvc_queue_set_owner(self->queue, team, staff)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Queue_get_code(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_queue_code(self->queue));
+}
+
+static PyObject *Queue_get_name(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_queue_name(self->queue));
+}
+
+static int Queue_set_name(QueueObject *self, PyObject *v, void *cl)
+{
+	const char *s;
+	(void)cl;
+	if (queue_ready(self) || str_req(v, &s, "name"))
+		return -1;
+	return check_rc(csvc_queue_set_name(self->queue, s));
+}
+
+static PyObject *Queue_get_owner_team(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_queue_owner_team(self->queue));
+}
+
+static PyObject *Queue_get_owner_staff(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return str_out(csvc_queue_owner_staff(self->queue));
+}
+
+static PyObject *Queue_get_active(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return PyBool_FromLong(csvc_queue_active(self->queue));
+}
+
+static int Queue_set_active(QueueObject *self, PyObject *v, void *cl)
+{
+	int active;
+	(void)cl;
+	if (queue_ready(self) || flag_in(v, &active, "active"))
+		return -1;
+	return check_rc(csvc_queue_set_active(self->queue, active));
+}
+
+static PyObject *Queue_get_revision(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return PyLong_FromLongLong(csvc_queue_revision(self->queue));
+}
+
+static PyObject *Queue_get_created_at(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return time_out(csvc_queue_created_at(self->queue));
+}
+
+static PyObject *Queue_get_updated_at(QueueObject *self, void *cl)
+{
+	(void)cl;
+	return time_out(csvc_queue_updated_at(self->queue));
+}
+
+/* The filter as a dict of the keywords of set_filter. */
+static PyObject *Queue_get_filter(QueueObject *self, void *cl)
+{
+	csvc_queue_filter f = CSVC_QUEUE_FILTER_INIT;
+	PyObject *d, *states;
+	(void)cl;
+	if (self->queue == NULL)
+		Py_RETURN_NONE;
+	csvc_queue_copy_filter(self->queue, &f);
+	if ((d = PyDict_New()) == NULL)
+		return NULL;
+	states = PyFrozenSet_New(NULL);
+	for (int32_t c = 1; states != NULL && c < 32; c++) {
+		if (!(f.states & CSVC_QUEUE_STATE(c)))
+			continue;
+		PyObject *m = enum_out(E_STATE_CATEGORY, c);
+		if (m == NULL || PySet_Add(states, m) < 0)
+			Py_CLEAR(states);
+		Py_XDECREF(m);
+	}
+	const char *order = csvc_enum_name(CSVC_ENUM_QUEUE_ORDER, f.order);
+	struct {
+		const char *key;
+		PyObject *v;
+	} items[] = {
+		{"states", states},
+		{"kind", str_out(f.kind)},
+		{"category", str_out(f.category)},
+		{"channel", str_out(f.channel)},
+		{"store_code", str_out(f.store_code)},
+		{"assignee", str_out(f.assignee)},
+		{"mine", PyBool_FromLong(f.assignee_self)},
+		{"team", str_out(f.team)},
+		{"unassigned", PyBool_FromLong(f.unassigned)},
+		{"max_priority", enum_out(E_PRIORITY, f.max_priority)},
+		{"customer", uuid_out(f.customer)},
+		{"order", enum_out(E_QUEUE_ORDER, f.order)},
+	};
+	(void)order;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		if (items[i].v == NULL || PyDict_SetItemString(d, items[i].key, items[i].v) < 0)
+			bad = 1;
+		Py_XDECREF(items[i].v);
+	}
+	if (bad)
+		Py_CLEAR(d);
+	return d;
+}
+
+static PyObject *Queue_repr(QueueObject *self)
+{
+	PyObject *pc, *pn, *r = NULL;
+	if (self->queue == NULL)
+		return PyUnicode_FromString("<csvc.Queue uninitialised>");
+	pc = str_out(csvc_queue_code(self->queue));
+	pn = str_out(csvc_queue_name(self->queue));
+	if (pc != NULL && pn != NULL)
+		r = PyUnicode_FromFormat("<csvc.Queue %R name=%R%s revision=%lld>", pc, pn,
+		                         csvc_queue_active(self->queue) ? "" : " inactive",
+		                         (long long)csvc_queue_revision(self->queue));
+	Py_XDECREF(pc);
+	Py_XDECREF(pn);
+	return r;
+}
+
+/* Copies what a caller can set from `src` onto `dst`. */
+static int queue_copy_fields(csvc_queue *dst, const csvc_queue *src)
+{
+	csvc_queue_filter f = CSVC_QUEUE_FILTER_INIT;
+	int rc;
+	if ((rc = csvc_queue_set_name(dst, csvc_queue_name(src))) != CSVC_OK ||
+	    (rc = csvc_queue_set_owner(dst, csvc_queue_owner_team(src), csvc_queue_owner_staff(src))) != CSVC_OK ||
+	    (rc = csvc_queue_set_active(dst, csvc_queue_active(src))) != CSVC_OK ||
+	    (rc = csvc_queue_copy_filter(src, &f)) != CSVC_OK)
+		return rc;
+	return csvc_queue_set_filter(dst, &f);
+}
+
+/* A copy of `queue` as it is, for undoing a write whose Python clock
+ * raised (as role_backup). */
+static int queue_backup(csvc_store *store, const csvc_queue *queue, csvc_queue **out)
+{
+	csvc_queue *b = NULL;
+	int rc;
+	*out = NULL;
+	if (csvc_queue_revision(queue) == 0)
+		rc = csvc_queue_new(&b, csvc_queue_code(queue), csvc_queue_name(queue));
+	else
+		rc = csvc_queue_get(store, csvc_queue_code(queue), &b);
+	if (rc == CSVC_ENOTFOUND)
+		return CSVC_OK;
+	if (rc != CSVC_OK)
+		return rc;
+	if (csvc_queue_revision(b) != csvc_queue_revision(queue)) {
+		csvc_queue_free(b);
+		return CSVC_OK;
+	}
+	if ((rc = queue_copy_fields(b, queue)) != CSVC_OK) {
+		csvc_queue_free(b);
+		return rc;
+	}
+	*out = b;
+	return CSVC_OK;
+}
+
+static PyGetSetDef Queue_getset[] = {
+	G(Queue, code, "The queue's code, [a-z0-9_.-] (fixed at creation)."),
+	GS(Queue, name, "Display name (str)."),
+	G(Queue, owner_team, "The owning team's code, or None. Change with set_owner."),
+	G(Queue, owner_staff, "The owning staff member's code, or None. Change with set_owner."),
+	GS(Queue, active, "False once deactivated: an inactive queue cannot be opened; queues are never\n"
+	                  "deleted."),
+	G(Queue, revision, "Revision: 0 for a draft, 1 after create, +1 per saved change."),
+	G(Queue, created_at, "When it was created (datetime, UTC), or None for a draft."),
+	G(Queue, updated_at, "When it last changed (datetime, UTC), or None for a draft."),
+	G(Queue, filter, "The filter, as a dict of set_filter's keywords (states a frozenset of\n"
+	                 "StateCategory, max_priority a Priority or None, order a QueueOrder)."),
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef Queue_methods[] = {
+	{"set_filter", (PyCFunction)(void (*)(void))Queue_set_filter, METH_VARARGS | METH_KEYWORDS,
+	 "set_filter($self, /, *, states=(), kind=None, category=None, channel=None, store_code=None,\n"
+	 "           assignee=None, mine=False, team=None, unassigned=False, max_priority=None,\n"
+	 "           customer=None, order=None)\n--\n\n"
+	 "Replaces the filter: every keyword given filters (AND). `states` is an iterable of\n"
+	 "StateCategory (or names); `mine` lists the tickets of the person the queue is\n"
+	 "opened for; `max_priority` a Priority (that or more urgent); `order` a QueueOrder\n"
+	 "(PRIORITY, the default, or AGE)."},
+	{"set_owner", (PyCFunction)(void (*)(void))Queue_set_owner, METH_VARARGS | METH_KEYWORDS,
+	 "set_owner($self, /, *, team=None, staff=None)\n--\n\n"
+	 "Sets the owner: a team code, a staff code, or neither (everyone's)."},
+	{NULL, NULL, 0, NULL},
+};
+
+static const char *const queue_eq_fields[] = {"code", "revision", "name", "owner_team", "owner_staff", "active",
+                                              "filter", NULL};
+
+static PyObject *Queue_richcompare(PyObject *a, PyObject *b, int op)
+{
+	return fields_richcompare(a, b, op, &QueueType, queue_eq_fields);
+}
+
+static PyTypeObject QueueType = {
+	PyVarObject_HEAD_INIT(NULL, 0)
+	.tp_name = "csvc.Queue",
+	.tp_basicsize = sizeof(QueueObject),
+	.tp_dealloc = (destructor)Queue_dealloc,
+	.tp_repr = (reprfunc)Queue_repr,
+	.tp_flags = Py_TPFLAGS_DEFAULT,
+	.tp_doc = PyDoc_STR("Queue(code, name, *, owner_team=None, owner_staff=None, active=True, states=(),\n"
+	                    "      kind=None, category=None, channel=None, store_code=None, assignee=None,\n"
+	                    "      mine=False, team=None, unassigned=False, max_priority=None, customer=None,\n"
+	                    "      order=None)\n--\n\n"
+	                    "A queue (detached value): a saved view of tickets for a team or a person, its\n"
+	                    "filter kept as data (see set_filter). Save with Store.create_queue /\n"
+	                    "Store.update_queue, open with Store.open_queue; queues are never deleted: set\n"
+	                    "active = False. See docs/queues.md."),
+	.tp_methods = Queue_methods,
+	.tp_getset = Queue_getset,
+	.tp_richcompare = Queue_richcompare,
+	.tp_hash = PyObject_HashNotImplemented,
+	.tp_init = (initproc)Queue_init,
+	.tp_new = Queue_new,
+};
+
+/* ------------------------------------------------------------------ */
 /* TimeZone                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -5642,6 +6032,7 @@ SIMPLE(install_survey_defaults, 1, csvc_survey_install_defaults)
 SIMPLE(install_team_defaults, 1, csvc_team_install_defaults)
 SIMPLE(install_role_defaults, 1, csvc_role_install_defaults)
 SIMPLE(install_route_defaults, 1, csvc_route_install_defaults)
+SIMPLE(install_queue_defaults, 1, csvc_queue_install_defaults)
 /* Refused inside a transaction, so never wrapped in one for a Python clock. */
 SIMPLE(scrub_customers, 2, csvc_customer_scrub)
 SIMPLE(checkpoint, 2, csvc_store_checkpoint)
@@ -6241,6 +6632,179 @@ static PyObject *Store_route_rules(StoreObject *self, PyObject *unused)
 		}
 	}
 	return DONE(self, l);
+}
+
+/* ------------------------------------------------------------------ */
+/* Store: queues and time worked                                       */
+/* ------------------------------------------------------------------ */
+
+static PyObject *store_write_queue(StoreObject *self, PyObject *args, PyObject *kwargs, const char *fmt,
+                                   int (*fn)(csvc_store *, csvc_queue *, const char *))
+{
+	static char *kw[] = {"queue", "actor", NULL};
+	PyObject *o;
+	const char *actor = NULL;
+	csvc_queue *backup = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, fmt, kw, &QueueType, &o, &actor) ||
+	    queue_ready((QueueObject *)o))
+		return NULL;
+	QueueObject *qo = (QueueObject *)o;
+	ENTER(self);
+	if (self->clock != NULL)
+		CALL(self, 0, rc_, &e_, queue_backup(self->store, qo->queue, &backup));
+	if (rc_ == CSVC_OK)
+		CALL(self, 1, rc_, &e_, fn(self->store, qo->queue, actor));
+	if (backup != NULL) {
+		if (self->clock_failed) {
+			csvc_queue *changed = qo->queue;
+			qo->queue = backup;
+			backup = changed;
+		}
+		csvc_queue_free(backup);
+	}
+	return DONE(self, Py_NewRef(o));
+}
+
+static PyObject *Store_create_queue(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_queue(self, args, kwargs, "O!|z:create_queue", csvc_queue_create);
+}
+
+static PyObject *Store_update_queue(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return store_write_queue(self, args, kwargs, "O!|z:update_queue", csvc_queue_update);
+}
+
+static PyObject *Store_get_queue(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", NULL};
+	const char *code;
+	csvc_queue *q = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s:get_queue", kw, &code))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_queue_get(self->store, code, &q));
+	if (rc_ != CSVC_OK) {
+		csvc_queue_free(q);
+		q = NULL;
+	}
+	return DONE(self, q ? queue_wrap(q) : NULL);
+}
+
+static PyObject *Store_queues(StoreObject *self, PyObject *unused)
+{
+	csvc_queue **queues = NULL;
+	size_t n = 0;
+	PyObject *l = NULL;
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_queue_list(self->store, &queues, &n));
+	if (rc_ == CSVC_OK) {
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			PyObject *q = queue_wrap(queues[i]); /* takes the queue, even on failure */
+			queues[i] = NULL;
+			if (q == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, q);
+		}
+		csvc_queue_list_free(queues, n);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
+static PyObject *Store_open_queue(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "for_staff", NULL};
+	const char *code, *for_staff = NULL;
+	csvc_ticket_iter *it = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|z:open_queue", kw, &code, &for_staff))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_queue_iter_new(self->store, code, for_staff, &it));
+	return DONE(self, rc_ == CSVC_OK ? iter_wrap(self, IT_TICKET, it) : NULL);
+}
+
+static PyObject *Store_count_queue(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"code", "for_staff", NULL};
+	const char *code, *for_staff = NULL;
+	int64_t n = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|z:count_queue", kw, &code, &for_staff))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_queue_count(self->store, code, for_staff, &n));
+	return DONE(self, PyLong_FromLongLong(n));
+}
+
+static PyObject *Store_log_work(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", "staff", "duration", "start", "end", "kind", "note", "actor", NULL};
+	csvc_uuid id;
+	csvc_work_entry e = CSVC_WORK_ENTRY_INIT;
+	const char *actor = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&s|$O&O&O&zzz:log_work", kw, conv_uuid, &id, &e.staff,
+	                                 conv_duration, &e.duration_us, conv_time, &e.started_at, conv_time,
+	                                 &e.ended_at, &e.kind, &e.note, &actor))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_ticket_log_work(self->store, &id, &e, actor));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_ticket_work(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", NULL};
+	csvc_uuid id;
+	csvc_worklog *log = NULL;
+	PyObject *l = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:ticket_work", kw, conv_uuid, &id))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_ticket_work(self->store, &id, &log));
+	if (rc_ == CSVC_OK) {
+		size_t n = csvc_worklog_count(log);
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			csvc_work_entry w = CSVC_WORK_ENTRY_INIT;
+			csvc_worklog_at(log, i, &w);
+			PyObject *d = Py_BuildValue("{s:N,s:N,s:N,s:N,s:N,s:N,s:N,s:N}", "staff", str_out(w.staff), "start",
+			                            time_out(w.started_at), "end", time_out(w.ended_at), "duration",
+			                            duration_out(w.duration_us), "kind", str_out(w.kind), "note",
+			                            str_out(w.note), "actor", str_out(w.actor), "recorded_at",
+			                            time_out(w.recorded_at));
+			if (d == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, d);
+		}
+		csvc_worklog_free(log);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
+static PyObject *Store_work_total(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"ticket", "staff", "store_code", "kind", "start", "end", NULL};
+	opt_uuid ticket = {0, {{0}}};
+	csvc_work_query q = CSVC_WORK_QUERY_INIT;
+	int64_t total = 0, entries = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&zzzO&O&:work_total", kw, conv_opt_uuid, &ticket, &q.staff,
+	                                 &q.store_code, &q.kind, conv_time, &q.from, conv_time, &q.to))
+		return NULL;
+	q.ticket = ticket.set ? &ticket.id : NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_work_total(self->store, &q, &total, &entries));
+	return DONE(self, rc_ == CSVC_OK ? Py_BuildValue("(NL)", duration_out(total), (long long)entries) : NULL);
 }
 
 static PyObject *Store_set_principal(StoreObject *self, PyObject *args, PyObject *kwargs)
@@ -7969,6 +8533,38 @@ static PyMethodDef Store_methods[] = {
 	 "yet: complaints to the team complaints by least load with a designated handler,\n"
 	 "inquiries to the team consult in turn (idempotent). Their teams must exist\n"
 	 "(NotFound otherwise). Not part of install_defaults: routing is opted into."},
+	/* queues and time worked */
+	SM(create_queue, "create_queue($self, /, queue, actor=None)\n--\n\n"
+	   "Saves a draft Queue (revision 1). Returns the same Queue. AlreadyExists if the\n"
+	   "code is taken; NotFound if a team, staff member, kind or channel it names does\n"
+	   "not exist; AccessDenied without definitions_manage."),
+	SM(update_queue, "update_queue($self, /, queue, actor=None)\n--\n\n"
+	   "Saves the changes of a Queue read from this store (Conflict if it changed since\n"
+	   "it was read). Returns the same Queue."),
+	SM(get_queue, "get_queue($self, /, code)\n--\n\nReads a queue by code, active or not (NotFound if absent)."),
+	{"queues", (PyCFunction)Store_queues, METH_NOARGS,
+	 "queues($self, /)\n--\n\nThe store's queues in creation order, as a list."},
+	{"install_queue_defaults", (PyCFunction)Store_install_queue_defaults, METH_NOARGS,
+	 "install_queue_defaults($self, /)\n--\n\nInstalls the handbook's queues the store does not have yet:\n"
+	 "the open tickets of each customer-service group that exists (consult_open,\n"
+	 "complaints_open, floor_open, membership_open) and my_open (idempotent)."},
+	SM(open_queue, "open_queue($self, /, code, for_staff=None)\n--\n\n"
+	   "Iterates the tickets of a queue in its order (a StoreIterator of Ticket).\n"
+	   "`for_staff` is who it is opened for (its `mine` filter); None: the principal.\n"
+	   "InvalidTransition if the queue is inactive."),
+	SM(count_queue, "count_queue($self, /, code, for_staff=None)\n--\n\nCounts the tickets of a queue."),
+	SM(log_work, "log_work($self, /, ticket, staff, *, duration=None, start=None, end=None, kind=None,\n"
+	   "         note=None, actor=None)\n--\n\n"
+	   "Records time `staff` worked on a ticket: a `duration` (datetime.timedelta or int\n"
+	   "microseconds, up to 24 hours) ending now, or at `end`, or starting at `start`;\n"
+	   "or `start` and `end`. Append-only; the ticket does not change."),
+	SM(ticket_work, "ticket_work($self, /, ticket)\n--\n\n"
+	   "The time worked on a ticket, by start: a list of dicts (staff, start, end,\n"
+	   "duration, kind, note, actor, recorded_at)."),
+	SM(work_total, "work_total($self, /, *, ticket=None, staff=None, store_code=None, kind=None, start=None,\n"
+	   "           end=None)\n--\n\n"
+	   "Adds up the time worked the filters select (started in [start, end)): a tuple\n"
+	   "(datetime.timedelta, number of entries). Needs reports_read."),
 	SM(set_principal, "set_principal($self, /, code)\n--\n\n"
 	   "Sets the staff member every later call runs as, reading their roles now (a\n"
 	   "change to them takes effect at the next set_principal); None clears it.\n"
@@ -8344,6 +8940,7 @@ static const struct {
 	{"Permission", CSVC_ENUM_PERMISSION},
 	{"RoleScope", CSVC_ENUM_ROLE_SCOPE},
 	{"RouteStrategy", CSVC_ENUM_ROUTE_STRATEGY},
+	{"QueueOrder", CSVC_ENUM_QUEUE_ORDER},
 };
 
 static PyObject *enum_id_dict(void)
@@ -8462,7 +9059,8 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyType_Ready(&WorkflowType) < 0 || PyType_Ready(&StoreType) < 0 || PyType_Ready(&IterType) < 0 ||
 	    PyType_Ready(&TimeZoneType) < 0 || PyType_Ready(&CalendarType) < 0 || PyType_Ready(&SlaPolicyType) < 0 ||
 	    PyType_Ready(&SurveyType) < 0 || PyType_Ready(&ReportType) < 0 || PyType_Ready(&StaffType) < 0 ||
-	    PyType_Ready(&TeamType) < 0 || PyType_Ready(&RoleType) < 0 || PyType_Ready(&RouteRuleType) < 0)
+	    PyType_Ready(&TeamType) < 0 || PyType_Ready(&RoleType) < 0 || PyType_Ready(&RouteRuleType) < 0 ||
+	    PyType_Ready(&QueueType) < 0)
 		return NULL;
 	utc = PyDateTime_TimeZone_UTC;
 	g_epoch = PyDateTimeAPI->DateTime_FromDateAndTime(1970, 1, 1, 0, 0, 0, 0, utc, PyDateTimeAPI->DateTimeType);
@@ -8487,6 +9085,7 @@ PyMODINIT_FUNC PyInit__csvc(void)
 	    PyModule_AddObjectRef(m, "Team", (PyObject *)&TeamType) < 0 ||
 	    PyModule_AddObjectRef(m, "Role", (PyObject *)&RoleType) < 0 ||
 	    PyModule_AddObjectRef(m, "RouteRule", (PyObject *)&RouteRuleType) < 0 ||
+	    PyModule_AddObjectRef(m, "Queue", (PyObject *)&QueueType) < 0 ||
 	    PyModule_AddIntConstant(m, "SCHEMA_VERSION_SUPPORTED", csvc_store_schema_version_supported()) < 0 ||
 	    PyModule_AddStringConstant(m, "LIBRARY_VERSION", csvc_version()) < 0) {
 		Py_DECREF(m);
