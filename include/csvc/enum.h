@@ -59,7 +59,10 @@ typedef enum csvc_enum_t {
 	CSVC_ENUM_TEAM_KIND = 26,         /**< csvc_team_kind_t: "cs_group", "department" */
 	CSVC_ENUM_STAFF_STATUS = 27,      /**< csvc_staff_status_t: "active", "inactive", "any" */
 	CSVC_ENUM_PERMISSION = 28,        /**< csvc_permission_t: "customer_read_contacts", ... */
-	CSVC_ENUM_ROLE_SCOPE = 29         /**< csvc_role_scope_t: "store", "chain" */
+	CSVC_ENUM_ROLE_SCOPE = 29,        /**< csvc_role_scope_t: "store", "chain" */
+	CSVC_ENUM_APPRAISAL_SOURCE = 30,  /**< csvc_appraisal_source_t: "supervisor", "customer", "peer", "self" */
+	CSVC_ENUM_APPRAISAL_CRITERION = 31 /**< csvc_appraisal_criterion_t: "customer_satisfaction", "efficiency",
+	                                        "teamwork", "skill_growth" */
 } csvc_enum_t;
 
 /**
