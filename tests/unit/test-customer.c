@@ -924,6 +924,8 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
+	                              "DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+	                              "DROP INDEX survey_responses_staff;" /* 16 */
 	                              "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
 	                              "DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills; DROP TABLE staff; DROP TABLE teams;" /* 14 */
 	                              "PRAGMA user_version=6",

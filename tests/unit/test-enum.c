@@ -52,12 +52,15 @@ static const expected_enum EXPECTED[] = {
 	 "complaints complaint_24h complaint_48h complaint_72h fcr fcr_rate fcr_low fcr_high "
 	 "reopened reopen_rate reopen_low reopen_high backlog age_under_1d age_1_3d age_3_7d age_over_7d "
 	 "transactions complaint_rate state_visits state_time_total_us state_time_mean_us "
-	 "state_time_median_us state_time_p90_us servqual_expectation servqual_perception weight"},
+	 "state_time_median_us state_time_p90_us servqual_expectation servqual_perception weight "
+	 "resolved_in_range complaints_resolved"},
 	{CSVC_ENUM_SKILL_KIND, 1, 0, "ticket_kind category language channel"},
 	{CSVC_ENUM_TEAM_KIND, 1, 0, "cs_group department"},
 	{CSVC_ENUM_STAFF_STATUS, 0, 0, "active inactive any"},
 	{CSVC_ENUM_PERMISSION, 1, 0, "customer_read_contacts customer_read_profile customer_search customer_export customer_merge customer_erase customer_write ticket_read ticket_create ticket_update ticket_transition ticket_assign definitions_manage staff_manage reports_read audit_read survey_record store_maintain"},
 	{CSVC_ENUM_ROLE_SCOPE, 1, 0, "store chain"},
+	{CSVC_ENUM_APPRAISAL_SOURCE, 1, 0, "supervisor customer peer self"},
+	{CSVC_ENUM_APPRAISAL_CRITERION, 1, 0, "customer_satisfaction efficiency teamwork skill_growth"},
 };
 
 /* The error codes are not consecutive. */
@@ -73,7 +76,7 @@ static const struct {
 	{CSVC_EREADONLY, "ereadonly"}, {CSVC_EACCESS, "eaccess"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_ROLE_SCOPE
+#define LAST_ENUM CSVC_ENUM_APPRAISAL_CRITERION
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 
@@ -166,7 +169,7 @@ static void unknown_enums_values_and_names(void **state)
 	assert_int_equal(v, 77);
 	/* Unknown values. */
 	assert_null(csvc_enum_name(CSVC_ENUM_URGENCY, 4));
-	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 62));
+	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 64));
 	assert_null(csvc_enum_name(CSVC_ENUM_ERROR, 1));
 	assert_null(csvc_enum_name(CSVC_ENUM_OPEN_FLAG, 3));
 	assert_null(csvc_enum_name(CSVC_ENUM_URGENCY, INT32_MIN));

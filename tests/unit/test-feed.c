@@ -551,6 +551,8 @@ static void test_migration_backfill(void **state)
 	int64_t defs = sql_int(db, "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM sla_policies)"
 	                           " + (SELECT count(*) FROM surveys) + (SELECT count(*) FROM survey_invitations)");
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
+	                                  "DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+	                                  "DROP INDEX survey_responses_staff;" /* 16 */
 	                                  "DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;" /* 15 */
 	                              "DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills; DROP TABLE staff; DROP TABLE teams;" /* 14 */
 	                                  "PRAGMA user_version=10",
