@@ -1050,6 +1050,7 @@ CLI_ENUM(cli_method_enum, CSVC_ENUM_SURVEY_METHOD, "收银台", "小票二维码
 CLI_ENUM(cli_skill_kind_enum, CSVC_ENUM_SKILL_KIND, "工单类型", "工单分类", "语言", "渠道")
 CLI_ENUM(cli_team_kind_enum, CSVC_ENUM_TEAM_KIND, "客服组", "部门")
 CLI_ENUM(cli_role_scope_enum, CSVC_ENUM_ROLE_SCOPE, "门店", "连锁")
+CLI_ENUM(cli_appraisal_source_enum, CSVC_ENUM_APPRAISAL_SOURCE, "上级", "客户", "同事", "自评")
 /* Permissions have no Chinese labels: their names are the library's only. */
 static const char *const cli_permission_enum_zh[] = {NULL};
 static const cli_enum cli_permission_enum_def = {CSVC_ENUM_PERMISSION, cli_permission_enum_zh, 1};
