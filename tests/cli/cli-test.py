@@ -1058,7 +1058,9 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;"
+        db.executescript("DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+                         " DROP INDEX survey_responses_staff;"
+                         " DROP TABLE staff_roles; DROP TABLE role_permissions; DROP TABLE roles;"
                          " DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
                          " DROP TABLE staff_events; DROP TABLE staff_teams; DROP TABLE staff_skills;"
                          " DROP TABLE staff; DROP TABLE teams;"
