@@ -780,8 +780,10 @@ static void test_staff(void **state)
 	csvc_assert_ok(csvc_staff_new(&st, "oom-rater", "主管"));
 	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
 	csvc_staff_free(st);
-	OOM(s, op_appraisal_record, NULL, QUICK);
-	OOM(s, op_appraisal_read, NULL, READS | QUICK);
+	/* Not in the quick run (PostgreSQL's, valgrind's), which is at its
+	 * time limit: the SQLite run covers them exhaustively. */
+	OOM(s, op_appraisal_record, NULL, 0);
+	OOM(s, op_appraisal_read, NULL, READS);
 	OOM(s, op_report_staff, NULL, READS);
 	OOM(s, op_staff_create, NULL, QUICK);
 	OOM(s, op_staff_update, NULL, 0);
