@@ -11,11 +11,16 @@
  * Staff members and teams are never deleted, because history names them:
  * they are deactivated. See docs/staff.md.
  *
+ * Appraisals (csvc_appraisal_record) are the handbook's multi-source
+ * scores of a staff member per quarter or year, append-only; read back as
+ * detached csvc_appraisal values and a csvc_appraisal_summary.
+ *
  * Limits are the CSVC_STAFF_MAX_* and CSVC_TEAM_MAX_* macros (bytes of
  * UTF-8): a longer value gives CSVC_ERANGE, invalid UTF-8 or a control
  * character gives CSVC_EINVAL.
  *
- * Thread safety: a csvc_staff and a csvc_team are detached values. Their
+ * Thread safety: a csvc_staff, a csvc_team, a csvc_appraisal and a
+ * csvc_appraisal_summary are detached values. Their
  * getters only read them, so several threads may read one value at once;
  * the setters and the `_free` calls need the caller to make sure no other
  * thread uses it. Calls that take a csvc_store, and a staff iterator
