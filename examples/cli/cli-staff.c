@@ -533,6 +533,12 @@ static int cmd_staff_activate(cli_ctx *ctx, int argc, char **argv)
 	return set_staff_active(ctx, argc, argv, 1);
 }
 
+/* cli-appraisal.c */
+extern const char cli_staff_report_help[], cli_staff_appraise_help[], cli_staff_appraisals_help[];
+int cli_cmd_staff_report(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_staff_appraise(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_staff_appraisals(cli_ctx *ctx, int argc, char **argv);
+
 const cli_command cli_staff_commands[] = {
 	{"add", "create a staff member", staff_add_help, cmd_staff_add},
 	{"show", "print one staff member", staff_show_help, cmd_staff_show},
@@ -540,6 +546,11 @@ const cli_command cli_staff_commands[] = {
 	{"update", "change a staff member: name, numbers, teams, roles, skills", staff_update_help, cmd_staff_update},
 	{"deactivate", "deactivate a staff member (never deleted)", staff_deactivate_help, cmd_staff_deactivate},
 	{"activate", "reactivate a staff member", staff_activate_help, cmd_staff_activate},
+	{"report", "a staff member's figures for an appraisal period", cli_staff_report_help, cli_cmd_staff_report},
+	{"appraise", "record an appraisal: supervisor, customer, peer or self", cli_staff_appraise_help,
+	 cli_cmd_staff_appraise},
+	{"appraisals", "list a staff member's appraisals and their means", cli_staff_appraisals_help,
+	 cli_cmd_staff_appraisals},
 	{NULL, NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------------ */

@@ -61,7 +61,10 @@ typedef enum csvc_enum_t {
 	CSVC_ENUM_PERMISSION = 28,        /**< csvc_permission_t: "customer_read_contacts", ... */
 	CSVC_ENUM_ROLE_SCOPE = 29,        /**< csvc_role_scope_t: "store", "chain" */
 	CSVC_ENUM_ROUTE_STRATEGY = 30,    /**< csvc_route_strategy_t: "round_robin", "least_load", "best_skill" */
-	CSVC_ENUM_QUEUE_ORDER = 31        /**< csvc_queue_order_t: "priority", "age" */
+	CSVC_ENUM_QUEUE_ORDER = 31,       /**< csvc_queue_order_t: "priority", "age" */
+	CSVC_ENUM_APPRAISAL_SOURCE = 32,  /**< csvc_appraisal_source_t: "supervisor", "customer", "peer", "self" */
+	CSVC_ENUM_APPRAISAL_CRITERION = 33 /**< csvc_appraisal_criterion_t: "customer_satisfaction", "efficiency",
+	                                        "teamwork", "skill_growth" */
 } csvc_enum_t;
 
 /**

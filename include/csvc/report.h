@@ -145,7 +145,10 @@ typedef enum csvc_report_metric_t {
 	/** per dimension (csvc_report_dimension_value) */
 	CSVC_METRIC_SERVQUAL_EXPECTATION = 59, /**< mean expectation */
 	CSVC_METRIC_SERVQUAL_PERCEPTION = 60,  /**< mean perception */
-	CSVC_METRIC_WEIGHT = 61                /**< the dimension's weight */
+	CSVC_METRIC_WEIGHT = 61,               /**< the dimension's weight */
+	/** per staff member (csvc_report_staff) */
+	CSVC_METRIC_RESOLVED_IN_RANGE = 62,    /**< tickets resolved or closed in the range, whenever created */
+	CSVC_METRIC_COMPLAINTS_RESOLVED = 63   /**< of the COMPLAINTS, resolved or closed at least once */
 } csvc_report_metric_t;
 
 /** Current version of csvc_report_query. @since 1.0 */
@@ -348,6 +351,48 @@ CSVC_EXTERN(int) csvc_report_sla(csvc_store *store, const csvc_report_query *q, 
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_report_state_times(csvc_store *store, const csvc_report_query *q, csvc_report **out);
+
+/**
+ * Computes one staff member's figures for a periodic appraisal: the KPI
+ * report (csvc_report_kpis) of the tickets assigned to `q->staff` and
+ * created in range, with the satisfaction figures of the responses in
+ * range that name them (by default a ticket's survey names its assignee),
+ * and two figures of its own: CSVC_METRIC_RESOLVED_IN_RANGE (their
+ * tickets resolved or closed in range, whenever created, each counted
+ * once) and CSVC_METRIC_COMPLAINTS_RESOLVED (their complaints created in
+ * range and resolved or closed at least once). Response and resolution
+ * times are business time, as in the KPI report; SLA_ON_TIME,
+ * SLA_BREACHED and SLA_COMPLIANCE count the targets of their tickets,
+ * COMPLAINT_24H, _48H and _72H the share of their complaints within each
+ * deadline. "Assigned" is the ticket's current assignee.
+ *
+ * Ungrouped, the report has one row keyed by the staff code; with
+ * CSVC_REPORT_BY_PERIOD one row per period (tickets by creation, the
+ * resolved ones by the time they were resolved). The query's other
+ * filters (store, channel, kind, category, targets) apply as in
+ * csvc_report_kpis.
+ *
+ * @param store The open store.
+ * @param q The query, read as far as its `version` goes; `staff` is
+ *          required and names a staff member of the directory.
+ * @param out Receives the report.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EACCESS (refused by access control: reports_read, and the
+ *   store scope of every report, docs/access.md),
+ * CSVC_EINVAL (NULL `store`, `q` or `out`; no `q->staff`; a grouping
+ *   other than none or CSVC_REPORT_BY_PERIOD; and every query error of
+ *   csvc_report_kpis), CSVC_ERANGE (as csvc_report_kpis),
+ *   CSVC_ENOTFOUND (no staff member with that code; the survey named in
+ *   the query; a store code's time zone is set but not available),
+ *   CSVC_ECORRUPT (stored data that does not fit, a damaged database),
+ *   CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ENOMEM.
+ *
+ * Ownership: the report is detached from the store; the caller owns
+ * `*out`, written only on success, and frees it with csvc_report_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_report_staff(csvc_store *store, const csvc_report_query *q, csvc_report **out);
 
 /**
  * Frees a report and its rows.

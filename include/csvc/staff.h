@@ -11,11 +11,16 @@
  * Staff members and teams are never deleted, because history names them:
  * they are deactivated. See docs/staff.md.
  *
+ * Appraisals (csvc_appraisal_record) are the handbook's multi-source
+ * scores of a staff member per quarter or year, append-only; read back as
+ * detached csvc_appraisal values and a csvc_appraisal_summary.
+ *
  * Limits are the CSVC_STAFF_MAX_* and CSVC_TEAM_MAX_* macros (bytes of
  * UTF-8): a longer value gives CSVC_ERANGE, invalid UTF-8 or a control
  * character gives CSVC_EINVAL.
  *
- * Thread safety: a csvc_staff and a csvc_team are detached values. Their
+ * Thread safety: a csvc_staff, a csvc_team, a csvc_appraisal and a
+ * csvc_appraisal_summary are detached values. Their
  * getters only read them, so several threads may read one value at once;
  * the setters and the `_free` calls need the caller to make sure no other
  * thread uses it. Calls that take a csvc_store, and a staff iterator
@@ -860,6 +865,320 @@ CSVC_EXTERN(int) csvc_team_members(csvc_store *store, const char *code, csvc_sta
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_team_install_defaults(csvc_store *store);
+
+/* ------------------------------------------------------------------ */
+/* Appraisals                                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Who gave an appraisal: the handbook's multi-source appraisal (上级,
+ * 客户反馈, 同事评价, 自我评价). Values are explicit and only appended to.
+ * @since 1.0
+ */
+typedef enum csvc_appraisal_source_t {
+	CSVC_APPRAISAL_SUPERVISOR = 1, /**< the staff member's supervisor (上级) */
+	CSVC_APPRAISAL_CUSTOMER = 2,   /**< customers' feedback (客户反馈), no rater */
+	CSVC_APPRAISAL_PEER = 3,       /**< a colleague (同事评价) */
+	CSVC_APPRAISAL_SELF = 4        /**< the staff member (自我评价) */
+} csvc_appraisal_source_t;
+
+/**
+ * What an appraisal scores: the handbook's criteria. Values are explicit
+ * and only appended to.
+ * @since 1.0
+ */
+typedef enum csvc_appraisal_criterion_t {
+	CSVC_CRITERION_CUSTOMER_SATISFACTION = 1, /**< 客户满意度 */
+	CSVC_CRITERION_EFFICIENCY = 2,            /**< 工作效率 */
+	CSVC_CRITERION_TEAMWORK = 3,              /**< 团队协作 */
+	CSVC_CRITERION_SKILL_GROWTH = 4           /**< 个人技能提升 */
+} csvc_appraisal_criterion_t;
+
+#define CSVC_APPRAISAL_MAX_PERIOD 7      /**< "2026-Q4" */
+#define CSVC_APPRAISAL_MAX_COMMENT 4000  /**< bytes of multi-line UTF-8 */
+#define CSVC_APPRAISAL_SCORE_MIN 1       /**< the lowest score */
+#define CSVC_APPRAISAL_SCORE_MAX 5       /**< the highest score */
+
+/** Current version of csvc_appraisal_form. @since 1.0 */
+#define CSVC_APPRAISAL_FORM_VERSION 1
+
+/**
+ * One appraisal as it is recorded (csvc_appraisal_record). A score of 0
+ * means "not scored"; at least one of the four must be given.
+ * @since 1.0
+ */
+typedef struct csvc_appraisal_form {
+	uint32_t version;              /**< CSVC_APPRAISAL_FORM_VERSION */
+	const char *staff;             /**< required: the appraised staff member's code */
+	const char *period;            /**< required: a year "2026" or a quarter "2026-Q4" */
+	int32_t source;                /**< required: csvc_appraisal_source_t */
+	const char *rater;             /**< the rater's staff code (see csvc_appraisal_record); NULL for customers */
+	int32_t customer_satisfaction; /**< 1..5, 0: not scored */
+	int32_t efficiency;            /**< 1..5, 0: not scored */
+	int32_t teamwork;              /**< 1..5, 0: not scored */
+	int32_t skill_growth;          /**< 1..5, 0: not scored */
+	const char *comment;           /**< multi-line text, or NULL */
+} csvc_appraisal_form;
+
+/** Static initialiser: nothing set. @since 1.0 */
+#define CSVC_APPRAISAL_FORM_INIT { CSVC_APPRAISAL_FORM_VERSION, NULL, NULL, 0, NULL, 0, 0, 0, 0, NULL }
+
+/**
+ * Initialises `form` to the defaults of struct version `version` (pass
+ * CSVC_APPRAISAL_FORM_VERSION): the same as CSVC_APPRAISAL_FORM_INIT,
+ * writing only the fields that `version` has (docs/conventions.md
+ * "Versioned structs").
+ *
+ * @param form The caller's struct.
+ * @param version The caller's CSVC_APPRAISAL_FORM_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL if `form` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_appraisal_form_init(csvc_appraisal_form *form, unsigned int version);
+
+/**
+ * Records an appraisal of a staff member for a period. Appraisals are
+ * append-only: never changed or deleted (the store refuses it); a
+ * correction is a new record. Writes an `appraisal_recorded` change-feed
+ * entry (subject: the staff member; payload: the appraisal's UUID,
+ * period, source and rater, never the scores or the comment).
+ *
+ * The rater, by source:
+ * - CSVC_APPRAISAL_SUPERVISOR: a staff member other than the appraised
+ *   one; NULL means the principal. Needs staff_manage.
+ * - CSVC_APPRAISAL_PEER: a staff member other than the appraised one;
+ *   NULL means the principal. With access control on, the rater must be
+ *   the principal. Needs a principal only.
+ * - CSVC_APPRAISAL_SELF: the appraised staff member (NULL means them).
+ *   With access control on, the principal must be the appraised staff
+ *   member. Needs a principal only.
+ * - CSVC_APPRAISAL_CUSTOMER: no rater (must be NULL). Needs
+ *   survey_record.
+ * The appraised staff member and the rater must exist (active or not).
+ *
+ * @param store The open store.
+ * @param form The appraisal, read as far as its `version` goes.
+ * @param actor Who recorded it (1 to CSVC_STAFF_MAX_ACTOR bytes), or NULL.
+ * @param id Receives the new appraisal's UUID; may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `form`, a struct version newer
+ * than the library knows, a missing staff code or period, a period that
+ * is neither "YYYY" nor "YYYY-Qn" (n 1 to 4), an unknown source, no score
+ * or a score outside 0..5, a rater given for a customer appraisal or
+ * missing for a supervisor's or peer's, a supervisor or peer rating
+ * themselves, a self appraisal naming another rater, invalid UTF-8 or a
+ * control character, a bad `actor`), CSVC_ERANGE (a value too long),
+ * CSVC_ENOTFOUND (no such staff member or rater), CSVC_EACCESS (as
+ * above, or `actor` names someone else), CSVC_EREADONLY, CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing is written on
+ * failure and `*id` is unchanged.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_appraisal_record(csvc_store *store, const csvc_appraisal_form *form, const char *actor,
+                                       csvc_uuid *id);
+
+/** A recorded appraisal (detached value). Opaque. @since 1.0 */
+typedef struct csvc_appraisal csvc_appraisal;
+
+/**
+ * Lists the appraisals of staff member `staff`, of period `period` or of
+ * every period (NULL), in the order they were recorded.
+ *
+ * @param store The open store.
+ * @param staff The appraised staff member's code.
+ * @param period A period ("2026", "2026-Q4"), or NULL for all.
+ * @param out Receives an array of appraisals; written only on success.
+ * @param count Receives the array's length; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `staff`, `out` or `count`, a
+ * malformed code or period), CSVC_ERANGE (too long), CSVC_ENOTFOUND (no
+ * such staff member), CSVC_EACCESS (access control on and the principal
+ * is neither the staff member nor holds reports_read), CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns the array and each appraisal: free them with
+ * csvc_appraisal_list_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_appraisal_list(csvc_store *store, const char *staff, const char *period,
+                                     csvc_appraisal ***out, size_t *count);
+
+/**
+ * Frees an array of appraisals from csvc_appraisal_list().
+ *
+ * @param list The array, or NULL (a no-op).
+ * @param count Its length.
+ *
+ * Ownership: takes the array and its appraisals back.
+ * @since 1.0
+ */
+CSVC_EXTERN(void) csvc_appraisal_list_free(csvc_appraisal **list, size_t count);
+
+/**
+ * The appraisal's UUID.
+ *
+ * @param a The appraisal.
+ * @return The UUID, or NULL if `a` is NULL.
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const csvc_uuid *) csvc_appraisal_id(const csvc_appraisal *a);
+/**
+ * The appraised staff member's code.
+ *
+ * @param a The appraisal.
+ * @return The code, or NULL if `a` is NULL.
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_appraisal_staff(const csvc_appraisal *a);
+/**
+ * The appraisal's period: "2026" or "2026-Q4".
+ *
+ * @param a The appraisal.
+ * @return The period, or NULL if `a` is NULL.
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_appraisal_period(const csvc_appraisal *a);
+/**
+ * Who gave the appraisal.
+ *
+ * @param a The appraisal.
+ * @return One of csvc_appraisal_source_t, or 0 if `a` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int32_t) csvc_appraisal_source(const csvc_appraisal *a);
+/**
+ * The rater's staff code.
+ *
+ * @param a The appraisal.
+ * @return The code, or NULL for a customer appraisal (or if `a` is NULL).
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_appraisal_rater(const csvc_appraisal *a);
+/**
+ * The score the appraisal gives on criterion `criterion`.
+ *
+ * @param a The appraisal.
+ * @param criterion The criterion.
+ * @return 1..5, or 0 when not scored, for an unknown criterion or if `a`
+ *         is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int32_t) csvc_appraisal_score(const csvc_appraisal *a, csvc_appraisal_criterion_t criterion);
+/**
+ * The appraisal's comment.
+ *
+ * @param a The appraisal.
+ * @return The comment, or NULL when none (or if `a` is NULL).
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_appraisal_comment(const csvc_appraisal *a);
+/**
+ * Who recorded the appraisal.
+ *
+ * @param a The appraisal.
+ * @return The actor, or NULL when none was named (or if `a` is NULL).
+ *
+ * Ownership: borrowed from `a`, valid until it is freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(const char *) csvc_appraisal_actor(const csvc_appraisal *a);
+/**
+ * When the appraisal was recorded, by the store's clock.
+ *
+ * @param a The appraisal.
+ * @return The time, or 0 if `a` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(csvc_time_us) csvc_appraisal_recorded_at(const csvc_appraisal *a);
+
+/** The scores of a staff member's appraisals by source and criterion (detached value). Opaque. @since 1.0 */
+typedef struct csvc_appraisal_summary csvc_appraisal_summary;
+
+/**
+ * Summarises the appraisals of staff member `staff` for period `period`
+ * (NULL: every period): per source and criterion, the number of scores
+ * and their mean (csvc_appraisal_summary_mean).
+ *
+ * @param store The open store.
+ * @param staff The appraised staff member's code.
+ * @param period A period ("2026", "2026-Q4"), or NULL for all.
+ * @param out Receives the summary; written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `staff` or `out`, a malformed code
+ * or period), CSVC_ERANGE (too long), CSVC_ENOTFOUND (no such staff
+ * member), CSVC_EACCESS (access control on and the principal is neither
+ * the staff member nor holds reports_read), CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the caller owns `*out` and frees it with
+ * csvc_appraisal_summary_free().
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_appraisal_summarize(csvc_store *store, const char *staff, const char *period,
+                                          csvc_appraisal_summary **out);
+
+/**
+ * Frees a summary.
+ *
+ * @param s The summary, or NULL (a no-op).
+ *
+ * Ownership: takes `s` back.
+ * @since 1.0
+ */
+CSVC_EXTERN(void) csvc_appraisal_summary_free(csvc_appraisal_summary *s);
+
+/**
+ * The number of appraisals from source `source` (0: every source).
+ *
+ * @param s The summary.
+ * @param source A csvc_appraisal_source_t, or 0.
+ * @return The count; 0 for an unknown source or if `s` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int64_t) csvc_appraisal_summary_records(const csvc_appraisal_summary *s, csvc_appraisal_source_t source);
+
+/**
+ * The number of scores given by source `source` (0: every source) on
+ * criterion `criterion` (0: every criterion).
+ *
+ * @param s The summary.
+ * @param source A csvc_appraisal_source_t, or 0.
+ * @param criterion A csvc_appraisal_criterion_t, or 0.
+ * @return The count; 0 for an unknown source or criterion or if `s` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(int64_t) csvc_appraisal_summary_count(const csvc_appraisal_summary *s, csvc_appraisal_source_t source,
+                                                  csvc_appraisal_criterion_t criterion);
+
+/**
+ * The mean of the scores given by source `source` (0: every source, each
+ * score weighing the same) on criterion `criterion` (0: every criterion).
+ *
+ * @param s The summary.
+ * @param source A csvc_appraisal_source_t, or 0.
+ * @param criterion A csvc_appraisal_criterion_t, or 0.
+ * @return The mean on 1..5; NaN when there is no such score, for an
+ *         unknown source or criterion or if `s` is NULL.
+ * @since 1.0
+ */
+CSVC_EXTERN(double) csvc_appraisal_summary_mean(const csvc_appraisal_summary *s, csvc_appraisal_source_t source,
+                                                csvc_appraisal_criterion_t criterion);
 
 CSVC_END_DECL
 

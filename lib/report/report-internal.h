@@ -81,12 +81,17 @@ typedef struct csvc__state_row {
 	const char *state;
 	int32_t category;
 	int32_t transition; /* 1 for a "transition" event */
+	const char *store_code; /* the ticket's (csvc__report_db_resolved only; else NULL) */
 } csvc__state_row;
 typedef int (*csvc__state_fn)(const csvc__state_row *row, void *ud);
 /* State-changing events of the tickets created in range (any order). */
 int csvc__report_db_states(struct csvc_store *s, const csvc_report_query *q, csvc__state_fn fn, void *ud);
 /* State-changing events of one ticket, in order. */
 int csvc__report_db_ticket_states(struct csvc_store *s, int64_t ticket_id, csvc__state_fn fn, void *ud);
+/* State-changing events of the tickets of the query's staff member that
+ * may have been resolved in range: changed at or after `from`, created
+ * before `to` (any order). */
+int csvc__report_db_resolved(struct csvc_store *s, const csvc_report_query *q, csvc__state_fn fn, void *ud);
 /* Public replies per ticket created in range: fn(ticket_id, count). */
 typedef int (*csvc__count_fn)(int64_t id, int64_t count, void *ud);
 int csvc__report_db_replies(struct csvc_store *s, const csvc_report_query *q, csvc__count_fn fn, void *ud);
@@ -102,7 +107,8 @@ int csvc__report_db_record_transactions(struct csvc_store *s, const char *store_
 int csvc__report_db_survey_exists(struct csvc_store *s, const char *name, int32_t version);
 
 /* The SQL a report runs (for EXPLAIN QUERY PLAN checks in the tests):
- * which = 0 answers, 1 tickets, 2 targets, 3 states, 4 replies, 5 backlog.
+ * which = 0 answers, 1 tickets, 2 targets, 3 states, 4 replies, 5 backlog,
+ * 6 the staff member's tickets resolved in range (needs q->staff).
  * malloc'ed. */
 char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect dialect);
 

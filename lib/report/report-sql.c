@@ -140,6 +140,21 @@ char *csvc__report_db_sql(const csvc_report_query *q, int which, csvc__dialect d
 		ticket_filters(&b, q, 1, pg);
 		csvc__buf_puts(&b, pg ? " AND c.n > 0" : " AND c.kind = 1 GROUP BY c.ticket_id");
 		break;
+	case 6:
+		/* A staff member's tickets changed since `from`, through the
+		 * assignee's index (the change time and the store are kept out
+		 * of the index choice). */
+		if (pg)
+			csvc__buf_puts(&b, "SELECT " PG_STATE_COLUMNS ", t.store_code FROM tickets t CROSS JOIN LATERAL"
+			                   " (SELECT * FROM ticket_events e WHERE e.ticket_id = t.id AND e.to_state IS NOT NULL"
+			                   " ORDER BY e.seq) e WHERE t.updated_us >= :from AND t.created_us < :to");
+		else
+			csvc__buf_puts(&b, "SELECT " STATE_COLUMNS ", t.store_code FROM tickets t JOIN ticket_events e"
+			                   " ON e.ticket_id = t.id WHERE +t.updated_us >= :from AND +t.created_us < :to");
+		ticket_filters(&b, q, 0, pg);
+		if (!pg)
+			csvc__buf_puts(&b, " AND e.to_state IS NOT NULL");
+		break;
 	default:
 		/* Unresolved now, or changed since `since`. */
 		/* Unary + steers the planner: the open tickets come from the
@@ -344,7 +359,35 @@ static int state_row(csvc__stmt *st, void *ud)
 	r.state = text(st, 3);
 	r.category = (int32_t)csvc__db_int(st, 4);
 	r.transition = (int32_t)csvc__db_int(st, 5);
+	r.store_code = NULL;
 	return c->fn.state(&r, c->ud);
+}
+
+static int resolve_row(csvc__stmt *st, void *ud)
+{
+	cb *c = ud;
+	if (!(int32_t)csvc__db_int(st, 6))
+		return csvc__error(CSVC_ECORRUPT, "a ticket event holds damaged data (event %lld of its ticket is not JSON)",
+		                   (long long)csvc__db_int(st, 1));
+	csvc__state_row r;
+	r.ticket_id = csvc__db_int(st, 0);
+	r.seq = csvc__db_int(st, 1);
+	r.at = csvc__db_int(st, 2);
+	r.state = text(st, 3);
+	r.category = (int32_t)csvc__db_int(st, 4);
+	r.transition = (int32_t)csvc__db_int(st, 5);
+	r.store_code = text(st, 7);
+	return c->fn.state(&r, c->ud);
+}
+
+int csvc__report_db_resolved(csvc_store *s, const csvc_report_query *q, csvc__state_fn fn, void *ud)
+{
+	csvc__stmt *st;
+	int rc = open_query(s, q, 6, 0, &st);
+	cb c;
+	c.fn.state = fn;
+	c.ud = ud;
+	return rc ? rc : run(st, resolve_row, &c);
 }
 
 int csvc__report_db_states(csvc_store *s, const csvc_report_query *q, csvc__state_fn fn, void *ud)

@@ -15,16 +15,17 @@
 #include "access/access-internal.h"
 #include "customer/customer-internal.h"
 #include "report/report-internal.h"
+#include "staff/staff-internal.h"
 #include "store/store-internal.h"
 #include "survey/survey-internal.h"
 #include "workflow/workflow-internal.h"
 
-#define N_METRICS 61
+#define N_METRICS 63
 #define DAY_US ((int64_t)86400 * CSVC_SECOND_US)
 #define DEFAULT_MIN_SAMPLE 30
 #define DEFAULT_CSI_TARGET 85.0
 
-enum { TYPE_SCORES = 1, TYPE_KPIS = 2, TYPE_SLA = 3, TYPE_STATES = 4 };
+enum { TYPE_SCORES = 1, TYPE_KPIS = 2, TYPE_SLA = 3, TYPE_STATES = 4, TYPE_STAFF = 5 };
 
 /* Per row and dimension accumulators. */
 enum { D_CSI_N, D_CSI_SUM, D_SQ_N, D_SQ_E, D_SQ_P, D_ACC };
@@ -67,6 +68,7 @@ typedef struct row {
 	double csat_sum, ces_sum;
 	/* KPIs */
 	int64_t tickets, resolved, fcr, reopened, complaints, sla_on, sla_bad;
+	int64_t resolved_in_range, complaints_resolved; /* staff report */
 	int64_t c_ok[3], c_bad[3];
 	int64_t backlog, age[4], transactions;
 	int has_transactions;
@@ -252,6 +254,15 @@ typedef struct state_ev {
 	size_t state; /* index into names */
 } state_ev;
 
+/* A state change of a staff member's ticket that may have resolved it in
+ * range (staff report). */
+typedef struct resolve_ev {
+	int64_t ticket, seq;
+	csvc_time_us at;
+	int32_t category;
+	size_t store; /* index into names */
+} resolve_ev;
+
 typedef struct builder {
 	csvc_store *s;
 	const csvc_report_query *q;
@@ -276,6 +287,8 @@ typedef struct builder {
 	char **names; /* interned strings: workflows, states */
 	size_t n_names, cap_names;
 	smap name_map;
+	resolve_ev *resolves;
+	size_t n_resolves, cap_resolves;
 	/* per-answer scratch */
 	int64_t last_response;
 } builder;
@@ -322,6 +335,7 @@ static void builder_free(builder *b)
 	csvc__free(b->tickets);
 	imap_free(&b->ticket_map);
 	csvc__free(b->events);
+	csvc__free(b->resolves);
 	for (size_t i = 0; i < b->n_names; i++)
 		csvc__free(b->names[i]);
 	csvc__free(b->names);
@@ -504,7 +518,7 @@ static int group_row(builder *b, const char *store, const char *staff, const cha
 			return rc;
 		return period_row(b, local, out);
 	}
-	default: key = "all"; break;
+	default: key = b->r->type == TYPE_STAFF ? b->q->staff : "all"; break;
 	}
 	return row_for_key(b, key ? key : "", out);
 }
@@ -873,8 +887,75 @@ static int walk_states(builder *b, int states_report)
 			}
 			row *w = &b->r->rows[k->row];
 			w->resolved += resolved;
+			w->complaints_resolved += resolved && k->complaint;
 			w->reopened += resolved && reopened;
 			w->fcr += resolved && direct && !reopened && k->replies <= 1;
+		}
+		i = j;
+	}
+	return rc;
+}
+
+/* ---- resolved in range (staff report) ---- */
+
+static int on_resolve_state(const csvc__state_row *e, void *ud)
+{
+	builder *b = ud;
+	if (b->n_resolves == b->cap_resolves) {
+		size_t cap = b->cap_resolves ? b->cap_resolves * 2 : 256;
+		resolve_ev *p = csvc__realloc(b->resolves, cap * sizeof(*p));
+		if (!p)
+			return csvc__error(CSVC_ENOMEM, "out of memory");
+		b->resolves = p;
+		b->cap_resolves = cap;
+	}
+	size_t store;
+	int rc = intern(b, e->store_code ? e->store_code : "", &store);
+	if (rc)
+		return rc;
+	resolve_ev *ev = &b->resolves[b->n_resolves++];
+	ev->ticket = e->ticket_id;
+	ev->seq = e->seq;
+	ev->at = e->at;
+	ev->category = e->category;
+	ev->store = store;
+	return CSVC_OK;
+}
+
+static int cmp_resolve(const void *a, const void *b)
+{
+	const resolve_ev *x = a, *y = b;
+	if (x->ticket != y->ticket)
+		return x->ticket < y->ticket ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Counts each ticket that entered a resolved or closed state from an
+ * unresolved one (or was created so) within [from, to): once, at the
+ * first such change in range. */
+static int collect_resolved_in_range(builder *b)
+{
+	int rc = csvc__report_db_resolved(b->s, b->q, on_resolve_state, b);
+	if (rc || !b->n_resolves)
+		return rc;
+	qsort(b->resolves, b->n_resolves, sizeof(*b->resolves), cmp_resolve);
+	for (size_t i = 0; i < b->n_resolves && !rc;) {
+		size_t j = i;
+		while (j < b->n_resolves && b->resolves[j].ticket == b->resolves[i].ticket)
+			j++;
+		int32_t prev = 0;
+		for (size_t e = i; e < j; e++) {
+			const resolve_ev *ev = &b->resolves[e];
+			if (!ev->category)
+				continue;
+			if (is_done(ev->category) && !is_done(prev) && ev->at >= b->q->from && ev->at < b->q->to) {
+				size_t ri;
+				const char *store = b->names[ev->store];
+				if (!(rc = group_row(b, store[0] ? store : NULL, b->q->staff, NULL, NULL, NULL, 0, ev->at, &ri)))
+					b->r->rows[ri].resolved_in_range++;
+				break;
+			}
+			prev = ev->category;
 		}
 		i = j;
 	}
@@ -1204,6 +1285,13 @@ static int finish(csvc_report *r)
 			finish_kpis(w);
 			sample = w->tickets;
 			break;
+		case TYPE_STAFF:
+			finish_scores(r, w);
+			finish_kpis(w);
+			w->m[CSVC_METRIC_RESOLVED_IN_RANGE] = (double)w->resolved_in_range;
+			w->m[CSVC_METRIC_COMPLAINTS_RESOLVED] = (double)w->complaints_resolved;
+			sample = w->tickets;
+			break;
 		case TYPE_SLA:
 			w->m[CSVC_METRIC_SLA_ON_TIME] = (double)w->sla_on;
 			w->m[CSVC_METRIC_SLA_BREACHED] = (double)w->sla_bad;
@@ -1224,7 +1312,7 @@ static int finish(csvc_report *r)
 			break;
 		}
 		w->low_sample = sample < r->min_sample;
-		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS) {
+		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS || r->type == TYPE_STAFF) {
 			int rc = finish_dims(r, w);
 			if (rc)
 				return rc;
@@ -1263,6 +1351,10 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 		return csvc__error(CSVC_EINVAL, "unknown grouping %d", (int)q->group_by);
 	if (type == TYPE_KPIS && q->group_by == CSVC_REPORT_BY_METHOD)
 		return csvc__error(CSVC_EINVAL, "KPIs cannot be grouped by survey method");
+	if (type == TYPE_STAFF && q->group_by && q->group_by != CSVC_REPORT_BY_PERIOD)
+		return csvc__error(CSVC_EINVAL, "a staff member's report is ungrouped or grouped by period");
+	if (type == TYPE_STAFF && !q->staff)
+		return csvc__error(CSVC_EINVAL, "a staff member's report needs the staff member (query field staff)");
 	if (q->period < 0 || q->period > CSVC_PERIOD_QUARTER)
 		return csvc__error(CSVC_EINVAL, "unknown period %d", (int)q->period);
 	if (q->method < 0 || q->method > CSVC_METHOD_OBSERVATION)
@@ -1288,6 +1380,12 @@ static int check_query(csvc_store *s, const csvc_report_query *q, int type)
 		return rc;
 	if (q->survey && (rc = csvc__report_db_survey_exists(s, q->survey, q->survey_version)))
 		return rc;
+	if (type == TYPE_STAFF) {
+		csvc__staff_state state;
+		if ((rc = csvc__staff_db_state_by_code(s, q->staff, 0, &state)) == CSVC_ENOTFOUND)
+			return csvc__error(CSVC_ENOTFOUND, "no staff member '%s'", q->staff);
+		return rc;
+	}
 	return CSVC_OK;
 }
 
@@ -1325,7 +1423,7 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, const 
 	r->type = type;
 	r->from = q->from;
 	r->to = q->to;
-	r->group_by = type == TYPE_SCORES || type == TYPE_KPIS ? q->group_by : 0;
+	r->group_by = type == TYPE_SCORES || type == TYPE_KPIS || type == TYPE_STAFF ? q->group_by : 0;
 	r->period = q->period ? q->period : CSVC_PERIOD_MONTH;
 	r->min_sample = q->min_sample ? q->min_sample : DEFAULT_MIN_SAMPLE;
 	r->csi_target = q->csi_target > 0 ? q->csi_target : DEFAULT_CSI_TARGET;
@@ -1339,9 +1437,9 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, const 
 	b.r = r;
 	if (eff.group_by == CSVC_REPORT_BY_PERIOD)
 		rc = period_rows(&b);
-	else if (!eff.group_by && (type == TYPE_SCORES || type == TYPE_KPIS)) {
+	else if (!eff.group_by && (type == TYPE_SCORES || type == TYPE_KPIS || type == TYPE_STAFF)) {
 		size_t ri;
-		rc = row_for_key(&b, "all", &ri);
+		rc = row_for_key(&b, type == TYPE_STAFF ? eff.staff : "all", &ri);
 	}
 	switch (type) {
 	case TYPE_SCORES:
@@ -1349,6 +1447,7 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, const 
 			rc = collect_scores(&b);
 		break;
 	case TYPE_KPIS:
+	case TYPE_STAFF:
 		if (!rc)
 			rc = csvc__report_db_tickets(store, &eff, on_ticket, &b);
 		if (!rc)
@@ -1365,6 +1464,8 @@ static int build(csvc_store *store, const csvc_report_query *q, int type, const 
 			rc = collect_scores(&b);
 		if (!rc)
 			rc = collect_transactions(&b);
+		if (!rc && type == TYPE_STAFF)
+			rc = collect_resolved_in_range(&b);
 		break;
 	case TYPE_SLA:
 		if (!rc)
@@ -1413,6 +1514,11 @@ int csvc_report_scores(csvc_store *store, const csvc_report_query *q, csvc_repor
 int csvc_report_kpis(csvc_store *store, const csvc_report_query *q, csvc_report **out)
 {
 	return build(store, q, TYPE_KPIS, __func__, out);
+}
+
+int csvc_report_staff(csvc_store *store, const csvc_report_query *q, csvc_report **out)
+{
+	return build(store, q, TYPE_STAFF, __func__, out);
 }
 
 int csvc_report_sla(csvc_store *store, const csvc_report_query *q, csvc_report **out)
@@ -1487,6 +1593,9 @@ static int listed(int type, int metric)
 	switch (type) {
 	case TYPE_SCORES: return metric <= CSVC_METRIC_SERVQUAL_GAP;
 	case TYPE_KPIS: return metric <= CSVC_METRIC_COMPLAINT_RATE;
+	case TYPE_STAFF:
+		return metric <= CSVC_METRIC_COMPLAINT_RATE || metric == CSVC_METRIC_RESOLVED_IN_RANGE ||
+		       metric == CSVC_METRIC_COMPLAINTS_RESOLVED;
 	case TYPE_SLA: return metric >= CSVC_METRIC_SLA_ON_TIME && metric <= CSVC_METRIC_SLA_COMPLIANCE_HIGH;
 	default: return metric >= CSVC_METRIC_STATE_VISITS && metric <= CSVC_METRIC_STATE_TIME_P90;
 	}
@@ -1494,7 +1603,7 @@ static int listed(int type, int metric)
 
 int csvc_report_to_json(const csvc_report *r, char **out)
 {
-	static const char *const types[] = {NULL, "scores", "kpis", "sla", "state_times"};
+	static const char *const types[] = {NULL, "scores", "kpis", "sla", "state_times", "staff"};
 	static const int32_t dim_metrics[] = {CSVC_METRIC_CSI_N, CSVC_METRIC_CSI, CSVC_METRIC_SERVQUAL_N,
 	                                      CSVC_METRIC_SERVQUAL_GAP, CSVC_METRIC_SERVQUAL_EXPECTATION,
 	                                      CSVC_METRIC_SERVQUAL_PERCEPTION};
@@ -1538,7 +1647,7 @@ int csvc_report_to_json(const csvc_report *r, char **out)
 			csvc__buf_json_number(&b, w->m[k]);
 		}
 		csvc__buf_put(&b, "}", 1);
-		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS) {
+		if (r->type == TYPE_SCORES || r->type == TYPE_KPIS || r->type == TYPE_STAFF) {
 			csvc__buf_puts(&b, ",\"dimensions\":{");
 			for (size_t d = 0; d < r->n_dims; d++) {
 				csvc__buf_puts(&b, d ? "," : "");

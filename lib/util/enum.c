@@ -244,6 +244,8 @@ static const enum_value REPORT_METRICS[] = {
 	{CSVC_METRIC_SERVQUAL_EXPECTATION, "servqual_expectation"},
 	{CSVC_METRIC_SERVQUAL_PERCEPTION, "servqual_perception"},
 	{CSVC_METRIC_WEIGHT, "weight"},
+	{CSVC_METRIC_RESOLVED_IN_RANGE, "resolved_in_range"},
+	{CSVC_METRIC_COMPLAINTS_RESOLVED, "complaints_resolved"},
 };
 static const enum_value SKILL_KINDS[] = {
 	{CSVC_SKILL_TICKET_KIND, "ticket_kind"},
@@ -294,6 +296,19 @@ static const enum_value QUEUE_ORDERS[] = {
 	{CSVC_QUEUE_ORDER_AGE, "age"},
 };
 
+static const enum_value APPRAISAL_SOURCES[] = {
+	{CSVC_APPRAISAL_SUPERVISOR, "supervisor"},
+	{CSVC_APPRAISAL_CUSTOMER, "customer"},
+	{CSVC_APPRAISAL_PEER, "peer"},
+	{CSVC_APPRAISAL_SELF, "self"},
+};
+static const enum_value APPRAISAL_CRITERIA[] = {
+	{CSVC_CRITERION_CUSTOMER_SATISFACTION, "customer_satisfaction"},
+	{CSVC_CRITERION_EFFICIENCY, "efficiency"},
+	{CSVC_CRITERION_TEAMWORK, "teamwork"},
+	{CSVC_CRITERION_SKILL_GROWTH, "skill_growth"},
+};
+
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
 	{NULL, 0},
@@ -328,6 +343,8 @@ static const enum_table TABLES[] = {
 	{ROLE_SCOPES, N(ROLE_SCOPES)},
 	{ROUTE_STRATEGIES, N(ROUTE_STRATEGIES)},
 	{QUEUE_ORDERS, N(QUEUE_ORDERS)},
+	{APPRAISAL_SOURCES, N(APPRAISAL_SOURCES)},
+	{APPRAISAL_CRITERIA, N(APPRAISAL_CRITERIA)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

@@ -587,6 +587,80 @@ SCENARIOS = {
           "--json"], None),
         (["ticket", "work-total", "--kind", "call", "--store", "SH01"], None),
     ],
+    # A staff member's figures for an appraisal period and the
+    # multi-source appraisals (supervisor, customer, peer, self).
+    "appraisal": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", T0, "calendar", "set", "SH01", "--file", "@shanghai.json"], None),
+        (["--now", at("10:00"), "staff", "add", "S001", "王芳", "--home-store", "SH01", "--role", "service_agent"],
+         None),
+        (["--now", at("10:00"), "staff", "add", "S002", "李雷", "--home-store", "SH01", "--role", "service_agent"],
+         None),
+        (["--now", at("10:00"), "staff", "add", "S010", "刘经理", "--home-store", "SH01", "--role", "supervisor"],
+         None),
+        (["--now", at("10:00"), "staff", "add", "admin", "王总", "--role", "data_admin"], None),
+        (["--now", at("10:01"), "ticket", "open", "--kind", "inquiry", "--store", "SH01", "--channel", "wechat",
+          "--assignee", "S001", "--subject", "停车场几点关门？"], None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--channel", "store_counter", "--assignee", "S001", "--subject", "收银台排队太久"], None),
+        (["--now", at("10:03"), "ticket", "open", "--kind", "inquiry", "--store", "SH01", "--assignee", "S002",
+          "--subject", "会员积分怎么兑换？"], None),
+        (["--now", at("10:10"), "--actor", "S001", "ticket", "reply", "SH01-000001", "23:00关门。"], None),
+        (["--now", at("10:11"), "--actor", "S001", "ticket", "move", "SH01-000001", "answer"], None),
+        (["--now", at("10:20"), "--actor", "S001", "ticket", "move", "SH01-000002", "analyse"], None),
+        (["--now", at("11:00"), "--actor", "S001", "ticket", "move", "SH01-000002", "handle"], None),
+        (["--now", at("12:00"), "--actor", "S001", "ticket", "move", "SH01-000002", "report_back"], None),
+        (["--now", at("12:01"), "--actor", "S001", "ticket", "reply", "SH01-000002", "已加开收银台。",
+          "--kind", "result_notice", "--method", "phone"], None),
+        (["--now", at("12:30"), "ticket", "open", "--kind", "inquiry", "--store", "SH01", "--assignee", "S001",
+          "--subject", "礼品卡能否退款？"], None),
+        (["--now", at("13:00"), "sla", "advance"], None),
+        (["--now", at("13:00"), "survey", "invite", "post_resolution", "--ticket", "SH01-000001",
+          "--method", "phone_callback"], None, "call"),
+        (["--now", at("13:05"), "survey", "respond", "{call}", "response_speed=5", "resolution_efficiency=4",
+          "solution_satisfaction=4"], None),
+        (["--now", at("21:30"), "staff", "report", "S001", "--period", "2026-11"], None),
+        (["--now", at("21:30"), "staff", "report", "S001", "--period", "2026-11", "--json"], None),
+        (["--now", at("21:30"), "staff", "report", "S001", "--store", "SH01", "--from", "2026-11-22T00:00:00+08:00",
+          "--to", "2026-11-24T00:00:00+08:00", "--by", "day"], None),
+        (["--now", at("21:31"), "--actor", "王总", "staff", "appraise", "S001", "--period", "2026-Q4",
+          "--source", "supervisor", "--rater", "S010", "--customer-satisfaction", "4", "--efficiency", "5",
+          "--teamwork", "4", "--skill-growth", "3", "--comment", "处理投诉耐心，跨部门协作良好"], None),
+        (["--now", at("21:32"), "staff", "appraise", "S001", "--period", "2026-Q4", "--source", "客户",
+          "--customer-satisfaction", "5"], None),
+        (["--now", at("21:33"), "--as", "S002", "staff", "appraise", "S001", "--period", "2026-Q4", "--source",
+          "peer", "--teamwork", "5", "--efficiency", "4", "--json"], None),
+        (["--now", at("21:34"), "--as", "S001", "staff", "appraise", "S001", "--period", "2026-Q4", "--source",
+          "self", "--efficiency", "4", "--skill-growth", "4", "--comment", "希望参加投诉处理培训"], None),
+        (["--now", at("21:35"), "staff", "appraise", "S001", "--period", "2026", "--source", "supervisor",
+          "--rater", "S010", "--efficiency", "4"], None),
+        (["staff", "appraisals", "S001", "--period", "2026-Q4"], None),
+        (["staff", "appraisals", "S001", "--json"], None),
+        (["--as", "S001", "staff", "appraisals", "S001", "--period", "2026"], None),
+        (["staff", "appraisals", "S002"], None),
+        (["feed", "tail", "--limit", "3"], None),
+        # error paths
+        (["--as", "S002", "staff", "appraisals", "S001"], None),
+        (["--as", "S002", "staff", "appraise", "S001", "--period", "2026-Q4", "--source", "self",
+          "--efficiency", "3"], None),
+        (["--as", "S002", "staff", "appraise", "S001", "--period", "2026-Q4", "--source", "supervisor",
+          "--efficiency", "3"], None),
+        (["--as", "S002", "staff", "report", "S002", "--period", "2026-11"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q5", "--source", "peer", "--rater", "S002",
+          "--efficiency", "3"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "boss", "--efficiency", "3"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "peer", "--rater", "S002",
+          "--efficiency", "6"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "peer", "--rater", "S002"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "peer", "--efficiency", "3"], None),
+        (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "peer", "--rater", "S999",
+          "--efficiency", "3"], None),
+        (["staff", "appraise", "S001", "--source", "peer", "--efficiency", "3"], None),
+        (["staff", "appraisals", "S999"], None),
+        (["staff", "report", "S999", "--period", "2026-11"], None),
+        (["staff", "report", "S001", "--period", "2026-11", "--by", "store"], None),
+        (["staff", "report", "S001"], None),
+    ],
     # Roles, staff members holding them, and commands run as one of them
     # (--as: access control on, that staff member the principal).
     "access": [
@@ -1120,7 +1194,9 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;"
+        db.executescript("DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+                         " DROP INDEX survey_responses_staff; "
+                         "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;"
                          " DROP INDEX tickets_team_priority; DROP INDEX tickets_assignee_priority;"
                          " DROP TRIGGER tickets_load_update; DROP TRIGGER tickets_load_delete;"
                          " DROP TABLE ticket_assignee_load; DROP TABLE route_cursors; DROP TABLE route_rules;"

@@ -331,7 +331,7 @@ class ReportObjectTest(WeekTestCase):
         self.assertEqual(names[csvc.Metric.RESPONSE_P90], "response_p90_us")
         self.assertEqual(names[csvc.Metric.WEIGHT], "weight")
         self.assertIsNone(csvc.metric_name(0))
-        self.assertIsNone(csvc.metric_name(62))
+        self.assertIsNone(csvc.metric_name(64))
         with self.assertRaises(TypeError):
             csvc.metric_name("nps")
         # Every figure of every report is a Metric.

@@ -818,6 +818,17 @@ static int run_report_state_times(fx *f)
 	return run_report(csvc_report_state_times);
 }
 
+static int run_report_staff(fx *f)
+{
+	(void)f;
+	csvc_report_query q = report_query();
+	q.staff = "st_guide";
+	csvc_report *r = NULL;
+	int rc = csvc_report_staff(E.a, &q, &r);
+	csvc_report_free(r);
+	return rc;
+}
+
 static int run_report_record_transactions(fx *f)
 {
 	(void)f;
@@ -1041,6 +1052,40 @@ static void prep_staff_saved(fx *f)
 static int run_staff_update(fx *f)
 {
 	return csvc_staff_update(E.a, f->staff, NULL);
+}
+
+/* A supervisor's appraisal of st_guide, rated by the principal. */
+static int run_appraisal_record(fx *f)
+{
+	(void)f;
+	csvc_appraisal_form form;
+	csvc_assert_ok(csvc_appraisal_form_init(&form, CSVC_APPRAISAL_FORM_VERSION));
+	form.staff = "st_guide";
+	form.period = "2026-Q1";
+	form.source = CSVC_APPRAISAL_SUPERVISOR;
+	form.efficiency = 4;
+	return csvc_appraisal_record(E.a, &form, NULL, NULL);
+}
+
+/* Of st_data_admin, whose own reads would be allowed anyway: every
+ * other principal reads someone else's. */
+static int run_appraisal_list(fx *f)
+{
+	(void)f;
+	csvc_appraisal **list = NULL;
+	size_t n = 0;
+	int rc = csvc_appraisal_list(E.a, "st_data_admin", NULL, &list, &n);
+	csvc_appraisal_list_free(list, n);
+	return rc;
+}
+
+static int run_appraisal_summarize(fx *f)
+{
+	(void)f;
+	csvc_appraisal_summary *sum = NULL;
+	int rc = csvc_appraisal_summarize(E.a, "st_data_admin", "2026", &sum);
+	csvc_appraisal_summary_free(sum);
+	return rc;
 }
 
 static int run_staff_get(fx *f)
@@ -1660,6 +1705,7 @@ static const call CALLS[] = {
 	{"csvc_report_kpis", NEEDS(PERM(REPORTS_READ)), NULL, run_report_kpis, NULL},
 	{"csvc_report_sla", NEEDS(PERM(REPORTS_READ)), NULL, run_report_sla, NULL},
 	{"csvc_report_state_times", NEEDS(PERM(REPORTS_READ)), NULL, run_report_state_times, NULL},
+	{"csvc_report_staff", NEEDS(PERM(REPORTS_READ)), NULL, run_report_staff, NULL},
 	{"csvc_report_record_transactions", NEEDS(PERM(STORE_MAINTAIN)), NULL, run_report_record_transactions, NULL},
 	{"csvc_report_dashboard_html", NEEDS(PERM(REPORTS_READ)), NULL, run_report_dashboard_html, NULL},
 	/* sla.h */
@@ -1694,6 +1740,12 @@ static const call CALLS[] = {
 	{"csvc_team_list", PRINCIPAL, NULL, run_team_list, NULL},
 	{"csvc_team_members", PRINCIPAL, NULL, run_team_members, NULL},
 	{"csvc_team_install_defaults", NEEDS(PERM(STAFF_MANAGE)), NULL, run_team_install_defaults, NULL},
+	/* A supervisor's appraisal (docs/access.md: staff_manage; a
+	 * customer's needs survey_record, a peer's or one's own a principal:
+	 * test-appraisal.c). Reading another's appraisals: reports_read. */
+	{"csvc_appraisal_record", NEEDS(PERM(STAFF_MANAGE)), NULL, run_appraisal_record, NULL},
+	{"csvc_appraisal_list", NEEDS(PERM(REPORTS_READ)), NULL, run_appraisal_list, NULL},
+	{"csvc_appraisal_summarize", NEEDS(PERM(REPORTS_READ)), NULL, run_appraisal_summarize, NULL},
 	/* store.h */
 	{"csvc_store_open", NONE, NULL, run_store_open, NULL},
 	{"csvc_store_close", NONE, NULL, run_store_close, NULL},
@@ -1971,7 +2023,7 @@ static void test_route_h(void **state)
 static void test_staff_h(void **state)
 {
 	(void)state;
-	run_header("csvc_staff_create", "csvc_team_install_defaults");
+	run_header("csvc_staff_create", "csvc_appraisal_summarize");
 }
 
 static void test_store_h(void **state)

@@ -52,7 +52,8 @@ static const expected_enum EXPECTED[] = {
 	 "complaints complaint_24h complaint_48h complaint_72h fcr fcr_rate fcr_low fcr_high "
 	 "reopened reopen_rate reopen_low reopen_high backlog age_under_1d age_1_3d age_3_7d age_over_7d "
 	 "transactions complaint_rate state_visits state_time_total_us state_time_mean_us "
-	 "state_time_median_us state_time_p90_us servqual_expectation servqual_perception weight"},
+	 "state_time_median_us state_time_p90_us servqual_expectation servqual_perception weight "
+	 "resolved_in_range complaints_resolved"},
 	{CSVC_ENUM_SKILL_KIND, 1, 0, "ticket_kind category language channel"},
 	{CSVC_ENUM_TEAM_KIND, 1, 0, "cs_group department"},
 	{CSVC_ENUM_STAFF_STATUS, 0, 0, "active inactive any"},
@@ -60,6 +61,8 @@ static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_ROLE_SCOPE, 1, 0, "store chain"},
 	{CSVC_ENUM_ROUTE_STRATEGY, 1, 0, "round_robin least_load best_skill"},
 	{CSVC_ENUM_QUEUE_ORDER, 1, 0, "priority age"},
+	{CSVC_ENUM_APPRAISAL_SOURCE, 1, 0, "supervisor customer peer self"},
+	{CSVC_ENUM_APPRAISAL_CRITERION, 1, 0, "customer_satisfaction efficiency teamwork skill_growth"},
 };
 
 /* The error codes are not consecutive. */
@@ -75,7 +78,7 @@ static const struct {
 	{CSVC_EREADONLY, "ereadonly"}, {CSVC_EACCESS, "eaccess"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_QUEUE_ORDER
+#define LAST_ENUM CSVC_ENUM_APPRAISAL_CRITERION
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 
@@ -168,7 +171,7 @@ static void unknown_enums_values_and_names(void **state)
 	assert_int_equal(v, 77);
 	/* Unknown values. */
 	assert_null(csvc_enum_name(CSVC_ENUM_URGENCY, 4));
-	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 62));
+	assert_null(csvc_enum_name(CSVC_ENUM_REPORT_METRIC, 64));
 	assert_null(csvc_enum_name(CSVC_ENUM_ERROR, 1));
 	assert_null(csvc_enum_name(CSVC_ENUM_OPEN_FLAG, 3));
 	assert_null(csvc_enum_name(CSVC_ENUM_URGENCY, INT32_MIN));

@@ -248,6 +248,18 @@ static int op_staff_create(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* An appraisal of the staff member ctx names: a failure writes no row
+ * or feed entry. */
+static int op_appraisal_record(csvc_store *s, void *ctx)
+{
+	csvc_appraisal_form f = CSVC_APPRAISAL_FORM_INIT;
+	f.staff = ctx;
+	f.period = "2026";
+	f.source = CSVC_APPRAISAL_CUSTOMER;
+	f.customer_satisfaction = 5;
+	return csvc_appraisal_record(s, &f, "op", NULL);
+}
+
 static int op_staff_update(csvc_store *s, void *ctx)
 {
 	csvc_staff *st = NULL;
@@ -630,6 +642,7 @@ static void test_every_write_fails_cleanly(void **state)
 		char staff_code[32];
 		assert_true(fail_every_step(s, op_staff_create, staff_code, codes[ci]) > 5);
 		assert_true(fail_every_step(s, op_staff_update, staff_code, codes[ci]) > 5);
+		assert_true(fail_every_step(s, op_appraisal_record, staff_code, codes[ci]) > 2);
 		/* Roles: a failed create or update writes no row or entry. */
 		char role_code[32];
 		assert_true(fail_every_step(s, op_role_create, role_code, codes[ci]) > 3);

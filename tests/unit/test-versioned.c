@@ -94,6 +94,7 @@ static int init_survey_context(void *p, unsigned int v) { return csvc_survey_con
 static int init_report_query(void *p, unsigned int v) { return csvc_report_query_init(p, v); }
 static int init_comment(void *p, unsigned int v) { return csvc_comment_init(p, v); }
 static int init_sla_escalation(void *p, unsigned int v) { return csvc_sla_escalation_init(p, v); }
+static int init_appraisal_form(void *p, unsigned int v) { return csvc_appraisal_form_init(p, v); }
 
 static void test_init_writes_only_its_version(void **state)
 {
@@ -110,6 +111,7 @@ static void test_init_writes_only_its_version(void **state)
 	check_init(init_report_query, sizeof(csvc_report_query), 1, CSVC_REPORT_QUERY_VERSION);
 	check_init(init_comment, sizeof(csvc_comment), 1, CSVC_COMMENT_VERSION);
 	check_init(init_sla_escalation, sizeof(csvc_sla_escalation), 1, CSVC_SLA_ESCALATION_VERSION);
+	check_init(init_appraisal_form, sizeof(csvc_appraisal_form), 1, CSVC_APPRAISAL_FORM_VERSION);
 
 	/* A version-1 store options struct gets the version-1 defaults. */
 	store_options_v1 v1;
@@ -242,6 +244,10 @@ static void test_argument_structs_read_only_their_version(void **state)
 	csvc_assert_ok(csvc_ticket_set_subject(t, "a comment"));
 	csvc_assert_ok(csvc_ticket_set_channel(t, "store_counter"));
 	csvc_assert_ok(csvc_ticket_create(s, t, "clerk"));
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "u1", "员工"));
+	csvc_assert_ok(csvc_staff_create(s, st, NULL));
+	csvc_staff_free(st);
 	csvc_sla_policy *p = NULL;
 	csvc_assert_ok(csvc_sla_policy_new(&p, "escalating", 1));
 	size_t target = 0;
@@ -265,6 +271,16 @@ static void test_argument_structs_read_only_their_version(void **state)
 		e->action = CSVC_SLA_ASSIGN;
 		e->team = "supervisors";
 		assert_int_equal(csvc_sla_target_escalate(p, target, e), expect);
+		fence_free(&f);
+
+		csvc_appraisal_form *af = fence_alloc(&f, sizeof(*af));
+		memset(af, 0, sizeof(*af));
+		af->version = version;
+		af->staff = "u1";
+		af->period = "2026";
+		af->source = CSVC_APPRAISAL_CUSTOMER;
+		af->teamwork = 4;
+		assert_int_equal(csvc_appraisal_record(s, af, NULL, NULL), expect);
 		fence_free(&f);
 	}
 	/* The action says which fields apply, and those must be given. */

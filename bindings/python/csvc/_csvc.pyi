@@ -859,4 +859,19 @@ class Store:
         period: Optional[_ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
         response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
     ) -> Report: ...
+    def report_staff(
+        self, from_: _TimeLike, to: _TimeLike, *, store_code: Optional[str] = ..., staff: Optional[str] = ...,
+        channel: Optional[str] = ..., kind: Optional[str] = ..., category: Optional[str] = ...,
+        survey: Optional[str] = ..., survey_version: int = ..., question: Optional[str] = ...,
+        method: Optional[_SurveyMethodLike] = ..., group_by: Optional[_ReportGroupLike] = ...,
+        period: Optional[_ReportPeriodLike] = ..., min_sample: int = ..., csi_target: float = ...,
+        response_target: Optional[str] = ..., resolution_target: Optional[str] = ...,
+    ) -> Report: ...
+    def _record_appraisal(
+        self, staff: Optional[str], period: Optional[str], source: int, rater: Optional[str],
+        customer_satisfaction: int, efficiency: int, teamwork: int, skill_growth: int, comment: Optional[str],
+        actor: Optional[str], /,
+    ) -> uuid.UUID: ...
+    def _appraisals(self, staff: str, period: Optional[str], /) -> List[Tuple[Any, ...]]: ...
+    def _appraisal_summary(self, staff: str, period: Optional[str], /) -> Tuple[Any, ...]: ...
     def record_transactions(self, store_code: str, date: datetime.date, count: int) -> None: ...

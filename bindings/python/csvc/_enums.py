@@ -15,6 +15,7 @@ __all__ = [
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
     "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod",
     "ReportGroup", "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus",
+    "AppraisalSource", "AppraisalCriterion",
 ]
 
 
@@ -280,6 +281,9 @@ class Metric(IntEnum):
     SERVQUAL_EXPECTATION = 59
     SERVQUAL_PERCEPTION = 60
     WEIGHT = 61
+    # per staff member (Store.report_staff)
+    RESOLVED_IN_RANGE = 62
+    COMPLAINTS_RESOLVED = 63
 
 
 class ErrorCode(IntEnum):
@@ -362,3 +366,18 @@ class QueueOrder(IntEnum):
     """The order a queue lists its tickets in (csvc_queue_order_t)."""
     PRIORITY = 1  #: most urgent priority first, then oldest first
     AGE = 2       #: oldest first
+class AppraisalSource(IntEnum):
+    """Who gave an appraisal (csvc_appraisal_source_t): the handbook's
+    multi-source appraisal."""
+    SUPERVISOR = 1  #: 上级
+    CUSTOMER = 2    #: 客户反馈 (no rater)
+    PEER = 3        #: 同事评价
+    SELF = 4        #: 自我评价
+
+
+class AppraisalCriterion(IntEnum):
+    """What an appraisal scores (csvc_appraisal_criterion_t)."""
+    CUSTOMER_SATISFACTION = 1  #: 客户满意度
+    EFFICIENCY = 2             #: 工作效率
+    TEAMWORK = 3               #: 团队协作
+    SKILL_GROWTH = 4           #: 个人技能提升

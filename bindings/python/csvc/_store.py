@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import uuid
 from typing import Callable, Optional, Tuple, Union
 import typing
 
 from . import _csvc
-from ._enums import Durability, LogLevel, ZoneSource
+from ._enums import AppraisalSource, Durability, LogLevel, ZoneSource
 from ._errors import Error
-from ._values import FeedEntry
+from ._values import Appraisal, AppraisalSummary, FeedEntry
 
 __all__ = ["Store"]
 
@@ -202,3 +203,36 @@ class Store(_csvc.Store):
                     last = 0
             self.feed_wait(last, timeout_ms)
 
+    # appraisals (docs/staff.md, "Appraisals")
+
+    def record_appraisal(self, staff: str, period: str, source: Union[AppraisalSource, int, str], *,
+                         rater: Optional[str] = None, customer_satisfaction: Optional[int] = None,
+                         efficiency: Optional[int] = None, teamwork: Optional[int] = None,
+                         skill_growth: Optional[int] = None, comment: Optional[str] = None,
+                         actor: Optional[str] = None) -> "uuid.UUID":
+        """Records an appraisal of staff member `staff` for `period` (a year
+        '2026' or a quarter '2026-Q4') from `source` (an AppraisalSource, or
+        its name 'supervisor', 'customer', 'peer', 'self'); returns its UUID.
+        Scores are 1..5, None when not scored; at least one is given. The
+        rater: a supervisor or peer other than `staff` (None: the principal),
+        `staff` for self, none for customers. Appraisals are append-only.
+        Errors: InvalidArgument, OutOfRange, NotFound (staff member or rater),
+        AccessDenied (docs/access.md)."""
+        if isinstance(source, str):
+            try:
+                source = AppraisalSource[source.upper()]
+            except KeyError:
+                raise ValueError(f"unknown appraisal source {source!r}") from None
+        return self._record_appraisal(staff, period, int(source), rater, customer_satisfaction or 0,
+                                      efficiency or 0, teamwork or 0, skill_growth or 0, comment, actor)
+
+    def appraisals(self, staff: str, period: Optional[str] = None) -> typing.List[Appraisal]:
+        """The appraisals of staff member `staff` (of `period`, or of every
+        period), in the order recorded. Needs reports_read, unless the
+        principal is `staff`."""
+        return [Appraisal._from_tuple(t) for t in self._appraisals(staff, period)]
+
+    def appraisal_summary(self, staff: str, period: Optional[str] = None) -> AppraisalSummary:
+        """The counts and mean scores of the appraisals of `staff` (of
+        `period`, or of every period) by source and criterion."""
+        return AppraisalSummary(self._appraisal_summary(staff, period))

@@ -6,10 +6,11 @@ import uuid
 from typing import Any, Optional, Tuple, Union
 import typing
 
-from ._enums import Lifecycle, QuestionType, SlaStatus, StateCategory
+from ._enums import AppraisalCriterion, AppraisalSource, Lifecycle, QuestionType, SlaStatus, StateCategory
 
 __all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset",
-           "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry"]
+           "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry",
+           "Appraisal", "AppraisalSummary"]
 
 
 class Event(typing.NamedTuple):
@@ -229,3 +230,83 @@ class FeedEntry(typing.NamedTuple):
     def data(self) -> Any:
         """The payload parsed with json.loads (None when there is none)."""
         return None if self.payload is None else json.loads(self.payload)
+
+
+def _source(v: int) -> Union[AppraisalSource, int]:
+    try:
+        return AppraisalSource(v)
+    except ValueError:
+        return v  # a source a newer library added
+
+
+class Appraisal(typing.NamedTuple):
+    """One recorded appraisal of a staff member (Store.appraisals); a
+    detached copy. Appraisals are never changed or deleted."""
+
+    id: uuid.UUID
+    staff: str
+    """The appraised staff member's code."""
+    period: str
+    """A year '2026' or a quarter '2026-Q4'."""
+    source: Union[AppraisalSource, int]
+    rater: Optional[str]
+    """The rater's staff code; None for a customer appraisal."""
+    customer_satisfaction: Optional[int]
+    """1..5, None when not scored (客户满意度)."""
+    efficiency: Optional[int]
+    """1..5, None when not scored (工作效率)."""
+    teamwork: Optional[int]
+    """1..5, None when not scored (团队协作)."""
+    skill_growth: Optional[int]
+    """1..5, None when not scored (个人技能提升)."""
+    comment: Optional[str]
+    actor: Optional[str]
+    """Who recorded it."""
+    recorded_at: datetime.datetime
+    """When it was recorded (aware datetime, UTC)."""
+
+    def score(self, criterion: Union[AppraisalCriterion, int]) -> Optional[int]:
+        """The score on `criterion`, or None when not scored."""
+        c = AppraisalCriterion(criterion)
+        return (self.customer_satisfaction, self.efficiency, self.teamwork, self.skill_growth)[c - 1]
+
+    @classmethod
+    def _from_tuple(cls, t: Tuple[Any, ...]) -> "Appraisal":
+        return cls(t[0], t[1], t[2], _source(t[3]), t[4], t[5] or None, t[6] or None, t[7] or None,
+                   t[8] or None, t[9], t[10], t[11])
+
+
+class AppraisalSummary:
+    """The scores of a staff member's appraisals by source and criterion
+    (Store.appraisal_summary); a detached value. ``source`` None means every
+    source, ``criterion`` None every criterion, each score weighing the same."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Tuple[Any, ...]) -> None:
+        self._rows = rows
+
+    @staticmethod
+    def _index(v: Optional[int], top: int) -> int:
+        i = 0 if v is None else int(v)
+        if i < 0 or i > top:
+            raise ValueError(f"unknown value {v!r}")
+        return i
+
+    def records(self, source: Optional[Union[AppraisalSource, int]] = None) -> int:
+        """The number of appraisals from `source` (None: every source)."""
+        return self._rows[self._index(source, 4)][0]
+
+    def count(self, source: Optional[Union[AppraisalSource, int]] = None,
+              criterion: Optional[Union[AppraisalCriterion, int]] = None) -> int:
+        """The number of scores from `source` on `criterion`."""
+        return self._rows[self._index(source, 4)][1][self._index(criterion, 4)][0]
+
+    def mean(self, source: Optional[Union[AppraisalSource, int]] = None,
+             criterion: Optional[Union[AppraisalCriterion, int]] = None) -> Optional[float]:
+        """The mean score (1..5) from `source` on `criterion`, or None when
+        there is none."""
+        return self._rows[self._index(source, 4)][1][self._index(criterion, 4)][1]
+
+    def __repr__(self) -> str:
+        return f"<csvc.AppraisalSummary records={self.records()} mean={self.mean()!r}>"

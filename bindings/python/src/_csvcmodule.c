@@ -4749,9 +4749,9 @@ static PyTypeObject SurveyType = {
 /* Report                                                              */
 /* ------------------------------------------------------------------ */
 
-enum { REPORT_SCORES = 1, REPORT_KPIS, REPORT_SLA, REPORT_STATE_TIMES };
+enum { REPORT_SCORES = 1, REPORT_KPIS, REPORT_SLA, REPORT_STATE_TIMES, REPORT_STAFF };
 
-static const char *const report_type_names[] = {NULL, "scores", "kpis", "sla", "state_times"};
+static const char *const report_type_names[] = {NULL, "scores", "kpis", "sla", "state_times", "staff"};
 
 typedef struct {
 	PyObject_HEAD
@@ -4773,6 +4773,9 @@ static int report_lists(int type, int32_t m)
 	switch (type) {
 	case REPORT_SCORES: return m >= CSVC_METRIC_RESPONSES && m <= CSVC_METRIC_SERVQUAL_GAP;
 	case REPORT_KPIS: return m >= CSVC_METRIC_RESPONSES && m <= CSVC_METRIC_COMPLAINT_RATE;
+	case REPORT_STAFF:
+		return (m >= CSVC_METRIC_RESPONSES && m <= CSVC_METRIC_COMPLAINT_RATE) || m == CSVC_METRIC_RESOLVED_IN_RANGE ||
+		       m == CSVC_METRIC_COMPLAINTS_RESOLVED;
 	case REPORT_SLA: return m >= CSVC_METRIC_SLA_ON_TIME && m <= CSVC_METRIC_SLA_COMPLIANCE_HIGH;
 	default: return m >= CSVC_METRIC_STATE_VISITS && m <= CSVC_METRIC_STATE_TIME_P90;
 	}
@@ -5033,7 +5036,7 @@ static PyObject *Report_repr(ReportObject *self)
 }
 
 static PyGetSetDef Report_getset[] = {
-	G(Report, type, "Which report: 'scores', 'kpis', 'sla' or 'state_times'."),
+	G(Report, type, "Which report: 'scores', 'kpis', 'sla', 'state_times' or 'staff'."),
 	G(Report, from_, "The start of the range (aware datetime, UTC; inclusive)."),
 	G(Report, to, "The end of the range (aware datetime, UTC; exclusive)."),
 	G(Report, group_by, "The ReportGroup of the rows, or None (one row 'all'; the SLA and\n"
@@ -8258,6 +8261,7 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 	case REPORT_SCORES: CALL(self, 0, rc_, &e_, csvc_report_scores(self->store, &q, &r)); break;
 	case REPORT_KPIS: CALL(self, 0, rc_, &e_, csvc_report_kpis(self->store, &q, &r)); break;
 	case REPORT_SLA: CALL(self, 0, rc_, &e_, csvc_report_sla(self->store, &q, &r)); break;
+	case REPORT_STAFF: CALL(self, 0, rc_, &e_, csvc_report_staff(self->store, &q, &r)); break;
 	default: CALL(self, 0, rc_, &e_, csvc_report_state_times(self->store, &q, &r)); break;
 	}
 	if (rc_ != CSVC_OK) {
@@ -8275,7 +8279,7 @@ static PyObject *report_run(StoreObject *self, PyObject *args, PyObject *kwargs,
 	out->from = q.from;
 	out->to = q.to;
 	/* As the library applies them (and its JSON shows them). */
-	out->group_by = type == REPORT_SCORES || type == REPORT_KPIS ? q.group_by : 0;
+	out->group_by = type == REPORT_SCORES || type == REPORT_KPIS || type == REPORT_STAFF ? q.group_by : 0;
 	out->period = q.period ? q.period : CSVC_PERIOD_MONTH;
 	out->min_sample = q.min_sample ? q.min_sample : 30;
 	out->store = Py_NewRef((PyObject *)self);
@@ -8302,6 +8306,112 @@ REPORT_METHOD(report_scores, REPORT_SCORES)
 REPORT_METHOD(report_kpis, REPORT_KPIS)
 REPORT_METHOD(report_sla, REPORT_SLA)
 REPORT_METHOD(report_state_times, REPORT_STATE_TIMES)
+REPORT_METHOD(report_staff, REPORT_STAFF)
+
+/* ------------------------------------------------------------------ */
+/* Store: appraisals (the Pythonic methods are in csvc/_store.py)      */
+/* ------------------------------------------------------------------ */
+
+/* _record_appraisal(staff, period, source, rater, customer_satisfaction,
+ * efficiency, teamwork, skill_growth, comment, actor) -> uuid.UUID */
+static PyObject *Store__record_appraisal(StoreObject *self, PyObject *args)
+{
+	csvc_appraisal_form f;
+	int source, cs, eff, team, skill;
+	const char *actor;
+	csvc_uuid id;
+	csvc_appraisal_form_init(&f, CSVC_APPRAISAL_FORM_VERSION);
+	if (!PyArg_ParseTuple(args, "zziziiiizz:_record_appraisal", &f.staff, &f.period, &source, &f.rater, &cs, &eff,
+	                      &team, &skill, &f.comment, &actor))
+		return NULL;
+	f.source = source;
+	f.customer_satisfaction = cs;
+	f.efficiency = eff;
+	f.teamwork = team;
+	f.skill_growth = skill;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_appraisal_record(self->store, &f, actor, &id));
+	return DONE(self, rc_ == CSVC_OK ? uuid_out(&id) : NULL);
+}
+
+/* One appraisal as a tuple: (id, staff, period, source, rater,
+ * customer_satisfaction, efficiency, teamwork, skill_growth, comment,
+ * actor, recorded_at); scores 0 for "not scored". */
+static PyObject *appraisal_tuple(const csvc_appraisal *a)
+{
+	return Py_BuildValue("(NNNiNiiiiNNN)", uuid_out(csvc_appraisal_id(a)), str_out(csvc_appraisal_staff(a)),
+	                     str_out(csvc_appraisal_period(a)), (int)csvc_appraisal_source(a),
+	                     str_out(csvc_appraisal_rater(a)),
+	                     (int)csvc_appraisal_score(a, CSVC_CRITERION_CUSTOMER_SATISFACTION),
+	                     (int)csvc_appraisal_score(a, CSVC_CRITERION_EFFICIENCY),
+	                     (int)csvc_appraisal_score(a, CSVC_CRITERION_TEAMWORK),
+	                     (int)csvc_appraisal_score(a, CSVC_CRITERION_SKILL_GROWTH), str_out(csvc_appraisal_comment(a)),
+	                     str_out(csvc_appraisal_actor(a)), instant_out(csvc_appraisal_recorded_at(a)));
+}
+
+/* _appraisals(staff, period) -> [tuple] in the order recorded */
+static PyObject *Store__appraisals(StoreObject *self, PyObject *args)
+{
+	const char *staff, *period;
+	csvc_appraisal **list = NULL;
+	size_t n = 0;
+	PyObject *out;
+	if (!PyArg_ParseTuple(args, "sz:_appraisals", &staff, &period))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_appraisal_list(self->store, staff, period, &list, &n));
+	if (rc_ != CSVC_OK)
+		return DONE(self, NULL);
+	out = PyList_New((Py_ssize_t)n);
+	for (size_t i = 0; out != NULL && i < n; i++) {
+		PyObject *t = appraisal_tuple(list[i]);
+		if (t == NULL)
+			Py_CLEAR(out);
+		else
+			PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+	}
+	csvc_appraisal_list_free(list, n);
+	return DONE(self, out);
+}
+
+/* _appraisal_summary(staff, period) -> tuple of 5 rows (every source,
+ * then sources 1..4), each (records, ((count, mean or None) for every
+ * criterion, then criteria 1..4)) */
+static PyObject *Store__appraisal_summary(StoreObject *self, PyObject *args)
+{
+	const char *staff, *period;
+	csvc_appraisal_summary *sum = NULL;
+	PyObject *out;
+	if (!PyArg_ParseTuple(args, "sz:_appraisal_summary", &staff, &period))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_appraisal_summarize(self->store, staff, period, &sum));
+	if (rc_ != CSVC_OK)
+		return DONE(self, NULL);
+	out = PyTuple_New(5);
+	for (int src = 0; out != NULL && src < 5; src++) {
+		PyObject *cells = PyTuple_New(5), *row;
+		for (int c = 0; cells != NULL && c < 5; c++) {
+			csvc_appraisal_source_t so = (csvc_appraisal_source_t)src;
+			csvc_appraisal_criterion_t cr = (csvc_appraisal_criterion_t)c;
+			PyObject *cell = Py_BuildValue("(LN)", (long long)csvc_appraisal_summary_count(sum, so, cr),
+			                               figure_out(csvc_appraisal_summary_mean(sum, so, cr)));
+			if (cell == NULL)
+				Py_CLEAR(cells);
+			else
+				PyTuple_SET_ITEM(cells, c, cell);
+		}
+		row = cells == NULL ? NULL
+		                    : Py_BuildValue("(LN)", (long long)csvc_appraisal_summary_records(
+		                                                sum, (csvc_appraisal_source_t)src), cells);
+		if (row == NULL)
+			Py_CLEAR(out);
+		else
+			PyTuple_SET_ITEM(out, src, row);
+	}
+	csvc_appraisal_summary_free(sum);
+	return DONE(self, out);
+}
 
 static PyObject *Store_record_transactions(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -8813,6 +8923,18 @@ static PyMethodDef Store_methods[] = {
 	   "and the top categories, with the reports' JSON embedded (csvc_report_dashboard_html).\n"
 	   "response_target is a timedelta or int microseconds (None: 30 minutes);\n"
 	   "min_sample 0 means 30, csi_target 0 means 85, top_categories 0 means 8."),
+	SM(report_staff, "report_staff($self, /, from_, to, *, store_code=None, staff=None, channel=None, "
+	   "kind=None, category=None, survey=None, survey_version=0, question=None, method=None, group_by=None, "
+	   "period=None, min_sample=0, csi_target=0.0, response_target=None, resolution_target=None)\n--\n\n"
+	   "One staff member's figures for an appraisal (staff is required and names a staff\n"
+	   "member, else NotFound): the KPI report of the tickets assigned to them and\n"
+	   "created in [from_, to), the satisfaction of the responses naming them, and the\n"
+	   "metrics 'resolved_in_range' (their tickets resolved in range, whenever created)\n"
+	   "and 'complaints_resolved'. One row keyed by the staff code; group_by None or\n"
+	   "'period' (any other is InvalidArgument)."),
+	{"_record_appraisal", (PyCFunction)Store__record_appraisal, METH_VARARGS, NULL},
+	{"_appraisals", (PyCFunction)Store__appraisals, METH_VARARGS, NULL},
+	{"_appraisal_summary", (PyCFunction)Store__appraisal_summary, METH_VARARGS, NULL},
 	SM(record_transactions, "record_transactions($self, /, store_code, date, count)\n--\n\n"
 	   "Records the number of sales transactions of store `store_code` on local date\n"
 	   "`date` (a datetime.date), replacing an earlier count, for the complaint rate."),
@@ -8941,6 +9063,8 @@ static const struct {
 	{"RoleScope", CSVC_ENUM_ROLE_SCOPE},
 	{"RouteStrategy", CSVC_ENUM_ROUTE_STRATEGY},
 	{"QueueOrder", CSVC_ENUM_QUEUE_ORDER},
+	{"AppraisalSource", CSVC_ENUM_APPRAISAL_SOURCE},
+	{"AppraisalCriterion", CSVC_ENUM_APPRAISAL_CRITERION},
 };
 
 static PyObject *enum_id_dict(void)
