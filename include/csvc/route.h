@@ -73,7 +73,8 @@ typedef enum csvc_route_strategy_t {
  * @return CSVC_OK, or a negative csvc_error_t (see Errors).
  *
  * Errors: CSVC_EINVAL (NULL `out`, a bad `code` or `team`, an unknown
- * `strategy`), CSVC_ERANGE (`code` or `team` too long), CSVC_ENOMEM.
+ * `strategy`), CSVC_ERANGE (`code` or `team` empty or longer than
+ * CSVC_ROUTE_MAX_CODE bytes), CSVC_ENOMEM.
  * Ownership: the caller frees the rule with csvc_route_rule_free().
  * @since 1.0
  */
@@ -329,8 +330,8 @@ CSVC_EXTERN(int) csvc_route_rule_set_channel(csvc_route_rule *rule, const char *
  *        for any store.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EINVAL (NULL `rule`, a bad `store_code`), CSVC_ERANGE,
- * CSVC_ENOMEM. The rule is unchanged on failure.
+ * Errors: CSVC_EINVAL (NULL `rule`, a bad `store_code`), CSVC_ERANGE
+ * (`store_code` empty or too long), CSVC_ENOMEM. The rule is unchanged on failure.
  * @since 1.0
  */
 CSVC_EXTERN(int) csvc_route_rule_set_store(csvc_route_rule *rule, const char *store_code);
