@@ -30,6 +30,12 @@ int csvc__route_rule_alloc(csvc_route_rule **out);
 int csvc__route_attach(struct csvc_store *s);
 /* Drops that state: rules changed through this store. */
 void csvc__route_invalidate(struct csvc_store *s);
+/* The ticket module tells routing of its writes to open loads, which
+ * routing keeps for the write transaction: a new open ticket of
+ * `assignee` (after its row is written), and any other change of a
+ * ticket's assignee or state (loads are then read again). */
+void csvc__route_load_add(struct csvc_store *s, const char *assignee);
+void csvc__route_loads_stale(struct csvc_store *s);
 
 /* What a rule matches a ticket on, and its current assignee (NULL: none),
  * which a designated rule keeps when routing again. */
@@ -121,6 +127,8 @@ typedef struct csvc__route_member {
 	size_t n_skills;
 } csvc__route_member;
 void csvc__route_members_free(csvc__route_member *m, size_t n);
+/* The index of member `code` in m[0..n) (code order), or n. */
+size_t csvc__route_member_find(const csvc__route_member *m, size_t n, const char *code);
 int csvc__route_db_members(struct csvc_store *s, int64_t team_rowid, csvc__route_member **out, size_t *n);
 /* The rule's round-robin cursor into last ("" when none). */
 int csvc__route_db_cursor(struct csvc_store *s, int64_t rule_rowid, char *last, size_t n);

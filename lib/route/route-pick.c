@@ -18,6 +18,16 @@ static const char *const REASON_NAMES[] = {
 #undef CSVC__ROUTE_REASON_NAME
 };
 
+/* Copies a code that fits (rule, team and staff codes all do). */
+static void copy_code(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 /* *on: whether someone with shift calendar `calendar` works at `at`.
  * Without a calendar: always; with one that is not stored: never. */
 static int on_shift(csvc_store *s, const char *calendar, csvc_time_us at, int *on)
@@ -46,20 +56,36 @@ static int on_shift(csvc_store *s, const char *calendar, csvc_time_us at, int *o
  * (csvc__db_serial), like the SLA policies: inside one transaction
  * nothing else changes them, and a change through this store drops them
  * (csvc__route_invalidate, csvc__store_invalidate). The stamp catches
- * changes made through other handles or processes. Loads and cursors
- * change with every ticket: they are read from the store each time.
+ * changes made through other handles or processes.
+ *
+ * Loads and turn cursors change with every ticket, so they are kept for
+ * one write transaction only, in which no other handle writes (SQLite's
+ * lock; on PostgreSQL other commits show at the next transaction, as
+ * under repeatable read). The transaction's own changes are followed:
+ * a new ticket adds to its assignee's load (csvc__route_load_add), any
+ * other change of assignee or state drops the loads
+ * (csvc__route_loads_stale), the pick writes the cursor it caches, and a
+ * rollback drops everything (state_undone).
  */
 typedef struct cached_team {
 	int64_t rowid;
 	csvc__route_member *members;
 	size_t n;
+	int64_t *loads;       /* loads[i] of members[i], valid in tx loads_serial */
+	uint64_t loads_serial; /* 0: not read */
 } cached_team;
+
+typedef struct rule_turn {
+	uint64_t serial; /* tx in which `last` is valid; 0 none */
+	char last[CSVC_STAFF_MAX_CODE + 1];
+} rule_turn;
 
 typedef struct route_state {
 	uint64_t checked; /* tx serial of the last stamp check; 0 none */
 	int64_t stamp[4];
 	int loaded;
 	csvc__route_rule_row *rules;
+	rule_turn *turns; /* turns[i] of rules[i] */
 	size_t n_rules;
 	cached_team *teams;
 	size_t n_teams;
@@ -68,8 +94,12 @@ typedef struct route_state {
 static void drop(route_state *st)
 {
 	csvc__route_rule_rows_free(st->rules, st->n_rules);
-	for (size_t i = 0; i < st->n_teams; i++)
+	csvc__free(st->turns);
+	st->turns = NULL;
+	for (size_t i = 0; i < st->n_teams; i++) {
 		csvc__route_members_free(st->teams[i].members, st->teams[i].n);
+		csvc__free(st->teams[i].loads);
+	}
 	csvc__free(st->teams);
 	st->rules = NULL;
 	st->teams = NULL;
@@ -112,6 +142,29 @@ void csvc__route_invalidate(csvc_store *s)
 		drop(st);
 }
 
+void csvc__route_loads_stale(csvc_store *s)
+{
+	route_state *st = csvc__store_state(s, &route_ext);
+	for (size_t i = 0; st && i < st->n_teams; i++)
+		st->teams[i].loads_serial = 0;
+}
+
+void csvc__route_load_add(csvc_store *s, const char *assignee)
+{
+	route_state *st = csvc__store_state(s, &route_ext);
+	if (!st || !st->n_teams)
+		return;
+	const uint64_t serial = csvc__db_serial(s->db);
+	for (size_t i = 0; i < st->n_teams; i++) {
+		cached_team *t = &st->teams[i];
+		if (t->loads_serial != serial)
+			continue;
+		size_t k = csvc__route_member_find(t->members, t->n, assignee);
+		if (k < t->n)
+			t->loads[k]++;
+	}
+}
+
 /* The state with its rules current. */
 static int state_of(csvc_store *s, route_state **out)
 {
@@ -128,6 +181,10 @@ static int state_of(csvc_store *s, route_state **out)
 			drop(st);
 			if ((rc = csvc__route_db_rules(s, &st->rules, &st->n_rules)))
 				return rc;
+			if (st->n_rules && !(st->turns = csvc__calloc(st->n_rules, sizeof(*st->turns)))) {
+				drop(st);
+				return csvc__error(CSVC_ENOMEM, "out of memory");
+			}
 			memcpy(st->stamp, stamp, sizeof(stamp));
 			st->loaded = 1;
 		}
@@ -137,7 +194,7 @@ static int state_of(csvc_store *s, route_state **out)
 	return CSVC_OK;
 }
 
-static const cached_team *team_of(csvc_store *s, route_state *st, int64_t rowid, int *rc)
+static cached_team *team_of(csvc_store *s, route_state *st, int64_t rowid, int *rc)
 {
 	for (size_t i = 0; i < st->n_teams; i++)
 		if (st->teams[i].rowid == rowid)
@@ -215,8 +272,8 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 	if (!rule)
 		return CSVC_OK;
 	d->matched = 1;
-	snprintf(d->rule, sizeof(d->rule), "%s", rule->code);
-	snprintf(d->team, sizeof(d->team), "%s", rule->team);
+	copy_code(d->rule, sizeof(d->rule), rule->code);
+	copy_code(d->team, sizeof(d->team), rule->team);
 	d->revision = rule->revision;
 	d->strategy = rule->strategy;
 	if (again && rule->designated && subj->assignee) {
@@ -229,26 +286,37 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 		if (rc)
 			return rc;
 		if (on) {
-			snprintf(d->assignee, sizeof(d->assignee), "%s", subj->assignee);
+			copy_code(d->assignee, sizeof(d->assignee), subj->assignee);
 			d->reason = CSVC__ROUTE_DESIGNATED_KEPT;
 			return CSVC_OK;
 		}
-		snprintf(d->replaced, sizeof(d->replaced), "%s", subj->assignee);
+		copy_code(d->replaced, sizeof(d->replaced), subj->assignee);
 	}
 	const int64_t rule_rowid = rule->rowid;
 	const int32_t strategy = rule->strategy;
-	const cached_team *team = team_of(s, st, rule->team_rowid, &rc);
-	char last[CSVC_STAFF_MAX_CODE + 1];
-	if (!team || (rc = csvc__route_db_cursor(s, rule_rowid, last, sizeof(last))))
+	rule_turn *turn = &st->turns[rule - st->rules];
+	cached_team *team = team_of(s, st, rule->team_rowid, &rc);
+	if (!team)
 		return rc;
+	const uint64_t serial = csvc__db_serial(s->db);
+	if (turn->serial != serial) {
+		if ((rc = csvc__route_db_cursor(s, rule_rowid, turn->last, sizeof(turn->last))))
+			return rc;
+		turn->serial = serial;
+	}
+	const char *last = turn->last;
 	const csvc__route_member *mem = team->members;
 	const size_t n = team->n;
-	int64_t loads_small[32], *loads = loads_small;
+	const int64_t *loads = NULL;
 	if (strategy != CSVC_ROUTE_ROUND_ROBIN) {
-		if (n > sizeof(loads_small) / sizeof(loads_small[0]) && !(loads = csvc__malloc(n * sizeof(*loads))))
-			return csvc__error(CSVC_ENOMEM, "out of memory");
-		if ((rc = csvc__route_db_team_loads(s, team->rowid, mem, n, loads)))
-			goto out;
+		if (team->loads_serial != serial) {
+			if (!team->loads && n && !(team->loads = csvc__calloc(n, sizeof(*team->loads))))
+				return csvc__error(CSVC_ENOMEM, "out of memory");
+			if ((rc = csvc__route_db_team_loads(s, team->rowid, mem, n, team->loads)))
+				return rc;
+			team->loads_serial = serial;
+		}
+		loads = team->loads;
 	}
 	/* Turn order starts after the last pick. */
 	size_t first = 0;
@@ -261,7 +329,7 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 		const csvc__route_member *c = &mem[i];
 		int on;
 		if ((rc = on_shift(s, c->calendar, now, &on)))
-			goto out;
+			return rc;
 		if (!on)
 			continue;
 		d->on_shift++;
@@ -278,26 +346,30 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 	}
 	if (!best) {
 		d->reason = CSVC__ROUTE_NOBODY_ON_SHIFT;
-		goto out;
+		return CSVC_OK;
 	}
-	snprintf(d->assignee, sizeof(d->assignee), "%s", best->code);
+	copy_code(d->assignee, sizeof(d->assignee), best->code);
 	d->load = best_load;
 	d->skills = best_skills;
 	d->reason = strategy == CSVC_ROUTE_LEAST_LOAD  ? CSVC__ROUTE_LEAST_LOAD
 	            : strategy == CSVC_ROUTE_BEST_SKILL ? CSVC__ROUTE_BEST_SKILL
 	                                               : CSVC__ROUTE_TURN;
-	rc = csvc__route_db_set_cursor(s, rule_rowid, best->code);
-out:
-	if (loads != loads_small)
-		csvc__free(loads);
-	return rc;
+	if ((rc = csvc__route_db_set_cursor(s, rule_rowid, best->code))) {
+		turn->serial = 0;
+		return rc;
+	}
+	/* `last` may point into the cursor cache: copy from the member. */
+	copy_code(turn->last, sizeof(turn->last), best->code);
+	return CSVC_OK;
 }
 
 void csvc__route_json(csvc__buf *b, const csvc__route_decision *d)
 {
 	csvc__buf_puts(b, "{\"rule\":");
 	csvc__buf_json_string(b, d->rule);
-	csvc__buf_printf(b, ",\"revision\":%lld,\"strategy\":", (long long)d->revision);
+	csvc__buf_puts(b, ",\"revision\":");
+	csvc__buf_int(b, d->revision);
+	csvc__buf_puts(b, ",\"strategy\":");
 	csvc__buf_json_string(b, csvc_enum_name(CSVC_ENUM_ROUTE_STRATEGY, d->strategy));
 	csvc__buf_puts(b, ",\"team\":");
 	csvc__buf_json_string(b, d->team);
@@ -308,12 +380,18 @@ void csvc__route_json(csvc__buf *b, const csvc__route_decision *d)
 		csvc__buf_puts(b, "null");
 	csvc__buf_puts(b, ",\"reason\":");
 	csvc__buf_json_string(b, REASON_NAMES[d->reason]);
-	if (d->reason != CSVC__ROUTE_DESIGNATED_KEPT)
-		csvc__buf_printf(b, ",\"on_shift\":%lld", (long long)d->on_shift);
-	if (d->reason == CSVC__ROUTE_LEAST_LOAD || d->reason == CSVC__ROUTE_BEST_SKILL)
-		csvc__buf_printf(b, ",\"load\":%lld", (long long)d->load);
-	if (d->reason == CSVC__ROUTE_BEST_SKILL)
-		csvc__buf_printf(b, ",\"skills\":%lld", (long long)d->skills);
+	if (d->reason != CSVC__ROUTE_DESIGNATED_KEPT) {
+		csvc__buf_puts(b, ",\"on_shift\":");
+		csvc__buf_int(b, d->on_shift);
+	}
+	if (d->reason == CSVC__ROUTE_LEAST_LOAD || d->reason == CSVC__ROUTE_BEST_SKILL) {
+		csvc__buf_puts(b, ",\"load\":");
+		csvc__buf_int(b, d->load);
+	}
+	if (d->reason == CSVC__ROUTE_BEST_SKILL) {
+		csvc__buf_puts(b, ",\"skills\":");
+		csvc__buf_int(b, d->skills);
+	}
 	if (d->replaced[0]) {
 		csvc__buf_puts(b, ",\"replaced\":");
 		csvc__buf_json_string(b, d->replaced);

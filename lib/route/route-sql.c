@@ -358,7 +358,7 @@ static int by_code(const void *a, const void *b)
 }
 
 /* The index of member `code` in `m` (sorted by code), or n. */
-static size_t find_member(const csvc__route_member *m, size_t n, const char *code)
+size_t csvc__route_member_find(const csvc__route_member *m, size_t n, const char *code)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -377,7 +377,7 @@ static size_t find_member(const csvc__route_member *m, size_t n, const char *cod
 /* Adds a skill to member `code` of `m` (sorted by code). */
 static int add_skill(csvc__route_member *m, size_t n, const char *code, int32_t kind, const char *value)
 {
-	size_t i = find_member(m, n, code);
+	size_t i = csvc__route_member_find(m, n, code);
 	if (i == n)
 		return CSVC_OK; /* a member who left between the two reads */
 	csvc__route_member *e = &m[i];
@@ -467,7 +467,7 @@ int csvc__route_db_team_loads(csvc_store *s, int64_t team_rowid, const csvc__rou
 	memset(loads, 0, n * sizeof(*loads));
 	csvc__db_bind_int(st, 1, team_rowid);
 	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
-		size_t i = find_member(m, n, csvc__db_textcol(st, 0));
+		size_t i = csvc__route_member_find(m, n, csvc__db_textcol(st, 0));
 		if (i < n)
 			loads[i] = csvc__db_int(st, 1);
 	}

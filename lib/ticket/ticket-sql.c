@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "feed/feed-internal.h"
+#include "route/route-internal.h"
 #include "store/cursor.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
@@ -310,6 +311,7 @@ int csvc__ticket_db_insert(csvc_store *s, const csvc_ticket *t, int64_t customer
 		csvc__db_bind_text(st, 1, t->assignee);
 		if ((rc = csvc__db_run(st)))
 			return rc;
+		csvc__route_load_add(s, t->assignee);
 	}
 	if ((rc = write_search(s, id, t)))
 		return rc;
@@ -362,6 +364,8 @@ int csvc__ticket_db_set_state(csvc_store *s, int64_t rowid, const char *state, i
 	csvc__db_bind_int(st, 3, revision);
 	csvc__db_bind_int(st, 4, at);
 	csvc__db_bind_int(st, 5, rowid);
+	/* The open-load triggers follow this change; routing reads loads again. */
+	csvc__route_loads_stale(s);
 	return csvc__db_run(st);
 }
 
@@ -377,6 +381,7 @@ int csvc__ticket_db_set_assignee(csvc_store *s, int64_t rowid, const char *assig
 	csvc__db_bind_int(st, 3, revision);
 	csvc__db_bind_int(st, 4, at);
 	csvc__db_bind_int(st, 5, rowid);
+	csvc__route_loads_stale(s);
 	return csvc__db_run(st);
 }
 
@@ -673,6 +678,7 @@ int csvc__ticket_db_set_workflow(csvc_store *s, int64_t rowid, int32_t version, 
 	csvc__db_bind_int(st, 4, revision);
 	csvc__db_bind_int(st, 5, at);
 	csvc__db_bind_int(st, 6, rowid);
+	csvc__route_loads_stale(s);
 	return csvc__db_run(st);
 }
 

@@ -162,6 +162,20 @@ void csvc__buf_puts(csvc__buf *b, const char *s)
 	csvc__buf_put(b, s, strlen(s));
 }
 
+void csvc__buf_int(csvc__buf *b, int64_t v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+	/* Negated as unsigned so that INT64_MIN works. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		digits[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		digits[--i] = '-';
+	csvc__buf_put(b, digits + i, sizeof(digits) - i);
+}
+
 void csvc__buf_printf(csvc__buf *b, const char *fmt, ...)
 {
 	char small[256];

@@ -457,6 +457,26 @@ static uint64_t xorshift(uint64_t *x)
 /* The number formatter of the report JSON agrees with printf in the C
  * locale on special values, on every kind of double and on report-like
  * ratios. */
+/* csvc__buf_int against printf's "%lld". */
+static void test_int_text(void **state)
+{
+	(void)state;
+	int64_t fixed[] = {0, 1, -1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN, INT64_MIN + 1, 1000000007};
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < 10000; i++) {
+		int64_t v = i < (int)(sizeof(fixed) / sizeof(fixed[0])) ? fixed[i] : (int64_t)xorshift(&x) >> (i % 64);
+		char want[32];
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		csvc__buf b = {0};
+		csvc__buf_puts(&b, "x");
+		csvc__buf_int(&b, v);
+		assert_false(b.failed);
+		assert_string_equal(b.data + 1, want);
+		assert_int_equal(b.len, 1 + strlen(want));
+		csvc__buf_free(&b);
+	}
+}
+
 static void test_number_text(void **state)
 {
 	(void)state;
@@ -854,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_formulas),
 		cmocka_unit_test(test_clock_steps_back),
 		cmocka_unit_test(test_number_text),
+		cmocka_unit_test(test_int_text),
 		cmocka_unit_test(test_json_under_comma_locale),
 		cmocka_unit_test(test_row_cap),
 		cmocka_unit_test(test_damaged_event_data),

@@ -818,6 +818,116 @@ static void test_loads_follow_tickets(void **state)
 	csvc_store_close(s);
 }
 
+/* Open tickets of `who`, counted from the tickets themselves. */
+static int64_t counted_load(csvc_store *s, const char *who)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM tickets WHERE assignee = '%s' AND state_category IN (1, 2, 3)", who);
+	return csvc_test_sql_int(s, sql);
+}
+
+/*
+ * Least load inside one long transaction of the caller's, where routing
+ * keeps the loads it read: every routed ticket goes to a member whose
+ * open load, counted before the create, is the least, and the event's
+ * "load" is that count. In between, tickets are created for a member,
+ * reassigned, moved on, merged, and refused creates roll back.
+ */
+static void test_least_load_in_one_transaction(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	const char *people[] = {"tx_a", "tx_b", "tx_c", "tx_d"};
+	for (int i = 0; i < 4; i++)
+		add_member(s, people[i], "complaints", NULL);
+	csvc_route_rule_free(add_rule(s, "tx", "complaints", CSVC_ROUTE_LEAST_LOAD, 0, "complaint"));
+	const char *steps[] = {"analyse", "handle", "wait_customer", "resume", "report_back", "close", "reopen"};
+	enum { N = 400 };
+	csvc_uuid *ids = calloc(N, sizeof(*ids));
+	assert_non_null(ids);
+	size_t n = 0;
+	unsigned seed = 777;
+	int routed = 0;
+	for (int round = 0; round < 2; round++) {
+		csvc_assert_ok(csvc_store_begin(s));
+		for (int k = 0; k < 200; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const unsigned op = (seed >> 16) % 8;
+			if (op <= 2 || n < 4) {
+				int64_t loads[4], least = INT64_MAX;
+				for (int i = 0; i < 4; i++) {
+					loads[i] = counted_load(s, people[i]);
+					if (loads[i] < least)
+						least = loads[i];
+				}
+				csvc_ticket *t = new_ticket(s, "complaint", NULL, NULL);
+				const char *who = or_empty(csvc_ticket_assignee(t));
+				int i = 0;
+				while (i < 4 && strcmp(people[i], who) != 0)
+					i++;
+				assert_true(i < 4);
+				if (loads[i] != least)
+					print_error("step %d: %s with load %lld, least %lld\n", k, who, (long long)loads[i],
+					            (long long)least);
+				assert_int_equal(loads[i], least);
+				char type[32], want[64];
+				char *p = event_payload(s, t, 1, type, sizeof(type));
+				snprintf(want, sizeof(want), "\"load\":%lld}", (long long)least);
+				assert_non_null(strstr(p, want));
+				free(p);
+				ids[n++] = *csvc_ticket_id(t);
+				csvc_ticket_free(t);
+				routed++;
+			} else if (op == 3) {
+				csvc_ticket *t = NULL;
+				csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+				csvc_assert_ok(csvc_ticket_set_assignee(t, people[(seed >> 4) % 4], NULL));
+				csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+				ids[n++] = *csvc_ticket_id(t);
+				csvc_ticket_free(t);
+			} else if (op == 4) {
+				csvc_assert_ok(csvc_ticket_assign(s, &ids[(seed >> 8) % n], people[(seed >> 4) % 4], NULL, 0,
+				                                  NULL, NULL));
+			} else if (op == 5) {
+				/* Refused after routing: the customer does not exist. */
+				csvc_ticket *t = NULL;
+				csvc_uuid nobody = {{0}};
+				nobody.bytes[0] = 0x42;
+				csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+				csvc_assert_ok(csvc_ticket_set_customer(t, &nobody));
+				assert_true(csvc_ticket_create(s, t, NULL) < 0);
+				csvc_ticket_free(t);
+			} else if (op == 6 && n > 2 && k % 5 == 0) {
+				int rc = csvc_ticket_merge(s, &ids[n - 1], &ids[(seed >> 8) % (n - 1)], NULL);
+				assert_true(rc == CSVC_OK || rc == CSVC_ESTATE);
+			} else {
+				int rc = csvc_ticket_transition(s, &ids[(seed >> 8) % n], steps[(seed >> 12) % 7], 0, NULL, NULL,
+				                                NULL);
+				assert_true(rc == CSVC_OK || rc == CSVC_ESTATE);
+			}
+		}
+		/* The first round is kept, the second undone. */
+		if (round == 0)
+			csvc_assert_ok(csvc_store_commit(s));
+		else
+			csvc_assert_ok(csvc_store_rollback(s));
+		assert_loads_agree(s);
+	}
+	assert_true(routed > 100);
+	/* After the rollback the next pick reads what is stored. */
+	int64_t least = INT64_MAX;
+	for (int i = 0; i < 4; i++) {
+		int64_t l = counted_load(s, people[i]);
+		least = l < least ? l : least;
+	}
+	csvc_ticket *t = new_ticket(s, "complaint", NULL, NULL);
+	assert_int_equal(counted_load(s, csvc_ticket_assignee(t)), least + 1);
+	csvc_ticket_free(t);
+	free(ids);
+	csvc_store_close(s);
+}
+
 /* ---- what routing reads stays current ---- */
 
 static const char *routed_to(csvc_store *s)
@@ -1080,6 +1190,7 @@ int main(void)
 		cmocka_unit_test(test_least_load_and_skill),
 		cmocka_unit_test(test_designated_handler),
 		cmocka_unit_test(test_loads_follow_tickets),
+		cmocka_unit_test(test_least_load_in_one_transaction),
 		cmocka_unit_test(test_changes_are_seen),
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_query_plans),
