@@ -378,8 +378,11 @@ CSVC_EXTERN(int) csvc_report_state_times(csvc_store *store, const csvc_report_qu
  * @param out Receives the report.
  * @return CSVC_OK, or a negative csvc_error_t.
  *
- * Errors: CSVC_EACCESS (refused by access control: reports_read, and the
- *   store scope of every report, docs/access.md),
+ * Access: reports_read and the store scope of every report; with access
+ * control on, a principal reading their own report (`q->staff` is the
+ * principal) needs neither, as their tickets are theirs in any store.
+ *
+ * Errors: CSVC_EACCESS (refused by access control, as above),
  * CSVC_EINVAL (NULL `store`, `q` or `out`; no `q->staff`; a grouping
  *   other than none or CSVC_REPORT_BY_PERIOD; and every query error of
  *   csvc_report_kpis), CSVC_ERANGE (as csvc_report_kpis),
