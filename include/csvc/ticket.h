@@ -1434,6 +1434,9 @@ CSVC_EXTERN(int) csvc_handoff_init(csvc_handoff *h, unsigned int version);
  *   store), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. A
  *   refusal changes nothing.
  *
+ * Ownership: `*child_out` is the caller's, freed with csvc_ticket_free();
+ *   it stays valid after the store is closed.
+ *
  * Thread safety: as every call on a store (docs/threading.md).
  * @since 1.0
  */
@@ -1472,6 +1475,8 @@ CSVC_EXTERN(int) csvc_ticket_subtasks(csvc_store *store, const csvc_uuid *parent
  *
  * @param list The array, or NULL (a no-op).
  * @param count Its length.
+ *
+ * Ownership: takes the array and every ticket in it back.
  * @since 1.0
  */
 CSVC_EXTERN(void) csvc_ticket_subtasks_free(csvc_ticket **list, size_t count);
