@@ -768,6 +768,15 @@ static int run_escalations(ctx *x)
 	return rc;
 }
 
+/* A target of `p` pauses while its ticket has open sub-tasks. */
+static int pauses_on_handoff(const csvc_sla_policy *p)
+{
+	for (size_t i = 0; i < p->n_targets; i++)
+		if (p->targets[i].pause_on_handoff)
+			return 1;
+	return 0;
+}
+
 /* Loads a ticket's SLA state; x->policy NULL when it has none. The caller
  * has locked the ticket's row: ticket writers through its head, the
  * others with csvc__ticket_db_lock. */
@@ -784,17 +793,12 @@ static int load_ticket(ctx *x, csvc_store *s, int64_t rowid)
 		return rc;
 	if ((rc = policy_by_id(s, x->t.policy_id, &x->policy)) || (rc = load_calendars(x)))
 		return rc;
-	int by_handoff = 0;
-	for (size_t i = 0; i < x->t.n; i++) {
+	for (size_t i = 0; i < x->t.n; i++)
 		if (x->t.clocks[i].idx < 0 || (size_t)x->t.clocks[i].idx >= x->policy->n_targets)
 			return csvc__error(CSVC_ECORRUPT, "ticket %lld has an SLA target outside its policy",
 			                   (long long)rowid);
-		by_handoff |= x->policy->targets[x->t.clocks[i].idx].pause_on_handoff;
-	}
 	/* Only a policy that pauses on hand-offs needs the count. */
-	for (size_t i = 0; i < x->policy->n_targets && !by_handoff; i++)
-		by_handoff = x->policy->targets[i].pause_on_handoff;
-	return by_handoff ? csvc__sla_db_handoffs_open(s, rowid, &x->handoffs) : CSVC_OK;
+	return pauses_on_handoff(x->policy) ? csvc__sla_db_handoffs_open(s, rowid, &x->handoffs) : CSVC_OK;
 }
 
 /* The ticket's uuid, number and revision, for writing events. */
@@ -883,6 +887,10 @@ int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subje
 		return CSVC_OK; /* no match now: keep what the ticket has */
 	*moved = 1;
 	char store_calendar[CSVC_CALENDAR_NAME_MAX + 1];
+	/* The new policy may pause on hand-offs where the old one did not. */
+	if (!pauses_on_handoff(x.policy) && pauses_on_handoff(policy) &&
+	    (rc = csvc__sla_db_handoffs_open(s, rowid, &x.handoffs)))
+		return rc;
 	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
 	    (rc = csvc__sla_db_ticket_initial_policy(s, rowid, &x.initial_policy)) ||
 	    (rc = load_head(&x)) || (rc = write_policy_event(&x, policy, at)) ||

@@ -377,6 +377,52 @@ static void test_sla_pause(void **state)
 	close_store(s);
 }
 
+/* A policy change to a policy that pauses on hand-offs, while one is
+ * open, pauses at the change; the recompute agrees. */
+static void test_sla_rematch_while_open(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	csvc_ticket *parent = new_ticket(s, "facility");
+	csvc_handoff h = CSVC_HANDOFF_INIT;
+	h.department = "property";
+	csvc_ticket *child = NULL;
+	now_cell = T0 + HOUR;
+	csvc_assert_ok(csvc_ticket_handoff(s, csvc_ticket_id(parent), &h, &child));
+	int32_t status;
+	csvc_time_us due;
+	int64_t used;
+	target_of(s, csvc_ticket_id(parent), "resolution", &status, &due, &used);
+	assert_int_equal(status, CSVC_SLA_RUNNING); /* the handbook default does not pause */
+	csvc_sla_policy *p = NULL;
+	size_t i;
+	csvc_assert_ok(csvc_sla_policy_new(&p, "facility_handoff", 0));
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "facility"));
+	csvc_assert_ok(csvc_sla_policy_add_target(p, "resolution", 10 * HOUR, CSVC_SLA_CALENDAR_24X7, NULL, &i));
+	csvc_assert_ok(csvc_sla_target_met_by_category(p, i, CSVC_STATE_RESOLVED));
+	csvc_assert_ok(csvc_sla_target_pause_on_handoff(p, i, 1));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	now_cell = T0 + 2 * HOUR;
+	int moved = 0;
+	csvc_assert_ok(csvc_sla_rematch(s, csvc_ticket_id(parent), &moved));
+	assert_true(moved);
+	target_of(s, csvc_ticket_id(parent), "resolution", &status, &due, &used);
+	assert_int_equal(status, CSVC_SLA_PAUSED);
+	assert_int_equal(used, 2 * HOUR);
+	now_cell = T0 + 5 * HOUR;
+	transition(s, child, "decline");
+	target_of(s, csvc_ticket_id(parent), "resolution", &status, &due, &used);
+	assert_int_equal(status, CSVC_SLA_RUNNING);
+	assert_int_equal(due, T0 + 5 * HOUR + 8 * HOUR);
+	int equal = 0;
+	csvc_assert_ok(csvc_sla_recompute(s, csvc_ticket_id(parent), 0, &equal));
+	assert_true(equal);
+	csvc_ticket_free(child);
+	csvc_ticket_free(parent);
+	close_store(s);
+}
+
 /* A merge that cancels a sub-task returns it too. */
 static void test_merge_returns(void **state)
 {
@@ -471,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_handoff_and_return),
 		cmocka_unit_test(test_guards),
 		cmocka_unit_test(test_sla_pause),
+		cmocka_unit_test(test_sla_rematch_while_open),
 		cmocka_unit_test(test_merge_returns),
 		cmocka_unit_test(test_query_plans),
 	};
