@@ -22,8 +22,10 @@ static char path[64];
 
 static csvc_store *open_store(void)
 {
+	/* A path of its own for each store: on PostgreSQL it names the schema. */
+	static int serial;
 	now_cell = T0;
-	snprintf(path, sizeof(path), "/tmp/csvc-handoff-%d.db", (int)getpid());
+	snprintf(path, sizeof(path), "/tmp/csvc-handoff-%d-%d.db", (int)getpid(), ++serial);
 	unlink(path);
 	csvc_store_options opts = CSVC_STORE_OPTIONS_INIT;
 	opts.clock = csvc_test_clock;
