@@ -166,12 +166,38 @@ static void print_ticket(cli_ctx *ctx, const csvc_ticket *t)
 	cli_kv("updated", tm, w);
 }
 
+/* The sub-tasks handed off from a ticket, under its SLA targets. */
+static void print_subtasks(cli_ctx *ctx, const csvc_ticket *t)
+{
+	csvc_ticket **list = NULL;
+	size_t n = 0, open = 0;
+	if (csvc_ticket_subtasks(ctx->store, csvc_ticket_id(t), &list, &n, &open) != CSVC_OK || n == 0)
+		return;
+	static const char *const headers[] = {"SUB-TASK", "DEPARTMENT", "ASSIGNEE", "STATE", "SUBJECT"};
+	cli_table *tab = cli_table_new(5, headers);
+	cli_table_max_width(tab, 4, 40);
+	for (size_t i = 0; i < n; i++) {
+		char state[256];
+		state_label(ctx, list[i], csvc_ticket_state(list[i]), state, sizeof(state));
+		cli_table_cell(tab, csvc_ticket_number(list[i]));
+		cli_table_cell(tab, csvc_ticket_team(list[i]));
+		cli_table_cell(tab, csvc_ticket_assignee(list[i]));
+		cli_table_cellf(tab, "%s (%s)", state, cli_enum_name(cli_category_enum, csvc_ticket_state_category(list[i])));
+		cli_table_cell(tab, csvc_ticket_subject(list[i]));
+	}
+	csvc_ticket_subtasks_free(list, n);
+	printf("\nsub-tasks: %zu, open %zu\n", n, open);
+	cli_table_print(tab, stdout);
+}
+
 static void output_ticket(cli_ctx *ctx, const csvc_ticket *t, int with_sla)
 {
 	if (!ctx->json) {
 		print_ticket(ctx, t);
-		if (with_sla)
+		if (with_sla) {
 			print_targets(ctx, csvc_ticket_id(t));
+			print_subtasks(ctx, t);
+		}
 		return;
 	}
 	cli_json j;
@@ -194,6 +220,16 @@ static void output_ticket(cli_ctx *ctx, const csvc_ticket *t, int with_sla)
 			csvc_sla_target_free(st);
 		}
 		csvc_sla_iter_free(it);
+	}
+	cj_end_arr(&j);
+	cj_key(&j, "subtasks");
+	cj_arr(&j);
+	csvc_ticket **list = NULL;
+	size_t n = 0;
+	if (csvc_ticket_subtasks(ctx->store, csvc_ticket_id(t), &list, &n, NULL) == CSVC_OK) {
+		for (size_t i = 0; i < n; i++)
+			cli_ticket_json(&j, list[i]);
+		csvc_ticket_subtasks_free(list, n);
 	}
 	cj_end_arr(&j);
 	cj_end_obj(&j);
@@ -300,7 +336,8 @@ static const char tshow_help[] =
 	"usage: csvc ticket show TICKET\n"
 	"\n"
 	"Prints a ticket (by UUID or number, e.g. SH01-000001) with its SLA targets\n"
-	"as of the store clock (--now).\n";
+	"as of the store clock (--now) and the sub-tasks handed off from it to\n"
+	"departments (csvc ticket handoff), with how many are open.\n";
 
 static int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
@@ -570,6 +607,69 @@ static int cmd_assign(cli_ctx *ctx, int argc, char **argv)
 	return after_change(ctx, &id, "assigned");
 }
 
+static const char handoff_help[] =
+	"usage: csvc ticket handoff TICKET --department CODE [OPTIONS]\n"
+	"\n"
+	"Hands part of the ticket off to a department (property, finance,\n"
+	"merchandise, hr, marketing) as a sub-task with its own number, owner,\n"
+	"state and SLA, and prints the sub-task's number (with --json: the\n"
+	"sub-task). The ticket keeps its assignee and team; its history gets a\n"
+	"\"handed_off\" event, and a \"handoff_returned\" one when the sub-task is\n"
+	"done or declined. A sub-task cannot be handed off again.\n"
+	"\n"
+	"Options:\n"
+	"  --department CODE   a team of kind department (required)\n"
+	"  --kind KIND         the sub-task's kind (default handoff: requested,\n"
+	"                      accepted, done, declined)\n"
+	"  --subject TEXT, --description TEXT\n"
+	"  --assignee CODE     a member of the department (else the department's\n"
+	"                      team holds it unassigned)\n"
+	"  --revision N        fail unless the ticket is still at revision N\n";
+
+static int cmd_handoff(cli_ctx *ctx, int argc, char **argv)
+{
+	static const cli_opt opts[] = {{"department", 1}, {"kind", 1},     {"subject", 1}, {"description", 1},
+	                               {"assignee", 1},   {"revision", 1}, {NULL, 0}};
+	cli_args a;
+	int64_t rev;
+	int rc = cli_parse(ctx, argc, argv, opts, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "ticket")) || (rc = cli_parse_revision(ctx, &a, &rev)))
+		return rc;
+	if (!cli_arg(&a, "department"))
+		return cli_usage(ctx, "--department is required");
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	csvc_ticket *t = NULL;
+	if ((rc = cli_find_ticket(ctx, a.pos[0], &t)) != CLI_OK)
+		return rc;
+	csvc_uuid id = *csvc_ticket_id(t);
+	char number[CSVC_TICKET_MAX_NUMBER + 1];
+	snprintf(number, sizeof(number), "%s", csvc_ticket_number(t));
+	csvc_ticket_free(t);
+	csvc_handoff h;
+	csvc_handoff_init(&h, CSVC_HANDOFF_VERSION);
+	h.department = cli_arg(&a, "department");
+	h.kind = cli_arg(&a, "kind");
+	h.subject = cli_arg(&a, "subject");
+	h.description = cli_arg(&a, "description");
+	h.assignee = cli_arg(&a, "assignee");
+	h.expected_revision = rev;
+	h.actor = ctx->actor;
+	csvc_ticket *child = NULL;
+	if ((rc = csvc_ticket_handoff(ctx->store, &id, &h, &child)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, NULL);
+	if (ctx->json) {
+		output_ticket(ctx, child, 0);
+	} else {
+		char state[256];
+		state_label(ctx, child, csvc_ticket_state(child), state, sizeof(state));
+		printf("%s: handed off to %s as %s; state %s\n", number, cli_show(h.department),
+		       csvc_ticket_number(child), state);
+	}
+	csvc_ticket_free(child);
+	return CLI_OK;
+}
+
 static const char route_help[] =
 	"usage: csvc ticket route TICKET [--revision N]\n"
 	"\n"
@@ -768,6 +868,7 @@ const cli_command cli_ticket_commands[] = {
 	{"note", "add an internal note", note_help, cmd_note},
 	{"assign", "assign to a person or hand off to a team", assign_help, cmd_assign},
 	{"route", "route again by the routing rules", route_help, cmd_route},
+	{"handoff", "hand part of a ticket off to a department as a sub-task", handoff_help, cmd_handoff},
 	{"link", "link two tickets", link_help, cmd_link},
 	{"merge", "merge one ticket into another", tmerge_help, cmd_merge},
 	{"history", "print a ticket's events", history_help, cmd_history},

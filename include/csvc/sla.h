@@ -366,6 +366,24 @@ CSVC_EXTERN(int) csvc_sla_target_pause_on_category(csvc_sla_policy *p, size_t in
  */
 CSVC_EXTERN(int) csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char *state);
 /**
+ * Makes target `index` pause, or no longer pause (`on` 0), while its
+ * ticket has open sub-tasks: hand-offs to departments
+ * (csvc_ticket_handoff(), ticket.h) not yet closed or cancelled. The
+ * count comes from the ticket's own "handed_off", "handoff_returned" and
+ * "handoff_reopened" events, so csvc_sla_recompute() gives the same
+ * clock. A pause by state and one by hand-off add up: the clock runs
+ * only when neither holds. Resets the policy's version to 0.
+ *
+ * @param p The policy.
+ * @param index The target's index.
+ * @param on Non-zero: pause during hand-offs; 0: do not (the default).
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `p`), CSVC_ERANGE (no target `index`).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_sla_target_pause_on_handoff(csvc_sla_policy *p, size_t index, int on);
+/**
  * Adds a warning to target `index` for when `percent` (1..99) of its time
  * is used. A threshold already set changes nothing. Resets the policy's
  * version to 0.

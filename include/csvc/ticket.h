@@ -1342,6 +1342,145 @@ CSVC_EXTERN(void) csvc_ticket_iter_free(csvc_ticket_iter *it);
  */
 CSVC_EXTERN(int) csvc_ticket_count(csvc_store *store, const csvc_ticket_query *q, int64_t *out);
 
+/* ---- hand-offs: sub-tasks for departments ---- */
+
+/** Current version of csvc_handoff. @since 1.0 */
+#define CSVC_HANDOFF_VERSION 1
+
+/**
+ * A hand-off for csvc_ticket_handoff(): a sub-task of a ticket for a
+ * department (物业, 财务, 商品, 人事, 市场: a team of kind
+ * CSVC_TEAM_DEPARTMENT, staff.h), with its own number, owner, state and
+ * SLA, while the customer-facing ticket stays with its desk. Zero or NULL
+ * fields mean "not given", `department` aside; fields are only appended
+ * (docs/conventions.md "Versioned structs").
+ * @since 1.0
+ */
+typedef struct csvc_handoff {
+	uint32_t version;          /**< CSVC_HANDOFF_VERSION */
+	const char *department;    /**< required: the code of an active department team */
+	const char *kind;          /**< the sub-task's ticket kind; NULL: "handoff" (requested,
+	                              accepted, done, declined) */
+	const char *subject;       /**< the request, one line, up to CSVC_TICKET_MAX_SUBJECT bytes;
+	                              NULL: none */
+	const char *description;   /**< multi-line, up to CSVC_TICKET_MAX_DESCRIPTION bytes; NULL:
+	                              none */
+	const char *assignee;      /**< an active member of the department; NULL: the department's
+	                              team, unassigned */
+	int64_t expected_revision; /**< the parent's revision the caller read; 0 skips the check */
+	const char *actor;         /**< who handed it off; NULL: nobody named (under access control:
+	                              the principal) */
+} csvc_handoff;
+
+/** Static initialiser (department must still be set). @since 1.0 */
+#define CSVC_HANDOFF_INIT { CSVC_HANDOFF_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+
+/**
+ * Initialises `h` to the defaults of struct version `version` (pass
+ * CSVC_HANDOFF_VERSION), writing only that version's fields.
+ *
+ * @param h The caller's hand-off struct.
+ * @param version The caller's CSVC_HANDOFF_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL if `h` is NULL, or `version` is 0 or newer than the
+ *   library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_handoff_init(csvc_handoff *h, unsigned int version);
+
+/**
+ * Hands part of ticket `parent` off to a department as a sub-task. In one
+ * transaction: a new ticket (the child) is created in the parent's retail
+ * store, of kind `h->kind`, with the parent's urgency, importance and
+ * impact, team `h->department` and assignee `h->assignee` (its own
+ * number, state and SLA policy, as any new ticket, with a "created"
+ * event); the two are linked CSVC_LINK_PARENT_OF; the child gets a
+ * "linked" event naming the parent and the parent a "handed_off" event
+ * `{"child": number, "department": code, "link": "parent_of"}`. The
+ * parent's assignee, team and state do not change.
+ *
+ * When the child later enters a closed or cancelled state (by a
+ * transition or a merge), the parent gets a "handoff_returned" event
+ * `{"child", "department", "state", "state_category"}` in the same
+ * transaction; when it is reopened from there, a "handoff_reopened" event.
+ * SLA targets with csvc_sla_target_pause_on_handoff() pause while the
+ * parent has open sub-tasks, counted from those events.
+ *
+ * A sub-task cannot be handed off again (one level).
+ *
+ * @param store The open store.
+ * @param parent The parent ticket's UUID.
+ * @param h The hand-off, read as far as its version goes; need not
+ *          outlive the call.
+ * @param child_out Receives the new sub-task (the caller frees it with
+ *                  csvc_ticket_free()); may be NULL. Written only on
+ *                  success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EACCESS (refused by access control: needs ticket_create and
+ *   ticket_assign, and the parent in the principal's scope,
+ *   docs/access.md), CSVC_EINVAL (NULL `store`, `parent` or `h`, a struct
+ *   version newer than the library knows, a NULL department, a team
+ *   that is not a department, invalid UTF-8 or a control character the
+ *   field does not allow, a kind or department code with a character
+ *   outside its alphabet, an assignee who is not an active member of the
+ *   department), CSVC_ERANGE (a field over its documented length, or
+ *   transactions already nested 64 deep), CSVC_ENOTFOUND (no such
+ *   parent, department, kind or assignee), CSVC_ECONFLICT (the parent's
+ *   revision differs), CSVC_ESTATE (the parent is closed or cancelled, or
+ *   is itself a sub-task; the department is deactivated; inside a
+ *   transaction aborted by a storage failure), CSVC_EREADONLY (a read-only
+ *   store), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. A
+ *   refusal changes nothing.
+ *
+ * Ownership: `*child_out` is the caller's, freed with csvc_ticket_free();
+ *   it stays valid after the store is closed.
+ *
+ * Thread safety: as every call on a store (docs/threading.md).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_handoff(csvc_store *store, const csvc_uuid *parent, const csvc_handoff *h,
+                                     csvc_ticket **child_out);
+
+/**
+ * Lists the sub-tasks handed off from ticket `parent`, in the order they
+ * were created, each as the ticket it is: its state and state category,
+ * its team (the department) and assignee are the sub-task's own.
+ *
+ * @param store The open store.
+ * @param parent The parent ticket's UUID.
+ * @param out Receives an array of `*count` tickets (NULL when there are
+ *            none), freed with csvc_ticket_subtasks_free(). Written only on
+ *            success.
+ * @param count Receives the number of sub-tasks.
+ * @param open Receives how many of them are open (not closed or
+ *             cancelled); may be NULL.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EACCESS (refused by access control: needs ticket_read and
+ *   the parent in the principal's scope, docs/access.md), CSVC_EINVAL
+ *   (NULL `store`, `parent`, `out` or `count`), CSVC_ENOTFOUND (no such
+ *   ticket), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM.
+ *
+ * Ownership: the array and its tickets are the caller's; they stay valid
+ *   after the store is closed.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_subtasks(csvc_store *store, const csvc_uuid *parent, csvc_ticket ***out,
+                                      size_t *count, size_t *open);
+
+/**
+ * Frees an array of csvc_ticket_subtasks() and its tickets.
+ *
+ * @param list The array, or NULL (a no-op).
+ * @param count Its length.
+ *
+ * Ownership: takes the array and every ticket in it back.
+ * @since 1.0
+ */
+CSVC_EXTERN(void) csvc_ticket_subtasks_free(csvc_ticket **list, size_t count);
+
 CSVC_END_DECL
 
 #endif /* CSVC_TICKET_H */

@@ -28,6 +28,7 @@ typedef struct csvc__sla_target_def {
 	uint32_t pause_categories;
 	char *pause_states[CSVC_SLA_MAX_STATES];
 	size_t n_pause_states;
+	int32_t pause_on_handoff; /* paused while the ticket has open sub-tasks */
 	int32_t warn[CSVC_SLA_MAX_WARNINGS]; /* ascending */
 	size_t n_warn;
 	int32_t recurring;
@@ -88,7 +89,8 @@ typedef struct csvc__sla_ticket {
 enum {
 	CSVC__SLA_EV_STATE = CSVC__TICKET_CHANGE_STATE,
 	CSVC__SLA_EV_REPLY = CSVC__TICKET_CHANGE_REPLY,
-	CSVC__SLA_EV_REMATCH = CSVC__TICKET_CHANGE_REMATCH
+	CSVC__SLA_EV_REMATCH = CSVC__TICKET_CHANGE_REMATCH,
+	CSVC__SLA_EV_HANDOFF = CSVC__TICKET_CHANGE_HANDOFF
 };
 typedef csvc__ticket_change csvc__sla_event;
 /* The fields a policy matches on. */
@@ -134,6 +136,7 @@ typedef struct csvc__sla_target_row {
 	int32_t *warn;
 	size_t n_warn, cap_warn;
 	int32_t recurring;
+	int32_t pause_on_handoff;
 } csvc__sla_target_row;
 
 typedef struct csvc__sla_escalation_row {
@@ -188,6 +191,9 @@ int csvc__sla_db_next_alarm(struct csvc_store *s, csvc_time_us until, int64_t *t
 typedef int (*csvc__sla_log_fn)(const char *type, csvc_time_us at, const char *to_state,
                                 int32_t to_category, const char *payload, void *ud);
 int csvc__sla_db_log(struct csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud);
+/* The ticket's open sub-tasks as its events count them: hand-offs and
+ * reopened ones less returned ones. */
+int csvc__sla_db_handoffs_open(struct csvc_store *s, int64_t rowid, int64_t *n);
 
 typedef enum { CSVC__SLA_LIST_TICKET = 1, CSVC__SLA_LIST_AT_RISK = 2, CSVC__SLA_LIST_BREACHED = 3 } csvc__sla_list_t;
 typedef struct csvc__sla_row_cursor csvc__sla_row_cursor;

@@ -248,6 +248,15 @@ int csvc_sla_target_pause_on_state(csvc_sla_policy *p, size_t index, const char 
 	return t ? add_state(t->pause_states, &t->n_pause_states, state) : csvc_error_last()->code;
 }
 
+int csvc_sla_target_pause_on_handoff(csvc_sla_policy *p, size_t index, int on)
+{
+	csvc__sla_target_def *t = target_at(p, index);
+	if (!t)
+		return csvc_error_last()->code;
+	t->pause_on_handoff = on ? 1 : 0;
+	return CSVC_OK;
+}
+
 int csvc_sla_target_warn_at(csvc_sla_policy *p, size_t index, int32_t percent)
 {
 	csvc__sla_target_def *t = target_at(p, index);
@@ -386,7 +395,8 @@ static int policy_equal(const csvc_sla_policy *a, const csvc_sla_policy *b)
 		    !str_eq(x->calendar_name, y->calendar_name) || x->met_reply != y->met_reply ||
 		    x->met_categories != y->met_categories || x->pause_categories != y->pause_categories ||
 		    x->n_met_states != y->n_met_states || x->n_pause_states != y->n_pause_states ||
-		    x->n_warn != y->n_warn || x->recurring != y->recurring || x->n_esc != y->n_esc)
+		    x->n_warn != y->n_warn || x->recurring != y->recurring || x->n_esc != y->n_esc ||
+		    x->pause_on_handoff != y->pause_on_handoff)
 			return 0;
 		for (size_t k = 0; k < x->n_met_states; k++)
 			if (strcmp(x->met_states[k], y->met_states[k]))
@@ -419,6 +429,7 @@ static int add_target_row(csvc_sla_policy *p, const csvc__sla_target_row *t)
 	if (!rc) {
 		p->targets[i].met_categories = t->met_categories;
 		p->targets[i].pause_categories = t->pause_categories;
+		p->targets[i].pause_on_handoff = t->pause_on_handoff;
 	}
 	for (size_t k = 0; !rc && k < t->n_met_states; k++)
 		rc = csvc_sla_target_met_by_state(p, i, t->met_states[k]);

@@ -29,12 +29,12 @@ static const csvc__defs_kind POLICY_DEFS = {
 	                      " ON CONFLICT (name) DO UPDATE SET retired = 0"),
 };
 static const csvc__sql SQL_INSERT_TARGET = CSVC__SQL("INSERT INTO sla_policy_targets (policy_id, idx, name, duration_us, calendar, calendar_name, met_reply,"
-	" met_categories, met_states, pause_categories, pause_states, warnings, recurring)"
-	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)");
+	" met_categories, met_states, pause_categories, pause_states, warnings, recurring, pause_on_handoff)"
+	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
 static const csvc__sql SQL_INSERT_ESCALATION = CSVC__SQL("INSERT INTO sla_policy_escalations (policy_id, target_idx, pos, percent, action, value, assignee,"
 	" team, transition) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)");
 static const csvc__sql SQL_LOAD_TARGETS = CSVC__SQL("SELECT name, duration_us, calendar, calendar_name, met_reply, met_categories, met_states,"
-	" pause_categories, pause_states, warnings, recurring FROM sla_policy_targets WHERE policy_id = $1"
+	" pause_categories, pause_states, warnings, recurring, pause_on_handoff FROM sla_policy_targets WHERE policy_id = $1"
 	" ORDER BY idx");
 static const csvc__sql SQL_LOAD_ESCALATIONS = CSVC__SQL("SELECT target_idx, percent, action, value, assignee, team, transition FROM sla_policy_escalations"
 	" WHERE policy_id = $1 ORDER BY target_idx, pos");
@@ -68,6 +68,21 @@ static const csvc__sql SQL_LOG = CSVC__SQL_DIALECTS(
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq",
 	"SELECT type, at_us, to_state, payload::json #>> '{set,state_category}', payload"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
+
+static const csvc__sql SQL_HANDOFFS_OPEN = CSVC__SQL("SELECT coalesce(sum(CASE WHEN type = 'handoff_returned' THEN -1 ELSE 1 END), 0)"
+	" FROM ticket_events WHERE ticket_id = $1 AND type IN ('handed_off', 'handoff_returned', 'handoff_reopened')");
+
+int csvc__sla_db_handoffs_open(csvc_store *s, int64_t rowid, int64_t *n)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_HANDOFFS_OPEN, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	*n = 0;
+	rc = csvc__db_one_int(st, n);
+	return rc < 0 ? rc : CSVC_OK;
+}
 
 const csvc__defs_kind *csvc__sla_policy_defs(void)
 {
@@ -134,6 +149,7 @@ int csvc__sla_db_policy_insert(csvc_store *s, const csvc_sla_policy *p, int32_t 
 			csvc__db_bind_text(st, 11, pause.data ? pause.data : "");
 			csvc__db_bind_text(st, 12, warn.data ? warn.data : "");
 			csvc__db_bind_int(st, 13, t->recurring);
+			csvc__db_bind_int(st, 14, t->pause_on_handoff);
 			rc = csvc__db_run(st);
 		}
 		csvc__buf_free(&met);
@@ -275,6 +291,7 @@ static int read_rows(csvc_store *s, csvc__sla_policy_rows *r)
 		t->met_categories = (uint32_t)csvc__db_int(st, 5);
 		t->pause_categories = (uint32_t)csvc__db_int(st, 7);
 		t->recurring = (int32_t)csvc__db_int(st, 10);
+		t->pause_on_handoff = (int32_t)csvc__db_int(st, 11);
 	}
 	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_ESCALATIONS, &st)))
 		return rc;

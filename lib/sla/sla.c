@@ -359,6 +359,7 @@ typedef struct ctx {
 	int64_t initial_policy; /* for rewriting the rows after a policy change */
 	const csvc_sla_policy *policy;
 	const csvc_calendar *cals[CSVC_SLA_MAX_TARGETS];
+	int64_t handoffs; /* open sub-tasks, as the ticket's events count them */
 	pending_escalation esc[64];
 	size_t n_esc;
 	/* alarms emitted, for csvc_sla_advance's callback */
@@ -546,9 +547,10 @@ static int stop(ctx *x, size_t i, csvc_time_us at)
 }
 
 /* The phase a live (unmet, started) clock has in a state. */
-static int32_t live_phase(const csvc__sla_target_def *d, const char *state, int32_t category)
+static int32_t live_phase(const ctx *x, const csvc__sla_target_def *d, const char *state, int32_t category)
 {
-	return pauses(d, state, category) ? CSVC__SLA_PAUSED : CSVC__SLA_RUNNING;
+	int paused = pauses(d, state, category) || (d->pause_on_handoff && x->handoffs > 0);
+	return paused ? CSVC__SLA_PAUSED : CSVC__SLA_RUNNING;
 }
 
 /* Applies a state change or a reply to one clock. */
@@ -566,7 +568,7 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 				c->breached_at = 0;
 				c->cycle++;
 				c->since = ev->at;
-				c->phase = live_phase(d, state, category);
+				c->phase = live_phase(x, d, state, category);
 			}
 		} else if (d->met_reply && (c->phase == CSVC__SLA_RUNNING || c->phase == CSVC__SLA_PAUSED)) {
 			if ((rc = stop(x, i, ev->at)))
@@ -574,6 +576,18 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 			c->phase = CSVC__SLA_MET;
 			c->met_at = ev->at;
 			c->met_via_state = 0;
+		}
+	} else if (ev->type == CSVC__SLA_EV_HANDOFF) {
+		/* The count of open sub-tasks moved: only a live clock cares. */
+		if (c->phase == CSVC__SLA_RUNNING || c->phase == CSVC__SLA_PAUSED) {
+			int32_t phase = live_phase(x, d, state, category);
+			if (phase != c->phase) {
+				if (phase == CSVC__SLA_PAUSED)
+					rc = stop(x, i, ev->at);
+				else
+					c->since = ev->at;
+				c->phase = phase;
+			}
 		}
 	} else {
 		int met = satisfies(d, state, category);
@@ -596,7 +610,7 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 					c->met_via_state = category;
 				}
 			} else {
-				int32_t phase = live_phase(d, state, category);
+				int32_t phase = live_phase(x, d, state, category);
 				if (phase != c->phase) {
 					if (phase == CSVC__SLA_PAUSED)
 						rc = stop(x, i, ev->at);
@@ -615,7 +629,7 @@ static int apply_one(ctx *x, size_t i, const csvc__sla_event *ev, const char *st
 			 * stays met. */
 			if (!met && category < CSVC_STATE_RESOLVED &&
 			    (c->phase == CSVC__SLA_CANCELLED || c->met_via_state >= CSVC_STATE_RESOLVED)) {
-				c->phase = d->recurring && c->cycle == 0 ? CSVC__SLA_WAITING : live_phase(d, state, category);
+				c->phase = d->recurring && c->cycle == 0 ? CSVC__SLA_WAITING : live_phase(x, d, state, category);
 				c->met_at = 0;
 				c->met_via_state = 0;
 				c->since = ev->at;
@@ -653,7 +667,7 @@ static int instantiate(ctx *x, const csvc_sla_policy *policy, const char *store_
 		         : d->calendar == CSVC_SLA_CALENDAR_STORE ? store_calendar
 		                                                   : "");
 		c->since = at;
-		c->phase = d->recurring ? CSVC__SLA_WAITING : live_phase(d, state, category);
+		c->phase = d->recurring ? CSVC__SLA_WAITING : live_phase(x, d, state, category);
 	}
 	int rc = load_calendars(x);
 	csvc__sla_event ev = {CSVC__SLA_EV_STATE, at, state, category, 0};
@@ -692,7 +706,7 @@ static int switch_policy(ctx *x, const csvc_sla_policy *policy, const char *stor
 			snprintf(c->calendar, sizeof(c->calendar), "%s", calendar);
 			c->fired = 0;
 			if (c->phase == CSVC__SLA_RUNNING || c->phase == CSVC__SLA_PAUSED)
-				c->phase = live_phase(&policy->targets[idx], state, category);
+				c->phase = live_phase(x, &policy->targets[idx], state, category);
 			(void)phase;
 			c->since = at;
 		}
@@ -754,6 +768,15 @@ static int run_escalations(ctx *x)
 	return rc;
 }
 
+/* A target of `p` pauses while its ticket has open sub-tasks. */
+static int pauses_on_handoff(const csvc_sla_policy *p)
+{
+	for (size_t i = 0; i < p->n_targets; i++)
+		if (p->targets[i].pause_on_handoff)
+			return 1;
+	return 0;
+}
+
 /* Loads a ticket's SLA state; x->policy NULL when it has none. The caller
  * has locked the ticket's row: ticket writers through its head, the
  * others with csvc__ticket_db_lock. */
@@ -774,7 +797,8 @@ static int load_ticket(ctx *x, csvc_store *s, int64_t rowid)
 		if (x->t.clocks[i].idx < 0 || (size_t)x->t.clocks[i].idx >= x->policy->n_targets)
 			return csvc__error(CSVC_ECORRUPT, "ticket %lld has an SLA target outside its policy",
 			                   (long long)rowid);
-	return CSVC_OK;
+	/* Only a policy that pauses on hand-offs needs the count. */
+	return pauses_on_handoff(x->policy) ? csvc__sla_db_handoffs_open(s, rowid, &x->handoffs) : CSVC_OK;
 }
 
 /* The ticket's uuid, number and revision, for writing events. */
@@ -863,6 +887,10 @@ int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subje
 		return CSVC_OK; /* no match now: keep what the ticket has */
 	*moved = 1;
 	char store_calendar[CSVC_CALENDAR_NAME_MAX + 1];
+	/* The new policy may pause on hand-offs where the old one did not. */
+	if (!pauses_on_handoff(x.policy) && pauses_on_handoff(policy) &&
+	    (rc = csvc__sla_db_handoffs_open(s, rowid, &x.handoffs)))
+		return rc;
 	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
 	    (rc = csvc__sla_db_ticket_initial_policy(s, rowid, &x.initial_policy)) ||
 	    (rc = load_head(&x)) || (rc = write_policy_event(&x, policy, at)) ||
@@ -1166,6 +1194,12 @@ static int replay_event(const char *type, csvc_time_us at, const char *to_state,
 			return csvc__error(CSVC_ECORRUPT, "sla_policy event without a policy id");
 		int rc = policy_by_id(x->s, strtoll(p + 12, NULL, 10), &policy);
 		return rc ? rc : switch_policy(x, policy, r->store_calendar, at, r->state, r->category);
+	}
+	if (strcmp(type, "handed_off") == 0 || strcmp(type, "handoff_reopened") == 0 ||
+	    strcmp(type, "handoff_returned") == 0) {
+		x->handoffs += strcmp(type, "handoff_returned") == 0 ? -1 : 1;
+		csvc__sla_event hev = {CSVC__SLA_EV_HANDOFF, at, r->state, r->category, 0};
+		return apply(x, &hev, r->state, r->category);
 	}
 	if (strcmp(type, "sla_warning") == 0)
 		return catch_up(x, at, 0);

@@ -1221,6 +1221,26 @@ static const char PG_MIGRATION_18[] =
 	"CREATE INDEX tickets_assignee_created ON tickets(assignee, created_us) WHERE assignee IS NOT NULL;"
 	"CREATE INDEX survey_responses_staff ON survey_responses(staff, submitted_us) WHERE staff IS NOT NULL;";
 
+/* Hand-offs (ticket.h): which tickets are sub-tasks handed off to a
+ * department, under which parent; and the SLA policy setting that pauses
+ * a target while its ticket has open sub-tasks (sla.h). */
+static const char MIGRATION_19[] =
+	"CREATE TABLE ticket_handoffs ("
+	"  child_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	"  parent_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  department TEXT NOT NULL, created_us INTEGER NOT NULL"
+	");"
+	"CREATE INDEX ticket_handoffs_parent ON ticket_handoffs(parent_id, child_id);"
+	"ALTER TABLE sla_policy_targets ADD COLUMN pause_on_handoff INTEGER NOT NULL DEFAULT 0;";
+static const char PG_MIGRATION_19[] =
+	"CREATE TABLE ticket_handoffs ("
+	"  child_id BIGINT PRIMARY KEY REFERENCES tickets(id),"
+	"  parent_id BIGINT NOT NULL REFERENCES tickets(id),"
+	"  department TEXT NOT NULL, created_us BIGINT NOT NULL"
+	");"
+	"CREATE INDEX ticket_handoffs_parent ON ticket_handoffs(parent_id, child_id);"
+	"ALTER TABLE sla_policy_targets ADD COLUMN pause_on_handoff BIGINT NOT NULL DEFAULT 0;";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -1248,6 +1268,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_16, PG_MIGRATION_16),
 	CSVC__SQL_DIALECTS(MIGRATION_17, PG_MIGRATION_17),
 	CSVC__SQL_DIALECTS(MIGRATION_18, PG_MIGRATION_18),
+	CSVC__SQL_DIALECTS(MIGRATION_19, PG_MIGRATION_19),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -67,7 +67,13 @@ struct csvc_store;
 
 /* What a ticket change means to a module that follows tickets (the SLA
  * engine), told inside the change's transaction. */
-enum { CSVC__TICKET_CHANGE_STATE = 1, CSVC__TICKET_CHANGE_REPLY = 2, CSVC__TICKET_CHANGE_REMATCH = 3 };
+enum {
+	CSVC__TICKET_CHANGE_STATE = 1,
+	CSVC__TICKET_CHANGE_REPLY = 2,
+	CSVC__TICKET_CHANGE_REMATCH = 3,
+	/* the ticket's count of open sub-tasks moved (handoff.c) */
+	CSVC__TICKET_CHANGE_HANDOFF = 4
+};
 
 typedef struct csvc__ticket_change {
 	int type;
@@ -236,6 +242,18 @@ int csvc__ticket_customer_changed(struct csvc_store *s, int64_t customer_rowid, 
 int csvc__ticket_customer_merged(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
                                  const csvc_uuid *into_id, const char *actor, csvc_time_us at);
 int csvc__ticket_db_open_for_customer(struct csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n);
+
+/* ---- hand-offs (handoff.c) ---- */
+
+/* Sub-task `child` moved from a state of category `old_category` to
+ * `state` (`category`): when it ended (closed or cancelled) or came back
+ * from there, its parent gets a "handoff_returned" or "handoff_reopened"
+ * event, in the caller's transaction. Nothing for a ticket that is not a
+ * sub-task. */
+int csvc__handoff_child_moved(struct csvc_store *s, int64_t child, const char *child_number, int32_t old_category,
+                              const char *state, int32_t category, const char *actor, csvc_time_us at);
+/* The sub-tasks of ticket `parent`, by id. The caller frees *ids. */
+int csvc__handoff_db_children(struct csvc_store *s, int64_t parent, int64_t **ids, size_t *n);
 
 /* Defaults: kinds and channels (ticket-sql.c data). */
 int csvc__ticket_install_defaults(struct csvc_store *s);

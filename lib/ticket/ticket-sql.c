@@ -1058,6 +1058,7 @@ static const struct {
 	{"facility", "general", "设施问题", "Facility issue"},
 	{"emergency", "general", "突发事件", "Emergency"},
 	{"reservation", "general", "预约", "Reservation"},
+	{"handoff", "handoff", "部门协办", "Department hand-off"},
 };
 
 static const struct {

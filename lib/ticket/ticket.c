@@ -611,6 +611,8 @@ again:
 	                  payload.data)) &&
 	    !(rc = sla_state(store, h.rowid, to, category, now, &wrote)) && wrote)
 		rc = current_revision(store, id, &final);
+	if (!rc) /* a sub-task tells its parent when it ends */
+		rc = csvc__handoff_child_moved(store, h.rowid, h.number, h.state_category, to, category, actor, now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (csvc__tx_again(store, rc, &attempt)) {
@@ -946,6 +948,9 @@ again:
 	    !(rc = link_events(store, &hf, from, &hi, into, "merged", "absorbed", "merged_into", actor, now,
 	                       cancelled, CSVC_STATE_CANCELLED)))
 		rc = sla_state(store, hf.rowid, cancelled, CSVC_STATE_CANCELLED, now, NULL);
+	if (!rc)
+		rc = csvc__handoff_child_moved(store, hf.rowid, hf.number, hf.state_category, cancelled,
+		                               CSVC_STATE_CANCELLED, actor, now);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (csvc__tx_again(store, rc, &attempt))

@@ -173,12 +173,30 @@ static const transition_def general_transitions[] = {
 	{"cancel", "waiting_customer", "cancelled"},
 	TEND};
 
+/* A hand-off to a department (物业, 财务, 商品, 人事, 市场): the department
+ * accepts the request and reports it done, or declines it. Done and
+ * declined end the sub-task, which tells the parent ticket (ticket.h). */
+static const state_def handoff_states[] = {
+	{"requested", CSVC_STATE_NEW, "待接收", "Requested"},
+	{"accepted", CSVC_STATE_OPEN, "已接收", "Accepted"},
+	{"done", CSVC_STATE_CLOSED, "已完成", "Done"},
+	{"declined", CSVC_STATE_CANCELLED, "已退回", "Declined"},
+	END};
+static const transition_def handoff_transitions[] = {
+	{"accept", "requested", "accepted"},
+	{"complete", "accepted", "done"},
+	{"decline", "requested", "declined"},
+	{"decline", "accepted", "declined"},
+	{"reopen", "done", "accepted"},
+	TEND};
+
 static const workflow_def defaults[] = {
 	{"inquiry", inquiry_states, inquiry_transitions},
 	{"complaint", complaint_states, complaint_transitions},
 	{"need", need_states, need_transitions},
 	{"after_sales", after_sales_states, after_sales_transitions},
 	{"general", general_states, general_transitions},
+	{"handoff", handoff_states, handoff_transitions},
 };
 
 #define N_DEFAULTS (sizeof(defaults) / sizeof(defaults[0]))

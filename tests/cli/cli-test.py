@@ -732,6 +732,33 @@ SCENARIOS = {
         (["--now", at("10:20"), "staff", "update", "rita", "--remove-role", "cashier"], None),
         (["--as", "rita", "demo"], None),
     ],
+    "handoff": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", at("10:01"), "staff", "add", "P001", "周工", "--team", "property"], None),
+        (["--now", at("10:01"), "staff", "add", "S001", "王芳", "--team", "consult"], None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "facility", "--store", "SH01", "--assignee", "S001",
+          "--team", "consult", "--subject", "停车场B区照明坏了"], None),
+        # a sub-task for the property department; the ticket stays with the desk
+        (["--now", at("10:05"), "--actor", "王芳", "ticket", "handoff", "SH01-000001", "--department", "property",
+          "--assignee", "P001", "--subject", "更换B区照明", "--revision", "1"], None),
+        (["--now", at("10:06"), "ticket", "handoff", "SH01-000001", "--department", "finance",
+          "--subject", "停车费退款", "--json"], None),
+        (["--now", at("10:30"), "ticket", "show", "SH01-000001"], None),
+        (["--now", at("10:40"), "--actor", "周工", "ticket", "move", "SH01-000002", "accept"], None),
+        (["--now", at("11:40"), "--actor", "周工", "ticket", "move", "SH01-000002", "complete"], None),
+        (["--now", at("11:45"), "ticket", "show", "SH01-000001", "--json"], None),
+        (["ticket", "history", "SH01-000001"], None),
+        (["ticket", "history", "SH01-000002"], None),
+        # refusals: no department, not a department, a sub-task, a stale revision
+        (["ticket", "handoff", "SH01-000001"], None),
+        (["--now", at("11:50"), "ticket", "handoff", "SH01-000001", "--department", "consult"], None),
+        (["--now", at("11:50"), "ticket", "handoff", "SH01-000001", "--department", "nowhere"], None),
+        (["--now", at("11:50"), "ticket", "handoff", "SH01-000003", "--department", "finance"], None),
+        (["--now", at("11:50"), "ticket", "handoff", "SH01-000001", "--department", "finance", "--revision", "1"],
+         None),
+        (["--now", at("11:50"), "ticket", "handoff", "SH01-000001", "--department", "property",
+          "--assignee", "S001"], None),
+    ],
     "route": [
         (["--now", T0, "init", "--defaults"], None),
         (["route", "list"], None),
@@ -1194,7 +1221,9 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+        db.executescript("DROP TABLE ticket_handoffs;"
+                         " ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;"
+                         " DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
                          " DROP INDEX survey_responses_staff; "
                          "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;"
                          " DROP INDEX tickets_team_priority; DROP INDEX tickets_assignee_priority;"

@@ -1442,6 +1442,26 @@ static int run_ticket_merge(fx *f)
 	return csvc_ticket_merge(E.a, csvc_ticket_id(f->ticket[0]), csvc_ticket_id(f->ticket[1]), NULL);
 }
 
+static int run_ticket_handoff(fx *f)
+{
+	csvc_handoff h = CSVC_HANDOFF_INIT;
+	h.department = "finance";
+	csvc_ticket *child = NULL;
+	int rc = csvc_ticket_handoff(E.a, csvc_ticket_id(f->ticket[0]), &h, &child);
+	csvc_ticket_free(child);
+	return rc;
+}
+
+static int run_ticket_subtasks(fx *f)
+{
+	(void)f;
+	csvc_ticket **list = NULL;
+	size_t n = 0;
+	int rc = csvc_ticket_subtasks(E.a, csvc_ticket_id(E.ticket), &list, &n, NULL);
+	csvc_ticket_subtasks_free(list, n);
+	return rc;
+}
+
 /* mx_wf has versions 1 and 2 and no ticket: the call moves nothing. */
 static int run_workflow_migrate_tickets(fx *f)
 {
@@ -1786,6 +1806,8 @@ static const call CALLS[] = {
 	{"csvc_ticket_iter_new", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_iter_new, NULL},
 	{"csvc_ticket_count", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_count, NULL},
 	{"csvc_ticket_route", NEEDS(PERM(TICKET_ASSIGN)), prep_suggestion, run_ticket_route, NULL},
+	{"csvc_ticket_handoff", NEEDS(PERM(TICKET_CREATE) | PERM(TICKET_ASSIGN)), prep_ticket, run_ticket_handoff, NULL},
+	{"csvc_ticket_subtasks", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_subtasks, NULL},
 	/* workflow.h */
 	{"csvc_workflow_save", NEEDS(PERM(DEFINITIONS_MANAGE)), prep_workflow_draft, run_workflow_save, NULL},
 	{"csvc_workflow_load", PRINCIPAL, NULL, run_workflow_load, NULL},

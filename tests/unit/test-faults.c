@@ -427,6 +427,31 @@ static int op_ticket_route(csvc_store *s, void *ctx)
 	return csvc_ticket_route(s, (csvc_uuid *)ctx, 0, "op", NULL);
 }
 
+/* A hand-off of the ticket ctx names; the child, for its return. */
+static csvc_uuid handed_child;
+static int op_ticket_handoff(csvc_store *s, void *ctx)
+{
+	csvc_handoff h = CSVC_HANDOFF_INIT;
+	h.department = "finance";
+	h.subject = "退款审核";
+	h.actor = "op";
+	csvc_ticket *child = NULL;
+	int rc = csvc_ticket_handoff(s, (csvc_uuid *)ctx, &h, &child);
+	if (rc == CSVC_OK)
+		handed_child = *csvc_ticket_id(child);
+	else
+		assert_null(child);
+	csvc_ticket_free(child);
+	return rc;
+}
+
+/* The child declines: the parent's "handoff_returned" goes with it. */
+static int op_handoff_return(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_ticket_transition(s, &handed_child, "decline", 0, "op", NULL, NULL);
+}
+
 static int op_ticket_transition(csvc_store *s, void *ctx)
 {
 	return csvc_ticket_transition(s, (csvc_uuid *)ctx, "analyse", 0, "op", "note", NULL);
@@ -667,6 +692,10 @@ static void test_every_write_fails_cleanly(void **state)
 		csvc_uuid routed;
 		assert_true(fail_every_step(s, op_routed_create, &routed, codes[ci]) > 5);
 		assert_true(fail_every_step(s, op_ticket_route, &routed, codes[ci]) > 3);
+		/* Hand-offs: a failed one writes no child, link or event on the
+		 * parent; a failed return leaves both tickets as they were. */
+		assert_true(fail_every_step(s, op_ticket_handoff, &ticket, codes[ci]) > 5);
+		assert_true(fail_every_step(s, op_handoff_return, NULL, codes[ci]) > 3);
 
 		/* Surveys: a failed invitation or response writes nothing; the
 		 * invitation stays answerable, and is answered exactly once. */

@@ -1289,11 +1289,63 @@ static int op_ticket_replay(csvc_store *s, void *ctx)
 	return rc;
 }
 
+static int op_ticket_handoff(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_handoff h = CSVC_HANDOFF_INIT;
+	h.department = "finance";
+	h.subject = "退款审核";
+	h.actor = "op";
+	csvc_ticket *child = UNSET;
+	int rc = csvc_ticket_handoff(s, &fx.ticket, &h, &child);
+	if (rc) {
+		assert_ptr_equal(child, UNSET);
+		return rc;
+	}
+	PAUSE();
+	csvc_ticket_free(child);
+	RESUME();
+	return rc;
+}
+
+static int op_ticket_subtasks(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_ticket **list = UNSET;
+	size_t n = 77, open = 77;
+	int rc = csvc_ticket_subtasks(s, &fx.ticket, &list, &n, &open);
+	if (rc) {
+		assert_ptr_equal(list, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	assert_true(n >= 1);
+	csvc_ticket_subtasks_free(list, n);
+	return rc;
+}
+
+/* The first sub-task declines: its parent hears of it. */
+static int op_handoff_return(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	csvc_ticket **list = NULL;
+	size_t n = 0;
+	PAUSE();
+	csvc_assert_ok(csvc_ticket_subtasks(s, &fx.ticket, &list, &n, NULL));
+	csvc_uuid child = *csvc_ticket_id(list[0]);
+	csvc_ticket_subtasks_free(list, n);
+	RESUME();
+	return csvc_ticket_transition(s, &child, "decline", 0, "op", NULL, NULL);
+}
+
 static void test_tickets(void **state)
 {
 	(void)state;
 	csvc_store *s = fx.s;
 	OOM(s, op_ticket_create, NULL, 0);
+	OOM(s, op_ticket_handoff, NULL, 0);
+	OOM(s, op_ticket_subtasks, NULL, READS);
+	OOM(s, op_handoff_return, NULL, WRITES_ONCE);
 	OOM(s, op_ticket_update, NULL, 0);
 	OOM(s, op_ticket_get, NULL, READS);
 	OOM(s, op_ticket_transition, NULL, WRITES_ONCE);

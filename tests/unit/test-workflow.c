@@ -209,8 +209,16 @@ static void test_handbook_defaults(void **state)
 	}
 	csvc_workflow_free(wf);
 
+	csvc_assert_ok(csvc_workflow_load(s, "handoff", 0, &wf));
+	{
+		const char *path[] = {"accept", "complete", "reopen", "decline", NULL};
+		const char *states[] = {"requested", "accepted", "done", "accepted", "declined"};
+		walk(wf, path, states);
+	}
+	csvc_workflow_free(wf);
+
 	/* Exactly one version of each after two installs. */
-	assert_int_equal(csvc_test_sql_int(s, "SELECT count(*) FROM workflows"), 5);
+	assert_int_equal(csvc_test_sql_int(s, "SELECT count(*) FROM workflows"), 6);
 	assert_int_equal(csvc_test_sql_int(s, "SELECT max(version) FROM workflows"), 1);
 
 	/* Plans: version lookup and load use the unique index / primary keys.

@@ -81,6 +81,12 @@ class SlaPolicyTarget:
         self.policy.target_pause_on_state(self.index, state)
         return self
 
+    def pause_on_handoff(self, on: bool = True) -> "SlaPolicyTarget":
+        """The target pauses while its ticket has open sub-tasks handed off
+        to departments (Store.handoff_ticket)."""
+        self.policy.target_pause_on_handoff(self.index, 1 if on else 0)
+        return self
+
     def warn_at(self, percent: int) -> "SlaPolicyTarget":
         """A warning when `percent` (1..99) of the target's time is used."""
         self.policy.target_warn_at(self.index, percent)

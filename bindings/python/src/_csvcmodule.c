@@ -4267,6 +4267,7 @@ static PyObject *SlaPolicy_target_recurring(SlaPolicyObject *self, PyObject *arg
 POLICY_TARGET_INT(target_met_by_category, "category", csvc_sla_target_met_by_category)
 POLICY_TARGET_INT(target_pause_on_category, "category", csvc_sla_target_pause_on_category)
 POLICY_TARGET_INT(target_warn_at, "percent", csvc_sla_target_warn_at)
+POLICY_TARGET_INT(target_pause_on_handoff, "on", csvc_sla_target_pause_on_handoff)
 
 #define POLICY_TARGET_STR(meth, fn)                                                          \
 	static PyObject *SlaPolicy_##meth(SlaPolicyObject *self, PyObject *args, PyObject *kwargs) \
@@ -4359,6 +4360,9 @@ static PyMethodDef SlaPolicy_methods[] = {
 	        "Target `index` pauses in states of StateCategory `category`."),
 	METH_KW(SlaPolicy, target_pause_on_state, "target_pause_on_state($self, /, index, state)\n--\n\n"
 	        "Target `index` pauses in state `state`."),
+	METH_KW(SlaPolicy, target_pause_on_handoff, "target_pause_on_handoff($self, /, index, on)\n--\n\n"
+	        "Target `index` pauses (on non-zero) while its ticket has open sub-tasks handed off to\n"
+	        "departments (Store.handoff_ticket)."),
 	METH_KW(SlaPolicy, target_warn_at, "target_warn_at($self, /, index, percent)\n--\n\n"
 	        "A warning when `percent` (1..99) of target `index`'s time is used."),
 	METH_KW(SlaPolicy, target_recurring, "target_recurring($self, /, index)\n--\n\n"
@@ -7116,6 +7120,55 @@ static PyObject *Store_link_tickets(StoreObject *self, PyObject *args, PyObject 
 	return DONE(self, Py_NewRef(Py_None));
 }
 
+static PyObject *Store_handoff_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"parent", "department", "kind", "subject", "description", "assignee",
+	                     "expected_revision", "actor", NULL};
+	csvc_uuid parent;
+	csvc_handoff h;
+	long long expected = 0;
+	csvc_ticket *child = NULL;
+	csvc_handoff_init(&h, CSVC_HANDOFF_VERSION);
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&s|zzzzLz:handoff_ticket", kw, conv_uuid, &parent,
+	                                 &h.department, &h.kind, &h.subject, &h.description, &h.assignee, &expected,
+	                                 &h.actor))
+		return NULL;
+	h.expected_revision = expected;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_ticket_handoff(self->store, &parent, &h, &child));
+	return ticket_result(self, &cx_, rc_, &e_, child);
+}
+
+static PyObject *Store_ticket_subtasks(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"parent", NULL};
+	csvc_uuid parent;
+	csvc_ticket **list = NULL;
+	size_t n = 0;
+	PyObject *l = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O&:ticket_subtasks", kw, conv_uuid, &parent))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_ticket_subtasks(self->store, &parent, &list, &n, NULL));
+	if (rc_ == CSVC_OK) {
+		l = PyList_New((Py_ssize_t)n);
+		for (size_t i = 0; l != NULL && i < n; i++) {
+			PyObject *t = ticket_wrap(list[i]); /* takes the ticket, even on failure */
+			list[i] = NULL;
+			if (t == NULL)
+				Py_CLEAR(l);
+			else
+				PyList_SET_ITEM(l, (Py_ssize_t)i, t);
+		}
+		csvc_ticket_subtasks_free(list, n);
+		if (l == NULL) {
+			store_leave(self, &cx_);
+			return NULL;
+		}
+	}
+	return DONE(self, l);
+}
+
 static PyObject *Store_merge_tickets(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"into", "source", "actor", NULL};
@@ -8721,6 +8774,15 @@ static PyMethodDef Store_methods[] = {
 	   "Adds a comment of CommentKind `kind`; returns the new revision."),
 	SM(link_tickets, "link_tickets($self, /, a, b, kind, actor=None)\n--\n\n"
 	   "Links ticket a to ticket b (LinkKind, not MERGED_INTO)."),
+	SM(handoff_ticket, "handoff_ticket($self, /, parent, department, kind=None, subject=None, description=None, "
+	   "assignee=None, expected_revision=0, actor=None)\n--\n\n"
+	   "Hands part of ticket `parent` off to a department (a team of kind DEPARTMENT) as a\n"
+	   "sub-task with its own number, owner, state and SLA; returns the sub-task. The parent\n"
+	   "keeps its assignee and team and gets a 'handed_off' event. InvalidState for a closed\n"
+	   "or cancelled parent, a sub-task or a deactivated department; NotFound for an unknown\n"
+	   "department; AccessDenied without ticket_create and ticket_assign."),
+	SM(ticket_subtasks, "ticket_subtasks($self, /, parent)\n--\n\n"
+	   "The sub-tasks handed off from ticket `parent`, oldest first, as Ticket objects."),
 	SM(merge_tickets, "merge_tickets($self, /, into, source, actor=None)\n--\n\n"
 	   "Merges ticket `source` into ticket `into` (source is cancelled)."),
 	SM(migrate_tickets, "migrate_tickets($self, /, workflow, from_version, to_version, state_map=None, actor=None)\n--\n\n"
