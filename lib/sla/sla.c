@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "access/access-internal.h"
+#include "calendar/calendar-db.h"
 #include "sla/sla-internal.h"
 #include "feed/feed-internal.h"
 #include "store/store-internal.h"
@@ -25,16 +26,10 @@
 
 /*
  * Inside one write transaction nothing else can change the store, so each
- * freshness check (policy set, store calendars, calendar texts) is made
- * once per transaction (tx_serial) rather than once per ticket event.
+ * freshness check (policy set, store calendars) is made once per
+ * transaction (tx_serial) rather than once per ticket event; calendar
+ * texts are the calendar module's cache (csvc__calendar_cached).
  */
-typedef struct cached_calendar {
-	char name[CSVC_CALENDAR_NAME_MAX + 1];
-	int64_t stamp;
-	uint64_t checked; /* tx_serial of the last freshness check */
-	csvc_calendar *cal;
-} cached_calendar;
-
 typedef struct cached_store_calendar {
 	char store_code[CSVC_STORE_CODE_MAX + 1];
 	char calendar[CSVC_CALENDAR_NAME_MAX + 1];
@@ -50,8 +45,6 @@ struct csvc__sla_cache {
 	size_t n_current;
 	csvc_sla_policy **loaded; /* every policy version loaded (immutable) */
 	size_t n_loaded;
-	cached_calendar *calendars;
-	size_t n_calendars;
 };
 
 void csvc__sla_cache_free(csvc__sla_cache *c)
@@ -62,9 +55,6 @@ void csvc__sla_cache_free(csvc__sla_cache *c)
 	for (size_t i = 0; i < c->n_loaded; i++)
 		csvc_sla_policy_free(c->loaded[i]);
 	csvc__free(c->loaded);
-	for (size_t i = 0; i < c->n_calendars; i++)
-		csvc_calendar_free(c->calendars[i].cal);
-	csvc__free(c->calendars);
 	csvc__free(c);
 }
 
@@ -112,11 +102,6 @@ void csvc__sla_invalidate(csvc_store *s)
 	c->checked = 0;
 	for (size_t i = 0; i < 8; i++)
 		c->stores[i].checked = 0;
-	/* A calendar saved through this store is parsed again, even if its
-	 * time stamp did not move (a fixed clock). */
-	for (size_t i = 0; i < c->n_calendars; i++)
-		csvc_calendar_free(c->calendars[i].cal);
-	c->n_calendars = 0;
 }
 
 /* The calendar attached to a store code ("" if none), checked once per
@@ -214,66 +199,12 @@ static int select_policy(csvc_store *s, const csvc__sla_subject *subj, const csv
 	return CSVC_OK;
 }
 
-/* The calendar saved as `name` ("" = 24/7: NULL), reparsed when saved again. */
-
-/* The engine's cache reads calendars for every principal alike. */
-static int load_calendar(csvc_store *s, const char *name, const csvc_calendar_options *opts, csvc_calendar **out)
-{
-	csvc__access_system_enter(s);
-	int rc = csvc_calendar_load(s, name, opts, out);
-	csvc__access_system_leave(s);
-	return rc;
-}
-
+/* The calendar saved as `name` ("" = 24/7: NULL), from the store's
+ * calendar cache, which routing's shift checks share. */
 static int calendar_named(csvc_store *s, const char *name, const csvc_calendar **out)
 {
 	*out = NULL;
-	if (!name[0])
-		return CSVC_OK;
-	csvc__sla_cache *c = NULL;
-	int64_t stamp;
-	csvc_calendar_options opts = CSVC_CALENDAR_OPTIONS_INIT;
-	opts.zoneinfo_dir = s->zoneinfo_dir;
-	int rc = cache_of(s, &c);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < c->n_calendars; i++)
-		if (strcmp(c->calendars[i].name, name) == 0 && csvc__tx_depth(s) && c->calendars[i].checked == csvc__db_serial(s->db)) {
-			*out = c->calendars[i].cal;
-			return CSVC_OK;
-		}
-	if ((rc = csvc__sla_db_calendar_stamp(s, name, &stamp)))
-		return rc;
-	for (size_t i = 0; i < c->n_calendars; i++)
-		if (strcmp(c->calendars[i].name, name) == 0) {
-			if (c->calendars[i].stamp != stamp) {
-				/* Marked checked only once reloaded: after a failed
-				 * reload the old text must not be served again. */
-				csvc_calendar *cal = NULL;
-				if ((rc = load_calendar(s, name, &opts, &cal)))
-					return rc;
-				csvc_calendar_free(c->calendars[i].cal);
-				c->calendars[i].cal = cal;
-				c->calendars[i].stamp = stamp;
-			}
-			c->calendars[i].checked = csvc__db_serial(s->db);
-			*out = c->calendars[i].cal;
-			return CSVC_OK;
-		}
-	cached_calendar *p = csvc__realloc(c->calendars, (c->n_calendars + 1) * sizeof(*p));
-	if (!p)
-		return csvc__error(CSVC_ENOMEM, "out of memory");
-	c->calendars = p;
-	csvc_calendar *cal = NULL;
-	if ((rc = load_calendar(s, name, &opts, &cal)))
-		return rc;
-	cached_calendar *e = &c->calendars[c->n_calendars++];
-	snprintf(e->name, sizeof(e->name), "%s", name);
-	e->stamp = stamp;
-	e->checked = csvc__db_serial(s->db);
-	e->cal = cal;
-	*out = cal;
-	return CSVC_OK;
+	return name[0] ? csvc__calendar_cached(s, name, out) : CSVC_OK;
 }
 
 /* ---- clock arithmetic ---- */
