@@ -1365,7 +1365,9 @@ static csvc_workflow *guarded_workflow(void)
 static int op_guarded_save(csvc_store *s, void *ctx)
 {
 	(void)ctx;
+	PAUSE();
 	csvc_workflow *wf = guarded_workflow();
+	RESUME();
 	int rc = csvc_workflow_save(s, wf, NULL);
 	csvc_workflow_free(wf);
 	return rc;
