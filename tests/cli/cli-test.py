@@ -158,6 +158,11 @@ SCENARIOS = {
         (["ticket", "history", "SH01-000003", "--json"], None),
         (["--now", at("11:30"), "ticket", "move", "SH01-000001", "analyse"], None),
         (["ticket", "show", "SH09-000001"], None),
+        (["--now", at("11:40"), "--actor", "小周", "ticket", "move", "SH02-000001", "answer",
+          "--input", "outcome=已告知兑换规则", "--input", "points=1200"], None),
+        (["--now", at("11:41"), "ticket", "move", "SH02-000001", "close", "--input", "points"], None),
+        (["--now", at("11:42"), "--actor", "刘经理", "ticket", "approve", "SH02-000001", "close",
+          "--input", "amount=800"], None),
     ],
     "calendar": [
         (["calendar", "add", "--spec", "@shanghai.json", "--start", at("17:00"), "--duration", "1h",
