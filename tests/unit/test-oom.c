@@ -1420,8 +1420,11 @@ static void test_guards(void **state)
 {
 	(void)state;
 	csvc_store *s = fx.s;
-	OOM(s, op_guarded_save, NULL, QUICK);
+	/* Not in the quick run (PostgreSQL's, valgrind's), which is at its
+	 * time limit: the SQLite run covers them exhaustively. */
+	OOM(s, op_guarded_save, NULL, 0);
 	OOM(s, op_guarded_load, NULL, READS);
+	csvc_assert_ok(op_guarded_save(s, NULL)); /* saved already unless the run was quick */
 	csvc_assert_ok(csvc_ticket_kind_define(s, "oom_guarded", "oom_guarded", "退款", "Refund"));
 	csvc_staff *st = NULL;
 	csvc_assert_ok(csvc_staff_new(&st, "oom-sup", "主管"));
@@ -1434,8 +1437,8 @@ static void test_guards(void **state)
 	csvc_assert_ok(csvc_ticket_create(s, t, "setup"));
 	csvc_uuid id = *csvc_ticket_id(t);
 	csvc_ticket_free(t);
-	OOM(s, op_ticket_approve, &id, QUICK);
-	OOM(s, op_ticket_transition_ex, &id, QUICK | WRITES_ONCE);
+	OOM(s, op_ticket_approve, &id, 0);
+	OOM(s, op_ticket_transition_ex, &id, WRITES_ONCE);
 }
 
 /* ---- time zones and calendars ---- */
