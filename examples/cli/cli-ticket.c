@@ -480,25 +480,60 @@ static int after_change(cli_ctx *ctx, const csvc_uuid *id, const char *what)
 }
 
 static const char move_help[] =
-	"usage: csvc ticket move TICKET TRANSITION [--note TEXT] [--revision N]\n"
+	"usage: csvc ticket move TICKET TRANSITION [--input NAME=VALUE]... [--note TEXT] [--revision N]\n"
 	"\n"
 	"Applies a transition of the ticket's workflow, e.g. for a complaint\n"
 	"(接收→分析→处理→反馈): analyse, handle, report_back, close; also\n"
 	"wait_customer, resume, escalate, reopen, cancel where the workflow has\n"
-	"them. A transition the current state does not offer is refused and\n"
-	"changes nothing.\n"
+	"them. A transition the current state does not offer, or one whose\n"
+	"guards do not hold (a required field or an approval missing), is\n"
+	"refused with the reason and changes nothing.\n"
 	"\n"
 	"Options:\n"
+	"  --input NAME=VALUE  an input the workflow's guards check (an outcome, an\n"
+	"                   amount); recorded on the event; repeatable\n"
 	"  --note TEXT      recorded on the transition event\n"
 	"  --revision N     fail unless the ticket is still at revision N\n";
 
+/* The --input NAME=VALUE options of `a`, split into `in` (names and
+ * values point into `buf`). */
+static int parse_inputs(cli_ctx *ctx, const cli_args *a, csvc_transition_input *in, uint32_t *n, char *buf,
+                        size_t bufsize)
+{
+	size_t used = 0;
+	*n = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (strcmp(a->name[i], "input"))
+			continue;
+		const char *v = a->value[i];
+		const char *eq = strchr(v, '=');
+		size_t len = strlen(v);
+		if (!eq || eq == v)
+			return cli_usage(ctx, "--input needs NAME=VALUE (got '%s')", v);
+		if (*n >= CSVC_TRANSITION_MAX_INPUTS || used + len + 1 > bufsize)
+			return cli_usage(ctx, "at most %d inputs", CSVC_TRANSITION_MAX_INPUTS);
+		char *copy = buf + used;
+		memcpy(copy, v, len + 1);
+		used += len + 1;
+		copy[eq - v] = '\0';
+		in[*n].name = copy;
+		in[*n].value = copy + (eq - v) + 1;
+		(*n)++;
+	}
+	return CLI_OK;
+}
+
 static int cmd_move(cli_ctx *ctx, int argc, char **argv)
 {
-	static const cli_opt opts[] = {{"note", 1}, {"revision", 1}, {NULL, 0}};
+	static const cli_opt opts[] = {{"note", 1}, {"revision", 1}, {"input", 1}, {NULL, 0}};
 	cli_args a;
 	int64_t rev;
+	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS];
+	uint32_t n = 0;
+	char buf[4096];
 	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = cli_parse_revision(ctx, &a, &rev)))
+	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = cli_parse_revision(ctx, &a, &rev)) ||
+	    (rc = parse_inputs(ctx, &a, in, &n, buf, sizeof(buf))))
 		return rc;
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		return rc;
@@ -507,10 +542,67 @@ static int cmd_move(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	csvc_uuid id = *csvc_ticket_id(t);
 	csvc_ticket_free(t);
-	if ((rc = csvc_ticket_transition(ctx->store, &id, a.pos[1], rev, ctx->actor, cli_arg(&a, "note"),
-	                                 NULL)) != CSVC_OK)
+	if (n) {
+		csvc_transition_opts o;
+		csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
+		o.expected_revision = rev;
+		o.actor = ctx->actor;
+		o.note = cli_arg(&a, "note");
+		o.inputs = in;
+		o.n_inputs = n;
+		rc = csvc_ticket_transition_ex(ctx->store, &id, a.pos[1], &o, NULL);
+	} else {
+		rc = csvc_ticket_transition(ctx->store, &id, a.pos[1], rev, ctx->actor, cli_arg(&a, "note"), NULL);
+	}
+	if (rc != CSVC_OK)
 		return cli_lib_error(ctx, rc, a.pos[1]);
 	return after_change(ctx, &id, a.pos[1]);
+}
+
+static const char approve_help[] =
+	"usage: csvc ticket approve TICKET TRANSITION [--input NAME=VALUE]... [--note TEXT] [--revision N]\n"
+	"\n"
+	"Approves the ticket's next TRANSITION from its current state, for a\n"
+	"workflow whose transition needs an approval by a role (a refund above\n"
+	"an amount needs a supervisor). The approver is --actor (or --as), a\n"
+	"staff member holding that role; an approval is used up by the\n"
+	"transition, or by any other change of state.\n"
+	"\n"
+	"Options:\n"
+	"  --input NAME=VALUE  the value approved, e.g. amount=800 (the transition\n"
+	"                   may then use up to it); repeatable\n"
+	"  --note TEXT      recorded on the approval event\n"
+	"  --revision N     fail unless the ticket is still at revision N\n";
+
+static int cmd_approve(cli_ctx *ctx, int argc, char **argv)
+{
+	static const cli_opt opts[] = {{"note", 1}, {"revision", 1}, {"input", 1}, {NULL, 0}};
+	cli_args a;
+	int64_t rev;
+	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS];
+	uint32_t n = 0;
+	char buf[4096];
+	int rc = cli_parse(ctx, argc, argv, opts, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = cli_parse_revision(ctx, &a, &rev)) ||
+	    (rc = parse_inputs(ctx, &a, in, &n, buf, sizeof(buf))))
+		return rc;
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	csvc_ticket *t = NULL;
+	if ((rc = cli_find_ticket(ctx, a.pos[0], &t)) != CLI_OK)
+		return rc;
+	csvc_uuid id = *csvc_ticket_id(t);
+	csvc_ticket_free(t);
+	csvc_transition_opts o;
+	csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
+	o.expected_revision = rev;
+	o.actor = ctx->actor;
+	o.note = cli_arg(&a, "note");
+	o.inputs = in;
+	o.n_inputs = n;
+	if ((rc = csvc_ticket_approve(ctx->store, &id, a.pos[1], &o, NULL)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, a.pos[1]);
+	return after_change(ctx, &id, "approved");
 }
 
 static const char reply_help[] =
@@ -864,6 +956,7 @@ const cli_command cli_ticket_commands[] = {
 	{"show", "print a ticket and its SLA targets", tshow_help, cmd_show},
 	{"list", "list tickets by store, state, kind, assignee, text", list_help, cmd_list},
 	{"move", "apply a workflow transition", move_help, cmd_move},
+	{"approve", "approve a transition that needs a role's approval", approve_help, cmd_approve},
 	{"reply", "add a reply, result notice or follow-up to the customer", reply_help, cmd_reply},
 	{"note", "add an internal note", note_help, cmd_note},
 	{"assign", "assign to a person or hand off to a team", assign_help, cmd_assign},

@@ -736,6 +736,131 @@ CSVC_EXTERN(int) csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, 
                                         int64_t expected_revision, const char *actor, const char *note,
                                         int64_t *revision);
 
+/** At most this many inputs per transition or approval. @since 1.0 */
+#define CSVC_TRANSITION_MAX_INPUTS 16
+/** An input's value: at most this many bytes. @since 1.0 */
+#define CSVC_TRANSITION_MAX_INPUT_VALUE 256
+
+/**
+ * A named input given with a transition or an approval (a resolution
+ * outcome, a refund amount), checked by the workflow's guards
+ * (docs/workflows.md "Guards") and recorded in the event's "inputs".
+ * @since 1.0
+ */
+typedef struct csvc_transition_input {
+	const char *name;  /**< [a-z0-9_], 1 to CSVC_WORKFLOW_MAX_NAME bytes; unique within a call */
+	const char *value; /**< one line of UTF-8, 0 to CSVC_TRANSITION_MAX_INPUT_VALUE bytes */
+} csvc_transition_input;
+
+/** Current version of csvc_transition_opts. @since 1.0 */
+#define CSVC_TRANSITION_OPTS_VERSION 1
+
+/**
+ * Options of csvc_ticket_transition_ex() and csvc_ticket_approve(). Zero
+ * or NULL fields mean "not given"; fields are only appended
+ * (docs/conventions.md "Versioned structs").
+ * @since 1.0
+ */
+typedef struct csvc_transition_opts {
+	uint32_t version;                    /**< CSVC_TRANSITION_OPTS_VERSION */
+	int64_t expected_revision;           /**< the ticket's revision the caller read; 0 skips the check */
+	const char *actor;                   /**< who does it (for an approval: the approver); NULL: nobody named,
+	                                        or the principal under access control */
+	const char *note;                    /**< multi-line text kept with the event; NULL: none */
+	const csvc_transition_input *inputs; /**< `n_inputs` named inputs; NULL when none */
+	uint32_t n_inputs;                   /**< 0 to CSVC_TRANSITION_MAX_INPUTS */
+} csvc_transition_opts;
+
+/** Static initialiser. @since 1.0 */
+#define CSVC_TRANSITION_OPTS_INIT { CSVC_TRANSITION_OPTS_VERSION, 0, NULL, NULL, NULL, 0 }
+
+/**
+ * Initialises `opts` to the defaults of struct version `version` (pass
+ * CSVC_TRANSITION_OPTS_VERSION), writing only that version's fields.
+ *
+ * @param opts The caller's options struct.
+ * @param version The caller's CSVC_TRANSITION_OPTS_VERSION.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL if `opts` is NULL, or `version` is 0 or newer than
+ *   the library knows (nothing written).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_transition_opts_init(csvc_transition_opts *opts, unsigned int version);
+
+/**
+ * csvc_ticket_transition() with inputs: applies transition `transition`
+ * once the workflow version's guards for it hold (docs/workflows.md
+ * "Guards"): every required field is set on the ticket or given as a
+ * non-empty input, and every approval needed (an approval always needed,
+ * or one whose integer input is above its threshold) was given with
+ * csvc_ticket_approve() since the ticket last changed state, for at least
+ * the input's value. The transition consumes those approvals. The
+ * "transition" event records the inputs in its payload's "inputs" object.
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param transition The transition's machine name.
+ * @param opts The options, or NULL for the defaults (no inputs).
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: those of csvc_ticket_transition(), and CSVC_EINVAL (an input
+ * with a NULL, bad or repeated name, a NULL value, invalid UTF-8 or a
+ * line break in a value, inputs NULL with n_inputs non-zero, an
+ * approval's input that is not an integer, or a newer `opts` version),
+ * CSVC_ERANGE (more than CSVC_TRANSITION_MAX_INPUTS inputs, a name longer
+ * than CSVC_WORKFLOW_MAX_NAME or a value than
+ * CSVC_TRANSITION_MAX_INPUT_VALUE bytes), CSVC_ESTATE (a guard refuses:
+ * a required field is missing, or an approval is missing or approved a
+ * smaller value; the message names it). Nothing changes on failure.
+ *
+ * Thread safety: as every call on a store, one thread at a time.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_transition_ex(csvc_store *store, const csvc_uuid *id, const char *transition,
+                                           const csvc_transition_opts *opts, int64_t *revision);
+
+/**
+ * Approves the ticket's next taking of transition `transition` from its
+ * current state, with an "approved" event. The approver (`opts->actor`;
+ * under access control the principal, who it defaults to) must be an
+ * active staff member holding an active role that one of the
+ * transition's approval guards names; the approval counts for each such
+ * role. For a guard with an input (an amount), the approval needs that
+ * input and approves values up to it. An approval stays valid until the
+ * ticket's state next changes (the transition consumes it).
+ *
+ * @param store The open store.
+ * @param id The ticket's UUID.
+ * @param transition The transition's machine name.
+ * @param opts The options: actor (the approver), expected_revision,
+ *             note, inputs (the approved values); NULL only under access
+ *             control (the principal approves).
+ * @param revision Receives the ticket's revision after the call; may be
+ *                 NULL. Written only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EACCESS (refused by access control, docs/access.md: the
+ * principal lacks ticket_transition, the ticket's store is out of scope,
+ * or `actor` names someone else; or the approver is inactive or holds
+ * no active role that approves the transition), CSVC_EINVAL (NULL
+ * `store` or `id`, no approver named in trusted mode, bad inputs as for
+ * csvc_ticket_transition_ex(), an approved input missing or not an
+ * integer), CSVC_ERANGE (a name or text too long), CSVC_ENOTFOUND (no
+ * such ticket, or the approver is not a staff member), CSVC_ECONFLICT
+ * (the revision differs), CSVC_ESTATE (no such transition from the
+ * current state, or it needs no approval; or inside a transaction
+ * aborted by a storage failure), CSVC_EREADONLY, CSVC_EBUSY,
+ * CSVC_ESTORAGE, CSVC_ECORRUPT, CSVC_ENOMEM. Nothing changes on failure.
+ *
+ * Thread safety: as every call on a store, one thread at a time.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_ticket_approve(csvc_store *store, const csvc_uuid *id, const char *transition,
+                                     const csvc_transition_opts *opts, int64_t *revision);
+
 /**
  * Assigns (hands off) the ticket to `assignee` and `team` with an
  * "assigned" event, also when they do not change.

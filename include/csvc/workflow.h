@@ -31,6 +31,9 @@ CSVC_BEGIN_DECL
 #define CSVC_WORKFLOW_MAX_LABEL 128
 #define CSVC_WORKFLOW_MAX_STATES 64
 #define CSVC_WORKFLOW_MAX_TRANSITIONS 256
+/** At most this many guards per workflow (csvc_workflow_require_field,
+ * csvc_workflow_require_approval). @since 1.0 */
+#define CSVC_WORKFLOW_MAX_GUARDS 256
 
 /**
  * State categories. Waiting states are where SLA clocks may pause; closed
@@ -296,6 +299,96 @@ CSVC_EXTERN(int) csvc_workflow_transition_at(const csvc_workflow *wf, size_t i, 
  */
 CSVC_EXTERN(int) csvc_workflow_target(const csvc_workflow *wf, const char *from, const char *name,
                                       const char **to);
+
+/**
+ * Guards transition `transition` (every state it leaves) with a required
+ * field: taking it needs `field` to be non-empty. `field` is either a
+ * ticket field by its fixed name ("customer", "channel", "category",
+ * "assignee", "team", "order_ref", "subject", "description": that field
+ * must be set on the ticket) or any other name, an input the caller passes
+ * with the transition (csvc_transition_opts). See docs/workflows.md
+ * "Guards".
+ *
+ * @param wf The workflow being built.
+ * @param transition A transition already added with that name.
+ * @param field The field's or input's name: [a-z0-9_], 1 to
+ *              CSVC_WORKFLOW_MAX_NAME bytes.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL, a bad name, or no transition `transition`
+ * added yet), CSVC_ERANGE (an empty or too long name, or
+ * CSVC_WORKFLOW_MAX_GUARDS guards already), CSVC_EEXISTS (the same field
+ * already guards that transition), CSVC_ENOMEM. Nothing changes on
+ * failure.
+ *
+ * Thread safety: `wf` is used by one thread at a time.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_workflow_require_field(csvc_workflow *wf, const char *transition, const char *field);
+
+/**
+ * Guards transition `transition` (every state it leaves) with an
+ * approval: taking it needs an approval (csvc_ticket_approve, ticket.h)
+ * by a staff member holding role `role`. With `field` NULL the approval
+ * is always needed; otherwise only when the integer input `field` the
+ * transition is taken with is above `threshold` (a refund above 500 needs
+ * a supervisor), and then the input must be given.
+ *
+ * @param wf The workflow being built.
+ * @param transition A transition already added with that name.
+ * @param role The approving role's code (access.h); it need not exist yet,
+ *             approvals check it.
+ * @param field The integer input compared with `threshold`, [a-z0-9_], or
+ *              NULL for an approval always needed.
+ * @param threshold The input's largest value needing no approval; 0 when
+ *                  `field` is NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `wf`, `transition` or `role`, a bad name, no
+ * transition `transition` added yet, or a non-zero `threshold` without a
+ * field), CSVC_ERANGE (an empty or too long name, or
+ * CSVC_WORKFLOW_MAX_GUARDS guards already), CSVC_EEXISTS (`role` already
+ * approves that transition), CSVC_ENOMEM. Nothing changes on failure.
+ *
+ * Thread safety: `wf` is used by one thread at a time.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_workflow_require_approval(csvc_workflow *wf, const char *transition, const char *role,
+                                                const char *field, int64_t threshold);
+
+/**
+ * Counts the workflow's guards.
+ *
+ * @param wf The workflow.
+ * @return The number of guards (0 for NULL).
+ * @since 1.0
+ */
+CSVC_EXTERN(size_t) csvc_workflow_guard_count(const csvc_workflow *wf);
+
+/**
+ * Reads guard `i`, in the order the guards were added. A required field
+ * has `*role` NULL; an approval has its role, and `*field` NULL when it is
+ * always needed. Outputs may be NULL; they are written only on success.
+ *
+ * @param wf The workflow.
+ * @param i The index, from 0 to csvc_workflow_guard_count() - 1.
+ * @param transition Receives the guarded transition's name; may be NULL.
+ * @param field Receives the required field, or the approval's input (NULL:
+ *              always); may be NULL.
+ * @param role Receives the approving role, NULL for a required field; may
+ *             be NULL.
+ * @param threshold Receives the approval's threshold (0 otherwise); may be
+ *                  NULL.
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `wf`), CSVC_ERANGE (`i` out of range).
+ *
+ * Ownership: the strings are borrowed from `wf`, valid until it is
+ * changed or freed.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_workflow_guard_at(const csvc_workflow *wf, size_t i, const char **transition,
+                                        const char **field, const char **role, int64_t *threshold);
 
 /**
  * Installs the handbook defaults: the workflows "inquiry", "complaint"

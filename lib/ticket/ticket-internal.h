@@ -167,6 +167,21 @@ int csvc__ticket_db_comment(struct csvc_store *s, int64_t rowid, int32_t kind, c
                             const char *body, const char *actor, csvc_time_us at);
 int csvc__ticket_db_link(struct csvc_store *s, int64_t a, int64_t b, int32_t kind, csvc_time_us at);
 
+/* The approvals of `transition` by `role` given on ticket `rowid` in its
+ * current state `state` since that state was entered: how many, the
+ * largest approved value (has_max: any approval with one) and how many
+ * approved without a value. */
+typedef struct csvc__ticket_approvals {
+	int64_t count, max_value, unbounded;
+	int has_max;
+} csvc__ticket_approvals;
+int csvc__ticket_db_approvals(struct csvc_store *s, int64_t rowid, const char *transition, const char *role,
+                              const char *state, csvc__ticket_approvals *out);
+/* Records an approval given by event `seq` (`field` NULL: no value). */
+int csvc__ticket_db_approval_insert(struct csvc_store *s, int64_t rowid, int64_t seq, const char *transition,
+                                    const char *state, const char *role, const char *approver, const char *field,
+                                    int64_t value, csvc_time_us at);
+
 /* The open tickets running under (workflow, version). */
 typedef struct csvc__ticket_ref {
 	int64_t rowid, revision;

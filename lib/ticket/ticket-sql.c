@@ -1109,3 +1109,62 @@ int csvc__ticket_install_defaults(csvc_store *s)
 	}
 	return rc;
 }
+
+/* ---- approvals (transition guards) ---- */
+
+/* Approvals count from the ticket's latest state change on: every event
+ * that changes the state records its to_state. */
+static const csvc__sql SQL_APPROVALS = CSVC__SQL(
+	"SELECT count(*), max(approved_value), sum(CASE WHEN approved_value IS NULL THEN 1 ELSE 0 END)"
+	" FROM ticket_approvals WHERE ticket_id = $1 AND transition = $2 AND role = $3 AND from_state = $4"
+	" AND seq > (SELECT coalesce(max(seq), 0) FROM ticket_events WHERE ticket_id = $1 AND to_state IS NOT NULL)");
+static const csvc__sql SQL_APPROVAL_INSERT = CSVC__SQL(
+	"INSERT INTO ticket_approvals (ticket_id, seq, transition, from_state, role, approver, field, approved_value, at_us)"
+	" VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)");
+
+int csvc__ticket_db_approvals(csvc_store *s, int64_t rowid, const char *transition, const char *role,
+                              const char *state, csvc__ticket_approvals *out)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_APPROVALS, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	csvc__db_bind_text(st, 2, transition);
+	csvc__db_bind_text(st, 3, role);
+	csvc__db_bind_text(st, 4, state);
+	if ((rc = csvc__db_step(st)) < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	if (rc == CSVC__ROW) {
+		out->count = csvc__db_int(st, 0);
+		out->has_max = !csvc__db_is_null(st, 1);
+		out->max_value = out->has_max ? csvc__db_int(st, 1) : 0;
+		out->unbounded = csvc__db_is_null(st, 2) ? 0 : csvc__db_int(st, 2);
+	}
+	csvc__db_reset(st);
+	return CSVC_OK;
+}
+
+int csvc__ticket_db_approval_insert(csvc_store *s, int64_t rowid, int64_t seq, const char *transition,
+                                    const char *state, const char *role, const char *approver, const char *field,
+                                    int64_t value, csvc_time_us at)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_APPROVAL_INSERT, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	csvc__db_bind_int(st, 2, seq);
+	csvc__db_bind_text(st, 3, transition);
+	csvc__db_bind_text(st, 4, state);
+	csvc__db_bind_text(st, 5, role);
+	csvc__db_bind_text(st, 6, approver);
+	csvc__db_bind_text(st, 7, field);
+	if (field)
+		csvc__db_bind_int(st, 8, value);
+	else
+		csvc__db_bind_null(st, 8);
+	csvc__db_bind_int(st, 9, at);
+	return csvc__db_run(st);
+}

@@ -11,6 +11,7 @@
 #include "csvc/enum.h"
 #include "customer/customer-internal.h"
 #include "route/route-internal.h"
+#include "staff/staff-internal.h"
 #include "store/store-internal.h"
 #include "ticket/ticket-internal.h"
 #include "workflow/workflow-internal.h"
@@ -560,17 +561,173 @@ static int current_revision(csvc_store *s, const csvc_uuid *id, int64_t *out)
 	return rc;
 }
 
-int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *transition,
-                           int64_t expected_revision, const char *actor, const char *note,
-                           int64_t *revision)
+/* ---- transition guards (docs/workflows.md "Guards") ---- */
+
+/* The ticket fields a guard may require by name; any other name is an
+ * input given with the transition. */
+static const char *const GUARD_TICKET_FIELDS[] = {"customer", "channel",   "category", "assignee",
+                                                  "team",     "order_ref", "subject",  "description"};
+
+static int guard_ticket_field(const char *name)
+{
+	for (size_t i = 0; i < sizeof(GUARD_TICKET_FIELDS) / sizeof(GUARD_TICKET_FIELDS[0]); i++)
+		if (strcmp(GUARD_TICKET_FIELDS[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+CSVC__STRUCT_LAYOUT(transition_opts_layout, csvc_transition_opts, CSVC_TRANSITION_OPTS_VERSION,
+                    CSVC_TRANSITION_OPTS_INIT, sizeof(csvc_transition_opts));
+
+int csvc_transition_opts_init(csvc_transition_opts *opts, unsigned int version)
 {
 	csvc__error_clear();
-	CSVC__CHECK_ARG(store, "store");
-	CSVC__CHECK_ARG(id, "id");
+	return csvc__struct_init(&transition_opts_layout, opts, version);
+}
+
+static int check_inputs(const csvc_transition_input *in, uint32_t n)
+{
+	if (n > CSVC_TRANSITION_MAX_INPUTS)
+		return csvc__error(CSVC_ERANGE, "at most %d inputs (got %u)", CSVC_TRANSITION_MAX_INPUTS, (unsigned)n);
+	if (n && !in)
+		return csvc__error(CSVC_EINVAL, "inputs is NULL with n_inputs %u", (unsigned)n);
+	for (uint32_t i = 0; i < n; i++) {
+		int rc = csvc__workflow_check_input_name(in[i].name, "input name");
+		if (rc || (rc = csvc__check_text_mode(in[i].value, 0, CSVC_TRANSITION_MAX_INPUT_VALUE, "input value",
+		                                      CSVC__TEXT_LINE)))
+			return rc;
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(in[i].name, in[j].name) == 0)
+				return csvc__error(CSVC_EINVAL, "input '%s' is given twice", in[i].name);
+	}
+	return CSVC_OK;
+}
+
+static const char *input_value(const csvc_transition_input *in, uint32_t n, const char *name)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(in[i].name, name) == 0)
+			return in[i].value;
+	return NULL;
+}
+
+/* A decimal integer, as guards compare inputs with thresholds. */
+static int parse_input_int(const char *name, const char *text, int64_t *out)
+{
+	const char *p = text;
+	int neg = *p == '-';
+	if (neg)
+		p++;
+	if (!*p)
+		return csvc__error(CSVC_EINVAL, "input '%s' must be an integer (got '%s')", name, text);
+	uint64_t v = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+			return csvc__error(CSVC_EINVAL, "input '%s' must be an integer (got '%s')", name, text);
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
+		return csvc__error(CSVC_EINVAL, "input '%s' is out of range (got '%s')", name, text);
+	*out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+	return CSVC_OK;
+}
+
+/* ,"inputs":{"name":"value",...} when there are inputs. */
+static void inputs_json(csvc__buf *b, const csvc_transition_input *in, uint32_t n)
+{
+	if (!n)
+		return;
+	csvc__buf_puts(b, ",\"inputs\":{");
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
+			csvc__buf_put(b, ",", 1);
+		csvc__buf_json_string(b, in[i].name);
+		csvc__buf_put(b, ":", 1);
+		csvc__buf_json_string(b, in[i].value);
+	}
+	csvc__buf_put(b, "}", 1);
+}
+
+static int field_set(const csvc_ticket *t, const char *name)
+{
+	const csvc__ticket_field *f = csvc__ticket_field_find(name);
+	if (!f)
+		return 0;
+	if (f->type == CSVC__F_UUID)
+		return !csvc_uuid_is_nil((const csvc_uuid *)((const char *)t + f->offset));
+	if (f->type == CSVC__F_STR) {
+		const char *v = *(char *const *)((const char *)t + f->offset);
+		return v && v[0];
+	}
+	return 1;
+}
+
+/* CSVC_OK when every guard of `transition` holds for the ticket of head
+ * `h` in its current state, else CSVC_ESTATE naming the first that does
+ * not. */
+static int check_guards(csvc_store *s, const csvc__ticket_head *h, const csvc_workflow *wf, const char *transition,
+                        const csvc_transition_input *in, uint32_t n)
+{
+	csvc_ticket *t = NULL;
+	int rc = CSVC_OK;
+	for (size_t i = 0; i < wf->n_guards && !rc; i++) {
+		const csvc__wf_guard *g = &wf->guards[i];
+		if (strcmp(g->transition, transition))
+			continue;
+		if (!g->role) {
+			const char *v = NULL;
+			int set;
+			if (guard_ticket_field(g->field)) {
+				if (!t && (rc = csvc__ticket_db_load(s, h->rowid, &t)))
+					break;
+				set = field_set(t, g->field);
+			} else {
+				v = input_value(in, n, g->field);
+				set = v && v[0];
+			}
+			if (!set)
+				rc = csvc__error(CSVC_ESTATE, "transition '%s' needs field '%s'", transition, g->field);
+			continue;
+		}
+		int64_t amount = 0;
+		if (g->field) {
+			const char *v = input_value(in, n, g->field);
+			if (!v || !v[0]) {
+				rc = csvc__error(CSVC_ESTATE, "transition '%s' needs input '%s' (approval by role '%s' above %lld)",
+				                 transition, g->field, g->role, (long long)g->threshold);
+				continue;
+			}
+			if ((rc = parse_input_int(g->field, v, &amount)) || amount <= g->threshold)
+				continue;
+		}
+		csvc__ticket_approvals a;
+		if ((rc = csvc__ticket_db_approvals(s, h->rowid, transition, g->role, h->state, &a)))
+			break;
+		if (!g->field) {
+			if (!a.count)
+				rc = csvc__error(CSVC_ESTATE, "transition '%s' needs approval by role '%s'", transition, g->role);
+		} else if (!a.has_max) {
+			rc = csvc__error(CSVC_ESTATE, "transition '%s' needs approval by role '%s' (%s %lld > %lld)", transition,
+			                 g->role, g->field, (long long)amount, (long long)g->threshold);
+		} else if (a.max_value < amount) {
+			rc = csvc__error(CSVC_ESTATE,
+			                 "transition '%s' needs approval by role '%s' for %s %lld (approved up to %lld)",
+			                 transition, g->role, g->field, (long long)amount, (long long)a.max_value);
+		}
+	}
+	csvc_ticket_free(t);
+	return rc;
+}
+
+static int do_transition(csvc_store *store, const csvc_uuid *id, const char *transition, int64_t expected_revision,
+                      const char *actor, const char *note, const csvc_transition_input *in, uint32_t n_in,
+                      int64_t *revision)
+{
 	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_TRANSITION);
 	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__check_machine_name(transition, "transition")) ||
 	    (rc = check_actor(actor)) ||
-	    (rc = csvc__check_text_mode(note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)))
+	    (rc = csvc__check_text_mode(note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)) ||
+	    (rc = check_inputs(in, n_in)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
@@ -586,7 +743,8 @@ again:
 	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
 	    (rc = check_revision(&h, expected_revision)) ||
 	    (rc = csvc__workflow_cached(store, h.workflow, h.workflow_version, &wf)) ||
-	    (rc = csvc_workflow_target(wf, h.state, transition, &to)))
+	    (rc = csvc_workflow_target(wf, h.state, transition, &to)) ||
+	    (rc = check_guards(store, &h, wf, transition, in, n_in)))
 		goto end;
 	int32_t category = csvc_workflow_state_category(wf, to);
 	now = write_time(store, &h, now);
@@ -596,6 +754,7 @@ again:
 		csvc__buf_puts(&payload, ",\"note\":");
 		csvc__buf_json_string(&payload, note);
 	}
+	inputs_json(&payload, in, n_in);
 	csvc__buf_puts(&payload, ",\"set\":{\"state\":");
 	csvc__buf_json_string(&payload, to);
 	csvc__buf_printf(&payload, ",\"state_category\":%d}}", (int)category);
@@ -613,6 +772,179 @@ again:
 		rc = current_revision(store, id, &final);
 	if (!rc) /* a sub-task tells its parent when it ends */
 		rc = csvc__handoff_child_moved(store, h.rowid, h.number, h.state_category, to, category, actor, now);
+end:
+	rc = csvc__tx_end(store, rc);
+	if (csvc__tx_again(store, rc, &attempt)) {
+		csvc__buf_free(&payload);
+		payload = (csvc__buf){0};
+		now = clock;
+		goto again;
+	}
+	if (rc == CSVC_OK && revision)
+		*revision = final;
+	csvc__buf_free(&payload);
+	return rc;
+}
+
+int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *transition_name,
+                           int64_t expected_revision, const char *actor, const char *note,
+                           int64_t *revision)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(id, "id");
+	return do_transition(store, id, transition_name, expected_revision, actor, note, NULL, 0, revision);
+}
+
+int csvc_ticket_transition_ex(csvc_store *store, const csvc_uuid *id, const char *transition_name,
+                              const csvc_transition_opts *opts, int64_t *revision)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(id, "id");
+	csvc_transition_opts o = CSVC_TRANSITION_OPTS_INIT;
+	int rc = opts ? csvc__struct_read(&transition_opts_layout, &o, opts) : CSVC_OK;
+	if (rc)
+		return rc;
+	return do_transition(store, id, transition_name, o.expected_revision, o.actor, o.note, o.inputs, o.n_inputs,
+	                  revision);
+}
+
+/* Whether staff member `code` holds role `role` and the role is active. */
+static int holds_role(csvc_store *s, const csvc_staff *st, const char *role, int *holds)
+{
+	*holds = 0;
+	for (size_t i = 0; i < st->n_roles; i++) {
+		if (strcmp(st->roles[i], role))
+			continue;
+		csvc_role *r = NULL;
+		int rc = csvc__role_db_load(s, role, &r);
+		if (rc)
+			return rc;
+		*holds = r->active != 0;
+		csvc_role_free(r);
+		break;
+	}
+	return CSVC_OK;
+}
+
+/* Writes the approvals of `approver` for each approval guard of
+ * `transition` whose role they hold, and the event's payload. */
+static int approve_in(csvc_store *s, const csvc__ticket_head *h, const csvc_workflow *wf, const char *transition,
+                      const char *approver, const csvc_transition_input *in, uint32_t n, csvc_time_us at,
+                      csvc__buf *payload)
+{
+	size_t guards = 0, approved = 0;
+	for (size_t i = 0; i < wf->n_guards; i++)
+		if (wf->guards[i].role && strcmp(wf->guards[i].transition, transition) == 0)
+			guards++;
+	if (!guards)
+		return csvc__error(CSVC_ESTATE, "transition '%s' needs no approval", transition);
+	csvc__staff_state state;
+	csvc_staff *st = NULL;
+	int rc = csvc__staff_db_state_by_code(s, approver, 0, &state);
+	if (rc || (rc = csvc__staff_db_load(s, state.rowid, &st)))
+		return rc;
+	if (!st->active) {
+		csvc_staff_free(st);
+		return csvc__error(CSVC_EACCESS, "staff member '%s' is not active and cannot approve", approver);
+	}
+	csvc__buf_puts(payload, "{\"transition\":");
+	csvc__buf_json_string(payload, transition);
+	csvc__buf_puts(payload, ",\"roles\":[");
+	for (size_t i = 0; i < wf->n_guards && !rc; i++) {
+		const csvc__wf_guard *g = &wf->guards[i];
+		int holds = 0;
+		if (!g->role || strcmp(g->transition, transition) || (rc = holds_role(s, st, g->role, &holds)) || !holds)
+			continue;
+		int64_t value = 0;
+		if (g->field) {
+			const char *v = input_value(in, n, g->field);
+			if (!v || !v[0]) {
+				rc = csvc__error(CSVC_EINVAL, "approving '%s' for role '%s' needs input '%s' (the value approved)",
+				                 transition, g->role, g->field);
+				break;
+			}
+			if ((rc = parse_input_int(g->field, v, &value)))
+				break;
+		}
+		if ((rc = csvc__ticket_db_approval_insert(s, h->rowid, h->revision + 1, transition, h->state, g->role,
+		                                          approver, g->field, value, at)))
+			break;
+		if (approved++)
+			csvc__buf_put(payload, ",", 1);
+		csvc__buf_json_string(payload, g->role);
+	}
+	csvc_staff_free(st);
+	if (rc)
+		return rc;
+	if (!approved) {
+		csvc__buf roles = {0};
+		for (size_t i = 0, k = 0; i < wf->n_guards; i++)
+			if (wf->guards[i].role && strcmp(wf->guards[i].transition, transition) == 0) {
+				if (k++)
+					csvc__buf_puts(&roles, ", ");
+				csvc__buf_puts(&roles, wf->guards[i].role);
+			}
+		rc = csvc__error(CSVC_EACCESS, "staff member '%s' holds no active role that approves transition '%s' (%s)",
+		                 approver, transition, roles.failed || !roles.data ? "?" : roles.data);
+		csvc__buf_free(&roles);
+		return rc;
+	}
+	csvc__buf_put(payload, "]", 1);
+	inputs_json(payload, in, n);
+	return CSVC_OK;
+}
+
+int csvc_ticket_approve(csvc_store *store, const csvc_uuid *id, const char *transition_name,
+                        const csvc_transition_opts *opts, int64_t *revision)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(id, "id");
+	csvc_transition_opts o = CSVC_TRANSITION_OPTS_INIT;
+	int rc = opts ? csvc__struct_read(&transition_opts_layout, &o, opts) : CSVC_OK;
+	const char *actor = o.actor;
+	if (rc || (rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_TRANSITION)) || (rc = CSVC__ACCESS_ACTOR(store, &actor)) ||
+	    (rc = csvc__check_machine_name(transition_name, "transition")))
+		return rc;
+	if (!actor)
+		return csvc__error(CSVC_EINVAL, "an approval needs the approver: the staff member's code as actor");
+	if ((rc = check_actor(actor)) ||
+	    (rc = csvc__check_text_mode(o.note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)) ||
+	    (rc = check_inputs(o.inputs, o.n_inputs)))
+		return rc;
+	csvc_time_us now = csvc_store_now(store);
+	const csvc_time_us clock = now;
+	csvc__ticket_head h;
+	const csvc_workflow *wf = NULL;
+	const char *to = NULL;
+	csvc__buf payload = {0};
+	int64_t final = 0;
+	int attempt = 0;
+again:
+	if ((rc = csvc__tx_begin(store)))
+		return rc;
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = check_revision(&h, o.expected_revision)) ||
+	    (rc = csvc__workflow_cached(store, h.workflow, h.workflow_version, &wf)) ||
+	    (rc = csvc_workflow_target(wf, h.state, transition_name, &to)))
+		goto end;
+	now = write_time(store, &h, now);
+	if ((rc = approve_in(store, &h, wf, transition_name, actor, o.inputs, o.n_inputs, now, &payload)))
+		goto end;
+	if (o.note) {
+		csvc__buf_puts(&payload, ",\"note\":");
+		csvc__buf_json_string(&payload, o.note);
+	}
+	csvc__buf_put(&payload, "}", 1);
+	if (payload.failed) {
+		rc = csvc__error(CSVC_ENOMEM, "out of memory");
+		goto end;
+	}
+	final = h.revision + 1;
+	if (!(rc = csvc__ticket_db_touch(store, h.rowid, h.revision + 1, now)))
+		rc = record(store, h.rowid, id, h.number, h.revision + 1, "approved", actor, now, NULL, NULL, payload.data);
 end:
 	rc = csvc__tx_end(store, rc);
 	if (csvc__tx_again(store, rc, &attempt)) {

@@ -16,6 +16,13 @@ typedef struct csvc__wf_transition {
 	char *name, *from, *to;
 } csvc__wf_transition;
 
+/* A guard: a required field (role NULL) or an approval by `role` (field
+ * NULL: always; else when the integer input `field` is above threshold). */
+typedef struct csvc__wf_guard {
+	char *transition, *field, *role;
+	int64_t threshold;
+} csvc__wf_guard;
+
 struct csvc_workflow {
 	char *name;
 	char *initial;
@@ -24,9 +31,16 @@ struct csvc_workflow {
 	size_t n_states;
 	csvc__wf_transition *transitions;
 	size_t n_transitions;
+	csvc__wf_guard *guards;
+	size_t n_guards;
 };
 
-/* 1 if the two definitions are equal (names, states, transitions, initial). */
+/* Checks an input or field name: [a-z0-9_], 1 to CSVC_WORKFLOW_MAX_NAME
+ * bytes (EINVAL / ERANGE naming `what`). */
+int csvc__workflow_check_input_name(const char *name, const char *what);
+
+/* 1 if the two definitions are equal (names, states, transitions, guards,
+ * initial). */
 int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b);
 
 /* ---- storage (workflow-sql.c) ---- */
@@ -42,6 +56,11 @@ typedef struct csvc__workflow_transition_row {
 	char *name, *from, *to;
 } csvc__workflow_transition_row;
 
+typedef struct csvc__workflow_guard_row {
+	char *transition, *field, *role;
+	int64_t threshold;
+} csvc__workflow_guard_row;
+
 typedef struct csvc__workflow_rows {
 	int64_t id;
 	char *name, *initial;
@@ -50,6 +69,8 @@ typedef struct csvc__workflow_rows {
 	size_t n_states, cap_states;
 	csvc__workflow_transition_row *transitions;
 	size_t n_transitions, cap_transitions;
+	csvc__workflow_guard_row *guards;
+	size_t n_guards, cap_guards;
 } csvc__workflow_rows;
 
 void csvc__workflow_rows_free(csvc__workflow_rows *r);

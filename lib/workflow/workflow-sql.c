@@ -25,6 +25,10 @@ static const csvc__sql SQL_INSERT_STATE = CSVC__SQL("INSERT INTO workflow_states
 	" VALUES ($1,$2,$3,$4,$5,$6)");
 static const csvc__sql SQL_INSERT_TRANSITION = CSVC__SQL("INSERT INTO workflow_transitions (workflow_id, position, name, from_state, to_state)"
 	" VALUES ($1,$2,$3,$4,$5)");
+static const csvc__sql SQL_INSERT_GUARD = CSVC__SQL("INSERT INTO workflow_guards (workflow_id, position, transition, field, role, threshold)"
+	" VALUES ($1,$2,$3,$4,$5,$6)");
+static const csvc__sql SQL_LOAD_GUARDS = CSVC__SQL("SELECT transition, field, role, threshold FROM workflow_guards WHERE workflow_id = $1"
+	" ORDER BY position");
 static const csvc__sql SQL_LOAD_STATES = CSVC__SQL("SELECT name, category, label_zh, label_en FROM workflow_states WHERE workflow_id = $1"
 	" ORDER BY position");
 static const csvc__sql SQL_LOAD_TRANSITIONS = CSVC__SQL("SELECT name, from_state, to_state FROM workflow_transitions WHERE workflow_id = $1"
@@ -75,6 +79,17 @@ int csvc__workflow_db_insert(csvc_store *s, const csvc_workflow *wf, int32_t ver
 		csvc__db_bind_text(st, 5, wf->transitions[i].to);
 		rc = csvc__db_run(st);
 	}
+	if (rc || !wf->n_guards || (rc = csvc__db_stmt(s->db, &SQL_INSERT_GUARD, &st)))
+		return rc;
+	for (size_t i = 0; i < wf->n_guards && !rc; i++) {
+		csvc__db_bind_int(st, 1, id);
+		csvc__db_bind_int(st, 2, (int64_t)i);
+		csvc__db_bind_text(st, 3, wf->guards[i].transition);
+		csvc__db_bind_text(st, 4, wf->guards[i].field);
+		csvc__db_bind_text(st, 5, wf->guards[i].role);
+		csvc__db_bind_int(st, 6, wf->guards[i].threshold);
+		rc = csvc__db_run(st);
+	}
 	return rc;
 }
 
@@ -90,6 +105,12 @@ void csvc__workflow_rows_free(csvc__workflow_rows *r)
 		csvc__free(r->transitions[i].from);
 		csvc__free(r->transitions[i].to);
 	}
+	for (size_t i = 0; i < r->n_guards; i++) {
+		csvc__free(r->guards[i].transition);
+		csvc__free(r->guards[i].field);
+		csvc__free(r->guards[i].role);
+	}
+	csvc__free(r->guards);
 	csvc__free(r->states);
 	csvc__free(r->transitions);
 	csvc__free(r->name);
@@ -133,6 +154,19 @@ static int read_rows(csvc_store *s, csvc__workflow_rows *r)
 			csvc__db_reset(st);
 			return CSVC_ENOMEM;
 		}
+	}
+	if (rc < 0 || (rc = csvc__db_stmt(s->db, &SQL_LOAD_GUARDS, &st)))
+		return rc;
+	csvc__db_bind_int(st, 1, r->id);
+	while ((rc = csvc__db_step(st)) == CSVC__ROW) {
+		csvc__workflow_guard_row *row = csvc__defs_append(&r->guards, &r->n_guards, &r->cap_guards, sizeof(*row));
+		if (!row || (rc = csvc__strdup(csvc__db_textcol(st, 0), &row->transition)) ||
+		    (rc = csvc__strdup(csvc__db_textcol(st, 1), &row->field)) ||
+		    (rc = csvc__strdup(csvc__db_textcol(st, 2), &row->role))) {
+			csvc__db_reset(st);
+			return CSVC_ENOMEM;
+		}
+		row->threshold = csvc__db_int(st, 3);
 	}
 	if (rc < 0)
 		return rc;

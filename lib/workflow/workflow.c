@@ -39,6 +39,12 @@ void csvc_workflow_free(csvc_workflow *wf)
 		csvc__free(wf->transitions[i].from);
 		csvc__free(wf->transitions[i].to);
 	}
+	for (size_t i = 0; i < wf->n_guards; i++) {
+		csvc__free(wf->guards[i].transition);
+		csvc__free(wf->guards[i].field);
+		csvc__free(wf->guards[i].role);
+	}
+	csvc__free(wf->guards);
 	csvc__free(wf->states);
 	csvc__free(wf->transitions);
 	csvc__free(wf->name);
@@ -121,6 +127,115 @@ int csvc_workflow_add_transition(csvc_workflow *wf, const char *name, const char
 	return CSVC_OK;
 }
 
+int csvc__workflow_check_input_name(const char *name, const char *what)
+{
+	if (!name)
+		return csvc__error(CSVC_EINVAL, "%s is NULL", what);
+	size_t n = strlen(name);
+	if (n == 0 || n > CSVC_WORKFLOW_MAX_NAME)
+		return csvc__error(CSVC_ERANGE, "%s must be 1 to %d bytes", what, CSVC_WORKFLOW_MAX_NAME);
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return csvc__error(CSVC_EINVAL, "%s '%.*s' has a character outside [a-z0-9_]", what,
+			                   (int)(n > 64 ? 64 : n), name);
+	}
+	return CSVC_OK;
+}
+
+static int has_transition(const csvc_workflow *wf, const char *name)
+{
+	for (size_t i = 0; i < wf->n_transitions; i++)
+		if (strcmp(wf->transitions[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Appends a guard after the checks common to both kinds. */
+static int add_guard(csvc_workflow *wf, const char *transition, const char *field, const char *role,
+                     int64_t threshold)
+{
+	if (!has_transition(wf, transition))
+		return csvc__error(CSVC_EINVAL, "workflow '%s' has no transition '%s' to guard", wf->name, transition);
+	for (size_t i = 0; i < wf->n_guards; i++) {
+		const csvc__wf_guard *g = &wf->guards[i];
+		if (strcmp(g->transition, transition))
+			continue;
+		if (!role && !g->role && strcmp(g->field, field) == 0)
+			return csvc__error(CSVC_EEXISTS, "transition '%s' already needs field '%s'", transition, field);
+		if (role && g->role && strcmp(g->role, role) == 0)
+			return csvc__error(CSVC_EEXISTS, "transition '%s' already needs approval by role '%s'", transition,
+			                   role);
+	}
+	if (wf->n_guards >= CSVC_WORKFLOW_MAX_GUARDS)
+		return csvc__error(CSVC_ERANGE, "a workflow has at most %d guards", CSVC_WORKFLOW_MAX_GUARDS);
+	csvc__wf_guard *gs = csvc__realloc(wf->guards, (wf->n_guards + 1) * sizeof(*gs));
+	if (!gs)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	wf->guards = gs;
+	csvc__wf_guard g = {NULL, NULL, NULL, threshold};
+	int rc;
+	if ((rc = csvc__strdup(transition, &g.transition)) || (field && (rc = csvc__strdup(field, &g.field))) ||
+	    (role && (rc = csvc__strdup(role, &g.role)))) {
+		csvc__free(g.transition);
+		csvc__free(g.field);
+		csvc__free(g.role);
+		return rc;
+	}
+	gs[wf->n_guards++] = g;
+	wf->version = 0;
+	return CSVC_OK;
+}
+
+int csvc_workflow_require_field(csvc_workflow *wf, const char *transition, const char *field)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(wf, "wf");
+	int rc = csvc__check_machine_name(transition, "transition");
+	if (rc || (rc = csvc__workflow_check_input_name(field, "field")))
+		return rc;
+	return add_guard(wf, transition, field, NULL, 0);
+}
+
+int csvc_workflow_require_approval(csvc_workflow *wf, const char *transition, const char *role,
+                                   const char *field, int64_t threshold)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(wf, "wf");
+	int rc = csvc__check_machine_name(transition, "transition");
+	if (rc || (rc = csvc__role_check_code(role)) || (field && (rc = csvc__workflow_check_input_name(field, "field"))))
+		return rc;
+	if (!field && threshold != 0)
+		return csvc__error(CSVC_EINVAL, "a threshold needs a field to compare");
+	return add_guard(wf, transition, field, role, threshold);
+}
+
+size_t csvc_workflow_guard_count(const csvc_workflow *wf) { return wf ? wf->n_guards : 0; }
+
+int csvc_workflow_guard_at(const csvc_workflow *wf, size_t i, const char **transition, const char **field,
+                           const char **role, int64_t *threshold)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(wf, "wf");
+	if (i >= wf->n_guards)
+		return csvc__error(CSVC_ERANGE, "guard index %zu out of range (%zu guards)", i, wf->n_guards);
+	const csvc__wf_guard *g = &wf->guards[i];
+	if (transition)
+		*transition = g->transition;
+	if (field)
+		*field = g->field;
+	if (role)
+		*role = g->role;
+	if (threshold)
+		*threshold = g->threshold;
+	return CSVC_OK;
+}
+
 int csvc_workflow_set_initial(csvc_workflow *wf, const char *state)
 {
 	csvc__error_clear();
@@ -155,6 +270,10 @@ int csvc_workflow_validate(const csvc_workflow *wf)
 			                                "and '%s' is not a state",
 			                   wf->name, t->name, t->from, t->to, from_idx[i] < 0 ? t->from : t->to);
 	}
+	for (size_t i = 0; i < wf->n_guards; i++)
+		if (!has_transition(wf, wf->guards[i].transition))
+			return csvc__error(CSVC_EINVAL, "workflow '%s': a guard names transition '%s', which is not defined",
+			                   wf->name, wf->guards[i].transition);
 	/* Forward reachability from the initial state. */
 	char reach[CSVC_WORKFLOW_MAX_STATES] = {0};
 	reach[start] = 1;
@@ -190,7 +309,7 @@ int csvc_workflow_validate(const csvc_workflow *wf)
 int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b)
 {
 	if (strcmp(a->name, b->name) || strcmp(a->initial, b->initial) || a->n_states != b->n_states ||
-	    a->n_transitions != b->n_transitions)
+	    a->n_transitions != b->n_transitions || a->n_guards != b->n_guards)
 		return 0;
 	for (size_t i = 0; i < a->n_states; i++) {
 		const csvc__wf_state *x = &a->states[i], *y = &b->states[i];
@@ -202,6 +321,12 @@ int csvc__workflow_equal(const csvc_workflow *a, const csvc_workflow *b)
 	for (size_t i = 0; i < a->n_transitions; i++) {
 		const csvc__wf_transition *x = &a->transitions[i], *y = &b->transitions[i];
 		if (strcmp(x->name, y->name) || strcmp(x->from, y->from) || strcmp(x->to, y->to))
+			return 0;
+	}
+	for (size_t i = 0; i < a->n_guards; i++) {
+		const csvc__wf_guard *x = &a->guards[i], *y = &b->guards[i];
+		if (strcmp(x->transition, y->transition) || !str_eq(x->field, y->field) || !str_eq(x->role, y->role) ||
+		    x->threshold != y->threshold)
 			return 0;
 	}
 	return 1;
@@ -230,6 +355,16 @@ static int from_rows(const csvc__workflow_rows *r, csvc_workflow **out)
 		rc = csvc_workflow_add_transition(wf, t->name, t->from, t->to);
 		if (rc && rc != CSVC_ENOMEM)
 			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad transition: %s", r->name,
+			                 (int)r->version, csvc_error_last()->message);
+	}
+	for (size_t i = 0; i < r->n_guards && !rc; i++) {
+		const csvc__workflow_guard_row *g = &r->guards[i];
+		if (g->role)
+			rc = csvc_workflow_require_approval(wf, g->transition, g->role, g->field, g->threshold);
+		else
+			rc = csvc_workflow_require_field(wf, g->transition, g->field);
+		if (rc && rc != CSVC_ENOMEM)
+			rc = csvc__error(CSVC_ECORRUPT, "stored workflow '%s' v%d has a bad guard: %s", r->name,
 			                 (int)r->version, csvc_error_last()->message);
 	}
 	if (rc) {

@@ -158,6 +158,11 @@ SCENARIOS = {
         (["ticket", "history", "SH01-000003", "--json"], None),
         (["--now", at("11:30"), "ticket", "move", "SH01-000001", "analyse"], None),
         (["ticket", "show", "SH09-000001"], None),
+        (["--now", at("11:40"), "--actor", "小周", "ticket", "move", "SH02-000001", "answer",
+          "--input", "outcome=已告知兑换规则", "--input", "points=1200"], None),
+        (["--now", at("11:41"), "ticket", "move", "SH02-000001", "close", "--input", "points"], None),
+        (["--now", at("11:42"), "--actor", "刘经理", "ticket", "approve", "SH02-000001", "close",
+          "--input", "amount=800"], None),
     ],
     "calendar": [
         (["calendar", "add", "--spec", "@shanghai.json", "--start", at("17:00"), "--duration", "1h",
@@ -1221,7 +1226,8 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE ticket_handoffs;"
+        db.executescript("DROP TABLE ticket_approvals; DROP TABLE workflow_guards;"
+                         " DROP TABLE ticket_handoffs;"
                          " ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;"
                          " DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
                          " DROP INDEX survey_responses_staff; "

@@ -1412,6 +1412,34 @@ static int run_ticket_transition(fx *f)
 	return csvc_ticket_transition(E.a, csvc_ticket_id(f->ticket[0]), "analyse", 0, NULL, NULL, NULL);
 }
 
+static int run_ticket_transition_ex(fx *f)
+{
+	csvc_transition_opts o = CSVC_TRANSITION_OPTS_INIT;
+	csvc_transition_input in = {"outcome", "换货"};
+	o.inputs = &in;
+	o.n_inputs = 1;
+	int64_t revision = 0;
+	return csvc_ticket_transition_ex(E.a, csvc_ticket_id(f->ticket[0]), "analyse", &o, &revision);
+}
+
+/* A ticket of kind mx_guarded, whose "settle" needs an approval by a
+ * service agent, specialist or supervisor: every holder of
+ * ticket_transition may approve it. */
+static void prep_guarded_ticket(fx *f)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "mx_guarded", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "补偿"));
+	csvc_assert_ok(csvc_ticket_create(E.t, t, "setup"));
+	f->ticket[0] = t;
+}
+
+static int run_ticket_approve(fx *f)
+{
+	int64_t revision = 0;
+	return csvc_ticket_approve(E.a, csvc_ticket_id(f->ticket[0]), "settle", NULL, &revision);
+}
+
 static int run_ticket_assign(fx *f)
 {
 	return csvc_ticket_assign(E.a, csvc_ticket_id(f->ticket[0]), "st_specialist", NULL, 0, NULL, NULL);
@@ -1795,6 +1823,8 @@ static const call CALLS[] = {
 	{"csvc_ticket_get_by_number", NEEDS(PERM(TICKET_READ)), NULL, run_ticket_get_by_number, NULL},
 	{"csvc_ticket_update", NEEDS(PERM(TICKET_UPDATE)), prep_ticket_changed, run_ticket_update, NULL},
 	{"csvc_ticket_transition", NEEDS(PERM(TICKET_TRANSITION)), prep_ticket, run_ticket_transition, NULL},
+	{"csvc_ticket_transition_ex", NEEDS(PERM(TICKET_TRANSITION)), prep_ticket, run_ticket_transition_ex, NULL},
+	{"csvc_ticket_approve", NEEDS(PERM(TICKET_TRANSITION)), prep_guarded_ticket, run_ticket_approve, NULL},
 	{"csvc_ticket_assign", NEEDS(PERM(TICKET_ASSIGN)), prep_ticket, run_ticket_assign, NULL},
 	{"csvc_ticket_comment", NEEDS(PERM(TICKET_UPDATE)), prep_ticket, run_ticket_comment, NULL},
 	{"csvc_ticket_link", NEEDS(PERM(TICKET_UPDATE)), prep_two_tickets, run_ticket_link, NULL},
@@ -2153,6 +2183,14 @@ static int group_setup(void **state)
 	csvc_assert_ok(csvc_workflow_save(E.t, wf, &v));
 	assert_int_equal(v, 2);
 	csvc_workflow_free(wf);
+	wf = two_state_workflow("mx_guarded");
+	csvc_assert_ok(csvc_workflow_add_transition(wf, "settle", "new", "done"));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "settle", "service_agent", NULL, 0));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "settle", "specialist", NULL, 0));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "settle", "supervisor", NULL, 0));
+	csvc_assert_ok(csvc_workflow_save(E.t, wf, NULL));
+	csvc_workflow_free(wf);
+	csvc_assert_ok(csvc_ticket_kind_define(E.t, "mx_guarded", "mx_guarded", "补偿", "Guarded"));
 	csvc_team *team = NULL;
 	csvc_assert_ok(csvc_team_new(&team, "mx_team", "测试组", CSVC_TEAM_CS_GROUP));
 	csvc_assert_ok(csvc_team_create(E.t, team, "setup"));

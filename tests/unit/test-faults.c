@@ -457,6 +457,37 @@ static int op_ticket_transition(csvc_store *s, void *ctx)
 	return csvc_ticket_transition(s, (csvc_uuid *)ctx, "analyse", 0, "op", "note", NULL);
 }
 
+/* A ticket whose "refund" above 500 needs a supervisor's approval. */
+static void guarded_ticket(csvc_store *s, csvc_uuid *id)
+{
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "faults_guarded", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_subject(t, "退款"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "setup"));
+	*id = *csvc_ticket_id(t);
+	csvc_ticket_free(t);
+}
+
+static int op_ticket_approve(csvc_store *s, void *ctx)
+{
+	csvc_transition_opts o = CSVC_TRANSITION_OPTS_INIT;
+	csvc_transition_input in = {"amount", "800"};
+	o.actor = "faults.sup";
+	o.inputs = &in;
+	o.n_inputs = 1;
+	return csvc_ticket_approve(s, (csvc_uuid *)ctx, "refund", &o, NULL);
+}
+
+static int op_ticket_transition_ex(csvc_store *s, void *ctx)
+{
+	csvc_transition_opts o = CSVC_TRANSITION_OPTS_INIT;
+	csvc_transition_input in = {"amount", "800"};
+	o.actor = "op";
+	o.inputs = &in;
+	o.n_inputs = 1;
+	return csvc_ticket_transition_ex(s, (csvc_uuid *)ctx, "refund", &o, NULL);
+}
+
 static int op_ticket_comment(csvc_store *s, void *ctx)
 {
 	return csvc_ticket_comment(s, (csvc_uuid *)ctx, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "已处理", NULL, 0, "op"}, NULL);
@@ -651,6 +682,21 @@ static void test_every_write_fails_cleanly(void **state)
 	csvc_assert_ok(csvc_staff_create(s, agent, NULL));
 	csvc_staff_free(agent);
 
+	csvc_workflow *wf = NULL;
+	csvc_assert_ok(csvc_workflow_new(&wf, "faults_guarded"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "处理中", "Open"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "refunded", CSVC_STATE_CLOSED, "已退款", "Refunded"));
+	csvc_assert_ok(csvc_workflow_add_transition(wf, "refund", "open", "refunded"));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "refund", "supervisor", "amount", 500));
+	csvc_assert_ok(csvc_workflow_save(s, wf, NULL));
+	csvc_workflow_free(wf);
+	csvc_assert_ok(csvc_ticket_kind_define(s, "faults_guarded", "faults_guarded", "退款", "Refund"));
+	csvc_staff *sup = NULL;
+	csvc_assert_ok(csvc_staff_new(&sup, "faults.sup", "主管"));
+	csvc_assert_ok(csvc_staff_add_role(sup, "supervisor"));
+	csvc_assert_ok(csvc_staff_create(s, sup, NULL));
+	csvc_staff_free(sup);
+
 	static const int codes[] = {SQLITE_IOERR, SQLITE_FULL, SQLITE_BUSY, SQLITE_NOMEM};
 	for (size_t ci = 0; ci < sizeof(codes) / sizeof(codes[0]); ci++) {
 		csvc_uuid created;
@@ -687,6 +733,12 @@ static void test_every_write_fails_cleanly(void **state)
 		/* Time worked: no row and no entry, and the hook hears nothing. */
 		assert_true(fail_every_step(s, op_log_work, &ticket, codes[ci]) > 2);
 		assert_int_equal(hook_calls, 3);
+		/* Guards: a failed approval or guarded transition writes no
+		 * approval, event or state. */
+		csvc_uuid guarded;
+		guarded_ticket(s, &guarded);
+		assert_true(fail_every_step(s, op_ticket_approve, &guarded, codes[ci]) > 2);
+		assert_true(fail_every_step(s, op_ticket_transition_ex, &guarded, codes[ci]) > 2);
 		/* Routing: a failed routed create or route writes nothing, and
 		 * the rule's turn stays where it was. */
 		csvc_uuid routed;

@@ -56,7 +56,7 @@ from ._errors import (AccessDenied, AlreadyExists, Busy, Conflict, Corrupt, Erro
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
 from ._values import (Appraisal, AppraisalSummary, CalendarInfo, Event, FeedEntry, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget,
-                      State, SurveyDimension, SurveyQuestion, Transition, ZoneOffset)
+                      State, SurveyDimension, SurveyQuestion, Transition, Guard, ZoneOffset)
 from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
 from ._report import ReportRow
@@ -80,6 +80,7 @@ _csvc._bind({
     "MergeConflict": MergeConflict,
     "State": State,
     "Transition": Transition,
+    "Guard": Guard,
     "LifecycleEntry": LifecycleEntry,
     "ZoneOffset": ZoneOffset,
     "CalendarInfo": CalendarInfo,
@@ -125,7 +126,7 @@ __all__ = [
     # surveys and reports
     "Survey", "SurveyQuestionRef", "Choice", "Report", "ReportRow",
     # values
-    "Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
+    "Event", "MergeConflict", "State", "Transition", "Guard", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
     "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry", "Appraisal", "AppraisalSummary",
     # enums
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",

@@ -8,7 +8,7 @@ import typing
 
 from ._enums import AppraisalCriterion, AppraisalSource, Lifecycle, QuestionType, SlaStatus, StateCategory
 
-__all__ = ["Event", "MergeConflict", "State", "Transition", "LifecycleEntry", "ZoneOffset",
+__all__ = ["Event", "MergeConflict", "State", "Transition", "Guard", "LifecycleEntry", "ZoneOffset",
            "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry",
            "Appraisal", "AppraisalSummary"]
 
@@ -83,6 +83,17 @@ class Transition(typing.NamedTuple):
     name: str
     from_state: str
     to_state: str
+
+
+class Guard(typing.NamedTuple):
+    """A transition guard: a required field (role None) or an approval by
+    `role` (field None: always; else when the integer input `field` is
+    above `threshold`)."""
+
+    transition: str
+    field: typing.Optional[str]
+    role: typing.Optional[str]
+    threshold: int
 
 
 class LifecycleEntry(typing.NamedTuple):

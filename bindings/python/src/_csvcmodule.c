@@ -82,6 +82,7 @@ static PyObject *g_event_type;      /* csvc.Event */
 static PyObject *g_conflict_type;   /* csvc.MergeConflict */
 static PyObject *g_state_type;      /* csvc.State */
 static PyObject *g_transition_type; /* csvc.Transition */
+static PyObject *g_guard_type;      /* csvc.Guard */
 static PyObject *g_lifecycle_entry_type; /* csvc.LifecycleEntry */
 static PyObject *g_zone_offset_type;   /* csvc.ZoneOffset */
 static PyObject *g_calendar_info_type; /* csvc.CalendarInfo */
@@ -1709,6 +1710,47 @@ static PyObject *Workflow_get_transitions(WorkflowObject *self, void *cl)
 	return t;
 }
 
+static PyObject *Workflow_get_guards(WorkflowObject *self, void *cl)
+{
+	size_t n = csvc_workflow_guard_count(self->wf);
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	(void)cl;
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		const char *tr = NULL, *field = NULL, *role = NULL;
+		int64_t threshold = 0;
+		PyObject *g;
+		csvc_workflow_guard_at(self->wf, i, &tr, &field, &role, &threshold);
+		g = PyObject_CallFunction(g_guard_type, "szzL", tr, field, role, (long long)threshold);
+		if (g == NULL) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, g);
+	}
+	return t;
+}
+
+static PyObject *Workflow_require_field(WorkflowObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"transition", "field", NULL};
+	const char *tr, *field;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss:require_field", kw, &tr, &field) ||
+	    check_rc(csvc_workflow_require_field(self->wf, tr, field)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
+static PyObject *Workflow_require_approval(WorkflowObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"transition", "role", "field", "threshold", NULL};
+	const char *tr, *role, *field = NULL;
+	long long threshold = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ss|zL:require_approval", kw, &tr, &role, &field, &threshold) ||
+	    check_rc(csvc_workflow_require_approval(self->wf, tr, role, field, threshold)))
+		return NULL;
+	Py_RETURN_NONE;
+}
+
 static PyObject *Workflow_add_state(WorkflowObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"name", "category", "label_zh", "label_en", NULL};
@@ -1772,6 +1814,8 @@ static PyGetSetDef Workflow_getset[] = {
 	GS(Workflow, initial, "Name of the initial state (the first state added unless set)."),
 	G(Workflow, states, "States in the order added: tuple of State(name, category, label_zh, label_en)."),
 	G(Workflow, transitions, "Transitions in the order added: tuple of Transition(name, from_state, to_state)."),
+	G(Workflow, guards, "Guards in the order added: tuple of Guard(transition, field, role, threshold);\n"
+	  "role None: a required field; field None: an approval always needed."),
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -1782,6 +1826,13 @@ static PyMethodDef Workflow_methods[] = {
 	        "Adds a state in StateCategory `category` (AlreadyExists if the name is taken)."),
 	METH_KW(Workflow, add_transition, "add_transition($self, /, name, from_state, to_state)\n--\n\n"
 	        "Adds transition `name` from one state to another."),
+	METH_KW(Workflow, require_field, "require_field($self, /, transition, field)\n--\n\n"
+	        "Transition `transition` needs `field`: a ticket field by its fixed name\n"
+	        "(customer, channel, category, assignee, team, order_ref, subject, description)\n"
+	        "or an input given with the transition."),
+	METH_KW(Workflow, require_approval, "require_approval($self, /, transition, role, field=None, threshold=0)\n--\n\n"
+	        "Transition `transition` needs an approval by a holder of `role`: always, or with\n"
+	        "`field` only when that integer input is above `threshold`."),
 	{"validate", (PyCFunction)Workflow_validate, METH_NOARGS,
 	 "validate($self, /)\n--\n\nChecks the definition; raises InvalidArgument naming the problem."},
 	METH_O_(Workflow, state_category, "state_category($self, state, /)\n--\n\n"
@@ -1792,7 +1843,7 @@ static PyMethodDef Workflow_methods[] = {
 };
 
 static const char *const workflow_eq_fields[] = {
-	"name", "version", "initial", "states", "transitions", NULL,
+	"name", "version", "initial", "states", "transitions", "guards", NULL,
 };
 
 static PyObject *Workflow_richcompare(PyObject *a, PyObject *b, int op)
@@ -7024,22 +7075,122 @@ static int reread_ticket(StoreObject *self, PyObject *obj, errsnap *e)
 	return rc;
 }
 
+/* Fills `in` (at most CSVC_TRANSITION_MAX_INPUTS + 1 entries, so that
+ * the library refuses too many) from a dict of str to str or int; the
+ * strings borrow from `keep`, a list the caller releases. */
+static int inputs_in(PyObject *dict, csvc_transition_input *in, uint32_t *n, PyObject *keep)
+{
+	PyObject *k, *v;
+	Py_ssize_t pos = 0;
+	*n = 0;
+	if (dict == NULL || dict == Py_None)
+		return 0;
+	if (!PyDict_Check(dict)) {
+		PyErr_SetString(PyExc_TypeError, "inputs must be a dict of name to value");
+		return -1;
+	}
+	while (PyDict_Next(dict, &pos, &k, &v)) {
+		PyObject *sv;
+		if (*n > CSVC_TRANSITION_MAX_INPUTS)
+			break;
+		if (!PyUnicode_Check(k)) {
+			PyErr_SetString(PyExc_TypeError, "input names must be str");
+			return -1;
+		}
+		if (PyUnicode_Check(v)) {
+			sv = v;
+			Py_INCREF(sv);
+		} else if (PyLong_Check(v) && !PyBool_Check(v)) {
+			sv = PyObject_Str(v);
+		} else {
+			PyErr_SetString(PyExc_TypeError, "input values must be str or int");
+			return -1;
+		}
+		if (sv == NULL || PyList_Append(keep, sv) < 0) {
+			Py_XDECREF(sv);
+			return -1;
+		}
+		Py_DECREF(sv);
+		in[*n].name = PyUnicode_AsUTF8(k);
+		in[*n].value = PyUnicode_AsUTF8(sv);
+		if (in[*n].name == NULL || in[*n].value == NULL)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", NULL};
+	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", "inputs", NULL};
 	csvc_uuid id;
-	PyObject *obj;
+	PyObject *obj, *inputs = Py_None, *keep;
 	const char *tr, *actor = NULL, *note = NULL;
 	long long expected = 0;
 	int64_t rev = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|Lzz:transition_ticket", kw, &obj, &tr, &expected,
-	                                 &actor, &note) ||
+	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS + 1];
+	csvc_transition_opts o;
+	uint32_t n = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|LzzO:transition_ticket", kw, &obj, &tr, &expected,
+	                                 &actor, &note, &inputs) ||
 	    !conv_uuid(obj, &id))
 		return NULL;
+	if ((keep = PyList_New(0)) == NULL)
+		return NULL;
+	if (inputs_in(inputs, in, &n, keep) < 0) {
+		Py_DECREF(keep);
+		return NULL;
+	}
+	csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
+	o.expected_revision = expected;
+	o.actor = actor;
+	o.note = note;
+	o.inputs = in;
+	o.n_inputs = n;
 	ENTER(self);
-	CALL(self, 1, rc_, &e_, csvc_ticket_transition(self->store, &id, tr, expected, actor, note, &rev));
+	if (inputs == Py_None) {
+		CALL(self, 1, rc_, &e_, csvc_ticket_transition(self->store, &id, tr, expected, actor, note, &rev));
+	} else {
+		CALL(self, 1, rc_, &e_, csvc_ticket_transition_ex(self->store, &id, tr, &o, &rev));
+	}
 	if (rc_ == CSVC_OK)
 		rc_ = reread_ticket(self, obj, &e_);
+	Py_DECREF(keep);
+	return DONE(self, PyLong_FromLongLong(rev));
+}
+
+static PyObject *Store_approve_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", "inputs", NULL};
+	csvc_uuid id;
+	PyObject *obj, *inputs = Py_None, *keep;
+	const char *tr, *actor = NULL, *note = NULL;
+	long long expected = 0;
+	int64_t rev = 0;
+	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS + 1];
+	csvc_transition_opts o;
+	uint32_t n = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|LzzO:approve_ticket", kw, &obj, &tr, &expected,
+	                                 &actor, &note, &inputs) ||
+	    !conv_uuid(obj, &id))
+		return NULL;
+	if ((keep = PyList_New(0)) == NULL)
+		return NULL;
+	if (inputs_in(inputs, in, &n, keep) < 0) {
+		Py_DECREF(keep);
+		return NULL;
+	}
+	csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
+	o.expected_revision = expected;
+	o.actor = actor;
+	o.note = note;
+	o.inputs = in;
+	o.n_inputs = n;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_ticket_approve(self->store, &id, tr, &o, &rev));
+	if (rc_ == CSVC_OK)
+		rc_ = reread_ticket(self, obj, &e_);
+	Py_DECREF(keep);
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
@@ -8759,10 +8910,17 @@ static PyMethodDef Store_methods[] = {
 	SM(get_ticket, "get_ticket($self, /, id)\n--\n\nReads a ticket by id."),
 	SM(get_ticket_by_number, "get_ticket_by_number($self, /, number)\n--\n\nReads a ticket by its number ('SH01-000123')."),
 	SM(replay_ticket, "replay_ticket($self, /, id)\n--\n\nRebuilds a ticket from its event log alone."),
-	SM(transition_ticket, "transition_ticket($self, /, id, transition, expected_revision=0, actor=None, note=None)\n--\n\n"
+	SM(transition_ticket, "transition_ticket($self, /, id, transition, expected_revision=0, actor=None, note=None, inputs=None)\n--\n\n"
 	   "Applies a workflow transition; returns the new revision. InvalidTransition if\n"
-	   "the transition does not leave the current state; Conflict if\n"
-	   "expected_revision (0: no check) is stale."),
+	   "the transition does not leave the current state or a guard refuses (a field or\n"
+	   "approval missing: the message names it); Conflict if expected_revision (0: no\n"
+	   "check) is stale. `inputs`: a dict of name to str or int, checked by the guards\n"
+	   "and recorded in the event."),
+	SM(approve_ticket, "approve_ticket($self, /, id, transition, expected_revision=0, actor=None, note=None, inputs=None)\n--\n\n"
+	   "Approves the ticket's next `transition` from its current state, as `actor` (the\n"
+	   "principal under access control), who must hold a role its approval guard names\n"
+	   "(AccessDenied otherwise); `inputs` gives the approved values (e.g. amount).\n"
+	   "Returns the new revision."),
 	SM(assign_ticket, "assign_ticket($self, /, id, assignee=None, team=None, expected_revision=0, actor=None)\n--\n\n"
 	   "Hands the ticket to an assignee and/or team (None clears); returns the new revision."),
 	SM(route_ticket, "route_ticket($self, /, id, expected_revision=0, actor=None)\n--\n\n"
@@ -9174,6 +9332,7 @@ static PyObject *mod_bind(PyObject *m, PyObject *ns)
 	    bind_get(ns, "StoreClosed", &g_store_closed) || bind_get(ns, "UUID", &g_uuid_type) ||
 	    bind_get(ns, "Event", &g_event_type) || bind_get(ns, "MergeConflict", &g_conflict_type) ||
 	    bind_get(ns, "State", &g_state_type) || bind_get(ns, "Transition", &g_transition_type) ||
+	    bind_get(ns, "Guard", &g_guard_type) ||
 	    bind_get(ns, "LifecycleEntry", &g_lifecycle_entry_type) ||
 	    bind_get(ns, "ZoneOffset", &g_zone_offset_type) ||
 	    bind_get(ns, "CalendarInfo", &g_calendar_info_type) ||
