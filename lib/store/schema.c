@@ -1221,6 +1221,18 @@ static const char PG_MIGRATION_18[] =
 	"CREATE INDEX tickets_assignee_created ON tickets(assignee, created_us) WHERE assignee IS NOT NULL;"
 	"CREATE INDEX survey_responses_staff ON survey_responses(staff, submitted_us) WHERE staff IS NOT NULL;";
 
+/* The store's own settings, read by every process that opens it:
+ * "staff_references" (1: assignees, teams and actors must name the
+ * staff directory; staff.h csvc_staff_set_references). */
+static const char MIGRATION_19[] =
+	"CREATE TABLE store_settings ("
+	"  name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+static const char PG_MIGRATION_19[] =
+	"CREATE TABLE store_settings ("
+	"  name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL"
+	");";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -1248,6 +1260,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_16, PG_MIGRATION_16),
 	CSVC__SQL_DIALECTS(MIGRATION_17, PG_MIGRATION_17),
 	CSVC__SQL_DIALECTS(MIGRATION_18, PG_MIGRATION_18),
+	CSVC__SQL_DIALECTS(MIGRATION_19, PG_MIGRATION_19),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

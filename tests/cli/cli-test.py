@@ -1194,7 +1194,7 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
+        db.executescript("DROP TABLE store_settings; DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
                          " DROP INDEX survey_responses_staff; "
                          "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;"
                          " DROP INDEX tickets_team_priority; DROP INDEX tickets_assignee_priority;"

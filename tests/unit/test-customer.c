@@ -924,6 +924,7 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
+	                              "DROP TABLE store_settings;" /* 19 */
 	                              "DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
 	                              "DROP INDEX survey_responses_staff;" /* 18 */
 	                              "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;" /* 17 */

@@ -551,6 +551,7 @@ static void test_migration_backfill(void **state)
 	int64_t defs = sql_int(db, "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM sla_policies)"
 	                           " + (SELECT count(*) FROM surveys) + (SELECT count(*) FROM survey_invitations)");
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
+	                                  "DROP TABLE store_settings;" /* 19 */
 	                                  "DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"
 	                                  "DROP INDEX survey_responses_staff;" /* 18 */
 	                                  "DROP TABLE ticket_work; DROP TABLE queues; DROP INDEX tickets_ticket_category;" /* 17 */
