@@ -1252,8 +1252,8 @@ CSVC_EXTERN(int) csvc_staff_set_references(csvc_store *store, int on, const char
  * Adopts the store's free text into the staff directory, then turns its
  * staff references on, in one transaction. Every distinct ticket
  * assignee, SLA escalation assignee and recorded actor (of tickets,
- * comments, time worked, customers, staff, appraisals and feed records)
- * that is neither a staff code nor a system actor becomes an active
+ * comments, time worked, customers, staff, appraisals and feed records,
+ * and `actor` itself, which the call records) that is neither a staff code nor a system actor becomes an active
  * staff member with that text as code and name (no roles, teams or
  * skills); every distinct ticket or SLA escalation team that is not a
  * team code becomes an active customer-service group with that text as

@@ -251,6 +251,33 @@ static void free_list(char **v, size_t n)
 	csvc__free(v);
 }
 
+/* Adopting records `actor` on the entries it writes: a free-text actor
+ * is adopted with the others (else the store would refuse it next). */
+static int add_own_actor(csvc_store *s, const char *actor, char ***people, size_t *n)
+{
+	if (!actor || !actor[0] || csvc_staff_is_system_actor(actor))
+		return CSVC_OK;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*people)[i], actor) == 0)
+			return CSVC_OK;
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_STAFF_ACTIVE, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_text(st, 1, actor);
+	int64_t active = 0;
+	if ((rc = csvc__db_one_int(st, &active)) != 0)
+		return rc < 0 ? rc : CSVC_OK; /* a staff code already */
+	char **grown = csvc__realloc(*people, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	*people = grown;
+	if (!(grown[*n] = csvc__strcopy(actor)))
+		return csvc__error(CSVC_ENOMEM, "out of memory");
+	(*n)++;
+	return CSVC_OK;
+}
+
 /* A stored value that cannot become a code: the check's message, named. */
 static int unfit(const char *value, const char *what)
 {
@@ -266,7 +293,7 @@ static int adopt(csvc_store *s, const char *actor, int64_t *n_staff, int64_t *n_
 	char **people = NULL, **teams = NULL;
 	size_t np = 0, nt = 0;
 	int rc = collect(s, &SQL_ADOPT_STAFF, &people, &np);
-	if (rc || (rc = collect(s, &SQL_ADOPT_TEAMS, &teams, &nt)))
+	if (rc || (rc = collect(s, &SQL_ADOPT_TEAMS, &teams, &nt)) || (rc = add_own_actor(s, actor, &people, &np)))
 		goto out;
 	/* Every value is checked before anything is written: a refusal
 	 * changes nothing. */
