@@ -13,6 +13,13 @@ class StaffReferencesTest(StoreTestCase):
             t.set_assignee(assignee, team)
         return self.store.create_ticket(t, actor=actor)
 
+    def test_system_actors(self):
+        self.assertIs(csvc.is_system_actor("sla"), True)
+        self.assertIs(csvc.is_system_actor("system"), True)
+        self.assertIs(csvc.is_system_actor("alice"), False)
+        with self.assertRaises(TypeError):
+            csvc.is_system_actor(None)
+
     def test_off_by_default_and_stored(self):
         self.assertIs(self.store.staff_references(), False)
         self.ticket("Somebody", "no_such_team", actor="whoever")  # free text, as before

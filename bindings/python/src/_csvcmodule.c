@@ -9133,6 +9133,19 @@ static PyObject *mod_strerror(PyObject *m, PyObject *arg)
 	return PyUnicode_FromString(csvc_strerror((int)code));
 }
 
+static PyObject *mod_is_system_actor(PyObject *m, PyObject *arg)
+{
+	const char *name;
+	(void)m;
+	if (!PyUnicode_Check(arg)) {
+		PyErr_SetString(PyExc_TypeError, "is_system_actor() expects a str");
+		return NULL;
+	}
+	if ((name = PyUnicode_AsUTF8(arg)) == NULL)
+		return NULL;
+	return PyBool_FromLong(csvc_staff_is_system_actor(name));
+}
+
 static int bind_get(PyObject *ns, const char *name, PyObject **slot)
 {
 	PyObject *v = PyDict_GetItemString(ns, name);
@@ -9195,6 +9208,9 @@ static PyMethodDef module_methods[] = {
 	{"library_version", mod_library_version, METH_NOARGS,
 	 "library_version()\n--\n\nThe version of the libcsvc library in use."},
 	{"strerror", mod_strerror, METH_O, "strerror(code, /)\n--\n\nThe library's description of an error code."},
+	{"is_system_actor", mod_is_system_actor, METH_O,
+	 "is_system_actor(name, /)\n--\n\nTrue for the library's system actors ('sla', 'system'), which every store\n"
+	 "accepts as actors whatever its staff references."},
 	{"metric_name", mod_metric_name, METH_O,
 	 "metric_name(metric, /)\n--\n\nThe JSON name of a report Metric ('csat', 'nps_se', 'response_p90_us' ...),\n"
 	 "or None for a value this version does not know."},
