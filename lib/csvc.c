@@ -16,6 +16,7 @@
 #include "csvc/survey.h"
 #include "sla/sla-internal.h"
 #include "csvc/staff.h"
+#include "staff/staff-internal.h"
 #include "store/store-internal.h"
 #include "survey/survey-internal.h"
 #include "ticket/ticket-internal.h"
@@ -29,7 +30,7 @@ int csvc_store_open(csvc_store **out, const char *path, const csvc_store_options
 	int rc = csvc__store_open(&s, path, opts);
 	if (rc)
 		return rc;
-	if ((rc = csvc__feed_attach(s)) || (rc = csvc__access_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__calendar_attach(s)) || (rc = csvc__route_attach(s)) || (rc = csvc__ticket_attach(s)) ||
+	if ((rc = csvc__feed_attach(s)) || (rc = csvc__access_attach(s)) || (rc = csvc__customer_attach(s)) || (rc = csvc__workflow_attach(s)) || (rc = csvc__calendar_attach(s)) || (rc = csvc__staff_attach(s)) || (rc = csvc__route_attach(s)) || (rc = csvc__ticket_attach(s)) ||
 	    (rc = csvc__sla_attach(s)) || (rc = csvc__survey_attach(s))) {
 		csvc__error_saved saved;
 		csvc__error_save(&saved);

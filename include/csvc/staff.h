@@ -1180,6 +1180,115 @@ CSVC_EXTERN(int64_t) csvc_appraisal_summary_count(const csvc_appraisal_summary *
 CSVC_EXTERN(double) csvc_appraisal_summary_mean(const csvc_appraisal_summary *s, csvc_appraisal_source_t source,
                                                 csvc_appraisal_criterion_t criterion);
 
+/* ------------------------------------------------------------------ */
+/* References: assignees, teams and actors name the directory          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Whether `actor` is one of the library's system actors, which every
+ * store accepts as an actor whatever its staff references: "sla" (the
+ * SLA engine's escalations) and "system" (a host's own automated writes).
+ * They cannot be staff codes under staff references (docs/staff.md).
+ *
+ * @param actor A name, or NULL.
+ * @return 1 for a system actor, else 0 (also for NULL).
+ * Thread safety: any thread.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_is_system_actor(const char *actor);
+
+/**
+ * Whether the store's staff references are on. The setting is stored in
+ * the store, so every process and connection opening it obeys it. With
+ * it on, every write checks: a ticket's assignee is the code of an
+ * active staff member and its team the code of an active team (of either
+ * kind), where a call sets them to a new value (csvc_ticket_create,
+ * csvc_ticket_update, csvc_ticket_assign, csvc_ticket_route and the SLA
+ * engine's escalations); and every actor a call records (each public
+ * call taking an `actor`) is a staff code (active or not) or a system
+ * actor (csvc_staff_is_system_actor). NULL actors, assignees and teams
+ * stay allowed where they are. Off (the default, also for stores made
+ * before it existed): all three are free text, as before.
+ *
+ * @param store The open store.
+ * @return 1 (on), 0 (off), or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`), CSVC_EACCESS (access control on
+ * and no principal set), CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
+ * CSVC_ENOMEM.
+ * Thread safety: as any call on `store` (one thread at a time).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_references(csvc_store *store);
+
+/**
+ * Turns the store's staff references on (1) or off (0). Turning them on
+ * checks nothing already stored: only later writes are checked (use
+ * csvc_staff_adopt to turn a store's free text into staff records
+ * first). A change writes a `setting_changed` change-feed entry (subject
+ * kind "definition", reference "staff_references", payload
+ * {"kind":"setting","value":true|false}); setting the current value
+ * writes nothing. Needs staff_manage.
+ *
+ * @param store The open store.
+ * @param on 1 or 0.
+ * @param actor Who made the change (1 to CSVC_STAFF_MAX_ACTOR bytes), or
+ *              NULL; checked against the references as they are before
+ *              the change.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `on` neither 0 nor 1, a bad
+ * `actor`), CSVC_ERANGE (`actor` too long), CSVC_ENOTFOUND (references
+ * on and `actor` is neither a staff code nor a system actor),
+ * CSVC_EACCESS (no staff_manage, or `actor` names someone other than the
+ * principal), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE, CSVC_ECORRUPT,
+ * CSVC_ENOMEM. Nothing changes on failure.
+ * Thread safety: as any call on `store` (one thread at a time).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_set_references(csvc_store *store, int on, const char *actor);
+
+/**
+ * Adopts the store's free text into the staff directory, then turns its
+ * staff references on, in one transaction. Every distinct ticket
+ * assignee, SLA escalation assignee and recorded actor (of tickets,
+ * comments, time worked, customers, staff, appraisals and feed records,
+ * and `actor` itself, which the call records) that is neither a staff code nor a system actor becomes an active
+ * staff member with that text as code and name (no roles, teams or
+ * skills); every distinct ticket or SLA escalation team that is not a
+ * team code becomes an active customer-service group with that text as
+ * code and name. Each is created as csvc_staff_create and
+ * csvc_team_create do (history and change-feed entries, by `actor`).
+ * Stored records keep their text, which now names those records, so
+ * reports by assignee or team are unchanged. Running it again creates
+ * only what is new (nothing, if nothing was written since). Needs
+ * staff_manage.
+ *
+ * A value that cannot be a staff code (longer than CSVC_STAFF_MAX_CODE
+ * bytes, spaces around it) or a team code (not a machine name: a-z, 0-9,
+ * '_', '.', '-') is refused: nothing is adopted, and the message names
+ * the value.
+ *
+ * @param store The open store.
+ * @param actor Who adopted (1 to CSVC_STAFF_MAX_ACTOR bytes), or NULL.
+ * @param staff_created Receives how many staff members were created;
+ *                      written only on success.
+ * @param teams_created Receives how many teams were created; written
+ *                      only on success.
+ * @return CSVC_OK, or a negative csvc_error_t (see Errors).
+ *
+ * Errors: CSVC_EINVAL (NULL `store`, `staff_created` or `teams_created`,
+ * a bad `actor`, a stored value that cannot be a code), CSVC_ERANGE (`actor` too long), CSVC_ENOTFOUND
+ * (references on and `actor` is neither a staff code nor a system
+ * actor), CSVC_EACCESS (no staff_manage, or `actor` names someone other
+ * than the principal), CSVC_EREADONLY, CSVC_EBUSY, CSVC_ESTORAGE,
+ * CSVC_ECORRUPT, CSVC_ENOMEM. Nothing changes on failure.
+ * Thread safety: as any call on `store` (one thread at a time).
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_staff_adopt(csvc_store *store, const char *actor, int64_t *staff_created,
+                                  int64_t *teams_created);
+
 CSVC_END_DECL
 
 #endif /* CSVC_STAFF_H */

@@ -54,7 +54,10 @@ int csvc__access_scope(struct csvc_store *s, const char **store);
 int csvc__access_require_list(struct csvc_store *s, csvc_permission_t perm, const char *store_code, const char *call);
 /* The actor a write records: the caller's `*actor` when it is the
  * principal or when no principal is set; the principal when `*actor` is
- * NULL; CSVC_EACCESS when it names someone else. */
+ * NULL; CSVC_EACCESS when it names someone else. The actor kept is then
+ * checked by the modules' `actor` callbacks (csvc__store_check_actor: the
+ * staff directory's references), except while the library acts on its
+ * own. */
 int csvc__access_actor(struct csvc_store *s, const char **actor, const char *call);
 /* 1 when records read now must have their contacts masked. */
 int csvc__access_masks_contacts(struct csvc_store *s);

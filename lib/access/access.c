@@ -161,14 +161,16 @@ int csvc__access_require_list(csvc_store *s, csvc_permission_t perm, const char 
 int csvc__access_actor(csvc_store *s, const char **actor, const char *call)
 {
 	access_state *a = state_of(s);
-	if (!a->principal || a->system)
+	if (a->system)
 		return CSVC_OK;
+	if (!a->principal)
+		return csvc__store_check_actor(s, *actor, call);
 	if (!*actor) {
 		*actor = a->principal;
-		return CSVC_OK;
+		return csvc__store_check_actor(s, *actor, call);
 	}
 	if (strcmp(*actor, a->principal) == 0)
-		return CSVC_OK;
+		return csvc__store_check_actor(s, *actor, call);
 	return csvc__error(CSVC_EACCESS, "%s: the store works for staff member '%s', who may not act as '%s'", call,
 	                   a->principal, *actor);
 }

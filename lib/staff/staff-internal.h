@@ -52,6 +52,18 @@ int csvc__staff_check_code(const char *code);
 int csvc__staff_check_skill(int32_t kind, const char *value);
 int csvc__team_check_code(const char *code);
 
+/* ---- references (refs.c) ---- */
+
+/* Attaches the staff references' actor check to a store being opened. */
+int csvc__staff_attach(struct csvc_store *s);
+/* With the store's staff references on: `assignee` must be an active
+ * staff member's code and `team` an active team's code (NULL: none), each
+ * checked only when it differs from the old value (`old_*`; NULL for a
+ * new record). CSVC_ENOTFOUND (unknown) or CSVC_ESTATE (deactivated),
+ * naming `call` and the value. */
+int csvc__staff_check_refs(struct csvc_store *s, const char *assignee, const char *team, const char *old_assignee,
+                           const char *old_team, const char *call);
+
 /* ---- storage (staff-sql.c) ---- */
 struct csvc_store;
 

@@ -1296,6 +1296,18 @@ static const char PG_MIGRATION_20[] =
 	"CREATE TRIGGER ticket_approvals_no_truncate BEFORE TRUNCATE ON ticket_approvals"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION csvc_refuse('approvals are append-only');";
 
+/* The store's own settings, read by every process that opens it:
+ * "staff_references" (1: assignees, teams and actors must name the
+ * staff directory; staff.h csvc_staff_set_references). */
+static const char MIGRATION_21[] =
+	"CREATE TABLE store_settings ("
+	"  name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+static const char PG_MIGRATION_21[] =
+	"CREATE TABLE store_settings ("
+	"  name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL"
+	");";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -1325,6 +1337,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_18, PG_MIGRATION_18),
 	CSVC__SQL_DIALECTS(MIGRATION_19, PG_MIGRATION_19),
 	CSVC__SQL_DIALECTS(MIGRATION_20, PG_MIGRATION_20),
+	CSVC__SQL_DIALECTS(MIGRATION_21, PG_MIGRATION_21),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -43,6 +43,10 @@ typedef struct csvc__store_ext {
 	 * csvc_permission_t): CSVC_OK, or the refusal (access control, for
 	 * the modules below it: csvc__store_require). */
 	int (*require)(csvc_store *s, void *state, int32_t perm, const char *call);
+	/* Whether `actor` (not NULL) may be recorded as who made a change in
+	 * call `call`: CSVC_OK, or the refusal (the staff directory's
+	 * references, for the modules below it: csvc__store_check_actor). */
+	int (*actor)(csvc_store *s, void *state, const char *actor, const char *call);
 } csvc__store_ext;
 
 struct csvc_store {
@@ -116,6 +120,10 @@ int csvc__store_attach(csvc_store *s, const csvc__store_ext *ext, void *state);
 /* Asks the modules with a `require` callback whether call `call` may use
  * permission `perm` (access.h): for the modules below access control. */
 int csvc__store_require(csvc_store *s, int32_t perm, const char *call);
+
+/* Asks the modules with an `actor` callback whether `actor` (NULL: no
+ * check) may be recorded by call `call`. */
+int csvc__store_check_actor(csvc_store *s, const char *actor, const char *call);
 
 /* The state attached for `ext`, or NULL when none was. */
 static inline void *csvc__store_state(const csvc_store *s, const csvc__store_ext *ext)

@@ -66,6 +66,19 @@ int csvc__store_require(csvc_store *s, int32_t perm, const char *call)
 	return CSVC_OK;
 }
 
+int csvc__store_check_actor(csvc_store *s, const char *actor, const char *call)
+{
+	if (!actor)
+		return CSVC_OK;
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].ext->actor) {
+			int rc = s->ext[i].ext->actor(s, s->ext[i].state, actor, call);
+			if (rc)
+				return rc;
+		}
+	return CSVC_OK;
+}
+
 /* Tells every module what the undone writes were: they forget the events
  * those writes queued and the stored versions (workflows, SLA policies,
  * calendars) they may have cached from them. */

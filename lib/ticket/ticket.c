@@ -346,6 +346,7 @@ again:
 	    (!csvc_uuid_is_nil(&t->customer) &&
 	     (rc = csvc__ticket_db_customer_rowid(store, &t->customer, &customer_rowid))) ||
 	    (rc = derive_priority(store, t, &saved->priority)) ||
+	    (rc = csvc__staff_check_refs(store, t->assignee, t->team, NULL, NULL, __func__)) ||
 	    (rc = set_str(&saved->workflow, wf_name)) ||
 	    (rc = set_str(&saved->state, csvc_workflow_initial(wf))))
 		goto end;
@@ -480,7 +481,8 @@ again:
 		if (rc)
 			goto end;
 	}
-	if ((rc = derive_priority(store, saved, &saved->priority)))
+	if ((rc = derive_priority(store, saved, &saved->priority)) ||
+	    (rc = csvc__staff_check_refs(store, saved->assignee, saved->team, old->assignee, old->team, __func__)))
 		goto end;
 	if (saved->channel && !csvc__ticket_field_equal(old, saved, csvc__ticket_field_find("channel")) &&
 	    (rc = csvc__ticket_db_channel_exists(store, saved->channel)))
@@ -1000,7 +1002,9 @@ again:
 		assignee = d.reason == CSVC__ROUTE_DESIGNATED_KEPT ? old->assignee : d.assignee[0] ? d.assignee : NULL;
 		team = d.reason == CSVC__ROUTE_DESIGNATED_KEPT ? old->team : d.team;
 	}
-	if ((rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)))
+	if ((rc = set_str(&saved->assignee, assignee)) || (rc = set_str(&saved->team, team)) ||
+	    (rc = csvc__staff_check_refs(store, assignee, team, old->assignee, old->team,
+	                                 route ? "csvc_ticket_route" : "csvc_ticket_assign")))
 		goto end;
 	set_payload(&payload, old, saved, 0, route ? &changed : NULL);
 	if (route)

@@ -535,6 +535,32 @@ SCENARIOS = {
         (["team", "update", "consult", "--deactivate", "--activate"], None),
         (["team", "update", "consult"], None),
     ],
+    # Staff references: free text adopted into the directory, then checked.
+    "references": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["staff", "references"], None),
+        (["--now", at("10:01"), "--actor", "刘经理", "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--subject", "收银台排队太久"], None),
+        (["--now", at("10:02"), "--actor", "刘经理", "ticket", "assign", "SH01-000001", "--to", "Wang Fang",
+          "--team", "complaints"], None),
+        (["--now", at("10:03"), "--actor", "小周", "ticket", "move", "SH01-000001", "analyse"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11", "--by", "staff", "--json"], None),
+        (["--now", at("10:10"), "staff", "adopt"], None),
+        (["staff", "references", "--json"], None),
+        (["staff", "show", "Wang Fang"], None),
+        (["report", "kpi", "--store", "SH01", "--period", "2026-11", "--by", "staff", "--json"], None),
+        (["--now", at("10:11"), "staff", "adopt", "--json"], None),
+        # checked now
+        (["--now", at("10:12"), "--actor", "小周", "ticket", "assign", "SH01-000001", "--to", "nobody"], None),
+        (["--now", at("10:12"), "--actor", "stranger", "ticket", "move", "SH01-000001", "handle"], None),
+        (["--now", at("10:13"), "--actor", "小周", "ticket", "assign", "SH01-000001", "--to", "刘经理"], None),
+        (["--now", at("10:14"), "--actor", "system", "ticket", "move", "SH01-000001", "handle"], None),
+        (["--now", at("10:15"), "staff", "references", "off"], None),
+        (["--now", at("10:16"), "--actor", "stranger", "ticket", "assign", "SH01-000001", "--to", "nobody"], None),
+        (["--now", at("10:17"), "staff", "references", "on"], None),
+        (["staff", "references", "maybe"], None),
+        (["staff", "adopt", "extra"], None),
+    ],
     # Queues (saved views of tickets) and time worked on tickets.
     "queue": [
         (["--now", T0, "init", "--defaults"], None),
@@ -1226,7 +1252,8 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE ticket_approvals; DROP TABLE workflow_guards;"
+        db.executescript("DROP TABLE store_settings;"
+                         " DROP TABLE ticket_approvals; DROP TABLE workflow_guards;"
                          " DROP TABLE ticket_handoffs;"
                          " ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;"
                          " DROP TABLE staff_appraisals; DROP INDEX tickets_assignee_created;"

@@ -32,6 +32,8 @@ VALUE_INT = {
     'csvc_role_active', 'csvc_role_allows', 'csvc_store_access_control',
     'csvc_route_rule_active', 'csvc_route_rule_designated', 'csvc_queue_active',
     'csvc_feed_wait',  # 1 (entries after the position) or 0 (timeout); NULL `head` is allowed
+    'csvc_staff_is_system_actor',
+    'csvc_staff_references',  # 1 or 0 (or a negative code): the store's setting
 }
 # Valid with NULL/0 arguments (and must still change nothing).
 MAY_SUCCEED = {
@@ -48,6 +50,7 @@ MAY_SUCCEED = {
     'csvc_store_checkpoint',       # nothing to checkpoint: changes nothing
     'csvc_customer_scrub',         # nothing pending: changes nothing
     'csvc_feed_deliver',           # no subscriber: delivers nothing
+    'csvc_staff_set_references',   # off already: changes nothing
 }
 # The documented code for the NULL/0 call where it is not CSVC_EINVAL.
 NULL_CODE = {

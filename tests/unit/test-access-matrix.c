@@ -1031,6 +1031,34 @@ static int run_ticket_route(fx *f)
 /* staff.h                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Staff references: each allowed run turns them off again through the
+ * trusted handle, so that the calls after it record free text as before. */
+static int run_staff_references(fx *f)
+{
+	(void)f;
+	int rc = csvc_staff_references(E.a);
+	return rc < 0 ? rc : CSVC_OK;
+}
+
+static int run_staff_set_references(fx *f)
+{
+	(void)f;
+	int rc = csvc_staff_set_references(E.a, 1, NULL);
+	if (rc == CSVC_OK)
+		csvc_assert_ok(csvc_staff_set_references(E.t, 0, NULL));
+	return rc;
+}
+
+static int run_staff_adopt(fx *f)
+{
+	(void)f;
+	int64_t ns = 0, nt = 0;
+	int rc = csvc_staff_adopt(E.a, NULL, &ns, &nt);
+	if (rc == CSVC_OK)
+		csvc_assert_ok(csvc_staff_set_references(E.t, 0, NULL));
+	return rc;
+}
+
 static void prep_staff_draft(fx *f)
 {
 	unique(f, "mx_staff");
@@ -1789,6 +1817,9 @@ static const call CALLS[] = {
 	{"csvc_team_list", PRINCIPAL, NULL, run_team_list, NULL},
 	{"csvc_team_members", PRINCIPAL, NULL, run_team_members, NULL},
 	{"csvc_team_install_defaults", NEEDS(PERM(STAFF_MANAGE)), NULL, run_team_install_defaults, NULL},
+	{"csvc_staff_references", PRINCIPAL, NULL, run_staff_references, NULL},
+	{"csvc_staff_set_references", NEEDS(PERM(STAFF_MANAGE)), NULL, run_staff_set_references, NULL},
+	{"csvc_staff_adopt", NEEDS(PERM(STAFF_MANAGE)), NULL, run_staff_adopt, NULL},
 	/* A supervisor's appraisal (docs/access.md: staff_manage; a
 	 * customer's needs survey_record, a peer's or one's own a principal:
 	 * test-appraisal.c). Reading another's appraisals: reports_read. */

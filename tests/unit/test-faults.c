@@ -405,6 +405,25 @@ static int op_ticket_create(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* Staff references: adopting the free text written before (ctx: the
+ * least number of staff members it must create), then the setting. */
+static int op_staff_adopt(csvc_store *s, void *ctx)
+{
+	int64_t ns = -1, nt = -1;
+	int rc = csvc_staff_adopt(s, NULL, &ns, &nt);
+	if (rc == CSVC_OK)
+		assert_true(ns >= *(int64_t *)ctx);
+	else
+		assert_int_equal(ns, -1);
+	return rc;
+}
+
+static int op_staff_set_references(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_staff_set_references(s, 1, "op");
+}
+
 /* A suggestion, routed in its create by the rule "faults.route". */
 static int op_routed_create(csvc_store *s, void *ctx)
 {
@@ -718,6 +737,24 @@ static void test_every_write_fails_cleanly(void **state)
 		char role_code[32];
 		assert_true(fail_every_step(s, op_role_create, role_code, codes[ci]) > 3);
 		assert_true(fail_every_step(s, op_role_update, role_code, codes[ci]) > 3);
+		/* Staff references: a failed adoption creates nobody and leaves
+		 * the setting off; so does a failed change of the setting. */
+		{
+			char who[32];
+			snprintf(who, sizeof(who), "faults adopt %zu", ci);
+			csvc_ticket *t = NULL;
+			csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+			csvc_assert_ok(csvc_ticket_set_assignee(t, who, NULL));
+			csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+			csvc_ticket_free(t);
+			/* Who, and the actors of the writes above the first time. */
+			int64_t expect = ci == 0 ? 2 : 1;
+			assert_true(fail_every_step(s, op_staff_adopt, &expect, codes[ci]) > 3);
+			assert_int_equal(csvc_staff_references(s), 1);
+			csvc_assert_ok(csvc_staff_set_references(s, 0, NULL));
+			assert_true(fail_every_step(s, op_staff_set_references, NULL, codes[ci]) > 1);
+			csvc_assert_ok(csvc_staff_set_references(s, 0, NULL));
+		}
 		/* Queues: the same. */
 		char queue_code[32];
 		assert_true(fail_every_step(s, op_queue_create, queue_code, codes[ci]) > 3);

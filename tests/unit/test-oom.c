@@ -794,6 +794,68 @@ static void test_staff(void **state)
 	OOM(s, op_role_read, NULL, READS);
 }
 
+/* ---- staff references ---- */
+
+static int op_staff_adopt(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	int64_t ns = -1, nt = -1;
+	int rc = csvc_staff_adopt(s, NULL, &ns, &nt);
+	if (rc) {
+		assert_int_equal(ns, -1);
+		assert_int_equal(nt, -1);
+	}
+	return rc;
+}
+
+static int op_staff_set_references(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	return csvc_staff_set_references(s, 1, NULL);
+}
+
+static int op_staff_references(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	int rc = csvc_staff_references(s);
+	return rc < 0 ? rc : CSVC_OK;
+}
+
+/* A ticket written with references on: the checks' lookups. */
+static int op_ticket_checked(csvc_store *s, void *ctx)
+{
+	(void)ctx;
+	PAUSE();
+	csvc_ticket *t = UNSET;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_assignee(t, "oom adopt", "oom_adopt"));
+	RESUME();
+	int rc = csvc_ticket_create(s, t, "oom actor");
+	PAUSE();
+	csvc_ticket_free(t);
+	RESUME();
+	return rc;
+}
+
+static void test_staff_references(void **state)
+{
+	(void)state;
+	csvc_store *s = fx.s;
+	/* Free text to adopt. */
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_assignee(t, "oom adopt", "oom_adopt"));
+	csvc_assert_ok(csvc_ticket_create(s, t, "oom actor"));
+	csvc_ticket_free(t);
+	OOM(s, op_staff_references, NULL, READS | QUICK);
+	OOM(s, op_staff_adopt, NULL, WRITES_ONCE | QUICK);
+	assert_int_equal(csvc_staff_references(s), 1);
+	OOM(s, op_ticket_checked, NULL, 0);
+	csvc_assert_ok(csvc_staff_set_references(s, 0, NULL));
+	OOM(s, op_staff_set_references, NULL, 0);
+	assert_int_equal(csvc_staff_references(s), !quick); /* not run in the quick run */
+}
+
 /* ---- routing ---- */
 
 static int op_route_rule_create(csvc_store *s, void *ctx)
@@ -2089,6 +2151,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_install_defaults, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_staff_references, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_routing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queues, setup, teardown),

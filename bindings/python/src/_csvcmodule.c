@@ -6876,6 +6876,39 @@ static PyObject *Store_set_principal(StoreObject *self, PyObject *args, PyObject
 	return DONE(self, Py_NewRef(Py_None));
 }
 
+/* Staff references (staff.h): the stored setting and adopting free text. */
+static PyObject *Store_staff_references(StoreObject *self, PyObject *unused)
+{
+	(void)unused;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_staff_references(self->store));
+	return DONE(self, PyBool_FromLong(rc_ > 0));
+}
+
+static PyObject *Store_set_staff_references(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"on", "actor", NULL};
+	int on;
+	const char *actor = NULL;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "p|z:set_staff_references", kw, &on, &actor))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_staff_set_references(self->store, on, actor));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+static PyObject *Store_adopt_staff(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	static char *kw[] = {"actor", NULL};
+	const char *actor = NULL;
+	int64_t ns = 0, nt = 0;
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|z:adopt_staff", kw, &actor))
+		return NULL;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_staff_adopt(self->store, actor, &ns, &nt));
+	return DONE(self, Py_BuildValue("(LL)", (long long)ns, (long long)nt));
+}
+
 static PyObject *Store_allows(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kw[] = {"permission", NULL};
@@ -8808,6 +8841,18 @@ static PyMethodDef Store_methods[] = {
 	SM(team_members, "team_members($self, /, code)\n--\n\n"
 	   "Iterates the active members of the team with this code, in creation order\n"
 	   "(NotFound if there is no such team)."),
+	{"staff_references", (PyCFunction)Store_staff_references, METH_NOARGS,
+	 "staff_references($self, /)\n--\n\nTrue if the store's staff references are on: a ticket's assignee and\n"
+	 "team and every actor must then name the staff directory (or a system actor:\n"
+	 "sla, system). The setting is stored in the store."},
+	{"set_staff_references", (PyCFunction)(void (*)(void))Store_set_staff_references, METH_VARARGS | METH_KEYWORDS,
+	 "set_staff_references($self, /, on, actor=None)\n--\n\nTurns the store's staff references on or off\n"
+	 "(staff_manage). Turning them on checks nothing already stored (see adopt_staff)."},
+	{"adopt_staff", (PyCFunction)(void (*)(void))Store_adopt_staff, METH_VARARGS | METH_KEYWORDS,
+	 "adopt_staff($self, /, actor=None)\n--\n\nCreates a staff member for every free-text assignee and actor and\n"
+	 "a team for every free-text ticket team, then turns the staff references on,\n"
+	 "in one transaction (staff_manage). Returns (staff_created, teams_created).\n"
+	 "A value that cannot be a code raises InvalidArgument and adopts nothing."},
 	{"install_team_defaults", (PyCFunction)Store_install_team_defaults, METH_NOARGS,
 	 "install_team_defaults($self, /)\n--\n\nInstalls the handbook's teams the store does not have yet: the\n"
 	 "customer-service groups consult, complaints, floor and membership and the\n"
@@ -9308,6 +9353,19 @@ static PyObject *mod_strerror(PyObject *m, PyObject *arg)
 	return PyUnicode_FromString(csvc_strerror((int)code));
 }
 
+static PyObject *mod_is_system_actor(PyObject *m, PyObject *arg)
+{
+	const char *name;
+	(void)m;
+	if (!PyUnicode_Check(arg)) {
+		PyErr_SetString(PyExc_TypeError, "is_system_actor() expects a str");
+		return NULL;
+	}
+	if ((name = PyUnicode_AsUTF8(arg)) == NULL)
+		return NULL;
+	return PyBool_FromLong(csvc_staff_is_system_actor(name));
+}
+
 static int bind_get(PyObject *ns, const char *name, PyObject **slot)
 {
 	PyObject *v = PyDict_GetItemString(ns, name);
@@ -9371,6 +9429,9 @@ static PyMethodDef module_methods[] = {
 	{"library_version", mod_library_version, METH_NOARGS,
 	 "library_version()\n--\n\nThe version of the libcsvc library in use."},
 	{"strerror", mod_strerror, METH_O, "strerror(code, /)\n--\n\nThe library's description of an error code."},
+	{"is_system_actor", mod_is_system_actor, METH_O,
+	 "is_system_actor(name, /)\n--\n\nTrue for the library's system actors ('sla', 'system'), which every store\n"
+	 "accepts as actors whatever its staff references."},
 	{"metric_name", mod_metric_name, METH_O,
 	 "metric_name(metric, /)\n--\n\nThe JSON name of a report Metric ('csat', 'nps_se', 'response_p90_us' ...),\n"
 	 "or None for a value this version does not know."},
