@@ -721,12 +721,13 @@ static int check_guards(csvc_store *s, const csvc__ticket_head *h, const csvc_wo
 	return rc;
 }
 
+/* The transition calls; `call` names the public one in refusals. */
 static int do_transition(csvc_store *store, const csvc_uuid *id, const char *transition, int64_t expected_revision,
-                      const char *actor, const char *note, const csvc_transition_input *in, uint32_t n_in,
-                      int64_t *revision)
+                         const char *actor, const char *note, const csvc_transition_input *in, uint32_t n_in,
+                         int64_t *revision, const char *call)
 {
-	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_TRANSITION);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__check_machine_name(transition, "transition")) ||
+	int rc = csvc__access_require(store, CSVC_PERM_TICKET_TRANSITION, call);
+	if (rc || (rc = csvc__access_actor(store, &actor, call)) || (rc = csvc__check_machine_name(transition, "transition")) ||
 	    (rc = check_actor(actor)) ||
 	    (rc = csvc__check_text_mode(note, 1, CSVC_TICKET_MAX_COMMENT, "note", CSVC__TEXT_MULTILINE)) ||
 	    (rc = check_inputs(in, n_in)))
@@ -742,7 +743,7 @@ static int do_transition(csvc_store *store, const csvc_uuid *id, const char *tra
 again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
-	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = csvc__access_require_scope(store, h.store_code, call)) ||
 	    (rc = check_revision(&h, expected_revision)) ||
 	    (rc = csvc__workflow_cached(store, h.workflow, h.workflow_version, &wf)) ||
 	    (rc = csvc_workflow_target(wf, h.state, transition, &to)) ||
@@ -795,7 +796,7 @@ int csvc_ticket_transition(csvc_store *store, const csvc_uuid *id, const char *t
 	csvc__error_clear();
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(id, "id");
-	return do_transition(store, id, transition_name, expected_revision, actor, note, NULL, 0, revision);
+	return do_transition(store, id, transition_name, expected_revision, actor, note, NULL, 0, revision, __func__);
 }
 
 int csvc_ticket_transition_ex(csvc_store *store, const csvc_uuid *id, const char *transition_name,
@@ -809,7 +810,7 @@ int csvc_ticket_transition_ex(csvc_store *store, const csvc_uuid *id, const char
 	if (rc)
 		return rc;
 	return do_transition(store, id, transition_name, o.expected_revision, o.actor, o.note, o.inputs, o.n_inputs,
-	                  revision);
+	                     revision, __func__);
 }
 
 /* Whether staff member `code` holds role `role` and the role is active. */
@@ -965,7 +966,7 @@ end:
  * or, with `route`, those routing chooses now (a "routed" event; ENOTFOUND
  * when no rule matches; no event when the choice is what the ticket has). */
 static int reassign(csvc_store *store, const csvc_uuid *id, const char *assignee, const char *team, int route,
-                    int64_t expected_revision, const char *actor, int64_t *revision)
+                    int64_t expected_revision, const char *actor, int64_t *revision, const char *call)
 {
 	csvc_time_us now = csvc_store_now(store);
 	csvc__ticket_head h;
@@ -978,7 +979,7 @@ again:
 	if ((rc = csvc__tx_begin(store)))
 		return rc;
 	csvc__route_decision d = {0};
-	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	if ((rc = csvc__ticket_db_head(store, id, &h)) || (rc = csvc__access_require_scope(store, h.store_code, call)) ||
 	    (rc = check_revision(&h, expected_revision)) || (rc = csvc__ticket_db_load(store, h.rowid, &old)) ||
 	    (rc = csvc_ticket_dup(old, &saved)))
 		goto end;
@@ -1050,7 +1051,7 @@ int csvc_ticket_assign(csvc_store *store, const csvc_uuid *id, const char *assig
 	    (rc = csvc__check_text(assignee, 1, CSVC_TICKET_MAX_PERSON, "assignee")) ||
 	    (rc = csvc__check_text(team, 1, CSVC_TICKET_MAX_PERSON, "team")))
 		return rc;
-	return reassign(store, id, assignee, team, 0, expected_revision, actor, revision);
+	return reassign(store, id, assignee, team, 0, expected_revision, actor, revision, __func__);
 }
 
 int csvc_ticket_route(csvc_store *store, const csvc_uuid *id, int64_t expected_revision, const char *actor,
@@ -1062,7 +1063,7 @@ int csvc_ticket_route(csvc_store *store, const csvc_uuid *id, int64_t expected_r
 	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_ASSIGN);
 	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
 		return rc;
-	return reassign(store, id, NULL, NULL, 1, expected_revision, actor, revision);
+	return reassign(store, id, NULL, NULL, 1, expected_revision, actor, revision, __func__);
 }
 
 static const char *comment_kind_name(int32_t kind)

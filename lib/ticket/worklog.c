@@ -116,7 +116,7 @@ static int log_work(csvc_store *s, const csvc_uuid *ticket, const csvc_work_entr
 {
 	csvc__ticket_head h;
 	int rc = csvc__ticket_db_head_read(s, ticket, &h);
-	if (rc || (rc = CSVC__ACCESS_SCOPE(s, h.store_code)))
+	if (rc || (rc = csvc__access_require_scope(s, h.store_code, "csvc_ticket_log_work")))
 		return rc;
 	csvc__staff_state staff;
 	if ((rc = csvc__staff_db_state_by_code(s, e->staff, 0, &staff)))

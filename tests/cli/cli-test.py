@@ -676,7 +676,9 @@ SCENARIOS = {
           "--efficiency", "3"], None),
         (["--as", "S002", "staff", "appraise", "S001", "--period", "2026-Q4", "--source", "supervisor",
           "--efficiency", "3"], None),
+        # one's own report needs no reports_read; another's does
         (["--as", "S002", "staff", "report", "S002", "--period", "2026-11"], None),
+        (["--as", "S002", "staff", "report", "S001", "--period", "2026-11"], None),
         (["staff", "appraise", "S001", "--period", "2026-Q5", "--source", "peer", "--rater", "S002",
           "--efficiency", "3"], None),
         (["staff", "appraise", "S001", "--period", "2026-Q4", "--source", "boss", "--efficiency", "3"], None),
