@@ -523,58 +523,8 @@ static int parse_inputs(cli_ctx *ctx, const cli_args *a, csvc_transition_input *
 	return CLI_OK;
 }
 
-static int cmd_move(cli_ctx *ctx, int argc, char **argv)
-{
-	static const cli_opt opts[] = {{"note", 1}, {"revision", 1}, {"input", 1}, {NULL, 0}};
-	cli_args a;
-	int64_t rev;
-	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS];
-	uint32_t n = 0;
-	char buf[4096];
-	int rc = cli_parse(ctx, argc, argv, opts, &a);
-	if (rc || (rc = cli_want_pos(ctx, &a, 2, 2, "TICKET and TRANSITION")) || (rc = cli_parse_revision(ctx, &a, &rev)) ||
-	    (rc = parse_inputs(ctx, &a, in, &n, buf, sizeof(buf))))
-		return rc;
-	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
-		return rc;
-	csvc_ticket *t = NULL;
-	if ((rc = cli_find_ticket(ctx, a.pos[0], &t)) != CLI_OK)
-		return rc;
-	csvc_uuid id = *csvc_ticket_id(t);
-	csvc_ticket_free(t);
-	if (n) {
-		csvc_transition_opts o;
-		csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
-		o.expected_revision = rev;
-		o.actor = ctx->actor;
-		o.note = cli_arg(&a, "note");
-		o.inputs = in;
-		o.n_inputs = n;
-		rc = csvc_ticket_transition_ex(ctx->store, &id, a.pos[1], &o, NULL);
-	} else {
-		rc = csvc_ticket_transition(ctx->store, &id, a.pos[1], rev, ctx->actor, cli_arg(&a, "note"), NULL);
-	}
-	if (rc != CSVC_OK)
-		return cli_lib_error(ctx, rc, a.pos[1]);
-	return after_change(ctx, &id, a.pos[1]);
-}
-
-static const char approve_help[] =
-	"usage: csvc ticket approve TICKET TRANSITION [--input NAME=VALUE]... [--note TEXT] [--revision N]\n"
-	"\n"
-	"Approves the ticket's next TRANSITION from its current state, for a\n"
-	"workflow whose transition needs an approval by a role (a refund above\n"
-	"an amount needs a supervisor). The approver is --actor (or --as), a\n"
-	"staff member holding that role; an approval is used up by the\n"
-	"transition, or by any other change of state.\n"
-	"\n"
-	"Options:\n"
-	"  --input NAME=VALUE  the value approved, e.g. amount=800 (the transition\n"
-	"                   may then use up to it); repeatable\n"
-	"  --note TEXT      recorded on the approval event\n"
-	"  --revision N     fail unless the ticket is still at revision N\n";
-
-static int cmd_approve(cli_ctx *ctx, int argc, char **argv)
+/* ticket move and ticket approve: the same arguments, one call each. */
+static int move_or_approve(cli_ctx *ctx, int argc, char **argv, int approve)
 {
 	static const cli_opt opts[] = {{"note", 1}, {"revision", 1}, {"input", 1}, {NULL, 0}};
 	cli_args a;
@@ -600,9 +550,40 @@ static int cmd_approve(cli_ctx *ctx, int argc, char **argv)
 	o.note = cli_arg(&a, "note");
 	o.inputs = in;
 	o.n_inputs = n;
-	if ((rc = csvc_ticket_approve(ctx->store, &id, a.pos[1], &o, NULL)) != CSVC_OK)
+	if (approve)
+		rc = csvc_ticket_approve(ctx->store, &id, a.pos[1], &o, NULL);
+	else if (n)
+		rc = csvc_ticket_transition_ex(ctx->store, &id, a.pos[1], &o, NULL);
+	else
+		rc = csvc_ticket_transition(ctx->store, &id, a.pos[1], rev, ctx->actor, o.note, NULL);
+	if (rc != CSVC_OK)
 		return cli_lib_error(ctx, rc, a.pos[1]);
-	return after_change(ctx, &id, "approved");
+	return after_change(ctx, &id, approve ? "approved" : a.pos[1]);
+}
+
+static int cmd_move(cli_ctx *ctx, int argc, char **argv)
+{
+	return move_or_approve(ctx, argc, argv, 0);
+}
+
+static const char approve_help[] =
+	"usage: csvc ticket approve TICKET TRANSITION [--input NAME=VALUE]... [--note TEXT] [--revision N]\n"
+	"\n"
+	"Approves the ticket's next TRANSITION from its current state, for a\n"
+	"workflow whose transition needs an approval by a role (a refund above\n"
+	"an amount needs a supervisor). The approver is --actor (or --as), a\n"
+	"staff member holding that role; an approval is used up by the\n"
+	"transition, or by any other change of state.\n"
+	"\n"
+	"Options:\n"
+	"  --input NAME=VALUE  the value approved, e.g. amount=800 (the transition\n"
+	"                   may then use up to it); repeatable\n"
+	"  --note TEXT      recorded on the approval event\n"
+	"  --revision N     fail unless the ticket is still at revision N\n";
+
+static int cmd_approve(cli_ctx *ctx, int argc, char **argv)
+{
+	return move_or_approve(ctx, argc, argv, 1);
 }
 
 static const char reply_help[] =

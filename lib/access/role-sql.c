@@ -48,7 +48,7 @@ int csvc__role_db_state(csvc_store *s, const char *code, int lock, csvc__role_st
 
 int csvc__role_db_id(csvc_store *s, const char *code, int64_t *rowid)
 {
-	csvc__role_state state;
+	csvc__role_state state = {0};
 	int rc = csvc__role_db_state(s, code, 0, &state);
 	if (!rc)
 		*rowid = state.rowid;

@@ -166,7 +166,9 @@ class AppraisalTest(StoreTestCase):
             with self.assertRaises(csvc.AccessDenied):
                 a.appraisals("li")
             with self.assertRaises(csvc.AccessDenied):
-                a.report_staff(T0, T0 + DAY, staff="wang")
+                a.report_staff(T0, T0 + DAY, staff="li")
+            # one's own staff report needs no reports_read
+            self.assertEqual([x.key for x in a.report_staff(T0, T0 + DAY, staff="wang")], ["wang"])
             a.record_appraisal("wang", "2026-Q4", "self", teamwork=4)
             self.assertEqual([x.rater for x in a.appraisals("wang")], ["wang"])
             self.assertEqual(a.appraisal_summary("wang").records(), 1)

@@ -848,7 +848,11 @@ static void test_staff_references(void **state)
 	csvc_assert_ok(csvc_ticket_create(s, t, "oom actor"));
 	csvc_ticket_free(t);
 	OOM(s, op_staff_references, NULL, READS | QUICK);
-	OOM(s, op_staff_adopt, NULL, WRITES_ONCE | QUICK);
+	OOM(s, op_staff_adopt, NULL, WRITES_ONCE);
+	/* The quick run (PostgreSQL's, valgrind's) adopts once, unarmed:
+	 * adopt's many reads would take most of its time. */
+	if (quick)
+		csvc_assert_ok(op_staff_adopt(s, NULL));
 	assert_int_equal(csvc_staff_references(s), 1);
 	OOM(s, op_ticket_checked, NULL, 0);
 	csvc_assert_ok(csvc_staff_set_references(s, 0, NULL));

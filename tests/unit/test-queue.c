@@ -371,7 +371,7 @@ static int matches(const tk *t, const csvc_queue_filter *f, const char *person)
 		return 0;
 	if (f->assignee && strcmp(f->assignee, t->assignee))
 		return 0;
-	if (f->assignee_self && strcmp(person, t->assignee))
+	if (f->assignee_self && (!person || strcmp(person, t->assignee)))
 		return 0;
 	if (f->team && strcmp(f->team, t->team))
 		return 0;

@@ -7153,7 +7153,8 @@ static int inputs_in(PyObject *dict, csvc_transition_input *in, uint32_t *n, PyO
 	return 0;
 }
 
-static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+/* transition_ticket and approve_ticket: the same arguments, one call each. */
+static PyObject *ticket_step(StoreObject *self, PyObject *args, PyObject *kwargs, int approve)
 {
 	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", "inputs", NULL};
 	csvc_uuid id;
@@ -7164,8 +7165,8 @@ static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyOb
 	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS + 1];
 	csvc_transition_opts o;
 	uint32_t n = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|LzzO:transition_ticket", kw, &obj, &tr, &expected,
-	                                 &actor, &note, &inputs) ||
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, approve ? "Os|LzzO:approve_ticket" : "Os|LzzO:transition_ticket",
+	                                 kw, &obj, &tr, &expected, &actor, &note, &inputs) ||
 	    !conv_uuid(obj, &id))
 		return NULL;
 	if ((keep = PyList_New(0)) == NULL)
@@ -7181,7 +7182,9 @@ static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyOb
 	o.inputs = in;
 	o.n_inputs = n;
 	ENTER(self);
-	if (inputs == Py_None) {
+	if (approve) {
+		CALL(self, 1, rc_, &e_, csvc_ticket_approve(self->store, &id, tr, &o, &rev));
+	} else if (inputs == Py_None) {
 		CALL(self, 1, rc_, &e_, csvc_ticket_transition(self->store, &id, tr, expected, actor, note, &rev));
 	} else {
 		CALL(self, 1, rc_, &e_, csvc_ticket_transition_ex(self->store, &id, tr, &o, &rev));
@@ -7192,39 +7195,14 @@ static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyOb
 	return DONE(self, PyLong_FromLongLong(rev));
 }
 
+static PyObject *Store_transition_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
+{
+	return ticket_step(self, args, kwargs, 0);
+}
+
 static PyObject *Store_approve_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kw[] = {"id", "transition", "expected_revision", "actor", "note", "inputs", NULL};
-	csvc_uuid id;
-	PyObject *obj, *inputs = Py_None, *keep;
-	const char *tr, *actor = NULL, *note = NULL;
-	long long expected = 0;
-	int64_t rev = 0;
-	csvc_transition_input in[CSVC_TRANSITION_MAX_INPUTS + 1];
-	csvc_transition_opts o;
-	uint32_t n = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Os|LzzO:approve_ticket", kw, &obj, &tr, &expected,
-	                                 &actor, &note, &inputs) ||
-	    !conv_uuid(obj, &id))
-		return NULL;
-	if ((keep = PyList_New(0)) == NULL)
-		return NULL;
-	if (inputs_in(inputs, in, &n, keep) < 0) {
-		Py_DECREF(keep);
-		return NULL;
-	}
-	csvc_transition_opts_init(&o, CSVC_TRANSITION_OPTS_VERSION);
-	o.expected_revision = expected;
-	o.actor = actor;
-	o.note = note;
-	o.inputs = in;
-	o.n_inputs = n;
-	ENTER(self);
-	CALL(self, 1, rc_, &e_, csvc_ticket_approve(self->store, &id, tr, &o, &rev));
-	if (rc_ == CSVC_OK)
-		rc_ = reread_ticket(self, obj, &e_);
-	Py_DECREF(keep);
-	return DONE(self, PyLong_FromLongLong(rev));
+	return ticket_step(self, args, kwargs, 1);
 }
 
 static PyObject *Store_assign_ticket(StoreObject *self, PyObject *args, PyObject *kwargs)
