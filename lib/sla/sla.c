@@ -678,6 +678,16 @@ static int run_escalations(ctx *x)
 		switch (e->action) {
 		case CSVC_SLA_ASSIGN:
 			rc = csvc_ticket_assign(x->s, &x->id, e->assignee, e->team, 0, "sla", NULL);
+			/* With staff references on, an escalation to someone who left
+			 * or a team closed is refused before anything is written.
+			 * Like a broken calendar it must not stop the engine (the
+			 * alarm would stay due and block every one after it): it is
+			 * logged and skipped. */
+			if (rc == CSVC_ENOTFOUND || rc == CSVC_ESTATE) {
+				csvc__log(x->s, CSVC_LOG_ERROR, "SLA escalation not applied: %s", csvc_error_last()->message);
+				csvc__error_clear();
+				rc = CSVC_OK;
+			}
 			break;
 		case CSVC_SLA_TRANSITION:
 			rc = csvc_ticket_transition(x->s, &x->id, e->transition, 0, "sla", "escalation", NULL);

@@ -26,7 +26,7 @@ static const csvc__sql SQL_STAFF_ACTIVE = CSVC__SQL("SELECT active FROM staff WH
 static const csvc__sql SQL_TEAM_ACTIVE = CSVC__SQL("SELECT active FROM teams WHERE code = $1");
 /* Every free-text person the store records that names no staff member:
  * assignees (of tickets and of SLA escalations) and actors. One scan per
- * table, run once by csvc_staff_adopt. */
+ * table, run once by csvc_staff_adopt. An empty actor names nobody. */
 static const csvc__sql SQL_ADOPT_STAFF = CSVC__SQL(
 	"SELECT v FROM ("
 	" SELECT assignee AS v FROM tickets WHERE assignee IS NOT NULL"
@@ -38,12 +38,12 @@ static const csvc__sql SQL_ADOPT_STAFF = CSVC__SQL(
 	" UNION SELECT actor FROM staff_events WHERE actor IS NOT NULL"
 	" UNION SELECT actor FROM staff_appraisals WHERE actor IS NOT NULL"
 	" UNION SELECT actor FROM feed_records WHERE actor IS NOT NULL"
-	") x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.code = x.v) ORDER BY v");
+	") x WHERE x.v <> '' AND NOT EXISTS (SELECT 1 FROM staff s WHERE s.code = x.v) ORDER BY v");
 static const csvc__sql SQL_ADOPT_TEAMS = CSVC__SQL(
 	"SELECT v FROM ("
 	" SELECT team AS v FROM tickets WHERE team IS NOT NULL"
 	" UNION SELECT team FROM sla_policy_escalations WHERE team IS NOT NULL"
-	") x WHERE NOT EXISTS (SELECT 1 FROM teams t WHERE t.code = x.v) ORDER BY v");
+	") x WHERE x.v <> '' AND NOT EXISTS (SELECT 1 FROM teams t WHERE t.code = x.v) ORDER BY v");
 
 /* The library's own actors (docs/staff.md): the SLA engine's escalations
  * and a name for a host's automated writes. */

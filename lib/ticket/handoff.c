@@ -327,16 +327,24 @@ int csvc_ticket_subtasks(csvc_store *store, const csvc_uuid *parent, csvc_ticket
 	size_t n = 0, n_open = 0, got = 0;
 	csvc_ticket **list = NULL;
 	int rc = CSVC__ACCESS(store, CSVC_PERM_TICKET_READ);
-	if (rc || (rc = csvc__ticket_db_head_read(store, parent, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)))
+	if (rc)
 		return rc;
-	if ((rc = csvc__handoff_db_children(store, h.rowid, &ids, &n)))
+	/* One snapshot: the list and its open count agree on PostgreSQL too. */
+	int began;
+	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
+	if ((rc = csvc__ticket_db_head_read(store, parent, &h)) || (rc = CSVC__ACCESS_SCOPE(store, h.store_code)) ||
+	    (rc = csvc__handoff_db_children(store, h.rowid, &ids, &n))) {
+		csvc__read_end(store, began);
+		return rc;
+	}
 	if (n && !(list = csvc__calloc(n, sizeof(*list))))
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");
 	for (; got < n && !rc; got++)
 		if (!(rc = csvc__ticket_db_load(store, ids[got], &list[got])) && !is_end(list[got]->state_category))
 			n_open++;
 	csvc__free(ids);
+	csvc__read_end(store, began);
 	if (rc) {
 		csvc_ticket_subtasks_free(list, got);
 		return rc;

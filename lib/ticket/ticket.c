@@ -852,6 +852,26 @@ static int approve_in(csvc_store *s, const csvc__ticket_head *h, const csvc_work
 		csvc_staff_free(st);
 		return csvc__error(CSVC_EACCESS, "staff member '%s' is not active and cannot approve", approver);
 	}
+	/* Every input is checked before the first row is written: a refusal
+	 * inside a caller's transaction must change nothing. */
+	for (size_t i = 0; i < wf->n_guards && !rc; i++) {
+		const csvc__wf_guard *g = &wf->guards[i];
+		int holds = 0;
+		if (!g->role || !g->field || strcmp(g->transition, transition) ||
+		    (rc = holds_role(s, st, g->role, &holds)) || !holds)
+			continue;
+		const char *v = input_value(in, n, g->field);
+		int64_t value;
+		if (!v || !v[0])
+			rc = csvc__error(CSVC_EINVAL, "approving '%s' for role '%s' needs input '%s' (the value approved)",
+			                 transition, g->role, g->field);
+		else
+			rc = parse_input_int(g->field, v, &value);
+	}
+	if (rc) {
+		csvc_staff_free(st);
+		return rc;
+	}
 	csvc__buf_puts(payload, "{\"transition\":");
 	csvc__buf_json_string(payload, transition);
 	csvc__buf_puts(payload, ",\"roles\":[");
@@ -1370,8 +1390,14 @@ again:
 		else if (!(rc = csvc__ticket_db_set_workflow(store, refs[i].rowid, to_version, targets[i], cat,
 		                                             refs[i].revision + 1, at)) &&
 		         !(rc = record(store, refs[i].rowid, &refs[i].id, refs[i].number, refs[i].revision + 1,
-		                       "workflow_migrated", actor, at, refs[i].state, targets[i], p.data)))
-			rc = sla_state(store, refs[i].rowid, targets[i], cat, at, NULL);
+		                       "workflow_migrated", actor, at, refs[i].state, targets[i], p.data)) &&
+		         !(rc = sla_state(store, refs[i].rowid, targets[i], cat, at, NULL)))
+			/* A sub-task migrated to its end tells its parent, as a
+			 * transition would: the parent's hand-off pause reads it.
+			 * Parents come first (id order), so their heads are current. */
+			rc = csvc__handoff_child_moved(store, refs[i].rowid, refs[i].number,
+			                               csvc_workflow_state_category(old_wf, refs[i].state), targets[i], cat,
+			                               actor, at);
 		csvc__buf_free(&p);
 	}
 end:

@@ -433,6 +433,49 @@ static void test_approval_threshold(void **state)
 	csvc_ticket_free(t);
 }
 
+/* An approver holding two of a transition's roles, one of which needs an
+ * input not given: refused before anything is written, so the caller's
+ * transaction goes on. */
+static void test_approval_checks_before_writing(void **state)
+{
+	fixture *f = *state;
+	csvc_workflow *wf = NULL;
+	csvc_assert_ok(csvc_workflow_new(&wf, "refund2"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "open", CSVC_STATE_OPEN, "处理中", "Open"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "refunded", CSVC_STATE_CLOSED, "已退款", "Refunded"));
+	csvc_assert_ok(csvc_workflow_add_transition(wf, "refund", "open", "refunded"));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "refund", "supervisor", NULL, 0));
+	csvc_assert_ok(csvc_workflow_require_approval(wf, "refund", "finance", "amount", 100));
+	csvc_assert_ok(csvc_workflow_save(f->t, wf, NULL));
+	csvc_workflow_free(wf);
+	csvc_assert_ok(csvc_ticket_kind_define(f->t, "refund2", "refund2", "退款", "Refund"));
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "boss", "boss"));
+	csvc_assert_ok(csvc_staff_add_role(st, "supervisor"));
+	csvc_assert_ok(csvc_staff_add_role(st, "finance"));
+	csvc_assert_ok(csvc_staff_create(f->t, st, "setup"));
+	csvc_staff_free(st);
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "refund2", "SH01"));
+	csvc_assert_ok(csvc_ticket_create(f->t, t, "alice"));
+	const int64_t before = csvc_test_sql_int(f->t, "SELECT count(*) FROM ticket_approvals");
+	csvc_assert_ok(csvc_store_begin(f->t));
+	csvc_assert_err(approve_with(f->t, csvc_ticket_id(t), "refund", "boss", NULL, NULL), CSVC_EINVAL);
+	assert_non_null(strstr(csvc_error_last()->message, "needs input 'amount'"));
+	csvc_comment cm = CSVC_COMMENT_INIT;
+	cm.kind = CSVC_COMMENT_NOTE;
+	cm.body = "still here";
+	cm.actor = "alice";
+	csvc_assert_ok(csvc_ticket_comment(f->t, csvc_ticket_id(t), &cm, NULL));
+	csvc_assert_ok(csvc_store_commit(f->t));
+	assert_int_equal(csvc_test_sql_int(f->t, "SELECT count(*) FROM ticket_approvals"), before);
+	/* Given, it approves both roles at once. */
+	csvc_assert_ok(approve_with(f->t, csvc_ticket_id(t), "refund", "boss", "amount", "300"));
+	assert_int_equal(csvc_test_sql_int(f->t, "SELECT count(*) FROM ticket_approvals"), before + 2);
+	csvc_assert_ok(transition_with(f->t, csvc_ticket_id(t), "refund", "alice", "amount", "300"));
+	csvc_ticket_free(t);
+}
+
 static void test_access_control(void **state)
 {
 	fixture *f = *state;
@@ -497,6 +540,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_required_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inputs_misuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_approval_threshold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_approval_checks_before_writing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 	};

@@ -455,6 +455,60 @@ static void test_merge_returns(void **state)
 	close_store(s);
 }
 
+/* A workflow migration that ends a sub-task returns it to its parent, as
+ * a transition would; one that leaves it open writes nothing there. */
+static void test_migration_returns(void **state)
+{
+	(void)state;
+	csvc_store *s = open_store();
+	csvc_ticket *parent = new_ticket(s, "inquiry");
+	csvc_handoff h = CSVC_HANDOFF_INIT;
+	h.department = "hr";
+	csvc_ticket *a = NULL, *b = NULL;
+	csvc_assert_ok(csvc_ticket_handoff(s, csvc_ticket_id(parent), &h, &a));
+	csvc_assert_ok(csvc_ticket_handoff(s, csvc_ticket_id(parent), &h, &b));
+	transition(s, a, "accept");
+	/* Version 2 of "handoff" drops "accepted": what was accepted is done. */
+	csvc_workflow *wf = NULL;
+	csvc_assert_ok(csvc_workflow_new(&wf, "handoff"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "requested", CSVC_STATE_NEW, "待接收", "Requested"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "done", CSVC_STATE_CLOSED, "已完成", "Done"));
+	csvc_assert_ok(csvc_workflow_add_state(wf, "declined", CSVC_STATE_CANCELLED, "已退回", "Declined"));
+	csvc_assert_ok(csvc_workflow_add_transition(wf, "complete", "requested", "done"));
+	csvc_assert_ok(csvc_workflow_add_transition(wf, "decline", "requested", "declined"));
+	int32_t version = 0;
+	csvc_assert_ok(csvc_workflow_save(s, wf, &version));
+	assert_int_equal(version, 2);
+	csvc_workflow_free(wf);
+	csvc_ticket *before = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(parent), &before));
+	const char *from[] = {"accepted"}, *to[] = {"done"};
+	int64_t moved = 0;
+	csvc_assert_ok(csvc_workflow_migrate_tickets(s, "handoff", 1, 2, from, to, 1, "admin", &moved));
+	assert_int_equal(moved, 2);
+	csvc_ticket **list = NULL;
+	size_t n = 0, open = 0;
+	csvc_assert_ok(csvc_ticket_subtasks(s, csvc_ticket_id(parent), &list, &n, &open));
+	assert_int_equal(n, 2);
+	assert_int_equal(open, 1); /* b, still requested */
+	csvc_ticket_subtasks_free(list, n);
+	csvc_ticket *after = NULL;
+	csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(parent), &after));
+	assert_int_equal(csvc_ticket_revision(after), csvc_ticket_revision(before) + 1);
+	char type[64], payload[512];
+	event_at(s, csvc_ticket_id(parent), csvc_ticket_revision(after), type, sizeof(type), payload, sizeof(payload));
+	assert_string_equal(type, "handoff_returned");
+	char want[128];
+	snprintf(want, sizeof(want), "{\"child\":\"%s\",\"department\":\"hr\",\"state\":\"done\"", csvc_ticket_number(a));
+	assert_non_null(strstr(payload, want));
+	csvc_ticket_free(before);
+	csvc_ticket_free(after);
+	csvc_ticket_free(a);
+	csvc_ticket_free(b);
+	csvc_ticket_free(parent);
+	close_store(s);
+}
+
 static void assert_plan(csvc_store *s, const char *sql, const char *must_contain)
 {
 	char eqp[1024];
@@ -521,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_sla_pause),
 		cmocka_unit_test(test_sla_rematch_while_open),
 		cmocka_unit_test(test_merge_returns),
+		cmocka_unit_test(test_migration_returns),
 		cmocka_unit_test(test_query_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

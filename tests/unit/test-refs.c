@@ -271,6 +271,8 @@ static void test_adopt(void **state)
 	csvc_assert_ok(csvc_customer_create(f->s, c, "clerk"));
 	csvc_customer_free(c);
 	csvc_assert_ok(csvc_ticket_transition(f->s, csvc_ticket_id(b), "analyse", 0, "sla", NULL, NULL));
+	/* An empty actor names nobody: nothing to adopt, and no refusal. */
+	csvc_ticket_free(ticket(f->s, NULL, NULL, "", CSVC_OK));
 	char *kpis = kpis_by_staff(f->s);
 
 	int64_t head = feed_head(f->s);

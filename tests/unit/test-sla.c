@@ -600,6 +600,43 @@ static void test_escalation_not_applicable(void **state)
 	csvc_store_close(s);
 }
 
+/* With staff references on (staff.h), an escalation to someone who is no
+ * staff member is refused: the engine logs it, applies the escalations
+ * after it and goes on firing alarms. */
+static void test_escalation_refused_by_references(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = MON;
+	csvc_store *s = open_store(t0);
+	csvc_sla_policy *p = policy("reservations", 1, HOUR, CSVC_SLA_CALENDAR_24X7);
+	csvc_assert_ok(csvc_sla_policy_match_kind(p, "reservation"));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 50, CSVC_SLA_ASSIGN, 0, "nobody", NULL, NULL}));
+	csvc_assert_ok(csvc_sla_target_escalate(p, 0, &(csvc_sla_escalation){CSVC_SLA_ESCALATION_VERSION, 100, CSVC_SLA_RAISE_PRIORITY, CSVC_PRIORITY_HIGH, NULL, NULL, NULL}));
+	csvc_assert_ok(csvc_sla_policy_save(s, p, NULL));
+	csvc_sla_policy_free(p);
+	csvc_ticket *t = open_ticket(s, "reservation", t0);
+	csvc_ticket *u = open_ticket(s, "reservation", t0 + 10 * 60 * SEC);
+	csvc_assert_ok(csvc_staff_set_references(s, 1, NULL));
+	int64_t n = 0;
+	csvc_assert_ok(csvc_sla_advance(s, t0 + 45 * 60 * SEC, NULL, NULL, &n));
+	assert_int_equal(n, 2); /* both warnings, the first ticket's escalation refused */
+	csvc_assert_ok(csvc_sla_advance(s, t0 + 2 * HOUR, NULL, NULL, &n));
+	assert_int_equal(n, 2); /* both breaches */
+	const csvc_ticket *both[] = {t, u};
+	for (int i = 0; i < 2; i++) {
+		csvc_ticket *g = NULL;
+		csvc_assert_ok(csvc_ticket_get(s, csvc_ticket_id(both[i]), &g));
+		assert_null(csvc_ticket_assignee(g));
+		assert_int_equal(csvc_ticket_priority(g), CSVC_PRIORITY_HIGH);
+		csvc_ticket_free(g);
+	}
+	/* The ticket is not frozen: it can still be worked on. */
+	csvc_assert_ok(csvc_ticket_assign(s, csvc_ticket_id(t), NULL, NULL, 0, "sla", NULL));
+	csvc_ticket_free(t);
+	csvc_ticket_free(u);
+	csvc_store_close(s);
+}
+
 static void test_policy_validation(void **state)
 {
 	(void)state;
@@ -1352,6 +1389,7 @@ int main(void)
 		cmocka_unit_test(test_customer_merge_seen_by_hook_and_rematched),
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_escalation_not_applicable),
+		cmocka_unit_test(test_escalation_refused_by_references),
 		cmocka_unit_test(test_policy_validation),
 		cmocka_unit_test(test_calendar_without_business_time),
 		cmocka_unit_test(test_recompute_matches_incremental),
