@@ -309,8 +309,9 @@ int csvc__route_pick(csvc_store *s, const csvc__route_subject *subj, int again, 
 	const size_t n = team->n;
 	const int64_t *loads = NULL;
 	if (strategy != CSVC_ROUTE_ROUND_ROBIN) {
-		if (team->loads_serial != serial) {
-			if (!team->loads && n && !(team->loads = csvc__calloc(n, sizeof(*team->loads))))
+		/* A team without members has no loads to read. */
+		if (n && team->loads_serial != serial) {
+			if (!team->loads && !(team->loads = csvc__calloc(n, sizeof(*team->loads))))
 				return csvc__error(CSVC_ENOMEM, "out of memory");
 			if ((rc = csvc__route_db_team_loads(s, team->rowid, mem, n, team->loads)))
 				return rc;
