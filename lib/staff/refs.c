@@ -59,9 +59,27 @@ int csvc_staff_is_system_actor(const char *actor)
 	return 0;
 }
 
+/* The setting as read in write transaction `serial` (0: not read). Every
+ * checked value of a ticket create asks for it: inside a write
+ * transaction it is read once, like the SLA engine's definitions
+ * (docs/architecture.md, "Freshness checks once per transaction"), and
+ * this store's own change of it or an undo of stored data drops it. */
+typedef struct refs_state {
+	uint64_t serial;
+	int on;
+} refs_state;
+
+static const csvc__store_ext refs_ext;
+
 /* The setting: *on 1 or 0 (no row: off). */
 static int references_on(csvc_store *s, int *on)
 {
+	refs_state *cache = csvc__store_state(s, &refs_ext);
+	const uint64_t serial = csvc__tx_depth(s) ? csvc__db_serial(s->db) : 0;
+	if (cache && serial && cache->serial == serial) {
+		*on = cache->on;
+		return CSVC_OK;
+	}
 	csvc__stmt *st;
 	int rc = csvc__db_stmt(s->db, &SQL_SETTING, &st);
 	if (rc)
@@ -71,7 +89,17 @@ static int references_on(csvc_store *s, int *on)
 	if ((rc = csvc__db_one_int(st, &v)) < 0)
 		return rc;
 	*on = rc == 1 && v != 0;
+	if (cache) {
+		cache->serial = serial;
+		cache->on = *on;
+	}
 	return CSVC_OK;
+}
+
+static void refs_undone(void *state, const csvc__db_undo *u)
+{
+	if (u->data)
+		((refs_state *)state)->serial = 0;
 }
 
 /* Whether `code` is a stored staff member (kind 0) or team (kind 1),
@@ -117,12 +145,17 @@ static int refs_actor(csvc_store *s, void *state, const char *actor, const char 
 
 static const csvc__store_ext refs_ext = {
 	.name = "staff_references",
+	.free = csvc__free,
+	.undone = refs_undone,
 	.actor = refs_actor,
 };
 
 int csvc__staff_attach(csvc_store *s)
 {
-	return csvc__store_attach(s, &refs_ext, NULL);
+	refs_state *st = csvc__calloc(1, sizeof(*st));
+	if (!st)
+		return csvc__error(CSVC_ENOMEM, "out of memory opening a store");
+	return csvc__store_attach(s, &refs_ext, st);
 }
 
 static int differs(const char *a, const char *b)
@@ -144,14 +177,6 @@ int csvc__staff_check_refs(csvc_store *s, const char *assignee, const char *team
 		return rc;
 	if (check_team)
 		rc = check_ref(s, 1, team, 1, "team", call);
-	return rc;
-}
-
-static int check_actor(const char *actor)
-{
-	int rc = csvc__check_text(actor, 1, CSVC_STAFF_MAX_ACTOR, "actor");
-	if (!rc && actor && !actor[0])
-		rc = csvc__error(CSVC_EINVAL, "actor must not be empty (NULL: none)");
 	return rc;
 }
 
@@ -179,6 +204,11 @@ static int set_references(csvc_store *s, int on, const char *actor, csvc_time_us
 	csvc__db_bind_int(st, 2, on);
 	if ((rc = csvc__db_run(st)))
 		return rc;
+	refs_state *cache = csvc__store_state(s, &refs_ext);
+	if (cache) {
+		cache->serial = csvc__db_serial(s->db);
+		cache->on = on;
+	}
 	return csvc__feed_record(s, "setting_changed", "definition", NULL, SETTING, actor, now,
 	                         on ? "{\"kind\":\"setting\",\"value\":true}" : "{\"kind\":\"setting\",\"value\":false}");
 }
@@ -190,7 +220,7 @@ int csvc_staff_set_references(csvc_store *store, int on, const char *actor)
 	if (on != 0 && on != 1)
 		return csvc__error(CSVC_EINVAL, "on must be 0 or 1 (got %d)", on);
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	int attempt = 0;
@@ -332,7 +362,7 @@ int csvc_staff_adopt(csvc_store *store, const char *actor, int64_t *staff_create
 	CSVC__CHECK_ARG(staff_created, "staff_created");
 	CSVC__CHECK_ARG(teams_created, "teams_created");
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	csvc_time_us now = csvc_store_now(store);
 	int64_t n_staff = 0, n_teams = 0;

@@ -51,6 +51,9 @@ int csvc__staff_push_role(csvc_staff *st, const char *role);
 int csvc__staff_check_code(const char *code);
 int csvc__staff_check_skill(int32_t kind, const char *value);
 int csvc__team_check_code(const char *code);
+/* A recorded actor of the staff calls: NULL (none) or non-empty text of
+ * at most CSVC_STAFF_MAX_ACTOR bytes. */
+int csvc__staff_check_actor(const char *actor);
 
 /* ---- references (refs.c) ---- */
 

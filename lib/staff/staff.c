@@ -17,7 +17,7 @@
  * the limit. */
 _Static_assert(CSVC_STAFF_MAX_ACTOR == CSVC__ACTOR_MAX, "one limit for actors");
 
-static int check_actor(const char *actor)
+int csvc__staff_check_actor(const char *actor)
 {
 	int rc = csvc__check_text(actor, 1, CSVC_STAFF_MAX_ACTOR, "actor");
 	if (!rc && actor && !actor[0])
@@ -82,7 +82,7 @@ int csvc_staff_create(csvc_store *store, csvc_staff *st, const char *actor)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(st, "st");
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	if (st->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the staff member is saved already: use csvc_staff_update");
@@ -191,7 +191,7 @@ int csvc_staff_update(csvc_store *store, csvc_staff *st, const char *actor)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(st, "st");
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	if (st->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the staff member is a draft: use csvc_staff_create");
@@ -466,7 +466,7 @@ int csvc_team_create(csvc_store *store, csvc_team *team, const char *actor)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(team, "team");
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	if (team->revision != 0)
 		return csvc__error(CSVC_EINVAL, "the team is saved already: use csvc_team_update");
@@ -494,7 +494,7 @@ int csvc_team_update(csvc_store *store, csvc_team *team, const char *actor)
 	CSVC__CHECK_ARG(store, "store");
 	CSVC__CHECK_ARG(team, "team");
 	int rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE);
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)))
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)))
 		return rc;
 	if (team->revision == 0)
 		return csvc__error(CSVC_EINVAL, "the team is a draft: use csvc_team_create");

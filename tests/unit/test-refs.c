@@ -156,6 +156,31 @@ static void test_setting_is_stored(void **state)
 	csvc_ticket_free(ticket(f->s, "nobody", NULL, NULL, CSVC_OK));
 }
 
+/* Inside a caller's transaction the setting is read once: a change made
+ * in the transaction applies at once, a rollback takes it back, and a
+ * change through another handle shows at the next transaction. */
+static void test_setting_in_transactions(void **state)
+{
+	fixture *f = *state;
+	csvc_assert_ok(csvc_store_begin(f->s));
+	csvc_ticket_free(ticket(f->s, "nobody", NULL, NULL, CSVC_OK));
+	csvc_assert_ok(csvc_staff_set_references(f->s, 1, NULL));
+	ticket(f->s, "nobody", NULL, NULL, CSVC_ENOTFOUND);
+	csvc_ticket_free(ticket(f->s, "alice", NULL, NULL, CSVC_OK));
+	csvc_assert_ok(csvc_store_rollback(f->s));
+	assert_int_equal(csvc_staff_references(f->s), 0);
+	csvc_assert_ok(csvc_store_begin(f->s));
+	csvc_ticket_free(ticket(f->s, "nobody", NULL, NULL, CSVC_OK));
+	csvc_assert_ok(csvc_store_commit(f->s));
+	csvc_assert_ok(csvc_staff_set_references(f->s2, 1, NULL));
+	csvc_assert_ok(csvc_store_begin(f->s));
+	ticket(f->s, "nobody", NULL, NULL, CSVC_ENOTFOUND);
+	csvc_assert_ok(csvc_staff_set_references(f->s, 0, NULL));
+	csvc_ticket_free(ticket(f->s, "nobody", NULL, NULL, CSVC_OK));
+	csvc_assert_ok(csvc_store_commit(f->s));
+	assert_int_equal(csvc_staff_references(f->s2), 0);
+}
+
 static void test_writers_checked(void **state)
 {
 	fixture *f = *state;
@@ -383,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_system_actors),
 		cmocka_unit_test_setup_teardown(test_off_by_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_setting_is_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_setting_in_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writers_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt_refuses, setup, teardown),
