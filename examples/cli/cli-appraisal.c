@@ -169,7 +169,7 @@ const char cli_staff_appraise_help[] =
 	"The rater: a supervisor or peer other than CODE (with --as, the signed-in\n"
 	"staff member unless --rater names another; a peer may only rate as\n"
 	"themselves); for self, CODE; none for customers. Recording a supervisor's\n"
-	"appraisal needs staff_manage, a customer's survey_record.\n"
+	"appraisal needs staff_appraise, a customer's survey_record.\n"
 	"\n"
 	"Options:\n"
 	"  --period PERIOD                 2026 or 2026-Q4\n"

@@ -62,11 +62,12 @@ typedef enum csvc_permission_t {
 	CSVC_PERM_REPORTS_READ = 15,          /**< service reports and the dashboard */
 	CSVC_PERM_AUDIT_READ = 16,            /**< the change feed (and audit log) */
 	CSVC_PERM_SURVEY_RECORD = 17,         /**< send survey invitations, record answers */
-	CSVC_PERM_STORE_MAINTAIN = 18         /**< maintenance: scrubs, SLA runs, feed consumers */
+	CSVC_PERM_STORE_MAINTAIN = 18,        /**< maintenance: scrubs, SLA runs, feed consumers */
+	CSVC_PERM_STAFF_APPRAISE = 19         /**< record supervisors' appraisals of staff in scope */
 } csvc_permission_t;
 
 /** The highest csvc_permission_t value of this version. @since 1.0 */
-#define CSVC_PERM_MAX CSVC_PERM_STORE_MAINTAIN
+#define CSVC_PERM_MAX CSVC_PERM_STAFF_APPRAISE
 
 /**
  * Which records a role's holder may see. Values are explicit and only

@@ -948,7 +948,8 @@ CSVC_EXTERN(int) csvc_appraisal_form_init(csvc_appraisal_form *form, unsigned in
  *
  * The rater, by source:
  * - CSVC_APPRAISAL_SUPERVISOR: a staff member other than the appraised
- *   one; NULL means the principal. Needs staff_manage.
+ *   one; NULL means the principal. Needs staff_appraise, with the
+ *   appraised staff member's home store in the principal's scope.
  * - CSVC_APPRAISAL_PEER: a staff member other than the appraised one;
  *   NULL means the principal. With access control on, the rater must be
  *   the principal. Needs a principal only.

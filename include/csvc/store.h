@@ -289,6 +289,63 @@ CSVC_EXTERN(int) csvc_store_close(csvc_store *store);
 CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
 
 /**
+ * Writes a consistent copy of the store's committed data to the new file
+ * `path` while other connections and processes go on writing: the copy
+ * is the store as of one moment (SQLite's online backup API reads one
+ * snapshot), their later commits are not in it, and it waits for no
+ * writer. The copy is written beside `path` under a temporary name,
+ * synced and only then linked into place, so `path` is either absent or
+ * a whole store (also after a crash); it is one self-contained file (no
+ * -wal), which csvc_store_open opens like any store and
+ * csvc_store_verify checks. An existing file is never replaced. A store
+ * on PostgreSQL is backed up with the server's tools (docs/backup.md):
+ * CSVC_ESTATE. Needs store_maintain and customer_export (a copy holds
+ * every customer's data).
+ *
+ * @param store The open store (an in-memory store too).
+ * @param path The new file (1 to 4096 bytes; not "" or ":memory:").
+ * @return CSVC_OK, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `store` or `path`, an empty or in-memory
+ * path, invalid UTF-8); CSVC_ERANGE (a path too long); CSVC_EACCESS;
+ * CSVC_ESTATE (inside a transaction; a store on PostgreSQL);
+ * CSVC_EEXISTS (`path` exists); CSVC_ENOTFOUND (no such directory);
+ * CSVC_EREADONLY (a read-only file system); CSVC_EBUSY; CSVC_ESTORAGE
+ * (I/O, disk full). On failure nothing is left at `path`.
+ * Thread safety: as every call on the store.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_backup(csvc_store *store, const char *path);
+
+/**
+ * Checks a store file without changing it: that it is a libcsvc store of
+ * a schema version this library reads (opened read-only, so an older
+ * store is not upgraded), and the whole database's structure (SQLite's
+ * integrity check: every page, index against table, constraints; and
+ * every reference between rows). Use it on a backup before relying on
+ * it, or on a till's file after a power loss. A store on PostgreSQL is
+ * checked with the server's tools: CSVC_ESTATE.
+ *
+ * @param path The store file (as csvc_store_open takes it).
+ * @param opts As csvc_store_open's (NULL: defaults); CSVC_OPEN_READONLY
+ *        and CSVC_OPEN_NOCREATE are added, access control is not used
+ *        (reading the file is the check), and no clock is read.
+ * @param schema_version Receives the store's schema version when the
+ *        store is sound; may be NULL.
+ * @return CSVC_OK when the store is sound, or a negative csvc_error_t.
+ *
+ * Errors: CSVC_EINVAL (NULL `path`, bad options); CSVC_ENOTFOUND (no
+ * such file);
+ * CSVC_ENOTSTORE (not a libcsvc store); CSVC_EVERSION (written by a
+ * newer libcsvc); CSVC_ECORRUPT (damaged: the message names the first
+ * problem and how many were found; also a file that is not a database);
+ * CSVC_ESTATE (PostgreSQL); CSVC_EBUSY; CSVC_ESTORAGE.
+ * Thread safety: any thread; it opens its own connection.
+ * @since 1.0
+ */
+CSVC_EXTERN(int) csvc_store_verify(const char *path, const csvc_store_options *opts, int32_t *schema_version);
+
+/**
  * Reads the store's clock: the clock callback of its options, else the
  * system real-time clock. Never fails.
  *

@@ -538,6 +538,24 @@ static int no_waiting(csvc__db *db)
 	                          "the %s driver cannot watch the store for changes yet", db->ops->engine);
 }
 
+static int engine_tools(csvc__db *db, const char *what)
+{
+	return csvc__error(CSVC_ESTATE,
+	                   "a store on %s is %s with the server's own tools (docs/backup.md), not by the library",
+	                   db->ops->engine, what);
+}
+
+int csvc__db_backup(csvc__db *db, const char *path)
+{
+	return db->ops->backup ? db->ops->backup(db, path) : engine_tools(db, "backed up");
+}
+
+int csvc__db_verify(csvc__db *db, int64_t *problems)
+{
+	*problems = 0;
+	return db->ops->verify ? db->ops->verify(db, problems) : engine_tools(db, "verified");
+}
+
 int csvc__db_data_version(csvc__db *db, int64_t *out)
 {
 	return db->ops->data_version ? db->ops->data_version(db, out) : no_waiting(db);

@@ -127,6 +127,14 @@ typedef struct csvc__db_ops {
 	 * from `version` or `timeout_ms` milliseconds of real time pass:
 	 * 1 when it differs, 0 at the timeout, or a negative code. */
 	int (*wait_change)(csvc__db *db, int64_t version, int timeout_ms);
+	/* Writes a consistent copy of the committed database to the new file
+	 * `path` (never replacing one: CSVC_EEXISTS), outside a transaction.
+	 * NULL: the engine's own tools do it (csvc__db_backup refuses). */
+	int (*backup)(csvc__db *db, const char *path);
+	/* Checks the whole database's structure: CSVC_OK, or CSVC_ECORRUPT
+	 * naming the first problem, with *problems their count. NULL as
+	 * backup. */
+	int (*verify)(csvc__db *db, int64_t *problems);
 } csvc__db_ops;
 
 /* The PostgreSQL notification channel of committed changes: a writer's
@@ -343,6 +351,10 @@ static inline int csvc__db_checkpoint(csvc__db *db, int wait)
  * driver without them (PostgreSQL, until it listens for notifications)
  * gets CSVC_ESTORAGE. */
 int csvc__db_data_version(csvc__db *db, int64_t *out);
+/* See csvc__db_ops.backup and .verify: CSVC_ESTATE where the driver has
+ * none (PostgreSQL: the server's tools). */
+int csvc__db_backup(csvc__db *db, const char *path);
+int csvc__db_verify(csvc__db *db, int64_t *problems);
 int csvc__db_wait_change(csvc__db *db, int64_t version, int timeout_ms);
 
 /* Runs `sql` (no parameters, no rows; one statement or several) in the

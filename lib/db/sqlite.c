@@ -551,6 +551,9 @@ static void lite_destroy(csvc__db *db)
 	csvc__free(db);
 }
 
+static int lite_backup(csvc__db *db, const char *path);
+static int lite_verify(csvc__db *db, int64_t *problems);
+
 static const csvc__db_ops lite_ops = {
 	.engine = CSVC__ENGINE_SQLITE,
 	.dialect = CSVC__DIALECT_SQLITE,
@@ -583,6 +586,8 @@ static const csvc__db_ops lite_ops = {
 	.checkpoint = lite_checkpoint,
 	.data_version = lite_data_version,
 	.wait_change = lite_wait_change,
+	.backup = lite_backup,
+	.verify = lite_verify,
 };
 
 /* ---- opening ---- */
@@ -772,32 +777,69 @@ static void fsync_dir(const char *path)
  * part-way never leaves an empty or half-made file at `path` (which a
  * later open would refuse). Another process creating the same store at
  * the same time wins or loses the link; either way `path` is one store. */
-static int create_file(lite_db *s, const char *path, const csvc__sqlite_config *cfg)
+/* Creates an empty file at a new temporary name beside `path` (`what`:
+ * the operation, for messages). open() rather than mkstemp(): the new
+ * file gets SQLite's 0644 less the host's umask, as a file SQLite
+ * creates would. */
+static int temp_beside(const char *path, const char *what, csvc__buf *tmp)
 {
-	csvc__buf tmp = { 0 };
 	int fd = -1;
-	/* open() rather than mkstemp(): the new file gets SQLite's 0644 less
-	 * the host's umask, as a file SQLite creates would. */
 	for (int attempt = 0; attempt < 8 && fd < 0 && (attempt == 0 || errno == EEXIST); attempt++) {
 		csvc_uuid r;
 		char hex[CSVC_UUID_STRLEN + 1];
 		csvc__uuid_generate(&r);
 		csvc_uuid_to_string(&r, hex);
-		tmp.len = 0;
-		csvc__buf_printf(&tmp, "%s.new-%.8s", path, hex);
-		if (tmp.failed)
-			return csvc__error(CSVC_ENOMEM, "out of memory creating a store");
-		fd = open(tmp.data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		tmp->len = 0;
+		csvc__buf_printf(tmp, "%s.new-%.8s", path, hex);
+		if (tmp->failed)
+			return csvc__error(CSVC_ENOMEM, "out of memory %s", what);
+		fd = open(tmp->data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	}
 	if (fd < 0) {
 		int e = errno;
-		csvc__buf_free(&tmp);
 		if (e == ENOENT)
-			return csvc__error(CSVC_ENOTFOUND, "cannot create store '%s': no such directory", path);
-		return csvc__error(e == EROFS ? CSVC_EREADONLY : CSVC_ESTORAGE, "cannot create store '%s': %s",
-		                   path, strerror(e));
+			return csvc__error(CSVC_ENOTFOUND, "cannot %s '%s': no such directory", what, path);
+		return csvc__error(e == EROFS ? CSVC_EREADONLY : CSVC_ESTORAGE, "cannot %s '%s': %s", what, path,
+		                   strerror(e));
 	}
 	close(fd);
+	return CSVC_OK;
+}
+
+/* Syncs the finished file `tmp` and links it in at `path`, never
+ * replacing a file there: 0, or the errno that stopped it (EEXIST: a
+ * file is there). File systems without hard links (FAT on SD cards) get
+ * a rename that never replaces, after which tmp->len is 0 (nothing left
+ * to unlink). */
+static int place_file(csvc__buf *tmp, const char *path)
+{
+	int fd = open(tmp->data, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return e ? e : EIO;
+	}
+	close(fd);
+	if (link(tmp->data, path) != 0) {
+		int e = errno;
+		if (e != EPERM && e != ENOTSUP && e != EOPNOTSUPP)
+			return e;
+		if (renameat2(AT_FDCWD, tmp->data, AT_FDCWD, path, RENAME_NOREPLACE) != 0)
+			return errno;
+		tmp->len = 0;
+	}
+	fsync_dir(path);
+	return 0;
+}
+
+static int create_file(lite_db *s, const char *path, const csvc__sqlite_config *cfg)
+{
+	csvc__buf tmp = { 0 };
+	if (temp_beside(path, "create store", &tmp)) {
+		csvc__buf_free(&tmp);
+		return csvc_error_last()->code;
+	}
 	char *name = NULL;
 	int rc = plain_name(tmp.data, &name);
 	if (!rc)
@@ -817,27 +859,119 @@ static int create_file(lite_db *s, const char *path, const csvc__sqlite_config *
 	if (sqlite3_close_v2(s->h) != SQLITE_OK && !rc)
 		rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': closing the new file failed", path);
 	s->h = NULL;
-	if (!rc) {
-		int fd = open(tmp.data, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fsync(fd) != 0)
-			rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (!rc && link(tmp.data, path) != 0 && errno != EEXIST) {
-		/* File systems without hard links (FAT on SD cards): a rename
-		 * that never replaces, so a store created in between wins. */
-		if ((errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP) &&
-		    renameat2(AT_FDCWD, tmp.data, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-			tmp.len = 0;
-		else if (errno != EEXIST)
-			rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(errno));
-	}
-	if (!rc)
-		fsync_dir(path);
+	/* A store created in between by another process wins. */
+	int e = rc ? 0 : place_file(&tmp, path);
+	if (e && e != EEXIST)
+		rc = csvc__error(CSVC_ESTORAGE, "cannot create store '%s': %s", path, strerror(e));
 	if (tmp.len)
 		unlink(tmp.data);
 	csvc__buf_free(&tmp);
+	return rc;
+}
+
+/* ---- backup and verification ---- */
+
+/*
+ * A consistent copy of the main database: SQLite's online backup API in
+ * one step, which reads one snapshot (in WAL mode writers go on; their
+ * later commits are not in the copy). The copy is made at a temporary
+ * name beside `path`, switched to a rollback journal so that it is one
+ * self-contained file, synced, and linked into place only when whole;
+ * an existing `path` is never replaced.
+ */
+static int lite_backup(csvc__db *db, const char *path)
+{
+	lite_db *l = LDB(db);
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return csvc__error(CSVC_EEXISTS, "cannot back up the store to '%s': the file exists (a backup never "
+		                                 "replaces one)", path);
+	csvc__buf tmp = { 0 };
+	if (temp_beside(path, "write the backup", &tmp)) {
+		csvc__buf_free(&tmp);
+		return csvc_error_last()->code;
+	}
+	sqlite3 *dst = NULL;
+	int rc = CSVC_OK;
+	int src = sqlite3_open_v2(tmp.data, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE,
+	                          NULL);
+	if (src == SQLITE_OK) {
+		sqlite3_busy_timeout(dst, l->busy_timeout_ms);
+		sqlite3_backup *b = sqlite3_backup_init(dst, "main", l->h, "main");
+		if (!b) {
+			src = sqlite3_errcode(dst);
+		} else {
+			src = sqlite3_backup_step(b, -1);
+			int fin = sqlite3_backup_finish(b);
+			src = src == SQLITE_DONE ? fin : src;
+		}
+	}
+	if (src == SQLITE_OK)
+		src = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (src != SQLITE_OK) {
+		if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED)
+			rc = csvc__error_engine(CSVC_EBUSY, CSVC__ENGINE_SQLITE, src, NULL,
+			                        "cannot back up the store: it stayed locked");
+		else
+			rc = csvc__error_engine(code_of(src), CSVC__ENGINE_SQLITE, src, NULL, "cannot back up the store to '%s': %s",
+			                        path, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(src));
+	}
+	if (sqlite3_close_v2(dst) != SQLITE_OK && !rc)
+		rc = csvc__error(CSVC_ESTORAGE, "cannot back up the store to '%s': closing the copy failed", path);
+	int e = rc ? 0 : place_file(&tmp, path);
+	if (e == EEXIST)
+		rc = csvc__error(CSVC_EEXISTS, "cannot back up the store to '%s': the file exists (a backup never "
+		                               "replaces one)", path);
+	else if (e)
+		rc = csvc__error(CSVC_ESTORAGE, "cannot back up the store to '%s': %s", path, strerror(e));
+	if (tmp.len)
+		unlink(tmp.data);
+	csvc__buf_free(&tmp);
+	return rc;
+}
+
+/* One problem of a check's rows, for the message. */
+static int verify_rows(lite_db *l, const char *sql, int ok_row, int64_t *problems, char *first, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(l->h, sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return lite_error(l->h, src, "verifying the store");
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 0);
+		if (ok_row && text && strcmp(text, "ok") == 0)
+			continue;
+		if (!*problems)
+			snprintf(first, n, "%s%s%s", ok_row ? "" : "a row of table ", text ? text : "?",
+			         ok_row ? "" : " refers to a missing row");
+		(*problems)++;
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE) {
+		if ((src & 0xff) == SQLITE_CORRUPT || (src & 0xff) == SQLITE_NOTADB) {
+			if (!*problems)
+				snprintf(first, n, "%s", sqlite3_errstr(src));
+			(*problems)++;
+			return CSVC_OK;
+		}
+		return lite_error(l->h, src, "verifying the store");
+	}
+	return CSVC_OK;
+}
+
+/* SQLite's full integrity check (b-trees, indexes against their tables,
+ * constraints) and the foreign-key check. */
+static int lite_verify(csvc__db *db, int64_t *problems)
+{
+	lite_db *l = LDB(db);
+	char first[512] = "";
+	*problems = 0;
+	int rc = verify_rows(l, "PRAGMA integrity_check", 1, problems, first, sizeof(first));
+	if (!rc)
+		rc = verify_rows(l, "PRAGMA foreign_key_check", 0, problems, first, sizeof(first));
+	if (!rc && *problems)
+		rc = csvc__error(CSVC_ECORRUPT, "the store is damaged: %s (%lld problem%s found)", first,
+		                 (long long)*problems, *problems == 1 ? "" : "s");
 	return rc;
 }
 

@@ -30,7 +30,7 @@ struct csvc_appraisal_summary {
 	int64_t sum[N_SOURCES + 1][N_CRITERIA + 1];
 };
 
-static const csvc__sql SQL_STAFF = CSVC__SQL("SELECT id, uuid FROM staff WHERE code = $1");
+static const csvc__sql SQL_STAFF = CSVC__SQL("SELECT id, uuid, home_store FROM staff WHERE code = $1");
 static const csvc__sql SQL_INSERT = CSVC__SQL(
 	"INSERT INTO staff_appraisals (uuid, staff_id, period, source, rater_id, customer_satisfaction, efficiency,"
 	" teamwork, skill_growth, comment, actor, recorded_us) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)");
@@ -67,14 +67,6 @@ static int check_code(const char *code, const char *field)
 	int rc = csvc__check_text(code, 0, CSVC_STAFF_MAX_CODE, field);
 	if (!rc && !code[0])
 		rc = csvc__error(CSVC_EINVAL, "%s must not be empty", field);
-	return rc;
-}
-
-static int check_actor(const char *actor)
-{
-	int rc = csvc__check_text(actor, 1, CSVC_STAFF_MAX_ACTOR, "actor");
-	if (!rc && actor && !actor[0])
-		rc = csvc__error(CSVC_EINVAL, "actor must not be empty (NULL: none)");
 	return rc;
 }
 
@@ -156,7 +148,11 @@ static int resolve_rater(csvc_store *s, const csvc_appraisal_form *f, const char
 
 /* ---- storage ---- */
 
-static int staff_row(csvc_store *s, const char *code, const char *what, int64_t *rowid, csvc_uuid *id)
+/* The staff member `code`: its row id and UUID (`id` may be NULL), and
+ * with `scope_perm` (0: none) whether the principal may use that
+ * permission on them (their home store in scope). */
+static int staff_row(csvc_store *s, const char *code, const char *what, int64_t *rowid, csvc_uuid *id,
+                     int32_t scope_perm)
 {
 	csvc__stmt *st;
 	int rc = csvc__db_stmt(s->db, &SQL_STAFF, &st);
@@ -173,6 +169,9 @@ static int staff_row(csvc_store *s, const char *code, const char *what, int64_t 
 	rc = id && !csvc__db_uuid(st, 1, id)
 	             ? csvc__error(CSVC_ECORRUPT, "stored staff member '%s' has a malformed UUID", code)
 	             : CSVC_OK;
+	if (!rc && scope_perm)
+		rc = csvc__access_require_in(s, (csvc_permission_t)scope_perm, csvc__db_textcol(st, 2),
+		                             "csvc_appraisal_record");
 	csvc__db_reset(st);
 	return rc;
 }
@@ -198,8 +197,10 @@ static int insert(csvc_store *s, const csvc_appraisal_form *f, const char *rater
 {
 	int64_t staff_rowid = 0, rater_rowid = 0;
 	csvc_uuid staff_id;
-	int rc = staff_row(s, f->staff, "appraised staff member", &staff_rowid, &staff_id);
-	if (rc || (rater && (rc = staff_row(s, rater, "rater", &rater_rowid, NULL))))
+	/* A supervisor appraises the staff of their stores (access.md). */
+	int rc = staff_row(s, f->staff, "appraised staff member", &staff_rowid, &staff_id,
+	                   f->source == CSVC_APPRAISAL_SUPERVISOR ? CSVC_PERM_STAFF_APPRAISE : 0);
+	if (rc || (rater && (rc = staff_row(s, rater, "rater", &rater_rowid, NULL, 0))))
 		return rc;
 	csvc__stmt *st;
 	if ((rc = csvc__db_stmt(s->db, &SQL_INSERT, &st)))
@@ -260,12 +261,12 @@ int csvc_appraisal_record(csvc_store *store, const csvc_appraisal_form *form, co
 	if (rc || (rc = check_form(&f)))
 		return rc;
 	switch (f.source) {
-	case CSVC_APPRAISAL_SUPERVISOR: rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_MANAGE); break;
+	case CSVC_APPRAISAL_SUPERVISOR: rc = CSVC__ACCESS(store, CSVC_PERM_STAFF_APPRAISE); break;
 	case CSVC_APPRAISAL_CUSTOMER: rc = CSVC__ACCESS(store, CSVC_PERM_SURVEY_RECORD); break;
 	default: rc = CSVC__ACCESS_PRINCIPAL(store); break;
 	}
 	const char *rater = NULL;
-	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = check_actor(actor)) ||
+	if (rc || (rc = CSVC__ACCESS_ACTOR(store, &actor)) || (rc = csvc__staff_check_actor(actor)) ||
 	    (rc = resolve_rater(store, &f, &rater)))
 		return rc;
 	csvc_uuid new_id;
@@ -408,7 +409,7 @@ static int read_appraisals(csvc_store *store, const char *staff, const char *per
 	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
 	int64_t rowid;
-	if (!(rc = staff_row(store, staff, "appraised staff member", &rowid, NULL)))
+	if (!(rc = staff_row(store, staff, "appraised staff member", &rowid, NULL, 0)))
 		rc = load_appraisals(store, rowid, period, out, count);
 	csvc__read_end(store, began);
 	return rc;

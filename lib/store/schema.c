@@ -1308,6 +1308,16 @@ static const char PG_MIGRATION_21[] =
 	"  name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL"
 	");";
 
+/* The staff_appraise permission (19): supervisors' appraisals needed
+ * staff_manage (14) before, so every role that has that keeps the right
+ * to record them. The handbook's supervisor role of a newer store has it
+ * from its install (access.md). */
+static const char MIGRATION_22[] =
+	"INSERT INTO role_permissions (role_id, permission)"
+	"  SELECT role_id, 19 FROM role_permissions WHERE permission = 14"
+	"  ON CONFLICT (role_id, permission) DO NOTHING;";
+#define PG_MIGRATION_22 MIGRATION_22
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -1338,6 +1348,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_19, PG_MIGRATION_19),
 	CSVC__SQL_DIALECTS(MIGRATION_20, PG_MIGRATION_20),
 	CSVC__SQL_DIALECTS(MIGRATION_21, PG_MIGRATION_21),
+	CSVC__SQL_DIALECTS(MIGRATION_22, PG_MIGRATION_22),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csvc/access.h"
 #include "db/sqlite.h"
 #ifdef CSVC_HAVE_POSTGRES
 #include "db/postgres.h"
@@ -495,6 +496,49 @@ int csvc_store_schema_version(csvc_store *store, int32_t *out)
 		return rc;
 	*out = (int32_t)v;
 	return CSVC_OK;
+}
+
+int csvc_store_backup(csvc_store *store, const char *path)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(store, "store");
+	CSVC__CHECK_ARG(path, "path");
+	int rc = csvc__check_text_mode(path, 0, 4096, "path", CSVC__TEXT_ANY);
+	if (rc)
+		return rc;
+	if (!path[0] || strcmp(path, ":memory:") == 0)
+		return csvc__error(CSVC_EINVAL, "a backup needs a file path, not '%s'", path);
+	/* A copy of the whole store is every customer's data at once. */
+	if ((rc = csvc__store_require(store, CSVC_PERM_STORE_MAINTAIN, "csvc_store_backup")) ||
+	    (rc = csvc__store_require(store, CSVC_PERM_CUSTOMER_EXPORT, "csvc_store_backup")))
+		return rc;
+	/* Inside a transaction the copy would hold its uncommitted writes. */
+	if (csvc__db_depth(store->db) > 0)
+		return csvc__error(CSVC_ESTATE, "a backup cannot run inside a transaction; commit first");
+	return csvc__db_backup(store->db, path);
+}
+
+int csvc_store_verify(const char *path, const csvc_store_options *opts, int32_t *schema_version)
+{
+	csvc__error_clear();
+	CSVC__CHECK_ARG(path, "path");
+	/* The caller's struct is read only as far as its version goes. */
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	int rc;
+	if (opts && (rc = csvc__struct_read(&store_options_layout, &o, opts)))
+		return rc;
+	o.flags |= CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE;
+	o.flags &= ~(uint32_t)CSVC_OPEN_ACCESS_CONTROL;
+	csvc_store *s = NULL;
+	if ((rc = csvc__store_open(&s, path, &o)))
+		return rc;
+	int64_t problems = 0, app_id = 0, v = 0, objects = 0;
+	rc = csvc__db_verify(s->db, &problems);
+	if (!rc && !(rc = csvc__db_header(s->db, &app_id, &v, &objects)) && schema_version)
+		*schema_version = (int32_t)v;
+	/* The error record is the check's, not the close's. */
+	close_store(s, 0);
+	return rc;
 }
 
 int32_t csvc_store_schema_version_supported(void)

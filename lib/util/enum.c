@@ -281,6 +281,7 @@ static const enum_value PERMISSIONS[] = {
 	{CSVC_PERM_AUDIT_READ, "audit_read"},
 	{CSVC_PERM_SURVEY_RECORD, "survey_record"},
 	{CSVC_PERM_STORE_MAINTAIN, "store_maintain"},
+	{CSVC_PERM_STAFF_APPRAISE, "staff_appraise"},
 };
 static const enum_value ROLE_SCOPES[] = {
 	{CSVC_ROLE_SCOPE_STORE, "store"},

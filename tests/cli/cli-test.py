@@ -561,6 +561,27 @@ SCENARIOS = {
         (["staff", "references", "maybe"], None),
         (["staff", "adopt", "extra"], None),
     ],
+    # Backups and verification (SQLite only: a store on PostgreSQL is
+    # backed up with the server's tools, tests/unit/test-backup.c).
+    "backup": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", at("10:01"), "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--subject", "收银台排队太久"], None),
+        (["backup", "copy.db"], None),
+        (["verify", "copy.db"], None),
+        (["--db", "copy.db", "ticket", "list"], None),
+        (["--now", at("10:02"), "ticket", "open", "--kind", "inquiry", "--store", "SH01",
+          "--subject", "营业时间"], None),
+        (["--json", "backup", "copy2.db"], None),
+        (["--json", "verify", "copy2.db"], None),
+        (["--db", "copy2.db", "ticket", "list"], None),
+        (["verify"], None),
+        (["backup", "copy.db"], None),
+        (["backup"], None),
+        (["backup", "a.db", "b.db"], None),
+        (["verify", "missing.db"], None),
+        (["verify", "a.db", "b.db"], None),
+    ],
     # Queues (saved views of tickets) and time worked on tickets.
     "queue": [
         (["--now", T0, "init", "--defaults"], None),

@@ -7,6 +7,7 @@ import collections.abc
 import datetime
 import importlib.util
 import os
+import sqlite3
 import shutil
 import subprocess
 import sys
@@ -242,6 +243,36 @@ class Maintenance(StoreTestCase):
         with self.assertRaises(csvc.InvalidTransition):
             self.store.checkpoint()
         self.store.rollback()
+
+    def test_backup_and_verify(self):
+        self.ticket("complaint")
+        copy = os.path.join(self.dir, "copy.db")
+        if ON_PG:  # the server's own tools back up and check a PostgreSQL store
+            with self.assertRaises(csvc.InvalidTransition):
+                self.store.backup(copy)
+            self.assertFalse(os.path.exists(copy))
+            return
+        self.store.backup(copy)
+        self.assertEqual(csvc.verify_store(copy), csvc.SCHEMA_VERSION_SUPPORTED)
+        with csvc.Store(copy) as b:
+            self.assertEqual(len(list(b.tickets())), 1)
+        with self.assertRaises(csvc.AlreadyExists):
+            self.store.backup(copy)
+        self.store.begin()
+        with self.assertRaises(csvc.InvalidTransition):
+            self.store.backup(os.path.join(self.dir, "other.db"))
+        self.store.rollback()
+        # A comment of a ticket that does not exist, written behind the library.
+        db = sqlite3.connect(copy)
+        db.execute("INSERT INTO ticket_comments (ticket_id, kind, body, actor, at_us) VALUES (999999, 1, 'x', 'a', 0)")
+        db.commit()
+        db.close()
+        with self.assertRaisesRegex(csvc.Corrupt, "ticket_comments"):
+            csvc.verify_store(copy)
+        with self.assertRaises(csvc.NotFound):
+            csvc.verify_store(os.path.join(self.dir, "missing.db"))
+        with self.assertRaises(TypeError):
+            self.store.backup(None)
 
 
 class Stubs(unittest.TestCase):

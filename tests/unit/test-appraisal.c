@@ -643,6 +643,15 @@ static void test_appraisal_access(void **state)
 	add_staff(t, "zhao", "supervisor");
 	add_staff(t, "admin", "data_admin");
 	add_staff(t, "guide", "guide");
+	/* Of another store, and of none (head office). */
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, "far", "far"));
+	csvc_assert_ok(csvc_staff_set_home_store(st, "SH02"));
+	csvc_assert_ok(csvc_staff_create(t, st, "setup"));
+	csvc_staff_free(st);
+	csvc_assert_ok(csvc_staff_new(&st, "hq", "hq"));
+	csvc_assert_ok(csvc_staff_create(t, st, "setup"));
+	csvc_staff_free(st);
 	o.flags = CSVC_OPEN_ACCESS_CONTROL;
 	csvc_assert_ok(csvc_test_open(&a, path, &o));
 	const int32_t sc[5] = {0, 4, 4, 4, 4};
@@ -658,7 +667,7 @@ static void test_appraisal_access(void **state)
 	/* One's own self appraisal, nobody else's. */
 	f = form("li", "2026-Q4", CSVC_APPRAISAL_SELF, NULL, sc);
 	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
-	/* A supervisor's needs staff_manage. */
+	/* A supervisor's needs staff_appraise. */
 	f = form("li", "2026-Q4", CSVC_APPRAISAL_SUPERVISOR, NULL, sc);
 	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
 	/* Writing in another's name. */
@@ -705,6 +714,28 @@ static void test_appraisal_access(void **state)
 	assert_string_equal(csvc_appraisal_rater(list[1]), "admin");
 	assert_string_equal(csvc_appraisal_rater(list[2]), "zhao");
 	csvc_appraisal_list_free(list, n);
+	/* The store's supervisor records their own appraisals of the store's
+	 * staff (staff_appraise, store scope): not of another store's, and
+	 * a refusal writes nothing; the chain-wide administrator may. */
+	f = form("li", "2026-Q4", CSVC_APPRAISAL_SUPERVISOR, NULL, sc);
+	csvc_assert_ok(csvc_appraisal_record(a, &f, NULL, NULL));
+	f = form("hq", "2026-Q4", CSVC_APPRAISAL_SUPERVISOR, NULL, sc);
+	csvc_assert_ok(csvc_appraisal_record(a, &f, NULL, NULL));
+	before = count_rows(t);
+	int64_t head = -1, head2 = -1;
+	csvc_assert_ok(csvc_feed_head(t, &head));
+	f = form("far", "2026-Q4", CSVC_APPRAISAL_SUPERVISOR, NULL, sc);
+	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
+	assert_non_null(strstr(csvc_error_last()->message, "SH02"));
+	csvc_assert_ok(csvc_store_begin(a));
+	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
+	csvc_assert_ok(csvc_store_commit(a)); /* the refusal left the transaction usable */
+	assert_int_equal(count_rows(t), before);
+	csvc_assert_ok(csvc_feed_head(t, &head2));
+	assert_int_equal(head2, head);
+	csvc_assert_ok(csvc_store_set_principal(a, "admin"));
+	csvc_assert_ok(csvc_appraisal_record(a, &f, NULL, NULL));
+	csvc_assert_ok(csvc_store_set_principal(a, "zhao"));
 	/* The staff report needs reports_read too, except for one's own. */
 	csvc_report_query q = week_query("li");
 	csvc_report *r = NULL, *own = NULL;
@@ -740,6 +771,49 @@ static void test_appraisal_access(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Opening a store made before staff_appraise existed: every role that
+ * could record supervisors' appraisals (staff_manage) still can; other
+ * roles are as they were. */
+static void test_permission_upgrade(void **state)
+{
+	(void)state;
+	char dir[64], path[96];
+	snprintf(dir, sizeof(dir), "/tmp/csvc-appraisal-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
+	o.clock = csvc_test_clock;
+	o.clock_userdata = &now_cell;
+	csvc_store *s = NULL;
+	csvc_assert_ok(csvc_test_open(&s, path, &o));
+	csvc_assert_ok(csvc_role_install_defaults(s));
+	csvc_role *r = NULL;
+	csvc_assert_ok(csvc_role_new(&r, "hr", "HR", CSVC_ROLE_SCOPE_CHAIN));
+	csvc_assert_ok(csvc_role_grant(r, CSVC_PERM_STAFF_MANAGE));
+	csvc_assert_ok(csvc_role_create(s, r, NULL));
+	csvc_role_free(r);
+	/* Back to version 21, as such a store stored its roles. */
+	csvc_assert_ok(csvc_test_sql_exec(s, "DELETE FROM role_permissions WHERE permission = 19"));
+	csvc_assert_ok(csvc_test_sql_exec(s, csvc_test_on_pg() ? "UPDATE csvc_meta SET schema_version = 21"
+	                                                      : "PRAGMA user_version = 21"));
+	csvc_store_close(s);
+	csvc_assert_ok(csvc_test_open(&s, path, &o));
+	static const struct {
+		const char *role;
+		int allows;
+	} want[] = {{"hr", 1}, {"data_admin", 1}, {"supervisor", 0}, {"service_agent", 0}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		csvc_assert_ok(csvc_role_get(s, want[i].role, &r));
+		assert_int_equal(csvc_role_allows(r, CSVC_PERM_STAFF_APPRAISE), want[i].allows);
+		assert_int_equal(csvc_role_allows(r, CSVC_PERM_STAFF_MANAGE), want[i].allows);
+		csvc_role_free(r);
+	}
+	csvc_store_close(s);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +821,7 @@ int main(void)
 		cmocka_unit_test(test_staff_report_plans),
 		cmocka_unit_test(test_appraisals),
 		cmocka_unit_test(test_appraisal_access),
+		cmocka_unit_test(test_permission_upgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

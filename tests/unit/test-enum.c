@@ -57,7 +57,7 @@ static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_SKILL_KIND, 1, 0, "ticket_kind category language channel"},
 	{CSVC_ENUM_TEAM_KIND, 1, 0, "cs_group department"},
 	{CSVC_ENUM_STAFF_STATUS, 0, 0, "active inactive any"},
-	{CSVC_ENUM_PERMISSION, 1, 0, "customer_read_contacts customer_read_profile customer_search customer_export customer_merge customer_erase customer_write ticket_read ticket_create ticket_update ticket_transition ticket_assign definitions_manage staff_manage reports_read audit_read survey_record store_maintain"},
+	{CSVC_ENUM_PERMISSION, 1, 0, "customer_read_contacts customer_read_profile customer_search customer_export customer_merge customer_erase customer_write ticket_read ticket_create ticket_update ticket_transition ticket_assign definitions_manage staff_manage reports_read audit_read survey_record store_maintain staff_appraise"},
 	{CSVC_ENUM_ROLE_SCOPE, 1, 0, "store chain"},
 	{CSVC_ENUM_ROUTE_STRATEGY, 1, 0, "round_robin least_load best_skill"},
 	{CSVC_ENUM_QUEUE_ORDER, 1, 0, "priority age"},

@@ -376,6 +376,7 @@ static void test_create_get_update_list(void **state)
 #define AR CSVC_PERM_AUDIT_READ
 #define SR CSVC_PERM_SURVEY_RECORD
 #define MT CSVC_PERM_STORE_MAINTAIN
+#define SA CSVC_PERM_STAFF_APPRAISE
 
 static const struct {
 	const char *code, *name;
@@ -387,10 +388,10 @@ static const struct {
 	{"guide", "导购", CSVC_ROLE_SCOPE_STORE, {CRP, TR, TC, 0}},
 	{"service_agent", "客服专员", CSVC_ROLE_SCOPE_STORE, {CRC, CRP, CS, CW, TR, TC, TU, TT, SR, 0}},
 	{"specialist", "投诉处理专员", CSVC_ROLE_SCOPE_STORE, {CRC, CRP, CS, CW, TR, TC, TU, TT, SR, TA, CM, 0}},
-	{"supervisor", "客服主管", CSVC_ROLE_SCOPE_STORE, {CRC, CRP, CS, CW, TR, TC, TU, TT, SR, TA, CM, RR, CX, 0}},
+	{"supervisor", "客服主管", CSVC_ROLE_SCOPE_STORE, {CRC, CRP, CS, CW, TR, TC, TU, TT, SR, TA, CM, RR, CX, SA, 0}},
 	{"security_officer", "安保员", CSVC_ROLE_SCOPE_STORE, {CRP, TR, TC, TU, 0}},
 	{"auditor", "审计员", CSVC_ROLE_SCOPE_CHAIN, {CRP, CS, TR, RR, AR, 0}},
-	{"data_admin", "数据管理员", CSVC_ROLE_SCOPE_CHAIN, {CRC, CRP, CS, CX, CM, CE, TR, DM, SM, RR, AR, MT, 0}},
+	{"data_admin", "数据管理员", CSVC_ROLE_SCOPE_CHAIN, {CRC, CRP, CS, CX, CM, CE, TR, DM, SM, RR, AR, MT, SA, 0}},
 };
 #define N_HANDBOOK (sizeof(HANDBOOK) / sizeof(HANDBOOK[0]))
 
@@ -432,7 +433,7 @@ static void test_install_defaults(void **state)
 	assert_false(csvc_role_allows(r, CSVC_PERM_CUSTOMER_WRITE));
 	assert_false(csvc_role_allows(r, CSVC_PERM_SURVEY_RECORD));
 	csvc_role_free(r);
-	assert_int_equal(sql_int(s, "SELECT count(*) FROM role_permissions"), 7 + 6 + 3 + 9 + 11 + 13 + 4 + 5 + 12);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM role_permissions"), 7 + 6 + 3 + 9 + 11 + 14 + 4 + 5 + 13);
 
 	/* Installing again changes nothing, even after the host's edits. */
 	csvc_assert_ok(csvc_role_get(s, "receptionist", &r));
@@ -824,7 +825,7 @@ static void test_access_checks(void **state)
 
 	/* The data administrator manages roles, staff and teams. */
 	csvc_assert_ok(csvc_store_set_principal(G, "admin"));
-	assert_store_allows(G, (const int[]){CRC, CRP, CS, CX, CM, CE, TR, DM, SM, RR, AR, MT, 0});
+	assert_store_allows(G, (const int[]){CRC, CRP, CS, CX, CM, CE, TR, DM, SM, RR, AR, MT, SA, 0});
 	assert_int_equal(csvc__access_in_scope(G, "BJ02"), 1);
 	int64_t head = feed_head(T);
 	char type[256], ref[256], actor[256], payload[256];
@@ -902,9 +903,9 @@ static void test_access_checks(void **state)
 	assert_all_refused(G, T, 1);
 
 	/* Trusted mode: every call passes; a principal only names the actor. */
-	assert_store_allows(T, (const int[]){CRC, CRP, CS, CX, CM, CE, CW, TR, TC, TU, TT, TA, DM, SM, RR, AR, SR, MT, 0});
+	assert_store_allows(T, (const int[]){CRC, CRP, CS, CX, CM, CE, CW, TR, TC, TU, TT, TA, DM, SM, RR, AR, SR, MT, SA, 0});
 	csvc_assert_ok(csvc_store_set_principal(T, "aud"));
-	assert_store_allows(T, (const int[]){CRC, CRP, CS, CX, CM, CE, CW, TR, TC, TU, TT, TA, DM, SM, RR, AR, SR, MT, 0});
+	assert_store_allows(T, (const int[]){CRC, CRP, CS, CX, CM, CE, CW, TR, TC, TU, TT, TA, DM, SM, RR, AR, SR, MT, SA, 0});
 	csvc_assert_ok(csvc_staff_new(&st, "temp1", "临时工"));
 	head = feed_head(T);
 	csvc_assert_ok(csvc_staff_create(T, st, NULL));

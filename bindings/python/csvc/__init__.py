@@ -63,7 +63,7 @@ from ._report import ReportRow
 from ._store import Store
 from ._csvc import (Calendar, Customer, Queue, Report, Role, RouteRule, SlaPolicy, Staff, StoreIterator, Survey, Team, Ticket,
                     TimeZone, Workflow, metric_name, normalize_phone, library_version, strerror, is_system_actor,
-                    SCHEMA_VERSION_SUPPORTED)
+                    verify_store, SCHEMA_VERSION_SUPPORTED)
 
 __version__ = _csvc.LIBRARY_VERSION
 
@@ -140,5 +140,6 @@ __all__ = [
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",
     "VersionMismatch", "NotAStore", "ReadOnly", "AccessDenied", "StoreClosed",
     # functions and constants
-    "normalize_phone", "library_version", "strerror", "metric_name", "is_system_actor", "SCHEMA_VERSION_SUPPORTED", "__version__",
+    "normalize_phone", "library_version", "strerror", "metric_name", "is_system_actor", "verify_store",
+    "SCHEMA_VERSION_SUPPORTED", "__version__",
 ]

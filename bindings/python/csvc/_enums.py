@@ -349,6 +349,7 @@ class Permission(IntEnum):
     AUDIT_READ = 16             #: the change feed
     SURVEY_RECORD = 17          #: send survey invitations, record answers
     STORE_MAINTAIN = 18         #: checkpoints, scrubs, SLA runs, feed consumers
+    STAFF_APPRAISE = 19         #: record supervisors' appraisals of staff in scope
 
 
 class RoleScope(IntEnum):

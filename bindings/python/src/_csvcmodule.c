@@ -6095,6 +6095,18 @@ SIMPLE(install_queue_defaults, 1, csvc_queue_install_defaults)
 SIMPLE(scrub_customers, 2, csvc_customer_scrub)
 SIMPLE(checkpoint, 2, csvc_store_checkpoint)
 
+/* Refused inside a transaction, so never wrapped in one for a Python clock. */
+static PyObject *Store_backup(StoreObject *self, PyObject *arg)
+{
+	PyObject *path = NULL;
+	if (!PyUnicode_FSConverter(arg, &path))
+		return NULL;
+	ENTER(self);
+	CALL(self, 2, rc_, &e_, csvc_store_backup(self->store, PyBytes_AS_STRING(path)));
+	Py_DECREF(path);
+	return DONE(self, Py_NewRef(Py_None));
+}
+
 static PyObject *Store_scrub_pending(StoreObject *self, PyObject *unused)
 {
 	csvc_time_us since = 0;
@@ -8784,6 +8796,12 @@ static PyMethodDef Store_methods[] = {
 	{"scrub_pending", (PyCFunction)Store_scrub_pending, METH_NOARGS,
 	 "scrub_pending($self, /)\n--\n\nThe instant of the oldest erasure whose data may still be on\n"
 	 "disk (csvc_customer_scrub_pending), or None."},
+	{"backup", (PyCFunction)Store_backup, METH_O,
+	 "backup($self, path, /)\n--\n\nWrites a consistent copy of the store to the new file `path` while others\n"
+	 "go on writing (csvc_store_backup). AlreadyExists if the file exists (never\n"
+	 "replaced); InvalidTransition inside a transaction or on PostgreSQL (its\n"
+	 "server's tools back it up); AccessDenied without store_maintain and\n"
+	 "customer_export."},
 	{"checkpoint", (PyCFunction)Store_checkpoint, METH_NOARGS,
 	 "checkpoint($self, /)\n--\n\nCopies the write-ahead log into the main file and truncates it\n"
 	 "(csvc_store_checkpoint). InvalidTransition inside a transaction; Busy when\n"
@@ -9215,6 +9233,23 @@ static PyObject *mod_normalize_phone(PyObject *m, PyObject *args, PyObject *kwar
 	return PyUnicode_FromString(out);
 }
 
+static PyObject *mod_verify_store(PyObject *m, PyObject *arg)
+{
+	PyObject *path = NULL;
+	int32_t version = 0;
+	int rc;
+	(void)m;
+	if (!PyUnicode_FSConverter(arg, &path))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	rc = csvc_store_verify(PyBytes_AS_STRING(path), NULL, &version);
+	Py_END_ALLOW_THREADS
+	Py_DECREF(path);
+	if (check_rc(rc))
+		return NULL;
+	return PyLong_FromLong(version);
+}
+
 static PyObject *mod_library_version(PyObject *m, PyObject *unused)
 {
 	(void)m;
@@ -9404,6 +9439,11 @@ static PyMethodDef module_methods[] = {
 	 "normalize_phone(phone, country_code=None)\n--\n\n"
 	 "Normalises a phone number the way stores compare them: '+<country code><number>'.\n"
 	 "country_code None means '86'. InvalidArgument if it is not a phone number."},
+	{"verify_store", mod_verify_store, METH_O,
+	 "verify_store(path, /)\n--\n\nChecks a store file without changing it (csvc_store_verify): a libcsvc\n"
+	 "store this version reads, every page, index and reference sound. Returns its\n"
+	 "schema version; Corrupt names the first problem, NotAStore, VersionError,\n"
+	 "NotFound as for opening."},
 	{"library_version", mod_library_version, METH_NOARGS,
 	 "library_version()\n--\n\nThe version of the libcsvc library in use."},
 	{"strerror", mod_strerror, METH_O, "strerror(code, /)\n--\n\nThe library's description of an error code."},
