@@ -13,6 +13,7 @@
 #include "csvc/store.h"
 #include "csvc/access.h"
 #include "csvc/feed.h"
+#include "csvc/consent.h"
 #include "csvc/customer.h"
 #include "csvc/workflow.h"
 #include "csvc/ticket.h"

@@ -654,6 +654,156 @@ static int cmd_erase(cli_ctx *ctx, int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* consent                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char consent_help[] =
+	"usage: csvc customer consent UUID --purpose PURPOSE (--give | --withdraw)\n"
+	"                             [--channel NAME] [--text-version VERSION]\n"
+	"\n"
+	"Records that the customer gave or withdrew consent to PURPOSE:\n"
+	"service_contact (服务联系), survey (满意度调查), marketing (营销), profiling\n"
+	"(用户画像) or third_party (第三方共享). Records are never changed: the newest\n"
+	"of a purpose is the customer's current word. A customer who withdrew\n"
+	"survey consent gets no survey invitation. --channel says how (counter,\n"
+	"app, phone ...), --text-version which consent text was shown.\n";
+
+static int cmd_consent(cli_ctx *ctx, int argc, char **argv)
+{
+	static const cli_opt opts[] = {{"purpose", 1}, {"give", 0},         {"withdraw", 0},
+	                               {"channel", 1}, {"text-version", 1}, {NULL, 0}};
+	cli_args a;
+	int rc = cli_parse(ctx, argc, argv, opts, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "customer UUID")))
+		return rc;
+	csvc_uuid id;
+	if ((rc = cli_parse_uuid(ctx, a.pos[0], "customer", &id)) != CLI_OK)
+		return rc;
+	csvc_consent_form f = CSVC_CONSENT_FORM_INIT;
+	const char *purpose = cli_arg(&a, "purpose");
+	char choices[160];
+	if (!purpose)
+		return cli_usage(ctx, "missing --purpose (%s)",
+		                 cli_enum_choices(cli_consent_purpose_enum, choices, sizeof(choices)));
+	if (cli_enum_parse(cli_consent_purpose_enum, purpose, &f.purpose) != 0)
+		return cli_usage(ctx, "--purpose: unknown purpose \"%s\" (expected %s)", purpose,
+		                 cli_enum_choices(cli_consent_purpose_enum, choices, sizeof(choices)));
+	if (cli_has(&a, "give") == cli_has(&a, "withdraw"))
+		return cli_usage(ctx, "give exactly one of --give and --withdraw");
+	f.state = cli_has(&a, "give") ? CSVC_CONSENT_GIVEN : CSVC_CONSENT_WITHDRAWN;
+	f.customer = &id;
+	f.channel = cli_arg(&a, "channel");
+	f.text_version = cli_arg(&a, "text-version");
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	if ((rc = csvc_consent_record(ctx->store, &f, ctx->actor)) != CSVC_OK) {
+		rc = cli_lib_error(ctx, rc, NULL);
+		cli_close_store(ctx);
+		return rc;
+	}
+	cli_close_store(ctx);
+	const char *pname = csvc_enum_name(CSVC_ENUM_CONSENT_PURPOSE, f.purpose),
+	           *sname = csvc_enum_name(CSVC_ENUM_CONSENT_STATE, f.state);
+	if (ctx->json) {
+		cli_json j;
+		cj_init(&j, stdout);
+		cj_obj(&j);
+		cj_kstr(&j, "customer", a.pos[0]);
+		cj_kstr(&j, "purpose", pname);
+		cj_kstr(&j, "state", sname);
+		cj_end_obj(&j);
+		cj_done(&j);
+	} else {
+		printf("%s: %s %s\n", a.pos[0], pname, sname);
+	}
+	return CLI_OK;
+}
+
+static const char consents_help[] =
+	"usage: csvc customer consents UUID\n"
+	"\n"
+	"Prints the customer's current word on each purpose (given, withdrawn or\n"
+	"- when never asked), then every consent record, oldest first (those of\n"
+	"customers merged into this one included).\n";
+
+static int cmd_consents(cli_ctx *ctx, int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(ctx, argc, argv, NULL, &a);
+	if (rc || (rc = cli_want_pos(ctx, &a, 1, 1, "customer UUID")))
+		return rc;
+	csvc_uuid id;
+	if ((rc = cli_parse_uuid(ctx, a.pos[0], "customer", &id)) != CLI_OK)
+		return rc;
+	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
+		return rc;
+	int32_t current[CSVC_CONSENT_PURPOSE_MAX + 1] = {0};
+	csvc_consent **h = NULL;
+	size_t n = 0;
+	/* One snapshot for the states and the history. */
+	if ((rc = csvc_store_begin(ctx->store)) == CSVC_OK) {
+		for (int p = 1; p <= CSVC_CONSENT_PURPOSE_MAX && rc == CSVC_OK; p++)
+			rc = csvc_consent_current(ctx->store, &id, (csvc_consent_purpose_t)p, &current[p]);
+		if (rc == CSVC_OK)
+			rc = csvc_consent_history(ctx->store, &id, &h, &n);
+		csvc_store_rollback(ctx->store);
+	}
+	if (rc != CSVC_OK) {
+		rc = cli_lib_error(ctx, rc, NULL);
+		cli_close_store(ctx);
+		return rc;
+	}
+	if (ctx->json) {
+		cli_json j;
+		cj_init(&j, stdout);
+		cj_obj(&j);
+		cj_kstr(&j, "customer", a.pos[0]);
+		cj_key(&j, "current");
+		cj_obj(&j);
+		for (int p = 1; p <= CSVC_CONSENT_PURPOSE_MAX; p++) {
+			cj_key(&j, csvc_enum_name(CSVC_ENUM_CONSENT_PURPOSE, p));
+			cj_str(&j, csvc_enum_name(CSVC_ENUM_CONSENT_STATE, current[p]));
+		}
+		cj_end_obj(&j);
+		cj_key(&j, "history");
+		cj_arr(&j);
+		for (size_t i = 0; i < n; i++) {
+			cj_obj(&j);
+			cj_kstr(&j, "purpose", csvc_enum_name(CSVC_ENUM_CONSENT_PURPOSE, csvc_consent_purpose(h[i])));
+			cj_kstr(&j, "state", csvc_enum_name(CSVC_ENUM_CONSENT_STATE, csvc_consent_state(h[i])));
+			cj_ktime(&j, "at", csvc_consent_at(h[i]));
+			cj_kstr(&j, "channel", csvc_consent_channel(h[i]));
+			cj_kstr(&j, "text_version", csvc_consent_text_version(h[i]));
+			cj_kstr(&j, "actor", csvc_consent_actor(h[i]));
+			cj_end_obj(&j);
+		}
+		cj_end_arr(&j);
+		cj_end_obj(&j);
+		cj_done(&j);
+	} else {
+		for (int p = 1; p <= CSVC_CONSENT_PURPOSE_MAX; p++) {
+			const char *st = csvc_enum_name(CSVC_ENUM_CONSENT_STATE, current[p]);
+			printf("%-16s %-10s %s\n", csvc_enum_name(CSVC_ENUM_CONSENT_PURPOSE, p), st ? st : "-",
+			       cli_enum_zh(cli_consent_purpose_enum, p));
+		}
+		for (size_t i = 0; i < n; i++) {
+			char when[CLI_TIME_LEN];
+			cli_format_time(csvc_consent_at(h[i]), when);
+			printf("%s  %-16s %-9s %s%s%s%s%s\n", when,
+			       csvc_enum_name(CSVC_ENUM_CONSENT_PURPOSE, csvc_consent_purpose(h[i])),
+			       csvc_enum_name(CSVC_ENUM_CONSENT_STATE, csvc_consent_state(h[i])),
+			       csvc_consent_channel(h[i]) ? csvc_consent_channel(h[i]) : "-",
+			       csvc_consent_text_version(h[i]) ? " text " : "",
+			       csvc_consent_text_version(h[i]) ? csvc_consent_text_version(h[i]) : "",
+			       csvc_consent_actor(h[i]) ? " by " : "", csvc_consent_actor(h[i]) ? csvc_consent_actor(h[i]) : "");
+		}
+	}
+	csvc_consent_list_free(h, n);
+	cli_close_store(ctx);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* export                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -1151,4 +1301,6 @@ const cli_command cli_customer_commands[] = {
 	{"erase", "erase a customer's personal data", erase_help, cmd_erase},
 	{"import", "import customers from a CSV file", import_help, cmd_import},
 	{"export", "all data held on one customer, as JSON", export_help, cmd_export},
+	{"consent", "record that a customer gave or withdrew consent to a purpose", consent_help, cmd_consent},
+	{"consents", "a customer's consent per purpose and its history", consents_help, cmd_consents},
 	{NULL, NULL, NULL, NULL}};

@@ -1053,6 +1053,7 @@ CLI_ENUM(cli_role_scope_enum, CSVC_ENUM_ROLE_SCOPE, "门店", "连锁")
 CLI_ENUM(cli_route_strategy_enum, CSVC_ENUM_ROUTE_STRATEGY, "轮流分配", "负载最少", "技能匹配")
 CLI_ENUM(cli_queue_order_enum, CSVC_ENUM_QUEUE_ORDER, "按优先级", "按时间")
 CLI_ENUM(cli_appraisal_source_enum, CSVC_ENUM_APPRAISAL_SOURCE, "上级", "客户", "同事", "自评")
+CLI_ENUM(cli_consent_purpose_enum, CSVC_ENUM_CONSENT_PURPOSE, "服务联系", "满意度调查", "营销", "用户画像", "第三方共享")
 /* Permissions have no Chinese labels: their names are the library's only. */
 static const char *const cli_permission_enum_zh[] = {NULL};
 static const cli_enum cli_permission_enum_def = {CSVC_ENUM_PERMISSION, cli_permission_enum_zh, 1};

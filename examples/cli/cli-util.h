@@ -243,7 +243,7 @@ extern const cli_enum *const cli_class_enum, *const cli_tier_enum, *const cli_li
     *const cli_category_enum, *const cli_sla_status_enum, *const cli_comment_enum, *const cli_link_enum,
     *const cli_method_enum, *const cli_skill_kind_enum, *const cli_team_kind_enum, *const cli_role_scope_enum,
     *const cli_permission_enum, *const cli_route_strategy_enum, *const cli_queue_order_enum,
-    *const cli_appraisal_source_enum;
+    *const cli_appraisal_source_enum, *const cli_consent_purpose_enum;
 
 /* The machine name of `value` ("-" for 0, "?" for an unknown value). */
 const char *cli_enum_name(const cli_enum *e, int32_t value);

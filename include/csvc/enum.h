@@ -63,8 +63,11 @@ typedef enum csvc_enum_t {
 	CSVC_ENUM_ROUTE_STRATEGY = 30,    /**< csvc_route_strategy_t: "round_robin", "least_load", "best_skill" */
 	CSVC_ENUM_QUEUE_ORDER = 31,       /**< csvc_queue_order_t: "priority", "age" */
 	CSVC_ENUM_APPRAISAL_SOURCE = 32,  /**< csvc_appraisal_source_t: "supervisor", "customer", "peer", "self" */
-	CSVC_ENUM_APPRAISAL_CRITERION = 33 /**< csvc_appraisal_criterion_t: "customer_satisfaction", "efficiency",
-	                                        "teamwork", "skill_growth" */
+	CSVC_ENUM_APPRAISAL_CRITERION = 33, /**< csvc_appraisal_criterion_t: "customer_satisfaction", "efficiency",
+	                                         "teamwork", "skill_growth" */
+	CSVC_ENUM_CONSENT_PURPOSE = 34,     /**< csvc_consent_purpose_t: "service_contact", "survey", "marketing",
+	                                         "profiling", "third_party" */
+	CSVC_ENUM_CONSENT_STATE = 35        /**< csvc_consent_state_t: "given", "withdrawn" */
 } csvc_enum_t;
 
 /**

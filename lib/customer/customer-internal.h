@@ -6,6 +6,7 @@
 #ifndef CSVC_CUSTOMER_INTERNAL_H
 #define CSVC_CUSTOMER_INTERNAL_H
 
+#include "csvc/consent.h"
 #include "csvc/customer.h"
 #include "store/cursor.h"
 #include "db/db.h"
@@ -141,6 +142,11 @@ typedef struct csvc__customer_follower {
 	int (*merged)(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
 	              const csvc_uuid *into_id, const char *actor, csvc_time_us at);
 } csvc__customer_follower;
+
+/* Consent (consent.c): the current state (csvc_consent_state_t, 0: no
+ * record) of `purpose` for the customer whose records are read under row
+ * `root` (a customer, not one merged away). */
+int csvc__consent_current(struct csvc_store *s, int64_t root, int32_t purpose, int32_t *state);
 
 /* Attaches the customer module's state to a store being opened. */
 int csvc__customer_attach(struct csvc_store *s);

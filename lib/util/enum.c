@@ -310,6 +310,18 @@ static const enum_value APPRAISAL_CRITERIA[] = {
 	{CSVC_CRITERION_SKILL_GROWTH, "skill_growth"},
 };
 
+static const enum_value CONSENT_PURPOSES[] = {
+	{CSVC_CONSENT_SERVICE_CONTACT, "service_contact"},
+	{CSVC_CONSENT_SURVEY, "survey"},
+	{CSVC_CONSENT_MARKETING, "marketing"},
+	{CSVC_CONSENT_PROFILING, "profiling"},
+	{CSVC_CONSENT_THIRD_PARTY, "third_party"},
+};
+static const enum_value CONSENT_STATES[] = {
+	{CSVC_CONSENT_GIVEN, "given"},
+	{CSVC_CONSENT_WITHDRAWN, "withdrawn"},
+};
+
 /* Indexed by csvc_enum_t. */
 static const enum_table TABLES[] = {
 	{NULL, 0},
@@ -346,6 +358,8 @@ static const enum_table TABLES[] = {
 	{QUEUE_ORDERS, N(QUEUE_ORDERS)},
 	{APPRAISAL_SOURCES, N(APPRAISAL_SOURCES)},
 	{APPRAISAL_CRITERIA, N(APPRAISAL_CRITERIA)},
+	{CONSENT_PURPOSES, N(CONSENT_PURPOSES)},
+	{CONSENT_STATES, N(CONSENT_STATES)},
 };
 
 static const enum_table *table_of(csvc_enum_t which)

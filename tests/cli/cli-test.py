@@ -561,6 +561,32 @@ SCENARIOS = {
         (["staff", "references", "maybe"], None),
         (["staff", "adopt", "extra"], None),
     ],
+    # Consent per purpose, and the survey invitation it refuses.
+    "consent": [
+        (["--now", T0, "init", "--defaults"], None),
+        (["--now", T0, "customer", "add", "--id", FIXED_UUID + "000000000001", "--name", "王芳",
+          "--home-store", "SH01"], None),
+        (["customer", "consents", FIXED_UUID + "000000000001"], None),
+        (["--now", at("10:01"), "--actor", "前台小李", "customer", "consent", FIXED_UUID + "000000000001",
+          "--purpose", "marketing", "--give", "--channel", "counter", "--text-version", "2026-03"], None),
+        (["--now", at("10:02"), "customer", "consent", FIXED_UUID + "000000000001", "--purpose", "满意度调查",
+          "--withdraw", "--channel", "phone"], None),
+        (["--now", at("10:03"), "ticket", "open", "--kind", "complaint", "--store", "SH01",
+          "--customer", FIXED_UUID + "000000000001", "--subject", "收银台排队太久"], None),
+        (["--now", at("10:04"), "survey", "invite", "post_resolution", "--ticket", "SH01-000001",
+          "--method", "phone_callback"], None),
+        (["customer", "consents", FIXED_UUID + "000000000001"], None),
+        (["--json", "customer", "consents", FIXED_UUID + "000000000001"], None),
+        (["--now", at("10:05"), "--json", "customer", "consent", FIXED_UUID + "000000000001", "--purpose", "survey",
+          "--give"], None),
+        (["customer", "consent", FIXED_UUID + "000000000001", "--purpose", "survey"], None),
+        (["customer", "consent", FIXED_UUID + "000000000001", "--purpose", "newsletter", "--give"], None),
+        (["customer", "consent", FIXED_UUID + "000000000001", "--give"], None),
+        (["customer", "consent", FIXED_UUID + "000000000001", "--purpose", "survey", "--give", "--channel", ""],
+         None),
+        (["customer", "consent", FIXED_UUID + "000000000009", "--purpose", "survey", "--give"], None),
+        (["customer", "consents"], None),
+    ],
     # Backups and verification (SQLite only: a store on PostgreSQL is
     # backed up with the server's tools, tests/unit/test-backup.c).
     "backup": [
@@ -1275,7 +1301,7 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE store_settings;"
+        db.executescript("DROP TABLE customer_consents; DROP TABLE store_settings;"
                          " DROP TABLE ticket_approvals; DROP TABLE workflow_guards;"
                          " DROP TABLE ticket_handoffs;"
                          " ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;"

@@ -592,6 +592,35 @@ static int run_customer_update(fx *f)
 	return csvc_customer_update(E.a, f->customer[0], NULL);
 }
 
+/* A marketing consent of E.customer (SH01), given. */
+static int run_consent_record(fx *f)
+{
+	(void)f;
+	csvc_consent_form form = CSVC_CONSENT_FORM_INIT;
+	form.customer = csvc_customer_id(E.customer);
+	form.purpose = CSVC_CONSENT_MARKETING;
+	form.state = CSVC_CONSENT_GIVEN;
+	form.channel = "counter";
+	return csvc_consent_record(E.a, &form, NULL);
+}
+
+static int run_consent_current(fx *f)
+{
+	(void)f;
+	int32_t v = 0;
+	return csvc_consent_current(E.a, csvc_customer_id(E.customer), CSVC_CONSENT_SURVEY, &v);
+}
+
+static int run_consent_history(fx *f)
+{
+	(void)f;
+	csvc_consent **list = NULL;
+	size_t n = 0;
+	int rc = csvc_consent_history(E.a, csvc_customer_id(E.customer), &list, &n);
+	csvc_consent_list_free(list, n);
+	return rc;
+}
+
 static int run_customer_get(fx *f)
 {
 	(void)f;
@@ -1766,6 +1795,10 @@ static const call CALLS[] = {
 	{"csvc_customer_create", NEEDS(PERM(CUSTOMER_WRITE)), prep_customer_draft, run_customer_create, NULL},
 	{"csvc_customer_update", NEEDS(PERM(CUSTOMER_WRITE)), prep_customer_changed, run_customer_update, NULL},
 	{"csvc_customer_get", NEEDS(PERM(CUSTOMER_READ_PROFILE)), NULL, run_customer_get, NULL},
+	/* consent.h */
+	{"csvc_consent_record", NEEDS(PERM(CUSTOMER_WRITE)), NULL, run_consent_record, NULL},
+	{"csvc_consent_current", NEEDS(PERM(CUSTOMER_READ_PROFILE)), NULL, run_consent_current, NULL},
+	{"csvc_consent_history", NEEDS(PERM(CUSTOMER_READ_PROFILE)), NULL, run_consent_history, NULL},
 	{"csvc_customer_find_by_phone", NEEDS(PERM(CUSTOMER_READ_PROFILE) | PERM(CUSTOMER_SEARCH)), NULL,
 	 run_customer_find_by_phone, NULL},
 	{"csvc_customer_find_by_email", NEEDS(PERM(CUSTOMER_READ_PROFILE) | PERM(CUSTOMER_SEARCH)), NULL,

@@ -924,7 +924,8 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
-	                              "DROP TABLE store_settings;" /* 21 */
+	                              "DROP TABLE customer_consents;" /* 23 */
+	                                  "DROP TABLE store_settings;" /* 21 */
 	                              "DROP TABLE ticket_approvals; DROP TABLE workflow_guards;" /* 20 */
 	                              "DROP TABLE ticket_handoffs;"
 	                              "ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;" /* 19 */

@@ -63,6 +63,8 @@ static const expected_enum EXPECTED[] = {
 	{CSVC_ENUM_QUEUE_ORDER, 1, 0, "priority age"},
 	{CSVC_ENUM_APPRAISAL_SOURCE, 1, 0, "supervisor customer peer self"},
 	{CSVC_ENUM_APPRAISAL_CRITERION, 1, 0, "customer_satisfaction efficiency teamwork skill_growth"},
+	{CSVC_ENUM_CONSENT_PURPOSE, 1, 0, "service_contact survey marketing profiling third_party"},
+	{CSVC_ENUM_CONSENT_STATE, 1, 0, "given withdrawn"},
 };
 
 /* The error codes are not consecutive. */
@@ -78,7 +80,7 @@ static const struct {
 	{CSVC_EREADONLY, "ereadonly"}, {CSVC_EACCESS, "eaccess"}, {CSVC_ITEROVER, "iterover"},
 };
 
-#define LAST_ENUM CSVC_ENUM_APPRAISAL_CRITERION
+#define LAST_ENUM CSVC_ENUM_CONSENT_STATE
 #define SCAN_LO (-100)
 #define SCAN_HI 300
 

@@ -536,6 +536,37 @@ static int op_customer_record(csvc_store *s, void *ctx)
 	return rc;
 }
 
+/* A survey consent of the customer `ctx`, withdrawn. */
+static int op_consent_record(csvc_store *s, void *ctx)
+{
+	csvc_consent_form f = CSVC_CONSENT_FORM_INIT;
+	f.customer = ctx;
+	f.purpose = CSVC_CONSENT_SURVEY;
+	f.state = CSVC_CONSENT_WITHDRAWN;
+	f.channel = "phone";
+	f.text_version = "2026-03";
+	return csvc_consent_record(s, &f, "op");
+}
+
+static int op_consent_read(csvc_store *s, void *ctx)
+{
+	int32_t v = 77;
+	int rc = csvc_consent_current(s, ctx, CSVC_CONSENT_SURVEY, &v);
+	if (rc) {
+		assert_int_equal(v, 77);
+		return rc;
+	}
+	csvc_consent **list = UNSET;
+	size_t n = 77;
+	if ((rc = csvc_consent_history(s, ctx, &list, &n))) {
+		assert_ptr_equal(list, UNSET);
+		assert_int_equal(n, 77);
+		return rc;
+	}
+	csvc_consent_list_free(list, n);
+	return CSVC_OK;
+}
+
 static void test_customers(void **state)
 {
 	(void)state;
@@ -549,6 +580,9 @@ static void test_customers(void **state)
 	OOM(s, op_customer_merge, NULL, WRITES_ONCE);
 	csvc_uuid victim = new_customer(s, "李四", "13800000003", "CARD-3");
 	OOM(s, op_customer_erase, &victim, WRITES_ONCE);
+	csvc_uuid someone = new_customer(s, "赵六", "13800000004", "CARD-4");
+	OOM(s, op_consent_record, &someone, 0);
+	OOM(s, op_consent_read, &someone, READS);
 }
 
 /* ---- staff ---- */

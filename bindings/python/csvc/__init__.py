@@ -50,12 +50,13 @@ from ._enums import (CommentKind, CustomerClass, Disambiguation, Durability, Err
                      Importance, Lifecycle, LinkKind, LogLevel, Metric, Priority, QuestionType,
                      ReportGroup, ReportPeriod, SlaAction, SlaCalendar, SlaStatus, StateCategory,
                      SkillKind, StaffStatus, SurveyMethod, TeamKind, Tier, Urgency, ZoneSource,
-                     Permission, RoleScope, RouteStrategy, QueueOrder, AppraisalSource, AppraisalCriterion)
+                     Permission, RoleScope, RouteStrategy, QueueOrder, AppraisalSource, AppraisalCriterion,
+                     ConsentPurpose, ConsentState)
 from ._errors import (AccessDenied, AlreadyExists, Busy, Conflict, Corrupt, Error, GenericError,
                       InvalidArgument, InvalidTransition, NotAStore, NotFound, OutOfMemory,
                       OutOfRange, ReadOnly, StorageError, Stopped, StoreClosed, VersionMismatch,
                       _ERROR_CLASSES)
-from ._values import (Appraisal, AppraisalSummary, CalendarInfo, Event, FeedEntry, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget,
+from ._values import (Appraisal, AppraisalSummary, Consent, CalendarInfo, Event, FeedEntry, LifecycleEntry, MergeConflict, SlaAlarm, SlaTarget,
                       State, SurveyDimension, SurveyQuestion, Transition, Guard, ZoneOffset)
 from ._sla import SlaPolicyTarget
 from ._survey import Choice, SurveyQuestionRef
@@ -127,14 +128,14 @@ __all__ = [
     "Survey", "SurveyQuestionRef", "Choice", "Report", "ReportRow",
     # values
     "Event", "MergeConflict", "State", "Transition", "Guard", "LifecycleEntry", "ZoneOffset", "CalendarInfo",
-    "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry", "Appraisal", "AppraisalSummary",
+    "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry", "Appraisal", "AppraisalSummary", "Consent",
     # enums
     "CustomerClass", "Tier", "Lifecycle", "StateCategory", "Urgency", "Importance", "Impact",
     "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode", "Disambiguation",
     "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod", "ReportGroup",
     "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus", "Permission", "RoleScope",
     "RouteStrategy", "QueueOrder",
-    "AppraisalSource", "AppraisalCriterion",
+    "AppraisalSource", "AppraisalCriterion", "ConsentPurpose", "ConsentState",
     # errors
     "Error", "GenericError", "InvalidArgument", "OutOfMemory", "NotFound", "AlreadyExists",
     "InvalidTransition", "Conflict", "Busy", "StorageError", "Corrupt", "Stopped", "OutOfRange",

@@ -15,7 +15,7 @@ __all__ = [
     "Impact", "Priority", "CommentKind", "LinkKind", "Durability", "LogLevel", "ErrorCode",
     "Disambiguation", "SlaCalendar", "SlaStatus", "SlaAction", "QuestionType", "SurveyMethod",
     "ReportGroup", "ReportPeriod", "Metric", "ZoneSource", "SkillKind", "TeamKind", "StaffStatus",
-    "AppraisalSource", "AppraisalCriterion",
+    "AppraisalSource", "AppraisalCriterion", "ConsentPurpose", "ConsentState",
 ]
 
 
@@ -382,3 +382,18 @@ class AppraisalCriterion(IntEnum):
     EFFICIENCY = 2             #: 工作效率
     TEAMWORK = 3               #: 团队协作
     SKILL_GROWTH = 4           #: 个人技能提升
+
+
+class ConsentPurpose(IntEnum):
+    """What a customer consents to (csvc_consent_purpose_t)."""
+    SERVICE_CONTACT = 1  #: being contacted about one's own tickets (回访)
+    SURVEY = 2           #: satisfaction surveys
+    MARKETING = 3        #: offers and campaigns
+    PROFILING = 4        #: analysis of behaviour and preferences
+    THIRD_PARTY = 5      #: sharing data with third parties
+
+
+class ConsentState(IntEnum):
+    """A customer's word on a purpose (csvc_consent_state_t); None: never asked."""
+    GIVEN = 1
+    WITHDRAWN = 2

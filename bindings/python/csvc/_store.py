@@ -6,13 +6,13 @@ import contextlib
 import datetime
 import os
 import uuid
-from typing import Callable, Optional, Tuple, Union
+from typing import Any, Callable, Optional, Tuple, Union
 import typing
 
 from . import _csvc
-from ._enums import AppraisalSource, Durability, LogLevel, ZoneSource
+from ._enums import AppraisalSource, ConsentPurpose, ConsentState, Durability, LogLevel, ZoneSource
 from ._errors import Error
-from ._values import Appraisal, AppraisalSummary, FeedEntry
+from ._values import Appraisal, AppraisalSummary, Consent, FeedEntry
 
 __all__ = ["Store"]
 
@@ -226,6 +226,33 @@ class Store(_csvc.Store):
         return self._record_appraisal(staff, period, int(source), rater, customer_satisfaction or 0,
                                       efficiency or 0, teamwork or 0, skill_growth or 0, comment, actor)
 
+    # consent (docs/privacy.md, "Consent")
+
+    def record_consent(self, customer: Any, purpose: Union[ConsentPurpose, int, str], given: bool, *,
+                       channel: Optional[str] = None, text_version: Optional[str] = None,
+                       actor: Optional[str] = None) -> None:
+        """Records that `customer` (a Customer, UUID or its text) gave
+        (`given` True) or withdrew consent to `purpose` (a ConsentPurpose or
+        its name: 'service_contact', 'survey', 'marketing', 'profiling',
+        'third_party'), shown consent text `text_version`, through `channel`.
+        Records are append-only; the newest of a purpose is the current one.
+        Errors: InvalidArgument, OutOfRange, NotFound, InvalidTransition (a
+        merged-away or erased customer), AccessDenied (customer_write)."""
+        state = ConsentState.GIVEN if given else ConsentState.WITHDRAWN
+        self._record_consent(customer, int(_consent_purpose(purpose)), int(state), channel, text_version, actor)
+
+    def consent(self, customer: Any, purpose: Union[ConsentPurpose, int, str]) -> Optional[ConsentState]:
+        """The customer's current word on `purpose`: ConsentState.GIVEN or
+        WITHDRAWN, or None when never recorded. A survey invitation for a
+        customer who withdrew survey consent is refused (InvalidTransition)."""
+        v = self._consent_current(customer, int(_consent_purpose(purpose)))
+        return ConsentState(v) if v else None
+
+    def consent_history(self, customer: Any) -> typing.List[Consent]:
+        """Every consent record of the customer (and of customers merged into
+        it), oldest first."""
+        return [Consent._from_tuple(t) for t in self._consent_history(customer)]
+
     def appraisals(self, staff: str, period: Optional[str] = None) -> typing.List[Appraisal]:
         """The appraisals of staff member `staff` (of `period`, or of every
         period), in the order recorded. Needs reports_read, unless the
@@ -236,3 +263,12 @@ class Store(_csvc.Store):
         """The counts and mean scores of the appraisals of `staff` (of
         `period`, or of every period) by source and criterion."""
         return AppraisalSummary(self._appraisal_summary(staff, period))
+
+
+def _consent_purpose(purpose: Union[ConsentPurpose, int, str]) -> Union[ConsentPurpose, int]:
+    if isinstance(purpose, str):
+        try:
+            return ConsentPurpose[purpose.upper()]
+        except KeyError:
+            raise ValueError(f"unknown consent purpose {purpose!r}") from None
+    return purpose

@@ -6,11 +6,12 @@ import uuid
 from typing import Any, Optional, Tuple, Union
 import typing
 
-from ._enums import AppraisalCriterion, AppraisalSource, Lifecycle, QuestionType, SlaStatus, StateCategory
+from ._enums import (AppraisalCriterion, AppraisalSource, ConsentPurpose, ConsentState, Lifecycle, QuestionType,
+                     SlaStatus, StateCategory)
 
 __all__ = ["Event", "MergeConflict", "State", "Transition", "Guard", "LifecycleEntry", "ZoneOffset",
            "CalendarInfo", "SlaTarget", "SlaAlarm", "SurveyDimension", "SurveyQuestion", "FeedEntry",
-           "Appraisal", "AppraisalSummary"]
+           "Appraisal", "AppraisalSummary", "Consent"]
 
 
 class Event(typing.NamedTuple):
@@ -243,6 +244,14 @@ class FeedEntry(typing.NamedTuple):
         return None if self.payload is None else json.loads(self.payload)
 
 
+def _known(enum: Any, v: int) -> Any:
+    """`v` as a member of `enum`, or the int when a newer library added it."""
+    try:
+        return enum(v)
+    except ValueError:
+        return v
+
+
 def _source(v: int) -> Union[AppraisalSource, int]:
     try:
         return AppraisalSource(v)
@@ -285,6 +294,26 @@ class Appraisal(typing.NamedTuple):
     def _from_tuple(cls, t: Tuple[Any, ...]) -> "Appraisal":
         return cls(t[0], t[1], t[2], _source(t[3]), t[4], t[5] or None, t[6] or None, t[7] or None,
                    t[8] or None, t[9], t[10], t[11])
+
+
+class Consent(typing.NamedTuple):
+    """One recorded consent statement of a customer (Store.consent_history);
+    a detached copy. Consent records are never changed or deleted."""
+
+    purpose: Union[ConsentPurpose, int]
+    state: Union[ConsentState, int]
+    at: datetime.datetime
+    """When it was recorded (aware datetime, UTC)."""
+    channel: Optional[str]
+    """How it was given or withdrawn ('counter', 'app', ...), or None."""
+    text_version: Optional[str]
+    """The version of the consent text shown, or None."""
+    actor: Optional[str]
+    """Who recorded it."""
+
+    @classmethod
+    def _from_tuple(cls, t: Tuple[Any, ...]) -> "Consent":
+        return cls(_known(ConsentPurpose, t[0]), _known(ConsentState, t[1]), t[2], t[3], t[4], t[5])
 
 
 class AppraisalSummary:

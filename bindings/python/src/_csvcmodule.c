@@ -8561,6 +8561,67 @@ static PyObject *Store__record_appraisal(StoreObject *self, PyObject *args)
 	return DONE(self, rc_ == CSVC_OK ? uuid_out(&id) : NULL);
 }
 
+/* _record_consent(customer, purpose, state, channel, text_version, actor) */
+static PyObject *Store__record_consent(StoreObject *self, PyObject *args)
+{
+	csvc_consent_form f;
+	csvc_uuid customer;
+	int purpose, state;
+	const char *actor;
+	csvc_consent_form_init(&f, CSVC_CONSENT_FORM_VERSION);
+	if (!PyArg_ParseTuple(args, "O&iizzz:_record_consent", conv_uuid, &customer, &purpose, &state, &f.channel,
+	                      &f.text_version, &actor))
+		return NULL;
+	f.customer = &customer;
+	f.purpose = purpose;
+	f.state = state;
+	ENTER(self);
+	CALL(self, 1, rc_, &e_, csvc_consent_record(self->store, &f, actor));
+	return DONE(self, Py_NewRef(Py_None));
+}
+
+/* _consent_current(customer, purpose) -> int (0: never recorded) */
+static PyObject *Store__consent_current(StoreObject *self, PyObject *args)
+{
+	csvc_uuid customer;
+	int purpose;
+	int32_t state = 0;
+	if (!PyArg_ParseTuple(args, "O&i:_consent_current", conv_uuid, &customer, &purpose))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_consent_current(self->store, &customer, (csvc_consent_purpose_t)purpose, &state));
+	return DONE(self, rc_ == CSVC_OK ? PyLong_FromLong(state) : NULL);
+}
+
+/* _consent_history(customer) -> [(purpose, state, at, channel,
+ * text_version, actor)] oldest first */
+static PyObject *Store__consent_history(StoreObject *self, PyObject *args)
+{
+	csvc_uuid customer;
+	csvc_consent **list = NULL;
+	size_t n = 0;
+	PyObject *out;
+	if (!PyArg_ParseTuple(args, "O&:_consent_history", conv_uuid, &customer))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_consent_history(self->store, &customer, &list, &n));
+	if (rc_ != CSVC_OK)
+		return DONE(self, NULL);
+	out = PyList_New((Py_ssize_t)n);
+	for (size_t i = 0; out != NULL && i < n; i++) {
+		const csvc_consent *c = list[i];
+		PyObject *t = Py_BuildValue("(iiNNNN)", (int)csvc_consent_purpose(c), (int)csvc_consent_state(c),
+		                            instant_out(csvc_consent_at(c)), str_out(csvc_consent_channel(c)),
+		                            str_out(csvc_consent_text_version(c)), str_out(csvc_consent_actor(c)));
+		if (t == NULL)
+			Py_CLEAR(out);
+		else
+			PyList_SET_ITEM(out, (Py_ssize_t)i, t);
+	}
+	csvc_consent_list_free(list, n);
+	return DONE(self, out);
+}
+
 /* One appraisal as a tuple: (id, staff, period, source, rater,
  * customer_satisfaction, efficiency, teamwork, skill_growth, comment,
  * actor, recorded_at); scores 0 for "not scored". */
@@ -9194,6 +9255,9 @@ static PyMethodDef Store_methods[] = {
 	   "and 'complaints_resolved'. One row keyed by the staff code; group_by None or\n"
 	   "'period' (any other is InvalidArgument)."),
 	{"_record_appraisal", (PyCFunction)Store__record_appraisal, METH_VARARGS, NULL},
+	{"_record_consent", (PyCFunction)Store__record_consent, METH_VARARGS, NULL},
+	{"_consent_current", (PyCFunction)Store__consent_current, METH_VARARGS, NULL},
+	{"_consent_history", (PyCFunction)Store__consent_history, METH_VARARGS, NULL},
 	{"_appraisals", (PyCFunction)Store__appraisals, METH_VARARGS, NULL},
 	{"_appraisal_summary", (PyCFunction)Store__appraisal_summary, METH_VARARGS, NULL},
 	SM(record_transactions, "record_transactions($self, /, store_code, date, count)\n--\n\n"
@@ -9343,6 +9407,8 @@ static const struct {
 	{"QueueOrder", CSVC_ENUM_QUEUE_ORDER},
 	{"AppraisalSource", CSVC_ENUM_APPRAISAL_SOURCE},
 	{"AppraisalCriterion", CSVC_ENUM_APPRAISAL_CRITERION},
+	{"ConsentPurpose", CSVC_ENUM_CONSENT_PURPOSE},
+	{"ConsentState", CSVC_ENUM_CONSENT_STATE},
 };
 
 static PyObject *enum_id_dict(void)
