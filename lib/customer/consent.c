@@ -131,7 +131,7 @@ static int insert(csvc_store *s, const csvc_consent_form *f, const char *actor, 
 {
 	customer_row c;
 	int rc = customer_of(s, f->customer, &c);
-	if (rc || (rc = CSVC__ACCESS_IN(s, CSVC_PERM_CUSTOMER_WRITE, home_of(&c))))
+	if (rc || (rc = csvc__access_require_in(s, CSVC_PERM_CUSTOMER_WRITE, home_of(&c), "csvc_consent_record")))
 		return rc;
 	if (c.root != c.rowid)
 		return csvc__error(CSVC_ESTATE, "the customer was merged into another: record consent on that one");

@@ -309,7 +309,8 @@ static void test_access(void **state)
 	int32_t v = 0;
 	csvc_assert_err(record(c, &a, CSVC_CONSENT_SURVEY, CSVC_CONSENT_GIVEN, NULL), CSVC_EACCESS);
 	csvc_assert_ok(csvc_store_set_principal(c, "agent2"));
-	csvc_assert_err(record(c, &a, CSVC_CONSENT_SURVEY, CSVC_CONSENT_GIVEN, NULL), CSVC_EACCESS);
+	csvc_assert_err(record_as(c, &a, CSVC_CONSENT_SURVEY, CSVC_CONSENT_GIVEN, NULL, NULL), CSVC_EACCESS);
+	assert_non_null(strstr(csvc_error_last()->message, "csvc_consent_record"));
 	csvc_assert_err(csvc_consent_current(c, &a, CSVC_CONSENT_SURVEY, &v), CSVC_EACCESS);
 	csvc_assert_ok(csvc_store_set_principal(c, "guide1"));
 	csvc_assert_err(record(c, &a, CSVC_CONSENT_SURVEY, CSVC_CONSENT_GIVEN, NULL), CSVC_EACCESS);
