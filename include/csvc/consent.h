@@ -84,12 +84,12 @@ CSVC_EXTERN(int) csvc_consent_form_init(csvc_consent_form *form, unsigned int ve
 
 /**
  * Records that a customer gave or withdrew consent to a purpose. Records
- * are append-only (the store refuses changes and deletions): the newest
+ * are append-only (the store refuses changes and deletions): the last
  * record of a purpose is the customer's current word on it, and the
  * older ones stay as its history. A record names no personal data, so an
  * erasure keeps them as the proof of what the customer agreed to. When
  * customers are merged, the records of the one merged in join the kept
- * customer's history, and each purpose's newest record of the two is the
+ * customer's history, and each purpose's record made last, of either, is the
  * current one. Writes a `consent_recorded` change-feed entry (subject:
  * the customer; payload: purpose, state, channel, text version). Needs
  * customer_write, with the customer's home store in scope.
@@ -113,7 +113,7 @@ CSVC_EXTERN(int) csvc_consent_form_init(csvc_consent_form *form, unsigned int ve
 CSVC_EXTERN(int) csvc_consent_record(csvc_store *store, const csvc_consent_form *form, const char *actor);
 
 /**
- * A customer's current word on a purpose: the state of the newest record
+ * A customer's current word on a purpose: the state of the record made last
  * of that purpose (the records of customers merged into this one
  * included), or 0 when there is none. Needs customer_read_profile, with
  * the customer's home store in scope.

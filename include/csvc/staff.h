@@ -948,8 +948,9 @@ CSVC_EXTERN(int) csvc_appraisal_form_init(csvc_appraisal_form *form, unsigned in
  *
  * The rater, by source:
  * - CSVC_APPRAISAL_SUPERVISOR: a staff member other than the appraised
- *   one; NULL means the principal. Needs staff_appraise, with the
- *   appraised staff member's home store in the principal's scope.
+ *   one; NULL means the principal. Needs staff_appraise, with the home
+ *   stores of the appraised staff member and of the rater in the
+ *   principal's scope.
  * - CSVC_APPRAISAL_PEER: a staff member other than the appraised one;
  *   NULL means the principal. With access control on, the rater must be
  *   the principal. Needs a principal only.

@@ -311,7 +311,8 @@ CSVC_EXTERN(int) csvc_store_checkpoint(csvc_store *store);
  * CSVC_ESTATE (inside a transaction; a store on PostgreSQL);
  * CSVC_EEXISTS (`path` exists); CSVC_ENOTFOUND (no such directory);
  * CSVC_EREADONLY (a read-only file system); CSVC_EBUSY; CSVC_ESTORAGE
- * (I/O, disk full). On failure nothing is left at `path`.
+ * (I/O, disk full); CSVC_ECORRUPT (the store's own pages are damaged);
+ * CSVC_ENOMEM. On failure nothing is left at `path`.
  * Thread safety: as every call on the store.
  * @since 1.0
  */

@@ -535,8 +535,10 @@ CSVC_EXTERN(int) csvc_survey_context_init(csvc_survey_context *ctx, unsigned int
  *   bytes, a staff member longer than
  *   CSVC_SURVEY_MAX_PERSON, an empty channel or one longer than 64 bytes, a validity that runs past
  *   the largest instant), CSVC_ENOTFOUND (no such survey, ticket, active
- *   customer or channel), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (inside a
- *   transaction aborted by a storage failure), CSVC_EBUSY, CSVC_ESTORAGE,
+ *   customer or channel), CSVC_EREADONLY (a read-only store), CSVC_ESTATE (the
+ *   customer, given or the ticket's, withdrew consent to surveys
+ *   (csvc/consent.h); inside a transaction aborted by a storage failure),
+ *   CSVC_EBUSY, CSVC_ESTORAGE,
  *   CSVC_ECORRUPT (a stored definition or the database is damaged),
  *   CSVC_ENOMEM.
  *

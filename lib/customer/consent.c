@@ -1,6 +1,6 @@
 /*
  * Consent per purpose (docs/privacy.md, "Consent"): append-only records
- * of a customer giving or withdrawing consent, the newest of a purpose
+ * of a customer giving or withdrawing consent, the last recorded of a purpose
  * being the customer's current word. A customer merged into another
  * keeps its rows; reads take the kept customer's and those of everyone
  * merged into it, so a merge moves nothing.
@@ -20,8 +20,17 @@ struct csvc_consent {
 	char *channel, *text_version, *actor;
 };
 
-static const csvc__sql SQL_CUSTOMER = CSVC__SQL(
-	"SELECT id, coalesce(merged_into, 0), coalesce(erased_us, 0), home_store FROM customers WHERE uuid = $1");
+/* The customer and the row its records are read under (the one it was
+ * merged into, or itself), whose home store decides the scope and whose
+ * erasure ends recording. */
+#define CUSTOMER_SELECT                                                                                        \
+	"SELECT c.id, coalesce(c.merged_into, 0), coalesce(r.erased_us, 0), r.home_store FROM customers c"        \
+	" JOIN customers r ON r.id = coalesce(c.merged_into, c.id) WHERE c.uuid = $1"
+static const csvc__sql SQL_CUSTOMER = CSVC__SQL(CUSTOMER_SELECT);
+/* A write holds the rows in share mode to its commit on PostgreSQL, so a
+ * merge or an erasure (which lock them for update) cannot commit between
+ * the check and the record. */
+static const csvc__sql SQL_CUSTOMER_LOCK = CSVC__SQL_DIALECTS(CUSTOMER_SELECT, CUSTOMER_SELECT " FOR SHARE");
 static const csvc__sql SQL_INSERT = CSVC__SQL(
 	"INSERT INTO customer_consents (customer_id, purpose, state, channel, text_version, actor, at_us)"
 	" VALUES ($1,$2,$3,$4,$5,$6,$7)");
@@ -30,10 +39,10 @@ static const csvc__sql SQL_INSERT = CSVC__SQL(
 #define OF_CUSTOMER \
 	" customer_id IN (SELECT CAST($1 AS BIGINT) UNION ALL SELECT id FROM customers WHERE merged_into = $1)"
 static const csvc__sql SQL_CURRENT = CSVC__SQL(
-	"SELECT state FROM customer_consents WHERE" OF_CUSTOMER " AND purpose = $2 ORDER BY at_us DESC, id DESC LIMIT 1");
+	"SELECT state FROM customer_consents WHERE" OF_CUSTOMER " AND purpose = $2 ORDER BY id DESC LIMIT 1");
 static const csvc__sql SQL_HISTORY = CSVC__SQL(
 	"SELECT purpose, state, at_us, channel, text_version, actor FROM customer_consents WHERE" OF_CUSTOMER
-	" ORDER BY at_us, id");
+	" ORDER BY id");
 
 CSVC__STRUCT_LAYOUT(form_layout, csvc_consent_form, CSVC_CONSENT_FORM_VERSION, CSVC_CONSENT_FORM_INIT,
                     sizeof(csvc_consent_form));
@@ -51,11 +60,11 @@ typedef struct customer_row {
 } customer_row;
 
 /* The customer `id`: its row, and the row its records are read under
- * (itself, or the one it was merged into). */
-static int customer_of(csvc_store *s, const csvc_uuid *id, customer_row *out)
+ * (itself, or the one it was merged into), locked with `lock` (writes). */
+static int customer_of(csvc_store *s, const csvc_uuid *id, int lock, customer_row *out)
 {
 	csvc__stmt *st;
-	int rc = csvc__db_stmt(s->db, &SQL_CUSTOMER, &st);
+	int rc = csvc__db_stmt(s->db, lock && csvc__db_locking(s->db) ? &SQL_CUSTOMER_LOCK : &SQL_CUSTOMER, &st);
 	if (rc)
 		return rc;
 	csvc__db_bind_uuid(st, 1, id);
@@ -130,7 +139,7 @@ static void bind_opt(csvc__stmt *st, int n, const char *v)
 static int insert(csvc_store *s, const csvc_consent_form *f, const char *actor, csvc_time_us now)
 {
 	customer_row c;
-	int rc = customer_of(s, f->customer, &c);
+	int rc = customer_of(s, f->customer, 1, &c);
 	if (rc || (rc = csvc__access_require_in(s, CSVC_PERM_CUSTOMER_WRITE, home_of(&c), "csvc_consent_record")))
 		return rc;
 	if (c.root != c.rowid)
@@ -220,7 +229,7 @@ int csvc_consent_current(csvc_store *store, const csvc_uuid *customer, csvc_cons
 		return rc;
 	customer_row c;
 	int32_t v = 0;
-	if (!(rc = customer_of(store, customer, &c)) &&
+	if (!(rc = customer_of(store, customer, 0, &c)) &&
 	    !(rc = CSVC__ACCESS_IN(store, CSVC_PERM_CUSTOMER_READ_PROFILE, home_of(&c))))
 		rc = csvc__consent_current(store, c.root, purpose, &v);
 	csvc__read_end(store, began);
@@ -320,7 +329,7 @@ int csvc_consent_history(csvc_store *store, const csvc_uuid *customer, csvc_cons
 	if ((rc = csvc__read_begin(store, &began)))
 		return rc;
 	customer_row c;
-	if (!(rc = customer_of(store, customer, &c)) &&
+	if (!(rc = customer_of(store, customer, 0, &c)) &&
 	    !(rc = CSVC__ACCESS_IN(store, CSVC_PERM_CUSTOMER_READ_PROFILE, home_of(&c))))
 		rc = read_history(store, c.root, out, count);
 	csvc__read_end(store, began);

@@ -906,9 +906,21 @@ static int lite_backup(csvc__db *db, const char *path)
 			src = src == SQLITE_DONE ? fin : src;
 		}
 	}
-	if (src == SQLITE_OK)
-		src = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-	if (src != SQLITE_OK) {
+	/* The pragma reports the mode it ended in as a row, not as an error. */
+	int journal_ok = 0;
+	if (src == SQLITE_OK) {
+		sqlite3_stmt *ps = NULL;
+		src = sqlite3_prepare_v2(dst, "PRAGMA journal_mode=DELETE", -1, &ps, NULL);
+		if (src == SQLITE_OK && (src = sqlite3_step(ps)) == SQLITE_ROW) {
+			const char *mode = (const char *)sqlite3_column_text(ps, 0);
+			journal_ok = mode && strcmp(mode, "delete") == 0;
+			src = SQLITE_OK;
+		}
+		sqlite3_finalize(ps);
+	}
+	if (src == SQLITE_OK && !journal_ok)
+		rc = csvc__error(CSVC_ESTORAGE, "cannot back up the store to '%s': the copy stayed in WAL mode", path);
+	else if (src != SQLITE_OK) {
 		if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED)
 			rc = csvc__error_engine(CSVC_EBUSY, CSVC__ENGINE_SQLITE, src, NULL,
 			                        "cannot back up the store: it stayed locked");

@@ -197,10 +197,11 @@ static int insert(csvc_store *s, const csvc_appraisal_form *f, const char *rater
 {
 	int64_t staff_rowid = 0, rater_rowid = 0;
 	csvc_uuid staff_id;
-	/* A supervisor appraises the staff of their stores (access.md). */
-	int rc = staff_row(s, f->staff, "appraised staff member", &staff_rowid, &staff_id,
-	                   f->source == CSVC_APPRAISAL_SUPERVISOR ? CSVC_PERM_STAFF_APPRAISE : 0);
-	if (rc || (rater && (rc = staff_row(s, rater, "rater", &rater_rowid, NULL, 0))))
+	/* A supervisor appraises the staff of their stores, and names as the
+	 * rater only someone of their stores (access.md). */
+	const int32_t scope = f->source == CSVC_APPRAISAL_SUPERVISOR ? CSVC_PERM_STAFF_APPRAISE : 0;
+	int rc = staff_row(s, f->staff, "appraised staff member", &staff_rowid, &staff_id, scope);
+	if (rc || (rater && (rc = staff_row(s, rater, "rater", &rater_rowid, NULL, scope))))
 		return rc;
 	csvc__stmt *st;
 	if ((rc = csvc__db_stmt(s->db, &SQL_INSERT, &st)))

@@ -1320,8 +1320,9 @@ static const char MIGRATION_22[] =
 
 /* Consent per purpose (docs/privacy.md): append-only statements of a
  * customer giving (state 1) or withdrawing (2) consent to a purpose
- * (csvc_consent_purpose_t), the newest of a purpose being the current
- * one. No personal data: an erasure keeps them. */
+ * (csvc_consent_purpose_t), the last recorded of a purpose (highest id,
+ * not the clock, which a till may set back) being the current one. No
+ * personal data: an erasure keeps them. */
 static const char MIGRATION_23[] =
 	"CREATE TABLE customer_consents ("
 	"  id INTEGER PRIMARY KEY,"
@@ -1329,7 +1330,7 @@ static const char MIGRATION_23[] =
 	"  purpose INTEGER NOT NULL, state INTEGER NOT NULL CHECK (state IN (1, 2)),"
 	"  channel TEXT, text_version TEXT, actor TEXT, at_us INTEGER NOT NULL"
 	");"
-	"CREATE INDEX customer_consents_customer ON customer_consents(customer_id, purpose, at_us);"
+	"CREATE INDEX customer_consents_customer ON customer_consents(customer_id, purpose, id);"
 	"CREATE TRIGGER customer_consents_no_update BEFORE UPDATE ON customer_consents"
 	"  BEGIN SELECT RAISE(ABORT, 'consent records are append-only'); END;"
 	"CREATE TRIGGER customer_consents_no_delete BEFORE DELETE ON customer_consents"
@@ -1341,7 +1342,7 @@ static const char PG_MIGRATION_23[] =
 	"  purpose BIGINT NOT NULL, state BIGINT NOT NULL CHECK (state IN (1, 2)),"
 	"  channel TEXT, text_version TEXT, actor TEXT, at_us BIGINT NOT NULL"
 	");"
-	"CREATE INDEX customer_consents_customer ON customer_consents(customer_id, purpose, at_us);"
+	"CREATE INDEX customer_consents_customer ON customer_consents(customer_id, purpose, id);"
 	"CREATE TRIGGER customer_consents_no_update BEFORE UPDATE ON customer_consents"
 	"  FOR EACH ROW EXECUTE FUNCTION csvc_refuse('consent records are append-only');"
 	"CREATE TRIGGER customer_consents_no_delete BEFORE DELETE ON customer_consents"

@@ -57,6 +57,7 @@ struct csvc_store {
 	void *log_userdata;
 	int32_t log_level;
 	uint32_t flags;
+	int verifying; /* opened by csvc_store_verify: any older schema reads */
 	char country_code[8];
 	char *zoneinfo_dir; /* NULL: the system's */
 

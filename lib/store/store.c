@@ -302,7 +302,7 @@ static int prepare_schema(csvc__db *db, int readonly, void *ctx)
 	if (readonly) {
 		if (fresh)
 			return csvc__error(CSVC_ENOTSTORE, "the file is empty and the store was opened read-only");
-		if (user_version < latest)
+		if (user_version < latest && !s->verifying)
 			return csvc__error(CSVC_EVERSION,
 			                   "the store has schema version %lld and needs an upgrade to %d, "
 			                   "which a read-only open cannot do",
@@ -378,7 +378,14 @@ static int open_postgres(csvc_store *s, const char *conninfo, const csvc_store_o
 #endif
 }
 
+static int open_store(csvc_store **out, const char *path, const csvc_store_options *opts, int verifying);
+
 int csvc__store_open(csvc_store **out, const char *path, const csvc_store_options *opts)
+{
+	return open_store(out, path, opts, 0);
+}
+
+static int open_store(csvc_store **out, const char *path, const csvc_store_options *opts, int verifying)
 {
 	CSVC__CHECK_ARG(out, "out");
 	CSVC__CHECK_ARG(path, "path");
@@ -402,6 +409,7 @@ int csvc__store_open(csvc_store **out, const char *path, const csvc_store_option
 	s->log_userdata = opts->log_userdata;
 	s->log_level = opts->log_level ? opts->log_level : CSVC_LOG_WARN;
 	s->flags = opts->flags;
+	s->verifying = verifying;
 	snprintf(s->country_code, sizeof(s->country_code), "%s",
 	         opts->default_country_code ? opts->default_country_code : "86");
 	if (opts->zoneinfo_dir && ((rc = csvc__check_text_mode(opts->zoneinfo_dir, 0, 4096, "zoneinfo_dir", CSVC__TEXT_ANY)) ||
@@ -530,7 +538,7 @@ int csvc_store_verify(const char *path, const csvc_store_options *opts, int32_t 
 	o.flags |= CSVC_OPEN_READONLY | CSVC_OPEN_NOCREATE;
 	o.flags &= ~(uint32_t)CSVC_OPEN_ACCESS_CONTROL;
 	csvc_store *s = NULL;
-	if ((rc = csvc__store_open(&s, path, &o)))
+	if ((rc = open_store(&s, path, &o, 1)))
 		return rc;
 	int64_t problems = 0, app_id = 0, v = 0, objects = 0;
 	rc = csvc__db_verify(s->db, &problems);

@@ -730,6 +730,9 @@ static void test_appraisal_access(void **state)
 	csvc_assert_ok(csvc_store_begin(a));
 	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
 	csvc_assert_ok(csvc_store_commit(a)); /* the refusal left the transaction usable */
+	/* Nor in the name of a rater of another store. */
+	f = form("li", "2026-Q4", CSVC_APPRAISAL_SUPERVISOR, "far", sc);
+	csvc_assert_err(csvc_appraisal_record(a, &f, NULL, NULL), CSVC_EACCESS);
 	assert_int_equal(count_rows(t), before);
 	csvc_assert_ok(csvc_feed_head(t, &head2));
 	assert_int_equal(head2, head);

@@ -179,6 +179,15 @@ static void test_refusals(void **state)
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	csvc_assert_err(csvc_store_verify(copy, NULL, NULL), CSVC_EVERSION);
+	/* A backup of an older version verifies, unchanged (no upgrade). */
+	assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", (int)csvc_store_schema_version_supported() - 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	int32_t v = 0;
+	csvc_assert_ok(csvc_store_verify(copy, NULL, &v));
+	assert_int_equal(v, csvc_store_schema_version_supported() - 1);
+	csvc_assert_ok(csvc_store_verify(copy, NULL, &v));
 }
 
 /* Damage the way a disk or a bad copy does: an index that no longer
