@@ -55,17 +55,6 @@ int csvc__role_db_id(csvc_store *s, const char *code, int64_t *rowid)
 	return rc;
 }
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 /* The permission of the row `st` stands on, into r->perms. */
 static void row_perm(csvc__stmt *st, csvc_role *r)
 {
@@ -87,8 +76,8 @@ static int role_row(csvc__stmt *st, csvc_role **out)
 		return rc;
 	int oom = 0;
 	int64_t rowid = csvc__db_int(st, 0);
-	r->code = col_text(st, 1, &oom);
-	r->name = col_text(st, 2, &oom);
+	r->code = csvc__db_textcol_copy(st, 1, &oom);
+	r->name = csvc__db_textcol_copy(st, 2, &oom);
 	r->scope = (int32_t)csvc__db_int(st, 3);
 	r->active = csvc__db_int(st, 4) != 0;
 	r->revision = csvc__db_int(st, 5);

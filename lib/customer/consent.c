@@ -238,17 +238,6 @@ int csvc_consent_current(csvc_store *store, const csvc_uuid *customer, csvc_cons
 	return rc;
 }
 
-static char *dup_col(csvc__stmt *st, int col, int *oom)
-{
-	const char *v = csvc__db_textcol(st, col);
-	if (!v)
-		return NULL;
-	char *d = NULL;
-	if (csvc__strdup(v, &d))
-		*oom = 1;
-	return d;
-}
-
 static void consent_free(csvc_consent *c)
 {
 	if (!c)
@@ -294,9 +283,9 @@ static int read_history(csvc_store *s, int64_t root, csvc_consent ***out, size_t
 			c->purpose = (int32_t)csvc__db_int(st, 0);
 			c->state = (int32_t)csvc__db_int(st, 1);
 			c->at = csvc__db_int(st, 2);
-			c->channel = dup_col(st, 3, &oom);
-			c->text_version = dup_col(st, 4, &oom);
-			c->actor = dup_col(st, 5, &oom);
+			c->channel = csvc__db_textcol_copy(st, 3, &oom);
+			c->text_version = csvc__db_textcol_copy(st, 4, &oom);
+			c->actor = csvc__db_textcol_copy(st, 5, &oom);
 		}
 		if (oom) {
 			consent_free(c);

@@ -333,17 +333,6 @@ static int read_state(csvc_store *s, const csvc_uuid *id, csvc__customer_state *
 	return CSVC_OK;
 }
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 /* Runs a "WHERE customer_id = ?" list query, calling add() per row. */
 static int load_list(csvc_store *s, const csvc__sql *sql, int64_t rowid, csvc_customer *c,
                      int (*add)(csvc_customer *c, csvc__stmt *st))
@@ -421,11 +410,11 @@ int csvc__customer_db_load(csvc_store *s, int64_t rowid, csvc_customer **out)
 	int oom = 0;
 	if (!csvc__db_uuid(st, 0, &c->id))
 		rc = csvc__error(CSVC_ECORRUPT, "stored customer %lld has a malformed UUID", (long long)rowid);
-	c->name = col_text(st, 1, &oom);
-	c->address = col_text(st, 2, &oom);
+	c->name = csvc__db_textcol_copy(st, 1, &oom);
+	c->address = csvc__db_textcol_copy(st, 2, &oom);
 	c->birthday = (int32_t)csvc__db_int(st, 3);
-	c->notes = col_text(st, 4, &oom);
-	c->home_store = col_text(st, 5, &oom);
+	c->notes = csvc__db_textcol_copy(st, 4, &oom);
+	c->home_store = csvc__db_textcol_copy(st, 5, &oom);
 	c->klass = (int32_t)csvc__db_int(st, 6);
 	c->tier = (int32_t)csvc__db_int(st, 7);
 	c->lifecycle = (int32_t)csvc__db_int(st, 8);

@@ -538,6 +538,17 @@ static int no_waiting(csvc__db *db)
 	                          "the %s driver cannot watch the store for changes yet", db->ops->engine);
 }
 
+char *csvc__db_textcol_copy(csvc__stmt *st, int col, int *oom)
+{
+	const char *t = csvc__db_textcol(st, col);
+	if (!t)
+		return NULL;
+	char *copy = csvc__strcopy(t);
+	if (!copy)
+		*oom = 1;
+	return copy;
+}
+
 static int engine_tools(csvc__db *db, const char *what)
 {
 	return csvc__error(CSVC_ESTATE,

@@ -316,6 +316,10 @@ static inline const char *csvc__db_textcol(csvc__stmt *st, int col)
 	return st->ops->col_text(st, col);
 }
 
+/* A copy of text column `col` (csvc__free), or NULL for NULL; *oom set to
+ * 1 when the copy could not be made (record loaders check it once). */
+char *csvc__db_textcol_copy(csvc__stmt *st, int col, int *oom);
+
 static inline const void *csvc__db_blob(csvc__stmt *st, int col, size_t *len)
 {
 	return st->ops->col_blob(st, col, len);

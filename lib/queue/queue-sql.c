@@ -43,17 +43,6 @@ int csvc__queue_db_state(csvc_store *s, const char *code, int lock, csvc__queue_
 	return CSVC_OK;
 }
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 /* The queue of the row `st` stands on (COLUMNS). */
 static int queue_row(csvc__stmt *st, csvc_queue **out)
 {
@@ -63,20 +52,20 @@ static int queue_row(csvc__stmt *st, csvc_queue **out)
 		return rc;
 	int oom = 0;
 	int64_t rowid = csvc__db_int(st, 0);
-	q->code = col_text(st, 1, &oom);
-	q->name = col_text(st, 2, &oom);
-	q->owner_team = col_text(st, 3, &oom);
-	q->owner_staff = col_text(st, 4, &oom);
+	q->code = csvc__db_textcol_copy(st, 1, &oom);
+	q->name = csvc__db_textcol_copy(st, 2, &oom);
+	q->owner_team = csvc__db_textcol_copy(st, 3, &oom);
+	q->owner_staff = csvc__db_textcol_copy(st, 4, &oom);
 	q->active = csvc__db_int(st, 5) != 0;
 	q->revision = csvc__db_int(st, 6);
 	q->states = (uint32_t)csvc__db_int(st, 7);
-	q->kind = col_text(st, 8, &oom);
-	q->category = col_text(st, 9, &oom);
-	q->channel = col_text(st, 10, &oom);
-	q->store_code = col_text(st, 11, &oom);
-	q->assignee = col_text(st, 12, &oom);
+	q->kind = csvc__db_textcol_copy(st, 8, &oom);
+	q->category = csvc__db_textcol_copy(st, 9, &oom);
+	q->channel = csvc__db_textcol_copy(st, 10, &oom);
+	q->store_code = csvc__db_textcol_copy(st, 11, &oom);
+	q->assignee = csvc__db_textcol_copy(st, 12, &oom);
 	q->assignee_self = csvc__db_int(st, 13) != 0;
-	q->team = col_text(st, 14, &oom);
+	q->team = csvc__db_textcol_copy(st, 14, &oom);
 	q->unassigned = csvc__db_int(st, 15) != 0;
 	q->max_priority = (int32_t)csvc__db_int(st, 16);
 	size_t len = 0;

@@ -66,17 +66,6 @@ static const csvc__sql SQL_CURSOR = CSVC__SQL(
 _Static_assert(CSVC_SKILL_TICKET_KIND == 1 && CSVC_SKILL_CATEGORY == 2 && CSVC_SKILL_CHANNEL == 4,
                "SQL_MEMBER_SKILLS names skill kinds by value");
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 static void copy_col(csvc__stmt *st, int col, char *dst, size_t n)
 {
 	const char *t = csvc__db_textcol(st, col);
@@ -129,15 +118,15 @@ static int rule_row(csvc__stmt *st, csvc_route_rule **out)
 		return rc;
 	int oom = 0;
 	int64_t rowid = csvc__db_int(st, 0);
-	r->code = col_text(st, 1, &oom);
-	r->team = col_text(st, 2, &oom);
+	r->code = csvc__db_textcol_copy(st, 1, &oom);
+	r->team = csvc__db_textcol_copy(st, 2, &oom);
 	r->strategy = (int32_t)csvc__db_int(st, 3);
 	r->position = (int32_t)csvc__db_int(st, 4);
 	r->designated = csvc__db_int(st, 5) != 0;
-	r->kind = col_text(st, 6, &oom);
-	r->category = col_text(st, 7, &oom);
-	r->channel = col_text(st, 8, &oom);
-	r->store_code = col_text(st, 9, &oom);
+	r->kind = csvc__db_textcol_copy(st, 6, &oom);
+	r->category = csvc__db_textcol_copy(st, 7, &oom);
+	r->channel = csvc__db_textcol_copy(st, 8, &oom);
+	r->store_code = csvc__db_textcol_copy(st, 9, &oom);
 	r->customer_class = csvc__db_is_null(st, 10) ? 0 : (int32_t)csvc__db_int(st, 10);
 	r->active = csvc__db_int(st, 11) != 0;
 	r->revision = csvc__db_int(st, 12);
@@ -311,16 +300,16 @@ int csvc__route_db_rules(csvc_store *s, csvc__route_rule_row **out, size_t *coun
 		csvc__route_rule_row *e = &r[n++];
 		memset(e, 0, sizeof(*e));
 		e->rowid = csvc__db_int(st, 0);
-		e->code = col_text(st, 1, &oom);
+		e->code = csvc__db_textcol_copy(st, 1, &oom);
 		e->revision = csvc__db_int(st, 2);
 		e->strategy = (int32_t)csvc__db_int(st, 3);
 		e->designated = csvc__db_int(st, 4) != 0;
 		e->team_rowid = csvc__db_int(st, 5);
-		e->team = col_text(st, 6, &oom);
-		e->kind = col_text(st, 7, &oom);
-		e->category = col_text(st, 8, &oom);
-		e->channel = col_text(st, 9, &oom);
-		e->store_code = col_text(st, 10, &oom);
+		e->team = csvc__db_textcol_copy(st, 6, &oom);
+		e->kind = csvc__db_textcol_copy(st, 7, &oom);
+		e->category = csvc__db_textcol_copy(st, 8, &oom);
+		e->channel = csvc__db_textcol_copy(st, 9, &oom);
+		e->store_code = csvc__db_textcol_copy(st, 10, &oom);
 		e->customer_class = csvc__db_is_null(st, 11) ? 0 : (int32_t)csvc__db_int(st, 11);
 		if (oom) {
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
@@ -415,7 +404,7 @@ int csvc__route_db_members(csvc_store *s, int64_t team_rowid, csvc__route_member
 		csvc__route_member *e = &m[n++];
 		memset(e, 0, sizeof(*e));
 		copy_col(st, 0, e->code, sizeof(e->code));
-		e->calendar = col_text(st, 1, &oom);
+		e->calendar = csvc__db_textcol_copy(st, 1, &oom);
 		if (oom) {
 			rc = csvc__error(CSVC_ENOMEM, "out of memory");
 			break;
@@ -490,7 +479,7 @@ int csvc__route_db_staff(csvc_store *s, const char *code, int *found, int *activ
 	int oom = 0;
 	if (*found) {
 		*active = csvc__db_int(st, 0) != 0;
-		*calendar = col_text(st, 1, &oom);
+		*calendar = csvc__db_textcol_copy(st, 1, &oom);
 	}
 	csvc__db_reset(st);
 	return oom ? csvc__error(CSVC_ENOMEM, "out of memory") : CSVC_OK;

@@ -307,17 +307,6 @@ void csvc_appraisal_list_free(csvc_appraisal **list, size_t count)
 	csvc__free(list);
 }
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 /* The appraisal of the row `st` stands on (LIST_COLUMNS). */
 static int appraisal_row(csvc__stmt *st, csvc_appraisal **out)
 {
@@ -327,14 +316,14 @@ static int appraisal_row(csvc__stmt *st, csvc_appraisal **out)
 	int oom = 0, rc = CSVC_OK;
 	if (!csvc__db_uuid(st, 0, &a->id))
 		rc = csvc__error(CSVC_ECORRUPT, "a stored appraisal has a malformed UUID");
-	a->staff = col_text(st, 1, &oom);
-	a->period = col_text(st, 2, &oom);
+	a->staff = csvc__db_textcol_copy(st, 1, &oom);
+	a->period = csvc__db_textcol_copy(st, 2, &oom);
 	a->source = (int32_t)csvc__db_int(st, 3);
-	a->rater = col_text(st, 4, &oom);
+	a->rater = csvc__db_textcol_copy(st, 4, &oom);
 	for (int c = 1; c <= N_CRITERIA; c++)
 		a->score[c] = (int32_t)csvc__db_int(st, 4 + c);
-	a->comment = col_text(st, 9, &oom);
-	a->actor = col_text(st, 10, &oom);
+	a->comment = csvc__db_textcol_copy(st, 9, &oom);
+	a->actor = csvc__db_textcol_copy(st, 10, &oom);
 	a->recorded_at = csvc__db_int(st, 11);
 	if (!rc && oom)
 		rc = csvc__error(CSVC_ENOMEM, "out of memory");

@@ -56,17 +56,6 @@ static const csvc__sql SQL_TEAM_LOAD_BY_CODE = CSVC__SQL(TEAM_COLUMNS " WHERE co
 static const csvc__sql SQL_TEAM_LIST = CSVC__SQL(TEAM_COLUMNS " ORDER BY id");
 static const csvc__sql SQL_TEAM_LIST_KIND = CSVC__SQL(TEAM_COLUMNS " WHERE kind = $1 ORDER BY id");
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 static int read_state(csvc__stmt *st, csvc__staff_state *out, const char *what, const char *name)
 {
 	int rc = csvc__db_step(st);
@@ -195,11 +184,11 @@ int csvc__staff_db_load(csvc_store *s, int64_t rowid, csvc_staff **out)
 	int oom = 0;
 	if (!csvc__db_uuid(st, 0, &t->id))
 		rc = csvc__error(CSVC_ECORRUPT, "stored staff member %lld has a malformed UUID", (long long)rowid);
-	t->code = col_text(st, 1, &oom);
-	t->name = col_text(st, 2, &oom);
-	t->employee_no = col_text(st, 3, &oom);
-	t->home_store = col_text(st, 4, &oom);
-	t->calendar = col_text(st, 5, &oom);
+	t->code = csvc__db_textcol_copy(st, 1, &oom);
+	t->name = csvc__db_textcol_copy(st, 2, &oom);
+	t->employee_no = csvc__db_textcol_copy(st, 3, &oom);
+	t->home_store = csvc__db_textcol_copy(st, 4, &oom);
+	t->calendar = csvc__db_textcol_copy(st, 5, &oom);
 	t->active = csvc__db_int(st, 6) != 0;
 	t->revision = csvc__db_int(st, 7);
 	t->created_at = csvc__db_int(st, 8);
@@ -359,10 +348,10 @@ static int team_row(csvc__stmt *st, csvc_team **out)
 		return rc;
 	int oom = 0;
 	int64_t rowid = csvc__db_int(st, 0);
-	t->code = col_text(st, 1, &oom);
-	t->name = col_text(st, 2, &oom);
+	t->code = csvc__db_textcol_copy(st, 1, &oom);
+	t->name = csvc__db_textcol_copy(st, 2, &oom);
 	t->kind = (int32_t)csvc__db_int(st, 3);
-	t->store_code = col_text(st, 4, &oom);
+	t->store_code = csvc__db_textcol_copy(st, 4, &oom);
 	t->active = csvc__db_int(st, 5) != 0;
 	t->revision = csvc__db_int(st, 6);
 	t->created_at = csvc__db_int(st, 7);

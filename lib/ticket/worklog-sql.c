@@ -28,17 +28,6 @@ int csvc__work_db_insert(csvc_store *s, const csvc__work_row *row)
 	return csvc__db_run(st);
 }
 
-static char *col_text(csvc__stmt *st, int col, int *oom)
-{
-	const char *t = csvc__db_textcol(st, col);
-	if (!t)
-		return NULL;
-	char *copy = csvc__strcopy(t);
-	if (!copy)
-		*oom = 1;
-	return copy;
-}
-
 int csvc__work_db_list(csvc_store *s, int64_t ticket_rowid, csvc_worklog **out)
 {
 	csvc_worklog *log = csvc__calloc(1, sizeof(*log));
@@ -65,12 +54,12 @@ int csvc__work_db_list(csvc_store *s, int64_t ticket_rowid, csvc_worklog **out)
 		}
 		csvc__work_item *it = &log->items[log->n++];
 		int oom = 0;
-		it->staff = col_text(st, 0, &oom);
+		it->staff = csvc__db_textcol_copy(st, 0, &oom);
 		it->duration_us = csvc__db_int(st, 1);
 		it->started_at = csvc__db_int(st, 2);
-		it->kind = col_text(st, 3, &oom);
-		it->note = col_text(st, 4, &oom);
-		it->actor = col_text(st, 5, &oom);
+		it->kind = csvc__db_textcol_copy(st, 3, &oom);
+		it->note = csvc__db_textcol_copy(st, 4, &oom);
+		it->actor = csvc__db_textcol_copy(st, 5, &oom);
 		it->recorded_at = csvc__db_int(st, 6);
 		if (oom) {
 			rc = csvc__error(CSVC_ENOMEM, "out of memory reading time worked");
