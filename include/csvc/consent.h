@@ -137,8 +137,8 @@ CSVC_EXTERN(int) csvc_consent_current(csvc_store *store, const csvc_uuid *custom
 typedef struct csvc_consent csvc_consent;
 
 /**
- * A customer's consent history, every purpose, oldest first (records of
- * customers merged into this one included, in time order). Needs
+ * A customer's consent history, every purpose, in the order recorded (records of
+ * customers merged into this one included). Needs
  * customer_read_profile, with the customer's home store in scope.
  *
  * @param store The open store.

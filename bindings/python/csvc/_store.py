@@ -250,7 +250,7 @@ class Store(_csvc.Store):
 
     def consent_history(self, customer: Any) -> typing.List[Consent]:
         """Every consent record of the customer (and of customers merged into
-        it), oldest first."""
+        it), in the order recorded."""
         return [Consent._from_tuple(t) for t in self._consent_history(customer)]
 
     def appraisals(self, staff: str, period: Optional[str] = None) -> typing.List[Appraisal]:
