@@ -188,9 +188,14 @@ int csvc__sla_db_ticket_initial_policy(struct csvc_store *s, int64_t rowid, int6
 int csvc__sla_db_next_alarm(struct csvc_store *s, csvc_time_us until, int64_t *ticket_rowid,
                             csvc_time_us *at);
 /* ticket events relevant to the SLA, oldest first, for recompute */
+/* `store_calendar`: for an sla_policy event, the store calendar the new
+ * clocks took (NULL when the event does not say: older stores). */
 typedef int (*csvc__sla_log_fn)(const char *type, csvc_time_us at, const char *to_state,
-                                int32_t to_category, const char *payload, void *ud);
+                                int32_t to_category, const char *payload, const char *store_calendar, void *ud);
 int csvc__sla_db_log(struct csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud);
+/* The store calendar the ticket's clocks ran on before its first policy
+ * change; `*found` 0 when it had none or the change does not say. */
+int csvc__sla_db_first_store_calendar(struct csvc_store *s, int64_t rowid, char *name, size_t n, int *found);
 /* The ticket's open sub-tasks as its events count them: hand-offs and
  * reopened ones less returned ones. */
 int csvc__sla_db_handoffs_open(struct csvc_store *s, int64_t rowid, int64_t *n);

@@ -64,10 +64,19 @@ static const csvc__sql SQL_NEXT_ALARM = CSVC__SQL("SELECT ticket_id, next_alarm_
 	" ORDER BY next_alarm_us LIMIT 1");
 /* The state category an event set, read by the engine's JSON functions. */
 static const csvc__sql SQL_LOG = CSVC__SQL_DIALECTS(
-	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload"
+	"SELECT type, at_us, to_state, json_extract(payload, '$.set.state_category'), payload,"
+	" CASE WHEN type = 'sla_policy' THEN json_extract(payload, '$.store_calendar') END"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq",
-	"SELECT type, at_us, to_state, payload::json #>> '{set,state_category}', payload"
+	"SELECT type, at_us, to_state, payload::json #>> '{set,state_category}', payload,"
+	" CASE WHEN type = 'sla_policy' THEN payload::json ->> 'store_calendar' END"
 	" FROM ticket_events WHERE ticket_id = $1 ORDER BY seq");
+/* The store calendar the clocks ran on before the ticket's first policy
+ * change, as that change recorded it. */
+static const csvc__sql SQL_FIRST_STORE_CALENDAR = CSVC__SQL_DIALECTS(
+	"SELECT json_extract(payload, '$.from_store_calendar') FROM ticket_events"
+	" WHERE ticket_id = $1 AND type = 'sla_policy' ORDER BY seq LIMIT 1",
+	"SELECT payload::json ->> 'from_store_calendar' FROM ticket_events"
+	" WHERE ticket_id = $1 AND type = 'sla_policy' ORDER BY seq LIMIT 1");
 
 static const csvc__sql SQL_HANDOFFS_OPEN = CSVC__SQL("SELECT coalesce(sum(CASE WHEN type = 'handoff_returned' THEN -1 ELSE 1 END), 0)"
 	" FROM ticket_events WHERE ticket_id = $1 AND type IN ('handed_off', 'handoff_returned', 'handoff_reopened')");
@@ -599,11 +608,29 @@ int csvc__sla_db_log(csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud
 	csvc__db_bind_int(st, 1, rowid);
 	int step = CSVC__DONE;
 	while (!rc && (step = csvc__db_step(st)) == CSVC__ROW)
-		rc = fn(col(st, 0), csvc__db_int(st, 1), col(st, 2), (int32_t)csvc__db_int(st, 3), col(st, 4), ud);
+		rc = fn(col(st, 0), csvc__db_int(st, 1), col(st, 2), (int32_t)csvc__db_int(st, 3), col(st, 4),
+		        csvc__db_is_null(st, 5) ? NULL : col(st, 5), ud);
 	if (!rc && step < 0)
 		rc = step;
 	csvc__db_finalize(st);
 	return rc;
+}
+
+int csvc__sla_db_first_store_calendar(csvc_store *s, int64_t rowid, char *name, size_t n, int *found)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_FIRST_STORE_CALENDAR, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, rowid);
+	*found = 0;
+	int step = csvc__db_step(st);
+	if (step == CSVC__ROW && !csvc__db_is_null(st, 0)) {
+		snprintf(name, n, "%s", col(st, 0));
+		*found = 1;
+	}
+	csvc__db_reset(st);
+	return step < 0 ? step : CSVC_OK;
 }
 
 /* ---- lists ---- */

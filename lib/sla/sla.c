@@ -807,12 +807,34 @@ int csvc__sla_ticket_event(csvc_store *s, int64_t rowid, csvc__sla_event *ev)
 	return finish(&x, 0);
 }
 
-static int write_policy_event(ctx *x, const csvc_sla_policy *p, csvc_time_us at)
+/* The store calendar the clocks of `x` took for targets on the store's
+ * calendar, or NULL when none is. */
+static const char *clocks_store_calendar(const ctx *x)
 {
-	char payload[200];
-	snprintf(payload, sizeof(payload), "{\"policy_id\":%lld,\"policy\":\"%s\",\"version\":%d}",
-	         (long long)p->rowid, p->name, (int)p->version);
-	return write_event(x, "sla_policy", at, payload);
+	for (size_t i = 0; i < x->t.n; i++)
+		if (x->policy->targets[x->t.clocks[i].idx].calendar == CSVC_SLA_CALENDAR_STORE)
+			return x->t.clocks[i].calendar;
+	return NULL;
+}
+
+/* The payload names the store calendar the new clocks take and the one
+ * the old clocks ran on: the store's calendar may have changed since the
+ * ticket was created, and recompute replays each period on its own. */
+static int write_policy_event(ctx *x, const csvc_sla_policy *p, const char *store_calendar, csvc_time_us at)
+{
+	csvc__buf b = {0};
+	csvc__buf_printf(&b, "{\"policy_id\":%lld,\"policy\":\"%s\",\"version\":%d,\"store_calendar\":",
+	                 (long long)p->rowid, p->name, (int)p->version);
+	csvc__buf_json_string(&b, store_calendar);
+	const char *before = clocks_store_calendar(x);
+	if (before) {
+		csvc__buf_puts(&b, ",\"from_store_calendar\":");
+		csvc__buf_json_string(&b, before);
+	}
+	csvc__buf_puts(&b, "}");
+	int rc = b.failed ? csvc__error(CSVC_ENOMEM, "out of memory") : write_event(x, "sla_policy", at, b.data);
+	csvc__buf_free(&b);
+	return rc;
 }
 
 int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subject *subj, const char *state,
@@ -834,7 +856,7 @@ int csvc__sla_ticket_rematch(csvc_store *s, int64_t rowid, const csvc__sla_subje
 		return rc;
 	if ((rc = store_calendar_of(s, subj->store_code, store_calendar, sizeof(store_calendar))) ||
 	    (rc = csvc__sla_db_ticket_initial_policy(s, rowid, &x.initial_policy)) ||
-	    (rc = load_head(&x)) || (rc = write_policy_event(&x, policy, at)) ||
+	    (rc = load_head(&x)) || (rc = write_policy_event(&x, policy, store_calendar, at)) ||
 	    (rc = switch_policy(&x, policy, store_calendar, at, state, category)) ||
 	    (rc = csvc__sla_db_ticket_delete_clocks(s, rowid)))
 		return rc;
@@ -1114,7 +1136,7 @@ typedef struct replay {
 } replay;
 
 static int replay_event(const char *type, csvc_time_us at, const char *to_state, int32_t to_category,
-                        const char *payload, void *ud)
+                        const char *payload, const char *store_calendar, void *ud)
 {
 	replay *r = ud;
 	ctx *x = &r->x;
@@ -1134,6 +1156,8 @@ static int replay_event(const char *type, csvc_time_us at, const char *to_state,
 		if (!p)
 			return csvc__error(CSVC_ECORRUPT, "sla_policy event without a policy id");
 		int rc = policy_by_id(x->s, strtoll(p + 12, NULL, 10), &policy);
+		if (store_calendar)
+			snprintf(r->store_calendar, sizeof(r->store_calendar), "%s", store_calendar);
 		return rc ? rc : switch_policy(x, policy, r->store_calendar, at, r->state, r->category);
 	}
 	if (strcmp(type, "handed_off") == 0 || strcmp(type, "handoff_reopened") == 0 ||
@@ -1208,8 +1232,15 @@ int csvc_sla_recompute(csvc_store *store, const csvc_uuid *ticket, int rewrite, 
 		code = t->store_code;
 		rc = csvc__sla_db_store_calendar(store, code, r->store_calendar, sizeof(r->store_calendar));
 		csvc_ticket_free(t);
-		/* The store calendar the clocks recorded wins over today's. */
-		for (size_t i = 0; i < stored->t.n; i++) {
+		/* The store calendar the clocks recorded wins over today's: the
+		 * one the first policy change says the clocks ran on before it,
+		 * else (no change, or one written before changes said) the one
+		 * the clocks have now. */
+		int found = 0;
+		if (!rc)
+			rc = csvc__sla_db_first_store_calendar(store, h.rowid, r->store_calendar, sizeof(r->store_calendar),
+			                                       &found);
+		for (size_t i = 0; i < stored->t.n && !found; i++) {
 			const csvc__sla_target_def *d = &stored->policy->targets[stored->t.clocks[i].idx];
 			if (d->calendar == CSVC_SLA_CALENDAR_STORE)
 				snprintf(r->store_calendar, sizeof(r->store_calendar), "%s", stored->t.clocks[i].calendar);

@@ -1375,6 +1375,76 @@ static void test_missing_calendar_does_not_stop_the_engine(void **state)
 	csvc_store_close(s);
 }
 
+/* The payload of the ticket's last event of `type`. */
+static void last_payload(csvc_store *s, const csvc_ticket *t, const char *type, char *out, size_t n)
+{
+	csvc_event_iter *it = NULL;
+	csvc_event *ev = NULL;
+	out[0] = '\0';
+	csvc_assert_ok(csvc_ticket_history_new(s, csvc_ticket_id(t), &it));
+	int rc;
+	while ((rc = csvc_ticket_history_next(it, &ev)) == CSVC_OK) {
+		if (strcmp(csvc_event_type(ev), type) == 0)
+			snprintf(out, n, "%s", csvc_event_payload(ev));
+		csvc_event_free(ev);
+	}
+	assert_int_equal(rc, CSVC_ITEROVER);
+	csvc_ticket_history_free(it);
+}
+
+/* The store's calendar changes between a ticket's creation and its move
+ * to another policy: the old clocks keep the calendar they started on up
+ * to the move, the new ones take the store's calendar of the day, and
+ * recompute replays each period on its own calendar (the policy change
+ * records both). */
+static void test_rematch_after_store_calendar_change(void **state)
+{
+	(void)state;
+	csvc_time_us t0 = LOCAL(0, 10, 0); /* Monday 10:00 local: "sh" is open */
+	csvc_store *s = open_store(t0);
+	csvc_sla_policy *base = policy("base", 500, 4 * HOUR, CSVC_SLA_CALENDAR_STORE);
+	csvc_assert_ok(csvc_sla_policy_match_kind(base, "facility"));
+	csvc_assert_ok(csvc_sla_policy_save(s, base, NULL));
+	csvc_sla_policy_free(base);
+	csvc_sla_policy *vip = policy("vip", 1, 2 * HOUR, CSVC_SLA_CALENDAR_STORE);
+	csvc_assert_ok(csvc_sla_policy_match_customer_class(vip, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_sla_policy_save(s, vip, NULL));
+	csvc_sla_policy_free(vip);
+	static const char nights[] = "{\"zone\":\"+08:00\",\"versions\":[{\"week\":{\"mon\":[\"22:00-24:00\"]}}]}";
+	csvc_calendar *cal = NULL;
+	csvc_assert_ok(csvc_calendar_parse(&cal, nights, strlen(nights), NULL));
+	csvc_assert_ok(csvc_calendar_save(s, "nights \"late\"", cal));
+	csvc_calendar_free(cal);
+	csvc_customer *c = NULL;
+	csvc_assert_ok(csvc_customer_new(&c));
+	csvc_assert_ok(csvc_customer_create(s, c, NULL));
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "facility", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, csvc_customer_id(c)));
+	csvc_assert_ok(csvc_ticket_create(s, t, NULL));
+	expect_policy(s, t, "resolution", "base", LOCAL(0, 15, 0)); /* 10-12, 13-15 */
+
+	now_cell = t0 + 30 * MIN;
+	csvc_assert_ok(csvc_calendar_attach(s, "SH01", "nights \"late\""));
+	expect_policy(s, t, "resolution", "base", LOCAL(0, 15, 0)); /* the clock keeps its calendar */
+	now_cell = t0 + HOUR;
+	csvc_assert_ok(csvc_customer_set_class(c, CSVC_CUSTOMER_VIP));
+	csvc_assert_ok(csvc_customer_update(s, c, "crm"));
+	/* An hour used on "sh" (10:00-11:00), the second on the nights. */
+	expect_policy(s, t, "resolution", "vip", LOCAL(0, 23, 0));
+	char payload[512];
+	last_payload(s, t, "sla_policy", payload, sizeof(payload));
+	assert_non_null(strstr(payload, ",\"store_calendar\":\"nights \\\"late\\\"\",\"from_store_calendar\":\"sh\"}"));
+	assert_recompute_equal(s, t);
+	int equal = 0;
+	csvc_assert_ok(csvc_sla_recompute(s, csvc_ticket_id(t), 1, &equal));
+	assert_true(equal);
+	expect_policy(s, t, "resolution", "vip", LOCAL(0, 23, 0));
+	csvc_ticket_free(t);
+	csvc_customer_free(c);
+	csvc_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1387,6 +1457,7 @@ int main(void)
 		cmocka_unit_test(test_priority_change_mid_flight),
 		cmocka_unit_test(test_rematch_on_customer_class_and_explicit),
 		cmocka_unit_test(test_customer_merge_seen_by_hook_and_rematched),
+		cmocka_unit_test(test_rematch_after_store_calendar_change),
 		cmocka_unit_test(test_next_update_and_escalations),
 		cmocka_unit_test(test_escalation_not_applicable),
 		cmocka_unit_test(test_escalation_refused_by_references),
