@@ -26,5 +26,6 @@
 #include "csvc/sla.h"
 #include "csvc/survey.h"
 #include "csvc/report.h"
+#include "csvc/privacy.h"
 
 #endif /* CSVC_H */

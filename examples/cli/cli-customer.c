@@ -810,64 +810,13 @@ static int cmd_consents(cli_ctx *ctx, int argc, char **argv)
 static const char export_help[] =
 	"usage: csvc customer export UUID\n"
 	"\n"
-	"Prints, as JSON, all the data the store holds on one customer: the\n"
-	"record with its lifecycle history, the records merged into it (which\n"
-	"keep the values that conflicted), and every ticket of the customer with\n"
-	"its full event history (comments included) and SLA targets. The output\n"
-	"is JSON whether or not --json is given.\n";
-
-static int export_tickets(cli_ctx *ctx, cli_json *j, const csvc_uuid *id)
-{
-	csvc_ticket_query q = CSVC_TICKET_QUERY_INIT;
-	q.customer = id;
-	csvc_ticket_iter *it = NULL;
-	int rc = csvc_ticket_iter_new(ctx->store, &q, &it);
-	if (rc != CSVC_OK)
-		return cli_lib_error(ctx, rc, "tickets");
-	csvc_ticket *t = NULL;
-	cj_arr(j);
-	while ((rc = csvc_ticket_iter_next(it, &t)) == CSVC_OK) {
-		cj_obj(j);
-		cj_key(j, "ticket");
-		cli_ticket_json(j, t);
-		cj_key(j, "events");
-		cj_arr(j);
-		csvc_event_iter *ei = NULL;
-		csvc_event *ev = NULL;
-		if ((rc = csvc_ticket_history_new(ctx->store, csvc_ticket_id(t), &ei)) == CSVC_OK) {
-			while ((rc = csvc_ticket_history_next(ei, &ev)) == CSVC_OK) {
-				cli_event_json(j, ev);
-				csvc_event_free(ev);
-			}
-			csvc_ticket_history_free(ei);
-		}
-		cj_end_arr(j);
-		cj_key(j, "sla");
-		cj_arr(j);
-		csvc_sla_iter *si = NULL;
-		csvc_sla_target *st = NULL;
-		int rc2;
-		if ((rc2 = csvc_sla_ticket_targets(ctx->store, csvc_ticket_id(t), &si)) == CSVC_OK) {
-			while ((rc2 = csvc_sla_iter_next(si, &st)) == CSVC_OK) {
-				cli_sla_target_json(j, st);
-				csvc_sla_target_free(st);
-			}
-			csvc_sla_iter_free(si);
-		}
-		cj_end_arr(j);
-		cj_end_obj(j);
-		csvc_ticket_free(t);
-		if (rc != CSVC_ITEROVER || rc2 != CSVC_ITEROVER) {
-			csvc_ticket_iter_free(it);
-			return cli_lib_error(ctx, rc != CSVC_ITEROVER ? rc : rc2, "ticket history");
-		}
-	}
-	csvc_ticket_iter_free(it);
-	cj_end_arr(j);
-	if (rc != CSVC_ITEROVER)
-		return cli_lib_error(ctx, rc, "tickets");
-	return CLI_OK;
-}
+	"Prints, as JSON, all the data the store holds on one customer\n"
+	"(csvc_customer_export, docs/privacy.md): the record with its lifecycle\n"
+	"history, the records merged into it (which keep the values that\n"
+	"conflicted), the consent history, every ticket of the customer with its\n"
+	"full event history (comments included) and SLA targets, and the\n"
+	"customer's survey responses. Times are microseconds since the epoch.\n"
+	"The output is JSON whether or not --json is given.\n";
 
 static int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
@@ -880,60 +829,14 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_store(ctx, 0)) != CLI_OK)
 		return rc;
-	/* The library has no export call: a host that exports asks whether the
-	 * principal may (docs/access.md). Always allowed in trusted mode. */
-	if ((rc = csvc_store_allows(ctx->store, CSVC_PERM_CUSTOMER_EXPORT)) != 1) {
-		const char *who = csvc_store_principal(ctx->store);
-		return rc < 0 ? cli_lib_error(ctx, rc, NULL)
-		              : cli_error(ctx, "%s: staff member '%s' has no role that allows %s",
-		                          csvc_strerror(CSVC_EACCESS), who ? who : "-",
-		                          csvc_enum_name(CSVC_ENUM_PERMISSION, CSVC_PERM_CUSTOMER_EXPORT));
-	}
-	csvc_customer *c = NULL;
-	if ((rc = get_customer(ctx, a.pos[0], &c)) != CLI_OK)
-		return rc;
-	/* Read everything in one transaction: one consistent snapshot. */
-	if ((rc = csvc_store_begin(ctx->store)) != CSVC_OK) {
-		csvc_customer_free(c);
-		return cli_lib_error(ctx, rc, "export");
-	}
+	char *json = NULL;
+	if ((rc = csvc_customer_export(ctx->store, &id, &json)) != CSVC_OK)
+		return cli_lib_error(ctx, rc, NULL);
 	cli_json j;
 	cj_init(&j, stdout);
-	cj_obj(&j);
-	cj_kstr(&j, "format", "csvc-customer-export");
-	cj_kint(&j, "format_version", 1);
-	cj_ktime(&j, "exported_at", csvc_store_now(ctx->store));
-	cj_key(&j, "customer");
-	cli_customer_json(&j, c);
-	/* Records merged into this one keep the values that conflicted. */
-	cj_key(&j, "merged_records");
-	cj_arr(&j);
-	csvc_customer_query q = CSVC_CUSTOMER_QUERY_INIT;
-	q.include_inactive = 1;
-	csvc_customer_iter *it = NULL;
-	csvc_customer *m = NULL;
-	if ((rc = csvc_customer_iter_new(ctx->store, &q, &it)) == CSVC_OK) {
-		while ((rc = csvc_customer_iter_next(it, &m)) == CSVC_OK) {
-			if (csvc_uuid_equal(csvc_customer_merged_into(m), &id))
-				cli_customer_json(&j, m);
-			csvc_customer_free(m);
-		}
-		csvc_customer_iter_free(it);
-	}
-	cj_end_arr(&j);
-	if (rc != CSVC_ITEROVER) {
-		csvc_store_rollback(ctx->store);
-		csvc_customer_free(c);
-		return cli_lib_error(ctx, rc, "merged records");
-	}
-	cj_key(&j, "tickets");
-	rc = export_tickets(ctx, &j, &id);
-	csvc_store_rollback(ctx->store);
-	csvc_customer_free(c);
-	if (rc != CLI_OK)
-		return rc;
-	cj_end_obj(&j);
+	cj_raw_pretty(&j, json);
 	cj_done(&j);
+	csvc_free(json);
 	return CLI_OK;
 }
 

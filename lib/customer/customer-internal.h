@@ -117,6 +117,9 @@ int csvc__customer_db_update(struct csvc_store *s, int64_t rowid, const csvc__cu
 int csvc__customer_db_state(struct csvc_store *s, const csvc_uuid *id, csvc__customer_state *out);
 int csvc__customer_db_state_read(struct csvc_store *s, const csvc_uuid *id, csvc__customer_state *out);
 int csvc__customer_db_load(struct csvc_store *s, int64_t rowid, csvc_customer **out);
+/* The rowids of the records merged straight into customer `rowid`, by rowid
+ * (csvc__free the array). */
+int csvc__customer_db_merged_into(struct csvc_store *s, int64_t rowid, int64_t **ids, size_t *n);
 /* The class and tier of customer `rowid` (0 and 0 when there is none). */
 int csvc__customer_db_class(struct csvc_store *s, int64_t rowid, int32_t *klass, int32_t *tier);
 int csvc__customer_db_lifecycle_append(struct csvc_store *s, int64_t rowid, int32_t stage,

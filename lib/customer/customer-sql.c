@@ -304,6 +304,14 @@ int csvc__customer_db_state(csvc_store *s, const csvc_uuid *id, csvc__customer_s
 	return read_state(s, id, out, csvc__db_locking(s->db));
 }
 
+static const csvc__sql SQL_MERGED_INTO =
+	CSVC__SQL("SELECT id FROM customers WHERE merged_into = $1 ORDER BY id");
+
+int csvc__customer_db_merged_into(csvc_store *s, int64_t rowid, int64_t **ids, size_t *n)
+{
+	return csvc__db_collect_ids(s->db, &SQL_MERGED_INTO, rowid, ids, n);
+}
+
 int csvc__customer_db_state_read(csvc_store *s, const csvc_uuid *id, csvc__customer_state *out)
 {
 	return read_state(s, id, out, 0);

@@ -167,4 +167,27 @@ int csvc__survey_db_customer_merged(struct csvc_store *s, int64_t from, int64_t 
 /* Surveys follow their customers (merges): called when a store opens. */
 int csvc__survey_attach(struct csvc_store *s);
 
+/* One answer of a customer's survey response, for the data-subject
+ * export. A response without answers gives one row with `question` NULL.
+ * The texts stay valid during the callback only. */
+typedef struct csvc__survey_answer_row {
+	csvc_uuid response;
+	const char *survey;
+	int32_t survey_version;
+	csvc_time_us submitted_at;
+	const char *store_code, *staff, *channel;
+	int32_t method;
+	int has_ticket;
+	csvc_uuid ticket;
+	const char *question; /* NULL: no answers */
+	int32_t question_type;
+	int has_value, has_value2;
+	int64_t value, value2;
+	const char *text;
+} csvc__survey_answer_row;
+/* Calls `fn` with every answer of customer `customer_rowid`'s responses,
+ * by response, then by question; stops at the first non-zero return. */
+int csvc__survey_db_customer_answers(struct csvc_store *s, int64_t customer_rowid,
+                                     int (*fn)(const csvc__survey_answer_row *row, void *ud), void *ud);
+
 #endif

@@ -451,3 +451,56 @@ int csvc__survey_db_customer_merged(csvc_store *s, int64_t from, int64_t into)
 		rc = csvc__db_run_ints(s->db, &SQL_RESPONSES_FOR_MERGE, 2, v);
 	return rc;
 }
+
+/* ---- a customer's answers (data-subject export) ---- */
+
+static const csvc__sql SQL_CUSTOMER_ANSWERS = CSVC__SQL(
+	"SELECT r.uuid, s.name, s.version, r.submitted_us, r.store_code, r.staff, r.channel, r.method, t.uuid,"
+	" q.name, q.type, a.value, a.value2, a.text"
+	" FROM survey_responses r JOIN surveys s ON s.id = r.survey_id"
+	" LEFT JOIN tickets t ON t.id = r.ticket_id"
+	" LEFT JOIN survey_answers a ON a.response_id = r.id"
+	" LEFT JOIN survey_questions q ON q.survey_id = r.survey_id AND q.position = a.position"
+	" WHERE r.customer_id = $1 ORDER BY r.id, a.position");
+
+static const char *text_or_null(csvc__stmt *st, int i)
+{
+	return csvc__db_is_null(st, i) ? NULL : csvc__db_textcol(st, i);
+}
+
+int csvc__survey_db_customer_answers(csvc_store *s, int64_t customer_rowid,
+                                     int (*fn)(const csvc__survey_answer_row *row, void *ud), void *ud)
+{
+	/* A statement of its own: the callback may run cached ones. */
+	csvc__stmt *st = NULL;
+	int rc = csvc__db_prepare(s->db, csvc__db_text(s->db, &SQL_CUSTOMER_ANSWERS), &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, customer_rowid);
+	int step = CSVC__DONE;
+	while (!rc && (step = csvc__db_step(st)) == CSVC__ROW) {
+		csvc__survey_answer_row row;
+		memset(&row, 0, sizeof(row));
+		csvc__db_uuid(st, 0, &row.response);
+		row.survey = csvc__db_textcol(st, 1);
+		row.survey_version = (int32_t)csvc__db_int(st, 2);
+		row.submitted_at = csvc__db_int(st, 3);
+		row.store_code = csvc__db_textcol(st, 4);
+		row.staff = text_or_null(st, 5);
+		row.channel = text_or_null(st, 6);
+		row.method = (int32_t)csvc__db_int(st, 7);
+		row.has_ticket = csvc__db_uuid(st, 8, &row.ticket);
+		row.question = text_or_null(st, 9);
+		row.question_type = (int32_t)csvc__db_int(st, 10);
+		row.has_value = !csvc__db_is_null(st, 11);
+		row.value = csvc__db_int(st, 11);
+		row.has_value2 = !csvc__db_is_null(st, 12);
+		row.value2 = csvc__db_int(st, 12);
+		row.text = text_or_null(st, 13);
+		rc = fn(&row, ud);
+	}
+	if (!rc && step < 0)
+		rc = step;
+	csvc__db_finalize(st);
+	return rc;
+}

@@ -192,6 +192,10 @@ typedef struct csvc__ticket_ref {
 } csvc__ticket_ref;
 int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32_t version,
                                csvc__ticket_ref **out, size_t *n);
+/* Calls `fn` with each store code among customer `customer_rowid`'s
+ * tickets, open or not, once each; stops at the first non-zero return. */
+int csvc__ticket_db_customer_stores(struct csvc_store *s, int64_t customer_rowid,
+                                    int (*fn)(const char *store_code, void *ud), void *ud);
 /* Every ticket of a customer, open or not, by id. */
 int csvc__ticket_db_of_customer(struct csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out,
                                 size_t *n);

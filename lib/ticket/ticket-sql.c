@@ -655,6 +655,27 @@ int csvc__ticket_db_of_customer(csvc_store *s, int64_t customer_rowid, csvc__tic
 	return collect_refs(st, out, n);
 }
 
+static const csvc__sql SQL_CUSTOMER_STORES =
+	CSVC__SQL("SELECT DISTINCT store_code FROM tickets WHERE customer_id = $1 ORDER BY store_code");
+
+int csvc__ticket_db_customer_stores(csvc_store *s, int64_t customer_rowid,
+                                    int (*fn)(const char *store_code, void *ud), void *ud)
+{
+	/* A statement of its own: the callback may run cached ones. */
+	csvc__stmt *st = NULL;
+	int rc = csvc__db_prepare(s->db, csvc__db_text(s->db, &SQL_CUSTOMER_STORES), &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, customer_rowid);
+	int step = CSVC__DONE;
+	while (!rc && (step = csvc__db_step(st)) == CSVC__ROW)
+		rc = fn(csvc__db_textcol(st, 0), ud);
+	if (!rc && step < 0)
+		rc = step;
+	csvc__db_finalize(st);
+	return rc;
+}
+
 static const csvc__sql SQL_SET_CUSTOMER =
 	CSVC__SQL("UPDATE tickets SET customer_id = $1, revision = $2, updated_us = $3 WHERE id = $4");
 

@@ -75,6 +75,7 @@ LAYERS = [
     ['sla', 'queue'],
     ['survey'],
     ['report'],
+    ['privacy'],
     ['library'],
 ]
 RANK = {m: r for r, mods in enumerate(LAYERS) for m in mods}

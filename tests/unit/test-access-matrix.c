@@ -621,6 +621,15 @@ static int run_consent_history(fx *f)
 	return rc;
 }
 
+static int run_customer_export(fx *f)
+{
+	(void)f;
+	char *doc = NULL;
+	int rc = csvc_customer_export(E.a, csvc_customer_id(E.customer), &doc);
+	csvc_free(doc);
+	return rc;
+}
+
 static int run_customer_get(fx *f)
 {
 	(void)f;
@@ -1799,6 +1808,9 @@ static const call CALLS[] = {
 	{"csvc_consent_record", NEEDS(PERM(CUSTOMER_WRITE)), NULL, run_consent_record, NULL},
 	{"csvc_consent_current", NEEDS(PERM(CUSTOMER_READ_PROFILE)), NULL, run_consent_current, NULL},
 	{"csvc_consent_history", NEEDS(PERM(CUSTOMER_READ_PROFILE)), NULL, run_consent_history, NULL},
+	{"csvc_customer_export",
+	 NEEDS(PERM(CUSTOMER_EXPORT) | PERM(CUSTOMER_READ_PROFILE) | PERM(CUSTOMER_READ_CONTACTS) | PERM(TICKET_READ)), NULL,
+	 run_customer_export, NULL},
 	{"csvc_customer_find_by_phone", NEEDS(PERM(CUSTOMER_READ_PROFILE) | PERM(CUSTOMER_SEARCH)), NULL,
 	 run_customer_find_by_phone, NULL},
 	{"csvc_customer_find_by_email", NEEDS(PERM(CUSTOMER_READ_PROFILE) | PERM(CUSTOMER_SEARCH)), NULL,

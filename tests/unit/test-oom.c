@@ -567,6 +567,24 @@ static int op_consent_read(csvc_store *s, void *ctx)
 	return CSVC_OK;
 }
 
+/* The data-subject export of the customer `ctx` (a consent record, a
+ * ticket and its SLA targets). */
+static int op_customer_export(csvc_store *s, void *ctx)
+{
+	char *doc = UNSET;
+	int rc = csvc_customer_export(s, ctx, &doc);
+	if (rc) {
+		assert_ptr_equal(doc, UNSET);
+		return rc;
+	}
+	PAUSE();
+	assert_non_null(strstr(doc, "\"consents\":[{\"purpose\":\"survey\""));
+	assert_non_null(strstr(doc, "\"sla\":[{"));
+	csvc_free(doc);
+	RESUME();
+	return CSVC_OK;
+}
+
 static void test_customers(void **state)
 {
 	(void)state;
@@ -583,6 +601,12 @@ static void test_customers(void **state)
 	csvc_uuid someone = new_customer(s, "赵六", "13800000004", "CARD-4");
 	OOM(s, op_consent_record, &someone, 0);
 	OOM(s, op_consent_read, &someone, READS);
+	csvc_ticket *t = NULL;
+	csvc_assert_ok(csvc_ticket_new(&t, "complaint", "SH01"));
+	csvc_assert_ok(csvc_ticket_set_customer(t, &someone));
+	csvc_assert_ok(csvc_ticket_create(s, t, "op"));
+	csvc_ticket_free(t);
+	OOM(s, op_customer_export, &someone, READS);
 }
 
 /* ---- staff ---- */

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 import uuid
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 import typing
 
 from . import _csvc
@@ -252,6 +253,18 @@ class Store(_csvc.Store):
         """Every consent record of the customer (and of customers merged into
         it), in the order recorded."""
         return [Consent._from_tuple(t) for t in self._consent_history(customer)]
+
+    # the data-subject export (docs/privacy.md, "Export")
+
+    def export_customer(self, customer: Any) -> Dict[str, Any]:
+        """Everything the store holds on `customer` (a Customer, UUID or its
+        text), as the library's export document parsed: the record, merged
+        records, consent history, tickets with events and SLA targets, and
+        survey responses. Times are microseconds since the epoch.
+        Errors: NotFound, InvalidTransition (a record merged into another:
+        export that one), AccessDenied (customer_export, the reads, and
+        ticket_read in every store of the customer's tickets)."""
+        return json.loads(self._customer_export(customer))
 
     def appraisals(self, staff: str, period: Optional[str] = None) -> typing.List[Appraisal]:
         """The appraisals of staff member `staff` (of `period`, or of every

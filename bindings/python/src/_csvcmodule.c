@@ -8622,6 +8622,20 @@ static PyObject *Store__consent_history(StoreObject *self, PyObject *args)
 	return DONE(self, out);
 }
 
+/* _customer_export(customer) -> str: the JSON document */
+static PyObject *Store__customer_export(StoreObject *self, PyObject *args)
+{
+	csvc_uuid customer;
+	char *json = NULL;
+	if (!PyArg_ParseTuple(args, "O&:_customer_export", conv_uuid, &customer))
+		return NULL;
+	ENTER(self);
+	CALL(self, 0, rc_, &e_, csvc_customer_export(self->store, &customer, &json));
+	PyObject *out = rc_ == CSVC_OK ? PyUnicode_FromString(json) : NULL;
+	csvc_free(json);
+	return DONE(self, out);
+}
+
 /* One appraisal as a tuple: (id, staff, period, source, rater,
  * customer_satisfaction, efficiency, teamwork, skill_growth, comment,
  * actor, recorded_at); scores 0 for "not scored". */
@@ -9258,6 +9272,7 @@ static PyMethodDef Store_methods[] = {
 	{"_record_consent", (PyCFunction)Store__record_consent, METH_VARARGS, NULL},
 	{"_consent_current", (PyCFunction)Store__consent_current, METH_VARARGS, NULL},
 	{"_consent_history", (PyCFunction)Store__consent_history, METH_VARARGS, NULL},
+	{"_customer_export", (PyCFunction)Store__customer_export, METH_VARARGS, NULL},
 	{"_appraisals", (PyCFunction)Store__appraisals, METH_VARARGS, NULL},
 	{"_appraisal_summary", (PyCFunction)Store__appraisal_summary, METH_VARARGS, NULL},
 	SM(record_transactions, "record_transactions($self, /, store_code, date, count)\n--\n\n"
