@@ -144,6 +144,9 @@ typedef struct csvc__customer_follower {
 	/* Customer `from` was merged into `into`: its references move. */
 	int (*merged)(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
 	              const csvc_uuid *into_id, const char *actor, csvc_time_us at);
+	/* Customer `rowid` was erased: the free text kept about them goes
+	 * (docs/privacy.md, "Erasure and redaction"). */
+	int (*erased)(struct csvc_store *s, int64_t rowid, const char *actor, csvc_time_us at);
 } csvc__customer_follower;
 
 /* Consent (consent.c): the current state (csvc_consent_state_t, 0: no

@@ -56,7 +56,12 @@ static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL_DIALECTS(
 	 * erasure deleted: what is left of them are dead row versions, which
 	 * VACUUM removes after the commit (csvc__customer_db_reclaim). */
 	"SELECT 1");
-/* The tables an erasure changes (csvc__customer_db_erase). PostgreSQL
+/* The erased customer's tickets' search rows (the redaction deleted them)
+ * leave their words in the index's older segments in the same way. */
+static const csvc__sql SQL_PURGE_TICKET_SEARCH = CSVC__SQL_DIALECTS(
+	"INSERT INTO ticket_search (ticket_search) VALUES ('rebuild')", "SELECT 1");
+/* The tables an erasure changes (csvc__customer_db_erase, and the
+ * redaction of the customer's tickets and survey answers). PostgreSQL
  * keeps the old versions of their rows until a VACUUM, which runs outside
  * any transaction. FULL writes the tables and their indexes anew, so that
  * no file of the table holds the erased bytes any more (locking each
@@ -65,13 +70,15 @@ static const csvc__sql SQL_PURGE_SEARCH = CSVC__SQL_DIALECTS(
  * owner may vacuum them, and for anyone else VACUUM skips a table with a
  * warning: the scrub checks first. */
 #define PERSONAL_TABLES \
-	"customers, customer_contacts, customer_tags, customer_attributes, customer_external_ids, customer_search"
+	"customers, customer_contacts, customer_tags, customer_attributes, customer_external_ids, customer_search," \
+	" tickets, ticket_events, ticket_comments, ticket_search, survey_answers"
 static const csvc__sql SQL_RECLAIM_FULL = CSVC__SQL_DIALECTS(NULL, "VACUUM (FULL, ANALYZE) " PERSONAL_TABLES);
 static const csvc__sql SQL_RECLAIM_NOT_OWNED = CSVC__SQL_DIALECTS(NULL,
 	"SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_catalog.pg_class c"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
 	" AND c.relname IN ('customers', 'customer_contacts', 'customer_tags', 'customer_attributes',"
-	" 'customer_external_ids', 'customer_search') AND NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')");
+	" 'customer_external_ids', 'customer_search', 'tickets', 'ticket_events', 'ticket_comments', 'ticket_search',"
+	" 'survey_answers') AND NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')");
 static const csvc__sql SQL_SCRUB_MARK = CSVC__SQL("INSERT INTO customer_scrub (id, since_us, gen) VALUES (1, $1, 0)"
 	" ON CONFLICT (id) DO UPDATE SET gen = customer_scrub.gen + 1");
 static const csvc__sql SQL_SCRUB_PENDING = CSVC__SQL("SELECT since_us, gen FROM customer_scrub WHERE id = 1");
@@ -550,7 +557,9 @@ int csvc__customer_db_purge(csvc_store *s)
 {
 	csvc__stmt *st;
 	int rc = prep(s, &SQL_PURGE_SEARCH, &st);
-	if (rc)
+	if (rc || (rc = csvc__db_run(st)))
+		return rc;
+	if ((rc = prep(s, &SQL_PURGE_TICKET_SEARCH, &st)))
 		return rc;
 	return csvc__db_run(st);
 }

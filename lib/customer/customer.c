@@ -63,6 +63,16 @@ static int followers_merged(csvc_store *s, int64_t from, int64_t into, const csv
 	return rc;
 }
 
+static int followers_erased(csvc_store *s, int64_t rowid, const char *actor, csvc_time_us at)
+{
+	customer_state *c = csvc__store_state(s, &customer_ext);
+	int rc = CSVC_OK;
+	for (size_t i = 0; i < c->n && !rc; i++)
+		if (c->f[i]->erased)
+			rc = c->f[i]->erased(s, rowid, actor, at);
+	return rc;
+}
+
 /* Normalised contact keys of a record, with duplicate detection. */
 typedef struct norms {
 	char phones[CSVC_CUSTOMER_MAX_PHONES][CSVC__NORM_MAX];
@@ -900,13 +910,15 @@ again:
 		goto end;
 	if ((rc = csvc__customer_db_erase(store, st.rowid, now)) ||
 	    (rc = csvc__customer_db_event(store, st.rowid, "erased", actor, now, NULL)) ||
+	    (rc = followers_erased(store, st.rowid, actor, now)) ||
 	    (rc = csvc__customer_db_absorbed(store, st.rowid, &absorbed, &n_absorbed)))
 		goto end;
 	/* Records merged into this one may still hold conflicting values:
 	 * the request covers them too. */
 	for (size_t i = 0; i < n_absorbed && !rc; i++)
-		if (!(rc = csvc__customer_db_erase(store, absorbed[i], now)))
-			rc = csvc__customer_db_event(store, absorbed[i], "erased", actor, now, NULL);
+		if (!(rc = csvc__customer_db_erase(store, absorbed[i], now)) &&
+		    !(rc = csvc__customer_db_event(store, absorbed[i], "erased", actor, now, NULL)))
+			rc = followers_erased(store, absorbed[i], actor, now);
 	if (!rc)
 		rc = csvc__customer_db_scrub_mark(store, now);
 end:

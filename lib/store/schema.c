@@ -1350,6 +1350,63 @@ static const char PG_MIGRATION_23[] =
 	"CREATE TRIGGER customer_consents_no_truncate BEFORE TRUNCATE ON customer_consents"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION csvc_refuse('consent records are append-only');";
 
+/* 24: redaction (docs/privacy.md, "Erasure and redaction"). The
+ * append-only ticket events and survey answers take exactly one change:
+ * an event's payload redacted (its free text null), an answer's text
+ * set to null; anything else is still refused. SQLite's JSON functions
+ * may not run in a trigger of a store whose schema is not trusted, so
+ * there an event's payload may change only while the redaction path holds
+ * a row of ticket_redactions for its ticket (it writes and removes it in
+ * the redaction's transaction), and its other columns never. */
+static const char MIGRATION_24[] =
+	"CREATE TABLE ticket_redactions (ticket_id INTEGER PRIMARY KEY);"
+	"DROP TRIGGER ticket_events_no_update;"
+	"CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+	"  WHEN NOT (NEW.id IS OLD.id AND NEW.ticket_id IS OLD.ticket_id AND NEW.seq IS OLD.seq"
+	"   AND NEW.type IS OLD.type AND NEW.actor IS OLD.actor AND NEW.at_us IS OLD.at_us"
+	"   AND NEW.from_state IS OLD.from_state AND NEW.to_state IS OLD.to_state"
+	"   AND EXISTS (SELECT 1 FROM ticket_redactions r WHERE r.ticket_id = OLD.ticket_id))"
+	"  BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+	"DROP TRIGGER survey_answers_no_update;"
+	"CREATE TRIGGER survey_answers_no_update BEFORE UPDATE ON survey_answers"
+	"  WHEN NOT (NEW.response_id IS OLD.response_id AND NEW.position IS OLD.position"
+	"   AND NEW.value IS OLD.value AND NEW.value2 IS OLD.value2 AND NEW.text IS NULL)"
+	"  BEGIN SELECT RAISE(ABORT, 'survey answers are never changed'); END;";
+
+/* The same on PostgreSQL, where the trigger admits exactly the redacted
+ * payload: json (not jsonb) keeps the members' order, which the ticket
+ * replay reads them in. */
+static const char PG_MIGRATION_24[] =
+	/* Built as text, member by member: the members keep their order and
+	 * their text, so a redacted payload differs from the original only
+	 * in the values that became null. */
+	"CREATE OR REPLACE FUNCTION csvc_redact_members(o json, keys text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$"
+	"  SELECT '{' || coalesce(string_agg(to_json(e.key)::text || ':' ||"
+	"   CASE WHEN e.key = ANY (keys) THEN 'null' ELSE e.value::text END, ',' ORDER BY e.n), '') || '}'"
+	"  FROM json_each(o) WITH ORDINALITY AS e(key, value, n)$$;"
+	"CREATE OR REPLACE FUNCTION csvc_redact_payload(p text) RETURNS text LANGUAGE sql IMMUTABLE AS $$"
+	"  SELECT CASE WHEN p IS NULL OR json_typeof(p::json) <> 'object' THEN p ELSE ("
+	"   SELECT '{' || coalesce(string_agg(to_json(e.key)::text || ':' || CASE"
+	"     WHEN e.key IN ('body', 'note', 'inputs') THEN 'null'"
+	"     WHEN e.key IN ('set', 'old') AND json_typeof(e.value) = 'object'"
+	"      THEN csvc_redact_members(e.value, ARRAY['subject', 'description'])"
+	"     ELSE e.value::text END, ',' ORDER BY e.n), '') || '}'"
+	"   FROM json_each(p::json) WITH ORDINALITY AS e(key, value, n)) END$$;"
+	"DROP TRIGGER ticket_events_no_update ON ticket_events;"
+	"CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events FOR EACH ROW"
+	"  WHEN (NOT (NEW.id IS NOT DISTINCT FROM OLD.id AND NEW.ticket_id IS NOT DISTINCT FROM OLD.ticket_id"
+	"   AND NEW.seq IS NOT DISTINCT FROM OLD.seq AND NEW.type IS NOT DISTINCT FROM OLD.type"
+	"   AND NEW.actor IS NOT DISTINCT FROM OLD.actor AND NEW.at_us IS NOT DISTINCT FROM OLD.at_us"
+	"   AND NEW.from_state IS NOT DISTINCT FROM OLD.from_state AND NEW.to_state IS NOT DISTINCT FROM OLD.to_state"
+	"   AND NEW.payload IS NOT DISTINCT FROM csvc_redact_payload(OLD.payload)))"
+	"  EXECUTE FUNCTION csvc_refuse('ticket events are append-only');"
+	"DROP TRIGGER survey_answers_no_update ON survey_answers;"
+	"CREATE TRIGGER survey_answers_no_update BEFORE UPDATE ON survey_answers FOR EACH ROW"
+	"  WHEN (NOT (NEW.response_id IS NOT DISTINCT FROM OLD.response_id"
+	"   AND NEW.position IS NOT DISTINCT FROM OLD.position AND NEW.value IS NOT DISTINCT FROM OLD.value"
+	"   AND NEW.value2 IS NOT DISTINCT FROM OLD.value2 AND NEW.text IS NULL))"
+	"  EXECUTE FUNCTION csvc_refuse('survey answers are never changed');";
+
 /* Migrations that write an FTS5 table's shadow tables, which defensive
  * mode forbids (migration numbers). */
 static int writes_shadow_tables(int32_t migration)
@@ -1382,6 +1439,7 @@ static const csvc__sql MIGRATIONS[] = {
 	CSVC__SQL_DIALECTS(MIGRATION_21, PG_MIGRATION_21),
 	CSVC__SQL_DIALECTS(MIGRATION_22, PG_MIGRATION_22),
 	CSVC__SQL_DIALECTS(MIGRATION_23, PG_MIGRATION_23),
+	CSVC__SQL_DIALECTS(MIGRATION_24, PG_MIGRATION_24),
 };
 
 #define N_MIGRATIONS ((int32_t)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))

@@ -154,4 +154,13 @@ static inline int csvc__tx_depth(const csvc_store *s)
 int csvc__schema_migrate(csvc_store *s, csvc__db *db, int32_t from_version);
 int32_t csvc__schema_latest(void);
 
+/* The redaction of a ticket event's payload `p` on SQLite
+ * (docs/privacy.md, "Erasure and redaction"): its free text becomes null,
+ * everything else stays (migration 24 says what the append-only trigger
+ * of ticket_events admits); PostgreSQL has the function
+ * csvc_redact_payload(text) for it. */
+#define CSVC__SQLITE_REDACT_PAYLOAD(p) \
+	"json_replace(" p ", '$.set.subject', NULL, '$.set.description', NULL, '$.old.subject', NULL," \
+	" '$.old.description', NULL, '$.body', NULL, '$.note', NULL, '$.inputs', NULL)"
+
 #endif

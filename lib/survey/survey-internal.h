@@ -167,6 +167,10 @@ int csvc__survey_db_customer_merged(struct csvc_store *s, int64_t from, int64_t 
 /* Surveys follow their customers (merges): called when a store opens. */
 int csvc__survey_attach(struct csvc_store *s);
 
+/* Sets to null the free-text answers of customer `customer_rowid`'s
+ * responses (an erasure: docs/privacy.md). */
+int csvc__survey_db_redact_customer(struct csvc_store *s, int64_t customer_rowid);
+
 /* One answer of a customer's survey response, for the data-subject
  * export. A response without answers gives one row with `question` NULL.
  * The texts stay valid during the callback only. */

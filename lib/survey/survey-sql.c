@@ -504,3 +504,14 @@ int csvc__survey_db_customer_answers(csvc_store *s, int64_t customer_rowid,
 	csvc__db_finalize(st);
 	return rc;
 }
+
+/* ---- redaction (an erasure) ---- */
+
+static const csvc__sql SQL_REDACT_ANSWERS = CSVC__SQL(
+	"UPDATE survey_answers SET text = NULL WHERE text IS NOT NULL"
+	" AND response_id IN (SELECT id FROM survey_responses WHERE customer_id = $1)");
+
+int csvc__survey_db_redact_customer(csvc_store *s, int64_t customer_rowid)
+{
+	return csvc__db_run_ints(s->db, &SQL_REDACT_ANSWERS, 1, &customer_rowid);
+}

@@ -941,8 +941,18 @@ static int customer_merged(csvc_store *s, int64_t from, int64_t into, const csvc
 	return csvc__survey_db_customer_merged(s, from, into);
 }
 
+/* An erasure takes the customer's free-text answers; scores and choices
+ * stay for the statistics. */
+static int customer_erased(csvc_store *s, int64_t rowid, const char *actor, csvc_time_us at)
+{
+	(void)actor;
+	(void)at;
+	return csvc__survey_db_redact_customer(s, rowid);
+}
+
 static const csvc__customer_follower customer_follower = {
 	.merged = customer_merged,
+	.erased = customer_erased,
 };
 
 int csvc__survey_attach(csvc_store *s)

@@ -88,10 +88,11 @@ static const csvc__store_ext ticket_ext = {
 	.committed = committed,
 };
 
-/* Tickets follow their customers: class changes and merges. */
+/* Tickets follow their customers: class changes, merges and erasures. */
 static const csvc__customer_follower customer_follower = {
 	.changed = csvc__ticket_customer_changed,
 	.merged = csvc__ticket_customer_merged,
+	.erased = csvc__ticket_customer_erased,
 };
 
 int csvc__ticket_attach(csvc_store *s)

@@ -192,6 +192,11 @@ typedef struct csvc__ticket_ref {
 } csvc__ticket_ref;
 int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32_t version,
                                csvc__ticket_ref **out, size_t *n);
+/* Redacts ticket `rowid` (docs/privacy.md, "Erasure and redaction"): its
+ * subject, description and comment bodies, the free text of its events'
+ * payloads and its search rows; `revision` and `at` are the redaction
+ * event's. */
+int csvc__ticket_db_redact(struct csvc_store *s, int64_t rowid, int64_t revision, csvc_time_us at);
 /* Calls `fn` with each store code among customer `customer_rowid`'s
  * tickets, open or not, once each; stops at the first non-zero return. */
 int csvc__ticket_db_customer_stores(struct csvc_store *s, int64_t customer_rowid,
@@ -260,6 +265,9 @@ int csvc__ticket_customer_changed(struct csvc_store *s, int64_t customer_rowid, 
  * "customer_merged" event written and queued like any other. */
 int csvc__ticket_customer_merged(struct csvc_store *s, int64_t from, int64_t into, const csvc_uuid *from_id,
                                  const csvc_uuid *into_id, const char *actor, csvc_time_us at);
+/* Redacts every ticket of erased customer `customer_rowid`, each with a
+ * "redacted" event written and queued like any other. */
+int csvc__ticket_customer_erased(struct csvc_store *s, int64_t customer_rowid, const char *actor, csvc_time_us at);
 int csvc__ticket_db_open_for_customer(struct csvc_store *s, int64_t customer_rowid, int64_t **ids, size_t *n);
 
 /* ---- hand-offs (handoff.c) ---- */

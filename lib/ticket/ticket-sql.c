@@ -655,6 +655,39 @@ int csvc__ticket_db_of_customer(csvc_store *s, int64_t customer_rowid, csvc__tic
 	return collect_refs(st, out, n);
 }
 
+static const csvc__sql SQL_REDACT_TICKET = CSVC__SQL(
+	"UPDATE tickets SET subject = NULL, description = NULL, revision = $1, updated_us = $2 WHERE id = $3");
+static const csvc__sql SQL_REDACT_EVENTS = CSVC__SQL_DIALECTS(
+	"UPDATE ticket_events SET payload = " CSVC__SQLITE_REDACT_PAYLOAD("payload") " WHERE ticket_id = $1",
+	"UPDATE ticket_events SET payload = csvc_redact_payload(payload) WHERE ticket_id = $1");
+static const csvc__sql SQL_REDACT_COMMENT_SEARCH =
+	CSVC__SQL("DELETE FROM ticket_search WHERE rowid IN (SELECT -id FROM ticket_comments WHERE ticket_id = $1)");
+static const csvc__sql SQL_REDACT_COMMENTS = CSVC__SQL("UPDATE ticket_comments SET body = '' WHERE ticket_id = $1");
+
+/* SQLite's trigger admits the events' change while this row is there
+ * (migration 24); PostgreSQL's checks the payload itself. */
+static const csvc__sql SQL_REDACTION_OPEN = CSVC__SQL_DIALECTS(
+	"INSERT INTO ticket_redactions (ticket_id) VALUES ($1)", "SELECT 1 WHERE $1::bigint IS NULL");
+static const csvc__sql SQL_REDACTION_CLOSE = CSVC__SQL_DIALECTS(
+	"DELETE FROM ticket_redactions WHERE ticket_id = $1", "SELECT 1 WHERE $1::bigint IS NULL");
+
+int csvc__ticket_db_redact(csvc_store *s, int64_t rowid, int64_t revision, csvc_time_us at)
+{
+	int64_t v[3] = {revision, at, rowid};
+	int rc = csvc__db_run_ints(s->db, &SQL_REDACT_TICKET, 3, v);
+	if (!rc && !(rc = csvc__db_run_ints(s->db, &SQL_REDACTION_OPEN, 1, &rowid)) &&
+	    !(rc = csvc__db_run_ints(s->db, &SQL_REDACT_EVENTS, 1, &rowid)))
+		rc = csvc__db_run_ints(s->db, &SQL_REDACTION_CLOSE, 1, &rowid);
+	if (!rc)
+		rc = csvc__db_run_ints(s->db, &SQL_SEARCH_DELETE, 1, &rowid);
+	/* The comments' search rows first: they are found through the comments. */
+	if (!rc)
+		rc = csvc__db_run_ints(s->db, &SQL_REDACT_COMMENT_SEARCH, 1, &rowid);
+	if (!rc)
+		rc = csvc__db_run_ints(s->db, &SQL_REDACT_COMMENTS, 1, &rowid);
+	return rc;
+}
+
 static const csvc__sql SQL_CUSTOMER_STORES =
 	CSVC__SQL("SELECT DISTINCT store_code FROM tickets WHERE customer_id = $1 ORDER BY store_code");
 

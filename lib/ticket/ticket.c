@@ -298,6 +298,25 @@ int csvc__ticket_customer_merged(csvc_store *s, int64_t from, int64_t into, cons
 	return rc;
 }
 
+int csvc__ticket_customer_erased(csvc_store *s, int64_t customer_rowid, const char *actor, csvc_time_us at)
+{
+	/* The event says what went; replayed, its "set" gives the redacted
+	 * row (the earlier events' texts are null by then too). */
+	static const char payload[] = "{\"reason\":\"customer_erased\",\"set\":{\"subject\":null,\"description\":null}}";
+	csvc__ticket_ref *refs = NULL;
+	size_t n = 0;
+	int rc = csvc__ticket_db_of_customer(s, customer_rowid, &refs, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const csvc__ticket_ref *r = &refs[i];
+		int64_t seq = r->revision + 1;
+		csvc_time_us when = csvc__ticket_event_time(s, r->number, r->updated_at, at);
+		if (!(rc = record(s, r->rowid, &r->id, r->number, seq, "redacted", actor, when, NULL, NULL, payload)))
+			rc = csvc__ticket_db_redact(s, r->rowid, seq, when);
+	}
+	csvc__free(refs);
+	return rc;
+}
+
 /* `*wrote` (may be NULL): the SLA engine wrote events after the caller's. */
 static int sla_state(csvc_store *s, int64_t rowid, const char *state, int32_t category, csvc_time_us at,
                      int *wrote)

@@ -1301,7 +1301,10 @@ def test_demo(args):
         # older (here: before the feed's migration 11).
         import sqlite3
         db = sqlite3.connect(os.path.join(workdir, "day.db"))
-        db.executescript("DROP TABLE customer_consents; DROP TABLE store_settings;"
+        db.executescript("DROP TRIGGER ticket_events_no_update; DROP TABLE ticket_redactions;"
+                         " CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+                         " BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
+                         " DROP TABLE customer_consents; DROP TABLE store_settings;"
                          " DROP TABLE ticket_approvals; DROP TABLE workflow_guards;"
                          " DROP TABLE ticket_handoffs;"
                          " ALTER TABLE sla_policy_targets DROP COLUMN pause_on_handoff;"

@@ -798,6 +798,10 @@ static void test_permission_upgrade(void **state)
 	/* Back to version 21, as such a store stored its roles (and without
 	 * the tables of later migrations). */
 	csvc_assert_ok(csvc_test_sql_exec(s, "DROP TABLE customer_consents"));
+	if (!csvc_test_on_pg())
+		csvc_assert_ok(csvc_test_sql_exec(s, "DROP TRIGGER ticket_events_no_update; DROP TABLE ticket_redactions;"
+		                                     " CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+		                                     " BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END"));
 	csvc_assert_ok(csvc_test_sql_exec(s, "DELETE FROM role_permissions WHERE permission = 19"));
 	csvc_assert_ok(csvc_test_sql_exec(s, csvc_test_on_pg() ? "UPDATE csvc_meta SET schema_version = 21"
 	                                                      : "PRAGMA user_version = 21"));

@@ -924,6 +924,9 @@ static void test_broken_search_index_repaired(void **state)
 	                              "ALTER TABLE sla_targets DROP COLUMN fault;"
 	                              "DROP TABLE zone_data; DROP TABLE store_zones;" /* 9; 10 altered customer_scrub */
 	                              "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;" /* 11 */
+	                              "DROP TRIGGER ticket_events_no_update; DROP TABLE ticket_redactions;" /* 24 */
+	                              "CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+	                              " BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
 	                              "DROP TABLE customer_consents;" /* 23 */
 	                                  "DROP TABLE store_settings;" /* 21 */
 	                              "DROP TABLE ticket_approvals; DROP TABLE workflow_guards;" /* 20 */

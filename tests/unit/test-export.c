@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csvc-test.h"
+#include "store-sql.h"
 #include "store-sqlite.h"
 
 #define T0 ((csvc_time_us)1767225600 * CSVC_SECOND_US) /* 2026-01-01T00:00:00Z */
@@ -20,6 +21,7 @@ static csvc_time_us now_cell;
 typedef struct fixture {
 	char dir[64], path[96];
 	csvc_store *s;
+	csvc_store_options opts;
 	sqlite3 *json; /* a private in-memory database: its JSON functions read the export */
 } fixture;
 
@@ -30,10 +32,10 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
 	now_cell = T0;
-	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
-	o.clock = csvc_test_clock;
-	o.clock_userdata = &now_cell;
-	csvc_assert_ok(csvc_test_open(&f->s, f->path, &o));
+	f->opts = (csvc_store_options)CSVC_STORE_OPTIONS_INIT;
+	f->opts.clock = csvc_test_clock;
+	f->opts.clock_userdata = &now_cell;
+	csvc_assert_ok(csvc_test_open(&f->s, f->path, &f->opts));
 	csvc_assert_ok(csvc_store_install_defaults(f->s));
 	assert_int_equal(sqlite3_open_v2(":memory:", &f->json, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	*state = f;
@@ -43,7 +45,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
-	csvc_store_close(f->s);
+	if (f->s)
+		csvc_store_close(f->s);
 	sqlite3_close(f->json);
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
@@ -300,6 +303,123 @@ static void test_erased(void **state)
 	csvc_free(doc);
 }
 
+static int file_contains(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t n = strlen(needle), cap = 1 << 16, len = 0, got;
+	char *buf = malloc(cap);
+	while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += got;
+		if (len == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	int found = 0;
+	for (size_t i = 0; buf && i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	return found;
+}
+
+/* Erasure redacts the free text of the customer's tickets (subject,
+ * description, comments, notes, their events' payloads, the search rows)
+ * and survey answers, with a "redacted" event on each ticket; the
+ * tickets still equal their replay and their SLA clocks their recompute,
+ * and on SQLite no byte of the name or phone is left in the file or its
+ * log. The append-only triggers admit that and nothing else. */
+static void test_erase_redacts(void **state)
+{
+	fixture *f = *state;
+	const char *name = "欧阳锋锋", *phone = "13612345678";
+	csvc_uuid a = customer(f->s, name, phone, "SH01");
+	csvc_uuid other = customer(f->s, "李雷", NULL, "SH01");
+	csvc_uuid t = ticket(f->s, &a, "SH01", "欧阳锋锋 13612345678 投诉");
+	csvc_uuid kept = ticket(f->s, &other, "SH01", "another customer helped");
+	csvc_ticket *tk = NULL;
+	csvc_assert_ok(csvc_ticket_get(f->s, &t, &tk));
+	csvc_assert_ok(csvc_ticket_set_description(tk, "请致电欧阳锋锋 13612345678"));
+	csvc_assert_ok(csvc_ticket_set_subject(tk, "欧阳锋锋 again"));
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_ticket_update(f->s, tk, "desk"));
+	csvc_ticket_free(tk);
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_ticket_comment(
+		f->s, &t, &(csvc_comment){CSVC_COMMENT_VERSION, CSVC_COMMENT_REPLY, "欧阳锋锋您好", NULL, 0, "agent"}, NULL));
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_ticket_transition(f->s, &t, "analyse", 0, "agent", "note 13612345678", NULL));
+	respond(f->s, &t, "我是欧阳锋锋");
+	now_cell += CSVC_SECOND_US;
+	csvc_assert_ok(csvc_customer_erase(f->s, &a, "dpo"));
+
+	csvc_ticket *g = NULL, *r = NULL;
+	csvc_assert_ok(csvc_ticket_get(f->s, &t, &g));
+	assert_null(csvc_ticket_subject(g));
+	assert_null(csvc_ticket_description(g));
+	assert_string_equal(csvc_ticket_state(g), "analysing");
+	csvc_assert_ok(csvc_ticket_replay(f->s, &t, &r));
+	assert_true(csvc_ticket_equal(g, r));
+	csvc_ticket_free(g);
+	csvc_ticket_free(r);
+	int equal = 0;
+	csvc_assert_ok(csvc_sla_recompute(f->s, &t, 0, &equal));
+	assert_true(equal);
+	/* The redaction is on record, and the export shows what is left. */
+	char *doc = export_of(f->s, &a);
+	expect_json(f, doc, "json_extract(?1, '$.tickets[0].events[#-1].type')", "redacted");
+	expect_json(f, doc, "json_extract(?1, '$.tickets[0].events[#-1].actor')", "dpo");
+	expect_json(f, doc, "json_extract(?1, '$.tickets[0].events[#-1].payload.reason')", "customer_erased");
+	expect_json(f, doc, "json_array_length(?1, '$.survey_responses[0].answers')", "4");
+	expect_json(f, doc,
+	            "(SELECT count(*) FROM json_each(?1, '$.survey_responses[0].answers')"
+	            " WHERE json_type(value, '$.text') = 'null' AND json_extract(value, '$.question') = 'comment')",
+	            "1");
+	expect_json(f, doc,
+	            "(SELECT json_extract(value, '$.value') FROM json_each(?1, '$.survey_responses[0].answers')"
+	            " WHERE json_extract(value, '$.question') = 'response_speed')",
+	            "5");
+	expect_json(f, doc, "instr(?1, '欧阳锋锋') + instr(?1, '13612345678')", "0");
+	csvc_free(doc);
+	/* Search finds nothing of hers; another customer's ticket is left. */
+	csvc_ticket_query q = CSVC_TICKET_QUERY_INIT;
+	q.text = "欧阳锋";
+	int64_t n = -1;
+	csvc_assert_ok(csvc_ticket_count(f->s, &q, &n));
+	assert_int_equal(n, 0);
+	q.text = "customer helped";
+	csvc_assert_ok(csvc_ticket_count(f->s, &q, &n));
+	assert_int_equal(n, 1);
+	csvc_assert_ok(csvc_ticket_get(f->s, &kept, &g));
+	assert_string_equal(csvc_ticket_subject(g), "another customer helped");
+	csvc_ticket_free(g);
+	assert_int_equal(csvc_test_sql_int(f->s, "SELECT count(*) FROM ticket_comments WHERE body LIKE '%欧阳%'"), 0);
+
+	/* The triggers admit the redaction only. */
+	csvc_assert_err(csvc_test_sql_exec(f->s, "UPDATE ticket_events SET type = 'x' WHERE seq = 1"), CSVC_EEXISTS);
+	csvc_assert_err(csvc_test_sql_exec(f->s, "UPDATE ticket_events SET payload = '{}' WHERE seq = 1"), CSVC_EEXISTS);
+	csvc_assert_err(csvc_test_sql_exec(f->s, "UPDATE survey_answers SET value = 1 WHERE value = 5"), CSVC_EEXISTS);
+	csvc_assert_err(csvc_test_sql_exec(f->s, "UPDATE survey_answers SET text = 'x'"), CSVC_EEXISTS);
+	csvc_assert_err(csvc_test_sql_exec(f->s, "DELETE FROM ticket_events"), CSVC_EEXISTS);
+
+	if (!csvc_test_on_pg()) {
+		csvc_store_close(f->s);
+		f->s = NULL;
+		char wal[128];
+		snprintf(wal, sizeof(wal), "%s-wal", f->path);
+		const char *needles[] = {name, phone, "欧阳锋锋您好", "我是欧阳"};
+		for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++) {
+			if (file_contains(f->path, needles[i]) || file_contains(wal, needles[i]))
+				print_error("'%s' is still in the store's files\n", needles[i]);
+			assert_false(file_contains(f->path, needles[i]));
+			assert_false(file_contains(wal, needles[i]));
+		}
+		/* The other customer's ticket is still there: the scan sees text. */
+		assert_true(file_contains(f->path, "another customer helped"));
+		csvc_assert_ok(csvc_test_open(&f->s, f->path, &f->opts));
+	}
+}
+
 static void add_staff(csvc_store *s, const char *code, const char *home, const char *role)
 {
 	csvc_staff *st = NULL;
@@ -395,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erase_redacts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -551,6 +551,9 @@ static void test_migration_backfill(void **state)
 	int64_t defs = sql_int(db, "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM sla_policies)"
 	                           " + (SELECT count(*) FROM surveys) + (SELECT count(*) FROM survey_invitations)");
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE feed; DROP TABLE feed_records; DROP TABLE feed_consumers;"
+	                                  "DROP TRIGGER ticket_events_no_update; DROP TABLE ticket_redactions;" /* 24 */
+	                                  "CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events"
+	                                  " BEGIN SELECT RAISE(ABORT, 'ticket events are append-only'); END;"
 	                                  "DROP TABLE customer_consents;" /* 23 */
 	                                  "DROP TABLE store_settings;" /* 21 */
 	                                  "DROP TABLE ticket_approvals; DROP TABLE workflow_guards;" /* 20 */
