@@ -25,7 +25,8 @@ CSVC_BEGIN_DECL
  * object (the data-subject access of PIPL art. 45; layout in
  * docs/privacy.md, "Export"): the record with its lifecycle history, the
  * records merged into it, the consent history, every ticket of the
- * customer with its events (comments included) and SLA targets, and the
+ * customer (and each sub-task handed off from one) with its events
+ * (comments included) and SLA targets, and the
  * customer's survey responses with their answers. Times are microseconds
  * since the epoch (UTC), enumerations their csvc_enum_name() names, absent
  * values null. Everything is read in one transaction (or the caller's),
@@ -37,9 +38,10 @@ CSVC_BEGIN_DECL
  *
  * With access control on, the principal needs `customer_export`,
  * `customer_read_profile` and `customer_read_contacts` in the customer's
- * home store, and `ticket_read` in the store of every ticket of the
- * customer: an export is complete or refused, never cut to the
- * principal's stores. The handbook's `data_admin` (chain-wide) has them
+ * home store and in that of every record merged into it, `ticket_read`
+ * in the store of every ticket and hand-off sub-task of the customer,
+ * and the store of each survey response in scope: an export is complete
+ * or refused, never cut to the principal's stores. The handbook's `data_admin` (chain-wide) has them
  * all; a `supervisor` has them for the customers of their own store.
  *
  * @param store The open store.

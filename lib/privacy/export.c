@@ -176,6 +176,11 @@ static int merged_records(csvc_store *s, int64_t rowid, csvc__buf *b, int depth)
 		csvc_customer *m = NULL;
 		if ((rc = csvc__customer_db_load(s, ids[i], &m)))
 			break;
+		/* A merged record of another store is that store's to read. */
+		if ((rc = CSVC__ACCESS_IN(s, CSVC_PERM_CUSTOMER_READ_CONTACTS, csvc_customer_home_store(m)))) {
+			csvc_customer_free(m);
+			break;
+		}
 		item(b);
 		customer_json(b, m);
 		csvc_customer_free(m);
@@ -292,7 +297,27 @@ static int ticket_sla(csvc_store *s, const csvc_uuid *id, csvc__buf *b)
 	return rc == CSVC_ITEROVER ? CSVC_OK : rc;
 }
 
-static int tickets(csvc_store *s, const csvc_uuid *id, csvc__buf *b)
+static int ticket_entry(csvc_store *s, const csvc_ticket *t, csvc__buf *b)
+{
+	item(b);
+	csvc__buf_puts(b, "{");
+	key(b, "ticket");
+	ticket_json(b, t);
+	key(b, "events");
+	csvc__buf_puts(b, "[");
+	int rc = ticket_events(s, csvc_ticket_id(t), b);
+	csvc__buf_puts(b, "]");
+	key(b, "sla");
+	csvc__buf_puts(b, "[");
+	if (!rc)
+		rc = ticket_sla(s, csvc_ticket_id(t), b);
+	csvc__buf_puts(b, "]}");
+	return rc;
+}
+
+/* The customer's tickets, then the sub-tasks handed off from them (which
+ * carry the request's text but no customer of their own). */
+static int tickets(csvc_store *s, const csvc_uuid *id, int64_t rowid, csvc__buf *b)
 {
 	csvc_ticket_query q = CSVC_TICKET_QUERY_INIT;
 	q.customer = id;
@@ -302,30 +327,31 @@ static int tickets(csvc_store *s, const csvc_uuid *id, csvc__buf *b)
 	if (rc)
 		return rc;
 	while ((rc = csvc_ticket_iter_next(it, &t)) == CSVC_OK) {
-		item(b);
-		csvc__buf_puts(b, "{");
-		key(b, "ticket");
-		ticket_json(b, t);
-		key(b, "events");
-		csvc__buf_puts(b, "[");
-		rc = ticket_events(s, csvc_ticket_id(t), b);
-		csvc__buf_puts(b, "]");
-		key(b, "sla");
-		csvc__buf_puts(b, "[");
-		if (!rc)
-			rc = ticket_sla(s, csvc_ticket_id(t), b);
-		csvc__buf_puts(b, "]}");
+		rc = ticket_entry(s, t, b);
 		csvc_ticket_free(t);
 		if (rc)
 			break;
 	}
 	csvc_ticket_iter_free(it);
-	return rc == CSVC_ITEROVER ? CSVC_OK : rc;
+	if (rc != CSVC_ITEROVER)
+		return rc;
+	csvc__ticket_ref *refs = NULL;
+	size_t n = 0;
+	rc = csvc__ticket_db_handoffs_of_customer(s, rowid, &refs, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!(rc = csvc_ticket_get(s, &refs[i].id, &t))) {
+			rc = ticket_entry(s, t, b);
+			csvc_ticket_free(t);
+		}
+	}
+	csvc__free(refs);
+	return rc;
 }
 
 /* Survey answers arrive a row each, by response: a response's object
  * stays open until the next response (or the end) closes it. */
 typedef struct answers_ctx {
+	csvc_store *s;
 	csvc__buf *b;
 	csvc_uuid open; /* the response being written; nil: none yet */
 } answers_ctx;
@@ -335,6 +361,10 @@ static int answer_row(const csvc__survey_answer_row *r, void *ud)
 	answers_ctx *x = ud;
 	csvc__buf *b = x->b;
 	if (csvc_uuid_is_nil(&x->open) || !csvc_uuid_equal(&x->open, &r->response)) {
+		/* A response is its store's record, as a ticket is. */
+		int rc = csvc__access_require_scope(x->s, r->store_code, "csvc_customer_export");
+		if (rc)
+			return rc;
 		if (!csvc_uuid_is_nil(&x->open))
 			csvc__buf_puts(b, "]}");
 		x->open = r->response;
@@ -375,7 +405,7 @@ static int answer_row(const csvc__survey_answer_row *r, void *ud)
 
 static int survey_responses(csvc_store *s, int64_t rowid, csvc__buf *b)
 {
-	answers_ctx x = {b, {{0}}};
+	answers_ctx x = {s, b, {{0}}};
 	int rc = csvc__survey_db_customer_answers(s, rowid, answer_row, &x);
 	if (!rc && !csvc_uuid_is_nil(&x.open))
 		csvc__buf_puts(b, "]}");
@@ -431,7 +461,7 @@ static int export_document(csvc_store *s, const csvc_uuid *id, csvc__buf *b)
 	key(b, "tickets");
 	csvc__buf_puts(b, "[");
 	if (!rc)
-		rc = tickets(s, id, b);
+		rc = tickets(s, id, st.rowid, b);
 	csvc__buf_puts(b, "]");
 	key(b, "survey_responses");
 	csvc__buf_puts(b, "[");

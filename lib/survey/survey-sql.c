@@ -507,9 +507,13 @@ int csvc__survey_db_customer_answers(csvc_store *s, int64_t customer_rowid,
 
 /* ---- redaction (an erasure) ---- */
 
+/* Free-text answers only (CSVC_QUESTION_TEXT, 7): a choice question's
+ * answer is its option, which stays with the scores. */
 static const csvc__sql SQL_REDACT_ANSWERS = CSVC__SQL(
 	"UPDATE survey_answers SET text = NULL WHERE text IS NOT NULL"
-	" AND response_id IN (SELECT id FROM survey_responses WHERE customer_id = $1)");
+	" AND response_id IN (SELECT id FROM survey_responses WHERE customer_id = $1)"
+	" AND position IN (SELECT q.position FROM survey_responses r JOIN survey_questions q ON q.survey_id = r.survey_id"
+	" WHERE r.id = survey_answers.response_id AND q.type = 7)");
 
 int csvc__survey_db_redact_customer(csvc_store *s, int64_t customer_rowid)
 {

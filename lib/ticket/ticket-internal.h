@@ -197,8 +197,13 @@ int csvc__ticket_db_open_under(struct csvc_store *s, const char *workflow, int32
  * payloads and its search rows; `revision` and `at` are the redaction
  * event's. */
 int csvc__ticket_db_redact(struct csvc_store *s, int64_t rowid, int64_t revision, csvc_time_us at);
+/* The hand-off sub-tasks (at any depth) of customer `customer_rowid`'s
+ * tickets that are not the customer's own tickets, by id. */
+int csvc__ticket_db_handoffs_of_customer(struct csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out,
+                                         size_t *n);
 /* Calls `fn` with each store code among customer `customer_rowid`'s
- * tickets, open or not, once each; stops at the first non-zero return. */
+ * tickets and their hand-off sub-tasks, open or not, once each; stops at
+ * the first non-zero return. */
 int csvc__ticket_db_customer_stores(struct csvc_store *s, int64_t customer_rowid,
                                     int (*fn)(const char *store_code, void *ud), void *ud);
 /* Every ticket of a customer, open or not, by id. */

@@ -688,8 +688,26 @@ int csvc__ticket_db_redact(csvc_store *s, int64_t rowid, int64_t revision, csvc_
 	return rc;
 }
 
-static const csvc__sql SQL_CUSTOMER_STORES =
-	CSVC__SQL("SELECT DISTINCT store_code FROM tickets WHERE customer_id = $1 ORDER BY store_code");
+/* A customer's tickets and, through hand-offs, their sub-tasks (which
+ * carry no customer of their own but the customer's request). */
+#define FAMILY_CTE \
+	"WITH RECURSIVE fam(id) AS (SELECT id FROM tickets WHERE customer_id = $1" \
+	" UNION SELECT h.child_id FROM ticket_handoffs h JOIN fam ON h.parent_id = fam.id) "
+static const csvc__sql SQL_CUSTOMER_STORES = CSVC__SQL(
+	FAMILY_CTE "SELECT DISTINCT t.store_code FROM tickets t JOIN fam ON fam.id = t.id ORDER BY t.store_code");
+static const csvc__sql SQL_HANDOFFS_OF_CUSTOMER = CSVC__SQL(
+	FAMILY_CTE "SELECT t.id, t.revision, t.uuid, t.number, t.state, t.updated_us FROM tickets t JOIN fam ON fam.id = t.id"
+	" WHERE t.customer_id IS NULL OR t.customer_id <> $1 ORDER BY t.id");
+
+int csvc__ticket_db_handoffs_of_customer(csvc_store *s, int64_t customer_rowid, csvc__ticket_ref **out, size_t *n)
+{
+	csvc__stmt *st;
+	int rc = csvc__db_stmt(s->db, &SQL_HANDOFFS_OF_CUSTOMER, &st);
+	if (rc)
+		return rc;
+	csvc__db_bind_int(st, 1, customer_rowid);
+	return collect_refs(st, out, n);
+}
 
 int csvc__ticket_db_customer_stores(csvc_store *s, int64_t customer_rowid,
                                     int (*fn)(const char *store_code, void *ud), void *ud)

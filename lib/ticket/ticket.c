@@ -303,17 +303,23 @@ int csvc__ticket_customer_erased(csvc_store *s, int64_t customer_rowid, const ch
 	/* The event says what went; replayed, its "set" gives the redacted
 	 * row (the earlier events' texts are null by then too). */
 	static const char payload[] = "{\"reason\":\"customer_erased\",\"set\":{\"subject\":null,\"description\":null}}";
-	csvc__ticket_ref *refs = NULL;
-	size_t n = 0;
-	int rc = csvc__ticket_db_of_customer(s, customer_rowid, &refs, &n);
-	for (size_t i = 0; i < n && !rc; i++) {
-		const csvc__ticket_ref *r = &refs[i];
-		int64_t seq = r->revision + 1;
-		csvc_time_us when = csvc__ticket_event_time(s, r->number, r->updated_at, at);
-		if (!(rc = record(s, r->rowid, &r->id, r->number, seq, "redacted", actor, when, NULL, NULL, payload)))
-			rc = csvc__ticket_db_redact(s, r->rowid, seq, when);
+	int rc = CSVC_OK;
+	/* The customer's tickets, then the sub-tasks handed off from them,
+	 * which repeat the request's text. */
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		csvc__ticket_ref *refs = NULL;
+		size_t n = 0;
+		rc = pass == 0 ? csvc__ticket_db_of_customer(s, customer_rowid, &refs, &n)
+		               : csvc__ticket_db_handoffs_of_customer(s, customer_rowid, &refs, &n);
+		for (size_t i = 0; i < n && !rc; i++) {
+			const csvc__ticket_ref *r = &refs[i];
+			int64_t seq = r->revision + 1;
+			csvc_time_us when = csvc__ticket_event_time(s, r->number, r->updated_at, at);
+			if (!(rc = record(s, r->rowid, &r->id, r->number, seq, "redacted", actor, when, NULL, NULL, payload)))
+				rc = csvc__ticket_db_redact(s, r->rowid, seq, when);
+		}
+		csvc__free(refs);
 	}
-	csvc__free(refs);
 	return rc;
 }
 

@@ -350,8 +350,45 @@ static void test_erase_redacts(void **state)
 	now_cell += CSVC_SECOND_US;
 	csvc_assert_ok(csvc_ticket_transition(f->s, &t, "analyse", 0, "agent", "note 13612345678", NULL));
 	respond(f->s, &t, "我是欧阳锋锋");
+	/* A survey with a choice: the option chosen is no free text. */
+	csvc_survey *sv = NULL;
+	size_t qi = 0;
+	csvc_assert_ok(csvc_survey_new(&sv, "pick"));
+	csvc_assert_ok(csvc_survey_add_question(sv, "where", CSVC_QUESTION_CHOICE, NULL, 1, NULL, NULL, &qi));
+	csvc_assert_ok(csvc_survey_add_option(sv, qi, "counter"));
+	csvc_assert_ok(csvc_survey_add_option(sv, qi, "phone"));
+	csvc_assert_ok(csvc_survey_add_question(sv, "why", CSVC_QUESTION_TEXT, NULL, 0, NULL, NULL, NULL));
+	csvc_assert_ok(csvc_survey_save(f->s, sv, NULL));
+	csvc_survey_free(sv);
+	csvc_survey_context ctx = CSVC_SURVEY_CONTEXT_INIT;
+	ctx.ticket = &t;
+	ctx.method = CSVC_METHOD_PHONE_CALLBACK;
+	char token[CSVC_SURVEY_TOKEN_LEN + 1];
+	csvc_assert_ok(csvc_survey_invite(f->s, "pick", &ctx, token));
+	csvc_survey_answers *ans = NULL;
+	csvc_assert_ok(csvc_survey_answers_new(&ans));
+	csvc_assert_ok(csvc_survey_answers_choice(ans, "where", "phone"));
+	csvc_assert_ok(csvc_survey_answers_text(ans, "why", "欧阳锋锋 says hi"));
+	csvc_assert_ok(csvc_survey_respond(f->s, token, ans, NULL));
+	csvc_survey_answers_free(ans);
+	/* A sub-task handed off to a department repeats the request. */
+	now_cell += CSVC_SECOND_US;
+	csvc_handoff h;
+	csvc_assert_ok(csvc_handoff_init(&h, CSVC_HANDOFF_VERSION));
+	h.department = "property";
+	h.subject = "为欧阳锋锋修灯";
+	h.description = "call 13612345678";
+	h.actor = "desk";
+	csvc_ticket *child = NULL;
+	csvc_assert_ok(csvc_ticket_handoff(f->s, &t, &h, &child));
+	csvc_uuid child_id = *csvc_ticket_id(child);
+	csvc_ticket_free(child);
 	now_cell += CSVC_SECOND_US;
 	csvc_assert_ok(csvc_customer_erase(f->s, &a, "dpo"));
+	csvc_assert_ok(csvc_ticket_get(f->s, &child_id, &child));
+	assert_null(csvc_ticket_subject(child));
+	assert_null(csvc_ticket_description(child));
+	csvc_ticket_free(child);
 
 	csvc_ticket *g = NULL, *r = NULL;
 	csvc_assert_ok(csvc_ticket_get(f->s, &t, &g));
@@ -375,6 +412,14 @@ static void test_erase_redacts(void **state)
 	            "(SELECT count(*) FROM json_each(?1, '$.survey_responses[0].answers')"
 	            " WHERE json_type(value, '$.text') = 'null' AND json_extract(value, '$.question') = 'comment')",
 	            "1");
+	expect_json(f, doc,
+	            "(SELECT group_concat(json_extract(value, '$.question') || '=' || ifnull(json_extract(value, '$.text'), 'null'), ',')"
+	            " FROM json_each(?1, '$.survey_responses[1].answers'))",
+	            "where=phone,why=null");
+	/* The sub-task is in the export too, redacted as well. */
+	expect_json(f, doc, "json_array_length(?1, '$.tickets')", "2");
+	expect_json(f, doc, "json_extract(?1, '$.tickets[1].ticket.kind')", "handoff");
+	expect_json(f, doc, "json_extract(?1, '$.tickets[1].events[#-1].type')", "redacted");
 	expect_json(f, doc,
 	            "(SELECT json_extract(value, '$.value') FROM json_each(?1, '$.survey_responses[0].answers')"
 	            " WHERE json_extract(value, '$.question') = 'response_speed')",
@@ -468,6 +513,19 @@ static void test_access(void **state)
 	csvc_assert_ok(csvc_store_set_principal(c, "dpo"));
 	doc = export_of(c, &a);
 	expect_json(f, doc, "json_array_length(?1, '$.tickets')", "2");
+	csvc_free(doc);
+	doc = NULL;
+	/* A record of another store merged into a customer of SH01: only a
+	 * principal who may read that store's contacts exports it. */
+	csvc_uuid b = customer(f->s, "王芳", "13900139000", "SH01");
+	csvc_uuid dup = customer(f->s, "王芳", "13700137000", "SH02");
+	csvc_assert_ok(csvc_customer_merge(f->s, &b, &dup, "crm", NULL));
+	csvc_assert_ok(csvc_store_set_principal(c, "boss1"));
+	csvc_assert_err(csvc_customer_export(c, &b, &doc), CSVC_EACCESS);
+	assert_null(doc);
+	csvc_assert_ok(csvc_store_set_principal(c, "dpo"));
+	doc = export_of(c, &b);
+	expect_json(f, doc, "json_extract(?1, '$.merged_records[0].home_store')", "SH02");
 	csvc_free(doc);
 	csvc_store_close(c);
 }
