@@ -63,6 +63,26 @@ class ExportTest(StoreTestCase):
         self.assertEqual(answers["response_speed"]["value"], 5)
         self.assertEqual(answers["comment"]["text"], "很好")
 
+    def test_erasure_redacts_ticket_text(self):
+        st = self.store
+        c = self.customer("欧阳锋", phones=["13612345678"])
+        t = self.ticket(customer=c.id, subject="欧阳锋 13612345678 投诉", description="请致电欧阳锋")
+        st.comment_ticket(t, csvc.CommentKind.REPLY, "欧阳锋您好")
+        st.erase_customer(c.id, actor="dpo")
+        got = st.get_ticket(t.id)
+        self.assertIsNone(got.subject)
+        self.assertIsNone(got.description)
+        self.assertEqual(st.replay_ticket(t.id), got)
+        history = list(st.ticket_history(t))
+        self.assertEqual(history[-1].type, "redacted")
+        self.assertEqual(history[-1].actor, "dpo")
+        for e in history:
+            self.assertNotIn("欧阳锋", e.payload or "")
+            self.assertNotIn("13612345678", e.payload or "")
+        doc = st.export_customer(c.id)
+        self.assertIsNotNone(doc["customer"]["erased_at"])
+        self.assertNotIn("欧阳锋", repr(doc))
+
     def test_refusals(self):
         c = self.customer()
         dup = self.customer("王 芳")
