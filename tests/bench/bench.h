@@ -65,6 +65,7 @@ int bench_calendar(double scale, const char *dir);
 int bench_sla(double scale, const char *dir);
 int bench_reports(double scale, const char *dir);
 int bench_feed(double scale, const char *dir);
+int bench_privacy(double scale, const char *dir);
 /* Eight clients at once on one store file (part of the tickets section). */
 void bench_tickets_clients(double scale, const char *dir);
 

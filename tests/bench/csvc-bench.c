@@ -46,6 +46,7 @@ static const section sections[] = {
 	{"sla", bench_sla ON_PG(bench_sla_pg)},
 	{"reports", bench_reports ON_PG(bench_reports_pg)},
 	{"feed", bench_feed ON_PG(bench_feed_pg)},
+	{"privacy", bench_privacy ON_PG(NULL)}, /* SQLite only */
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -96,6 +97,10 @@ int main(int argc, char **argv)
 		if (!wanted)
 			continue;
 #ifdef CSVC_HAVE_POSTGRES
+		if (db && !sections[i].run_pg) {
+			fprintf(stderr, "csvc-bench: section %s runs on SQLite only; skipped with --db\n", sections[i].name);
+			continue;
+		}
 		if (db) {
 			if (sections[i].run_pg(scale, dir, db) != 0)
 				return 1;
