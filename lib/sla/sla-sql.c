@@ -608,8 +608,8 @@ int csvc__sla_db_log(csvc_store *s, int64_t rowid, csvc__sla_log_fn fn, void *ud
 	csvc__db_bind_int(st, 1, rowid);
 	int step = CSVC__DONE;
 	while (!rc && (step = csvc__db_step(st)) == CSVC__ROW)
-		rc = fn(col(st, 0), csvc__db_int(st, 1), col(st, 2), (int32_t)csvc__db_int(st, 3), col(st, 4),
-		        csvc__db_is_null(st, 5) ? NULL : col(st, 5), ud);
+		rc = fn(col(st, 0), csvc__db_int(st, 1), col(st, 2), (int32_t)csvc__db_int(st, 3), col(st, 4), col(st, 5),
+		        ud);
 	if (!rc && step < 0)
 		rc = step;
 	csvc__db_finalize(st);
@@ -625,7 +625,7 @@ int csvc__sla_db_first_store_calendar(csvc_store *s, int64_t rowid, char *name, 
 	csvc__db_bind_int(st, 1, rowid);
 	*found = 0;
 	int step = csvc__db_step(st);
-	if (step == CSVC__ROW && !csvc__db_is_null(st, 0)) {
+	if (step == CSVC__ROW && col(st, 0)) {
 		snprintf(name, n, "%s", col(st, 0));
 		*found = 1;
 	}

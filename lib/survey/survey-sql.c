@@ -463,11 +463,7 @@ static const csvc__sql SQL_CUSTOMER_ANSWERS = CSVC__SQL(
 	" LEFT JOIN survey_questions q ON q.survey_id = r.survey_id AND q.position = a.position"
 	" WHERE r.customer_id = $1 ORDER BY r.id, a.position");
 
-static const char *text_or_null(csvc__stmt *st, int i)
-{
-	return csvc__db_is_null(st, i) ? NULL : csvc__db_textcol(st, i);
-}
-
+/* Text columns read NULL for SQL NULL (both drivers). */
 int csvc__survey_db_customer_answers(csvc_store *s, int64_t customer_rowid,
                                      int (*fn)(const csvc__survey_answer_row *row, void *ud), void *ud)
 {
@@ -486,17 +482,17 @@ int csvc__survey_db_customer_answers(csvc_store *s, int64_t customer_rowid,
 		row.survey_version = (int32_t)csvc__db_int(st, 2);
 		row.submitted_at = csvc__db_int(st, 3);
 		row.store_code = csvc__db_textcol(st, 4);
-		row.staff = text_or_null(st, 5);
-		row.channel = text_or_null(st, 6);
+		row.staff = csvc__db_textcol(st, 5);
+		row.channel = csvc__db_textcol(st, 6);
 		row.method = (int32_t)csvc__db_int(st, 7);
 		row.has_ticket = csvc__db_uuid(st, 8, &row.ticket);
-		row.question = text_or_null(st, 9);
+		row.question = csvc__db_textcol(st, 9);
 		row.question_type = (int32_t)csvc__db_int(st, 10);
 		row.has_value = !csvc__db_is_null(st, 11);
 		row.value = csvc__db_int(st, 11);
 		row.has_value2 = !csvc__db_is_null(st, 12);
 		row.value2 = csvc__db_int(st, 12);
-		row.text = text_or_null(st, 13);
+		row.text = csvc__db_textcol(st, 13);
 		rc = fn(&row, ud);
 	}
 	if (!rc && step < 0)

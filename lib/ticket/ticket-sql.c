@@ -665,18 +665,23 @@ static const csvc__sql SQL_REDACT_COMMENT_SEARCH =
 static const csvc__sql SQL_REDACT_COMMENTS = CSVC__SQL("UPDATE ticket_comments SET body = '' WHERE ticket_id = $1");
 
 /* SQLite's trigger admits the events' change while this row is there
- * (migration 24); PostgreSQL's checks the payload itself. */
-static const csvc__sql SQL_REDACTION_OPEN = CSVC__SQL_DIALECTS(
-	"INSERT INTO ticket_redactions (ticket_id) VALUES ($1)", "SELECT 1 WHERE $1::bigint IS NULL");
-static const csvc__sql SQL_REDACTION_CLOSE = CSVC__SQL_DIALECTS(
-	"DELETE FROM ticket_redactions WHERE ticket_id = $1", "SELECT 1 WHERE $1::bigint IS NULL");
+ * (migration 24); PostgreSQL's checks the payload itself and needs no
+ * statement (no text in its dialect). */
+static const csvc__sql SQL_REDACTION_OPEN =
+	CSVC__SQL_DIALECTS("INSERT INTO ticket_redactions (ticket_id) VALUES ($1)", NULL);
+static const csvc__sql SQL_REDACTION_CLOSE =
+	CSVC__SQL_DIALECTS("DELETE FROM ticket_redactions WHERE ticket_id = $1", NULL);
 
 int csvc__ticket_db_redact(csvc_store *s, int64_t rowid, int64_t revision, csvc_time_us at)
 {
 	int64_t v[3] = {revision, at, rowid};
+	int grant = csvc__db_text(s->db, &SQL_REDACTION_OPEN) != NULL;
 	int rc = csvc__db_run_ints(s->db, &SQL_REDACT_TICKET, 3, v);
-	if (!rc && !(rc = csvc__db_run_ints(s->db, &SQL_REDACTION_OPEN, 1, &rowid)) &&
-	    !(rc = csvc__db_run_ints(s->db, &SQL_REDACT_EVENTS, 1, &rowid)))
+	if (!rc && grant)
+		rc = csvc__db_run_ints(s->db, &SQL_REDACTION_OPEN, 1, &rowid);
+	if (!rc)
+		rc = csvc__db_run_ints(s->db, &SQL_REDACT_EVENTS, 1, &rowid);
+	if (!rc && grant)
 		rc = csvc__db_run_ints(s->db, &SQL_REDACTION_CLOSE, 1, &rowid);
 	if (!rc)
 		rc = csvc__db_run_ints(s->db, &SQL_SEARCH_DELETE, 1, &rowid);
