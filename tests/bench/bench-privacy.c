@@ -12,9 +12,10 @@
  *  - csvc_customer_erase of 20 customers, each in its own transaction
  *    without the scrub, against raw SQLite doing the same row writes on a
  *    copy of the store made before: the customer's erasure (record,
- *    contacts, search row, event, feed entry) and, per ticket, the
- *    redacted event with its feed entry, the ticket row, the events'
- *    payloads, the search rows and the comments, and the survey answers.
+ *    contacts, search row, event) and, per ticket, the redacted event,
+ *    the ticket row, the events' payloads, the search rows and the
+ *    comments, and the survey answers, with the feed rows laid out as the
+ *    library lays them out (one per run of consecutive events).
  *
  * SQLite only: the PostgreSQL side (--db) is not written yet.
  */
@@ -116,24 +117,23 @@ typedef struct raw_writes {
 		*payloads, *close, *ticket_search, *comment_search, *comments, *answers;
 } raw_writes;
 
-static int64_t next_pos(sqlite3 *db)
+/* A feed row for `count` consecutive source rows from `row`, at the
+ * next position: the library's layout (one row per run of entries). */
+static void feed_run(sqlite3 *db, raw_writes *w, int64_t *pos, int64_t source, int64_t row, int64_t count)
 {
-	return bench_raw_int(db, "SELECT coalesce(max(pos), 0) + 1 FROM feed");
-}
-
-static void feed_entry(sqlite3 *db, raw_writes *w, int64_t source, int64_t row)
-{
-	sqlite3_bind_int64(w->feed, 1, next_pos(db));
+	sqlite3_bind_int64(w->feed, 1, (*pos)++);
 	sqlite3_bind_int64(w->feed, 2, (int64_t)random());
 	sqlite3_bind_int64(w->feed, 3, (int64_t)random());
 	sqlite3_bind_int64(w->feed, 4, source);
 	sqlite3_bind_int64(w->feed, 5, row);
+	sqlite3_bind_int64(w->feed, 6, count);
 	bench_raw_run(db, w->feed);
 }
 
 static void raw_erase(sqlite3 *db, raw_writes *w, const csvc_uuid *id, int64_t now)
 {
 	bench_raw_exec(db, "BEGIN IMMEDIATE");
+	int64_t pos = bench_raw_int(db, "SELECT coalesce(max(pos), 0) + 1 FROM feed");
 	sqlite3_bind_blob(w->state, 1, id->bytes, 16, SQLITE_STATIC);
 	if (sqlite3_step(w->state) != SQLITE_ROW) {
 		fprintf(stderr, "bench: privacy: raw erase: no customer\n");
@@ -151,7 +151,7 @@ static void raw_erase(sqlite3 *db, raw_writes *w, const csvc_uuid *id, int64_t n
 	sqlite3_bind_int64(w->customer_event, 1, c);
 	sqlite3_bind_int64(w->customer_event, 2, now);
 	bench_raw_run(db, w->customer_event);
-	feed_entry(db, w, 2, sqlite3_last_insert_rowid(db));
+	feed_run(db, w, &pos, 2, sqlite3_last_insert_rowid(db), 1);
 	sqlite3_bind_int64(w->tickets, 1, c);
 	int64_t ids[4096], revs[4096];
 	size_t n = 0;
@@ -160,12 +160,14 @@ static void raw_erase(sqlite3 *db, raw_writes *w, const csvc_uuid *id, int64_t n
 		revs[n++] = sqlite3_column_int64(w->tickets, 1);
 	}
 	sqlite3_reset(w->tickets);
+	int64_t first_event = 0;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(w->event, 1, ids[i]);
 		sqlite3_bind_int64(w->event, 2, revs[i] + 1);
 		sqlite3_bind_int64(w->event, 3, now);
 		bench_raw_run(db, w->event);
-		feed_entry(db, w, 1, sqlite3_last_insert_rowid(db));
+		if (i == 0)
+			first_event = sqlite3_last_insert_rowid(db);
 		sqlite3_bind_int64(w->ticket, 1, revs[i] + 1);
 		sqlite3_bind_int64(w->ticket, 2, now);
 		sqlite3_bind_int64(w->ticket, 3, ids[i]);
@@ -176,6 +178,8 @@ static void raw_erase(sqlite3 *db, raw_writes *w, const csvc_uuid *id, int64_t n
 			bench_raw_run(db, per_ticket[k]);
 		}
 	}
+	if (n)
+		feed_run(db, w, &pos, 1, first_event, (int64_t)n);
 	sqlite3_bind_int64(w->answers, 1, c);
 	bench_raw_run(db, w->answers);
 	bench_raw_exec(db, "COMMIT");
@@ -296,7 +300,7 @@ int bench_privacy(double scale, const char *dir)
 		bench_raw_prepare(db, "DELETE FROM customer_search WHERE rowid = ?1"),
 		bench_raw_prepare(db, "INSERT INTO customer_events (customer_id, type, actor, at_us, payload)"
 		                      " VALUES (?1, 'erased', 'dpo', ?2, NULL)"),
-		bench_raw_prepare(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count) VALUES (?1, ?2, ?3, ?4, ?5, 1)"),
+		bench_raw_prepare(db, "INSERT INTO feed (pos, id_hi, id_lo, source, row_id, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
 		bench_raw_prepare(db, "SELECT id, revision FROM tickets WHERE customer_id = ?1 ORDER BY id"),
 		bench_raw_prepare(db, "INSERT INTO ticket_events (ticket_id, seq, type, actor, at_us, payload)"
 		                      " VALUES (?1, ?2, 'redacted', 'dpo', ?3,"
