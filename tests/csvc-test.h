@@ -44,6 +44,47 @@ static inline csvc_time_us csvc_test_clock(void *userdata)
 	return *(const csvc_time_us *)userdata;
 }
 
+/* A staff member `code` (named after the code) of home store `home`
+ * holding role `role`; either may be NULL. */
+static inline void csvc_test_add_staff(csvc_store *s, const char *code, const char *home, const char *role)
+{
+	csvc_staff *st = NULL;
+	csvc_assert_ok(csvc_staff_new(&st, code, code));
+	if (home)
+		csvc_assert_ok(csvc_staff_set_home_store(st, home));
+	if (role)
+		csvc_assert_ok(csvc_staff_add_role(st, role));
+	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
+	csvc_staff_free(st);
+}
+
+/* 1 when the file at `path` holds the `n` bytes of `needle` (0 when it
+ * cannot be read): the raw-byte scans of erasure tests. */
+static inline int csvc_test_file_contains(const char *path, const void *needle, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	size_t cap = 1 << 16, len = 0, got;
+	char *buf = malloc(cap);
+	while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += got;
+		if (len == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+		}
+	}
+	fclose(f);
+	assert_non_null(buf);
+	int found = 0;
+	for (size_t i = 0; i + n <= len && !found; i++)
+		found = memcmp(buf + i, needle, n) == 0;
+	free(buf);
+	return found;
+}
+
 /*
  * The engine the tests run on. CSVC_TEST_PG, when set, is the libpq
  * connection string of a PostgreSQL database (tests/pg/with-pg-server.sh

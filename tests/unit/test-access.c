@@ -23,18 +23,6 @@ typedef struct fixture {
 	csvc_store *a; /* access control on */
 } fixture;
 
-static void add_staff(csvc_store *s, const char *code, const char *home, const char *role)
-{
-	csvc_staff *st = NULL;
-	csvc_assert_ok(csvc_staff_new(&st, code, code));
-	if (home)
-		csvc_assert_ok(csvc_staff_set_home_store(st, home));
-	if (role)
-		csvc_assert_ok(csvc_staff_add_role(st, role));
-	csvc_assert_ok(csvc_staff_create(s, st, "setup"));
-	csvc_staff_free(st);
-}
-
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof(*f));
@@ -47,14 +35,14 @@ static int setup(void **state)
 	o.clock_userdata = &now_cell;
 	csvc_assert_ok(csvc_test_open(&f->t, f->path, &o));
 	csvc_assert_ok(csvc_store_install_defaults(f->t));
-	add_staff(f->t, "alice", "SH01", "service_agent");
-	add_staff(f->t, "rita", "SH01", "receptionist");
-	add_staff(f->t, "bob", "SH02", "service_agent");
-	add_staff(f->t, "sam", "SH01", "supervisor");
-	add_staff(f->t, "hq", NULL, "auditor");
-	add_staff(f->t, "admin", NULL, "data_admin");
-	add_staff(f->t, "drifter", NULL, "supervisor");
-	add_staff(f->t, "gone", "SH01", "service_agent");
+	csvc_test_add_staff(f->t, "alice", "SH01", "service_agent");
+	csvc_test_add_staff(f->t, "rita", "SH01", "receptionist");
+	csvc_test_add_staff(f->t, "bob", "SH02", "service_agent");
+	csvc_test_add_staff(f->t, "sam", "SH01", "supervisor");
+	csvc_test_add_staff(f->t, "hq", NULL, "auditor");
+	csvc_test_add_staff(f->t, "admin", NULL, "data_admin");
+	csvc_test_add_staff(f->t, "drifter", NULL, "supervisor");
+	csvc_test_add_staff(f->t, "gone", "SH01", "service_agent");
 	csvc_staff *st = NULL;
 	csvc_assert_ok(csvc_staff_get(f->t, "gone", &st));
 	csvc_assert_ok(csvc_staff_set_active(st, 0));

@@ -291,16 +291,6 @@ static void test_merge_and_erase(void **state)
 	csvc_consent_list_free(h, n);
 }
 
-static void add_staff(csvc_store *s, const char *code, const char *home, const char *role)
-{
-	csvc_staff *st = NULL;
-	csvc_assert_ok(csvc_staff_new(&st, code, code));
-	csvc_assert_ok(csvc_staff_set_home_store(st, home));
-	csvc_assert_ok(csvc_staff_add_role(st, role));
-	csvc_assert_ok(csvc_staff_create(s, st, NULL));
-	csvc_staff_free(st);
-}
-
 /* Recording needs customer_write, reading customer_read_profile, each in
  * the customer's home store's scope. */
 static void test_access(void **state)
@@ -311,9 +301,9 @@ static void test_access(void **state)
 	 * records, so her store's scope applies to it. */
 	csvc_uuid dup = customer(f->s, "王 芳", NULL);
 	csvc_assert_ok(csvc_customer_merge(f->s, &a, &dup, "desk", NULL));
-	add_staff(f->s, "agent1", "SH01", "service_agent");
-	add_staff(f->s, "agent2", "SH02", "service_agent");
-	add_staff(f->s, "guide1", "SH01", "guide");
+	csvc_test_add_staff(f->s, "agent1", "SH01", "service_agent");
+	csvc_test_add_staff(f->s, "agent2", "SH02", "service_agent");
+	csvc_test_add_staff(f->s, "guide1", "SH01", "guide");
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	o.clock = csvc_test_clock;
 	o.clock_userdata = &now_cell;

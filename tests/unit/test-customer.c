@@ -681,24 +681,6 @@ static void test_merge_limits(void **state)
 	csvc_store_close(s);
 }
 
-static int file_contains(const char *path, const void *needle, size_t n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	fseek(f, 0, SEEK_END);
-	long size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)size + 1);
-	size_t got = fread(buf, 1, (size_t)size, f);
-	fclose(f);
-	int found = 0;
-	for (size_t i = 0; i + n <= got && !found; i++)
-		found = memcmp(buf + i, needle, n) == 0;
-	free(buf);
-	return found;
-}
-
 /* SQLite-only: SQLite's file and WAL: these open a store file, on SQLite whatever CSVC_TEST_PG says (PostgreSQL keeps erased rows' old versions until VACUUM). */
 static void test_erase_removes_bytes(void **state)
 {
@@ -730,8 +712,8 @@ static void test_erase_removes_bytes(void **state)
 		csvc_customer_free(make(s, n, NULL, NULL));
 	}
 	csvc_store_close(s);
-	assert_true(file_contains(path, name, strlen(name)));
-	assert_true(file_contains(path, phone, strlen(phone)));
+	assert_true(csvc_test_file_contains(path, name, strlen(name)));
+	assert_true(csvc_test_file_contains(path, phone, strlen(phone)));
 
 	csvc_assert_ok(csvc_store_open(&s, path, &o));
 	csvc_assert_ok(csvc_customer_erase(s, csvc_customer_id(victim), "privacy-officer"));
@@ -755,8 +737,8 @@ static void test_erase_removes_bytes(void **state)
 
 	const char *needles[] = {name, phone, "ATTRSECRET123", "CARD998877", "8619912345678"};
 	for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++) {
-		assert_false(file_contains(path, needles[i], strlen(needles[i])));
-		assert_false(file_contains(wal, needles[i], strlen(needles[i])));
+		assert_false(csvc_test_file_contains(path, needles[i], strlen(needles[i])));
+		assert_false(csvc_test_file_contains(wal, needles[i], strlen(needles[i])));
 	}
 	csvc_customer_free(victim);
 	char cmd[160];
@@ -836,9 +818,9 @@ static void test_erase_scrub_pending_and_finished(void **state)
 	csvc_assert_ok(csvc_customer_scrub(s)); /* nothing pending: nothing to do */
 	/* Both stores still open: the WAL is empty and the file clean. */
 	assert_int_equal(file_bytes(wal), 0);
-	assert_false(file_contains(path, name, strlen(name)));
-	assert_false(file_contains(path, "19987654321", 11));
-	assert_false(file_contains(path, "欧阳锋锋锋", strlen("欧阳锋锋锋")));
+	assert_false(csvc_test_file_contains(path, name, strlen(name)));
+	assert_false(csvc_test_file_contains(path, "19987654321", 11));
+	assert_false(csvc_test_file_contains(path, "欧阳锋锋锋", strlen("欧阳锋锋锋")));
 	assert_int_equal(search_count(s, "诸葛亮"), 0);
 	assert_int_equal(search_count(s, "other"), 20);
 

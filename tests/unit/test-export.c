@@ -303,26 +303,6 @@ static void test_erased(void **state)
 	csvc_free(doc);
 }
 
-static int file_contains(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	size_t n = strlen(needle), cap = 1 << 16, len = 0, got;
-	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += got;
-		if (len == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	fclose(f);
-	int found = 0;
-	for (size_t i = 0; buf && i + n <= len && !found; i++)
-		found = memcmp(buf + i, needle, n) == 0;
-	free(buf);
-	return found;
-}
-
 /* Erasure redacts the free text of the customer's tickets (subject,
  * description, comments, notes, their events' payloads, the search rows)
  * and survey answers, with a "redacted" event on each ticket; the
@@ -454,26 +434,17 @@ static void test_erase_redacts(void **state)
 		snprintf(wal, sizeof(wal), "%s-wal", f->path);
 		const char *needles[] = {name, phone, "欧阳锋锋您好", "我是欧阳"};
 		for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++) {
-			if (file_contains(f->path, needles[i]) || file_contains(wal, needles[i]))
+			size_t n = strlen(needles[i]);
+			if (csvc_test_file_contains(f->path, needles[i], n) || csvc_test_file_contains(wal, needles[i], n))
 				print_error("'%s' is still in the store's files\n", needles[i]);
-			assert_false(file_contains(f->path, needles[i]));
-			assert_false(file_contains(wal, needles[i]));
+			assert_false(csvc_test_file_contains(f->path, needles[i], n));
+			assert_false(csvc_test_file_contains(wal, needles[i], n));
 		}
 		/* The other customer's ticket is still there: the scan sees text. */
-		assert_true(file_contains(f->path, "another customer helped"));
+		static const char kept_text[] = "another customer helped";
+		assert_true(csvc_test_file_contains(f->path, kept_text, strlen(kept_text)));
 		csvc_assert_ok(csvc_test_open(&f->s, f->path, &f->opts));
 	}
-}
-
-static void add_staff(csvc_store *s, const char *code, const char *home, const char *role)
-{
-	csvc_staff *st = NULL;
-	csvc_assert_ok(csvc_staff_new(&st, code, code));
-	if (home)
-		csvc_assert_ok(csvc_staff_set_home_store(st, home));
-	csvc_assert_ok(csvc_staff_add_role(st, role));
-	csvc_assert_ok(csvc_staff_create(s, st, NULL));
-	csvc_staff_free(st);
 }
 
 /* customer_export with the reads in the customer's store, and ticket_read
@@ -483,10 +454,10 @@ static void test_access(void **state)
 	fixture *f = *state;
 	csvc_uuid a = customer(f->s, "王芳", "13800138000", "SH01");
 	ticket(f->s, &a, "SH01", "排队太久");
-	add_staff(f->s, "agent1", "SH01", "service_agent");
-	add_staff(f->s, "boss1", "SH01", "supervisor");
-	add_staff(f->s, "boss2", "SH02", "supervisor");
-	add_staff(f->s, "dpo", NULL, "data_admin");
+	csvc_test_add_staff(f->s, "agent1", "SH01", "service_agent");
+	csvc_test_add_staff(f->s, "boss1", "SH01", "supervisor");
+	csvc_test_add_staff(f->s, "boss2", "SH02", "supervisor");
+	csvc_test_add_staff(f->s, "dpo", NULL, "data_admin");
 	csvc_store_options o = CSVC_STORE_OPTIONS_INIT;
 	o.clock = csvc_test_clock;
 	o.clock_userdata = &now_cell;
